@@ -1,0 +1,58 @@
+// Energy of one component: dynamic energy from activity, scaled by
+// (V/Vnom)^2 at the moment of the activity, plus leakage integrated over time
+// (proportional to V, and to the power state's leakage factor).
+#pragma once
+
+#include "ip/common/clock_domain.h"
+
+#include <systemc>
+
+#include <string>
+
+namespace nnvp {
+
+struct leakage_factors {
+    double on = 1.0;
+    double idle = 1.0;        // clock-gated: no clock power, full leakage
+    double retention = 0.1;   // reduced supply keeps state
+    double off = 0.0;         // power-gated
+    double of(power_state s) const;
+};
+
+class energy_meter {
+public:
+    energy_meter(std::string component, clock_domain& domain, double leakage_w_at_vnom,
+                 leakage_factors factors = {});
+    energy_meter(const energy_meter&) = delete;
+    energy_meter& operator=(const energy_meter&) = delete;
+
+    const std::string& component() const { return m_component; }
+    clock_domain& domain() const { return m_domain; }
+
+    // Activity energy specified at the domain's nominal voltage.
+    void add_dynamic(double joules_at_vnom);
+    // Energy already in real joules (e.g. a transition's cost), not rescaled.
+    void add_fixed(double joules) { m_fixed_j += joules; }
+
+    double dynamic_j() const { return m_dynamic_j; }
+    double fixed_j() const { return m_fixed_j; }
+    double leakage_j() const;  // integrated up to the current simulation time
+    double total_j() const { return m_dynamic_j + m_fixed_j + leakage_j(); }
+    double leakage_power_w() const;  // at the present voltage and state
+
+    // Folds leakage up to now into the running sum; the domain calls this
+    // before every change of voltage or state.
+    void settle();
+
+private:
+    std::string m_component;
+    clock_domain& m_domain;
+    double m_leak_w_vnom;
+    leakage_factors m_factors;
+    double m_dynamic_j = 0.0;
+    double m_fixed_j = 0.0;
+    double m_leak_j = 0.0;
+    sc_core::sc_time m_settled_at = sc_core::SC_ZERO_TIME;
+};
+
+}  // namespace nnvp

@@ -1,0 +1,110 @@
+#include "ip/common/peripheral.h"
+
+#include <cstring>
+#include <sstream>
+
+namespace nnvp {
+
+using namespace sc_core;
+
+peripheral::peripheral(sc_module_name name, clock_domain& clk, uint32_t window_bytes,
+                       unsigned access_cycles)
+    : sc_module(name), target("target"), m_clk(clk), m_window(window_bytes),
+      m_access_cycles(access_cycles) {
+    target.register_b_transport(this, &peripheral::b_transport);
+    target.register_transport_dbg(this, &peripheral::transport_dbg);
+}
+
+void peripheral::reset() { m_regs.reset(); }
+
+void peripheral::warn(const std::string& what) const {
+    SC_REPORT_WARNING(msg_type().c_str(), what.c_str());
+}
+
+// A clock-gated block holds the access until its clock runs again; the bound
+// keeps a guest that never ungates it from hanging the simulation.
+bool peripheral::wait_until_clocked(sc_time& delay) {
+    if (m_clk.clocked())
+        return true;
+    if (m_clk.state() == power_state::off)
+        return false;
+    wait(delay);
+    delay = SC_ZERO_TIME;
+    const sc_time give_up = sc_time_stamp() + sc_time(1, SC_SEC);
+    while (!m_clk.clocked() && m_clk.state() != power_state::off && sc_time_stamp() < give_up)
+        wait(give_up - sc_time_stamp(), m_clk.changed_event());
+    return m_clk.clocked();
+}
+
+void peripheral::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
+    const uint64_t addr = trans.get_address();
+    const unsigned len = trans.get_data_length();
+    std::ostringstream where;
+    where << (trans.is_read() ? "read" : "write") << " of " << len << " bytes at offset 0x"
+          << std::hex << addr;
+
+    if (trans.get_byte_enable_ptr() != nullptr) {
+        warn(where.str() + ": byte enables are not supported by registers");
+        trans.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+        return;
+    }
+    if ((len != 4 && len != 8) || trans.get_streaming_width() < len) {
+        warn(where.str() + ": registers take 32- or 64-bit accesses");
+        trans.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+        return;
+    }
+    if (addr % 4 != 0 || addr + len > m_window) {
+        warn(where.str() + ": misaligned or outside the register window");
+        trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        return;
+    }
+    if (trans.get_command() == tlm::TLM_IGNORE_COMMAND) {
+        trans.set_response_status(tlm::TLM_OK_RESPONSE);
+        return;
+    }
+    if (!wait_until_clocked(delay)) {
+        warn(where.str() + ": block is powered off");
+        trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+        return;
+    }
+
+    unsigned char* data = trans.get_data_ptr();
+    for (unsigned i = 0; i < len; i += 4) {
+        const uint32_t off = static_cast<uint32_t>(addr) + i;
+        if (!m_regs.contains(off)) {
+            warn(where.str() + ": no register at this offset");
+            trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+            return;
+        }
+    }
+    m_access_offset = delay;
+    for (unsigned i = 0; i < len; i += 4) {
+        const uint32_t off = static_cast<uint32_t>(addr) + i;
+        uint32_t word = 0;
+        if (trans.is_read()) {
+            m_regs.read(off, word);
+            std::memcpy(data + i, &word, 4);
+            ++m_reads;
+        } else {
+            std::memcpy(&word, data + i, 4);
+            m_regs.write(off, word);
+            ++m_writes;
+        }
+        if (m_access_log) {
+            std::ostringstream msg;
+            msg << (trans.is_read() ? "read  " : "write ") << m_regs.name_at(off) << " = 0x"
+                << std::hex << word << " @ " << (sc_time_stamp() + delay);
+            SC_REPORT_INFO(msg_type().c_str(), msg.str().c_str());
+        }
+    }
+    m_access_offset = SC_ZERO_TIME;
+    delay += m_clk.cycles(m_access_cycles);
+    trans.set_dmi_allowed(false);
+    trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+// Debug reads never trigger side effects (a claim register must not be
+// claimed by a debugger), so they are not offered for registers.
+unsigned peripheral::transport_dbg(tlm::tlm_generic_payload&) { return 0; }
+
+}  // namespace nnvp

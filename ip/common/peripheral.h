@@ -1,0 +1,59 @@
+// Base of every memory-mapped block: a TLM target socket in front of a
+// register bank, access latency in the block's own clock, and the power-state
+// rules (accesses stall while the clock is gated, fail while the block is off).
+#pragma once
+
+#include "ip/common/clock_domain.h"
+#include "ip/common/register_bank.h"
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <cstdint>
+#include <string>
+
+namespace nnvp {
+
+class peripheral : public sc_core::sc_module {
+public:
+    tlm_utils::simple_target_socket<peripheral> target;
+
+    peripheral(sc_core::sc_module_name name, clock_domain& clk, uint32_t window_bytes,
+               unsigned access_cycles = 1);
+
+    // Restores reset values; blocks extend it to clear their internal state.
+    virtual void reset();
+
+    clock_domain& clock() const { return m_clk; }
+    uint64_t reads() const { return m_reads; }
+    uint64_t writes() const { return m_writes; }
+    // Logs every register access as an SC_INFO report (bring-up aid).
+    void set_access_log(bool on) { m_access_log = on; }
+
+protected:
+    // Message type for this block's reports, e.g. "nnvp/dma".
+    std::string msg_type() const { return std::string("nnvp/") + basename(); }
+    void warn(const std::string& what) const;
+    // The time of the access being served, including the initiator's
+    // temporal-decoupling offset; register callbacks use it instead of
+    // sc_time_stamp(). Outside an access it is sc_time_stamp().
+    sc_core::sc_time access_time() const { return sc_core::sc_time_stamp() + m_access_offset; }
+
+    register_bank m_regs;
+    clock_domain& m_clk;
+
+private:
+    void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+    unsigned transport_dbg(tlm::tlm_generic_payload& trans);
+    bool wait_until_clocked(sc_core::sc_time& delay);
+
+    uint32_t m_window;
+    unsigned m_access_cycles;
+    uint64_t m_reads = 0;
+    uint64_t m_writes = 0;
+    bool m_access_log = false;
+    sc_core::sc_time m_access_offset = sc_core::SC_ZERO_TIME;
+};
+
+}  // namespace nnvp

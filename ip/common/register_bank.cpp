@@ -1,0 +1,70 @@
+#include "ip/common/register_bank.h"
+
+#include <stdexcept>
+
+namespace nnvp {
+
+void register_bank::add(const regs::reg_def& def, read_fn on_read, write_fn on_write) {
+    if (!m_regs.emplace(def.offset, entry{def, def.reset, std::move(on_read), std::move(on_write)})
+             .second)
+        throw std::logic_error(std::string("register ") + def.name + " overlaps another register");
+}
+
+bool register_bank::read(uint32_t offset, uint32_t& value) const {
+    auto it = m_regs.find(offset);
+    if (it == m_regs.end())
+        return false;
+    const entry& e = it->second;
+    if (e.def.kind == regs::access::wo)
+        value = 0;
+    else
+        value = e.on_read ? e.on_read() : e.value;
+    return true;
+}
+
+bool register_bank::write(uint32_t offset, uint32_t value) {
+    auto it = m_regs.find(offset);
+    if (it == m_regs.end())
+        return false;
+    entry& e = it->second;
+    const uint32_t before = e.value;
+    switch (e.def.kind) {
+    case regs::access::rw:
+    case regs::access::wo:
+        e.value = (before & ~e.def.write_mask) | (value & e.def.write_mask);
+        break;
+    case regs::access::w1c:
+        e.value = before & ~(value & e.def.write_mask);
+        break;
+    case regs::access::ro:
+        return true;  // writes to read-only registers are ignored
+    }
+    if (e.on_write)
+        e.on_write(e.def.kind == regs::access::wo ? (value & e.def.write_mask) : e.value, before);
+    return true;
+}
+
+const register_bank::entry& register_bank::lookup(const regs::reg_def& def) const {
+    auto it = m_regs.find(def.offset);
+    if (it == m_regs.end())
+        throw std::logic_error(std::string("register ") + def.name + " is not in this bank");
+    return it->second;
+}
+
+uint32_t register_bank::get(const regs::reg_def& def) const { return lookup(def).value; }
+
+void register_bank::set(const regs::reg_def& def, uint32_t value) {
+    const_cast<entry&>(lookup(def)).value = value;
+}
+
+const char* register_bank::name_at(uint32_t offset) const {
+    auto it = m_regs.find(offset);
+    return it == m_regs.end() ? "?" : it->second.def.name;
+}
+
+void register_bank::reset() {
+    for (auto& [offset, e] : m_regs)
+        e.value = e.def.reset;
+}
+
+}  // namespace nnvp

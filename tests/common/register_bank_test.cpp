@@ -1,0 +1,75 @@
+#include "ip/common/register_bank.h"
+
+#include <gtest/gtest.h>
+
+using namespace nnvp;
+
+namespace {
+constexpr regs::reg_def ctrl = regs::rw("CTRL", 0x0, 0x5, 0x0f);
+constexpr regs::reg_def id = regs::ro("ID", 0x4, 0xabcd);
+constexpr regs::reg_def status = regs::w1c("STATUS", 0x8);
+constexpr regs::reg_def doorbell = regs::wo("DOORBELL", 0xc);
+constexpr std::array<regs::reg_def, 4> map{ctrl, id, status, doorbell};
+static_assert(regs::well_formed(map, 0x10));
+static_assert(!regs::well_formed(std::array<regs::reg_def, 2>{ctrl, regs::ro("X", 0x0)}, 0x10));
+static_assert(!regs::well_formed(std::array<regs::reg_def, 1>{regs::ro("X", 0x10)}, 0x10));
+static_assert(!regs::well_formed(std::array<regs::reg_def, 1>{regs::ro("X", 0x2)}, 0x10));
+
+constexpr regs::field lo{0, 4};
+constexpr regs::field hi{28, 4};
+static_assert(lo.mask() == 0xf && hi.mask() == 0xf0000000u);
+static_assert(hi.set(0, 0x1f) == 0xf0000000u);
+static_assert(hi.get(0xa0000000u) == 0xa);
+static_assert(regs::field{0, 32}.mask() == 0xffffffffu);
+}  // namespace
+
+TEST(register_bank, reset_values_and_access_kinds) {
+    register_bank bank;
+    uint32_t doorbell_value = 0;
+    for (const auto& r : map)
+        bank.add(r, {}, r.offset == doorbell.offset ? register_bank::write_fn([&](uint32_t v, uint32_t) {
+            doorbell_value = v;
+        }) : register_bank::write_fn{});
+    uint32_t v = 0;
+    ASSERT_TRUE(bank.read(ctrl.offset, v));
+    EXPECT_EQ(v, 0x5u);
+    ASSERT_TRUE(bank.write(ctrl.offset, 0xffffffffu));
+    bank.read(ctrl.offset, v);
+    EXPECT_EQ(v, 0x0fu) << "bits outside the write mask stay";
+
+    bank.write(id.offset, 0);
+    bank.read(id.offset, v);
+    EXPECT_EQ(v, 0xabcdu) << "read-only ignores writes";
+
+    bank.set(status, 0b1011);
+    bank.write(status.offset, 0b0010);
+    bank.read(status.offset, v);
+    EXPECT_EQ(v, 0b1001u) << "write one to clear";
+
+    bank.write(doorbell.offset, 0x77);
+    EXPECT_EQ(doorbell_value, 0x77u);
+    bank.read(doorbell.offset, v);
+    EXPECT_EQ(v, 0u) << "write-only reads as zero";
+
+    EXPECT_FALSE(bank.read(0x20, v));
+    EXPECT_FALSE(bank.write(0x20, 1));
+
+    bank.reset();
+    bank.read(ctrl.offset, v);
+    EXPECT_EQ(v, 0x5u);
+}
+
+TEST(register_bank, read_callback_overrides_storage) {
+    register_bank bank;
+    uint32_t live = 41;
+    bank.add(id, [&] { return ++live; });
+    uint32_t v = 0;
+    bank.read(id.offset, v);
+    EXPECT_EQ(v, 42u);
+}
+
+TEST(register_bank, overlapping_registers_are_a_programming_error) {
+    register_bank bank;
+    bank.add(ctrl);
+    EXPECT_THROW(bank.add(regs::ro("OTHER", 0x0)), std::logic_error);
+}
