@@ -1,0 +1,112 @@
+// The virtual CPU: runs host-compiled firmware in an SC_THREAD and is the
+// firmware's HAL. Loosely timed: MMIO goes through the bus with temporal
+// decoupling (quantum keeper), bulk copies use DMI when the target grants it,
+// WFI idles the thread until the interrupt line rises.
+#pragma once
+
+#include "firmware/hal/hal.h"
+#include "ip/common/clock_domain.h"
+#include "ip/common/config_reader.h"
+#include "ip/common/energy_meter.h"
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace nnvp {
+
+struct cpu_config {
+    unsigned mmio_issue_cycles = 1;      // CPU cycles to issue one load/store
+    unsigned bulk_bytes_per_cycle = 8;   // memcpy throughput over DMI (64-bit datapath)
+    unsigned bulk_chunk_bytes = 64;      // burst size of non-DMI bulk copies (a cache line)
+    double active_pj_per_cycle = 25.0;   // assumption: small in-order core at 45 nm
+    double leakage_mw = 5.0;
+    bool echo_console = true;            // print firmware log lines as they come
+};
+cpu_config parse_cpu_config(const config_node& node);
+
+struct cpu_stats {
+    uint64_t mmio_reads = 0;
+    uint64_t mmio_writes = 0;
+    uint64_t bulk_bytes_dmi = 0;
+    uint64_t bulk_bytes_bus = 0;
+    uint64_t bus_errors = 0;
+    uint64_t interrupts_taken = 0;
+    uint64_t wfi_count = 0;
+    sc_core::sc_time wfi_time = sc_core::SC_ZERO_TIME;
+    uint64_t consumed_cycles = 0;
+};
+
+class cpu : public sc_core::sc_module, public fw::hal {
+public:
+    tlm_utils::simple_initiator_socket<cpu> initiator;
+    sc_core::sc_in<bool> irq;
+
+    using program_fn = std::function<int(fw::hal&)>;
+
+    cpu(sc_core::sc_module_name name, clock_domain& clk, const cpu_config& cfg,
+        const memory_map& map);
+
+    // The firmware to run at start of simulation; its return value is the
+    // exit code. When it returns the CPU halts and `halted_event` fires.
+    void load(program_fn program) { m_program = std::move(program); }
+    bool halted() const { return m_halted; }
+    int exit_code() const { return m_exit_code; }
+    const sc_core::sc_event& halted_event() const { return m_halted_event; }
+    const cpu_stats& stats() const { return m_stats; }
+    const std::vector<std::string>& console() const { return m_console; }
+    const energy_meter& meter() const { return m_meter; }
+
+    // --- fw::hal ---
+    fw::bus_status read32(uint64_t addr, uint32_t& value) override;
+    fw::bus_status write32(uint64_t addr, uint32_t value) override;
+    fw::bus_status read64(uint64_t addr, uint64_t& value) override;
+    fw::bus_status write64(uint64_t addr, uint64_t value) override;
+    fw::bus_status read_block(uint64_t addr, void* dst, std::size_t bytes) override;
+    fw::bus_status write_block(uint64_t addr, const void* src, std::size_t bytes) override;
+    void set_irq_handler(std::function<void()> handler) override;
+    void enable_irq(bool enabled) override;
+    bool wait_irq(uint64_t timeout_ns) override;
+    void delay_ns(uint64_t ns) override;
+    void consume_cycles(uint64_t cycles) override;
+    uint64_t now_ns() const override;
+    const memory_map& map() const override { return m_map; }
+    void log(const std::string& line) override;
+
+private:
+    void run();
+    fw::bus_status transport(tlm::tlm_command cmd, uint64_t addr, void* data, unsigned len);
+    fw::bus_status bulk(tlm::tlm_command cmd, uint64_t addr, unsigned char* data,
+                        std::size_t bytes);
+    const tlm::tlm_dmi* dmi_for(uint64_t addr, std::size_t bytes, tlm::tlm_command cmd);
+    void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
+    void advance(const sc_core::sc_time& t);  // local time += t, sync when the quantum is used
+    void sleep(const sc_core::sc_time& limit, bool wake_on_irq);
+    void take_interrupts();
+    void settle_active_energy();
+    sc_core::sc_time local_now() const;
+
+    clock_domain& m_clk;
+    cpu_config m_cfg;
+    const memory_map& m_map;
+    energy_meter m_meter;
+    tlm_utils::tlm_quantumkeeper m_qk;
+    program_fn m_program;
+    std::function<void()> m_irq_handler;
+    bool m_irq_enabled = false;
+    bool m_in_handler = false;
+    bool m_halted = false;
+    int m_exit_code = 0;
+    sc_core::sc_event m_halted_event;
+    std::vector<tlm::tlm_dmi> m_dmi;
+    std::vector<std::string> m_console;
+    cpu_stats m_stats;
+    sc_core::sc_time m_active_since = sc_core::SC_ZERO_TIME;
+};
+
+}  // namespace nnvp
