@@ -43,6 +43,8 @@ public:
     // Sleeps (WFI) until an interrupt is pending or `timeout_ns` has passed;
     // pending interrupts are handled before it returns. true: woken by an
     // interrupt; false: timed out. timeout_ns == 0 waits without a bound.
+    // Like WFE's event register, an interrupt taken since the previous call
+    // makes it return at once, so "check status, then sleep" loses no wake-up.
     virtual bool wait_irq(uint64_t timeout_ns) = 0;
 
     // --- time -----------------------------------------------------------------

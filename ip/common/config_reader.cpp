@@ -215,6 +215,51 @@ void config_node::reject_unknown() const {
             fail(it.key(), "unknown key");
 }
 
+void set_by_path(nlohmann::json& doc, const std::string& dotted_path,
+                 const nlohmann::json& value, const std::string& origin) {
+    if (dotted_path.empty())
+        throw config_error(origin + ": empty key path");
+    nlohmann::json* node = &doc;
+    std::size_t pos = 0;
+    std::string walked;
+    while (true) {
+        const std::size_t dot = dotted_path.find('.', pos);
+        const std::string key = dotted_path.substr(pos, dot == std::string::npos ? dot : dot - pos);
+        if (key.empty())
+            throw config_error(origin + ": " + dotted_path + ": empty path element");
+        walked += (walked.empty() ? "" : ".") + key;
+        nlohmann::json* next = nullptr;
+        if (node->is_array()) {
+            uint64_t index = 0;
+            if (!parse_uint(key, index) || index >= node->size())
+                throw config_error(origin + ": " + walked + ": expected an index below " +
+                                   std::to_string(node->size()));
+            next = &(*node)[index];
+        } else {
+            if (node->is_null())
+                *node = nlohmann::json::object();
+            if (!node->is_object())
+                throw config_error(origin + ": " + walked + ": cannot set a member of a " +
+                                   node->type_name());
+            next = &(*node)[key];
+        }
+        if (dot == std::string::npos) {
+            *next = value;
+            return;
+        }
+        node = next;
+        pos = dot + 1;
+    }
+}
+
+nlohmann::json parse_override_value(const std::string& text) {
+    try {
+        return nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error&) {
+        return text;
+    }
+}
+
 config_node parse_config_text(const std::string& text, const std::string& file) {
     auto root = std::make_shared<nlohmann::json>();
     try {

@@ -84,4 +84,15 @@ config_node parse_config_text(const std::string& text, const std::string& file);
 // Parses "123", "0x1f", "4K", "1M", "1G" style unsigned values.
 bool parse_uint(const std::string& text, uint64_t& out);
 
+// Sets the value at a dotted path ("dma.burst_bytes", "memory_map.2.size")
+// inside `doc`, creating missing object members. Throws config_error naming
+// `origin` when the path runs through a non-object or past an array's end.
+void set_by_path(nlohmann::json& doc, const std::string& dotted_path,
+                 const nlohmann::json& value, const std::string& origin);
+
+// The value of a command-line override: JSON when it parses as JSON
+// (numbers, true/false, quoted strings, arrays, objects), else the raw text
+// as a string, so `--set mode=timing` needs no quotes.
+nlohmann::json parse_override_value(const std::string& text);
+
 }  // namespace nnvp

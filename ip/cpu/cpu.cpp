@@ -84,6 +84,7 @@ void cpu::advance(const sc_time& t) {
 void cpu::take_interrupts() {
     while (m_irq_enabled && !m_in_handler && m_irq_handler && irq.read()) {
         ++m_stats.interrupts_taken;
+        m_taken_since_wait = true;
         m_in_handler = true;
         advance(m_clk.cycles(irq_entry_cycles));
         m_irq_handler();
@@ -248,6 +249,10 @@ void cpu::sleep(const sc_time& limit, bool wake_on_irq) {
 
 bool cpu::wait_irq(uint64_t timeout_ns) {
     ++m_stats.wfi_count;
+    if (m_taken_since_wait) {
+        m_taken_since_wait = false;
+        return true;
+    }
     settle_active_energy();
     m_qk.sync();
     const sc_time start = sc_time_stamp();
@@ -261,6 +266,7 @@ bool cpu::wait_irq(uint64_t timeout_ns) {
     m_active_since = sc_time_stamp();  // clock-gated while waiting: no active energy
     const bool woke = irq.read();
     take_interrupts();
+    m_taken_since_wait = false;
     return woke;
 }
 

@@ -100,6 +100,7 @@ private:
     std::function<void()> m_irq_handler;
     bool m_irq_enabled = false;
     bool m_in_handler = false;
+    bool m_taken_since_wait = false;  // WFE-style event: an interrupt ran since wait_irq
     bool m_halted = false;
     int m_exit_code = 0;
     sc_core::sc_event m_halted_event;

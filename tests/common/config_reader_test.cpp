@@ -71,3 +71,21 @@ TEST(config_reader, parse_uint_rejects_garbage_and_overflow) {
     EXPECT_TRUE(parse_uint("1G", v));
     EXPECT_EQ(v, 1ull << 30);
 }
+
+TEST(config_reader, overrides_by_dotted_path) {
+    nlohmann::json doc = {{"dma", {{"burst_bytes", 256}}}, {"map", {{{"size", 1}}, {{"size", 2}}}}};
+    set_by_path(doc, "dma.burst_bytes", parse_override_value("128"), "--set");
+    set_by_path(doc, "map.1.size", parse_override_value("0x100"), "--set");
+    set_by_path(doc, "mode", parse_override_value("timing"), "--set");
+    set_by_path(doc, "new.deep.key", parse_override_value("true"), "--set");
+    EXPECT_EQ(doc["dma"]["burst_bytes"], 128);
+    EXPECT_EQ(doc["map"][1]["size"], "0x100");
+    EXPECT_EQ(doc["mode"], "timing");
+    EXPECT_EQ(doc["new"]["deep"]["key"], true);
+    EXPECT_EQ(error_of([&] { set_by_path(doc, "map.5.size", 1, "--set"); }),
+              "--set: map.5: expected an index below 2");
+    EXPECT_EQ(error_of([&] { set_by_path(doc, "mode.x", 1, "--set"); }),
+              "--set: mode.x: cannot set a member of a string");
+    EXPECT_EQ(error_of([&] { set_by_path(doc, "a..b", 1, "--set"); }),
+              "--set: a..b: empty path element");
+}

@@ -31,7 +31,7 @@ public:
     std::map<uint64_t, write_hook> on_write;          // called after the store
     std::map<uint64_t, fw::bus_status> faults;        // addresses that fail
     std::function<void()> on_wait_irq;                // e.g. fire the handler
-    std::vector<access> log;
+    std::vector<access> accesses;  // every MMIO access, in order
     std::vector<std::string> console;
     uint64_t time_ns = 0;
     uint64_t cycles_consumed = 0;
@@ -41,14 +41,14 @@ public:
             return f->second;
         auto hook = on_read.find(addr);
         value = hook != on_read.end() ? hook->second(addr) : words[addr];
-        log.push_back({false, addr, value});
+        accesses.push_back({false, addr, value});
         return fw::bus_status::ok;
     }
     fw::bus_status write32(uint64_t addr, uint32_t value) override {
         if (auto f = faults.find(addr); f != faults.end())
             return f->second;
         words[addr] = value;
-        log.push_back({true, addr, value});
+        accesses.push_back({true, addr, value});
         if (auto hook = on_write.find(addr); hook != on_write.end())
             hook->second(addr, value);
         return fw::bus_status::ok;
@@ -78,7 +78,9 @@ public:
             m_bytes[addr + i] = in[i];
         return fw::bus_status::ok;
     }
-    void set_irq_handler(std::function<void()> handler) override { irq_handler = std::move(handler); }
+    void set_irq_handler(std::function<void()> handler) override {
+        irq_handler = std::move(handler);
+    }
     void enable_irq(bool enabled) override { irq_enabled = enabled; }
     bool wait_irq(uint64_t timeout_ns) override {
         if (on_wait_irq) {
@@ -100,7 +102,7 @@ public:
     // Writes seen at `addr`, in order.
     std::vector<uint32_t> writes_to(uint64_t addr) const {
         std::vector<uint32_t> out;
-        for (const auto& a : log)
+        for (const auto& a : accesses)
             if (a.write && a.addr == addr)
                 out.push_back(a.value);
         return out;

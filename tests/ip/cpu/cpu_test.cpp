@@ -235,3 +235,28 @@ TEST(cpu, consumed_cycles_follow_the_clock_and_cost_energy) {
     EXPECT_EQ(t2, 4000u);
     EXPECT_NEAR(b.core.meter().dynamic_j(), 4000 * 25e-12, 1e-15);
 }
+
+TEST(cpu, an_interrupt_taken_before_wfi_is_not_a_lost_wakeup) {
+    cpu_bench b;
+    int handled = 0;
+    bool first = false, second = true;
+    b.core.load([&](fw::hal& hal) {
+        hal.set_irq_handler([&] {
+            ++handled;
+            b.irq_line.write(false);
+        });
+        hal.enable_irq(true);
+        hal.delay_ns(2000);           // the interrupt is taken in here
+        first = hal.wait_irq(1000);   // ... so this returns at once
+        second = hal.wait_irq(1000);  // nothing new: times out
+        return 0;
+    });
+    test::run_thread([&] {
+        wait(500, SC_NS);
+        b.irq_line.write(true);
+        wait(b.core.halted_event());
+    });
+    EXPECT_EQ(handled, 1);
+    EXPECT_TRUE(first);
+    EXPECT_FALSE(second);
+}

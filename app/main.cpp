@@ -1,0 +1,157 @@
+// nnvp: the command line of the virtual platform.
+//   nnvp run SCENARIO.json [--out DIR] [--set key.path=value ...]
+//   nnvp programs            lists the firmware programs a scenario can boot
+// Exit codes: 0 success, 1 a check failed (firmware failed, hung, or hit the
+// time limit), 2 bad input.
+#include "app/report.h"
+#include "app/scenario.h"
+
+#include <systemc>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+namespace {
+
+int g_warnings = 0;
+
+// Warnings go to stderr and are counted for the report; errors keep the
+// default behaviour (an exception out of sc_start).
+void report_handler(const sc_core::sc_report& rep, const sc_core::sc_actions& actions) {
+    if (rep.get_severity() == sc_core::SC_WARNING) {
+        ++g_warnings;
+        std::cerr << "warning: " << rep.get_msg_type() << " @ " << sc_core::sc_time_stamp()
+                  << ": " << rep.get_msg() << "\n";
+        return;
+    }
+    if (rep.get_severity() == sc_core::SC_INFO) {
+        // Our own information (register-access traces); the kernel's chatter
+        // ("simulation stopped by user") is not news.
+        if (std::string(rep.get_msg_type()).rfind("nnvp/", 0) == 0)
+            std::cout << "info: " << rep.get_msg_type() << ": " << rep.get_msg() << "\n";
+        return;
+    }
+    sc_core::sc_report_handler::default_handler(rep, actions);
+}
+
+void usage(std::ostream& os) {
+    os << "usage:\n"
+          "  nnvp run SCENARIO.json [--out DIR] [--set key.path=value ...]\n"
+          "      Runs a scenario; writes DIR/report.json (default DIR: runs/<scenario name>).\n"
+          "      --set platform.<block>.<param>=V overrides the platform config,\n"
+          "      any other key the scenario (e.g. firmware.args.rows=32).\n"
+          "  nnvp programs\n"
+          "      Lists the firmware programs and their arguments.\n";
+}
+
+int list_programs() {
+    for (const auto& p : nnvp::fw::programs()) {
+        std::cout << p.name << ": " << p.summary << "\n";
+        for (const auto& a : p.args)
+            std::cout << "    " << a.name << " (default " << a.default_value << ", " << a.min
+                      << ".." << a.max << "): " << a.help << "\n";
+    }
+    return 0;
+}
+
+int run(int argc, char* argv[]) {
+    std::string scenario_path, out_dir;
+    std::vector<std::pair<std::string, nlohmann::json>> overrides;
+    for (int i = 2; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--out" && i + 1 < argc) {
+            out_dir = argv[++i];
+        } else if (a == "--set" && i + 1 < argc) {
+            const std::string kv = argv[++i];
+            const auto eq = kv.find('=');
+            if (eq == std::string::npos || eq == 0) {
+                std::cerr << "nnvp: --set " << kv << ": expected key.path=value\n";
+                return 2;
+            }
+            overrides.emplace_back(kv.substr(0, eq),
+                                   nnvp::parse_override_value(kv.substr(eq + 1)));
+        } else if (scenario_path.empty() && a.rfind("--", 0) != 0) {
+            scenario_path = a;
+        } else {
+            std::cerr << "nnvp: unexpected argument \"" << a << "\"\n";
+            usage(std::cerr);
+            return 2;
+        }
+    }
+    if (scenario_path.empty()) {
+        usage(std::cerr);
+        return 2;
+    }
+
+    nnvp::scenario sc;
+    try {
+        sc = nnvp::load_scenario(scenario_path, overrides);
+    } catch (const nnvp::config_error& e) {
+        std::cerr << "nnvp: " << e.what() << "\n";
+        return 2;
+    }
+    if (out_dir.empty())
+        out_dir = "runs/" + sc.name;
+
+    sc_core::sc_report_handler::set_handler(report_handler);
+    nnvp::soc chip("soc", sc.platform);
+    const nnvp::fw::program* program = sc.program;
+    const nnvp::fw::program_args args = sc.args;
+    std::cout << "nnvp: running " << sc.name << " (" << program->name << ") on "
+              << sc.platform.name << "\n";
+    const nnvp::run_outcome outcome = chip.run(
+        [program, args](nnvp::fw::hal& hal) { return program->entry(hal, args); },
+        sc_core::sc_time(sc.max_simulated_s, sc_core::SC_SEC));
+
+    const nlohmann::json report = nnvp::make_report(sc, chip, outcome, g_warnings);
+    std::error_code ec;
+    std::filesystem::create_directories(out_dir, ec);
+    std::ofstream(out_dir + "/report.json") << report.dump(2) << "\n";
+    nnvp::print_summary(std::cout, report);
+    std::cout << "\nreport: " << out_dir << "/report.json\n";
+
+    if (outcome.starved) {
+        std::cerr << "nnvp: the firmware stopped making progress (waiting for an interrupt "
+                     "that never comes)\n";
+        return 1;
+    }
+    if (outcome.time_limit) {
+        std::cerr << "nnvp: the firmware did not finish within max_simulated_s = "
+                  << sc.max_simulated_s << " s\n";
+        return 1;
+    }
+    return outcome.exit_code == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int sc_main(int argc, char* argv[]) {
+    const std::string cmd = argc > 1 ? argv[1] : "";
+    try {
+        if (cmd == "run")
+            return run(argc, argv);
+        if (cmd == "programs")
+            return list_programs();
+        if (cmd == "help" || cmd == "--help" || cmd == "-h") {
+            usage(std::cout);
+            return 0;
+        }
+    } catch (const nnvp::config_error& e) {
+        std::cerr << "nnvp: " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "nnvp: internal error: " << e.what() << "\n";
+        return 3;
+    }
+    usage(std::cerr);
+    return 2;
+}
+
+// Our own main (instead of the library's) so that the kernel's banner, which
+// would clutter every run's output, is switched off before the kernel starts.
+int main(int argc, char* argv[]) {
+    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+    return sc_core::sc_elab_and_sim(argc, argv);
+}

@@ -1,0 +1,18 @@
+// report.json and the human summary of a run (DESIGN.md "report.json").
+#pragma once
+
+#include "app/scenario.h"
+#include "platform/soc.h"
+
+#include <nlohmann/json.hpp>
+
+#include <ostream>
+#include <string>
+
+namespace nnvp {
+
+nlohmann::json make_report(const scenario& sc, soc& chip, const run_outcome& outcome,
+                           int warnings);
+void print_summary(std::ostream& os, const nlohmann::json& report);
+
+}  // namespace nnvp

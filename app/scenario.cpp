@@ -1,0 +1,70 @@
+#include "app/scenario.h"
+
+#include <filesystem>
+
+namespace nnvp {
+
+namespace fs = std::filesystem;
+
+scenario load_scenario(const std::string& path,
+                       const std::vector<std::pair<std::string, nlohmann::json>>& overrides) {
+    nlohmann::json doc = load_config_file(path).json();
+    std::vector<std::pair<std::string, nlohmann::json>> platform_overrides;
+    for (const auto& [key, value] : overrides) {
+        if (key.rfind("platform.", 0) == 0)
+            platform_overrides.emplace_back(key.substr(9), value);
+        else
+            set_by_path(doc, key, value, path + " (--set " + key + ")");
+    }
+
+    config_node root(doc, path);
+    scenario s;
+    s.file = path;
+    s.resolved = doc;
+    s.name = root.string("name");
+    s.description = root.string("description", "");
+    s.mode = root.one_of("mode", {"functional", "timing"}, "functional");
+    s.max_simulated_s = root.number_in("max_simulated_s", 1e-9, 1e6, s.max_simulated_s);
+
+    // The platform file is relative to the scenario's folder.
+    const std::string platform_file = root.string("platform");
+    const fs::path platform_path = fs::path(path).parent_path() / platform_file;
+    if (root.has("platform_overrides")) {
+        // The scenario's own overrides apply first, then --set ones.
+        const config_node po = root.child("platform_overrides");
+        std::vector<std::pair<std::string, nlohmann::json>> from_file;
+        for (const std::string& key : po.keys())
+            from_file.emplace_back(key, po.json().at(key));
+        platform_overrides.insert(platform_overrides.begin(), from_file.begin(), from_file.end());
+    }
+    s.platform = load_platform_config(platform_path.lexically_normal().string(), platform_overrides);
+
+    const config_node firmware = root.child("firmware");
+    const std::string program = firmware.string("program");
+    s.program = fw::find_program(program);
+    if (!s.program) {
+        std::string known;
+        for (const auto& p : fw::programs())
+            known += (known.empty() ? "" : ", ") + p.name;
+        firmware.fail("program", "unknown program \"" + program + "\" (known: " + known + ")");
+    }
+    std::map<std::string, int64_t> values;
+    if (firmware.has("args")) {
+        const config_node args = firmware.child("args");
+        for (const std::string& key : args.keys()) {
+            const auto& v = args.json().at(key);
+            if (!v.is_number_integer())
+                args.fail(key, "expected an integer, got " + v.dump());
+            values[key] = v.get<int64_t>();
+        }
+    }
+    const std::string problem = s.program->resolve(values);
+    if (!problem.empty())
+        firmware.fail("args", problem);
+    s.args = fw::program_args(values);
+    firmware.reject_unknown();
+    root.reject_unknown();
+    return s;
+}
+
+}  // namespace nnvp

@@ -1,0 +1,34 @@
+// A scenario: which platform (config file plus overrides), which firmware
+// program with which arguments, and run limits. Read strictly; every error
+// names the file and the field.
+#pragma once
+
+#include "firmware/programs/program.h"
+#include "platform/platform_config.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace nnvp {
+
+struct scenario {
+    std::string file;
+    nlohmann::json resolved;  // the scenario document after --set overrides
+    std::string name;
+    std::string description;
+    std::string mode;  // "functional" or "timing"
+    double max_simulated_s = 10.0;
+    platform_config platform;
+    const fw::program* program = nullptr;
+    fw::program_args args;
+};
+
+// `overrides` are --set pairs: "platform.<path>" reaches the platform config,
+// anything else the scenario document itself.
+scenario load_scenario(const std::string& path,
+                       const std::vector<std::pair<std::string, nlohmann::json>>& overrides);
+
+}  // namespace nnvp

@@ -1,0 +1,38 @@
+// Board bring-up shared by the firmware programs: finds every block in the
+// memory map, probes the drivers, and routes interrupts through the
+// interrupt controller (timer, DMA and power controller handlers attached).
+#pragma once
+
+#include "firmware/drivers/dma/dma_driver.h"
+#include "firmware/drivers/intc/intc_driver.h"
+#include "firmware/drivers/power/power_driver.h"
+#include "firmware/drivers/timer/timer_driver.h"
+#include "firmware/hal/hal.h"
+
+#include <string>
+
+namespace nnvp::fw {
+
+class board {
+public:
+    explicit board(hal& h);
+
+    // Probes every driver and enables interrupts; false (with a console
+    // message saying which block failed) if the chip does not answer as expected.
+    bool init();
+
+    hal& io;
+    intc_driver intc;
+    timer_driver timer;
+    dma_driver dma;
+    power_driver power;
+
+    uint64_t now_ns();  // from the timer (what firmware on silicon would read)
+    // Sets domain `name` to OPP `index` and waits for the completion interrupt.
+    bool set_opp(const std::string& name, unsigned index);
+    // The OPP table size of domain `name` (0 if it has none).
+    unsigned opp_count(const std::string& name);
+    void say(const std::string& line) { io.log(line); }
+};
+
+}  // namespace nnvp::fw

@@ -1,0 +1,14 @@
+// Every firmware program a scenario can boot.
+#include "firmware/programs/program.h"
+
+namespace nnvp::fw {
+
+extern const program dma_tensor_demo_program;
+extern const program dma_error_demo_program;
+
+const std::vector<program>& programs() {
+    static const std::vector<program> all = {dma_tensor_demo_program, dma_error_demo_program};
+    return all;
+}
+
+}  // namespace nnvp::fw

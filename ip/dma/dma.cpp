@@ -1,0 +1,361 @@
+// sc_spawn (one thread per configured channel) needs the dynamic-process API.
+#define SC_INCLUDE_DYNAMIC_PROCESSES
+#include "ip/dma/dma.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace nnvp {
+
+using namespace sc_core;
+using dma_regs::error_code;
+namespace ctrl_f = dma_regs::ctrl_f;
+namespace status_f = dma_regs::status_f;
+
+struct dma::channel {
+    sc_event start_ev;
+    bool busy = false;
+    bool abort_req = false;
+    uint64_t gen = 0;  // bumped by reset(): a running thread then drops its run
+    uint32_t ctrl = 0;  // CTRL as written by START
+    geometry regs_geom{};
+    uint64_t desc_addr = 0;
+    uint64_t bytes = 0;
+    sc_time started;
+    std::vector<unsigned char> buf;
+};
+
+dma::dma(sc_module_name name, clock_domain& clk, const dma_config& cfg)
+    : peripheral(name, clk, dma_regs::window_bytes, cfg.register_access_cycles),
+      initiator("initiator"), irq("irq"), m_cfg(cfg),
+      m_energy(basename(), clk, cfg.leakage_mw * 1e-3) {
+    m_cfg.channels = std::clamp(m_cfg.channels, 1u, dma_regs::max_channels);
+    m_cfg.burst_bytes = std::clamp<uint32_t>(m_cfg.burst_bytes, 4, 4096);
+    m_cfg.max_descriptors = std::max<uint32_t>(m_cfg.max_descriptors, 1);
+    for (unsigned ch = 0; ch < m_cfg.channels; ++ch) {
+        m_ch.push_back(std::make_unique<channel>());
+        m_ch.back()->buf.resize(m_cfg.burst_bytes);
+    }
+    add_registers();
+    for (unsigned ch = 0; ch < m_cfg.channels; ++ch)
+        sc_spawn([this, ch] { channel_thread(ch); }, sc_gen_unique_name("channel"));
+    SC_METHOD(drive_irq);
+    sensitive << m_irq_ev;
+    dont_initialize();
+}
+
+dma::~dma() = default;
+
+uint32_t dma::config_value() const {
+    uint32_t log2 = 0;
+    while ((1u << log2) < m_cfg.burst_bytes)
+        ++log2;
+    return dma_regs::config_f::channels.make(m_cfg.channels) |
+           dma_regs::config_f::burst_log2.make(log2);
+}
+
+void dma::add_registers() {
+    using namespace dma_regs;
+    // Only the bits of channels this instance has can be set or cleared.
+    const uint32_t ch_bits = (1u << m_cfg.channels) - 1u;
+    const uint32_t irq_bits = ch_bits | (ch_bits << 16);
+    m_regs.add(ID);
+    m_regs.add(CONFIG, [this] { return config_value(); });
+    m_regs.add(MAX_DESC, [this] { return m_cfg.max_descriptors; });
+    reg_def irq_status = IRQ_STATUS;
+    irq_status.write_mask = irq_bits;
+    m_regs.add(irq_status, {}, [this](uint32_t, uint32_t) { update_irq(); });
+    reg_def irq_enable = IRQ_ENABLE;
+    irq_enable.write_mask = irq_bits;
+    m_regs.add(irq_enable, {}, [this](uint32_t, uint32_t) { update_irq(); });
+    for (unsigned ch = 0; ch < m_cfg.channels; ++ch)
+        for (const reg_def& r : channel_regs) {
+            if (r.offset == CTRL.offset)
+                m_regs.add(channel_reg(r, ch), {},
+                           [this, ch](uint32_t now, uint32_t) { on_ctrl_write(ch, now); });
+            else
+                m_regs.add(channel_reg(r, ch));
+        }
+}
+
+uint32_t dma::get(unsigned ch, const dma_regs::reg_def& r) const {
+    return m_regs.get(dma_regs::channel_reg(r, ch));
+}
+
+void dma::set(unsigned ch, const dma_regs::reg_def& r, uint32_t value) {
+    m_regs.set(dma_regs::channel_reg(r, ch), value);
+}
+
+void dma::reset() {
+    peripheral::reset();
+    for (auto& c : m_ch) {
+        ++c->gen;
+        c->busy = false;
+        c->abort_req = false;
+    }
+    if (sc_is_running())
+        update_irq();
+}
+
+void dma::fail(unsigned ch, const std::string& what) {
+    warn("channel " + std::to_string(ch) + ": " + what);
+}
+
+// --- register side -------------------------------------------------------------
+
+void dma::on_ctrl_write(unsigned ch, uint32_t value) {
+    channel& c = *m_ch[ch];
+    // START and ABORT are commands, not state.
+    set(ch, dma_regs::CTRL, value & ~(ctrl_f::start.mask() | ctrl_f::abort.mask()));
+    if (ctrl_f::abort.get(value) && c.busy)
+        c.abort_req = true;
+    if (!ctrl_f::start.get(value))
+        return;
+    if (c.busy) {
+        fail(ch, "START while the channel is busy is ignored");
+        return;
+    }
+    c.ctrl = value;
+    start(ch);
+}
+
+void dma::start(unsigned ch) {
+    using namespace dma_regs;
+    channel& c = *m_ch[ch];
+    c.busy = true;
+    c.abort_req = false;
+    c.bytes = 0;
+    c.regs_geom = geometry{(uint64_t{get(ch, SRC_HI)} << 32) | get(ch, SRC_LO),
+                           (uint64_t{get(ch, DST_HI)} << 32) | get(ch, DST_LO),
+                           get(ch, LEN),
+                           get(ch, COUNT1),
+                           get(ch, SRC_STRIDE1),
+                           get(ch, DST_STRIDE1),
+                           get(ch, COUNT2),
+                           get(ch, SRC_STRIDE2),
+                           get(ch, DST_STRIDE2)};
+    c.desc_addr = (uint64_t{get(ch, DESC_HI)} << 32) | get(ch, DESC_LO);
+    set(ch, STATUS, status_f::busy.make(1));
+    set(ch, BYTES_DONE, 0);
+    set(ch, DESC_DONE, 0);
+    set(ch, CUR_DESC_LO, 0);
+    set(ch, CUR_DESC_HI, 0);
+    // The run starts at the time of the register write, including the
+    // initiator's temporal-decoupling offset.
+    c.started = access_time();
+    c.start_ev.notify(access_time() - sc_time_stamp());
+}
+
+void dma::latch_irq(uint32_t bits) {
+    m_regs.set(dma_regs::IRQ_STATUS, m_regs.get(dma_regs::IRQ_STATUS) | bits);
+    update_irq();
+}
+
+// The one place the line level is computed. The line changes at the time of
+// the access that caused it (a write may carry a decoupling offset).
+void dma::update_irq() {
+    m_irq_level =
+        (m_regs.get(dma_regs::IRQ_STATUS) & m_regs.get(dma_regs::IRQ_ENABLE)) != 0;
+    m_irq_ev.notify(access_time() - sc_time_stamp());
+}
+
+void dma::drive_irq() { irq.write(m_irq_level); }
+
+// --- channel side ----------------------------------------------------------------
+
+bool dma::alive(unsigned ch, uint64_t gen) const { return m_ch[ch]->gen == gen; }
+
+void dma::channel_thread(unsigned ch) {
+    channel& c = *m_ch[ch];
+    for (;;) {
+        wait(c.start_ev);
+        const uint64_t gen = c.gen;
+        error_code err = error_code::none;
+        if (ctrl_f::use_desc.get(c.ctrl)) {
+            err = run_list(ch, gen);
+        } else {
+            err = check_geometry(ch, c.regs_geom);
+            if (err == error_code::none)
+                err = transfer(ch, gen, c.regs_geom);
+        }
+        if (alive(ch, gen))
+            finish(ch, err);
+    }
+}
+
+void dma::finish(unsigned ch, error_code err) {
+    using namespace dma_regs;
+    channel& c = *m_ch[ch];
+    c.busy = false;
+    const bool ok = err == error_code::none;
+    set(ch, STATUS,
+        status_f::done.make(ok) | status_f::error.make(!ok) |
+            status_f::code.make(static_cast<uint32_t>(err)));
+    uint32_t bits = 0;
+    if (ok && ctrl_f::irq_done.get(c.ctrl))
+        bits |= irq_done_bit(ch);
+    if (!ok && ctrl_f::irq_err.get(c.ctrl))
+        bits |= irq_error_bit(ch);
+    latch_irq(bits);
+    const run_record rec{ch, c.started, sc_time_stamp(), c.bytes, err};
+    for (auto& obs : m_observers)
+        obs(rec);
+}
+
+error_code dma::check_geometry(unsigned ch, const geometry& g) {
+    if (g.len == 0) {
+        fail(ch, "LEN is 0");
+        return error_code::bad_geometry;
+    }
+    // last byte = base + (count2-1)*stride2 + (count1-1)*stride1 + len-1 must not pass 2^64.
+    auto last_ok = [&](uint64_t base, uint32_t s1, uint32_t s2) {
+        const uint64_t c1 = std::max<uint32_t>(g.count1, 1) - 1;
+        const uint64_t c2 = std::max<uint32_t>(g.count2, 1) - 1;
+        uint64_t a = 0, b = 0, end = 0;
+        return !__builtin_mul_overflow(c2, uint64_t{s2}, &a) &&
+               !__builtin_mul_overflow(c1, uint64_t{s1}, &b) &&
+               !__builtin_add_overflow(a, b, &end) &&
+               !__builtin_add_overflow(end, uint64_t{g.len} - 1, &end) &&
+               !__builtin_add_overflow(end, base, &end);
+    };
+    if (!last_ok(g.src, g.src_stride1, g.src_stride2) ||
+        !last_ok(g.dst, g.dst_stride1, g.dst_stride2)) {
+        fail(ch, "transfer geometry runs past the end of the 64-bit address space");
+        return error_code::bad_geometry;
+    }
+    return error_code::none;
+}
+
+// Holds the channel at a burst boundary while its clock is gated or off.
+bool dma::wait_clocked(unsigned ch, uint64_t gen) {
+    while (!m_clk.clocked() && alive(ch, gen))
+        wait(m_clk.changed_event());
+    return alive(ch, gen);
+}
+
+bool dma::bus_access(tlm::tlm_command cmd, uint64_t addr, unsigned char* data,
+                     unsigned len) {
+    tlm::tlm_generic_payload t;
+    t.set_command(cmd);
+    t.set_address(addr);
+    t.set_data_ptr(data);
+    t.set_data_length(len);
+    t.set_streaming_width(len);
+    t.set_byte_enable_ptr(nullptr);
+    t.set_dmi_allowed(false);
+    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_time delay = SC_ZERO_TIME;
+    initiator->b_transport(t, delay);
+    wait(delay);
+    return t.get_response_status() == tlm::TLM_OK_RESPONSE;
+}
+
+error_code dma::transfer(unsigned ch, uint64_t gen, const geometry& g) {
+    using namespace dma_regs;
+    channel& c = *m_ch[ch];
+    wait(m_clk.cycles(m_cfg.setup_cycles));
+    const uint64_t count1 = std::max<uint32_t>(g.count1, 1);
+    const uint64_t count2 = std::max<uint32_t>(g.count2, 1);
+    const double j_per_byte = m_cfg.energy_pj_per_byte * 1e-12;
+    for (uint64_t p = 0; p < count2; ++p) {
+        for (uint64_t r = 0; r < count1; ++r) {
+            const uint64_t src = g.src + p * g.src_stride2 + r * g.src_stride1;
+            const uint64_t dst = g.dst + p * g.dst_stride2 + r * g.dst_stride1;
+            for (uint64_t off = 0; off < g.len; off += m_cfg.burst_bytes) {
+                if (!wait_clocked(ch, gen))
+                    return error_code::aborted;
+                if (c.abort_req)
+                    return error_code::aborted;
+                const unsigned n =
+                    static_cast<unsigned>(std::min<uint64_t>(m_cfg.burst_bytes, g.len - off));
+                if (!bus_access(tlm::TLM_READ_COMMAND, src + off, c.buf.data(), n)) {
+                    if (alive(ch, gen)) {
+                        std::ostringstream msg;
+                        msg << "bus error reading " << n << " bytes at 0x" << std::hex
+                            << src + off;
+                        fail(ch, msg.str());
+                    }
+                    return error_code::read_bus;
+                }
+                if (!alive(ch, gen))
+                    return error_code::aborted;
+                if (!bus_access(tlm::TLM_WRITE_COMMAND, dst + off, c.buf.data(), n)) {
+                    if (alive(ch, gen)) {
+                        std::ostringstream msg;
+                        msg << "bus error writing " << n << " bytes at 0x" << std::hex
+                            << dst + off;
+                        fail(ch, msg.str());
+                    }
+                    return error_code::write_bus;
+                }
+                if (!alive(ch, gen))
+                    return error_code::aborted;
+                c.bytes += n;
+                m_bytes_moved += n;
+                ++m_bursts;
+                m_energy.add_dynamic(n * j_per_byte);
+                set(ch, BYTES_DONE, static_cast<uint32_t>(c.bytes));
+            }
+        }
+    }
+    return error_code::none;
+}
+
+error_code dma::run_list(unsigned ch, uint64_t gen) {
+    using namespace dma_regs;
+    channel& c = *m_ch[ch];
+    uint64_t addr = c.desc_addr;
+    if (addr == 0) {
+        fail(ch, "descriptor list starts at address 0");
+        return error_code::bad_descriptor;
+    }
+    unsigned char raw[descriptor_bytes];
+    for (uint32_t n = 0; addr != 0; ++n) {
+        if (n >= m_cfg.max_descriptors) {
+            fail(ch, "descriptor list longer than " + std::to_string(m_cfg.max_descriptors) +
+                         " descriptors (a loop?)");
+            return error_code::desc_limit;
+        }
+        std::ostringstream where;
+        where << "descriptor at 0x" << std::hex << addr;
+        if (addr % descriptor_align != 0) {
+            fail(ch, where.str() + " is not 8-byte aligned");
+            return error_code::bad_descriptor;
+        }
+        if (!wait_clocked(ch, gen) || c.abort_req)
+            return error_code::aborted;
+        set(ch, CUR_DESC_LO, static_cast<uint32_t>(addr));
+        set(ch, CUR_DESC_HI, static_cast<uint32_t>(addr >> 32));
+        if (!bus_access(tlm::TLM_READ_COMMAND, addr, raw, descriptor_bytes)) {
+            if (alive(ch, gen))
+                fail(ch, "bus error fetching the " + where.str());
+            return error_code::desc_fetch;
+        }
+        if (!alive(ch, gen))
+            return error_code::aborted;
+        ++m_descriptors;
+        m_energy.add_dynamic(descriptor_bytes * m_cfg.energy_pj_per_byte * 1e-12);
+        wait(m_clk.cycles(m_cfg.descriptor_fetch_cycles));
+        if (!alive(ch, gen))
+            return error_code::aborted;
+        const descriptor d = decode(raw);
+        if ((d.flags & ~desc_flags_known) != 0 || d.reserved != 0) {
+            fail(ch, where.str() + " has reserved bits set");
+            return error_code::bad_descriptor;
+        }
+        const geometry g{d.src,         d.dst,    d.len,         d.count1,     d.src_stride1,
+                         d.dst_stride1, d.count2, d.src_stride2, d.dst_stride2};
+        error_code err = check_geometry(ch, g);
+        if (err == error_code::none)
+            err = transfer(ch, gen, g);
+        if (err != error_code::none)
+            return err;
+        set(ch, DESC_DONE, n + 1);
+        if (d.flags & desc_flag_irq)
+            latch_irq(irq_done_bit(ch));
+        addr = d.next;
+    }
+    return error_code::none;
+}
+
+}  // namespace nnvp

@@ -1,0 +1,115 @@
+// The DMA engine: a multi-channel bus master that moves 1D/2D/3D strided
+// tiles, programmed through registers or through linked descriptor lists in
+// memory (register map: dma_regs.h, descriptor format: dma_descriptor.h).
+//
+// Each channel runs in its own SC_THREAD, woken by START; channels run
+// concurrently and contend on the bus through `initiator`. Data moves in
+// bursts: read up to burst_bytes (never crossing the end of a row) into the
+// channel's buffer, then write them; the delay each b_transport annotates is
+// waited out before the next access, so the time follows the bus and memory.
+//
+// Timing of one run (Tclk = the DMA clock domain's period at that moment):
+//   register run:    setup_cycles * Tclk + sum over bursts (t_read + t_write)
+//   descriptor list: sum over descriptors of
+//                    t_fetch (one 64-byte read) + descriptor_fetch_cycles * Tclk
+//                    + setup_cycles * Tclk + sum over its bursts (t_read + t_write)
+// where t_read / t_write / t_fetch are the delays the bus annotates. A bad
+// geometry or descriptor ends the run at the moment it is found (no setup).
+// Energy: energy_pj_per_byte per byte written to the destination and per
+// descriptor byte fetched (scaled by (V/Vnom)^2), plus leakage_mw.
+//
+// Guest errors (all end the run with STATUS.ERROR + code, the IRQ_STATUS error
+// bit when CTRL.IRQ_ERR is set, and a warning): bus error on a read, write or
+// descriptor fetch; LEN == 0 or an address range past 2^64; a misaligned or
+// zero descriptor address or reserved descriptor bits; a list longer than
+// max_descriptors. ABORT stops at the next burst boundary (code aborted, no
+// warning). START while busy is ignored with a warning. The clock being gated
+// holds the channel at the next burst boundary until it runs again.
+#pragma once
+
+#include "ip/common/energy_meter.h"
+#include "ip/common/peripheral.h"
+#include "ip/dma/dma_config.h"
+#include "ip/dma/dma_descriptor.h"
+#include "ip/dma/dma_regs.h"
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace nnvp {
+
+class dma : public peripheral {
+public:
+    tlm_utils::simple_initiator_socket<dma> initiator;
+    sc_core::sc_out<bool> irq;
+
+    SC_HAS_PROCESS(dma);
+    dma(sc_core::sc_module_name name, clock_domain& clk, const dma_config& cfg = {});
+    ~dma() override;
+
+    void reset() override;
+
+    const dma_config& config() const { return m_cfg; }
+    energy_meter& energy() { return m_energy; }
+    const energy_meter& energy() const { return m_energy; }
+    uint64_t bytes_moved() const { return m_bytes_moved; }  // all channels, since start
+    uint64_t bursts() const { return m_bursts; }
+    uint64_t descriptors_fetched() const { return m_descriptors; }
+
+    // Called at the end of every run (for timelines and statistics).
+    struct run_record {
+        unsigned channel;
+        sc_core::sc_time start;
+        sc_core::sc_time end;
+        uint64_t bytes;
+        dma_regs::error_code error;
+    };
+    void on_run_end(std::function<void(const run_record&)> observer) {
+        m_observers.push_back(std::move(observer));
+    }
+
+private:
+    struct geometry {
+        uint64_t src, dst;
+        uint32_t len, count1, src_stride1, dst_stride1, count2, src_stride2, dst_stride2;
+    };
+    struct channel;
+
+    void add_registers();
+    void on_ctrl_write(unsigned ch, uint32_t value);
+    void start(unsigned ch);
+    void channel_thread(unsigned ch);
+    dma_regs::error_code run_list(unsigned ch, uint64_t gen);
+    dma_regs::error_code transfer(unsigned ch, uint64_t gen, const geometry& g);
+    dma_regs::error_code check_geometry(unsigned ch, const geometry& g);
+    bool bus_access(tlm::tlm_command cmd, uint64_t addr, unsigned char* data, unsigned len);
+    bool wait_clocked(unsigned ch, uint64_t gen);
+    bool alive(unsigned ch, uint64_t gen) const;
+    void finish(unsigned ch, dma_regs::error_code err);
+    void latch_irq(uint32_t bits);
+    void update_irq();
+    void drive_irq();
+    void fail(unsigned ch, const std::string& what);
+    uint32_t config_value() const;
+
+    uint32_t get(unsigned ch, const dma_regs::reg_def& r) const;
+    void set(unsigned ch, const dma_regs::reg_def& r, uint32_t value);
+
+    dma_config m_cfg;
+    energy_meter m_energy;
+    std::vector<std::unique_ptr<channel>> m_ch;
+    sc_core::sc_event m_irq_ev;
+    bool m_irq_level = false;
+    uint64_t m_bytes_moved = 0;
+    uint64_t m_bursts = 0;
+    uint64_t m_descriptors = 0;
+    std::vector<std::function<void(const run_record&)>> m_observers;
+};
+
+}  // namespace nnvp

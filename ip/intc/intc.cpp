@@ -1,0 +1,145 @@
+#include "ip/intc/intc.h"
+
+#include <stdexcept>
+#include <string>
+
+namespace nnvp {
+
+using namespace sc_core;
+namespace r = intc_regs;
+
+intc::intc(sc_module_name name, clock_domain& clk, const intc_config& cfg)
+    : peripheral(name, clk, r::WINDOW_BYTES, cfg.access_cycles),
+      sources("sources", cfg.sources), cpu_irq("cpu_irq"), m_cfg(cfg),
+      m_energy(basename(), clk, cfg.leakage_mw * 1e-3) {
+    // The parser range-checks; a model built by hand is clamped, not trusted.
+    if (m_cfg.sources < r::MIN_SOURCES || m_cfg.sources > r::MAX_SOURCES)
+        throw std::invalid_argument(std::string(this->name()) + ": sources must be " +
+                                    std::to_string(r::MIN_SOURCES) + ".." +
+                                    std::to_string(r::MAX_SOURCES));
+    for (unsigned id = 1; id < m_cfg.sources; ++id)
+        m_valid[r::word_of(id)] |= r::bit_of(id);
+
+    const uint32_t id_value = r::ID_SOURCES.make(m_cfg.sources) |
+                              r::ID_MAX_PRIORITY.make(r::MAX_PRIORITY) |
+                              r::ID_VERSION.make(r::VERSION);
+    add_reg(r::ID, [id_value] { return id_value; });
+    add_reg(r::THRESHOLD, {}, [this](uint32_t, uint32_t) { update_irq(); });
+    add_reg(r::CLAIM, [this] { return claim(); });
+    add_reg(r::COMPLETE, {}, [this](uint32_t id, uint32_t) { complete(id); });
+    add_reg(r::STATUS);
+    for (unsigned w = 0; w < r::WORDS; ++w) {
+        add_reg(r::LEVEL[w], [this, w] { return bank_word(w, true); });
+        add_reg(r::PENDING[w], [this, w] { return bank_word(w, false); });
+        add_reg(r::IN_SERVICE[w], [this, w] { return m_in_service[w]; });
+        // Bits of ids that do not exist stay 0 whatever is written.
+        add_reg(r::ENABLE[w], {}, [this, w](uint32_t now, uint32_t) {
+            m_regs.set(r::ENABLE[w], now & m_valid[w]);
+            update_irq();
+        });
+    }
+    add_reg(regs::ro("PRIORITY0", r::PRIORITY_BASE));
+    for (unsigned id = 1; id < m_cfg.sources; ++id)
+        add_reg(r::priority(id), {}, [this](uint32_t, uint32_t) { update_irq(); });
+
+    SC_HAS_PROCESS(intc);
+    // cpu_irq has one writer, this method: register callbacks run in the
+    // initiator's thread and only request an update.
+    SC_METHOD(drive_irq);
+    sensitive << m_update;
+    for (auto& s : sources)
+        sensitive << s;
+    // Runs once at start to drive cpu_irq from the initial line levels.
+}
+
+void intc::add_reg(const regs::reg_def& def, register_bank::read_fn rd,
+                   register_bank::write_fn wr) {
+    const double joules = m_cfg.access_pj * 1e-12;
+    auto on_read = [this, def, rd, joules] {
+        m_energy.add_dynamic(joules);
+        return rd ? rd() : m_regs.get(def);
+    };
+    auto on_write = [this, wr, joules](uint32_t now, uint32_t before) {
+        m_energy.add_dynamic(joules);
+        if (wr)
+            wr(now, before);
+    };
+    m_regs.add(def, on_read, on_write);
+}
+
+void intc::reset() {
+    peripheral::reset();
+    m_in_service.fill(0);
+    update_irq();
+}
+
+bool intc::level(unsigned id) const {
+    if (id == 0 || id >= m_cfg.sources || sources[id].size() == 0)
+        return false;
+    return sources[id]->read();
+}
+
+bool intc::in_service(unsigned id) const {
+    return id < r::MAX_SOURCES && (m_in_service[r::word_of(id)] & r::bit_of(id)) != 0;
+}
+
+uint32_t intc::bank_word(unsigned w, bool levels_only) const {
+    uint32_t v = 0;
+    for (unsigned b = 0; b < 32; ++b) {
+        const unsigned id = 32 * w + b;
+        if (levels_only ? level(id) : pending(id))
+            v |= 1u << b;
+    }
+    return v;
+}
+
+// Pending, enabled and above the threshold: what cpu_irq announces.
+bool intc::eligible(unsigned id) const {
+    if (!pending(id) || (m_regs.get(r::ENABLE[r::word_of(id)]) & r::bit_of(id)) == 0)
+        return false;
+    return r::PRIORITY_VALUE.get(m_regs.get(r::priority(id))) >
+           r::THRESHOLD_VALUE.get(m_regs.get(r::THRESHOLD));
+}
+
+uint32_t intc::claim() {
+    unsigned best = 0;
+    uint32_t best_prio = 0;
+    for (unsigned id = 1; id < m_cfg.sources; ++id) {
+        if (!eligible(id))
+            continue;
+        const uint32_t prio = r::PRIORITY_VALUE.get(m_regs.get(r::priority(id)));
+        if (prio > best_prio) {  // strict: ties go to the lowest id
+            best = id;
+            best_prio = prio;
+        }
+    }
+    if (best != 0) {
+        m_in_service[r::word_of(best)] |= r::bit_of(best);
+        ++m_claims;
+        update_irq();
+    }
+    return best;
+}
+
+void intc::complete(uint32_t id) {
+    if (id == 0 || id >= m_cfg.sources || !in_service(id)) {
+        warn("COMPLETE of source " + std::to_string(id) + " which is not in service");
+        m_regs.set(r::STATUS, m_regs.get(r::STATUS) | r::STATUS_BAD_COMPLETE.mask());
+        return;
+    }
+    // A level source still high is pending again from here on.
+    m_in_service[r::word_of(id)] &= ~r::bit_of(id);
+    update_irq();
+}
+
+void intc::update_irq() { m_update.notify(SC_ZERO_TIME); }
+
+// A delta after a line or register change: the edge keeps its time stamp.
+void intc::drive_irq() {
+    bool any = false;
+    for (unsigned id = 1; id < m_cfg.sources && !any; ++id)
+        any = eligible(id);
+    cpu_irq.write(any);
+}
+
+}  // namespace nnvp

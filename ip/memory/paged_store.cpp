@@ -1,0 +1,54 @@
+#include "ip/memory/paged_store.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace nnvp {
+
+const unsigned char* paged_store::find(uint64_t page_index) const {
+    auto it = m_pages.find(page_index);
+    return it == m_pages.end() ? nullptr : it->second.get();
+}
+
+unsigned char* paged_store::page(uint64_t addr) {
+    auto& slot = m_pages[addr / page_bytes];
+    if (!slot)
+        slot.reset(new unsigned char[page_bytes]());  // value-initialised: zeros
+    return slot.get();
+}
+
+void paged_store::read(uint64_t addr, unsigned char* dst, uint64_t n) const {
+    while (n > 0) {
+        const uint64_t off = addr % page_bytes;
+        const uint64_t chunk = std::min(n, page_bytes - off);
+        if (const unsigned char* p = find(addr / page_bytes))
+            std::memcpy(dst, p + off, chunk);
+        else
+            std::memset(dst, 0, chunk);
+        addr += chunk;
+        dst += chunk;
+        n -= chunk;
+    }
+}
+
+void paged_store::write(uint64_t addr, const unsigned char* src, uint64_t n) {
+    while (n > 0) {
+        const uint64_t off = addr % page_bytes;
+        const uint64_t chunk = std::min(n, page_bytes - off);
+        std::memcpy(page(addr) + off, src, chunk);
+        addr += chunk;
+        src += chunk;
+        n -= chunk;
+    }
+}
+
+unsigned char paged_store::read_byte(uint64_t addr) const {
+    const unsigned char* p = find(addr / page_bytes);
+    return p ? p[addr % page_bytes] : 0;
+}
+
+void paged_store::write_byte(uint64_t addr, unsigned char value) {
+    page(addr)[addr % page_bytes] = value;
+}
+
+}  // namespace nnvp

@@ -1,0 +1,257 @@
+#include "ip/power/power_controller.h"
+
+#include "ip/power/power_regs.h"
+
+#include <sysc/kernel/sc_spawn.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+namespace nnvp {
+
+using namespace sc_core;
+namespace pr = power_regs;
+
+std::unique_ptr<clock_domain> make_clock_domain(const domain_desc& desc) {
+    std::vector<operating_point> opps;
+    for (const domain_opp& p : desc.opps)
+        opps.push_back({p.freq_mhz * 1e6, p.volt_mv * 1e-3});
+    return std::make_unique<clock_domain>(desc.name, std::move(opps), desc.initial,
+                                          desc.v_nominal_mv * 1e-3);
+}
+
+struct power_controller::dom {
+    clock_domain* clk = nullptr;
+    std::unique_ptr<energy_meter> dvfs_meter;  // relock energy, attached to clk
+    bool busy = false;
+    uint32_t target = 0;     // OPP being moved to while busy
+    uint32_t cur = 0;        // OPP last settled at
+    uint32_t requested = 0;  // last accepted OPP_REQ
+    uint32_t phase = pr::phase_idle;
+    uint32_t err = pr::err_none;
+    uint64_t transitions = 0;
+    uint64_t energy_hi = 0;       // ENERGY_HI latched by a read of ENERGY_LO
+    uint64_t last_energy_nj = 0;  // keeps the counter monotonic across reads
+    sc_event start;
+};
+
+power_controller::power_controller(sc_module_name name, clock_domain& always_on,
+                                   std::vector<clock_domain*> domains, const power_config& cfg)
+    : peripheral(name, always_on, pr::window_bytes), irq("irq"), m_cfg(cfg) {
+    if (domains.size() > pr::max_domains)
+        throw std::invalid_argument(std::string(this->name()) + ": more than " +
+                                    std::to_string(pr::max_domains) + " domains");
+    m_meter = std::make_unique<energy_meter>(basename(), always_on, cfg.leakage_mw * 1e-3);
+    for (clock_domain* c : domains) {
+        if (c == nullptr || c->opps().size() > 256)
+            throw std::invalid_argument(std::string(this->name()) +
+                                        ": null domain or more than 256 operating points");
+        auto s = std::make_unique<dom>();
+        s->clk = c;
+        s->dvfs_meter = std::make_unique<energy_meter>(
+            c->name() + "_dvfs", *c, 0.0);  // transition energy, per domain
+        s->cur = s->requested = static_cast<uint32_t>(c->opp_index());
+        m_doms.push_back(std::move(s));
+    }
+
+    m_regs.add(pr::ID, [this] {
+        return pr::ID_DOMAINS.make(static_cast<uint32_t>(m_doms.size())) |
+               pr::ID_VERSION.make(pr::version) | pr::ID_MAGIC.make(pr::id_magic);
+    });
+    m_regs.add(pr::IRQ_STATUS, {}, [this](uint32_t, uint32_t) { update_irq(); });
+    m_regs.add(pr::IRQ_ENABLE, {}, [this](uint32_t, uint32_t) { update_irq(); });
+    for (std::size_t d = 0; d < m_doms.size(); ++d) {
+        add_registers(d);
+        const std::string proc = "seq_" + m_doms[d]->clk->name();
+        sc_spawn([this, d] { sequencer(d); }, sc_gen_unique_name(proc.c_str()));
+    }
+    irq.initialize(false);
+    SC_HAS_PROCESS(power_controller);
+    SC_METHOD(drive_irq);
+    sensitive << m_irq_event;
+    dont_initialize();
+}
+
+power_controller::~power_controller() = default;
+
+void power_controller::add_registers(std::size_t d) {
+    dom& s = *m_doms[d];
+    const uint32_t base = pr::domain_offset(static_cast<uint32_t>(d));
+    const auto& opps = s.clk->opps();
+    m_regs.add(pr::NAME.at(base), [&s] {
+        uint32_t packed = 0;
+        const std::string& n = s.clk->name();
+        for (std::size_t i = 0; i < 4 && i < n.size(); ++i)
+            packed |= uint32_t{static_cast<unsigned char>(n[i])} << (8 * i);
+        return packed;
+    });
+    m_regs.add(pr::OPP_COUNT.at(base), [&opps] { return static_cast<uint32_t>(opps.size()); });
+    m_regs.add(pr::OPP_REQ.at(base), [&s] { return s.requested; },
+               [this, d](uint32_t now, uint32_t before) { on_request(d, now, before); });
+    m_regs.add(pr::OPP_CUR.at(base), [&s] { return s.cur; });
+    m_regs.add(pr::STATUS.at(base), [this, &s] { return status_of(s); });
+    m_regs.add(pr::FREQ_MHZ.at(base),
+               [&s] { return static_cast<uint32_t>(std::llround(s.clk->freq_hz() * 1e-6)); });
+    m_regs.add(pr::VOLT_MV.at(base),
+               [&s] { return static_cast<uint32_t>(std::llround(s.clk->voltage() * 1e3)); });
+    const regs::reg_def sel = pr::OPP_SEL.at(base);
+    m_regs.add(sel);
+    m_regs.add(pr::OPP_FREQ_KHZ.at(base), [this, sel, &opps] {
+        const uint32_t i = m_regs.get(sel);
+        return i < opps.size() ? static_cast<uint32_t>(std::llround(opps[i].freq_hz * 1e-3)) : 0u;
+    });
+    m_regs.add(pr::OPP_VOLT_MV.at(base), [this, sel, &opps] {
+        const uint32_t i = m_regs.get(sel);
+        return i < opps.size() ? static_cast<uint32_t>(std::llround(opps[i].voltage_v * 1e3)) : 0u;
+    });
+    m_regs.add(pr::ENERGY_LO.at(base), [this, &s] {
+        const uint64_t nj = energy_nj(s);
+        s.energy_hi = nj >> 32;
+        return static_cast<uint32_t>(nj);
+    });
+    m_regs.add(pr::ENERGY_HI.at(base), [&s] { return static_cast<uint32_t>(s.energy_hi); });
+    m_regs.add(pr::TRANSITIONS.at(base), [&s] { return static_cast<uint32_t>(s.transitions); });
+}
+
+clock_domain& power_controller::domain(std::size_t d) const { return *m_doms.at(d)->clk; }
+bool power_controller::busy(std::size_t d) const { return m_doms.at(d)->busy; }
+std::size_t power_controller::current_opp(std::size_t d) const { return m_doms.at(d)->cur; }
+uint64_t power_controller::transitions(std::size_t d) const { return m_doms.at(d)->transitions; }
+
+double power_controller::domain_energy_j(std::size_t d) const {
+    double j = 0.0;
+    for (const energy_meter* m : m_doms.at(d)->clk->meters())
+        j += m->total_j();
+    return j;
+}
+
+// The counter at the access time: meters integrate leakage up to
+// sc_time_stamp(), so the initiator's time offset is added at today's power.
+uint64_t power_controller::energy_nj(dom& s) const {
+    const double ahead = (access_time() - sc_time_stamp()).to_seconds();
+    double j = 0.0;
+    for (const energy_meter* m : s.clk->meters())
+        j += m->total_j() + m->leakage_power_w() * ahead;
+    const uint64_t nj = static_cast<uint64_t>(std::max(0.0, std::floor(j * 1e9)));
+    s.last_energy_nj = std::max(s.last_energy_nj, nj);
+    return s.last_energy_nj;
+}
+
+uint32_t power_controller::status_of(const dom& s) const {
+    uint32_t v = pr::STATUS_BUSY.make(s.busy ? 1 : 0) | pr::STATUS_PHASE.make(s.phase) |
+                 pr::STATUS_ERROR.make(s.err != pr::err_none ? 1 : 0) |
+                 pr::STATUS_ERR_CODE.make(s.err);
+    if (s.busy)
+        v |= pr::STATUS_TARGET.make(s.target);
+    return v;
+}
+
+// The level is computed at once; the method process writes it in the next
+// delta cycle, at the same simulated time.
+void power_controller::update_irq() {
+    m_irq_level = (m_regs.get(pr::IRQ_STATUS) & m_regs.get(pr::IRQ_ENABLE)) != 0;
+    m_irq_event.notify(SC_ZERO_TIME);
+}
+
+void power_controller::drive_irq() { irq.write(m_irq_level); }
+
+void power_controller::reject(std::size_t d, uint32_t code, const std::string& why) {
+    m_doms[d]->err = code;
+    m_regs.set(pr::IRQ_STATUS, m_regs.get(pr::IRQ_STATUS) | pr::IRQ_ERROR);
+    update_irq();
+    warn("domain " + m_doms[d]->clk->name() + ": OPP request rejected: " + why);
+}
+
+void power_controller::on_request(std::size_t d, uint32_t value, uint32_t) {
+    dom& s = *m_doms[d];
+    const auto count = static_cast<uint32_t>(s.clk->opps().size());
+    if (s.busy) {
+        reject(d, pr::err_busy,
+               "OPP " + std::to_string(value) + " requested while the transition to OPP " +
+                   std::to_string(s.target) + " runs");
+        return;
+    }
+    if (value >= count) {
+        reject(d, pr::err_bad_index,
+               "OPP " + std::to_string(value) + " is beyond OPP_COUNT " + std::to_string(count));
+        return;
+    }
+    s.err = pr::err_none;
+    s.busy = true;
+    s.target = s.requested = value;
+    s.start.notify(access_time() - sc_time_stamp());
+}
+
+void power_controller::sequencer(std::size_t d) {
+    dom& s = *m_doms[d];
+    for (;;) {
+        wait(s.start);
+        clock_domain& c = *s.clk;
+        const operating_point to = c.opps()[s.target];
+        c.set_opp_index(s.target);
+        if (to.voltage_v > c.voltage())
+            slew(s, to.voltage_v);
+        if (to.freq_hz != c.freq_hz())
+            relock(s, to.freq_hz);
+        if (to.voltage_v < c.voltage())
+            slew(s, to.voltage_v);
+        complete(d);
+    }
+}
+
+void power_controller::slew(dom& s, double to_v) {
+    clock_domain& c = *s.clk;
+    const double from_v = c.voltage();
+    const double swing_mv = std::fabs(to_v - from_v) * 1e3;
+    // The epsilon keeps 150 mV / 12.5 mV at 12 steps despite binary rounding.
+    const auto steps = static_cast<unsigned>(
+        std::max(1.0, std::ceil(swing_mv / m_cfg.slew_step_mv - 1e-9)));
+    const sc_time start = sc_time_stamp();
+    const sc_time total(swing_mv / m_cfg.slew_mv_per_us, SC_US);
+    s.phase = pr::phase_slew;
+    for (unsigned k = 1; k <= steps; ++k) {
+        const sc_time at = k == steps ? start + total : start + total * (double(k) / steps);
+        wait(at - sc_time_stamp());
+        c.set_voltage(k == steps ? to_v : from_v + (to_v - from_v) * k / steps);
+    }
+}
+
+void power_controller::relock(dom& s, double to_hz) {
+    clock_domain& c = *s.clk;
+    const bool was_on = c.state() == power_state::on;
+    s.phase = pr::phase_relock;
+    s.dvfs_meter->add_fixed(m_cfg.transition_energy_uj * 1e-6);
+    if (was_on)
+        c.set_state(power_state::idle);  // clock gated: the domain's blocks stall
+    wait(sc_time(m_cfg.pll_relock_us, SC_US));
+    c.set_frequency(to_hz);
+    if (was_on)
+        c.set_state(power_state::on);
+}
+
+void power_controller::complete(std::size_t d) {
+    dom& s = *m_doms[d];
+    s.busy = false;
+    s.phase = pr::phase_idle;
+    s.cur = s.target;
+    ++s.transitions;
+    m_regs.set(pr::IRQ_STATUS, m_regs.get(pr::IRQ_STATUS) | pr::irq_done(static_cast<uint32_t>(d)));
+    update_irq();
+    m_done_event.notify(SC_ZERO_TIME);
+}
+
+// Registers return to their reset values and errors clear; a running
+// transition completes (a regulator ramp and a PLL relock cannot be undone
+// half-way), and the domains keep their operating points.
+void power_controller::reset() {
+    peripheral::reset();
+    for (auto& s : m_doms) {
+        s->err = pr::err_none;
+        s->requested = s->busy ? s->target : s->cur;
+    }
+    update_irq();
+}
+
+}  // namespace nnvp

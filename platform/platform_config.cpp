@@ -1,0 +1,101 @@
+#include "platform/platform_config.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace nnvp {
+
+namespace {
+
+memory_map parse_memory_map(const config_node& root) {
+    memory_map map;
+    for (const config_node& e : root.elements("memory_map")) {
+        region r;
+        r.name = e.string("name");
+        r.base = e.uint("base");
+        r.size = e.uint("size");
+        r.irq = static_cast<int>(e.uint_in("irq", 1, 1023, 0));
+        if (!e.has("irq"))
+            r.irq = -1;
+        e.reject_unknown();
+        map.regions.push_back(r);
+    }
+    return map;
+}
+
+}  // namespace
+
+platform_config parse_platform_config(const nlohmann::json& doc, const std::string& file) {
+    config_node root(doc, file);
+    platform_config cfg;
+    cfg.file = file;
+    cfg.resolved = doc;
+    cfg.name = root.string("name", "unnamed");
+    root.string("description", "");
+    cfg.quantum_ns = root.number_in("quantum_ns", 1, 1e9, cfg.quantum_ns);
+    cfg.trace_registers = root.boolean("trace_registers", false);
+
+    const config_node domains = root.child("domains");
+    for (const std::string& name : domain_order) {
+        if (domains.has(name))
+            cfg.domains.push_back(parse_domain(domains.child(name), name));
+        else {
+            domain_desc d;
+            if (!default_domain(name, d))
+                domains.fail(name, "missing (required)");
+            cfg.domains.push_back(d);
+        }
+    }
+    domains.reject_unknown();
+
+    cfg.map = parse_memory_map(root);
+    for (const std::string& name : required_regions)
+        if (!cfg.map.find(name))
+            root.fail("memory_map", "no region named \"" + name + "\" (required)");
+    for (const region& r : cfg.map.regions) {
+        bool known = false;
+        for (const std::string& name : required_regions)
+            known |= r.name == name;
+        if (!known)
+            root.fail("memory_map", "unknown region \"" + r.name + "\" (no block to map there)");
+    }
+
+    auto block = [&](const char* key) {
+        static const nlohmann::json empty = nlohmann::json::object();
+        return root.has(key) ? root.child(key) : config_node(empty, file, key);
+    };
+    cfg.cpu = parse_cpu_config(block("cpu"));
+    cfg.interconnect = parse_interconnect_config(block("interconnect"));
+    cfg.dram = parse_memory_config(block("dram"), memory_kind::dram);
+    cfg.sram = parse_memory_config(block("sram"), memory_kind::sram);
+    cfg.intc = parse_intc_config(block("intc"));
+    cfg.timer = parse_timer_config(block("timer"));
+    cfg.dma = parse_dma_config(block("dma"));
+    cfg.power = parse_power_config(block("power"));
+    root.reject_unknown();
+
+    const std::string problem = cfg.map.validate(cfg.intc.sources);
+    if (!problem.empty())
+        root.fail("memory_map", problem);
+    // A memory smaller than its window would answer part of the window with
+    // errors; larger, part of it would be unreachable. Both are config slips.
+    if (cfg.map.at("dram").size != cfg.dram.size_bytes)
+        root.fail("dram.size_bytes", "must equal the size of the \"dram\" region in memory_map");
+    if (cfg.map.at("sram").size != cfg.sram.size_bytes)
+        root.fail("sram.size_bytes", "must equal the size of the \"sram\" region in memory_map");
+    for (const char* reg : {"timer", "dma", "power"})
+        if (cfg.map.at(reg).irq < 0)
+            root.fail("memory_map", std::string("region \"") + reg + "\" needs an \"irq\"");
+    return cfg;
+}
+
+platform_config load_platform_config(
+    const std::string& path, const std::vector<std::pair<std::string, nlohmann::json>>& overrides) {
+    config_node loaded = load_config_file(path);
+    nlohmann::json doc = loaded.json();
+    for (const auto& [key, value] : overrides)
+        set_by_path(doc, key, value, path + " (override " + key + ")");
+    return parse_platform_config(doc, path);
+}
+
+}  // namespace nnvp

@@ -1,0 +1,67 @@
+// The platform configuration: memory map, clock/voltage domains and every
+// block's parameters, read strictly from JSON (unknown keys rejected, errors
+// name the file and the field).
+#pragma once
+
+#include "ip/common/config_reader.h"
+#include "ip/cpu/cpu.h"
+#include "ip/dma/dma_config.h"
+#include "ip/interconnect/interconnect.h"
+#include "ip/intc/intc.h"
+#include "ip/memory/memory_config.h"
+#include "ip/power/domain_config.h"
+#include "ip/power/power_config.h"
+#include "ip/timer/timer.h"
+#include "platform/memory_map.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace nnvp {
+
+// Which domain each block is clocked from (the floorplan; fixed by design).
+struct block_domains {
+    static constexpr const char* cpu = "cpu";
+    static constexpr const char* interconnect = "fabric";
+    static constexpr const char* dma = "fabric";
+    static constexpr const char* sram = "fabric";
+    static constexpr const char* dram = "dram";
+    static constexpr const char* intc = "ref";
+    static constexpr const char* timer = "ref";
+    static constexpr const char* power = "ref";
+};
+
+// The regions every platform must map, and the ones that raise interrupts.
+inline const std::vector<std::string> required_regions = {"dram", "sram", "intc",
+                                                          "timer", "dma", "power"};
+inline const std::vector<std::string> domain_order = {"cpu", "fabric", "nncore", "dram", "ref"};
+
+struct platform_config {
+    std::string file;
+    nlohmann::json resolved;  // the document after overrides, as simulated
+    std::string name;
+    double quantum_ns = 1000;
+    bool trace_registers = false;
+    memory_map map;
+    std::vector<domain_desc> domains;  // in domain_order
+    cpu_config cpu;
+    interconnect_config interconnect;
+    memory_config dram;
+    memory_config sram;
+    intc_config intc;
+    timer_config timer;
+    dma_config dma;
+    power_config power;
+};
+
+// Parses an already loaded document (`file` names it in error messages).
+platform_config parse_platform_config(const nlohmann::json& doc, const std::string& file);
+
+// Loads `path`, applies `overrides` ("dma.burst_bytes" -> 128) and parses.
+platform_config load_platform_config(
+    const std::string& path,
+    const std::vector<std::pair<std::string, nlohmann::json>>& overrides = {});
+
+}  // namespace nnvp

@@ -1,0 +1,192 @@
+#include "platform/soc.h"
+
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include <chrono>
+
+namespace nnvp {
+
+using namespace sc_core;
+
+soc::soc(sc_module_name name, const platform_config& cfg) : sc_module(name), m_cfg(cfg) {
+    SC_HAS_PROCESS(soc);
+    for (const domain_desc& d : m_cfg.domains)
+        m_domains[d.name] = make_clock_domain(d);
+
+    // The platform, never a component, sets the global quantum.
+    tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_time(m_cfg.quantum_ns, SC_NS));
+
+    m_bus = std::make_unique<interconnect>("bus", m_cfg.map, domain(block_domains::interconnect),
+                                           m_cfg.interconnect);
+    m_cpu = std::make_unique<cpu>("cpu", domain(block_domains::cpu), m_cfg.cpu, m_cfg.map);
+    m_dram = std::make_unique<memory>("dram", domain(block_domains::dram), m_cfg.dram);
+    m_sram = std::make_unique<memory>("sram", domain(block_domains::sram), m_cfg.sram);
+    m_intc = std::make_unique<intc>("intc", domain(block_domains::intc), m_cfg.intc);
+    m_timer = std::make_unique<timer>("timer", domain(block_domains::timer), m_cfg.timer);
+    m_dma = std::make_unique<dma>("dma", domain(block_domains::dma), m_cfg.dma);
+    std::vector<clock_domain*> controlled;
+    for (const std::string& d : domain_order)
+        controlled.push_back(&domain(d));
+    m_power = std::make_unique<power_controller>("power", domain(block_domains::power),
+                                                 controlled, m_cfg.power);
+
+    // Buses, by region and initiator name.
+    m_bus->bind_initiator("cpu", m_cpu->initiator);
+    m_bus->bind_initiator("dma", m_dma->initiator);
+    m_bus->bind_target("dram", m_dram->target);
+    m_bus->bind_target("sram", m_sram->target);
+    m_bus->bind_target("intc", m_intc->target);
+    m_bus->bind_target("timer", m_timer->target);
+    m_bus->bind_target("dma", m_dma->target);
+    m_bus->bind_target("power", m_power->target);
+
+    // Interrupt lines, by the irq numbers of the memory map.
+    const std::map<std::string, sc_out<bool>*> irq_ports = {
+        {"timer", &m_timer->irq}, {"dma", &m_dma->irq}, {"power", &m_power->irq}};
+    for (const auto& [region_name, port] : irq_ports) {
+        auto line = std::make_unique<irq_line>((region_name + "_irq").c_str());
+        port->bind(*line);
+        m_intc->sources[static_cast<std::size_t>(m_cfg.map.at(region_name).irq)].bind(*line);
+        m_irq_lines[region_name] = std::move(line);
+    }
+    m_intc->cpu_irq.bind(m_cpu_irq);
+    m_cpu->irq.bind(m_cpu_irq);
+
+    if (m_cfg.trace_registers)
+        for (peripheral* p : std::vector<peripheral*>{m_intc.get(), m_timer.get(), m_dma.get(),
+                                                      m_power.get()})
+            p->set_access_log(true);
+
+    m_dma->on_run_end([this](const dma::run_record& r) {
+        m_dma_runs.push_back({r.channel, r.start.to_seconds(), r.end.to_seconds(), r.bytes,
+                              static_cast<unsigned>(r.error)});
+    });
+    for (const std::string& d : domain_order)
+        m_residency.watch(domain(d));
+    SC_THREAD(watch_halt);
+}
+
+soc::~soc() = default;
+
+clock_domain& soc::domain(const std::string& name) const {
+    auto it = m_domains.find(name);
+    if (it == m_domains.end())
+        throw std::out_of_range("platform has no clock domain \"" + name + "\"");
+    return *it->second;
+}
+
+void soc::watch_halt() {
+    wait(m_cpu->halted_event());
+    sc_stop();
+}
+
+run_outcome soc::run(cpu::program_fn program, const sc_time& limit) {
+    m_cpu->load(std::move(program));
+    const auto wall_start = std::chrono::steady_clock::now();
+    sc_start(limit);
+    run_outcome out;
+    out.wall_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    out.simulated = sc_time_stamp();
+    out.halted = m_cpu->halted();
+    out.exit_code = m_cpu->exit_code();
+    out.time_limit = !out.halted && sc_time_stamp() >= limit;
+    out.starved = !out.halted && !out.time_limit;
+    return out;
+}
+
+nlohmann::json soc::cpu_stats() const {
+    const nnvp::cpu_stats& s = m_cpu->stats();
+    return {{"mmio_reads", s.mmio_reads},
+            {"mmio_writes", s.mmio_writes},
+            {"bulk_bytes_dmi", s.bulk_bytes_dmi},
+            {"bulk_bytes_bus", s.bulk_bytes_bus},
+            {"bus_errors", s.bus_errors},
+            {"interrupts_taken", s.interrupts_taken},
+            {"wfi_count", s.wfi_count},
+            {"wfi_s", s.wfi_time.to_seconds()},
+            {"consumed_cycles", s.consumed_cycles}};
+}
+
+nlohmann::json soc::dma_stats() const {
+    nlohmann::json runs = nlohmann::json::array();
+    for (const dma_run& r : m_dma_runs)
+        runs.push_back({{"channel", r.channel},
+                        {"start_s", r.start_s},
+                        {"end_s", r.end_s},
+                        {"bytes", r.bytes},
+                        {"error", r.error},
+                        {"bytes_per_s", r.end_s > r.start_s ? r.bytes / (r.end_s - r.start_s) : 0.0}});
+    return {{"bytes_moved", m_dma->bytes_moved()},
+            {"bursts", m_dma->bursts()},
+            {"descriptors_fetched", m_dma->descriptors_fetched()},
+            {"runs", runs}};
+}
+
+}  // namespace nnvp
+
+namespace nnvp {
+
+nlohmann::json soc::power_stats() const {
+    nlohmann::json by_component = nlohmann::json::object();
+    nlohmann::json by_domain = nlohmann::json::object();
+    nlohmann::json transitions = nlohmann::json::object();
+    double total = 0, dynamic = 0, leakage = 0, fixed = 0;
+    for (std::size_t i = 0; i < domain_order.size(); ++i) {
+        const clock_domain& d = domain(domain_order[i]);
+        double domain_j = 0;
+        for (const energy_meter* m : d.meters()) {
+            by_component[m->component()] = {{"domain", d.name()},
+                                            {"dynamic_j", m->dynamic_j()},
+                                            {"leakage_j", m->leakage_j()},
+                                            {"transition_j", m->fixed_j()},
+                                            {"energy_j", m->total_j()}};
+            domain_j += m->total_j();
+            dynamic += m->dynamic_j();
+            leakage += m->leakage_j();
+            fixed += m->fixed_j();
+        }
+        total += domain_j;
+        by_domain[d.name()] = {{"energy_j", domain_j},
+                               {"freq_hz", d.freq_hz()},
+                               {"voltage_v", d.voltage()},
+                               {"opp", d.opp_index()}};
+        transitions[d.name()] = m_power->transitions(i);
+    }
+    const double t = sc_core::sc_time_stamp().to_seconds();
+    return {{"energy_j", total},
+            {"dynamic_j", dynamic},
+            {"leakage_j", leakage},
+            {"transition_j", fixed},
+            {"avg_power_w", t > 0 ? total / t : 0.0},
+            {"by_component", by_component},
+            {"by_domain", by_domain},
+            {"states", m_residency.state_residency()},
+            {"opp_residency", m_residency.opp_residency()},
+            {"transitions", transitions}};
+}
+
+}  // namespace nnvp
+
+namespace nnvp {
+
+nlohmann::json soc::bus_stats() const {
+    const interconnect::stats st = m_bus->get_stats();
+    auto port = [](const interconnect::port_stats& p) {
+        return nlohmann::json{{"transactions", p.transactions},
+                              {"bytes_read", p.bytes_read},
+                              {"bytes_written", p.bytes_written},
+                              {"errors", p.errors},
+                              {"busy_s", p.busy.to_seconds()},
+                              {"utilization", p.utilization}};
+    };
+    nlohmann::json initiators = nlohmann::json::object();
+    nlohmann::json targets = nlohmann::json::object();
+    for (const auto& p : st.initiators)
+        initiators[p.name] = port(p);
+    for (const auto& p : st.targets)
+        targets[p.name] = port(p);
+    return {{"initiators", initiators}, {"targets", targets}, {"energy_j", st.energy_j}};
+}
+
+}  // namespace nnvp

@@ -1,0 +1,89 @@
+// The SoC: builds every block from the platform configuration, wires buses
+// and interrupt lines by name from the memory map, boots firmware on the CPU
+// and runs the simulation until the firmware halts.
+#pragma once
+
+#include "ip/cpu/cpu.h"
+#include "ip/dma/dma.h"
+#include "ip/interconnect/interconnect.h"
+#include "ip/intc/intc.h"
+#include "ip/memory/memory.h"
+#include "ip/power/power_controller.h"
+#include "ip/timer/timer.h"
+#include "platform/platform_config.h"
+#include "platform/residency.h"
+
+#include <nlohmann/json.hpp>
+#include <systemc>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace nnvp {
+
+struct run_outcome {
+    bool halted = false;        // the firmware returned
+    int exit_code = 0;
+    bool time_limit = false;    // stopped at the simulated-time limit
+    bool starved = false;       // nothing left to happen (firmware waiting forever)
+    sc_core::sc_time simulated;
+    double wall_s = 0;
+};
+
+// One DMA run (for statistics and timelines).
+struct dma_run {
+    unsigned channel;
+    double start_s;
+    double end_s;
+    uint64_t bytes;
+    unsigned error;
+};
+
+class soc : public sc_core::sc_module {
+public:
+    explicit soc(sc_core::sc_module_name name, const platform_config& cfg);
+    ~soc() override;
+
+    // Boots `program` on the CPU and simulates until it returns or `limit`.
+    // SystemC elaborates once per process: call it once.
+    run_outcome run(cpu::program_fn program, const sc_core::sc_time& limit);
+
+    const platform_config& config() const { return m_cfg; }
+    clock_domain& domain(const std::string& name) const;
+    cpu& core() { return *m_cpu; }
+    dma& dma_engine() { return *m_dma; }
+    interconnect& bus() { return *m_bus; }
+    power_controller& power() { return *m_power; }
+    const std::vector<dma_run>& dma_runs() const { return m_dma_runs; }
+
+    // Statistics for report.json.
+    nlohmann::json bus_stats() const;
+    nlohmann::json dma_stats() const;
+    nlohmann::json cpu_stats() const;
+    nlohmann::json power_stats() const;
+
+private:
+    void watch_halt();
+
+    platform_config m_cfg;
+    std::map<std::string, std::unique_ptr<clock_domain>> m_domains;
+    std::unique_ptr<interconnect> m_bus;
+    std::unique_ptr<cpu> m_cpu;
+    std::unique_ptr<memory> m_dram;
+    std::unique_ptr<memory> m_sram;
+    std::unique_ptr<intc> m_intc;
+    std::unique_ptr<timer> m_timer;
+    std::unique_ptr<dma> m_dma;
+    std::unique_ptr<power_controller> m_power;
+    // Interrupt lines may be driven from register callbacks (the CPU's thread)
+    // and from the block's own processes.
+    using irq_line = sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>;
+    std::map<std::string, std::unique_ptr<irq_line>> m_irq_lines;
+    irq_line m_cpu_irq{"cpu_irq"};
+    std::vector<dma_run> m_dma_runs;
+    residency_tracker m_residency;
+};
+
+}  // namespace nnvp
