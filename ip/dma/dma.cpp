@@ -3,6 +3,7 @@
 #include "ip/dma/dma.h"
 
 #include <algorithm>
+#include <deque>
 #include <sstream>
 
 namespace nnvp {
@@ -233,8 +234,8 @@ bool dma::wait_clocked(unsigned ch, uint64_t gen) {
     return alive(ch, gen);
 }
 
-bool dma::bus_access(tlm::tlm_command cmd, uint64_t addr, unsigned char* data,
-                     unsigned len) {
+bool dma::bus_access_at(tlm::tlm_command cmd, uint64_t addr, unsigned char* data, unsigned len,
+                        const sc_time& at, sc_time& done) {
     tlm::tlm_generic_payload t;
     t.set_command(cmd);
     t.set_address(addr);
@@ -244,10 +245,18 @@ bool dma::bus_access(tlm::tlm_command cmd, uint64_t addr, unsigned char* data,
     t.set_byte_enable_ptr(nullptr);
     t.set_dmi_allowed(false);
     t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    sc_time delay = SC_ZERO_TIME;
+    sc_time delay = at - sc_time_stamp();
     initiator->b_transport(t, delay);
-    wait(delay);
+    done = sc_time_stamp() + delay;
     return t.get_response_status() == tlm::TLM_OK_RESPONSE;
+}
+
+bool dma::bus_access(tlm::tlm_command cmd, uint64_t addr, unsigned char* data,
+                     unsigned len) {
+    sc_time done;
+    const bool ok = bus_access_at(cmd, addr, data, len, sc_time_stamp(), done);
+    wait(done - sc_time_stamp());
+    return ok;
 }
 
 error_code dma::transfer(unsigned ch, uint64_t gen, const geometry& g) {
@@ -257,18 +266,37 @@ error_code dma::transfer(unsigned ch, uint64_t gen, const geometry& g) {
     const uint64_t count1 = std::max<uint32_t>(g.count1, 1);
     const uint64_t count2 = std::max<uint32_t>(g.count2, 1);
     const double j_per_byte = m_cfg.energy_pj_per_byte * 1e-12;
+    // Completion times of the bursts in flight, oldest first. Each access is
+    // carried out (data moved) when issued; its time lies in the future.
+    std::deque<sc_time> in_flight;
+    sc_time last_done = sc_time_stamp();
+    auto drain = [&] {
+        if (last_done > sc_time_stamp())
+            wait(last_done - sc_time_stamp());
+    };
     for (uint64_t p = 0; p < count2; ++p) {
         for (uint64_t r = 0; r < count1; ++r) {
             const uint64_t src = g.src + p * g.src_stride2 + r * g.src_stride1;
             const uint64_t dst = g.dst + p * g.dst_stride2 + r * g.dst_stride1;
             for (uint64_t off = 0; off < g.len; off += m_cfg.burst_bytes) {
+                // A free slot: wait for the oldest burst when all are in flight.
+                if (in_flight.size() >= m_cfg.max_outstanding) {
+                    if (in_flight.front() > sc_time_stamp())
+                        wait(in_flight.front() - sc_time_stamp());
+                    in_flight.pop_front();
+                }
                 if (!wait_clocked(ch, gen))
                     return error_code::aborted;
-                if (c.abort_req)
+                if (c.abort_req) {
+                    drain();
                     return error_code::aborted;
+                }
                 const unsigned n =
                     static_cast<unsigned>(std::min<uint64_t>(m_cfg.burst_bytes, g.len - off));
-                if (!bus_access(tlm::TLM_READ_COMMAND, src + off, c.buf.data(), n)) {
+                sc_time read_done, write_done;
+                if (!bus_access_at(tlm::TLM_READ_COMMAND, src + off, c.buf.data(), n,
+                                   sc_time_stamp(), read_done)) {
+                    wait(read_done - sc_time_stamp());
                     if (alive(ch, gen)) {
                         std::ostringstream msg;
                         msg << "bus error reading " << n << " bytes at 0x" << std::hex
@@ -277,9 +305,9 @@ error_code dma::transfer(unsigned ch, uint64_t gen, const geometry& g) {
                     }
                     return error_code::read_bus;
                 }
-                if (!alive(ch, gen))
-                    return error_code::aborted;
-                if (!bus_access(tlm::TLM_WRITE_COMMAND, dst + off, c.buf.data(), n)) {
+                if (!bus_access_at(tlm::TLM_WRITE_COMMAND, dst + off, c.buf.data(), n, read_done,
+                                   write_done)) {
+                    wait(write_done - sc_time_stamp());
                     if (alive(ch, gen)) {
                         std::ostringstream msg;
                         msg << "bus error writing " << n << " bytes at 0x" << std::hex
@@ -288,8 +316,8 @@ error_code dma::transfer(unsigned ch, uint64_t gen, const geometry& g) {
                     }
                     return error_code::write_bus;
                 }
-                if (!alive(ch, gen))
-                    return error_code::aborted;
+                in_flight.push_back(write_done);
+                last_done = std::max(last_done, write_done);
                 c.bytes += n;
                 m_bytes_moved += n;
                 ++m_bursts;
@@ -298,7 +326,8 @@ error_code dma::transfer(unsigned ch, uint64_t gen, const geometry& g) {
             }
         }
     }
-    return error_code::none;
+    drain();
+    return alive(ch, gen) ? error_code::none : error_code::aborted;
 }
 
 error_code dma::run_list(unsigned ch, uint64_t gen) {

@@ -10,6 +10,10 @@
 //
 // Timing of one run (Tclk = the DMA clock domain's period at that moment):
 //   register run:    setup_cycles * Tclk + sum over bursts (t_read + t_write)
+//                    (with max_outstanding == 1; with N > 1 burst k is issued
+//                    when burst k-N has completed, its write when its read has,
+//                    so up to N bursts overlap and queue at the bus and memory
+//                    ports: the run ends when its last burst completes)
 //   descriptor list: sum over descriptors of
 //                    t_fetch (one 64-byte read) + descriptor_fetch_cycles * Tclk
 //                    + setup_cycles * Tclk + sum over its bursts (t_read + t_write)
@@ -89,6 +93,10 @@ private:
     dma_regs::error_code transfer(unsigned ch, uint64_t gen, const geometry& g);
     dma_regs::error_code check_geometry(unsigned ch, const geometry& g);
     bool bus_access(tlm::tlm_command cmd, uint64_t addr, unsigned char* data, unsigned len);
+    // Issues an access at absolute time `at` (>= now) without waiting for it;
+    // `done` receives its completion time.
+    bool bus_access_at(tlm::tlm_command cmd, uint64_t addr, unsigned char* data, unsigned len,
+                       const sc_core::sc_time& at, sc_core::sc_time& done);
     bool wait_clocked(unsigned ch, uint64_t gen);
     bool alive(unsigned ch, uint64_t gen) const;
     void finish(unsigned ch, dma_regs::error_code err);

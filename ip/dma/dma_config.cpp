@@ -16,6 +16,8 @@ dma_config parse_dma_config(const config_node& node) {
                                      std::to_string(c.burst_bytes));
     c.max_descriptors =
         static_cast<uint32_t>(node.uint_in("max_descriptors", 1, 1u << 20, c.max_descriptors));
+    c.max_outstanding =
+        static_cast<uint32_t>(node.uint_in("max_outstanding", 1, 64, c.max_outstanding));
     c.setup_cycles =
         static_cast<uint32_t>(node.uint_in("setup_cycles", 0, 1u << 20, c.setup_cycles));
     c.descriptor_fetch_cycles = static_cast<uint32_t>(

@@ -16,6 +16,10 @@ struct dma_config {
     uint32_t burst_bytes = 256;
     // Longest descriptor list followed before the desc_limit error (bounds loops).
     uint32_t max_descriptors = 4096;
+    // Bursts a channel keeps in flight (read issued, write not yet complete).
+    // 1 is a strictly serial engine; more hide the memory latency, as the
+    // outstanding-transaction queues of real DMA engines do.
+    uint32_t max_outstanding = 1;
     // DMA clock cycles to set up each transfer (a register run or one descriptor).
     uint32_t setup_cycles = 16;
     // DMA clock cycles to decode a descriptor once its 64 bytes have arrived.

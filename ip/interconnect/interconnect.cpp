@@ -147,10 +147,9 @@ void interconnect::b_transport(int id, tlm::tlm_generic_payload& trans, sc_time&
 
     const uint64_t len = trans.get_data_length();
     const sc_time now = sc_time_stamp();
-    const sc_time start = std::max(now + delay, port.busy_until);
     const uint64_t occupancy_cycles = ceil_div(len, port.width_bytes);
     const sc_time occupancy = m_clk.cycles(occupancy_cycles);
-    port.busy_until = start + occupancy;
+    const sc_time start = port.schedule.reserve(now + delay, occupancy);
     port.st.busy += occupancy;
     ++port.st.transactions;
     delay = (start - now) + m_clk.cycles(m_cfg.hop_cycles + occupancy_cycles);

@@ -6,9 +6,9 @@
 // Timing (all cycles of the fabric's clock domain, so DVFS changes them): a
 // transaction of L bytes (data length) to target T arriving at
 // t = sc_time_stamp() + delay
-//   start              = max(t, port_busy_until[T])
 //   occupancy          = ceil(L / width_bytes(T)) fabric cycles
-//   port_busy_until[T] = start + occupancy
+//   start              = the earliest time >= t with port T free for
+//                        `occupancy` (a calendar: ip/common/port_schedule.h)
 //   forwarded delay    = (start - sc_time_stamp()) + hop_cycles + occupancy
 // and the target then adds its own latency. Store-and-forward: the target sees
 // the request after the whole burst crossed the port. Address errors are
@@ -32,6 +32,7 @@
 
 #include "ip/common/clock_domain.h"
 #include "ip/common/energy_meter.h"
+#include "ip/common/port_schedule.h"
 #include "ip/interconnect/interconnect_config.h"
 #include "platform/memory_map.h"
 
@@ -94,7 +95,7 @@ private:
     struct target_port {
         int socket_id = -1;  // index on m_to_targets, -1 while unbound
         unsigned width_bytes = 0;
-        sc_core::sc_time busy_until = sc_core::SC_ZERO_TIME;
+        port_schedule schedule;
         port_stats st;
     };
 

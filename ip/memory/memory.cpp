@@ -141,10 +141,9 @@ void memory::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
     }
 
     const sc_time arrival = sc_time_stamp() + delay;
-    const sc_time start = std::max(arrival, m_busy_until);
     const uint64_t occupancy_cycles = ceil_div(trans.get_data_length(), m_cfg.bytes_per_cycle);
     const sc_time occupancy = m_clk.cycles(occupancy_cycles);
-    m_busy_until = start + occupancy;
+    const sc_time start = m_port.reserve(arrival, occupancy);
     m_stats.busy += occupancy;
     delay += (start - arrival) + m_clk.cycles(m_cfg.latency_cycles + occupancy_cycles);
 

@@ -3,9 +3,9 @@
 //
 // Timing (all cycles of the memory's own clock domain, so DVFS changes it):
 // an access of L bytes (data length) arriving at t = sc_time_stamp() + delay
-//   start      = max(t, busy_until)
 //   occupancy  = ceil(L / bytes_per_cycle) cycles
-//   busy_until = start + occupancy
+//   start      = the earliest time >= t with the data path free for
+//                `occupancy` (a calendar: ip/common/port_schedule.h)
 //   delay     += (start - t) + latency_cycles + occupancy   (in cycles)
 // so back-to-back accesses are limited to bytes_per_cycle, and each sees the
 // first-data latency once. TLM_IGNORE_COMMAND and debug transport cost nothing.
@@ -34,6 +34,7 @@
 
 #include "ip/common/clock_domain.h"
 #include "ip/common/energy_meter.h"
+#include "ip/common/port_schedule.h"
 #include "ip/memory/memory_config.h"
 #include "ip/memory/paged_store.h"
 
@@ -103,7 +104,7 @@ private:
     energy_meter m_energy;
     paged_store m_store;
     stats m_stats;
-    sc_core::sc_time m_busy_until = sc_core::SC_ZERO_TIME;
+    port_schedule m_port;
     bool m_dmi_granted = false;
 };
 

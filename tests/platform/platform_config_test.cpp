@@ -1,0 +1,78 @@
+// The platform configuration: the default SoC parses, and every kind of
+// mistake is reported with the file, the field and what was expected.
+#include "platform/platform_config.h"
+
+#include <gtest/gtest.h>
+
+using namespace nnvp;
+
+namespace {
+
+const std::string default_config = std::string(NNVP_SOURCE_DIR) + "/platform/configs/default.json";
+
+std::string error_of(const std::vector<std::pair<std::string, nlohmann::json>>& overrides) {
+    try {
+        load_platform_config(default_config, overrides);
+    } catch (const config_error& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+}  // namespace
+
+TEST(platform_config, the_default_soc_parses) {
+    const platform_config cfg = load_platform_config(default_config);
+    EXPECT_EQ(cfg.name, "nnvp-default");
+    ASSERT_EQ(cfg.domains.size(), domain_order.size());
+    EXPECT_EQ(cfg.domains[2].name, "nncore");
+    // The nncore table: 300..700 MHz at 0.70 V, then 0.75, 0.80, 0.85 V.
+    ASSERT_EQ(cfg.domains[2].opps.size(), 8u);
+    EXPECT_EQ(cfg.domains[2].opps[4].freq_mhz, 700);
+    EXPECT_EQ(cfg.domains[2].opps[4].volt_mv, 700);
+    EXPECT_EQ(cfg.domains[2].opps[7].freq_mhz, 1000);
+    EXPECT_EQ(cfg.domains[2].opps[7].volt_mv, 850);
+    EXPECT_EQ(cfg.map.at("dma").irq, 2);
+    EXPECT_EQ(cfg.dram.size_bytes, 1ull << 30);
+    EXPECT_EQ(cfg.dma.channels, 4u);
+}
+
+TEST(platform_config, overrides_reach_every_block) {
+    const platform_config cfg = load_platform_config(
+        default_config, {{"dma.burst_bytes", 64}, {"interconnect.hop_cycles", 5},
+                         {"domains.fabric.initial", 0}, {"memory_map.5.size", "512M"},
+                         {"dram.size_bytes", "512M"}});
+    EXPECT_EQ(cfg.dma.burst_bytes, 64u);
+    EXPECT_EQ(cfg.interconnect.hop_cycles, 5u);
+    EXPECT_EQ(cfg.domains[1].initial, 0u);
+    EXPECT_EQ(cfg.map.at("dram").size, 512ull << 20);
+    EXPECT_EQ(cfg.resolved["dma"]["burst_bytes"], 64);
+}
+
+TEST(platform_config, mistakes_name_the_file_and_the_field) {
+    const std::string f = default_config + ": ";
+    EXPECT_EQ(error_of({{"dma.typo", 1}}), f + "dma.typo: unknown key");
+    EXPECT_EQ(error_of({{"typo", 1}}), f + "typo: unknown key");
+    EXPECT_EQ(error_of({{"quantum_ns", 0}}), f + "quantum_ns: expected a number in [1, 1e+09], got 0");
+    EXPECT_EQ(error_of({{"memory_map.0.name", "flash"}}),
+              f + "memory_map: no region named \"sram\" (required)");
+    EXPECT_EQ(error_of({{"memory_map.1.base", "0x10000000"}}),
+              f + "memory_map: regions \"sram\" and \"intc\" overlap");
+    EXPECT_EQ(error_of({{"memory_map.2.irq", 3}}),
+              f + "memory_map: regions \"timer\" and \"power\" share irq 3");
+    EXPECT_EQ(error_of({{"memory_map.5.size", "512M"}}),
+              f + "dram.size_bytes: must equal the size of the \"dram\" region in memory_map");
+    EXPECT_EQ(error_of({{"domains.gpu", nlohmann::json::object()}}), f + "domains.gpu: unknown key");
+    EXPECT_NE(error_of({{"domains.nncore.opps.1.mhz", 200}}).find(f + "domains.nncore.opps"),
+              std::string::npos);
+    EXPECT_NE(error_of({{"dma.burst_bytes", 96}}).find("dma.burst_bytes"), std::string::npos);
+}
+
+TEST(platform_config, files_that_cannot_be_read) {
+    try {
+        load_platform_config("/nonexistent/platform.json");
+        FAIL();
+    } catch (const config_error& e) {
+        EXPECT_EQ(std::string(e.what()), "/nonexistent/platform.json: cannot open file");
+    }
+}

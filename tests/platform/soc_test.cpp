@@ -1,0 +1,204 @@
+// The assembled SoC: firmware drives real blocks over the real bus; DMA time
+// follows the bus/DRAM formula to the cycle, masters contend for DRAM, energy
+// adds up, and bad guest accesses come back as bus errors.
+#include "firmware/programs/board.h"
+#include "platform/soc.h"
+#include "tests/support/sc_harness.h"
+
+#include <cmath>
+
+using namespace nnvp;
+using namespace sc_core;
+
+namespace {
+
+const std::string default_config = std::string(NNVP_SOURCE_DIR) + "/platform/configs/default.json";
+
+platform_config quiet_config(
+    std::vector<std::pair<std::string, nlohmann::json>> overrides = {}) {
+    overrides.emplace_back("cpu.echo_console", false);
+    return load_platform_config(default_config, overrides);
+}
+
+double ns(double s) { return s * 1e9; }
+
+}  // namespace
+
+// A 4 KiB DRAM -> SRAM copy in 256-byte bursts. Per burst, with the default
+// platform (fabric and DRAM both at 800 MHz, 1.25 ns a cycle):
+//   read:  bus hop 2 + ceil(256/16) = 18 fabric cycles, DRAM 40 + 256/16 = 56 cycles
+//   write: bus hop 2 + 16 = 18 fabric cycles, SRAM 2 + 256/32 = 10 fabric cycles
+//   = 102 cycles = 127.5 ns; 16 bursts + 16 setup cycles = 2040 + 20 = 2060 ns.
+// (With one burst in flight the engine is serial and the time a plain sum.)
+TEST(soc, dma_time_follows_the_bus_and_dram_formula) {
+    soc chip("soc", quiet_config({{"dma.max_outstanding", 1}}));
+    const run_outcome out = chip.run(
+        [](fw::hal& h) {
+            fw::board b(h);
+            if (!b.init())
+                return 1;
+            const uint64_t dram = h.map().at("dram").base, sram = h.map().at("sram").base;
+            if (b.dma.start_1d(0, dram, sram, 4096) != fw::dma_result::ok ||
+                b.dma.wait(0, 1'000'000) != fw::dma_result::ok)
+                return 2;
+            return 0;
+        },
+        sc_time(1, SC_SEC));
+    ASSERT_TRUE(out.halted);
+    EXPECT_EQ(out.exit_code, 0);
+    ASSERT_EQ(chip.dma_runs().size(), 1u);
+    const dma_run& r = chip.dma_runs()[0];
+    EXPECT_EQ(r.bytes, 4096u);
+    EXPECT_NEAR(ns(r.end_s - r.start_s), 2060.0, 1e-6);
+}
+
+// Halving the fabric clock doubles the fabric part of the time, not the DRAM part:
+// per burst 18 + 18 + 10 = 46 fabric cycles (2.5 ns) + 56 DRAM cycles (1.25 ns)
+// = 185 ns; 16 bursts + 16 setup cycles = 2960 + 40 = 3000 ns.
+TEST(soc, dma_time_at_half_fabric_clock) {
+    soc chip("soc", quiet_config({{"domains.fabric.initial", 1}, {"dma.max_outstanding", 1}}));
+    chip.run(
+        [](fw::hal& h) {
+            fw::board b(h);
+            b.init();
+            b.dma.start_1d(0, h.map().at("dram").base, h.map().at("sram").base, 4096);
+            return b.dma.wait(0, 1'000'000) == fw::dma_result::ok ? 0 : 1;
+        },
+        sc_time(1, SC_SEC));
+    ASSERT_EQ(chip.dma_runs().size(), 1u);
+    EXPECT_NEAR(ns(chip.dma_runs()[0].end_s - chip.dma_runs()[0].start_s), 3000.0, 1e-6);
+}
+
+// Bursts in flight hide the DRAM latency: with the default 4 outstanding
+// bursts a 64 KiB DRAM -> SRAM copy runs well above the serial engine's
+// 256 B / 127.5 ns = 2.0 GB/s, and never above the 16 B/cycle ports at 800 MHz
+// (12.8 GB/s).
+TEST(soc, outstanding_bursts_hide_latency_up_to_the_port_bandwidth) {
+    soc chip("soc", quiet_config());
+    chip.run(
+        [](fw::hal& h) {
+            fw::board b(h);
+            b.init();
+            b.dma.start_1d(0, h.map().at("dram").base, h.map().at("sram").base, 65536);
+            return b.dma.wait(0, 0) == fw::dma_result::ok ? 0 : 1;
+        },
+        sc_time(1, SC_SEC));
+    ASSERT_EQ(chip.dma_runs().size(), 1u);
+    const dma_run& r = chip.dma_runs()[0];
+    const double gbps = r.bytes / (r.end_s - r.start_s) / 1e9;
+    EXPECT_GT(gbps, 2.5 * 2.0);
+    EXPECT_LE(gbps, 12.8);
+}
+
+// Two channels streaming DRAM -> DRAM at once share the DRAM port: each takes
+// about twice as long as alone.
+TEST(soc, two_masters_share_dram_bandwidth) {
+    soc chip("soc", quiet_config());
+    chip.run(
+        [](fw::hal& h) {
+            fw::board b(h);
+            b.init();
+            const uint64_t dram = h.map().at("dram").base;
+            const uint32_t n = 64 * 1024;
+            b.dma.start_1d(0, dram, dram + 0x100000, n);  // alone
+            b.dma.wait(0, 0);
+            b.dma.start_1d(1, dram, dram + 0x200000, n);  // together
+            b.dma.start_1d(2, dram + 0x300000, dram + 0x400000, n);
+            b.dma.wait(1, 0);
+            b.dma.wait(2, 0);
+            return 0;
+        },
+        sc_time(1, SC_SEC));
+    ASSERT_EQ(chip.dma_runs().size(), 3u);
+    const auto dur = [&](std::size_t i) {
+        return chip.dma_runs()[i].end_s - chip.dma_runs()[i].start_s;
+    };
+    EXPECT_GT(dur(1) / dur(0), 1.7);
+    EXPECT_LT(dur(1) / dur(0), 2.1);
+    EXPECT_GT(dur(2) / dur(0), 1.7);
+    EXPECT_LT(dur(2) / dur(0), 2.1);
+}
+
+// The report's energy: components add up to the total, each domain's meters
+// to the power controller's energy counter, and DRAM dynamic energy is
+// bytes x pJ/byte at nominal voltage.
+TEST(soc, energy_adds_up) {
+    soc chip("soc", quiet_config());
+    uint64_t counter_nj = 0;
+    chip.run(
+        [&](fw::hal& h) {
+            fw::board b(h);
+            b.init();
+            const uint64_t dram = h.map().at("dram").base;
+            b.dma.start_1d(0, dram, dram + 0x100000, 16384);
+            b.dma.wait(0, 0);
+            unsigned d = 0;
+            b.power.find_domain("dram", d);
+            b.power.energy_nj(d, counter_nj);
+            return 0;
+        },
+        sc_time(1, SC_SEC));
+    const nlohmann::json p = chip.power_stats();
+    double sum = 0;
+    for (const auto& [name, c] : p["by_component"].items()) {
+        sum += c["energy_j"].get<double>();
+        EXPECT_NEAR(c["energy_j"].get<double>(),
+                    c["dynamic_j"].get<double>() + c["leakage_j"].get<double>() +
+                        c["transition_j"].get<double>(),
+                    1e-15)
+            << name;
+    }
+    EXPECT_NEAR(sum, p["energy_j"].get<double>(), 1e-12);
+    EXPECT_NEAR(p["energy_j"].get<double>(),
+                p["dynamic_j"].get<double>() + p["leakage_j"].get<double>() +
+                    p["transition_j"].get<double>(),
+                1e-12);
+    // DRAM at its nominal 1.1 V: 16 KiB read + 16 KiB written at 160 pJ/byte.
+    EXPECT_NEAR(p["by_component"]["dram"]["dynamic_j"].get<double>(), 32768 * 160e-12, 1e-12);
+    // The firmware-readable counter (nJ, read a little earlier) is close.
+    EXPECT_NEAR(counter_nj * 1e-9, p["by_domain"]["dram"]["energy_j"].get<double>(), 0.05e-6);
+    // Residencies cover the simulated time.
+    double on = 0;
+    for (const auto& [state, s] : p["states"]["dram"].items())
+        on += s.get<double>();
+    EXPECT_NEAR(on, sc_time_stamp().to_seconds(), 1e-12);
+}
+
+// Firmware that pokes at nothing gets a bus error it can handle; the VP goes on.
+TEST(soc, guest_bus_errors_are_statuses_not_crashes) {
+    soc chip("soc", quiet_config());
+    test::allow_warnings(true);
+    fw::bus_status unmapped = fw::bus_status::ok, hole = fw::bus_status::ok;
+    fw::bus_status narrow = fw::bus_status::ok;
+    const run_outcome out = chip.run(
+        [&](fw::hal& h) {
+            uint32_t v = 0;
+            unmapped = h.read32(0x0, v);
+            hole = h.write32(h.map().at("dma").base + 0xffc, 1);  // no register there
+            uint8_t byte = 0;
+            narrow = h.read_block(0xf0000000, &byte, 1);
+            return 0;
+        },
+        sc_time(1, SC_SEC));
+    EXPECT_TRUE(out.halted);
+    EXPECT_EQ(unmapped, fw::bus_status::address_error);
+    EXPECT_EQ(hole, fw::bus_status::address_error);
+    EXPECT_EQ(narrow, fw::bus_status::address_error);
+    EXPECT_EQ(chip.core().stats().bus_errors, 3u);
+}
+
+// Firmware waiting for an interrupt that never comes ends the run (nothing
+// left to simulate, or the time limit), it does not hang the VP.
+TEST(soc, firmware_waiting_forever_ends_the_run) {
+    platform_config cfg = quiet_config();
+    soc chip("soc", cfg);
+    const run_outcome out = chip.run(
+        [](fw::hal& h) {
+            h.wait_irq(0);
+            return 0;
+        },
+        sc_time(1, SC_SEC));
+    EXPECT_FALSE(out.halted);
+    EXPECT_TRUE(out.starved || out.time_limit);
+    EXPECT_LT(out.wall_s, 5.0);
+}
