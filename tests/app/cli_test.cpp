@@ -1,0 +1,176 @@
+// The nnvp command line as users drive it: scenarios run, reports carry the
+// contract's keys and the expected metrics, runs are deterministic, and bad
+// input is refused with exit code 2 and a message naming file and field.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct result {
+    int exit_code;
+    std::string output;  // stdout and stderr
+};
+
+result run(const std::string& args) {
+    const std::string cmd = std::string(NNVP_BINARY) + " " + args + " 2>&1";
+    result r{-1, {}};
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p)
+        return r;
+    char buf[4096];
+    while (std::fgets(buf, sizeof buf, p))
+        r.output += buf;
+    const int status = pclose(p);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+std::string scenario(const std::string& rel) { return std::string(NNVP_SOURCE_DIR) + "/" + rel; }
+
+fs::path scratch(const std::string& name) {
+    const fs::path p = fs::temp_directory_path() / ("nnvp_cli_test_" + name);
+    fs::remove_all(p);
+    fs::create_directories(p);
+    return p;
+}
+
+nlohmann::json load(const fs::path& p) {
+    std::ifstream in(p);
+    return nlohmann::json::parse(in);
+}
+
+std::string write_file(const fs::path& dir, const std::string& name, const std::string& text) {
+    const fs::path p = dir / name;
+    std::ofstream(p) << text;
+    return p.string();
+}
+
+}  // namespace
+
+TEST(cli, the_bring_up_demo_runs_and_reports) {
+    const fs::path out = scratch("demo");
+    const result r =
+        run("run " + scenario("scenarios/bringup/dma_tensor_demo.json") + " --out " + out.string());
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const nlohmann::json rep = load(out / "report.json");
+    for (const char* key : {"scenario", "platform", "sim", "power", "bus", "dma", "cpu", "firmware"})
+        EXPECT_TRUE(rep.contains(key)) << key;
+    EXPECT_GT(rep["sim"]["simulated_s"].get<double>(), 0);
+    EXPECT_GE(rep["sim"]["wall_s"].get<double>(), 0);
+    EXPECT_EQ(rep["sim"]["warnings"], 0);
+    EXPECT_EQ(rep["firmware"]["exit_code"], 0);
+    // Bytes the program moves: a 16x16x16 tile, its reshape, the whole
+    // 16x64x64 tensor as quadrants, the tile again at low clock, the tensor
+    // again on two channels.
+    EXPECT_EQ(rep["dma"]["bytes_moved"], 4096 + 4096 + 65536 + 4096 + 65536);
+    EXPECT_EQ(rep["dma"]["runs"].size(), 6u);
+    EXPECT_EQ(rep["dma"]["descriptors_fetched"], 4);
+    // Fabric down and up, nncore down and up.
+    EXPECT_EQ(rep["power"]["transitions"]["fabric"], 2);
+    EXPECT_EQ(rep["power"]["transitions"]["nncore"], 2);
+    EXPECT_EQ(rep["power"]["transitions"]["cpu"], 0);
+    // Energy adds up and is plausible: between 10 uJ and 1 mJ for < 1 ms.
+    const double e = rep["power"]["energy_j"].get<double>();
+    EXPECT_GT(e, 10e-6);
+    EXPECT_LT(e, 1e-3);
+    EXPECT_NEAR(rep["power"]["avg_power_w"].get<double>(),
+                e / rep["sim"]["simulated_s"].get<double>(), 1e-9);
+    EXPECT_GT(rep["bus"]["targets"]["dram"]["bytes_read"].get<double>(), 100e3);
+    EXPECT_NE(r.output.find("two channels, DRAM to DRAM"), std::string::npos);
+}
+
+TEST(cli, the_error_demo_shows_the_error_interrupt_path) {
+    const fs::path out = scratch("error");
+    const result r =
+        run("run " + scenario("scenarios/bringup/dma_error_demo.json") + " --out " + out.string());
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const nlohmann::json rep = load(out / "report.json");
+    EXPECT_GE(rep["sim"]["warnings"].get<int>(), 2);
+    EXPECT_EQ(rep["bus"]["initiators"]["dma"]["errors"], 1);
+    EXPECT_EQ(rep["dma"]["runs"][0]["error"], 1);  // read_bus
+    EXPECT_NE(r.output.find("error interrupt received: bus error on read"), std::string::npos);
+}
+
+TEST(cli, runs_are_deterministic) {
+    const fs::path a = scratch("det_a"), b = scratch("det_b");
+    const std::string sc = scenario("scenarios/bringup/dma_tensor_demo.json");
+    ASSERT_EQ(run("run " + sc + " --out " + a.string()).exit_code, 0);
+    ASSERT_EQ(run("run " + sc + " --out " + b.string()).exit_code, 0);
+    nlohmann::json ra = load(a / "report.json"), rb = load(b / "report.json");
+    ra["sim"].erase("wall_s");
+    rb["sim"].erase("wall_s");
+    EXPECT_EQ(ra, rb);
+}
+
+TEST(cli, set_overrides_reach_scenario_and_platform) {
+    const fs::path out = scratch("set");
+    const result r = run("run " + scenario("scenarios/bringup/dma_tensor_demo.json") + " --out " +
+                         out.string() +
+                         " --set firmware.args.channels=4 --set platform.dma.burst_bytes=64");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const nlohmann::json rep = load(out / "report.json");
+    EXPECT_EQ(rep["dma"]["bytes_moved"], 1024 + 1024 + 16384 + 1024 + 16384);
+    EXPECT_EQ(rep["platform"]["dma"]["burst_bytes"], 64);
+    EXPECT_EQ(rep["firmware"]["args"]["channels"], 4);
+}
+
+TEST(cli, bad_input_exits_2_naming_file_and_field) {
+    const fs::path dir = scratch("bad");
+    const std::string platform = scenario("platform/configs/default.json");
+    const std::string sc = scenario("scenarios/bringup/dma_tensor_demo.json");
+    struct bad_case {
+        std::string args;
+        std::string expected;
+    };
+    const std::string unknown_key = write_file(
+        dir, "unknown.json",
+        R"({"name": "x", "platform": ")" + platform + R"(", "firmware": {"program": "dma_error_demo"}, "speed": 3})");
+    const std::string bad_program = write_file(
+        dir, "program.json",
+        R"({"name": "x", "platform": ")" + platform + R"(", "firmware": {"program": "doom"}})");
+    const std::string bad_json = write_file(dir, "syntax.json", R"({"name": "x",)");
+    const std::string bad_platform = write_file(
+        dir, "platform.json",
+        R"({"name": "x", "platform": "no/such/platform.json", "firmware": {"program": "dma_error_demo"}})");
+    const bad_case cases[] = {
+        {"run /no/such/scenario.json", "/no/such/scenario.json: cannot open file"},
+        {"run " + unknown_key, unknown_key + ": speed: unknown key"},
+        {"run " + bad_program, bad_program + ": firmware.program: unknown program \"doom\""},
+        {"run " + bad_json, bad_json + ": not valid JSON"},
+        {"run " + bad_platform, "no/such/platform.json: cannot open file"},
+        {"run " + sc + " --set firmware.args.channels=1000",
+         "firmware.args: argument \"channels\" of program \"dma_tensor_demo\" must be in [1, 64]"},
+        {"run " + sc + " --set firmware.args.speed=1",
+         "program \"dma_tensor_demo\" has no argument \"speed\""},
+        {"run " + sc + " --set platform.dma.channels=2",
+         "default.json: dma.channels: expected an integer in [4, 16], got 2"},
+        {"run " + sc + " --set platform.dram.typo=2", "default.json: dram.typo: unknown key"},
+        {"run " + sc + " --set mode=fast", "mode: expected one of {functional, timing}"},
+        {"run " + sc + " --set nokey", "--set nokey: expected key.path=value"},
+        {"run", "usage:"},
+        {"frobnicate", "usage:"},
+    };
+    for (const bad_case& c : cases) {
+        const result r = run(c.args);
+        EXPECT_EQ(r.exit_code, 2) << c.args << "\n" << r.output;
+        EXPECT_NE(r.output.find(c.expected), std::string::npos)
+            << c.args << "\nexpected: " << c.expected << "\ngot: " << r.output;
+    }
+}
+
+TEST(cli, a_firmware_that_hangs_is_a_failed_check_not_a_hang) {
+    const fs::path out = scratch("hang");
+    // A DMA of 1 MiB cannot finish in 10 us of simulated time.
+    const result r = run("run " + scenario("scenarios/bringup/dma_error_demo.json") + " --out " +
+                         out.string() + " --set max_simulated_s=1e-5 --set firmware.args.bytes=1048576");
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_NE(r.output.find("did not finish within max_simulated_s"), std::string::npos) << r.output;
+    EXPECT_TRUE(fs::exists(out / "report.json"));
+}
