@@ -1,0 +1,171 @@
+// The NN core's command stream, version 1: shared by the core model, the
+// firmware and the host compiler. No SystemC here.
+//
+// A stream is a 32-byte header followed by `command_count` commands of 128
+// bytes each, little-endian, in memory (DRAM) at CMD_BASE. The command
+// processor fetches and validates one command at a time; a stream must end
+// with an END command within command_count commands.
+//
+// Local memory: the core's local buffers form one byte-addressed space of
+// input_kb + weight_kb + output_kb KiB (in that order), mapped on the bus as
+// the "nncore_buf" region so the system DMA engine can fill and drain it.
+// Every operand of a compute command is a byte offset into that space; an
+// operand that does not fit inside the local memory is a buffer overrun.
+//
+// Data movement (LOAD: DRAM -> local, STORE: local -> DRAM) is executed by
+// the system DMA engine: the command processor programs one of its DMA
+// channels and goes on; the transfer carries a tag (0..15). BARRIER waits
+// until every outstanding transfer whose tag is in its mask has completed, so
+// a compiler double-buffers with: LOAD tile i+1 (tag b), COMPUTE tile i,
+// BARRIER (tag b), ... Compute commands run one at a time, in order.
+//
+// Compute commands carry the fields of the reference executor's layer
+// (sw/ref/layer.h): the mapping is field by field (see to_layer() in the
+// core). Tensors are NHWC, packed by precision (docs/numerics.md): int4 two
+// per byte, binary eight per byte. Per-channel tables (fixed-point
+// multipliers, binary scales, activation look-up tables) live in local
+// memory too, at the offsets the command gives.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+namespace nnvp::nncore_cmd {
+
+constexpr uint32_t magic = 0x53434e4eu;  // "NNCS"
+constexpr uint16_t version = 1;
+constexpr std::size_t header_bytes = 32;
+constexpr std::size_t command_bytes = 128;
+
+struct stream_header {
+    uint32_t magic = nncore_cmd::magic;
+    uint16_t version = nncore_cmd::version;
+    uint16_t header_size = header_bytes;
+    uint32_t command_count = 0;
+    uint32_t command_size = command_bytes;
+    uint32_t checksum = 0;  // sum of the command bytes as uint32 words, mod 2^32
+    uint32_t reserved[3] = {0, 0, 0};
+};
+static_assert(sizeof(stream_header) == header_bytes);
+
+enum class opcode : uint8_t {
+    end = 0,
+    barrier = 1,
+    load = 2,
+    store = 3,
+    conv2d = 16,
+    fully_connected = 17,
+    max_pool = 18,
+    avg_pool = 19,
+    global_avg_pool = 20,
+    global_max_pool = 21,
+    add = 22,
+    mul = 23,
+    activation = 24,
+};
+
+// Values equal sw/ref/layer.h's ref::precision and ref::act_kind.
+enum class precision : uint8_t { fp32 = 0, fp16 = 1, int16 = 2, int8 = 3, int4 = 4, binary = 5 };
+enum class act_kind : uint8_t { none = 0, relu, relu6, clip, leaky_relu, sigmoid, tanh };
+// Dataflow the PE array uses for this command; automatic lets the core pick.
+enum class dataflow : uint8_t { output_stationary = 0, weight_stationary = 1,
+                                input_stationary = 2, automatic = 3 };
+
+// Compute-command flags.
+namespace flag {
+constexpr uint16_t has_bias = 1u << 0;
+constexpr uint16_t per_channel = 1u << 1;        // out_mult table has one entry per channel
+constexpr uint16_t count_include_pad = 1u << 2;  // avg_pool divisor counts padded taps
+constexpr uint16_t binary_input = 1u << 3;
+constexpr uint16_t binary_output = 1u << 4;
+constexpr uint16_t binary_fixed_scale = 1u << 5; // else fp32 scales (bin_alpha)
+constexpr uint16_t known = (1u << 6) - 1;
+}  // namespace flag
+
+// An NHWC tensor in local memory.
+struct tensor_ref {
+    uint32_t offset;
+    uint16_t n, h, w, c;
+};
+static_assert(sizeof(tensor_ref) == 12);
+
+// LOAD / STORE: a 3D strided block, as the DMA engine moves it: count2 planes
+// of count1 rows of len bytes (counts of 0 are taken as 1).
+struct move_cmd {
+    uint64_t dram_addr;
+    uint32_t local_offset;
+    uint32_t len;
+    uint32_t count1;
+    uint32_t dram_stride1;
+    uint32_t local_stride1;
+    uint32_t count2;
+    uint32_t dram_stride2;
+    uint32_t local_stride2;
+};
+static_assert(sizeof(move_cmd) == 40);
+
+// Compute commands (conv2d ... activation).
+struct compute_cmd {
+    tensor_ref in;           // first input
+    tensor_ref in2;          // add / mul: second input (broadcast where dims are 1)
+    uint32_t out_offset;     // output tensor (shape follows from the op)
+    uint32_t weight_offset;  // conv2d / fully_connected: OHWI weights
+    uint32_t bias_offset;    // flag::has_bias: bias (type per docs/numerics.md)
+    uint32_t table_offset;   // per-channel fixed multipliers {int32 mult, int32 shift}
+                             // (or binary fp32 scales), then, for table activations,
+                             // the activation look-up table (int32 entries)
+    uint16_t out_channels;
+    uint8_t kernel_h, kernel_w;
+    uint8_t stride_h, stride_w;
+    uint8_t dilation_h, dilation_w;
+    uint8_t pad_top, pad_bottom, pad_left, pad_right;
+    uint16_t groups;
+    int32_t in_zero_point;
+    int32_t in2_zero_point;
+    int32_t out_zero_point;
+    int32_t act_min, act_max;     // output clamp (integer paths)
+    int32_t out_mult, out_shift;  // per-tensor requantization (when not per_channel)
+    int32_t in_mult, in_shift;    // add: input 1 to the common scale
+    int32_t in2_mult, in2_shift;  // add: input 2 to the common scale
+    int32_t add_shift;
+    float clip_lo, clip_hi, alpha;  // float activations (clip bounds, leaky slope)
+};
+static_assert(sizeof(compute_cmd) <= command_bytes - 8);
+
+// One 128-byte command: an 8-byte head and the body of its kind.
+struct command {
+    opcode op = opcode::end;
+    precision prec = precision::fp32;                     // compute commands
+    act_kind act = act_kind::none;                        // compute commands
+    dataflow df = dataflow::output_stationary;            // compute commands
+    uint16_t flags = 0;                                   // compute commands: flag::*
+    uint8_t tag = 0;                                      // LOAD/STORE: tag 0..15
+    uint8_t reserved0 = 0;
+    union {
+        unsigned char raw[command_bytes - 8] = {};  // a new command is all zeros
+        move_cmd move;
+        compute_cmd compute;
+        uint16_t barrier_mask;  // BARRIER: tags to wait for (0xffff: all)
+    };
+};
+static_assert(sizeof(command) == command_bytes);
+static_assert(offsetof(command, move) == 8);
+
+inline bool is_compute(opcode op) {
+    return op >= opcode::conv2d && op <= opcode::activation;
+}
+
+// Checksum of a command array as the header carries it.
+inline uint32_t checksum(const command* cmds, uint32_t count) {
+    uint32_t sum = 0;
+    const auto* bytes = reinterpret_cast<const unsigned char*>(cmds);
+    for (std::size_t i = 0; i + 4 <= std::size_t{count} * command_bytes; i += 4) {
+        uint32_t w;
+        std::memcpy(&w, bytes + i, 4);
+        sum += w;
+    }
+    return sum;
+}
+
+}  // namespace nnvp::nncore_cmd
