@@ -109,8 +109,14 @@ int run(int argc, char* argv[]) {
     std::error_code ec;
     std::filesystem::create_directories(out_dir, ec);
     std::ofstream(out_dir + "/report.json") << report.dump(2) << "\n";
+    {
+        std::ofstream trace(out_dir + "/trace.json");
+        chip.trace().write_trace_json(trace);
+        std::ofstream vcd(out_dir + "/power.vcd");
+        chip.trace().write_vcd(vcd, outcome.simulated.to_seconds());
+    }
     nnvp::print_summary(std::cout, report);
-    std::cout << "\nreport: " << out_dir << "/report.json\n";
+    std::cout << "\nreport: " << out_dir << "/report.json (trace.json, power.vcd beside it)\n";
 
     if (outcome.starved) {
         std::cerr << "nnvp: the firmware stopped making progress (waiting for an interrupt "

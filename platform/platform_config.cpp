@@ -34,6 +34,8 @@ platform_config parse_platform_config(const nlohmann::json& doc, const std::stri
     root.string("description", "");
     cfg.quantum_ns = root.number_in("quantum_ns", 1, 1e9, cfg.quantum_ns);
     cfg.trace_registers = root.boolean("trace_registers", false);
+    cfg.trace_power_sample_us =
+        root.number_in("trace_power_sample_us", 0, 1e9, cfg.trace_power_sample_us);
 
     const config_node domains = root.child("domains");
     for (const std::string& name : domain_order) {

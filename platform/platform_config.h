@@ -44,6 +44,7 @@ struct platform_config {
     std::string name;
     double quantum_ns = 1000;
     bool trace_registers = false;
+    double trace_power_sample_us = 10;  // power samples in trace.json/power.vcd; 0: none
     memory_map map;
     std::vector<domain_desc> domains;  // in domain_order
     cpu_config cpu;

@@ -60,10 +60,78 @@ soc::soc(sc_module_name name, const platform_config& cfg) : sc_module(name), m_c
     m_dma->on_run_end([this](const dma::run_record& r) {
         m_dma_runs.push_back({r.channel, r.start.to_seconds(), r.end.to_seconds(), r.bytes,
                               static_cast<unsigned>(r.error)});
+        m_timeline.add_span({"dma.ch" + std::to_string(r.channel),
+                             r.error == dma_regs::error_code::none ? "transfer" : "transfer (error)",
+                             r.start.to_seconds(),
+                             r.end.to_seconds(),
+                             {{"bytes", static_cast<double>(r.bytes)},
+                              {"error", static_cast<double>(r.error)}}});
     });
-    for (const std::string& d : domain_order)
-        m_residency.watch(domain(d));
+    m_cpu->on_log([this](const std::string& line, const sc_time& at) {
+        m_timeline.add_instant({"cpu", line, at.to_seconds()});
+    });
+    for (const std::string& d : domain_order) {
+        clock_domain& dom = domain(d);
+        m_residency.watch(dom);
+        record_domain(dom);
+        dom.on_change([this, &dom] { record_domain(dom); });
+    }
     SC_THREAD(watch_halt);
+    SC_METHOD(watch_irqs);
+    for (auto& [name, line] : m_irq_lines)
+        sensitive << *line;
+    sensitive << m_cpu_irq;
+    dont_initialize();
+    if (m_cfg.trace_power_sample_us > 0)
+        SC_THREAD(sample_power);
+}
+
+void soc::record_domain(const clock_domain& d) {
+    const double t = sc_time_stamp().to_seconds();
+    m_timeline.set(d.name() + ".freq_mhz", t, d.freq_hz() / 1e6);
+    m_timeline.set(d.name() + ".voltage_v", t, d.voltage());
+    m_timeline.set(d.name() + ".state", t, static_cast<double>(d.state()));
+    m_timeline.set(d.name() + ".opp", t, static_cast<double>(d.opp_index()));
+}
+
+void soc::watch_irqs() {
+    const double t = sc_time_stamp().to_seconds();
+    for (const auto& [name, line] : m_irq_lines) {
+        const bool level = line->read();
+        if (line->event() && level)
+            m_timeline.add_instant({"irq", name, t});
+        m_timeline.set("irq." + name, t, level ? 1 : 0);
+    }
+    m_timeline.set("irq.cpu", t, m_cpu_irq.read() ? 1 : 0);
+}
+
+double soc::total_energy_j() const {
+    double sum = 0;
+    for (const auto& [name, d] : m_domains)
+        for (const energy_meter* m : d->meters())
+            sum += m->total_j();
+    return sum;
+}
+
+// Average power over each sampling period: energy difference / time.
+void soc::sample_power() {
+    const sc_time period(m_cfg.trace_power_sample_us, SC_US);
+    std::map<std::string, double> last;
+    double last_total = 0;
+    for (;;) {
+        wait(period);
+        const double t = sc_time_stamp().to_seconds();
+        const double total = total_energy_j();
+        m_timeline.set("power_w", t, (total - last_total) / period.to_seconds());
+        last_total = total;
+        for (const auto& [name, d] : m_domains) {
+            double e = 0;
+            for (const energy_meter* m : d->meters())
+                e += m->total_j();
+            m_timeline.set(name + ".power_w", t, (e - last[name]) / period.to_seconds());
+            last[name] = e;
+        }
+    }
 }
 
 soc::~soc() = default;

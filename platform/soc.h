@@ -12,6 +12,7 @@
 #include "ip/timer/timer.h"
 #include "platform/platform_config.h"
 #include "platform/residency.h"
+#include "platform/timeline.h"
 
 #include <nlohmann/json.hpp>
 #include <systemc>
@@ -57,6 +58,9 @@ public:
     interconnect& bus() { return *m_bus; }
     power_controller& power() { return *m_power; }
     const std::vector<dma_run>& dma_runs() const { return m_dma_runs; }
+    const timeline& trace() const { return m_timeline; }
+    // Total energy of every meter now (J).
+    double total_energy_j() const;
 
     // Statistics for report.json.
     nlohmann::json bus_stats() const;
@@ -66,6 +70,9 @@ public:
 
 private:
     void watch_halt();
+    void watch_irqs();
+    void sample_power();
+    void record_domain(const clock_domain& d);
 
     platform_config m_cfg;
     std::map<std::string, std::unique_ptr<clock_domain>> m_domains;
@@ -84,6 +91,7 @@ private:
     irq_line m_cpu_irq{"cpu_irq"};
     std::vector<dma_run> m_dma_runs;
     residency_tracker m_residency;
+    timeline m_timeline;
 };
 
 }  // namespace nnvp

@@ -291,6 +291,8 @@ void cpu::consume_cycles(uint64_t cycles) {
 
 void cpu::log(const std::string& line) {
     m_console.push_back(line);
+    if (m_log_hook)
+        m_log_hook(line, local_now());
     if (m_cfg.echo_console)
         std::cout << "[fw " << local_now().to_string() << "] " << line << std::endl;
 }

@@ -60,6 +60,10 @@ public:
     const sc_core::sc_event& halted_event() const { return m_halted_event; }
     const cpu_stats& stats() const { return m_stats; }
     const std::vector<std::string>& console() const { return m_console; }
+    // Called for every firmware log line with the CPU's local time.
+    void on_log(std::function<void(const std::string&, const sc_core::sc_time&)> hook) {
+        m_log_hook = std::move(hook);
+    }
     const energy_meter& meter() const { return m_meter; }
 
     // --- fw::hal ---
@@ -106,6 +110,7 @@ private:
     sc_core::sc_event m_halted_event;
     std::vector<tlm::tlm_dmi> m_dmi;
     std::vector<std::string> m_console;
+    std::function<void(const std::string&, const sc_core::sc_time&)> m_log_hook;
     cpu_stats m_stats;
     sc_core::sc_time m_active_since = sc_core::SC_ZERO_TIME;
 };

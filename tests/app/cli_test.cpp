@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <set>
 #include <string>
 
 namespace {
@@ -84,6 +86,32 @@ TEST(cli, the_bring_up_demo_runs_and_reports) {
                 e / rep["sim"]["simulated_s"].get<double>(), 1e-9);
     EXPECT_GT(rep["bus"]["targets"]["dram"]["bytes_read"].get<double>(), 100e3);
     EXPECT_NE(r.output.find("two channels, DRAM to DRAM"), std::string::npos);
+
+    // The timeline: DMA channel tracks, interrupts, firmware messages, counters.
+    const nlohmann::json trace = load(out / "trace.json");
+    std::set<std::string> tracks;
+    int dma_spans = 0;
+    bool power_counter = false, fabric_freq = false;
+    for (const auto& e : trace["traceEvents"]) {
+        if (e["ph"] == "M" && e["name"] == "thread_name")
+            tracks.insert(e["args"]["name"].get<std::string>());
+        if (e["ph"] == "X")
+            ++dma_spans;
+        if (e["ph"] == "C" && e["name"] == "power_w")
+            power_counter = true;
+        if (e["ph"] == "C" && e["name"] == "fabric.freq_mhz" && e["args"]["value"] == 200)
+            fabric_freq = true;
+    }
+    EXPECT_EQ(dma_spans, 6);
+    EXPECT_TRUE(power_counter);
+    EXPECT_TRUE(fabric_freq) << "the fabric's drop to 200 MHz is on the timeline";
+    for (const char* t : {"dma.ch0", "dma.ch1", "dma.ch2", "dma.ch3", "irq", "cpu"})
+        EXPECT_TRUE(tracks.count(t)) << t;
+    std::ifstream vcd(out / "power.vcd");
+    const std::string text((std::istreambuf_iterator<char>(vcd)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("$enddefinitions $end"), std::string::npos);
+    EXPECT_NE(text.find("nncore_voltage_v"), std::string::npos);
+    EXPECT_NE(text.find("irq_dma"), std::string::npos);
 }
 
 TEST(cli, the_error_demo_shows_the_error_interrupt_path) {

@@ -1,0 +1,98 @@
+#include "platform/timeline.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace nnvp {
+
+void timeline::set(const std::string& signal, double at_s, double value) {
+    auto it = m_last.find(signal);
+    if (it != m_last.end() && it->second == value)
+        return;
+    m_last[signal] = value;
+    m_samples.push_back({signal, at_s, value});
+}
+
+namespace {
+
+// Tracks become threads of one process, numbered in order of appearance.
+struct track_ids {
+    std::map<std::string, int> ids;
+    int of(const std::string& track) {
+        auto it = ids.find(track);
+        if (it != ids.end())
+            return it->second;
+        const int id = static_cast<int>(ids.size()) + 1;
+        ids.emplace(track, id);
+        return id;
+    }
+};
+
+double us(double s) { return s * 1e6; }
+
+}  // namespace
+
+void timeline::write_trace_json(std::ostream& os) const {
+    nlohmann::json events = nlohmann::json::array();
+    track_ids tracks;
+    for (const span& s : m_spans) {
+        nlohmann::json e = {{"name", s.name}, {"ph", "X"},          {"ts", us(s.start_s)},
+                            {"dur", us(s.end_s - s.start_s)}, {"pid", 1}, {"tid", tracks.of(s.track)}};
+        if (!s.args.empty())
+            e["args"] = s.args;
+        events.push_back(e);
+    }
+    for (const instant& i : m_instants)
+        events.push_back({{"name", i.name}, {"ph", "i"}, {"s", "t"}, {"ts", us(i.at_s)},
+                          {"pid", 1}, {"tid", tracks.of(i.track)}});
+    for (const sample& c : m_samples)
+        events.push_back({{"name", c.signal}, {"ph", "C"}, {"ts", us(c.at_s)}, {"pid", 1},
+                          {"args", {{"value", c.value}}}});
+    events.push_back({{"name", "process_name"}, {"ph", "M"}, {"pid", 1}, {"args", {{"name", "soc"}}}});
+    for (const auto& [name, id] : tracks.ids)
+        events.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", 1}, {"tid", id},
+                          {"args", {{"name", name}}}});
+    os << nlohmann::json{{"traceEvents", events}, {"displayTimeUnit", "ns"}}.dump(1) << "\n";
+}
+
+void timeline::write_vcd(std::ostream& os, double end_s) const {
+    // One identifier per signal, printable ASCII from '!' on.
+    std::map<std::string, std::string> ids;
+    for (const sample& s : m_samples)
+        if (!ids.count(s.signal)) {
+            std::string id;
+            std::size_t n = ids.size();
+            do {
+                id += static_cast<char>('!' + n % 94);
+                n /= 94;
+            } while (n > 0);
+            ids.emplace(s.signal, id);
+        }
+    os << "$date nnvp $end\n$version nnvp power trace $end\n$timescale 1ps $end\n";
+    os << "$scope module soc $end\n";
+    for (const auto& [signal, id] : ids) {
+        std::string name = signal;
+        std::replace(name.begin(), name.end(), '.', '_');
+        os << "$var real 64 " << id << " " << name << " $end\n";
+    }
+    os << "$upscope $end\n$enddefinitions $end\n";
+    std::vector<sample> ordered = m_samples;
+    std::stable_sort(ordered.begin(), ordered.end(),
+                     [](const sample& a, const sample& b) { return a.at_s < b.at_s; });
+    long long current = -1;
+    for (const sample& s : ordered) {
+        const long long t = std::llround(s.at_s * 1e12);
+        if (t != current) {
+            os << "#" << t << "\n";
+            current = t;
+        }
+        os << "r" << s.value << " " << ids[s.signal] << "\n";
+    }
+    const long long end = std::llround(end_s * 1e12);
+    if (end > current)
+        os << "#" << end << "\n";
+}
+
+}  // namespace nnvp

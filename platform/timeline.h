@@ -1,0 +1,58 @@
+// What happened when: spans (DMA runs, layers), instants (interrupts,
+// firmware messages) and counter samples (power, operating points, power
+// states), recorded as the simulation runs and written out as a Chrome /
+// Perfetto trace (trace.json) and a VCD (power.vcd). Recording cost grows
+// with events, never with cycles.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace nnvp {
+
+class timeline {
+public:
+    struct span {
+        std::string track;
+        std::string name;
+        double start_s;
+        double end_s;
+        std::map<std::string, double> args;
+    };
+    struct instant {
+        std::string track;
+        std::string name;
+        double at_s;
+    };
+    struct sample {
+        std::string signal;  // e.g. "nncore.freq_mhz", "power_w", "irq.dma"
+        double at_s;
+        double value;
+    };
+
+    void add_span(span s) { m_spans.push_back(std::move(s)); }
+    void add_instant(instant i) { m_instants.push_back(std::move(i)); }
+    // Records a value only when it differs from the signal's last value.
+    void set(const std::string& signal, double at_s, double value);
+
+    const std::vector<span>& spans() const { return m_spans; }
+    const std::vector<instant>& instants() const { return m_instants; }
+    const std::vector<sample>& samples() const { return m_samples; }
+
+    // Chrome trace-event JSON: one track (thread) per block, "X" spans,
+    // "i" instants, "C" counters; timestamps in microseconds.
+    void write_trace_json(std::ostream& os) const;
+    // Value change dump of every sampled signal (real variables; time in ps).
+    void write_vcd(std::ostream& os, double end_s) const;
+
+private:
+    std::vector<span> m_spans;
+    std::vector<instant> m_instants;
+    std::vector<sample> m_samples;
+    std::map<std::string, double> m_last;
+};
+
+}  // namespace nnvp
