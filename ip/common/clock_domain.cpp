@@ -39,6 +39,20 @@ uint64_t clock_domain::cycles_in(const sc_core::sc_time& t) const {
     return static_cast<uint64_t>(std::floor(t.to_seconds() * m_freq_hz + 1e-6));
 }
 
+bool clock_domain::wait_until_clocked(sc_core::sc_time& delay) const {
+    using namespace sc_core;
+    if (clocked())
+        return true;
+    if (m_state == power_state::off)
+        return false;
+    wait(delay);
+    delay = SC_ZERO_TIME;
+    const sc_time give_up = sc_time_stamp() + sc_time(1, SC_SEC);
+    while (!clocked() && m_state != power_state::off && sc_time_stamp() < give_up)
+        wait(give_up - sc_time_stamp(), m_changed);
+    return clocked();
+}
+
 void clock_domain::settle_meters() {
     for (energy_meter* m : m_meters)
         m->settle();

@@ -56,6 +56,12 @@ public:
     void set_voltage(double v);             // during a voltage slew
     void set_state(power_state s);
 
+    // Holds the calling thread (after waiting out `delay`, which it zeroes)
+    // while the domain is clock-gated; gives up after 1 s of simulated time so
+    // a guest that never ungates it cannot hang the simulation. false when
+    // the domain is off (or still not clocked).
+    bool wait_until_clocked(sc_core::sc_time& delay) const;
+
     // Fired after every change of frequency, voltage or state.
     const sc_core::sc_event& changed_event() const { return m_changed; }
     void on_change(std::function<void()> listener) { m_listeners.push_back(std::move(listener)); }

@@ -21,21 +21,6 @@ void peripheral::warn(const std::string& what) const {
     SC_REPORT_WARNING(msg_type().c_str(), what.c_str());
 }
 
-// A clock-gated block holds the access until its clock runs again; the bound
-// keeps a guest that never ungates it from hanging the simulation.
-bool peripheral::wait_until_clocked(sc_time& delay) {
-    if (m_clk.clocked())
-        return true;
-    if (m_clk.state() == power_state::off)
-        return false;
-    wait(delay);
-    delay = SC_ZERO_TIME;
-    const sc_time give_up = sc_time_stamp() + sc_time(1, SC_SEC);
-    while (!m_clk.clocked() && m_clk.state() != power_state::off && sc_time_stamp() < give_up)
-        wait(give_up - sc_time_stamp(), m_clk.changed_event());
-    return m_clk.clocked();
-}
-
 void peripheral::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
     const uint64_t addr = trans.get_address();
     const unsigned len = trans.get_data_length();
@@ -62,7 +47,7 @@ void peripheral::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
         trans.set_response_status(tlm::TLM_OK_RESPONSE);
         return;
     }
-    if (!wait_until_clocked(delay)) {
+    if (!m_clk.wait_until_clocked(delay)) {
         warn(where.str() + ": block is powered off");
         trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
         return;
@@ -81,6 +66,8 @@ void peripheral::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
     for (unsigned i = 0; i < len; i += 4) {
         const uint32_t off = static_cast<uint32_t>(addr) + i;
         uint32_t word = 0;
+        if (m_access_meter)
+            m_access_meter->add_dynamic(m_access_j);
         if (trans.is_read()) {
             m_regs.read(off, word);
             std::memcpy(data + i, &word, 4);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "ip/common/clock_domain.h"
+#include "ip/common/energy_meter.h"
 #include "ip/common/register_bank.h"
 
 #include <systemc>
@@ -28,6 +29,12 @@ public:
     clock_domain& clock() const { return m_clk; }
     uint64_t reads() const { return m_reads; }
     uint64_t writes() const { return m_writes; }
+    // Charges `joules_per_access` (at nominal voltage) to `meter` for every
+    // 32-bit register access.
+    void charge_accesses(energy_meter& meter, double joules_per_access) {
+        m_access_meter = &meter;
+        m_access_j = joules_per_access;
+    }
     // Logs every register access as an SC_INFO report (bring-up aid).
     void set_access_log(bool on) { m_access_log = on; }
 
@@ -46,13 +53,14 @@ protected:
 private:
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
     unsigned transport_dbg(tlm::tlm_generic_payload& trans);
-    bool wait_until_clocked(sc_core::sc_time& delay);
 
     uint32_t m_window;
     unsigned m_access_cycles;
     uint64_t m_reads = 0;
     uint64_t m_writes = 0;
     bool m_access_log = false;
+    energy_meter* m_access_meter = nullptr;
+    double m_access_j = 0;
     sc_core::sc_time m_access_offset = sc_core::SC_ZERO_TIME;
 };
 

@@ -95,7 +95,10 @@ void cpu::take_interrupts() {
     }
 }
 
-fw::bus_status cpu::transport(tlm::tlm_command cmd, uint64_t addr, void* data, unsigned len) {
+// One bus transaction with temporal decoupling; `dmi_hint` (if given)
+// receives the target's "DMI allowed" hint.
+fw::bus_status cpu::transport(tlm::tlm_command cmd, uint64_t addr, void* data, unsigned len,
+                              bool* dmi_hint) {
     tlm::tlm_generic_payload trans;
     trans.set_command(cmd);
     trans.set_address(addr);
@@ -110,9 +113,16 @@ fw::bus_status cpu::transport(tlm::tlm_command cmd, uint64_t addr, void* data, u
     m_qk.set(delay);
     if (m_qk.need_sync())
         m_qk.sync();
+    if (dmi_hint)
+        *dmi_hint = trans.is_dmi_allowed();
     const fw::bus_status s = to_bus_status(trans.get_response_status());
     if (s != fw::bus_status::ok)
         ++m_stats.bus_errors;
+    return s;
+}
+
+fw::bus_status cpu::mmio(tlm::tlm_command cmd, uint64_t addr, void* data, unsigned len) {
+    const fw::bus_status s = transport(cmd, addr, data, len, nullptr);
     take_interrupts();
     return s;
 }
@@ -120,23 +130,23 @@ fw::bus_status cpu::transport(tlm::tlm_command cmd, uint64_t addr, void* data, u
 fw::bus_status cpu::read32(uint64_t addr, uint32_t& value) {
     ++m_stats.mmio_reads;
     value = 0;
-    return transport(tlm::TLM_READ_COMMAND, addr, &value, 4);
+    return mmio(tlm::TLM_READ_COMMAND, addr, &value, 4);
 }
 
 fw::bus_status cpu::write32(uint64_t addr, uint32_t value) {
     ++m_stats.mmio_writes;
-    return transport(tlm::TLM_WRITE_COMMAND, addr, &value, 4);
+    return mmio(tlm::TLM_WRITE_COMMAND, addr, &value, 4);
 }
 
 fw::bus_status cpu::read64(uint64_t addr, uint64_t& value) {
     ++m_stats.mmio_reads;
     value = 0;
-    return transport(tlm::TLM_READ_COMMAND, addr, &value, 8);
+    return mmio(tlm::TLM_READ_COMMAND, addr, &value, 8);
 }
 
 fw::bus_status cpu::write64(uint64_t addr, uint64_t value) {
     ++m_stats.mmio_writes;
-    return transport(tlm::TLM_WRITE_COMMAND, addr, &value, 8);
+    return mmio(tlm::TLM_WRITE_COMMAND, addr, &value, 8);
 }
 
 const tlm::tlm_dmi* cpu::dmi_for(uint64_t addr, std::size_t bytes, tlm::tlm_command cmd) {
@@ -181,26 +191,12 @@ fw::bus_status cpu::bulk(tlm::tlm_command cmd, uint64_t addr, unsigned char* dat
         // No DMI: bus transactions of at most one chunk, aligned to the chunk.
         const std::size_t n =
             std::min<std::size_t>(bytes, m_cfg.bulk_chunk_bytes - addr % m_cfg.bulk_chunk_bytes);
-        tlm::tlm_generic_payload trans;
-        trans.set_command(cmd);
-        trans.set_address(addr);
-        trans.set_data_ptr(data);
-        trans.set_data_length(static_cast<unsigned>(n));
-        trans.set_streaming_width(static_cast<unsigned>(n));
-        trans.set_byte_enable_ptr(nullptr);
-        trans.set_dmi_allowed(false);
-        trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-        sc_time delay = m_qk.get_local_time() + m_clk.cycles(m_cfg.mmio_issue_cycles);
-        initiator->b_transport(trans, delay);
-        m_qk.set(delay);
-        if (m_qk.need_sync())
-            m_qk.sync();
-        if (!trans.is_response_ok()) {
-            ++m_stats.bus_errors;
-            return to_bus_status(trans.get_response_status());
-        }
+        bool dmi_hint = false;
+        const fw::bus_status s = transport(cmd, addr, data, static_cast<unsigned>(n), &dmi_hint);
+        if (s != fw::bus_status::ok)
+            return s;
         m_stats.bulk_bytes_bus += n;
-        if (trans.is_dmi_allowed()) {
+        if (dmi_hint) {
             tlm::tlm_generic_payload req;
             req.set_command(cmd);
             req.set_address(addr);

@@ -84,7 +84,9 @@ public:
 
 private:
     void run();
-    fw::bus_status transport(tlm::tlm_command cmd, uint64_t addr, void* data, unsigned len);
+    fw::bus_status transport(tlm::tlm_command cmd, uint64_t addr, void* data, unsigned len,
+                             bool* dmi_hint);
+    fw::bus_status mmio(tlm::tlm_command cmd, uint64_t addr, void* data, unsigned len);
     fw::bus_status bulk(tlm::tlm_command cmd, uint64_t addr, unsigned char* data,
                         std::size_t bytes);
     const tlm::tlm_dmi* dmi_for(uint64_t addr, std::size_t bytes, tlm::tlm_command cmd);

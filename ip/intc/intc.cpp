@@ -12,6 +12,7 @@ intc::intc(sc_module_name name, clock_domain& clk, const intc_config& cfg)
     : peripheral(name, clk, r::WINDOW_BYTES, cfg.access_cycles),
       sources("sources", cfg.sources), cpu_irq("cpu_irq"), m_cfg(cfg),
       m_energy(basename(), clk, cfg.leakage_mw * 1e-3) {
+    charge_accesses(m_energy, cfg.access_pj * 1e-12);
     // The parser range-checks; a model built by hand is clamped, not trusted.
     if (m_cfg.sources < r::MIN_SOURCES || m_cfg.sources > r::MAX_SOURCES)
         throw std::invalid_argument(std::string(this->name()) + ": sources must be " +
@@ -23,24 +24,24 @@ intc::intc(sc_module_name name, clock_domain& clk, const intc_config& cfg)
     const uint32_t id_value = r::ID_SOURCES.make(m_cfg.sources) |
                               r::ID_MAX_PRIORITY.make(r::MAX_PRIORITY) |
                               r::ID_VERSION.make(r::VERSION);
-    add_reg(r::ID, [id_value] { return id_value; });
-    add_reg(r::THRESHOLD, {}, [this](uint32_t, uint32_t) { update_irq(); });
-    add_reg(r::CLAIM, [this] { return claim(); });
-    add_reg(r::COMPLETE, {}, [this](uint32_t id, uint32_t) { complete(id); });
-    add_reg(r::STATUS);
+    m_regs.add(r::ID, [id_value] { return id_value; });
+    m_regs.add(r::THRESHOLD, {}, [this](uint32_t, uint32_t) { update_irq(); });
+    m_regs.add(r::CLAIM, [this] { return claim(); });
+    m_regs.add(r::COMPLETE, {}, [this](uint32_t id, uint32_t) { complete(id); });
+    m_regs.add(r::STATUS);
     for (unsigned w = 0; w < r::WORDS; ++w) {
-        add_reg(r::LEVEL[w], [this, w] { return bank_word(w, true); });
-        add_reg(r::PENDING[w], [this, w] { return bank_word(w, false); });
-        add_reg(r::IN_SERVICE[w], [this, w] { return m_in_service[w]; });
+        m_regs.add(r::LEVEL[w], [this, w] { return bank_word(w, true); });
+        m_regs.add(r::PENDING[w], [this, w] { return bank_word(w, false); });
+        m_regs.add(r::IN_SERVICE[w], [this, w] { return m_in_service[w]; });
         // Bits of ids that do not exist stay 0 whatever is written.
-        add_reg(r::ENABLE[w], {}, [this, w](uint32_t now, uint32_t) {
+        m_regs.add(r::ENABLE[w], {}, [this, w](uint32_t now, uint32_t) {
             m_regs.set(r::ENABLE[w], now & m_valid[w]);
             update_irq();
         });
     }
-    add_reg(regs::ro("PRIORITY0", r::PRIORITY_BASE));
+    m_regs.add(regs::ro("PRIORITY0", r::PRIORITY_BASE));
     for (unsigned id = 1; id < m_cfg.sources; ++id)
-        add_reg(r::priority(id), {}, [this](uint32_t, uint32_t) { update_irq(); });
+        m_regs.add(r::priority(id), {}, [this](uint32_t, uint32_t) { update_irq(); });
 
     SC_HAS_PROCESS(intc);
     // cpu_irq has one writer, this method: register callbacks run in the
@@ -52,20 +53,6 @@ intc::intc(sc_module_name name, clock_domain& clk, const intc_config& cfg)
     // Runs once at start to drive cpu_irq from the initial line levels.
 }
 
-void intc::add_reg(const regs::reg_def& def, register_bank::read_fn rd,
-                   register_bank::write_fn wr) {
-    const double joules = m_cfg.access_pj * 1e-12;
-    auto on_read = [this, def, rd, joules] {
-        m_energy.add_dynamic(joules);
-        return rd ? rd() : m_regs.get(def);
-    };
-    auto on_write = [this, wr, joules](uint32_t now, uint32_t before) {
-        m_energy.add_dynamic(joules);
-        if (wr)
-            wr(now, before);
-    };
-    m_regs.add(def, on_read, on_write);
-}
 
 void intc::reset() {
     peripheral::reset();

@@ -45,8 +45,6 @@ public:
     energy_meter& energy() { return m_energy; }
 
 private:
-    void add_reg(const regs::reg_def& def, register_bank::read_fn rd = {},
-                 register_bank::write_fn wr = {});
     uint32_t bank_word(unsigned w, bool levels_only) const;
     bool eligible(unsigned id) const;
     uint32_t claim();

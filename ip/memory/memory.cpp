@@ -82,21 +82,6 @@ bool memory::check(tlm::tlm_generic_payload& trans) {
     return true;
 }
 
-// Same rule as peripheral: hold the access while the clock is gated, give up
-// after a bound so a guest that never ungates cannot hang the simulation.
-bool memory::wait_until_clocked(sc_time& delay) {
-    if (m_clk.clocked())
-        return true;
-    if (m_clk.state() == power_state::off)
-        return false;
-    wait(delay);
-    delay = SC_ZERO_TIME;
-    const sc_time give_up = sc_time_stamp() + sc_time(1, SC_SEC);
-    while (!m_clk.clocked() && m_clk.state() != power_state::off && sc_time_stamp() < give_up)
-        wait(give_up - sc_time_stamp(), m_clk.changed_event());
-    return m_clk.clocked();
-}
-
 uint64_t memory::move(tlm::tlm_generic_payload& trans) {
     const uint64_t addr = trans.get_address();
     const uint64_t len = trans.get_data_length();
@@ -134,7 +119,7 @@ void memory::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
         trans.set_response_status(tlm::TLM_OK_RESPONSE);
         return;
     }
-    if (!wait_until_clocked(delay)) {
+    if (!m_clk.wait_until_clocked(delay)) {
         fail(trans, tlm::TLM_GENERIC_ERROR_RESPONSE,
              "memory is powered " + std::string(to_string(m_clk.state())));
         return;

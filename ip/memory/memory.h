@@ -92,7 +92,6 @@ private:
     // Checks the payload; on a problem sets the error response, warns, and
     // returns false.
     bool check(tlm::tlm_generic_payload& trans);
-    bool wait_until_clocked(sc_core::sc_time& delay);
     // Moves the data; returns the number of enabled bytes.
     uint64_t move(tlm::tlm_generic_payload& trans);
     void fail(tlm::tlm_generic_payload& trans, tlm::tlm_response_status status,

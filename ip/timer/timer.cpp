@@ -25,20 +25,21 @@ constexpr uint64_t horizon_seconds = 1000000;
 timer::timer(sc_module_name name, clock_domain& clk, const timer_config& cfg)
     : peripheral(name, clk, r::WINDOW_BYTES, cfg.access_cycles), irq("irq"), m_cfg(cfg),
       m_energy(basename(), clk, cfg.leakage_mw * 1e-3) {
+    charge_accesses(m_energy, cfg.access_pj * 1e-12);
     const uint32_t id_value = r::ID_CHANNELS.make(r::CHANNELS) | r::ID_VERSION.make(r::VERSION);
-    add_reg(r::ID, [id_value] { return id_value; });
-    add_reg(r::FREQ, [this] {
+    m_regs.add(r::ID, [id_value] { return id_value; });
+    m_regs.add(r::FREQ, [this] {
         return static_cast<uint32_t>(std::min<uint64_t>(m_rate_hz, 0xffffffffu));
     });
-    add_reg(r::CTRL, {}, [this](uint32_t now, uint32_t) { on_ctrl_write(now); });
-    add_reg(r::STATUS, {}, [this](uint32_t, uint32_t) { update_irq(); });
-    add_reg(r::IRQ_ENABLE, {}, [this](uint32_t, uint32_t) { update_irq(); });
-    add_reg(r::COUNT_LO, [this] {
+    m_regs.add(r::CTRL, {}, [this](uint32_t now, uint32_t) { on_ctrl_write(now); });
+    m_regs.add(r::STATUS, {}, [this](uint32_t, uint32_t) { update_irq(); });
+    m_regs.add(r::IRQ_ENABLE, {}, [this](uint32_t, uint32_t) { update_irq(); });
+    m_regs.add(r::COUNT_LO, [this] {
         const uint64_t c = count_at(access_time());
         m_latched_hi = static_cast<uint32_t>(c >> 32);
         return static_cast<uint32_t>(c);
     });
-    add_reg(r::COUNT_HI, [this] { return m_latched_hi; });
+    m_regs.add(r::COUNT_HI, [this] { return m_latched_hi; });
     for (unsigned ch = 0; ch < r::CHANNELS; ++ch)
         add_channel(ch);
 
@@ -57,31 +58,17 @@ timer::timer(sc_module_name name, clock_domain& clk, const timer_config& cfg)
     dont_initialize();
 }
 
-void timer::add_reg(const regs::reg_def& def, register_bank::read_fn rd,
-                    register_bank::write_fn wr) {
-    const double joules = m_cfg.access_pj * 1e-12;
-    auto on_read = [this, def, rd, joules] {
-        m_energy.add_dynamic(joules);
-        return rd ? rd() : m_regs.get(def);
-    };
-    auto on_write = [this, wr, joules](uint32_t now, uint32_t before) {
-        m_energy.add_dynamic(joules);
-        if (wr)
-            wr(now, before);
-    };
-    m_regs.add(def, on_read, on_write);
-}
 
 void timer::add_channel(unsigned ch) {
-    add_reg(r::channel(r::CH_CTRL, ch), {}, [this, ch](uint32_t now, uint32_t before) {
+    m_regs.add(r::channel(r::CH_CTRL, ch), {}, [this, ch](uint32_t now, uint32_t before) {
         if (r::CH_CTRL_ENABLE.get(now) && !r::CH_CTRL_ENABLE.get(before))
             m_ch[ch].armed = true;
         evaluate(access_time());
         reschedule();
     });
-    add_reg(r::channel(r::CMP_LO, ch), [this, ch] { return static_cast<uint32_t>(m_ch[ch].cmp); },
+    m_regs.add(r::channel(r::CMP_LO, ch), [this, ch] { return static_cast<uint32_t>(m_ch[ch].cmp); },
             [this, ch](uint32_t now, uint32_t) { m_ch[ch].staged_lo = now; });
-    add_reg(r::channel(r::CMP_HI, ch),
+    m_regs.add(r::channel(r::CMP_HI, ch),
             [this, ch] { return static_cast<uint32_t>(m_ch[ch].cmp >> 32); },
             [this, ch](uint32_t now, uint32_t) {
                 m_ch[ch].cmp = (uint64_t{now} << 32) | m_ch[ch].staged_lo;
@@ -89,8 +76,8 @@ void timer::add_channel(unsigned ch) {
                 evaluate(access_time());
                 reschedule();
             });
-    add_reg(r::channel(r::PERIOD_LO, ch));
-    add_reg(r::channel(r::PERIOD_HI, ch));
+    m_regs.add(r::channel(r::PERIOD_LO, ch));
+    m_regs.add(r::channel(r::PERIOD_HI, ch));
 }
 
 void timer::reset() {

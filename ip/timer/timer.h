@@ -51,8 +51,6 @@ private:
         uint64_t matches = 0;
     };
 
-    void add_reg(const regs::reg_def& def, register_bank::read_fn rd = {},
-                 register_bank::write_fn wr = {});
     void add_channel(unsigned ch);
     bool ticking() const;
     uint64_t count_at(const sc_core::sc_time& t) const;
