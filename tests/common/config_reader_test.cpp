@@ -1,3 +1,4 @@
+#include "tests/support/config_error.h"
 #include "ip/common/config_reader.h"
 
 #include <gtest/gtest.h>
@@ -5,14 +6,7 @@
 using namespace nnvp;
 
 namespace {
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const config_error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
+const auto& error_of = test::config_error_of;
 }  // namespace
 
 TEST(config_reader, reads_values_and_defaults) {

@@ -1,4 +1,5 @@
 // Interconnect configuration: defaults, every key, strict errors.
+#include "tests/support/config_error.h"
 #include "ip/interconnect/interconnect.h"
 #include "tests/support/sc_harness.h"
 
@@ -9,14 +10,7 @@
 using namespace nnvp;
 
 namespace {
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const config_error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
+const auto& error_of = test::config_error_of;
 memory_map two_regions() {
     memory_map m;
     m.regions = {{"sram", 0x0, 0x1000, -1}, {"dram", 0x80000000, 0x1000, -1}};

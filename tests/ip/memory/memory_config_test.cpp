@@ -1,4 +1,5 @@
 // Memory configuration: defaults from DESIGN.md's 45 nm table, strict parsing.
+#include "tests/support/config_error.h"
 #include "ip/memory/memory_config.h"
 
 #include <gtest/gtest.h>
@@ -9,14 +10,7 @@
 using namespace nnvp;
 
 namespace {
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const config_error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
+const auto& error_of = test::config_error_of;
 }  // namespace
 
 TEST(memory_config, defaults_come_from_the_45nm_table) {

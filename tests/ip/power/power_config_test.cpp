@@ -1,5 +1,6 @@
 // Config parsing of the power controller and of domain descriptions, and
 // the register header's layout.
+#include "tests/support/config_error.h"
 #include "ip/common/config_reader.h"
 #include "ip/power/domain_config.h"
 #include "ip/power/power_config.h"
@@ -12,14 +13,7 @@
 using namespace nnvp;
 
 namespace {
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const config_error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
+const auto& error_of = test::config_error_of;
 domain_desc parse(const std::string& text, const std::string& name) {
     return parse_domain(parse_config_text(text, "p.json").child(name), name);
 }
