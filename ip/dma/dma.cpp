@@ -15,6 +15,7 @@ namespace status_f = dma_regs::status_f;
 
 struct dma::channel {
     sc_event start_ev;
+    sc_event done_ev;
     bool busy = false;
     bool abort_req = false;
     uint64_t gen = 0;  // bumped by reset(): a running thread then drops its run
@@ -91,6 +92,8 @@ void dma::reset() {
     peripheral::reset();
     for (auto& c : m_ch) {
         ++c->gen;
+        if (c->busy && sc_is_running())
+            c->done_ev.notify(SC_ZERO_TIME);
         c->busy = false;
         c->abort_req = false;
     }
@@ -201,6 +204,19 @@ void dma::finish(unsigned ch, error_code err) {
     const run_record rec{ch, c.started, sc_time_stamp(), c.bytes, err};
     for (auto& obs : m_observers)
         obs(rec);
+    c.done_ev.notify(SC_ZERO_TIME);
+}
+
+const sc_event& dma::done_event(unsigned ch) const {
+    return ch < m_ch.size() ? m_ch[ch]->done_ev : m_never;
+}
+
+bool dma::channel_busy(unsigned ch) const { return ch < m_ch.size() && m_ch[ch]->busy; }
+
+error_code dma::channel_error(unsigned ch) const {
+    if (ch >= m_ch.size() || m_ch[ch]->busy)
+        return error_code::none;
+    return static_cast<error_code>(status_f::code.get(get(ch, dma_regs::STATUS)));
 }
 
 error_code dma::check_geometry(unsigned ch, const geometry& g) {

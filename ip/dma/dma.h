@@ -78,6 +78,15 @@ public:
         m_observers.push_back(std::move(observer));
     }
 
+    // Sideband for on-chip clients that drive channels themselves (the NN
+    // core), as a real engine's per-channel transfer-complete lines: notified
+    // (delta) when channel `ch` ends a run, ok or error, or is reset. A
+    // channel the instance lacks has an event that never fires.
+    const sc_core::sc_event& done_event(unsigned ch) const;
+    bool channel_busy(unsigned ch) const;
+    // The error code of the channel's last run (none while it has not ended).
+    dma_regs::error_code channel_error(unsigned ch) const;
+
 private:
     struct geometry {
         uint64_t src, dst;
@@ -113,6 +122,7 @@ private:
     energy_meter m_energy;
     std::vector<std::unique_ptr<channel>> m_ch;
     sc_core::sc_event m_irq_ev;
+    sc_core::sc_event m_never;  // done_event() of a channel the instance lacks
     bool m_irq_level = false;
     uint64_t m_bytes_moved = 0;
     uint64_t m_bursts = 0;

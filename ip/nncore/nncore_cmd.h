@@ -25,6 +25,37 @@
 // per byte, binary eight per byte. Per-channel tables (fixed-point
 // multipliers, binary scales, activation look-up tables) live in local
 // memory too, at the offsets the command gives.
+//
+// Semantics the core checks (ip/nncore/nncore_layer.h has the code):
+// - Header: magic, version, header_size == 32, command_size == 128,
+//   1 <= command_count <= the core's max_commands, header + commands fit in
+//   CMD_BYTES, CMD_BASE 8-byte aligned, checksum of all commands. The core
+//   verifies the checksum in a first pass over the stream (real bus reads)
+//   before it executes anything, then fetches the commands again in bursts.
+// - Every command: reserved0 == 0; head fields a command does not use
+//   (prec, act, df, flags, tag) are 0; body bytes past the command's struct
+//   are 0 (else bad_field).
+// - LOAD/STORE: tag < 16, len > 0, len * count1 * count2 <= local memory
+//   size and DRAM range not past 2^64 (else bad_dims), the local block inside
+//   the local memory (else buffer_overrun).
+// - Table at table_offset, in this order:
+//     1. flag::per_channel (conv2d / fully_connected, integer or fixed-scale
+//        binary): out_channels x {int32 multiplier, int32 shift};
+//        binary without binary_fixed_scale: out_channels fp32 alphas
+//        (ref::layer::bin_alpha) instead;
+//     2. integer paths with a table activation (leaky_relu, sigmoid, tanh):
+//        2^bits int32 entries (16 / 256 / 65536; binary fixed scale: 256).
+//   Without per-channel data the per-tensor out_mult/out_shift are used.
+// - Quantization: in_zero_point -> in_q.zero_point, in2_zero_point ->
+//   in2_q.zero_point, out_zero_point -> out_q.zero_point, act_zero_point ->
+//   act_q.zero_point; scales are not needed by the core (all folded into the
+//   fixed multipliers). Integer pools need in_zero_point == out_zero_point.
+// - flag::has_bias / per_channel only for conv2d / fully_connected;
+//   binary_* flags only at binary precision; count_include_pad only for
+//   avg_pool. Binary precision exists for conv2d / fully_connected only
+//   (else unsupported).
+// - END waits for every outstanding transfer, then sets DONE. A stream whose
+//   command_count commands hold no END is the no_end error.
 #pragma once
 
 #include <cstddef>
@@ -130,8 +161,10 @@ struct compute_cmd {
     int32_t in2_mult, in2_shift;  // add: input 2 to the common scale
     int32_t add_shift;
     float clip_lo, clip_hi, alpha;  // float activations (clip bounds, leaky slope)
+    int32_t act_zero_point;         // table activations: zero point of the
+                                    // pre-activation domain (ref::layer::act_q)
 };
-static_assert(sizeof(compute_cmd) <= command_bytes - 8);
+static_assert(sizeof(compute_cmd) == command_bytes - 8);
 
 // One 128-byte command: an 8-byte head and the body of its kind.
 struct command {

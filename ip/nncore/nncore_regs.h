@@ -6,6 +6,8 @@
 // STATUS.BUSY is set until the stream's END (DONE) or an error (ERROR, with
 // ERROR_CODE and ERROR_CMD = index of the offending command). IRQ_STATUS
 // latches done / error; the irq line is high while IRQ_STATUS & IRQ_ENABLE.
+// A doorbell clears DONE, ERROR, ERROR_CODE, ERROR_CMD and CMDS_DONE; a
+// doorbell while BUSY is ignored with a warning.
 // The core moves data with the system DMA engine: DMA_CHANNELS says which
 // channels it may program (a bit per channel).
 // Performance counters are 64-bit (LO then HI; reading LO latches HI) and
@@ -40,17 +42,27 @@ constexpr reg_def CMD_BASE_HI = regs::rw("CMD_BASE_HI", 0x024);
 constexpr reg_def CMD_BYTES = regs::rw("CMD_BYTES", 0x028);
 constexpr reg_def DOORBELL = regs::wo("DOORBELL", 0x02c, 0x1);
 // bit 0: 1 = timing mode (no arithmetic), 0 = functional.
-// bits [3:2]: sparsity mode in timing mode (0 none, 1 gate, 2 skip).
+// bits [3:2]: sparsity mode (0 none, 1 gate, 2 skip; 3 is reserved: the
+// doorbell then fails with bad_field). Functional mode measures the zero
+// fractions of the real operands, timing mode takes WEIGHT_DENSITY/ACT_DENSITY.
+// bit 1 is reserved (reads back what was written, no effect).
+// MODE, the densities and DMA_CHANNELS are sampled at the doorbell.
 constexpr reg_def MODE = regs::rw("MODE", 0x030, 0, 0xf);
 // Densities for timing mode, in 1/65536 (65536 = dense): weights, activations.
+// Values above 65536 count as 65536.
 constexpr reg_def WEIGHT_DENSITY = regs::rw("WEIGHT_DENSITY", 0x034, 0x10000, 0x1ffff);
 constexpr reg_def ACT_DENSITY = regs::rw("ACT_DENSITY", 0x038, 0x10000, 0x1ffff);
+// Bit ch: the core may use DMA channel ch (bits of channels the DMA engine
+// does not have are ignored; none left: dma_error at the first LOAD/STORE).
 constexpr reg_def DMA_CHANNELS = regs::rw("DMA_CHANNELS", 0x03c, 0x3, 0xffff);
 
 // --- status and interrupts ---------------------------------------------------
 constexpr reg_def STATUS = regs::ro("STATUS", 0x040);
 constexpr reg_def ERROR_CODE = regs::ro("ERROR_CODE", 0x044);
+// Index of the offending command; no_command for errors found before the
+// first command (header, MODE, header fetch); command_count for no_end.
 constexpr reg_def ERROR_CMD = regs::ro("ERROR_CMD", 0x048);
+constexpr uint32_t no_command = 0xffffffffu;
 constexpr reg_def CMDS_DONE = regs::ro("CMDS_DONE", 0x04c);
 constexpr reg_def IRQ_STATUS = regs::w1c("IRQ_STATUS", 0x050, 0x3);
 constexpr reg_def IRQ_ENABLE = regs::rw("IRQ_ENABLE", 0x054, 0, 0x3);
@@ -102,12 +114,15 @@ enum class counter : uint32_t {
 };
 constexpr uint32_t counter_offset(counter c) { return counter_base + 8 * static_cast<uint32_t>(c); }
 static_assert(counter_offset(counter::count) <= window_bytes);
+// The two halves of a counter, both read-only.
+constexpr reg_def counter_lo(counter c) { return regs::ro("COUNTER_LO", counter_offset(c)); }
+constexpr reg_def counter_hi(counter c) { return regs::ro("COUNTER_HI", counter_offset(c) + 4); }
 
-constexpr std::array<reg_def, 20> control_regs{
+constexpr std::array<reg_def, 22> control_regs{
     ID,         ARRAY,       PRECISIONS, INPUT_KB,       WEIGHT_KB,      OUTPUT_KB,
     CMD_VERSION, CMD_BASE_LO, CMD_BASE_HI, CMD_BYTES,    DOORBELL,       MODE,
     WEIGHT_DENSITY, ACT_DENSITY, DMA_CHANNELS, STATUS,   ERROR_CODE,     ERROR_CMD,
-    CMDS_DONE,  IRQ_STATUS};
+    CMDS_DONE,  IRQ_STATUS,  IRQ_ENABLE, COUNTERS_CLEAR};
 static_assert(regs::well_formed(control_regs, counter_base));
 
 }  // namespace nnvp::nncore_regs

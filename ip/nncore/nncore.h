@@ -1,0 +1,203 @@
+// The NN core: a command processor that fetches a command stream from DRAM
+// (format: nncore_cmd.h, registers: nncore_regs.h), drives the system DMA
+// engine for LOAD/STORE, and runs compute commands on a PE array whose time
+// and energy come from the fold model (ip/nncore/timing) and whose results,
+// in functional mode, come from the fast kernels (ip/nncore/kernels),
+// bit-exact with the reference executor.
+//
+// Sockets and ports:
+//   target     registers (window nncore_regs::window_bytes), from peripheral
+//   buffer     local memory, input_kb + weight_kb + output_kb KiB in that
+//              order, byte-addressed (the platform maps it as "nncore_buf")
+//   initiator  command fetch and DMA register programming, over the bus
+//   irq        level: IRQ_STATUS & IRQ_ENABLE
+//
+// Timing (Tclk = the nncore domain's period when the command starts):
+//   header:   one 32-byte bus read
+//   checksum: ceil(count / cmd_fetch_burst) bus reads of up to
+//             cmd_fetch_burst * 128 bytes; the same reads again while executing
+//   compute:  compute_cycles(layer) * Tclk, compute_cycles from
+//             nncore::cost() (fold model; vector unit for pools / eltwise /
+//             activations), waited once per command
+//   LOAD/STORE: DMA register writes over the bus (12 x 32-bit), then the
+//             transfer runs in the DMA engine (its bursts cross the bus to
+//             DRAM and to `buffer`) while the core goes on
+//   BARRIER / END / no free channel: the core waits for DMA completions;
+//             that time, in nncore cycles, is stall_cycles
+//   buffer:   an access of L bytes costs buffer_latency_cycles +
+//             ceil(L / buffer_bytes_per_cycle) cycles, queued on one port
+// Energy (meter named after the module, nncore domain): per compute command
+// cost().energy.total_j() (MACs or vector ops + local-buffer accesses) at
+// Vnom, scaled by (V/Vnom)^2; DMA traffic through `buffer` at the region's
+// per-byte buffer energy; leakage core.leakage_mw. Invariant: meter dynamic
+// energy == sum of the records' energy_j + port_energy_j().
+//
+// Guest errors (STATUS.ERROR, ERROR_CODE, ERROR_CMD, IRQ_STATUS.error, a
+// warning; the core stops and accepts the next doorbell) never crash or hang
+// the simulation: streams are bounded by max_commands and CMD_BYTES.
+#pragma once
+
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <systemc>
+#include <tlm>
+#include <vector>
+
+#include "ip/common/energy_meter.h"
+#include "ip/common/peripheral.h"
+#include "ip/common/port_schedule.h"
+#include "ip/dma/dma.h"
+#include "ip/nncore/nncore_cmd.h"
+#include "ip/nncore/nncore_config.h"
+#include "ip/nncore/nncore_layer.h"
+#include "ip/nncore/nncore_regs.h"
+#include "ip/nncore/timing/timing_model.h"
+
+namespace nnvp::nncore {
+
+class core : public peripheral {
+public:
+    tlm_utils::simple_target_socket<core> buffer;
+    tlm_utils::simple_initiator_socket<core> initiator;
+    sc_core::sc_out<bool> irq;
+
+    // `dma_base`: bus address of the DMA engine's registers; `buffer_base`:
+    // bus address at which the platform maps `buffer` (the DMA's side of the
+    // local memory). Channels the core may use are set by DMA_CHANNELS.
+    SC_HAS_PROCESS(core);
+    core(sc_core::sc_module_name name, clock_domain& clk, const nncore_config& cfg, dma& dma_engine,
+         uint64_t dma_base, uint64_t buffer_base);
+
+    void reset() override;
+
+    const nncore_config& config() const { return m_cfg; }
+    energy_meter& energy() { return m_energy; }
+    const energy_meter& energy() const { return m_energy; }
+    // Dynamic energy (real joules) of DMA traffic through `buffer`.
+    double port_energy_j() const { return m_port_energy_j; }
+    uint64_t counter(nncore_regs::counter c) const {
+        return m_counters[static_cast<std::size_t>(c)];
+    }
+    bool busy() const { return m_busy; }
+
+    // Backdoor to the local memory (loaders, tests): no time, no energy.
+    uint8_t* local_memory() { return m_local.data(); }
+    uint64_t local_bytes() const { return m_local.size(); }
+
+    // One per executed command (END included), for per-layer reports.
+    struct command_record {
+        uint32_t index = 0;  // in the stream
+        std::string name;    // "<op>#<index>"
+        nncore_cmd::opcode op = nncore_cmd::opcode::end;
+        ref::precision prec = ref::precision::fp32;
+        dataflow flow = dataflow::output_stationary;  // used (never automatic)
+        uint64_t macs = 0;                            // dense MACs
+        uint64_t zero_skipped_macs = 0;               // removed by zero skipping
+        uint64_t gated_macs = 0;                      // executed with a zero operand, no energy
+        uint64_t compute_cycles = 0;
+        uint64_t stall_cycles = 0;      // waiting for the DMA (BARRIER, END, channels)
+        uint64_t dram_read_bytes = 0;   // LOAD
+        uint64_t dram_write_bytes = 0;  // STORE
+        uint64_t sram_read_bytes = 0;   // local buffers, compute
+        uint64_t sram_write_bytes = 0;
+        double energy_j = 0.0;  // dynamic, at the voltage of the moment
+        double utilization = 0.0;
+        sc_core::sc_time start, end;
+    };
+    void on_command(std::function<void(const command_record&)> observer) {
+        m_cmd_observers.push_back(std::move(observer));
+    }
+    // One per doorbell, when the stream ends (done or error).
+    struct stream_record {
+        sc_core::sc_time start, end;
+        uint32_t commands = 0;  // executed
+        nncore_regs::error_code error = nncore_regs::error_code::none;
+        uint32_t error_cmd = 0;
+    };
+    void on_stream_end(std::function<void(const stream_record&)> observer) {
+        m_stream_observers.push_back(std::move(observer));
+    }
+
+private:
+    struct transfer {
+        uint8_t tag;
+        unsigned channel;
+        uint32_t cmd_index;
+    };
+    struct outcome {
+        nncore_regs::error_code code = nncore_regs::error_code::none;
+        uint32_t cmd = nncore_regs::no_command;
+        bool ended = false;  // END reached
+    };
+    struct run_settings {
+        uint64_t base = 0;
+        uint32_t bytes = 0;
+        bool timing = false;
+        uint32_t sparsity = 0;
+        double weight_density = 1.0, act_density = 1.0;
+        uint32_t channels = 0;
+    };
+
+    // registers (nncore.cpp)
+    void add_registers();
+    void ring();
+    void update_irq();
+    void drive_irq();
+    uint32_t read_counter_lo(std::size_t c);
+
+    // local memory port (nncore.cpp)
+    void buffer_b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+    bool buffer_get_dmi(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
+    unsigned buffer_dbg(tlm::tlm_generic_payload& trans);
+    double buffer_pj_per_byte(uint64_t addr) const;
+
+    // command processor (nncore_exec.cpp)
+    void processor_thread();
+    outcome run_stream(uint64_t gen, uint32_t& executed);
+    outcome execute(uint32_t index, const nncore_cmd::command& c, command_record& rec);
+    outcome execute_move(uint32_t index, const nncore_cmd::command& c, command_record& rec);
+    outcome execute_compute(uint32_t index, const nncore_cmd::command& c, command_record& rec);
+    // Waits (counting stall time) until no outstanding transfer has a tag in
+    // `mask`; a failed transfer ends the wait with dma_error.
+    outcome wait_transfers(uint16_t mask, command_record& rec);
+    outcome retire();
+    void wait_any_done(uint32_t channel_mask, command_record& rec);
+    bool bus_read(uint64_t addr, void* data, unsigned len);
+    bool bus_write32(uint64_t addr, uint32_t value);
+    void wait_clocked();
+    outcome error(nncore_regs::error_code code, uint32_t cmd, const std::string& what);
+    void count(nncore_regs::counter c, uint64_t n) { m_counters[static_cast<std::size_t>(c)] += n; }
+
+    nncore_config m_cfg;
+    dma& m_dma;
+    uint64_t m_dma_base;
+    uint64_t m_buffer_base;
+    energy_meter m_energy;
+    std::vector<uint8_t> m_local;
+    port_schedule m_port;
+    double m_port_energy_j = 0.0;
+
+    std::array<uint64_t, static_cast<std::size_t>(nncore_regs::counter::count)> m_counters{};
+    std::array<uint32_t, static_cast<std::size_t>(nncore_regs::counter::count)> m_hi_latch{};
+
+    sc_core::sc_event m_start_ev;
+    sc_core::sc_event m_irq_ev;
+    bool m_irq_level = false;
+    bool m_busy = false;
+    bool m_pending = false;  // a doorbell the processor has not taken yet
+    uint64_t m_gen = 0;
+    run_settings m_run;
+    std::vector<transfer> m_outstanding;
+    std::vector<nncore_cmd::command> m_burst;  // fetched commands
+    uint32_t m_burst_first = 0;
+
+    std::vector<std::function<void(const command_record&)>> m_cmd_observers;
+    std::vector<std::function<void(const stream_record&)>> m_stream_observers;
+};
+
+}  // namespace nnvp::nncore

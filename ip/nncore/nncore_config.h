@@ -1,0 +1,44 @@
+// Configuration of the NN core model, read from the platform config's
+// "nncore" object. No SystemC here (the platform and tools parse it too).
+#pragma once
+
+#include <cstdint>
+
+#include "ip/common/config_reader.h"
+#include "ip/nncore/timing/core_params.h"
+
+namespace nnvp {
+
+struct nncore_config {
+    // Array, buffers, MACs per PE per precision, energies, leakage: the
+    // timing model's parameters (ip/nncore/timing/core_params.h).
+    nncore::core_params core;
+    // Local memory port (the "buffer" socket): first-data latency and bytes
+    // per cycle, in nncore clock cycles. 64 B/cycle is a 512-bit SRAM port.
+    unsigned buffer_latency_cycles = 2;
+    unsigned buffer_bytes_per_cycle = 64;
+    // Longest stream (commands) the core accepts: bounds runaway streams.
+    uint32_t max_commands = 1u << 20;
+    // Commands fetched per bus read (16 x 128 B = 2 KiB bursts).
+    uint32_t cmd_fetch_burst = 16;
+    // nncore cycles a register access takes.
+    unsigned register_access_cycles = 1;
+    // Worker threads of the functional kernels inside one layer.
+    unsigned kernel_threads = 1;
+
+    // Bytes of the local memory: input_kb + weight_kb + output_kb KiB.
+    uint64_t local_bytes() const {
+        return (uint64_t{core.input_kb} + core.weight_kb + core.output_kb) * 1024;
+    }
+};
+
+// Reads every key of `node` (all optional, defaults above): the core_params
+// keys (rows, cols, weight_kb, input_kb, output_kb, macs_per_pe, vector_lanes,
+// mac_pj, vector_pj, sram_pj_per_byte_8kb, weight/input/output_pj_per_byte,
+// leakage_mw, auto_objective) at the same level, plus buffer_latency_cycles
+// (0..1000), buffer_bytes_per_cycle (1..4096), max_commands (1..2^24),
+// cmd_fetch_burst (1..256), register_access_cycles (0..1000),
+// kernel_threads (1..64). Unknown keys are rejected.
+nncore_config parse_nncore_config(const config_node& node);
+
+}  // namespace nnvp
