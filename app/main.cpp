@@ -112,11 +112,13 @@ int run(int argc, char* argv[]) {
     {
         std::ofstream trace(out_dir + "/trace.json");
         chip.trace().write_trace_json(trace);
+        std::ofstream csv(out_dir + "/layers.csv");
+        nnvp::write_layers_csv(csv, report);
         std::ofstream vcd(out_dir + "/power.vcd");
         chip.trace().write_vcd(vcd, outcome.simulated.to_seconds());
     }
     nnvp::print_summary(std::cout, report);
-    std::cout << "\nreport: " << out_dir << "/report.json (trace.json, power.vcd beside it)\n";
+    std::cout << "\nreport: " << out_dir << "/report.json (layers.csv, trace.json, power.vcd beside it)\n";
 
     if (outcome.starved) {
         std::cerr << "nnvp: the firmware stopped making progress (waiting for an interrupt "

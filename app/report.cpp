@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <iomanip>
+#include <iterator>
 
 namespace nnvp {
 
@@ -27,6 +28,8 @@ nlohmann::json make_report(const scenario& sc, soc& chip, const run_outcome& out
         {"bus", chip.bus_stats()},
         {"dma", chip.dma_stats()},
         {"power", chip.power_stats()},
+        {"layers", chip.layer_rows()},
+        {"nncore", chip.nncore_stats()},
     };
 }
 
@@ -50,6 +53,24 @@ std::string si(double v, const char* unit) {
     return buf;
 }
 }  // namespace
+
+void write_layers_csv(std::ostream& os, const nlohmann::json& r) {
+    static const char* columns[] = {"name",           "type",           "precision",
+                                    "dataflow",       "macs",           "cycles",
+                                    "compute_cycles", "stall_cycles",   "utilization",
+                                    "dram_read_bytes", "dram_write_bytes", "sram_read_bytes",
+                                    "sram_write_bytes", "energy_j",     "zero_skipped_macs"};
+    for (std::size_t i = 0; i < std::size(columns); ++i)
+        os << (i ? "," : "") << columns[i];
+    os << "\n";
+    for (const auto& row : r["layers"]) {
+        for (std::size_t i = 0; i < std::size(columns); ++i) {
+            const auto& v = row[columns[i]];
+            os << (i ? "," : "") << (v.is_string() ? v.get<std::string>() : v.dump());
+        }
+        os << "\n";
+    }
+}
 
 void print_summary(std::ostream& os, const nlohmann::json& r) {
     const auto& sim = r["sim"];
@@ -85,6 +106,12 @@ void print_summary(std::ostream& os, const nlohmann::json& r) {
        << r["cpu"]["interrupts_taken"].get<uint64_t>() << " interrupts, "
        << r["cpu"]["mmio_reads"].get<uint64_t>() + r["cpu"]["mmio_writes"].get<uint64_t>()
        << " register accesses\n";
+    if (!r["layers"].empty()) {
+        const auto& c = r["nncore"]["counters"];
+        os << "  nncore: " << r["layers"].size() << " compute commands, "
+           << si(c["macs"].get<double>(), "MAC") << ", " << c["busy_cycles"].get<uint64_t>()
+           << " busy + " << c["stall_cycles"].get<uint64_t>() << " stall cycles\n";
+    }
     if (sim["warnings"].get<int>() > 0)
         os << "  warnings: " << sim["warnings"].get<int>() << " (see the log above)\n";
     os << std::right;

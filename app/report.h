@@ -14,5 +14,7 @@ namespace nnvp {
 nlohmann::json make_report(const scenario& sc, soc& chip, const run_outcome& outcome,
                            int warnings);
 void print_summary(std::ostream& os, const nlohmann::json& report);
+// layers.csv: one row per entry of report["layers"], the contract's columns.
+void write_layers_csv(std::ostream& os, const nlohmann::json& report);
 
 }  // namespace nnvp

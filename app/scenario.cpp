@@ -58,6 +58,10 @@ scenario load_scenario(const std::string& path,
             values[key] = v.get<int64_t>();
         }
     }
+    // Programs that drive the NN core take the scenario's mode as an argument.
+    for (const auto& a : s.program->args)
+        if (a.name == "timing" && !values.count("timing"))
+            values["timing"] = s.mode == "timing" ? 1 : 0;
     const std::string problem = s.program->resolve(values);
     if (!problem.empty())
         firmware.fail("args", problem);

@@ -74,6 +74,7 @@ platform_config parse_platform_config(const nlohmann::json& doc, const std::stri
     cfg.timer = parse_timer_config(block("timer"));
     cfg.dma = parse_dma_config(block("dma"));
     cfg.power = parse_power_config(block("power"));
+    cfg.nncore = parse_nncore_config(block("nncore"));
     root.reject_unknown();
 
     const std::string problem = cfg.map.validate(cfg.intc.sources);
@@ -85,7 +86,11 @@ platform_config parse_platform_config(const nlohmann::json& doc, const std::stri
         root.fail("dram.size_bytes", "must equal the size of the \"dram\" region in memory_map");
     if (cfg.map.at("sram").size != cfg.sram.size_bytes)
         root.fail("sram.size_bytes", "must equal the size of the \"sram\" region in memory_map");
-    for (const char* reg : {"timer", "dma", "power"})
+    if (cfg.map.at("nncore_buf").size != cfg.nncore.local_bytes())
+        root.fail("memory_map", "region \"nncore_buf\" must be input_kb + weight_kb + output_kb"
+                                " of the nncore block (" +
+                                    std::to_string(cfg.nncore.local_bytes()) + " bytes)");
+    for (const char* reg : {"timer", "dma", "power", "nncore"})
         if (cfg.map.at(reg).irq < 0)
             root.fail("memory_map", std::string("region \"") + reg + "\" needs an \"irq\"");
     return cfg;

@@ -9,6 +9,7 @@
 #include "ip/interconnect/interconnect.h"
 #include "ip/intc/intc.h"
 #include "ip/memory/memory_config.h"
+#include "ip/nncore/nncore_config.h"
 #include "ip/power/domain_config.h"
 #include "ip/power/power_config.h"
 #include "ip/timer/timer.h"
@@ -31,11 +32,12 @@ struct block_domains {
     static constexpr const char* intc = "ref";
     static constexpr const char* timer = "ref";
     static constexpr const char* power = "ref";
+    static constexpr const char* nncore = "nncore";
 };
 
 // The regions every platform must map, and the ones that raise interrupts.
-inline const std::vector<std::string> required_regions = {"dram", "sram", "intc",
-                                                          "timer", "dma", "power"};
+inline const std::vector<std::string> required_regions = {
+    "dram", "sram", "intc", "timer", "dma", "power", "nncore", "nncore_buf"};
 inline const std::vector<std::string> domain_order = {"cpu", "fabric", "nncore", "dram", "ref"};
 
 struct platform_config {
@@ -55,6 +57,7 @@ struct platform_config {
     timer_config timer;
     dma_config dma;
     power_config power;
+    nncore_config nncore;
 };
 
 // Parses an already loaded document (`file` names it in error messages).

@@ -29,20 +29,27 @@ soc::soc(sc_module_name name, const platform_config& cfg) : sc_module(name), m_c
         controlled.push_back(&domain(d));
     m_power = std::make_unique<power_controller>("power", domain(block_domains::power),
                                                  controlled, m_cfg.power);
+    m_nncore = std::make_unique<nncore::core>("nncore", domain(block_domains::nncore), m_cfg.nncore,
+                                              *m_dma, m_cfg.map.at("dma").base,
+                                              m_cfg.map.at("nncore_buf").base);
 
     // Buses, by region and initiator name.
     m_bus->bind_initiator("cpu", m_cpu->initiator);
     m_bus->bind_initiator("dma", m_dma->initiator);
+    m_bus->bind_initiator("nncore", m_nncore->initiator);
     m_bus->bind_target("dram", m_dram->target);
     m_bus->bind_target("sram", m_sram->target);
     m_bus->bind_target("intc", m_intc->target);
     m_bus->bind_target("timer", m_timer->target);
     m_bus->bind_target("dma", m_dma->target);
     m_bus->bind_target("power", m_power->target);
+    m_bus->bind_target("nncore", m_nncore->target);
+    m_bus->bind_target("nncore_buf", m_nncore->buffer);
 
     // Interrupt lines, by the irq numbers of the memory map.
     const std::map<std::string, sc_out<bool>*> irq_ports = {
-        {"timer", &m_timer->irq}, {"dma", &m_dma->irq}, {"power", &m_power->irq}};
+        {"timer", &m_timer->irq}, {"dma", &m_dma->irq}, {"power", &m_power->irq},
+        {"nncore", &m_nncore->irq}};
     for (const auto& [region_name, port] : irq_ports) {
         auto line = std::make_unique<irq_line>((region_name + "_irq").c_str());
         port->bind(*line);
@@ -54,7 +61,7 @@ soc::soc(sc_module_name name, const platform_config& cfg) : sc_module(name), m_c
 
     if (m_cfg.trace_registers)
         for (peripheral* p : std::vector<peripheral*>{m_intc.get(), m_timer.get(), m_dma.get(),
-                                                      m_power.get()})
+                                                      m_power.get(), m_nncore.get()})
             p->set_access_log(true);
 
     m_dma->on_run_end([this](const dma::run_record& r) {
@@ -66,6 +73,44 @@ soc::soc(sc_module_name name, const platform_config& cfg) : sc_module(name), m_c
                              r.end.to_seconds(),
                              {{"bytes", static_cast<double>(r.bytes)},
                               {"error", static_cast<double>(r.error)}}});
+    });
+    // Layer rows are compute commands. The data movement and waiting around
+    // them (LOAD, STORE, BARRIER, END) is charged to the compute command that
+    // follows, or, at the end of a stream, to the last one.
+    m_nncore->on_command([this](const nncore::core::command_record& r) {
+        if (!nncore_cmd::is_compute(r.op)) {
+            m_nn_pending.stall_cycles += r.stall_cycles;
+            m_nn_pending.dram_read_bytes += r.dram_read_bytes;
+            m_nn_pending.dram_write_bytes += r.dram_write_bytes;
+            m_nn_pending.energy_j += r.energy_j;
+            return;
+        }
+        m_nn_commands.push_back(r);
+        auto& row = m_nn_commands.back();
+        row.stall_cycles += m_nn_pending.stall_cycles;
+        row.dram_read_bytes += m_nn_pending.dram_read_bytes;
+        row.dram_write_bytes += m_nn_pending.dram_write_bytes;
+        row.energy_j += m_nn_pending.energy_j;
+        m_nn_pending = {};
+        m_timeline.add_span({"nncore", r.name, r.start.to_seconds(), r.end.to_seconds(),
+                             {{"macs", static_cast<double>(r.macs)},
+                              {"cycles", static_cast<double>(r.compute_cycles)},
+                              {"stall_cycles", static_cast<double>(r.stall_cycles)}}});
+    });
+    m_nncore->on_stream_end([this](const nncore::core::stream_record& r) {
+        if (!m_nn_commands.empty()) {
+            auto& last = m_nn_commands.back();
+            last.stall_cycles += m_nn_pending.stall_cycles;
+            last.dram_read_bytes += m_nn_pending.dram_read_bytes;
+            last.dram_write_bytes += m_nn_pending.dram_write_bytes;
+            last.energy_j += m_nn_pending.energy_j;
+        }
+        m_nn_pending = {};
+        m_nn_streams.push_back(r);
+        m_timeline.add_span({"nncore.streams",
+                             r.error == nncore_regs::error_code::none ? "stream" : "stream (error)",
+                             r.start.to_seconds(), r.end.to_seconds(),
+                             {{"commands", static_cast<double>(r.commands)}}});
     });
     m_cpu->on_log([this](const std::string& line, const sc_time& at) {
         m_timeline.add_instant({"cpu", line, at.to_seconds()});
@@ -255,6 +300,53 @@ nlohmann::json soc::bus_stats() const {
     for (const auto& p : st.targets)
         targets[p.name] = port(p);
     return {{"initiators", initiators}, {"targets", targets}, {"energy_j", st.energy_j}};
+}
+
+}  // namespace nnvp
+
+namespace nnvp {
+
+nlohmann::json soc::layer_rows() const {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& r : m_nn_commands) {
+        rows.push_back({{"name", r.name},
+                        {"type", nncore::to_string(r.op)},
+                        {"precision", ref::to_string(r.prec)},
+                        {"dataflow", nncore::to_string(r.flow)},
+                        {"macs", r.macs},
+                        {"cycles", r.compute_cycles + r.stall_cycles},
+                        {"compute_cycles", r.compute_cycles},
+                        {"stall_cycles", r.stall_cycles},
+                        {"utilization", r.utilization},
+                        {"dram_read_bytes", r.dram_read_bytes},
+                        {"dram_write_bytes", r.dram_write_bytes},
+                        {"sram_read_bytes", r.sram_read_bytes},
+                        {"sram_write_bytes", r.sram_write_bytes},
+                        {"energy_j", r.energy_j},
+                        {"zero_skipped_macs", r.zero_skipped_macs},
+                        {"start_s", r.start.to_seconds()},
+                        {"end_s", r.end.to_seconds()}});
+    }
+    return rows;
+}
+
+nlohmann::json soc::nncore_stats() const {
+    using nncore_regs::counter;
+    nlohmann::json counters = nlohmann::json::object();
+    const std::pair<const char*, counter> names[] = {
+        {"busy_cycles", counter::busy_cycles},   {"stall_cycles", counter::stall_cycles},
+        {"macs", counter::macs},                 {"macs_skipped", counter::macs_skipped},
+        {"bytes_read", counter::bytes_read},     {"bytes_written", counter::bytes_written}};
+    for (const auto& [name, c] : names)
+        counters[name] = m_nncore->counter(c);
+    nlohmann::json streams = nlohmann::json::array();
+    for (const auto& s : m_nn_streams)
+        streams.push_back({{"start_s", s.start.to_seconds()},
+                           {"end_s", s.end.to_seconds()},
+                           {"commands", s.commands},
+                           {"error", static_cast<unsigned>(s.error)},
+                           {"error_cmd", s.error_cmd}});
+    return {{"counters", counters}, {"streams", streams}};
 }
 
 }  // namespace nnvp

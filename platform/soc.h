@@ -8,6 +8,7 @@
 #include "ip/interconnect/interconnect.h"
 #include "ip/intc/intc.h"
 #include "ip/memory/memory.h"
+#include "ip/nncore/nncore.h"
 #include "ip/power/power_controller.h"
 #include "ip/timer/timer.h"
 #include "platform/platform_config.h"
@@ -57,6 +58,9 @@ public:
     dma& dma_engine() { return *m_dma; }
     interconnect& bus() { return *m_bus; }
     power_controller& power() { return *m_power; }
+    nncore::core& nn_core() { return *m_nncore; }
+    const std::vector<nncore::core::command_record>& nn_commands() const { return m_nn_commands; }
+    const std::vector<nncore::core::stream_record>& nn_streams() const { return m_nn_streams; }
     const std::vector<dma_run>& dma_runs() const { return m_dma_runs; }
     const timeline& trace() const { return m_timeline; }
     // Total energy of every meter now (J).
@@ -67,6 +71,9 @@ public:
     nlohmann::json dma_stats() const;
     nlohmann::json cpu_stats() const;
     nlohmann::json power_stats() const;
+    // One row per NN-core compute command (DESIGN.md's layers[] contract).
+    nlohmann::json layer_rows() const;
+    nlohmann::json nncore_stats() const;
 
 private:
     void watch_halt();
@@ -84,6 +91,10 @@ private:
     std::unique_ptr<timer> m_timer;
     std::unique_ptr<dma> m_dma;
     std::unique_ptr<power_controller> m_power;
+    std::unique_ptr<nncore::core> m_nncore;
+    std::vector<nncore::core::command_record> m_nn_commands;
+    std::vector<nncore::core::stream_record> m_nn_streams;
+    nncore::core::command_record m_nn_pending;  // LOAD/STORE/BARRIER costs not yet attributed
     // Interrupt lines may be driven from register callbacks (the CPU's thread)
     // and from the block's own processes.
     using irq_line = sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>;

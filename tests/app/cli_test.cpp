@@ -202,3 +202,61 @@ TEST(cli, a_firmware_that_hangs_is_a_failed_check_not_a_hang) {
     EXPECT_NE(r.output.find("did not finish within max_simulated_s"), std::string::npos) << r.output;
     EXPECT_TRUE(fs::exists(out / "report.json"));
 }
+
+// A layer through firmware, driver, command stream, DMA and core: bit exact
+// in every precision that fits the default buffers; timing mode gives the
+// same cycles without the arithmetic; the layer rows add up to the counters.
+TEST(cli, a_conv_layer_runs_on_the_nn_core_in_every_precision) {
+    const std::string sc = scenario("scenarios/nncore/conv_layer.json");
+    for (int p : {1, 2, 3, 4, 5}) {  // fp32's weights need a bigger weight buffer: below
+        const fs::path out = scratch("conv" + std::to_string(p));
+        const result r = run("run " + sc + " --out " + out.string() +
+                             " --set firmware.args.precision=" + std::to_string(p));
+        ASSERT_EQ(r.exit_code, 0) << r.output;
+        EXPECT_NE(r.output.find("output equals the reference executor bit for bit"),
+                  std::string::npos)
+            << r.output;
+    }
+    const fs::path f32 = scratch("conv_fp32");
+    const result r = run("run " + sc + " --out " + f32.string() +
+                         " --set firmware.args.precision=0 --set firmware.args.filters=32");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("bit for bit"), std::string::npos);
+}
+
+TEST(cli, layer_rows_add_up_and_timing_mode_keeps_the_cycles) {
+    const std::string sc = scenario("scenarios/nncore/conv_layer.json");
+    const fs::path fo = scratch("conv_f"), to = scratch("conv_t");
+    ASSERT_EQ(run("run " + sc + " --out " + fo.string()).exit_code, 0);
+    ASSERT_EQ(run("run " + sc + " --out " + to.string() + " --set mode=timing").exit_code, 0);
+    const nlohmann::json f = load(fo / "report.json"), t = load(to / "report.json");
+    ASSERT_FALSE(f["layers"].empty());
+    uint64_t macs = 0, busy = 0, stall = 0, read = 0;
+    for (const auto& l : f["layers"]) {
+        for (const char* key : {"name", "type", "precision", "dataflow", "macs", "cycles",
+                                "compute_cycles", "stall_cycles", "utilization", "dram_read_bytes",
+                                "dram_write_bytes", "sram_read_bytes", "sram_write_bytes",
+                                "energy_j", "zero_skipped_macs"})
+            EXPECT_TRUE(l.contains(key)) << key;
+        EXPECT_EQ(l["cycles"], l["compute_cycles"].get<uint64_t>() + l["stall_cycles"].get<uint64_t>());
+        EXPECT_LE(l["utilization"].get<double>(), 1.0);
+        macs += l["macs"].get<uint64_t>();
+        busy += l["compute_cycles"].get<uint64_t>();
+        stall += l["stall_cycles"].get<uint64_t>();
+        read += l["dram_read_bytes"].get<uint64_t>();
+    }
+    const auto& c = f["nncore"]["counters"];
+    EXPECT_EQ(macs, c["macs"].get<uint64_t>());
+    EXPECT_EQ(busy, c["busy_cycles"].get<uint64_t>());
+    EXPECT_EQ(stall, c["stall_cycles"].get<uint64_t>());
+    EXPECT_EQ(read, c["bytes_read"].get<uint64_t>());
+    // 28x28x64 -> 64, 3x3: 28*28*64*9*64 MACs.
+    EXPECT_EQ(macs, 28ull * 28 * 64 * 9 * 64);
+    // Dense data: identical cycles in both modes.
+    EXPECT_EQ(t["nncore"]["counters"]["busy_cycles"], c["busy_cycles"]);
+    EXPECT_EQ(t["layers"].size(), f["layers"].size());
+    std::ifstream csv(fo / "layers.csv");
+    std::string header;
+    std::getline(csv, header);
+    EXPECT_EQ(header.rfind("name,type,precision,dataflow,macs,cycles,", 0), 0u);
+}

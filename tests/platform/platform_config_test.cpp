@@ -40,7 +40,7 @@ TEST(platform_config, the_default_soc_parses) {
 TEST(platform_config, overrides_reach_every_block) {
     const platform_config cfg = load_platform_config(
         default_config, {{"dma.burst_bytes", 64}, {"interconnect.hop_cycles", 5},
-                         {"domains.fabric.initial", 0}, {"memory_map.5.size", "512M"},
+                         {"domains.fabric.initial", 0}, {"memory_map.7.size", "512M"},
                          {"dram.size_bytes", "512M"}});
     EXPECT_EQ(cfg.dma.burst_bytes, 64u);
     EXPECT_EQ(cfg.interconnect.hop_cycles, 5u);
@@ -60,12 +60,16 @@ TEST(platform_config, mistakes_name_the_file_and_the_field) {
               f + "memory_map: regions \"sram\" and \"intc\" overlap");
     EXPECT_EQ(error_of({{"memory_map.2.irq", 3}}),
               f + "memory_map: regions \"timer\" and \"power\" share irq 3");
-    EXPECT_EQ(error_of({{"memory_map.5.size", "512M"}}),
+    EXPECT_EQ(error_of({{"memory_map.7.size", "512M"}}),
               f + "dram.size_bytes: must equal the size of the \"dram\" region in memory_map");
     EXPECT_EQ(error_of({{"domains.gpu", nlohmann::json::object()}}), f + "domains.gpu: unknown key");
     EXPECT_NE(error_of({{"domains.nncore.opps.1.mhz", 200}}).find(f + "domains.nncore.opps"),
               std::string::npos);
     EXPECT_NE(error_of({{"dma.burst_bytes", 96}}).find("dma.burst_bytes"), std::string::npos);
+    EXPECT_EQ(error_of({{"nncore.weight_kb", 64}}),
+              f + "memory_map: region \"nncore_buf\" must be input_kb + weight_kb + output_kb of "
+                  "the nncore block (262144 bytes)");
+    EXPECT_EQ(error_of({{"nncore.rows", "many"}}).rfind(f + "nncore.rows", 0), 0u);
 }
 
 TEST(platform_config, files_that_cannot_be_read) {
