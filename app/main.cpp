@@ -1,8 +1,10 @@
 // nnvp: the command line of the virtual platform.
 //   nnvp run SCENARIO.json [--out DIR] [--set key.path=value ...]
 //   nnvp programs            lists the firmware programs a scenario can boot
+//   nnvp info NETWORK [--json]  layer table of a network (app/info.h)
 // Exit codes: 0 success, 1 a check failed (firmware failed, hung, or hit the
 // time limit), 2 bad input.
+#include "app/info.h"
 #include "app/report.h"
 #include "app/scenario.h"
 
@@ -43,7 +45,10 @@ void usage(std::ostream& os) {
           "      --set platform.<block>.<param>=V overrides the platform config,\n"
           "      any other key the scenario (e.g. firmware.args.rows=32).\n"
           "  nnvp programs\n"
-          "      Lists the firmware programs and their arguments.\n";
+          "      Lists the firmware programs and their arguments.\n"
+          "  nnvp info NETWORK|MODEL.onnx [--json]\n"
+          "      Layer table of a zoo network: shapes, MACs, weights, activations,\n"
+          "      totals split into CONV and FC (nnvp info --help lists the networks).\n";
 }
 
 int list_programs() {
@@ -142,6 +147,8 @@ int sc_main(int argc, char* argv[]) {
             return run(argc, argv);
         if (cmd == "programs")
             return list_programs();
+        if (cmd == "info")
+            return nnvp::run_info(argc, argv);
         if (cmd == "help" || cmd == "--help" || cmd == "-h") {
             usage(std::cout);
             return 0;

@@ -3,16 +3,18 @@
 // stream, staged in DRAM, run by the core (its DMA loads and stores cross the
 // bus), and in functional mode its output is checked bit for bit against the
 // reference executor. Reports cycles, stalls and achieved MAC rate.
+#include <cstdio>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "firmware/drivers/nncore/nncore_driver.h"
 #include "firmware/programs/board.h"
 #include "firmware/programs/program.h"
 #include "sw/cmdgen/program.h"
 #include "sw/ref/ops.h"
 #include "sw/ref/quant.h"
-
-#include <cstdio>
-#include <random>
-#include <string>
 
 namespace nnvp::fw {
 
@@ -26,10 +28,29 @@ sw::tensor random_tensor(std::mt19937& rng, sw::dtype t, sw::shape4 s) {
         else if (t == sw::dtype::binary)
             x.set_int(i, (rng() & 1u) ? 1 : -1);
         else
-            x.set_int(i, std::uniform_int_distribution<int64_t>(std::max<int64_t>(-20, sw::min_of(t)),
-                                                                std::min<int64_t>(20, sw::max_of(t)))(rng));
+            x.set_int(i, std::uniform_int_distribution<int64_t>(
+                             std::max<int64_t>(-20, sw::min_of(t)),
+                             std::min<int64_t>(20, sw::max_of(t)))(rng));
     }
     return x;
+}
+
+// Zeroes exactly pct % of the elements (rounded down), chosen by a seeded
+// Fisher-Yates shuffle, so a scenario's sparsity is deterministic.
+void zero_share(sw::tensor& w, int pct, uint32_t seed) {
+    std::vector<std::size_t> idx(w.size());
+    for (std::size_t i = 0; i < idx.size(); ++i)
+        idx[i] = i;
+    std::mt19937 rng(seed ^ 0x5eedu);
+    for (std::size_t i = idx.size(); i > 1; --i)
+        std::swap(idx[i - 1], idx[rng() % i]);
+    const std::size_t n = w.size() * static_cast<std::size_t>(pct) / 100;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (sw::is_float(w.type()))
+            w.set_float(idx[i], 0.0f);
+        else if (w.type() != sw::dtype::binary)  // binary has no zero
+            w.set_int(idx[i], 0);
+    }
 }
 
 // A 3x3, stride 1, pad 1 convolution with ReLU and a plausible quantization
@@ -87,7 +108,9 @@ int nn_layer_demo(hal& h, const program_args& args) {
     const ref::layer l = conv_layer(prec, k);
     std::mt19937 rng(static_cast<uint32_t>(args.get("seed")));
     const sw::tensor in = random_tensor(rng, ref::input_type(l), {1, size, size, c});
-    const sw::tensor w = random_tensor(rng, ref::weight_type(l), {k, 3, 3, c});
+    sw::tensor w = random_tensor(rng, ref::weight_type(l), {k, 3, 3, c});
+    zero_share(w, static_cast<int>(args.get("weight_zero_pct")),
+               static_cast<uint32_t>(args.get("seed")));
     sw::tensor bias(ref::bias_type(l), {1, 1, 1, k});
     for (int i = 0; i < k; ++i) {
         if (sw::is_float(bias.type()))
@@ -99,6 +122,7 @@ int nn_layer_demo(hal& h, const program_args& args) {
     const nncore_info& info = core.info();
     cmdgen::program_options opt;
     opt.dram_base = h.map().at("dram").base + 0x1000000;  // 16 MiB in
+    opt.weight_format = static_cast<cmdgen::weight_storage>(args.get("weight_format"));
     cmdgen::program prog;
     try {
         prog = cmdgen::single_layer_program(l, in, &w, &bias,
@@ -109,10 +133,12 @@ int nn_layer_demo(hal& h, const program_args& args) {
     }
     if (h.write_block(opt.dram_base, prog.image.data(), prog.image.size()) != bus_status::ok)
         return 15;
-    b.say(fmt("conv3x3 %.0fx%.0fx%.0f -> %.0f filters, ", size, size, c, k) +
-          ref::to_string(prec) + (timing ? ", timing mode" : ", functional mode") + ": " +
+    b.say(fmt("conv3x3 %.0fx%.0fx%.0f -> %.0f filters, ", size, size, c, k) + ref::to_string(prec) +
+          (timing ? ", timing mode" : ", functional mode") + ": " +
           std::to_string(prog.tiles.size()) + " tiles, " +
-          std::to_string(prog.stream.size() / 128) + " commands");
+          std::to_string(prog.stream.size() / 128) + " commands, weights " +
+          cmdgen::to_string(prog.weight_format) + " (" + std::to_string(prog.dram.weight_bytes) +
+          " of " + std::to_string(prog.dram.weight_dense_bytes) + " bytes in DRAM)");
 
     const uint64_t t0 = b.now_ns();
     if (core.submit(prog.dram.stream, static_cast<uint32_t>(prog.dram.stream_bytes)) !=
@@ -157,7 +183,10 @@ extern const program nn_layer_demo_program = {
      {"filters", 64, 1, 1024, "output channels"},
      {"size", 28, 1, 512, "input height and width"},
      {"seed", 1, 0, 1 << 30, "seed of the random tensors"},
-     {"timing", 0, 0, 1, "1: timing mode (no arithmetic); set from the scenario's mode"}},
+     {"timing", 0, 0, 1, "1: timing mode (no arithmetic); set from the scenario's mode"},
+     {"weight_format", 0, 0, 3,
+      "weights in DRAM: 0 dense, 1 bitmap, 2 csr, 3 automatic (smallest; 8/16/32-bit only)"},
+     {"weight_zero_pct", 0, 0, 100, "share of the weights set to zero (deterministic)"}},
     nn_layer_demo};
 
 }  // namespace nnvp::fw

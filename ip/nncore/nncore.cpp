@@ -91,6 +91,7 @@ void core::reset() {
     m_counters.fill(0);
     m_hi_latch.fill(0);
     m_outstanding.clear();
+    m_expansions.clear();
     std::fill(m_local.begin(), m_local.end(), 0);
     if (sc_is_running())
         update_irq();

@@ -24,13 +24,21 @@
 //             DRAM and to `buffer`) while the core goes on
 //   BARRIER / END / no free channel: the core waits for DMA completions;
 //             that time, in nncore cycles, is stall_cycles
+//   LOAD_COMPRESSED: a LOAD of the blob into its staging area; the BARRIER
+//             (or END) that retires its tag then expands it, in issue order:
+//             ceil(elements / decompress_elements_per_cycle) cycles, waited
+//             once per blob, counted as the BARRIER's stall_cycles and
+//             decompress_cycles (and the decompress_cycles counter)
 //   buffer:   an access of L bytes costs buffer_latency_cycles +
 //             ceil(L / buffer_bytes_per_cycle) cycles, queued on one port
 // Energy (meter named after the module, nncore domain): per compute command
 // cost().energy.total_j() (MACs or vector ops + local-buffer accesses) at
 // Vnom, scaled by (V/Vnom)^2; DMA traffic through `buffer` at the region's
-// per-byte buffer energy; leakage core.leakage_mw. Invariant: meter dynamic
-// energy == sum of the records' energy_j + port_energy_j().
+// per-byte buffer energy; decompression: blob bytes x the staging buffer's
+// pJ/byte + dense bytes x (the destination buffer's pJ/byte +
+// decompress_pj_per_byte), on the BARRIER's record; leakage
+// core.leakage_mw. Invariant: meter dynamic energy == sum of the records'
+// energy_j + port_energy_j().
 //
 // Guest errors (STATUS.ERROR, ERROR_CODE, ERROR_CMD, IRQ_STATUS.error, a
 // warning; the core stops and accepts the next doorbell) never crash or hang
@@ -100,10 +108,12 @@ public:
         uint64_t zero_skipped_macs = 0;               // removed by zero skipping
         uint64_t gated_macs = 0;                      // executed with a zero operand, no energy
         uint64_t compute_cycles = 0;
-        uint64_t stall_cycles = 0;      // waiting for the DMA (BARRIER, END, channels)
-        uint64_t dram_read_bytes = 0;   // LOAD
-        uint64_t dram_write_bytes = 0;  // STORE
-        uint64_t sram_read_bytes = 0;   // local buffers, compute
+        uint64_t stall_cycles = 0;       // waiting for the DMA (BARRIER, END, channels)
+                                         // and for the decompressor
+        uint64_t decompress_cycles = 0;  // BARRIER / END: expanding compressed weights
+        uint64_t dram_read_bytes = 0;    // LOAD, LOAD_COMPRESSED (the blob)
+        uint64_t dram_write_bytes = 0;   // STORE
+        uint64_t sram_read_bytes = 0;    // local buffers, compute
         uint64_t sram_write_bytes = 0;
         double energy_j = 0.0;  // dynamic, at the voltage of the moment
         double utilization = 0.0;
@@ -128,6 +138,15 @@ private:
         uint8_t tag;
         unsigned channel;
         uint32_t cmd_index;
+    };
+    // A LOAD_COMPRESSED whose blob is expanded when its tag is retired.
+    struct expansion {
+        uint8_t tag;
+        uint32_t cmd_index;
+        uint32_t staging;
+        uint32_t len;
+        uint32_t dest;
+        blob_shape shape;
     };
     struct outcome {
         nncore_regs::error_code code = nncore_regs::error_code::none;
@@ -161,6 +180,13 @@ private:
     outcome run_stream(uint64_t gen, uint32_t& executed);
     outcome execute(uint32_t index, const nncore_cmd::command& c, command_record& rec);
     outcome execute_move(uint32_t index, const nncore_cmd::command& c, command_record& rec);
+    outcome execute_compressed(uint32_t index, const nncore_cmd::command& c, command_record& rec);
+    // Programs a free DMA channel with `m` (load: DRAM -> local) under `tag`.
+    outcome start_transfer(uint32_t index, uint8_t tag, const nncore_cmd::move_cmd& m, bool load,
+                           command_record& rec);
+    // Expands, in issue order, the blobs whose tag is in `mask` (their
+    // transfers have completed).
+    outcome expand_blobs(uint16_t mask, command_record& rec);
     outcome execute_compute(uint32_t index, const nncore_cmd::command& c, command_record& rec);
     // Waits (counting stall time) until no outstanding transfer has a tag in
     // `mask`; a failed transfer ends the wait with dma_error.
@@ -193,6 +219,7 @@ private:
     uint64_t m_gen = 0;
     run_settings m_run;
     std::vector<transfer> m_outstanding;
+    std::vector<expansion> m_expansions;
     std::vector<nncore_cmd::command> m_burst;  // fetched commands
     uint32_t m_burst_first = 0;
 

@@ -56,6 +56,41 @@
 //   (else unsupported).
 // - END waits for every outstanding transfer, then sets DONE. A stream whose
 //   command_count commands hold no END is the no_end error.
+//
+// LOAD_COMPRESSED (opcode 4, added to version 1: the version stays 1, since
+// no existing command changed; a core without it answers unknown_opcode).
+// Compressed weight storage cuts DRAM bytes (issue 3): the DMA engine moves
+// a compressed blob from DRAM into a local staging area (a 1D LOAD with the
+// LOAD's tag rules), and the core's decompressor expands it into the dense
+// tensor at dest_offset when a BARRIER (or END) whose mask holds the tag has
+// seen the transfer complete: the expansion is part of that BARRIER, in issue
+// order, and takes ceil(elements / decompress_elements_per_cycle) nncore
+// cycles (stall time of the BARRIER). Until then the destination keeps its
+// old bytes. Elements are raw little-endian bit patterns of elem_bits (8, 16
+// or 32) bits; an element is zero when all its bits are (fp32 -0.0 is not).
+// int4 and binary weights stay uncompressed (plain LOAD): at 4 or 1 bit per
+// weight a presence bit or a 16-bit index costs about as much as the value.
+// Blob layouts (little-endian, no padding; the blob is exactly len bytes, so
+// it is self-delimiting and a length that disagrees is an error):
+//   bitmap (format 1): ceil(elements / 8) bytes of presence bits, element i
+//     at bit i % 8 of byte i / 8 (LSB first), bits past `elements` 0; then
+//     the values of the set bits in element order, elem_bits / 8 bytes each.
+//     len = ceil(elements / 8) + popcount * elem_bits / 8.
+//   csr (format 2): rows = elements / row_len rows of row_len elements
+//     (1 <= row_len <= 65536, elements % row_len == 0): uint32
+//     row_ptr[rows + 1] (row_ptr[0] = 0, non-decreasing, at most row_len per
+//     row, nnz = row_ptr[rows]); then uint16 col[nnz] (strictly increasing
+//     inside a row, < row_len); then the nnz values, elem_bits / 8 bytes each.
+//     len = 4 * (rows + 1) + nnz * (2 + elem_bits / 8).
+//   A stored value may be zero (it is written as such); rows may be empty.
+// Checks at the command (bad_compressed unless said): tag < 16 and reserved
+// == 0 (bad_field); len > 0, count1 and count2 <= 1, the DRAM range below
+// 2^64; elem_bits, format, elements >= 1, row_len (0 for bitmap); staging
+// [blob.local_offset, +len) and destination [dest_offset, +elements *
+// elem_bits / 8) inside the local memory and not overlapping. At the
+// expansion the blob is checked against every rule above (sizes, padding
+// bits, pointers, indices); a bad blob is bad_compressed with ERROR_CMD = the
+// LOAD_COMPRESSED's index, and nothing is written.
 #pragma once
 
 #include <cstddef>
@@ -85,6 +120,7 @@ enum class opcode : uint8_t {
     barrier = 1,
     load = 2,
     store = 3,
+    load_compressed = 4,
     conv2d = 16,
     fully_connected = 17,
     max_pool = 18,
@@ -136,6 +172,20 @@ struct move_cmd {
 };
 static_assert(sizeof(move_cmd) == 40);
 
+// LOAD_COMPRESSED: the blob's 1D move (DRAM -> staging at blob.local_offset)
+// and what the decompressor makes of it.
+enum class compressed_format : uint8_t { bitmap = 1, csr = 2 };  // 0 is invalid
+struct compressed_cmd {
+    move_cmd blob;         // dram_addr, local_offset = staging, len = blob bytes
+    uint32_t dest_offset;  // the dense tensor in local memory
+    uint32_t elements;     // dense elements (>= 1)
+    uint8_t elem_bits;     // 8, 16 or 32
+    compressed_format format;
+    uint16_t reserved;  // 0
+    uint32_t row_len;   // csr: elements per row (1..65536); bitmap: 0
+};
+static_assert(sizeof(compressed_cmd) == 56);
+
 // Compute commands (conv2d ... activation).
 struct compute_cmd {
     tensor_ref in;           // first input
@@ -178,12 +228,14 @@ struct command {
     union {
         unsigned char raw[command_bytes - 8] = {};  // a new command is all zeros
         move_cmd move;
+        compressed_cmd compressed;  // LOAD_COMPRESSED
         compute_cmd compute;
         uint16_t barrier_mask;  // BARRIER: tags to wait for (0xffff: all)
     };
 };
 static_assert(sizeof(command) == command_bytes);
 static_assert(offsetof(command, move) == 8);
+static_assert(offsetof(command, compressed) == 8);
 
 inline bool is_compute(opcode op) {
     return op >= opcode::conv2d && op <= opcode::activation;

@@ -18,6 +18,10 @@ nncore_config parse_nncore_config(const config_node& node) {
         node.uint_in("register_access_cycles", 0, 1000, c.register_access_cycles));
     c.kernel_threads =
         static_cast<unsigned>(node.uint_in("kernel_threads", 1, 64, c.kernel_threads));
+    c.decompress_elements_per_cycle = static_cast<unsigned>(
+        node.uint_in("decompress_elements_per_cycle", 1, 65536, c.decompress_elements_per_cycle));
+    c.decompress_pj_per_byte =
+        node.number_in("decompress_pj_per_byte", 0.0, 1e6, c.decompress_pj_per_byte);
     c.core = nncore::parse_core_params(node);
     node.reject_unknown();
     return c;

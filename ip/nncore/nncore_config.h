@@ -25,6 +25,12 @@ struct nncore_config {
     unsigned register_access_cycles = 1;
     // Worker threads of the functional kernels inside one layer.
     unsigned kernel_threads = 1;
+    // Weight decompressor (LOAD_COMPRESSED): dense elements it writes per
+    // nncore cycle, and its logic energy per dense byte written (on top of
+    // the local-buffer accesses). 0.03 pJ is an 8-bit add (Horowitz, ISSCC
+    // 2014): the per-element prefix count that places a value.
+    unsigned decompress_elements_per_cycle = 16;
+    double decompress_pj_per_byte = 0.03;
 
     // Bytes of the local memory: input_kb + weight_kb + output_kb KiB.
     uint64_t local_bytes() const {
@@ -38,7 +44,8 @@ struct nncore_config {
 // leakage_mw, auto_objective) at the same level, plus buffer_latency_cycles
 // (0..1000), buffer_bytes_per_cycle (1..4096), max_commands (1..2^24),
 // cmd_fetch_burst (1..256), register_access_cycles (0..1000),
-// kernel_threads (1..64). Unknown keys are rejected.
+// kernel_threads (1..64), decompress_elements_per_cycle (1..65536),
+// decompress_pj_per_byte (0..1e6). Unknown keys are rejected.
 nncore_config parse_nncore_config(const config_node& node);
 
 }  // namespace nnvp

@@ -95,6 +95,7 @@ void core::processor_thread() {
             continue;  // reset while running: the stream is dropped silently
         m_busy = false;
         m_outstanding.clear();
+        m_expansions.clear();
         const bool ok = out.code == error_code::none;
         m_regs.set(STATUS, status_f::done.make(ok) | status_f::error.make(!ok));
         m_regs.set(ERROR_CODE, static_cast<uint32_t>(out.code));
@@ -111,6 +112,7 @@ void core::processor_thread() {
 core::outcome core::run_stream(uint64_t gen, uint32_t& executed) {
     using nncore_cmd::header_bytes;
     m_outstanding.clear();
+    m_expansions.clear();
     m_burst.clear();
     if (m_run.sparsity > 2)
         return error(error_code::bad_field, nncore_regs::no_command, "MODE.sparsity 3 is reserved");
@@ -205,6 +207,8 @@ core::outcome core::execute(uint32_t index, const command& c, command_record& re
         case opcode::load:
         case opcode::store:
             return execute_move(index, c, rec);
+        case opcode::load_compressed:
+            return execute_compressed(index, c, rec);
         default:
             return execute_compute(index, c, rec);
     }
@@ -252,16 +256,69 @@ core::outcome core::wait_transfers(uint16_t mask, command_record& rec) {
             if (mask & (1u << t.tag))
                 waiting |= 1u << t.channel;
         if (waiting == 0)
-            return {};
+            return expand_blobs(mask, rec);
         wait_any_done(waiting, rec);
     }
 }
 
 core::outcome core::execute_move(uint32_t index, const command& c, command_record& rec) {
-    using namespace dma_regs;
     const check_result chk = check_move(c, m_local.size());
     if (!chk.ok())
         return error(chk.code, index, chk.what);
+    return start_transfer(index, c.tag, c.move, c.op == opcode::load, rec);
+}
+
+core::outcome core::execute_compressed(uint32_t index, const command& c, command_record& rec) {
+    blob_shape shape;
+    const check_result chk = check_compressed(c, m_local.size(), shape);
+    if (!chk.ok())
+        return error(chk.code, index, chk.what);
+    const nncore_cmd::compressed_cmd& z = c.compressed;
+    outcome out = start_transfer(index, c.tag, z.blob, true, rec);
+    if (out.code == error_code::none)
+        m_expansions.push_back(
+            {c.tag, index, z.blob.local_offset, z.blob.len, z.dest_offset, shape});
+    return out;
+}
+
+core::outcome core::expand_blobs(uint16_t mask, command_record& rec) {
+    const uint64_t gen = m_gen;
+    for (auto it = m_expansions.begin(); it != m_expansions.end();) {
+        if (!(mask & (1u << it->tag))) {
+            ++it;
+            continue;
+        }
+        const expansion e = *it;
+        it = m_expansions.erase(it);
+        // Staging and destination are inside the local memory and apart
+        // (check_compressed); the blob is checked and expanded as it lies
+        // now, and lands in the destination when the expansion time is over.
+        std::vector<uint8_t> dense(e.shape.dense_bytes());
+        const codec_result r = expand(m_local.data() + e.staging, e.len, e.shape, dense.data());
+        if (!r.ok)
+            return error(error_code::bad_compressed, e.cmd_index, r.what);
+        const uint64_t epc = m_cfg.decompress_elements_per_cycle;
+        const uint64_t cycles = (uint64_t{e.shape.elements} + epc - 1) / epc;
+        wait(m_clk.cycles(cycles));
+        if (gen != m_gen)
+            return {};  // reset while expanding: the stream is dropped
+        std::copy(dense.begin(), dense.end(), m_local.begin() + e.dest);
+        rec.stall_cycles += cycles;
+        rec.decompress_cycles += cycles;
+        count(nncore_regs::counter::decompress_cycles, cycles);
+        const double pj = static_cast<double>(e.len) * buffer_pj_per_byte(e.staging) +
+                          static_cast<double>(e.shape.dense_bytes()) *
+                              (buffer_pj_per_byte(e.dest) + m_cfg.decompress_pj_per_byte);
+        const double before = m_energy.dynamic_j();
+        m_energy.add_dynamic(pj * 1e-12);
+        rec.energy_j += m_energy.dynamic_j() - before;
+    }
+    return {};
+}
+
+core::outcome core::start_transfer(uint32_t index, uint8_t tag, const nncore_cmd::move_cmd& m,
+                                   bool load, command_record& rec) {
+    using namespace dma_regs;
     const uint32_t usable =
         m_run.channels & ((1u << std::min(m_dma.config().channels, max_channels)) - 1u);
     if (usable == 0)
@@ -280,8 +337,6 @@ core::outcome core::execute_move(uint32_t index, const command& c, command_recor
             break;
         wait_any_done(usable, rec);
     }
-    const nncore_cmd::move_cmd& m = c.move;
-    const bool load = c.op == opcode::load;
     const uint64_t local = m_buffer_base + m.local_offset;
     const uint64_t src = load ? m.dram_addr : local;
     const uint64_t dst = load ? local : m.dram_addr;
@@ -302,7 +357,7 @@ core::outcome core::execute_move(uint32_t index, const command& c, command_recor
         if (!bus_write32(m_dma_base + channel_reg(reg, ch).offset, value))
             return error(error_code::dma_error, index,
                          std::string("bus error programming DMA register ") + reg.name);
-    m_outstanding.push_back({c.tag, ch, index});
+    m_outstanding.push_back({tag, ch, index});
     const uint64_t bytes = move_bytes(m);
     if (load) {
         rec.dram_read_bytes = bytes;

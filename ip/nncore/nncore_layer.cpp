@@ -97,6 +97,8 @@ const char* to_string(opcode op) {
             return "load";
         case opcode::store:
             return "store";
+        case opcode::load_compressed:
+            return "load_compressed";
         case opcode::conv2d:
             return "conv2d";
         case opcode::fully_connected:
@@ -141,6 +143,8 @@ const char* to_string(error_code e) {
             return "unsupported";
         case error_code::bad_field:
             return "bad_field";
+        case error_code::bad_compressed:
+            return "bad_compressed";
     }
     return "?";
 }
@@ -149,20 +153,23 @@ check_result check_common(const command& c) {
     if (c.reserved0 != 0)
         return fail(error_code::bad_field, "reserved0 is not 0");
     const auto op = static_cast<uint8_t>(c.op);
-    const bool known = op <= static_cast<uint8_t>(opcode::store) ||
+    const bool known = op <= static_cast<uint8_t>(opcode::load_compressed) ||
                        nncore_cmd::is_compute(static_cast<opcode>(op));
     if (!known)
         return fail(error_code::unknown_opcode, "unknown opcode " + std::to_string(op));
     if (nncore_cmd::is_compute(c.op))
         return c.tag == 0 ? check_result{}
                           : fail(error_code::bad_field, "tag on a compute command");
-    const bool move = c.op == opcode::load || c.op == opcode::store;
+    const bool move =
+        c.op == opcode::load || c.op == opcode::store || c.op == opcode::load_compressed;
     if (c.prec != nncore_cmd::precision::fp32 || c.act != nncore_cmd::act_kind::none ||
         c.df != nncore_cmd::dataflow::output_stationary || c.flags != 0 || (!move && c.tag != 0))
         return fail(error_code::bad_field,
                     std::string(to_string(c.op)) + ": compute fields are not 0");
     std::size_t used = 0;
-    if (move)
+    if (c.op == opcode::load_compressed)
+        used = sizeof(nncore_cmd::compressed_cmd);
+    else if (move)
         used = sizeof(nncore_cmd::move_cmd);
     else if (c.op == opcode::barrier)
         used = sizeof(c.barrier_mask);
@@ -201,6 +208,39 @@ check_result check_move(const command& c, uint64_t local_bytes) {
           << ", past the local memory (0x" << local_bytes << " bytes)";
         return fail(error_code::buffer_overrun, o.str());
     }
+    return {};
+}
+
+check_result check_compressed(const command& c, uint64_t local_bytes, blob_shape& shape) {
+    const nncore_cmd::compressed_cmd& z = c.compressed;
+    const nncore_cmd::move_cmd& m = z.blob;
+    if (c.tag >= 16)
+        return fail(error_code::bad_field, "tag " + std::to_string(c.tag) + " is not in 0..15");
+    if (z.reserved != 0)
+        return fail(error_code::bad_field, "load_compressed: reserved is not 0");
+    const auto bad = [](const std::string& what) { return fail(error_code::bad_compressed, what); };
+    if (m.len == 0)
+        return bad("blob len is 0");
+    if (m.count1 > 1 || m.count2 > 1)
+        return bad("blob move is not 1D (count1 " + std::to_string(m.count1) + ", count2 " +
+                   std::to_string(m.count2) + ")");
+    if (m.dram_addr > UINT64_MAX - m.len + 1)
+        return bad("blob runs past the end of the address space");
+    shape.elements = z.elements;
+    shape.elem_bits = z.elem_bits;
+    shape.format = z.format;
+    shape.row_len = z.row_len;
+    const codec_result sc = check_shape(shape);
+    if (!sc.ok)
+        return bad(sc.what);
+    const span staging{m.local_offset, m.len};
+    const span dest{z.dest_offset, shape.dense_bytes()};
+    if (!fits(staging, local_bytes))
+        return bad(describe("staging", staging) + " is outside the local memory");
+    if (!fits(dest, local_bytes))
+        return bad(describe("destination", dest) + " is outside the local memory");
+    if (staging.offset < dest.offset + dest.bytes && dest.offset < staging.offset + staging.bytes)
+        return bad(describe("staging", staging) + " overlaps " + describe("destination", dest));
     return {};
 }
 

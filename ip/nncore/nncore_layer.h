@@ -10,6 +10,7 @@
 
 #include "ip/nncore/nncore_cmd.h"
 #include "ip/nncore/nncore_regs.h"
+#include "ip/nncore/weight_codec.h"
 #include "sw/ref/layer.h"
 #include "sw/tensor/tensor.h"
 
@@ -45,6 +46,12 @@ struct check_result {
 check_result check_common(const nncore_cmd::command& c);
 // LOAD / STORE: tag, len, local range (buffer_overrun), DRAM range (bad_dims).
 check_result check_move(const nncore_cmd::command& c, uint64_t local_bytes);
+// LOAD_COMPRESSED: tag and reserved (bad_field), then the blob move (1D,
+// len > 0, DRAM range), the shape (weight_codec.h check_shape) and staging /
+// destination inside the local memory and apart (bad_compressed). Fills
+// `shape` when valid. The blob's content is checked when it is expanded.
+check_result check_compressed(const nncore_cmd::command& c, uint64_t local_bytes,
+                              blob_shape& shape);
 // A compute command: flags, precision/op combination, dimensions, every
 // operand and table inside the local memory. Fills `plan` when valid.
 check_result check_compute(const nncore_cmd::command& c, uint64_t local_bytes, compute_plan& plan);

@@ -93,6 +93,7 @@ enum class error_code : uint32_t {
     no_end = 7,            // the stream ran out before an END command
     unsupported = 8,       // precision or op combination the core lacks
     bad_field = 9,         // reserved bits, bad flags, bad tag
+    bad_compressed = 10,   // LOAD_COMPRESSED: bad fields, ranges or blob (nncore_cmd.h)
 };
 
 // --- performance counters (64-bit: LO at the offset, HI at offset + 4) -------
@@ -110,6 +111,7 @@ enum class counter : uint32_t {
     macs_int8,
     macs_int4,
     macs_binary,
+    decompress_cycles,   // cycles the weight decompressor ran (part of stall_cycles)
     count
 };
 constexpr uint32_t counter_offset(counter c) { return counter_base + 8 * static_cast<uint32_t>(c); }

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "ip/nncore/weight_codec.h"
 #include "sw/cmdgen/stream.h"
 #include "sw/cmdgen/tensor_pack.h"
 #include "sw/ref/ops.h"
@@ -96,6 +97,64 @@ void stream_interpreter::move(const command& c, std::size_t index, interpreter_s
     }
 }
 
+void stream_interpreter::load_compressed(const command& c, std::size_t index,
+                                         interpreter_stats& st) {
+    const compressed_cmd& z = c.compressed;
+    if (c.tag > max_tag)
+        fail(index, "tag " + std::to_string(c.tag) + ": expected 0..15");
+    if (z.reserved != 0 || z.blob.count1 > 1 || z.blob.count2 > 1 || z.blob.len == 0)
+        fail(index, "load_compressed: expected reserved 0, a 1D blob move of len > 0");
+    const nncore::blob_shape shape{z.elements, z.elem_bits, z.format, z.row_len};
+    const nncore::codec_result sr = nncore::check_shape(shape);
+    if (!sr.ok)
+        fail(index, "load_compressed: " + sr.what);
+    const std::size_t stage = z.blob.local_offset, len = z.blob.len;
+    const std::size_t dest = z.dest_offset;
+    check_local(index, "LOAD_COMPRESSED staging", stage, len);
+    check_local(index, "LOAD_COMPRESSED destination", dest, shape.dense_bytes());
+    const std::size_t dest_end = dest + shape.dense_bytes();
+    if (stage < dest_end && dest < stage + len)
+        fail(index, "load_compressed: staging and destination overlap");
+    const uint64_t dram = z.blob.dram_addr;
+    if (dram < m_dram_base || dram - m_dram_base > m_dram.size() ||
+        len > m_dram.size() - (dram - m_dram_base))
+        fail(index,
+             "DRAM range [" + hex(dram) + ", +" + std::to_string(len) + ") outside the DRAM image");
+    check_hazard(index, "LOAD_COMPRESSED staging", {stage, stage + len}, true);
+    check_hazard(index, "LOAD_COMPRESSED destination", {dest, dest_end}, true);
+    std::memcpy(m_local.data() + stage, m_dram.data() + (dram - m_dram_base), len);
+    m_pending.push_back({c.tag, true, stage, stage + len});
+    m_pending.push_back({c.tag, true, dest, dest_end});
+    m_expansions.push_back({c.tag, index, z});
+    st.max_pending = std::max(st.max_pending, m_pending.size());
+    ++st.loads;
+    ++st.compressed_loads;
+    st.bytes_loaded += len;
+}
+
+// A BARRIER / END retiring `mask`: expansions first (in issue order), then
+// the transfers leave the pending list.
+void stream_interpreter::retire(uint16_t mask, interpreter_stats& st) {
+    for (auto it = m_expansions.begin(); it != m_expansions.end();) {
+        if (!((mask >> it->tag) & 1u)) {
+            ++it;
+            continue;
+        }
+        const compressed_cmd& z = it->z;
+        const nncore::blob_shape shape{z.elements, z.elem_bits, z.format, z.row_len};
+        const nncore::codec_result r =
+            nncore::expand(m_local.data() + z.blob.local_offset, z.blob.len, shape,
+                           m_local.data() + z.dest_offset);
+        if (!r.ok)
+            fail(it->index, "load_compressed: bad blob: " + r.what);
+        st.bytes_expanded += shape.dense_bytes();
+        it = m_expansions.erase(it);
+    }
+    m_pending.erase(std::remove_if(m_pending.begin(), m_pending.end(),
+                                   [&](const pending& p) { return (mask >> p.tag) & 1u; }),
+                    m_pending.end());
+}
+
 void stream_interpreter::compute(const command& c, std::size_t index) {
     const compute_cmd& k = c.compute;
     const std::size_t tb = table_bytes(c);
@@ -148,6 +207,7 @@ interpreter_stats stream_interpreter::run(const uint8_t* stream, std::size_t byt
     const parsed_stream s = parse_stream(stream, bytes);
     interpreter_stats st;
     m_pending.clear();
+    m_expansions.clear();
     for (std::size_t i = 0; i < s.commands.size(); ++i) {
         const command& c = s.commands[i];
         ++st.commands;
@@ -159,11 +219,10 @@ interpreter_stats stream_interpreter::run(const uint8_t* stream, std::size_t byt
                 return st;
             case opcode::barrier:
                 ++st.barriers;
-                m_pending.erase(std::remove_if(m_pending.begin(), m_pending.end(),
-                                               [&](const pending& p) {
-                                                   return (c.barrier_mask >> p.tag) & 1u;
-                                               }),
-                                m_pending.end());
+                retire(c.barrier_mask, st);
+                break;
+            case opcode::load_compressed:
+                load_compressed(c, i, st);
                 break;
             case opcode::load:
             case opcode::store:

@@ -11,6 +11,12 @@
 //    and no transfer outstanding.
 // It validates tiling, halos and addressing of generated programs without
 // SystemC. Stream header errors throw std::invalid_argument (parse_stream).
+//
+// LOAD_COMPRESSED copies the blob into its staging area like a LOAD and is
+// pending over both the staging and the destination range; the BARRIER that
+// retires its tag expands the blob with the core's codec
+// (ip/nncore/weight_codec.h), in issue order. Bad fields or a bad blob throw
+// std::runtime_error naming the LOAD_COMPRESSED command.
 #pragma once
 
 #include <cstddef>
@@ -29,7 +35,9 @@ struct interpreter_stats {
     std::size_t computes = 0;
     uint64_t bytes_loaded = 0;
     uint64_t bytes_stored = 0;
-    std::size_t max_pending = 0;  // most transfers in flight at once
+    std::size_t compressed_loads = 0;  // LOAD_COMPRESSED (also counted in loads)
+    uint64_t bytes_expanded = 0;       // dense bytes the blobs expanded to
+    std::size_t max_pending = 0;       // most transfers in flight at once
 };
 
 class stream_interpreter {
@@ -54,8 +62,15 @@ private:
     struct range {
         std::size_t lo, hi;
     };
+    struct expansion {
+        uint8_t tag;
+        std::size_t index;  // the LOAD_COMPRESSED command
+        nncore_cmd::compressed_cmd z;
+    };
 
     void move(const nncore_cmd::command& c, std::size_t index, interpreter_stats& st);
+    void load_compressed(const nncore_cmd::command& c, std::size_t index, interpreter_stats& st);
+    void retire(uint16_t mask, interpreter_stats& st);
     void compute(const nncore_cmd::command& c, std::size_t index);
     void check_local(std::size_t index, const char* what, std::size_t off, std::size_t n) const;
     void check_hazard(std::size_t index, const char* what, range r, bool write) const;
@@ -64,6 +79,7 @@ private:
     uint64_t m_dram_base;
     std::vector<uint8_t> m_local;
     std::vector<pending> m_pending;
+    std::vector<expansion> m_expansions;
 };
 
 }  // namespace nnvp::cmdgen

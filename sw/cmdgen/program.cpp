@@ -264,6 +264,7 @@ program single_layer_program(const ref::layer& l, const sw::tensor& input, const
     d.input_bytes = input.bytes().size();
     d.in2_bytes = has_in2 ? second->bytes().size() : 0;
     d.weight_bytes = has_w ? second->bytes().size() : 0;
+    d.weight_dense_bytes = d.weight_bytes;
     d.bias_bytes = bias ? bias->bytes().size() : 0;
     d.table_bytes = whole.table.size();
     d.output_bytes = sw::storage_bytes(p.out_t, p.out.count());
@@ -285,6 +286,30 @@ program single_layer_program(const ref::layer& l, const sw::tensor& input, const
 
     prog.tiles = plan_tiles(p, loc.in_slot_bytes, loc.out_slot_bytes, A);
 
+    // Compressed weights: the blob's staging area (weight buffer after the
+    // tables, else the output buffer, which no one uses before the first
+    // compute); no room keeps automatic dense and rejects an explicit format.
+    weight_blob wb;
+    if (has_w)
+        wb = encode_weights(*second, l.out_channels, opt.weight_format);
+    if (wb.format != weight_storage::dense) {
+        const uint64_t staged = align_up(w_end, A);
+        if (staged + wb.blob.size() <= uint64_t{loc.weight_region} + w_region)
+            loc.weight_staging = static_cast<uint32_t>(staged);
+        else if (wb.blob.size() <= out_region)
+            loc.weight_staging = loc.output_region;
+        else if (opt.weight_format == weight_storage::automatic)
+            wb = weight_blob{};
+        else
+            fail(l, "weight_format",
+                 std::string(to_string(wb.format)) + " blob of " + std::to_string(wb.blob.size()) +
+                     " bytes fits neither the weight buffer after the weights nor the output "
+                     "buffer");
+    }
+    if (wb.format != weight_storage::dense)
+        d.weight_bytes = wb.blob.size();
+    prog.weight_format = wb.format;
+
     // DRAM image layout.
     uint64_t at = align_up(opt.dram_base, A);
     auto place = [&](uint64_t& addr, std::size_t bytes) {
@@ -302,9 +327,19 @@ program single_layer_program(const ref::layer& l, const sw::tensor& input, const
 
     // The stream.
     stream_writer w;
-    if (d.weight_bytes)
+    if (wb.format != weight_storage::dense) {
+        compressed_cmd z{};
+        z.blob = contiguous(d.weights, loc.weight_staging, static_cast<uint32_t>(d.weight_bytes));
+        z.dest_offset = loc.weights;
+        z.elements = wb.shape.elements;
+        z.elem_bits = static_cast<uint8_t>(wb.shape.elem_bits);
+        z.format = wb.shape.format;
+        z.row_len = wb.shape.row_len;
+        w.load_compressed(z, tag_const);
+    } else if (d.weight_bytes) {
         w.load(contiguous(d.weights, loc.weights, static_cast<uint32_t>(d.weight_bytes)),
                tag_const);
+    }
     if (d.bias_bytes)
         w.load(contiguous(d.bias, loc.bias, static_cast<uint32_t>(d.bias_bytes)), tag_const);
     if (d.table_bytes)
@@ -374,7 +409,7 @@ program single_layer_program(const ref::layer& l, const sw::tensor& input, const
     if (has_in2)
         copy(d.in2, second->bytes());
     if (has_w)
-        copy(d.weights, second->bytes());
+        copy(d.weights, wb.format == weight_storage::dense ? second->bytes() : wb.blob);
     if (bias)
         copy(d.bias, bias->bytes());
     if (d.table_bytes)

@@ -23,6 +23,14 @@
 // exactly its rows of the whole layer). fully_connected and global pools are
 // tiled over whole images (batch rows). Sub-byte tensors (int4, binary) whose
 // rows do not fill whole bytes are tiled over whole images, or as one tile.
+// Compressed weights (program_options::weight_format, sw/cmdgen/weight_blob.h):
+// the DRAM image holds the blob at dram.weights (dram.weight_bytes = blob
+// bytes), and the first command is a LOAD_COMPRESSED (tag 0) that stages the
+// blob at local.weight_staging and expands it to local.weights at the first
+// BARRIER. The staging area lies in the weight buffer after the tables when
+// it fits there, else at the start of the output buffer (free until the first
+// compute, which comes after that BARRIER); when it fits neither, automatic
+// keeps the weights dense and an explicit format is rejected.
 // Layers whose weights + bias + tables exceed the weight buffer are REJECTED
 // (std::invalid_argument): tiling over output channels is left to the
 // network compiler, which can split such a layer into several commands.
@@ -34,6 +42,7 @@
 #include <vector>
 
 #include "ip/nncore/nncore_cmd.h"
+#include "sw/cmdgen/weight_blob.h"
 #include "sw/ref/layer.h"
 #include "sw/tensor/tensor.h"
 
@@ -54,6 +63,8 @@ struct program_options {
     uint64_t dram_base = 0;  // address of the DRAM image's first byte
     nncore_cmd::dataflow df = nncore_cmd::dataflow::automatic;
     uint32_t align = 64;  // alignment of DRAM areas and local slots (power of 2)
+    // Storage of conv2d / fully_connected weights of 8/16/32-bit elements.
+    weight_storage weight_format = weight_storage::dense;
 };
 
 // Absolute DRAM addresses (0 and size 0 for an absent operand).
@@ -61,7 +72,8 @@ struct dram_layout {
     uint64_t input = 0, in2 = 0, weights = 0, bias = 0, table = 0, output = 0, stream = 0;
     std::size_t input_bytes = 0, in2_bytes = 0, weight_bytes = 0, bias_bytes = 0, table_bytes = 0,
                 output_bytes = 0, stream_bytes = 0;
-    uint64_t end = 0;  // one past the image
+    uint64_t end = 0;                    // one past the image
+    std::size_t weight_dense_bytes = 0;  // the weights expanded (== weight_bytes when dense)
 };
 
 // Local-memory offsets.
@@ -74,6 +86,7 @@ struct local_layout {
     uint32_t weight_region = 0;        // start of the weight buffer
     uint32_t weight_region_bytes = 0;  // weight_kb KiB
     uint32_t output_region = 0;        // start of the output buffer
+    uint32_t weight_staging = 0;       // compressed weights: where the blob lands
 };
 
 // One tile: images [n0, n0 + images), output rows [out_row0, out_row0 + out_rows)
@@ -95,6 +108,7 @@ struct program {
     std::vector<uint8_t> stream;  // the command stream (also at dram.stream)
     sw::shape4 out_shape;
     sw::dtype out_type = sw::dtype::fp32;
+    weight_storage weight_format = weight_storage::dense;  // as stored (never automatic)
 };
 
 // `second` is the weights (conv2d, fully_connected) or the second operand

@@ -64,6 +64,19 @@ void visit_move(Move& m, F&& f) {
 #undef NNVP_FIELD
 }
 
+template <typename Compressed, typename F>
+void visit_compressed(Compressed& z, F&& f) {
+    visit_move(z.blob, f);  // the blob's move_cmd is the body's first 40 bytes
+#define NNVP_FIELD(x) f(offsetof(compressed_cmd, x), z.x)
+    NNVP_FIELD(dest_offset);
+    NNVP_FIELD(elements);
+    NNVP_FIELD(elem_bits);
+    NNVP_FIELD(format);
+    NNVP_FIELD(reserved);
+    NNVP_FIELD(row_len);
+#undef NNVP_FIELD
+}
+
 template <typename Compute, typename F>
 void visit_compute(Compute& c, F&& f) {
     visit_tensor(c.in, offsetof(compute_cmd, in), f);
@@ -120,6 +133,8 @@ void encode(const command& c, uint8_t* out) {
     uint8_t* b = out + body;
     if (c.op == opcode::load || c.op == opcode::store)
         visit_move(c.move, [&](std::size_t at, auto v) { put(b + at, v); });
+    else if (c.op == opcode::load_compressed)
+        visit_compressed(c.compressed, [&](std::size_t at, auto v) { put(b + at, v); });
     else if (c.op == opcode::barrier)
         put(b, c.barrier_mask);
     else if (is_compute(c.op))
@@ -140,6 +155,10 @@ command decode(const uint8_t* in) {
     const uint8_t* b = in + body;
     if (c.op == opcode::load || c.op == opcode::store) {
         visit_move(c.move, [&](std::size_t at, auto& v) {
+            v = get<std::remove_reference_t<decltype(v)>>(b + at);
+        });
+    } else if (c.op == opcode::load_compressed) {
+        visit_compressed(c.compressed, [&](std::size_t at, auto& v) {
             v = get<std::remove_reference_t<decltype(v)>>(b + at);
         });
     } else if (c.op == opcode::barrier) {
@@ -200,6 +219,14 @@ command make_store(const move_cmd& m, uint8_t tag) {
     return c;
 }
 
+command make_load_compressed(const compressed_cmd& z, uint8_t tag) {
+    command c;
+    c.op = opcode::load_compressed;
+    c.tag = tag;
+    c.compressed = z;
+    return c;
+}
+
 command make_barrier(uint16_t tag_mask) {
     command c;
     c.op = opcode::barrier;
@@ -246,6 +273,13 @@ std::size_t stream_writer::store(const move_cmd& m, uint8_t tag) {
         throw std::invalid_argument("stream_writer: store tag " + std::to_string(tag) +
                                     ": expected 0.." + std::to_string(max_tag));
     return append(make_store(m, tag));
+}
+
+std::size_t stream_writer::load_compressed(const compressed_cmd& z, uint8_t tag) {
+    if (tag > max_tag)
+        throw std::invalid_argument("stream_writer: load_compressed tag " + std::to_string(tag) +
+                                    ": expected 0.." + std::to_string(max_tag));
+    return append(make_load_compressed(z, tag));
 }
 
 std::size_t stream_writer::barrier(uint16_t tag_mask) {
@@ -316,6 +350,8 @@ const char* to_string(opcode op) {
             return "load";
         case opcode::store:
             return "store";
+        case opcode::load_compressed:
+            return "load_compressed";
         case opcode::conv2d:
             return "conv2d";
         case opcode::fully_connected:

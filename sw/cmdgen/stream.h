@@ -1,6 +1,7 @@
-// Command-stream v1 (ip/nncore/nncore_cmd.h) as bytes: encode / decode of
-// commands and the header, and a writer that appends commands and produces
-// the stream image the NN core fetches. No SystemC; usable by firmware too.
+// Command-stream v1 (ip/nncore/nncore_cmd.h, LOAD_COMPRESSED included) as
+// bytes: encode / decode of commands and the header, and a writer that
+// appends commands and produces the stream image the NN core fetches. No
+// SystemC; usable by firmware too.
 //
 // Encoding is field by field at the offsets of the structs in nncore_cmd.h,
 // little-endian, with every padding and unused byte zero, so a stream image
@@ -30,6 +31,8 @@ uint32_t checksum(const uint8_t* commands, std::size_t bytes);
 // Builders of single commands (all other bytes zero).
 nncore_cmd::command make_load(const nncore_cmd::move_cmd& m, uint8_t tag);
 nncore_cmd::command make_store(const nncore_cmd::move_cmd& m, uint8_t tag);
+// LOAD_COMPRESSED (nncore_cmd.h): the blob move and the expansion fields.
+nncore_cmd::command make_load_compressed(const nncore_cmd::compressed_cmd& z, uint8_t tag);
 nncore_cmd::command make_barrier(uint16_t tag_mask);
 nncore_cmd::command make_end();
 // A contiguous move of `bytes` bytes (count1 = count2 = 1).
@@ -43,6 +46,7 @@ public:
     // max_tag and an append after end() throw std::invalid_argument.
     std::size_t load(const nncore_cmd::move_cmd& m, uint8_t tag);
     std::size_t store(const nncore_cmd::move_cmd& m, uint8_t tag);
+    std::size_t load_compressed(const nncore_cmd::compressed_cmd& z, uint8_t tag);
     std::size_t barrier(uint16_t tag_mask);
     std::size_t compute(const nncore_cmd::command& c);  // op must be a compute opcode
     std::size_t end();

@@ -48,6 +48,8 @@ const char* to_string(nncore_error_code e) {
             return "unsupported precision or op";
         case nncore_error_code::bad_field:
             return "bad field";
+        case nncore_error_code::bad_compressed:
+            return "bad compressed weights";
     }
     return "unknown";
 }

@@ -1,0 +1,66 @@
+#include "firmware/runtime/cpu_cost_model.h"
+
+namespace nnvp::fw {
+
+namespace {
+
+uint64_t ceil_milli(uint64_t millicycles) {
+    return (millicycles + 999) / 1000;
+}
+
+}  // namespace
+
+cpu_work layer_work(const cmdgen::decoded_layer& d) {
+    const ref::layer& l = d.layer;
+    const uint64_t out = d.out.count();
+    cpu_work w;
+    switch (l.op) {
+        case ref::op_kind::conv2d:
+            w.macs = out * static_cast<uint64_t>(l.geo.kernel_h) *
+                     static_cast<uint64_t>(l.geo.kernel_w) *
+                     static_cast<uint64_t>(d.in.c / (l.geo.groups > 0 ? l.geo.groups : 1));
+            w.elements = out;
+            break;
+        case ref::op_kind::fully_connected:
+            w.macs = out * static_cast<uint64_t>(d.in.h) * static_cast<uint64_t>(d.in.w) *
+                     static_cast<uint64_t>(d.in.c);
+            w.elements = out;
+            break;
+        case ref::op_kind::max_pool:
+        case ref::op_kind::avg_pool:
+            w.elements =
+                out * static_cast<uint64_t>(l.geo.kernel_h) * static_cast<uint64_t>(l.geo.kernel_w);
+            break;
+        case ref::op_kind::global_avg_pool:
+        case ref::op_kind::global_max_pool:
+            w.elements = d.in.count();
+            break;
+        case ref::op_kind::add:
+        case ref::op_kind::mul:
+        case ref::op_kind::activation:
+            w.elements = out;
+            break;
+    }
+    return w;
+}
+
+uint64_t layer_cycles(const cpu_cost_model& m, const cmdgen::decoded_layer& d) {
+    const cpu_work w = layer_work(d);
+    const auto p = static_cast<std::size_t>(d.layer.prec);
+    const uint64_t mac = p < m.mac_millicycles.size() ? m.mac_millicycles[p] : 0;
+    return m.step_cycles + ceil_milli(w.macs * mac + w.elements * m.element_millicycles);
+}
+
+uint64_t softmax_cycles(const cpu_cost_model& m, uint64_t elements) {
+    return m.step_cycles + ceil_milli(elements * m.softmax_millicycles);
+}
+
+uint64_t copy_cycles(const cpu_cost_model& m, uint64_t bytes) {
+    return m.step_cycles + ceil_milli(bytes * m.copy_millicycles);
+}
+
+uint64_t checksum_cycles(const cpu_cost_model& m, uint64_t bytes) {
+    return ceil_milli(bytes * m.checksum_millicycles);
+}
+
+}  // namespace nnvp::fw

@@ -1,0 +1,296 @@
+#include "firmware/runtime/nn_runtime.h"
+
+#include <cstdio>
+#include <exception>
+
+#include "firmware/runtime/cpu_ops.h"
+#include "sw/cmdgen/stream.h"
+#include "sw/cmdgen/tensor_pack.h"
+#include "sw/ref/ops.h"
+
+namespace nnvp::fw {
+
+using package::step_kind;
+using package::step_record;
+
+namespace {
+
+std::string us(uint64_t ns) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f us", static_cast<double>(ns) / 1e3);
+    return buf;
+}
+
+std::string hex(uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+
+std::string step_label(int i, const step_record& s) {
+    return "step " + std::to_string(i) + " '" + s.name + "' (" +
+           package::to_string(static_cast<step_kind>(s.kind)) + ")";
+}
+
+}  // namespace
+
+const char* to_string(runtime_status s) {
+    switch (s) {
+        case runtime_status::ok:
+            return "ok";
+        case runtime_status::bus_error:
+            return "bus_error";
+        case runtime_status::invalid_package:
+            return "invalid_package";
+        case runtime_status::not_loaded:
+            return "not_loaded";
+        case runtime_status::bad_argument:
+            return "bad_argument";
+        case runtime_status::device_error:
+            return "device_error";
+        case runtime_status::core_error:
+            return "core_error";
+        case runtime_status::core_timeout:
+            return "core_timeout";
+        case runtime_status::cpu_error:
+            return "cpu_error";
+    }
+    return "unknown";
+}
+
+nn_runtime::nn_runtime(hal& h, intc_driver& intc, nncore_driver& core, const cpu_cost_model& cost,
+                       const runtime_options& opt)
+    : m_hal(h), m_intc(intc), m_core(core), m_cost(cost), m_opt(opt) {}
+
+runtime_status nn_runtime::init(const nncore_settings& settings) {
+    const region* nn = m_hal.map().find("nncore");
+    if (nn == nullptr || nn->irq <= 0) {
+        m_hal.log("runtime: no NN core with an interrupt in the memory map");
+        return runtime_status::device_error;
+    }
+    if (m_core.probe() != nncore_result::ok) {
+        m_hal.log("runtime: the NN core does not answer");
+        return runtime_status::device_error;
+    }
+    const auto irq = static_cast<unsigned>(nn->irq);
+    nncore_driver* core = &m_core;
+    if (m_intc.attach(irq, [core] { core->on_irq(); }) != intc_status::ok ||
+        m_intc.enable(irq) != intc_status::ok) {
+        m_hal.log("runtime: cannot route the NN core's interrupt");
+        return runtime_status::device_error;
+    }
+    if (m_core.configure(settings) != nncore_result::ok) {
+        m_hal.log("runtime: the NN core refused its settings");
+        return runtime_status::device_error;
+    }
+    return runtime_status::ok;
+}
+
+runtime_status nn_runtime::load(uint64_t package_addr) {
+    m_loaded = false;
+    m_image.clear();
+    m_view = {};
+    m_load_error = {};
+    m_validation_cycles = 0;
+    auto reject = [&](package::validation v) {
+        m_load_error = std::move(v);
+        m_hal.log("runtime: package at " + hex(package_addr) + " rejected: " +
+                  package::to_string(m_load_error.error) + ": " + m_load_error.message);
+        return runtime_status::invalid_package;
+    };
+    uint8_t head[package::header_bytes];
+    if (m_hal.read_block(package_addr, head, sizeof head) != bus_status::ok) {
+        m_hal.log("runtime: cannot read a package header at the given address (bus error)");
+        return runtime_status::bus_error;
+    }
+    package::header h;
+    if (package::validation v = package::check_header(head, sizeof head, &h); !v.ok())
+        return reject(std::move(v));
+    if (h.total_size > m_opt.max_package_bytes)
+        return reject({package::package_error::bad_size,
+                       "header.total_size " + std::to_string(h.total_size) +
+                           ": expected at most the runtime's " +
+                           std::to_string(m_opt.max_package_bytes) + " bytes"});
+    m_image.resize(h.total_size);
+    if (m_hal.read_block(package_addr, m_image.data(), m_image.size()) != bus_status::ok) {
+        m_image.clear();
+        m_hal.log("runtime: cannot read the package's " + std::to_string(h.total_size) +
+                  " bytes (bus error)");
+        return runtime_status::bus_error;
+    }
+    // The checksums are real work for the CPU: charge it before the verdict.
+    m_validation_cycles = checksum_cycles(m_cost, m_image.size());
+    m_hal.consume_cycles(m_validation_cycles);
+    const region* dram = m_hal.map().find("dram");
+    const package::memory_window window{dram ? dram->base : 0, dram ? dram->size : 0};
+    package::package_view view;
+    if (package::validation v =
+            package::validate(m_image.data(), m_image.size(), package_addr, window, &view);
+        !v.ok()) {
+        m_image.clear();
+        return reject(std::move(v));
+    }
+    m_view = std::move(view);
+    m_addr = package_addr;
+    m_loaded = true;
+    unsigned core = 0;
+    for (const step_record& s : m_view.steps)
+        core += s.kind == static_cast<uint8_t>(step_kind::core);
+    m_hal.log("runtime: package '" + m_view.hdr.name +
+              "' loaded: " + std::to_string(m_image.size()) + " bytes, " +
+              std::to_string(m_view.steps.size()) + " steps (" + std::to_string(core) +
+              " on the NN core, " + std::to_string(m_view.steps.size() - core) + " on the CPU)");
+    return runtime_status::ok;
+}
+
+runtime_status nn_runtime::read_tensor(uint16_t index, sw::tensor& t) {
+    const package::tensor_record& r = m_view.tensors[index];
+    std::vector<uint8_t> bytes(r.bytes());
+    if (m_hal.read_block(r.address, bytes.data(), bytes.size()) != bus_status::ok)
+        return runtime_status::bus_error;
+    t = cmdgen::unpack(r.dtype(), r.shape, bytes.data(), bytes.size());
+    return runtime_status::ok;
+}
+
+runtime_status nn_runtime::write_tensor(uint16_t index, const sw::tensor& t) {
+    const package::tensor_record& r = m_view.tensors[index];
+    if (t.type() != r.dtype() || t.shape() != r.shape)
+        return runtime_status::bad_argument;
+    return m_hal.write_block(r.address, t.bytes().data(), t.bytes().size()) == bus_status::ok
+               ? runtime_status::ok
+               : runtime_status::bus_error;
+}
+
+runtime_status nn_runtime::write_input(const sw::tensor& t) {
+    if (!m_loaded)
+        return runtime_status::not_loaded;
+    return write_tensor(m_view.hdr.input_tensor, t);
+}
+
+runtime_status nn_runtime::read_output(sw::tensor& t) {
+    if (!m_loaded)
+        return runtime_status::not_loaded;
+    return read_tensor(m_view.hdr.output_tensor, t);
+}
+
+runtime_status nn_runtime::fail(run_summary& out, runtime_status s, int step,
+                                const std::string& why) {
+    out.status = s;
+    out.failed_step = step;
+    out.message = why;
+    m_hal.log("runtime: " + why);
+    return s;
+}
+
+runtime_status nn_runtime::run_core(const step_record& s, run_summary& out, int index) {
+    const std::string label = step_label(index, s);
+    const nncore_result sub = m_core.submit(m_addr + s.code_offset, s.code_bytes);
+    if (sub != nncore_result::ok)
+        return fail(out, runtime_status::core_error, index,
+                    label + ": submit failed: " + to_string(sub));
+    const nncore_result r = m_core.wait(m_opt.core_timeout_ns);
+    if (r == nncore_result::ok)
+        return runtime_status::ok;
+    if (r == nncore_result::timeout)
+        return fail(out, runtime_status::core_timeout, index,
+                    label + ": the NN core did not finish within " + us(m_opt.core_timeout_ns));
+    out.core_error = m_core.error();
+    std::string cmd = out.core_error.command == nncore_regs::no_command
+                          ? "before the first command"
+                          : "at command " + std::to_string(out.core_error.command);
+    return fail(out, runtime_status::core_error, index,
+                label + ": NN core error " + to_string(out.core_error.code) + " (" +
+                    std::to_string(static_cast<unsigned>(out.core_error.code)) + ") " + cmd +
+                    (r == nncore_result::command_error ? "" : std::string(": ") + to_string(r)));
+}
+
+runtime_status nn_runtime::run_cpu(const step_record& s, step_result& r, std::string& why) {
+    const auto kind = static_cast<step_kind>(s.kind);
+    try {
+        sw::tensor in, out;
+        if (read_tensor(s.input, in) != runtime_status::ok) {
+            why = "cannot read the input tensor (bus error)";
+            return runtime_status::bus_error;
+        }
+        if (kind == step_kind::cpu_layer) {
+            const uint8_t* code = m_image.data() + s.code_offset;
+            const nncore_cmd::command cmd = cmdgen::decode(code);
+            const cmdgen::decoded_layer d = cmdgen::to_layer(
+                cmd, code + nncore_cmd::command_bytes, s.code_bytes - nncore_cmd::command_bytes);
+            sw::tensor second, bias;
+            if (d.has_in2 && read_tensor(s.in2, second) != runtime_status::ok) {
+                why = "cannot read the second operand (bus error)";
+                return runtime_status::bus_error;
+            }
+            if (d.has_weights)
+                second = cmdgen::unpack(d.weight_type, d.weights, m_image.data() + s.weights_offset,
+                                        s.weights_bytes);
+            if (d.layer.has_bias)
+                bias = cmdgen::unpack(d.bias_type, {1, 1, 1, d.layer.out_channels},
+                                      m_image.data() + s.bias_offset, s.bias_bytes);
+            out = ref::execute(d.layer, in, d.has_in2 || d.has_weights ? &second : nullptr,
+                               d.layer.has_bias ? &bias : nullptr);
+            r.cpu_cycles = layer_cycles(m_cost, d);
+        } else if (kind == step_kind::softmax) {
+            const package::tensor_record& t = m_view.tensors[s.input];
+            out = softmax(in, {t.scale, t.zero_point});
+            r.cpu_cycles = softmax_cycles(m_cost, in.size());
+        } else {  // copy
+            const package::tensor_record& t = m_view.tensors[s.output];
+            out = cmdgen::unpack(t.dtype(), t.shape, in.bytes().data(), in.bytes().size());
+            r.cpu_cycles = copy_cycles(m_cost, in.bytes().size());
+        }
+        m_hal.consume_cycles(r.cpu_cycles);
+        if (write_tensor(s.output, out) != runtime_status::ok) {
+            why = "cannot write the output tensor";
+            return runtime_status::bus_error;
+        }
+    } catch (const std::exception& e) {
+        why = e.what();
+        return runtime_status::cpu_error;
+    }
+    return runtime_status::ok;
+}
+
+runtime_status nn_runtime::run(run_summary& out) {
+    out = {};
+    if (!m_loaded)
+        return fail(out, runtime_status::not_loaded, -1, "run: no valid package loaded");
+    const uint64_t t0 = m_hal.now_ns();
+    for (std::size_t i = 0; i < m_view.steps.size(); ++i) {
+        const step_record& s = m_view.steps[i];
+        step_result r;
+        r.index = static_cast<unsigned>(i);
+        r.kind = static_cast<step_kind>(s.kind);
+        r.name = s.name;
+        r.start_ns = m_hal.now_ns();
+        runtime_status st;
+        if (r.on_core()) {
+            st = run_core(s, out, static_cast<int>(i));
+        } else {
+            std::string why;
+            st = run_cpu(s, r, why);
+            if (st != runtime_status::ok)
+                fail(out, st, static_cast<int>(i), step_label(static_cast<int>(i), s) + ": " + why);
+        }
+        r.end_ns = m_hal.now_ns();
+        out.steps.push_back(r);
+        if (st != runtime_status::ok) {
+            out.total_ns = r.end_ns - t0;
+            return st;
+        }
+        (r.on_core() ? out.core_steps : out.cpu_steps) += 1;
+        (r.on_core() ? out.core_ns : out.cpu_ns) += r.ns();
+        out.cpu_cycles += r.cpu_cycles;
+        m_hal.log("runtime: " + step_label(static_cast<int>(i), s) + ": " + us(r.ns()) +
+                  (r.on_core() ? "" : ", " + std::to_string(r.cpu_cycles) + " CPU cycles"));
+    }
+    out.total_ns = m_hal.now_ns() - t0;
+    m_hal.log("runtime: '" + m_view.hdr.name + "' done: " + std::to_string(out.core_steps) +
+              " steps on the NN core (" + us(out.core_ns) + "), " + std::to_string(out.cpu_steps) +
+              " on the CPU (" + us(out.cpu_ns) + ", " + std::to_string(out.cpu_cycles) +
+              " cycles), total " + us(out.total_ns));
+    return runtime_status::ok;
+}
+
+}  // namespace nnvp::fw

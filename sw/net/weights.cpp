@@ -1,0 +1,87 @@
+#include "sw/net/weights.h"
+
+#include <cmath>
+
+namespace nnvp::net {
+
+namespace {
+
+uint64_t splitmix64(uint64_t& state) {
+    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+// FNV-1a, 64 bit.
+uint64_t hash_name(const std::string& s) {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (unsigned char ch : s) {
+        h ^= ch;
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+// Uniform in [-bound, bound): 24 random bits, exact in float.
+sw::tensor uniform(sw::shape4 shape, uint64_t state, float bound) {
+    sw::tensor t(sw::dtype::fp32, shape);
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        const float u = static_cast<float>(splitmix64(state) >> 40) * (1.0f / 16777216.0f);
+        t.set_float(i, (2.0f * u - 1.0f) * bound);
+    }
+    return t;
+}
+
+bool has_params(const node& n) {
+    return n.op == op_type::conv2d || n.op == op_type::fully_connected;
+}
+
+}  // namespace
+
+sw::tensor generate_weights(const graph& g, const node& n, uint64_t seed) {
+    if (!has_params(n))
+        return {};
+    const sw::shape4 ws = g.weight_shape(n);
+    const double fan_in = static_cast<double>(ws.h) * ws.w * ws.c;
+    const float bound = static_cast<float>(std::sqrt(6.0 / fan_in));
+    return uniform(ws, seed ^ hash_name(n.name), bound);
+}
+
+sw::tensor generate_bias(const graph& g, const node& n, uint64_t seed) {
+    if (!has_params(n) || !n.has_bias)
+        return {};
+    // A different stream from the weights' (the salt is arbitrary but fixed).
+    return uniform(g.bias_shape(n), (seed ^ hash_name(n.name)) + 0x5bd1e995ull, 0.1f);
+}
+
+sw::tensor generate_input(const graph& g, std::size_t index, uint64_t seed) {
+    const value_info& v = g.inputs().at(index);
+    return uniform(v.shape, seed ^ hash_name("input:" + v.name), 1.0f);
+}
+
+void materialize_weights(graph& g, uint64_t seed) {
+    if (!g.valid())
+        g.validate();
+    // Generate from the const view first: edit_nodes() marks the graph as
+    // changed (parameter values do not change shapes: validate() again after).
+    std::vector<std::pair<sw::tensor, sw::tensor>> made(g.nodes().size());
+    const graph& cg = g;
+    for (std::size_t i = 0; i < cg.nodes().size(); ++i) {
+        const node& n = cg.nodes()[i];
+        if (n.weights.bytes().empty())
+            made[i].first = generate_weights(cg, n, seed);
+        if (n.bias.bytes().empty())
+            made[i].second = generate_bias(cg, n, seed);
+    }
+    std::vector<node>& nodes = g.edit_nodes();
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        if (!made[i].first.bytes().empty())
+            nodes[i].weights = std::move(made[i].first);
+        if (!made[i].second.bytes().empty())
+            nodes[i].bias = std::move(made[i].second);
+    }
+    g.validate();
+}
+
+}  // namespace nnvp::net
