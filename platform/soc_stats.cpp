@@ -97,7 +97,7 @@ nlohmann::json soc::layer_rows() const {
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& r : m_nn_commands) {
         rows.push_back({{"name", r.name},
-                        {"type", nncore::to_string(r.op)},
+                        {"type", nncore_cmd::to_string(r.op)},
                         {"precision", ref::to_string(r.prec)},
                         {"dataflow", nncore::to_string(r.flow)},
                         {"macs", r.macs},
@@ -123,7 +123,8 @@ nlohmann::json soc::nncore_stats() const {
     const std::pair<const char*, counter> names[] = {
         {"busy_cycles", counter::busy_cycles},   {"stall_cycles", counter::stall_cycles},
         {"macs", counter::macs},                 {"macs_skipped", counter::macs_skipped},
-        {"bytes_read", counter::bytes_read},     {"bytes_written", counter::bytes_written}};
+        {"bytes_read", counter::bytes_read},     {"bytes_written", counter::bytes_written},
+        {"decompress_cycles", counter::decompress_cycles}};
     for (const auto& [name, c] : names)
         counters[name] = m_nncore->counter(c);
     nlohmann::json streams = nlohmann::json::array();

@@ -237,6 +237,26 @@ static_assert(sizeof(command) == command_bytes);
 static_assert(offsetof(command, move) == 8);
 static_assert(offsetof(command, compressed) == 8);
 
+inline const char* to_string(opcode op) {
+    switch (op) {
+    case opcode::end: return "end";
+    case opcode::barrier: return "barrier";
+    case opcode::load: return "load";
+    case opcode::store: return "store";
+    case opcode::load_compressed: return "load_compressed";
+    case opcode::conv2d: return "conv2d";
+    case opcode::fully_connected: return "fully_connected";
+    case opcode::max_pool: return "max_pool";
+    case opcode::avg_pool: return "avg_pool";
+    case opcode::global_avg_pool: return "global_avg_pool";
+    case opcode::global_max_pool: return "global_max_pool";
+    case opcode::add: return "add";
+    case opcode::mul: return "mul";
+    case opcode::activation: return "activation";
+    }
+    return "unknown";
+}
+
 inline bool is_compute(opcode op) {
     return op >= opcode::conv2d && op <= opcode::activation;
 }

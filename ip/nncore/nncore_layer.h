@@ -68,7 +68,6 @@ void write_tensor(uint8_t* local, uint32_t offset, const sw::tensor& t);
 // binary never): the measured sparsity of functional mode.
 double zero_fraction(const sw::tensor& t, int32_t zero_point);
 
-const char* to_string(nncore_cmd::opcode op);
 const char* to_string(nncore_regs::error_code e);
 
 }  // namespace nnvp::nncore

@@ -340,38 +340,5 @@ parsed_stream parse_stream(const uint8_t* bytes, std::size_t size) {
     return s;
 }
 
-const char* to_string(opcode op) {
-    switch (op) {
-        case opcode::end:
-            return "end";
-        case opcode::barrier:
-            return "barrier";
-        case opcode::load:
-            return "load";
-        case opcode::store:
-            return "store";
-        case opcode::load_compressed:
-            return "load_compressed";
-        case opcode::conv2d:
-            return "conv2d";
-        case opcode::fully_connected:
-            return "fully_connected";
-        case opcode::max_pool:
-            return "max_pool";
-        case opcode::avg_pool:
-            return "avg_pool";
-        case opcode::global_avg_pool:
-            return "global_avg_pool";
-        case opcode::global_max_pool:
-            return "global_max_pool";
-        case opcode::add:
-            return "add";
-        case opcode::mul:
-            return "mul";
-        case opcode::activation:
-            return "activation";
-    }
-    return "unknown";
-}
 
 }  // namespace nnvp::cmdgen

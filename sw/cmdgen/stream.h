@@ -76,6 +76,5 @@ struct parsed_stream {
 };
 parsed_stream parse_stream(const uint8_t* bytes, std::size_t size);
 
-const char* to_string(nncore_cmd::opcode op);
 
 }  // namespace nnvp::cmdgen
