@@ -160,21 +160,21 @@ double soc::total_energy_j() const {
 
 // Average power over each sampling period: energy difference / time.
 void soc::sample_power() {
+    // State lives in members: this thread never returns, so its locals are
+    // never destroyed.
     const sc_time period(m_cfg.trace_power_sample_us, SC_US);
-    std::map<std::string, double> last;
-    double last_total = 0;
     for (;;) {
         wait(period);
         const double t = sc_time_stamp().to_seconds();
         const double total = total_energy_j();
-        m_timeline.set("power_w", t, (total - last_total) / period.to_seconds());
-        last_total = total;
+        m_timeline.set("power_w", t, (total - m_sampled_total) / period.to_seconds());
+        m_sampled_total = total;
         for (const auto& [name, d] : m_domains) {
             double e = 0;
             for (const energy_meter* m : d->meters())
                 e += m->total_j();
-            m_timeline.set(name + ".power_w", t, (e - last[name]) / period.to_seconds());
-            last[name] = e;
+            m_timeline.set(name + ".power_w", t, (e - m_sampled_energy[name]) / period.to_seconds());
+            m_sampled_energy[name] = e;
         }
     }
 }

@@ -103,6 +103,8 @@ private:
     std::vector<dma_run> m_dma_runs;
     residency_tracker m_residency;
     timeline m_timeline;
+    std::map<std::string, double> m_sampled_energy;  // per domain, at the last power sample
+    double m_sampled_total = 0;
 };
 
 }  // namespace nnvp

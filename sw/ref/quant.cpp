@@ -26,6 +26,10 @@ __int128 rounding_rshift(__int128 x, int shift)
 {
     if (shift <= 0)
         return x;
+    // Callers shift products of at most 95 bits (int64 x int32), so any shift
+    // from 126 on gives 0; it also keeps the shifts below defined.
+    if (shift >= 126)
+        return 0;
     const __int128 half = static_cast<__int128>(1) << (shift - 1);
     if (x >= 0)
         return (x + half) >> shift;

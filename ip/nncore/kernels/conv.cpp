@@ -269,7 +269,10 @@ conv_job<T> make_job(const layer& l, const tensor& in, const tensor& w)
             const std::vector<float> wf = detail::unpack_f32(w);
             j.ldw = static_cast<std::size_t>((j.opg + detail::f32_block - 1) / detail::f32_block *
                                              detail::f32_block);
-            j.w.assign(static_cast<std::size_t>(g.groups) * j.k * j.ldw, 0.0f);
+            // One block of slack at the end: a thread's channel range may start
+            // mid-block, and gemm_f32 loads whole blocks (the extra lanes are
+            // never stored).
+            j.w.assign(static_cast<std::size_t>(g.groups) * j.k * j.ldw + detail::f32_block, 0.0f);
             // Transposed in 16 x 64 tiles: both sides stay within a few cache
             // lines.
             for (int o0 = 0; o0 < l.out_channels; o0 += 16)
