@@ -112,6 +112,14 @@ soc::soc(sc_module_name name, const platform_config& cfg) : sc_module(name), m_c
                              r.start.to_seconds(), r.end.to_seconds(),
                              {{"commands", static_cast<double>(r.commands)}}});
     });
+    // DMI copies skip the bus: charge the memory they touch directly.
+    m_cpu->on_dmi_access([this](uint64_t addr, uint64_t bytes, bool is_read) {
+        const region* r = m_cfg.map.decode(addr);
+        memory* mem = !r ? nullptr : r->name == "dram" ? m_dram.get()
+                                   : r->name == "sram" ? m_sram.get() : nullptr;
+        if (mem)
+            mem->account_dmi(is_read ? bytes : 0, is_read ? 0 : bytes);
+    });
     m_cpu->on_log([this](const std::string& line, const sc_time& at) {
         m_timeline.add_instant({"cpu", line, at.to_seconds()});
     });

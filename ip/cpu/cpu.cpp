@@ -183,6 +183,8 @@ fw::bus_status cpu::bulk(tlm::tlm_command cmd, uint64_t addr, unsigned char* dat
             const uint64_t cycles = (n + m_cfg.bulk_bytes_per_cycle - 1) / m_cfg.bulk_bytes_per_cycle;
             advance((is_read ? d->get_read_latency() : d->get_write_latency()) + m_clk.cycles(cycles));
             m_stats.bulk_bytes_dmi += n;
+            if (m_dmi_hook)
+                m_dmi_hook(addr, n, is_read);
             addr += n;
             data += n;
             bytes -= n;

@@ -60,6 +60,11 @@ public:
     const sc_core::sc_event& halted_event() const { return m_halted_event; }
     const cpu_stats& stats() const { return m_stats; }
     const std::vector<std::string>& console() const { return m_console; }
+    // Called for every bulk copy done through a DMI pointer (it bypasses the
+    // bus), so the platform can charge the memory's energy and counters.
+    void on_dmi_access(std::function<void(uint64_t addr, uint64_t bytes, bool is_read)> hook) {
+        m_dmi_hook = std::move(hook);
+    }
     // Called for every firmware log line with the CPU's local time.
     void on_log(std::function<void(const std::string&, const sc_core::sc_time&)> hook) {
         m_log_hook = std::move(hook);
@@ -113,6 +118,7 @@ private:
     std::vector<tlm::tlm_dmi> m_dmi;
     std::vector<std::string> m_console;
     std::function<void(const std::string&, const sc_core::sc_time&)> m_log_hook;
+    std::function<void(uint64_t, uint64_t, bool)> m_dmi_hook;
     cpu_stats m_stats;
     sc_core::sc_time m_active_since = sc_core::SC_ZERO_TIME;
 };

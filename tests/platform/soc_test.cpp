@@ -202,3 +202,23 @@ TEST(soc, firmware_waiting_forever_ends_the_run) {
     EXPECT_TRUE(out.starved || out.time_limit);
     EXPECT_LT(out.wall_s, 5.0);
 }
+
+// CPU bulk copies through DMI skip the bus but not the energy bill: DRAM
+// counts their bytes and charges its per-byte energy.
+TEST(soc, dmi_copies_are_charged_to_the_memory) {
+    soc chip("soc", quiet_config());
+    std::vector<uint8_t> data(64 * 1024, 0x5a);
+    chip.run(
+        [&](fw::hal& h) {
+            const uint64_t dram = h.map().at("dram").base;
+            h.write_block(dram, data.data(), data.size());
+            h.read_block(dram, data.data(), data.size());
+            return 0;
+        },
+        sc_time(1, SC_SEC));
+    const nlohmann::json p = chip.power_stats();
+    // Whatever went over the bus (the first chunks, before DMI was granted)
+    // plus the DMI part: all 128 KiB are charged at 160 pJ/byte.
+    EXPECT_GT(chip.core().stats().bulk_bytes_dmi, 100000u);
+    EXPECT_NEAR(p["by_component"]["dram"]["dynamic_j"].get<double>(), 2 * 65536 * 160e-12, 1e-12);
+}
