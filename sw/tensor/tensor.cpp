@@ -1,5 +1,7 @@
 #include "sw/tensor/tensor.h"
 
+#include "sw/tensor/endian.h"
+
 #include "sw/tensor/fp16.h"
 
 #include <cstring>
@@ -48,41 +50,18 @@ void tensor::check_index(std::size_t i) const
                                 std::to_string(size()));
 }
 
-namespace {
-
-// Little-endian loads and stores: the byte order of the SoC's memory.
-template <typename T>
-T load(const uint8_t* p)
-{
-    using U = std::make_unsigned_t<T>;
-    U u = 0;
-    for (std::size_t b = 0; b < sizeof(T); ++b)
-        u = static_cast<U>(u | (static_cast<U>(p[b]) << (8 * b)));
-    return static_cast<T>(u);
-}
-
-template <typename T>
-void store(uint8_t* p, T v)
-{
-    using U = std::make_unsigned_t<T>;
-    const U u = static_cast<U>(v);
-    for (std::size_t b = 0; b < sizeof(T); ++b)
-        p[b] = static_cast<uint8_t>(u >> (8 * b));
-}
-
-}  // namespace
 
 float tensor::get_float(std::size_t i) const
 {
     check_index(i);
     if (m_type == dtype::fp32) {
-        const uint32_t u = load<uint32_t>(&m_bytes[4 * i]);
+        const uint32_t u = load_le<uint32_t>(&m_bytes[4 * i]);
         float f;
         std::memcpy(&f, &u, sizeof f);
         return f;
     }
     if (m_type == dtype::fp16)
-        return half_to_float(load<uint16_t>(&m_bytes[2 * i]));
+        return half_to_float(load_le<uint16_t>(&m_bytes[2 * i]));
     return static_cast<float>(get_int(i));
 }
 
@@ -90,9 +69,9 @@ int64_t tensor::get_int(std::size_t i) const
 {
     check_index(i);
     switch (m_type) {
-    case dtype::int64: return load<int64_t>(&m_bytes[8 * i]);
-    case dtype::int32: return load<int32_t>(&m_bytes[4 * i]);
-    case dtype::int16: return load<int16_t>(&m_bytes[2 * i]);
+    case dtype::int64: return load_le<int64_t>(&m_bytes[8 * i]);
+    case dtype::int32: return load_le<int32_t>(&m_bytes[4 * i]);
+    case dtype::int16: return load_le<int16_t>(&m_bytes[2 * i]);
     case dtype::int8: return static_cast<int8_t>(m_bytes[i]);
     case dtype::int4: {
         const unsigned nib = (i % 2 == 0) ? (m_bytes[i / 2] & 0xfu) : (m_bytes[i / 2] >> 4);
@@ -109,9 +88,9 @@ void tensor::set_float(std::size_t i, float v)
     if (m_type == dtype::fp32) {
         uint32_t u;
         std::memcpy(&u, &v, sizeof u);
-        store<uint32_t>(&m_bytes[4 * i], u);
+        store_le<uint32_t>(&m_bytes[4 * i], u);
     } else if (m_type == dtype::fp16) {
-        store<uint16_t>(&m_bytes[2 * i], float_to_half(v));
+        store_le<uint16_t>(&m_bytes[2 * i], float_to_half(v));
     } else {
         throw std::invalid_argument(std::string("tensor::set_float on a ") + to_string(m_type) +
                                     " tensor");
@@ -135,9 +114,9 @@ void tensor::set_int(std::size_t i, int64_t v)
         throw std::out_of_range("tensor::set_int: " + std::to_string(v) + " outside " +
                                 to_string(m_type));
     switch (m_type) {
-    case dtype::int64: store<int64_t>(&m_bytes[8 * i], v); break;
-    case dtype::int32: store<int32_t>(&m_bytes[4 * i], static_cast<int32_t>(v)); break;
-    case dtype::int16: store<int16_t>(&m_bytes[2 * i], static_cast<int16_t>(v)); break;
+    case dtype::int64: store_le<int64_t>(&m_bytes[8 * i], v); break;
+    case dtype::int32: store_le<int32_t>(&m_bytes[4 * i], static_cast<int32_t>(v)); break;
+    case dtype::int16: store_le<int16_t>(&m_bytes[2 * i], static_cast<int16_t>(v)); break;
     case dtype::int8: m_bytes[i] = static_cast<uint8_t>(static_cast<int8_t>(v)); break;
     case dtype::int4: {
         const uint8_t nib = static_cast<uint8_t>(v & 0xf);
@@ -155,7 +134,7 @@ uint16_t tensor::get_half_bits(std::size_t i) const
     check_index(i);
     if (m_type != dtype::fp16)
         throw std::invalid_argument("tensor::get_half_bits on a non-fp16 tensor");
-    return load<uint16_t>(&m_bytes[2 * i]);
+    return load_le<uint16_t>(&m_bytes[2 * i]);
 }
 
 void tensor::set_half_bits(std::size_t i, uint16_t bits)
@@ -163,7 +142,7 @@ void tensor::set_half_bits(std::size_t i, uint16_t bits)
     check_index(i);
     if (m_type != dtype::fp16)
         throw std::invalid_argument("tensor::set_half_bits on a non-fp16 tensor");
-    store<uint16_t>(&m_bytes[2 * i], bits);
+    store_le<uint16_t>(&m_bytes[2 * i], bits);
 }
 
 tensor tensor::reshaped(shape4 s) const

@@ -1,5 +1,6 @@
 #include "ip/nncore/kernels/detail.h"
 
+#include "sw/tensor/endian.h"
 #include "sw/tensor/fp16.h"
 
 #include <cstring>
@@ -13,26 +14,8 @@ using sw::dtype;
 
 namespace {
 
-// Little-endian loads and stores (the SoC's byte order, docs/numerics.md),
-// written byte-wise so they are right on any host; compilers fuse them.
-template <typename T>
-T load_le(const uint8_t* p)
-{
-    using U = std::make_unsigned_t<T>;
-    U u = 0;
-    for (std::size_t b = 0; b < sizeof(T); ++b)
-        u = static_cast<U>(u | (static_cast<U>(p[b]) << (8 * b)));
-    return static_cast<T>(u);
-}
-
-template <typename T>
-void store_le(uint8_t* p, T v)
-{
-    using U = std::make_unsigned_t<T>;
-    const U u = static_cast<U>(v);
-    for (std::size_t b = 0; b < sizeof(T); ++b)
-        p[b] = static_cast<uint8_t>(u >> (8 * b));
-}
+using sw::load_le;
+using sw::store_le;
 
 // Raw integer value of element i (binary: +-1).
 template <typename Out>
