@@ -50,6 +50,7 @@ int nn_package_demo(hal& h, const program_args& args) {
     package::build_options opt;
     opt.load_address = dram + 0x1000000;  // 16 MiB in
     opt.arena_base = dram + 0x2000000;    // 32 MiB in
+    opt.reuse_arena = false;              // every intermediate survives, for checking
     const nncore_info& info = core.info();
     opt.buffers = {info.input_kb, info.weight_kb, info.output_kb};
     opt.core_precisions = info.precisions;

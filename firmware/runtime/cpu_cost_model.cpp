@@ -59,6 +59,12 @@ uint64_t copy_cycles(const cpu_cost_model& m, uint64_t bytes) {
     return m.step_cycles + ceil_milli(bytes * m.copy_millicycles);
 }
 
+uint64_t cpu_op_cycles(const cpu_cost_model& m, const cpuops::work& w) {
+    return m.step_cycles + ceil_milli(w.elements * m.element_millicycles +
+                                      w.transcendental * m.softmax_millicycles +
+                                      w.bytes * m.copy_millicycles);
+}
+
 uint64_t checksum_cycles(const cpu_cost_model& m, uint64_t bytes) {
     return ceil_milli(bytes * m.checksum_millicycles);
 }

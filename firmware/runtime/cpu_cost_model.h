@@ -25,6 +25,8 @@
 // Every number is overridable (firmware program arguments).
 #pragma once
 
+#include "sw/cpuops/cpu_op.h"
+
 #include <array>
 #include <cstdint>
 
@@ -52,6 +54,9 @@ cpu_work layer_work(const cmdgen::decoded_layer& d);
 uint64_t layer_cycles(const cpu_cost_model& m, const cmdgen::decoded_layer& d);
 uint64_t softmax_cycles(const cpu_cost_model& m, uint64_t elements);
 uint64_t copy_cycles(const cpu_cost_model& m, uint64_t bytes);
+// A sw/cpuops op: elements at element_millicycles, exp/pow at
+// softmax_millicycles, copied bytes at copy_millicycles.
+uint64_t cpu_op_cycles(const cpu_cost_model& m, const cpuops::work& w);
 // Validation of a package (no per-step overhead).
 uint64_t checksum_cycles(const cpu_cost_model& m, uint64_t bytes);
 

@@ -1,5 +1,7 @@
 #include "firmware/runtime/nn_runtime.h"
 
+#include "sw/cpuops/cpu_op.h"
+
 #include <cstdio>
 #include <exception>
 
@@ -167,6 +169,23 @@ runtime_status nn_runtime::write_input(const sw::tensor& t) {
     return write_tensor(m_view.hdr.input_tensor, t);
 }
 
+std::vector<uint16_t> nn_runtime::inputs() const {
+    std::vector<uint16_t> in;
+    for (std::size_t i = 0; i < m_view.tensors.size(); ++i)
+        if (m_view.tensors[i].role == package::tensor_role::input)
+            in.push_back(static_cast<uint16_t>(i));
+    return in;
+}
+
+runtime_status nn_runtime::write_input(std::size_t k, const sw::tensor& t) {
+    if (!m_loaded)
+        return runtime_status::not_loaded;
+    const std::vector<uint16_t> in = inputs();
+    if (k >= in.size())
+        return runtime_status::bad_argument;
+    return write_tensor(in[k], t);
+}
+
 runtime_status nn_runtime::read_output(sw::tensor& t) {
     if (!m_loaded)
         return runtime_status::not_loaded;
@@ -231,6 +250,25 @@ runtime_status nn_runtime::run_cpu(const step_record& s, step_result& r, std::st
             out = ref::execute(d.layer, in, d.has_in2 || d.has_weights ? &second : nullptr,
                                d.layer.has_bias ? &bias : nullptr);
             r.cpu_cycles = layer_cycles(m_cost, d);
+        } else if (kind == step_kind::cpu_op) {
+            const cpuops::encoded e = cpuops::decode(m_image.data() + s.code_offset, s.code_bytes);
+            std::vector<sw::tensor> values(e.inputs.size());
+            std::vector<const sw::tensor*> ins;
+            std::vector<cpuops::tensor_info> infos;
+            values[0] = in;
+            for (std::size_t k = 0; k < e.inputs.size(); ++k) {
+                if (k > 0 && read_tensor(e.inputs[k], values[k]) != runtime_status::ok) {
+                    why = "cannot read input " + std::to_string(k) + " (bus error)";
+                    return runtime_status::bus_error;
+                }
+                const package::tensor_record& t = m_view.tensors[e.inputs[k]];
+                ins.push_back(&values[k]);
+                infos.push_back({t.shape, t.dtype(), {t.scale, t.zero_point}});
+            }
+            const package::tensor_record& o = m_view.tensors[s.output];
+            const cpuops::tensor_info oi{o.shape, o.dtype(), {o.scale, o.zero_point}};
+            out = cpuops::execute(e.o, ins, infos, oi);
+            r.cpu_cycles = cpu_op_cycles(m_cost, cpuops::cost(e.o, infos, oi));
         } else if (kind == step_kind::softmax) {
             const package::tensor_record& t = m_view.tensors[s.input];
             out = softmax(in, {t.scale, t.zero_point});

@@ -45,7 +45,7 @@ const char* to_string(runtime_status s);
 
 struct runtime_options {
     uint64_t core_timeout_ns = 1'000'000'000;  // per core step (simulated), 0: unbounded
-    uint32_t max_package_bytes = 64u << 20;    // larger packages are rejected (bad_size)
+    uint32_t max_package_bytes = 1u << 30;     // larger packages are rejected (bad_size)
 };
 
 struct step_result {
@@ -93,6 +93,9 @@ public:
 
     // The network input / output tensors (type and shape must match).
     runtime_status write_input(const sw::tensor& t);
+    // Input k of a network with several (tensors of role input, in order).
+    runtime_status write_input(std::size_t k, const sw::tensor& t);
+    std::vector<uint16_t> inputs() const;
     runtime_status read_output(sw::tensor& t);
 
     runtime_status run(run_summary& out);

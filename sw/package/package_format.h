@@ -27,7 +27,7 @@
 //   | 52 body_checksum u32 | 56 name[24]
 // section entry: 0 kind u32 | 4 offset u32 | 8 size u32 | 12 checksum u32
 // tensor record: 0 address u64 | 8 n, 12 h, 16 w, 20 c i32 | 24 dtype u8
-//   (sw::dtype) | 25..28 zero | 28 scale f32 | 32 zero_point i32 | 36 zero
+//   (sw::dtype) | 25 role u8 (tensor_role) | 26..28 zero | 28 scale f32 | 32 zero_point i32 | 36 zero
 // step record: 0 kind u8 | 1..4 zero | 4 input u16 | 6 in2 u16 | 8 output u16
 //   | 10 zero | 12 code_offset u32 | 16 code_bytes u32 | 20 weights_offset
 //   u32 | 24 weights_bytes u32 | 28 bias_offset u32 | 32 bias_bytes u32
@@ -53,6 +53,10 @@
 //              (int8 dequantized with the input tensor's scale/zero point),
 //              fp32 out: an op the core lacks entirely.
 //   copy       a byte copy (reshape / flatten): equal byte sizes.
+//   cpu_op     code = an encoded sw/cpuops op in `cpu_code` naming its own
+//              input tensors (any number); `input` repeats the first.
+// Version 2 added cpu_op steps, tensor roles (several inputs, constants,
+// views) and DAGs: a step reads any input, constant or earlier output.
 #pragma once
 
 #include <array>
@@ -66,7 +70,7 @@
 namespace nnvp::package {
 
 constexpr uint32_t magic = 0x4b504e4eu;  // bytes 'N' 'N' 'P' 'K'
-constexpr uint16_t version = 1;
+constexpr uint16_t version = 2;
 constexpr std::size_t header_bytes = 80;
 constexpr std::size_t section_entry_bytes = 16;
 constexpr std::size_t tensor_record_bytes = 40;
@@ -87,7 +91,18 @@ constexpr std::size_t section_count = 5;  // every package has all five, in this
 constexpr std::size_t first_section_offset =
     (header_bytes + section_count * section_entry_bytes + alignment - 1) / alignment * alignment;
 
-enum class step_kind : uint8_t { core = 1, cpu_layer = 2, softmax = 3, copy = 4 };
+// none: an op the compiler removed (a concat its producers write in place);
+// it never appears in a package.
+enum class step_kind : uint8_t { none = 0, core = 1, cpu_layer = 2, softmax = 3, copy = 4, cpu_op = 5 };
+
+// What a tensor record describes (byte 25 of the record).
+//   activation  a buffer in the arena, written by a step
+//   input       a network input in the arena, written by the host / runtime
+//   constant    data inside the constants section (never written)
+//   view        a channel slice of another tensor that its producer stores
+//               in place (a removed concat's input): not contiguous, so
+//               never read or written as a whole
+enum class tensor_role : uint8_t { activation = 0, input = 1, constant = 2, view = 3 };
 
 const char* to_string(section_kind k);
 const char* to_string(step_kind k);  // "unknown" for a value outside the enum
@@ -121,6 +136,7 @@ struct tensor_record {
     uint64_t address = 0;
     sw::shape4 shape;
     uint8_t type = 0;  // sw::dtype (checked by the validator before use)
+    tensor_role role = tensor_role::activation;
     float scale = 1.0f;
     int32_t zero_point = 0;
 

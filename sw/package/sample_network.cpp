@@ -1,5 +1,7 @@
 #include "sw/package/sample_network.h"
 
+#include "sw/package/reference.h"
+
 #include <cmath>
 #include <random>
 #include <stdexcept>
@@ -98,44 +100,7 @@ sw::tensor random_input(const network& net, uint32_t seed) {
 }
 
 std::vector<sw::tensor> reference_run(const network& net, const sw::tensor& input) {
-    std::vector<sw::tensor> t{input};
-    std::vector<ref::quant_params> q{net.input_q};
-    for (const net_op& op : net.ops) {
-        const sw::tensor& in = t.back();
-        switch (op.type) {
-            case op_type::layer: {
-                const sw::tensor* second = op.in2 >= 0 ? &t[static_cast<std::size_t>(op.in2)]
-                                                       : (op.weights ? &*op.weights : nullptr);
-                t.push_back(ref::execute(op.layer, in, second, op.bias ? &*op.bias : nullptr));
-                q.push_back(op.layer.out_q);
-                break;
-            }
-            case op_type::softmax: {
-                sw::tensor out(sw::dtype::fp32, in.shape());
-                const std::size_t c = static_cast<std::size_t>(in.shape().c);
-                auto real = [&](std::size_t i) -> long double {
-                    return in.type() == sw::dtype::int8
-                               ? ref::dequantize_value(in.get_int(i), q.back())
-                               : in.get_float(i);
-                };
-                for (std::size_t row = 0; row < in.size(); row += c) {
-                    long double sum = 0;
-                    for (std::size_t k = 0; k < c; ++k)
-                        sum += std::exp(real(row + k));
-                    for (std::size_t k = 0; k < c; ++k)
-                        out.set_float(row + k, static_cast<float>(std::exp(real(row + k)) / sum));
-                }
-                t.push_back(out);
-                q.push_back({});
-                break;
-            }
-            case op_type::reshape:
-                t.push_back(in.reshaped(op.shape));
-                q.push_back(q.back());
-                break;
-        }
-    }
-    return t;
+    return reference_run(net, std::vector<sw::tensor>{input});
 }
 
 }  // namespace nnvp::package

@@ -31,9 +31,7 @@ network tiny_classifier(uint32_t seed, const sample_shape& s = {});
 sw::tensor random_input(const network& net, uint32_t seed);
 
 // Every tensor of the network for `input` (element 0 is the input, element
-// i + 1 the output of op i), computed on the host: ref::execute per layer,
-// softmax as exp(x) / sum(exp(x)) in long double (no max subtraction: the
-// int8 logits here are small), copies as reshapes.
+// i + 1 the output of op i): package::reference_run (reference.h).
 std::vector<sw::tensor> reference_run(const network& net, const sw::tensor& input);
 
 }  // namespace nnvp::package

@@ -1,5 +1,7 @@
 #include "sw/package/validator.h"
 
+#include "sw/cpuops/cpu_op.h"
+
 #include <cstdio>
 #include <exception>
 
@@ -73,6 +75,7 @@ private:
                             bool optional);
     validation core_step(std::size_t i, const step_record& s);
     validation cpu_layer_step(std::size_t i, const step_record& s);
+    validation cpu_op_step(std::size_t i, const step_record& s);
     validation blob(std::size_t i, const step_record& s, const char* what, uint32_t off,
                     uint32_t bytes, section_kind k);
 
@@ -164,11 +167,23 @@ validation checker::tensors() {
             return fail(package_error::bad_tensor,
                         label + ": shape " + sw::to_string(d) +
                             ": expected positive dims and at most 2^30 elements");
-        if (!m_arena.contains(t.address, t.bytes()))
+        if (static_cast<uint8_t>(t.role) > static_cast<uint8_t>(tensor_role::view))
+            return fail(package_error::bad_tensor,
+                        label + ": role " + std::to_string(static_cast<unsigned>(t.role)) +
+                            ": expected activation (0), input (1), constant (2) or view (3)");
+        if (t.role == tensor_role::constant) {
+            const section_entry& c = m_v.section(section_kind::constants);
+            if (!memory_window{m_load + c.offset, c.size}.contains(t.address, t.bytes()))
+                return fail(package_error::address_outside_dram,
+                            label + " (constant) at " + hex(t.address) + " (" +
+                                std::to_string(t.bytes()) +
+                                " bytes): expected inside the constants section");
+        } else if (!m_arena.contains(t.address, t.bytes())) {
             return fail(package_error::address_outside_dram,
                         label + " at " + hex(t.address) + " (" + std::to_string(t.bytes()) +
                             " bytes): expected inside the arena [" + hex(m_arena.base) + ", +" +
                             std::to_string(m_arena.size) + ")");
+        }
         m_v.tensors.push_back(t);
     }
     if (h.input_tensor >= h.tensor_count || h.output_tensor >= h.tensor_count)
@@ -176,6 +191,13 @@ validation checker::tensors() {
                     "header: input_tensor " + std::to_string(h.input_tensor) + " / output_tensor " +
                         std::to_string(h.output_tensor) + ": expected below tensor_count " +
                         std::to_string(h.tensor_count));
+    if (m_v.tensors[h.input_tensor].role != tensor_role::input ||
+        m_v.tensors[h.output_tensor].role == tensor_role::view ||
+        m_v.tensors[h.output_tensor].role == tensor_role::constant)
+        return fail(package_error::bad_header,
+                    "header: input_tensor " + std::to_string(h.input_tensor) +
+                        " must be an input and output_tensor " + std::to_string(h.output_tensor) +
+                        " a whole tensor in the arena");
     return {};
 }
 
@@ -287,16 +309,57 @@ validation checker::cpu_layer_step(std::size_t i, const step_record& s) {
     return blob(i, s, "bias", s.bias_offset, s.bias_bytes, section_kind::constants);
 }
 
+validation checker::cpu_op_step(std::size_t i, const step_record& s) {
+    if (auto r = blob(i, s, "code", s.code_offset, s.code_bytes, section_kind::cpu_code); !r.ok())
+        return r;
+    const std::string label = step_label(i, s);
+    cpuops::encoded e;
+    try {
+        e = cpuops::decode(m_data + s.code_offset, s.code_bytes);
+    } catch (const std::exception& ex) {
+        return fail(package_error::bad_step, label + ": " + ex.what());
+    }
+    if (e.inputs.empty() || e.inputs[0] != s.input)
+        return fail(package_error::bad_step,
+                    label + ": the op's first input must be the step's input tensor");
+    std::vector<cpuops::tensor_info> ins;
+    for (uint16_t k : e.inputs) {
+        if (k >= m_v.tensors.size() || k == s.output)
+            return fail(package_error::bad_step,
+                        label + ": input tensor " + std::to_string(k) + ": expected below " +
+                            std::to_string(m_v.tensors.size()) + " and not the output");
+        const tensor_record& t = m_v.tensors[k];
+        if (t.role == tensor_role::view)
+            return fail(package_error::bad_step, label + ": input tensor " + std::to_string(k) +
+                                                     " is a view: expected a whole tensor");
+        ins.push_back({t.shape, t.dtype(), {t.scale, t.zero_point}});
+    }
+    try {
+        const cpuops::tensor_info o = cpuops::infer(e.o, ins);
+        const tensor_record& out = m_v.tensors[s.output];
+        if (o.shape != out.shape || o.type != out.dtype())
+            return fail(package_error::bad_step,
+                        label + ": output tensor " + std::to_string(s.output) + " is " +
+                            sw::to_string(out.dtype()) + " " + sw::to_string(out.shape) +
+                            ": the op makes " + sw::to_string(o.type) + " " +
+                            sw::to_string(o.shape));
+    } catch (const std::exception& ex) {
+        return fail(package_error::bad_step, label + ": " + ex.what());
+    }
+    return {};
+}
+
 validation checker::steps() {
     const section_entry& sec = m_v.section(section_kind::steps);
     for (std::size_t i = 0; i < m_v.hdr.step_count; ++i) {
         const step_record s = decode_step(m_data + sec.offset + i * step_record_bytes);
         const std::string label = step_label(i, s);
         const auto kind = static_cast<step_kind>(s.kind);
-        if (s.kind < 1 || s.kind > 4)
+        if (s.kind < 1 || s.kind > 5)
             return fail(package_error::bad_step_kind,
                         label + ": kind " + std::to_string(s.kind) +
-                            ": expected core (1), cpu_layer (2), softmax (3) or copy (4)");
+                            ": expected core (1), cpu_layer (2), softmax (3), copy (4) or "
+                            "cpu_op (5)");
         const bool has_in2 = kind == step_kind::core || kind == step_kind::cpu_layer;
         if (auto r = tensor_index(i, s, "input", s.input, false); !r.ok())
             return r;
@@ -314,6 +377,14 @@ validation checker::steps() {
                             ": expected a tensor that is not one of its inputs");
         const tensor_record& in = m_v.tensors[s.input];
         const tensor_record& out = m_v.tensors[s.output];
+        // Steps write activations (core steps may store into a view of a
+        // removed concat) and read whole tensors.
+        const bool writable = out.role == tensor_role::activation ||
+                              (kind == step_kind::core && out.role == tensor_role::view);
+        if (!writable || in.role == tensor_role::view ||
+            (s.in2 != no_tensor && m_v.tensors[s.in2].role == tensor_role::view))
+            return fail(package_error::bad_step,
+                        label + ": expected whole input tensors and an activation output");
         validation r;
         switch (kind) {
             case step_kind::core:
@@ -329,6 +400,11 @@ validation checker::steps() {
                              label +
                                  ": softmax: expected an fp32 or int8 input and an fp32 "
                                  "output of the same shape");
+                break;
+            case step_kind::cpu_op:
+                r = cpu_op_step(i, s);
+                break;
+            case step_kind::none:
                 break;
             case step_kind::copy:
                 if (in.bytes() != out.bytes())

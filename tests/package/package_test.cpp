@@ -64,7 +64,7 @@ TEST(package, sample_network_round_trip) {
     const validation r = validate(p.image.data(), p.image.size(), load_at, dram, &v);
     ASSERT_TRUE(r.ok()) << r.message;
     EXPECT_EQ(v.hdr.magic, magic);
-    EXPECT_EQ(v.hdr.version, 1);
+    EXPECT_EQ(v.hdr.version, 2);
     EXPECT_EQ(v.hdr.total_size, p.image.size());
     EXPECT_EQ(v.hdr.load_address, load_at);
     EXPECT_EQ(v.hdr.arena_base, arena_at);
@@ -74,7 +74,7 @@ TEST(package, sample_network_round_trip) {
     EXPECT_EQ(v.hdr.output_tensor, 5);
     ASSERT_EQ(v.steps.size(), 5u);
     const step_kind want[] = {step_kind::core, step_kind::core, step_kind::core, step_kind::core,
-                              step_kind::softmax};
+                              step_kind::cpu_op};
     const char* names[] = {"conv1", "conv2", "gap", "fc", "softmax"};
     for (std::size_t i = 0; i < 5; ++i) {
         EXPECT_EQ(v.steps[i].kind, static_cast<uint8_t>(want[i])) << i;
@@ -83,17 +83,24 @@ TEST(package, sample_network_round_trip) {
         EXPECT_EQ(v.steps[i].output, i + 1);
         EXPECT_EQ(p.kinds[i], want[i]);
     }
-    // Tensors: shapes and types of the reference, 64-byte aligned back to back.
+    // Tensors: shapes and types of the reference, 64-byte aligned; the arena
+    // reuses a buffer once its last reader has run. Sizes: input 16x16x8 =
+    // 2048, conv1 16x16x16 = 4096, conv2 8x8x32 = 2048, gap 32 -> 64, fc 10
+    // -> 64, softmax 40 -> 64 bytes. Live: input and softmax output pinned;
+    // conv1 [0,1], conv2 [1,2], gap [2,3], fc [3,4]. Largest first: conv1 at
+    // 0, input 4096, conv2 6144 (meets conv1 at step 1), softmax 8192, gap
+    // at 0 (conv1 is dead by step 2), fc at 64 (gap still live at step 3).
     const std::vector<sw::tensor> ref = reference_run(net, random_input(net, 1));
     ASSERT_EQ(v.tensors.size(), 6u);
-    uint64_t at = arena_at;
+    const uint64_t want_at[] = {4096, 0, 6144, 0, 64, 8192};
     for (std::size_t i = 0; i < 6; ++i) {
-        EXPECT_EQ(v.tensors[i].address, at) << i;
+        EXPECT_EQ(v.tensors[i].address, arena_at + want_at[i]) << i;
         EXPECT_EQ(v.tensors[i].shape, ref[i].shape()) << i;
         EXPECT_EQ(v.tensors[i].dtype(), ref[i].type()) << i;
-        at += (ref[i].bytes().size() + 63) / 64 * 64;
     }
-    EXPECT_EQ(at - arena_at, p.arena_size);
+    EXPECT_EQ(p.arena_size, 8256u);
+    EXPECT_EQ(v.tensors[0].role, tensor_role::input);
+    EXPECT_EQ(v.tensors[5].role, tensor_role::activation);
     EXPECT_EQ(v.tensors[0].scale, 0.05f);
     EXPECT_EQ(v.tensors[0].zero_point, 3);
     EXPECT_EQ(v.tensors[4].scale, 0.2f);  // fc logits: out_q
@@ -173,14 +180,18 @@ TEST(package, automatic_placement_follows_the_core_precisions) {
     EXPECT_THROW(build(net, o), std::invalid_argument);
 }
 
-TEST(package, reshape_becomes_a_copy_step) {
+TEST(package, reshape_becomes_a_cpu_op_step) {
     network net = tiny_classifier(7);
     net.ops.insert(net.ops.begin() + 3, reshape_op({1, 1, 1, 32}, "flatten"));
     const built_package p = build(net, options());
     package_view v;
     ASSERT_TRUE(validate(p.image.data(), p.image.size(), load_at, dram, &v).ok());
-    EXPECT_EQ(v.steps[3].kind, static_cast<uint8_t>(step_kind::copy));
+    EXPECT_EQ(v.steps[3].kind, static_cast<uint8_t>(step_kind::cpu_op));
     EXPECT_EQ(v.steps[3].name, "flatten");
+    const cpuops::encoded e = cpuops::decode(p.image.data() + v.steps[3].code_offset,
+                                             v.steps[3].code_bytes);
+    EXPECT_EQ(e.o.k, cpuops::kind::reshape);
+    EXPECT_EQ(e.inputs, (std::vector<uint16_t>{3}));
 }
 
 TEST(package, builder_names_the_bad_op) {
@@ -212,8 +223,8 @@ TEST(package_validator, truncated_magic_version_size) {
     img[0] = 'X';
     expect_error(check(img), package_error::bad_magic, "header.magic");
     img = good;
-    img[offset::version] = 2;
-    expect_error(check(img), package_error::bad_version, "header.version 2: expected 1");
+    img[offset::version] = 1;
+    expect_error(check(img), package_error::bad_version, "header.version 1: expected 2");
     img = good;
     img.push_back(0);
     expect_error(check(img), package_error::bad_size, "header.total_size");
@@ -274,7 +285,8 @@ TEST(package_validator, bad_step_kind_names_the_step) {
     img[step_at(img, 2) + offset::step_kind] = 9;
     seal(img);
     expect_error(check(img), package_error::bad_step_kind,
-                 "step 2 'gap': kind 9: expected core (1), cpu_layer (2), softmax (3) or copy (4)");
+                 "step 2 'gap': kind 9: expected core (1), cpu_layer (2), softmax (3), copy (4) or "
+                 "cpu_op (5)");
 }
 
 TEST(package_validator, bad_step_operands) {

@@ -41,6 +41,7 @@ struct firmware {
         const fw::nncore_info& i = core.info();
         o.buffers = {i.input_kb, i.weight_kb, i.output_kb};
         o.core_precisions = i.precisions;
+        o.reuse_arena = false;  // the tests read every intermediate tensor
         package::built_package p = package::build(net, o);
         h.write_block(load_at, p.image.data(), p.image.size());
         return p;

@@ -97,6 +97,7 @@ struct cpu_only_fixture {
         o.load_address = load_at;
         o.arena_base = arena_at;
         o.core_precisions = 0;  // the core runs nothing: every layer on the CPU
+        o.reuse_arena = false;  // every intermediate survives the run, for checking
         pkg = package::build(net, o);
         hal.write_block(load_at, pkg.image.data(), pkg.image.size());
     }
