@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sw/net/zoo.h"
+#include "sw/onnx/graph_importer.h"
 
 namespace nnvp {
 
@@ -211,8 +212,19 @@ int run_info(int argc, char* argv[]) {
     }
     const std::string ext = target.size() >= 5 ? target.substr(target.size() - 5) : "";
     if (ext == ".onnx" || ext == ".ONNX") {
-        std::cerr << "nnvp info: " << target << ": ONNX import is not available yet\n";
-        return 2;
+        try {
+            const net::graph g = onnx_import::import_graph_file(target);
+            const network_stats s = net::compute_stats(g);
+            const std::string summary = "ONNX model " + target;
+            if (json)
+                std::cout << info_json(g, s, summary).dump(2) << "\n";
+            else
+                print_info_table(std::cout, g, s, summary);
+        } catch (const onnx_import::onnx_error& e) {
+            std::cerr << "nnvp info: " << e.what() << "\n";
+            return 2;
+        }
+        return 0;
     }
     const net::zoo_entry* entry = net::find_zoo(target);
     if (!entry) {

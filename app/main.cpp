@@ -4,8 +4,14 @@
 //   nnvp info NETWORK [--json]  layer table of a network (app/info.h)
 // Exit codes: 0 success, 1 a check failed (firmware failed, hung, or hit the
 // time limit), 2 bad input.
+#include "app/compare.h"
+#include "app/html_report.h"
+#include "app/check.h"
 #include "app/info.h"
+#include "app/network_run.h"
 #include "app/report.h"
+#include "app/summary.h"
+#include "app/sweep.h"
 #include "app/scenario.h"
 
 #include <systemc>
@@ -13,6 +19,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <iostream>
 
 namespace {
@@ -48,7 +55,15 @@ void usage(std::ostream& os) {
           "      Lists the firmware programs and their arguments.\n"
           "  nnvp info NETWORK|MODEL.onnx [--json]\n"
           "      Layer table of a zoo network: shapes, MACs, weights, activations,\n"
-          "      totals split into CONV and FC (nnvp info --help lists the networks).\n";
+          "      totals split into CONV and FC (nnvp info --help lists the networks).\n"
+          "  nnvp check CASE_DIR [--platform FILE] [--mode functional]\n"
+          "      Runs an ONNX backend test case (model.onnx, test_data_set_*) and compares\n"
+          "      the outputs: exit 0 match, 1 mismatch, 2 unsupported or bad input.\n"
+          "  nnvp sweep SWEEP.json [-j N] [--out DIR]\n"
+          "      Runs a grid or list of --set variants of a scenario, N in parallel;\n"
+          "      writes DIR/sweep.csv (docs/outputs.md).\n"
+          "  nnvp compare REPORT_A REPORT_B\n"
+          "      Headline and per-layer metrics of two runs side by side, with ratios.\n";
 }
 
 int list_programs() {
@@ -100,8 +115,14 @@ int run(int argc, char* argv[]) {
     if (out_dir.empty())
         out_dir = "runs/" + sc.name;
 
+    std::unique_ptr<nnvp::network_run> network;
+    if (sc.workload)
+        network = std::make_unique<nnvp::network_run>(sc);  // compiles; sets the program's args
+
     sc_core::sc_report_handler::set_handler(report_handler);
     nnvp::soc chip("soc", sc.platform);
+    if (network)
+        network->preload(chip);
     const nnvp::fw::program* program = sc.program;
     const nnvp::fw::program_args args = sc.args;
     std::cout << "nnvp: running " << sc.name << " (" << program->name << ") on "
@@ -110,7 +131,8 @@ int run(int argc, char* argv[]) {
         [program, args](nnvp::fw::hal& hal) { return program->entry(hal, args); },
         sc_core::sc_time(sc.max_simulated_s, sc_core::SC_SEC));
 
-    const nlohmann::json report = nnvp::make_report(sc, chip, outcome, g_warnings);
+    nlohmann::json report = nnvp::make_report(sc, chip, outcome, g_warnings);
+    const bool network_ok = !network || network->finish(chip, outcome, report);
     std::error_code ec;
     std::filesystem::create_directories(out_dir, ec);
     std::ofstream(out_dir + "/report.json") << report.dump(2) << "\n";
@@ -122,8 +144,10 @@ int run(int argc, char* argv[]) {
         std::ofstream vcd(out_dir + "/power.vcd");
         chip.trace().write_vcd(vcd, outcome.simulated.to_seconds());
     }
-    nnvp::print_summary(std::cout, report);
-    std::cout << "\nreport: " << out_dir << "/report.json (layers.csv, trace.json, power.vcd beside it)\n";
+    nnvp::write_html_report(out_dir, report);
+    nnvp::print_summary_table(std::cout, report);
+    std::cout << "\nreport: " << out_dir
+              << "/report.json (report.html, layers.csv, trace.json, power.vcd beside it)\n";
 
     if (outcome.starved) {
         std::cerr << "nnvp: the firmware stopped making progress (waiting for an interrupt "
@@ -135,7 +159,7 @@ int run(int argc, char* argv[]) {
                   << sc.max_simulated_s << " s\n";
         return 1;
     }
-    return outcome.exit_code == 0 ? 0 : 1;
+    return outcome.exit_code == 0 && network_ok ? 0 : 1;
 }
 
 }  // namespace
@@ -149,6 +173,12 @@ int sc_main(int argc, char* argv[]) {
             return list_programs();
         if (cmd == "info")
             return nnvp::run_info(argc, argv);
+        if (cmd == "check")
+            return nnvp::run_check(argc, argv);
+        if (cmd == "sweep")
+            return nnvp::run_sweep(argc, argv);
+        if (cmd == "compare")
+            return nnvp::run_compare(argc, argv);
         if (cmd == "help" || cmd == "--help" || cmd == "-h") {
             usage(std::cout);
             return 0;

@@ -39,6 +39,15 @@ scenario load_scenario(const std::string& path,
     }
     s.platform = load_platform_config(platform_path.lexically_normal().string(), platform_overrides);
 
+    if (root.has("workload")) {
+        if (root.has("firmware"))
+            root.fail("firmware", "no firmware section beside a workload (the workload runs "
+                                  "the nn_network program)");
+        s.workload = parse_workload(root.child("workload"), fs::path(path).parent_path().string());
+        s.program = fw::find_program("nn_network");
+        root.reject_unknown();
+        return s;
+    }
     const config_node firmware = root.child("firmware");
     const std::string program = firmware.string("program");
     s.program = fw::find_program(program);

@@ -3,11 +3,13 @@
 // names the file and the field.
 #pragma once
 
+#include "app/workload.h"
 #include "firmware/programs/program.h"
 #include "platform/platform_config.h"
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +26,9 @@ struct scenario {
     platform_config platform;
     const fw::program* program = nullptr;
     fw::program_args args;
+    // A network workload (instead of "firmware"): the nn_network program
+    // runs it; its arguments are set when the network is compiled.
+    std::optional<workload_spec> workload;
 };
 
 // `overrides` are --set pairs: "platform.<path>" reaches the platform config,

@@ -86,6 +86,7 @@ soc::soc(sc_module_name name, const platform_config& cfg) : sc_module(name), m_c
             return;
         }
         m_nn_commands.push_back(r);
+        m_nn_command_streams.push_back(static_cast<uint32_t>(m_nn_streams.size()));
         auto& row = m_nn_commands.back();
         row.stall_cycles += m_nn_pending.stall_cycles;
         row.dram_read_bytes += m_nn_pending.dram_read_bytes;
@@ -112,6 +113,11 @@ soc::soc(sc_module_name name, const platform_config& cfg) : sc_module(name), m_c
                              r.start.to_seconds(), r.end.to_seconds(),
                              {{"commands", static_cast<double>(r.commands)}}});
     });
+    // Utilisation telemetry: the core brackets each stream with its domain's
+    // begin/end_activity(); auto-idle also asks busy() (a doorbell rung but
+    // not yet taken).
+    clock_domain& nn_dom = domain(block_domains::nncore);
+    nn_dom.set_busy_probe([this] { return m_nncore->busy(); });
     // DMI copies skip the bus: charge the memory they touch directly.
     m_cpu->on_dmi_access([this](uint64_t addr, uint64_t bytes, bool is_read) {
         const region* r = m_cfg.map.decode(addr);

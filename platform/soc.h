@@ -58,8 +58,12 @@ public:
     dma& dma_engine() { return *m_dma; }
     interconnect& bus() { return *m_bus; }
     power_controller& power() { return *m_power; }
+    const power_controller& power() const { return *m_power; }
     nncore::core& nn_core() { return *m_nncore; }
     const std::vector<nncore::core::command_record>& nn_commands() const { return m_nn_commands; }
+    // Per compute command: the index of the stream (doorbell) it belonged to.
+    const std::vector<uint32_t>& nn_command_streams() const { return m_nn_command_streams; }
+    memory& dram() { return *m_dram; }
     const std::vector<nncore::core::stream_record>& nn_streams() const { return m_nn_streams; }
     const std::vector<dma_run>& dma_runs() const { return m_dma_runs; }
     const timeline& trace() const { return m_timeline; }
@@ -94,6 +98,7 @@ private:
     std::unique_ptr<nncore::core> m_nncore;
     std::vector<nncore::core::command_record> m_nn_commands;
     std::vector<nncore::core::stream_record> m_nn_streams;
+    std::vector<uint32_t> m_nn_command_streams;
     nncore::core::command_record m_nn_pending;  // LOAD/STORE/BARRIER costs not yet attributed
     // Interrupt lines may be driven from register callbacks (the CPU's thread)
     // and from the block's own processes.

@@ -2,6 +2,8 @@
 // energy, the NN core's layer rows and counters.
 #include "platform/soc.h"
 
+#include "platform/power_stats.h"
+
 namespace nnvp {
 
 nlohmann::json soc::cpu_stats() const {
@@ -69,7 +71,9 @@ nlohmann::json soc::power_stats() const {
             {"by_domain", by_domain},
             {"states", m_residency.state_residency()},
             {"opp_residency", m_residency.opp_residency()},
-            {"transitions", transitions}};
+            {"transitions", transitions},
+            {"power_states", power_state_stats(*this)},
+            {"energy_model", power_energy_model(*this)}};
 }
 
 

@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(make pkg-config libsystemc-dev libboost-dev libgtest-dev nlohmann-json3-dev
-          libbenchmark-dev)
+          libbenchmark-dev zlib1g-dev dataset-fashion-mnist
+          libonnx-dev libprotobuf-dev libonnx-testdata  # ONNX import, nnvp check, conformance
+          chromium)  # chromium: tests/app/html_browser_test.cpp renders report.html
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

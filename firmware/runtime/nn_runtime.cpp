@@ -1,13 +1,12 @@
 #include "firmware/runtime/nn_runtime.h"
 
-#include "sw/cpuops/cpu_op.h"
-
 #include <cstdio>
 #include <exception>
 
 #include "firmware/runtime/cpu_ops.h"
 #include "sw/cmdgen/stream.h"
 #include "sw/cmdgen/tensor_pack.h"
+#include "sw/cpuops/cpu_op.h"
 #include "sw/ref/ops.h"
 
 namespace nnvp::fw {
@@ -83,6 +82,29 @@ runtime_status nn_runtime::init(const nncore_settings& settings) {
     }
     if (m_core.configure(settings) != nncore_result::ok) {
         m_hal.log("runtime: the NN core refused its settings");
+        return runtime_status::device_error;
+    }
+    m_settings = settings;
+    return runtime_status::ok;
+}
+
+void nn_runtime::watch_power_loss(power_driver& power, unsigned domain) {
+    m_power = &power;
+    m_power_domain = domain;
+    m_contexts_seen = 0;
+    power.context_lost(domain, m_contexts_seen);
+}
+
+runtime_status nn_runtime::restore_after_power_loss() {
+    uint32_t lost = m_contexts_seen;
+    if (m_power->context_lost(m_power_domain, lost) != power_status::ok)
+        return runtime_status::bus_error;
+    if (lost == m_contexts_seen)
+        return runtime_status::ok;
+    m_contexts_seen = lost;
+    ++m_reinits;
+    if (m_core.probe() != nncore_result::ok || m_core.configure(m_settings) != nncore_result::ok) {
+        m_hal.log("runtime: the NN core does not answer after a power loss");
         return runtime_status::device_error;
     }
     return runtime_status::ok;
@@ -294,6 +316,10 @@ runtime_status nn_runtime::run(run_summary& out) {
     out = {};
     if (!m_loaded)
         return fail(out, runtime_status::not_loaded, -1, "run: no valid package loaded");
+    if (m_power) {
+        if (const runtime_status st = restore_after_power_loss(); st != runtime_status::ok)
+            return fail(out, st, -1, "run: cannot re-initialise the NN core after a power loss");
+    }
     const uint64_t t0 = m_hal.now_ns();
     for (std::size_t i = 0; i < m_view.steps.size(); ++i) {
         const step_record& s = m_view.steps[i];
@@ -301,6 +327,8 @@ runtime_status nn_runtime::run(run_summary& out) {
         r.index = static_cast<unsigned>(i);
         r.kind = static_cast<step_kind>(s.kind);
         r.name = s.name;
+        if (m_step_hook)
+            m_step_hook({r.index, r.kind, true});
         r.start_ns = m_hal.now_ns();
         runtime_status st;
         if (r.on_core()) {
@@ -312,6 +340,8 @@ runtime_status nn_runtime::run(run_summary& out) {
                 fail(out, st, static_cast<int>(i), step_label(static_cast<int>(i), s) + ": " + why);
         }
         r.end_ns = m_hal.now_ns();
+        if (m_step_hook)
+            m_step_hook({r.index, r.kind, false});
         out.steps.push_back(r);
         if (st != runtime_status::ok) {
             out.total_ns = r.end_ns - t0;

@@ -18,11 +18,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "firmware/drivers/intc/intc_driver.h"
 #include "firmware/drivers/nncore/nncore_driver.h"
+#include "firmware/drivers/power/power_driver.h"
 #include "firmware/hal/hal.h"
 #include "firmware/runtime/cpu_cost_model.h"
 #include "sw/package/validator.h"
@@ -72,6 +74,15 @@ struct run_summary {
     std::string message;
 };
 
+// Given to the step hook before and after every step (the step boundaries
+// are the layer boundaries: per-layer DVFS decides there).
+struct step_event {
+    unsigned index = 0;
+    package::step_kind kind = package::step_kind::core;
+    bool before = true;  // false: the step just ended (ok or not)
+    bool on_core() const { return kind == package::step_kind::core; }
+};
+
 class nn_runtime {
 public:
     nn_runtime(hal& h, intc_driver& intc, nncore_driver& core, const cpu_cost_model& cost,
@@ -100,7 +111,17 @@ public:
 
     runtime_status run(run_summary& out);
 
+    // Called around every step of run() (power management hooks).
+    void on_step(std::function<void(const step_event&)> hook) { m_step_hook = std::move(hook); }
+    // Power loss: run() compares the domain's CONTEXT_LOST counter with the
+    // value it saw last; when it changed the core was OFF (registers reset,
+    // local buffers lost) and run() re-initialises it (probe + settings)
+    // before the first step. The steps reload their constants anyway.
+    void watch_power_loss(power_driver& power, unsigned domain);
+    uint64_t reinits() const { return m_reinits; }
+
 private:
+    runtime_status restore_after_power_loss();
     runtime_status fail(run_summary& out, runtime_status s, int step, const std::string& why);
     runtime_status run_core(const package::step_record& s, run_summary& out, int index);
     runtime_status run_cpu(const package::step_record& s, step_result& r, std::string& why);
@@ -118,6 +139,12 @@ private:
     package::package_view m_view;
     package::validation m_load_error;
     uint64_t m_validation_cycles = 0;
+    nncore_settings m_settings;
+    std::function<void(const step_event&)> m_step_hook;
+    power_driver* m_power = nullptr;
+    unsigned m_power_domain = 0;
+    uint32_t m_contexts_seen = 0;
+    uint64_t m_reinits = 0;
 };
 
 }  // namespace nnvp::fw

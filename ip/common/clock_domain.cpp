@@ -2,6 +2,7 @@
 
 #include "ip/common/energy_meter.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -47,6 +48,8 @@ bool clock_domain::wait_until_clocked(sc_core::sc_time& delay) const {
         return false;
     wait(delay);
     delay = SC_ZERO_TIME;
+    if (m_wake && !clocked() && m_state != power_state::off)
+        m_wake();
     const sc_time give_up = sc_time_stamp() + sc_time(1, SC_SEC);
     while (!clocked() && m_state != power_state::off && sc_time_stamp() < give_up)
         wait(give_up - sc_time_stamp(), m_changed);
@@ -56,6 +59,74 @@ bool clock_domain::wait_until_clocked(sc_core::sc_time& delay) const {
 void clock_domain::settle_meters() {
     for (energy_meter* m : m_meters)
         m->settle();
+    settle_cycles();
+}
+
+// ---- leakage -------------------------------------------------------------------
+
+void clock_domain::set_leakage_params(const leakage_params& p) {
+    settle_meters();
+    m_leak = p;
+}
+
+void clock_domain::set_temperature(double celsius) {
+    settle_meters();
+    m_temp_c = celsius;
+}
+
+double clock_domain::leakage_scale() const {
+    return (m_voltage / m_v_nominal) * std::exp(m_leak.k_v_per_v * (m_voltage - m_v_nominal)) *
+           std::exp(m_leak.k_t_per_c * (m_temp_c - m_leak.t_ref_c));
+}
+
+// ---- activity ------------------------------------------------------------------
+
+namespace {
+// Same epsilon as cycles_in(): whole cycles despite time-resolution rounding.
+uint64_t whole(double cycles) { return static_cast<uint64_t>(std::floor(cycles + 1e-6)); }
+}  // namespace
+
+void clock_domain::settle_cycles() {
+    const sc_core::sc_time now = sc_core::sc_time_stamp();
+    const double n = (now - m_cycles_since).to_seconds() * m_freq_hz;
+    if (clocked()) {
+        m_clocked_cycles += n;
+        if (m_active > 0)
+            m_busy_cycles += n;
+    }
+    m_cycles_since = now;
+}
+
+uint64_t clock_domain::clocked_cycles() const {
+    const double n = (sc_core::sc_time_stamp() - m_cycles_since).to_seconds() * m_freq_hz;
+    return whole(m_clocked_cycles + (clocked() ? n : 0.0));
+}
+
+uint64_t clock_domain::busy_cycles() const {
+    const double n = (sc_core::sc_time_stamp() - m_cycles_since).to_seconds() * m_freq_hz;
+    return std::min(clocked_cycles(), whole(m_busy_cycles + (clocked() && m_active ? n : 0.0)));
+}
+
+void clock_domain::begin_activity() {
+    settle_cycles();
+    ++m_active;
+    m_activity_event.notify(sc_core::SC_ZERO_TIME);
+}
+
+void clock_domain::end_activity() {
+    if (m_active == 0)
+        return;
+    settle_cycles();
+    if (--m_active == 0)
+        m_activity_event.notify(sc_core::SC_ZERO_TIME);
+}
+
+void clock_domain::add_busy_span(const sc_core::sc_time& from, const sc_core::sc_time& to) {
+    if (to <= from)
+        return;
+    settle_cycles();
+    m_busy_cycles = std::min(m_clocked_cycles, m_busy_cycles + (to - from).to_seconds() * m_freq_hz);
+    m_activity_event.notify(sc_core::SC_ZERO_TIME);
 }
 
 void clock_domain::notify() {
@@ -96,6 +167,8 @@ void clock_domain::set_voltage(double v) {
 
 void clock_domain::set_state(power_state s) {
     settle_meters();
+    if (s == power_state::off && m_state != power_state::off)
+        ++m_contexts_lost;
     m_state = s;
     notify();
 }

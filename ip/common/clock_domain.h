@@ -20,6 +20,17 @@ struct operating_point {
     double voltage_v;
 };
 
+// Leakage scaling of a domain (subthreshold leakage grows exponentially with
+// supply voltage through DIBL and with temperature; e.g. Kim et al., "Leakage
+// current: Moore's law meets static power", IEEE Computer 2003):
+//   P_leak(V, T) = P_nom * (V / Vnom) * exp(k_v * (V - Vnom)) * exp(k_t * (T - T_ref))
+// k_v = k_t = 0 gives the linear-in-V rule of DESIGN.md.
+struct leakage_params {
+    double k_v_per_v = 0.0;  // 1/V
+    double k_t_per_c = 0.0;  // 1/degC
+    double t_ref_c = 25.0;   // temperature at which leakage powers are specified
+};
+
 enum class power_state : uint8_t { on = 0, idle = 1, retention = 2, off = 3 };
 const char* to_string(power_state s);
 
@@ -41,6 +52,42 @@ public:
     power_state state() const { return m_state; }
     bool clocked() const { return m_state == power_state::on; }
 
+    // --- leakage model and temperature ----------------------------------------
+    void set_leakage_params(const leakage_params& p);
+    const leakage_params& leakage() const { return m_leak; }
+    double temperature_c() const { return m_temp_c; }
+    void set_temperature(double celsius);  // settles the meters first
+    // The factor the meters multiply their nominal leakage by, now (the
+    // power state's own factor excluded).
+    double leakage_scale() const;
+
+    // --- activity (utilisation telemetry, hardware auto-idle) -----------------
+    // Blocks bracket work with begin_activity()/end_activity() (nesting); a
+    // block that only learns about work afterwards reports the span instead.
+    void begin_activity();
+    void end_activity();
+    void add_busy_span(const sc_core::sc_time& from, const sc_core::sc_time& to);
+    bool active() const { return m_active > 0; }
+    // Cycles of the domain's clock while it ran (ON), and the busy part of
+    // them, up to now. The idle part is clocked - busy.
+    uint64_t clocked_cycles() const;
+    uint64_t busy_cycles() const;
+    // Fired on every activity change (begin, end, reported span).
+    const sc_core::sc_event& activity_event() const { return m_activity_event; }
+    // Optional probe for blocks that know whether they are busy without
+    // bracketing (the NN core's busy()); auto-idle consults it.
+    void set_busy_probe(std::function<bool()> probe) { m_busy_probe = std::move(probe); }
+    bool busy_now() const { return active() || (m_busy_probe && m_busy_probe()); }
+
+    // --- state loss and wake-up -----------------------------------------------
+    // Number of times the domain was powered up from OFF: blocks and runtimes
+    // compare it with a value they saved to learn that their state (the NN
+    // core's local buffers) was lost and must be reloaded.
+    uint64_t contexts_lost() const { return m_contexts_lost; }
+    // Installed by the power controller when accesses auto-wake a gated
+    // domain; wait_until_clocked() calls it before stalling.
+    void set_wake_handler(std::function<void()> wake) { m_wake = std::move(wake); }
+
     // Duration of `n` cycles at the current frequency, rounded once for the
     // whole span (not per cycle) to the simulation time resolution.
     sc_core::sc_time cycles(uint64_t n) const;
@@ -57,7 +104,8 @@ public:
     void set_state(power_state s);
 
     // Holds the calling thread (after waiting out `delay`, which it zeroes)
-    // while the domain is clock-gated; gives up after 1 s of simulated time so
+    // while the domain is clock-gated (IDLE or RETENTION; the wake handler, if
+    // any, is asked to wake it first); gives up after 1 s of simulated time so
     // a guest that never ungates it cannot hang the simulation. false when
     // the domain is off (or still not clocked).
     bool wait_until_clocked(sc_core::sc_time& delay) const;
@@ -71,6 +119,7 @@ public:
 
 private:
     void settle_meters();
+    void settle_cycles();
     void notify();
 
     std::string m_name;
@@ -83,6 +132,17 @@ private:
     sc_core::sc_event m_changed;
     std::vector<std::function<void()>> m_listeners;
     std::vector<energy_meter*> m_meters;
+    leakage_params m_leak;
+    double m_temp_c = 25.0;
+    // Cycle accounting, settled on every change of frequency, state or activity.
+    unsigned m_active = 0;
+    double m_clocked_cycles = 0;
+    double m_busy_cycles = 0;
+    sc_core::sc_time m_cycles_since = sc_core::SC_ZERO_TIME;
+    sc_core::sc_event m_activity_event;
+    std::function<bool()> m_busy_probe;
+    uint64_t m_contexts_lost = 0;
+    std::function<void()> m_wake;
 };
 
 }  // namespace nnvp

@@ -26,8 +26,7 @@ void energy_meter::add_dynamic(double joules_at_vnom) {
 }
 
 double energy_meter::leakage_power_w() const {
-    return m_leak_w_vnom * (m_domain.voltage() / m_domain.v_nominal()) *
-           m_factors.of(m_domain.state());
+    return m_leak_w_vnom * m_domain.leakage_scale() * m_factors.of(m_domain.state());
 }
 
 double energy_meter::leakage_j() const {

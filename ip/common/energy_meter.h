@@ -1,6 +1,7 @@
 // Energy of one component: dynamic energy from activity, scaled by
 // (V/Vnom)^2 at the moment of the activity, plus leakage integrated over time
-// (proportional to V, and to the power state's leakage factor).
+// (nominal leakage x the domain's leakage_scale() -- V/Vnom, times exponentials
+// in V and temperature when configured -- x the power state's leakage factor).
 #pragma once
 
 #include "ip/common/clock_domain.h"
@@ -38,7 +39,9 @@ public:
     double fixed_j() const { return m_fixed_j; }
     double leakage_j() const;  // integrated up to the current simulation time
     double total_j() const { return m_dynamic_j + m_fixed_j + leakage_j(); }
-    double leakage_power_w() const;  // at the present voltage and state
+    double leakage_power_w() const;  // at the present voltage, temperature and state
+    double leakage_w_at_vnom() const { return m_leak_w_vnom; }
+    const leakage_factors& factors() const { return m_factors; }
 
     // Folds leakage up to now into the running sum; the domain calls this
     // before every change of voltage or state.

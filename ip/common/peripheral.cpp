@@ -10,8 +10,15 @@ using namespace sc_core;
 peripheral::peripheral(sc_module_name name, clock_domain& clk, uint32_t window_bytes,
                        unsigned access_cycles)
     : sc_module(name), target("target"), m_clk(clk), m_window(window_bytes),
-      m_access_cycles(access_cycles) {
+      m_access_cycles(access_cycles), m_last_state(clk.state()) {
     target.register_b_transport(this, &peripheral::b_transport);
+    // Power-up from OFF: the block's flops lost their contents.
+    m_clk.on_change([this] {
+        const power_state now = m_clk.state();
+        if (m_last_state == power_state::off && now != power_state::off)
+            reset();
+        m_last_state = now;
+    });
     target.register_transport_dbg(this, &peripheral::transport_dbg);
 }
 

@@ -1,6 +1,8 @@
 // Base of every memory-mapped block: a TLM target socket in front of a
 // register bank, access latency in the block's own clock, and the power-state
-// rules (accesses stall while the clock is gated, fail while the block is off).
+// rules (accesses stall while the clock is gated, fail with
+// TLM_GENERIC_ERROR_RESPONSE and a warning while the block is off; the block
+// loses its state when powered off: reset() runs when power returns).
 #pragma once
 
 #include "ip/common/clock_domain.h"
@@ -56,6 +58,7 @@ private:
 
     uint32_t m_window;
     unsigned m_access_cycles;
+    power_state m_last_state;
     uint64_t m_reads = 0;
     uint64_t m_writes = 0;
     bool m_access_log = false;

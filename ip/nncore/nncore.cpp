@@ -169,7 +169,9 @@ void core::buffer_b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
         trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
         return;
     }
-    if (!m_clk.clocked()) {
+    // A clock-gated core (IDLE, RETENTION, a PLL relock) stalls the access
+    // until its clock runs again (docs/power.md); an OFF core answers an error.
+    if (!m_clk.clocked() && !m_clk.wait_until_clocked(delay)) {
         warn(where.str() + ": the core is " + to_string(m_clk.state()));
         trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
         return;

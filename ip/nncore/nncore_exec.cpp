@@ -90,7 +90,11 @@ void core::processor_thread() {
         const uint64_t gen = m_gen;
         const sc_time start = sc_time_stamp();
         uint32_t executed = 0;
+        // Utilisation telemetry: the domain is busy for the whole stream,
+        // counted live so a governor sampling mid-stream sees it.
+        m_clk.begin_activity();
         const outcome out = run_stream(gen, executed);
+        m_clk.end_activity();
         if (gen != m_gen)
             continue;  // reset while running: the stream is dropped silently
         m_busy = false;

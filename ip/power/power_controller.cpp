@@ -1,5 +1,6 @@
 #include "ip/power/power_controller.h"
 
+#include "ip/power/power_controller_dom.h"
 #include "ip/power/power_regs.h"
 
 #include <sysc/kernel/sc_spawn.h>
@@ -22,24 +23,9 @@ std::unique_ptr<clock_domain> make_clock_domain(const domain_desc& desc) {
                                           desc.v_nominal_mv * 1e-3);
 }
 
-struct power_controller::dom {
-    clock_domain* clk = nullptr;
-    std::unique_ptr<energy_meter> dvfs_meter;  // relock energy, attached to clk
-    bool busy = false;
-    uint32_t target = 0;     // OPP being moved to while busy
-    uint32_t cur = 0;        // OPP last settled at
-    uint32_t requested = 0;  // last accepted OPP_REQ
-    uint32_t phase = pr::phase_idle;
-    uint32_t err = pr::err_none;
-    uint64_t transitions = 0;
-    uint64_t energy_hi = 0;       // ENERGY_HI latched by a read of ENERGY_LO
-    uint64_t last_energy_nj = 0;  // keeps the counter monotonic across reads
-    sc_event start;
-};
-
 power_controller::power_controller(sc_module_name name, clock_domain& always_on,
                                    std::vector<clock_domain*> domains, const power_config& cfg)
-    : peripheral(name, always_on, pr::window_bytes), irq("irq"), m_cfg(cfg) {
+    : peripheral(name, always_on, pr::window_bytes), irq("irq"), m_cfg(cfg), m_aon(always_on) {
     if (domains.size() > pr::max_domains)
         throw std::invalid_argument(std::string(this->name()) + ": more than " +
                                     std::to_string(pr::max_domains) + " domains");
@@ -53,7 +39,25 @@ power_controller::power_controller(sc_module_name name, clock_domain& always_on,
         s->dvfs_meter = std::make_unique<energy_meter>(
             c->name() + "_dvfs", *c, 0.0);  // transition energy, per domain
         s->cur = s->requested = static_cast<uint32_t>(c->opp_index());
+        s->opp_max = c->opps().size() - 1;
+        s->always_on = c == &always_on ||
+                       std::find(cfg.always_on.begin(), cfg.always_on.end(), c->name()) !=
+                           cfg.always_on.end();
+        s->res_state = c->state();
+        s->state_requested = static_cast<uint32_t>(c->state());
+        const auto ai = cfg.auto_idle_cycles.find(c->name());
+        s->auto_idle_cycles = ai == cfg.auto_idle_cycles.end() ? 0 : ai->second;
         m_doms.push_back(std::move(s));
+    }
+    // The leakage model and the die temperature reach every domain.
+    m_temp_c = m_peak_temp_c = cfg.thermal.ambient_c;
+    const leakage_params leak{cfg.leak_k_v_per_v, cfg.leak_k_t_per_c, cfg.leak_t_ref_c};
+    std::vector<clock_domain*> all = domains;
+    if (std::find(all.begin(), all.end(), &always_on) == all.end())
+        all.push_back(&always_on);
+    for (clock_domain* c : all) {
+        c->set_leakage_params(leak);
+        c->set_temperature(m_temp_c);
     }
 
     m_regs.add(pr::ID, [this] {
@@ -62,11 +66,21 @@ power_controller::power_controller(sc_module_name name, clock_domain& always_on,
     });
     m_regs.add(pr::IRQ_STATUS, {}, [this](uint32_t, uint32_t) { update_irq(); });
     m_regs.add(pr::IRQ_ENABLE, {}, [this](uint32_t, uint32_t) { update_irq(); });
+    add_global_registers();
     for (std::size_t d = 0; d < m_doms.size(); ++d) {
         add_registers(d);
-        const std::string proc = "seq_" + m_doms[d]->clk->name();
-        sc_spawn([this, d] { sequencer(d); }, sc_gen_unique_name(proc.c_str()));
+        add_state_registers(d);
+        const std::string name = m_doms[d]->clk->name();
+        sc_spawn([this, d] { sequencer(d); }, sc_gen_unique_name(("seq_" + name).c_str()));
+        sc_spawn([this, d] { auto_idle(d); }, sc_gen_unique_name(("idle_" + name).c_str()));
+        clock_domain& c = *m_doms[d]->clk;
+        c.on_change([this, d] { settle_residency(*m_doms[d]); });
+        if (cfg.auto_wake && !m_doms[d]->always_on)
+            c.set_wake_handler([this, d] { wake(d); });
     }
+    if (cfg.thermal.enabled)
+        sc_spawn([this] { thermal_thread(); }, sc_gen_unique_name("thermal"));
+    sc_spawn([this] { hw_governor_thread(); }, sc_gen_unique_name("hw_governor"));
     irq.initialize(false);
     SC_HAS_PROCESS(power_controller);
     SC_METHOD(drive_irq);
@@ -142,9 +156,11 @@ uint64_t power_controller::energy_nj(dom& s) const {
 uint32_t power_controller::status_of(const dom& s) const {
     uint32_t v = pr::STATUS_BUSY.make(s.busy ? 1 : 0) | pr::STATUS_PHASE.make(s.phase) |
                  pr::STATUS_ERROR.make(s.err != pr::err_none ? 1 : 0) |
-                 pr::STATUS_ERR_CODE.make(s.err);
+                 pr::STATUS_ERR_CODE.make(s.err) |
+                 pr::STATUS_STATE_BUSY.make(s.busy && s.kind == kind_state ? 1 : 0) |
+                 pr::STATUS_THROTTLED.make(s.throttled ? 1 : 0);
     if (s.busy)
-        v |= pr::STATUS_TARGET.make(s.target);
+        v |= pr::STATUS_TARGET.make(s.kind == kind_opp ? s.target : s.state_target);
     return v;
 }
 
@@ -161,7 +177,7 @@ void power_controller::reject(std::size_t d, uint32_t code, const std::string& w
     m_doms[d]->err = code;
     m_regs.set(pr::IRQ_STATUS, m_regs.get(pr::IRQ_STATUS) | pr::IRQ_ERROR);
     update_irq();
-    warn("domain " + m_doms[d]->clk->name() + ": OPP request rejected: " + why);
+    warn("domain " + m_doms[d]->clk->name() + ": " + why);
 }
 
 void power_controller::on_request(std::size_t d, uint32_t value, uint32_t) {
@@ -169,36 +185,65 @@ void power_controller::on_request(std::size_t d, uint32_t value, uint32_t) {
     const auto count = static_cast<uint32_t>(s.clk->opps().size());
     if (s.busy) {
         reject(d, pr::err_busy,
-               "OPP " + std::to_string(value) + " requested while the transition to OPP " +
-                   std::to_string(s.target) + " runs");
+               "OPP request rejected: OPP " + std::to_string(value) +
+                   " requested while a transition runs");
         return;
     }
     if (value >= count) {
         reject(d, pr::err_bad_index,
-               "OPP " + std::to_string(value) + " is beyond OPP_COUNT " + std::to_string(count));
+               "OPP request rejected: OPP " + std::to_string(value) + " is beyond OPP_COUNT " +
+                   std::to_string(count));
         return;
     }
-    s.err = pr::err_none;
+    s.throttled = value > s.opp_max;
+    start(d, kind_opp, std::min<uint32_t>(value, static_cast<uint32_t>(s.opp_max)), true);
+}
+
+// Starts a transition of either kind at the access time (or now, outside an
+// access). The caller has validated `value`.
+bool power_controller::start(std::size_t d, request_kind kind, uint32_t value, bool from_firmware) {
+    dom& s = *m_doms[d];
+    if (s.busy)
+        return false;
+    s.err = from_firmware ? pr::err_none : s.err;
     s.busy = true;
-    s.target = s.requested = value;
+    s.kind = kind;
+    s.from_firmware = from_firmware;
+    if (kind == kind_opp) {
+        s.target = value;
+        if (from_firmware)
+            s.requested = value;
+    } else {
+        s.state_target = value;
+        if (from_firmware)
+            s.state_requested = value;
+    }
     s.start.notify(access_time() - sc_time_stamp());
+    return true;
 }
 
 void power_controller::sequencer(std::size_t d) {
     dom& s = *m_doms[d];
     for (;;) {
         wait(s.start);
-        clock_domain& c = *s.clk;
-        const operating_point to = c.opps()[s.target];
-        c.set_opp_index(s.target);
-        if (to.voltage_v > c.voltage())
-            slew(s, to.voltage_v);
-        if (to.freq_hz != c.freq_hz())
-            relock(s, to.freq_hz);
-        if (to.voltage_v < c.voltage())
-            slew(s, to.voltage_v);
+        if (s.kind == kind_opp)
+            run_opp(s);
+        else
+            run_state(s);
         complete(d);
     }
+}
+
+void power_controller::run_opp(dom& s) {
+    clock_domain& c = *s.clk;
+    const operating_point to = c.opps()[s.target];
+    c.set_opp_index(s.target);
+    if (to.voltage_v > c.voltage())
+        slew(s, to.voltage_v);
+    if (to.freq_hz != c.freq_hz())
+        relock(s, to.freq_hz);
+    if (to.voltage_v < c.voltage())
+        slew(s, to.voltage_v);
 }
 
 void power_controller::slew(dom& s, double to_v) {
@@ -235,11 +280,21 @@ void power_controller::complete(std::size_t d) {
     dom& s = *m_doms[d];
     s.busy = false;
     s.phase = pr::phase_idle;
-    s.cur = s.target;
-    ++s.transitions;
-    m_regs.set(pr::IRQ_STATUS, m_regs.get(pr::IRQ_STATUS) | pr::irq_done(static_cast<uint32_t>(d)));
-    update_irq();
+    uint32_t bit = 0;
+    if (s.kind == kind_opp) {
+        s.cur = s.target;
+        ++s.transitions;
+        bit = pr::irq_done(static_cast<uint32_t>(d));
+    } else {
+        ++s.state_transitions;
+        bit = pr::irq_state_done(static_cast<uint32_t>(d));
+    }
+    if (s.from_firmware) {
+        m_regs.set(pr::IRQ_STATUS, m_regs.get(pr::IRQ_STATUS) | bit);
+        update_irq();
+    }
     m_done_event.notify(SC_ZERO_TIME);
+    follow_up(d);
 }
 
 // Registers return to their reset values and errors clear; a running
@@ -249,8 +304,17 @@ void power_controller::reset() {
     peripheral::reset();
     for (auto& s : m_doms) {
         s->err = pr::err_none;
-        s->requested = s->busy ? s->target : s->cur;
+        s->throttled = false;
+        s->requested = s->busy && s->kind == kind_opp ? s->target : s->cur;
+        s->state_requested = s->busy && s->kind == kind_state
+                                 ? s->state_target
+                                 : static_cast<uint32_t>(s->clk->state());
+        const auto ai = m_cfg.auto_idle_cycles.find(s->clk->name());
+        s->auto_idle_cycles = ai == m_cfg.auto_idle_cycles.end() ? 0 : ai->second;
+        s->auto_idle_changed.notify(SC_ZERO_TIME);
     }
+    load_hw_governor_config();
+    m_hwgov_changed.notify(SC_ZERO_TIME);
     update_irq();
 }
 

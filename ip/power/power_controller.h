@@ -25,6 +25,23 @@
 // ERR_CODE, IRQ_STATUS.ERROR, and a warning. Completion sets the domain's
 // IRQ_STATUS bit at the exact completion time. Domains transition
 // independently (one sequencer thread each).
+//
+// Power states (power_states.cpp): STATE_REQ moves a domain between ON, IDLE
+// (clock-gated), RETENTION and OFF through the same sequencer (so OPP and
+// state transitions of one domain never overlap). Leaving a low state costs
+// its exit latency and energy (the domain stays in the low state meanwhile),
+// entering one its entry latency and energy (the domain stays ON meanwhile);
+// a move between two low states passes through ON. Energies go to the
+// "<domain>_dvfs" meter. Accesses to an IDLE/RETENTION block stall (or wake
+// the domain when auto_wake is set); to an OFF block they fail with
+// TLM_GENERIC_ERROR_RESPONSE and a warning (peripheral rule); OFF loses the
+// blocks' state (clock_domain::contexts_lost(), CONTEXT_LOST; peripherals
+// reset at power-up). Hardware-initiated moves (auto-idle, auto-wake, thermal
+// cap, hardware governor) raise no interrupt.
+//
+// Autonomous parts (power_autonomous.cpp): the RC thermal model (temperature
+// into every domain's leakage, OPP cap with hysteresis) and the hardware
+// governor (HWGOV_*).
 #pragma once
 
 #include "ip/common/clock_domain.h"
@@ -74,18 +91,52 @@ public:
     // Notified at the completion of every transition of any domain.
     const sc_core::sc_event& transition_done_event() const { return m_done_event; }
 
+    // Power states and their statistics.
+    uint64_t state_transitions(std::size_t d) const;
+    // Entries into state st (power_regs::state) of domain d.
+    uint64_t state_entries(std::size_t d, uint32_t st) const;
+    // Seconds domain d spent in state st up to now.
+    double state_residency_s(std::size_t d, uint32_t st) const;
+    // Energy of domain d's transitions (relocks and state entries/exits), J.
+    double transition_energy_j(std::size_t d) const;
+    // The fastest OPP domain d may use now (thermal cap).
+    std::size_t opp_max(std::size_t d) const;
+    double temperature_c() const { return m_temp_c; }
+    double peak_temperature_c() const { return m_peak_temp_c; }
+    uint32_t thermal_episodes() const { return m_episodes; }
+    // Requests the hardware itself issues (tests, platform): start a
+    // transition of domain d unless one runs; false when one runs.
+    bool request_state(std::size_t d, uint32_t st) { return start(d, kind_state, st, false); }
+
 private:
     struct dom;
+    enum request_kind { kind_opp, kind_state };
 
     void add_registers(std::size_t d);
+    void add_state_registers(std::size_t d);
+    void add_global_registers();
+    void load_hw_governor_config();
     void on_request(std::size_t d, uint32_t value, uint32_t before);
+    void on_state_request(std::size_t d, uint32_t value);
+    bool start(std::size_t d, request_kind kind, uint32_t value, bool from_firmware);
     void reject(std::size_t d, uint32_t code, const std::string& why);
     void sequencer(std::size_t d);
+    void run_opp(dom& s);
+    void run_state(dom& s);
     void slew(dom& s, double to_v);
     void relock(dom& s, double to_hz);
     void complete(std::size_t d);
+    void follow_up(std::size_t d);
+    void wake(std::size_t d);
+    void auto_idle(std::size_t d);
+    void thermal_thread();
+    void hw_governor_thread();
+    void apply_cap(bool capped);
+    void settle_residency(dom& s);
     uint32_t status_of(const dom& s) const;
     uint64_t energy_nj(dom& s) const;
+    uint64_t residency_ns(const dom& s, uint32_t st) const;
+    double total_energy_j() const;
     void update_irq();
     void drive_irq();
 
@@ -97,6 +148,12 @@ private:
     // while register accesses and the sequencers both change the status.
     sc_core::sc_event m_irq_event;
     bool m_irq_level = false;
+    clock_domain& m_aon;
+    double m_temp_c = 25.0;
+    double m_peak_temp_c = 25.0;
+    bool m_capped = false;
+    uint32_t m_episodes = 0;
+    sc_core::sc_event m_hwgov_changed;
 };
 
 }  // namespace nnvp

@@ -187,7 +187,8 @@ sw::tensor matmul(const sw::tensor& a, const sw::tensor& b, const tensor_info& o
                 for (int j = 0; j < bs.c; ++j) {
                     float acc = 0.0f;
                     for (int k = 0; k < as.c; ++k)
-                        acc += a.get_float(a.index(n, h, m, k)) * b.get_float(b.index(bn, bh, k, j));
+                        acc +=
+                            a.get_float(a.index(n, h, m, k)) * b.get_float(b.index(bn, bh, k, j));
                     out.set_float(out.index(n, h, m, j), acc);
                 }
         }
@@ -342,8 +343,8 @@ tensor_info infer(const op& o, const std::vector<tensor_info>& ins) {
             need_params(o, 9, 1, 1);
             const int mode = o.ints[0];
             if (mode < 0 || mode > 2)
-                fail(o, "mode " + std::to_string(mode) + ": expected 0 (constant), 1 (edge) or 2 "
-                        "(reflect)");
+                fail(o, "mode " + std::to_string(mode) +
+                            ": expected 0 (constant), 1 (edge) or 2 (reflect)");
             if (sw::bits_of(ins[0].type) < 8)
                 fail(o, std::string("input type ") + sw::to_string(ins[0].type) +
                             ": expected a whole-byte type");
@@ -357,8 +358,7 @@ tensor_info infer(const op& o, const std::vector<tensor_info>& ins) {
                 const int lo = o.ints[static_cast<std::size_t>(1 + a)];
                 const int hi = o.ints[static_cast<std::size_t>(5 + a)];
                 const int n = dim(ins[0].shape, a);
-                if (lo < 0 || hi < 0 || (mode == 2 && (lo >= n || hi >= n)) ||
-                    (mode == 1 && n < 1))
+                if (lo < 0 || hi < 0 || (mode == 2 && (lo >= n || hi >= n)))
                     fail(o, "pads of axis " + std::to_string(a) + ": expected >= 0" +
                                 (mode == 2 ? " and < the dim (reflect)" : ""));
                 const long total = static_cast<long>(n) + lo + hi;

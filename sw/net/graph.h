@@ -107,6 +107,12 @@ public:
     void add_output(const std::string& tensor);
 
     const std::vector<value_info>& inputs() const { return m_inputs; }
+    // Sets the batch (n) of every graph input; call validate() again.
+    void set_batch(int n) {
+        for (value_info& v : m_inputs)
+            v.shape.n = n;
+        m_valid = false;
+    }
     const std::vector<std::string>& outputs() const { return m_outputs; }
     const std::vector<node>& nodes() const { return m_nodes; }
     // Mutable access (attributes, parameter values): marks the graph as not

@@ -125,9 +125,10 @@ struct move_ref {
     std::size_t command = 0;  // index in the step's command list
     area where = area::input;
     uint64_t offset = 0;  // bytes into the area (constant: package offset of the blob + this)
-    // Output-channel groups: the STORE writes channels [c0, c0 + cg) of
-    // pixels of `c_total` channels (cg == c_total: contiguous).
-    uint32_t c0 = 0, cg = 0, c_total = 0, elem_bytes = 0;
+    // Channel slices: an output group's STORE writes channels [c0, c0 + cg)
+    // of pixels of `c_total` channels; a grouped conv's input LOAD reads
+    // such a slice of its input (cg == c_total: contiguous).
+    uint32_t c0 = 0, cg = 0, c_total = 0, elem_bits = 0;
 };
 
 struct core_code {
@@ -146,7 +147,8 @@ private:
     uint32_t add_constant(const uint8_t* data, std::size_t bytes);
     bool try_core(std::size_t i, core_code& code);
     bool compile_group(std::size_t i, const ref::layer& l, const sw::tensor* weights,
-                       const sw::tensor* bias, uint32_t c0, core_code& code, std::string& why);
+                       const sw::tensor* bias, uint32_t c0, uint32_t in_c0, core_code& code,
+                       std::string& why);
     void cpu_layer(std::size_t i, step_record& s);
     void cpu_op(std::size_t i, step_record& s);
     std::vector<bool> free_concats() const;
@@ -168,6 +170,13 @@ uint32_t package_builder::add_constant(const uint8_t* data, std::size_t bytes) {
     m_constants.resize(at + bytes, 0);
     std::copy(data, data + bytes, m_constants.begin() + static_cast<long>(at));
     return static_cast<uint32_t>(m_constants_offset + at);
+}
+
+// Channels that make whole bytes: a channel slice of a tensor of this type
+// must start and span multiples of it (int4: 2, binary: 8).
+int channel_grain(sw::dtype t) {
+    const int bits = sw::bits_of(t);
+    return bits >= 8 ? 1 : 8 / bits;
 }
 
 // A slice of output channels [c0, c0 + cg) of a conv2d / fully_connected layer.
@@ -207,10 +216,15 @@ sw::tensor channels_slice(const sw::tensor& t, int c0, int cg) {  // [1,1,1,C] b
 // Compiles one output-channel group of op i (the whole layer when cg == O)
 // and appends its commands; false with `why` when cmdgen cannot tile it.
 bool package_builder::compile_group(std::size_t i, const ref::layer& l, const sw::tensor* weights,
-                                    const sw::tensor* bias, uint32_t c0, core_code& code,
-                                    std::string& why) {
+                                    const sw::tensor* bias, uint32_t c0, uint32_t in_c0,
+                                    core_code& code, std::string& why) {
     const std::vector<int>& in = m_operands[i];
-    const sw::tensor input = zeros(in[0]);
+    const tensor_desc& whole_in = m_out.tensors[static_cast<std::size_t>(in[0])];
+    // A grouped conv's slice reads only its groups' input channels.
+    sw::shape4 in_shape = whole_in.shape;
+    if (weights && l.op == ref::op_kind::conv2d)
+        in_shape.c = weights->shape().c * l.geo.groups;
+    const sw::tensor input(whole_in.type, in_shape);
     const sw::tensor in2 = in.size() > 1 ? zeros(in[1]) : sw::tensor();
     const sw::tensor* second = in.size() > 1 ? &in2 : weights;
     cmdgen::program_options po;
@@ -241,7 +255,7 @@ bool package_builder::compile_group(std::size_t i, const ref::layer& l, const sw
         {d.table, d.table_bytes, area::constant, constant(d.table, d.table_bytes)},
         {d.output, d.output_bytes, area::output, 0}};
     const tensor_desc& out = m_out.tensors[i + 1];
-    const uint32_t eb = static_cast<uint32_t>(sw::bits_of(out.type) / 8);
+    const uint32_t out_bits = static_cast<uint32_t>(sw::bits_of(out.type));
     for (const nncore_cmd::command& c :
          cmdgen::parse_stream(p.stream.data(), p.stream.size()).commands) {
         if (c.op == nncore_cmd::opcode::end)
@@ -256,13 +270,19 @@ bool package_builder::compile_group(std::size_t i, const ref::layer& l, const sw
                     mr.command = code.commands.size();
                     mr.where = r.where;
                     mr.offset = r.to + (m->dram_addr - r.from);
+                    if (r.where == area::input) {
+                        mr.c0 = in_c0;
+                        mr.cg = static_cast<uint32_t>(in_shape.c);
+                        mr.c_total = static_cast<uint32_t>(whole_in.shape.c);
+                        mr.elem_bits = static_cast<uint32_t>(sw::bits_of(whole_in.type));
+                    }
                     if (r.where == area::output) {
                         mr.c0 = c0;
                         const bool has_weights = l.op == ref::op_kind::conv2d ||
                                                  l.op == ref::op_kind::fully_connected;
                         mr.cg = static_cast<uint32_t>(has_weights ? l.out_channels : out.shape.c);
                         mr.c_total = static_cast<uint32_t>(out.shape.c);
-                        mr.elem_bytes = eb;
+                        mr.elem_bits = out_bits;
                     }
                     code.moves.push_back(mr);
                     found = true;
@@ -287,10 +307,18 @@ bool package_builder::try_core(std::size_t i, core_code& code) {
     const sw::tensor* b = op.bias ? &*op.bias : nullptr;
     std::string why;
     const std::size_t mark = m_constants.size();
-    if (compile_group(i, l, w, b, 0, code, why))
+    if (compile_group(i, l, w, b, 0, 0, code, why))
         return true;
-    const bool splittable = (l.op == ref::op_kind::conv2d || l.op == ref::op_kind::fully_connected) &&
-                            l.geo.groups == 1 && w && sw::bits_of(m_out.tensors[i + 1].type) >= 8;
+    // Grouped convs split at group boundaries (each part reads its groups'
+    // input channels); sub-byte tensors cannot be sliced by channel.
+    const int groups = l.op == ref::op_kind::conv2d ? l.geo.groups : 1;
+    const bool splittable =
+        (l.op == ref::op_kind::conv2d || l.op == ref::op_kind::fully_connected) && w &&
+        m_out.tensors[i + 1].shape.c % channel_grain(m_out.tensors[i + 1].type) == 0 &&
+        (groups == 1 ||
+         w->shape().c % channel_grain(m_out.tensors[static_cast<std::size_t>(m_operands[i][0])].type) == 0);
+    const int grain = channel_grain(m_out.tensors[i + 1].type);  // channels per whole byte
+    const int unit = groups > 1 ? l.out_channels / groups : 1;  // output channels per group
     const std::size_t per_oc_bits =
         w ? static_cast<std::size_t>(sw::bits_of(w->type())) * w->shape().count() /
                 static_cast<std::size_t>(l.out_channels)
@@ -305,20 +333,34 @@ bool package_builder::try_core(std::size_t i, core_code& code) {
     const std::size_t budget = std::size_t{m_opt.buffers.weight_kb} * 1024u * 9 / 10;
     int cg = static_cast<int>(std::min<std::size_t>(
         static_cast<std::size_t>(l.out_channels) - 1, budget / (per_oc_bits / 8)));
+    // Parts never straddle a group: whole groups when a group fits, else
+    // slices of one group's output channels (each then a plain conv over
+    // that group's input channels).
+    if (groups > 1 && unit % grain != 0)  // a group boundary inside a byte
+        cg = 0;
+    else
+        cg = groups > 1 && cg >= unit ? cg / unit * unit : cg / grain * grain;
     while (cg >= 1) {
         code = {};
         m_constants.resize(mark);
         bool ok = true;
-        for (int c0 = 0; c0 < l.out_channels && ok; c0 += cg) {
-            const int n = std::min(cg, l.out_channels - c0);
+        for (int c0 = 0; c0 < l.out_channels && ok;) {
+            const int group_end = cg >= unit ? l.out_channels : (c0 / unit + 1) * unit;
+            const int n = std::min(cg, group_end - c0);
             const sw::tensor wg = rows_slice(*w, c0, n);
             const sw::tensor bg = b ? channels_slice(*b, c0, n) : sw::tensor();
-            ok = compile_group(i, channel_slice(l, c0, n), &wg, b ? &bg : nullptr,
-                               static_cast<uint32_t>(c0), code, why);
+            ref::layer part = channel_slice(l, c0, n);
+            if (groups > 1)
+                part.geo.groups = std::max(1, n / unit);
+            const int in_c0 = groups > 1 ? c0 / unit * w->shape().c : 0;
+            ok = compile_group(i, part, &wg, b ? &bg : nullptr, static_cast<uint32_t>(c0),
+                               static_cast<uint32_t>(in_c0), code, why);
+            c0 += n;
         }
         if (ok)
             return true;
-        cg = cg * 3 / 4;
+        cg = groups > 1 && cg > unit ? std::max(cg * 3 / 4 / unit * unit, unit)
+                                     : cg * 3 / 4 / grain * grain;
     }
     code = {};
     m_constants.resize(mark);
@@ -397,13 +439,14 @@ std::vector<bool> package_builder::free_concats() const {
         if (op.type != op_type::cpu || op.cpu.k != cpuops::kind::concat || op.cpu.ints[0] != 3)
             continue;
         const tensor_desc& out = m_out.tensors[i + 1];
-        bool ok = sw::bits_of(out.type) >= 8;
+        bool ok = true;
         std::vector<bool> seen(m_out.tensors.size(), false);
         for (int k : m_operands[i]) {
             const auto t = static_cast<std::size_t>(k);
             const bool produced = t >= 1 && t <= n && !seen[t];
             seen[t] = true;
             ok = ok && produced && m_out.kinds[t - 1] == step_kind::core && readers[t] == 1 &&
+                 m_out.tensors[t].shape.c % channel_grain(out.type) == 0 &&
                  k != m_net.output_index() && m_out.tensors[t].type == out.type &&
                  (sw::is_float(out.type) || (m_out.tensors[t].q.scale == out.q.scale &&
                                               m_out.tensors[t].q.zero_point == out.q.zero_point));
@@ -518,7 +561,7 @@ built_package package_builder::run() {
             continue;
         const tensor_desc& whole = m_out.tensors[static_cast<std::size_t>(view_of[t])];
         m_out.tensors[t].address =
-            whole.address + view_c0[t] * static_cast<uint64_t>(sw::bits_of(whole.type) / 8);
+            whole.address + view_c0[t] * static_cast<uint64_t>(sw::bits_of(whole.type)) / 8;
     }
     // Tensors no step reads or writes (an unused input) still need a home.
     for (std::size_t t = 0; t < tcount; ++t)
@@ -545,9 +588,23 @@ built_package package_builder::run() {
         for (const move_ref& mr : cc.moves) {
             nncore_cmd::move_cmd& m = *dram_move(cc.commands[mr.command]);
             switch (mr.where) {
-                case area::input:
-                    m.dram_addr = m_out.tensors[static_cast<std::size_t>(in[0])].address + mr.offset;
+                case area::input: {
+                    const uint64_t at = m_out.tensors[static_cast<std::size_t>(in[0])].address;
+                    if (mr.cg == mr.c_total) {
+                        m.dram_addr = at + mr.offset;
+                        break;
+                    }
+                    // A grouped conv part: each pixel's slice of cg channels, c_total apart.
+                    const uint32_t px = mr.cg * mr.elem_bits / 8;
+                    if (m.count1 > 1 || m.count2 > 1 || m.len % px != 0 || mr.offset % px != 0)
+                        fail(i, "internal: an input load of a channel slice is not whole pixels");
+                    m.dram_addr = at + ((mr.offset / px) * mr.c_total + mr.c0) * mr.elem_bits / 8;
+                    m.count1 = m.len / px;
+                    m.dram_stride1 = mr.c_total * mr.elem_bits / 8;
+                    m.local_stride1 = px;
+                    m.len = px;
                     break;
+                }
                 case area::in2:
                     m.dram_addr = m_out.tensors[static_cast<std::size_t>(in[1])].address + mr.offset;
                     break;
@@ -563,13 +620,13 @@ built_package package_builder::run() {
                     }
                     // The group's pixels are cg channels each; in the output they
                     // are c_total apart: a 2D store, one row per pixel.
-                    const uint32_t px = mr.cg * mr.elem_bytes;
+                    const uint32_t px = mr.cg * mr.elem_bits / 8;
                     const uint64_t pixel0 = mr.offset / px;
                     if (m.count1 > 1 || m.count2 > 1 || m.len % px != 0 || mr.offset % px != 0)
                         fail(i, "internal: a store of an output-channel group is not whole pixels");
-                    m.dram_addr = out.address + (pixel0 * c_total + c0) * mr.elem_bytes;
+                    m.dram_addr = out.address + (pixel0 * c_total + c0) * mr.elem_bits / 8;
                     m.count1 = m.len / px;
-                    m.dram_stride1 = c_total * mr.elem_bytes;
+                    m.dram_stride1 = c_total * mr.elem_bits / 8;
                     m.local_stride1 = px;
                     m.len = px;
                     break;

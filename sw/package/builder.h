@@ -89,6 +89,7 @@ struct network {
     std::vector<constant> constants;
     int output = -1;  // the network output's tensor index (-1: the last op's)
 
+    // Final indices: they depend on ops.size(), so take them once every op is in.
     int extra_input_index(std::size_t j) const { return static_cast<int>(ops.size() + 1 + j); }
     int constant_index(std::size_t j) const {
         return static_cast<int>(ops.size() + 1 + extra_inputs.size() + j);

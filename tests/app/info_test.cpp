@@ -126,10 +126,10 @@ TEST(info_cli, unknown_network_lists_the_known_ones) {
         << r.all;
 }
 
-TEST(info_cli, onnx_models_are_not_importable_yet) {
+TEST(info_cli, missing_onnx_model_is_bad_input) {
     const result r = run("info /tmp/some/model.onnx");
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_TRUE(has(r.all, "ONNX import is not available yet")) << r.all;
+    EXPECT_TRUE(has(r.all, "/tmp/some/model.onnx: cannot open the model file")) << r.all;
 }
 
 TEST(info_cli, usage_errors) {

@@ -16,6 +16,8 @@ const char* to_string(power_status s) {
     case power_status::timeout: return "timeout";
     case power_status::not_found: return "not found";
     case power_status::bad_device: return "not a power controller";
+    case power_status::bad_state: return "bad power state";
+    case power_status::not_allowed: return "state not allowed for this domain";
     }
     return "?";
 }
@@ -32,6 +34,10 @@ power_status power_driver::rd(uint64_t addr, uint32_t& v) {
 
 power_status power_driver::wr(uint64_t addr, uint32_t v) {
     return m_hal.write32(addr, v) == bus_status::ok ? power_status::ok : power_status::bus_error;
+}
+
+power_status power_driver::rd64(uint64_t addr, uint64_t& v) {
+    return m_hal.read64(addr, v) == bus_status::ok ? power_status::ok : power_status::bus_error;
 }
 
 power_status power_driver::probe() {
@@ -151,17 +157,30 @@ power_status power_driver::request_opp(unsigned domain, unsigned index) {
     uint32_t st = 0;
     if (auto s = rd(reg(domain, pr::STATUS.offset), st); s != power_status::ok)
         return s;
+    return error_of_status(st);
+}
+
+power_status power_driver::error_of_status(uint32_t st) const {
     if (pr::STATUS_ERROR.get(st) == 0)
         return power_status::ok;
-    return pr::STATUS_ERR_CODE.get(st) == pr::err_busy ? power_status::busy
-                                                        : power_status::bad_index;
+    switch (pr::STATUS_ERR_CODE.get(st)) {
+    case pr::err_busy: return power_status::busy;
+    case pr::err_bad_state: return power_status::bad_state;
+    case pr::err_not_allowed: return power_status::not_allowed;
+    default: return power_status::bad_index;
+    }
 }
 
 power_status power_driver::wait_done(unsigned domain, uint64_t timeout_ns) {
+    return wait_bit(domain, pr::irq_done(domain), timeout_ns);
+}
+
+// Waits for `bit` of IRQ_STATUS (interrupt mode) or for STATUS.BUSY to clear
+// (polling).
+power_status power_driver::wait_bit(unsigned domain, uint32_t bit, uint64_t timeout_ns) {
     if (auto s = check_domain(domain); s != power_status::ok)
         return s;
     const uint64_t start = m_hal.now_ns();
-    const uint32_t bit = pr::irq_done(domain);
     for (;;) {
         if (m_use_irq) {
             if (m_done & bit) {
@@ -210,7 +229,9 @@ power_status power_driver::enable_interrupts(bool on) {
     uint32_t n = 0;
     if (auto s = domain_count(n); s != power_status::ok)
         return s;
-    const uint32_t mask = on ? (pr::irq_done(n) - 1u) | pr::IRQ_ERROR : 0u;
+    uint32_t mask = on ? (pr::irq_done(n) - 1u) | pr::IRQ_ERROR : 0u;
+    for (uint32_t d = 0; on && d < n; ++d)
+        mask |= pr::irq_state_done(d);
     m_use_irq = on;
     return wr(global(pr::IRQ_ENABLE.offset), mask);
 }

@@ -27,7 +27,29 @@ enum class power_status : uint8_t {
     timeout,     // the transition did not complete in time
     not_found,   // find_domain(): no domain of that name
     bad_device,  // ID magic does not match a power controller
+    bad_state,   // a power state beyond off
+    not_allowed, // a low power state for an always-on domain
 };
+
+// Power states, the values of STATE_REQ / STATE_CUR.
+enum class pstate : uint32_t { on = 0, idle = 1, retention = 2, off = 3 };
+const char* to_string(pstate s);
+
+// One read of a domain's telemetry (power_driver::telemetry()).
+struct domain_telemetry {
+    uint32_t opp = 0;        // OPP_CUR
+    uint32_t opp_max = 0;    // thermal cap
+    pstate state = pstate::on;
+    bool busy = false;       // a transition runs
+    uint64_t busy_cycles = 0;
+    uint64_t idle_cycles = 0;
+    uint64_t energy_nj = 0;
+    uint32_t context_lost = 0;
+};
+
+// Utilisation between two telemetry reads: busy / (busy + idle) cycles, 0
+// when the domain was not clocked at all.
+double utilisation(const domain_telemetry& before, const domain_telemetry& after);
 const char* to_string(power_status s);
 
 struct opp_info {
@@ -65,6 +87,35 @@ public:
     power_status energy_nj(unsigned domain, uint64_t& nj);
     power_status transitions(unsigned domain, uint32_t& count);
 
+    // ---- power states (power_driver_states.cpp) --------------------------------
+    // Starts a power-state transition (hardware rejections map to busy,
+    // bad_state, not_allowed).
+    power_status request_state(unsigned domain, pstate st);
+    // Waits for the domain's state transition (done interrupt or STATUS.BUSY).
+    power_status wait_state_done(unsigned domain, uint64_t timeout_ns);
+    // request_state + wait_state_done.
+    power_status set_state(unsigned domain, pstate st, uint64_t timeout_ns);
+    power_status current_state(unsigned domain, pstate& st);
+    power_status state_transitions(unsigned domain, uint32_t& count);
+    // Nanoseconds the domain spent in `st` (64-bit read).
+    power_status residency_ns(unsigned domain, pstate st, uint64_t& ns);
+    power_status cycles(unsigned domain, uint64_t& busy, uint64_t& idle);
+    // Times the domain lost its state (entered OFF).
+    power_status context_lost(unsigned domain, uint32_t& count);
+    power_status transition_energy_nj(unsigned domain, uint32_t& nj);
+    power_status opp_max(unsigned domain, uint32_t& index);
+    // Hardware auto-idle after `cycles` idle cycles (0: off).
+    power_status set_auto_idle(unsigned domain, uint32_t cycles);
+    power_status telemetry(unsigned domain, domain_telemetry& out);
+
+    // ---- temperature and the hardware governor -------------------------------
+    power_status temperature_mc(int32_t& milli_c);
+    power_status thermal(bool& capped, uint32_t& episodes);
+    // Hands the domains of `domain_mask` (bit d = domain d) to the hardware
+    // governor (enable) or takes them back (!enable).
+    power_status hw_governor(bool enable, uint32_t domain_mask, uint32_t period_us,
+                             uint32_t up_pct, uint32_t down_pct);
+
     // Enables the done interrupts of every domain and the error interrupt
     // (true) or masks them all and falls back to polling (false).
     power_status enable_interrupts(bool on);
@@ -81,6 +132,9 @@ private:
     power_status check_domain(unsigned domain);
     power_status rd(uint64_t addr, uint32_t& v);
     power_status wr(uint64_t addr, uint32_t v);
+    power_status rd64(uint64_t addr, uint64_t& v);
+    power_status wait_bit(unsigned domain, uint32_t bit, uint64_t timeout_ns);
+    power_status error_of_status(uint32_t status) const;
 
     hal& m_hal;
     uint64_t m_base;

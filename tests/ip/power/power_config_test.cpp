@@ -117,5 +117,10 @@ TEST(power_regs, layout) {
     EXPECT_EQ(pr::IRQ_ENABLE.write_mask & pr::IRQ_ERROR, pr::IRQ_ERROR);
     EXPECT_EQ(pr::STATUS_ERR_CODE.make(pr::err_busy), 0x200u);
     for (const auto& r : pr::domain_map)
-        EXPECT_LT(r.offset, pr::reserved_state_req) << r.name;
+        EXPECT_LT(r.offset, pr::domain_stride) << r.name;
+    for (const auto& r : pr::global_map)
+        EXPECT_LT(r.offset, pr::reserved_global_begin) << r.name;
+    EXPECT_EQ(pr::STATE_REQ.offset, 0x34u);
+    EXPECT_EQ(pr::residency_lo(pr::state_off), pr::RES_OFF_LO.offset);
+    EXPECT_EQ(pr::irq_state_done(2), 1u << 18);
 }

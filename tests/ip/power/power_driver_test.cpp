@@ -115,7 +115,8 @@ TEST(power_driver, hardware_rejection_is_reported) {
 TEST(power_driver, interrupt_driven_wait) {
     fake_pc f;
     EXPECT_EQ(f.drv.enable_interrupts(true), power_status::ok);
-    EXPECT_EQ(f.hal.words[g(pr::IRQ_ENABLE)], pr::IRQ_ERROR | 0x3u);
+    EXPECT_EQ(f.hal.words[g(pr::IRQ_ENABLE)],
+              pr::IRQ_ERROR | 0x3u | pr::irq_state_done(0) | pr::irq_state_done(1));
     // The interrupt fires while the driver sleeps: the handler sees the done bit.
     f.hal.on_wait_irq = [&] {
         f.hal.words[g(pr::IRQ_STATUS)] = pr::irq_done(1) | pr::IRQ_ERROR;

@@ -1,0 +1,289 @@
+#include "app/html_plots.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "app/format.h"
+#include "app/json_lookup.h"
+#include "app/svg_plot.h"
+
+namespace nnvp {
+
+namespace {
+
+using json = nlohmann::json;
+
+const std::size_t max_bars = 200;  // beyond this a bar chart is unreadable anyway
+
+double max_opp_mhz(const json& report, const std::string& domain) {
+    double best = 0;
+    for (const json& opp : json_array(report, "platform.domains." + domain + ".opps"))
+        best = std::max(best, json_number(opp, "mhz").value_or(0));
+    return best;
+}
+
+// Seconds a layer row took: its time_s (network runs: per inference, loads
+// included) or its span when the report has one, else cycles at the NN
+// core's fastest clock.
+std::optional<double> layer_seconds(const json& report, const json& layer) {
+    if (const auto t = json_number(layer, "time_s"))
+        return *t;
+    const auto start = json_number(layer, "start_s"), end = json_number(layer, "end_s");
+    if (start && end && *end >= *start)
+        return *end - *start;
+    const auto cycles = json_number(layer, "cycles");
+    const double mhz = max_opp_mhz(report, "nncore");
+    if (cycles && mhz > 0)
+        return *cycles / (mhz * 1e6);
+    return std::nullopt;
+}
+
+std::vector<std::string> layer_labels(const json& layers, std::size_t n) {
+    std::vector<std::string> labels;
+    for (std::size_t i = 0; i < n; ++i)
+        labels.push_back(std::to_string(i) + " " + json_text(layers[i], "name", "?"));
+    return labels;
+}
+
+std::string state_class(const std::string& state) {
+    static const std::set<std::string> known = {"on", "idle", "retention", "off"};
+    return known.count(state) ? "st-" + state : "st-other";
+}
+
+}  // namespace
+
+std::optional<platform_peaks> peaks_of(const json& report, const std::string& precision) {
+    const auto rows = json_number(report, "platform.nncore.rows");
+    const auto cols = json_number(report, "platform.nncore.cols");
+    const auto per_pe = json_number(report, "platform.nncore.macs_per_pe." + precision);
+    const auto bpc = json_number(report, "platform.dram.bytes_per_cycle");
+    const double nn_mhz = max_opp_mhz(report, "nncore"), dram_mhz = max_opp_mhz(report, "dram");
+    if (!rows || !cols || !per_pe || !bpc || nn_mhz <= 0 || dram_mhz <= 0)
+        return std::nullopt;
+    return platform_peaks{*rows * *cols * *per_pe * 2 * nn_mhz * 1e6, *bpc * dram_mhz * 1e6};
+}
+
+std::string power_plot(const json& report, const power_series& series) {
+    if (series.power.empty())
+        return "";
+    const double end =
+        std::max(json_number(report, "sim.simulated_s").value_or(0), series.power.back().end_s);
+    double top = 0;
+    for (const auto& w : series.power)
+        top = std::max(top, w.watts);
+    const int band_h = 14;
+    const int bands = static_cast<int>(series.states.size());
+    svg_plot p("plot-power", "Power over time, with power-state bands per domain", 900,
+               230 + bands * (band_h + 2));
+    p.set_margins(90, 20, 20, 60 + bands * (band_h + 2));
+    p.draw_axes({0, end > 0 ? end : 1, false, "simulated time (s)"},
+                {0, top > 0 ? top * 1.1 : 1, false, "average power (W)"});
+    std::vector<std::pair<double, double>> pts;
+    double prev = 0;
+    for (const auto& w : series.power) {
+        pts.emplace_back(p.px(prev), p.py(w.watts));
+        pts.emplace_back(p.px(w.end_s), p.py(w.watts));
+        prev = w.end_s;
+    }
+    p.polyline(pts, "power");
+    if (auto avg = json_number(report, "power.avg_power_w")) {
+        p.line(p.plot_left(), p.py(*avg), p.plot_right(), p.py(*avg), "avg");
+        p.text(p.plot_right() - 4, p.py(*avg) - 4, "average " + format_si(*avg, "W"), "tick",
+               "end");
+    }
+    // State bands under the time axis, aligned with it.
+    double y = p.plot_bottom() + 22;
+    for (const auto& [domain, changes] : series.states) {
+        p.text(p.plot_left() - 4, y + band_h - 3, domain, "tick", "end");
+        for (std::size_t i = 0; i < changes.size(); ++i) {
+            const double t0 = changes[i].at_s;
+            const double t1 = i + 1 < changes.size() ? changes[i + 1].at_s : end;
+            p.rect(p.px(t0), y, p.px(t1) - p.px(t0), band_h, state_class(changes[i].state),
+                   domain + ": " + changes[i].state + " from " + format_si(t0, "s") + " to " +
+                       format_si(t1, "s"));
+        }
+        y += band_h + 2;
+    }
+    return p.str();
+}
+
+std::string layer_latency_plot(const json& report) {
+    const json& layers = json_array(report, "layers");
+    if (layers.empty())
+        return "";
+    const std::size_t n = std::min(layers.size(), max_bars);
+    double top = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        top = std::max(top, layer_seconds(report, layers[i]).value_or(0));
+    svg_plot p("plot-layer-latency", "Latency per layer: compute and stall", 900,
+               static_cast<int>(75 + 16 * n));
+    p.set_margins(200, 20, 20, 55);
+    p.draw_category_axes({0, top > 0 ? top * 1.05 : 1, false, "latency (s); orange: stall share"},
+                         layer_labels(layers, n));
+    for (std::size_t i = 0; i < n; ++i) {
+        const double s = layer_seconds(report, layers[i]).value_or(0);
+        const double cycles = json_number(layers[i], "cycles").value_or(0);
+        const double stall = json_number(layers[i], "stall_cycles").value_or(0);
+        const double stall_share = cycles > 0 ? std::clamp(stall / cycles, 0.0, 1.0) : 0.0;
+        const auto [y, h] = p.band(i);
+        const double x0 = p.px(0), w = p.px(s) - x0;
+        const std::string tip = json_text(layers[i], "name") + ": " + format_si(s, "s") + ", " +
+                                format_metric(cycles, "cycles") + " (" +
+                                format_metric(stall, "cycles") + " stall)";
+        p.rect(x0, y + 2, w * (1 - stall_share), h - 4, "bar", tip);
+        p.rect(x0 + w * (1 - stall_share), y + 2, w * stall_share, h - 4, "bar-stall", tip);
+    }
+    return p.str();
+}
+
+std::string layer_energy_plot(const json& report) {
+    const json& layers = json_array(report, "layers");
+    if (layers.empty())
+        return "";
+    const std::size_t n = std::min(layers.size(), max_bars);
+    double top = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        top = std::max(top, json_number(layers[i], "energy_j").value_or(0));
+    svg_plot p("plot-layer-energy", "Energy per layer", 900, static_cast<int>(75 + 16 * n));
+    p.set_margins(200, 20, 20, 55);
+    p.draw_category_axes({0, top > 0 ? top * 1.05 : 1, false, "energy (J)"},
+                         layer_labels(layers, n));
+    for (std::size_t i = 0; i < n; ++i) {
+        const double e = json_number(layers[i], "energy_j").value_or(0);
+        const auto [y, h] = p.band(i);
+        p.rect(p.px(0), y + 2, p.px(e) - p.px(0), h - 4, "bar-energy",
+               json_text(layers[i], "name") + ": " + format_si(e, "J"));
+    }
+    return p.str();
+}
+
+std::string roofline_plot(const json& report) {
+    struct point {
+        double intensity, ops_per_s;
+        std::string label;
+    };
+    std::vector<point> points;
+    std::set<std::string> precisions;
+    for (const json& l : json_array(report, "layers")) {
+        const double ops = 2 * json_number(l, "macs").value_or(0);
+        const double bytes = json_number(l, "dram_read_bytes").value_or(0) +
+                             json_number(l, "dram_write_bytes").value_or(0);
+        const auto s = layer_seconds(report, l);
+        if (ops <= 0 || bytes <= 0 || !s || *s <= 0)
+            continue;  // no compute or no DRAM traffic: no place on a log-log roofline
+        points.push_back(
+            {ops / bytes, ops / *s, json_text(l, "name") + " (" + json_text(l, "precision") + ")"});
+        precisions.insert(json_text(l, "precision", "int8"));
+    }
+    if (points.empty())
+        return "";
+    std::vector<std::pair<std::string, platform_peaks>> roofs;
+    for (const auto& prec : precisions)
+        if (auto pk = peaks_of(report, prec))
+            roofs.emplace_back(prec, *pk);
+    if (roofs.empty())
+        return "";
+    // Axes span the points and every roof's ridge, in whole decades.
+    double x_lo = 1e300, x_hi = 0, y_lo = 1e300, y_hi = 0;
+    for (const auto& pt : points) {
+        x_lo = std::min(x_lo, pt.intensity);
+        x_hi = std::max(x_hi, pt.intensity);
+        y_lo = std::min(y_lo, pt.ops_per_s);
+        y_hi = std::max(y_hi, pt.ops_per_s);
+    }
+    for (const auto& [prec, pk] : roofs) {
+        const double ridge = pk.ops_per_s / pk.dram_bytes_per_s;
+        x_lo = std::min(x_lo, ridge);
+        x_hi = std::max(x_hi, ridge);
+        y_hi = std::max(y_hi, pk.ops_per_s);
+    }
+    const auto decade_below = [](double v) { return std::pow(10.0, std::floor(std::log10(v))); };
+    const auto decade_above = [](double v) { return std::pow(10.0, std::ceil(std::log10(v))); };
+    const axis x{decade_below(x_lo) / 10, decade_above(x_hi) * 10, true,
+                 "arithmetic intensity (ops per DRAM byte)"};
+    const axis y{decade_below(y_lo), decade_above(y_hi * 1.01), true, "achieved ops/s"};
+    svg_plot p("plot-roofline", "Roofline: layers against peak compute and DRAM bandwidth", 900,
+               420);
+    p.set_margins(90, 20, 20, 45);
+    p.draw_axes(x, y);
+    for (const auto& [prec, pk] : roofs) {
+        const double ridge = pk.ops_per_s / pk.dram_bytes_per_s;
+        // The bandwidth slope starts where it enters the plot (y = y.lo).
+        const double x0 = std::max(x.lo, y.lo / pk.dram_bytes_per_s);
+        p.polyline({{p.px(x0), p.py(x0 * pk.dram_bytes_per_s)},
+                    {p.px(ridge), p.py(pk.ops_per_s)},
+                    {p.px(x.hi), p.py(pk.ops_per_s)}},
+                   "roof");
+        p.text(p.px(x.hi) - 4, p.py(pk.ops_per_s) - 4,
+               prec + " peak " + format_si(pk.ops_per_s, "op/s") + ", DRAM " +
+                   format_si(pk.dram_bytes_per_s, "B/s"),
+               "tick", "end");
+    }
+    for (const auto& pt : points)
+        p.circle(p.px(pt.intensity), p.py(pt.ops_per_s), 4, "layer-pt",
+                 pt.label + ": " + format_si(pt.intensity, "op/B") + ", " +
+                     format_si(pt.ops_per_s, "op/s"));
+    return p.str();
+}
+
+std::string residency_plot(const json& report) {
+    const json* states = json_find(report, "power.states");
+    if (!states || !states->is_object() || states->empty())
+        return "";
+    std::vector<std::string> domains;
+    for (const auto& [domain, v] : states->items())
+        domains.push_back(domain);
+    svg_plot p("plot-residency", "Power-state residency per domain", 900,
+               static_cast<int>(95 + 22 * domains.size()));
+    p.set_margins(90, 20, 40, 45);
+    p.draw_category_axes({0, 100, false, "share of simulated time (%)"}, domains);
+    // Legend above the plot.
+    double lx = p.plot_left();
+    for (const std::string st : {"on", "idle", "retention", "off"}) {
+        p.rect(lx, 12, 12, 12, state_class(st));
+        p.text(lx + 16, 22, st, "tick");
+        lx += 90;
+    }
+    for (std::size_t i = 0; i < domains.size(); ++i) {
+        const json& per_state = (*states)[domains[i]];
+        double total = 0;
+        for (const auto& [st, s] : per_state.items())
+            total += s.is_number() ? s.get<double>() : 0;
+        if (total <= 0)
+            continue;
+        const auto [y, h] = p.band(i);
+        double acc = 0;
+        for (const auto& [st, s] : per_state.items()) {
+            const double seconds = s.is_number() ? s.get<double>() : 0;
+            const double share = 100 * seconds / total;
+            p.rect(p.px(acc), y + 3, p.px(acc + share) - p.px(acc), h - 6, state_class(st),
+                   domains[i] + " " + st + ": " + format_si(seconds, "s") + " (" +
+                       format_metric(share / 100, "%") + ")");
+            acc += share;
+        }
+    }
+    return p.str();
+}
+
+std::string inference_plot(const json& report) {
+    const json& inferences = json_array(report, "inferences");
+    if (inferences.empty())
+        return "";
+    double top = 0;
+    for (const json& inf : inferences)
+        top = std::max(top, json_number(inf, "latency_s").value_or(0));
+    svg_plot p("plot-inferences", "Latency per inference (red: deadline missed)", 900, 300);
+    p.draw_axes({0, std::max<double>(1, inferences.size() - 1.0), false, "inference"},
+                {0, top > 0 ? top * 1.1 : 1, false, "latency (s)"});
+    for (std::size_t i = 0; i < inferences.size(); ++i) {
+        const double lat = json_number(inferences[i], "latency_s").value_or(0);
+        const json* met = json_find(inferences[i], "deadline_met");
+        const bool missed = met && met->is_boolean() && !met->get<bool>();
+        p.circle(p.px(static_cast<double>(i)), p.py(lat), 3, missed ? "miss" : "hit",
+                 "inference " + std::to_string(i) + ": " + format_si(lat, "s"));
+    }
+    return p.str();
+}
+
+}  // namespace nnvp

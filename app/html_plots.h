@@ -1,0 +1,41 @@
+// The SVG plots of report.html, each built from report.json content alone
+// (plus the power series). A plot whose data the report lacks returns an
+// empty string and the page says why instead.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "app/power_series.h"
+
+namespace nnvp {
+
+// Power over time (step line per sampling window) with one band per domain
+// coloured by power state. id "plot-power".
+std::string power_plot(const nlohmann::json& report, const power_series& series);
+// Horizontal bars per layer row: latency split into compute and stall
+// ("plot-layer-latency"), energy ("plot-layer-energy").
+std::string layer_latency_plot(const nlohmann::json& report);
+std::string layer_energy_plot(const nlohmann::json& report);
+// Roofline: arithmetic intensity (ops per DRAM byte, 1 MAC = 2 ops) against
+// achieved ops/s, under the roofs min(peak compute, intensity x peak DRAM
+// bandwidth) of each precision the layers use (Williams et al., CACM 2009).
+// id "plot-roofline".
+std::string roofline_plot(const nlohmann::json& report);
+// Share of simulated time per power state, one stacked bar per domain.
+// id "plot-residency".
+std::string residency_plot(const nlohmann::json& report);
+// Latency per inference, deadline misses marked. id "plot-inferences".
+std::string inference_plot(const nlohmann::json& report);
+
+// The platform's peaks as the roofline uses them, from report["platform"]:
+// PE array rows x cols x MACs per PE at `precision` x 2 ops x the fastest
+// NN-core operating point; DRAM bytes per cycle x the fastest DRAM point.
+struct platform_peaks {
+    double ops_per_s;
+    double dram_bytes_per_s;
+};
+std::optional<platform_peaks> peaks_of(const nlohmann::json& report, const std::string& precision);
+
+}  // namespace nnvp

@@ -1,0 +1,164 @@
+#include "app/html_report.h"
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "app/format.h"
+#include "app/headline.h"
+#include "app/html_plots.h"
+#include "app/json_lookup.h"
+#include "app/svg_plot.h"
+
+namespace nnvp {
+
+namespace {
+
+using json = nlohmann::json;
+
+const char* const css = R"(
+body { font-family: sans-serif; margin: 24px; color: #222; max-width: 960px; }
+h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; margin-top: 28px; }
+p.meta { color: #555; margin-top: 0; } p.missing { color: #777; font-style: italic; }
+table { border-collapse: collapse; font-size: 13px; }
+td, th { padding: 2px 10px; border-bottom: 1px solid #ddd; text-align: right; }
+td:first-child, th:first-child, .text { text-align: left; }
+svg { display: block; margin: 8px 0; font-size: 11px; }
+.frame { fill: #fcfcfc; stroke: #999; } .grid { stroke: #e4e4e4; }
+.tick { fill: #444; } .label { fill: #222; font-size: 12px; }
+.power { fill: none; stroke: #c0392b; stroke-width: 1.5; }
+.avg { stroke: #555; stroke-dasharray: 4 3; }
+.st-on { fill: #2ecc71; } .st-idle { fill: #f1c40f; } .st-retention { fill: #3498db; }
+.st-off { fill: #95a5a6; } .st-other { fill: #8e44ad; }
+.bar { fill: #2980b9; } .bar-stall { fill: #e67e22; } .bar-energy { fill: #16a085; }
+.roof { fill: none; stroke: #333; stroke-width: 1.5; }
+.layer-pt { fill: #c0392b; fill-opacity: 0.7; }
+.hit { fill: #2980b9; } .miss { fill: #c0392b; }
+)";
+
+std::string esc(const std::string& s) {
+    return xml_escape(s);
+}
+
+std::string headline_table(const json& report) {
+    std::ostringstream os;
+    os << "<table id=\"headline\">\n<tr><th>metric</th><th>value</th><th "
+          "class=\"text\">meaning</th></tr>\n";
+    for (const auto& row : headline_rows(report))
+        os << "<tr><td>" << esc(row.metric->name) << "</td><td>"
+           << esc(format_metric(row.value, row.metric->unit)) << "</td><td class=\"text\">"
+           << esc(row.metric->description) << "</td></tr>\n";
+    os << "</table>\n";
+    return os.str();
+}
+
+std::string component_table(const json& report) {
+    const json* by = json_find(report, "power.by_component");
+    if (!by || !by->is_object())
+        return "";
+    const double total = json_number(report, "power.energy_j").value_or(0);
+    std::ostringstream os;
+    os << "<table id=\"energy-by-component\">\n<tr><th>component</th><th>domain</th>"
+          "<th>dynamic</th><th>leakage</th><th>energy</th><th>share</th></tr>\n";
+    for (const auto& [name, c] : by->items()) {
+        const double e = json_number(c, "energy_j").value_or(0);
+        if (e == 0)
+            continue;
+        os << "<tr><td>" << esc(name) << "</td><td>" << esc(json_text(c, "domain")) << "</td><td>"
+           << format_si(json_number(c, "dynamic_j").value_or(0), "J") << "</td><td>"
+           << format_si(json_number(c, "leakage_j").value_or(0), "J") << "</td><td>"
+           << format_si(e, "J") << "</td><td>" << (total > 0 ? format_metric(e / total, "%") : "-")
+           << "</td></tr>\n";
+    }
+    os << "</table>\n";
+    return os.str();
+}
+
+std::string layer_table(const json& report) {
+    const json& layers = json_array(report, "layers");
+    std::ostringstream os;
+    os << "<table id=\"layers\">\n<tr><th>#</th><th>name</th><th>type</th><th>precision</th>"
+          "<th>dataflow</th><th>MACs</th><th>cycles</th><th>stall</th><th>utilization</th>"
+          "<th>DRAM bytes</th><th>energy</th></tr>\n";
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        const json& l = layers[i];
+        const auto n = [&](const char* k) { return json_number(l, k).value_or(0); };
+        os << "<tr><td>" << i << "</td><td>" << esc(json_text(l, "name")) << "</td><td>"
+           << esc(json_text(l, "type")) << "</td><td>" << esc(json_text(l, "precision"))
+           << "</td><td>" << esc(json_text(l, "dataflow")) << "</td><td>"
+           << format_si(n("macs"), "") << "</td><td>" << format_si(n("cycles"), "") << "</td><td>"
+           << format_si(n("stall_cycles"), "") << "</td><td>"
+           << format_metric(n("utilization"), "%") << "</td><td>"
+           << format_si(n("dram_read_bytes") + n("dram_write_bytes"), "B") << "</td><td>"
+           << format_si(n("energy_j"), "J") << "</td></tr>\n";
+    }
+    os << "</table>\n";
+    return os.str();
+}
+
+// A plot, or a line saying why it is not there.
+std::string section(const std::string& title, const std::string& svg, const std::string& why) {
+    return "<h2>" + esc(title) + "</h2>\n" +
+           (svg.empty() ? "<p class=\"missing\">" + esc(why) + "</p>\n" : svg);
+}
+
+}  // namespace
+
+std::string make_html_report(const json& report, const power_series& series) {
+    const std::string name = json_text(report, "scenario.name", "nnvp run");
+    std::ostringstream os;
+    os << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+       << "<title>nnvp: " << esc(name) << "</title>\n<style>" << css << "</style>\n</head>\n"
+       << "<body>\n<h1>" << esc(name) << "</h1>\n<p class=\"meta\">"
+       << esc(json_text(report, "scenario.description")) << "<br>mode "
+       << esc(json_text(report, "scenario.mode", "?")) << ", platform "
+       << esc(json_text(report, "platform.name", "?")) << ", firmware "
+       << esc(json_text(report, "firmware.program", "?")) << ", end "
+       << esc(json_text(report, "sim.end", "?")) << "</p>\n";
+
+    os << "<h2>Headline</h2>\n" << headline_table(report);
+    os << section("Power over time", power_plot(report, series),
+                  "No power samples: the report has no power.samples and trace.json has no "
+                  "power_w counters (platform trace_power_sample_us = 0, or a run shorter than "
+                  "one sampling period).");
+    os << section("State residency", residency_plot(report),
+                  "The report has no power.states residency.");
+    const std::string no_layers =
+        "No layers: this run did not use the NN core (bring-up "
+        "firmware), so there are no per-layer figures.";
+    os << section("Latency per layer", layer_latency_plot(report), no_layers);
+    os << section("Energy per layer", layer_energy_plot(report), no_layers);
+    os << section("Roofline", roofline_plot(report),
+                  json_array(report, "layers").empty()
+                      ? no_layers
+                      : "No layer moved DRAM bytes with MACs to place, or the platform config "
+                        "lacks nncore rows/cols/macs_per_pe or DRAM bytes_per_cycle.");
+    if (!json_array(report, "inferences").empty())
+        os << section("Inference latency", inference_plot(report), "");
+    if (const std::string t = component_table(report); !t.empty())
+        os << "<h2>Energy by component</h2>\n" << t;
+    if (!json_array(report, "layers").empty())
+        os << "<h2>Layers</h2>\n" << layer_table(report);
+    os << "</body>\n</html>\n";
+    return os.str();
+}
+
+std::string write_html_report(const std::string& dir, const json& report) {
+    power_series series = power_series_from_report(report);
+    if (series.empty()) {
+        std::ifstream in(dir + "/trace.json");
+        if (in) {
+            const json trace = json::parse(in, nullptr, false);
+            if (!trace.is_discarded())
+                series = power_series_from_trace(trace);
+        }
+    }
+    const std::string path = dir + "/report.html";
+    std::ofstream out(path);
+    out << make_html_report(report, series);
+    if (!out)
+        throw std::runtime_error(path + ": cannot write");
+    return path;
+}
+
+}  // namespace nnvp

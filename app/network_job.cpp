@@ -1,0 +1,374 @@
+#include "app/network_job.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <numeric>
+
+#include "firmware/programs/network_stats.h"
+#include "sw/cmdgen/tensor_pack.h"
+#include "sw/package/validator.h"
+#include "sw/tensor/endian.h"
+
+namespace nnvp {
+
+namespace {
+
+constexpr uint64_t MiB = 1u << 20;
+
+uint64_t align_up(uint64_t v, uint64_t a) {
+    return (v + a - 1) / a * a;
+}
+
+}  // namespace
+
+network_session::network_session(network_job job, const platform_config& cfg)
+    : m_job(std::move(job)) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const region& dram = cfg.map.at("dram");
+    if (m_job.input_sets.empty())
+        throw config_error("workload: expected at least one input set");
+    m_dram_base = dram.base;
+    // The arena comes first, the package after it: the arena never needs
+    // more than every tensor of the network side by side (no reuse), which
+    // plan_tensors() tells without compiling, so one build suffices.
+    package::build_options o;
+    o.arena_base = dram.base + 64 * MiB;
+    uint64_t arena_bound = 0;
+    for (const package::tensor_desc& t : package::plan_tensors(m_job.net))
+        arena_bound += align_up(sw::storage_bytes(t.type, t.shape.count()), 64);
+    m_package_at = align_up(o.arena_base + arena_bound, MiB);
+    o.load_address = m_package_at;
+    o.buffers = {cfg.nncore.core.input_kb, cfg.nncore.core.weight_kb, cfg.nncore.core.output_kb};
+    o.core_precisions = (1u << nncore::num_precisions) - 1;  // the core runs every precision
+    o.df = m_job.df;
+    m_pkg = package::build(m_job.net, o);
+    m_staging_at = align_up(m_package_at + m_pkg.image.size(), MiB);
+    m_slot_bytes = 0;
+    for (const sw::tensor& t : m_job.input_sets[0])
+        m_slot_bytes += align_up(t.bytes().size(), 64);
+    m_results_at = align_up(m_staging_at + m_slot_bytes * m_job.input_sets.size(), MiB);
+    const package::tensor_desc& out =
+        m_pkg.tensors[static_cast<std::size_t>(m_job.net.output_index())];
+    m_result_bytes = align_up(sw::storage_bytes(out.type, out.shape.count()), 64);
+    m_stats_at = align_up(m_results_at + m_result_bytes * m_job.inferences, MiB);
+    const uint64_t end =
+        m_stats_at + fw::network_stats::table_bytes(m_job.inferences, m_job.net.ops.size());
+    if (end > dram.base + dram.size)
+        throw config_error("workload: the package (" + std::to_string(m_pkg.image.size()) +
+                           " bytes), arena, inputs and results need " +
+                           std::to_string(end - dram.base) + " bytes of DRAM: expected at most " +
+                           std::to_string(dram.size) + " (platform dram size)");
+    power_program_args(m_job.power, cfg, m_job.deadline_s, m_job.file, m_pm_args);
+    m_compile_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+const fw::program& network_session::program() const {
+    return *fw::find_program("nn_network");
+}
+
+fw::program_args network_session::args() const {
+    const int64_t pattern = m_job.arrival == "periodic" ? 1 : m_job.arrival == "poisson" ? 2 : 0;
+    std::map<std::string, int64_t> v = {
+        {"package", static_cast<int64_t>(m_package_at)},
+        {"inputs", static_cast<int64_t>(m_staging_at)},
+        {"input_slots", static_cast<int64_t>(m_job.input_sets.size())},
+        {"input_slot_bytes", static_cast<int64_t>(m_slot_bytes)},
+        {"results", static_cast<int64_t>(m_results_at)},
+        {"stats", static_cast<int64_t>(m_stats_at)},
+        {"inferences", m_job.inferences},
+        {"arrival", pattern},
+        {"period_ns", static_cast<int64_t>(std::llround(m_job.period_s * 1e9))},
+        {"seed", static_cast<int64_t>(m_job.seed)},
+        {"timing", m_job.timing ? 1 : 0}};
+    v.insert(m_pm_args.begin(), m_pm_args.end());
+    const std::string problem = program().resolve(v);
+    if (!problem.empty())
+        throw config_error("workload: " + problem);
+    return fw::program_args(v);
+}
+
+void network_session::preload(soc& chip) const {
+    chip.dram().load(m_package_at - m_dram_base, m_pkg.image.data(), m_pkg.image.size());
+    uint64_t at = m_staging_at;
+    for (const std::vector<sw::tensor>& set : m_job.input_sets) {
+        uint64_t slot = at;
+        for (const sw::tensor& t : set) {
+            chip.dram().load(slot - m_dram_base, t.bytes().data(), t.bytes().size());
+            slot += align_up(t.bytes().size(), 64);
+        }
+        at += m_slot_bytes;
+    }
+    // An empty results table, so a run that dies early is recognisable.
+    const std::vector<uint8_t> zero(fw::network_stats::header_bytes, 0);
+    chip.dram().load(m_stats_at - m_dram_base, zero.data(), zero.size());
+}
+
+bool network_session::collect(soc& chip) {
+    namespace ns = fw::network_stats;
+    auto get = [&](uint64_t addr) {
+        uint8_t b[8];
+        chip.dram().dump(addr - m_dram_base, b, 8);
+        return sw::load_le<uint64_t>(b);
+    };
+    if (get(m_stats_at) != ns::magic)
+        return false;
+    const uint64_t done = get(m_stats_at + 8), steps = get(m_stats_at + 16);
+    m_status = get(m_stats_at + 24);
+    m_pm = {get(m_stats_at + ns::h_opp_requests), get(m_stats_at + ns::h_idle_entries),
+            get(m_stats_at + ns::h_reinits)};
+    m_records.clear();
+    for (uint64_t i = 0; i < done; ++i) {
+        const uint64_t at = ns::inference_at(m_stats_at, i);
+        auto seconds = [&](uint64_t field) { return static_cast<double>(get(at + field)) * 1e-9; };
+        inference_record r;
+        r.arrival_s = seconds(ns::f_arrival);
+        r.start_s = seconds(ns::f_start);
+        r.end_s = seconds(ns::f_end);
+        r.energy_j = seconds(ns::f_energy);  // nJ -> J: the same factor
+        r.nncore_energy_j = seconds(ns::f_nncore_energy);
+        r.transition_energy_j = seconds(ns::f_transition);
+        r.wake_s = seconds(ns::f_wake);
+        r.opp = static_cast<unsigned>(get(at + ns::f_opp));
+        m_records.push_back(r);
+    }
+    m_step_ns.assign(steps, 0);
+    m_step_cycles.assign(steps, 0);
+    for (uint64_t s = 0; s < steps; ++s) {
+        m_step_ns[s] = get(ns::step_at(m_stats_at, m_job.inferences, s));
+        m_step_cycles[s] = get(ns::step_at(m_stats_at, m_job.inferences, s) + 8);
+    }
+    const package::tensor_desc& out =
+        m_pkg.tensors[static_cast<std::size_t>(m_job.net.output_index())];
+    std::vector<uint8_t> bytes(sw::storage_bytes(out.type, out.shape.count()));
+    m_outputs.clear();
+    for (uint64_t i = 0; i < done; ++i) {
+        chip.dram().dump(m_results_at + i * m_result_bytes - m_dram_base, bytes.data(),
+                         bytes.size());
+        m_outputs.push_back(cmdgen::unpack(out.type, out.shape, bytes.data(), bytes.size()));
+    }
+    return true;
+}
+
+nlohmann::json network_session::inferences_json() const {
+    nlohmann::json a = nlohmann::json::array();
+    for (std::size_t i = 0; i < m_records.size(); ++i) {
+        const inference_record& r = m_records[i];
+        const double latency = r.end_s - r.arrival_s;
+        nlohmann::json row = {{"index", i},
+                              {"arrival_s", r.arrival_s},
+                              {"start_s", r.start_s},
+                              {"end_s", r.end_s},
+                              {"latency_s", latency},
+                              {"service_s", r.end_s - r.start_s},
+                              {"energy_j", r.energy_j},
+                              {"nncore_energy_j", r.nncore_energy_j},
+                              {"transition_energy_j", r.transition_energy_j},
+                              {"wake_s", r.wake_s},
+                              {"nncore_opp", r.opp}};
+        row["deadline_met"] = m_job.deadline_s <= 0 || latency <= m_job.deadline_s;
+        if (m_job.deadline_s > 0)
+            row["lateness_s"] = std::max(0.0, latency - m_job.deadline_s);
+        a.push_back(row);
+    }
+    return a;
+}
+
+nlohmann::json network_session::throughput_json(uint64_t macs, double energy_j) const {
+    nlohmann::json t = {{"inferences", m_records.size()},
+                        {"batch", m_job.input_sets[0][0].shape().n}};
+    if (m_records.empty())
+        return t;
+    const double span = m_records.back().end_s - m_records.front().start_s;
+    std::vector<double> lat;
+    unsigned misses = 0;
+    double worst_lateness = 0;
+    for (const inference_record& r : m_records) {
+        lat.push_back(r.end_s - r.arrival_s);
+        misses += m_job.deadline_s > 0 && r.end_s - r.arrival_s > m_job.deadline_s;
+        if (m_job.deadline_s > 0)
+            worst_lateness = std::max(worst_lateness, r.end_s - r.arrival_s - m_job.deadline_s);
+    }
+    std::sort(lat.begin(), lat.end());
+    auto pct = [&](double p) {  // nearest rank
+        const std::size_t k = static_cast<std::size_t>(std::ceil(p / 100 * lat.size()));
+        return lat[std::min(lat.size() - 1, k == 0 ? 0 : k - 1)];
+    };
+    double busy_energy = 0, busy_s = 0;
+    for (const inference_record& r : m_records) {
+        busy_energy += r.energy_j;
+        busy_s += r.end_s - r.start_s;
+    }
+    const double ops = 2.0 * static_cast<double>(macs) * static_cast<double>(m_records.size());
+    const double gops = span > 0 ? ops / span / 1e9 : 0;
+    // Efficiency while inferring (the literature's GOPS/W): the inferences'
+    // own energy over their own time; idle gaps and boot are not in it.
+    const double busy_w = busy_s > 0 ? busy_energy / busy_s : 0;
+    t["span_s"] = span;
+    t["inferences_per_s"] = span > 0 ? m_records.size() / span : 0;
+    t["gops"] = gops;
+    t["busy_power_w"] = busy_w;
+    t["gops_per_w"] = busy_w > 0 ? (busy_s > 0 ? ops / busy_s / 1e9 : 0) / busy_w : 0;
+    t["inferences_per_j"] = busy_energy > 0 ? m_records.size() / busy_energy : 0;
+    // Energy of the inferences themselves (start to end, from the power
+    // controller's counters); the run's total also has boot, package
+    // validation and idle gaps between arrivals.
+    t["energy_per_inference_j"] = busy_energy / static_cast<double>(m_records.size());
+    t["run_energy_per_inference_j"] = energy_j / static_cast<double>(m_records.size());
+    t["latency_s"] = {{"p50", pct(50)},
+                      {"p95", pct(95)},
+                      {"p99", pct(99)},
+                      {"max", lat.back()},
+                      {"mean", std::accumulate(lat.begin(), lat.end(), 0.0) / lat.size()}};
+    t["deadline_s"] = m_job.deadline_s;
+    t["deadline_misses"] = misses;
+    t["worst_lateness_s"] = worst_lateness;
+    return t;
+}
+
+nlohmann::json network_session::power_management_json() const {
+    auto arg = [this](const char* k) { return m_pm_args.count(k) ? m_pm_args.at(k) : 0; };
+    nlohmann::json g = {{"name", m_job.power.governor}, {"sampling_ms", m_job.power.sampling_ms}};
+    for (const auto& [k, v] : m_job.power.params)
+        g[k] = v;
+    nlohmann::json idle = {{"policy", m_job.power.idle}};
+    if (m_job.power.idle == "always" || m_job.power.idle == "fixed_timeout")
+        idle["state"] = m_job.power.idle_state;
+    if (m_job.power.idle == "fixed_timeout")
+        idle["timeout_us"] = m_job.power.timeout_us;
+    if (m_job.power.idle == "residency_aware")
+        idle["max_exit_us"] = m_job.power.max_exit_us;
+    if (m_job.power.idle != "none") {
+        idle["gap_prediction"] = m_job.power.gap_prediction;
+        idle["on_idle_w"] = static_cast<double>(arg("pm_on_idle_uw")) * 1e-6;
+    }
+    double wake = 0;
+    for (const inference_record& r : m_records)
+        wake += r.wake_s;
+    return {{"domain", "nncore"},
+            {"governor", g},
+            {"idle", idle},
+            {"opp_requests", m_pm.opp_requests},
+            {"idle_entries", m_pm.idle_entries},
+            {"core_reinits_after_power_loss", m_pm.reinits},
+            {"wake_s_total", wake}};
+}
+
+nlohmann::json network_session::layers_json(const soc& chip) const {
+    // Core steps in package order; streams run one per core step per inference.
+    std::vector<std::size_t> core_ops;  // op index of each core step
+    std::vector<std::size_t> step_op;   // op index of each package step
+    for (std::size_t i = 0; i < m_pkg.kinds.size(); ++i) {
+        if (m_pkg.kinds[i] == package::step_kind::none)
+            continue;
+        step_op.push_back(i);
+        if (m_pkg.kinds[i] == package::step_kind::core)
+            core_ops.push_back(step_op.size() - 1);
+    }
+    struct acc {
+        std::string type, precision, dataflow;
+        uint64_t macs = 0, compute = 0, stall = 0, dr = 0, dw = 0, sr = 0, sw = 0, skipped = 0;
+        double energy = 0, util_sum = 0;
+        unsigned commands = 0;
+    };
+    std::vector<acc> a(step_op.size());
+    const auto& cmds = chip.nn_commands();
+    const auto& streams = chip.nn_command_streams();
+    for (std::size_t k = 0; k < cmds.size() && !core_ops.empty(); ++k) {
+        const std::size_t step = core_ops[streams[k] % core_ops.size()];
+        const auto& r = cmds[k];
+        acc& x = a[step];
+        if (x.commands == 0) {
+            x.type = nncore_cmd::to_string(r.op);
+            x.precision = ref::to_string(r.prec);
+            x.dataflow = nncore::to_string(r.flow);
+        }
+        ++x.commands;
+        x.macs += r.macs;
+        x.compute += r.compute_cycles;
+        x.stall += r.stall_cycles;
+        x.dr += r.dram_read_bytes;
+        x.dw += r.dram_write_bytes;
+        x.sr += r.sram_read_bytes;
+        x.sw += r.sram_write_bytes;
+        x.skipped += r.zero_skipped_macs;
+        x.energy += r.energy_j;
+        x.util_sum += r.utilization * static_cast<double>(r.compute_cycles + r.stall_cycles);
+    }
+    const double n = m_records.empty() ? 1.0 : static_cast<double>(m_records.size());
+    auto per = [n](uint64_t v) {
+        return static_cast<uint64_t>(std::llround(static_cast<double>(v) / n));
+    };
+    nlohmann::json rows = nlohmann::json::array();
+    for (std::size_t s = 0; s < step_op.size(); ++s) {
+        const package::net_op& op = m_job.net.ops[step_op[s]];
+        const acc& x = a[s];
+        const bool core = m_pkg.kinds[step_op[s]] == package::step_kind::core;
+        const std::string name =
+            op.name.empty()
+                ? (op.type == package::op_type::layer ? op.layer.name : cpuops::to_string(op.cpu.k))
+                : op.name;
+        const uint64_t cycles = x.compute + x.stall;
+        nlohmann::json row = {
+            {"name", name},
+            {"type", core                                 ? x.type
+                     : op.type == package::op_type::layer ? ref::to_string(op.layer.op)
+                                                          : cpuops::to_string(op.cpu.k)},
+            {"on", core ? "nncore" : "cpu"},
+            {"precision", core                                 ? x.precision
+                          : op.type == package::op_type::layer ? ref::to_string(op.layer.prec)
+                                                               : "-"},
+            {"dataflow", core ? x.dataflow : "-"},
+            {"macs", per(x.macs)},
+            {"cycles", per(cycles)},
+            {"compute_cycles", per(x.compute)},
+            {"stall_cycles", per(x.stall)},
+            {"utilization", cycles ? x.util_sum / static_cast<double>(cycles) : 0.0},
+            {"dram_read_bytes", per(x.dr)},
+            {"dram_write_bytes", per(x.dw)},
+            {"sram_read_bytes", per(x.sr)},
+            {"sram_write_bytes", per(x.sw)},
+            {"energy_j", x.energy / n},
+            {"zero_skipped_macs", per(x.skipped)},
+            {"commands", per(x.commands)},
+            {"time_s", s < m_step_ns.size() ? static_cast<double>(m_step_ns[s]) * 1e-9 / n : 0.0},
+            {"cpu_cycles", s < m_step_cycles.size() ? per(m_step_cycles[s]) : 0}};
+        if (core)
+            row["programs"] = m_pkg.core_programs[step_op[s]];
+        rows.push_back(row);
+    }
+    return rows;
+}
+
+network_job_result run_network_job(const network_job& job, const platform_config& cfg,
+                                   double limit_s) {
+    network_job_result r;
+    std::unique_ptr<network_session> session;
+    try {
+        session = std::make_unique<network_session>(job, cfg);
+    } catch (const std::exception& e) {
+        r.error = e.what();
+        return r;
+    }
+    r.kinds = session->package().kinds;
+    soc chip("soc", cfg);
+    session->preload(chip);
+    const fw::program& p = session->program();
+    const fw::program_args args = session->args();
+    const run_outcome out = chip.run([&p, args](fw::hal& h) { return p.entry(h, args); },
+                                     sc_core::sc_time(limit_s, sc_core::SC_SEC));
+    r.simulated_s = out.simulated.to_seconds();
+    const bool table = session->collect(chip);
+    r.outputs = session->outputs();
+    if (out.time_limit)
+        r.error = "the run did not finish within " + std::to_string(limit_s) + " simulated s";
+    else if (!table || out.exit_code != 0)
+        r.error = "the firmware failed (exit code " + std::to_string(out.exit_code) +
+                  ", runtime status " + std::to_string(session->runtime_status()) + ")";
+    r.ok = r.error.empty();
+    return r;
+}
+
+}  // namespace nnvp

@@ -1,0 +1,117 @@
+// Running a compiled network on the virtual SoC, host side: compile the
+// package for the platform's memory map and NN-core buffers, stage package
+// and inputs in DRAM before boot (what a boot loader does), boot the
+// nn_network firmware program, then read the results table and the outputs
+// back and turn them into the report's network, inferences, throughput,
+// layers and accuracy sections.
+//
+// DRAM layout (from the DRAM region's base): the arena at +64 MiB, then the
+// package, the input staging slots, the output slots and the results table,
+// each 1 MiB aligned. SystemC elaborates once per process: one session per
+// process.
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "app/power_spec.h"
+#include "firmware/programs/program.h"
+#include "platform/soc.h"
+#include "sw/package/builder.h"
+#include "sw/tensor/tensor.h"
+
+namespace nnvp {
+
+struct network_job {
+    package::network net;
+    // Input sets in the package's types: each set has one tensor per package
+    // input (tensor 0, then the extra inputs). Inference i uses set i % size.
+    std::vector<std::vector<sw::tensor>> input_sets;
+    unsigned inferences = 1;
+    std::string arrival = "back_to_back";  // periodic, poisson
+    double period_s = 0;                   // periodic period / Poisson mean gap
+    double deadline_s = 0;                 // 0: none
+    uint64_t seed = 1;
+    bool timing = false;
+    // Dataflow of every core layer (automatic: the core picks per layer).
+    nncore_cmd::dataflow df = nncore_cmd::dataflow::automatic;
+    power_spec power;               // the NN core's governor and idle policy
+    std::string file = "workload";  // names the scenario in error messages
+};
+
+struct inference_record {
+    double arrival_s = 0, start_s = 0, end_s = 0;
+    double energy_j = 0;         // every power domain, start to end (the firmware's counter reads)
+    double nncore_energy_j = 0;  // the NN core's domain alone
+    double transition_energy_j = 0;  // relocks and state transitions of every domain
+    double wake_s = 0;               // bringing the NN core's domain back ON
+    unsigned opp = 0;                // the NN core's OPP at the end
+};
+
+// What the firmware's power management did (results-table header).
+struct power_management_counts {
+    uint64_t opp_requests = 0, idle_entries = 0, reinits = 0;
+};
+
+class network_session {
+public:
+    // Compiles the package. Throws config_error when it does not fit the
+    // platform (DRAM too small), std::invalid_argument from the compiler.
+    network_session(network_job job, const platform_config& cfg);
+
+    const fw::program& program() const;
+    fw::program_args args() const;
+    double compile_wall_s() const { return m_compile_wall_s; }
+    const package::built_package& package() const { return m_pkg; }
+
+    // Before the run: package and input sets into DRAM.
+    void preload(soc& chip) const;
+    // After the run: reads the results table and outputs back. False when
+    // the table is missing (the firmware failed before writing it).
+    bool collect(soc& chip);
+
+    const std::vector<inference_record>& inferences() const { return m_records; }
+    // One output tensor per completed inference (the package's output type).
+    const std::vector<sw::tensor>& outputs() const { return m_outputs; }
+    uint64_t runtime_status() const { return m_status; }
+    // report power.management: governor, idle policy and what they did.
+    nlohmann::json power_management_json() const;
+
+    // Report sections (DESIGN.md contract). `macs` per inference (the whole
+    // batch); `energy_j` / `simulated_s` of the run for throughput per watt.
+    nlohmann::json inferences_json() const;
+    nlohmann::json throughput_json(uint64_t macs, double energy_j) const;
+    // Per package step, per inference (means over the completed inferences).
+    nlohmann::json layers_json(const soc& chip) const;
+
+private:
+    network_job m_job;
+    package::built_package m_pkg;
+    double m_compile_wall_s = 0;
+    uint64_t m_dram_base = 0, m_package_at = 0, m_staging_at = 0, m_slot_bytes = 0,
+             m_results_at = 0, m_result_bytes = 0, m_stats_at = 0;
+    std::vector<inference_record> m_records;
+    std::vector<sw::tensor> m_outputs;
+    std::vector<uint64_t> m_step_ns, m_step_cycles;
+    uint64_t m_status = 0;
+    std::map<std::string, int64_t> m_pm_args;
+    power_management_counts m_pm;
+};
+
+// One whole job in this process (ONNX checks, tests): compile, build the
+// SoC, stage, run, read back. `ok` false with `error` when the compiler
+// rejects the network (std::invalid_argument texts), the firmware fails or
+// the run does not finish within `limit_s` simulated seconds.
+struct network_job_result {
+    bool ok = false;
+    std::string error;
+    std::vector<sw::tensor> outputs;  // one per completed inference
+    double simulated_s = 0;
+    std::vector<package::step_kind> kinds;  // where each op ran
+};
+network_job_result run_network_job(const network_job& job, const platform_config& cfg,
+                                   double limit_s = 100.0);
+
+}  // namespace nnvp

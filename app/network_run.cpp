@@ -1,0 +1,151 @@
+#include "app/network_run.h"
+
+#include "app/power_report.h"
+
+#include <chrono>
+#include <cmath>
+#include <iostream>
+
+#include "sw/package/reference.h"
+#include "sw/quant/float_exec.h"
+#include "sw/quant/quantizer.h"
+
+namespace nnvp {
+
+network_run::network_run(scenario& sc) : m_spec(*sc.workload), m_timing(sc.mode == "timing") {
+    m_work = resolve_workload(m_spec, m_timing, sc.file);
+    network_job job;
+    job.net = m_work.net;
+    for (const sw::tensor& t : m_work.inputs)
+        job.input_sets.push_back({t});
+    job.inferences = m_spec.inferences;
+    job.arrival = m_spec.arrival.pattern;
+    if (job.arrival == "periodic")
+        job.period_s = 1.0 / m_spec.arrival.fps;
+    else if (job.arrival == "poisson")
+        job.period_s = 1.0 / m_spec.arrival.rate_per_s;
+    job.deadline_s = m_spec.arrival.deadline_s > 0 ? m_spec.arrival.deadline_s
+                     : job.arrival == "periodic"   ? job.period_s
+                                                   : 0;
+    job.seed = m_spec.seed;
+    job.df = m_spec.dataflow == "os"   ? nncore_cmd::dataflow::output_stationary
+             : m_spec.dataflow == "ws" ? nncore_cmd::dataflow::weight_stationary
+             : m_spec.dataflow == "is" ? nncore_cmd::dataflow::input_stationary
+                                       : nncore_cmd::dataflow::automatic;
+    job.timing = m_timing;
+    job.power = m_spec.power;
+    job.file = sc.file;
+    try {
+        m_session = std::make_unique<network_session>(std::move(job), sc.platform);
+    } catch (const std::invalid_argument& e) {
+        throw config_error(sc.file + ": workload.network: cannot compile: " + e.what());
+    }
+    sc.args = m_session->args();
+    std::cout << "nnvp: " << m_work.name << " (" << m_work.quantization["precision"].get<std::string>()
+              << ", " << m_work.quantization["scheme"].get<std::string>() << "): "
+              << m_session->package().image.size() << "-byte package, arena "
+              << m_session->package().arena_size << " bytes, compiled in "
+              << m_work.compile_wall_s + m_session->compile_wall_s() << " s\n";
+}
+
+namespace {
+
+double sqnr_db(double signal, double noise) {
+    if (noise <= 0)
+        return signal > 0 ? 200.0 : 0.0;  // exact: report a large finite figure
+    return 10 * std::log10(signal / noise);
+}
+
+std::size_t argmax_row(const sw::tensor& t, std::size_t row, std::size_t width) {
+    std::size_t best = 0;
+    for (std::size_t k = 1; k < width; ++k)
+        if (t.get_float(row * width + k) > t.get_float(row * width + best))
+            best = k;
+    return best;
+}
+
+}  // namespace
+
+nlohmann::json network_run::accuracy_json(bool& ok) const {
+    const std::vector<sw::tensor>& outs = m_session->outputs();
+    const std::size_t sets = m_work.inputs.size();
+    const std::size_t n = std::min(outs.size(), sets);
+    double signal = 0, noise = 0, max_err = 0;
+    std::size_t rows = 0, agree = 0, mismatched = 0, correct = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+        const sw::tensor real = quant::dequantize_output(m_work.net, outs[k]);
+        const quant::float_run ref =
+            quant::run_float(m_work.graph, {m_work.real_inputs[k]});
+        const sw::tensor& want = ref.values.at(m_work.graph.outputs()[0]);
+        for (std::size_t i = 0; i < want.size(); ++i) {
+            const double d = double(real.get_float(i)) - want.get_float(i);
+            signal += double(want.get_float(i)) * want.get_float(i);
+            noise += d * d;
+            max_err = std::max(max_err, std::fabs(d));
+        }
+        const std::size_t width = static_cast<std::size_t>(want.shape().c);
+        for (std::size_t r = 0; r < want.size() / width; ++r, ++rows) {
+            const std::size_t got = argmax_row(real, r, width);
+            agree += got == argmax_row(want, r, width);
+            if (!m_work.labels.empty())
+                correct += got == m_work.labels[rows];
+        }
+        if (m_spec.check) {
+            const std::vector<sw::tensor> golden =
+                package::reference_run(m_work.net, {m_work.inputs[k]});
+            if (golden[static_cast<std::size_t>(m_work.net.output_index())].bytes() !=
+                outs[k].bytes())
+                ++mismatched;
+        }
+    }
+    nlohmann::json a = {{"reference", "fp32"},
+                        {"compared_inputs", n},
+                        {"max_abs_err", max_err},
+                        {"sqnr_db", sqnr_db(signal, noise)},
+                        {"top1_agreement", rows ? double(agree) / rows : 0.0}};
+    if (!m_work.labels.empty()) {
+        a["dataset"] = m_spec.dataset.name + "/" + m_spec.dataset.split;
+        a["labelled"] = rows;
+        a["top1"] = rows ? double(correct) / rows : 0.0;
+    }
+    if (m_spec.check) {
+        a["bit_exact_vs_reference_executor"] = mismatched == 0;
+        a["mismatched_outputs"] = mismatched;
+        ok = ok && mismatched == 0;
+    }
+    return a;
+}
+
+bool network_run::finish(soc& chip, const run_outcome& outcome, nlohmann::json& report) {
+    (void)outcome;
+    bool ok = m_session->collect(chip);
+    nlohmann::json net = m_work.network_info;
+    net["compile_wall_s"] = m_work.compile_wall_s + m_session->compile_wall_s();
+    net["package_bytes"] = m_session->package().image.size();
+    net["arena_bytes"] = m_session->package().arena_size;
+    net["batch"] = m_spec.batch;
+    report["network"] = net;
+    report["quantization"] = m_work.quantization;
+    report["inferences"] = m_session->inferences_json();
+    const double energy = report["power"].value("energy_j", 0.0);
+    report["throughput"] = m_session->throughput_json(net["macs"].get<uint64_t>(), energy);
+    report["layers"] = m_session->layers_json(chip);
+    add_power_summary(chip, report, m_session->power_management_json());
+    if (!ok) {
+        std::cerr << "nnvp: the firmware left no results table (it failed before the end)\n";
+        return false;
+    }
+    if (m_session->runtime_status() != 0) {
+        std::cerr << "nnvp: an inference failed (runtime status " << m_session->runtime_status()
+                  << ")\n";
+        ok = false;
+    }
+    if (!m_timing && !m_session->outputs().empty()) {
+        report["accuracy"] = accuracy_json(ok);
+        if (!ok)
+            std::cerr << "nnvp: the outputs differ from the reference executor's\n";
+    }
+    return ok;
+}
+
+}  // namespace nnvp

@@ -1,0 +1,37 @@
+// `nnvp run` on a scenario with a workload: resolves the network (zoo or
+// ONNX, quantized), compiles and stages it (network_job.h), and after the
+// run adds the report's network, inferences, throughput, layers and accuracy
+// sections. In functional mode the outputs are checked bit for bit against
+// the reference executor (workload.check) and compared with the FP32
+// reference (accuracy).
+#pragma once
+
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "app/network_job.h"
+#include "app/scenario.h"
+#include "app/workload.h"
+
+namespace nnvp {
+
+class network_run {
+public:
+    // Throws config_error for bad workloads (exit 2).
+    explicit network_run(scenario& sc);
+
+    void preload(soc& chip) const { m_session->preload(chip); }
+    // Adds the sections; returns false when a check failed (exit 1).
+    bool finish(soc& chip, const run_outcome& outcome, nlohmann::json& report);
+
+private:
+    nlohmann::json accuracy_json(bool& ok) const;
+
+    workload_spec m_spec;
+    bool m_timing = false;
+    resolved_workload m_work;
+    std::unique_ptr<network_session> m_session;
+};
+
+}  // namespace nnvp

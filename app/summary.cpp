@@ -1,0 +1,157 @@
+#include "app/summary.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <iomanip>
+#include <numeric>
+
+#include "app/format.h"
+#include "app/headline.h"
+#include "app/json_lookup.h"
+
+namespace nnvp {
+
+namespace {
+
+using json = nlohmann::json;
+
+// Headline metrics the summary shows (the rest stay in report.json and the page).
+bool shown(const std::string& name) {
+    static const char* hidden[] = {"wall_s", "firmware_exit_code", "warnings", "layer_energy_j"};
+    return std::none_of(std::begin(hidden), std::end(hidden),
+                        [&](const char* h) { return name == h; });
+}
+
+void print_layers(std::ostream& os, const json& layers, std::size_t max_layers) {
+    std::vector<std::size_t> idx(layers.size());
+    std::iota(idx.begin(), idx.end(), 0);
+    if (idx.size() > max_layers) {
+        // Keep the busiest rows, then restore run order.
+        std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
+            return json_number(layers[a], "cycles").value_or(0) >
+                   json_number(layers[b], "cycles").value_or(0);
+        });
+        idx.resize(max_layers);
+        std::sort(idx.begin(), idx.end());
+    }
+    os << "\n  " << std::setw(4) << "#"
+       << "  " << std::left << std::setw(22) << "layer" << std::setw(7) << "prec" << std::setw(5)
+       << "df" << std::right << std::setw(10) << "cycles" << std::setw(8) << "util" << std::setw(10)
+       << "DRAM" << std::setw(11) << "energy"
+       << "\n";
+    for (std::size_t i : idx) {
+        const json& l = layers[i];
+        const auto n = [&](const char* k) { return json_number(l, k).value_or(0); };
+        std::string name = json_text(l, "name");
+        if (name.size() > 21)
+            name = name.substr(0, 20) + "~";
+        os << "  " << std::setw(4) << i << "  " << std::left << std::setw(22) << name
+           << std::setw(7) << json_text(l, "precision") << std::setw(5) << json_text(l, "dataflow")
+           << std::right << std::setw(10) << format_si(n("cycles"), "") << std::setw(8)
+           << format_metric(n("utilization"), "%") << std::setw(10)
+           << format_si(n("dram_read_bytes") + n("dram_write_bytes"), "B") << std::setw(11)
+           << format_si(n("energy_j"), "J") << "\n";
+    }
+    if (idx.size() < layers.size())
+        os << "  (" << layers.size() - idx.size() << " more rows in layers.csv)\n";
+}
+
+}  // namespace
+
+void print_summary_table(std::ostream& os, const json& r, std::size_t max_layers) {
+    os << "\n== " << json_text(r, "scenario.name", "run") << " ==  ("
+       << json_text(r, "scenario.mode", "?") << ", " << json_text(r, "platform.name", "?") << ")\n";
+    if (const json* fw = json_find(r, "firmware"); fw && fw->is_object())
+        os << "firmware " << json_text(*fw, "program", "?") << ", exit code "
+           << json_number(*fw, "exit_code").value_or(-1) << " (" << json_text(r, "sim.end", "?")
+           << ")\n";
+    os << "\n  " << std::left << std::setw(20) << "metric"
+       << "value\n";
+    for (const auto& row : headline_rows(r))
+        if (shown(row.metric->name))
+            os << "  " << std::setw(20) << row.metric->name
+               << format_metric(row.value, row.metric->unit) << "\n";
+    if (auto wall = json_number(r, "sim.wall_s"))
+        os << "  " << std::setw(20) << "wall_s" << format_si(*wall, "s") << "\n";
+
+    const json* by = json_find(r, "power.by_component");
+    const double total = json_number(r, "power.energy_j").value_or(0);
+    if (by && by->is_object() && total > 0) {
+        // Shares under 0.1% are noise in a summary; report.html lists them all.
+        os << "\n  energy by component:";
+        double rest = 0;
+        for (const auto& [name, c] : by->items()) {
+            const double e = json_number(c, "energy_j").value_or(0);
+            if (e >= 0.001 * total)
+                os << " " << name << " " << format_metric(e / total, "%");
+            else
+                rest += e;
+        }
+        if (rest > 0)
+            os << " others " << format_metric(rest / total, "%");
+        os << "\n";
+    }
+    os << std::right;
+    const json& layers = json_array(r, "layers");
+    if (!layers.empty())
+        print_layers(os, layers, max_layers);
+    if (auto dma = json_find(r, "dma.runs"); dma && dma->is_array())
+        os << "\n  dma: " << dma->size() << " runs, "
+           << format_si(json_number(r, "dma.bytes_moved").value_or(0), "B")
+           << " moved; cpu: " << json_number(r, "cpu.interrupts_taken").value_or(0)
+           << " interrupts, "
+           << json_number(r, "cpu.mmio_reads").value_or(0) +
+                  json_number(r, "cpu.mmio_writes").value_or(0)
+           << " register accesses\n";
+    if (const auto w = json_number(r, "sim.warnings"); w && *w > 0)
+        os << "  warnings: " << *w << " (see the log above)\n";
+}
+
+std::string progress_text(double simulated_s, double total_s, const std::string& detail) {
+    std::string text;
+    if (total_s > 0) {
+        char pct[16];
+        std::snprintf(pct, sizeof pct, "[%3d%%] ",
+                      static_cast<int>(std::clamp(100 * simulated_s / total_s, 0.0, 100.0)));
+        text = pct + format_si(simulated_s, "s") + " of " + format_si(total_s, "s") + " simulated";
+    } else {
+        text = format_si(simulated_s, "s") + " simulated";
+    }
+    if (!detail.empty())
+        text += ", " + detail;
+    return text;
+}
+
+progress_line::progress_line(std::ostream& os) : progress_line(os, isatty(STDOUT_FILENO) != 0) {}
+
+progress_line::progress_line(std::ostream& os, bool enabled) : m_os(os), m_enabled(enabled) {}
+
+void progress_line::update(double simulated_s, double total_s, const std::string& detail) {
+    if (!m_enabled)
+        return;
+    if (total_s > 0) {
+        const int pct = static_cast<int>(100 * simulated_s / total_s);
+        if (pct == m_last_percent)
+            return;
+        m_last_percent = pct;
+    } else {
+        if (simulated_s < m_next_s)
+            return;
+        m_next_s = simulated_s > 0 ? simulated_s * 2 : 1e-9;
+    }
+    // Pad so a shorter line fully covers the previous one.
+    std::string text = progress_text(simulated_s, total_s, detail);
+    text.resize(std::max<std::size_t>(text.size(), 72), ' ');
+    m_os << "\r" << text << std::flush;
+    m_drawn = true;
+}
+
+void progress_line::finish() {
+    if (m_enabled && m_drawn)
+        m_os << "\n" << std::flush;
+    m_drawn = false;
+}
+
+}  // namespace nnvp

@@ -1,0 +1,232 @@
+#include "app/workload.h"
+
+#include <chrono>
+#include <filesystem>
+
+#include "sw/dataset/fmnist_model.h"
+#include "sw/dataset/labelled_images.h"
+#include "sw/net/stats.h"
+#include "sw/net/weights.h"
+#include "sw/net/zoo.h"
+#include "sw/onnx/graph_importer.h"
+#include "sw/quant/calibration.h"
+#include "sw/quant/fuse.h"
+#include "sw/quant/quantizer.h"
+
+namespace nnvp {
+
+namespace fs = std::filesystem;
+
+workload_spec parse_workload(const config_node& node, const std::string& scenario_dir) {
+    workload_spec w;
+    w.network = node.string("network");
+    const bool onnx = w.network.size() > 5 && w.network.substr(w.network.size() - 5) == ".onnx";
+    if (onnx) {
+        w.network_path = (fs::path(scenario_dir) / w.network).lexically_normal().string();
+        if (!fs::exists(w.network_path))
+            node.fail("network", "an existing .onnx file (" + w.network_path + " not found)");
+    } else if (!net::in_zoo(w.network) && w.network != dataset::fmnist_network_name) {
+        std::string known;
+        for (const std::string& n : net::zoo_names())
+            known += (known.empty() ? "" : ", ") + n;
+        known += std::string(", ") + dataset::fmnist_network_name;
+        node.fail("network",
+                  "a zoo network (" + known + ") or a .onnx path, got \"" + w.network + "\"");
+    }
+    try {
+        w.quant.precision = quant::parse_precision(node.string("precision", "int8"));
+    } catch (const std::exception& e) {
+        node.fail("precision", e.what());
+    }
+    try {
+        w.quant.scheme = quant::parse_scheme(node.string(
+            "quantization",
+            w.quant.precision == ref::precision::fp32 || w.quant.precision == ref::precision::fp16
+                ? "none"
+                : "per_channel"));
+    } catch (const std::exception& e) {
+        node.fail("quantization", e.what());
+    }
+    w.quant.bits = static_cast<int>(node.number_in("bits", 0, 32, 0));
+    if (node.has("layer_precision")) {
+        const config_node lp = node.child("layer_precision");
+        for (const std::string& k : lp.keys()) {
+            try {
+                w.quant.overrides[k] = quant::parse_precision(lp.string(k));
+            } catch (const std::exception& e) {
+                lp.fail(k, e.what());
+            }
+        }
+    }
+    try {
+        quant::check_options(w.quant);
+    } catch (const std::exception& e) {
+        node.fail("quantization", e.what());
+    }
+    w.batch = static_cast<int>(node.number_in("batch", 1, 4096, 1));
+    w.inferences = static_cast<unsigned>(node.number_in("inferences", 1, 1e7, 1));
+    w.seed = static_cast<uint64_t>(node.number_in("seed", 0, 4294967295.0, 1));
+    w.calibration_inputs = static_cast<unsigned>(node.number_in("calibration_inputs", 1, 1000, 2));
+    w.input_sets = static_cast<unsigned>(node.number_in("input_sets", 1, 100000, 1));
+    w.check = node.boolean("check", true);
+    w.dataflow = node.one_of("dataflow", {"auto", "os", "ws", "is"}, "auto");
+    if (node.has("arrival")) {
+        const config_node a = node.child("arrival");
+        w.arrival.pattern = a.one_of("pattern", {"back_to_back", "periodic", "poisson"});
+        if (w.arrival.pattern == "periodic")
+            w.arrival.fps = a.number_in("fps", 1e-6, 1e9);
+        if (w.arrival.pattern == "poisson")
+            w.arrival.rate_per_s = a.number_in("rate_per_s", 1e-6, 1e9);
+        w.arrival.deadline_s = a.number_in("deadline_ms", 0, 1e9, 0) / 1000;
+        a.reject_unknown();
+    }
+    if (node.has("dataset")) {
+        const config_node d = node.child("dataset");
+        w.dataset.name = d.one_of("name", {"fashion-mnist"});
+        w.dataset.dir = d.string("dir", w.dataset.dir);
+        w.dataset.split = d.one_of("split", {"t10k", "train"}, "t10k");
+        w.dataset.images = static_cast<unsigned>(d.number_in("images", 1, 60000));
+        w.dataset.offset = static_cast<unsigned>(d.number_in("offset", 0, 59999, 0));
+        d.reject_unknown();
+        if (w.dataset.images % static_cast<unsigned>(w.batch) != 0)
+            d.fail("images", "a multiple of workload.batch (" + std::to_string(w.batch) + ")");
+        if (!node.has("inferences"))
+            w.inferences = w.dataset.images / static_cast<unsigned>(w.batch);
+        w.input_sets = w.dataset.images / static_cast<unsigned>(w.batch);
+        if (node.has("input_sets"))
+            node.fail("input_sets", "none with a dataset (each batch of images is one set)");
+    }
+    if (node.has("power"))
+        w.power = parse_power_spec(node.child("power"));
+    node.reject_unknown();
+    return w;
+}
+
+namespace {
+
+net::graph load_graph(const workload_spec& w, const std::string& file) {
+    net::graph g;
+    if (!w.network_path.empty()) {
+        try {
+            g = onnx_import::import_graph_file(w.network_path);
+        } catch (const std::exception& e) {
+            throw config_error(file + ": workload.network: " + e.what());
+        }
+    } else if (w.network == dataset::fmnist_network_name) {
+        try {
+            g = dataset::fmnist_lenet(dataset::fmnist_default_weights());
+        } catch (const std::exception& e) {
+            throw config_error(file + ": workload.network: " + e.what());
+        }
+    } else {
+        g = net::build_zoo(w.network);
+    }
+    if (w.batch != 1)
+        g.set_batch(w.batch);
+    try {
+        g.validate();
+    } catch (const std::exception& e) {
+        throw config_error(file + ": workload.batch: " + e.what());
+    }
+    return g;
+}
+
+nlohmann::json network_info(const net::graph& g, const package::network& q) {
+    const net::network_stats st = net::compute_stats(g);
+    uint64_t weight_bytes = 0;
+    for (const package::net_op& op : q.ops)
+        if (op.weights)
+            weight_bytes += op.weights->bytes().size();
+    return {{"name", g.name()},
+            {"layers", st.layers.size()},
+            {"conv_layers", st.conv_layers},
+            {"fc_layers", st.fc_layers},
+            {"macs", st.macs()},
+            {"conv_macs", st.conv_macs},
+            {"fc_macs", st.fc_macs},
+            {"weights", st.weights()},
+            {"weight_bytes", weight_bytes},
+            {"activations", st.activations}};
+}
+
+// `count` images from `first` of a labelled set, as one [n, H, W, C] tensor.
+sw::tensor image_slice(const sw::tensor& all, unsigned first, unsigned count) {
+    sw::shape4 s = all.shape();
+    const std::size_t per = all.bytes().size() / static_cast<std::size_t>(s.n);
+    s.n = static_cast<int>(count);
+    sw::tensor out(all.type(), s);
+    std::copy(all.bytes().begin() + static_cast<long>(per * first),
+              all.bytes().begin() + static_cast<long>(per * (first + count)), out.bytes().begin());
+    return out;
+}
+
+// Dataset workloads: the evaluation images in batches, and calibration
+// batches from the start of the train split (never the evaluated images).
+void dataset_inputs(const workload_spec& w, const net::graph& g, const std::string& file,
+                    resolved_workload& r, std::vector<sw::tensor>& cal) {
+    const auto batch = static_cast<unsigned>(w.batch);
+    dataset::labelled_images eval, train;
+    try {
+        eval = dataset::load_fmnist(w.dataset.dir, w.dataset.split,
+                                    w.dataset.offset + w.dataset.images);
+        train = dataset::load_fmnist(w.dataset.dir, "train", w.calibration_inputs * batch);
+    } catch (const std::exception& e) {
+        throw config_error(file + ": workload.dataset: " + e.what());
+    }
+    if (eval.images.shape().n < static_cast<int>(w.dataset.offset + w.dataset.images))
+        throw config_error(file + ": workload.dataset.images: the " + w.dataset.split +
+                           " split has only " + std::to_string(eval.images.shape().n) + " images");
+    const sw::shape4 want = g.inputs()[0].shape;
+    if (eval.images.shape().h != want.h || eval.images.shape().w != want.w ||
+        eval.images.shape().c != want.c)
+        throw config_error(file + ": workload.dataset: images " +
+                           sw::to_string(eval.images.shape()) + " do not fit the network input " +
+                           sw::to_string(want));
+    for (unsigned k = 0; k < w.dataset.images / batch; ++k)
+        r.real_inputs.push_back(image_slice(eval.images, w.dataset.offset + k * batch, batch));
+    r.labels.assign(eval.labels.begin() + w.dataset.offset,
+                    eval.labels.begin() + w.dataset.offset + w.dataset.images);
+    for (unsigned k = 0; k < w.calibration_inputs; ++k)
+        cal.push_back(image_slice(train.images, k * batch, batch));
+}
+
+}  // namespace
+
+resolved_workload resolve_workload(const workload_spec& w, bool timing, const std::string& file) {
+    const auto t0 = std::chrono::steady_clock::now();
+    resolved_workload r;
+    net::graph g = load_graph(w, file);
+    r.name = g.name();
+    net::materialize_weights(g, w.seed);  // keeps imported or trained weights
+    std::vector<sw::tensor> cal;
+    if (!w.dataset.name.empty()) {
+        dataset_inputs(w, g, file, r, cal);
+    } else {
+        for (unsigned k = 0; k < w.input_sets; ++k)
+            r.real_inputs.push_back(net::generate_input(g, 0, w.seed * 7919 + k));
+        for (unsigned k = 0; k < w.calibration_inputs; ++k)
+            cal.push_back(net::generate_input(g, 0, w.seed * 104729 + k));
+    }
+    try {
+        if (timing || w.quant.scheme == quant::scheme::none) {
+            // Timing mode computes nothing: scales from unit ranges are as
+            // good as calibrated ones for the cycles and bytes it reports.
+            r.net = quant::quantize(g, w.quant, quant::calibration{});
+        } else {
+            r.net = quant::quantize(g, w.quant, cal);
+        }
+    } catch (const std::exception& e) {
+        throw config_error(file + ": workload: " + e.what());
+    }
+    for (const sw::tensor& x : r.real_inputs)
+        r.inputs.push_back(quant::quantize_input(r.net, x));
+    r.network_info = network_info(g, r.net);
+    r.quantization = {{"scheme", quant::to_string(w.quant.scheme)},
+                      {"precision", ref::to_string(w.quant.precision)},
+                      {"bits", w.quant.bits}};
+    r.compile_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    r.graph = std::move(g);
+    return r;
+}
+
+}  // namespace nnvp

@@ -1,0 +1,91 @@
+// The workload section of a scenario: which network runs, how it is
+// quantized, how many inferences arrive and when. Read strictly (every error
+// names the file and the field); resolve() turns it into the package network
+// and the real-valued inputs the host stages for the firmware.
+//
+//   "workload": {
+//     "network": "resnet50",          zoo name, or a .onnx path (relative to the scenario)
+//     "precision": "int8",            fp32 fp16 int16 int8 int4 binary
+//     "quantization": "per_channel",  none static_fixed dynamic_fixed per_channel
+//     "bits": 0,                      narrower integer range (e.g. 6 in int8 storage)
+//     "layer_precision": {"conv1": "int8"},   mixed precision overrides
+//     "batch": 1, "inferences": 1, "seed": 1,
+//     "calibration_inputs": 2,        seeded samples for calibration (functional mode)
+//     "input_sets": 1,                distinct seeded inputs staged (inference i uses i % sets)
+//     "arrival": {"pattern": "back_to_back" | "periodic" | "poisson",
+//                 "fps": 30, "rate_per_s": 100, "deadline_ms": 33.3},
+//     "check": true,                  functional: outputs against the reference executor
+//     "power": {"governor": {...}, "idle": {...}},   the NN core's power management (power_spec.h)
+//     "dataset": {"name": "fashion-mnist", "split": "t10k", "images": 500, "offset": 0,
+//                 "dir": "/usr/share/datasets/fashion-mnist"}
+//   }                                 (a dataset: inputs are its images, `batch` per
+//                                      inference, inferences default to images / batch,
+//                                      calibration uses the first images of the train split)
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "app/power_spec.h"
+#include "ip/common/config_reader.h"
+#include "sw/net/graph.h"
+#include "sw/package/builder.h"
+#include "sw/quant/quant_options.h"
+
+namespace nnvp {
+
+struct arrival_spec {
+    std::string pattern = "back_to_back";
+    double fps = 0;         // periodic
+    double rate_per_s = 0;  // poisson
+    double deadline_s = 0;  // 0: none (periodic default: the period)
+};
+
+// Real inputs with labels instead of seeded ones (top-1 accuracy).
+struct dataset_spec {
+    std::string name;  // "fashion-mnist" (empty: seeded inputs)
+    std::string dir = "/usr/share/datasets/fashion-mnist";
+    std::string split = "t10k";
+    unsigned images = 0;
+    unsigned offset = 0;
+};
+
+struct workload_spec {
+    std::string network;       // as written
+    std::string network_path;  // resolved (.onnx)
+    quant::quant_options quant;
+    int batch = 1;
+    unsigned inferences = 1;
+    uint64_t seed = 1;
+    unsigned calibration_inputs = 2;
+    unsigned input_sets = 1;
+    arrival_spec arrival;
+    bool check = true;
+    std::string dataflow = "auto";  // the compiler's dataflow for every core layer: auto os ws is
+    dataset_spec dataset;
+    power_spec power;
+};
+
+// `node` is the scenario's "workload" object; `scenario_dir` resolves paths.
+workload_spec parse_workload(const config_node& node, const std::string& scenario_dir);
+
+// The network compiled for the VP and its inputs.
+struct resolved_workload {
+    std::string name;                     // network name
+    net::graph graph;                     // the float network (weights materialized)
+    package::network net;                 // quantized, ready for package::build
+    std::vector<sw::tensor> real_inputs;  // fp32, one per input set (graph input 0)
+    std::vector<sw::tensor> inputs;       // the same in the package's input type
+    std::vector<uint8_t> labels;          // dataset workloads: per image, in input-set order
+    nlohmann::json network_info;          // name, layers, macs, weights, weight_bytes
+    nlohmann::json quantization;          // scheme and per-layer error (functional mode)
+    double compile_wall_s = 0;
+};
+
+// Builds, calibrates (functional mode) and quantizes the network. Throws
+// config_error for unknown networks / bad files, quant errors as they come.
+resolved_workload resolve_workload(const workload_spec& w, bool timing, const std::string& file);
+
+}  // namespace nnvp

@@ -1,0 +1,120 @@
+// Internals of import_for_check (check_importer.h): the value table and the
+// op list under construction, shared by the driver (check_importer.cpp) and
+// the per-op translations (check_ops.cpp, check_quant_ops.cpp).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sw/cpuops/cpu_op.h"
+#include "sw/onnx/check_importer.h"
+#include "sw/onnx/model.h"
+
+namespace nnvp::onnx_import::detail {
+
+// A package tensor before numbering: the output of op `index`, runtime
+// input `index`, or constant `index`.
+struct tref {
+    enum kind_t : uint8_t { op, input, constant } kind = op;
+    int index = 0;
+};
+
+// An ONNX value: a runtime tensor, or a value known at compile time.
+struct value {
+    std::vector<int64_t> dims;
+    int32_t elem_type = 0;
+    std::optional<onnx_tensor> known;  // initializer, bound input, Constant
+    tref r;                            // runtime tensor (when !known)
+    layout lay = layout::plain;
+    int32_t offset = 0;  // stored = ONNX value - offset (uint8 as int8: 128)
+};
+
+class check_builder {
+public:
+    check_builder(const onnx::ModelProto& m, const std::map<std::string, onnx_tensor>& bound,
+                  std::string file);
+    check_network build();
+
+    // For the op translations. `n` is the node being translated.
+    const onnx::NodeProto& node() const { return *m_node; }
+    int64_t opset() const { return m_opset; }
+    [[noreturn]] void fail(const std::string& what) const;
+    attributes attrs() const;
+    bool has_input(int i) const;
+    const value& input(int i) const;
+    // Input i, which must be known at compile time (`what` names its role).
+    const onnx_tensor& known_input(int i, const std::string& what) const;
+    // Input i must have this ONNX element type.
+    void need_type(int i, std::initializer_list<int32_t> types) const;
+    // Checks the node writes only its first output.
+    void single_output() const;
+    // Number of nodes (and graph outputs) reading ONNX value `name`.
+    int uses(const std::string& name) const;
+
+    // The tensor of `v` in layout `l`: a transpose op when v is stored in
+    // the other layout, a constant (in `l`) when v is known.
+    tref runtime(const value& v, layout l);
+    cpuops::tensor_info info(tref r) const;
+    // Sets the quantization of a runtime input (DequantizeLinear reading
+    // it): returns false when r is not an input.
+    bool set_input_q(tref r, const ref::quant_params& q);
+
+    tref add_layer(const ref::layer& l, std::vector<tref> ins,
+                   std::optional<sw::tensor> weights = std::nullopt,
+                   std::optional<sw::tensor> bias = std::nullopt);
+    tref add_cpu(const cpuops::op& o, std::vector<tref> ins, const std::string& suffix = "");
+    tref add_constant(const sw::tensor& t, const ref::quant_params& q = {});
+    // Op `index` (to fold BatchNormalization into a conv).
+    package::net_op* op_at(tref r);
+
+    // Defines output 0 of the current node.
+    void set_output(value v);
+    std::string op_name(const std::string& suffix = "") const;
+
+private:
+    void bind_inputs();
+    void translate(const onnx::NodeProto& n, int index);
+    port make_port(const std::string& name, const value& v, int tensor) const;
+
+    const onnx::ModelProto& m_model;
+    const std::map<std::string, onnx_tensor>& m_bound;
+    std::string m_file;
+    int64_t m_opset = 1;
+    const onnx::NodeProto* m_node = nullptr;
+    int m_node_index = 0;
+
+    std::map<std::string, value> m_values;
+    std::map<std::string, int> m_uses;
+    std::vector<package::net_op> m_ops;
+    std::vector<std::vector<tref>> m_op_ins;
+    std::vector<cpuops::tensor_info> m_op_infos;
+    std::vector<std::string> m_input_names;
+    std::vector<package::tensor_spec> m_inputs;
+    std::vector<package::constant> m_constants;
+};
+
+// Translates the current node of `b` (check_ops.cpp); throws onnx_error for
+// an op nnvp does not know.
+void translate_node(check_builder& b);
+// Quantization ops (check_quant_ops.cpp); returns false for other op types.
+bool translate_quant_node(check_builder& b);
+
+// Helpers shared by the translations.
+value runtime_value(check_builder& b, tref r, layout l, std::vector<int64_t> dims,
+                    int32_t elem_type, int32_t offset = 0);
+// Reshape op of runtime value x into `dims` (plain layout).
+value reshape_to(check_builder& b, const value& x, const std::vector<int64_t>& dims,
+                 const std::string& suffix = "");
+// y = x W^T + bias on the core's fp32 fully connected layer: x is read as
+// `rows` rows of K (W [O,1,1,K]); the result is reshaped to `out_dims`.
+value fully_connected(check_builder& b, const value& x, int64_t rows, const sw::tensor& w,
+                      std::optional<sw::tensor> bias, const std::vector<int64_t>& out_dims);
+std::vector<int64_t> broadcast_dims(const std::vector<int64_t>& a, const std::vector<int64_t>& b);
+int64_t element_count(const std::vector<int64_t>& dims);
+// Normalises a possibly negative axis of a rank-`rank` tensor; fails via `b`.
+int normalize_axis(const check_builder& b, int64_t axis, int rank, bool allow_rank = false);
+
+}  // namespace nnvp::onnx_import::detail

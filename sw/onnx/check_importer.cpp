@@ -1,0 +1,438 @@
+// The driver of import_for_check: graph inputs and initializers, node by
+// node translation (check_ops.cpp), tensor numbering of the package network.
+#include "sw/onnx/check_builder.h"
+#include "sw/ref/ops.h"
+#include "sw/ref/quant.h"
+
+namespace nnvp::onnx_import {
+
+namespace {
+
+using detail::tref;
+using detail::value;
+
+// Parameter slots: inputs a compiled network takes as constants.
+const std::map<std::string, std::set<int>>& parameter_slots() {
+    static const std::map<std::string, std::set<int>> slots = {
+        {"Conv", {1, 2}},
+        {"ConvInteger", {1, 2, 3}},
+        {"Gemm", {1, 2}},
+        {"MatMul", {1}},
+        {"MatMulInteger", {1, 2, 3}},
+        {"BatchNormalization", {1, 2, 3, 4}},
+        {"Reshape", {1}},
+        {"Pad", {1, 2}},
+        {"Clip", {1, 2}},
+        {"QuantizeLinear", {1, 2}},
+        {"DequantizeLinear", {1, 2}},
+        {"QLinearConv", {1, 2, 3, 4, 5, 6, 7, 8}},
+        {"QLinearMatMul", {1, 2, 3, 4, 5, 6, 7}},
+    };
+    return slots;
+}
+
+bool is_spatial(const std::string& op) {
+    return op == "Conv" || op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool" ||
+           op == "GlobalMaxPool" || op == "BatchNormalization" || op == "QLinearConv" ||
+           op == "ConvInteger";
+}
+
+// How runtime tensors of an ONNX element type are stored.
+bool stored_as(int32_t elem_type, sw::dtype& type, int32_t& offset) {
+    offset = 0;
+    switch (elem_type) {
+        case onnx::TensorProto::FLOAT:
+            type = sw::dtype::fp32;
+            return true;
+        case onnx::TensorProto::INT8:
+            type = sw::dtype::int8;
+            return true;
+        case onnx::TensorProto::UINT8:
+            type = sw::dtype::int8;
+            offset = 128;
+            return true;
+        case onnx::TensorProto::INT16:
+            type = sw::dtype::int16;
+            return true;
+        case onnx::TensorProto::INT32:
+            type = sw::dtype::int32;
+            return true;
+        default:
+            return false;
+    }
+}
+
+// Values of `in` as type `to`, each integer lowered by `offset`.
+sw::tensor convert_values(const sw::tensor& in, sw::dtype to, int32_t offset,
+                          const std::string& where) {
+    if (in.type() == to && offset == 0)
+        return in;
+    sw::tensor out(to, in.shape());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (sw::is_float(to)) {
+            out.set_float(i, in.get_float(i));
+            continue;
+        }
+        const int64_t v = in.get_int(i) - offset;
+        if (v < sw::min_of(to) || v > sw::max_of(to))
+            throw onnx_error(where + ": value " + std::to_string(v + offset) +
+                             " does not fit the stored type " + sw::to_string(to));
+        out.set_int(i, v);
+    }
+    return out;
+}
+
+}  // namespace
+
+namespace detail {
+
+check_builder::check_builder(const onnx::ModelProto& m,
+                             const std::map<std::string, onnx_tensor>& bound, std::string file)
+    : m_model(m), m_bound(bound), m_file(std::move(file)), m_opset(opset_of(m)) {}
+
+void check_builder::fail(const std::string& what) const {
+    if (m_node)
+        throw onnx_error(m_file + ": " + node_label(*m_node, m_node_index) + ": " + what);
+    throw onnx_error(m_file + ": " + what);
+}
+
+attributes check_builder::attrs() const {
+    return attributes(*m_node, m_file + ": " + node_label(*m_node, m_node_index));
+}
+
+bool check_builder::has_input(int i) const {
+    return i < m_node->input_size() && !m_node->input(i).empty();
+}
+
+const value& check_builder::input(int i) const {
+    if (!has_input(i))
+        fail("input " + std::to_string(i) + ": missing");
+    const auto it = m_values.find(m_node->input(i));
+    if (it == m_values.end())
+        fail("input '" + m_node->input(i) + "': undefined");
+    return it->second;
+}
+
+const onnx_tensor& check_builder::known_input(int i, const std::string& what) const {
+    const value& v = input(i);
+    if (!v.known)
+        fail(what + " '" + m_node->input(i) +
+             "': expected a value known at compile time (initializer, Constant or a graph "
+             "input feeding only parameter slots)");
+    return *v.known;
+}
+
+void check_builder::need_type(int i, std::initializer_list<int32_t> types) const {
+    const value& v = input(i);
+    std::string names;
+    for (int32_t t : types) {
+        if (t == v.elem_type)
+            return;
+        names += (names.empty() ? "" : " or ") + elem_type_name(t);
+    }
+    fail("input '" + m_node->input(i) + "' is " + elem_type_name(v.elem_type) + ": expected " +
+         names);
+}
+
+void check_builder::single_output() const {
+    for (int k = 1; k < m_node->output_size(); ++k)
+        if (!m_node->output(k).empty())
+            fail("output " + std::to_string(k) + " '" + m_node->output(k) +
+                 "': only the first output is supported");
+}
+
+int check_builder::uses(const std::string& name) const {
+    const auto it = m_uses.find(name);
+    return it == m_uses.end() ? 0 : it->second;
+}
+
+std::string check_builder::op_name(const std::string& suffix) const {
+    const std::string base = m_node->name().empty()
+                                 ? m_node->op_type() + "_" + std::to_string(m_node_index)
+                                 : m_node->name();
+    return suffix.empty() ? base : base + "/" + suffix;
+}
+
+cpuops::tensor_info check_builder::info(tref r) const {
+    switch (r.kind) {
+        case tref::op:
+            return m_op_infos.at(static_cast<std::size_t>(r.index));
+        case tref::input: {
+            const package::tensor_spec& s = m_inputs.at(static_cast<std::size_t>(r.index));
+            return {s.shape, s.type, s.q};
+        }
+        case tref::constant: {
+            const package::constant& c = m_constants.at(static_cast<std::size_t>(r.index));
+            return {c.value.shape(), c.value.type(), c.q};
+        }
+    }
+    return {};
+}
+
+bool check_builder::set_input_q(tref r, const ref::quant_params& q) {
+    if (r.kind != tref::input)
+        return false;
+    m_inputs[static_cast<std::size_t>(r.index)].q = q;
+    return true;
+}
+
+tref check_builder::add_constant(const sw::tensor& t, const ref::quant_params& q) {
+    m_constants.push_back({op_name("const" + std::to_string(m_constants.size())), t, q});
+    return {tref::constant, static_cast<int>(m_constants.size() - 1)};
+}
+
+tref check_builder::runtime(const value& v, layout l) {
+    if (v.known) {
+        sw::dtype type;
+        int32_t offset;
+        if (!stored_as(v.elem_type, type, offset))
+            fail("constant '" + v.known->name + "' is " + elem_type_name(v.elem_type) +
+                 ": expected FLOAT, INT8, UINT8, INT16 or INT32 as an operand");
+        const sw::tensor plain = convert_values(v.known->data, type, offset, m_file);
+        return add_constant(
+            from_plain(plain.reshaped(to_shape4(v.dims, layout::plain, m_file)), l));
+    }
+    if (v.lay == l)
+        return v.r;
+    const std::array<int, 4> p = relayout_perm(v.lay, l);
+    return add_cpu({cpuops::kind::transpose, {p[0], p[1], p[2], p[3]}, {}}, {v.r},
+                   std::string("to_") + to_string(l));
+}
+
+tref check_builder::add_layer(const ref::layer& l_in, std::vector<tref> ins,
+                              std::optional<sw::tensor> weights, std::optional<sw::tensor> bias) {
+    ref::layer l = l_in;
+    if (l.name.empty())
+        l.name = op_name();
+    cpuops::tensor_info out;
+    try {
+        if (l.prec != ref::precision::fp32)
+            ref::lower_quantization(l);
+        out.shape = ref::output_shape(l, info(ins.at(0)).shape);
+        out.type = ref::output_type(l);
+        out.q = l.out_q;
+    } catch (const std::invalid_argument& e) {
+        fail(std::string("cannot map onto a core layer: ") + e.what());
+    }
+    package::net_op op;
+    op.type = package::op_type::layer;
+    op.name = l.name;
+    op.layer = l;
+    op.weights = std::move(weights);
+    op.bias = std::move(bias);
+    m_ops.push_back(std::move(op));
+    m_op_ins.push_back(std::move(ins));
+    m_op_infos.push_back(out);
+    return {tref::op, static_cast<int>(m_ops.size() - 1)};
+}
+
+tref check_builder::add_cpu(const cpuops::op& o, std::vector<tref> ins, const std::string& suffix) {
+    std::vector<cpuops::tensor_info> infos;
+    for (tref r : ins)
+        infos.push_back(info(r));
+    cpuops::tensor_info out;
+    try {
+        out = cpuops::infer(o, infos);
+    } catch (const cpuops::op_error& e) {
+        fail(e.what());
+    }
+    package::net_op op;
+    op.type = package::op_type::cpu;
+    op.name = op_name(suffix);
+    op.cpu = o;
+    m_ops.push_back(std::move(op));
+    m_op_ins.push_back(std::move(ins));
+    m_op_infos.push_back(out);
+    return {tref::op, static_cast<int>(m_ops.size() - 1)};
+}
+
+package::net_op* check_builder::op_at(tref r) {
+    return r.kind == tref::op ? &m_ops.at(static_cast<std::size_t>(r.index)) : nullptr;
+}
+
+void check_builder::set_output(value v) {
+    if (m_node->output_size() < 1 || m_node->output(0).empty())
+        fail("output 0: missing");
+    m_values[m_node->output(0)] = std::move(v);
+}
+
+void check_builder::bind_inputs() {
+    const onnx::GraphProto& g = m_model.graph();
+    for (const auto& t : g.initializer()) {
+        value v;
+        v.known = from_proto(t, m_file + ": initializer");
+        v.dims = v.known->dims;
+        v.elem_type = v.known->elem_type;
+        m_values[t.name()] = std::move(v);
+    }
+    for (const auto& gi : g.input()) {
+        const std::string& name = gi.name();
+        bool runtime = false, spatial = false;
+        for (const auto& n : g.node()) {
+            const auto it = parameter_slots().find(n.op_type());
+            for (int k = 0; k < n.input_size(); ++k) {
+                if (n.input(k) != name)
+                    continue;
+                runtime |= it == parameter_slots().end() || !it->second.count(k);
+                spatial |= k == 0 && is_spatial(n.op_type());
+            }
+        }
+        for (const auto& o : g.output())
+            runtime |= o.name() == name;
+        const auto b = m_bound.find(name);
+        if (b == m_bound.end()) {
+            if (m_values.count(name))
+                continue;  // an initializer listed as an input (IR < 4)
+            fail("graph input '" + name + "': no value given (expected an input_<k>.pb)");
+        }
+        value v;
+        v.dims = b->second.dims;
+        v.elem_type = b->second.elem_type;
+        if (!runtime) {
+            v.known = b->second;
+            m_values[name] = std::move(v);
+            continue;
+        }
+        package::tensor_spec s;
+        s.name = name;
+        if (!stored_as(v.elem_type, s.type, v.offset))
+            fail("graph input '" + name + "' is " + elem_type_name(v.elem_type) +
+                 ": expected FLOAT, INT8, UINT8, INT16 or INT32");
+        v.lay = spatial && v.dims.size() == 4 ? layout::nhwc : layout::plain;
+        try {
+            s.shape = to_shape4(v.dims, v.lay, "graph input '" + name + "'");
+        } catch (const std::invalid_argument& e) {
+            fail(e.what());
+        }
+        m_inputs.push_back(s);
+        m_input_names.push_back(name);
+        v.r = {tref::input, static_cast<int>(m_inputs.size() - 1)};
+        m_values[name] = std::move(v);
+    }
+}
+
+port check_builder::make_port(const std::string& name, const value& v, int tensor) const {
+    port p;
+    p.name = name;
+    p.elem_type = v.elem_type;
+    p.dims = v.dims;
+    p.lay = v.lay;
+    p.tensor = tensor;
+    p.offset = v.offset;
+    stored_as(v.elem_type, p.type, p.offset);
+    return p;
+}
+
+check_network check_builder::build() {
+    const onnx::GraphProto& g = m_model.graph();
+    for (const auto& n : g.node())
+        for (const std::string& i : n.input())
+            ++m_uses[i];
+    for (const auto& o : g.output())
+        ++m_uses[o.name()];
+    bind_inputs();
+    if (m_inputs.empty())
+        fail("no runtime input: every graph input is a parameter (nothing to run)");
+    for (int k = 0; k < g.node_size(); ++k) {
+        m_node = &g.node(k);
+        m_node_index = k;
+        translate_node(*this);
+    }
+    m_node = nullptr;
+    if (g.output_size() != 1)
+        fail("graph: " + std::to_string(g.output_size()) +
+             " outputs: expected exactly 1 (a package has one output)");
+    const std::string out_name = g.output(0).name();
+    value out = m_values.at(out_name);
+    sw::dtype t;
+    int32_t off;
+    if (!stored_as(out.elem_type, t, off))
+        fail("graph output '" + out_name + "' is " + elem_type_name(out.elem_type) +
+             ": expected FLOAT, INT8, UINT8, INT16 or INT32");
+    if (out.known || out.r.kind != tref::op) {  // the output must be an op's: copy it
+        m_node = &g.node(g.node_size() - 1);
+        const tref r = runtime(out, out.lay);
+        const sw::shape4 s = info(r).shape;
+        out.r = add_cpu({cpuops::kind::reshape, {s.n, s.h, s.w, s.c}, {}}, {r}, "output");
+        out.known.reset();
+        m_node = nullptr;
+    }
+
+    // Numbering: op i -> i + 1, input 0 -> 0, inputs 1.. and constants after the ops.
+    const int n_ops = static_cast<int>(m_ops.size());
+    const int n_extra = static_cast<int>(m_inputs.size()) - 1;
+    const auto number = [&](tref r) {
+        switch (r.kind) {
+            case tref::op:
+                return r.index + 1;
+            case tref::input:
+                return r.index == 0 ? 0 : n_ops + r.index;
+            case tref::constant:
+                return n_ops + 1 + n_extra + r.index;
+        }
+        return -1;
+    };
+    check_network cn;
+    package::network& net = cn.net;
+    net.name = m_model.graph().name().empty() ? "onnx" : m_model.graph().name();
+    net.input_type = m_inputs[0].type;
+    net.input_shape = m_inputs[0].shape;
+    net.input_q = m_inputs[0].q;
+    net.extra_inputs.assign(m_inputs.begin() + 1, m_inputs.end());
+    net.constants = m_constants;
+    for (std::size_t i = 0; i < m_ops.size(); ++i) {
+        package::net_op op = m_ops[i];
+        op.in.clear();
+        for (tref r : m_op_ins[i])
+            op.in.push_back(number(r));
+        net.ops.push_back(std::move(op));
+    }
+    net.output = number(out.r);
+    for (std::size_t i = 0; i < m_inputs.size(); ++i) {
+        const value& v = m_values.at(m_input_names[i]);
+        cn.inputs.push_back(make_port(m_input_names[i], v, number(v.r)));
+    }
+    cn.output = make_port(out_name, out, net.output);
+    return cn;
+}
+
+}  // namespace detail
+
+check_network import_for_check(const onnx::ModelProto& model,
+                               const std::map<std::string, onnx_tensor>& bound,
+                               const std::string& file) {
+    detail::check_builder b(model, bound, file);
+    return b.build();
+}
+
+sw::tensor to_package(const port& p, const onnx_tensor& v) {
+    if (v.dims != p.dims || v.elem_type != p.elem_type)
+        throw onnx_error("input '" + p.name + "': " + elem_type_name(v.elem_type) + " of " +
+                         std::to_string(v.dims.size()) + " dims does not match the model's " +
+                         elem_type_name(p.elem_type) + " tensor");
+    const sw::tensor stored = convert_values(v.data, p.type, p.offset, "input '" + p.name + "'");
+    return from_plain(stored.reshaped(to_shape4(p.dims, layout::plain, p.name)), p.lay);
+}
+
+onnx_tensor from_package(const port& p, const sw::tensor& t) {
+    const sw::shape4 expect = to_shape4(p.dims, p.lay, p.name);
+    if (t.shape() != expect || t.type() != p.type)
+        throw onnx_error("output '" + p.name + "': got " + sw::to_string(t.shape()) + " " +
+                         sw::to_string(t.type()) + ", expected " + sw::to_string(expect) + " " +
+                         sw::to_string(p.type));
+    onnx_tensor r;
+    r.name = p.name;
+    r.elem_type = p.elem_type;
+    r.dims = p.dims;
+    const sw::tensor plain = to_plain(t, p.lay);
+    r.data = sw::tensor(storage_type(p.elem_type, p.name), plain.shape());
+    for (std::size_t i = 0; i < plain.size(); ++i) {
+        if (sw::is_float(r.data.type()))
+            r.data.set_float(i, plain.get_float(i));
+        else
+            r.data.set_int(i, plain.get_int(i) + p.offset);
+    }
+    return r;
+}
+
+}  // namespace nnvp::onnx_import

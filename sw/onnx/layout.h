@@ -1,0 +1,52 @@
+// How ONNX tensors (row-major, any rank) map onto nnvp's 4-D tensors.
+//
+// The rule (docs/onnx_conformance.md, "Tensor layout"): an ONNX tensor of
+// rank r <= 4 is first right-aligned to rank 4 by leading 1s, [d0..d(r-1)] ->
+// [1,..,1,d0,..,d(r-1)] = [a,b,c,d]. Then it lives in one of two layouts:
+//   plain  (n,h,w,c) = (a,b,c,d): the ONNX row-major order itself, so
+//          reshape / flatten / matmul are byte-order preserving;
+//   nhwc   (n,h,w,c) = (a,c,d,b): [a,b,c,d] read as NCHW and stored NHWC,
+//          the layout of the NN core's spatial ops (conv, pools, BN).
+// Both layouts keep numpy broadcasting: a right-aligned operand of lower
+// rank lines up with the other's dims in either layout. The importer picks
+// a layout per tensor and inserts a transpose where an op needs the other.
+// Rank > 4 is not supported.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sw/tensor/tensor.h"
+
+namespace nnvp::onnx_import {
+
+enum class layout : uint8_t { plain, nhwc };
+
+const char* to_string(layout l);
+
+// The ONNX dims right-aligned to rank 4 ([a,b,c,d]). Throws
+// std::invalid_argument naming `what` for rank > 4 or a dim < 1 or > 2^31-1.
+std::array<int, 4> aligned_dims(const std::vector<int64_t>& dims, const std::string& what);
+
+// shape4 of an ONNX tensor in layout `l`.
+sw::shape4 to_shape4(const std::vector<int64_t>& dims, layout l, const std::string& what);
+
+// shape4 axis (0..3 = n,h,w,c) holding ONNX axis `axis` (0..rank-1) of a
+// rank-`rank` tensor in layout `l`.
+int our_axis(int axis, int rank, layout l);
+
+// Numpy-style transpose of a 4-D tensor: output axis i is input axis perm[i].
+sw::tensor transpose(const sw::tensor& in, const std::array<int, 4>& perm);
+
+// The permutation that turns a tensor stored in layout `from` into layout
+// `to` (identity when equal).
+std::array<int, 4> relayout_perm(layout from, layout to);
+
+// Host-side conversion of data between a plain tensor (ONNX order) and
+// layout `l`, e.g. at the graph boundary.
+sw::tensor from_plain(const sw::tensor& plain, layout l);
+sw::tensor to_plain(const sw::tensor& t, layout l);
+
+}  // namespace nnvp::onnx_import

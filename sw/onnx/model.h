@@ -1,0 +1,55 @@
+// Reading an ONNX model file and the attribute / initializer look-ups both
+// importers share, each with a message naming the file, node and field.
+#pragma once
+
+#include <onnx/onnx_pb.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sw/onnx/tensor_pb.h"
+
+namespace nnvp::onnx_import {
+
+// Parses `path` and checks the structure both importers rely on: a graph,
+// node op types in the default domain, every node input defined (graph
+// input, initializer or an earlier node's output: ONNX requires
+// topological order). Throws onnx_error.
+onnx::ModelProto load_model(const std::string& path);
+
+// The opset version of the default ONNX domain (1 if absent).
+int64_t opset_of(const onnx::ModelProto& m);
+
+// "node 'conv1' (Conv)" or "node #3 (Conv)" for unnamed nodes.
+std::string node_label(const onnx::NodeProto& n, int index);
+
+// Typed attribute access for one node; every failure names the file, the
+// node and the attribute.
+class attributes {
+public:
+    attributes(const onnx::NodeProto& n, std::string where);
+
+    bool has(const std::string& name) const { return m_attrs.count(name) != 0; }
+    int64_t get_int(const std::string& name, int64_t fallback) const;
+    float get_float(const std::string& name, float fallback) const;
+    std::string get_string(const std::string& name, const std::string& fallback) const;
+    std::vector<int64_t> get_ints(const std::string& name,
+                                  const std::vector<int64_t>& fallback) const;
+    const onnx::TensorProto* get_tensor(const std::string& name) const;
+    // Fails for any attribute not in `known` (an attribute nnvp would ignore
+    // silently could change the result).
+    void only(const std::vector<std::string>& known) const;
+    [[noreturn]] void fail(const std::string& what) const;
+
+private:
+    const onnx::AttributeProto& get(const std::string& name,
+                                    onnx::AttributeProto::AttributeType type) const;
+
+    std::string m_where;
+    std::map<std::string, const onnx::AttributeProto*> m_attrs;
+};
+
+}  // namespace nnvp::onnx_import

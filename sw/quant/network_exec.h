@@ -1,0 +1,27 @@
+// Host-side execution of a package::network (the quantizer's output): every
+// tensor, numbered as in sw/package/builder.h (0 = input, i + 1 = output of
+// op i, then constants). Layers run through the NN core's fast kernels,
+// which are bit-exact with ref::execute (ip/nncore/kernels/kernels.h), CPU
+// ops through cpuops::execute: the same results the lead's
+// package::reference_run gives, fast enough for ResNet-50 error reports.
+#pragma once
+
+#include <vector>
+
+#include "sw/cpuops/cpu_op.h"
+#include "sw/package/builder.h"
+#include "sw/tensor/tensor.h"
+
+namespace nnvp::quant {
+
+// Shape, type and quantization of every tensor, without data. Throws
+// std::invalid_argument "network 'n': op i 'name': ..." for a bad operand
+// index, a layer the reference rejects, or extra inputs (not supported).
+std::vector<cpuops::tensor_info> tensor_infos(const package::network& net);
+
+// Runs the network on `input` (already in net.input_type: see
+// quantize_input) and returns every tensor.
+std::vector<sw::tensor> run_network(const package::network& net, const sw::tensor& input,
+                                    unsigned threads = 1);
+
+}  // namespace nnvp::quant

@@ -1,0 +1,48 @@
+#include "sw/quant/scale_choice.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "sw/ref/quant.h"
+
+namespace nnvp::quant {
+
+int_range storage_range(sw::dtype t, int bits) {
+    if (bits <= 0)
+        return {sw::min_of(t), sw::max_of(t)};
+    return {-(int64_t{1} << (bits - 1)), (int64_t{1} << (bits - 1)) - 1};
+}
+
+int fixed_point_fraction(float absmax, int64_t qmax) {
+    constexpr int lo = -32, hi = 48;
+    if (!(absmax > 0.0f))
+        return 0;
+    const double a = absmax, q = static_cast<double>(qmax);
+    int f = static_cast<int>(std::floor(std::log2(q / a)));
+    // log2 of a ratio can land one off at exact powers of two: settle exactly.
+    while (std::ldexp(a, f) > q)
+        --f;
+    while (std::ldexp(a, f + 1) <= q)
+        ++f;
+    return std::clamp(f, lo, hi);
+}
+
+ref::quant_params power_of_two_params(float absmax, int64_t qmax) {
+    return {std::ldexp(1.0f, -fixed_point_fraction(absmax, qmax)), 0};
+}
+
+ref::quant_params symmetric_params(float absmax, int64_t qmax) {
+    const float a = absmax > 0.0f ? absmax : 1.0f;
+    return {a / static_cast<float>(qmax), 0};
+}
+
+ref::quant_params affine_params(value_range r, int_range q) {
+    const double lo = std::min(r.lo, 0.0f), hi = std::max(r.hi, 0.0f);
+    if (!(hi - lo > 0.0))
+        return symmetric_params(0.0f, q.hi);
+    const float scale = static_cast<float>((hi - lo) / static_cast<double>(q.hi - q.lo));
+    const int64_t zp = q.lo - ref::round_half_away(lo / scale);
+    return {scale, static_cast<int32_t>(std::clamp(zp, q.lo, q.hi))};
+}
+
+}  // namespace nnvp::quant

@@ -1,0 +1,38 @@
+// From a real range to quantization parameters, for the three families the
+// schemes use: power-of-two (fixed point), symmetric, affine.
+#pragma once
+
+#include <cstdint>
+
+#include "sw/quant/calibration.h"
+#include "sw/ref/layer.h"
+#include "sw/tensor/dtype.h"
+
+namespace nnvp::quant {
+
+struct int_range {
+    int64_t lo = 0;
+    int64_t hi = 0;
+};
+
+// Values a quantized tensor of type t may take: the type's range, or the
+// signed `bits`-bit range [-2^(bits-1), 2^(bits-1) - 1] when bits > 0.
+int_range storage_range(sw::dtype t, int bits);
+
+// Fixed point Q format: the largest fraction length f (scale 2^-f) for
+// which absmax * 2^f <= qmax, so the range never saturates; this is
+// Ristretto's "integer length = ceil(log2 max) + 1" rule except when max is
+// a power of two (Ristretto then saturates max by one step). f is clamped to
+// [-32, 48]; an all-zero range gets f = 0.
+int fixed_point_fraction(float absmax, int64_t qmax);
+ref::quant_params power_of_two_params(float absmax, int64_t qmax);
+
+// scale = absmax / qmax, zero point 0 (absmax 0: scale 1 / qmax).
+ref::quant_params symmetric_params(float absmax, int64_t qmax);
+
+// Affine: [lo, hi] (containing 0) maps onto [q.lo, q.hi]:
+// scale = (hi - lo) / (q.hi - q.lo), zero_point = q.lo - round(lo / scale),
+// so real 0 is exactly representable (zero padding stays exact).
+ref::quant_params affine_params(value_range r, int_range q);
+
+}  // namespace nnvp::quant

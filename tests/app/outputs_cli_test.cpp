@@ -1,0 +1,264 @@
+// What `nnvp run`, `nnvp sweep` and `nnvp compare` leave for users, driven as
+// subprocesses: report.html beside report.json, trace.json as valid
+// trace-event JSON with one track per block, power.vcd that parses, sweep
+// rows, resuming, a bad point recorded while the sweep goes on, compare.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct result {
+    int exit_code;
+    std::string output;
+};
+
+result nnvp(const std::string& args) {
+    const std::string cmd = std::string(NNVP_BINARY) + " " + args + " 2>&1";
+    result r{-1, {}};
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p)
+        return r;
+    char buf[4096];
+    while (std::fgets(buf, sizeof buf, p))
+        r.output += buf;
+    const int status = pclose(p);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+fs::path scratch(const std::string& name) {
+    const fs::path p = fs::temp_directory_path() / ("nnvp_outputs_test_" + name);
+    fs::remove_all(p);
+    fs::create_directories(p);
+    return p;
+}
+
+std::string read(const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::vector<std::string> lines(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);)
+        out.push_back(l);
+    return out;
+}
+
+std::vector<std::string> split_csv(const std::string& line) {
+    std::vector<std::string> out(1);
+    bool quoted = false;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+            out.back() += '"';
+            ++i;
+        } else if (c == '"') {
+            quoted = !quoted;
+        } else if (c == ',' && !quoted) {
+            out.emplace_back();
+        } else {
+            out.back() += c;
+        }
+    }
+    return out;
+}
+
+// The small, fast bring-up scenario every test here runs.
+const std::string demo = std::string(NNVP_SOURCE_DIR) + "/scenarios/bringup/dma_tensor_demo.json";
+const std::string small =
+    " --set firmware.args.channels=4 --set firmware.args.height=16"
+    " --set firmware.args.width=16 --set firmware.args.tile=8";
+
+}  // namespace
+
+TEST(outputs, a_run_writes_a_self_contained_report_html) {
+    const fs::path out = scratch("html");
+    const result r = nnvp("run " + demo + " --out " + out.string() + small);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const std::string html = read(out / "report.html");
+    EXPECT_NE(html.find("id=\"headline\""), std::string::npos);
+    EXPECT_NE(html.find("id=\"plot-power\""), std::string::npos);  // from trace.json counters
+    EXPECT_NE(html.find("id=\"plot-residency\""), std::string::npos);
+    EXPECT_NE(html.find("No layers"), std::string::npos);  // bring-up: no NN core
+    EXPECT_EQ(html.find("<script"), std::string::npos);
+    EXPECT_NE(r.output.find("report.html"), std::string::npos);
+    EXPECT_NE(r.output.find("energy_j"), std::string::npos);  // the summary table
+}
+
+TEST(outputs, trace_json_is_trace_event_json_with_a_track_per_block) {
+    const fs::path out = scratch("trace");
+    ASSERT_EQ(nnvp("run " + demo + " --out " + out.string() + small).exit_code, 0);
+    const auto trace = nlohmann::json::parse(read(out / "trace.json"));
+    ASSERT_TRUE(trace["traceEvents"].is_array());
+    std::set<std::string> tracks, counters;
+    std::map<std::string, int> phases;
+    for (const auto& ev : trace["traceEvents"]) {
+        const std::string ph = ev.at("ph");
+        ++phases[ph];
+        EXPECT_TRUE(ev.contains("pid")) << ev.dump();
+        if (ph == "M" && ev["name"] == "thread_name")
+            tracks.insert(ev["args"]["name"].get<std::string>());
+        if (ph == "X") {
+            EXPECT_GE(ev.at("dur").get<double>(), 0) << ev.dump();
+            EXPECT_GE(ev.at("ts").get<double>(), 0) << ev.dump();
+        }
+        if (ph == "C") {
+            EXPECT_TRUE(ev.at("args").at("value").is_number()) << ev.dump();
+            counters.insert(ev["name"].get<std::string>());
+        }
+    }
+    EXPECT_GT(phases["X"], 0);  // DMA transfers
+    EXPECT_GT(phases["i"], 0);  // interrupts, firmware messages
+    for (const char* t : {"cpu", "dma.ch0", "irq"})
+        EXPECT_TRUE(tracks.count(t)) << t << " missing; tracks: " << nlohmann::json(tracks).dump();
+    for (const char* c : {"power_w", "nncore.freq_mhz", "fabric.state", "fabric.opp"})
+        EXPECT_TRUE(counters.count(c)) << c;
+}
+
+TEST(outputs, power_vcd_parses) {
+    const fs::path out = scratch("vcd");
+    ASSERT_EQ(nnvp("run " + demo + " --out " + out.string() + small).exit_code, 0);
+    std::set<std::string> ids;
+    bool definitions_done = false;
+    long long last_time = -1;
+    int changes = 0;
+    for (const std::string& l : lines(read(out / "power.vcd"))) {
+        if (l.empty())
+            continue;
+        if (!definitions_done) {
+            if (l.rfind("$var real 64 ", 0) == 0) {
+                std::istringstream in(l.substr(13));
+                std::string id, name;
+                in >> id >> name;
+                ids.insert(id);
+            }
+            definitions_done = l == "$enddefinitions $end";
+            continue;
+        }
+        if (l[0] == '#') {
+            const long long t = std::stoll(l.substr(1));
+            EXPECT_GT(t, last_time) << "time must increase: " << l;
+            last_time = t;
+        } else {
+            ASSERT_EQ(l[0], 'r') << l;
+            const auto space = l.find(' ');
+            ASSERT_NE(space, std::string::npos) << l;
+            std::stod(l.substr(1, space - 1));
+            EXPECT_TRUE(ids.count(l.substr(space + 1))) << "undeclared id in " << l;
+            ++changes;
+        }
+    }
+    EXPECT_TRUE(definitions_done);
+    EXPECT_GE(ids.size(), 20u);  // 5 domains x 5 signals, irqs, total power
+    EXPECT_GT(changes, 0);
+    EXPECT_GT(last_time, 0);
+}
+
+TEST(outputs, sweep_runs_points_records_a_bad_one_and_resumes) {
+    const fs::path dir = scratch("sweep");
+    std::ofstream(dir / "sweep.json") << R"({
+      "scenario": ")" + demo + R"(",
+      "set": {"firmware.args.channels": 4, "firmware.args.height": 16, "firmware.args.width": 16},
+      "list": [{"firmware.args.tile": 8}, {"firmware.args.tile": 100000},
+               {"firmware.args.tile": 16}],
+      "pareto": [{"min": "avg_power_w"}, {"min": "simulated_s"}]
+    })";
+    const std::string out = (dir / "out").string();
+    const result first = nnvp("sweep " + (dir / "sweep.json").string() + " -j 2 --out " + out);
+    EXPECT_EQ(first.exit_code, 1) << first.output;  // one point failed
+    EXPECT_NE(first.output.find("3 points (0 already done)"), std::string::npos) << first.output;
+    EXPECT_NE(first.output.find("2 of 3 points ok"), std::string::npos) << first.output;
+
+    const auto rows = lines(read(fs::path(out) / "sweep.csv"));
+    ASSERT_EQ(rows.size(), 4u);
+    const auto header = split_csv(rows[0]);
+    std::map<std::string, std::size_t> col;
+    for (std::size_t i = 0; i < header.size(); ++i)
+        col[header[i]] = i;
+    for (const char* c : {"point", "status", "exit_code", "firmware.args.tile", "simulated_s",
+                          "energy_j", "avg_power_w", "latency_s", "pareto_energy_j_latency_s",
+                          "pareto_avg_power_w_simulated_s", "error", "dir"})
+        ASSERT_TRUE(col.count(c)) << c << " in " << rows[0];
+    const auto p0 = split_csv(rows[1]), p1 = split_csv(rows[2]), p2 = split_csv(rows[3]);
+    EXPECT_EQ(p0[col["status"]], "ok");
+    EXPECT_EQ(p0[col["firmware.args.tile"]], "8");
+    EXPECT_EQ(p2[col["firmware.args.tile"]], "16");
+    EXPECT_GT(std::stod(p0[col["energy_j"]]), 0);
+    EXPECT_EQ(p1[col["status"]], "error");
+    EXPECT_EQ(p1[col["exit_code"]], "2");
+    EXPECT_NE(p1[col["error"]].find("firmware.args"), std::string::npos) << rows[2];
+    EXPECT_EQ(p1[col["energy_j"]], "");
+    EXPECT_EQ(p1[col["pareto_energy_j_latency_s"]], "0");
+    // Each point is a run of its own, with the sweep's values applied.
+    const auto rep0 = nlohmann::json::parse(read(fs::path(out) / "p0000" / "report.json"));
+    EXPECT_EQ(rep0["firmware"]["args"]["tile"], 8);
+    EXPECT_EQ(rep0["firmware"]["args"]["channels"], 4);
+    // At least one ok point is on each front.
+    EXPECT_TRUE(p0[col["pareto_energy_j_latency_s"]] == "1" ||
+                p2[col["pareto_energy_j_latency_s"]] == "1");
+
+    // Again: the finished points are kept, only the failed one runs.
+    const auto mtime = fs::last_write_time(fs::path(out) / "p0000" / "report.json");
+    const result again = nnvp("sweep " + (dir / "sweep.json").string() + " --out " + out);
+    EXPECT_EQ(again.exit_code, 1) << again.output;
+    EXPECT_NE(again.output.find("3 points (2 already done)"), std::string::npos) << again.output;
+    EXPECT_EQ(fs::last_write_time(fs::path(out) / "p0000" / "report.json"), mtime);
+    EXPECT_EQ(lines(read(fs::path(out) / "sweep.csv")), rows);
+}
+
+TEST(outputs, sweep_refuses_a_bad_sweep_file) {
+    const fs::path dir = scratch("sweep_bad");
+    std::ofstream(dir / "bad.json") << R"({"scenario": ")" + demo + R"(", "grid": {"mode": []}})";
+    const result r =
+        nnvp("sweep " + (dir / "bad.json").string() + " --out " + (dir / "o").string());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(
+        r.output.find((dir / "bad.json").string() + ": grid.mode: expected a non-empty array"),
+        std::string::npos)
+        << r.output;
+    const result j = nnvp("sweep " + (dir / "bad.json").string() + " -j 0");
+    EXPECT_EQ(j.exit_code, 2);
+    EXPECT_NE(j.output.find("-j 0: expected a whole number"), std::string::npos) << j.output;
+}
+
+TEST(outputs, compare_shows_two_runs_side_by_side) {
+    const fs::path a = scratch("cmp_a"), b = scratch("cmp_b");
+    ASSERT_EQ(nnvp("run " + demo + " --out " + a.string() + small).exit_code, 0);
+    ASSERT_EQ(nnvp("run " + demo + " --out " + b.string() + small + " --set firmware.args.tile=16")
+                  .exit_code,
+              0);
+    const result r = nnvp("compare " + a.string() + " " + (b / "report.json").string());
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("B/A"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("energy_j"), std::string::npos);
+    // The same run against itself: every ratio is 1.
+    const result same = nnvp("compare " + a.string() + " " + a.string());
+    int ratios = 0;
+    for (const std::string& l : lines(same.output))
+        if (l.size() > 5 && l.back() == 'x') {
+            EXPECT_EQ(l.substr(l.size() - 5), "1.00x") << l;
+            ++ratios;
+        }
+    EXPECT_GT(ratios, 3) << same.output;
+
+    const result missing = nnvp("compare " + a.string() + " /nonexistent/report.json");
+    EXPECT_EQ(missing.exit_code, 2);
+    EXPECT_NE(missing.output.find("/nonexistent/report.json: cannot open file"), std::string::npos)
+        << missing.output;
+}

@@ -1,0 +1,148 @@
+// Headline metrics, number formatting, Pareto fronts, the summary table, the
+// progress line and compare, on hand-made reports with hand-computed values.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "app/compare.h"
+#include "app/format.h"
+#include "app/headline.h"
+#include "app/pareto.h"
+#include "app/summary.h"
+#include "outputs_fixture.h"
+
+namespace {
+
+bool has(const std::string& text, const std::string& what) {
+    return text.find(what) != std::string::npos;
+}
+
+// The line of `text` starting with `start`, its columns joined by one space.
+std::string line_of(const std::string& text, const std::string& start) {
+    const std::size_t at = text.find("\n" + start);
+    if (at == std::string::npos)
+        return "(no line " + start + ")";
+    std::istringstream in(text.substr(at + 1, text.find('\n', at + 1) - at - 1));
+    std::string word, out;
+    while (in >> word) {
+        if (word == "uJ" || word == "k" || word == "nJ")
+            out += " " + word;  // a value's unit, not a column
+        else
+            out += (out.empty() ? "" : " ") + word;
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST(format, si_prefixes_and_ratios) {
+    EXPECT_EQ(nnvp::format_si(5.6189076e-05, "s"), "56.2 us");
+    EXPECT_EQ(nnvp::format_si(0.3627, "W"), "363 mW");
+    EXPECT_EQ(nnvp::format_si(12.8e9, "B/s"), "12.8 GB/s");
+    EXPECT_EQ(nnvp::format_si(0, "J"), "0 J");
+    EXPECT_EQ(nnvp::format_si(999.7, ""), "1 k");
+    EXPECT_EQ(nnvp::format_ratio(3, 1.5), "2.00x");
+    EXPECT_EQ(nnvp::format_ratio(1, 0), "-");
+    EXPECT_EQ(nnvp::format_metric(0.25, "%"), "25.0%");
+    EXPECT_EQ(nnvp::format_metric(0, "%"), "0.0%");
+    EXPECT_EQ(nnvp::format_metric(1, ""), "1");
+    EXPECT_EQ(nnvp::format_metric(12, ""), "12");
+    EXPECT_EQ(nnvp::format_metric(590144, "MAC"), "590 k MAC");
+}
+
+TEST(headline, bring_up_runs_have_no_layer_or_inference_metrics) {
+    const auto r = nnvp_test::bringup_report();
+    EXPECT_DOUBLE_EQ(*nnvp::headline_value(r, "energy_j"), 4e-6);
+    EXPECT_DOUBLE_EQ(*nnvp::headline_value(r, "latency_s"), 2e-5);  // the simulated time
+    EXPECT_DOUBLE_EQ(*nnvp::headline_value(r, "dram_bytes"), 1600);
+    EXPECT_DOUBLE_EQ(*nnvp::headline_value(r, "dram_bandwidth_bps"), 1600 / 2e-5);
+    for (const char* absent : {"macs", "layers", "utilization", "inferences", "latency_p99_s",
+                               "inferences_per_s", "sqnr_db"})
+        EXPECT_FALSE(nnvp::headline_value(r, absent)) << absent;
+    EXPECT_FALSE(nnvp::headline_value(r, "no_such_metric"));
+}
+
+TEST(headline, network_runs_sum_layers_and_inferences) {
+    const auto r = nnvp_test::network_report();
+    EXPECT_DOUBLE_EQ(*nnvp::headline_value(r, "macs"), 1010000);
+    EXPECT_DOUBLE_EQ(*nnvp::headline_value(r, "nncore_cycles"), 4000);
+    EXPECT_DOUBLE_EQ(*nnvp::headline_value(r, "utilization"), (0.5 * 1000 + 0.1 * 3000) / 4000);
+    EXPECT_NEAR(*nnvp::headline_value(r, "latency_s"), 4e-6, 1e-18);
+    EXPECT_DOUBLE_EQ(*nnvp::headline_value(r, "latency_p99_s"), 6e-6);  // nearest rank
+    EXPECT_DOUBLE_EQ(*nnvp::headline_value(r, "deadline_misses"), 1);
+    EXPECT_DOUBLE_EQ(*nnvp::headline_value(r, "inferences_per_j"), 3 / 4e-6);
+    EXPECT_DOUBLE_EQ(*nnvp::headline_value(r, "gops_per_w"), 505);
+    // headline_rows keeps the documented order.
+    const auto rows = nnvp::headline_rows(r);
+    ASSERT_FALSE(rows.empty());
+    EXPECT_EQ(rows.front().metric->name, "simulated_s");
+}
+
+TEST(pareto, marks_non_dominated_points) {
+    using pt = std::optional<std::pair<double, double>>;
+    const std::vector<pt> points = {pt({1, 5}), pt({2, 2}), pt({3, 3}), std::nullopt,
+                                    pt({5, 1}), pt({2, 2}), pt({1, 6})};
+    EXPECT_EQ(nnvp::pareto_front(points),
+              (std::vector<bool>{true, true, false, false, true, true, false}));
+    EXPECT_TRUE(nnvp::pareto_front({}).empty());
+}
+
+TEST(summary, table_shows_headline_layers_and_components) {
+    std::ostringstream os;
+    nnvp::print_summary_table(os, nnvp_test::network_report(), 1);
+    const std::string s = os.str();
+    EXPECT_TRUE(has(s, "== net ==  (functional, tiny)")) << s;
+    EXPECT_TRUE(has(s, "firmware dma_tensor_demo, exit code 0 (halted)"));
+    EXPECT_TRUE(has(s, "energy_j            4 uJ"));
+    EXPECT_TRUE(has(s, "deadline_misses     1"));
+    EXPECT_TRUE(has(s, "energy by component: cpu 75.0% dma 25.0%"));
+    // One row allowed: the busiest layer (fc, 3000 cycles) and a pointer to the rest.
+    EXPECT_TRUE(has(s, "fc"));
+    EXPECT_FALSE(has(s, "conv1"));
+    EXPECT_TRUE(has(s, "(1 more rows in layers.csv)"));
+}
+
+TEST(summary, bring_up_summary_has_no_layer_table) {
+    std::ostringstream os;
+    nnvp::print_summary_table(os, nnvp_test::bringup_report());
+    EXPECT_FALSE(has(os.str(), "layer "));
+    EXPECT_TRUE(has(os.str(), "dma: 2 runs, 1.6 kB moved; cpu: 2 interrupts, 15 register"));
+}
+
+TEST(progress, text_and_redraw_rules) {
+    EXPECT_EQ(nnvp::progress_text(5e-3, 1e-2, "3 inferences"),
+              "[ 50%] 5 ms of 10 ms simulated, 3 inferences");
+    EXPECT_EQ(nnvp::progress_text(2e-6, 0, ""), "2 us simulated");
+    std::ostringstream os;
+    nnvp::progress_line quiet(os, false);
+    quiet.update(1, 2);
+    quiet.finish();
+    EXPECT_EQ(os.str(), "");  // not a terminal: nothing
+    nnvp::progress_line line(os, true);
+    line.update(0.5, 2);
+    line.update(0.501, 2);  // same percent: no redraw
+    line.update(1.0, 2);
+    line.finish();
+    const std::string s = os.str();
+    EXPECT_EQ(std::count(s.begin(), s.end(), '\r'), 2);
+    EXPECT_TRUE(has(s, "\r[ 25%] 500 ms of 2 s simulated"));
+    EXPECT_EQ(s.back(), '\n');
+}
+
+TEST(compare, ratios_of_headline_and_layer_metrics) {
+    auto a = nnvp_test::network_report();
+    auto b = a;
+    b["power"]["energy_j"] = 8e-6;   // B uses twice the energy
+    b["layers"][0]["cycles"] = 500;  // and half the cycles on conv1
+    b["layers"][1]["name"] = "fc_int4";
+    std::ostringstream os;
+    nnvp::print_comparison(os, a, b, "runs/a", "runs/b");
+    const std::string s = os.str();
+    EXPECT_TRUE(has(s, "A: runs/a (net)")) << s;
+    EXPECT_EQ(line_of(s, "  energy_j "), "energy_j 4 uJ 8 uJ 2.00x") << s;
+    EXPECT_EQ(line_of(s, "  firmware_exit_code "), "firmware_exit_code 0 0 -");  // 0/0 has no ratio
+    EXPECT_EQ(line_of(s, "     0  conv1"),
+              "0 conv1 1000 500 0.50x 1 uJ 1 uJ 1.00x 1.00x 50.0% 50.0%");
+    EXPECT_TRUE(has(s, "fc|fc_int4"));  // rows pair by position; differing names shown
+    EXPECT_FALSE(has(s, "sqnr_db"));    // neither report has it
+}
