@@ -1,4 +1,5 @@
-// report.json and the human summary of a run (DESIGN.md "report.json").
+// report.json and layers.csv of a run (DESIGN.md "report.json"); the human
+// summary is app/summary.h.
 #pragma once
 
 #include "app/scenario.h"
@@ -13,7 +14,6 @@ namespace nnvp {
 
 nlohmann::json make_report(const scenario& sc, soc& chip, const run_outcome& outcome,
                            int warnings);
-void print_summary(std::ostream& os, const nlohmann::json& report);
 // layers.csv: one row per entry of report["layers"], the contract's columns.
 void write_layers_csv(std::ostream& os, const nlohmann::json& report);
 

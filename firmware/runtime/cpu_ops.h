@@ -12,8 +12,9 @@ namespace nnvp::fw {
 // y_c = exp(x_c - max) / sum_k exp(x_k - max), the max subtracted for
 // range safety (Goodfellow et al., Deep Learning, 4.1). Input fp32, or int8
 // dequantized with `q` (real = scale * (q - zero_point)); output fp32.
-// Exponentials and the sum in double, one rounding to fp32 at the end.
-// Throws std::invalid_argument for another input type.
+// Exponentials and the sum in double, one rounding to fp32 at the end
+// (sw/cpuops computes it). Throws std::invalid_argument for another input
+// type.
 sw::tensor softmax(const sw::tensor& in, const ref::quant_params& q);
 
 }  // namespace nnvp::fw

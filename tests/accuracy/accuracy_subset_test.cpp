@@ -10,6 +10,7 @@
 // 91.2 % on them against 90.1 % on all 10,000, docs/fashion_mnist.md).
 // 4 points (3 standard errors) covers both; a broken quantizer or kernel
 // loses far more (a wrong scale costs tens of points).
+#include "tests/support/run_command.h"
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -35,14 +36,9 @@ struct result {
 result run(const std::string& env, const std::string& args) {
     const std::string cmd = env + std::string(NNVP_BINARY) + " " + args + " 2>&1";
     result r{-1, {}};
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p)
-        return r;
-    char buf[4096];
-    while (std::fgets(buf, sizeof buf, p))
-        r.output += buf;
-    const int status = pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const nnvp_test::command_result c = nnvp_test::run_command(cmd);
+    r.exit_code = c.exit_code;
+    r.output = c.output;
     return r;
 }
 

@@ -1,6 +1,7 @@
 // The nnvp command line as users drive it: scenarios run, reports carry the
 // contract's keys and the expected metrics, runs are deterministic, and bad
 // input is refused with exit code 2 and a message naming file and field.
+#include "tests/support/run_command.h"
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -23,14 +24,9 @@ struct result {
 result run(const std::string& args) {
     const std::string cmd = std::string(NNVP_BINARY) + " " + args + " 2>&1";
     result r{-1, {}};
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p)
-        return r;
-    char buf[4096];
-    while (std::fgets(buf, sizeof buf, p))
-        r.output += buf;
-    const int status = pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const nnvp_test::command_result c = nnvp_test::run_command(cmd);
+    r.exit_code = c.exit_code;
+    r.output = c.output;
     return r;
 }
 

@@ -2,6 +2,7 @@
 // page from disk and dumps the DOM it built; every plot must be an <svg>
 // element there. Skipped (with the reason) where Chromium is not installed;
 // tools/setup.sh installs it, so CI runs it.
+#include "tests/support/run_command.h"
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -29,18 +30,9 @@ std::string find_chromium() {
 }
 
 std::string run(const std::string& cmd, int& exit_code) {
-    std::string out;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) {
-        exit_code = -1;
-        return out;
-    }
-    char buf[4096];
-    while (std::fgets(buf, sizeof buf, p))
-        out += buf;
-    const int status = pclose(p);
-    exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return out;
+    const nnvp_test::command_result c = nnvp_test::run_command(cmd);
+    exit_code = c.exit_code;
+    return c.output;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // `nnvp info` as users run it: the layer table, its JSON twin, and exit
 // code 2 with a helpful message for unknown networks and model files.
+#include "tests/support/run_command.h"
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -15,16 +16,9 @@ struct result {
 };
 
 std::string capture(const std::string& cmd, int& code) {
-    std::string text;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p)
-        return text;
-    char buf[4096];
-    while (std::fgets(buf, sizeof buf, p))
-        text += buf;
-    const int status = pclose(p);
-    code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return text;
+    const nnvp_test::command_result c = nnvp_test::run_command(cmd);
+    code = c.exit_code;
+    return c.output;
 }
 
 result run(const std::string& args) {

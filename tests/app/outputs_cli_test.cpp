@@ -2,6 +2,7 @@
 // subprocesses: report.html beside report.json, trace.json as valid
 // trace-event JSON with one track per block, power.vcd that parses, sweep
 // rows, resuming, a bad point recorded while the sweep goes on, compare.
+#include "tests/support/run_command.h"
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -27,14 +28,9 @@ struct result {
 result nnvp(const std::string& args) {
     const std::string cmd = std::string(NNVP_BINARY) + " " + args + " 2>&1";
     result r{-1, {}};
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p)
-        return r;
-    char buf[4096];
-    while (std::fgets(buf, sizeof buf, p))
-        r.output += buf;
-    const int status = pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const nnvp_test::command_result c = nnvp_test::run_command(cmd);
+    r.exit_code = c.exit_code;
+    r.output = c.output;
     return r;
 }
 

@@ -1,6 +1,7 @@
 // `nnvp check` and `nnvp info MODEL.onnx` as users run them: exit 0 on a
 // match, 1 with the first mismatching elements, 2 for unsupported ops and
 // bad input. The case directories are built here with the protobuf API.
+#include "tests/support/run_command.h"
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -21,16 +22,9 @@ struct result {
 };
 
 result run(const std::string& args) {
-    result r;
-    FILE* p = popen((std::string(NNVP_BINARY) + " " + args + " 2>&1").c_str(), "r");
-    if (!p)
-        return r;
-    char buf[4096];
-    while (std::fgets(buf, sizeof buf, p))
-        r.all += buf;
-    const int status = pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+    const nnvp_test::command_result c =
+        nnvp_test::run_command(std::string(NNVP_BINARY) + " " + args + " 2>&1");
+    return {c.exit_code, c.output};
 }
 
 // A Relu case: X [1, 3] = {-1, 0, 2}, expected output `want`.

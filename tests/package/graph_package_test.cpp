@@ -57,7 +57,8 @@ ref::layer int8_layer(const char* name, ref::op_kind op, int out_channels, int k
 }
 
 // Runs the package like the firmware runtime: returns the DRAM image.
-std::vector<uint8_t> run_on_host(const built_package& p, const std::vector<sw::tensor>& inputs) {
+std::vector<uint8_t> run_on_host(const built_package& p, const std::vector<sw::tensor>& inputs,
+                                 const cmdgen::buffer_sizes& buffers = options().buffers) {
     package_view v;
     const validation r = validate(p.image.data(), p.image.size(), load_at, {dram_base, dram_size}, &v);
     EXPECT_TRUE(r.ok()) << r.message;
@@ -73,7 +74,7 @@ std::vector<uint8_t> run_on_host(const built_package& p, const std::vector<sw::t
         const tensor_record& r = v.tensors[t];
         return cmdgen::unpack(r.dtype(), r.shape, mem.data() + (r.address - load_at), r.bytes());
     };
-    cmdgen::stream_interpreter interp(mem, load_at, options().buffers.local_bytes());
+    cmdgen::stream_interpreter interp(mem, load_at, buffers.local_bytes());
     for (const step_record& s : v.steps) {
         if (s.kind == static_cast<uint8_t>(step_kind::core)) {
             interp.run(p.image.data() + s.code_offset, s.code_bytes);
@@ -159,14 +160,7 @@ TEST(graph_package, grouped_conv_split_reads_its_input_channel_slice) {
     ASSERT_EQ(p.kinds[0], step_kind::core);
     EXPECT_EQ(p.core_programs[0], 2u);
     const sw::tensor x = random_int8(rng, net.input_shape);
-    package_view v;
-    ASSERT_TRUE(validate(p.image.data(), p.image.size(), load_at, {dram_base, dram_size}, &v).ok());
-    std::vector<uint8_t> mem(arena_at + p.arena_size - load_at, 0xcd);
-    std::copy(p.image.begin(), p.image.end(), mem.begin());
-    std::copy(x.bytes().begin(), x.bytes().end(), mem.begin() + static_cast<long>(v.tensors[0].address - load_at));
-    cmdgen::stream_interpreter interp(mem, load_at, o.buffers.local_bytes());
-    interp.run(p.image.data() + v.steps[0].code_offset, v.steps[0].code_bytes);
-    EXPECT_EQ(output_bytes(p, net, mem), reference_run(net, {x}).back().bytes());
+    EXPECT_EQ(output_bytes(p, net, run_on_host(p, {x}, o.buffers)), reference_run(net, {x}).back().bytes());
 }
 
 // When even one group's weights exceed the buffer (AlexNet conv2: 128 x 1200
@@ -187,14 +181,7 @@ TEST(graph_package, grouped_conv_with_groups_larger_than_the_buffer) {
     ASSERT_EQ(p.kinds[0], step_kind::core);
     EXPECT_EQ(p.core_programs[0], 6u);  // per group: 12 + 12 + 8
     const sw::tensor x = random_int8(rng, net.input_shape);
-    package_view v;
-    ASSERT_TRUE(validate(p.image.data(), p.image.size(), load_at, {dram_base, dram_size}, &v).ok());
-    std::vector<uint8_t> mem(arena_at + p.arena_size - load_at, 0xcd);
-    std::copy(p.image.begin(), p.image.end(), mem.begin());
-    std::copy(x.bytes().begin(), x.bytes().end(), mem.begin() + static_cast<long>(v.tensors[0].address - load_at));
-    cmdgen::stream_interpreter interp(mem, load_at, o.buffers.local_bytes());
-    interp.run(p.image.data() + v.steps[0].code_offset, v.steps[0].code_bytes);
-    EXPECT_EQ(output_bytes(p, net, mem), reference_run(net, {x}).back().bytes());
+    EXPECT_EQ(output_bytes(p, net, run_on_host(p, {x}, o.buffers)), reference_run(net, {x}).back().bytes());
 }
 
 // INT4 outputs split too: two channels make a byte, so groups are even and
@@ -226,14 +213,7 @@ TEST(graph_package, int4_layer_split_over_output_channels) {
     sw::tensor x(sw::dtype::int4, net.input_shape);
     for (std::size_t k = 0; k < x.size(); ++k)
         x.set_int(k, std::uniform_int_distribution<int>(-8, 7)(rng));
-    package_view v;
-    ASSERT_TRUE(validate(p.image.data(), p.image.size(), load_at, {dram_base, dram_size}, &v).ok());
-    std::vector<uint8_t> mem(arena_at + p.arena_size - load_at, 0xcd);
-    std::copy(p.image.begin(), p.image.end(), mem.begin());
-    std::copy(x.bytes().begin(), x.bytes().end(), mem.begin() + static_cast<long>(v.tensors[0].address - load_at));
-    cmdgen::stream_interpreter interp(mem, load_at, o.buffers.local_bytes());
-    interp.run(p.image.data() + v.steps[0].code_offset, v.steps[0].code_bytes);
-    EXPECT_EQ(output_bytes(p, net, mem), reference_run(net, {x}).back().bytes());
+    EXPECT_EQ(output_bytes(p, net, run_on_host(p, {x}, o.buffers)), reference_run(net, {x}).back().bytes());
 }
 
 // Two 1x1 branches concatenated along channels, then a 3x3 conv: the branches

@@ -1,3 +1,4 @@
+#include "tests/support/run_command.h"
 #include "run_nnvp.h"
 
 #include <sys/wait.h>
@@ -20,14 +21,9 @@ nnvp_run run_scenario(const std::string& scenario, const std::vector<std::string
         cmd += " --set '" + s + "'";
     cmd += " 2>&1";
     nnvp_run r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p)
-        return r;
-    char buf[4096];
-    while (std::fgets(buf, sizeof buf, p))
-        r.output += buf;
-    const int status = pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const nnvp_test::command_result c = nnvp_test::run_command(cmd);
+    r.exit_code = c.exit_code;
+    r.output = c.output;
     std::ifstream in(out / "report.json");
     if (in)
         r.report = nlohmann::json::parse(in);

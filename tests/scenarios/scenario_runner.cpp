@@ -1,3 +1,4 @@
+#include "tests/support/run_command.h"
 #include "tests/scenarios/scenario_runner.h"
 
 #include <gtest/gtest.h>
@@ -24,14 +25,9 @@ struct result {
 result run_nnvp(const std::string& args) {
     const std::string cmd = std::string(NNVP_BINARY) + " " + args + " 2>&1";
     result r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p)
-        return r;
-    char buf[4096];
-    while (std::fgets(buf, sizeof buf, p))
-        r.output += buf;
-    const int status = pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const nnvp_test::command_result c = nnvp_test::run_command(cmd);
+    r.exit_code = c.exit_code;
+    r.output = c.output;
     return r;
 }
 
