@@ -42,38 +42,36 @@ power_status idle_manager::apply(const idle_decision& d) {
 
 // Waits for a running transition (hardware-initiated ones raise no
 // interrupt: poll STATUS.BUSY), then requests ON.
+// Polls until the domain's sequencer is free, at most wake_timeout_ns after t0.
+power_status idle_manager::wait_idle(uint64_t t0) {
+    for (;;) {
+        bool busy = true;
+        if (auto s = m_drv.is_busy(m_domain, busy); s != power_status::ok)
+            return s;
+        if (!busy)
+            return power_status::ok;
+        if (m_hal.now_ns() - t0 > wake_timeout_ns)
+            return power_status::timeout;
+        m_hal.delay_ns(poll_ns);
+    }
+}
+
 power_status idle_manager::on_work(uint64_t& wake_ns) {
     const uint64_t t0 = m_hal.now_ns();
     m_idle = false;
     if (m_timer)
         m_timer->stop(m_ch);
     wake_ns = 0;
-    for (;;) {
-        bool busy = false;
-        if (auto s = m_drv.is_busy(m_domain, busy); s != power_status::ok)
-            return s;
-        if (!busy)
-            break;
-        if (m_hal.now_ns() - t0 > wake_timeout_ns)
-            return power_status::timeout;
-        m_hal.delay_ns(poll_ns);
-    }
+    if (auto s = wait_idle(t0); s != power_status::ok)
+        return s;
     pstate cur = pstate::on;
     if (auto s = m_drv.current_state(m_domain, cur); s != power_status::ok)
         return s;
     if (cur != pstate::on) {
         if (auto s = m_drv.request_state(m_domain, pstate::on); s != power_status::ok)
             return s;
-        for (;;) {
-            bool busy = true;
-            if (auto s = m_drv.is_busy(m_domain, busy); s != power_status::ok)
-                return s;
-            if (!busy)
-                break;
-            if (m_hal.now_ns() - t0 > wake_timeout_ns)
-                return power_status::timeout;
-            m_hal.delay_ns(poll_ns);
-        }
+        if (auto s = wait_idle(t0); s != power_status::ok)
+            return s;
     }
     m_state = pstate::on;
     uint32_t lost = 0;

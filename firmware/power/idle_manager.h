@@ -36,6 +36,7 @@ public:
     bool context_lost() const { return m_lost; }
 
 private:
+    power_status wait_idle(uint64_t t0);
     power_status apply(const idle_decision& d);
 
     hal& m_hal;

@@ -30,33 +30,31 @@ bool put64(hal& h, uint64_t addr, uint64_t v) {
     return h.write64(addr, v) == bus_status::ok;
 }
 
-// Energy of every power domain so far (nJ), from the power controller's
-// counters; 0 when they cannot be read.
-uint64_t energy_nj(board& b) {
+// Sum over every power domain of one of the power controller's counters
+// (nJ), read by `read(domain, value)`; unreadable domains count 0.
+template <typename T, typename Read>
+uint64_t sum_domains(board& b, Read read) {
     uint32_t domains = 0;
     if (b.power.domain_count(domains) != power_status::ok)
         return 0;
     uint64_t sum = 0;
     for (unsigned d = 0; d < domains; ++d) {
-        uint64_t nj = 0;
-        if (b.power.energy_nj(d, nj) == power_status::ok)
+        T nj = 0;
+        if (read(d, nj) == power_status::ok)
             sum += nj;
     }
     return sum;
 }
 
-// Sum of every domain's relock and state-transition energy (nJ).
+// Energy of every power domain so far.
+uint64_t energy_nj(board& b) {
+    return sum_domains<uint64_t>(b, [&](unsigned d, uint64_t& nj) { return b.power.energy_nj(d, nj); });
+}
+
+// Every domain's relock and state-transition energy so far.
 uint64_t transition_nj(board& b) {
-    uint32_t domains = 0;
-    if (b.power.domain_count(domains) != power_status::ok)
-        return 0;
-    uint64_t sum = 0;
-    for (unsigned d = 0; d < domains; ++d) {
-        uint32_t nj = 0;
-        if (b.power.transition_energy_nj(d, nj) == power_status::ok)
-            sum += nj;
-    }
-    return sum;
+    return sum_domains<uint32_t>(
+        b, [&](unsigned d, uint32_t& nj) { return b.power.transition_energy_nj(d, nj); });
 }
 
 // Moves `bytes` from `from` to `to` with the CPU (DMI bulk copy), charging
