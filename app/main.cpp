@@ -1,5 +1,5 @@
 // nnvp: the command line of the virtual platform.
-//   nnvp run SCENARIO.json [--out DIR] [--set key.path=value ...]
+//   nnvp run SCENARIO.json [--out DIR] [--set key.path=value ...] [--progress]
 //   nnvp programs            lists the firmware programs a scenario can boot
 //   nnvp info NETWORK [--json]  layer table of a network (app/info.h)
 // Exit codes: 0 success, 1 a check failed (firmware failed, hung, or hit the
@@ -10,6 +10,7 @@
 #include "app/info.h"
 #include "app/network_run.h"
 #include "app/report.h"
+#include "app/run_progress.h"
 #include "app/summary.h"
 #include "app/sweep.h"
 #include "app/scenario.h"
@@ -21,6 +22,7 @@
 #include <fstream>
 #include <memory>
 #include <iostream>
+#include <unistd.h>
 
 namespace {
 
@@ -47,10 +49,12 @@ void report_handler(const sc_core::sc_report& rep, const sc_core::sc_actions& ac
 
 void usage(std::ostream& os) {
     os << "usage:\n"
-          "  nnvp run SCENARIO.json [--out DIR] [--set key.path=value ...]\n"
+          "  nnvp run SCENARIO.json [--out DIR] [--set key.path=value ...] [--progress]\n"
           "      Runs a scenario; writes DIR/report.json (default DIR: runs/<scenario name>).\n"
           "      --set platform.<block>.<param>=V overrides the platform config,\n"
           "      any other key the scenario (e.g. firmware.args.rows=32).\n"
+          "      A progress line is drawn while it runs when stdout is a terminal\n"
+          "      (--progress: always).\n"
           "  nnvp programs\n"
           "      Lists the firmware programs and their arguments.\n"
           "  nnvp info NETWORK|MODEL.onnx [--json]\n"
@@ -79,9 +83,12 @@ int list_programs() {
 int run(int argc, char* argv[]) {
     std::string scenario_path, out_dir;
     std::vector<std::pair<std::string, nlohmann::json>> overrides;
+    bool force_progress = false;
     for (int i = 2; i < argc; ++i) {
         const std::string a = argv[i];
-        if (a == "--out" && i + 1 < argc) {
+        if (a == "--progress") {
+            force_progress = true;
+        } else if (a == "--out" && i + 1 < argc) {
             out_dir = argv[++i];
         } else if (a == "--set" && i + 1 < argc) {
             const std::string kv = argv[++i];
@@ -119,6 +126,11 @@ int run(int argc, char* argv[]) {
     if (sc.workload)
         network = std::make_unique<nnvp::network_run>(sc);  // compiles; sets the program's args
 
+    // On a terminal (or with --progress) a progress line is drawn between
+    // slices of the run; the same events either way.
+    nnvp::run_progress progress(std::cout, force_progress || isatty(STDOUT_FILENO) != 0,
+                                network.get());
+    progress.adopt_console(sc.platform);
     sc_core::sc_report_handler::set_handler(report_handler);
     nnvp::soc chip("soc", sc.platform);
     if (network)
@@ -129,7 +141,8 @@ int run(int argc, char* argv[]) {
               << sc.platform.name << "\n";
     const nnvp::run_outcome outcome = chip.run(
         [program, args](nnvp::fw::hal& hal) { return program->entry(hal, args); },
-        sc_core::sc_time(sc.max_simulated_s, sc_core::SC_SEC));
+        sc_core::sc_time(sc.max_simulated_s, sc_core::SC_SEC), progress.hook());
+    progress.finish(chip);
 
     nlohmann::json report = nnvp::make_report(sc, chip, outcome, g_warnings);
     const bool network_ok = !network || network->finish(chip, outcome, report);

@@ -44,6 +44,7 @@ network_session::network_session(network_job job, const platform_config& cfg)
     o.buffers = {cfg.nncore.core.input_kb, cfg.nncore.core.weight_kb, cfg.nncore.core.output_kb};
     o.core_precisions = (1u << nncore::num_precisions) - 1;  // the core runs every precision
     o.df = m_job.df;
+    o.weight_format = m_job.weight_format;
     m_pkg = package::build(m_job.net, o);
     m_staging_at = align_up(m_package_at + m_pkg.image.size(), MiB);
     m_slot_bytes = 0;
@@ -69,6 +70,15 @@ const fw::program& network_session::program() const {
     return *fw::find_program("nn_network");
 }
 
+namespace {
+
+// A share in [0, 1] as the NN core's density registers take it (1/65536).
+int64_t density_arg(double share) {
+    return std::llround(std::clamp(share, 0.0, 1.0) * 65536.0);
+}
+
+}  // namespace
+
 fw::program_args network_session::args() const {
     const int64_t pattern = m_job.arrival == "periodic" ? 1 : m_job.arrival == "poisson" ? 2 : 0;
     std::map<std::string, int64_t> v = {
@@ -82,7 +92,10 @@ fw::program_args network_session::args() const {
         {"arrival", pattern},
         {"period_ns", static_cast<int64_t>(std::llround(m_job.period_s * 1e9))},
         {"seed", static_cast<int64_t>(m_job.seed)},
-        {"timing", m_job.timing ? 1 : 0}};
+        {"timing", m_job.timing ? 1 : 0},
+        {"sparsity", m_job.sparsity},
+        {"weight_density", density_arg(m_job.weight_density)},
+        {"act_density", density_arg(m_job.act_density)}};
     v.insert(m_pm_args.begin(), m_pm_args.end());
     const std::string problem = program().resolve(v);
     if (!problem.empty())
@@ -104,6 +117,20 @@ void network_session::preload(soc& chip) const {
     // An empty results table, so a run that dies early is recognisable.
     const std::vector<uint8_t> zero(fw::network_stats::header_bytes, 0);
     chip.dram().load(m_stats_at - m_dram_base, zero.data(), zero.size());
+}
+
+network_session::run_progress network_session::progress(const soc& chip) const {
+    run_progress p;
+    const auto core_steps = static_cast<std::size_t>(
+        std::count(m_pkg.kinds.begin(), m_pkg.kinds.end(), package::step_kind::core));
+    if (core_steps == 0)
+        return p;
+    const std::size_t total = core_steps * m_job.inferences;
+    const std::size_t done = std::min(chip.nn_streams().size(), total);
+    p.fraction = static_cast<double>(done) / static_cast<double>(total);
+    const std::size_t current = std::min<std::size_t>(done / core_steps + 1, m_job.inferences);
+    p.detail = "inference " + std::to_string(current) + " of " + std::to_string(m_job.inferences);
+    return p;
 }
 
 bool network_session::collect(soc& chip) {

@@ -38,6 +38,11 @@ struct network_job {
     // Dataflow of every core layer (automatic: the core picks per layer).
     nncore_cmd::dataflow df = nncore_cmd::dataflow::automatic;
     power_spec power;               // the NN core's governor and idle policy
+    // The NN core's zero handling (MODE.sparsity: 0 none, 1 gate, 2 skip) and
+    // the densities timing mode assumes (functional mode measures them).
+    unsigned sparsity = 0;
+    double weight_density = 1, act_density = 1;
+    cmdgen::weight_storage weight_format = cmdgen::weight_storage::dense;
     std::string file = "workload";  // names the scenario in error messages
 };
 
@@ -71,6 +76,15 @@ public:
     // After the run: reads the results table and outputs back. False when
     // the table is missing (the firmware failed before writing it).
     bool collect(soc& chip);
+
+    // While the run goes, from the NN-core streams finished so far (one per
+    // core step): the fraction of the job done (negative when no step runs
+    // on the core) and "inference 3 of 8".
+    struct run_progress {
+        double fraction = -1;
+        std::string detail;
+    };
+    run_progress progress(const soc& chip) const;
 
     const std::vector<inference_record>& inferences() const { return m_records; }
     // One output tensor per completed inference (the package's output type).

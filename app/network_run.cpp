@@ -34,6 +34,10 @@ network_run::network_run(scenario& sc) : m_spec(*sc.workload), m_timing(sc.mode 
                                        : nncore_cmd::dataflow::automatic;
     job.timing = m_timing;
     job.power = m_spec.power;
+    job.sparsity = m_spec.sparsity.mode == "gate" ? 1 : m_spec.sparsity.mode == "skip" ? 2 : 0;
+    job.weight_density = m_work.weight_density;
+    job.act_density = m_spec.sparsity.activation_density;
+    job.weight_format = cmdgen::parse_weight_storage(m_spec.sparsity.weight_format);
     job.file = sc.file;
     try {
         m_session = std::make_unique<network_session>(std::move(job), sc.platform);
@@ -124,6 +128,14 @@ bool network_run::finish(soc& chip, const run_outcome& outcome, nlohmann::json& 
     net["package_bytes"] = m_session->package().image.size();
     net["arena_bytes"] = m_session->package().arena_size;
     net["batch"] = m_spec.batch;
+    const sparsity_spec& sp = m_spec.sparsity;
+    net["sparsity"] = {{"mode", sp.mode},
+                       {"weight_zero_pct", sp.weight_zero_pct},
+                       {"weight_density", m_work.weight_density},
+                       {"weight_format", sp.weight_format},
+                       // Functional mode measures every layer's operands.
+                       {"activation_density", m_timing ? nlohmann::json(sp.activation_density)
+                                                       : nlohmann::json("measured")}};
     report["network"] = net;
     report["quantization"] = m_work.quantization;
     report["inferences"] = m_session->inferences_json();

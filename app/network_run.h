@@ -22,6 +22,9 @@ public:
     explicit network_run(scenario& sc);
 
     void preload(soc& chip) const { m_session->preload(chip); }
+    network_session::run_progress progress(const soc& chip) const {
+        return m_session->progress(chip);
+    }
     // Adds the sections; returns false when a check failed (exit 1).
     bool finish(soc& chip, const run_outcome& outcome, nlohmann::json& report);
 

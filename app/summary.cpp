@@ -109,16 +109,15 @@ void print_summary_table(std::ostream& os, const json& r, std::size_t max_layers
         os << "  warnings: " << *w << " (see the log above)\n";
 }
 
-std::string progress_text(double simulated_s, double total_s, const std::string& detail) {
+std::string progress_text(double simulated_s, double fraction, const std::string& detail) {
     std::string text;
-    if (total_s > 0) {
+    if (fraction >= 0) {
         char pct[16];
         std::snprintf(pct, sizeof pct, "[%3d%%] ",
-                      static_cast<int>(std::clamp(100 * simulated_s / total_s, 0.0, 100.0)));
-        text = pct + format_si(simulated_s, "s") + " of " + format_si(total_s, "s") + " simulated";
-    } else {
-        text = format_si(simulated_s, "s") + " simulated";
+                      static_cast<int>(std::clamp(100 * fraction, 0.0, 100.0)));
+        text = pct;
     }
+    text += format_si(simulated_s, "s") + " simulated";
     if (!detail.empty())
         text += ", " + detail;
     return text;
@@ -128,11 +127,11 @@ progress_line::progress_line(std::ostream& os) : progress_line(os, isatty(STDOUT
 
 progress_line::progress_line(std::ostream& os, bool enabled) : m_os(os), m_enabled(enabled) {}
 
-void progress_line::update(double simulated_s, double total_s, const std::string& detail) {
+void progress_line::update(double simulated_s, double fraction, const std::string& detail) {
     if (!m_enabled)
         return;
-    if (total_s > 0) {
-        const int pct = static_cast<int>(100 * simulated_s / total_s);
+    if (fraction >= 0) {
+        const int pct = static_cast<int>(100 * std::min(fraction, 1.0));
         if (pct == m_last_percent)
             return;
         m_last_percent = pct;
@@ -142,10 +141,16 @@ void progress_line::update(double simulated_s, double total_s, const std::string
         m_next_s = simulated_s > 0 ? simulated_s * 2 : 1e-9;
     }
     // Pad so a shorter line fully covers the previous one.
-    std::string text = progress_text(simulated_s, total_s, detail);
+    std::string text = progress_text(simulated_s, fraction, detail);
     text.resize(std::max<std::size_t>(text.size(), 72), ' ');
     m_os << "\r" << text << std::flush;
     m_drawn = true;
+}
+
+void progress_line::redraw_next() {
+    m_last_percent = -1;
+    m_next_s = 0;
+    m_drawn = false;
 }
 
 void progress_line::finish() {

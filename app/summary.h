@@ -14,7 +14,7 @@ namespace nnvp {
 void print_summary_table(std::ostream& os, const nlohmann::json& report,
                          std::size_t max_layers = 12);
 
-// "\r[ 42%] 4.20 ms of 10.0 ms simulated, 3 inferences" rewritten in place.
+// "\r[ 42%] 4.20 ms simulated, inference 3 of 8" rewritten in place.
 // Silent unless `enabled` (by default: stdout is a terminal), so logs and
 // test output stay clean; finish() ends the line.
 class progress_line {
@@ -23,11 +23,14 @@ public:
     progress_line(std::ostream& os, bool enabled);
 
     bool enabled() const { return m_enabled; }
-    // `total_s` <= 0 means unknown (no percentage). `detail` is appended.
-    // Redraws at most once per percent (or per doubling of simulated time when
-    // the total is unknown), so calling it per layer or tile is cheap.
-    void update(double simulated_s, double total_s, const std::string& detail = "");
+    // `fraction` of the work done, in [0, 1]; negative when unknown (no
+    // percentage). `detail` is appended. Redraws at most once per percent (or
+    // per doubling of simulated time when the fraction is unknown), so calling
+    // it per slice of the run is cheap.
+    void update(double simulated_s, double fraction, const std::string& detail = "");
     void finish();
+    // The line was wiped (other output went above it): draw at the next update.
+    void redraw_next();
 
 private:
     std::ostream& m_os;
@@ -38,6 +41,6 @@ private:
 };
 
 // The text update() draws, without the carriage return (for tests).
-std::string progress_text(double simulated_s, double total_s, const std::string& detail);
+std::string progress_text(double simulated_s, double fraction, const std::string& detail);
 
 }  // namespace nnvp

@@ -3,8 +3,10 @@
 #include <chrono>
 #include <filesystem>
 
+#include "ip/nncore/nncore_layer.h"
 #include "sw/dataset/fmnist_model.h"
 #include "sw/dataset/labelled_images.h"
+#include "sw/net/prune.h"
 #include "sw/net/stats.h"
 #include "sw/net/weights.h"
 #include "sw/net/zoo.h"
@@ -96,6 +98,15 @@ workload_spec parse_workload(const config_node& node, const std::string& scenari
         if (node.has("input_sets"))
             node.fail("input_sets", "none with a dataset (each batch of images is one set)");
     }
+    if (node.has("sparsity")) {
+        const config_node sp = node.child("sparsity");
+        w.sparsity.mode = sp.one_of("mode", {"none", "gate", "skip"}, "none");
+        w.sparsity.weight_zero_pct = sp.number_in("weight_zero_pct", 0, 99.9, 0);
+        w.sparsity.activation_density = sp.number_in("activation_density", 0, 1, 1);
+        w.sparsity.weight_format =
+            sp.one_of("weight_format", {"dense", "bitmap", "csr", "automatic"}, "dense");
+        sp.reject_unknown();
+    }
     if (node.has("power"))
         w.power = parse_power_spec(node.child("power"));
     node.reject_unknown();
@@ -149,6 +160,20 @@ nlohmann::json network_info(const net::graph& g, const package::network& q) {
             {"activations", st.activations}};
 }
 
+// What the NN core would measure in functional mode, over all layers: the
+// share of quantized weights that are not zero (binary weights never are).
+double weight_density(const package::network& q) {
+    double count = 0, zeros = 0;
+    for (const package::net_op& op : q.ops) {
+        if (!op.weights)
+            continue;
+        const auto n = static_cast<double>(op.weights->size());
+        count += n;
+        zeros += n * nncore::zero_fraction(*op.weights, 0);
+    }
+    return count > 0 ? 1.0 - zeros / count : 1.0;
+}
+
 // `count` images from `first` of a labelled set, as one [n, H, W, C] tensor.
 sw::tensor image_slice(const sw::tensor& all, unsigned first, unsigned count) {
     sw::shape4 s = all.shape();
@@ -198,6 +223,13 @@ resolved_workload resolve_workload(const workload_spec& w, bool timing, const st
     net::graph g = load_graph(w, file);
     r.name = g.name();
     net::materialize_weights(g, w.seed);  // keeps imported or trained weights
+    if (w.sparsity.weight_zero_pct > 0) {
+        try {
+            net::prune_weights(g, w.sparsity.weight_zero_pct / 100);
+        } catch (const std::exception& e) {
+            throw config_error(file + ": workload.sparsity.weight_zero_pct: " + e.what());
+        }
+    }
     std::vector<sw::tensor> cal;
     if (!w.dataset.name.empty()) {
         dataset_inputs(w, g, file, r, cal);
@@ -221,6 +253,8 @@ resolved_workload resolve_workload(const workload_spec& w, bool timing, const st
     for (const sw::tensor& x : r.real_inputs)
         r.inputs.push_back(quant::quantize_input(r.net, x));
     r.network_info = network_info(g, r.net);
+    if (w.sparsity.mode != "none" || w.sparsity.weight_zero_pct > 0)
+        r.weight_density = weight_density(r.net);  // a pass over every weight: only when asked
     r.quantization = {{"scheme", quant::to_string(w.quant.scheme)},
                       {"precision", ref::to_string(w.quant.precision)},
                       {"bits", w.quant.bits}};

@@ -15,6 +15,10 @@
 //     "arrival": {"pattern": "back_to_back" | "periodic" | "poisson",
 //                 "fps": 30, "rate_per_s": 100, "deadline_ms": 33.3},
 //     "check": true,                  functional: outputs against the reference executor
+//     "sparsity": {"mode": "skip",    the NN core's zero handling: none gate skip
+//                  "weight_zero_pct": 50,    magnitude pruning of every conv / fc layer
+//                  "activation_density": 0.6,    timing mode: non-zero share of inputs
+//                  "weight_format": "automatic"},   dense bitmap csr automatic (DRAM storage)
 //     "power": {"governor": {...}, "idle": {...}},   the NN core's power management (power_spec.h)
 //     "dataset": {"name": "fashion-mnist", "split": "t10k", "images": 500, "offset": 0,
 //                 "dir": "/usr/share/datasets/fashion-mnist"}
@@ -52,6 +56,15 @@ struct dataset_spec {
     unsigned offset = 0;
 };
 
+// The NN core's handling of zero operands (MODE.sparsity) and how many zero
+// weights the network has (docs/nncore_timing.md "Sparsity").
+struct sparsity_spec {
+    std::string mode = "none";       // none gate skip
+    double weight_zero_pct = 0;      // pruned per conv / fc layer, smallest magnitudes first
+    double activation_density = 1;   // timing mode's non-zero share of layer inputs
+    std::string weight_format = "dense";  // weight storage in DRAM: dense bitmap csr automatic
+};
+
 struct workload_spec {
     std::string network;       // as written
     std::string network_path;  // resolved (.onnx)
@@ -64,6 +77,7 @@ struct workload_spec {
     arrival_spec arrival;
     bool check = true;
     std::string dataflow = "auto";  // the compiler's dataflow for every core layer: auto os ws is
+    sparsity_spec sparsity;
     dataset_spec dataset;
     power_spec power;
 };
@@ -81,6 +95,7 @@ struct resolved_workload {
     std::vector<uint8_t> labels;          // dataset workloads: per image, in input-set order
     nlohmann::json network_info;          // name, layers, macs, weights, weight_bytes
     nlohmann::json quantization;          // scheme and per-layer error (functional mode)
+    double weight_density = 1;            // non-zero share of the quantized weights (all layers)
     double compile_wall_s = 0;
 };
 

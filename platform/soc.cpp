@@ -2,6 +2,7 @@
 
 #include <tlm_utils/tlm_quantumkeeper.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace nnvp {
@@ -207,13 +208,36 @@ void soc::watch_halt() {
     sc_stop();
 }
 
-run_outcome soc::run(cpu::program_fn program, const sc_time& limit) {
+run_outcome soc::run(cpu::program_fn program, const sc_time& limit, const progress_fn& progress,
+                     const sc_time& first_slice) {
+    using clock = std::chrono::steady_clock;
     m_cpu->load(std::move(program));
-    const auto wall_start = std::chrono::steady_clock::now();
-    sc_start(limit);
+    const auto wall_start = clock::now();
+    if (!progress || first_slice == SC_ZERO_TIME) {
+        sc_start(limit);
+    } else {
+        // sc_stop() (the firmware halted) ends the simulation for good; no
+        // pending activity means nothing will ever happen again.
+        // At most 1 ms of simulated time a slice: a fast phase (boot, idle
+        // gaps) must not leave one huge slice for the slow one after it.
+        const sc_time max_slice = std::max(first_slice, sc_time(1, SC_MS));
+        sc_time slice = first_slice;
+        while (sc_get_status() != SC_STOPPED && sc_time_stamp() < limit) {
+            const auto t0 = clock::now();
+            sc_start(std::min(slice, limit - sc_time_stamp()));
+            if (sc_get_status() == SC_STOPPED || !sc_pending_activity())
+                break;
+            progress(*this);
+            const double wall = std::chrono::duration<double>(clock::now() - t0).count();
+            if (wall < 0.025 && slice < max_slice)
+                slice = slice * 2;
+            else if (wall > 0.1 && slice > first_slice)
+                slice = slice / 2;
+        }
+    }
     run_outcome out;
     out.wall_s =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+        std::chrono::duration<double>(clock::now() - wall_start).count();
     out.simulated = sc_time_stamp();
     out.halted = m_cpu->halted();
     out.exit_code = m_cpu->exit_code();

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <systemc>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -48,9 +49,20 @@ public:
     explicit soc(sc_core::sc_module_name name, const platform_config& cfg);
     ~soc() override;
 
+    // Called between slices of a run, with the chip as it is at that
+    // simulated time (the app draws its progress line from it).
+    using progress_fn = std::function<void(const soc&)>;
+
     // Boots `program` on the CPU and simulates until it returns or `limit`.
-    // SystemC elaborates once per process: call it once.
-    run_outcome run(cpu::program_fn program, const sc_core::sc_time& limit);
+    // With `progress`, the run goes in slices of simulated time and calls it
+    // after each: the same events in the same order, so the same results.
+    // Slices start at `first_slice` and double while one takes under 25 ms
+    // of wall time, up to 1 ms of simulated time (halve above 100 ms of wall
+    // time), so the hook runs a few times a second whatever the speed. SystemC elaborates once per
+    // process: call it once.
+    run_outcome run(cpu::program_fn program, const sc_core::sc_time& limit,
+                    const progress_fn& progress = {},
+                    const sc_core::sc_time& first_slice = sc_core::sc_time(10, sc_core::SC_US));
 
     const platform_config& config() const { return m_cfg; }
     clock_domain& domain(const std::string& name) const;

@@ -99,6 +99,14 @@ int nn_layer_demo(hal& h, const program_args& args) {
     const bool timing = args.get("timing") != 0;
     nncore_settings settings;
     settings.mode = timing ? nncore_run_mode::timing : nncore_run_mode::functional;
+    settings.sparsity = static_cast<nncore_sparsity>(args.get("sparsity"));
+    // Timing mode has no operands to measure: the densities the program knows
+    // (binary weights have no zero).
+    const int64_t zero_pct = args.get("precision") == 5 ? 0 : args.get("weight_zero_pct");
+    settings.weight_density =
+        static_cast<uint32_t>((100 - zero_pct) * nncore_settings::density_one / 100);
+    settings.act_density =
+        static_cast<uint32_t>(args.get("act_density_pct") * nncore_settings::density_one / 100);
     if (core.configure(settings) != nncore_result::ok)
         return 13;
 
@@ -186,7 +194,10 @@ extern const program nn_layer_demo_program = {
      {"timing", 0, 0, 1, "1: timing mode (no arithmetic); set from the scenario's mode"},
      {"weight_format", 0, 0, 3,
       "weights in DRAM: 0 dense, 1 bitmap, 2 csr, 3 automatic (smallest; 8/16/32-bit only)"},
-     {"weight_zero_pct", 0, 0, 100, "share of the weights set to zero (deterministic)"}},
+     {"weight_zero_pct", 0, 0, 100, "share of the weights set to zero (deterministic)"},
+     {"sparsity", 0, 0, 2, "the NN core's zero handling: 0 none, 1 gate, 2 skip"},
+     {"act_density_pct", 100, 0, 100,
+      "timing mode: non-zero share of the input activations (functional mode measures it)"}},
     nn_layer_demo};
 
 }  // namespace nnvp::fw

@@ -78,6 +78,9 @@ int nn_network(hal& h, const program_args& args) {
     nn_runtime rt(h, b.intc, core, cost);
     nncore_settings settings;
     settings.mode = args.get("timing") != 0 ? nncore_run_mode::timing : nncore_run_mode::functional;
+    settings.sparsity = static_cast<nncore_sparsity>(args.get("sparsity"));
+    settings.weight_density = static_cast<uint32_t>(args.get("weight_density"));
+    settings.act_density = static_cast<uint32_t>(args.get("act_density"));
     if (rt.init(settings) != runtime_status::ok)
         return 11;
     const auto package = static_cast<uint64_t>(args.get("package"));
@@ -195,7 +198,12 @@ std::vector<arg_spec> nn_network_args() {
         {"arrival", 0, 0, 2, "0 back to back, 1 periodic, 2 Poisson"},
         {"period_ns", 0, 0, INT64_MAX, "periodic: the period; Poisson: the mean gap"},
         {"seed", 1, 0, INT64_MAX, "seed of the Poisson arrivals"},
-        {"timing", 0, 0, 1, "1: timing mode (no arithmetic); set from the scenario's mode"}};
+        {"timing", 0, 0, 1, "1: timing mode (no arithmetic); set from the scenario's mode"},
+        {"sparsity", 0, 0, 2, "the NN core's zero handling: 0 none, 1 gate, 2 skip"},
+        {"weight_density", 65536, 0, 65536,
+         "timing mode: non-zero share of the weights, in 1/65536 (functional mode measures it)"},
+        {"act_density", 65536, 0, 65536,
+         "timing mode: non-zero share of the layer inputs, in 1/65536"}};
     for (arg_spec& s : power_arg_specs())
         a.push_back(std::move(s));
     return a;

@@ -230,6 +230,7 @@ bool package_builder::compile_group(std::size_t i, const ref::layer& l, const sw
     cmdgen::program_options po;
     po.df = m_opt.df;
     po.align = alignment;
+    po.weight_format = m_opt.weight_format;
     cmdgen::program p;
     try {
         p = cmdgen::single_layer_program(l, input, second, bias, m_opt.buffers, po);

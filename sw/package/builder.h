@@ -103,6 +103,10 @@ struct build_options {
     uint64_t arena_base = 0;       // first byte of the activation arena (64-byte aligned)
     cmdgen::buffer_sizes buffers;  // the core's INPUT_KB / WEIGHT_KB / OUTPUT_KB
     nncore_cmd::dataflow df = nncore_cmd::dataflow::automatic;
+    // Storage of every core layer's weights (8/16/32-bit ones; others stay
+    // dense): automatic picks the smallest of dense, bitmap and CSR per
+    // program and keeps dense where the blob has no staging room.
+    cmdgen::weight_storage weight_format = cmdgen::weight_storage::dense;
     uint32_t core_precisions = 0x3f;  // bit p: the core runs ref::precision p
     bool reuse_arena = true;          // false: every tensor its own buffer (debugging)
 };

@@ -133,6 +133,88 @@ TEST(cli, runs_are_deterministic) {
     EXPECT_EQ(ra, rb);
 }
 
+namespace {
+
+// Wall-clock figures differ from run to run; everything else must not.
+void drop_wall_times(nlohmann::json& j) {
+    if (j.is_object()) {
+        for (auto it = j.begin(); it != j.end();)
+            it = it.key().find("wall") != std::string::npos ? j.erase(it) : std::next(it);
+        for (auto& [k, v] : j.items())
+            drop_wall_times(v);
+    } else if (j.is_array()) {
+        for (auto& v : j)
+            drop_wall_times(v);
+    }
+}
+
+}  // namespace
+
+// --progress draws the progress line (a terminal gets it by default) between
+// slices of the run: it ends at 100% on the last inference, and the reports
+// and trace are the same as without it; without it (not a terminal) no
+// carriage return reaches the log.
+TEST(cli, the_progress_line_changes_nothing_but_the_terminal) {
+    const fs::path a = scratch("progress_a"), b = scratch("progress_b");
+    const std::string sc = scenario("scenarios/networks/lenet5_int8.json") +
+                           " --set mode=timing --set workload.inferences=8";
+    const result plain = run("run " + sc + " --out " + a.string());
+    const result drawn = run("run " + sc + " --progress --out " + b.string());
+    ASSERT_EQ(plain.exit_code, 0) << plain.output;
+    ASSERT_EQ(drawn.exit_code, 0) << drawn.output;
+    EXPECT_EQ(plain.output.find('\r'), std::string::npos);
+    EXPECT_NE(drawn.output.find("\r[100%] "), std::string::npos) << drawn.output;
+    EXPECT_NE(drawn.output.find("simulated, inference 8 of 8"), std::string::npos);
+    // The firmware's console lines still come, whole, each on its own line.
+    EXPECT_NE(drawn.output.find("\n[fw "), std::string::npos);
+    EXPECT_NE(drawn.output.find("'lenet5' done"), std::string::npos);
+    nlohmann::json ra = load(a / "report.json"), rb = load(b / "report.json");
+    drop_wall_times(ra);
+    drop_wall_times(rb);
+    ra["scenario"].erase("file");
+    rb["scenario"].erase("file");
+    EXPECT_EQ(ra, rb);
+    std::ifstream ta(a / "trace.json"), tb(b / "trace.json");
+    EXPECT_TRUE(std::equal(std::istreambuf_iterator<char>(ta), {},
+                           std::istreambuf_iterator<char>(tb), {}));
+}
+
+// A pruned network in functional mode: 75% of LeNet-5's weights zero (the
+// smallest), stored compressed where that is smaller, zeros skipped. The
+// outputs stay bit-exact against the reference executor (compression and
+// skipping change time and energy, never values), the quantized weights are
+// a quarter non-zero, the core skips MACs the dense run computes, and the
+// package shrinks.
+TEST(cli, a_pruned_network_stays_bit_exact_and_skips_zeros) {
+    const fs::path dense = scratch("sparse_dense"), sparse = scratch("sparse_skip");
+    const std::string sc = scenario("scenarios/networks/lenet5_int8.json");
+    ASSERT_EQ(run("run " + sc + " --out " + dense.string()).exit_code, 0);
+    const result r = run("run " + sc + " --out " + sparse.string() +
+                         " --set workload.sparsity.mode=skip"
+                         " --set workload.sparsity.weight_zero_pct=75"
+                         " --set workload.sparsity.weight_format=automatic");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const nlohmann::json d = load(dense / "report.json"), s = load(sparse / "report.json");
+    EXPECT_EQ(s["accuracy"]["bit_exact_vs_reference_executor"], true);
+    EXPECT_EQ(s["network"]["sparsity"]["mode"], "skip");
+    EXPECT_NEAR(s["network"]["sparsity"]["weight_density"].get<double>(), 0.25, 0.001);
+    EXPECT_EQ(s["network"]["sparsity"]["activation_density"], "measured");
+    double skipped = 0, dense_skipped = 0, cycles = 0, dense_cycles = 0;
+    for (const auto& l : s["layers"]) {
+        skipped += l["zero_skipped_macs"].get<double>();
+        cycles += l.value("compute_cycles", 0.0);
+    }
+    for (const auto& l : d["layers"]) {
+        dense_skipped += l["zero_skipped_macs"].get<double>();
+        dense_cycles += l.value("compute_cycles", 0.0);
+    }
+    EXPECT_EQ(dense_skipped, 0);
+    EXPECT_GT(skipped, 0);
+    EXPECT_LT(cycles, dense_cycles);
+    EXPECT_LT(s["network"]["package_bytes"].get<double>(),
+              0.7 * d["network"]["package_bytes"].get<double>());
+}
+
 TEST(cli, set_overrides_reach_scenario_and_platform) {
     const fs::path out = scratch("set");
     const result r = run("run " + scenario("scenarios/bringup/dma_tensor_demo.json") + " --out " +
@@ -149,6 +231,7 @@ TEST(cli, bad_input_exits_2_naming_file_and_field) {
     const fs::path dir = scratch("bad");
     const std::string platform = scenario("platform/configs/default.json");
     const std::string sc = scenario("scenarios/bringup/dma_tensor_demo.json");
+    const std::string net = scenario("scenarios/networks/lenet5_int8.json");
     struct bad_case {
         std::string args;
         std::string expected;
@@ -178,6 +261,14 @@ TEST(cli, bad_input_exits_2_naming_file_and_field) {
         {"run " + sc + " --set platform.dram.typo=2", "default.json: dram.typo: unknown key"},
         {"run " + sc + " --set mode=fast", "mode: expected one of {functional, timing}"},
         {"run " + sc + " --set nokey", "--set nokey: expected key.path=value"},
+        {"run " + net + " --set workload.sparsity.mode=prune",
+         net + ": workload.sparsity.mode: expected one of {none, gate, skip}, got \"prune\""},
+        {"run " + net + " --set workload.sparsity.weight_zero_pct=100",
+         "workload.sparsity.weight_zero_pct: expected a number in [0, 99.9], got 100"},
+        {"run " + net + " --set workload.sparsity.activation_density=1.5",
+         "workload.sparsity.activation_density: expected a number in [0, 1], got 1.5"},
+        {"run " + net + " --set workload.sparsity.weight_format=rle",
+         "workload.sparsity.weight_format: expected one of {dense, bitmap, csr, automatic}"},
         {"run", "usage:"},
         {"frobnicate", "usage:"},
     };

@@ -110,22 +110,26 @@ TEST(summary, bring_up_summary_has_no_layer_table) {
 }
 
 TEST(progress, text_and_redraw_rules) {
-    EXPECT_EQ(nnvp::progress_text(5e-3, 1e-2, "3 inferences"),
-              "[ 50%] 5 ms of 10 ms simulated, 3 inferences");
-    EXPECT_EQ(nnvp::progress_text(2e-6, 0, ""), "2 us simulated");
+    EXPECT_EQ(nnvp::progress_text(5e-3, 0.5, "inference 3 of 4"),
+              "[ 50%] 5 ms simulated, inference 3 of 4");
+    EXPECT_EQ(nnvp::progress_text(2e-6, -1, ""), "2 us simulated");
     std::ostringstream os;
     nnvp::progress_line quiet(os, false);
     quiet.update(1, 2);
     quiet.finish();
     EXPECT_EQ(os.str(), "");  // not a terminal: nothing
     nnvp::progress_line line(os, true);
-    line.update(0.5, 2);
-    line.update(0.501, 2);  // same percent: no redraw
-    line.update(1.0, 2);
+    line.update(0.5, 0.25);
+    line.update(0.501, 0.2505);  // same percent: no redraw
+    line.update(1.0, 0.5);
+    line.update(1.5, -1);  // unknown: redraws per doubling of simulated time
+    line.update(1.6, -1);
+    line.update(3.2, -1);
     line.finish();
     const std::string s = os.str();
-    EXPECT_EQ(std::count(s.begin(), s.end(), '\r'), 2);
-    EXPECT_TRUE(has(s, "\r[ 25%] 500 ms of 2 s simulated"));
+    EXPECT_EQ(std::count(s.begin(), s.end(), '\r'), 4);
+    EXPECT_TRUE(has(s, "\r[ 25%] 500 ms simulated"));
+    EXPECT_TRUE(has(s, "\r3.2 s simulated"));
     EXPECT_EQ(s.back(), '\n');
 }
 

@@ -203,6 +203,10 @@ TEST(scenario_schema, malformed_scenarios_are_refused_with_the_field) {
          "workload.arrival.fps: expected >= 1e-06"},
         {[](json& d) { d["workload"]["arrival"]["jitter"] = 1; },
          "workload.arrival.jitter: unknown key"},
+        {[](json& d) { d["workload"]["sparsity"] = {{"mode", "prune"}}; },
+         "workload.sparsity.mode: expected one of"},
+        {[](json& d) { d["workload"]["sparsity"] = {{"weight_zero_pct", 100}}; },
+         "workload.sparsity.weight_zero_pct: expected <= 99.9"},
     };
     for (const auto& c : cases) {
         json doc = good();

@@ -52,6 +52,68 @@ TEST(soc, dma_time_follows_the_bus_and_dram_formula) {
     EXPECT_NEAR(ns(r.end_s - r.start_s), 2060.0, 1e-6);
 }
 
+// A run in slices (what the app's progress line needs) simulates the same
+// events: the same 2060 ns copy, the hook called between slices at rising
+// simulated times (slices grow while the simulation is fast), and the chip
+// observable from it.
+TEST(soc, run_in_slices_gives_the_same_times_and_reports_progress) {
+    soc chip("soc", quiet_config({{"dma.max_outstanding", 1}}));
+    std::vector<double> seen;
+    std::size_t runs_seen = 0;
+    const run_outcome out = chip.run(
+        [](fw::hal& h) {
+            fw::board b(h);
+            if (!b.init())
+                return 1;
+            const uint64_t dram = h.map().at("dram").base, sram = h.map().at("sram").base;
+            for (int i = 0; i < 3; ++i)
+                if (b.dma.start_1d(0, dram, sram, 4096) != fw::dma_result::ok ||
+                    b.dma.wait(0, 1'000'000) != fw::dma_result::ok)
+                    return 2;
+            return 0;
+        },
+        sc_time(1, SC_SEC),
+        [&](const soc& c) {
+            seen.push_back(sc_time_stamp().to_seconds());
+            runs_seen = std::max(runs_seen, c.dma_runs().size());
+        },
+        sc_time(100, SC_NS));
+    ASSERT_TRUE(out.halted);
+    EXPECT_EQ(out.exit_code, 0);
+    EXPECT_FALSE(out.time_limit);
+    ASSERT_EQ(chip.dma_runs().size(), 3u);
+    for (const dma_run& r : chip.dma_runs())
+        EXPECT_NEAR(ns(r.end_s - r.start_s), 2060.0, 1e-6);
+    // Three copies of 2.06 us; slices of 100, 200, 400 ns... (each one
+    // simulates far faster than 25 ms of wall time).
+    ASSERT_GE(seen.size(), 5u);
+    double expected_ns = 0, slice_ns = 100;
+    for (double t : seen) {
+        expected_ns += slice_ns;
+        slice_ns *= 2;
+        EXPECT_NEAR(ns(t), expected_ns, 1e-6);
+    }
+    EXPECT_GE(runs_seen, 1u);
+    EXPECT_LT(runs_seen, 4u);
+}
+
+// In slices, firmware waiting for an interrupt that never comes is seen as
+// starved once nothing is left to happen (the power sampler is off here).
+TEST(soc, run_in_slices_ends_a_starved_run) {
+    soc chip("soc", quiet_config({{"trace_power_sample_us", 0}}));
+    int calls = 0;
+    const run_outcome out = chip.run(
+        [](fw::hal& h) {
+            h.wait_irq(0);
+            return 0;
+        },
+        sc_time(1, SC_SEC), [&](const soc&) { ++calls; }, sc_time(10, SC_US));
+    EXPECT_FALSE(out.halted);
+    EXPECT_TRUE(out.starved);
+    EXPECT_LT(out.simulated.to_seconds(), 1e-3);
+    EXPECT_LT(calls, 100);
+}
+
 // Halving the fabric clock doubles the fabric part of the time, not the DRAM part:
 // per burst 18 + 18 + 10 = 46 fabric cycles (2.5 ns) + 56 DRAM cycles (1.25 ns)
 // = 185 ns; 16 bursts + 16 setup cycles = 2960 + 40 = 3000 ns.

@@ -184,6 +184,8 @@ const std::vector<std::string>& compared_scenarios() {
         "exploration/mobilenet_v1_dataflow_energy.json",
         "exploration/conv_dense.json",
         "exploration/conv_sparse50_compressed.json",
+        "exploration/conv_sparse50_skip.json",
+        "exploration/mobilenet_v1_pruned50_skip.json",
     };
     return list;
 }
