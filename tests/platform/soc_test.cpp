@@ -22,6 +22,21 @@ platform_config quiet_config(
 
 double ns(double s) { return s * 1e9; }
 
+// Firmware: `copies` DMA copies of 4 KiB from DRAM to SRAM, one after the other.
+cpu::program_fn dma_copies(int copies) {
+    return [copies](fw::hal& h) {
+        fw::board b(h);
+        if (!b.init())
+            return 1;
+        const uint64_t dram = h.map().at("dram").base, sram = h.map().at("sram").base;
+        for (int i = 0; i < copies; ++i)
+            if (b.dma.start_1d(0, dram, sram, 4096) != fw::dma_result::ok ||
+                b.dma.wait(0, 1'000'000) != fw::dma_result::ok)
+                return 2;
+        return 0;
+    };
+}
+
 }  // namespace
 
 // A 4 KiB DRAM -> SRAM copy in 256-byte bursts. Per burst, with the default
@@ -32,18 +47,7 @@ double ns(double s) { return s * 1e9; }
 // (With one burst in flight the engine is serial and the time a plain sum.)
 TEST(soc, dma_time_follows_the_bus_and_dram_formula) {
     soc chip("soc", quiet_config({{"dma.max_outstanding", 1}}));
-    const run_outcome out = chip.run(
-        [](fw::hal& h) {
-            fw::board b(h);
-            if (!b.init())
-                return 1;
-            const uint64_t dram = h.map().at("dram").base, sram = h.map().at("sram").base;
-            if (b.dma.start_1d(0, dram, sram, 4096) != fw::dma_result::ok ||
-                b.dma.wait(0, 1'000'000) != fw::dma_result::ok)
-                return 2;
-            return 0;
-        },
-        sc_time(1, SC_SEC));
+    const run_outcome out = chip.run(dma_copies(1), sc_time(1, SC_SEC));
     ASSERT_TRUE(out.halted);
     EXPECT_EQ(out.exit_code, 0);
     ASSERT_EQ(chip.dma_runs().size(), 1u);
@@ -61,18 +65,7 @@ TEST(soc, run_in_slices_gives_the_same_times_and_reports_progress) {
     std::vector<double> seen;
     std::size_t runs_seen = 0;
     const run_outcome out = chip.run(
-        [](fw::hal& h) {
-            fw::board b(h);
-            if (!b.init())
-                return 1;
-            const uint64_t dram = h.map().at("dram").base, sram = h.map().at("sram").base;
-            for (int i = 0; i < 3; ++i)
-                if (b.dma.start_1d(0, dram, sram, 4096) != fw::dma_result::ok ||
-                    b.dma.wait(0, 1'000'000) != fw::dma_result::ok)
-                    return 2;
-            return 0;
-        },
-        sc_time(1, SC_SEC),
+        dma_copies(3), sc_time(1, SC_SEC),
         [&](const soc& c) {
             seen.push_back(sc_time_stamp().to_seconds());
             runs_seen = std::max(runs_seen, c.dma_runs().size());
