@@ -35,17 +35,33 @@ network_session::network_session(network_job job, const platform_config& cfg)
     // more than every tensor of the network side by side (no reuse), which
     // plan_tensors() tells without compiling, so one build suffices.
     package::build_options o;
-    o.arena_base = dram.base + 64 * MiB;
+    const uint64_t dram_arena = dram.base + 64 * MiB;
+    o.arena_base = dram_arena;
+    const region* sram = cfg.map.find("sram");
+    if (m_job.arena != "dram") {
+        if (!sram)
+            throw config_error(m_job.file + ": workload.arena: \"" + m_job.arena +
+                               "\" needs an \"sram\" region in the platform's memory map");
+        o.arena_base = sram->base;
+        if (m_job.arena == "auto") {
+            o.arena_capacity = sram->size;
+            o.overflow_arena_base = dram_arena;
+        }
+    }
     uint64_t arena_bound = 0;
     for (const package::tensor_desc& t : package::plan_tensors(m_job.net))
         arena_bound += align_up(sw::storage_bytes(t.type, t.shape.count()), 64);
-    m_package_at = align_up(o.arena_base + arena_bound, MiB);
+    m_package_at = align_up(dram_arena + arena_bound, MiB);
     o.load_address = m_package_at;
     o.buffers = {cfg.nncore.core.input_kb, cfg.nncore.core.weight_kb, cfg.nncore.core.output_kb};
     o.core_precisions = (1u << nncore::num_precisions) - 1;  // the core runs every precision
     o.df = m_job.df;
     o.weight_format = m_job.weight_format;
     m_pkg = package::build(m_job.net, o);
+    if (m_job.arena == "sram" && m_pkg.arena_size > sram->size)
+        throw config_error(m_job.file + ": workload.arena: the activations need " +
+                           std::to_string(m_pkg.arena_size) + " bytes; expected at most the " +
+                           std::to_string(sram->size) + " bytes of SRAM (or \"auto\" / \"dram\")");
     m_staging_at = align_up(m_package_at + m_pkg.image.size(), MiB);
     m_slot_bytes = 0;
     for (const sw::tensor& t : m_job.input_sets[0])

@@ -5,9 +5,9 @@
 // back and turn them into the report's network, inferences, throughput,
 // layers and accuracy sections.
 //
-// DRAM layout (from the DRAM region's base): the arena at +64 MiB, then the
-// package, the input staging slots, the output slots and the results table,
-// each 1 MiB aligned. SystemC elaborates once per process: one session per
+// DRAM layout (from the DRAM region's base): the arena at +64 MiB (unless
+// the job puts it in the on-chip SRAM), then the package, the input staging
+// slots, the output slots and the results table, each 1 MiB aligned. SystemC elaborates once per process: one session per
 // process.
 #pragma once
 
@@ -43,6 +43,9 @@ struct network_job {
     unsigned sparsity = 0;
     double weight_density = 1, act_density = 1;
     cmdgen::weight_storage weight_format = cmdgen::weight_storage::dense;
+    // Where the activation arena lies: "dram", "sram" (the on-chip SRAM;
+    // config_error when it does not fit) or "auto" (SRAM when it fits).
+    std::string arena = "dram";
     std::string file = "workload";  // names the scenario in error messages
 };
 

@@ -38,6 +38,7 @@ network_run::network_run(scenario& sc) : m_spec(*sc.workload), m_timing(sc.mode 
     job.weight_density = m_work.weight_density;
     job.act_density = m_spec.sparsity.activation_density;
     job.weight_format = cmdgen::parse_weight_storage(m_spec.sparsity.weight_format);
+    job.arena = m_spec.arena;
     job.file = sc.file;
     try {
         m_session = std::make_unique<network_session>(std::move(job), sc.platform);
@@ -127,6 +128,8 @@ bool network_run::finish(soc& chip, const run_outcome& outcome, nlohmann::json& 
     net["compile_wall_s"] = m_work.compile_wall_s + m_session->compile_wall_s();
     net["package_bytes"] = m_session->package().image.size();
     net["arena_bytes"] = m_session->package().arena_size;
+    const region* arena = chip.config().map.decode(m_session->package().arena_base);
+    net["arena_memory"] = arena ? arena->name : "?";
     net["batch"] = m_spec.batch;
     const sparsity_spec& sp = m_spec.sparsity;
     net["sparsity"] = {{"mode", sp.mode},

@@ -72,6 +72,7 @@ workload_spec parse_workload(const config_node& node, const std::string& scenari
     w.input_sets = static_cast<unsigned>(node.number_in("input_sets", 1, 100000, 1));
     w.check = node.boolean("check", true);
     w.dataflow = node.one_of("dataflow", {"auto", "os", "ws", "is"}, "auto");
+    w.arena = node.one_of("arena", {"dram", "sram", "auto"}, "dram");
     if (node.has("arrival")) {
         const config_node a = node.child("arrival");
         w.arrival.pattern = a.one_of("pattern", {"back_to_back", "periodic", "poisson"});

@@ -15,6 +15,7 @@
 //     "arrival": {"pattern": "back_to_back" | "periodic" | "poisson",
 //                 "fps": 30, "rate_per_s": 100, "deadline_ms": 33.3},
 //     "check": true,                  functional: outputs against the reference executor
+//     "arena": "dram",                activations in DRAM, the on-chip SRAM, or auto (SRAM if it fits)
 //     "sparsity": {"mode": "skip",    the NN core's zero handling: none gate skip
 //                  "weight_zero_pct": 50,    magnitude pruning of every conv / fc layer
 //                  "activation_density": 0.6,    timing mode: non-zero share of inputs
@@ -78,6 +79,7 @@ struct workload_spec {
     bool check = true;
     std::string dataflow = "auto";  // the compiler's dataflow for every core layer: auto os ws is
     sparsity_spec sparsity;
+    std::string arena = "dram";     // where activations live: dram sram auto
     dataset_spec dataset;
     power_spec power;
 };

@@ -146,10 +146,12 @@ runtime_status nn_runtime::load(uint64_t package_addr) {
     m_validation_cycles = checksum_cycles(m_cost, m_image.size());
     m_hal.consume_cycles(m_validation_cycles);
     const region* dram = m_hal.map().find("dram");
+    const region* sram = m_hal.map().find("sram");
     const package::memory_window window{dram ? dram->base : 0, dram ? dram->size : 0};
+    const package::memory_window on_chip{sram ? sram->base : 0, sram ? sram->size : 0};
     package::package_view view;
-    if (package::validation v =
-            package::validate(m_image.data(), m_image.size(), package_addr, window, &view);
+    if (package::validation v = package::validate(m_image.data(), m_image.size(), package_addr,
+                                                  window, &view, on_chip);
         !v.ok()) {
         m_image.clear();
         return reject(std::move(v));

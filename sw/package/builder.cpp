@@ -458,7 +458,8 @@ std::vector<bool> package_builder::free_concats() const {
 }
 
 built_package package_builder::run() {
-    if (m_opt.load_address % alignment || m_opt.arena_base % alignment)
+    if (m_opt.load_address % alignment || m_opt.arena_base % alignment ||
+        m_opt.overflow_arena_base % alignment)
         throw std::invalid_argument("network '" + m_net.name +
                                     "': load_address and arena_base: expected 64-byte aligned");
     if (m_net.ops.empty() || static_cast<std::size_t>(m_net.tensor_count()) >= no_tensor)
@@ -553,9 +554,10 @@ built_package package_builder::run() {
                        m_opt.reuse_arena ? last[t] : end_of_run});
         arena_tensors.push_back(t);
     }
+    // Offsets first; the base once the arena's size is known.
     const arena_plan plan = plan_arena(req, alignment);
     for (std::size_t k = 0; k < arena_tensors.size(); ++k)
-        m_out.tensors[arena_tensors[k]].address = m_opt.arena_base + plan.offsets[k];
+        m_out.tensors[arena_tensors[k]].address = plan.offsets[k];
     m_out.arena_size = std::max<uint64_t>(plan.size, alignment);
     for (std::size_t t = 0; t < tcount; ++t) {
         if (view_of[t] < 0)
@@ -567,11 +569,16 @@ built_package package_builder::run() {
     // Tensors no step reads or writes (an unused input) still need a home.
     for (std::size_t t = 0; t < tcount; ++t)
         if (first[t] < 0 && view_of[t] < 0 && t < static_cast<std::size_t>(m_net.constant_index(0))) {
-            m_out.tensors[t].address = m_opt.arena_base + align_up(m_out.arena_size);
+            m_out.tensors[t].address = align_up(m_out.arena_size);
             m_out.arena_size = align_up(m_out.arena_size) +
                                align_up(sw::storage_bytes(m_out.tensors[t].type,
                                                           m_out.tensors[t].shape.count()));
         }
+    m_out.arena_base = m_opt.arena_capacity && m_out.arena_size > m_opt.arena_capacity
+                           ? m_opt.overflow_arena_base
+                           : m_opt.arena_base;
+    for (std::size_t t = 0; t < static_cast<std::size_t>(m_net.constant_index(0)); ++t)
+        m_out.tensors[t].address += m_out.arena_base;
 
     // Relocate the core programs and emit their streams.
     std::vector<std::size_t> kept;
@@ -695,7 +702,7 @@ built_package package_builder::run() {
     header h;
     h.total_size = static_cast<uint32_t>(total);
     h.load_address = m_opt.load_address;
-    h.arena_base = m_opt.arena_base;
+    h.arena_base = m_out.arena_base;
     h.arena_size = m_out.arena_size;
     h.step_count = static_cast<uint16_t>(ns);
     h.tensor_count = static_cast<uint16_t>(tcount);

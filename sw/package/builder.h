@@ -101,6 +101,11 @@ struct network {
 struct build_options {
     uint64_t load_address = 0;     // where the package will lie (64-byte aligned)
     uint64_t arena_base = 0;       // first byte of the activation arena (64-byte aligned)
+    // An arena larger than `arena_capacity` bytes goes to
+    // `overflow_arena_base` instead (an on-chip SRAM first, DRAM when the
+    // network's activations do not fit it); 0: no limit.
+    uint64_t arena_capacity = 0;
+    uint64_t overflow_arena_base = 0;
     cmdgen::buffer_sizes buffers;  // the core's INPUT_KB / WEIGHT_KB / OUTPUT_KB
     nncore_cmd::dataflow df = nncore_cmd::dataflow::automatic;
     // Storage of every core layer's weights (8/16/32-bit ones; others stay
@@ -120,6 +125,7 @@ struct tensor_desc {
 
 struct built_package {
     std::vector<uint8_t> image;  // the package (load at options.load_address)
+    uint64_t arena_base = 0;  // where the arena went (options.arena_base or the overflow)
     uint64_t arena_size = 0;
     std::vector<tensor_desc> tensors;  // as numbered above
     std::vector<step_kind> kinds;      // per op: where it ended up

@@ -62,8 +62,8 @@ namespace {
 class checker {
 public:
     checker(const uint8_t* data, std::size_t size, uint64_t load, const memory_window& dram,
-            package_view& v)
-        : m_data(data), m_size(size), m_load(load), m_dram(dram), m_v(v) {}
+            const memory_window& sram, package_view& v)
+        : m_data(data), m_size(size), m_load(load), m_dram(dram), m_sram(sram), m_v(v) {}
 
     validation sections();
     validation memory();
@@ -83,6 +83,7 @@ private:
     std::size_t m_size;
     uint64_t m_load;
     memory_window m_dram;
+    memory_window m_sram;  // size 0: the arena must be in DRAM
     package_view& m_v;
     memory_window m_arena;
 };
@@ -142,10 +143,12 @@ validation checker::memory() {
                     "package at " + hex(m_load) + " (" + std::to_string(h.total_size) +
                         " bytes): expected inside DRAM [" + hex(m_dram.base) + ", +" +
                         hex(m_dram.size) + ")");
-    if (h.arena_size == 0 || !m_dram.contains(h.arena_base, h.arena_size))
+    const bool in_sram = m_sram.size > 0 && m_sram.contains(h.arena_base, h.arena_size);
+    if (h.arena_size == 0 || (!in_sram && !m_dram.contains(h.arena_base, h.arena_size)))
         return fail(package_error::address_outside_dram,
                     "arena at " + hex(h.arena_base) + " (" + std::to_string(h.arena_size) +
-                        " bytes): expected a non-empty area inside DRAM");
+                        " bytes): expected a non-empty area inside DRAM" +
+                        (m_sram.size > 0 ? " or SRAM" : ""));
     if (h.arena_base < m_load + h.total_size && m_load < h.arena_base + h.arena_size)
         return fail(package_error::address_outside_dram,
                     "arena at " + hex(h.arena_base) + " overlaps the package at " + hex(m_load));
@@ -489,7 +492,7 @@ validation check_header(const uint8_t* data, std::size_t size, header* out) {
 }
 
 validation validate(const uint8_t* data, std::size_t size, uint64_t load_address,
-                    const memory_window& dram, package_view* view) {
+                    const memory_window& dram, package_view* view, const memory_window& sram) {
     package_view v;
     if (auto r = check_header(data, size, &v.hdr); !r.ok())
         return r;
@@ -508,7 +511,7 @@ validation validate(const uint8_t* data, std::size_t size, uint64_t load_address
                     "header.load_address " + hex(h.load_address) + ": the package lies at " +
                         hex(load_address) +
                         " (it must be loaded at the 64-byte aligned address it was built for)");
-    checker c(data, size, load_address, dram, v);
+    checker c(data, size, load_address, dram, sram, v);
     for (auto stage : {&checker::sections, &checker::memory, &checker::tensors, &checker::steps})
         if (auto r = (c.*stage)(); !r.ok())
             return r;

@@ -15,7 +15,8 @@
 //              (section_bounds), record sections a whole number of records
 //              (bad_section), FNV-1a of each, then of the whole body with
 //              the padding between sections (checksum)
-//   memory     package, arena inside DRAM, arena not overlapping the package
+//   memory     package inside DRAM, arena inside DRAM or the on-chip SRAM,
+//              arena not overlapping the package
 //              (address_outside_dram)
 //   tensors    dtype and dims (bad_tensor), inside the arena
 //              (address_outside_dram), input/output indices (bad_header)
@@ -97,9 +98,11 @@ nncore_cmd::move_cmd* dram_move(nncore_cmd::command& c);
 validation check_header(const uint8_t* data, std::size_t size, header* out = nullptr);
 
 // The whole package: `data` holds `size` bytes read from `load_address`;
-// `dram` is the DRAM window of the memory map. `view` receives the decoded
-// tables when the package is valid.
+// `dram` and `sram` are the DRAM and on-chip SRAM windows of the memory map
+// (the arena may lie in either; size 0: no SRAM). `view` receives the
+// decoded tables when the package is valid.
 validation validate(const uint8_t* data, std::size_t size, uint64_t load_address,
-                    const memory_window& dram, package_view* view = nullptr);
+                    const memory_window& dram, package_view* view = nullptr,
+                    const memory_window& sram = {});
 
 }  // namespace nnvp::package

@@ -338,6 +338,39 @@ TEST(package_validator, addresses_outside_dram_or_arena) {
                  "step 1 'conv2': command " + std::to_string(victim) + " (store) 0x81000000");
 }
 
+// The arena may lie in the on-chip SRAM: the builder puts it at arena_base
+// when it fits arena_capacity and at the overflow base otherwise; the
+// validator accepts an SRAM arena only when it is given the SRAM window, and
+// every tensor and STORE then lies in it.
+TEST(package, the_arena_goes_to_sram_when_it_fits) {
+    constexpr uint64_t sram_base = 0x10000000;
+    const memory_window sram{sram_base, 512 * 1024};
+    const network net = tiny_classifier(7);
+    build_options o = options();
+    o.arena_base = sram_base;
+    o.arena_capacity = sram.size;
+    o.overflow_arena_base = arena_at;
+    const built_package on_chip = build(net, o);
+    EXPECT_EQ(on_chip.arena_base, sram_base);
+    package_view v;
+    ASSERT_TRUE(validate(on_chip.image.data(), on_chip.image.size(), load_at, dram, &v, sram).ok());
+    EXPECT_EQ(v.hdr.arena_base, sram_base);
+    for (std::size_t t = 0; t < 5; ++t)  // the input and the four step outputs
+        EXPECT_TRUE(sram.contains(v.tensors[t].address, v.tensors[t].bytes())) << t;
+    expect_error(validate(on_chip.image.data(), on_chip.image.size(), load_at, dram),
+                 package_error::address_outside_dram, "expected a non-empty area inside DRAM");
+    // The same layout, only moved: the offsets inside the arena are the DRAM build's.
+    const built_package in_dram = build(net, options());
+    EXPECT_EQ(in_dram.arena_size, on_chip.arena_size);
+    for (std::size_t t = 0; t < 5; ++t)
+        EXPECT_EQ(on_chip.tensors[t].address - sram_base, in_dram.tensors[t].address - arena_at);
+    // Too small an SRAM: the arena overflows to DRAM.
+    o.arena_capacity = on_chip.arena_size - 64;
+    const built_package overflow = build(net, o);
+    EXPECT_EQ(overflow.arena_base, arena_at);
+    EXPECT_EQ(overflow.image, in_dram.image);
+}
+
 TEST(package_validator, bad_stream_and_bad_tensor) {
     std::vector<uint8_t> img = sample().image;
     const step_record s = decode_step(img.data() + step_at(img, 0));

@@ -186,6 +186,7 @@ const std::vector<std::string>& compared_scenarios() {
         "exploration/conv_sparse50_compressed.json",
         "exploration/conv_sparse50_skip.json",
         "exploration/mobilenet_v1_pruned50_skip.json",
+        "exploration/mobilenet_v1_sram_2m.json",
     };
     return list;
 }
