@@ -35,6 +35,15 @@ workload_spec parse_workload(const config_node& node, const std::string& scenari
         node.fail("network",
                   "a zoo network (" + known + ") or a .onnx path, got \"" + w.network + "\"");
     }
+    if (node.has("weights")) {
+        if (w.network != dataset::fmnist_network_name)
+            node.fail("weights", std::string("no weights file: only ") + dataset::fmnist_network_name +
+                                     " takes one (zoo networks draw seeded weights, ONNX models "
+                                     "carry theirs)");
+        w.weights_path = (fs::path(scenario_dir) / node.string("weights")).lexically_normal().string();
+        if (!fs::is_regular_file(w.weights_path))
+            node.fail("weights", "an existing weights file (" + w.weights_path + " not found)");
+    }
     try {
         w.quant.precision = quant::parse_precision(node.string("precision", "int8"));
     } catch (const std::exception& e) {
@@ -126,9 +135,12 @@ net::graph load_graph(const workload_spec& w, const std::string& file) {
         }
     } else if (w.network == dataset::fmnist_network_name) {
         try {
-            g = dataset::fmnist_lenet(dataset::fmnist_default_weights());
+            g = dataset::fmnist_lenet(w.weights_path.empty() ? dataset::fmnist_default_weights()
+                                                             : w.weights_path);
         } catch (const std::exception& e) {
-            throw config_error(file + ": workload.network: " + e.what());
+            throw config_error(file + (w.weights_path.empty() ? ": workload.network: "
+                                                              : ": workload.weights: ") +
+                               e.what());
         }
     } else {
         g = net::build_zoo(w.network);

@@ -5,6 +5,7 @@
 //
 //   "workload": {
 //     "network": "resnet50",          zoo name, or a .onnx path (relative to the scenario)
+//     "weights": "lenet_qat.nnw",     fmnist_lenet only: its weights file (relative to the scenario)
 //     "precision": "int8",            fp32 fp16 int16 int8 int4 binary
 //     "quantization": "per_channel",  none static_fixed dynamic_fixed per_channel
 //     "bits": 0,                      narrower integer range (e.g. 6 in int8 storage)
@@ -69,6 +70,7 @@ struct sparsity_spec {
 struct workload_spec {
     std::string network;       // as written
     std::string network_path;  // resolved (.onnx)
+    std::string weights_path;  // fmnist_lenet: a weights file (resolved); empty: the committed one
     quant::quant_options quant;
     int batch = 1;
     unsigned inferences = 1;

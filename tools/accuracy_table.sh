@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the Fashion-MNIST accuracy scenarios (scenarios/accuracy/, issue #7)
-# one after the other, plus three of them with the fine-tuned weights of
+# one after the other, three of them with the fine-tuned weights of
 # models/fmnist/lenet_qat_*.nnw, and writes docs/accuracy.json,
 # docs/accuracy.svg and docs/accuracy_bits.svg from their report.json files;
 # prints the Markdown table that docs/accuracy.md shows.
@@ -34,35 +34,24 @@ done
 
 # Table order: floats, 16 and 8 bits, then narrower; then the comparisons
 # docs/accuracy.md discusses (static fixed point at 6 and 4 bits, per-channel
-# scales at 4 bits); then the fine-tuned weights (NAME=SCENARIO:WEIGHTS: the
-# scenario run as NAME with models/fmnist/WEIGHTS, made by nnvp_qat_finetune).
-entries=(fmnist_fp32 fmnist_fp16 fmnist_int16 fmnist_int8_per_channel
-         fmnist_int8_static_fixed fmnist_int8_dynamic_fixed fmnist_dfp6 fmnist_dfp4
-         fmnist_mixed_8_4 fmnist_binary
-         fmnist_sfp6 fmnist_sfp4 fmnist_int4_per_channel fmnist_mixed_8_4_per_channel
-         fmnist_binary_qat=fmnist_binary:lenet_qat_binary.nnw
-         fmnist_int4_per_channel_qat=fmnist_int4_per_channel:lenet_qat_int4.nnw
-         fmnist_mixed_8_4_per_channel_qat=fmnist_mixed_8_4_per_channel:lenet_qat_int4.nnw)
-names=() scenario_of=() weights_of=()
-for e in "${entries[@]}"; do
-  name=${e%%=*} scenario=$e weights=""
-  if [ "$name" != "$e" ]; then
-    rest=${e#*=}; scenario=${rest%%:*}; weights=models/fmnist/${rest#*:}
-    [ -f "$weights" ] || { echo "accuracy_table.sh: $weights missing" >&2; exit 2; }
-  fi
-  [ -f "scenarios/accuracy/$scenario.json" ] ||
-    { echo "accuracy_table.sh: scenarios/accuracy/$scenario.json missing" >&2; exit 2; }
-  names+=("$name") scenario_of+=("$scenario") weights_of+=("$weights")
+# scales at 4 bits); then the fine-tuned weights (the _qat scenarios name
+# models/fmnist/lenet_qat_*.nnw, made by nnvp_qat_finetune).
+names=(fmnist_fp32 fmnist_fp16 fmnist_int16 fmnist_int8_per_channel
+       fmnist_int8_static_fixed fmnist_int8_dynamic_fixed fmnist_dfp6 fmnist_dfp4
+       fmnist_mixed_8_4 fmnist_binary
+       fmnist_sfp6 fmnist_sfp4 fmnist_int4_per_channel fmnist_mixed_8_4_per_channel
+       fmnist_binary_qat fmnist_int4_per_channel_qat fmnist_mixed_8_4_per_channel_qat)
+for name in "${names[@]}"; do
+  [ -f "scenarios/accuracy/$name.json" ] ||
+    { echo "accuracy_table.sh: scenarios/accuracy/$name.json missing" >&2; exit 2; }
 done
 
 if [ "$run" = 1 ]; then
   mkdir -p "$runs"
-  for i in "${!names[@]}"; do
-    name=${names[$i]} start=$(date +%s)
-    over=()
-    [ "$name" = "${scenario_of[$i]}" ] || over=(--set "name=$name")
-    NNVP_FMNIST_WEIGHTS=${weights_of[$i]} "$build/nnvp" run "scenarios/accuracy/${scenario_of[$i]}.json" \
-      --out "$runs/$name" "${over[@]}" "${sets[@]}" > "$runs/$name.log" 2>&1 ||
+  for name in "${names[@]}"; do
+    start=$(date +%s)
+    "$build/nnvp" run "scenarios/accuracy/$name.json" --out "$runs/$name" "${sets[@]}" \
+      > "$runs/$name.log" 2>&1 ||
       { echo "accuracy_table.sh: $name failed (see $runs/$name.log)" >&2; exit 1; }
     echo "accuracy_table.sh: $name done in $(( $(date +%s) - start )) s" >&2
   done

@@ -32,9 +32,8 @@ struct result {
     std::string output;
 };
 
-// `env`: "NAME=value " assignments for the command, or empty.
-result run(const std::string& env, const std::string& args) {
-    const std::string cmd = env + std::string(NNVP_BINARY) + " " + args + " 2>&1";
+result run(const std::string& args) {
+    const std::string cmd = std::string(NNVP_BINARY) + " " + args + " 2>&1";
     result r{-1, {}};
     const nnvp_test::command_result c = nnvp_test::run_command(cmd);
     r.exit_code = c.exit_code;
@@ -57,31 +56,25 @@ json full_run(const std::string& name) {
     return json::object();
 }
 
-// Runs 500 images of scenarios/accuracy/<scenario>.json (with the weights
-// file models/fmnist/<weights> when given) and returns its accuracy section.
-json subset_accuracy(const std::string& scenario, const std::string& weights = "") {
-    const fs::path out = fs::temp_directory_path() / ("nnvp_accuracy_test_" + scenario + weights);
+// Runs 500 images of scenarios/accuracy/<scenario>.json and returns its
+// accuracy section.
+json subset_accuracy(const std::string& scenario) {
+    const fs::path out = fs::temp_directory_path() / ("nnvp_accuracy_test_" + scenario);
     fs::remove_all(out);
-    const std::string env = weights.empty()
-                                ? ""
-                                : "NNVP_FMNIST_WEIGHTS=" + std::string(NNVP_SOURCE_DIR) +
-                                      "/models/fmnist/" + weights + " ";
     const result r =
-        run(env, "run " + std::string(NNVP_SOURCE_DIR) + "/scenarios/accuracy/" + scenario +
-                     ".json --out " + out.string() + " --set workload.dataset.images=500");
+        run("run " + std::string(NNVP_SOURCE_DIR) + "/scenarios/accuracy/" + scenario +
+            ".json --out " + out.string() + " --set workload.dataset.images=500");
     EXPECT_EQ(r.exit_code, 0) << r.output;
     const json rep = load(out / "report.json");
     fs::remove_all(out);
     return rep.value("accuracy", json::object());
 }
 
-// `name`: the row of docs/accuracy.json (the scenario's name, or the name
-// tools/accuracy_table.sh gives a run with fine-tuned weights).
-void expect_near_full_run(const std::string& name, const std::string& scenario,
-                          const std::string& weights = "") {
+// `name`: the scenario and its row of docs/accuracy.json.
+void expect_near_full_run(const std::string& name) {
     const json full = full_run(name);
     ASSERT_EQ(full.value("images", 0), 10000) << name << ": the committed figure is a full run";
-    const json acc = subset_accuracy(scenario, weights);
+    const json acc = subset_accuracy(name);
     ASSERT_TRUE(acc.contains("top1")) << acc.dump();
     EXPECT_EQ(acc["labelled"], 500);
     EXPECT_EQ(acc["bit_exact_vs_reference_executor"], true);
@@ -94,14 +87,15 @@ void expect_near_full_run(const std::string& name, const std::string& scenario,
 }  // namespace
 
 TEST(accuracy_subset, int8_per_channel_matches_the_full_run) {
-    expect_near_full_run("fmnist_int8_per_channel", "fmnist_int8_per_channel");
+    expect_near_full_run("fmnist_int8_per_channel");
 }
 
 TEST(accuracy_subset, mixed_8_and_4_bit_matches_the_full_run) {
-    expect_near_full_run("fmnist_mixed_8_4", "fmnist_mixed_8_4");
+    expect_near_full_run("fmnist_mixed_8_4");
 }
 
-// The committed fine-tuned weights (nnvp_qat_finetune) keep binary at 88 %.
+// The committed fine-tuned weights (nnvp_qat_finetune, named by the
+// scenario's workload.weights) keep binary at 88 %.
 TEST(accuracy_subset, fine_tuned_binary_weights_match_the_full_run) {
-    expect_near_full_run("fmnist_binary_qat", "fmnist_binary", "lenet_qat_binary.nnw");
+    expect_near_full_run("fmnist_binary_qat");
 }

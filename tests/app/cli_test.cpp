@@ -268,6 +268,8 @@ TEST(cli, bad_input_exits_2_naming_file_and_field) {
     const std::string platform = scenario("platform/configs/default.json");
     const std::string sc = scenario("scenarios/bringup/dma_tensor_demo.json");
     const std::string net = scenario("scenarios/networks/lenet5_int8.json");
+    const std::string fmnist = scenario("scenarios/accuracy/fmnist_binary.json");
+    const std::string junk_weights = write_file(dir, "junk.nnw", "not weights");
     struct bad_case {
         std::string args;
         std::string expected;
@@ -305,6 +307,11 @@ TEST(cli, bad_input_exits_2_naming_file_and_field) {
          "workload.sparsity.activation_density: expected a number in [0, 1], got 1.5"},
         {"run " + net + " --set workload.sparsity.weight_format=rle",
          "workload.sparsity.weight_format: expected one of {dense, bitmap, csr, automatic}"},
+        {"run " + net + " --set workload.weights=w.nnw",
+         net + ": workload.weights: no weights file: only fmnist_lenet takes one"},
+        {"run " + fmnist + " --set workload.weights=" + junk_weights,
+         fmnist + ": workload.weights: weights file '" + junk_weights +
+             "': magic: expected \"NNVPWGT\\0\""},
         {"run " + net + " --set workload.arena=cache",
          "workload.arena: expected one of {dram, sram, auto}"},
         {"run " + net +
