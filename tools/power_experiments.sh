@@ -5,9 +5,10 @@
 #
 #   tools/power_experiments.sh [--build DIR] [--runs DIR] [--no-run] [-j N]
 #
-# --build: the build tree holding nnvp (default build/); --runs: where the
-# sweeps go (default runs/power); --no-run: only print the tables from
-# existing runs; -j: points run at a time (default 2). Every point is a pure
+# --build: the build tree holding nnvp and tools/power/nnvp_power_tables
+# (default build/); --runs: where the sweeps go (default runs/power);
+# --no-run: only print the tables from existing runs; -j: points run at a
+# time (default 2). Every point is a pure
 # function of its scenario: the tables come out the same on every machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,4 +33,4 @@ if [ "$run" = 1 ]; then
     "$build/nnvp" sweep "scenarios/power/$e.sweep.json" -j "$jobs" --out "$runs/$e" >/dev/null
   done
 fi
-python3 tools/power_tables.py "$runs" "${experiments[@]}"
+"$build/tools/power/nnvp_power_tables" "$runs" "${experiments[@]}"
