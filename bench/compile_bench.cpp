@@ -6,6 +6,7 @@
 // Usage: compile_bench [NETWORK ...]   (default: resnet50)
 #include <chrono>
 #include <cstdio>
+#include <malloc.h>
 #include <string>
 #include <vector>
 
@@ -27,12 +28,20 @@ double since(std::chrono::steady_clock::time_point& t) {
 
 int main(int argc, char* argv[]) {
     using namespace nnvp;
+    // As nnvp does (app/main.cpp): freed large tensors stay in the heap.
+    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
     std::vector<std::string> nets;
     for (int i = 1; i < argc; ++i)
         nets.push_back(argv[i]);
     if (nets.empty())
         nets.push_back("resnet50");
     for (const std::string& name : nets) {
+        if (!net::in_zoo(name)) {
+            std::fprintf(stderr, "compile_bench: unknown network '%s' (nnvp info --help lists them)\n",
+                         name.c_str());
+            return 2;
+        }
         auto t = std::chrono::steady_clock::now();
         net::graph g = net::build_zoo(name);
         g.validate();
