@@ -311,14 +311,12 @@ void graph_import::batchnorm() {
     if (a.get_int("training_mode", 0) != 0)
         fail("training_mode 1: not supported (inference only)");
     const gvalue& x = activation_in(0);
-    if (x.producer == SIZE_MAX || m_uses[m_node->input(0)] != 1 ||
-        m_g.nodes()[x.producer].op != net::op_type::conv2d ||
-        m_g.nodes()[x.producer].act.kind != ref::act_kind::none)
-        fail(
-            "BatchNormalization must follow a Conv whose output nothing else reads (it is "
-            "folded into the Conv)");
-    net::node& conv = m_g.edit_nodes()[x.producer];
-    const int c = conv.out_channels;
+    const bool foldable = x.producer != SIZE_MAX && m_uses[m_node->input(0)] == 1 &&
+                          m_g.nodes()[x.producer].op == net::op_type::conv2d &&
+                          m_g.nodes()[x.producer].act.kind == ref::act_kind::none;
+    if (!foldable && x.dims.size() != 4)
+        fail("BatchNormalization of rows: expected it after a Conv (folded) or on an NCHW image");
+    const int c = foldable ? m_g.nodes()[x.producer].out_channels : static_cast<int>(x.dims[1]);
     const char* names[4] = {"scale", "B", "mean", "var"};
     const onnx_tensor* p[4];
     for (int i = 0; i < 4; ++i) {
@@ -327,6 +325,24 @@ void graph_import::batchnorm() {
             fail(std::string(names[i]) + ": expected " + std::to_string(c) + " values");
     }
     const double eps = a.get_float("epsilon", 1e-5f);
+    if (!foldable) {
+        // y = x * s + (B - mean * s) per channel: a depthwise 1x1 conv.
+        net::node n;
+        n.op = net::op_type::conv2d;
+        n.geo.groups = c;
+        n.out_channels = c;
+        n.has_bias = true;
+        n.weights = sw::tensor(sw::dtype::fp32, {c, 1, 1, 1});
+        n.bias = sw::tensor(sw::dtype::fp32, {1, 1, 1, c});
+        for (std::size_t o = 0; o < static_cast<std::size_t>(c); ++o) {
+            const double s = p[0]->value(o) / std::sqrt(p[3]->value(o) + eps);
+            n.weights.set_float(o, static_cast<float>(s));
+            n.bias.set_float(o, static_cast<float>(p[1]->value(o) - p[2]->value(o) * s));
+        }
+        emit(n, {x.tensor}, x.dims);
+        return;
+    }
+    net::node& conv = m_g.edit_nodes()[x.producer];
     if (!conv.has_bias) {
         conv.has_bias = true;
         conv.bias = sw::tensor(sw::dtype::fp32, {1, 1, 1, c});

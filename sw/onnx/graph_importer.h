@@ -1,8 +1,9 @@
 // ONNX float model -> the network IR (sw/net/graph.h), for `nnvp info` and
 // for `nnvp run` through the quantizer. NCHW activations become NHWC, OIHW
-// weights OHWI; BatchNormalization is folded into the preceding Conv, Pad
-// into the following Conv / pool when it pads H and W only with zeros,
-// Identity and Dropout disappear. Graph inputs must have fixed shapes; rank-4
+// weights OHWI; BatchNormalization is folded into the preceding Conv (with
+// none to fold into, it becomes a depthwise 1x1 conv), Pad into the
+// following Conv / pool when it pads H and W only with zeros, Identity and
+// Dropout disappear. Graph inputs must have fixed shapes; rank-4
 // inputs are images (NCHW), rank-2 [N, K] inputs feature rows.
 #pragma once
 

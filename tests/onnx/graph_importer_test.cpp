@@ -42,6 +42,37 @@ TEST(GraphImporter, ConvBnReluFoldsBnAndFusesReluWithOhwiWeights) {
     EXPECT_EQ(g.tensor(g.outputs()[0]).shape, (sw::shape4{1, 2, 2, 2}));
 }
 
+// A BatchNormalization with no Conv to fold into (here on the graph input)
+// becomes a depthwise 1x1 conv: y = x * s + (beta - mean * s) per channel,
+// s = scale / sqrt(var + eps).
+TEST(GraphImporter, BnWithoutAConvBecomesADepthwiseScaleAndShift) {
+    const conv_bn cb;
+    onnx::ModelProto m = onnx_test::new_model();
+    onnx::GraphProto* g = m.mutable_graph();
+    onnx_test::add_value_info(g->add_input(), "X", {1, 2, 3, 3});
+    *g->add_initializer() = onnx_test::float_tensor("scale", {2}, cb.scale);
+    *g->add_initializer() = onnx_test::float_tensor("beta", {2}, cb.beta);
+    *g->add_initializer() = onnx_test::float_tensor("mean", {2}, cb.mean);
+    *g->add_initializer() = onnx_test::float_tensor("var", {2}, cb.var);
+    onnx_test::add_node(g, "BatchNormalization", {"X", "scale", "beta", "mean", "var"}, {"Y"}, "bn");
+    onnx_test::add_value_info(g->add_output(), "Y", {1, 2, 3, 3});
+    const net::graph ir = import_graph(m, "m.onnx");
+    ASSERT_EQ(ir.nodes().size(), 1u);
+    const net::node& n = ir.nodes()[0];
+    EXPECT_EQ(n.op, net::op_type::conv2d);
+    EXPECT_EQ(n.geo.groups, 2);
+    EXPECT_EQ(n.geo.kernel_h, 1);
+    EXPECT_EQ(n.out_channels, 2);
+    ASSERT_EQ(n.weights.shape(), (sw::shape4{2, 1, 1, 1}));
+    ASSERT_TRUE(n.has_bias);
+    for (int o = 0; o < 2; ++o) {
+        const double s = cb.scale[o] / std::sqrt(static_cast<double>(cb.var[o]) + 1e-5);
+        EXPECT_NEAR(n.weights.get_float(static_cast<std::size_t>(o)), s, 1e-6);
+        EXPECT_NEAR(n.bias.get_float(static_cast<std::size_t>(o)), cb.beta[o] - cb.mean[o] * s, 1e-6);
+    }
+    EXPECT_EQ(ir.tensor(ir.outputs()[0]).shape, (sw::shape4{1, 3, 3, 2}));
+}
+
 TEST(GraphImporter, FlattenThenGemmPermutesWeightsToNhwcOrder) {
     onnx::ModelProto m = onnx_test::new_model();
     onnx::GraphProto* g = m.mutable_graph();
