@@ -96,6 +96,9 @@ private:
     std::map<std::string, int> m_index;  // tensor -> package tensor index, as produced
     std::map<std::string, repr> m_repr;
     std::map<std::string, int> m_converted;  // converted copies, by tensor and repr
+    // Outputs of overridden layers (and of the weightless layers after them)
+    // with the precision a weightless reader inherits.
+    std::map<std::string, precision> m_inherited;
 };
 
 void lowering::check_graph() const {
@@ -191,6 +194,12 @@ precision lowering::precision_of(const net::node& n) const {
     const auto it = m_o.overrides.find(n.name);
     if (it != m_o.overrides.end())
         return it->second;
+    // A layer without weights (pool, add, activation) after an overridden
+    // layer keeps its precision, so the convert back to the network's
+    // precision comes after it: after a pool it moves a quarter of the values.
+    if (!is_weighted(n.op) && !n.inputs.empty())
+        if (const auto in = m_inherited.find(n.inputs[0]); in != m_inherited.end())
+            return in->second;
     if (m_o.precision == precision::binary && !is_weighted(n.op))
         return precision::int8;  // binary networks keep int8 activations
     return m_o.precision;
@@ -366,6 +375,9 @@ void lowering::lower_weights(const net::node& n, ref::layer& l, package::net_op&
 void lowering::lower_core(const net::node& n) {
     ref::layer l = net::to_ref_layer(m_g, n);
     l.prec = precision_of(n);
+    if (m_o.overrides.count(n.name) ||
+        (!is_weighted(n.op) && !n.inputs.empty() && m_inherited.count(n.inputs[0])))
+        m_inherited[n.outputs[0]] = l.prec == precision::binary ? precision::int8 : l.prec;
     if (l.prec == precision::binary)
         l.bin_scale = ref::binary_scale::fixed;
     package::net_op op;

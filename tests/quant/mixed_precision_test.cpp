@@ -44,13 +44,15 @@ std::size_t op_index(const package::network& q, const std::string& name) {
     return q.ops.size();
 }
 
+// The pool after c3 (no weights, no override of its own) stays in int16, so
+// the convert back to int8 comes after it: 5x5x16 values instead of 10x10x16.
 TEST(quant_mixed, an_int16_layer_in_an_int8_network_gets_converts_around_it) {
     const net::graph g = lenet();
     quant_options o;
     o.overrides["c3"] = precision::int16;
     const package::network q = quantize(g, o, samples(g, 2));
-    EXPECT_EQ(names(q), (std::vector<std::string>{"c1", "s2", "s2/to_int16", "c3", "c3/to_int8",
-                                                  "s4", "c5", "f6", "output", "prob"}));
+    EXPECT_EQ(names(q), (std::vector<std::string>{"c1", "s2", "s2/to_int16", "c3", "s4",
+                                                  "s4/to_int8", "c5", "f6", "output", "prob"}));
     const package::net_op& in = q.ops[op_index(q, "s2/to_int16")];
     const package::net_op& c3 = q.ops[op_index(q, "c3")];
     EXPECT_EQ(in.type, package::op_type::cpu);
@@ -63,7 +65,11 @@ TEST(quant_mixed, an_int16_layer_in_an_int8_network_gets_converts_around_it) {
     EXPECT_EQ(c3.weights->type(), sw::dtype::int16);
     EXPECT_EQ(c3.bias->type(), sw::dtype::int64);
     const package::net_op& s4 = q.ops[op_index(q, "s4")];
-    EXPECT_EQ(s4.layer.in_q.scale, q.ops[op_index(q, "c3/to_int8")].cpu.floats[0]);
+    EXPECT_EQ(s4.layer.prec, precision::int16);
+    EXPECT_EQ(s4.layer.in_q.scale, c3.layer.out_q.scale);  // pools keep the scale
+    const package::net_op& back = q.ops[op_index(q, "s4/to_int8")];
+    EXPECT_EQ(back.cpu.ints, std::vector<int32_t>{static_cast<int32_t>(sw::dtype::int8)});
+    EXPECT_EQ(q.ops[op_index(q, "c5")].layer.in_q.scale, back.cpu.floats[0]);
     // It runs, and the int8 softmax input needs no convert.
     const std::vector<sw::tensor> t = run_network(q, quantize_input(q, samples(g, 1)[0]));
     EXPECT_EQ(t.back().type(), sw::dtype::fp32);
