@@ -27,19 +27,8 @@ using nlohmann::json;
 
 constexpr double band = 0.04;
 
-struct result {
-    int exit_code;
-    std::string output;
-};
-
-result run(const std::string& args) {
-    const std::string cmd = std::string(NNVP_BINARY) + " " + args + " 2>&1";
-    result r{-1, {}};
-    const nnvp_test::command_result c = nnvp_test::run_command(cmd);
-    r.exit_code = c.exit_code;
-    r.output = c.output;
-    return r;
-}
+using result = nnvp_test::command_result;
+result run(const std::string& args) { return nnvp_test::run_nnvp(args); }
 
 json load(const fs::path& p) {
     std::ifstream in(p);

@@ -16,19 +16,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct result {
-    int exit_code;
-    std::string output;  // stdout and stderr
-};
-
-result run(const std::string& args) {
-    const std::string cmd = std::string(NNVP_BINARY) + " " + args + " 2>&1";
-    result r{-1, {}};
-    const nnvp_test::command_result c = nnvp_test::run_command(cmd);
-    r.exit_code = c.exit_code;
-    r.output = c.output;
-    return r;
-}
+using result = nnvp_test::command_result;  // output: stdout and stderr
+result run(const std::string& args) { return nnvp_test::run_nnvp(args); }
 
 std::string scenario(const std::string& rel) { return std::string(NNVP_SOURCE_DIR) + "/" + rel; }
 

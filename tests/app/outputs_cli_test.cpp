@@ -20,19 +20,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct result {
-    int exit_code;
-    std::string output;
-};
-
-result nnvp(const std::string& args) {
-    const std::string cmd = std::string(NNVP_BINARY) + " " + args + " 2>&1";
-    result r{-1, {}};
-    const nnvp_test::command_result c = nnvp_test::run_command(cmd);
-    r.exit_code = c.exit_code;
-    r.output = c.output;
-    return r;
-}
+using result = nnvp_test::command_result;
+result nnvp(const std::string& args) { return nnvp_test::run_nnvp(args); }
 
 fs::path scratch(const std::string& name) {
     const fs::path p = fs::temp_directory_path() / ("nnvp_outputs_test_" + name);

@@ -16,16 +16,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct result {
-    int exit_code = -1;
-    std::string all;  // stdout and stderr
-};
-
-result run(const std::string& args) {
-    const nnvp_test::command_result c =
-        nnvp_test::run_command(std::string(NNVP_BINARY) + " " + args + " 2>&1");
-    return {c.exit_code, c.output};
-}
+using result = nnvp_test::command_result;  // output: stdout and stderr
+result run(const std::string& args) { return nnvp_test::run_nnvp(args); }
 
 // A Relu case: X [1, 3] = {-1, 0, 2}, expected output `want`.
 struct relu_case {
@@ -51,34 +43,34 @@ struct relu_case {
 TEST(CheckCli, MatchMismatchAndUnsupported) {
     const relu_case ok("ok", "Relu", {0, 0, 2});
     result r = run("check " + ok.dir.string());
-    EXPECT_EQ(r.exit_code, 0) << r.all;
-    EXPECT_NE(r.all.find("3 elements match"), std::string::npos) << r.all;
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("3 elements match"), std::string::npos) << r.output;
 
     const relu_case bad("bad", "Relu", {0, 0, 3});
     r = run("check " + bad.dir.string());
-    EXPECT_EQ(r.exit_code, 1) << r.all;
-    EXPECT_NE(r.all.find("output 'Y'[0, 2]: got 2, expected 3"), std::string::npos) << r.all;
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_NE(r.output.find("output 'Y'[0, 2]: got 2, expected 3"), std::string::npos) << r.output;
 
     const relu_case unknown("unknown", "Foo", {0, 0, 2});
     r = run("check " + unknown.dir.string());
-    EXPECT_EQ(r.exit_code, 2) << r.all;
-    EXPECT_NE(r.all.find("node 'act' (Foo): op Foo is not supported by nnvp"), std::string::npos)
-        << r.all;
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find("node 'act' (Foo): op Foo is not supported by nnvp"), std::string::npos)
+        << r.output;
 
     r = run("check /nonexistent/case");
-    EXPECT_EQ(r.exit_code, 2) << r.all;
-    EXPECT_NE(r.all.find("/nonexistent/case/model.onnx: cannot open the model file"),
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find("/nonexistent/case/model.onnx: cannot open the model file"),
               std::string::npos)
-        << r.all;
+        << r.output;
     EXPECT_EQ(run("check " + ok.dir.string() + " --mode timing").exit_code, 2);
 }
 
 TEST(CheckCli, InfoReadsAnOnnxModel) {
     const relu_case ok("info", "Relu", {0, 0, 2});
     const result r = run("info " + (ok.dir / "model.onnx").string());
-    EXPECT_EQ(r.exit_code, 0) << r.all;
-    EXPECT_NE(r.all.find("input X: 1x1x1x3 (NHWC) fp32"), std::string::npos) << r.all;
-    EXPECT_NE(r.all.find("activation"), std::string::npos) << r.all;
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("input X: 1x1x1x3 (NHWC) fp32"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("activation"), std::string::npos) << r.output;
     const relu_case unknown("info_bad", "Foo", {0});
     EXPECT_EQ(run("info " + (unknown.dir / "model.onnx").string()).exit_code, 2);
 }

@@ -17,19 +17,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct result {
-    int exit_code = -1;
-    std::string output;  // stdout and stderr
-};
-
-result run_nnvp(const std::string& args) {
-    const std::string cmd = std::string(NNVP_BINARY) + " " + args + " 2>&1";
-    result r;
-    const nnvp_test::command_result c = nnvp_test::run_command(cmd);
-    r.exit_code = c.exit_code;
-    r.output = c.output;
-    return r;
-}
+using nnvp_test::run_nnvp;
+using result = nnvp_test::command_result;  // output: stdout and stderr
 
 nlohmann::json load(const fs::path& p) {
     std::ifstream in(p);

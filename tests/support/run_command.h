@@ -27,4 +27,12 @@ inline command_result run_command(const std::string& cmd) {
     return r;
 }
 
+#ifdef NNVP_BINARY
+// The nnvp binary under test (NNVP_BINARY, set by the test target) with
+// `args`: stdout and stderr together.
+inline command_result run_nnvp(const std::string& args) {
+    return run_command(std::string(NNVP_BINARY) + " " + args + " 2>&1");
+}
+#endif
+
 }  // namespace nnvp_test
