@@ -105,7 +105,12 @@ void power_controller::apply_cap(bool capped) {
 // below DOWN_PCT one OPP down (ondemand's rule). Domains in a transition, or
 // not ON, are left alone for that period.
 void power_controller::hw_governor_thread() {
-    std::vector<uint64_t> last_busy(m_doms.size()), last_clocked(m_doms.size());
+    // State lives in members: this thread never returns, so its locals would
+    // never be destroyed (a leak at exit).
+    std::vector<uint64_t>& last_busy = m_hwgov_busy;
+    std::vector<uint64_t>& last_clocked = m_hwgov_clocked;
+    last_busy.assign(m_doms.size(), 0);
+    last_clocked.assign(m_doms.size(), 0);
     auto snapshot = [&] {
         for (std::size_t d = 0; d < m_doms.size(); ++d) {
             last_busy[d] = m_doms[d]->clk->busy_cycles();

@@ -154,6 +154,7 @@ private:
     bool m_capped = false;
     uint32_t m_episodes = 0;
     sc_core::sc_event m_hwgov_changed;
+    std::vector<uint64_t> m_hwgov_busy, m_hwgov_clocked;  // per domain, at the last period
 };
 
 }  // namespace nnvp
