@@ -325,11 +325,7 @@ port check_builder::make_port(const std::string& name, const value& v, int tenso
 
 check_network check_builder::build() {
     const onnx::GraphProto& g = m_model.graph();
-    for (const auto& n : g.node())
-        for (const std::string& i : n.input())
-            ++m_uses[i];
-    for (const auto& o : g.output())
-        ++m_uses[o.name()];
+    m_uses = use_counts(g);
     bind_inputs();
     if (m_inputs.empty())
         fail("no runtime input: every graph input is a parameter (nothing to run)");

@@ -513,11 +513,7 @@ void graph_import::node() {
 
 net::graph graph_import::run() {
     const onnx::GraphProto& g = m_model.graph();
-    for (const auto& n : g.node())
-        for (const std::string& i : n.input())
-            ++m_uses[i];
-    for (const auto& o : g.output())
-        ++m_uses[o.name()];
+    m_uses = use_counts(g);
     inputs();
     for (int k = 0; k < g.node_size(); ++k) {
         m_node = &g.node(k);

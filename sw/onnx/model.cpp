@@ -55,6 +55,16 @@ int64_t opset_of(const onnx::ModelProto& m) {
     return 1;
 }
 
+std::map<std::string, int> use_counts(const onnx::GraphProto& g) {
+    std::map<std::string, int> uses;
+    for (const auto& n : g.node())
+        for (const std::string& i : n.input())
+            ++uses[i];
+    for (const auto& o : g.output())
+        ++uses[o.name()];
+    return uses;
+}
+
 std::string node_label(const onnx::NodeProto& n, int index) {
     const std::string id = n.name().empty() ? "#" + std::to_string(index) : "'" + n.name() + "'";
     return "node " + id + " (" + n.op_type() + ")";

@@ -23,6 +23,10 @@ onnx::ModelProto load_model(const std::string& path);
 // The opset version of the default ONNX domain (1 if absent).
 int64_t opset_of(const onnx::ModelProto& m);
 
+// How many readers each tensor has: node inputs, and the graph outputs
+// (each counts as one reader).
+std::map<std::string, int> use_counts(const onnx::GraphProto& g);
+
 // "node 'conv1' (Conv)" or "node #3 (Conv)" for unnamed nodes.
 std::string node_label(const onnx::NodeProto& n, int index);
 
