@@ -43,8 +43,7 @@ void run_progress::print_console(const soc& chip) {
         if (!cleared)
             m_os << "\r\033[K";  // the progress line goes; the next update redraws it
         cleared = true;
-        m_os << "[fw " << sc_core::sc_time(i.at_s, sc_core::SC_SEC).to_string() << "] " << i.name
-             << "\n";
+        m_os << console_line(i.name, sc_core::sc_time(i.at_s, sc_core::SC_SEC)) << "\n";
     }
     if (cleared)
         m_line.redraw_next();

@@ -145,13 +145,13 @@ runtime_status nn_runtime::load(uint64_t package_addr) {
     // The checksums are real work for the CPU: charge it before the verdict.
     m_validation_cycles = checksum_cycles(m_cost, m_image.size());
     m_hal.consume_cycles(m_validation_cycles);
-    const region* dram = m_hal.map().find("dram");
-    const region* sram = m_hal.map().find("sram");
-    const package::memory_window window{dram ? dram->base : 0, dram ? dram->size : 0};
-    const package::memory_window on_chip{sram ? sram->base : 0, sram ? sram->size : 0};
+    auto window = [this](const char* name) {  // empty when the map has no such region
+        const region* r = m_hal.map().find(name);
+        return package::memory_window{r ? r->base : 0, r ? r->size : 0};
+    };
     package::package_view view;
     if (package::validation v = package::validate(m_image.data(), m_image.size(), package_addr,
-                                                  window, &view, on_chip);
+                                                  window("dram"), &view, window("sram"));
         !v.ok()) {
         m_image.clear();
         return reject(std::move(v));

@@ -287,12 +287,16 @@ void cpu::consume_cycles(uint64_t cycles) {
     take_interrupts();
 }
 
+std::string console_line(const std::string& text, const sc_core::sc_time& at) {
+    return "[fw " + at.to_string() + "] " + text;
+}
+
 void cpu::log(const std::string& line) {
     m_console.push_back(line);
     if (m_log_hook)
         m_log_hook(line, local_now());
     if (m_cfg.echo_console)
-        std::cout << "[fw " << local_now().to_string() << "] " << line << std::endl;
+        std::cout << console_line(line, local_now()) << std::endl;
 }
 
 }  // namespace nnvp

@@ -42,6 +42,9 @@ struct cpu_stats {
     uint64_t consumed_cycles = 0;
 };
 
+// A firmware log line as the console shows it: "[fw 1234 ns] text".
+std::string console_line(const std::string& text, const sc_core::sc_time& at);
+
 class cpu : public sc_core::sc_module, public fw::hal {
 public:
     tlm_utils::simple_initiator_socket<cpu> initiator;
