@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <set>
 
 #include "app/format.h"
@@ -44,6 +45,20 @@ std::vector<std::string> layer_labels(const json& layers, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i)
         labels.push_back(std::to_string(i) + " " + json_text(layers[i], "name", "?"));
     return labels;
+}
+
+// A bar chart over the first `n` layer rows, one band each: axes from 0 to
+// the largest `value` (5% headroom). The caller draws the bars.
+svg_plot layer_bars(const std::string& id, const std::string& title, const std::string& axis,
+                    const json& layers, std::size_t n,
+                    const std::function<double(const json&)>& value) {
+    double top = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        top = std::max(top, value(layers[i]));
+    svg_plot p(id, title, 900, static_cast<int>(75 + 16 * n));
+    p.set_margins(200, 20, 20, 55);
+    p.draw_category_axes({0, top > 0 ? top * 1.05 : 1, false, axis}, layer_labels(layers, n));
+    return p;
 }
 
 std::string state_class(const std::string& state) {
@@ -113,16 +128,11 @@ std::string layer_latency_plot(const json& report) {
     if (layers.empty())
         return "";
     const std::size_t n = std::min(layers.size(), max_bars);
-    double top = 0;
-    for (std::size_t i = 0; i < n; ++i)
-        top = std::max(top, layer_seconds(report, layers[i]).value_or(0));
-    svg_plot p("plot-layer-latency", "Latency per layer: compute and stall", 900,
-               static_cast<int>(75 + 16 * n));
-    p.set_margins(200, 20, 20, 55);
-    p.draw_category_axes({0, top > 0 ? top * 1.05 : 1, false, "latency (s); orange: stall share"},
-                         layer_labels(layers, n));
+    auto seconds = [&report](const json& l) { return layer_seconds(report, l).value_or(0); };
+    svg_plot p = layer_bars("plot-layer-latency", "Latency per layer: compute and stall",
+                            "latency (s); orange: stall share", layers, n, seconds);
     for (std::size_t i = 0; i < n; ++i) {
-        const double s = layer_seconds(report, layers[i]).value_or(0);
+        const double s = seconds(layers[i]);
         const double cycles = json_number(layers[i], "cycles").value_or(0);
         const double stall = json_number(layers[i], "stall_cycles").value_or(0);
         const double stall_share = cycles > 0 ? std::clamp(stall / cycles, 0.0, 1.0) : 0.0;
@@ -142,15 +152,10 @@ std::string layer_energy_plot(const json& report) {
     if (layers.empty())
         return "";
     const std::size_t n = std::min(layers.size(), max_bars);
-    double top = 0;
-    for (std::size_t i = 0; i < n; ++i)
-        top = std::max(top, json_number(layers[i], "energy_j").value_or(0));
-    svg_plot p("plot-layer-energy", "Energy per layer", 900, static_cast<int>(75 + 16 * n));
-    p.set_margins(200, 20, 20, 55);
-    p.draw_category_axes({0, top > 0 ? top * 1.05 : 1, false, "energy (J)"},
-                         layer_labels(layers, n));
+    auto joules = [](const json& l) { return json_number(l, "energy_j").value_or(0); };
+    svg_plot p = layer_bars("plot-layer-energy", "Energy per layer", "energy (J)", layers, n, joules);
     for (std::size_t i = 0; i < n; ++i) {
-        const double e = json_number(layers[i], "energy_j").value_or(0);
+        const double e = joules(layers[i]);
         const auto [y, h] = p.band(i);
         p.rect(p.px(0), y + 2, p.px(e) - p.px(0), h - 4, "bar-energy",
                json_text(layers[i], "name") + ": " + format_si(e, "J"));
