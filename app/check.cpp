@@ -11,7 +11,7 @@
 #include "platform/platform_config.h"
 #include "sw/onnx/check_importer.h"
 #include "sw/onnx/model.h"
-#include "sw/package/reference.h"
+#include "sw/compiler/reference.h"
 
 namespace nnvp {
 

@@ -7,10 +7,10 @@
 #include <memory>
 #include <numeric>
 
-#include "firmware/programs/network_stats.h"
-#include "sw/cmdgen/tensor_pack.h"
-#include "sw/package/validator.h"
-#include "sw/tensor/endian.h"
+#include "arch/package/results_table.h"
+#include "nn/tensor/tensor_pack.h"
+#include "arch/package/validator.h"
+#include "nn/tensor/endian.h"
 
 namespace nnvp {
 

@@ -19,8 +19,8 @@
 #include "app/power_spec.h"
 #include "firmware/programs/program.h"
 #include "platform/soc.h"
-#include "sw/package/builder.h"
-#include "sw/tensor/tensor.h"
+#include "sw/compiler/builder.h"
+#include "nn/tensor/tensor.h"
 
 namespace nnvp {
 

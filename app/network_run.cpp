@@ -6,7 +6,7 @@
 #include <cmath>
 #include <iostream>
 
-#include "sw/package/reference.h"
+#include "sw/compiler/reference.h"
 #include "sw/quant/float_exec.h"
 #include "sw/quant/quantizer.h"
 

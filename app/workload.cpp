@@ -3,7 +3,7 @@
 #include <chrono>
 #include <filesystem>
 
-#include "ip/nncore/nncore_layer.h"
+#include "arch/nncore/command_check.h"
 #include "sw/dataset/fmnist_model.h"
 #include "sw/dataset/labelled_images.h"
 #include "sw/net/prune.h"

@@ -37,7 +37,7 @@
 #include "app/power_spec.h"
 #include "ip/common/config_reader.h"
 #include "sw/net/graph.h"
-#include "sw/package/builder.h"
+#include "sw/compiler/builder.h"
 #include "sw/quant/quant_options.h"
 
 namespace nnvp {

@@ -12,7 +12,7 @@
 
 #include "sw/net/weights.h"
 #include "sw/net/zoo.h"
-#include "sw/package/builder.h"
+#include "sw/compiler/builder.h"
 #include "sw/quant/quantizer.h"
 
 namespace {

@@ -1,14 +1,14 @@
-// Speed of the NN core's functional kernels (ip/nncore/kernels) against the
-// reference executor (sw/ref), on ResNet-50 / MobileNet-sized layers.
+// Speed of the NN core's functional kernels (nn/kernels) against the
+// reference executor (nn/ref), on ResNet-50 / MobileNet-sized layers.
 // Every benchmark reports MAC/s as a rate counter; the kernel benchmarks also
 // report `x_ref`, their speed over the reference's on the same layer measured
 // in the same run (the reference benchmarks run first; a filtered run
 // measures the reference once on demand).
 //
 //   build-X/bench/kernels_bench --benchmark_filter=conv3x3
-#include "ip/nncore/kernels/kernels.h"
-#include "sw/ref/ops.h"
-#include "sw/ref/quant.h"
+#include "nn/kernels/kernels.h"
+#include "nn/ref/ops.h"
+#include "nn/ref/quant.h"
 
 #include <benchmark/benchmark.h>
 

@@ -13,7 +13,7 @@
 #include "ip/power/domain_config.h"
 #include "ip/power/power_config.h"
 #include "ip/timer/timer.h"
-#include "platform/memory_map.h"
+#include "arch/memory_map/memory_map.h"
 
 #include <nlohmann/json.hpp>
 

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "ip/power/energy_model.h"
-#include "ip/power/power_regs.h"
+#include "arch/regs/power_regs.h"
 #include "platform/soc.h"
 
 namespace nnvp {

@@ -5,7 +5,7 @@
 #   tools/onnx_conformance.sh [NNVP] [NODE_DIR]          the table
 #   tools/onnx_conformance.sh --unsupported [NNVP] [NODE_DIR]
 #       the cases that do not pass, one "case | reason" a line: the list
-#       tests/onnx/unsupported_cases.txt that keeps them out of ctest.
+#       tests/sw/onnx/unsupported_cases.txt that keeps them out of ctest.
 set -uo pipefail
 mode=table
 if [ "${1:-}" = "--unsupported" ]; then mode=unsupported; shift; fi

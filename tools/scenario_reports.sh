@@ -3,6 +3,7 @@
 # refactoring: report.json (wall-clock fields removed), layers.csv, trace.json.
 #   tools/scenario_reports.sh OUT_DIR [NNVP]          # collect
 #   diff -r BEFORE_DIR AFTER_DIR                       # compare two collections
+# ONLY=REGEX restricts the run to the scenarios whose path matches.
 # Needs jq (Debian package jq).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,7 @@ command -v jq >/dev/null || { echo "scenario_reports: needs jq (apt-get install 
 mkdir -p "$out"
 status=0
 for scenario in $(find scenarios -name '*.json' ! -name '*.sweep.json' ! -path 'scenarios/sweeps/*' | sort); do
+  [[ -n "${ONLY:-}" && ! "$scenario" =~ $ONLY ]] && continue
   name=${scenario#scenarios/}; name=${name%.json}; name=${name//\//__}
   dir="$out/$name"; rm -rf "$dir"; mkdir -p "$dir"
   code=0

@@ -7,7 +7,7 @@
 #include "firmware/drivers/intc/intc_driver.h"
 #include "firmware/drivers/power/power_driver.h"
 #include "firmware/drivers/timer/timer_driver.h"
-#include "firmware/hal/hal.h"
+#include "arch/hal/hal.h"
 
 #include <string>
 

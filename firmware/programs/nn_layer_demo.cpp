@@ -12,9 +12,9 @@
 #include "firmware/drivers/nncore/nncore_driver.h"
 #include "firmware/programs/board.h"
 #include "firmware/programs/program.h"
-#include "sw/cmdgen/program.h"
-#include "sw/ref/ops.h"
-#include "sw/ref/quant.h"
+#include "sw/compiler/program.h"
+#include "nn/ref/ops.h"
+#include "nn/ref/quant.h"
 
 namespace nnvp::fw {
 

@@ -6,7 +6,7 @@
 // package's input tensor(s), runs the package with the runtime (NN-core
 // steps sleep on the completion interrupt, CPU steps run here), copies the
 // output into the results area and records arrival, start and end times in
-// the results table (network_stats.h) that the host reads back. The NN
+// the results table (arch/package/results_table.h) that the host reads back. The NN
 // core's power is managed by a DVFS governor and an idle policy chosen by
 // the pm_* arguments (network_power.h).
 #include <cmath>
@@ -16,7 +16,7 @@
 
 #include "firmware/programs/board.h"
 #include "firmware/programs/network_power.h"
-#include "firmware/programs/network_stats.h"
+#include "arch/package/results_table.h"
 #include "firmware/programs/program.h"
 #include "firmware/runtime/nn_runtime.h"
 
@@ -193,7 +193,7 @@ std::vector<arg_spec> nn_network_args() {
         {"input_slots", 1, 1, 1 << 30, "number of staged input sets (inference i uses i % slots)"},
         {"input_slot_bytes", 64, 0, INT64_MAX, "bytes per staged input set"},
         {"results", 0, 0, INT64_MAX, "address of the output area (one 64-byte aligned slot each)"},
-        {"stats", 0, 0, INT64_MAX, "address of the results table (network_stats.h)"},
+        {"stats", 0, 0, INT64_MAX, "address of the results table (arch/package/results_table.h)"},
         {"inferences", 1, 1, 1 << 30, "number of inferences"},
         {"arrival", 0, 0, 2, "0 back to back, 1 periodic, 2 Poisson"},
         {"period_ns", 0, 0, INT64_MAX, "periodic: the period; Poisson: the mean gap"},

@@ -14,7 +14,7 @@
 #include "firmware/programs/board.h"
 #include "firmware/programs/program.h"
 #include "firmware/runtime/nn_runtime.h"
-#include "sw/package/sample_network.h"
+#include "sw/compiler/sample_network.h"
 
 namespace nnvp::fw {
 

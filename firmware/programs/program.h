@@ -3,7 +3,7 @@
 // runs on the virtual CPU through the HAL. No SystemC here.
 #pragma once
 
-#include "firmware/hal/hal.h"
+#include "arch/hal/hal.h"
 
 #include <cstdint>
 #include <map>

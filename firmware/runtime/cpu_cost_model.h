@@ -25,12 +25,12 @@
 // Every number is overridable (firmware program arguments).
 #pragma once
 
-#include "sw/cpuops/cpu_op.h"
+#include "nn/cpuops/cpu_op.h"
 
 #include <array>
 #include <cstdint>
 
-#include "sw/cmdgen/layer_codec.h"
+#include "arch/nncore/layer_codec.h"
 
 namespace nnvp::fw {
 
@@ -54,7 +54,7 @@ cpu_work layer_work(const cmdgen::decoded_layer& d);
 uint64_t layer_cycles(const cpu_cost_model& m, const cmdgen::decoded_layer& d);
 uint64_t softmax_cycles(const cpu_cost_model& m, uint64_t elements);
 uint64_t copy_cycles(const cpu_cost_model& m, uint64_t bytes);
-// A sw/cpuops op: elements at element_millicycles, exp/pow at
+// A nn/cpuops op: elements at element_millicycles, exp/pow at
 // softmax_millicycles, copied bytes at copy_millicycles.
 uint64_t cpu_op_cycles(const cpu_cost_model& m, const cpuops::work& w);
 // Validation of a package (no per-step overhead).

@@ -1,10 +1,10 @@
 #include "firmware/runtime/cpu_ops.h"
 
-#include "sw/cpuops/cpu_op.h"
+#include "nn/cpuops/cpu_op.h"
 
 namespace nnvp::fw {
 
-// The arithmetic is sw/cpuops' (one softmax for the host, the package's
+// The arithmetic is nn/cpuops' (one softmax for the host, the package's
 // cpu_op steps and version-1 softmax steps alike).
 sw::tensor softmax(const sw::tensor& in, const ref::quant_params& q) {
     const cpuops::op o{cpuops::kind::softmax, {}, {}};

@@ -3,8 +3,8 @@
 // moves the data and charges the cycles.
 #pragma once
 
-#include "sw/ref/layer.h"
-#include "sw/tensor/tensor.h"
+#include "nn/ref/layer.h"
+#include "nn/tensor/tensor.h"
 
 namespace nnvp::fw {
 
@@ -13,7 +13,7 @@ namespace nnvp::fw {
 // range safety (Goodfellow et al., Deep Learning, 4.1). Input fp32, or int8
 // dequantized with `q` (real = scale * (q - zero_point)); output fp32.
 // Exponentials and the sum in double, one rounding to fp32 at the end
-// (sw/cpuops computes it). Throws std::invalid_argument for another input
+// (nn/cpuops computes it). Throws std::invalid_argument for another input
 // type.
 sw::tensor softmax(const sw::tensor& in, const ref::quant_params& q);
 

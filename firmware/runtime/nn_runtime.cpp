@@ -4,10 +4,10 @@
 #include <exception>
 
 #include "firmware/runtime/cpu_ops.h"
-#include "sw/cmdgen/stream.h"
-#include "sw/cmdgen/tensor_pack.h"
-#include "sw/cpuops/cpu_op.h"
-#include "sw/ref/ops.h"
+#include "arch/nncore/stream.h"
+#include "nn/tensor/tensor_pack.h"
+#include "nn/cpuops/cpu_op.h"
+#include "nn/ref/ops.h"
 
 namespace nnvp::fw {
 

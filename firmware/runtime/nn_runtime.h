@@ -1,4 +1,4 @@
-// The firmware runtime for compiled networks (sw/package): loads a package
+// The firmware runtime for compiled networks (sw/compiler): loads a package
 // from DRAM, validates it, and runs its steps in order: NN-core steps through
 // the nncore driver (submit, sleep in wait_irq until the completion or error
 // interrupt), CPU steps (layers the compiler put on the CPU, softmax, copies)
@@ -25,10 +25,10 @@
 #include "firmware/drivers/intc/intc_driver.h"
 #include "firmware/drivers/nncore/nncore_driver.h"
 #include "firmware/drivers/power/power_driver.h"
-#include "firmware/hal/hal.h"
+#include "arch/hal/hal.h"
 #include "firmware/runtime/cpu_cost_model.h"
-#include "sw/package/validator.h"
-#include "sw/tensor/tensor.h"
+#include "arch/package/validator.h"
+#include "nn/tensor/tensor.h"
 
 namespace nnvp::fw {
 

@@ -3,7 +3,7 @@
 // without a simulation.
 #pragma once
 
-#include "ip/common/reg_def.h"
+#include "arch/regs/reg_def.h"
 
 #include <cstdint>
 #include <functional>

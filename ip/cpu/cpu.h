@@ -4,7 +4,7 @@
 // WFI idles the thread until the interrupt line rises.
 #pragma once
 
-#include "firmware/hal/hal.h"
+#include "arch/hal/hal.h"
 #include "ip/common/clock_domain.h"
 #include "ip/common/config_reader.h"
 #include "ip/common/energy_meter.h"

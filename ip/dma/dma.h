@@ -34,8 +34,8 @@
 #include "ip/common/energy_meter.h"
 #include "ip/common/peripheral.h"
 #include "ip/dma/dma_config.h"
-#include "ip/dma/dma_descriptor.h"
-#include "ip/dma/dma_regs.h"
+#include "arch/regs/dma_descriptor.h"
+#include "arch/regs/dma_regs.h"
 
 #include <systemc>
 #include <tlm>

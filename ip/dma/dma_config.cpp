@@ -1,6 +1,6 @@
 #include "ip/dma/dma_config.h"
 
-#include "ip/dma/dma_regs.h"
+#include "arch/regs/dma_regs.h"
 
 #include <string>
 

@@ -6,7 +6,7 @@
 #include "ip/common/config_reader.h"
 #include "ip/common/energy_meter.h"
 #include "ip/common/peripheral.h"
-#include "ip/intc/intc_regs.h"
+#include "arch/regs/intc_regs.h"
 
 #include <systemc>
 

@@ -34,7 +34,7 @@
 #include "ip/common/energy_meter.h"
 #include "ip/common/port_schedule.h"
 #include "ip/interconnect/interconnect_config.h"
-#include "platform/memory_map.h"
+#include "arch/memory_map/memory_map.h"
 
 #include <systemc>
 #include <tlm>

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "ip/common/config_reader.h"
-#include "platform/memory_map.h"
+#include "arch/memory_map/memory_map.h"
 
 #include <map>
 #include <string>

@@ -1,8 +1,8 @@
 // The NN core: a command processor that fetches a command stream from DRAM
-// (format: nncore_cmd.h, registers: nncore_regs.h), drives the system DMA
+// (format: arch/nncore/command.h, registers: nncore_regs.h), drives the system DMA
 // engine for LOAD/STORE, and runs compute commands on a PE array whose time
-// and energy come from the fold model (ip/nncore/timing) and whose results,
-// in functional mode, come from the fast kernels (ip/nncore/kernels),
+// and energy come from the fold model (nn/cost) and whose results,
+// in functional mode, come from the fast kernels (nn/kernels),
 // bit-exact with the reference executor.
 //
 // Sockets and ports:
@@ -60,11 +60,11 @@
 #include "ip/common/peripheral.h"
 #include "ip/common/port_schedule.h"
 #include "ip/dma/dma.h"
-#include "ip/nncore/nncore_cmd.h"
+#include "arch/nncore/command.h"
 #include "ip/nncore/nncore_config.h"
-#include "ip/nncore/nncore_layer.h"
-#include "ip/nncore/nncore_regs.h"
-#include "ip/nncore/timing/timing_model.h"
+#include "arch/nncore/command_check.h"
+#include "arch/regs/nncore_regs.h"
+#include "nn/cost/layer_cost.h"
 
 namespace nnvp::nncore {
 

@@ -2,6 +2,55 @@
 
 namespace nnvp {
 
+namespace {
+
+const char* const precision_keys[nncore::num_precisions] = {"fp32", "fp16", "int16",
+                                                            "int8", "int4", "binary"};
+
+// An optional object keyed by precision name; each key optional, others rejected.
+template <class T, class Read>
+void read_table(const config_node& node, const std::string& key, nncore::per_precision<T>& table,
+                Read read) {
+    if (!node.has(key))
+        return;
+    const config_node sub = node.child(key);
+    for (std::size_t i = 0; i < nncore::num_precisions; ++i)
+        table[i] = read(sub, precision_keys[i], table[i]);
+    sub.reject_unknown();
+}
+
+}  // namespace
+
+nncore::core_params parse_core_params(const config_node& node) {
+    nncore::core_params p;
+    p.rows = static_cast<unsigned>(node.uint_in("rows", 1, 1024, p.rows));
+    p.cols = static_cast<unsigned>(node.uint_in("cols", 1, 1024, p.cols));
+    p.weight_kb = static_cast<unsigned>(node.uint_in("weight_kb", 1, 1u << 20, p.weight_kb));
+    p.input_kb = static_cast<unsigned>(node.uint_in("input_kb", 1, 1u << 20, p.input_kb));
+    p.output_kb = static_cast<unsigned>(node.uint_in("output_kb", 1, 1u << 20, p.output_kb));
+    read_table(node, "macs_per_pe", p.macs_per_pe,
+               [](const config_node& n, const char* k, unsigned d) {
+                   return static_cast<unsigned>(n.uint_in(k, 1, 64, d));
+               });
+    p.vector_lanes = static_cast<unsigned>(node.uint_in("vector_lanes", 1, 4096, p.vector_lanes));
+    const auto read_pj = [](const config_node& n, const char* k, double d) {
+        return n.number_in(k, 0.0, 1e6, d);
+    };
+    read_table(node, "mac_pj", p.mac_pj, read_pj);
+    read_table(node, "vector_pj", p.vector_pj, read_pj);
+    p.sram_pj_per_byte_8kb =
+        node.number_in("sram_pj_per_byte_8kb", 0.0, 1e6, p.sram_pj_per_byte_8kb);
+    p.weight_pj_per_byte = node.number_in("weight_pj_per_byte", 0.0, 1e6, p.weight_pj_per_byte);
+    p.input_pj_per_byte = node.number_in("input_pj_per_byte", 0.0, 1e6, p.input_pj_per_byte);
+    p.output_pj_per_byte = node.number_in("output_pj_per_byte", 0.0, 1e6, p.output_pj_per_byte);
+    p.leakage_mw = node.number_in("leakage_mw", 0.0, 1e6, p.leakage_mw);
+    p.auto_objective = node.one_of("auto_objective", {"cycles", "energy"}, "cycles") == "energy"
+                           ? nncore::objective::energy
+                           : nncore::objective::cycles;
+    node.reject_unknown();
+    return p;
+}
+
 nncore_config parse_nncore_config(const config_node& node) {
     nncore_config c;
     // Our keys first: parse_core_params() reads the rest of the same object
@@ -22,7 +71,7 @@ nncore_config parse_nncore_config(const config_node& node) {
         node.uint_in("decompress_elements_per_cycle", 1, 65536, c.decompress_elements_per_cycle));
     c.decompress_pj_per_byte =
         node.number_in("decompress_pj_per_byte", 0.0, 1e6, c.decompress_pj_per_byte);
-    c.core = nncore::parse_core_params(node);
+    c.core = parse_core_params(node);
     node.reject_unknown();
     return c;
 }

@@ -5,13 +5,13 @@
 #include <cstdint>
 
 #include "ip/common/config_reader.h"
-#include "ip/nncore/timing/core_params.h"
+#include "nn/cost/core_params.h"
 
 namespace nnvp {
 
 struct nncore_config {
     // Array, buffers, MACs per PE per precision, energies, leakage: the
-    // timing model's parameters (ip/nncore/timing/core_params.h).
+    // timing model's parameters (nn/cost/core_params.h).
     nncore::core_params core;
     // Local memory port (the "buffer" socket): first-data latency and bytes
     // per cycle, in nncore clock cycles. 64 B/cycle is a 512-bit SRAM port.
@@ -37,6 +37,15 @@ struct nncore_config {
         return (uint64_t{core.input_kb} + core.weight_kb + core.output_kb) * 1024;
     }
 };
+
+// Reads the NN core's timing keys of `node`, every one optional (defaults
+// above), and rejects unknown keys:
+//   rows, cols (1..1024), weight_kb, input_kb, output_kb (1..1048576),
+//   macs_per_pe {fp32, fp16, int16, int8, int4, binary} (1..64 each),
+//   vector_lanes (1..4096), mac_pj {...}, vector_pj {...} (0..1e6 each),
+//   sram_pj_per_byte_8kb, weight_pj_per_byte, input_pj_per_byte,
+//   output_pj_per_byte, leakage_mw (0..1e6), auto_objective ("cycles"|"energy").
+nncore::core_params parse_core_params(const config_node& node);
 
 // Reads every key of `node` (all optional, defaults above): the core_params
 // keys (rows, cols, weight_kb, input_kb, output_kb, macs_per_pe, vector_lanes,

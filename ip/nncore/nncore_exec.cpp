@@ -5,7 +5,7 @@
 #include <cstring>
 #include <sstream>
 
-#include "ip/nncore/kernels/kernels.h"
+#include "nn/kernels/kernels.h"
 #include "ip/nncore/nncore.h"
 
 namespace nnvp::nncore {
@@ -18,7 +18,7 @@ using nncore_regs::error_code;
 namespace {
 
 // The one place the functional arithmetic is called (bit-exact with
-// ref::execute; see ip/nncore/kernels/kernels.h).
+// ref::execute; see nn/kernels/kernels.h).
 sw::tensor run_layer(const ref::layer& l, const sw::tensor& in, const sw::tensor* second,
                      const sw::tensor* bias, unsigned threads) {
     return kernels::execute(l, in, second, bias, kernels::options{threads});

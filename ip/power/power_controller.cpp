@@ -1,7 +1,7 @@
 #include "ip/power/power_controller.h"
 
 #include "ip/power/power_controller_dom.h"
-#include "ip/power/power_regs.h"
+#include "arch/regs/power_regs.h"
 
 #include <sysc/kernel/sc_spawn.h>
 

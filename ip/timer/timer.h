@@ -10,7 +10,7 @@
 #include "ip/common/config_reader.h"
 #include "ip/common/energy_meter.h"
 #include "ip/common/peripheral.h"
-#include "ip/timer/timer_regs.h"
+#include "arch/regs/timer_regs.h"
 
 #include <systemc>
 

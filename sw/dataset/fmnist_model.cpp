@@ -7,7 +7,7 @@
 
 #include "sw/net/builder.h"
 #include "sw/net/lower.h"
-#include "sw/ref/ops.h"
+#include "nn/ref/ops.h"
 
 namespace nnvp::dataset {
 

@@ -3,7 +3,7 @@
 #include <cstring>
 
 #include "sw/dataset/idx.h"
-#include "sw/tensor/endian.h"
+#include "nn/tensor/endian.h"
 
 namespace nnvp::dataset {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "sw/tensor/tensor.h"
+#include "nn/tensor/tensor.h"
 
 namespace nnvp::dataset {
 

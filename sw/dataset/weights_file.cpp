@@ -7,7 +7,7 @@
 #include <iterator>
 #include <set>
 
-#include "sw/tensor/endian.h"
+#include "nn/tensor/endian.h"
 
 namespace nnvp::dataset {
 

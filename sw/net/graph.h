@@ -22,8 +22,8 @@
 #include <string>
 #include <vector>
 
-#include "sw/ref/layer.h"
-#include "sw/tensor/tensor.h"
+#include "nn/ref/layer.h"
+#include "nn/tensor/tensor.h"
 
 namespace nnvp::net {
 

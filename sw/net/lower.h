@@ -6,7 +6,7 @@
 #pragma once
 
 #include "sw/net/graph.h"
-#include "sw/ref/layer.h"
+#include "nn/ref/layer.h"
 
 namespace nnvp::net {
 

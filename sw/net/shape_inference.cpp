@@ -1,5 +1,5 @@
 // Shape inference per op. The window arithmetic is the reference executor's
-// (sw/ref/conv.cpp output_shape) plus ceil mode for pooling, which Caffe's
+// (nn/ref/conv.cpp output_shape) plus ceil mode for pooling, which Caffe's
 // GoogLeNet uses and ONNX expresses as ceil_mode = 1; lowering turns the
 // extra row/column into bottom/right padding (sw/net/lower.cpp).
 #include <cstdint>

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "sw/tensor/endian.h"
+#include "nn/tensor/endian.h"
 
 namespace nnvp::net {
 

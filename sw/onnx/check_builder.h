@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "sw/cpuops/cpu_op.h"
+#include "nn/cpuops/cpu_op.h"
 #include "sw/onnx/check_importer.h"
 #include "sw/onnx/model.h"
 

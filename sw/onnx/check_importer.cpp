@@ -1,8 +1,8 @@
 // The driver of import_for_check: graph inputs and initializers, node by
 // node translation (check_ops.cpp), tensor numbering of the package network.
 #include "sw/onnx/check_builder.h"
-#include "sw/ref/ops.h"
-#include "sw/ref/quant.h"
+#include "nn/ref/ops.h"
+#include "nn/ref/quant.h"
 
 namespace nnvp::onnx_import {
 

@@ -23,7 +23,7 @@
 
 #include "sw/onnx/layout.h"
 #include "sw/onnx/tensor_pb.h"
-#include "sw/package/builder.h"
+#include "sw/compiler/builder.h"
 
 namespace nnvp::onnx_import {
 

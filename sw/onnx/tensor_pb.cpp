@@ -6,7 +6,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "sw/tensor/endian.h"
+#include "nn/tensor/endian.h"
 
 namespace nnvp::onnx_import {
 

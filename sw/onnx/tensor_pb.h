@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "sw/tensor/tensor.h"
+#include "nn/tensor/tensor.h"
 
 namespace onnx {
 class TensorProto;

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "sw/onnx/model.h"
-#include "sw/ref/layer.h"
+#include "nn/ref/layer.h"
 
 namespace nnvp::onnx_import {
 

@@ -9,7 +9,7 @@
 
 #include "sw/net/graph.h"
 #include "sw/quant/quant_options.h"
-#include "sw/tensor/tensor.h"
+#include "nn/tensor/tensor.h"
 
 namespace nnvp::quant {
 

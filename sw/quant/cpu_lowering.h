@@ -1,9 +1,9 @@
 // CPU nodes of the network IR (softmax, flatten, reshape, concat, LRN) as
-// firmware CPU ops (sw/cpuops), shared by the FP32 executor and the
+// firmware CPU ops (nn/cpuops), shared by the FP32 executor and the
 // quantizer so that both run exactly the same op.
 #pragma once
 
-#include "sw/cpuops/cpu_op.h"
+#include "nn/cpuops/cpu_op.h"
 #include "sw/net/graph.h"
 
 namespace nnvp::quant {

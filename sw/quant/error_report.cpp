@@ -10,7 +10,7 @@
 #include "sw/quant/network_exec.h"
 #include "sw/quant/quant_options.h"
 #include "sw/quant/quantizer.h"
-#include "sw/ref/quant.h"
+#include "nn/ref/quant.h"
 
 namespace nnvp::quant {
 

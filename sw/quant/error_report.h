@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "sw/net/graph.h"
-#include "sw/package/builder.h"
-#include "sw/tensor/tensor.h"
+#include "sw/compiler/builder.h"
+#include "nn/tensor/tensor.h"
 
 namespace nnvp::quant {
 

@@ -1,9 +1,9 @@
 #include "sw/quant/float_exec.h"
 
-#include "ip/nncore/kernels/kernels.h"
+#include "nn/kernels/kernels.h"
 #include "sw/net/lower.h"
 #include "sw/quant/cpu_lowering.h"
-#include "sw/ref/activation.h"
+#include "nn/ref/activation.h"
 
 namespace nnvp::quant {
 

@@ -2,7 +2,7 @@
 // materialized on fp32 inputs and returns every tensor by name. It is the
 // accuracy reference of the quantizer and the source of its calibration
 // ranges. Core ops run through the NN core's fast kernels (bit-exact with
-// ref::execute, docs/numerics.md), CPU ops through sw/cpuops, so a ResNet-50
+// ref::execute, docs/numerics.md), CPU ops through nn/cpuops, so a ResNet-50
 // inference takes seconds, not minutes.
 #pragma once
 
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "sw/net/graph.h"
-#include "sw/tensor/tensor.h"
+#include "nn/tensor/tensor.h"
 
 namespace nnvp::quant {
 

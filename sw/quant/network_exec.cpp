@@ -2,8 +2,8 @@
 
 #include <stdexcept>
 
-#include "ip/nncore/kernels/kernels.h"
-#include "sw/ref/ops.h"
+#include "nn/kernels/kernels.h"
+#include "nn/ref/ops.h"
 
 namespace nnvp::quant {
 

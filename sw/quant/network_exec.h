@@ -1,16 +1,16 @@
 // Host-side execution of a package::network (the quantizer's output): every
-// tensor, numbered as in sw/package/builder.h (0 = input, i + 1 = output of
+// tensor, numbered as in sw/compiler/builder.h (0 = input, i + 1 = output of
 // op i, then constants). Layers run through the NN core's fast kernels,
-// which are bit-exact with ref::execute (ip/nncore/kernels/kernels.h), CPU
+// which are bit-exact with ref::execute (nn/kernels/kernels.h), CPU
 // ops through cpuops::execute: the same results the lead's
 // package::reference_run gives, fast enough for ResNet-50 error reports.
 #pragma once
 
 #include <vector>
 
-#include "sw/cpuops/cpu_op.h"
-#include "sw/package/builder.h"
-#include "sw/tensor/tensor.h"
+#include "nn/cpuops/cpu_op.h"
+#include "sw/compiler/builder.h"
+#include "nn/tensor/tensor.h"
 
 namespace nnvp::quant {
 

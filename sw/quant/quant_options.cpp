@@ -1,6 +1,6 @@
 #include "sw/quant/quant_options.h"
 
-#include "sw/tensor/dtype.h"
+#include "nn/tensor/dtype.h"
 
 namespace nnvp::quant {
 

@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "sw/ref/layer.h"
+#include "nn/ref/layer.h"
 
 namespace nnvp::quant {
 

@@ -9,7 +9,7 @@
 #include "sw/quant/fuse.h"
 #include "sw/quant/network_exec.h"
 #include "sw/quant/scale_choice.h"
-#include "sw/ref/quant.h"
+#include "nn/ref/quant.h"
 
 namespace nnvp::quant {
 

@@ -1,5 +1,5 @@
 // The quantizer and graph lowering: a validated net::graph with fp32
-// parameters -> a package::network (sw/package/builder.h) of ref::layers with
+// parameters -> a package::network (sw/compiler/builder.h) of ref::layers with
 // their precision, scales and lowered integer fields, quantized weights and
 // biases, and CPU ops, ready for the compiler back end (package::build).
 //
@@ -7,7 +7,7 @@
 // tensor's range is calibrated on the FP32 reference (calibration.h); each
 // core node becomes a ref::layer whose scales the scheme chooses
 // (quant_options.h, docs/quantization.md), lowered with
-// ref::lower_quantization; CPU nodes become sw/cpuops ops. Where a consumer
+// ref::lower_quantization; CPU nodes become nn/cpuops ops. Where a consumer
 // needs another element type or scale than its producer wrote (mixed
 // precision, LRN's fp32, softmax's fp32 / int8), a cpuops::kind::convert op is
 // inserted, named "<tensor>/to_<type>".
@@ -23,10 +23,10 @@
 #include <vector>
 
 #include "sw/net/graph.h"
-#include "sw/package/builder.h"
+#include "sw/compiler/builder.h"
 #include "sw/quant/calibration.h"
 #include "sw/quant/quant_options.h"
-#include "sw/tensor/tensor.h"
+#include "nn/tensor/tensor.h"
 
 namespace nnvp::quant {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "sw/ref/quant.h"
+#include "nn/ref/quant.h"
 
 namespace nnvp::quant {
 

@@ -5,8 +5,8 @@
 #include <cstdint>
 
 #include "sw/quant/calibration.h"
-#include "sw/ref/layer.h"
-#include "sw/tensor/dtype.h"
+#include "nn/ref/layer.h"
+#include "nn/tensor/dtype.h"
 
 namespace nnvp::quant {
 

@@ -241,7 +241,7 @@ TEST(exploration, zero_skipping_halves_the_stream_of_a_half_zero_layer) {
 // gating keeps every cycle and saves exactly the MAC energy of the MACs with
 // a zero operand, 1 - 0.5 * 0.5 of them, at 0.3 pJ per INT8 MAC at the
 // nominal 0.9 V scaled by (0.85 / 0.9)^2 for the core's 1 GHz OPP
-// (ip/nncore/timing/core_params.h); skipping also shortens the streams.
+// (nn/cost/core_params.h); skipping also shortens the streams.
 TEST(exploration, gating_saves_mac_energy_and_skipping_saves_cycles_on_a_pruned_network) {
     RUN(base, "exploration/mobilenet_v1_base.json");
     RUN_WITH(pruned, "exploration/mobilenet_v1_pruned50_skip.json",

@@ -3,7 +3,7 @@
 // per-address read/write hooks and inspect the access log.
 #pragma once
 
-#include "firmware/hal/hal.h"
+#include "arch/hal/hal.h"
 
 #include <cstring>
 #include <functional>
@@ -19,6 +19,10 @@ public:
         bool write;
         uint64_t addr;
         uint32_t value;
+
+        bool operator==(const access& o) const {
+            return write == o.write && addr == o.addr && value == o.value;
+        }
     };
     using read_hook = std::function<uint32_t(uint64_t addr)>;
     using write_hook = std::function<void(uint64_t addr, uint32_t value)>;

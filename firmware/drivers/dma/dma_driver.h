@@ -10,9 +10,9 @@
 //   if (dma.wait(0, 1'000'000) != dma_result::ok) ... dma.last_error(0) ...
 #pragma once
 
-#include "firmware/hal/hal.h"
-#include "ip/dma/dma_descriptor.h"
-#include "ip/dma/dma_regs.h"
+#include "arch/hal/hal.h"
+#include "arch/regs/dma_descriptor.h"
+#include "arch/regs/dma_regs.h"
 
 #include <array>
 #include <cstdint>

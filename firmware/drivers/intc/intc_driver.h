@@ -4,8 +4,8 @@
 // Includes only the HAL and the register header; owns no timing.
 #pragma once
 
-#include "firmware/hal/hal.h"
-#include "ip/intc/intc_regs.h"
+#include "arch/hal/hal.h"
+#include "arch/regs/intc_regs.h"
 
 #include <array>
 #include <cstdint>

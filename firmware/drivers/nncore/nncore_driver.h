@@ -15,9 +15,9 @@
 #include <array>
 #include <cstdint>
 
-#include "firmware/hal/hal.h"
-#include "ip/nncore/nncore_cmd.h"
-#include "ip/nncore/nncore_regs.h"
+#include "arch/hal/hal.h"
+#include "arch/nncore/command.h"
+#include "arch/regs/nncore_regs.h"
 
 namespace nnvp::fw {
 

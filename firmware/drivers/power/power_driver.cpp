@@ -1,6 +1,6 @@
 #include "firmware/drivers/power/power_driver.h"
 
-#include "ip/power/power_regs.h"
+#include "arch/regs/power_regs.h"
 
 namespace nnvp::fw {
 

@@ -11,7 +11,7 @@
 // poll_interval_ns (hal::delay_ns).
 #pragma once
 
-#include "firmware/hal/hal.h"
+#include "arch/hal/hal.h"
 
 #include <cstdint>
 #include <string>

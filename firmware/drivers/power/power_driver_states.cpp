@@ -1,7 +1,7 @@
 // The power driver's power-state, telemetry, thermal and hardware-governor
 // functions (the DVFS part is power_driver.cpp).
 #include "firmware/drivers/power/power_driver.h"
-#include "ip/power/power_regs.h"
+#include "arch/regs/power_regs.h"
 
 namespace nnvp::fw {
 

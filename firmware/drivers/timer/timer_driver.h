@@ -4,8 +4,8 @@
 #pragma once
 
 #include "firmware/drivers/intc/intc_driver.h"
-#include "firmware/hal/hal.h"
-#include "ip/timer/timer_regs.h"
+#include "arch/hal/hal.h"
+#include "arch/regs/timer_regs.h"
 
 #include <array>
 #include <cstdint>

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "firmware/power/governors.h"
-#include "ip/power/power_regs.h"
+#include "arch/regs/power_regs.h"
 #include "tests/support/fake_hal.h"
 
 using namespace nnvp;

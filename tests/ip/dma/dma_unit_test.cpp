@@ -1,7 +1,7 @@
 // SystemC-free parts of the DMA: configuration parsing, descriptor layout.
 #include "ip/dma/dma_config.h"
-#include "ip/dma/dma_descriptor.h"
-#include "ip/dma/dma_regs.h"
+#include "arch/regs/dma_descriptor.h"
+#include "arch/regs/dma_regs.h"
 
 #include <gtest/gtest.h>
 

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <functional>
 
-#include "firmware/hal/hal.h"
+#include "arch/hal/hal.h"
 #include "tests/support/sc_harness.h"
 
 namespace nnvp::test {

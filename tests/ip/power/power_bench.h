@@ -7,7 +7,7 @@
 #include "ip/common/energy_meter.h"
 #include "ip/power/domain_config.h"
 #include "ip/power/power_controller.h"
-#include "ip/power/power_regs.h"
+#include "arch/regs/power_regs.h"
 #include "tests/support/sc_harness.h"
 
 #include <memory>

@@ -4,7 +4,7 @@
 #include "ip/common/config_reader.h"
 #include "ip/power/domain_config.h"
 #include "ip/power/power_config.h"
-#include "ip/power/power_regs.h"
+#include "arch/regs/power_regs.h"
 
 #include <gtest/gtest.h>
 

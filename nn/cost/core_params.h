@@ -1,0 +1,97 @@
+// Parameters of the NN core's timing and energy model: array shape, local
+// buffers, precision-scalable PEs, vector unit, per-operation energies. Plain
+// data (no SystemC): host tools, the compiler and firmware-side predictors use
+// it as well as the SystemC model. docs/nncore_timing.md derives every default.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "nn/ref/layer.h"
+
+namespace nnvp::nncore {
+
+// Which GEMM dimension stays in the PEs (SCALE-Sim's OS / WS / IS); automatic
+// picks one per layer by core_params::auto_objective.
+enum class dataflow : uint8_t { output_stationary, weight_stationary, input_stationary, automatic };
+// What `automatic` minimises.
+enum class objective : uint8_t { cycles, energy };
+
+const char* to_string(dataflow d);   // "os", "ws", "is", "auto"
+const char* to_string(objective o);  // "cycles", "energy"
+// Accepts the names to_string gives; false (and `out` untouched) otherwise.
+bool parse_dataflow(const std::string& text, dataflow& out);
+
+inline constexpr std::size_t num_precisions = 6;
+// One entry per ref::precision, in enum order: fp32, fp16, int16, int8, int4, binary.
+template <class T>
+using per_precision = std::array<T, num_precisions>;
+inline constexpr std::size_t index_of(ref::precision p) {
+    return static_cast<std::size_t>(p);
+}
+
+struct core_params {
+    // PE array (rows x cols processing elements).
+    unsigned rows = 16;
+    unsigned cols = 16;
+    // Local buffers in KiB. The tiler gives each tile half of every buffer
+    // (double buffering: the DMA fills one half while the array uses the other).
+    unsigned weight_kb = 128;
+    unsigned input_kb = 128;
+    unsigned output_kb = 64;  // partial sums / outputs
+    // MACs one PE performs per cycle at each precision. A precision-scalable
+    // PE fuses narrow multipliers into wide ones (Bit Fusion, Sharma et al.,
+    // ISCA 2018; survey: Camus et al., JETCAS 2019): with 32-bit operand links
+    // a PE takes 32/bits operands per cycle, so fp32 1, fp16 2, int16 2,
+    // int8 4, int4 8, binary 32 (XNOR lanes).
+    per_precision<unsigned> macs_per_pe{1, 2, 2, 4, 8, 32};
+    // Elements per cycle of the vector unit (pooling, add, mul, activation).
+    unsigned vector_lanes = 16;
+    // Energy of one MAC (multiply + accumulate) in pJ at the nominal voltage,
+    // 45 nm (Horowitz, ISSCC 2014): fp32 3.7 + 0.9; fp16 1.1 + fp32 add 0.9;
+    // int16 mult 0.8 (multiplier energy ~ width^2: 4 x 0.2) + 64-bit add 0.2
+    // (adder energy ~ width: 2 x 0.1; INT16 accumulates in 64 bits); int8
+    // 0.2 + 32-bit add 0.1; int4 0.2/4 + 0.1; binary: XNOR 0.2/64 plus a
+    // popcount tree and a 32-bit accumulate (2 x 0.1) shared by 32 lanes.
+    per_precision<double> mac_pj{4.6, 2.0, 1.0, 0.3, 0.15, 0.2 / 64 + 0.2 / 32};
+    // Energy of one vector-unit element operation (compare / add) in pJ: the
+    // add of the operand width (fp32 0.9, fp16 0.4, 16-bit 0.05, 8-bit 0.03;
+    // int4 and binary activations are handled as 8-bit). Element-wise mul
+    // costs mac_pj instead (a multiply plus the rescale add).
+    per_precision<double> vector_pj{0.9, 0.4, 0.05, 0.03, 0.03, 0.03};
+    // Local SRAM energy per byte for an 8 KiB array: 5 pJ per 32-bit read
+    // (Horowitz) / 4. Bigger arrays cost more per access: bit- and word-line
+    // lengths grow with sqrt(capacity) (CACTI's trend), so a buffer of S KiB
+    // costs sram_pj_per_byte_8kb * sqrt(S / 8) per byte (never less than the
+    // 8 KiB figure).
+    double sram_pj_per_byte_8kb = 1.25;
+    // Explicit per-buffer energies per byte; 0 derives them by the rule above.
+    double weight_pj_per_byte = 0.0;
+    double input_pj_per_byte = 0.0;
+    double output_pj_per_byte = 0.0;
+    // Leakage of the whole core at the nominal voltage (an assumption for a
+    // 256-PE, 320 KiB core at 45 nm). The SystemC model integrates it over
+    // time through its power domain; this library only carries it.
+    double leakage_mw = 50.0;
+    // What dataflow::automatic minimises.
+    objective auto_objective = objective::cycles;
+
+    unsigned macs_for(ref::precision p) const { return macs_per_pe[index_of(p)]; }
+    double mac_energy_pj(ref::precision p) const { return mac_pj[index_of(p)]; }
+    double vector_energy_pj(ref::precision p) const { return vector_pj[index_of(p)]; }
+    // Effective per-byte energies of the three buffers (explicit or derived).
+    double weight_buffer_pj_per_byte() const;
+    double input_buffer_pj_per_byte() const;
+    double output_buffer_pj_per_byte() const;
+    // Half of each buffer in bytes: what one tile may use.
+    uint64_t weight_tile_budget() const { return uint64_t{weight_kb} * 1024 / 2; }
+    uint64_t input_tile_budget() const { return uint64_t{input_kb} * 1024 / 2; }
+    uint64_t output_tile_budget() const { return uint64_t{output_kb} * 1024 / 2; }
+};
+
+// sram_pj_per_byte_8kb * max(1, sqrt(kb / 8)).
+double sram_pj_per_byte(double kb, double pj_per_byte_8kb);
+
+}  // namespace nnvp::nncore

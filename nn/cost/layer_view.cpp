@@ -1,0 +1,130 @@
+#include "nn/cost/layer_view.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include "nn/cost/layer_cost.h"
+#include "nn/ref/ops.h"
+
+namespace nnvp::nncore::detail {
+
+namespace {
+
+[[noreturn]] void fail(const ref::layer& l, const std::string& what) {
+    throw std::invalid_argument("layer '" + l.name + "' (" + ref::to_string(l.op) + "): " + what);
+}
+
+uint64_t u(int v) {
+    return static_cast<uint64_t>(v);
+}
+
+}  // namespace
+
+layer_view view_of(const ref::layer& l, sw::shape4 in) {
+    if (in.n < 1 || in.h < 1 || in.w < 1 || in.c < 1)
+        fail(l, "input shape " + sw::to_string(in) + " has a non-positive dimension");
+    layer_view v;
+    v.op = l.op;
+    v.prec = costed_precision(l);
+    v.in_bits = static_cast<unsigned>(sw::bits_of(ref::input_type(l)));
+    v.out_bits = static_cast<unsigned>(sw::bits_of(ref::output_type(l)));
+    v.N = u(in.n);
+    v.H = u(in.h);
+    v.W = u(in.w);
+    v.C = u(in.c);
+    switch (l.op) {
+        case ref::op_kind::conv2d: {
+            const sw::shape4 out = ref::output_shape(l, in);  // checks the geometry
+            const ref::geometry& g = l.geo;
+            if (g.groups < 1 || l.out_channels < 1 || in.c % g.groups != 0 ||
+                l.out_channels % g.groups != 0)
+                fail(l, "groups must divide input channels (" + std::to_string(in.c) +
+                            ") and out_channels (" + std::to_string(l.out_channels) + ")");
+            v.Eh = u(out.h);
+            v.Ew = u(out.w);
+            v.O = u(l.out_channels);
+            v.R = u(g.kernel_h);
+            v.S = u(g.kernel_w);
+            v.stride_h = u(g.stride_h);
+            v.stride_w = u(g.stride_w);
+            v.dilation_h = u(g.dilation_h);
+            v.dilation_w = u(g.dilation_w);
+            v.pad_top = u(g.pad_top);
+            v.pad_left = u(g.pad_left);
+            v.groups = u(g.groups);
+            v.cpg = v.C / v.groups;
+            v.opg = v.O / v.groups;
+            break;
+        }
+        case ref::op_kind::fully_connected:
+            if (l.out_channels < 1)
+                fail(l, "out_channels must be >= 1");
+            v.N = 1;  // batch rows become output rows
+            v.H = u(in.n);
+            v.W = 1;
+            v.C = u(in.h) * u(in.w) * u(in.c);
+            v.Eh = u(in.n);
+            v.Ew = 1;
+            v.O = u(l.out_channels);
+            v.cpg = v.C;
+            v.opg = v.O;
+            break;
+        default: {
+            v.on_array = false;
+            const bool global =
+                l.op == ref::op_kind::global_avg_pool || l.op == ref::op_kind::global_max_pool;
+            const bool pool = l.op == ref::op_kind::max_pool || l.op == ref::op_kind::avg_pool;
+            if (global) {
+                v.R = v.H;
+                v.S = v.W;
+                v.Eh = 1;
+                v.Ew = 1;
+            } else if (pool) {
+                const sw::shape4 out = ref::output_shape(l, in);  // checks the geometry
+                const ref::geometry& g = l.geo;
+                if (g.dilation_h != 1 || g.dilation_w != 1)
+                    fail(l, "pooling takes no dilation");
+                v.Eh = u(out.h);
+                v.Ew = u(out.w);
+                v.R = u(g.kernel_h);
+                v.S = u(g.kernel_w);
+                v.stride_h = u(g.stride_h);
+                v.stride_w = u(g.stride_w);
+                v.pad_top = u(g.pad_top);
+                v.pad_left = u(g.pad_left);
+            } else {  // add, mul, activation: element-wise
+                v.Eh = v.H;
+                v.Ew = v.W;
+                v.inputs = l.op == ref::op_kind::activation ? 1 : 2;
+            }
+            v.O = v.C;
+            v.groups = v.C;
+            v.acc_bits = v.out_bits;
+            return v;
+        }
+    }
+    v.w_bits = static_cast<unsigned>(sw::bits_of(ref::weight_type(l)));
+    v.acc_bits = static_cast<unsigned>(sw::bits_of(ref::bias_type(l)));
+    return v;
+}
+
+layer_view tile_view(const layer_view& v, const tile& t) {
+    layer_view s = v;
+    s.N = 1;
+    s.Eh = std::max<uint64_t>(1, t.oh_count);
+    s.Ew = std::max<uint64_t>(1, t.ow_count);
+    s.O = std::max<uint64_t>(1, t.oc_count);
+    if (!v.on_array) {  // channel-wise: one channel per group
+        s.groups = s.O;
+    } else if (s.O >= v.opg) {
+        s.groups = s.O / v.opg;  // whole groups (plan_tiles never splits two)
+        s.O = s.groups * v.opg;
+    } else {
+        s.groups = 1;  // part of one group
+        s.opg = s.O;
+    }
+    return s;
+}
+
+}  // namespace nnvp::nncore::detail

@@ -1,0 +1,107 @@
+// Ops the firmware runs on the CPU: layers the NN core lacks (softmax, LRN,
+// layout ops such as concat, transpose and pad, quantize / dequantize). Plain
+// C++ on sw::tensor, shared by the host (compiler, reference runs) and the
+// firmware runtime, which moves the data and charges the cycles.
+//
+// An op is a kind plus small integer and float parameter lists, so that a
+// package can carry it as bytes (encode / decode) and new kinds need no new
+// package format. Each kind documents its parameters below.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "nn/ref/layer.h"
+#include "nn/tensor/tensor.h"
+
+namespace nnvp::cpuops {
+
+enum class kind : uint16_t {
+    // Softmax over the channels (innermost NHWC dim); fp32 or int8 in (int8
+    // dequantized with the input's quant params), fp32 out. No parameters.
+    softmax = 1,
+    // Byte copy into another shape of the same element count (reshape,
+    // flatten, identity). ints: {n, h, w, c} of the output.
+    reshape = 2,
+    // Concatenation along an NHWC axis. ints: {axis (0..3)}. Inputs of one
+    // type; integer inputs are requantized to the output's quant params,
+    // floats: {out_scale, out_zero_point} (default: the first input's).
+    concat = 3,
+    // Local response normalisation across channels (Caffe / ONNX: alpha is
+    // divided by size). fp32 in and out. ints: {size}; floats: {alpha, beta,
+    // bias}.
+    lrn = 4,
+    // Element type and quantization change (quantize, dequantize,
+    // requantize, fp32 <-> fp16): real = scale * (q - zero_point) on both
+    // sides; integer outputs round half away from zero and saturate
+    // (ref::quantize_value). ints: {output dtype (sw::dtype)} or {output
+    // dtype, rounding}: rounding 1 rounds float -> integer half to even
+    // (ONNX QuantizeLinear), 0 (default) half away from zero; floats:
+    // {out_scale, out_zero_point} for an integer output, else none.
+    convert = 5,
+    // Numpy transpose of the 4-D tensor: output axis i is input axis
+    // perm[i]. ints: {perm[0..3]}. Any whole-byte type; quantization kept.
+    transpose = 6,
+    // Padding. ints: {mode (0 constant, 1 edge, 2 reflect), before n, h, w, c,
+    // after n, h, w, c}; floats: {value} (constant mode: the stored value;
+    // integral for integer types). Reflect needs pads < the dim.
+    pad = 7,
+    // Batched matrix product of fp32 tensors: A [n,h,M,K] x B [n',h',K,N]
+    // -> [n,h,M,N], each batch dim of B equal to A's or 1; products summed
+    // in k order in fp32. No parameters.
+    matmul = 8,
+};
+
+const char* to_string(kind k);  // "unknown" outside the enum
+
+struct op {
+    kind k = kind::softmax;
+    std::vector<int32_t> ints;
+    std::vector<float> floats;
+};
+
+// What an op reads and writes (a tensor without its data).
+struct tensor_info {
+    sw::shape4 shape;
+    sw::dtype type = sw::dtype::fp32;
+    ref::quant_params q;
+};
+
+class op_error : public std::invalid_argument {
+public:
+    using std::invalid_argument::invalid_argument;
+};
+
+// The output of `o` for inputs `ins`; throws op_error naming the kind and
+// the parameter or input at fault.
+tensor_info infer(const op& o, const std::vector<tensor_info>& ins);
+
+// Computes the op. `ins` are the input tensors (their quant params in
+// `infos`, same order), `out` what infer() returned.
+sw::tensor execute(const op& o, const std::vector<const sw::tensor*>& ins,
+                   const std::vector<tensor_info>& infos, const tensor_info& out);
+
+// Work in the CPU cost model's units: elements produced, and for softmax /
+// LRN the elements that go through exp / pow (charged at their own rate).
+struct work {
+    uint64_t elements = 0;       // plain element moves / arithmetic
+    uint64_t transcendental = 0;  // exp, pow
+    uint64_t bytes = 0;           // bytes copied
+};
+work cost(const op& o, const std::vector<tensor_info>& ins, const tensor_info& out);
+
+// Serialisation inside a package: u16 kind | u16 input count | u16 int
+// count | u16 float count | u16 inputs[] | pad to 4 | i32 ints[] | f32
+// floats[] (little-endian). decode() throws op_error for truncated or
+// inconsistent bytes, never reads past `bytes`.
+struct encoded {
+    op o;
+    std::vector<uint16_t> inputs;  // package tensor indices
+};
+std::vector<uint8_t> encode(const op& o, const std::vector<uint16_t>& inputs);
+encoded decode(const uint8_t* data, std::size_t bytes);
+
+}  // namespace nnvp::cpuops

@@ -1,0 +1,31 @@
+#include "nn/kernels/kernels.h"
+
+#include "nn/ref/ops.h"
+
+namespace nnvp::nncore::kernels {
+
+using ref::op_kind;
+
+sw::tensor execute(const ref::layer& l, const sw::tensor& in, const sw::tensor* second,
+                   const sw::tensor* bias, const options& opt)
+{
+    switch (l.op) {
+    case op_kind::conv2d:
+        if (!second)  // the reference reports the missing operand
+            return ref::execute(l, in, second, bias);
+        return conv2d(l, in, *second, bias, opt);
+    case op_kind::fully_connected:
+        if (!second)
+            return ref::execute(l, in, second, bias);
+        return fully_connected(l, in, *second, bias, opt);
+    case op_kind::add:
+    case op_kind::mul:
+        if (!second)
+            return ref::execute(l, in, second, bias);
+        return eltwise(l, in, *second, opt);
+    case op_kind::activation: return activate(l, in, opt);
+    default: return pool(l, in, opt);
+    }
+}
+
+}  // namespace nnvp::nncore::kernels

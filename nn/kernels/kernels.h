@@ -1,0 +1,45 @@
+// Fast functional kernels of the NN core: the arithmetic of the reference
+// executor (nn/ref, contract in docs/numerics.md) in cache-blocked,
+// vectorisable loops, optionally split over worker threads inside one layer.
+//
+// Results equal ref::execute bit for bit for every precision: the integer
+// paths are exact by construction, and the float paths keep the reference's
+// summation order (every output element sums its taps in (kh, kw, ci) order
+// from +0.0; vector lanes run over output channels or pixels, never over the
+// taps of one sum) and are built without FMA contraction, so FP32 is exact as
+// well (stricter than the tolerance docs/numerics.md allows).
+//
+// Arguments the fast path does not take (anything ref::execute would reject,
+// and a few rare legal cases such as non-finite float weights) are handed to
+// ref::execute unchanged, so errors are the reference's std::invalid_argument
+// / std::out_of_range with the reference's message.
+#pragma once
+
+#include "nn/ref/layer.h"
+#include "nn/tensor/tensor.h"
+
+namespace nnvp::nncore::kernels {
+
+struct options {
+    // Worker threads inside one layer (split over output rows, or output
+    // channels when there are few rows). 0 counts as 1. Results never depend
+    // on it.
+    unsigned threads = 1;
+};
+
+// Same meaning as ref::execute: `second` is the weights (conv2d,
+// fully_connected) or the second operand (add, mul); unused otherwise.
+sw::tensor execute(const ref::layer& l, const sw::tensor& in, const sw::tensor* second,
+                   const sw::tensor* bias, const options& opt = {});
+
+// The ops one by one (execute dispatches to these).
+sw::tensor conv2d(const ref::layer& l, const sw::tensor& in, const sw::tensor& w,
+                  const sw::tensor* bias, const options& opt = {});
+sw::tensor fully_connected(const ref::layer& l, const sw::tensor& in, const sw::tensor& w,
+                           const sw::tensor* bias, const options& opt = {});
+sw::tensor pool(const ref::layer& l, const sw::tensor& in, const options& opt = {});
+sw::tensor eltwise(const ref::layer& l, const sw::tensor& a, const sw::tensor& b,
+                   const options& opt = {});
+sw::tensor activate(const ref::layer& l, const sw::tensor& in, const options& opt = {});
+
+}  // namespace nnvp::nncore::kernels

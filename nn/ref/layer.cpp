@@ -1,0 +1,101 @@
+#include "nn/ref/layer.h"
+
+namespace nnvp::ref {
+
+using sw::dtype;
+
+const char* to_string(op_kind k)
+{
+    switch (k) {
+    case op_kind::conv2d: return "conv2d";
+    case op_kind::fully_connected: return "fully_connected";
+    case op_kind::max_pool: return "max_pool";
+    case op_kind::avg_pool: return "avg_pool";
+    case op_kind::global_avg_pool: return "global_avg_pool";
+    case op_kind::global_max_pool: return "global_max_pool";
+    case op_kind::add: return "add";
+    case op_kind::mul: return "mul";
+    case op_kind::activation: return "activation";
+    }
+    return "?";
+}
+
+const char* to_string(precision p)
+{
+    switch (p) {
+    case precision::fp32: return "fp32";
+    case precision::fp16: return "fp16";
+    case precision::int16: return "int16";
+    case precision::int8: return "int8";
+    case precision::int4: return "int4";
+    case precision::binary: return "binary";
+    }
+    return "?";
+}
+
+const char* to_string(act_kind k)
+{
+    switch (k) {
+    case act_kind::none: return "none";
+    case act_kind::relu: return "relu";
+    case act_kind::relu6: return "relu6";
+    case act_kind::clip: return "clip";
+    case act_kind::leaky_relu: return "leaky_relu";
+    case act_kind::sigmoid: return "sigmoid";
+    case act_kind::tanh: return "tanh";
+    }
+    return "?";
+}
+
+dtype activation_type(precision p)
+{
+    switch (p) {
+    case precision::fp32: return dtype::fp32;
+    case precision::fp16: return dtype::fp16;
+    case precision::int16: return dtype::int16;
+    case precision::int8: return dtype::int8;
+    case precision::int4: return dtype::int4;
+    case precision::binary: return dtype::int8;
+    }
+    return dtype::fp32;
+}
+
+dtype output_type(const layer& l)
+{
+    if (l.prec != precision::binary)
+        return activation_type(l.prec);
+    if (l.binary_output)
+        return dtype::binary;
+    return l.bin_scale == binary_scale::fp32 ? dtype::fp32 : dtype::int8;
+}
+
+dtype input_type(const layer& l)
+{
+    if (l.prec == precision::binary && l.binary_input)
+        return dtype::binary;
+    return activation_type(l.prec);
+}
+
+dtype weight_type(const layer& l)
+{
+    return l.prec == precision::binary ? dtype::binary : activation_type(l.prec);
+}
+
+dtype bias_type(const layer& l)
+{
+    switch (l.prec) {
+    case precision::fp32:
+    case precision::fp16: return dtype::fp32;
+    case precision::int16: return dtype::int64;
+    case precision::binary:
+        return l.bin_scale == binary_scale::fp32 ? dtype::fp32 : dtype::int32;
+    default: return dtype::int32;
+    }
+}
+
+bool uses_table(act_kind k)
+{
+    return k == act_kind::leaky_relu || k == act_kind::sigmoid || k == act_kind::tanh;
+}
+
+}  // namespace nnvp::ref

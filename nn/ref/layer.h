@@ -1,0 +1,125 @@
+// The reference executor's description of one layer: plain data, so that the
+// NN core's layer command maps onto it field by field. The float quantization
+// description (scales, zero points) is what the quantizer produces;
+// lower_quantization() (nn/ref/quant.h) derives the integer fields the core
+// actually consumes (fixed-point multipliers, clamp bounds, activation table).
+// docs/numerics.md states the arithmetic every field takes part in.
+#pragma once
+
+#include "nn/tensor/dtype.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace nnvp::ref {
+
+enum class op_kind : uint8_t {
+    conv2d,           // input NHWC, weights OHWI (I = C / groups), bias [1,1,1,O]
+    fully_connected,  // input [N,H,W,C] flattened to K = H*W*C, weights [O,1,1,K]
+    max_pool,
+    avg_pool,
+    global_avg_pool,
+    global_max_pool,
+    add,              // element-wise, second operand broadcast (dims equal or 1)
+    mul,
+    activation,       // the activation alone, element-wise
+};
+
+enum class precision : uint8_t { fp32, fp16, int16, int8, int4, binary };
+
+enum class act_kind : uint8_t { none, relu, relu6, clip, leaky_relu, sigmoid, tanh };
+
+// Binary layers scale their +-1 sums per output channel either by an fp32
+// factor (fp32 output) or by a fixed-point multiplier (int8 output).
+enum class binary_scale : uint8_t { fp32, fixed };
+
+struct activation {
+    act_kind kind = act_kind::none;
+    float clip_lo = 0.0f;  // act_kind::clip bounds (real values)
+    float clip_hi = 6.0f;
+    float alpha = 0.01f;   // act_kind::leaky_relu slope for x < 0
+};
+
+struct geometry {
+    int kernel_h = 1;
+    int kernel_w = 1;
+    int stride_h = 1;
+    int stride_w = 1;
+    int pad_top = 0;
+    int pad_bottom = 0;
+    int pad_left = 0;
+    int pad_right = 0;
+    int dilation_h = 1;
+    int dilation_w = 1;
+    int groups = 1;  // conv2d only; groups == C == O is depthwise
+};
+
+// real = scale * (q - zero_point)
+struct quant_params {
+    float scale = 1.0f;
+    int32_t zero_point = 0;
+};
+
+// real multiplier ~= multiplier * 2^-shift, multiplier in [2^30, 2^31) when
+// normalised, shift in [0, 63]. Default: exactly 1.0.
+struct fixed_multiplier {
+    int32_t multiplier = 1 << 30;
+    int32_t shift = 30;
+};
+
+struct layer {
+    std::string name;
+    op_kind op = op_kind::conv2d;
+    precision prec = precision::fp32;
+    geometry geo;
+    int out_channels = 1;  // conv2d / fully_connected
+    bool has_bias = false;
+    activation act;
+    bool count_include_pad = false;  // avg_pool: divisor counts padded taps
+
+    // Binary precision.
+    binary_scale bin_scale = binary_scale::fp32;
+    bool binary_input = false;   // +-1 activations in (else int8 activations)
+    bool binary_output = false;  // output binarised: +1 iff value >= 0 (real)
+    // Per output channel factor from the +-1 accumulator to the real output
+    // value (int8 activations: includes the input scale). fp32 path:
+    // y = float(acc) * alpha[c] + bias[c]; fixed path: out_mult = alpha / scale.
+    std::vector<float> bin_alpha;
+
+    // Quantization description (integer and fixed-scale binary paths).
+    quant_params in_q;   // first input
+    quant_params in2_q;  // second input of add / mul
+    quant_params out_q;  // output
+    quant_params act_q;  // pre-activation domain of table activations
+    std::vector<float> w_scales;  // weights (symmetric): 1 entry or one per O
+
+    // Lowered integer fields: what the core consumes.
+    std::vector<fixed_multiplier> out_mult;  // 1 entry or one per output channel
+    fixed_multiplier in_mult;                // add: input 1 -> common scale
+    fixed_multiplier in2_mult;               // add: input 2 -> common scale
+    int32_t add_shift = 20;                  // add: left shift before rescaling
+    int32_t act_min = 0;                     // output clamp (in output q units)
+    int32_t act_max = 0;
+    std::vector<int32_t> act_lut;  // table activations: index q - min_of(type)
+};
+
+const char* to_string(op_kind k);
+const char* to_string(precision p);
+const char* to_string(act_kind k);
+
+// Storage type of activations at precision p (binary: int8 unless binary_input).
+sw::dtype activation_type(precision p);
+// Output element type of a layer.
+sw::dtype output_type(const layer& l);
+// Input element type a layer expects.
+sw::dtype input_type(const layer& l);
+// Weight element type (conv2d / fully_connected).
+sw::dtype weight_type(const layer& l);
+// Bias element type: fp32 for float paths and fp32-scaled binary, int64 for
+// INT16, int32 otherwise.
+sw::dtype bias_type(const layer& l);
+// Integer paths use act_lut for these activations (leaky ReLU, sigmoid, tanh).
+bool uses_table(act_kind k);
+
+}  // namespace nnvp::ref

@@ -1,0 +1,93 @@
+// A plain 4-D tensor in NHWC order (channels innermost) with packed storage for
+// every dtype. The NN core uses the same layout and packing, so a tensor's
+// bytes() are exactly what lies in memory for the core. Weights use the same
+// class with n = output channels, (h, w) = kernel, c = input channels per
+// group (OHWI). Sub-byte types pack along the flat NHWC index with no row
+// padding: see dtype.h and docs/numerics.md.
+#pragma once
+
+#include "nn/tensor/dtype.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace nnvp::sw {
+
+struct shape4 {
+    int n = 1;
+    int h = 1;
+    int w = 1;
+    int c = 1;
+
+    std::size_t count() const
+    {
+        return static_cast<std::size_t>(n) * static_cast<std::size_t>(h) *
+               static_cast<std::size_t>(w) * static_cast<std::size_t>(c);
+    }
+    bool operator==(const shape4& o) const
+    {
+        return n == o.n && h == o.h && w == o.w && c == o.c;
+    }
+    bool operator!=(const shape4& o) const { return !(*this == o); }
+};
+
+std::string to_string(const shape4& s);
+
+// Bytes `count` packed elements of `t` occupy (sub-byte types round up).
+std::size_t storage_bytes(dtype t, std::size_t count);
+
+class tensor {
+public:
+    tensor() = default;
+    // Zero-filled storage (binary: all bits 0, i.e. every element -1).
+    // Throws std::invalid_argument on a non-positive dimension.
+    tensor(dtype t, shape4 s);
+
+    dtype type() const { return m_type; }
+    const shape4& shape() const { return m_shape; }
+    std::size_t size() const { return m_shape.count(); }
+
+    std::size_t index(int n, int h, int w, int c) const
+    {
+        return ((static_cast<std::size_t>(n) * static_cast<std::size_t>(m_shape.h) +
+                 static_cast<std::size_t>(h)) *
+                    static_cast<std::size_t>(m_shape.w) +
+                static_cast<std::size_t>(w)) *
+                   static_cast<std::size_t>(m_shape.c) +
+               static_cast<std::size_t>(c);
+    }
+
+    // Value of element i as a float: fp32/fp16 exactly, integer types and
+    // binary (+-1) converted.
+    float get_float(std::size_t i) const;
+    // Value of an integer or binary (+-1) element. Throws for float types.
+    int64_t get_int(std::size_t i) const;
+
+    // fp32 stores v; fp16 rounds to nearest even. Throws for other types.
+    void set_float(std::size_t i, float v);
+    // Integer types: v must lie in the type's range; binary: v must be +-1.
+    // Throws std::out_of_range otherwise (the reference never saturates
+    // silently: callers clamp where the numerics say so).
+    void set_int(std::size_t i, int64_t v);
+
+    // Raw binary16 bits of an fp16 element.
+    uint16_t get_half_bits(std::size_t i) const;
+    void set_half_bits(std::size_t i, uint16_t bits);
+
+    // Same storage, new shape with the same element count.
+    tensor reshaped(shape4 s) const;
+
+    const std::vector<uint8_t>& bytes() const { return m_bytes; }
+    std::vector<uint8_t>& bytes() { return m_bytes; }
+
+private:
+    void check_index(std::size_t i) const;
+
+    dtype m_type = dtype::fp32;
+    shape4 m_shape{};
+    std::vector<uint8_t> m_bytes;
+};
+
+}  // namespace nnvp::sw

@@ -1,0 +1,175 @@
+// The runtime without simulation: the CPU cost model by hand, softmax, and a
+// whole package whose steps all run on the CPU over a fake HAL (its memory is
+// a byte map), with the exact cycles it annotates.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "firmware/runtime/cpu_cost_model.h"
+#include "firmware/runtime/cpu_ops.h"
+#include "firmware/runtime/nn_runtime.h"
+#include "arch/nncore/layer_codec.h"
+#include "sw/compiler/sample_network.h"
+#include "tests/support/fake_hal.h"
+
+using namespace nnvp;
+using namespace nnvp::fw;
+
+namespace {
+
+constexpr uint64_t dram_base = 0x80000000;
+constexpr uint64_t load_at = dram_base + 0x100000, arena_at = dram_base + 0x200000;
+
+memory_map test_map() {
+    memory_map m;
+    m.regions = {{"intc", 0x40000000, 0x1000, -1},
+                 {"nncore", 0x40004000, 0x1000, 4},
+                 {"dram", dram_base, 1ull << 30, -1}};
+    return m;
+}
+
+cmdgen::decoded_layer decoded(const ref::layer& l, const sw::shape4& in) {
+    const cmdgen::encoded_layer e = cmdgen::from_layer(l, in, {});
+    return cmdgen::to_layer(e.cmd, e.table.data(), e.table.size());
+}
+
+// Every op of the sample network on the CPU: cycles by hand from the
+// defaults (int8 MAC 2 cycles, element 3, softmax 40 per element, 200 per step).
+//   conv1: 16x16x16 outputs x 9 x 8 = 294912 MACs -> 589824 + 4096 x 3 + 200 = 602312
+//   conv2: 8x8x32 outputs x 9 x 16 = 294912 MACs  -> 589824 + 2048 x 3 + 200 = 596168
+//   gap:   8x8x32 input elements x 3 + 200                                  =   6344
+//   fc:    10 x 32 = 320 MACs -> 640 + 10 x 3 + 200                         =    870
+//   softmax: 10 x 40 + 200                                                  =    600
+constexpr uint64_t sample_cycles[5] = {602312, 596168, 6344, 870, 600};
+
+}  // namespace
+
+TEST(cpu_cost_model, hand_computed_cycles) {
+    const package::network net = package::tiny_classifier(7);
+    const cpu_cost_model m;
+    EXPECT_EQ(layer_cycles(m, decoded(net.ops[0].layer, {1, 16, 16, 8})), sample_cycles[0]);
+    EXPECT_EQ(layer_cycles(m, decoded(net.ops[1].layer, {1, 16, 16, 16})), sample_cycles[1]);
+    EXPECT_EQ(layer_cycles(m, decoded(net.ops[2].layer, {1, 8, 8, 32})), sample_cycles[2]);
+    EXPECT_EQ(layer_cycles(m, decoded(net.ops[3].layer, {1, 1, 1, 32})), sample_cycles[3]);
+    EXPECT_EQ(softmax_cycles(m, 10), sample_cycles[4]);
+    EXPECT_EQ(copy_cycles(m, 33), 200u + 5u);  // 33 x 0.125 = 4.125 -> 5
+    EXPECT_EQ(checksum_cycles(m, 1001), 2002u);
+    cpu_cost_model fp;
+    fp.mac_millicycles[0] = 4500;  // fp32: 4.5 cycles per MAC
+    ref::layer l = net.ops[3].layer;
+    l.prec = ref::precision::fp32;
+    l.out_mult.clear();
+    // 320 MACs x 4.5 + 10 x 3 + 200 = 1670
+    EXPECT_EQ(layer_cycles(fp, decoded(l, {1, 1, 1, 32})), 1670u);
+}
+
+TEST(cpu_ops, softmax_of_int8_and_fp32) {
+    sw::tensor q(sw::dtype::int8, {1, 1, 2, 3});
+    const int v[] = {0, 10, -10, 5, 5, 5};
+    for (std::size_t i = 0; i < 6; ++i)
+        q.set_int(i, v[i]);
+    const sw::tensor y = softmax(q, {0.1f, 0});
+    // Row 0: logits 0, 1, -1.
+    const double s = 1 + std::exp(1.0) + std::exp(-1.0);
+    EXPECT_NEAR(y.get_float(0), 1 / s, 1e-7);
+    EXPECT_NEAR(y.get_float(1), std::exp(1.0) / s, 1e-7);
+    EXPECT_NEAR(y.get_float(2), std::exp(-1.0) / s, 1e-7);
+    for (std::size_t i = 3; i < 6; ++i)
+        EXPECT_NEAR(y.get_float(i), 1.0 / 3, 1e-7);
+    sw::tensor f(sw::dtype::fp32, {1, 1, 1, 2});
+    f.set_float(0, 1000.0f);  // no overflow: the max is subtracted
+    f.set_float(1, 1000.0f);
+    EXPECT_EQ(softmax(f, {}).get_float(0), 0.5f);
+    EXPECT_THROW(softmax(sw::tensor(sw::dtype::int16, {1, 1, 1, 2}), {}), std::invalid_argument);
+}
+
+namespace {
+
+struct cpu_only_fixture {
+    test::fake_hal hal{test_map()};
+    intc_driver intc{hal, 0x40000000};
+    nncore_driver core{hal, 0x40004000};
+    package::network net = package::tiny_classifier(7);
+    package::built_package pkg;
+
+    cpu_only_fixture() {
+        package::build_options o;
+        o.load_address = load_at;
+        o.arena_base = arena_at;
+        o.core_precisions = 0;  // the core runs nothing: every layer on the CPU
+        o.reuse_arena = false;  // every intermediate survives the run, for checking
+        pkg = package::build(net, o);
+        hal.write_block(load_at, pkg.image.data(), pkg.image.size());
+    }
+};
+
+}  // namespace
+
+TEST(nn_runtime, cpu_only_package_runs_with_exact_cycles) {
+    cpu_only_fixture f;
+    nn_runtime rt(f.hal, f.intc, f.core, cpu_cost_model{});
+    ASSERT_EQ(rt.load(load_at), runtime_status::ok) << rt.load_error().message;
+    EXPECT_EQ(rt.validation_cycles(), 2 * f.pkg.image.size());
+    EXPECT_EQ(f.hal.cycles_consumed, 2 * f.pkg.image.size());
+    const sw::tensor in = package::random_input(f.net, 5);
+    ASSERT_EQ(rt.write_input(in), runtime_status::ok);
+    run_summary s;
+    ASSERT_EQ(rt.run(s), runtime_status::ok) << s.message;
+    EXPECT_EQ(s.cpu_steps, 5u);
+    EXPECT_EQ(s.core_steps, 0u);
+    uint64_t total = 0;
+    for (std::size_t i = 0; i < 5; ++i) {
+        EXPECT_EQ(s.steps[i].cpu_cycles, sample_cycles[i]) << i;
+        total += sample_cycles[i];
+    }
+    EXPECT_EQ(s.cpu_cycles, total);
+    EXPECT_EQ(f.hal.cycles_consumed, 2 * f.pkg.image.size() + total);
+    // Every tensor equals the chained reference (int8 bit for bit).
+    const std::vector<sw::tensor> ref = package::reference_run(f.net, in);
+    for (std::size_t i = 1; i < 5; ++i) {
+        std::vector<uint8_t> got(ref[i].bytes().size());
+        f.hal.read_block(f.pkg.tensors[i].address, got.data(), got.size());
+        EXPECT_EQ(got, ref[i].bytes()) << "tensor " << i;
+    }
+    sw::tensor out;
+    ASSERT_EQ(rt.read_output(out), runtime_status::ok);
+    ASSERT_EQ(out.shape(), ref[5].shape());
+    for (std::size_t i = 0; i < out.size(); ++i)
+        EXPECT_NEAR(out.get_float(i), ref[5].get_float(i), 1e-6) << i;
+    EXPECT_NE(f.hal.console.back().find("0 steps on the NN core"), std::string::npos)
+        << f.hal.console.back();
+    // The wrong input tensor is refused.
+    EXPECT_EQ(rt.write_input(sw::tensor(sw::dtype::fp32, {1, 16, 16, 8})),
+              runtime_status::bad_argument);
+}
+
+TEST(nn_runtime, corrupt_package_is_rejected_and_nothing_runs) {
+    cpu_only_fixture f;
+    const std::size_t at = f.pkg.image.size() - 3;  // a byte of the cpu_code section
+    uint8_t b = 0;
+    f.hal.read_block(load_at + at, &b, 1);
+    b ^= 0x5a;
+    f.hal.write_block(load_at + at, &b, 1);
+    nn_runtime rt(f.hal, f.intc, f.core, cpu_cost_model{});
+    EXPECT_EQ(rt.load(load_at), runtime_status::invalid_package);
+    EXPECT_FALSE(rt.loaded());
+    EXPECT_EQ(rt.load_error().error, package::package_error::checksum);
+    EXPECT_NE(f.hal.console.back().find("rejected: checksum: section 4 (cpu_code)"),
+              std::string::npos)
+        << f.hal.console.back();
+    run_summary s;
+    EXPECT_EQ(rt.run(s), runtime_status::not_loaded);
+    EXPECT_TRUE(s.steps.empty());
+    EXPECT_EQ(f.hal.cycles_consumed, 2 * f.pkg.image.size());  // only the checksum work
+    // Nothing at the package address at all.
+    EXPECT_EQ(rt.load(arena_at + 0x100000), runtime_status::invalid_package);
+    EXPECT_EQ(rt.load_error().error, package::package_error::bad_magic);
+    // A header claiming a huge package is refused before it is read.
+    package::header h = package::decode_header(f.pkg.image.data());
+    h.total_size = 0x7fffffff;
+    uint8_t hb[package::header_bytes];
+    package::encode(h, hb);
+    f.hal.write_block(load_at, hb, sizeof hb);
+    EXPECT_EQ(rt.load(load_at), runtime_status::invalid_package);
+    EXPECT_EQ(rt.load_error().error, package::package_error::bad_size);
+}

@@ -1,0 +1,114 @@
+// Parsing of the core's timing parameters and the derived buffer energies.
+#include "ip/nncore/nncore_config.h"
+#include "nn/cost/core_params.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+
+using namespace nnvp;
+using namespace nnvp::nncore;
+
+namespace {
+
+std::string error_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const config_error& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+core_params parse(const std::string& text) {
+    return parse_core_params(parse_config_text(text, "core.json"));
+}
+
+}  // namespace
+
+TEST(core_params, defaults_and_documented_tables) {
+    const core_params p = parse("{}");
+    EXPECT_EQ(p.rows, 16u);
+    EXPECT_EQ(p.cols, 16u);
+    EXPECT_EQ(p.weight_kb, 128u);
+    EXPECT_EQ(p.input_kb, 128u);
+    EXPECT_EQ(p.output_kb, 64u);
+    EXPECT_EQ(p.vector_lanes, 16u);
+    EXPECT_EQ(p.macs_for(ref::precision::fp32), 1u);
+    EXPECT_EQ(p.macs_for(ref::precision::fp16), 2u);
+    EXPECT_EQ(p.macs_for(ref::precision::int16), 2u);
+    EXPECT_EQ(p.macs_for(ref::precision::int8), 4u);
+    EXPECT_EQ(p.macs_for(ref::precision::int4), 8u);
+    EXPECT_EQ(p.macs_for(ref::precision::binary), 32u);
+    EXPECT_DOUBLE_EQ(p.mac_energy_pj(ref::precision::fp32), 3.7 + 0.9);
+    EXPECT_DOUBLE_EQ(p.mac_energy_pj(ref::precision::fp16), 1.1 + 0.9);
+    EXPECT_DOUBLE_EQ(p.mac_energy_pj(ref::precision::int16), 0.8 + 0.2);
+    EXPECT_DOUBLE_EQ(p.mac_energy_pj(ref::precision::int8), 0.2 + 0.1);
+    EXPECT_DOUBLE_EQ(p.mac_energy_pj(ref::precision::int4), 0.05 + 0.1);
+    EXPECT_DOUBLE_EQ(p.mac_energy_pj(ref::precision::binary), 0.2 / 64 + 0.2 / 32);
+    EXPECT_DOUBLE_EQ(p.leakage_mw, 50.0);
+    EXPECT_EQ(p.auto_objective, objective::cycles);
+    // sqrt rule: 128 KiB = 16 x 8 KiB -> 4 x 1.25; 64 KiB -> sqrt(8) x 1.25.
+    EXPECT_DOUBLE_EQ(p.weight_buffer_pj_per_byte(), 5.0);
+    EXPECT_DOUBLE_EQ(p.input_buffer_pj_per_byte(), 5.0);
+    EXPECT_DOUBLE_EQ(p.output_buffer_pj_per_byte(), 1.25 * std::sqrt(8.0));
+    EXPECT_DOUBLE_EQ(sram_pj_per_byte(2, 1.25), 1.25);  // never below the 8 KiB figure
+    EXPECT_EQ(p.weight_tile_budget(), 65536u);
+}
+
+TEST(core_params, every_key_overrides) {
+    const core_params p = parse(R"({"rows": 32, "cols": 8, "weight_kb": 256, "input_kb": "64",
+        "output_kb": 32, "macs_per_pe": {"int8": 2, "binary": 16}, "vector_lanes": 32,
+        "mac_pj": {"fp32": 5}, "vector_pj": {"int8": 0.1}, "sram_pj_per_byte_8kb": 2,
+        "weight_pj_per_byte": 7, "input_pj_per_byte": 8, "output_pj_per_byte": 9,
+        "leakage_mw": 12.5, "auto_objective": "energy"})");
+    EXPECT_EQ(p.rows, 32u);
+    EXPECT_EQ(p.cols, 8u);
+    EXPECT_EQ(p.weight_kb, 256u);
+    EXPECT_EQ(p.input_kb, 64u);
+    EXPECT_EQ(p.output_kb, 32u);
+    EXPECT_EQ(p.macs_for(ref::precision::int8), 2u);
+    EXPECT_EQ(p.macs_for(ref::precision::binary), 16u);
+    EXPECT_EQ(p.macs_for(ref::precision::int4), 8u);  // untouched entries keep defaults
+    EXPECT_EQ(p.vector_lanes, 32u);
+    EXPECT_DOUBLE_EQ(p.mac_energy_pj(ref::precision::fp32), 5.0);
+    EXPECT_DOUBLE_EQ(p.vector_energy_pj(ref::precision::int8), 0.1);
+    EXPECT_DOUBLE_EQ(p.sram_pj_per_byte_8kb, 2.0);
+    EXPECT_DOUBLE_EQ(p.weight_buffer_pj_per_byte(), 7.0);
+    EXPECT_DOUBLE_EQ(p.input_buffer_pj_per_byte(), 8.0);
+    EXPECT_DOUBLE_EQ(p.output_buffer_pj_per_byte(), 9.0);
+    EXPECT_DOUBLE_EQ(p.leakage_mw, 12.5);
+    EXPECT_EQ(p.auto_objective, objective::energy);
+}
+
+TEST(core_params, bad_values_and_unknown_keys_are_config_errors) {
+    EXPECT_EQ(error_of([] { parse(R"({"rowz": 4})"); }), "core.json: rowz: unknown key");
+    EXPECT_EQ(error_of([] { parse(R"({"macs_per_pe": {"int3": 4}})"); }),
+              "core.json: macs_per_pe.int3: unknown key");
+    EXPECT_EQ(error_of([] { parse(R"({"rows": 0})"); }),
+              "core.json: rows: expected an integer in [1, 1024], got 0");
+    EXPECT_EQ(error_of([] { parse(R"({"macs_per_pe": {"int8": 0}})"); }),
+              "core.json: macs_per_pe.int8: expected an integer in [1, 64], got 0");
+    EXPECT_NE(error_of([] { parse(R"({"mac_pj": {"fp16": -1}})"); }).find("core.json: mac_pj.fp16"),
+              std::string::npos);
+    EXPECT_EQ(error_of([] { parse(R"({"auto_objective": "speed"})"); }),
+              "core.json: auto_objective: expected one of {cycles, energy}, got \"speed\"");
+    EXPECT_NE(error_of([] { parse(R"({"cols": "many"})"); }).find("core.json: cols"),
+              std::string::npos);
+    EXPECT_NE(error_of([] { parse(R"({"macs_per_pe": 4})"); }).find("core.json: macs_per_pe"),
+              std::string::npos);
+}
+
+TEST(core_params, dataflow_names_round_trip) {
+    for (dataflow d : {dataflow::output_stationary, dataflow::weight_stationary,
+                       dataflow::input_stationary, dataflow::automatic}) {
+        dataflow back = dataflow::automatic;
+        ASSERT_TRUE(parse_dataflow(to_string(d), back));
+        EXPECT_EQ(back, d);
+    }
+    dataflow untouched = dataflow::weight_stationary;
+    EXPECT_FALSE(parse_dataflow("rs", untouched));
+    EXPECT_EQ(untouched, dataflow::weight_stationary);
+    EXPECT_STREQ(to_string(objective::energy), "energy");
+}

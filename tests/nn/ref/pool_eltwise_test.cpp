@@ -1,0 +1,211 @@
+// Hand-computed pooling, element-wise and activation cases.
+#include "nn/ref/ops.h"
+#include "nn/ref/quant.h"
+#include "nn/tensor/fp16.h"
+#include "tests/nn/ref/ref_test_util.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace nnvp::ref;
+using nnvp::sw::dtype;
+using nnvp::sw::shape4;
+using nnvp::sw::tensor;
+using namespace nnvp::test;
+
+namespace {
+
+layer pool_layer(op_kind op, int k, int stride, int pad, precision p = precision::fp32)
+{
+    layer l;
+    l.name = "pool";
+    l.op = op;
+    l.prec = p;
+    l.geo.kernel_h = l.geo.kernel_w = k;
+    l.geo.stride_h = l.geo.stride_w = stride;
+    l.geo.pad_top = l.geo.pad_bottom = l.geo.pad_left = l.geo.pad_right = pad;
+    return l;
+}
+
+}  // namespace
+
+TEST(sw_pool, max_2x2_stride_2)
+{
+    const layer l = pool_layer(op_kind::max_pool, 2, 2, 0);
+    const tensor y = pool(l, ramp(dtype::fp32, {1, 4, 4, 1}));
+    EXPECT_EQ(y.shape(), (shape4{1, 2, 2, 1}));
+    EXPECT_EQ(floats(y), (std::vector<float>{6, 8, 14, 16}));
+}
+
+TEST(sw_pool, max_ignores_padding)
+{
+    const layer l = pool_layer(op_kind::max_pool, 3, 2, 1);
+    const tensor x = make_float(dtype::fp32, {1, 2, 3, 1}, {-5, -4, -3, -9, -8, -7});
+    // Padding is never the maximum: all-negative windows stay negative.
+    EXPECT_EQ(floats(pool(l, x)), (std::vector<float>{-4, -3}));
+}
+
+TEST(sw_pool, avg_3x3_padding_excludes_or_includes_pad)
+{
+    layer l = pool_layer(op_kind::avg_pool, 3, 1, 1);
+    const tensor x = ramp(dtype::fp32, {1, 3, 3, 1});
+    // Corner (0,0) covers 1, 2, 4, 5: 12 / 4 without the pad, 12 / 9 with.
+    EXPECT_EQ(floats(pool(l, x)), (std::vector<float>{3, 3.5f, 4, 4.5f, 5, 5.5f, 6, 6.5f, 7}));
+    l.count_include_pad = true;
+    EXPECT_EQ(floats(pool(l, x)),
+              (std::vector<float>{12.0f / 9, 21.0f / 9, 16.0f / 9, 27.0f / 9, 45.0f / 9,
+                                  33.0f / 9, 24.0f / 9, 39.0f / 9, 28.0f / 9}));
+}
+
+TEST(sw_pool, global_avg_and_max_non_square_odd_channels)
+{
+    layer l;
+    l.op = op_kind::global_avg_pool;
+    const tensor x = ramp(dtype::fp32, {2, 2, 3, 3});  // 36 elements
+    const tensor y = pool(l, x);
+    EXPECT_EQ(y.shape(), (shape4{2, 1, 1, 3}));
+    // Batch 0 channel c: 1 + c + 3k for k = 0..5 -> mean 8.5 + c.
+    EXPECT_EQ(floats(y), (std::vector<float>{8.5f, 9.5f, 10.5f, 26.5f, 27.5f, 28.5f}));
+    l.op = op_kind::global_max_pool;
+    EXPECT_EQ(floats(pool(l, x)), (std::vector<float>{16, 17, 18, 34, 35, 36}));
+}
+
+TEST(sw_pool, int8_avg_rounds_half_away_from_zero)
+{
+    layer l = pool_layer(op_kind::avg_pool, 2, 2, 0, precision::int8);
+    l.geo.kernel_h = 1;
+    l.in_q = l.out_q = {0.1f, 1};
+    lower_quantization(l);
+    // Windows (q - zp): {0,1}, {-2,-1}, {1,1}, {-4,-4} with zp 1 in front.
+    const tensor x = make_int(dtype::int8, {1, 1, 8, 1}, {1, 2, -1, 0, 2, 2, -3, -3});
+    // 0.5 -> 1; -1.5 -> -2; 1; -4; then + zp.
+    EXPECT_EQ(ints(pool(l, x)), (std::vector<int64_t>{2, -1, 2, -3}));
+    l.act.kind = act_kind::relu;
+    lower_quantization(l);
+    EXPECT_EQ(ints(pool(l, x)), (std::vector<int64_t>{2, 1, 2, 1}));
+}
+
+TEST(sw_pool, int8_max_and_global_avg)
+{
+    layer l = pool_layer(op_kind::max_pool, 2, 1, 0, precision::int8);
+    l.in_q = l.out_q = {0.5f, -3};
+    lower_quantization(l);
+    const tensor x = make_int(dtype::int8, {1, 2, 2, 1}, {-128, 5, 7, -9});
+    EXPECT_EQ(ints(pool(l, x)), (std::vector<int64_t>{7}));
+    l.op = op_kind::global_avg_pool;  // (-125 + 8 + 10 - 6) / 4 = -28.25 -> -28
+    EXPECT_EQ(ints(pool(l, x)), (std::vector<int64_t>{-31}));
+    l.out_q.zero_point = 0;  // requantizing pools are not a thing: reject
+    EXPECT_THROW(lower_quantization(l), std::invalid_argument);
+    EXPECT_THROW(pool(l, x), std::invalid_argument);
+}
+
+TEST(sw_pool, bad_geometry_throws)
+{
+    EXPECT_THROW(pool(pool_layer(op_kind::max_pool, 2, 1, 2), ramp(dtype::fp32, {1, 4, 4, 1})),
+                 std::invalid_argument);
+    EXPECT_THROW(pool(pool_layer(op_kind::max_pool, 5, 1, 0), ramp(dtype::fp32, {1, 4, 4, 1})),
+                 std::invalid_argument);
+    EXPECT_THROW(pool(pool_layer(op_kind::max_pool, 2, 0, 0), ramp(dtype::fp32, {1, 4, 4, 1})),
+                 std::invalid_argument);
+}
+
+TEST(sw_eltwise, fp32_residual_add_and_broadcast_mul)
+{
+    layer l;
+    l.op = op_kind::add;
+    l.act.kind = act_kind::relu6;
+    const tensor a = make_float(dtype::fp32, {1, 1, 2, 2}, {1, -2, 3, 4});
+    const tensor b = make_float(dtype::fp32, {1, 1, 2, 2}, {0.5f, 1, 3.5f, -4});
+    EXPECT_EQ(floats(eltwise(l, a, b)), (std::vector<float>{1.5f, 0, 6, 0}));
+    l.op = op_kind::mul;
+    l.act.kind = act_kind::none;
+    const tensor s = make_float(dtype::fp32, {1, 1, 1, 2}, {2, -1});  // per channel
+    EXPECT_EQ(floats(eltwise(l, a, s)), (std::vector<float>{2, 2, 6, -4}));
+    EXPECT_THROW(eltwise(l, a, make_float(dtype::fp32, {1, 1, 1, 3}, {1, 2, 3})),
+                 std::invalid_argument);
+}
+
+TEST(sw_eltwise, fp16_add_rounds_to_nearest_even)
+{
+    layer l;
+    l.op = op_kind::add;
+    l.prec = precision::fp16;
+    const tensor a = make_float(dtype::fp16, {1, 1, 1, 2}, {2048, 1});
+    const tensor b = make_float(dtype::fp16, {1, 1, 1, 2}, {1, std::ldexp(1.0f, -11)});
+    const tensor y = eltwise(l, a, b);
+    EXPECT_EQ(y.get_float(0), 2048.0f);  // 2049 is a tie between 2048 and 2050
+    EXPECT_EQ(y.get_half_bits(1), 0x3c00);
+}
+
+TEST(sw_eltwise, int8_add_rescales_both_inputs)
+{
+    layer l;
+    l.op = op_kind::add;
+    l.prec = precision::int8;
+    l.in_q = {0.5f, 0};
+    l.in2_q = {0.25f, 2};
+    l.out_q = {0.5f, -1};
+    lower_quantization(l);
+    EXPECT_EQ(l.add_shift, 20);
+    const tensor a = make_int(dtype::int8, {1, 1, 1, 4}, {3, 100, -128, 1});
+    const tensor b = make_int(dtype::int8, {1, 1, 1, 4}, {6, 100, -128, 3});
+    // real: 1.5 + 1.0 = 2.5 -> 5 - 1 = 4; 50 + 24.5 -> saturates 127;
+    // -64 - 32.5 -> -128; 0.5 + 0.25 = 0.75 -> 1.5 -> 2 (ties away) - 1 = 1.
+    EXPECT_EQ(ints(eltwise(l, a, b)), (std::vector<int64_t>{4, 127, -128, 1}));
+}
+
+TEST(sw_eltwise, int8_mul)
+{
+    layer l;
+    l.op = op_kind::mul;
+    l.prec = precision::int8;
+    l.in_q = {0.1f, 0};
+    l.in2_q = {0.2f, -5};
+    l.out_q = {0.05f, 0};
+    lower_quantization(l);
+    const tensor a = make_int(dtype::int8, {1, 1, 1, 2}, {10, -10});
+    const tensor b = make_int(dtype::int8, {1, 1, 1, 2}, {0, 0});  // real 1.0
+    // 1.0 * 1.0 = 1.0 -> 20; -1.0 -> -20.
+    EXPECT_EQ(ints(eltwise(l, a, b)), (std::vector<int64_t>{20, -20}));
+}
+
+TEST(sw_activation, float_and_fp16_ops)
+{
+    layer l;
+    l.op = op_kind::activation;
+    l.act.kind = act_kind::leaky_relu;
+    l.act.alpha = 0.1f;
+    const tensor x = make_float(dtype::fp32, {1, 1, 1, 3}, {-10, 0, 3});
+    EXPECT_EQ(floats(activate(l, x)), (std::vector<float>{-1.0f, 0, 3}));
+    l.prec = precision::fp16;
+    l.act.kind = act_kind::sigmoid;
+    const tensor y = activate(l, make_float(dtype::fp16, {1, 1, 1, 2}, {0, 1}));
+    EXPECT_EQ(y.get_float(0), 0.5f);
+    EXPECT_EQ(y.get_half_bits(1), nnvp::sw::float_to_half(0.7310586f));  // 0x39d9
+}
+
+TEST(sw_activation, int8_relu_relu6_clip_and_tables)
+{
+    layer l;
+    l.op = op_kind::activation;
+    l.prec = precision::int8;
+    l.in_q = {0.05f, -10};
+    l.out_q = {0.05f, -10};
+    l.act.kind = act_kind::relu6;
+    lower_quantization(l);
+    EXPECT_EQ(l.act_min, -10);
+    EXPECT_EQ(l.act_max, 110);
+    const tensor x = make_int(dtype::int8, {1, 1, 1, 4}, {-128, -10, 50, 127});
+    EXPECT_EQ(ints(activate(l, x)), (std::vector<int64_t>{-10, -10, 50, 110}));
+    l.act.kind = act_kind::relu;
+    l.out_q = {0.1f, 0};  // rescaled: (q + 10) / 2
+    lower_quantization(l);
+    EXPECT_EQ(ints(activate(l, x)), (std::vector<int64_t>{0, 0, 30, 69}));  // 68.5 -> 69
+    l.act.kind = act_kind::tanh;
+    l.out_q = {1.0f / 128, 0};
+    lower_quantization(l);
+    ASSERT_EQ(l.act_lut.size(), 256u);
+    // tanh(-5.9) * 128 = -127.99 -> -128; tanh(0) = 0; tanh(3) * 128 = 127.3 -> 127.
+    EXPECT_EQ(ints(activate(l, x)), (std::vector<int64_t>{-128, 0, 127, 127}));
+}

@@ -1,0 +1,78 @@
+// `nnvp check` and `nnvp info MODEL.onnx` as users run them: exit 0 on a
+// match, 1 with the first mismatching elements, 2 for unsupported ops and
+// bad input. The case directories are built here with the protobuf API.
+#include "tests/support/run_command.h"
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "tests/sw/onnx/onnx_test_util.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+using result = nnvp_test::command_result;  // output: stdout and stderr
+result run(const std::string& args) { return nnvp_test::run_nnvp(args); }
+
+// A Relu case: X [1, 3] = {-1, 0, 2}, expected output `want`.
+struct relu_case {
+    fs::path dir;
+    relu_case(const std::string& name, const std::string& op, const std::vector<float>& want)
+        : dir(fs::temp_directory_path() /
+              ("nnvp_check_" + std::to_string(::getpid()) + "_" + name)) {
+        fs::create_directories(dir / "test_data_set_0");
+        onnx::ModelProto m = nnvp::onnx_test::new_model();
+        onnx::GraphProto* g = m.mutable_graph();
+        nnvp::onnx_test::add_value_info(g->add_input(), "X", {1, 3});
+        nnvp::onnx_test::add_node(g, op, {"X"}, {"Y"}, "act");
+        nnvp::onnx_test::add_value_info(g->add_output(), "Y", {1, 3});
+        std::ofstream(dir / "model.onnx", std::ios::binary) << m.SerializeAsString();
+        std::ofstream(dir / "test_data_set_0" / "input_0.pb", std::ios::binary)
+            << nnvp::onnx_test::float_tensor("X", {1, 3}, {-1, 0, 2}).SerializeAsString();
+        std::ofstream(dir / "test_data_set_0" / "output_0.pb", std::ios::binary)
+            << nnvp::onnx_test::float_tensor("Y", {1, 3}, want).SerializeAsString();
+    }
+    ~relu_case() { fs::remove_all(dir); }
+};
+
+TEST(CheckCli, MatchMismatchAndUnsupported) {
+    const relu_case ok("ok", "Relu", {0, 0, 2});
+    result r = run("check " + ok.dir.string());
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("3 elements match"), std::string::npos) << r.output;
+
+    const relu_case bad("bad", "Relu", {0, 0, 3});
+    r = run("check " + bad.dir.string());
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_NE(r.output.find("output 'Y'[0, 2]: got 2, expected 3"), std::string::npos) << r.output;
+
+    const relu_case unknown("unknown", "Foo", {0, 0, 2});
+    r = run("check " + unknown.dir.string());
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find("node 'act' (Foo): op Foo is not supported by nnvp"), std::string::npos)
+        << r.output;
+
+    r = run("check /nonexistent/case");
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find("/nonexistent/case/model.onnx: cannot open the model file"),
+              std::string::npos)
+        << r.output;
+    EXPECT_EQ(run("check " + ok.dir.string() + " --mode timing").exit_code, 2);
+}
+
+TEST(CheckCli, InfoReadsAnOnnxModel) {
+    const relu_case ok("info", "Relu", {0, 0, 2});
+    const result r = run("info " + (ok.dir / "model.onnx").string());
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("input X: 1x1x1x3 (NHWC) fp32"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("activation"), std::string::npos) << r.output;
+    const relu_case unknown("info_bad", "Foo", {0});
+    EXPECT_EQ(run("info " + (unknown.dir / "model.onnx").string()).exit_code, 2);
+}
+
+}  // namespace

@@ -1,0 +1,123 @@
+#include "sw/onnx/check_importer.h"
+
+#include <gtest/gtest.h>
+
+#include "sw/compiler/reference.h"
+#include "tests/sw/onnx/conv_bn_model.h"
+
+namespace nnvp::onnx_import {
+namespace {
+
+using onnx_test::conv_bn;
+
+// The network's output computed by the host reference executor.
+sw::tensor host_run(const package::network& net, const std::vector<sw::tensor>& inputs) {
+    return package::reference_run(net, inputs)[static_cast<std::size_t>(net.output_index())];
+}
+
+onnx_tensor x_value() {
+    std::vector<float> x;
+    for (int i = 0; i < 18; ++i)
+        x.push_back(0.25f * static_cast<float>(i) - 2.0f);
+    return from_proto(onnx_test::float_tensor("X", {1, 2, 3, 3}, x), "x.pb");
+}
+
+TEST(CheckImporter, ConvBnReluRunsAndMatchesAHandComputedResult) {
+    const conv_bn cb;
+    const onnx_tensor x = x_value();
+    const check_network cn = import_for_check(cb.model(), {{"X", x}}, "m.onnx");
+    ASSERT_EQ(cn.net.ops.size(), 2u);  // conv (BN folded) and the Relu layer
+    const package::net_op& conv = cn.net.ops[0];
+    EXPECT_EQ(conv.layer.op, ref::op_kind::conv2d);
+    EXPECT_EQ(conv.layer.prec, ref::precision::fp32);
+    for (int o = 0; o < 2; ++o)
+        for (int kh = 0; kh < 2; ++kh)
+            for (int kw = 0; kw < 2; ++kw)
+                for (int i = 0; i < 2; ++i)
+                    EXPECT_FLOAT_EQ(conv.weights->get_float(conv.weights->index(o, kh, kw, i)),
+                                    static_cast<float>(cb.folded_w(o, i, kh, kw)));
+    EXPECT_EQ(cn.net.ops[1].layer.act.kind, ref::act_kind::relu);
+    ASSERT_EQ(cn.inputs.size(), 1u);
+    EXPECT_EQ(cn.inputs[0].lay, layout::nhwc);
+
+    const sw::tensor out = host_run(cn.net, {to_package(cn.inputs[0], x)});
+    const onnx_tensor y = from_package(cn.output, out);
+    ASSERT_EQ(y.dims, (std::vector<int64_t>{1, 2, 2, 2}));
+    for (int o = 0; o < 2; ++o)
+        for (int oh = 0; oh < 2; ++oh)
+            for (int ow = 0; ow < 2; ++ow) {
+                double acc = cb.b[o];
+                for (int i = 0; i < 2; ++i)
+                    for (int kh = 0; kh < 2; ++kh)
+                        for (int kw = 0; kw < 2; ++kw)
+                            acc +=
+                                cb.wv(o, i, kh, kw) *
+                                x.value(static_cast<std::size_t>((i * 3 + oh + kh) * 3 + ow + kw));
+                const double bn = (acc - cb.mean[o]) * cb.s(o) + cb.beta[o];
+                EXPECT_NEAR(y.value(static_cast<std::size_t>((o * 2 + oh) * 2 + ow)),
+                            std::max(0.0, bn), 1e-5);
+            }
+}
+
+TEST(CheckImporter, GraphInputsFeedingParameterSlotsBecomeConstants) {
+    // Conv whose weights are a graph input (as the ONNX node tests give them).
+    onnx::ModelProto m = onnx_test::new_model();
+    onnx::GraphProto* g = m.mutable_graph();
+    onnx_test::add_value_info(g->add_input(), "X", {1, 1, 2, 2});
+    onnx_test::add_value_info(g->add_input(), "W", {1, 1, 1, 1});
+    onnx_test::add_node(g, "Conv", {"X", "W"}, {"Y"}, "conv");
+    onnx_test::add_value_info(g->add_output(), "Y", {1, 1, 2, 2});
+    const onnx_tensor x = from_proto(onnx_test::float_tensor("X", {1, 1, 2, 2}, {1, 2, 3, 4}), "x");
+    const onnx_tensor w = from_proto(onnx_test::float_tensor("W", {1, 1, 1, 1}, {-2}), "w");
+    const check_network cn = import_for_check(m, {{"X", x}, {"W", w}}, "m.onnx");
+    ASSERT_EQ(cn.inputs.size(), 1u);
+    EXPECT_EQ(cn.inputs[0].name, "X");
+    const onnx_tensor y = from_package(cn.output, host_run(cn.net, {to_package(cn.inputs[0], x)}));
+    EXPECT_FLOAT_EQ(y.value(3), -8.0f);
+}
+
+TEST(CheckImporter, UnknownOpAndMissingValueAreNamed) {
+    const conv_bn cb;
+    onnx::ModelProto m = cb.model();
+    m.mutable_graph()->mutable_node(2)->set_op_type("Foo");
+    try {
+        import_for_check(m, {{"X", x_value()}}, "m.onnx");
+        FAIL();
+    } catch (const onnx_error& e) {
+        EXPECT_STREQ(e.what(), "m.onnx: node 'relu' (Foo): op Foo is not supported by nnvp");
+    }
+    try {
+        import_for_check(cb.model(), {}, "m.onnx");
+        FAIL();
+    } catch (const onnx_error& e) {
+        EXPECT_STREQ(e.what(),
+                     "m.onnx: graph input 'X': no value given (expected an input_<k>.pb)");
+    }
+}
+
+TEST(CheckImporter, Uint8IsInt8WithOffset128Exactly) {
+    // MaxPool on uint8: stored as int8 (value - 128), max commutes with the offset.
+    onnx::ModelProto m = onnx_test::new_model();
+    onnx::GraphProto* g = m.mutable_graph();
+    onnx_test::add_value_info(g->add_input(), "X", {1, 1, 1, 2}, onnx::TensorProto::UINT8);
+    onnx::NodeProto* n = onnx_test::add_node(g, "MaxPool", {"X"}, {"Y"}, "pool");
+    onnx_test::set_ints(n, "kernel_shape", {1, 2});
+    onnx_test::add_value_info(g->add_output(), "Y", {1, 1, 1, 1}, onnx::TensorProto::UINT8);
+    onnx::TensorProto xp;
+    xp.set_data_type(onnx::TensorProto::UINT8);
+    for (int64_t d : {1, 1, 1, 2})
+        xp.add_dims(d);
+    xp.add_int32_data(255);
+    xp.add_int32_data(3);
+    const onnx_tensor x = from_proto(xp, "x");
+    const check_network cn = import_for_check(m, {{"X", x}}, "m.onnx");
+    const sw::tensor in = to_package(cn.inputs[0], x);
+    EXPECT_EQ(in.type(), sw::dtype::int8);
+    EXPECT_EQ(in.get_int(0), 127);
+    EXPECT_EQ(in.get_int(1), -125);
+    const onnx_tensor y = from_package(cn.output, host_run(cn.net, {in}));
+    EXPECT_EQ(y.int_value(0), 255);
+}
+
+}  // namespace
+}  // namespace nnvp::onnx_import
