@@ -40,14 +40,14 @@ void usage(std::ostream& os) {
 // The one place the network runs: on the virtual SoC (one job per process:
 // SystemC elaborates once), or with --host on the host reference executor.
 // One output per input set.
-std::vector<sw::tensor> run_network(const package::network& net,
-                                    const std::vector<std::vector<sw::tensor>>& sets,
+std::vector<nn::tensor> run_network(const compiler::network& net,
+                                    const std::vector<std::vector<nn::tensor>>& sets,
                                     const check_options& opt) {
-    std::vector<sw::tensor> outs;
+    std::vector<nn::tensor> outs;
     if (opt.host) {
         for (const auto& set : sets)
             outs.push_back(
-                package::reference_run(net, set)[static_cast<std::size_t>(net.output_index())]);
+                compiler::reference_run(net, set)[static_cast<std::size_t>(net.output_index())]);
         return outs;
     }
     const platform_config cfg = load_platform_config(opt.platform);
@@ -87,7 +87,7 @@ bool compare(const onnx_tensor& got, const onnx_tensor& want, const std::string&
                   << onnx_import::elem_type_name(want.elem_type) << " tensor\n";
         return false;
     }
-    const bool is_float = sw::is_float(want.data.type());
+    const bool is_float = nn::is_float(want.data.type());
     std::size_t bad = 0;
     double max_err = 0;
     for (std::size_t i = 0; i < want.count(); ++i) {
@@ -151,7 +151,7 @@ int check_case(const check_options& opt) {
     // One network for all data sets: they must bind the same parameters.
     std::optional<onnx_import::check_network> cn;
     std::map<std::string, onnx_tensor> first_bound;
-    std::vector<std::vector<sw::tensor>> input_sets;
+    std::vector<std::vector<nn::tensor>> input_sets;
     std::vector<onnx_tensor> expected;
     for (const fs::path& set : sets) {
         const std::vector<onnx_tensor> ins = read_numbered(set, "input");
@@ -170,7 +170,7 @@ int check_case(const check_options& opt) {
             cn = onnx_import::import_for_check(model, bound, model_path);
             first_bound = bound;
         }
-        std::vector<sw::tensor> data;
+        std::vector<nn::tensor> data;
         for (const onnx_import::port& p : cn->inputs)
             data.push_back(onnx_import::to_package(p, bound.at(p.name)));
         for (const auto& [name, v] : bound) {
@@ -184,7 +184,7 @@ int check_case(const check_options& opt) {
         input_sets.push_back(std::move(data));
         expected.push_back(outs[0]);
     }
-    const std::vector<sw::tensor> got = run_network(cn->net, input_sets, opt);
+    const std::vector<nn::tensor> got = run_network(cn->net, input_sets, opt);
     bool all_match = true;
     for (std::size_t i = 0; i < sets.size(); ++i) {
         const std::string label = sets[i].filename().string() + " output '" + cn->output.name + "'";

@@ -48,7 +48,7 @@ std::string scaled(uint64_t v) {
     return buf;
 }
 
-std::string shape_text(const sw::shape4& s) {
+std::string shape_text(const nn::shape4& s) {
     return std::to_string(s.n) + "x" + std::to_string(s.h) + "x" + std::to_string(s.w) + "x" +
            std::to_string(s.c);
 }
@@ -73,7 +73,7 @@ std::string type_text(const net::node& n) {
     return t;
 }
 
-nlohmann::json shape_json(const sw::shape4& s) {
+nlohmann::json shape_json(const nn::shape4& s) {
     return {s.n, s.h, s.w, s.c};
 }
 
@@ -84,7 +84,7 @@ void print_info_table(std::ostream& os, const net::graph& g, const network_stats
     os << s.name << ": " << summary << "\n";
     for (const net::value_info& v : g.inputs())
         os << "input " << v.name << ": " << shape_text(v.shape) << " (NHWC) "
-           << sw::to_string(v.type) << "\n";
+           << nn::to_string(v.type) << "\n";
     os << "\n";
 
     const std::vector<std::string> head = {"#",      "layer", "type",    "input",
@@ -145,7 +145,7 @@ nlohmann::json info_json(const net::graph& g, const network_stats& s, const std:
     j["inputs"] = nlohmann::json::array();
     for (const net::value_info& v : g.inputs())
         j["inputs"].push_back(
-            {{"name", v.name}, {"shape", shape_json(v.shape)}, {"dtype", sw::to_string(v.type)}});
+            {{"name", v.name}, {"shape", shape_json(v.shape)}, {"dtype", nn::to_string(v.type)}});
     j["layers"] = nlohmann::json::array();
     for (const layer_stats& l : s.layers) {
         const net::node& n = g.nodes()[l.node_index];
@@ -159,7 +159,7 @@ nlohmann::json info_json(const net::graph& g, const network_stats& s, const std:
                               {"weights", l.weights},
                               {"biases", l.biases},
                               {"activations", l.activations}};
-        for (const sw::shape4& in : l.inputs)
+        for (const nn::shape4& in : l.inputs)
             row["inputs"].push_back(shape_json(in));
         if (n.op == net::op_type::conv2d || n.op == net::op_type::max_pool ||
             n.op == net::op_type::avg_pool) {

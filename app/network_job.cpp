@@ -34,7 +34,7 @@ network_session::network_session(network_job job, const platform_config& cfg)
     // The arena comes first, the package after it: the arena never needs
     // more than every tensor of the network side by side (no reuse), which
     // plan_tensors() tells without compiling, so one build suffices.
-    package::build_options o;
+    compiler::build_options o;
     const uint64_t dram_arena = dram.base + 64 * MiB;
     o.arena_base = dram_arena;
     const region* sram = cfg.map.find("sram");
@@ -49,27 +49,27 @@ network_session::network_session(network_job job, const platform_config& cfg)
         }
     }
     uint64_t arena_bound = 0;
-    for (const package::tensor_desc& t : package::plan_tensors(m_job.net))
-        arena_bound += align_up(sw::storage_bytes(t.type, t.shape.count()), 64);
+    for (const compiler::tensor_desc& t : compiler::plan_tensors(m_job.net))
+        arena_bound += align_up(nn::storage_bytes(t.type, t.shape.count()), 64);
     m_package_at = align_up(dram_arena + arena_bound, MiB);
     o.load_address = m_package_at;
     o.buffers = {cfg.nncore.core.input_kb, cfg.nncore.core.weight_kb, cfg.nncore.core.output_kb};
-    o.core_precisions = (1u << nncore::num_precisions) - 1;  // the core runs every precision
+    o.core_precisions = (1u << cost::num_precisions) - 1;  // the core runs every precision
     o.df = m_job.df;
     o.weight_format = m_job.weight_format;
-    m_pkg = package::build(m_job.net, o);
+    m_pkg = compiler::build(m_job.net, o);
     if (m_job.arena == "sram" && m_pkg.arena_size > sram->size)
         throw config_error(m_job.file + ": workload.arena: the activations need " +
                            std::to_string(m_pkg.arena_size) + " bytes; expected at most the " +
                            std::to_string(sram->size) + " bytes of SRAM (or \"auto\" / \"dram\")");
     m_staging_at = align_up(m_package_at + m_pkg.image.size(), MiB);
     m_slot_bytes = 0;
-    for (const sw::tensor& t : m_job.input_sets[0])
+    for (const nn::tensor& t : m_job.input_sets[0])
         m_slot_bytes += align_up(t.bytes().size(), 64);
     m_results_at = align_up(m_staging_at + m_slot_bytes * m_job.input_sets.size(), MiB);
-    const package::tensor_desc& out =
+    const compiler::tensor_desc& out =
         m_pkg.tensors[static_cast<std::size_t>(m_job.net.output_index())];
-    m_result_bytes = align_up(sw::storage_bytes(out.type, out.shape.count()), 64);
+    m_result_bytes = align_up(nn::storage_bytes(out.type, out.shape.count()), 64);
     m_stats_at = align_up(m_results_at + m_result_bytes * m_job.inferences, MiB);
     const uint64_t end =
         m_stats_at + fw::network_stats::table_bytes(m_job.inferences, m_job.net.ops.size());
@@ -122,9 +122,9 @@ fw::program_args network_session::args() const {
 void network_session::preload(soc& chip) const {
     chip.dram().load(m_package_at - m_dram_base, m_pkg.image.data(), m_pkg.image.size());
     uint64_t at = m_staging_at;
-    for (const std::vector<sw::tensor>& set : m_job.input_sets) {
+    for (const std::vector<nn::tensor>& set : m_job.input_sets) {
         uint64_t slot = at;
-        for (const sw::tensor& t : set) {
+        for (const nn::tensor& t : set) {
             chip.dram().load(slot - m_dram_base, t.bytes().data(), t.bytes().size());
             slot += align_up(t.bytes().size(), 64);
         }
@@ -154,7 +154,7 @@ bool network_session::collect(soc& chip) {
     auto get = [&](uint64_t addr) {
         uint8_t b[8];
         chip.dram().dump(addr - m_dram_base, b, 8);
-        return sw::load_le<uint64_t>(b);
+        return nn::load_le<uint64_t>(b);
     };
     if (get(m_stats_at) != ns::magic)
         return false;
@@ -183,14 +183,14 @@ bool network_session::collect(soc& chip) {
         m_step_ns[s] = get(ns::step_at(m_stats_at, m_job.inferences, s));
         m_step_cycles[s] = get(ns::step_at(m_stats_at, m_job.inferences, s) + 8);
     }
-    const package::tensor_desc& out =
+    const compiler::tensor_desc& out =
         m_pkg.tensors[static_cast<std::size_t>(m_job.net.output_index())];
-    std::vector<uint8_t> bytes(sw::storage_bytes(out.type, out.shape.count()));
+    std::vector<uint8_t> bytes(nn::storage_bytes(out.type, out.shape.count()));
     m_outputs.clear();
     for (uint64_t i = 0; i < done; ++i) {
         chip.dram().dump(m_results_at + i * m_result_bytes - m_dram_base, bytes.data(),
                          bytes.size());
-        m_outputs.push_back(cmdgen::unpack(out.type, out.shape, bytes.data(), bytes.size()));
+        m_outputs.push_back(nn::unpack(out.type, out.shape, bytes.data(), bytes.size()));
     }
     return true;
 }
@@ -326,7 +326,7 @@ nlohmann::json network_session::layers_json(const soc& chip) const {
         if (x.commands == 0) {
             x.type = nncore_cmd::to_string(r.op);
             x.precision = ref::to_string(r.prec);
-            x.dataflow = nncore::to_string(r.flow);
+            x.dataflow = cost::to_string(r.flow);
         }
         ++x.commands;
         x.macs += r.macs;
@@ -346,22 +346,22 @@ nlohmann::json network_session::layers_json(const soc& chip) const {
     };
     nlohmann::json rows = nlohmann::json::array();
     for (std::size_t s = 0; s < step_op.size(); ++s) {
-        const package::net_op& op = m_job.net.ops[step_op[s]];
+        const compiler::net_op& op = m_job.net.ops[step_op[s]];
         const acc& x = a[s];
         const bool core = m_pkg.kinds[step_op[s]] == package::step_kind::core;
         const std::string name =
             op.name.empty()
-                ? (op.type == package::op_type::layer ? op.layer.name : cpuops::to_string(op.cpu.k))
+                ? (op.type == compiler::op_type::layer ? op.layer.name : cpuops::to_string(op.cpu.k))
                 : op.name;
         const uint64_t cycles = x.compute + x.stall;
         nlohmann::json row = {
             {"name", name},
             {"type", core                                 ? x.type
-                     : op.type == package::op_type::layer ? ref::to_string(op.layer.op)
+                     : op.type == compiler::op_type::layer ? ref::to_string(op.layer.op)
                                                           : cpuops::to_string(op.cpu.k)},
             {"on", core ? "nncore" : "cpu"},
             {"precision", core                                 ? x.precision
-                          : op.type == package::op_type::layer ? ref::to_string(op.layer.prec)
+                          : op.type == compiler::op_type::layer ? ref::to_string(op.layer.prec)
                                                                : "-"},
             {"dataflow", core ? x.dataflow : "-"},
             {"macs", per(x.macs)},

@@ -25,10 +25,10 @@
 namespace nnvp {
 
 struct network_job {
-    package::network net;
+    compiler::network net;
     // Input sets in the package's types: each set has one tensor per package
     // input (tensor 0, then the extra inputs). Inference i uses set i % size.
-    std::vector<std::vector<sw::tensor>> input_sets;
+    std::vector<std::vector<nn::tensor>> input_sets;
     unsigned inferences = 1;
     std::string arrival = "back_to_back";  // periodic, poisson
     double period_s = 0;                   // periodic period / Poisson mean gap
@@ -36,13 +36,13 @@ struct network_job {
     uint64_t seed = 1;
     bool timing = false;
     // Dataflow of every core layer (automatic: the core picks per layer).
-    nncore_cmd::dataflow df = nncore_cmd::dataflow::automatic;
+    cost::dataflow df = cost::dataflow::automatic;
     power_spec power;               // the NN core's governor and idle policy
     // The NN core's zero handling (MODE.sparsity: 0 none, 1 gate, 2 skip) and
     // the densities timing mode assumes (functional mode measures them).
     unsigned sparsity = 0;
     double weight_density = 1, act_density = 1;
-    cmdgen::weight_storage weight_format = cmdgen::weight_storage::dense;
+    cost::weight_format weight_format = cost::weight_format::dense;
     // Where the activation arena lies: "dram", "sram" (the on-chip SRAM;
     // config_error when it does not fit) or "auto" (SRAM when it fits).
     std::string arena = "dram";
@@ -72,7 +72,7 @@ public:
     const fw::program& program() const;
     fw::program_args args() const;
     double compile_wall_s() const { return m_compile_wall_s; }
-    const package::built_package& package() const { return m_pkg; }
+    const compiler::built_package& package() const { return m_pkg; }
 
     // Before the run: package and input sets into DRAM.
     void preload(soc& chip) const;
@@ -91,7 +91,7 @@ public:
 
     const std::vector<inference_record>& inferences() const { return m_records; }
     // One output tensor per completed inference (the package's output type).
-    const std::vector<sw::tensor>& outputs() const { return m_outputs; }
+    const std::vector<nn::tensor>& outputs() const { return m_outputs; }
     uint64_t runtime_status() const { return m_status; }
     // report power.management: governor, idle policy and what they did.
     nlohmann::json power_management_json() const;
@@ -105,12 +105,12 @@ public:
 
 private:
     network_job m_job;
-    package::built_package m_pkg;
+    compiler::built_package m_pkg;
     double m_compile_wall_s = 0;
     uint64_t m_dram_base = 0, m_package_at = 0, m_staging_at = 0, m_slot_bytes = 0,
              m_results_at = 0, m_result_bytes = 0, m_stats_at = 0;
     std::vector<inference_record> m_records;
-    std::vector<sw::tensor> m_outputs;
+    std::vector<nn::tensor> m_outputs;
     std::vector<uint64_t> m_step_ns, m_step_cycles;
     uint64_t m_status = 0;
     std::map<std::string, int64_t> m_pm_args;
@@ -124,7 +124,7 @@ private:
 struct network_job_result {
     bool ok = false;
     std::string error;
-    std::vector<sw::tensor> outputs;  // one per completed inference
+    std::vector<nn::tensor> outputs;  // one per completed inference
     double simulated_s = 0;
     std::vector<package::step_kind> kinds;  // where each op ran
 };

@@ -16,7 +16,7 @@ network_run::network_run(scenario& sc) : m_spec(*sc.workload), m_timing(sc.mode 
     m_work = resolve_workload(m_spec, m_timing, sc.file);
     network_job job;
     job.net = m_work.net;
-    for (const sw::tensor& t : m_work.inputs)
+    for (const nn::tensor& t : m_work.inputs)
         job.input_sets.push_back({t});
     job.inferences = m_spec.inferences;
     job.arrival = m_spec.arrival.pattern;
@@ -28,16 +28,16 @@ network_run::network_run(scenario& sc) : m_spec(*sc.workload), m_timing(sc.mode 
                      : job.arrival == "periodic"   ? job.period_s
                                                    : 0;
     job.seed = m_spec.seed;
-    job.df = m_spec.dataflow == "os"   ? nncore_cmd::dataflow::output_stationary
-             : m_spec.dataflow == "ws" ? nncore_cmd::dataflow::weight_stationary
-             : m_spec.dataflow == "is" ? nncore_cmd::dataflow::input_stationary
-                                       : nncore_cmd::dataflow::automatic;
+    job.df = m_spec.dataflow == "os"   ? cost::dataflow::output_stationary
+             : m_spec.dataflow == "ws" ? cost::dataflow::weight_stationary
+             : m_spec.dataflow == "is" ? cost::dataflow::input_stationary
+                                       : cost::dataflow::automatic;
     job.timing = m_timing;
     job.power = m_spec.power;
     job.sparsity = m_spec.sparsity.mode == "gate" ? 1 : m_spec.sparsity.mode == "skip" ? 2 : 0;
     job.weight_density = m_work.weight_density;
     job.act_density = m_spec.sparsity.activation_density;
-    job.weight_format = cmdgen::parse_weight_storage(m_spec.sparsity.weight_format);
+    job.weight_format = cost::parse_weight_format(m_spec.sparsity.weight_format);
     job.arena = m_spec.arena;
     job.file = sc.file;
     try {
@@ -61,7 +61,7 @@ double sqnr_db(double signal, double noise) {
     return 10 * std::log10(signal / noise);
 }
 
-std::size_t argmax_row(const sw::tensor& t, std::size_t row, std::size_t width) {
+std::size_t argmax_row(const nn::tensor& t, std::size_t row, std::size_t width) {
     std::size_t best = 0;
     for (std::size_t k = 1; k < width; ++k)
         if (t.get_float(row * width + k) > t.get_float(row * width + best))
@@ -72,16 +72,16 @@ std::size_t argmax_row(const sw::tensor& t, std::size_t row, std::size_t width) 
 }  // namespace
 
 nlohmann::json network_run::accuracy_json(bool& ok) const {
-    const std::vector<sw::tensor>& outs = m_session->outputs();
+    const std::vector<nn::tensor>& outs = m_session->outputs();
     const std::size_t sets = m_work.inputs.size();
     const std::size_t n = std::min(outs.size(), sets);
     double signal = 0, noise = 0, max_err = 0;
     std::size_t rows = 0, agree = 0, mismatched = 0, correct = 0;
     for (std::size_t k = 0; k < n; ++k) {
-        const sw::tensor real = quant::dequantize_output(m_work.net, outs[k]);
+        const nn::tensor real = quant::dequantize_output(m_work.net, outs[k]);
         const quant::float_run ref =
             quant::run_float(m_work.graph, {m_work.real_inputs[k]});
-        const sw::tensor& want = ref.values.at(m_work.graph.outputs()[0]);
+        const nn::tensor& want = ref.values.at(m_work.graph.outputs()[0]);
         for (std::size_t i = 0; i < want.size(); ++i) {
             const double d = double(real.get_float(i)) - want.get_float(i);
             signal += double(want.get_float(i)) * want.get_float(i);
@@ -96,8 +96,8 @@ nlohmann::json network_run::accuracy_json(bool& ok) const {
                 correct += got == m_work.labels[rows];
         }
         if (m_spec.check) {
-            const std::vector<sw::tensor> golden =
-                package::reference_run(m_work.net, {m_work.inputs[k]});
+            const std::vector<nn::tensor> golden =
+                compiler::reference_run(m_work.net, {m_work.inputs[k]});
             if (golden[static_cast<std::size_t>(m_work.net.output_index())].bytes() !=
                 outs[k].bytes())
                 ++mismatched;

@@ -155,10 +155,10 @@ net::graph load_graph(const workload_spec& w, const std::string& file) {
     return g;
 }
 
-nlohmann::json network_info(const net::graph& g, const package::network& q) {
+nlohmann::json network_info(const net::graph& g, const compiler::network& q) {
     const net::network_stats st = net::compute_stats(g);
     uint64_t weight_bytes = 0;
-    for (const package::net_op& op : q.ops)
+    for (const compiler::net_op& op : q.ops)
         if (op.weights)
             weight_bytes += op.weights->bytes().size();
     return {{"name", g.name()},
@@ -175,9 +175,9 @@ nlohmann::json network_info(const net::graph& g, const package::network& q) {
 
 // What the NN core would measure in functional mode, over all layers: the
 // share of quantized weights that are not zero (binary weights never are).
-double weight_density(const package::network& q) {
+double weight_density(const compiler::network& q) {
     double count = 0, zeros = 0;
-    for (const package::net_op& op : q.ops) {
+    for (const compiler::net_op& op : q.ops) {
         if (!op.weights)
             continue;
         const auto n = static_cast<double>(op.weights->size());
@@ -188,11 +188,11 @@ double weight_density(const package::network& q) {
 }
 
 // `count` images from `first` of a labelled set, as one [n, H, W, C] tensor.
-sw::tensor image_slice(const sw::tensor& all, unsigned first, unsigned count) {
-    sw::shape4 s = all.shape();
+nn::tensor image_slice(const nn::tensor& all, unsigned first, unsigned count) {
+    nn::shape4 s = all.shape();
     const std::size_t per = all.bytes().size() / static_cast<std::size_t>(s.n);
     s.n = static_cast<int>(count);
-    sw::tensor out(all.type(), s);
+    nn::tensor out(all.type(), s);
     std::copy(all.bytes().begin() + static_cast<long>(per * first),
               all.bytes().begin() + static_cast<long>(per * (first + count)), out.bytes().begin());
     return out;
@@ -201,7 +201,7 @@ sw::tensor image_slice(const sw::tensor& all, unsigned first, unsigned count) {
 // Dataset workloads: the evaluation images in batches, and calibration
 // batches from the start of the train split (never the evaluated images).
 void dataset_inputs(const workload_spec& w, const net::graph& g, const std::string& file,
-                    resolved_workload& r, std::vector<sw::tensor>& cal) {
+                    resolved_workload& r, std::vector<nn::tensor>& cal) {
     const auto batch = static_cast<unsigned>(w.batch);
     dataset::labelled_images eval, train;
     try {
@@ -214,12 +214,12 @@ void dataset_inputs(const workload_spec& w, const net::graph& g, const std::stri
     if (eval.images.shape().n < static_cast<int>(w.dataset.offset + w.dataset.images))
         throw config_error(file + ": workload.dataset.images: the " + w.dataset.split +
                            " split has only " + std::to_string(eval.images.shape().n) + " images");
-    const sw::shape4 want = g.inputs()[0].shape;
+    const nn::shape4 want = g.inputs()[0].shape;
     if (eval.images.shape().h != want.h || eval.images.shape().w != want.w ||
         eval.images.shape().c != want.c)
         throw config_error(file + ": workload.dataset: images " +
-                           sw::to_string(eval.images.shape()) + " do not fit the network input " +
-                           sw::to_string(want));
+                           nn::to_string(eval.images.shape()) + " do not fit the network input " +
+                           nn::to_string(want));
     for (unsigned k = 0; k < w.dataset.images / batch; ++k)
         r.real_inputs.push_back(image_slice(eval.images, w.dataset.offset + k * batch, batch));
     r.labels.assign(eval.labels.begin() + w.dataset.offset,
@@ -243,7 +243,7 @@ resolved_workload resolve_workload(const workload_spec& w, bool timing, const st
             throw config_error(file + ": workload.sparsity.weight_zero_pct: " + e.what());
         }
     }
-    std::vector<sw::tensor> cal;
+    std::vector<nn::tensor> cal;
     if (!w.dataset.name.empty()) {
         dataset_inputs(w, g, file, r, cal);
     } else {
@@ -263,7 +263,7 @@ resolved_workload resolve_workload(const workload_spec& w, bool timing, const st
     } catch (const std::exception& e) {
         throw config_error(file + ": workload: " + e.what());
     }
-    for (const sw::tensor& x : r.real_inputs)
+    for (const nn::tensor& x : r.real_inputs)
         r.inputs.push_back(quant::quantize_input(r.net, x));
     r.network_info = network_info(g, r.net);
     if (w.sparsity.mode != "none" || w.sparsity.weight_zero_pct > 0)

@@ -93,9 +93,9 @@ workload_spec parse_workload(const config_node& node, const std::string& scenari
 struct resolved_workload {
     std::string name;                     // network name
     net::graph graph;                     // the float network (weights materialized)
-    package::network net;                 // quantized, ready for package::build
-    std::vector<sw::tensor> real_inputs;  // fp32, one per input set (graph input 0)
-    std::vector<sw::tensor> inputs;       // the same in the package's input type
+    compiler::network net;                 // quantized, ready for compiler::build
+    std::vector<nn::tensor> real_inputs;  // fp32, one per input set (graph input 0)
+    std::vector<nn::tensor> inputs;       // the same in the package's input type
     std::vector<uint8_t> labels;          // dataset workloads: per image, in input-set order
     nlohmann::json network_info;          // name, layers, macs, weights, weight_bytes
     nlohmann::json quantization;          // scheme and per-layer error (functional mode)

@@ -49,12 +49,12 @@ int main(int argc, char* argv[]) {
         net::materialize_weights(g, 1);
         const double weights_s = since(t);
         quant::quant_options o;
-        const package::network q = quant::quantize(g, o, quant::calibration{});
+        const compiler::network q = quant::quantize(g, o, quant::calibration{});
         const double quant_s = since(t);
-        package::build_options bo;
+        compiler::build_options bo;
         bo.load_address = 0x90000000;
         bo.arena_base = 0x84000000;
-        const package::built_package p = package::build(q, bo);
+        const compiler::built_package p = compiler::build(q, bo);
         const double compile_s = since(t);
         std::printf("%-14s graph %.3f s, weights %.3f s, quantize %.3f s, package %.3f s "
                     "(%zu bytes, %zu ops): total %.3f s\n",

@@ -24,9 +24,9 @@ using namespace nnvp;
 using ref::layer;
 using ref::op_kind;
 using ref::precision;
-using sw::dtype;
-using sw::shape4;
-using sw::tensor;
+using nn::dtype;
+using nn::shape4;
+using nn::tensor;
 
 struct workload {
     layer l;
@@ -40,12 +40,12 @@ tensor random_tensor(std::mt19937& rng, dtype t, shape4 s)
     std::uniform_int_distribution<int> q(-100, 100);
     std::uniform_real_distribution<float> f(-1.0f, 1.0f);
     for (std::size_t i = 0; i < x.size(); ++i) {
-        if (sw::is_float(t))
+        if (nn::is_float(t))
             x.set_float(i, f(rng));
         else if (t == dtype::binary)
             x.set_int(i, q(rng) >= 0 ? 1 : -1);
         else
-            x.set_int(i, std::clamp<int64_t>(q(rng), sw::min_of(t), sw::max_of(t)));
+            x.set_int(i, std::clamp<int64_t>(q(rng), nn::min_of(t), nn::max_of(t)));
     }
     return x;
 }
@@ -144,11 +144,11 @@ void bm_reference(benchmark::State& state, shape_kind k, precision p)
 void bm_kernel(benchmark::State& state, shape_kind k, precision p)
 {
     const workload wl = make(k, p);
-    const nncore::kernels::options opt{static_cast<unsigned>(state.range(0))};
+    const kernels::options opt{static_cast<unsigned>(state.range(0))};
     double seconds = 0;
     for (auto _ : state) {
         const auto t0 = std::chrono::steady_clock::now();
-        benchmark::DoNotOptimize(nncore::kernels::execute(wl.l, wl.in, &wl.w, &wl.bias, opt));
+        benchmark::DoNotOptimize(kernels::execute(wl.l, wl.in, &wl.w, &wl.bias, opt));
         seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
     const double rate = wl.macs * static_cast<double>(state.iterations()) / seconds;

@@ -103,7 +103,7 @@ nlohmann::json soc::layer_rows() const {
         rows.push_back({{"name", r.name},
                         {"type", nncore_cmd::to_string(r.op)},
                         {"precision", ref::to_string(r.prec)},
-                        {"dataflow", nncore::to_string(r.flow)},
+                        {"dataflow", cost::to_string(r.flow)},
                         {"macs", r.macs},
                         {"cycles", r.compute_cycles + r.stall_cycles},
                         {"compute_cycles", r.compute_cycles},

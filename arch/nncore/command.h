@@ -97,6 +97,9 @@
 #include <cstdint>
 #include <cstring>
 
+#include "nn/cost/mapping.h"
+#include "nn/ref/layer.h"
+
 namespace nnvp::nncore_cmd {
 
 constexpr uint32_t magic = 0x53434e4eu;  // "NNCS"
@@ -132,12 +135,29 @@ enum class opcode : uint8_t {
     activation = 24,
 };
 
-// Values equal nn/ref/layer.h's ref::precision and ref::act_kind.
-enum class precision : uint8_t { fp32 = 0, fp16 = 1, int16 = 2, int8 = 3, int4 = 4, binary = 5 };
-enum class act_kind : uint8_t { none = 0, relu, relu6, clip, leaky_relu, sigmoid, tanh };
-// Dataflow the PE array uses for this command; automatic lets the core pick.
-enum class dataflow : uint8_t { output_stationary = 0, weight_stationary = 1,
-                                input_stationary = 2, automatic = 3 };
+// A compute command's precision, activation and dataflow are the enums of
+// the reference layer (ref::precision, ref::act_kind) and of the mapping
+// (cost::dataflow; automatic lets the core pick); these are their wire values.
+static_assert(static_cast<uint8_t>(ref::precision::fp32) == 0 &&
+              static_cast<uint8_t>(ref::precision::fp16) == 1 &&
+              static_cast<uint8_t>(ref::precision::int16) == 2 &&
+              static_cast<uint8_t>(ref::precision::int8) == 3 &&
+              static_cast<uint8_t>(ref::precision::int4) == 4 &&
+              static_cast<uint8_t>(ref::precision::binary) == 5);
+constexpr uint8_t max_precision = 5;
+static_assert(static_cast<uint8_t>(ref::act_kind::none) == 0 &&
+              static_cast<uint8_t>(ref::act_kind::relu) == 1 &&
+              static_cast<uint8_t>(ref::act_kind::relu6) == 2 &&
+              static_cast<uint8_t>(ref::act_kind::clip) == 3 &&
+              static_cast<uint8_t>(ref::act_kind::leaky_relu) == 4 &&
+              static_cast<uint8_t>(ref::act_kind::sigmoid) == 5 &&
+              static_cast<uint8_t>(ref::act_kind::tanh) == 6);
+constexpr uint8_t max_act_kind = 6;
+static_assert(static_cast<uint8_t>(cost::dataflow::output_stationary) == 0 &&
+              static_cast<uint8_t>(cost::dataflow::weight_stationary) == 1 &&
+              static_cast<uint8_t>(cost::dataflow::input_stationary) == 2 &&
+              static_cast<uint8_t>(cost::dataflow::automatic) == 3);
+constexpr uint8_t max_dataflow = 3;
 
 // Compute-command flags.
 namespace flag {
@@ -173,14 +193,16 @@ struct move_cmd {
 static_assert(sizeof(move_cmd) == 40);
 
 // LOAD_COMPRESSED: the blob's 1D move (DRAM -> staging at blob.local_offset)
-// and what the decompressor makes of it.
-enum class compressed_format : uint8_t { bitmap = 1, csr = 2 };  // 0 is invalid
+// and what the decompressor makes of it. Its format is bitmap (1) or csr (2);
+// dense and automatic are invalid on the wire.
+static_assert(static_cast<uint8_t>(cost::weight_format::bitmap) == 1 &&
+              static_cast<uint8_t>(cost::weight_format::csr) == 2);
 struct compressed_cmd {
     move_cmd blob;         // dram_addr, local_offset = staging, len = blob bytes
     uint32_t dest_offset;  // the dense tensor in local memory
     uint32_t elements;     // dense elements (>= 1)
     uint8_t elem_bits;     // 8, 16 or 32
-    compressed_format format;
+    cost::weight_format format;
     uint16_t reserved;  // 0
     uint32_t row_len;   // csr: elements per row (1..65536); bitmap: 0
 };
@@ -219,9 +241,9 @@ static_assert(sizeof(compute_cmd) == command_bytes - 8);
 // One 128-byte command: an 8-byte head and the body of its kind.
 struct command {
     opcode op = opcode::end;
-    precision prec = precision::fp32;                     // compute commands
-    act_kind act = act_kind::none;                        // compute commands
-    dataflow df = dataflow::output_stationary;            // compute commands
+    ref::precision prec = ref::precision::fp32;              // compute commands
+    ref::act_kind act = ref::act_kind::none;                 // compute commands
+    cost::dataflow df = cost::dataflow::output_stationary;   // compute commands
     uint16_t flags = 0;                                   // compute commands: flag::*
     uint8_t tag = 0;                                      // LOAD/STORE: tag 0..15
     uint8_t reserved0 = 0;

@@ -11,8 +11,8 @@ namespace nnvp::nncore {
 using nncore_cmd::command;
 using nncore_cmd::opcode;
 using nncore_regs::error_code;
-using sw::dtype;
-using sw::shape4;
+using nn::dtype;
+using nn::shape4;
 
 namespace {
 
@@ -76,7 +76,7 @@ bool fits(span s, uint64_t local_bytes) {
 }
 
 bool in_range(int64_t v, dtype t) {
-    return v >= sw::min_of(t) && v <= sw::max_of(t);
+    return v >= nn::min_of(t) && v <= nn::max_of(t);
 }
 
 std::string describe(const char* what, span s) {
@@ -128,8 +128,8 @@ check_result check_common(const command& c) {
                           : fail(error_code::bad_field, "tag on a compute command");
     const bool move =
         c.op == opcode::load || c.op == opcode::store || c.op == opcode::load_compressed;
-    if (c.prec != nncore_cmd::precision::fp32 || c.act != nncore_cmd::act_kind::none ||
-        c.df != nncore_cmd::dataflow::output_stationary || c.flags != 0 || (!move && c.tag != 0))
+    if (c.prec != ref::precision::fp32 || c.act != ref::act_kind::none ||
+        c.df != cost::dataflow::output_stationary || c.flags != 0 || (!move && c.tag != 0))
         return fail(error_code::bad_field,
                     std::string(to_string(c.op)) + ": compute fields are not 0");
     std::size_t used = 0;
@@ -216,15 +216,15 @@ check_result check_compute(const command& c, uint64_t local_bytes, compute_plan&
     using nncore_cmd::flag::binary_output;
     const nncore_cmd::compute_cmd& k = c.compute;
     const opcode op = c.op;
-    if (static_cast<uint8_t>(c.prec) > static_cast<uint8_t>(nncore_cmd::precision::binary))
+    if (static_cast<uint8_t>(c.prec) > static_cast<uint8_t>(ref::precision::binary))
         return fail(error_code::bad_field, "precision " + std::to_string(int(c.prec)));
-    if (static_cast<uint8_t>(c.act) > static_cast<uint8_t>(nncore_cmd::act_kind::tanh))
+    if (static_cast<uint8_t>(c.act) > static_cast<uint8_t>(ref::act_kind::tanh))
         return fail(error_code::bad_field, "activation " + std::to_string(int(c.act)));
-    if (static_cast<uint8_t>(c.df) > static_cast<uint8_t>(nncore_cmd::dataflow::automatic))
+    if (static_cast<uint8_t>(c.df) > static_cast<uint8_t>(cost::dataflow::automatic))
         return fail(error_code::bad_field, "dataflow " + std::to_string(int(c.df)));
     if ((c.flags & ~nncore_cmd::flag::known) != 0)
         return fail(error_code::bad_field, "unknown flag bits");
-    const bool binary = c.prec == nncore_cmd::precision::binary;
+    const bool binary = c.prec == ref::precision::binary;
     if (binary && !is_gemm(op))
         return fail(error_code::unsupported,
                     std::string(to_string(op)) + " has no binary precision");
@@ -238,7 +238,7 @@ check_result check_compute(const command& c, uint64_t local_bytes, compute_plan&
     // Types (as the reference defines them).
     ref::layer shape_l;
     shape_l.op = kind_of(op);
-    shape_l.prec = static_cast<ref::precision>(c.prec);
+    shape_l.prec = c.prec;
     shape_l.binary_input = (c.flags & binary_input) != 0;
     shape_l.binary_output = (c.flags & binary_output) != 0;
     shape_l.bin_scale =
@@ -250,8 +250,8 @@ check_result check_compute(const command& c, uint64_t local_bytes, compute_plan&
     p.in_shape = shape_of(k.in);
     if (elements(p.in_shape) == 0)
         return fail(error_code::bad_dims,
-                    "input " + sw::to_string(p.in_shape) + " has a zero dimension or is too large");
-    const bool float_path = !binary && sw::is_float(p.in_type);
+                    "input " + nn::to_string(p.in_shape) + " has a zero dimension or is too large");
+    const bool float_path = !binary && nn::is_float(p.in_type);
     const bool fixed_binary = binary && shape_l.bin_scale == ref::binary_scale::fixed;
     const bool integer_epilogue = !float_path && (!binary || fixed_binary);
 
@@ -304,7 +304,7 @@ check_result check_compute(const command& c, uint64_t local_bytes, compute_plan&
         return fail(error_code::bad_dims, "fully_connected: K too large");
     p.out_shape = ref::output_shape(shape_l, is);  // cannot throw after the checks above
     if (elements(p.out_shape) == 0)
-        return fail(error_code::bad_dims, "output " + sw::to_string(p.out_shape) + " too large");
+        return fail(error_code::bad_dims, "output " + nn::to_string(p.out_shape) + " too large");
 
     // Quantization fields in range of their types.
     if (!float_path) {
@@ -317,14 +317,14 @@ check_result check_compute(const command& c, uint64_t local_bytes, compute_plan&
             return fail(error_code::bad_field, "out_zero_point outside the output type");
         if (is_eltwise(op) && !in_range(k.in2_zero_point, act_t))
             return fail(error_code::bad_field, "in2_zero_point outside the input type");
-        if (integer_epilogue && ref::uses_table(static_cast<ref::act_kind>(c.act)) &&
+        if (integer_epilogue && ref::uses_table(c.act) &&
             !in_range(k.act_zero_point, out_q_t))
             return fail(error_code::bad_field, "act_zero_point outside the output type");
         if (op == opcode::add && (k.add_shift < 0 || k.add_shift > 30))
             return fail(error_code::bad_field, "add_shift outside [0, 30]");
         if ((is_window_pool(op) || op == opcode::global_avg_pool ||
              op == opcode::global_max_pool) &&
-            !ref::uses_table(static_cast<ref::act_kind>(c.act)) &&
+            !ref::uses_table(c.act) &&
             k.in_zero_point != k.out_zero_point)
             return fail(error_code::bad_field,
                         "integer pooling needs in_zero_point == "
@@ -332,8 +332,8 @@ check_result check_compute(const command& c, uint64_t local_bytes, compute_plan&
     }
 
     // Operands.
-    p.in = {k.in.offset, sw::storage_bytes(p.in_type, p.in_shape.count())};
-    p.out = {k.out_offset, sw::storage_bytes(p.out_type, p.out_shape.count())};
+    p.in = {k.in.offset, nn::storage_bytes(p.in_type, p.in_shape.count())};
+    p.out = {k.out_offset, nn::storage_bytes(p.out_type, p.out_shape.count())};
     if (is_eltwise(op)) {
         p.has_second = true;
         p.in2_shape = shape_of(k.in2);
@@ -343,8 +343,8 @@ check_result check_compute(const command& c, uint64_t local_bytes, compute_plan&
         if (elements(b) == 0 || !dim_ok(is.n, b.n) || !dim_ok(is.h, b.h) || !dim_ok(is.w, b.w) ||
             !dim_ok(is.c, b.c))
             return fail(error_code::bad_dims,
-                        "cannot broadcast " + sw::to_string(b) + " onto " + sw::to_string(is));
-        p.in2 = {k.in2.offset, sw::storage_bytes(p.in2_type, b.count())};
+                        "cannot broadcast " + nn::to_string(b) + " onto " + nn::to_string(is));
+        p.in2 = {k.in2.offset, nn::storage_bytes(p.in2_type, b.count())};
     }
     if (is_gemm(op)) {
         p.has_weights = true;
@@ -353,19 +353,19 @@ check_result check_compute(const command& c, uint64_t local_bytes, compute_plan&
                         ? shape4{k.out_channels, k.kernel_h, k.kernel_w, is.c / k.groups}
                         : shape4{k.out_channels, 1, 1, is.h * is.w * is.c};
         if (elements(p.w_shape) == 0)
-            return fail(error_code::bad_dims, "weights " + sw::to_string(p.w_shape) + " too large");
-        p.weights = {k.weight_offset, sw::storage_bytes(p.w_type, p.w_shape.count())};
+            return fail(error_code::bad_dims, "weights " + nn::to_string(p.w_shape) + " too large");
+        p.weights = {k.weight_offset, nn::storage_bytes(p.w_type, p.w_shape.count())};
         p.bias_type = ref::bias_type(shape_l);
         if (c.flags & nncore_cmd::flag::has_bias)
-            p.bias = {k.bias_offset, sw::storage_bytes(p.bias_type, k.out_channels)};
+            p.bias = {k.bias_offset, nn::storage_bytes(p.bias_type, k.out_channels)};
         if (binary && !fixed_binary)
             p.alpha_entries = k.out_channels;
         else if (c.flags & nncore_cmd::flag::per_channel)
             p.per_channel_entries = k.out_channels;
     }
-    if (integer_epilogue && ref::uses_table(static_cast<ref::act_kind>(c.act))) {
+    if (integer_epilogue && ref::uses_table(c.act)) {
         const dtype lut_t = binary ? dtype::int8 : ref::activation_type(shape_l.prec);
-        p.lut_entries = static_cast<uint32_t>(sw::max_of(lut_t) - sw::min_of(lut_t) + 1);
+        p.lut_entries = static_cast<uint32_t>(nn::max_of(lut_t) - nn::min_of(lut_t) + 1);
     }
     const uint64_t table_bytes = uint64_t{p.per_channel_entries} * 8 +
                                  uint64_t{p.alpha_entries} * 4 + uint64_t{p.lut_entries} * 4;
@@ -400,7 +400,7 @@ ref::layer to_layer(const command& c, const compute_plan& p, const uint8_t* loca
     ref::layer l;
     l.name = to_string(c.op);
     l.op = kind_of(c.op);
-    l.prec = static_cast<ref::precision>(c.prec);
+    l.prec = c.prec;
     l.geo.kernel_h = k.kernel_h;
     l.geo.kernel_w = k.kernel_w;
     l.geo.stride_h = k.stride_h;
@@ -417,7 +417,7 @@ ref::layer to_layer(const command& c, const compute_plan& p, const uint8_t* loca
         l.geo = ref::geometry{};
     l.out_channels = std::max<int>(k.out_channels, 1);
     l.has_bias = (c.flags & nncore_cmd::flag::has_bias) != 0;
-    l.act.kind = static_cast<ref::act_kind>(c.act);
+    l.act.kind = c.act;
     l.act.clip_lo = k.clip_lo;
     l.act.clip_hi = k.clip_hi;
     l.act.alpha = k.alpha;
@@ -452,21 +452,21 @@ ref::layer to_layer(const command& c, const compute_plan& p, const uint8_t* loca
     return l;
 }
 
-sw::tensor read_tensor(const uint8_t* local, span at, dtype t, shape4 s) {
-    sw::tensor out(t, s);
+nn::tensor read_tensor(const uint8_t* local, span at, dtype t, shape4 s) {
+    nn::tensor out(t, s);
     std::memcpy(out.bytes().data(), local + at.offset, out.bytes().size());
     return out;
 }
 
-void write_tensor(uint8_t* local, uint32_t offset, const sw::tensor& t) {
+void write_tensor(uint8_t* local, uint32_t offset, const nn::tensor& t) {
     std::memcpy(local + offset, t.bytes().data(), t.bytes().size());
 }
 
-double zero_fraction(const sw::tensor& t, int32_t zero_point) {
+double zero_fraction(const nn::tensor& t, int32_t zero_point) {
     if (t.size() == 0 || t.type() == dtype::binary)
         return 0.0;
     std::size_t zeros = 0;
-    if (sw::is_float(t.type())) {
+    if (nn::is_float(t.type())) {
         for (std::size_t i = 0; i < t.size(); ++i)
             zeros += t.get_float(i) == 0.0f;
     } else {

@@ -24,10 +24,10 @@ struct span {
 
 // What a valid compute command reads and writes.
 struct compute_plan {
-    sw::shape4 in_shape, in2_shape, w_shape, out_shape;
-    sw::dtype in_type = sw::dtype::fp32, in2_type = sw::dtype::fp32;
-    sw::dtype w_type = sw::dtype::fp32, bias_type = sw::dtype::fp32;
-    sw::dtype out_type = sw::dtype::fp32;
+    nn::shape4 in_shape, in2_shape, w_shape, out_shape;
+    nn::dtype in_type = nn::dtype::fp32, in2_type = nn::dtype::fp32;
+    nn::dtype w_type = nn::dtype::fp32, bias_type = nn::dtype::fp32;
+    nn::dtype out_type = nn::dtype::fp32;
     span in, in2, weights, bias, table, out;  // bytes == 0: operand unused
     bool has_second = false;                  // add / mul
     bool has_weights = false;                 // conv2d / fully_connected
@@ -61,12 +61,12 @@ check_result check_compute(const nncore_cmd::command& c, uint64_t local_bytes, c
 ref::layer to_layer(const nncore_cmd::command& c, const compute_plan& plan, const uint8_t* local);
 
 // A tensor copied out of / into the local memory (packed NHWC bytes).
-sw::tensor read_tensor(const uint8_t* local, span at, sw::dtype t, sw::shape4 s);
-void write_tensor(uint8_t* local, uint32_t offset, const sw::tensor& t);
+nn::tensor read_tensor(const uint8_t* local, span at, nn::dtype t, nn::shape4 s);
+void write_tensor(uint8_t* local, uint32_t offset, const nn::tensor& t);
 
 // Fraction of elements that are real zeros (float 0, integer q == zero point;
 // binary never): the measured sparsity of functional mode.
-double zero_fraction(const sw::tensor& t, int32_t zero_point);
+double zero_fraction(const nn::tensor& t, int32_t zero_point);
 
 const char* to_string(nncore_regs::error_code e);
 

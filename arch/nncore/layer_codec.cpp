@@ -7,12 +7,12 @@
 
 #include "nn/ref/ops.h"
 
-namespace nnvp::cmdgen {
+namespace nnvp::nncore_cmd {
 
-using namespace nncore_cmd;
+
 using ref::op_kind;
-using sw::dtype;
-using sw::shape4;
+using nn::dtype;
+using nn::shape4;
 
 namespace {
 
@@ -67,7 +67,7 @@ dtype lut_type(const ref::layer& l) {
 }
 
 std::size_t lut_entries(const ref::layer& l) {
-    return std::size_t{1} << sw::bits_of(lut_type(l));
+    return std::size_t{1} << nn::bits_of(lut_type(l));
 }
 
 bool needs_lut(const ref::layer& l) {
@@ -121,7 +121,7 @@ op_kind to_op_kind(opcode op) {
 }
 
 encoded_layer from_layer(const ref::layer& l, const shape4& in, const operand_offsets& at,
-                         dataflow df, const shape4& in2) {
+                         cost::dataflow df, const shape4& in2) {
     // The reference's own checks first (geometry, kernel vs. padded input).
     shape4 out;
     try {
@@ -129,7 +129,7 @@ encoded_layer from_layer(const ref::layer& l, const shape4& in, const operand_of
     } catch (const std::invalid_argument& e) {
         fail(l, "geometry", e.what());
     }
-    if (static_cast<unsigned>(df) > static_cast<unsigned>(dataflow::automatic))
+    if (static_cast<unsigned>(df) > unsigned{max_dataflow})
         fail(l, "dataflow", "expected output/weight/input stationary or automatic");
     const bool bin = l.prec == ref::precision::binary;
     if (bin && !has_weights(l.op))
@@ -140,15 +140,15 @@ encoded_layer from_layer(const ref::layer& l, const shape4& in, const operand_of
     encoded_layer e;
     command& c = e.cmd;
     c.op = to_opcode(l.op);
-    c.prec = static_cast<precision>(l.prec);
-    c.act = static_cast<act_kind>(l.act.kind);
+    c.prec = l.prec;
+    c.act = l.act.kind;
     c.df = df;
     compute_cmd& k = c.compute;
     k.in = make_ref(l, "input", in, at.in);
     if (has_in2(l.op)) {
         if ((in2.n != in.n && in2.n != 1) || (in2.h != in.h && in2.h != 1) ||
             (in2.w != in.w && in2.w != 1) || (in2.c != in.c && in2.c != 1))
-            fail(l, "in2", "cannot broadcast " + sw::to_string(in2) + " onto " + sw::to_string(in));
+            fail(l, "in2", "cannot broadcast " + nn::to_string(in2) + " onto " + nn::to_string(in));
         k.in2 = make_ref(l, "in2", in2, at.in2);
     }
     const int oc = has_weights(l.op) ? l.out_channels : out.c;
@@ -234,7 +234,7 @@ encoded_layer from_layer(const ref::layer& l, const shape4& in, const operand_of
         if (l.act_lut.size() != lut_entries(l))
             fail(l, "act_lut",
                  "expected " + std::to_string(lut_entries(l)) + " entries for " +
-                     sw::to_string(lut_type(l)) + ", got " + std::to_string(l.act_lut.size()));
+                     nn::to_string(lut_type(l)) + ", got " + std::to_string(l.act_lut.size()));
         for (int32_t v : l.act_lut)
             put32(e.table, static_cast<uint32_t>(v));
     }
@@ -248,13 +248,13 @@ std::size_t table_bytes(const command& c) {
         return 0;
     ref::layer l;
     l.op = to_op_kind(c.op);
-    l.prec = static_cast<ref::precision>(c.prec);
-    l.act.kind = static_cast<ref::act_kind>(c.act);
+    l.prec = c.prec;
+    l.act.kind = c.act;
     l.binary_output = (c.flags & flag::binary_output) != 0;
     l.bin_scale =
         (c.flags & flag::binary_fixed_scale) ? ref::binary_scale::fixed : ref::binary_scale::fp32;
-    if (static_cast<unsigned>(c.prec) > static_cast<unsigned>(precision::binary) ||
-        static_cast<unsigned>(c.act) > static_cast<unsigned>(act_kind::tanh))
+    if (static_cast<unsigned>(c.prec) > unsigned{max_precision} ||
+        static_cast<unsigned>(c.act) > unsigned{max_act_kind})
         return 0;
     const std::size_t O = c.compute.out_channels;
     const bool gemm = l.op == op_kind::conv2d || l.op == op_kind::fully_connected;
@@ -275,19 +275,19 @@ decoded_layer to_layer(const command& c, const uint8_t* table, std::size_t table
     auto bad = [&](const std::string& field, const std::string& what) { fail(l, field, what); };
     if (!is_compute(c.op))
         bad("op", "expected a compute opcode");
-    if (static_cast<unsigned>(c.prec) > static_cast<unsigned>(precision::binary))
+    if (static_cast<unsigned>(c.prec) > unsigned{max_precision})
         bad("prec", "expected 0..5");
-    if (static_cast<unsigned>(c.act) > static_cast<unsigned>(act_kind::tanh))
+    if (static_cast<unsigned>(c.act) > unsigned{max_act_kind})
         bad("act", "expected 0..6");
-    if (static_cast<unsigned>(c.df) > static_cast<unsigned>(dataflow::automatic))
+    if (static_cast<unsigned>(c.df) > unsigned{max_dataflow})
         bad("df", "expected 0..3");
     if ((c.flags & ~flag::known) != 0 || c.tag != 0 || c.reserved0 != 0)
         bad("flags/tag/reserved0", "unknown flag bits or non-zero reserved fields");
     const compute_cmd& k = c.compute;
     l.op = to_op_kind(c.op);
     l.name = std::string(ref::to_string(l.op)) + " command";
-    l.prec = static_cast<ref::precision>(c.prec);
-    l.act.kind = static_cast<ref::act_kind>(c.act);
+    l.prec = c.prec;
+    l.act.kind = c.act;
     l.act.clip_lo = k.clip_lo;
     l.act.clip_hi = k.clip_hi;
     l.act.alpha = k.alpha;
@@ -386,21 +386,21 @@ decoded_layer to_layer(const command& c, const uint8_t* table, std::size_t table
 }
 
 std::size_t in_bytes(const decoded_layer& d) {
-    return sw::storage_bytes(d.in_type, d.in.count());
+    return nn::storage_bytes(d.in_type, d.in.count());
 }
 std::size_t in2_bytes(const decoded_layer& d) {
-    return d.has_in2 ? sw::storage_bytes(d.in2_type, d.in2.count()) : 0;
+    return d.has_in2 ? nn::storage_bytes(d.in2_type, d.in2.count()) : 0;
 }
 std::size_t out_bytes(const decoded_layer& d) {
-    return sw::storage_bytes(d.out_type, d.out.count());
+    return nn::storage_bytes(d.out_type, d.out.count());
 }
 std::size_t weight_bytes(const decoded_layer& d) {
-    return d.has_weights ? sw::storage_bytes(d.weight_type, d.weights.count()) : 0;
+    return d.has_weights ? nn::storage_bytes(d.weight_type, d.weights.count()) : 0;
 }
 std::size_t bias_bytes(const decoded_layer& d) {
     return d.layer.has_bias
-               ? sw::storage_bytes(d.bias_type, static_cast<std::size_t>(d.layer.out_channels))
+               ? nn::storage_bytes(d.bias_type, static_cast<std::size_t>(d.layer.out_channels))
                : 0;
 }
 
-}  // namespace nnvp::cmdgen
+}  // namespace nnvp::nncore_cmd

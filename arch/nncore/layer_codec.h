@@ -29,7 +29,7 @@
 #include "nn/ref/layer.h"
 #include "nn/tensor/tensor.h"
 
-namespace nnvp::cmdgen {
+namespace nnvp::nncore_cmd {
 
 // Local-memory byte offsets of a compute command's operands.
 struct operand_offsets {
@@ -49,9 +49,9 @@ struct encoded_layer {
 // The compute command of `l` on an input of shape `in` (and `in2` for add /
 // mul). Throws std::invalid_argument "layer '<name>': <field>: expected ..."
 // for anything the command cannot express or the reference would reject.
-encoded_layer from_layer(const ref::layer& l, const sw::shape4& in, const operand_offsets& at,
-                         nncore_cmd::dataflow df = nncore_cmd::dataflow::automatic,
-                         const sw::shape4& in2 = {});
+encoded_layer from_layer(const ref::layer& l, const nn::shape4& in, const operand_offsets& at,
+                         cost::dataflow df = cost::dataflow::automatic,
+                         const nn::shape4& in2 = {});
 
 // Size of the table image a command refers to (see the layout above).
 std::size_t table_bytes(const nncore_cmd::command& c);
@@ -59,8 +59,8 @@ std::size_t table_bytes(const nncore_cmd::command& c);
 // Everything the reference executor needs to run a compute command.
 struct decoded_layer {
     ref::layer layer;
-    sw::shape4 in, in2, out, weights;  // weights: OHWI (conv) / [O,1,1,K] (fc)
-    sw::dtype in_type{}, in2_type{}, out_type{}, weight_type{}, bias_type{};
+    nn::shape4 in, in2, out, weights;  // weights: OHWI (conv) / [O,1,1,K] (fc)
+    nn::dtype in_type{}, in2_type{}, out_type{}, weight_type{}, bias_type{};
     bool has_in2 = false;
     bool has_weights = false;
 };
@@ -80,4 +80,4 @@ std::size_t bias_bytes(const decoded_layer& d);
 nncore_cmd::opcode to_opcode(ref::op_kind k);
 ref::op_kind to_op_kind(nncore_cmd::opcode op);  // throws for a non-compute opcode
 
-}  // namespace nnvp::cmdgen
+}  // namespace nnvp::nncore_cmd

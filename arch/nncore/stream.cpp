@@ -5,9 +5,9 @@
 #include <string>
 #include <type_traits>
 
-namespace nnvp::cmdgen {
+namespace nnvp::nncore_cmd {
 
-using namespace nncore_cmd;
+
 
 namespace {
 
@@ -146,9 +146,9 @@ void encode(const command& c, uint8_t* out) {
 command decode(const uint8_t* in) {
     command c;
     c.op = static_cast<opcode>(in[offsetof(command, op)]);
-    c.prec = static_cast<precision>(in[offsetof(command, prec)]);
-    c.act = static_cast<act_kind>(in[offsetof(command, act)]);
-    c.df = static_cast<dataflow>(in[offsetof(command, df)]);
+    c.prec = static_cast<ref::precision>(in[offsetof(command, prec)]);
+    c.act = static_cast<ref::act_kind>(in[offsetof(command, act)]);
+    c.df = static_cast<cost::dataflow>(in[offsetof(command, df)]);
     c.flags = get<uint16_t>(in + offsetof(command, flags));
     c.tag = in[offsetof(command, tag)];
     c.reserved0 = in[offsetof(command, reserved0)];
@@ -341,4 +341,4 @@ parsed_stream parse_stream(const uint8_t* bytes, std::size_t size) {
 }
 
 
-}  // namespace nnvp::cmdgen
+}  // namespace nnvp::nncore_cmd

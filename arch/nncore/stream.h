@@ -14,7 +14,7 @@
 
 #include "arch/nncore/command.h"
 
-namespace nnvp::cmdgen {
+namespace nnvp::nncore_cmd {
 
 // One command <-> its 128 bytes. decode() takes bytes as they are (no
 // validation): it is the inverse of encode() for every command.
@@ -77,4 +77,4 @@ struct parsed_stream {
 parsed_stream parse_stream(const uint8_t* bytes, std::size_t size);
 
 
-}  // namespace nnvp::cmdgen
+}  // namespace nnvp::nncore_cmd

@@ -6,7 +6,7 @@
 
 namespace nnvp::nncore {
 
-using nncore_cmd::compressed_format;
+
 
 namespace {
 
@@ -99,12 +99,12 @@ codec_result check_shape(const blob_shape& s) {
         return bad("elements is 0");
     if (s.elem_bits != 8 && s.elem_bits != 16 && s.elem_bits != 32)
         return bad("elem_bits " + std::to_string(s.elem_bits) + ": expected 8, 16 or 32");
-    if (s.format == compressed_format::bitmap) {
+    if (s.format == cost::weight_format::bitmap) {
         if (s.row_len != 0)
             return bad("row_len " + std::to_string(s.row_len) + " on a bitmap blob (expected 0)");
         return {};
     }
-    if (s.format != compressed_format::csr)
+    if (s.format != cost::weight_format::csr)
         return bad("format " + std::to_string(static_cast<unsigned>(s.format)) +
                    ": expected 1 (bitmap) or 2 (csr)");
     if (s.row_len == 0 || s.row_len > max_csr_row_len || s.elements % s.row_len != 0)
@@ -115,7 +115,7 @@ codec_result check_shape(const blob_shape& s) {
 }
 
 uint64_t blob_bytes(const blob_shape& s, uint64_t nnz) {
-    if (s.format == compressed_format::csr)
+    if (s.format == cost::weight_format::csr)
         return 4 * (csr_rows(s) + 1) + nnz * (2 + s.elem_bytes());
     return bitmap_bytes(s) + nnz * s.elem_bytes();
 }
@@ -135,7 +135,7 @@ std::vector<uint8_t> compress(const uint8_t* dense, const blob_shape& s) {
     const uint64_t eb = s.elem_bytes();
     const uint64_t nnz = count_nonzero(dense, s);
     std::vector<uint8_t> out(blob_bytes(s, nnz), 0);
-    if (s.format == compressed_format::bitmap) {
+    if (s.format == cost::weight_format::bitmap) {
         uint8_t* val = out.data() + bitmap_bytes(s);
         for (uint64_t i = 0; i < s.elements; ++i) {
             const uint8_t* e = dense + i * eb;
@@ -169,7 +169,7 @@ codec_result check_blob(const uint8_t* blob, uint64_t len, const blob_shape& s) 
     codec_result r = check_shape(s);
     if (!r.ok)
         return r;
-    return s.format == compressed_format::bitmap ? check_bitmap(blob, len, s)
+    return s.format == cost::weight_format::bitmap ? check_bitmap(blob, len, s)
                                                  : check_csr(blob, len, s);
 }
 
@@ -179,7 +179,7 @@ codec_result expand(const uint8_t* blob, uint64_t len, const blob_shape& s, uint
         return r;
     const uint64_t eb = s.elem_bytes();
     std::memset(dense, 0, s.dense_bytes());
-    if (s.format == compressed_format::bitmap) {
+    if (s.format == cost::weight_format::bitmap) {
         const uint8_t* val = blob + bitmap_bytes(s);
         for (uint64_t i = 0; i < s.elements; ++i)
             if ((blob[i / 8] >> (i % 8)) & 1u) {

@@ -16,7 +16,7 @@ namespace nnvp::nncore {
 struct blob_shape {
     uint32_t elements = 0;
     unsigned elem_bits = 8;  // 8, 16, 32
-    nncore_cmd::compressed_format format = nncore_cmd::compressed_format::bitmap;
+    cost::weight_format format = cost::weight_format::bitmap;
     uint32_t row_len = 0;  // csr: 1..65536 dividing elements; bitmap: 0
 
     uint64_t elem_bytes() const { return elem_bits / 8; }

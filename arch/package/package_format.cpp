@@ -96,10 +96,10 @@ const char* to_string(step_kind k) {
 }
 
 std::size_t tensor_record::bytes() const {
-    if (type > static_cast<uint8_t>(sw::dtype::binary) || shape.n <= 0 || shape.h <= 0 ||
+    if (type > static_cast<uint8_t>(nn::dtype::binary) || shape.n <= 0 || shape.h <= 0 ||
         shape.w <= 0 || shape.c <= 0)
         return 0;
-    return sw::storage_bytes(dtype(), shape.count());
+    return nn::storage_bytes(dtype(), shape.count());
 }
 
 uint32_t fnv1a(const uint8_t* data, std::size_t bytes, uint32_t seed) {

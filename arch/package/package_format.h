@@ -27,7 +27,7 @@
 //   | 52 body_checksum u32 | 56 name[24]
 // section entry: 0 kind u32 | 4 offset u32 | 8 size u32 | 12 checksum u32
 // tensor record: 0 address u64 | 8 n, 12 h, 16 w, 20 c i32 | 24 dtype u8
-//   (sw::dtype) | 25 role u8 (tensor_role) | 26..28 zero | 28 scale f32 | 32 zero_point i32 | 36 zero
+//   (nn::dtype) | 25 role u8 (tensor_role) | 26..28 zero | 28 scale f32 | 32 zero_point i32 | 36 zero
 // step record: 0 kind u8 | 1..4 zero | 4 input u16 | 6 in2 u16 | 8 output u16
 //   | 10 zero | 12 code_offset u32 | 16 code_bytes u32 | 20 weights_offset
 //   u32 | 24 weights_bytes u32 | 28 bias_offset u32 | 32 bias_bytes u32
@@ -134,13 +134,13 @@ struct section_entry {
 
 struct tensor_record {
     uint64_t address = 0;
-    sw::shape4 shape;
-    uint8_t type = 0;  // sw::dtype (checked by the validator before use)
+    nn::shape4 shape;
+    uint8_t type = 0;  // nn::dtype (checked by the validator before use)
     tensor_role role = tensor_role::activation;
     float scale = 1.0f;
     int32_t zero_point = 0;
 
-    sw::dtype dtype() const { return static_cast<sw::dtype>(type); }
+    nn::dtype dtype() const { return static_cast<nn::dtype>(type); }
     std::size_t bytes() const;  // packed bytes (0 for an unknown dtype)
 };
 

@@ -162,13 +162,13 @@ validation checker::tensors() {
     for (std::size_t i = 0; i < h.tensor_count; ++i) {
         const tensor_record t = decode_tensor(m_data + s.offset + i * tensor_record_bytes);
         const std::string label = "tensor " + std::to_string(i);
-        if (t.type > static_cast<uint8_t>(sw::dtype::binary))
+        if (t.type > static_cast<uint8_t>(nn::dtype::binary))
             return fail(package_error::bad_tensor,
                         label + ": dtype " + std::to_string(t.type) + ": expected 0..7");
-        const sw::shape4& d = t.shape;
+        const nn::shape4& d = t.shape;
         if (d.n <= 0 || d.h <= 0 || d.w <= 0 || d.c <= 0 || d.count() > (1u << 30))
             return fail(package_error::bad_tensor,
-                        label + ": shape " + sw::to_string(d) +
+                        label + ": shape " + nn::to_string(d) +
                             ": expected positive dims and at most 2^30 elements");
         if (static_cast<uint8_t>(t.role) > static_cast<uint8_t>(tensor_role::view))
             return fail(package_error::bad_tensor,
@@ -231,9 +231,9 @@ validation checker::core_step(std::size_t i, const step_record& s) {
         return fail(
             package_error::bad_step,
             step_label(i, s) + ": expected an 8-byte aligned stream and no weights/bias blobs");
-    cmdgen::parsed_stream ps;
+    nncore_cmd::parsed_stream ps;
     try {
-        ps = cmdgen::parse_stream(m_data + s.code_offset, s.code_bytes);
+        ps = nncore_cmd::parse_stream(m_data + s.code_offset, s.code_bytes);
     } catch (const std::exception& e) {
         return fail(package_error::bad_stream, step_label(i, s) + ": " + e.what());
     }
@@ -263,30 +263,30 @@ validation checker::cpu_layer_step(std::size_t i, const step_record& s) {
     const std::string label = step_label(i, s);
     if (s.code_bytes < nncore_cmd::command_bytes)
         return fail(package_error::bad_step, label + ": code: expected a 128-byte command");
-    const nncore_cmd::command cmd = cmdgen::decode(m_data + s.code_offset);
+    const nncore_cmd::command cmd = nncore_cmd::decode(m_data + s.code_offset);
     if (!nncore_cmd::is_compute(cmd.op))
         return fail(package_error::bad_step, label + ": opcode " +
                                                  std::to_string(static_cast<unsigned>(cmd.op)) +
                                                  ": expected a compute command");
     const std::size_t table = s.code_bytes - nncore_cmd::command_bytes;
-    if (table != cmdgen::table_bytes(cmd))
+    if (table != nncore_cmd::table_bytes(cmd))
         return fail(package_error::bad_step, label + ": table of " + std::to_string(table) +
                                                  " bytes: expected " +
-                                                 std::to_string(cmdgen::table_bytes(cmd)));
-    cmdgen::decoded_layer d;
+                                                 std::to_string(nncore_cmd::table_bytes(cmd)));
+    nncore_cmd::decoded_layer d;
     try {
-        d = cmdgen::to_layer(cmd, m_data + s.code_offset + nncore_cmd::command_bytes, table);
+        d = nncore_cmd::to_layer(cmd, m_data + s.code_offset + nncore_cmd::command_bytes, table);
     } catch (const std::exception& e) {
         return fail(package_error::bad_step, label + ": " + e.what());
     }
-    auto operand = [&](const char* what, uint16_t idx, const sw::shape4& shape,
-                       sw::dtype type) -> validation {
+    auto operand = [&](const char* what, uint16_t idx, const nn::shape4& shape,
+                       nn::dtype type) -> validation {
         const tensor_record& t = m_v.tensors[idx];
         if (t.shape != shape || t.dtype() != type)
             return fail(package_error::bad_step,
                         label + ": " + what + " tensor " + std::to_string(idx) + " is " +
-                            sw::to_string(t.dtype()) + " " + sw::to_string(t.shape) +
-                            ": expected " + sw::to_string(type) + " " + sw::to_string(shape));
+                            nn::to_string(t.dtype()) + " " + nn::to_string(t.shape) +
+                            ": expected " + nn::to_string(type) + " " + nn::to_string(shape));
         return {};
     };
     if (auto r = operand("input", s.input, d.in, d.in_type); !r.ok())
@@ -299,8 +299,8 @@ validation checker::cpu_layer_step(std::size_t i, const step_record& s) {
     if (d.has_in2)
         if (auto r = operand("in2", s.in2, d.in2, d.in2_type); !r.ok())
             return r;
-    const std::size_t wb = d.has_weights ? cmdgen::weight_bytes(d) : 0;
-    const std::size_t bb = d.layer.has_bias ? cmdgen::bias_bytes(d) : 0;
+    const std::size_t wb = d.has_weights ? nncore_cmd::weight_bytes(d) : 0;
+    const std::size_t bb = d.layer.has_bias ? nncore_cmd::bias_bytes(d) : 0;
     if (s.weights_bytes != wb || s.bias_bytes != bb)
         return fail(package_error::bad_step,
                     label + ": weights/bias of " + std::to_string(s.weights_bytes) + "/" +
@@ -343,9 +343,9 @@ validation checker::cpu_op_step(std::size_t i, const step_record& s) {
         if (o.shape != out.shape || o.type != out.dtype())
             return fail(package_error::bad_step,
                         label + ": output tensor " + std::to_string(s.output) + " is " +
-                            sw::to_string(out.dtype()) + " " + sw::to_string(out.shape) +
-                            ": the op makes " + sw::to_string(o.type) + " " +
-                            sw::to_string(o.shape));
+                            nn::to_string(out.dtype()) + " " + nn::to_string(out.shape) +
+                            ": the op makes " + nn::to_string(o.type) + " " +
+                            nn::to_string(o.shape));
     } catch (const std::exception& ex) {
         return fail(package_error::bad_step, label + ": " + ex.what());
     }
@@ -397,8 +397,8 @@ validation checker::steps() {
                 r = cpu_layer_step(i, s);
                 break;
             case step_kind::softmax:
-                if ((in.dtype() != sw::dtype::fp32 && in.dtype() != sw::dtype::int8) ||
-                    out.dtype() != sw::dtype::fp32 || in.shape != out.shape)
+                if ((in.dtype() != nn::dtype::fp32 && in.dtype() != nn::dtype::int8) ||
+                    out.dtype() != nn::dtype::fp32 || in.shape != out.shape)
                     r = fail(package_error::bad_step,
                              label +
                                  ": softmax: expected an fp32 or int8 input and an fp32 "

@@ -20,24 +20,24 @@ namespace nnvp::fw {
 
 namespace {
 
-sw::tensor random_tensor(std::mt19937& rng, sw::dtype t, sw::shape4 s) {
-    sw::tensor x(t, s);
+nn::tensor random_tensor(std::mt19937& rng, nn::dtype t, nn::shape4 s) {
+    nn::tensor x(t, s);
     for (std::size_t i = 0; i < x.size(); ++i) {
-        if (sw::is_float(t))
+        if (nn::is_float(t))
             x.set_float(i, std::uniform_real_distribution<float>(-1.0f, 1.0f)(rng));
-        else if (t == sw::dtype::binary)
+        else if (t == nn::dtype::binary)
             x.set_int(i, (rng() & 1u) ? 1 : -1);
         else
             x.set_int(i, std::uniform_int_distribution<int64_t>(
-                             std::max<int64_t>(-20, sw::min_of(t)),
-                             std::min<int64_t>(20, sw::max_of(t)))(rng));
+                             std::max<int64_t>(-20, nn::min_of(t)),
+                             std::min<int64_t>(20, nn::max_of(t)))(rng));
     }
     return x;
 }
 
 // Zeroes exactly pct % of the elements (rounded down), chosen by a seeded
 // Fisher-Yates shuffle, so a scenario's sparsity is deterministic.
-void zero_share(sw::tensor& w, int pct, uint32_t seed) {
+void zero_share(nn::tensor& w, int pct, uint32_t seed) {
     std::vector<std::size_t> idx(w.size());
     for (std::size_t i = 0; i < idx.size(); ++i)
         idx[i] = i;
@@ -46,9 +46,9 @@ void zero_share(sw::tensor& w, int pct, uint32_t seed) {
         std::swap(idx[i - 1], idx[rng() % i]);
     const std::size_t n = w.size() * static_cast<std::size_t>(pct) / 100;
     for (std::size_t i = 0; i < n; ++i) {
-        if (sw::is_float(w.type()))
+        if (nn::is_float(w.type()))
             w.set_float(idx[i], 0.0f);
-        else if (w.type() != sw::dtype::binary)  // binary has no zero
+        else if (w.type() != nn::dtype::binary)  // binary has no zero
             w.set_int(idx[i], 0);
     }
 }
@@ -115,25 +115,25 @@ int nn_layer_demo(hal& h, const program_args& args) {
     const int size = static_cast<int>(args.get("size"));
     const ref::layer l = conv_layer(prec, k);
     std::mt19937 rng(static_cast<uint32_t>(args.get("seed")));
-    const sw::tensor in = random_tensor(rng, ref::input_type(l), {1, size, size, c});
-    sw::tensor w = random_tensor(rng, ref::weight_type(l), {k, 3, 3, c});
+    const nn::tensor in = random_tensor(rng, ref::input_type(l), {1, size, size, c});
+    nn::tensor w = random_tensor(rng, ref::weight_type(l), {k, 3, 3, c});
     zero_share(w, static_cast<int>(args.get("weight_zero_pct")),
                static_cast<uint32_t>(args.get("seed")));
-    sw::tensor bias(ref::bias_type(l), {1, 1, 1, k});
+    nn::tensor bias(ref::bias_type(l), {1, 1, 1, k});
     for (int i = 0; i < k; ++i) {
-        if (sw::is_float(bias.type()))
+        if (nn::is_float(bias.type()))
             bias.set_float(static_cast<std::size_t>(i), 0.1f * static_cast<float>(i % 5));
         else
             bias.set_int(static_cast<std::size_t>(i), (i % 7) * 10 - 30);
     }
 
     const nncore_info& info = core.info();
-    cmdgen::program_options opt;
+    compiler::program_options opt;
     opt.dram_base = h.map().at("dram").base + 0x1000000;  // 16 MiB in
-    opt.weight_format = static_cast<cmdgen::weight_storage>(args.get("weight_format"));
-    cmdgen::program prog;
+    opt.weight_format = static_cast<cost::weight_format>(args.get("weight_format"));
+    compiler::program prog;
     try {
-        prog = cmdgen::single_layer_program(l, in, &w, &bias,
+        prog = compiler::single_layer_program(l, in, &w, &bias,
                                             {info.input_kb, info.weight_kb, info.output_kb}, opt);
     } catch (const std::exception& e) {
         b.say(std::string("cannot compile the layer: ") + e.what());
@@ -145,7 +145,7 @@ int nn_layer_demo(hal& h, const program_args& args) {
           (timing ? ", timing mode" : ", functional mode") + ": " +
           std::to_string(prog.tiles.size()) + " tiles, " +
           std::to_string(prog.stream.size() / 128) + " commands, weights " +
-          cmdgen::to_string(prog.weight_format) + " (" + std::to_string(prog.dram.weight_bytes) +
+          cost::to_string(prog.weight_format) + " (" + std::to_string(prog.dram.weight_bytes) +
           " of " + std::to_string(prog.dram.weight_dense_bytes) + " bytes in DRAM)");
 
     const uint64_t t0 = b.now_ns();
@@ -171,7 +171,7 @@ int nn_layer_demo(hal& h, const program_args& args) {
     std::vector<uint8_t> out(prog.dram.output_bytes);
     if (h.read_block(prog.dram.output, out.data(), out.size()) != bus_status::ok)
         return 17;
-    const sw::tensor want = ref::execute(l, in, &w, &bias);
+    const nn::tensor want = ref::execute(l, in, &w, &bias);
     if (out != want.bytes()) {
         b.say("output differs from the reference executor");
         return 18;

@@ -39,24 +39,24 @@ int nn_package_demo(hal& h, const program_args& args) {
         return 11;
 
     // "Host compiler": the network and its package, built for where it will lie.
-    package::sample_shape shape;
+    compiler::sample_shape shape;
     shape.size = static_cast<int>(args.get("size"));
     shape.channels = static_cast<int>(args.get("channels"));
     shape.classes = static_cast<int>(args.get("classes"));
-    package::network net = package::tiny_classifier(static_cast<uint32_t>(args.get("seed")), shape);
+    compiler::network net = compiler::tiny_classifier(static_cast<uint32_t>(args.get("seed")), shape);
     if (args.get("fc_on_cpu") != 0)
-        net.ops[3].where = package::placement::cpu;
+        net.ops[3].where = compiler::placement::cpu;
     const uint64_t dram = h.map().at("dram").base;
-    package::build_options opt;
+    compiler::build_options opt;
     opt.load_address = dram + 0x1000000;  // 16 MiB in
     opt.arena_base = dram + 0x2000000;    // 32 MiB in
     opt.reuse_arena = false;              // every intermediate survives, for checking
     const nncore_info& info = core.info();
     opt.buffers = {info.input_kb, info.weight_kb, info.output_kb};
     opt.core_precisions = info.precisions;
-    package::built_package pkg;
+    compiler::built_package pkg;
     try {
-        pkg = package::build(net, opt);
+        pkg = compiler::build(net, opt);
     } catch (const std::exception& e) {
         b.say(std::string("cannot build the package: ") + e.what());
         return 12;
@@ -81,7 +81,7 @@ int nn_package_demo(hal& h, const program_args& args) {
         return 15;
     if (rt.load(opt.load_address) != runtime_status::ok)
         return 16;
-    const sw::tensor input = package::random_input(net, static_cast<uint32_t>(args.get("seed")));
+    const nn::tensor input = compiler::random_input(net, static_cast<uint32_t>(args.get("seed")));
     if (rt.write_input(input) != runtime_status::ok)
         return 17;
     run_summary s;
@@ -90,9 +90,9 @@ int nn_package_demo(hal& h, const program_args& args) {
     if (timing)
         return 0;
 
-    const std::vector<sw::tensor> ref = package::reference_run(net, input);
+    const std::vector<nn::tensor> ref = compiler::reference_run(net, input);
     for (std::size_t i = 1; i + 1 < ref.size(); ++i) {
-        const package::tensor_desc& t = pkg.tensors[i];
+        const compiler::tensor_desc& t = pkg.tensors[i];
         std::vector<uint8_t> got(ref[i].bytes().size());
         if (h.read_block(t.address, got.data(), got.size()) != bus_status::ok)
             return 19;
@@ -101,7 +101,7 @@ int nn_package_demo(hal& h, const program_args& args) {
             return 20;
         }
     }
-    sw::tensor out;
+    nn::tensor out;
     if (rt.read_output(out) != runtime_status::ok || out.shape() != ref.back().shape())
         return 21;
     double max_err = 0;

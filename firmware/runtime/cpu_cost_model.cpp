@@ -10,7 +10,7 @@ uint64_t ceil_milli(uint64_t millicycles) {
 
 }  // namespace
 
-cpu_work layer_work(const cmdgen::decoded_layer& d) {
+cpu_work layer_work(const nncore_cmd::decoded_layer& d) {
     const ref::layer& l = d.layer;
     const uint64_t out = d.out.count();
     cpu_work w;
@@ -44,7 +44,7 @@ cpu_work layer_work(const cmdgen::decoded_layer& d) {
     return w;
 }
 
-uint64_t layer_cycles(const cpu_cost_model& m, const cmdgen::decoded_layer& d) {
+uint64_t layer_cycles(const cpu_cost_model& m, const nncore_cmd::decoded_layer& d) {
     const cpu_work w = layer_work(d);
     const auto p = static_cast<std::size_t>(d.layer.prec);
     const uint64_t mac = p < m.mac_millicycles.size() ? m.mac_millicycles[p] : 0;

@@ -49,9 +49,9 @@ struct cpu_work {
     uint64_t macs = 0;      // conv2d / fully_connected
     uint64_t elements = 0;  // epilogue outputs, pool taps, element-wise outputs
 };
-cpu_work layer_work(const cmdgen::decoded_layer& d);
+cpu_work layer_work(const nncore_cmd::decoded_layer& d);
 
-uint64_t layer_cycles(const cpu_cost_model& m, const cmdgen::decoded_layer& d);
+uint64_t layer_cycles(const cpu_cost_model& m, const nncore_cmd::decoded_layer& d);
 uint64_t softmax_cycles(const cpu_cost_model& m, uint64_t elements);
 uint64_t copy_cycles(const cpu_cost_model& m, uint64_t bytes);
 // A nn/cpuops op: elements at element_millicycles, exp/pow at

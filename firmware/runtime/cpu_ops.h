@@ -1,5 +1,5 @@
 // Ops the firmware runs on the CPU when the NN core lacks them (or the
-// compiler put them there). Plain C++ on sw::tensor, no HAL: the runtime
+// compiler put them there). Plain C++ on nn::tensor, no HAL: the runtime
 // moves the data and charges the cycles.
 #pragma once
 
@@ -15,6 +15,6 @@ namespace nnvp::fw {
 // Exponentials and the sum in double, one rounding to fp32 at the end
 // (nn/cpuops computes it). Throws std::invalid_argument for another input
 // type.
-sw::tensor softmax(const sw::tensor& in, const ref::quant_params& q);
+nn::tensor softmax(const nn::tensor& in, const ref::quant_params& q);
 
 }  // namespace nnvp::fw

@@ -169,16 +169,16 @@ runtime_status nn_runtime::load(uint64_t package_addr) {
     return runtime_status::ok;
 }
 
-runtime_status nn_runtime::read_tensor(uint16_t index, sw::tensor& t) {
+runtime_status nn_runtime::read_tensor(uint16_t index, nn::tensor& t) {
     const package::tensor_record& r = m_view.tensors[index];
     std::vector<uint8_t> bytes(r.bytes());
     if (m_hal.read_block(r.address, bytes.data(), bytes.size()) != bus_status::ok)
         return runtime_status::bus_error;
-    t = cmdgen::unpack(r.dtype(), r.shape, bytes.data(), bytes.size());
+    t = nn::unpack(r.dtype(), r.shape, bytes.data(), bytes.size());
     return runtime_status::ok;
 }
 
-runtime_status nn_runtime::write_tensor(uint16_t index, const sw::tensor& t) {
+runtime_status nn_runtime::write_tensor(uint16_t index, const nn::tensor& t) {
     const package::tensor_record& r = m_view.tensors[index];
     if (t.type() != r.dtype() || t.shape() != r.shape)
         return runtime_status::bad_argument;
@@ -187,7 +187,7 @@ runtime_status nn_runtime::write_tensor(uint16_t index, const sw::tensor& t) {
                : runtime_status::bus_error;
 }
 
-runtime_status nn_runtime::write_input(const sw::tensor& t) {
+runtime_status nn_runtime::write_input(const nn::tensor& t) {
     if (!m_loaded)
         return runtime_status::not_loaded;
     return write_tensor(m_view.hdr.input_tensor, t);
@@ -201,7 +201,7 @@ std::vector<uint16_t> nn_runtime::inputs() const {
     return in;
 }
 
-runtime_status nn_runtime::write_input(std::size_t k, const sw::tensor& t) {
+runtime_status nn_runtime::write_input(std::size_t k, const nn::tensor& t) {
     if (!m_loaded)
         return runtime_status::not_loaded;
     const std::vector<uint16_t> in = inputs();
@@ -210,7 +210,7 @@ runtime_status nn_runtime::write_input(std::size_t k, const sw::tensor& t) {
     return write_tensor(in[k], t);
 }
 
-runtime_status nn_runtime::read_output(sw::tensor& t) {
+runtime_status nn_runtime::read_output(nn::tensor& t) {
     if (!m_loaded)
         return runtime_status::not_loaded;
     return read_tensor(m_view.hdr.output_tensor, t);
@@ -250,34 +250,34 @@ runtime_status nn_runtime::run_core(const step_record& s, run_summary& out, int 
 runtime_status nn_runtime::run_cpu(const step_record& s, step_result& r, std::string& why) {
     const auto kind = static_cast<step_kind>(s.kind);
     try {
-        sw::tensor in, out;
+        nn::tensor in, out;
         if (read_tensor(s.input, in) != runtime_status::ok) {
             why = "cannot read the input tensor (bus error)";
             return runtime_status::bus_error;
         }
         if (kind == step_kind::cpu_layer) {
             const uint8_t* code = m_image.data() + s.code_offset;
-            const nncore_cmd::command cmd = cmdgen::decode(code);
-            const cmdgen::decoded_layer d = cmdgen::to_layer(
+            const nncore_cmd::command cmd = nncore_cmd::decode(code);
+            const nncore_cmd::decoded_layer d = nncore_cmd::to_layer(
                 cmd, code + nncore_cmd::command_bytes, s.code_bytes - nncore_cmd::command_bytes);
-            sw::tensor second, bias;
+            nn::tensor second, bias;
             if (d.has_in2 && read_tensor(s.in2, second) != runtime_status::ok) {
                 why = "cannot read the second operand (bus error)";
                 return runtime_status::bus_error;
             }
             if (d.has_weights)
-                second = cmdgen::unpack(d.weight_type, d.weights, m_image.data() + s.weights_offset,
+                second = nn::unpack(d.weight_type, d.weights, m_image.data() + s.weights_offset,
                                         s.weights_bytes);
             if (d.layer.has_bias)
-                bias = cmdgen::unpack(d.bias_type, {1, 1, 1, d.layer.out_channels},
+                bias = nn::unpack(d.bias_type, {1, 1, 1, d.layer.out_channels},
                                       m_image.data() + s.bias_offset, s.bias_bytes);
             out = ref::execute(d.layer, in, d.has_in2 || d.has_weights ? &second : nullptr,
                                d.layer.has_bias ? &bias : nullptr);
             r.cpu_cycles = layer_cycles(m_cost, d);
         } else if (kind == step_kind::cpu_op) {
             const cpuops::encoded e = cpuops::decode(m_image.data() + s.code_offset, s.code_bytes);
-            std::vector<sw::tensor> values(e.inputs.size());
-            std::vector<const sw::tensor*> ins;
+            std::vector<nn::tensor> values(e.inputs.size());
+            std::vector<const nn::tensor*> ins;
             std::vector<cpuops::tensor_info> infos;
             values[0] = in;
             for (std::size_t k = 0; k < e.inputs.size(); ++k) {
@@ -299,7 +299,7 @@ runtime_status nn_runtime::run_cpu(const step_record& s, step_result& r, std::st
             r.cpu_cycles = softmax_cycles(m_cost, in.size());
         } else {  // copy
             const package::tensor_record& t = m_view.tensors[s.output];
-            out = cmdgen::unpack(t.dtype(), t.shape, in.bytes().data(), in.bytes().size());
+            out = nn::unpack(t.dtype(), t.shape, in.bytes().data(), in.bytes().size());
             r.cpu_cycles = copy_cycles(m_cost, in.bytes().size());
         }
         m_hal.consume_cycles(r.cpu_cycles);

@@ -103,11 +103,11 @@ public:
     uint64_t validation_cycles() const { return m_validation_cycles; }
 
     // The network input / output tensors (type and shape must match).
-    runtime_status write_input(const sw::tensor& t);
+    runtime_status write_input(const nn::tensor& t);
     // Input k of a network with several (tensors of role input, in order).
-    runtime_status write_input(std::size_t k, const sw::tensor& t);
+    runtime_status write_input(std::size_t k, const nn::tensor& t);
     std::vector<uint16_t> inputs() const;
-    runtime_status read_output(sw::tensor& t);
+    runtime_status read_output(nn::tensor& t);
 
     runtime_status run(run_summary& out);
 
@@ -125,8 +125,8 @@ private:
     runtime_status fail(run_summary& out, runtime_status s, int step, const std::string& why);
     runtime_status run_core(const package::step_record& s, run_summary& out, int index);
     runtime_status run_cpu(const package::step_record& s, step_result& r, std::string& why);
-    runtime_status read_tensor(uint16_t index, sw::tensor& t);
-    runtime_status write_tensor(uint16_t index, const sw::tensor& t);
+    runtime_status read_tensor(uint16_t index, nn::tensor& t);
+    runtime_status write_tensor(uint16_t index, const nn::tensor& t);
 
     hal& m_hal;
     intc_driver& m_intc;

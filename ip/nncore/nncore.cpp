@@ -42,7 +42,7 @@ void core::add_registers() {
     const auto value = [](uint32_t v) { return [v] { return v; }; };
     m_regs.add(ID);
     m_regs.add(ARRAY, value(m_cfg.core.rows | (m_cfg.core.cols << 16)));
-    m_regs.add(PRECISIONS, value((1u << nncore::num_precisions) - 1));
+    m_regs.add(PRECISIONS, value((1u << cost::num_precisions) - 1));
     m_regs.add(INPUT_KB, value(m_cfg.core.input_kb));
     m_regs.add(WEIGHT_KB, value(m_cfg.core.weight_kb));
     m_regs.add(OUTPUT_KB, value(m_cfg.core.output_kb));

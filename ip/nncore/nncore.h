@@ -17,7 +17,7 @@
 //   checksum: ceil(count / cmd_fetch_burst) bus reads of up to
 //             cmd_fetch_burst * 128 bytes; the same reads again while executing
 //   compute:  compute_cycles(layer) * Tclk, compute_cycles from
-//             nncore::cost() (fold model; vector unit for pools / eltwise /
+//             cost::of_layer() (fold model; vector unit for pools / eltwise /
 //             activations), waited once per command
 //   LOAD/STORE: DMA register writes over the bus (12 x 32-bit), then the
 //             transfer runs in the DMA engine (its bursts cross the bus to
@@ -103,7 +103,7 @@ public:
         std::string name;    // "<op>#<index>"
         nncore_cmd::opcode op = nncore_cmd::opcode::end;
         ref::precision prec = ref::precision::fp32;
-        dataflow flow = dataflow::output_stationary;  // used (never automatic)
+        cost::dataflow flow = cost::dataflow::output_stationary;  // used (never automatic)
         uint64_t macs = 0;                            // dense MACs
         uint64_t zero_skipped_macs = 0;               // removed by zero skipping
         uint64_t gated_macs = 0;                      // executed with a zero operand, no energy

@@ -4,25 +4,25 @@ namespace nnvp {
 
 namespace {
 
-const char* const precision_keys[nncore::num_precisions] = {"fp32", "fp16", "int16",
+const char* const precision_keys[cost::num_precisions] = {"fp32", "fp16", "int16",
                                                             "int8", "int4", "binary"};
 
 // An optional object keyed by precision name; each key optional, others rejected.
 template <class T, class Read>
-void read_table(const config_node& node, const std::string& key, nncore::per_precision<T>& table,
+void read_table(const config_node& node, const std::string& key, cost::per_precision<T>& table,
                 Read read) {
     if (!node.has(key))
         return;
     const config_node sub = node.child(key);
-    for (std::size_t i = 0; i < nncore::num_precisions; ++i)
+    for (std::size_t i = 0; i < cost::num_precisions; ++i)
         table[i] = read(sub, precision_keys[i], table[i]);
     sub.reject_unknown();
 }
 
 }  // namespace
 
-nncore::core_params parse_core_params(const config_node& node) {
-    nncore::core_params p;
+cost::core_params parse_core_params(const config_node& node) {
+    cost::core_params p;
     p.rows = static_cast<unsigned>(node.uint_in("rows", 1, 1024, p.rows));
     p.cols = static_cast<unsigned>(node.uint_in("cols", 1, 1024, p.cols));
     p.weight_kb = static_cast<unsigned>(node.uint_in("weight_kb", 1, 1u << 20, p.weight_kb));
@@ -45,8 +45,8 @@ nncore::core_params parse_core_params(const config_node& node) {
     p.output_pj_per_byte = node.number_in("output_pj_per_byte", 0.0, 1e6, p.output_pj_per_byte);
     p.leakage_mw = node.number_in("leakage_mw", 0.0, 1e6, p.leakage_mw);
     p.auto_objective = node.one_of("auto_objective", {"cycles", "energy"}, "cycles") == "energy"
-                           ? nncore::objective::energy
-                           : nncore::objective::cycles;
+                           ? cost::objective::energy
+                           : cost::objective::cycles;
     node.reject_unknown();
     return p;
 }

@@ -12,7 +12,7 @@ namespace nnvp {
 struct nncore_config {
     // Array, buffers, MACs per PE per precision, energies, leakage: the
     // timing model's parameters (nn/cost/core_params.h).
-    nncore::core_params core;
+    cost::core_params core;
     // Local memory port (the "buffer" socket): first-data latency and bytes
     // per cycle, in nncore clock cycles. 64 B/cycle is a 512-bit SRAM port.
     unsigned buffer_latency_cycles = 2;
@@ -45,7 +45,7 @@ struct nncore_config {
 //   vector_lanes (1..4096), mac_pj {...}, vector_pj {...} (0..1e6 each),
 //   sram_pj_per_byte_8kb, weight_pj_per_byte, input_pj_per_byte,
 //   output_pj_per_byte, leakage_mw (0..1e6), auto_objective ("cycles"|"energy").
-nncore::core_params parse_core_params(const config_node& node);
+cost::core_params parse_core_params(const config_node& node);
 
 // Reads every key of `node` (all optional, defaults above): the core_params
 // keys (rows, cols, weight_kb, input_kb, output_kb, macs_per_pe, vector_lanes,

@@ -19,8 +19,8 @@ namespace {
 
 // The one place the functional arithmetic is called (bit-exact with
 // ref::execute; see nn/kernels/kernels.h).
-sw::tensor run_layer(const ref::layer& l, const sw::tensor& in, const sw::tensor* second,
-                     const sw::tensor* bias, unsigned threads) {
+nn::tensor run_layer(const ref::layer& l, const nn::tensor& in, const nn::tensor* second,
+                     const nn::tensor* bias, unsigned threads) {
     return kernels::execute(l, in, second, bias, kernels::options{threads});
 }
 
@@ -381,13 +381,13 @@ core::outcome core::execute_compute(uint32_t index, const command& c, command_re
     if (!chk.ok())
         return error(chk.code, index, chk.what);
     const ref::layer l = to_layer(c, plan, m_local.data());
-    sparsity sp;
-    sp.kind = static_cast<sparsity::mode>(m_run.sparsity);
-    sw::tensor out;
+    cost::sparsity sp;
+    sp.kind = static_cast<cost::sparsity::mode>(m_run.sparsity);
+    nn::tensor out;
     if (!m_run.timing) {
         try {
-            const sw::tensor in = read_tensor(m_local.data(), plan.in, plan.in_type, plan.in_shape);
-            sw::tensor second, bias;
+            const nn::tensor in = read_tensor(m_local.data(), plan.in, plan.in_type, plan.in_shape);
+            nn::tensor second, bias;
             if (plan.has_weights)
                 second = read_tensor(m_local.data(), plan.weights, plan.w_type, plan.w_shape);
             else if (plan.has_second)
@@ -395,7 +395,7 @@ core::outcome core::execute_compute(uint32_t index, const command& c, command_re
             if (plan.bias.bytes > 0)
                 bias = read_tensor(m_local.data(), plan.bias, plan.bias_type,
                                    {1, 1, 1, c.compute.out_channels});
-            if (sp.kind != sparsity::none) {
+            if (sp.kind != cost::sparsity::none) {
                 const int32_t zp = l.binary_input ? 0 : l.in_q.zero_point;
                 sp.activation_density = 1.0 - zero_fraction(in, zp);
                 if (plan.has_weights)
@@ -410,9 +410,9 @@ core::outcome core::execute_compute(uint32_t index, const command& c, command_re
         sp.weight_density = m_run.weight_density;
         sp.activation_density = m_run.act_density;
     }
-    layer_cost lc;
+    cost::layer_cost lc;
     try {
-        lc = cost(l, plan.in_shape, static_cast<dataflow>(c.df), m_cfg.core, sp);
+        lc = cost::of_layer(l, plan.in_shape, static_cast<cost::dataflow>(c.df), m_cfg.core, sp);
     } catch (const std::exception& e) {
         return error(error_code::bad_field, index, e.what());
     }

@@ -6,21 +6,11 @@
 #include "nn/cost/layer_view.h"
 #include "nn/cost/layer_cost.h"
 
-namespace nnvp::nncore {
+#include <algorithm>
+
+namespace nnvp::cost {
 
 using detail::packed_bytes;
-
-const char* to_string(weight_format f) {
-    switch (f) {
-        case weight_format::dense:
-            return "dense";
-        case weight_format::bitmap:
-            return "bitmap";
-        case weight_format::csr:
-            return "csr";
-    }
-    return "?";
-}
 
 uint64_t compressed_weight_bytes(uint64_t rows, uint64_t row_len, unsigned value_bits,
                                  double density, weight_format fmt, const compression_params& cp) {
@@ -32,12 +22,20 @@ uint64_t compressed_weight_bytes(uint64_t rows, uint64_t row_len, unsigned value
         case weight_format::csr:
             return packed_bytes(nnz, value_bits) + nnz * cp.index_bytes +
                    (rows + 1) * cp.pointer_bytes;
-        default:
-            return packed_bytes(elements, value_bits);
+        case weight_format::automatic:
+            return std::min({compressed_weight_bytes(rows, row_len, value_bits, density,
+                                                     weight_format::dense, cp),
+                             compressed_weight_bytes(rows, row_len, value_bits, density,
+                                                     weight_format::bitmap, cp),
+                             compressed_weight_bytes(rows, row_len, value_bits, density,
+                                                     weight_format::csr, cp)});
+        case weight_format::dense:
+            break;
     }
+    return packed_bytes(elements, value_bits);
 }
 
-uint64_t weight_dram_bytes(const ref::layer& l, sw::shape4 in, double density, weight_format fmt,
+uint64_t weight_dram_bytes(const ref::layer& l, nn::shape4 in, double density, weight_format fmt,
                            const compression_params& cp) {
     const detail::layer_view v = detail::view_of(l, in);
     if (!v.on_array)
@@ -45,4 +43,4 @@ uint64_t weight_dram_bytes(const ref::layer& l, sw::shape4 in, double density, w
     return compressed_weight_bytes(v.O, v.gemm_k(), v.w_bits, density, fmt, cp);
 }
 
-}  // namespace nnvp::nncore
+}  // namespace nnvp::cost

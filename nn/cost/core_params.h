@@ -9,20 +9,10 @@
 #include <cstdint>
 #include <string>
 
+#include "nn/cost/mapping.h"
 #include "nn/ref/layer.h"
 
-namespace nnvp::nncore {
-
-// Which GEMM dimension stays in the PEs (SCALE-Sim's OS / WS / IS); automatic
-// picks one per layer by core_params::auto_objective.
-enum class dataflow : uint8_t { output_stationary, weight_stationary, input_stationary, automatic };
-// What `automatic` minimises.
-enum class objective : uint8_t { cycles, energy };
-
-const char* to_string(dataflow d);   // "os", "ws", "is", "auto"
-const char* to_string(objective o);  // "cycles", "energy"
-// Accepts the names to_string gives; false (and `out` untouched) otherwise.
-bool parse_dataflow(const std::string& text, dataflow& out);
+namespace nnvp::cost {
 
 inline constexpr std::size_t num_precisions = 6;
 // One entry per ref::precision, in enum order: fp32, fp16, int16, int8, int4, binary.
@@ -94,4 +84,4 @@ struct core_params {
 // sram_pj_per_byte_8kb * max(1, sqrt(kb / 8)).
 double sram_pj_per_byte(double kb, double pj_per_byte_8kb);
 
-}  // namespace nnvp::nncore
+}  // namespace nnvp::cost

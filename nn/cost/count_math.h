@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdint>
 
-namespace nnvp::nncore::detail {
+namespace nnvp::cost::detail {
 
 inline uint64_t ceil_div(uint64_t a, uint64_t b) {
     return b == 0 ? 0 : (a + b - 1) / b;
@@ -33,4 +33,4 @@ inline uint64_t packed_bytes(uint64_t count, unsigned bits) {
     return ceil_div(count * bits, 8);
 }
 
-}  // namespace nnvp::nncore::detail
+}  // namespace nnvp::cost::detail

@@ -7,7 +7,7 @@
 #include "nn/cost/count_math.h"
 #include "nn/cost/layer_cost.h"
 
-namespace nnvp::nncore {
+namespace nnvp::cost {
 
 using detail::ceil_div;
 
@@ -107,4 +107,4 @@ fold_timing fold_model(uint64_t P, uint64_t K, uint64_t M, dataflow flow, const 
     return best;
 }
 
-}  // namespace nnvp::nncore
+}  // namespace nnvp::cost

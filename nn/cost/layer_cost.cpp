@@ -5,7 +5,7 @@
 #include "nn/cost/layer_view.h"
 #include "nn/cost/layer_cost.h"
 
-namespace nnvp::nncore {
+namespace nnvp::cost {
 
 using detail::ceil_div;
 using detail::clamp_fraction;
@@ -119,20 +119,14 @@ ref::precision costed_precision(const ref::layer& l) {
     return l.prec;
 }
 
-layer_cost cost(const ref::layer& l, sw::shape4 in, dataflow flow, const core_params& params,
+layer_cost of_layer(const ref::layer& l, nn::shape4 in, dataflow flow, const core_params& params,
                 const sparsity& sp) {
-    return cost(l, in, flow, params, sp, params.auto_objective);
+    return of_layer(l, in, flow, params, sp, params.auto_objective);
 }
 
-layer_cost cost(const ref::layer& l, sw::shape4 in, dataflow flow, const core_params& params,
+layer_cost of_layer(const ref::layer& l, nn::shape4 in, dataflow flow, const core_params& params,
                 const sparsity& sp, objective obj) {
     return detail::cost_view(detail::view_of(l, in), flow, params, sp, obj);
-}
-
-layer_cost cost_tile(const ref::layer& l, sw::shape4 in, const tile& t, dataflow flow,
-                     const core_params& params, const sparsity& sp) {
-    return detail::cost_view(detail::tile_view(detail::view_of(l, in), t), flow, params, sp,
-                             params.auto_objective);
 }
 
 namespace detail {
@@ -165,4 +159,4 @@ layer_cost cost_view(const layer_view& v, dataflow flow, const core_params& para
 
 }  // namespace detail
 
-}  // namespace nnvp::nncore
+}  // namespace nnvp::cost

@@ -12,7 +12,7 @@
 #include "nn/ref/layer.h"
 #include "nn/tensor/tensor.h"
 
-namespace nnvp::nncore {
+namespace nnvp::cost {
 
 // Element accesses of the local buffers for one GEMM under one mapping
 // (counted in operand elements of the im2col GEMM view, as SCALE-Sim counts
@@ -100,26 +100,14 @@ struct layer_cost {
 // then OS, WS, IS) or the least energy (objective::energy; ties: fewer
 // cycles, then OS, WS, IS). Densities are clamped to [0, 1]. Throws
 // std::invalid_argument for a malformed layer (as ref::output_shape does).
-layer_cost cost(const ref::layer& l, sw::shape4 in, dataflow flow, const core_params& params,
+layer_cost of_layer(const ref::layer& l, nn::shape4 in, dataflow flow, const core_params& params,
                 const sparsity& sp = {});
-layer_cost cost(const ref::layer& l, sw::shape4 in, dataflow flow, const core_params& params,
+layer_cost of_layer(const ref::layer& l, nn::shape4 in, dataflow flow, const core_params& params,
                 const sparsity& sp, objective obj);
-
-struct tile;  // tile_plan.h
-// Cost of one tile of plan_tiles(l, in, ...) as its own compute command: the
-// tile's GEMM (P = its output pixels, M = its channels; K and the groups as in
-// the layer) or its vector-unit work, with the same sparsity and energy
-// rules. automatic picks per tile by params.auto_objective.
-layer_cost cost_tile(const ref::layer& l, sw::shape4 in, const tile& t, dataflow flow,
-                     const core_params& params, const sparsity& sp = {});
 
 // The precision the PE array runs a layer at: binary layers with int8
 // activations multiply int8 by +-1, costed as int8.
 ref::precision costed_precision(const ref::layer& l);
-
-// Compressed weight storage in DRAM.
-enum class weight_format : uint8_t { dense, bitmap, csr };
-const char* to_string(weight_format f);  // "dense", "bitmap", "csr"
 
 struct compression_params {
     unsigned index_bytes = 2;    // CSR column index per non-zero
@@ -131,14 +119,13 @@ struct compression_params {
 //   dense:  ceil(rows * row_len * bits / 8)
 //   bitmap: ceil(rows * row_len / 8) + ceil(nnz * bits / 8)
 //   csr:    ceil(nnz * bits / 8) + nnz * index_bytes + (rows + 1) * pointer_bytes
+//   automatic: the least of the three
 uint64_t compressed_weight_bytes(uint64_t rows, uint64_t row_len, unsigned value_bits,
                                  double density, weight_format fmt,
                                  const compression_params& cp = {});
 // The weight tensor of a conv2d / fully_connected layer (rows = O filters of
 // row_len = R*S*C/groups, resp. H*W*C); 0 for layers without weights.
-uint64_t weight_dram_bytes(const ref::layer& l, sw::shape4 in, double density, weight_format fmt,
+uint64_t weight_dram_bytes(const ref::layer& l, nn::shape4 in, double density, weight_format fmt,
                            const compression_params& cp = {});
 
-}  // namespace nnvp::nncore
-
-#include "nn/cost/tile_plan.h"
+}  // namespace nnvp::cost

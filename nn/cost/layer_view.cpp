@@ -7,7 +7,7 @@
 #include "nn/cost/layer_cost.h"
 #include "nn/ref/ops.h"
 
-namespace nnvp::nncore::detail {
+namespace nnvp::cost::detail {
 
 namespace {
 
@@ -21,21 +21,21 @@ uint64_t u(int v) {
 
 }  // namespace
 
-layer_view view_of(const ref::layer& l, sw::shape4 in) {
+layer_view view_of(const ref::layer& l, nn::shape4 in) {
     if (in.n < 1 || in.h < 1 || in.w < 1 || in.c < 1)
-        fail(l, "input shape " + sw::to_string(in) + " has a non-positive dimension");
+        fail(l, "input shape " + nn::to_string(in) + " has a non-positive dimension");
     layer_view v;
     v.op = l.op;
     v.prec = costed_precision(l);
-    v.in_bits = static_cast<unsigned>(sw::bits_of(ref::input_type(l)));
-    v.out_bits = static_cast<unsigned>(sw::bits_of(ref::output_type(l)));
+    v.in_bits = static_cast<unsigned>(nn::bits_of(ref::input_type(l)));
+    v.out_bits = static_cast<unsigned>(nn::bits_of(ref::output_type(l)));
     v.N = u(in.n);
     v.H = u(in.h);
     v.W = u(in.w);
     v.C = u(in.c);
     switch (l.op) {
         case ref::op_kind::conv2d: {
-            const sw::shape4 out = ref::output_shape(l, in);  // checks the geometry
+            const nn::shape4 out = ref::output_shape(l, in);  // checks the geometry
             const ref::geometry& g = l.geo;
             if (g.groups < 1 || l.out_channels < 1 || in.c % g.groups != 0 ||
                 l.out_channels % g.groups != 0)
@@ -81,7 +81,7 @@ layer_view view_of(const ref::layer& l, sw::shape4 in) {
                 v.Eh = 1;
                 v.Ew = 1;
             } else if (pool) {
-                const sw::shape4 out = ref::output_shape(l, in);  // checks the geometry
+                const nn::shape4 out = ref::output_shape(l, in);  // checks the geometry
                 const ref::geometry& g = l.geo;
                 if (g.dilation_h != 1 || g.dilation_w != 1)
                     fail(l, "pooling takes no dilation");
@@ -104,27 +104,9 @@ layer_view view_of(const ref::layer& l, sw::shape4 in) {
             return v;
         }
     }
-    v.w_bits = static_cast<unsigned>(sw::bits_of(ref::weight_type(l)));
-    v.acc_bits = static_cast<unsigned>(sw::bits_of(ref::bias_type(l)));
+    v.w_bits = static_cast<unsigned>(nn::bits_of(ref::weight_type(l)));
+    v.acc_bits = static_cast<unsigned>(nn::bits_of(ref::bias_type(l)));
     return v;
 }
 
-layer_view tile_view(const layer_view& v, const tile& t) {
-    layer_view s = v;
-    s.N = 1;
-    s.Eh = std::max<uint64_t>(1, t.oh_count);
-    s.Ew = std::max<uint64_t>(1, t.ow_count);
-    s.O = std::max<uint64_t>(1, t.oc_count);
-    if (!v.on_array) {  // channel-wise: one channel per group
-        s.groups = s.O;
-    } else if (s.O >= v.opg) {
-        s.groups = s.O / v.opg;  // whole groups (plan_tiles never splits two)
-        s.O = s.groups * v.opg;
-    } else {
-        s.groups = 1;  // part of one group
-        s.opg = s.O;
-    }
-    return s;
-}
-
-}  // namespace nnvp::nncore::detail
+}  // namespace nnvp::cost::detail

@@ -1,5 +1,5 @@
 // Internal: every layer the core runs, seen as a (possibly grouped) sliding
-// window over an NHWC input, so costing and tiling share one set of formulas.
+// window over an NHWC input, so every op shares one set of formulas.
 // conv2d is itself; fully_connected is a 1x1 conv over the view [1, N, 1, K]
 // (its batch rows become output rows); pooling, add, mul and activation are
 // channel-wise (groups = C, one channel per group) and have no weights.
@@ -11,7 +11,7 @@
 #include "nn/ref/layer.h"
 #include "nn/tensor/tensor.h"
 
-namespace nnvp::nncore::detail {
+namespace nnvp::cost::detail {
 
 struct layer_view {
     ref::op_kind op = ref::op_kind::conv2d;
@@ -30,20 +30,13 @@ struct layer_view {
     uint64_t gemm_k() const { return R * S * cpg; }
     uint64_t window() const { return R * S; }
     uint64_t output_count() const { return N * Eh * Ew * O; }
-    // Input rows / columns a run of `n` output rows / columns reads (with halo).
-    uint64_t in_rows_for(uint64_t n) const { return (n - 1) * stride_h + (R - 1) * dilation_h + 1; }
-    uint64_t in_cols_for(uint64_t n) const { return (n - 1) * stride_w + (S - 1) * dilation_w + 1; }
 };
 
 // Throws std::invalid_argument naming the layer when it is malformed.
-layer_view view_of(const ref::layer& l, sw::shape4 in);
-
-// The part of `v` one tile computes: one image, the tile's output rows,
-// columns and channels (whole groups, or part of one group).
-layer_view tile_view(const layer_view& v, const tile& t);
+layer_view view_of(const ref::layer& l, nn::shape4 in);
 
 // cost() on a view (layer_cost.cpp).
 layer_cost cost_view(const layer_view& v, dataflow flow, const core_params& params,
                      const sparsity& sp, objective obj);
 
-}  // namespace nnvp::nncore::detail
+}  // namespace nnvp::cost::detail

@@ -31,16 +31,16 @@ void need_params(const op& o, std::size_t ints, std::size_t floats_lo, std::size
                     (floats_hi == floats_lo ? "" : ".." + std::to_string(floats_hi)));
 }
 
-int dim(const sw::shape4& s, int axis) {
+int dim(const nn::shape4& s, int axis) {
     return axis == 0 ? s.n : axis == 1 ? s.h : axis == 2 ? s.w : s.c;
 }
-int& dim(sw::shape4& s, int axis) {
+int& dim(nn::shape4& s, int axis) {
     return axis == 0 ? s.n : axis == 1 ? s.h : axis == 2 ? s.w : s.c;
 }
 
-sw::tensor softmax(const sw::tensor& in, const ref::quant_params& q) {
-    const bool integer = !sw::is_float(in.type());
-    sw::tensor out(sw::dtype::fp32, in.shape());
+nn::tensor softmax(const nn::tensor& in, const ref::quant_params& q) {
+    const bool integer = !nn::is_float(in.type());
+    nn::tensor out(nn::dtype::fp32, in.shape());
     const std::size_t c = static_cast<std::size_t>(in.shape().c);
     std::vector<double> e(c);
     for (std::size_t row = 0; row < in.size(); row += c) {
@@ -60,10 +60,10 @@ sw::tensor softmax(const sw::tensor& in, const ref::quant_params& q) {
     return out;
 }
 
-sw::tensor lrn(const op& o, const sw::tensor& in) {
+nn::tensor lrn(const op& o, const nn::tensor& in) {
     const int size = o.ints[0];
     const double alpha = o.floats[0], beta = o.floats[1], bias = o.floats[2];
-    sw::tensor out(sw::dtype::fp32, in.shape());
+    nn::tensor out(nn::dtype::fp32, in.shape());
     const int c = in.shape().c;
     const int lo_off = (size - 1) / 2, hi_off = size / 2;  // ONNX: floor / ceil of (size-1)/2
     for (std::size_t row = 0; row < in.size(); row += static_cast<std::size_t>(c)) {
@@ -82,9 +82,9 @@ sw::tensor lrn(const op& o, const sw::tensor& in) {
 }
 
 // Element i of `in` (with quant params `from`) as an element of type `t` with `to`.
-void convert_into(sw::tensor& out, std::size_t at, const sw::tensor& in, std::size_t i,
+void convert_into(nn::tensor& out, std::size_t at, const nn::tensor& in, std::size_t i,
                   const ref::quant_params& from, const ref::quant_params& to) {
-    if (sw::is_float(out.type())) {
+    if (nn::is_float(out.type())) {
         out.set_float(at, in.get_float(i));
         return;
     }
@@ -95,14 +95,14 @@ void convert_into(sw::tensor& out, std::size_t at, const sw::tensor& in, std::si
     out.set_int(at, ref::quantize_value(ref::dequantize_value(in.get_int(i), from), to, out.type()));
 }
 
-sw::tensor concat(const op& o, const std::vector<const sw::tensor*>& ins,
+nn::tensor concat(const op& o, const std::vector<const nn::tensor*>& ins,
                   const std::vector<tensor_info>& infos, const tensor_info& oi) {
     const int axis = o.ints[0];
-    sw::tensor out(oi.type, oi.shape);
+    nn::tensor out(oi.type, oi.shape);
     int offset = 0;
     for (std::size_t t = 0; t < ins.size(); ++t) {
-        const sw::tensor& in = *ins[t];
-        const sw::shape4& s = in.shape();
+        const nn::tensor& in = *ins[t];
+        const nn::shape4& s = in.shape();
         for (int n = 0; n < s.n; ++n)
             for (int h = 0; h < s.h; ++h)
                 for (int w = 0; w < s.w; ++w)
@@ -117,10 +117,10 @@ sw::tensor concat(const op& o, const std::vector<const sw::tensor*>& ins,
     return out;
 }
 
-sw::tensor transpose(const op& o, const sw::tensor& in, const tensor_info& oi) {
-    sw::tensor out(in.type(), oi.shape);
-    const std::size_t bytes = static_cast<std::size_t>(sw::bits_of(in.type())) / 8;
-    const sw::shape4& s = in.shape();
+nn::tensor transpose(const op& o, const nn::tensor& in, const tensor_info& oi) {
+    nn::tensor out(in.type(), oi.shape);
+    const std::size_t bytes = static_cast<std::size_t>(nn::bits_of(in.type())) / 8;
+    const nn::shape4& s = in.shape();
     int i[4];
     for (i[0] = 0; i[0] < s.n; ++i[0])
         for (i[1] = 0; i[1] < s.h; ++i[1])
@@ -147,12 +147,12 @@ int pad_source(int p, int before, int n, int mode) {
     return i < 0 ? -i : 2 * (n - 1) - i;  // reflect (edge not repeated)
 }
 
-sw::tensor pad(const op& o, const sw::tensor& in, const tensor_info& oi) {
-    sw::tensor out(in.type(), oi.shape);
-    const bool is_float = sw::is_float(in.type());
+nn::tensor pad(const op& o, const nn::tensor& in, const tensor_info& oi) {
+    nn::tensor out(in.type(), oi.shape);
+    const bool is_float = nn::is_float(in.type());
     const float value = o.floats[0];
-    const std::size_t bytes = static_cast<std::size_t>(sw::bits_of(in.type())) / 8;
-    const sw::shape4& s = in.shape();
+    const std::size_t bytes = static_cast<std::size_t>(nn::bits_of(in.type())) / 8;
+    const nn::shape4& s = in.shape();
     const int mode = o.ints[0];
     for (int n = 0; n < oi.shape.n; ++n)
         for (int h = 0; h < oi.shape.h; ++h)
@@ -176,10 +176,10 @@ sw::tensor pad(const op& o, const sw::tensor& in, const tensor_info& oi) {
     return out;
 }
 
-sw::tensor matmul(const sw::tensor& a, const sw::tensor& b, const tensor_info& oi) {
-    sw::tensor out(sw::dtype::fp32, oi.shape);
-    const sw::shape4& as = a.shape();
-    const sw::shape4& bs = b.shape();
+nn::tensor matmul(const nn::tensor& a, const nn::tensor& b, const tensor_info& oi) {
+    nn::tensor out(nn::dtype::fp32, oi.shape);
+    const nn::shape4& as = a.shape();
+    const nn::shape4& bs = b.shape();
     for (int n = 0; n < as.n; ++n)
         for (int h = 0; h < as.h; ++h) {
             const int bn = bs.n == 1 ? 0 : n, bh = bs.h == 1 ? 0 : h;
@@ -197,7 +197,7 @@ sw::tensor matmul(const sw::tensor& a, const sw::tensor& b, const tensor_info& o
 
 // ONNX QuantizeLinear: saturate(round_half_to_even(x / scale) + zero_point),
 // the division in double as ref::quantize_value does.
-int64_t quantize_half_even(float x, const ref::quant_params& q, sw::dtype t) {
+int64_t quantize_half_even(float x, const ref::quant_params& q, nn::dtype t) {
     const double v = static_cast<double>(x) / static_cast<double>(q.scale);
     if (std::isnan(v))
         return ref::saturate(q.zero_point, t);
@@ -234,17 +234,17 @@ tensor_info infer(const op& o, const std::vector<tensor_info>& ins) {
         case kind::softmax: {
             need_inputs(o, ins, 1, 1);
             need_params(o, 0, 0, 0);
-            if (ins[0].type != sw::dtype::fp32 && ins[0].type != sw::dtype::int8)
-                fail(o, std::string("input is ") + sw::to_string(ins[0].type) +
+            if (ins[0].type != nn::dtype::fp32 && ins[0].type != nn::dtype::int8)
+                fail(o, std::string("input is ") + nn::to_string(ins[0].type) +
                             ": expected fp32 or int8");
-            return {ins[0].shape, sw::dtype::fp32, {}};
+            return {ins[0].shape, nn::dtype::fp32, {}};
         }
         case kind::reshape: {
             need_inputs(o, ins, 1, 1);
             need_params(o, 4, 0, 0);
-            const sw::shape4 s{o.ints[0], o.ints[1], o.ints[2], o.ints[3]};
+            const nn::shape4 s{o.ints[0], o.ints[1], o.ints[2], o.ints[3]};
             if (s.n <= 0 || s.h <= 0 || s.w <= 0 || s.c <= 0 || s.count() != ins[0].shape.count())
-                fail(o, "shape " + sw::to_string(s) + ": expected positive dims and " +
+                fail(o, "shape " + nn::to_string(s) + ": expected positive dims and " +
                             std::to_string(ins[0].shape.count()) + " elements");
             return {s, ins[0].type, ins[0].q};
         }
@@ -263,19 +263,19 @@ tensor_info infer(const op& o, const std::vector<tensor_info>& ins) {
                 if (!(out.q.scale > 0) || !std::isfinite(out.q.scale))
                     fail(o, "out_scale: expected a positive finite value");
             }
-            if (ins[0].type == sw::dtype::int4 || ins[0].type == sw::dtype::binary)
-                fail(o, std::string("input type ") + sw::to_string(ins[0].type) +
+            if (ins[0].type == nn::dtype::int4 || ins[0].type == nn::dtype::binary)
+                fail(o, std::string("input type ") + nn::to_string(ins[0].type) +
                             ": expected a whole-byte type");
             long total = dim(ins[0].shape, axis);
             for (std::size_t i = 1; i < ins.size(); ++i) {
                 if (ins[i].type != ins[0].type)
-                    fail(o, "input " + std::to_string(i) + " is " + sw::to_string(ins[i].type) +
-                                ": expected " + sw::to_string(ins[0].type) + " like input 0");
+                    fail(o, "input " + std::to_string(i) + " is " + nn::to_string(ins[i].type) +
+                                ": expected " + nn::to_string(ins[0].type) + " like input 0");
                 for (int a = 0; a < 4; ++a)
                     if (a != axis && dim(ins[i].shape, a) != dim(ins[0].shape, a))
                         fail(o, "input " + std::to_string(i) + " shape " +
-                                    sw::to_string(ins[i].shape) + ": expected " +
-                                    sw::to_string(ins[0].shape) + " outside axis " +
+                                    nn::to_string(ins[i].shape) + ": expected " +
+                                    nn::to_string(ins[0].shape) + " outside axis " +
                                     std::to_string(axis));
                 total += dim(ins[i].shape, axis);
             }
@@ -287,8 +287,8 @@ tensor_info infer(const op& o, const std::vector<tensor_info>& ins) {
         case kind::lrn: {
             need_inputs(o, ins, 1, 1);
             need_params(o, 1, 3, 3);
-            if (ins[0].type != sw::dtype::fp32)
-                fail(o, std::string("input is ") + sw::to_string(ins[0].type) + ": expected fp32");
+            if (ins[0].type != nn::dtype::fp32)
+                fail(o, std::string("input is ") + nn::to_string(ins[0].type) + ": expected fp32");
             if (o.ints[0] < 1)
                 fail(o, "size " + std::to_string(o.ints[0]) + ": expected >= 1");
             return ins[0];
@@ -300,17 +300,17 @@ tensor_info infer(const op& o, const std::vector<tensor_info>& ins) {
             if (o.ints.size() == 2 && o.ints[1] != 0 && o.ints[1] != 1)
                 fail(o, "rounding " + std::to_string(o.ints[1]) +
                             ": expected 0 (half away from zero) or 1 (half to even)");
-            const auto t = static_cast<sw::dtype>(o.ints[0]);
-            const bool known = t == sw::dtype::fp32 || t == sw::dtype::fp16 ||
-                               t == sw::dtype::int32 || t == sw::dtype::int16 ||
-                               t == sw::dtype::int8 || t == sw::dtype::int4;
+            const auto t = static_cast<nn::dtype>(o.ints[0]);
+            const bool known = t == nn::dtype::fp32 || t == nn::dtype::fp16 ||
+                               t == nn::dtype::int32 || t == nn::dtype::int16 ||
+                               t == nn::dtype::int8 || t == nn::dtype::int4;
             if (!known)
                 fail(o, "output dtype " + std::to_string(o.ints[0]) +
                             ": expected fp32, fp16, int32, int16, int8 or int4");
-            if (ins[0].type == sw::dtype::binary)
+            if (ins[0].type == nn::dtype::binary)
                 fail(o, "input type binary: expected a numeric type");
             tensor_info out{ins[0].shape, t, {}};
-            if (sw::is_float(t)) {
+            if (nn::is_float(t)) {
                 need_params(o, o.ints.size(), 0, 0);
             } else {
                 need_params(o, o.ints.size(), 2, 2);
@@ -330,8 +330,8 @@ tensor_info infer(const op& o, const std::vector<tensor_info>& ins) {
                     fail(o, "perm: expected a permutation of 0..3");
                 seen[v] = true;
             }
-            if (sw::bits_of(ins[0].type) < 8)
-                fail(o, std::string("input type ") + sw::to_string(ins[0].type) +
+            if (nn::bits_of(ins[0].type) < 8)
+                fail(o, std::string("input type ") + nn::to_string(ins[0].type) +
                             ": expected a whole-byte type");
             tensor_info out = ins[0];
             for (int a = 0; a < 4; ++a)
@@ -345,13 +345,13 @@ tensor_info infer(const op& o, const std::vector<tensor_info>& ins) {
             if (mode < 0 || mode > 2)
                 fail(o, "mode " + std::to_string(mode) +
                             ": expected 0 (constant), 1 (edge) or 2 (reflect)");
-            if (sw::bits_of(ins[0].type) < 8)
-                fail(o, std::string("input type ") + sw::to_string(ins[0].type) +
+            if (nn::bits_of(ins[0].type) < 8)
+                fail(o, std::string("input type ") + nn::to_string(ins[0].type) +
                             ": expected a whole-byte type");
-            const bool is_int = !sw::is_float(ins[0].type);
+            const bool is_int = !nn::is_float(ins[0].type);
             const float v = o.floats[0];
-            if (is_int && (v != std::floor(v) || v < static_cast<float>(sw::min_of(ins[0].type)) ||
-                           v > static_cast<float>(sw::max_of(ins[0].type))))
+            if (is_int && (v != std::floor(v) || v < static_cast<float>(nn::min_of(ins[0].type)) ||
+                           v > static_cast<float>(nn::max_of(ins[0].type))))
                 fail(o, "value: expected an integer within the input type");
             tensor_info out = ins[0];
             for (int a = 0; a < 4; ++a) {
@@ -371,20 +371,20 @@ tensor_info infer(const op& o, const std::vector<tensor_info>& ins) {
         case kind::matmul: {
             need_inputs(o, ins, 2, 2);
             need_params(o, 0, 0, 0);
-            const sw::shape4& a = ins[0].shape;
-            const sw::shape4& b = ins[1].shape;
-            if (ins[0].type != sw::dtype::fp32 || ins[1].type != sw::dtype::fp32)
+            const nn::shape4& a = ins[0].shape;
+            const nn::shape4& b = ins[1].shape;
+            if (ins[0].type != nn::dtype::fp32 || ins[1].type != nn::dtype::fp32)
                 fail(o, "inputs: expected fp32");
             if (b.w != a.c || (b.n != a.n && b.n != 1) || (b.h != a.h && b.h != 1))
-                fail(o, "shapes " + sw::to_string(a) + " x " + sw::to_string(b) +
+                fail(o, "shapes " + nn::to_string(a) + " x " + nn::to_string(b) +
                             ": expected [n,h,M,K] x [n|1,h|1,K,N]");
-            return {{a.n, a.h, a.w, b.c}, sw::dtype::fp32, {}};
+            return {{a.n, a.h, a.w, b.c}, nn::dtype::fp32, {}};
         }
     }
     fail(o, "unknown kind " + std::to_string(static_cast<unsigned>(o.k)));
 }
 
-sw::tensor execute(const op& o, const std::vector<const sw::tensor*>& ins,
+nn::tensor execute(const op& o, const std::vector<const nn::tensor*>& ins,
                    const std::vector<tensor_info>& infos, const tensor_info& out) {
     if (ins.size() != infos.size())
         fail(o, "internal: inputs and their descriptions differ in number");
@@ -401,9 +401,9 @@ sw::tensor execute(const op& o, const std::vector<const sw::tensor*>& ins,
         case kind::lrn:
             return lrn(o, *ins[0]);
         case kind::convert: {
-            const sw::tensor& in = *ins[0];
-            sw::tensor r(out.type, out.shape);
-            const bool from_float = sw::is_float(in.type()), to_float = sw::is_float(out.type);
+            const nn::tensor& in = *ins[0];
+            nn::tensor r(out.type, out.shape);
+            const bool from_float = nn::is_float(in.type()), to_float = nn::is_float(out.type);
             for (std::size_t i = 0; i < in.size(); ++i) {
                 const float real = from_float ? in.get_float(i)
                                               : ref::dequantize_value(in.get_int(i), infos[0].q);
@@ -437,17 +437,17 @@ work cost(const op& o, const std::vector<tensor_info>& ins, const tensor_info& o
             w.transcendental = n;
             break;
         case kind::reshape:
-            w.bytes = sw::storage_bytes(out.type, n);
+            w.bytes = nn::storage_bytes(out.type, n);
             break;
         case kind::concat: {
             bool requant = false;
             for (const tensor_info& i : ins)
-                requant |= !sw::is_float(i.type) &&
+                requant |= !nn::is_float(i.type) &&
                            (i.q.scale != out.q.scale || i.q.zero_point != out.q.zero_point);
             if (requant)
                 w.elements = n;
             else
-                w.bytes = sw::storage_bytes(out.type, n);
+                w.bytes = nn::storage_bytes(out.type, n);
             break;
         }
         case kind::lrn:
@@ -459,7 +459,7 @@ work cost(const op& o, const std::vector<tensor_info>& ins, const tensor_info& o
             break;
         case kind::transpose:
         case kind::pad:
-            w.bytes = sw::storage_bytes(out.type, n);
+            w.bytes = nn::storage_bytes(out.type, n);
             break;
         case kind::matmul:
             w.elements = n * static_cast<uint64_t>(ins.empty() ? 1 : ins[0].shape.c);
@@ -470,24 +470,24 @@ work cost(const op& o, const std::vector<tensor_info>& ins, const tensor_info& o
 
 std::vector<uint8_t> encode(const op& o, const std::vector<uint16_t>& inputs) {
     std::vector<uint8_t> b(8);
-    sw::store_le<uint16_t>(b.data(), static_cast<uint16_t>(o.k));
-    sw::store_le<uint16_t>(b.data() + 2, static_cast<uint16_t>(inputs.size()));
-    sw::store_le<uint16_t>(b.data() + 4, static_cast<uint16_t>(o.ints.size()));
-    sw::store_le<uint16_t>(b.data() + 6, static_cast<uint16_t>(o.floats.size()));
+    nn::store_le<uint16_t>(b.data(), static_cast<uint16_t>(o.k));
+    nn::store_le<uint16_t>(b.data() + 2, static_cast<uint16_t>(inputs.size()));
+    nn::store_le<uint16_t>(b.data() + 4, static_cast<uint16_t>(o.ints.size()));
+    nn::store_le<uint16_t>(b.data() + 6, static_cast<uint16_t>(o.floats.size()));
     for (uint16_t i : inputs) {
         b.resize(b.size() + 2);
-        sw::store_le<uint16_t>(b.data() + b.size() - 2, i);
+        nn::store_le<uint16_t>(b.data() + b.size() - 2, i);
     }
     b.resize((b.size() + 3) / 4 * 4, 0);
     for (int32_t v : o.ints) {
         b.resize(b.size() + 4);
-        sw::store_le<int32_t>(b.data() + b.size() - 4, v);
+        nn::store_le<int32_t>(b.data() + b.size() - 4, v);
     }
     for (float f : o.floats) {
         uint32_t u;
         std::memcpy(&u, &f, 4);
         b.resize(b.size() + 4);
-        sw::store_le<uint32_t>(b.data() + b.size() - 4, u);
+        nn::store_le<uint32_t>(b.data() + b.size() - 4, u);
     }
     return b;
 }
@@ -496,10 +496,10 @@ encoded decode(const uint8_t* data, std::size_t bytes) {
     if (bytes < 8)
         throw op_error("cpu op: " + std::to_string(bytes) + " bytes: expected at least 8");
     encoded e;
-    e.o.k = static_cast<kind>(sw::load_le<uint16_t>(data));
-    const std::size_t n_in = sw::load_le<uint16_t>(data + 2);
-    const std::size_t n_int = sw::load_le<uint16_t>(data + 4);
-    const std::size_t n_float = sw::load_le<uint16_t>(data + 6);
+    e.o.k = static_cast<kind>(nn::load_le<uint16_t>(data));
+    const std::size_t n_in = nn::load_le<uint16_t>(data + 2);
+    const std::size_t n_int = nn::load_le<uint16_t>(data + 4);
+    const std::size_t n_float = nn::load_le<uint16_t>(data + 6);
     const std::size_t ints_at = (8 + 2 * n_in + 3) / 4 * 4;
     const std::size_t need = ints_at + 4 * (n_int + n_float);
     if (bytes != need)
@@ -508,11 +508,11 @@ encoded decode(const uint8_t* data, std::size_t bytes) {
     if (std::string(to_string(e.o.k)) == "unknown")
         throw op_error("cpu op: unknown kind " + std::to_string(static_cast<unsigned>(e.o.k)));
     for (std::size_t i = 0; i < n_in; ++i)
-        e.inputs.push_back(sw::load_le<uint16_t>(data + 8 + 2 * i));
+        e.inputs.push_back(nn::load_le<uint16_t>(data + 8 + 2 * i));
     for (std::size_t i = 0; i < n_int; ++i)
-        e.o.ints.push_back(sw::load_le<int32_t>(data + ints_at + 4 * i));
+        e.o.ints.push_back(nn::load_le<int32_t>(data + ints_at + 4 * i));
     for (std::size_t i = 0; i < n_float; ++i) {
-        const uint32_t u = sw::load_le<uint32_t>(data + ints_at + 4 * (n_int + i));
+        const uint32_t u = nn::load_le<uint32_t>(data + ints_at + 4 * (n_int + i));
         float f;
         std::memcpy(&f, &u, 4);
         e.o.floats.push_back(f);

@@ -1,6 +1,6 @@
 // Ops the firmware runs on the CPU: layers the NN core lacks (softmax, LRN,
 // layout ops such as concat, transpose and pad, quantize / dequantize). Plain
-// C++ on sw::tensor, shared by the host (compiler, reference runs) and the
+// C++ on nn::tensor, shared by the host (compiler, reference runs) and the
 // firmware runtime, which moves the data and charges the cycles.
 //
 // An op is a kind plus small integer and float parameter lists, so that a
@@ -37,7 +37,7 @@ enum class kind : uint16_t {
     // Element type and quantization change (quantize, dequantize,
     // requantize, fp32 <-> fp16): real = scale * (q - zero_point) on both
     // sides; integer outputs round half away from zero and saturate
-    // (ref::quantize_value). ints: {output dtype (sw::dtype)} or {output
+    // (ref::quantize_value). ints: {output dtype (nn::dtype)} or {output
     // dtype, rounding}: rounding 1 rounds float -> integer half to even
     // (ONNX QuantizeLinear), 0 (default) half away from zero; floats:
     // {out_scale, out_zero_point} for an integer output, else none.
@@ -65,8 +65,8 @@ struct op {
 
 // What an op reads and writes (a tensor without its data).
 struct tensor_info {
-    sw::shape4 shape;
-    sw::dtype type = sw::dtype::fp32;
+    nn::shape4 shape;
+    nn::dtype type = nn::dtype::fp32;
     ref::quant_params q;
 };
 
@@ -81,7 +81,7 @@ tensor_info infer(const op& o, const std::vector<tensor_info>& ins);
 
 // Computes the op. `ins` are the input tensors (their quant params in
 // `infos`, same order), `out` what infer() returned.
-sw::tensor execute(const op& o, const std::vector<const sw::tensor*>& ins,
+nn::tensor execute(const op& o, const std::vector<const nn::tensor*>& ins,
                    const std::vector<tensor_info>& infos, const tensor_info& out);
 
 // Work in the CPU cost model's units: elements produced, and for softmax /

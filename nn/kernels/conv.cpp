@@ -25,14 +25,14 @@
 #include <stdexcept>
 #include <type_traits>
 
-namespace nnvp::nncore::kernels {
+namespace nnvp::kernels {
 
 using ref::binary_scale;
 using ref::layer;
 using ref::precision;
-using sw::dtype;
-using sw::shape4;
-using sw::tensor;
+using nn::dtype;
+using nn::shape4;
+using nn::tensor;
 
 namespace {
 
@@ -423,4 +423,4 @@ tensor fully_connected(const layer& l, const tensor& in, const tensor& w, const 
     return run_any(as_conv, rows, w, bias, opt);
 }
 
-}  // namespace nnvp::nncore::kernels
+}  // namespace nnvp::kernels

@@ -8,18 +8,18 @@
 #include <thread>
 #include <type_traits>
 
-namespace nnvp::nncore::kernels::detail {
+namespace nnvp::kernels::detail {
 
-using sw::dtype;
+using nn::dtype;
 
 namespace {
 
-using sw::load_le;
-using sw::store_le;
+using nn::load_le;
+using nn::store_le;
 
 // Raw integer value of element i (binary: +-1).
 template <typename Out>
-void unpack_int(const sw::tensor& t, int32_t zp, std::vector<Out>& v)
+void unpack_int(const nn::tensor& t, int32_t zp, std::vector<Out>& v)
 {
     const uint8_t* b = t.bytes().data();
     const std::size_t n = t.size();
@@ -57,45 +57,45 @@ void unpack_int(const sw::tensor& t, int32_t zp, std::vector<Out>& v)
 
 }  // namespace
 
-std::vector<int16_t> unpack_i16(const sw::tensor& t, int32_t zero_point)
+std::vector<int16_t> unpack_i16(const nn::tensor& t, int32_t zero_point)
 {
     std::vector<int16_t> v;
     unpack_int(t, zero_point, v);
     return v;
 }
 
-std::vector<int32_t> unpack_i32(const sw::tensor& t, int32_t zero_point)
+std::vector<int32_t> unpack_i32(const nn::tensor& t, int32_t zero_point)
 {
     std::vector<int32_t> v;
     unpack_int(t, zero_point, v);
     return v;
 }
 
-std::vector<int64_t> unpack_i64(const sw::tensor& t)
+std::vector<int64_t> unpack_i64(const nn::tensor& t)
 {
     std::vector<int64_t> v;
     unpack_int(t, 0, v);
     return v;
 }
 
-void unpack_into(const sw::tensor& t, int32_t zero_point, std::vector<int16_t>& v)
+void unpack_into(const nn::tensor& t, int32_t zero_point, std::vector<int16_t>& v)
 {
     unpack_int(t, zero_point, v);
 }
 
-void unpack_into(const sw::tensor& t, int32_t zero_point, std::vector<int32_t>& v)
+void unpack_into(const nn::tensor& t, int32_t zero_point, std::vector<int32_t>& v)
 {
     unpack_int(t, zero_point, v);
 }
 
-std::vector<float> unpack_f32(const sw::tensor& t)
+std::vector<float> unpack_f32(const nn::tensor& t)
 {
     std::vector<float> v;
     unpack_into(t, 0, v);
     return v;
 }
 
-void unpack_into(const sw::tensor& t, int32_t, std::vector<float>& v)
+void unpack_into(const nn::tensor& t, int32_t, std::vector<float>& v)
 {
     const uint8_t* b = t.bytes().data();
     v.resize(t.size());
@@ -106,13 +106,13 @@ void unpack_into(const sw::tensor& t, int32_t, std::vector<float>& v)
         }
     } else if (t.type() == dtype::fp16) {
         for (std::size_t i = 0; i < v.size(); ++i)
-            v[i] = sw::half_to_float(load_le<uint16_t>(b + 2 * i));
+            v[i] = nn::half_to_float(load_le<uint16_t>(b + 2 * i));
     } else {
         throw std::invalid_argument("kernels: float unpack of an integer tensor");
     }
 }
 
-void pack_ints(sw::tensor& out, const std::vector<int32_t>& v)
+void pack_ints(nn::tensor& out, const std::vector<int32_t>& v)
 {
     uint8_t* b = out.bytes().data();
     const std::size_t n = out.size();
@@ -148,7 +148,7 @@ void pack_ints(sw::tensor& out, const std::vector<int32_t>& v)
     }
 }
 
-void pack_floats(sw::tensor& out, const std::vector<float>& v)
+void pack_floats(nn::tensor& out, const std::vector<float>& v)
 {
     uint8_t* b = out.bytes().data();
     if (out.type() == dtype::fp32) {
@@ -159,13 +159,13 @@ void pack_floats(sw::tensor& out, const std::vector<float>& v)
         }
     } else if (out.type() == dtype::fp16) {
         for (std::size_t i = 0; i < out.size(); ++i)
-            store_le<uint16_t>(b + 2 * i, sw::float_to_half(v[i]));
+            store_le<uint16_t>(b + 2 * i, nn::float_to_half(v[i]));
     } else {
         throw std::invalid_argument("kernels: float pack into an integer tensor");
     }
 }
 
-out_writer::out_writer(sw::tensor& out)
+out_writer::out_writer(nn::tensor& out)
     : m_out(&out), m_bytes(out.bytes().data()), m_type(out.type())
 {
     if (m_type == dtype::int4 || m_type == dtype::binary)
@@ -175,7 +175,7 @@ out_writer::out_writer(sw::tensor& out)
 void out_writer::put_float(std::size_t i, float v)
 {
     if (m_type == dtype::fp16) {
-        store_le<uint16_t>(m_bytes + 2 * i, sw::float_to_half(v));
+        store_le<uint16_t>(m_bytes + 2 * i, nn::float_to_half(v));
     } else {
         uint32_t u;
         std::memcpy(&u, &v, sizeof u);
@@ -199,15 +199,15 @@ void out_writer::finish()
         pack_ints(*m_out, m_staged);
 }
 
-int_epilogue::int_epilogue(const ref::layer& lay, sw::dtype type)
-    : l(&lay), t(type), table(ref::uses_table(lay.act.kind)), lo(sw::min_of(type)),
-      hi(sw::max_of(type)), zp(table ? lay.act_q.zero_point : lay.out_q.zero_point)
+int_epilogue::int_epilogue(const ref::layer& lay, nn::dtype type)
+    : l(&lay), t(type), table(ref::uses_table(lay.act.kind)), lo(nn::min_of(type)),
+      hi(nn::max_of(type)), zp(table ? lay.act_q.zero_point : lay.out_q.zero_point)
 {
 }
 
-bool int_epilogue_ok(const ref::layer& l, sw::dtype t, bool stores_int)
+bool int_epilogue_ok(const ref::layer& l, nn::dtype t, bool stores_int)
 {
-    const int64_t lo = sw::min_of(t), hi = sw::max_of(t);
+    const int64_t lo = nn::min_of(t), hi = nn::max_of(t);
     if (ref::uses_table(l.act.kind))
         return l.act_lut.size() >= static_cast<std::size_t>(hi - lo + 1);
     if (!stores_int)
@@ -230,4 +230,4 @@ void parallel_for(unsigned threads, int64_t n, const std::function<void(int64_t,
         w.join();
 }
 
-}  // namespace nnvp::nncore::kernels::detail
+}  // namespace nnvp::kernels::detail

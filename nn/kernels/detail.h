@@ -12,43 +12,43 @@
 #include <functional>
 #include <vector>
 
-namespace nnvp::nncore::kernels::detail {
+namespace nnvp::kernels::detail {
 
 // Element values of an integer or binary (+-1) tensor minus `zero_point`.
 // int16_t holds every int8 / int4 / binary value minus a zero point of the
 // same type (|q - zp| <= 255); int32_t holds int16 ones.
-std::vector<int16_t> unpack_i16(const sw::tensor& t, int32_t zero_point);
-std::vector<int32_t> unpack_i32(const sw::tensor& t, int32_t zero_point);
+std::vector<int16_t> unpack_i16(const nn::tensor& t, int32_t zero_point);
+std::vector<int32_t> unpack_i32(const nn::tensor& t, int32_t zero_point);
 // The same into an existing vector, reusing its capacity (large layers
 // otherwise pay fresh pages on every call).
-void unpack_into(const sw::tensor& t, int32_t zero_point, std::vector<int16_t>& v);
-void unpack_into(const sw::tensor& t, int32_t zero_point, std::vector<int32_t>& v);
-void unpack_into(const sw::tensor& t, int32_t zero_point, std::vector<float>& v);
+void unpack_into(const nn::tensor& t, int32_t zero_point, std::vector<int16_t>& v);
+void unpack_into(const nn::tensor& t, int32_t zero_point, std::vector<int32_t>& v);
+void unpack_into(const nn::tensor& t, int32_t zero_point, std::vector<float>& v);
 // fp32 / fp16 elements as floats (exact).
-std::vector<float> unpack_f32(const sw::tensor& t);
+std::vector<float> unpack_f32(const nn::tensor& t);
 // Integer / bias values as int64 (int64 / int32 / int16 / int8 / int4 / binary).
-std::vector<int64_t> unpack_i64(const sw::tensor& t);
+std::vector<int64_t> unpack_i64(const nn::tensor& t);
 
 // Store staged values into `out` (its type decides the packing). Integer
 // values must lie in the type's range (binary: +-1); fp16 rounds to nearest
 // even (values the epilogue already rounded stay unchanged).
-void pack_ints(sw::tensor& out, const std::vector<int32_t>& v);
-void pack_floats(sw::tensor& out, const std::vector<float>& v);
+void pack_ints(nn::tensor& out, const std::vector<int32_t>& v);
+void pack_floats(nn::tensor& out, const std::vector<float>& v);
 
 // Writes output elements straight into the tensor's storage where elements
 // are whole bytes (threads then touch disjoint bytes), and stages int4 /
 // binary elements, which share bytes, for one serial pack in finish().
 class out_writer {
 public:
-    explicit out_writer(sw::tensor& out);
+    explicit out_writer(nn::tensor& out);
     void put_float(std::size_t i, float v);  // fp32, fp16 (rounded to nearest even)
     void put_int(std::size_t i, int32_t v);  // in the type's range; binary: +-1
     void finish();
 
 private:
-    sw::tensor* m_out;
+    nn::tensor* m_out;
     uint8_t* m_bytes;
-    sw::dtype m_type;
+    nn::dtype m_type;
     std::vector<int32_t> m_staged;
 };
 
@@ -78,12 +78,12 @@ inline int64_t sat(int64_t v, int64_t lo, int64_t hi) { return std::min(std::max
 // lie in the type's range when the output is stored as an integer.
 struct int_epilogue {
     const ref::layer* l = nullptr;
-    sw::dtype t = sw::dtype::int8;
+    nn::dtype t = nn::dtype::int8;
     bool table = false;
     int64_t lo = 0, hi = 0;  // type range
     int64_t zp = 0;          // act_q zero point (table) or out_q zero point
 
-    int_epilogue(const ref::layer& lay, sw::dtype type);
+    int_epilogue(const ref::layer& lay, nn::dtype type);
 
     // ref::finish_int(l, acc, ch, t)
     int64_t finish(int64_t acc, ref::fixed_multiplier m) const
@@ -107,11 +107,11 @@ struct int_epilogue {
 
 // Whether the integer epilogue of `l` at type t can run without the checks
 // the reference performs lazily (table size, clamp bounds in range).
-bool int_epilogue_ok(const ref::layer& l, sw::dtype t, bool stores_int);
+bool int_epilogue_ok(const ref::layer& l, nn::dtype t, bool stores_int);
 
 // Calls body(begin, end) on `threads` contiguous slices of [0, n) (the calling
 // thread takes the first). Slices never depend on timing, only on n and the
 // thread count, and every element is computed by exactly one call.
 void parallel_for(unsigned threads, int64_t n, const std::function<void(int64_t, int64_t)>& body);
 
-}  // namespace nnvp::nncore::kernels::detail
+}  // namespace nnvp::kernels::detail

@@ -9,14 +9,14 @@
 #include "nn/ref/activation.h"
 #include "nn/ref/ops.h"
 
-namespace nnvp::nncore::kernels {
+namespace nnvp::kernels {
 
 using ref::layer;
 using ref::op_kind;
 using ref::precision;
-using sw::dtype;
-using sw::shape4;
-using sw::tensor;
+using nn::dtype;
+using nn::shape4;
+using nn::tensor;
 
 namespace {
 
@@ -32,7 +32,7 @@ bool eltwise_supported(const layer& l, const tensor& a, const tensor& b)
     const shape4 as = a.shape(), bs = b.shape();
     if (!dim_ok(as.n, bs.n) || !dim_ok(as.h, bs.h) || !dim_ok(as.w, bs.w) || !dim_ok(as.c, bs.c))
         return false;
-    if (sw::is_float(t))
+    if (nn::is_float(t))
         return true;
     if (l.out_mult.size() != 1 || (l.op == op_kind::add && (l.add_shift < 0 || l.add_shift > 30)))
         return false;
@@ -51,7 +51,7 @@ template <typename F>
 std::vector<int64_t> table_of(dtype t, F f)
 {
     std::vector<int64_t> v;
-    for (int64_t q = sw::min_of(t); q <= sw::max_of(t); ++q)
+    for (int64_t q = nn::min_of(t); q <= nn::max_of(t); ++q)
         v.push_back(f(q));
     return v;
 }
@@ -76,7 +76,7 @@ tensor eltwise(const layer& l, const tensor& a, const tensor& b, const options& 
     };
     const std::size_t b_step = bs.c == 1 ? 0 : 1;
 
-    if (sw::is_float(t)) {
+    if (nn::is_float(t)) {
         const std::vector<float> x = detail::unpack_f32(a), y = detail::unpack_f32(b);
         std::vector<float> r(out.size());
         detail::parallel_for(opt.threads, rows, [&](int64_t lo, int64_t hi) {
@@ -95,14 +95,14 @@ tensor eltwise(const layer& l, const tensor& a, const tensor& b, const options& 
     const detail::int_epilogue epi(l, t);
     const ref::fixed_multiplier m = l.out_mult[0];
     const int32_t zp1 = l.in_q.zero_point, zp2 = l.in2_q.zero_point;
-    const bool tables = is_add && sw::bits_of(t) <= 8;
+    const bool tables = is_add && nn::bits_of(t) <= 8;
     const std::vector<int64_t> ta = tables ? table_of(t, [&](int64_t q) {
         return rescale(q, zp1, l.add_shift, l.in_mult);
     }) : std::vector<int64_t>{};
     const std::vector<int64_t> tb = tables ? table_of(t, [&](int64_t q) {
         return rescale(q, zp2, l.add_shift, l.in2_mult);
     }) : std::vector<int64_t>{};
-    const int64_t lo_t = sw::min_of(t);
+    const int64_t lo_t = nn::min_of(t);
     std::vector<int32_t> r(out.size());
     detail::parallel_for(opt.threads, rows, [&](int64_t lo, int64_t hi) {
         for (int64_t row = lo; row < hi; ++row) {
@@ -131,14 +131,14 @@ tensor activate(const layer& l, const tensor& in, const options& opt)
     const dtype t = ref::activation_type(l.prec);
     const bool ok = l.op == op_kind::activation && l.prec != precision::binary &&
                     in.type() == t &&
-                    (sw::is_float(t) ||
+                    (nn::is_float(t) ||
                      ((ref::uses_table(l.act.kind) || l.out_mult.size() == 1) &&
                       detail::int_epilogue_ok(l, t, true)));
     if (!ok)
         return ref::activate(l, in);
     tensor out(t, in.shape());
     const int64_t n = static_cast<int64_t>(in.size());
-    if (sw::is_float(t)) {
+    if (nn::is_float(t)) {
         const std::vector<float> x = detail::unpack_f32(in);
         std::vector<float> r(x.size());
         detail::parallel_for(opt.threads, n, [&](int64_t lo, int64_t hi) {
@@ -159,7 +159,7 @@ tensor activate(const layer& l, const tensor& in, const options& opt)
                           l.out_q.zero_point;
         return epi.clamp_act(detail::sat(v, epi.lo, epi.hi));
     };
-    const int64_t range = sw::max_of(t) - sw::min_of(t) + 1;
+    const int64_t range = nn::max_of(t) - nn::min_of(t) + 1;
     const bool use_table = n >= range;
     const std::vector<int64_t> tab = use_table ? table_of(t, f) : std::vector<int64_t>{};
     const std::vector<int32_t> x = detail::unpack_i32(in, 0);
@@ -175,4 +175,4 @@ tensor activate(const layer& l, const tensor& in, const options& opt)
     return out;
 }
 
-}  // namespace nnvp::nncore::kernels
+}  // namespace nnvp::kernels

@@ -16,7 +16,7 @@
 #endif
 #define NNVP_INLINE inline __attribute__((always_inline))
 
-namespace nnvp::nncore::kernels::detail {
+namespace nnvp::kernels::detail {
 
 namespace {
 
@@ -156,4 +156,4 @@ void gemm_f32_rows(const float* a, std::size_t lda, int np, const float* w, std:
     }
 }
 
-}  // namespace nnvp::nncore::kernels::detail
+}  // namespace nnvp::kernels::detail

@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace nnvp::nncore::kernels::detail {
+namespace nnvp::kernels::detail {
 
 // Taps per int32 partial sum in gemm_i16: 65536 products of |a| <= 255 and
 // |w| <= 128 stay below 2^31, so the int32 lanes never overflow.
@@ -43,4 +43,4 @@ void gemm_f32(const float* a, std::size_t lda, int np, const float* wt, std::siz
 void gemm_f32_rows(const float* a, std::size_t lda, int np, const float* w, std::size_t ldw,
                    int no, int k, float* out, std::size_t ldo);
 
-}  // namespace nnvp::nncore::kernels::detail
+}  // namespace nnvp::kernels::detail

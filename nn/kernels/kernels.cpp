@@ -2,12 +2,12 @@
 
 #include "nn/ref/ops.h"
 
-namespace nnvp::nncore::kernels {
+namespace nnvp::kernels {
 
 using ref::op_kind;
 
-sw::tensor execute(const ref::layer& l, const sw::tensor& in, const sw::tensor* second,
-                   const sw::tensor* bias, const options& opt)
+nn::tensor execute(const ref::layer& l, const nn::tensor& in, const nn::tensor* second,
+                   const nn::tensor* bias, const options& opt)
 {
     switch (l.op) {
     case op_kind::conv2d:
@@ -28,4 +28,4 @@ sw::tensor execute(const ref::layer& l, const sw::tensor& in, const sw::tensor* 
     }
 }
 
-}  // namespace nnvp::nncore::kernels
+}  // namespace nnvp::kernels

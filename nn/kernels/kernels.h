@@ -18,7 +18,7 @@
 #include "nn/ref/layer.h"
 #include "nn/tensor/tensor.h"
 
-namespace nnvp::nncore::kernels {
+namespace nnvp::kernels {
 
 struct options {
     // Worker threads inside one layer (split over output rows, or output
@@ -29,17 +29,17 @@ struct options {
 
 // Same meaning as ref::execute: `second` is the weights (conv2d,
 // fully_connected) or the second operand (add, mul); unused otherwise.
-sw::tensor execute(const ref::layer& l, const sw::tensor& in, const sw::tensor* second,
-                   const sw::tensor* bias, const options& opt = {});
+nn::tensor execute(const ref::layer& l, const nn::tensor& in, const nn::tensor* second,
+                   const nn::tensor* bias, const options& opt = {});
 
 // The ops one by one (execute dispatches to these).
-sw::tensor conv2d(const ref::layer& l, const sw::tensor& in, const sw::tensor& w,
-                  const sw::tensor* bias, const options& opt = {});
-sw::tensor fully_connected(const ref::layer& l, const sw::tensor& in, const sw::tensor& w,
-                           const sw::tensor* bias, const options& opt = {});
-sw::tensor pool(const ref::layer& l, const sw::tensor& in, const options& opt = {});
-sw::tensor eltwise(const ref::layer& l, const sw::tensor& a, const sw::tensor& b,
+nn::tensor conv2d(const ref::layer& l, const nn::tensor& in, const nn::tensor& w,
+                  const nn::tensor* bias, const options& opt = {});
+nn::tensor fully_connected(const ref::layer& l, const nn::tensor& in, const nn::tensor& w,
+                           const nn::tensor* bias, const options& opt = {});
+nn::tensor pool(const ref::layer& l, const nn::tensor& in, const options& opt = {});
+nn::tensor eltwise(const ref::layer& l, const nn::tensor& a, const nn::tensor& b,
                    const options& opt = {});
-sw::tensor activate(const ref::layer& l, const sw::tensor& in, const options& opt = {});
+nn::tensor activate(const ref::layer& l, const nn::tensor& in, const options& opt = {});
 
-}  // namespace nnvp::nncore::kernels
+}  // namespace nnvp::kernels

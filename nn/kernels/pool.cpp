@@ -12,14 +12,14 @@
 #include <stdexcept>
 #include <type_traits>
 
-namespace nnvp::nncore::kernels {
+namespace nnvp::kernels {
 
 using ref::layer;
 using ref::op_kind;
 using ref::precision;
-using sw::dtype;
-using sw::shape4;
-using sw::tensor;
+using nn::dtype;
+using nn::shape4;
+using nn::tensor;
 
 namespace {
 
@@ -59,7 +59,7 @@ bool pool_supported(const layer& l, const tensor& in)
     } catch (const std::invalid_argument&) {
         return false;
     }
-    if (sw::is_float(in.type()))
+    if (nn::is_float(in.type()))
         return true;
     if (!ref::uses_table(l.act.kind) &&
         (l.in_q.scale != l.out_q.scale || l.in_q.zero_point != l.out_q.zero_point))
@@ -139,7 +139,7 @@ tensor pool(const layer& l, const tensor& in, const options& opt)
     const std::size_t c = static_cast<std::size_t>(os.c);
     const int rows = os.n * os.h;
 
-    if (sw::is_float(t)) {
+    if (nn::is_float(t)) {
         const std::vector<float> x = detail::unpack_f32(in);
         std::vector<float> y(out.size());
         detail::parallel_for(opt.threads, rows, [&](int64_t b, int64_t e) {
@@ -180,4 +180,4 @@ tensor pool(const layer& l, const tensor& in, const options& opt)
     return out;
 }
 
-}  // namespace nnvp::nncore::kernels
+}  // namespace nnvp::kernels

@@ -9,7 +9,7 @@
 
 namespace nnvp::ref {
 
-using sw::dtype;
+using nn::dtype;
 
 float apply_float_activation(const activation& a, float x)
 {
@@ -44,8 +44,8 @@ double apply_real_activation(const activation& a, double x)
 std::pair<int64_t, int64_t> int_activation_bounds(const activation& a, quant_params out,
                                                   dtype t)
 {
-    int64_t lo = sw::min_of(t);
-    int64_t hi = sw::max_of(t);
+    int64_t lo = nn::min_of(t);
+    int64_t hi = nn::max_of(t);
     const auto q = [&](double real) {
         // Saturate first: a tiny scale makes the quotient huge.
         return out.zero_point +
@@ -73,11 +73,11 @@ std::pair<int64_t, int64_t> int_activation_bounds(const activation& a, quant_par
 std::vector<int32_t> build_activation_table(const activation& a, quant_params src,
                                             quant_params out, dtype t)
 {
-    if (!sw::is_integer(t) || sw::bits_of(t) > 16)
+    if (!nn::is_integer(t) || nn::bits_of(t) > 16)
         throw std::invalid_argument("build_activation_table: type must be int4/int8/int16");
     std::vector<int32_t> table;
-    table.reserve(static_cast<std::size_t>(sw::max_of(t) - sw::min_of(t) + 1));
-    for (int64_t q = sw::min_of(t); q <= sw::max_of(t); ++q) {
+    table.reserve(static_cast<std::size_t>(nn::max_of(t) - nn::min_of(t) + 1));
+    for (int64_t q = nn::min_of(t); q <= nn::max_of(t); ++q) {
         const double x = static_cast<double>(src.scale) * static_cast<double>(q - src.zero_point);
         const double y = apply_real_activation(a, x) / static_cast<double>(out.scale);
         const int64_t r = saturate(round_half_away(y), dtype::int32);
@@ -90,10 +90,10 @@ namespace {
 
 int64_t lookup(const layer& l, int64_t q, dtype t)
 {
-    const std::size_t i = static_cast<std::size_t>(saturate(q, t) - sw::min_of(t));
+    const std::size_t i = static_cast<std::size_t>(saturate(q, t) - nn::min_of(t));
     if (i >= l.act_lut.size())
         throw std::invalid_argument("layer: act_lut has " + std::to_string(l.act_lut.size()) +
-                                    " entries, type " + sw::to_string(t) + " needs more");
+                                    " entries, type " + nn::to_string(t) + " needs more");
     return saturate(l.act_lut[i], t);
 }
 
@@ -132,7 +132,7 @@ int64_t finish_pooled(const layer& l, int64_t q, dtype t)
 float finish_float(const layer& l, float acc, dtype t)
 {
     const float y = apply_float_activation(l.act, acc);
-    return t == dtype::fp16 ? sw::round_to_half(y) : y;
+    return t == dtype::fp16 ? nn::round_to_half(y) : y;
 }
 
 }  // namespace nnvp::ref

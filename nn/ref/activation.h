@@ -25,26 +25,26 @@ double apply_real_activation(const activation& a, double x);
 // hi = zp + round_half_away(6 / scale); clip from its real bounds; table kinds
 // and none: the whole type range. Always within the type range.
 std::pair<int64_t, int64_t> int_activation_bounds(const activation& a, quant_params out,
-                                                  sw::dtype t);
+                                                  nn::dtype t);
 
 // table[q - min_of(t)] = quantize_value(f(dequantize(q, src)), out) for every q
 // of type t, with f evaluated in double (apply_real_activation).
 std::vector<int32_t> build_activation_table(const activation& a, quant_params src,
-                                            quant_params out, sw::dtype t);
+                                            quant_params out, nn::dtype t);
 
 // Integer epilogue of conv2d / fully_connected / add / mul: `acc` (bias
 // included) is requantized with out_mult[ch]; table activations add act_q's
 // zero point, saturate to t and look up act_lut; the others add out_q's zero
 // point and clamp to [act_min, act_max].
-int64_t finish_int(const layer& l, int64_t acc, int ch, sw::dtype t);
+int64_t finish_int(const layer& l, int64_t acc, int ch, nn::dtype t);
 
 // Integer epilogue of pools and the activation op: `q` is in the input's
 // quantized domain. Table kinds: act_lut[q - min]. Activation op: requantize
 // (q - in zp) by out_mult[0] then clamp. Pools: clamp only.
-int64_t finish_pooled(const layer& l, int64_t q, sw::dtype t);
+int64_t finish_pooled(const layer& l, int64_t q, nn::dtype t);
 
 // Float epilogue: activation in fp32, then the value the output type stores
 // (fp16: rounded to nearest even).
-float finish_float(const layer& l, float acc, sw::dtype t);
+float finish_float(const layer& l, float acc, nn::dtype t);
 
 }  // namespace nnvp::ref

@@ -14,9 +14,9 @@
 
 namespace nnvp::ref {
 
-using sw::dtype;
-using sw::shape4;
-using sw::tensor;
+using nn::dtype;
+using nn::shape4;
+using nn::tensor;
 
 namespace {
 
@@ -29,8 +29,8 @@ namespace {
 void check_type(const layer& l, const tensor& t, dtype want, const char* what)
 {
     if (t.type() != want)
-        fail(l, std::string(what) + " is " + sw::to_string(t.type()) + ", expected " +
-                    sw::to_string(want));
+        fail(l, std::string(what) + " is " + nn::to_string(t.type()) + ", expected " +
+                    nn::to_string(want));
 }
 
 std::vector<float> unpack_float(const tensor& t)
@@ -80,7 +80,7 @@ shape4 output_shape(const layer& l, const shape4& in)
     const int64_t span_h = int64_t{in.h} + g.pad_top + g.pad_bottom - eff_h;
     const int64_t span_w = int64_t{in.w} + g.pad_left + g.pad_right - eff_w;
     if (span_h < 0 || span_w < 0)
-        fail(l, "kernel larger than the padded input " + sw::to_string(in));
+        fail(l, "kernel larger than the padded input " + nn::to_string(in));
     const int oc = l.op == op_kind::conv2d ? l.out_channels : in.c;
     return {in.n, static_cast<int>(span_h / g.stride_h + 1),
             static_cast<int>(span_w / g.stride_w + 1), oc};
@@ -99,8 +99,8 @@ tensor conv2d(const layer& l, const tensor& in, const tensor& w, const tensor* b
     check_type(l, in, input_type(l), "input");
     check_type(l, w, weight_type(l), "weights");
     if (w.shape() != shape4{l.out_channels, g.kernel_h, g.kernel_w, cpg})
-        fail(l, "weights " + sw::to_string(w.shape()) + ", expected " +
-                    sw::to_string(shape4{l.out_channels, g.kernel_h, g.kernel_w, cpg}));
+        fail(l, "weights " + nn::to_string(w.shape()) + ", expected " +
+                    nn::to_string(shape4{l.out_channels, g.kernel_h, g.kernel_w, cpg}));
     if (l.has_bias != (bias != nullptr))
         fail(l, "has_bias does not match the bias argument");
     if (bias) {
@@ -219,8 +219,8 @@ tensor fully_connected(const layer& l, const tensor& in, const tensor& w, const 
     const shape4 is = in.shape();
     const int k = is.h * is.w * is.c;
     if (w.shape() != shape4{l.out_channels, 1, 1, k})
-        fail(l, "weights " + sw::to_string(w.shape()) + ", expected " +
-                    sw::to_string(shape4{l.out_channels, 1, 1, k}));
+        fail(l, "weights " + nn::to_string(w.shape()) + ", expected " +
+                    nn::to_string(shape4{l.out_channels, 1, 1, k}));
     // A fully connected layer is a 1x1 convolution over a 1x1 image of K
     // channels: same loop, same epilogue.
     layer as_conv = l;

@@ -13,9 +13,9 @@
 
 namespace nnvp::ref {
 
-using sw::dtype;
-using sw::shape4;
-using sw::tensor;
+using nn::dtype;
+using nn::shape4;
+using nn::tensor;
 
 namespace {
 
@@ -44,12 +44,12 @@ tensor eltwise(const layer& l, const tensor& a, const tensor& b)
         fail(l, "element-wise ops have no binary precision");
     const dtype t = activation_type(l.prec);
     if (a.type() != t || b.type() != t)
-        fail(l, std::string("operands must be ") + sw::to_string(t));
+        fail(l, std::string("operands must be ") + nn::to_string(t));
     const shape4 as = a.shape();
     const shape4 bs = b.shape();
     if (!dim_ok(as.n, bs.n) || !dim_ok(as.h, bs.h) || !dim_ok(as.w, bs.w) || !dim_ok(as.c, bs.c))
-        fail(l, "cannot broadcast " + sw::to_string(bs) + " onto " + sw::to_string(as));
-    const bool float_path = sw::is_float(t);
+        fail(l, "cannot broadcast " + nn::to_string(bs) + " onto " + nn::to_string(as));
+    const bool float_path = nn::is_float(t);
     if (!float_path && l.out_mult.size() != 1)
         fail(l, "out_mult needs 1 entry (call lower_quantization)");
     const bool is_add = l.op == op_kind::add;
@@ -94,12 +94,12 @@ tensor activate(const layer& l, const tensor& in)
         fail(l, "the activation op has no binary precision");
     const dtype t = activation_type(l.prec);
     if (in.type() != t)
-        fail(l, std::string("input must be ") + sw::to_string(t));
-    if (!sw::is_float(t) && !uses_table(l.act.kind) && l.out_mult.size() != 1)
+        fail(l, std::string("input must be ") + nn::to_string(t));
+    if (!nn::is_float(t) && !uses_table(l.act.kind) && l.out_mult.size() != 1)
         fail(l, "out_mult needs 1 entry (call lower_quantization)");
     tensor out(t, in.shape());
     for (std::size_t i = 0; i < in.size(); ++i) {
-        if (sw::is_float(t))
+        if (nn::is_float(t))
             out.set_float(i, finish_float(l, in.get_float(i), t));
         else
             out.set_int(i, finish_pooled(l, in.get_int(i), t));

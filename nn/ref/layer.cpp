@@ -2,7 +2,7 @@
 
 namespace nnvp::ref {
 
-using sw::dtype;
+using nn::dtype;
 
 const char* to_string(op_kind k)
 {

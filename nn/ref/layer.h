@@ -109,16 +109,16 @@ const char* to_string(precision p);
 const char* to_string(act_kind k);
 
 // Storage type of activations at precision p (binary: int8 unless binary_input).
-sw::dtype activation_type(precision p);
+nn::dtype activation_type(precision p);
 // Output element type of a layer.
-sw::dtype output_type(const layer& l);
+nn::dtype output_type(const layer& l);
 // Input element type a layer expects.
-sw::dtype input_type(const layer& l);
+nn::dtype input_type(const layer& l);
 // Weight element type (conv2d / fully_connected).
-sw::dtype weight_type(const layer& l);
+nn::dtype weight_type(const layer& l);
 // Bias element type: fp32 for float paths and fp32-scaled binary, int64 for
 // INT16, int32 otherwise.
-sw::dtype bias_type(const layer& l);
+nn::dtype bias_type(const layer& l);
 // Integer paths use act_lut for these activations (leaky ReLU, sigmoid, tanh).
 bool uses_table(act_kind k);
 

@@ -10,9 +10,9 @@
 
 namespace nnvp::ref {
 
-using sw::dtype;
-using sw::shape4;
-using sw::tensor;
+using nn::dtype;
+using nn::shape4;
+using nn::tensor;
 
 namespace {
 
@@ -41,8 +41,8 @@ tensor pool(const layer& l, const tensor& in)
     if (l.prec == precision::binary)
         fail(l, "pooling has no binary precision");
     if (in.type() != activation_type(l.prec))
-        fail(l, std::string("input is ") + sw::to_string(in.type()) + ", expected " +
-                    sw::to_string(activation_type(l.prec)));
+        fail(l, std::string("input is ") + nn::to_string(in.type()) + ", expected " +
+                    nn::to_string(activation_type(l.prec)));
     const shape4 is = in.shape();
     geometry g = l.geo;
     if (global) {
@@ -62,7 +62,7 @@ tensor pool(const layer& l, const tensor& in)
     if (global)  // the window is the whole image: shape it like a plain pool
         shaped.op = op_kind::max_pool;
     const shape4 os = output_shape(shaped, is);
-    const bool float_path = sw::is_float(in.type());
+    const bool float_path = nn::is_float(in.type());
     const dtype ot = in.type();
     const int32_t zp = l.in_q.zero_point;
     if (!float_path && !uses_table(l.act.kind) &&

@@ -12,8 +12,8 @@
 
 namespace nnvp::ref {
 
-using sw::dtype;
-using sw::tensor;
+using nn::dtype;
+using nn::tensor;
 
 int64_t round_half_away(double x)
 {
@@ -82,15 +82,15 @@ double multiplier_value(fixed_multiplier m)
 
 int64_t saturate(int64_t v, dtype t)
 {
-    return std::clamp(v, sw::min_of(t), sw::max_of(t));
+    return std::clamp(v, nn::min_of(t), nn::max_of(t));
 }
 
 int64_t quantize_value(float x, quant_params q, dtype t)
 {
     const int64_t r = round_half_away(static_cast<double>(x) / static_cast<double>(q.scale));
     // Saturating add: r may be at the int64 limits.
-    const int64_t lo = sw::min_of(t) - q.zero_point;
-    const int64_t hi = sw::max_of(t) - q.zero_point;
+    const int64_t lo = nn::min_of(t) - q.zero_point;
+    const int64_t hi = nn::max_of(t) - q.zero_point;
     return std::clamp(r, lo, hi) + q.zero_point;
 }
 
@@ -101,7 +101,7 @@ float dequantize_value(int64_t v, quant_params q)
 
 tensor quantize(const tensor& real, quant_params q, dtype t)
 {
-    if (!sw::is_integer(t))
+    if (!nn::is_integer(t))
         throw std::invalid_argument("quantize: target type must be an integer type");
     tensor out(t, real.shape());
     for (std::size_t i = 0; i < real.size(); ++i)
@@ -152,7 +152,7 @@ tensor quantize_weights(const tensor& real, const std::vector<float>& scales, dt
         for (std::size_t i = 0; i < real.size(); ++i) {
             const quant_params q{channel_scale(scales, static_cast<int>(i / per)), 0};
             float x;
-            const uint32_t bits = sw::load_le<uint32_t>(in + 4 * i);
+            const uint32_t bits = nn::load_le<uint32_t>(in + 4 * i);
             std::memcpy(&x, &bits, 4);
             o[i] = static_cast<uint8_t>(static_cast<int8_t>(quantize_value(x, q, t)));
         }
@@ -194,7 +194,7 @@ float symmetric_scale(float absmax, dtype t)
 {
     if (!(absmax > 0.0f))
         return 1.0f;
-    return absmax / static_cast<float>(sw::max_of(t));
+    return absmax / static_cast<float>(nn::max_of(t));
 }
 
 void lower_quantization(layer& l)

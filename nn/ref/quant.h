@@ -31,28 +31,28 @@ int64_t requantize(int64_t acc, fixed_multiplier m);
 fixed_multiplier quantize_multiplier(double scale);
 double multiplier_value(fixed_multiplier m);
 
-int64_t saturate(int64_t v, sw::dtype t);
+int64_t saturate(int64_t v, nn::dtype t);
 
 // q = saturate(round_half_away(double(x) / double(q.scale)) + zero_point).
-int64_t quantize_value(float x, quant_params q, sw::dtype t);
+int64_t quantize_value(float x, quant_params q, nn::dtype t);
 // real = float(q.scale * float(v - zero_point)), one fp32 multiply.
 float dequantize_value(int64_t v, quant_params q);
 
 // Whole tensors. quantize: fp32/fp16 in, integer type out. dequantize: fp32 out.
-sw::tensor quantize(const sw::tensor& real, quant_params q, sw::dtype t);
-sw::tensor dequantize(const sw::tensor& q, quant_params p);
+nn::tensor quantize(const nn::tensor& real, quant_params q, nn::dtype t);
+nn::tensor dequantize(const nn::tensor& q, quant_params p);
 // Symmetric weights (zero point 0): `scales` has one entry (per tensor) or one
 // per output channel (the tensor's n dimension).
-sw::tensor quantize_weights(const sw::tensor& real, const std::vector<float>& scales,
-                            sw::dtype t);
-sw::tensor dequantize_weights(const sw::tensor& q, const std::vector<float>& scales);
+nn::tensor quantize_weights(const nn::tensor& real, const std::vector<float>& scales,
+                            nn::dtype t);
+nn::tensor dequantize_weights(const nn::tensor& q, const std::vector<float>& scales);
 // Bias in accumulator units: q = round_half_away(b / (in_scale * w_scale[c])).
-sw::tensor quantize_bias(const sw::tensor& real, float in_scale,
-                         const std::vector<float>& w_scales, sw::dtype t);
+nn::tensor quantize_bias(const nn::tensor& real, float in_scale,
+                         const std::vector<float>& w_scales, nn::dtype t);
 
 // The scale whose real value is 1: symmetric per-tensor choice for a range
 // [-absmax, absmax] onto type t (absmax / max_of(t)).
-float symmetric_scale(float absmax, sw::dtype t);
+float symmetric_scale(float absmax, nn::dtype t);
 
 // Fills out_mult, in_mult, in2_mult, add_shift, act_min, act_max and act_lut
 // of an integer (or fixed-scale binary) layer from its float description.

@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-namespace nnvp::sw {
+namespace nnvp::nn {
 
 enum class dtype : uint8_t {
     fp32,    // IEEE 754 binary32
@@ -64,4 +64,4 @@ constexpr int64_t max_of(dtype t)
     }
 }
 
-}  // namespace nnvp::sw
+}  // namespace nnvp::nn

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <type_traits>
 
-namespace nnvp::sw {
+namespace nnvp::nn {
 
 template <typename T>
 T load_le(const uint8_t* p) {
@@ -26,4 +26,4 @@ void store_le(uint8_t* p, T v) {
         p[b] = static_cast<uint8_t>(u >> (8 * b));
 }
 
-}  // namespace nnvp::sw
+}  // namespace nnvp::nn

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-namespace nnvp::sw {
+namespace nnvp::nn {
 
 namespace {
 
@@ -90,4 +90,4 @@ float half_to_float(uint16_t h)
     return float_of_bits(sign | (static_cast<uint32_t>(e + 127) << 23) | (mant << 13));
 }
 
-}  // namespace nnvp::sw
+}  // namespace nnvp::nn

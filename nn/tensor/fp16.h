@@ -7,7 +7,7 @@
 
 #include <cstdint>
 
-namespace nnvp::sw {
+namespace nnvp::nn {
 
 uint16_t float_to_half(float f);
 float half_to_float(uint16_t h);
@@ -15,4 +15,4 @@ float half_to_float(uint16_t h);
 // Round a float to the nearest half-precision value (as a float).
 inline float round_to_half(float f) { return half_to_float(float_to_half(f)); }
 
-}  // namespace nnvp::sw
+}  // namespace nnvp::nn

@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <type_traits>
 
-namespace nnvp::sw {
+namespace nnvp::nn {
 
 const char* to_string(dtype t)
 {
@@ -155,4 +155,4 @@ tensor tensor::reshaped(shape4 s) const
     return t;
 }
 
-}  // namespace nnvp::sw
+}  // namespace nnvp::nn

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace nnvp::sw {
+namespace nnvp::nn {
 
 struct shape4 {
     int n = 1;
@@ -90,4 +90,4 @@ private:
     std::vector<uint8_t> m_bytes;
 };
 
-}  // namespace nnvp::sw
+}  // namespace nnvp::nn

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
-namespace nnvp::package {
+namespace nnvp::compiler {
 
 arena_plan plan_arena(const std::vector<arena_request>& req, uint64_t align) {
     auto up = [align](uint64_t v) { return (v + align - 1) / align * align; };
@@ -35,4 +35,4 @@ arena_plan plan_arena(const std::vector<arena_request>& req, uint64_t align) {
     return plan;
 }
 
-}  // namespace nnvp::package
+}  // namespace nnvp::compiler

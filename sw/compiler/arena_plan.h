@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace nnvp::package {
+namespace nnvp::compiler {
 
 struct arena_request {
     uint64_t bytes = 0;
@@ -24,4 +24,4 @@ struct arena_plan {
 
 arena_plan plan_arena(const std::vector<arena_request>& req, uint64_t align);
 
-}  // namespace nnvp::package
+}  // namespace nnvp::compiler

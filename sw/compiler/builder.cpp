@@ -10,11 +10,11 @@
 #include "arch/package/validator.h"
 #include "nn/ref/ops.h"
 
-namespace nnvp::package {
+namespace nnvp::compiler {
 
 namespace {
 
-uint64_t align_up(uint64_t v, uint64_t a = alignment) {
+uint64_t align_up(uint64_t v, uint64_t a = package::alignment) {
     return (v + a - 1) / a * a;
 }
 
@@ -81,8 +81,8 @@ std::vector<tensor_desc> plan_tensors(const network& net) {
                 fail_op(net, i, std::to_string(in.size()) + " operands: expected " +
                                     (two_operands(l) ? "2 (add / mul)" : "1"));
             if (a.type != ref::input_type(l))
-                fail_op(net, i, std::string("input is ") + sw::to_string(a.type) +
-                                    ": expected " + sw::to_string(ref::input_type(l)));
+                fail_op(net, i, std::string("input is ") + nn::to_string(a.type) +
+                                    ": expected " + nn::to_string(ref::input_type(l)));
             try {
                 out.shape = ref::output_shape(l, a.shape);
             } catch (const std::exception& e) {
@@ -146,15 +146,15 @@ private:
     [[noreturn]] void fail(std::size_t i, const std::string& what) const { fail_op(m_net, i, what); }
     uint32_t add_constant(const uint8_t* data, std::size_t bytes);
     bool try_core(std::size_t i, core_code& code);
-    bool compile_group(std::size_t i, const ref::layer& l, const sw::tensor* weights,
-                       const sw::tensor* bias, uint32_t c0, uint32_t in_c0, core_code& code,
+    bool compile_group(std::size_t i, const ref::layer& l, const nn::tensor* weights,
+                       const nn::tensor* bias, uint32_t c0, uint32_t in_c0, core_code& code,
                        std::string& why);
-    void cpu_layer(std::size_t i, step_record& s);
-    void cpu_op(std::size_t i, step_record& s);
+    void cpu_layer(std::size_t i, package::step_record& s);
+    void cpu_op(std::size_t i, package::step_record& s);
     std::vector<bool> free_concats() const;
-    sw::tensor zeros(int index) const {
+    nn::tensor zeros(int index) const {
         const tensor_desc& d = m_out.tensors[static_cast<std::size_t>(index)];
-        return sw::tensor(d.type, d.shape);
+        return nn::tensor(d.type, d.shape);
     }
 
     const network& m_net;
@@ -174,8 +174,8 @@ uint32_t package_builder::add_constant(const uint8_t* data, std::size_t bytes) {
 
 // Channels that make whole bytes: a channel slice of a tensor of this type
 // must start and span multiples of it (int4: 2, binary: 8).
-int channel_grain(sw::dtype t) {
-    const int bits = sw::bits_of(t);
+int channel_grain(nn::dtype t) {
+    const int bits = nn::bits_of(t);
     return bits >= 8 ? 1 : 8 / bits;
 }
 
@@ -193,20 +193,20 @@ ref::layer channel_slice(const ref::layer& l, int c0, int cg) {
     return s;
 }
 
-sw::tensor rows_slice(const sw::tensor& t, int r0, int rows) {
-    sw::shape4 s = t.shape();
+nn::tensor rows_slice(const nn::tensor& t, int r0, int rows) {
+    nn::shape4 s = t.shape();
     const std::size_t per = t.bytes().size() / static_cast<std::size_t>(s.n);
     s.n = rows;
-    sw::tensor out(t.type(), s);
+    nn::tensor out(t.type(), s);
     std::copy(t.bytes().begin() + static_cast<long>(per * static_cast<std::size_t>(r0)),
               t.bytes().begin() + static_cast<long>(per * static_cast<std::size_t>(r0 + rows)),
               out.bytes().begin());
     return out;
 }
 
-sw::tensor channels_slice(const sw::tensor& t, int c0, int cg) {  // [1,1,1,C] bias
-    sw::tensor out(t.type(), {1, 1, 1, cg});
-    const std::size_t eb = sw::storage_bytes(t.type(), 1);
+nn::tensor channels_slice(const nn::tensor& t, int c0, int cg) {  // [1,1,1,C] bias
+    nn::tensor out(t.type(), {1, 1, 1, cg});
+    const std::size_t eb = nn::storage_bytes(t.type(), 1);
     std::copy(t.bytes().begin() + static_cast<long>(eb * static_cast<std::size_t>(c0)),
               t.bytes().begin() + static_cast<long>(eb * static_cast<std::size_t>(c0 + cg)),
               out.bytes().begin());
@@ -215,30 +215,30 @@ sw::tensor channels_slice(const sw::tensor& t, int c0, int cg) {  // [1,1,1,C] b
 
 // Compiles one output-channel group of op i (the whole layer when cg == O)
 // and appends its commands; false with `why` when cmdgen cannot tile it.
-bool package_builder::compile_group(std::size_t i, const ref::layer& l, const sw::tensor* weights,
-                                    const sw::tensor* bias, uint32_t c0, uint32_t in_c0,
+bool package_builder::compile_group(std::size_t i, const ref::layer& l, const nn::tensor* weights,
+                                    const nn::tensor* bias, uint32_t c0, uint32_t in_c0,
                                     core_code& code, std::string& why) {
     const std::vector<int>& in = m_operands[i];
     const tensor_desc& whole_in = m_out.tensors[static_cast<std::size_t>(in[0])];
     // A grouped conv's slice reads only its groups' input channels.
-    sw::shape4 in_shape = whole_in.shape;
+    nn::shape4 in_shape = whole_in.shape;
     if (weights && l.op == ref::op_kind::conv2d)
         in_shape.c = weights->shape().c * l.geo.groups;
-    const sw::tensor input(whole_in.type, in_shape);
-    const sw::tensor in2 = in.size() > 1 ? zeros(in[1]) : sw::tensor();
-    const sw::tensor* second = in.size() > 1 ? &in2 : weights;
-    cmdgen::program_options po;
+    const nn::tensor input(whole_in.type, in_shape);
+    const nn::tensor in2 = in.size() > 1 ? zeros(in[1]) : nn::tensor();
+    const nn::tensor* second = in.size() > 1 ? &in2 : weights;
+    compiler::program_options po;
     po.df = m_opt.df;
-    po.align = alignment;
+    po.align = package::alignment;
     po.weight_format = m_opt.weight_format;
-    cmdgen::program p;
+    compiler::program p;
     try {
-        p = cmdgen::single_layer_program(l, input, second, bias, m_opt.buffers, po);
+        p = compiler::single_layer_program(l, input, second, bias, m_opt.buffers, po);
     } catch (const std::invalid_argument& e) {
         why = e.what();
         return false;
     }
-    const cmdgen::dram_layout& d = p.dram;
+    const compiler::dram_layout& d = p.dram;
     const uint64_t base = d.end - p.image.size();
     auto constant = [&](uint64_t addr, std::size_t bytes) -> uint64_t {
         return bytes ? add_constant(p.image.data() + (addr - base), bytes) : 0;
@@ -256,12 +256,12 @@ bool package_builder::compile_group(std::size_t i, const ref::layer& l, const sw
         {d.table, d.table_bytes, area::constant, constant(d.table, d.table_bytes)},
         {d.output, d.output_bytes, area::output, 0}};
     const tensor_desc& out = m_out.tensors[i + 1];
-    const uint32_t out_bits = static_cast<uint32_t>(sw::bits_of(out.type));
+    const uint32_t out_bits = static_cast<uint32_t>(nn::bits_of(out.type));
     for (const nncore_cmd::command& c :
-         cmdgen::parse_stream(p.stream.data(), p.stream.size()).commands) {
+         nncore_cmd::parse_stream(p.stream.data(), p.stream.size()).commands) {
         if (c.op == nncore_cmd::opcode::end)
             continue;
-        if (const nncore_cmd::move_cmd* m = dram_move(c)) {
+        if (const nncore_cmd::move_cmd* m = package::dram_move(c)) {
             const uint64_t extent =
                 uint64_t{m->len} * (m->count1 ? m->count1 : 1) * (m->count2 ? m->count2 : 1);
             bool found = false;
@@ -275,7 +275,7 @@ bool package_builder::compile_group(std::size_t i, const ref::layer& l, const sw
                         mr.c0 = in_c0;
                         mr.cg = static_cast<uint32_t>(in_shape.c);
                         mr.c_total = static_cast<uint32_t>(whole_in.shape.c);
-                        mr.elem_bits = static_cast<uint32_t>(sw::bits_of(whole_in.type));
+                        mr.elem_bits = static_cast<uint32_t>(nn::bits_of(whole_in.type));
                     }
                     if (r.where == area::output) {
                         mr.c0 = c0;
@@ -304,8 +304,8 @@ bool package_builder::compile_group(std::size_t i, const ref::layer& l, const sw
 bool package_builder::try_core(std::size_t i, core_code& code) {
     const net_op& op = m_net.ops[i];
     const ref::layer& l = op.layer;
-    const sw::tensor* w = op.weights ? &*op.weights : nullptr;
-    const sw::tensor* b = op.bias ? &*op.bias : nullptr;
+    const nn::tensor* w = op.weights ? &*op.weights : nullptr;
+    const nn::tensor* b = op.bias ? &*op.bias : nullptr;
     std::string why;
     const std::size_t mark = m_constants.size();
     if (compile_group(i, l, w, b, 0, 0, code, why))
@@ -321,7 +321,7 @@ bool package_builder::try_core(std::size_t i, core_code& code) {
     const int grain = channel_grain(m_out.tensors[i + 1].type);  // channels per whole byte
     const int unit = groups > 1 ? l.out_channels / groups : 1;  // output channels per group
     const std::size_t per_oc_bits =
-        w ? static_cast<std::size_t>(sw::bits_of(w->type())) * w->shape().count() /
+        w ? static_cast<std::size_t>(nn::bits_of(w->type())) * w->shape().count() /
                 static_cast<std::size_t>(l.out_channels)
           : 0;
     if (!splittable || per_oc_bits % 8 != 0) {
@@ -348,8 +348,8 @@ bool package_builder::try_core(std::size_t i, core_code& code) {
         for (int c0 = 0; c0 < l.out_channels && ok;) {
             const int group_end = cg >= unit ? l.out_channels : (c0 / unit + 1) * unit;
             const int n = std::min(cg, group_end - c0);
-            const sw::tensor wg = rows_slice(*w, c0, n);
-            const sw::tensor bg = b ? channels_slice(*b, c0, n) : sw::tensor();
+            const nn::tensor wg = rows_slice(*w, c0, n);
+            const nn::tensor bg = b ? channels_slice(*b, c0, n) : nn::tensor();
             ref::layer part = channel_slice(l, c0, n);
             if (groups > 1)
                 part.geo.groups = std::max(1, n / unit);
@@ -370,32 +370,32 @@ bool package_builder::try_core(std::size_t i, core_code& code) {
     return false;
 }
 
-void package_builder::cpu_layer(std::size_t i, step_record& s) {
+void package_builder::cpu_layer(std::size_t i, package::step_record& s) {
     const net_op& op = m_net.ops[i];
     const ref::layer& l = op.layer;
     const std::vector<int>& in = m_operands[i];
-    const sw::shape4 in2 =
-        in.size() > 1 ? m_out.tensors[static_cast<std::size_t>(in[1])].shape : sw::shape4{};
-    cmdgen::encoded_layer e;
+    const nn::shape4 in2 =
+        in.size() > 1 ? m_out.tensors[static_cast<std::size_t>(in[1])].shape : nn::shape4{};
+    nncore_cmd::encoded_layer e;
     try {
-        e = cmdgen::from_layer(l, m_out.tensors[static_cast<std::size_t>(in[0])].shape, {},
+        e = nncore_cmd::from_layer(l, m_out.tensors[static_cast<std::size_t>(in[0])].shape, {},
                                m_opt.df, in2);
     } catch (const std::exception& ex) {
         fail(i, ex.what());
     }
-    const cmdgen::decoded_layer d = cmdgen::to_layer(e.cmd, e.table.data(), e.table.size());
+    const nncore_cmd::decoded_layer d = nncore_cmd::to_layer(e.cmd, e.table.data(), e.table.size());
     if (in.size() > 1 && m_out.tensors[static_cast<std::size_t>(in[1])].type != d.in2_type)
-        fail(i, std::string("in2: expected a ") + sw::to_string(d.in2_type) + " tensor");
-    auto blob = [&](const char* what, const std::optional<sw::tensor>& t, bool needed,
-                    const sw::shape4& shape, sw::dtype type, uint32_t& off, uint32_t& bytes) {
+        fail(i, std::string("in2: expected a ") + nn::to_string(d.in2_type) + " tensor");
+    auto blob = [&](const char* what, const std::optional<nn::tensor>& t, bool needed,
+                    const nn::shape4& shape, nn::dtype type, uint32_t& off, uint32_t& bytes) {
         if (needed != t.has_value())
             fail(i, std::string(what) + (needed ? ": missing" : ": not expected"));
         if (!needed)
             return;
         if (t->type() != type || t->shape() != shape)
-            fail(i, std::string(what) + ": expected " + sw::to_string(type) + " " +
-                        sw::to_string(shape) + ", got " + sw::to_string(t->type()) + " " +
-                        sw::to_string(t->shape()));
+            fail(i, std::string(what) + ": expected " + nn::to_string(type) + " " +
+                        nn::to_string(shape) + ", got " + nn::to_string(t->type()) + " " +
+                        nn::to_string(t->shape()));
         off = add_constant(t->bytes().data(), t->bytes().size());
         bytes = static_cast<uint32_t>(t->bytes().size());
     };
@@ -405,14 +405,14 @@ void package_builder::cpu_layer(std::size_t i, step_record& s) {
          s.bias_bytes);
     const std::size_t at = align_up(m_cpu_code.size());
     m_cpu_code.resize(at + nncore_cmd::command_bytes, 0);
-    cmdgen::encode(e.cmd, m_cpu_code.data() + at);
+    nncore_cmd::encode(e.cmd, m_cpu_code.data() + at);
     m_cpu_code.insert(m_cpu_code.end(), e.table.begin(), e.table.end());
-    s.kind = static_cast<uint8_t>(step_kind::cpu_layer);
+    s.kind = static_cast<uint8_t>(package::step_kind::cpu_layer);
     s.code_offset = static_cast<uint32_t>(at);  // relative until the layout is known
     s.code_bytes = static_cast<uint32_t>(nncore_cmd::command_bytes + e.table.size());
 }
 
-void package_builder::cpu_op(std::size_t i, step_record& s) {
+void package_builder::cpu_op(std::size_t i, package::step_record& s) {
     std::vector<uint16_t> in;
     for (int k : m_operands[i])
         in.push_back(static_cast<uint16_t>(k));
@@ -420,7 +420,7 @@ void package_builder::cpu_op(std::size_t i, step_record& s) {
     const std::size_t at = align_up(m_cpu_code.size());
     m_cpu_code.resize(at, 0);
     m_cpu_code.insert(m_cpu_code.end(), code.begin(), code.end());
-    s.kind = static_cast<uint8_t>(step_kind::cpu_op);
+    s.kind = static_cast<uint8_t>(package::step_kind::cpu_op);
     s.code_offset = static_cast<uint32_t>(at);
     s.code_bytes = static_cast<uint32_t>(code.size());
 }
@@ -446,10 +446,10 @@ std::vector<bool> package_builder::free_concats() const {
             const auto t = static_cast<std::size_t>(k);
             const bool produced = t >= 1 && t <= n && !seen[t];
             seen[t] = true;
-            ok = ok && produced && m_out.kinds[t - 1] == step_kind::core && readers[t] == 1 &&
+            ok = ok && produced && m_out.kinds[t - 1] == package::step_kind::core && readers[t] == 1 &&
                  m_out.tensors[t].shape.c % channel_grain(out.type) == 0 &&
                  k != m_net.output_index() && m_out.tensors[t].type == out.type &&
-                 (sw::is_float(out.type) || (m_out.tensors[t].q.scale == out.q.scale &&
+                 (nn::is_float(out.type) || (m_out.tensors[t].q.scale == out.q.scale &&
                                               m_out.tensors[t].q.zero_point == out.q.zero_point));
         }
         free[i] = ok;
@@ -458,11 +458,11 @@ std::vector<bool> package_builder::free_concats() const {
 }
 
 built_package package_builder::run() {
-    if (m_opt.load_address % alignment || m_opt.arena_base % alignment ||
-        m_opt.overflow_arena_base % alignment)
+    if (m_opt.load_address % package::alignment || m_opt.arena_base % package::alignment ||
+        m_opt.overflow_arena_base % package::alignment)
         throw std::invalid_argument("network '" + m_net.name +
                                     "': load_address and arena_base: expected 64-byte aligned");
-    if (m_net.ops.empty() || static_cast<std::size_t>(m_net.tensor_count()) >= no_tensor)
+    if (m_net.ops.empty() || static_cast<std::size_t>(m_net.tensor_count()) >= package::no_tensor)
         throw std::invalid_argument("network '" + m_net.name +
                                     "': expected 1 or more ops and below 65535 tensors");
     m_out.tensors = plan_tensors(m_net);
@@ -470,20 +470,20 @@ built_package package_builder::run() {
     for (std::size_t i = 0; i < n; ++i)
         m_operands.push_back(operands(m_net, i));
     const std::size_t tcount = m_out.tensors.size();
-    const uint64_t steps_bound = first_section_offset;
-    const uint64_t tensors_off = align_up(steps_bound + n * step_record_bytes);
-    m_constants_offset = align_up(tensors_off + tcount * tensor_record_bytes);
+    const uint64_t steps_bound = package::first_section_offset;
+    const uint64_t tensors_off = align_up(steps_bound + n * package::step_record_bytes);
+    m_constants_offset = align_up(tensors_off + tcount * package::tensor_record_bytes);
     for (const constant& c : m_net.constants)
         m_out.tensors[static_cast<std::size_t>(m_net.constant_index(&c - m_net.constants.data()))]
             .address = m_opt.load_address + add_constant(c.value.bytes().data(), c.value.bytes().size());
 
     // Placement and compilation.
-    std::vector<step_record> steps(n);
+    std::vector<package::step_record> steps(n);
     std::vector<core_code> code(n);
     m_out.core_programs.assign(n, 0);
     for (std::size_t i = 0; i < n; ++i) {
         const net_op& op = m_net.ops[i];
-        step_record& s = steps[i];
+        package::step_record& s = steps[i];
         s.name = op_name(op);
         s.input = static_cast<uint16_t>(m_operands[i][0]);
         s.output = static_cast<uint16_t>(i + 1);
@@ -498,13 +498,13 @@ built_package package_builder::run() {
                 fail(i, std::string("precision ") + ref::to_string(op.layer.prec) +
                             ": the core does not support it");
             if (op.where != placement::cpu && core_ok && try_core(i, code[i])) {
-                s.kind = static_cast<uint8_t>(step_kind::core);
+                s.kind = static_cast<uint8_t>(package::step_kind::core);
                 m_out.core_programs[i] = code[i].programs;
             } else {
                 cpu_layer(i, s);
             }
         }
-        m_out.kinds.push_back(static_cast<step_kind>(s.kind));
+        m_out.kinds.push_back(static_cast<package::step_kind>(s.kind));
     }
 
     // Free concats: producers write into the concat's buffer, no step.
@@ -550,28 +550,28 @@ built_package package_builder::run() {
         if (is_constant || view_of[t] >= 0 || first[t] < 0)
             continue;
         const tensor_desc& d = m_out.tensors[t];
-        req.push_back({sw::storage_bytes(d.type, d.shape.count()), first[t],
+        req.push_back({nn::storage_bytes(d.type, d.shape.count()), first[t],
                        m_opt.reuse_arena ? last[t] : end_of_run});
         arena_tensors.push_back(t);
     }
     // Offsets first; the base once the arena's size is known.
-    const arena_plan plan = plan_arena(req, alignment);
+    const arena_plan plan = plan_arena(req, package::alignment);
     for (std::size_t k = 0; k < arena_tensors.size(); ++k)
         m_out.tensors[arena_tensors[k]].address = plan.offsets[k];
-    m_out.arena_size = std::max<uint64_t>(plan.size, alignment);
+    m_out.arena_size = std::max<uint64_t>(plan.size, package::alignment);
     for (std::size_t t = 0; t < tcount; ++t) {
         if (view_of[t] < 0)
             continue;
         const tensor_desc& whole = m_out.tensors[static_cast<std::size_t>(view_of[t])];
         m_out.tensors[t].address =
-            whole.address + view_c0[t] * static_cast<uint64_t>(sw::bits_of(whole.type)) / 8;
+            whole.address + view_c0[t] * static_cast<uint64_t>(nn::bits_of(whole.type)) / 8;
     }
     // Tensors no step reads or writes (an unused input) still need a home.
     for (std::size_t t = 0; t < tcount; ++t)
         if (first[t] < 0 && view_of[t] < 0 && t < static_cast<std::size_t>(m_net.constant_index(0))) {
             m_out.tensors[t].address = align_up(m_out.arena_size);
             m_out.arena_size = align_up(m_out.arena_size) +
-                               align_up(sw::storage_bytes(m_out.tensors[t].type,
+                               align_up(nn::storage_bytes(m_out.tensors[t].type,
                                                           m_out.tensors[t].shape.count()));
         }
     m_out.arena_base = m_opt.arena_capacity && m_out.arena_size > m_opt.arena_capacity
@@ -586,7 +586,7 @@ built_package package_builder::run() {
         if (free[i])
             continue;
         kept.push_back(i);
-        if (steps[i].kind != static_cast<uint8_t>(step_kind::core))
+        if (steps[i].kind != static_cast<uint8_t>(package::step_kind::core))
             continue;
         core_code& cc = code[i];
         const std::vector<int>& in = m_operands[i];
@@ -594,7 +594,7 @@ built_package package_builder::run() {
         const tensor_desc& out = m_out.tensors[out_t];
         const uint32_t c_base = view_of[i + 1] >= 0 ? view_c0[i + 1] : 0;
         for (const move_ref& mr : cc.moves) {
-            nncore_cmd::move_cmd& m = *dram_move(cc.commands[mr.command]);
+            nncore_cmd::move_cmd& m = *package::dram_move(cc.commands[mr.command]);
             switch (mr.where) {
                 case area::input: {
                     const uint64_t at = m_out.tensors[static_cast<std::size_t>(in[0])].address;
@@ -641,7 +641,7 @@ built_package package_builder::run() {
                 }
             }
         }
-        cmdgen::stream_writer w;
+        nncore_cmd::stream_writer w;
         for (const nncore_cmd::command& c : cc.commands)
             w.append(c);
         w.end();
@@ -663,16 +663,16 @@ built_package package_builder::run() {
     std::vector<uint8_t>& img = m_out.image;
     img.assign(total, 0);
     for (std::size_t k = 0; k < ns; ++k) {
-        step_record& s = steps[kept[k]];
-        if (s.kind == static_cast<uint8_t>(step_kind::core))
+        package::step_record& s = steps[kept[k]];
+        if (s.kind == static_cast<uint8_t>(package::step_kind::core))
             s.code_offset += static_cast<uint32_t>(streams_off);
         else
             s.code_offset += static_cast<uint32_t>(cpu_off);
-        encode(s, img.data() + steps_bound + k * step_record_bytes);
+        package::encode(s, img.data() + steps_bound + k * package::step_record_bytes);
     }
     for (std::size_t t = 0; t < tcount; ++t) {
         const tensor_desc& d = m_out.tensors[t];
-        tensor_record r;
+        package::tensor_record r;
         r.address = d.address;
         r.shape = d.shape;
         r.type = static_cast<uint8_t>(d.type);
@@ -680,26 +680,26 @@ built_package package_builder::run() {
         r.zero_point = d.q.zero_point;
         const bool input = t == 0 || (t >= static_cast<std::size_t>(m_net.extra_input_index(0)) &&
                                       t < static_cast<std::size_t>(m_net.constant_index(0)));
-        r.role = input ? tensor_role::input
-                 : t >= static_cast<std::size_t>(m_net.constant_index(0)) ? tensor_role::constant
-                 : view_of[t] >= 0 ? tensor_role::view
-                                   : tensor_role::activation;
-        encode(r, img.data() + tensors_off + t * tensor_record_bytes);
+        r.role = input ? package::tensor_role::input
+                 : t >= static_cast<std::size_t>(m_net.constant_index(0)) ? package::tensor_role::constant
+                 : view_of[t] >= 0 ? package::tensor_role::view
+                                   : package::tensor_role::activation;
+        package::encode(r, img.data() + tensors_off + t * package::tensor_record_bytes);
     }
     std::copy(m_constants.begin(), m_constants.end(),
               img.begin() + static_cast<long>(m_constants_offset));
     std::copy(m_streams.begin(), m_streams.end(), img.begin() + static_cast<long>(streams_off));
     std::copy(m_cpu_code.begin(), m_cpu_code.end(), img.begin() + static_cast<long>(cpu_off));
 
-    const uint64_t offs[section_count] = {steps_bound, tensors_off, m_constants_offset, streams_off,
+    const uint64_t offs[package::section_count] = {steps_bound, tensors_off, m_constants_offset, streams_off,
                                           cpu_off};
-    const uint64_t sizes[section_count] = {ns * step_record_bytes, tcount * tensor_record_bytes,
+    const uint64_t sizes[package::section_count] = {ns * package::step_record_bytes, tcount * package::tensor_record_bytes,
                                            m_constants.size(), m_streams.size(), m_cpu_code.size()};
-    for (std::size_t k = 0; k < section_count; ++k)
-        encode(section_entry{static_cast<uint32_t>(k + 1), static_cast<uint32_t>(offs[k]),
+    for (std::size_t k = 0; k < package::section_count; ++k)
+        package::encode(package::section_entry{static_cast<uint32_t>(k + 1), static_cast<uint32_t>(offs[k]),
                              static_cast<uint32_t>(sizes[k]), 0},
-               img.data() + header_bytes + k * section_entry_bytes);
-    header h;
+               img.data() + package::header_bytes + k * package::section_entry_bytes);
+    package::header h;
     h.total_size = static_cast<uint32_t>(total);
     h.load_address = m_opt.load_address;
     h.arena_base = m_out.arena_base;
@@ -709,18 +709,18 @@ built_package package_builder::run() {
     h.input_tensor = 0;
     h.output_tensor = static_cast<uint16_t>(m_net.output_index());
     h.name = m_net.name;
-    encode(h, img.data());
-    seal(img);
+    package::encode(h, img.data());
+    package::seal(img);
     for (std::size_t i = 0; i < n; ++i)
         if (free[i])
-            m_out.kinds[i] = step_kind::none;
+            m_out.kinds[i] = package::step_kind::none;
     return std::move(m_out);
 }
 
 }  // namespace
 
-net_op layer_op(const ref::layer& l, std::optional<sw::tensor> weights,
-                std::optional<sw::tensor> bias, placement where) {
+net_op layer_op(const ref::layer& l, std::optional<nn::tensor> weights,
+                std::optional<nn::tensor> bias, placement where) {
     net_op op;
     op.type = op_type::layer;
     op.name = l.name;
@@ -744,7 +744,7 @@ net_op softmax_op(const std::string& name) {
     return cpu_op({cpuops::kind::softmax, {}, {}}, {}, name);
 }
 
-net_op reshape_op(const sw::shape4& shape, const std::string& name) {
+net_op reshape_op(const nn::shape4& shape, const std::string& name) {
     return cpu_op({cpuops::kind::reshape, {shape.n, shape.h, shape.w, shape.c}, {}}, {}, name);
 }
 
@@ -752,4 +752,4 @@ built_package build(const network& net, const build_options& opt) {
     return package_builder(net, opt).run();
 }
 
-}  // namespace nnvp::package
+}  // namespace nnvp::compiler

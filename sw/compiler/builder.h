@@ -38,7 +38,7 @@
 #include "nn/ref/layer.h"
 #include "nn/tensor/tensor.h"
 
-namespace nnvp::package {
+namespace nnvp::compiler {
 
 enum class placement : uint8_t { automatic, core, cpu };
 
@@ -48,8 +48,8 @@ struct net_op {
     op_type type = op_type::layer;
     std::string name;                   // defaults to layer.name / the cpu op's kind
     ref::layer layer;                   // op_type::layer
-    std::optional<sw::tensor> weights;  // conv2d / fully_connected
-    std::optional<sw::tensor> bias;     // layer.has_bias
+    std::optional<nn::tensor> weights;  // conv2d / fully_connected
+    std::optional<nn::tensor> bias;     // layer.has_bias
     // Operand tensor indices. layer: {input} or {input, second} for add /
     // mul; cpu: as many as the op takes. Empty: {the previous tensor} (plus
     // in2 for add / mul).
@@ -59,30 +59,30 @@ struct net_op {
     cpuops::op cpu;  // op_type::cpu
 };
 
-net_op layer_op(const ref::layer& l, std::optional<sw::tensor> weights = std::nullopt,
-                std::optional<sw::tensor> bias = std::nullopt,
+net_op layer_op(const ref::layer& l, std::optional<nn::tensor> weights = std::nullopt,
+                std::optional<nn::tensor> bias = std::nullopt,
                 placement where = placement::automatic);
 net_op cpu_op(const cpuops::op& o, std::vector<int> in = {}, const std::string& name = "");
 net_op softmax_op(const std::string& name = "softmax");
-net_op reshape_op(const sw::shape4& shape, const std::string& name = "reshape");
+net_op reshape_op(const nn::shape4& shape, const std::string& name = "reshape");
 
 struct tensor_spec {
     std::string name;
-    sw::shape4 shape;
-    sw::dtype type = sw::dtype::fp32;
+    nn::shape4 shape;
+    nn::dtype type = nn::dtype::fp32;
     ref::quant_params q;
 };
 
 struct constant {
     std::string name;
-    sw::tensor value;
+    nn::tensor value;
     ref::quant_params q;
 };
 
 struct network {
     std::string name;
-    sw::dtype input_type = sw::dtype::int8;  // tensor 0
-    sw::shape4 input_shape;
+    nn::dtype input_type = nn::dtype::int8;  // tensor 0
+    nn::shape4 input_shape;
     ref::quant_params input_q;  // recorded in the input tensor record
     std::vector<net_op> ops;    // op i writes tensor i + 1
     std::vector<tensor_spec> extra_inputs;
@@ -106,20 +106,20 @@ struct build_options {
     // network's activations do not fit it); 0: no limit.
     uint64_t arena_capacity = 0;
     uint64_t overflow_arena_base = 0;
-    cmdgen::buffer_sizes buffers;  // the core's INPUT_KB / WEIGHT_KB / OUTPUT_KB
-    nncore_cmd::dataflow df = nncore_cmd::dataflow::automatic;
+    compiler::buffer_sizes buffers;  // the core's INPUT_KB / WEIGHT_KB / OUTPUT_KB
+    cost::dataflow df = cost::dataflow::automatic;
     // Storage of every core layer's weights (8/16/32-bit ones; others stay
     // dense): automatic picks the smallest of dense, bitmap and CSR per
     // program and keeps dense where the blob has no staging room.
-    cmdgen::weight_storage weight_format = cmdgen::weight_storage::dense;
+    cost::weight_format weight_format = cost::weight_format::dense;
     uint32_t core_precisions = 0x3f;  // bit p: the core runs ref::precision p
     bool reuse_arena = true;          // false: every tensor its own buffer (debugging)
 };
 
 struct tensor_desc {
     uint64_t address = 0;
-    sw::shape4 shape;
-    sw::dtype type = sw::dtype::fp32;
+    nn::shape4 shape;
+    nn::dtype type = nn::dtype::fp32;
     ref::quant_params q;
 };
 
@@ -128,7 +128,7 @@ struct built_package {
     uint64_t arena_base = 0;  // where the arena went (options.arena_base or the overflow)
     uint64_t arena_size = 0;
     std::vector<tensor_desc> tensors;  // as numbered above
-    std::vector<step_kind> kinds;      // per op: where it ended up
+    std::vector<package::step_kind> kinds;      // per op: where it ended up
     std::vector<unsigned> core_programs;  // per op: cmdgen programs (output-channel groups), 0 on the CPU
 };
 
@@ -144,4 +144,4 @@ std::vector<int> operands(const network& net, std::size_t i);
 // building anything. Throws like build().
 std::vector<tensor_desc> plan_tensors(const network& net);
 
-}  // namespace nnvp::package
+}  // namespace nnvp::compiler

@@ -11,7 +11,7 @@
 #include "nn/tensor/tensor_pack.h"
 #include "nn/ref/ops.h"
 
-namespace nnvp::cmdgen {
+namespace nnvp::compiler {
 
 using namespace nncore_cmd;
 
@@ -168,18 +168,18 @@ void stream_interpreter::compute(const command& c, std::size_t index) {
     }
     // Element counts first: a byte size computed from absurd dimensions could wrap.
     const std::size_t limit = m_local.size() * 8;
-    for (const sw::shape4* s : {&d.in, &d.in2, &d.out, &d.weights})
+    for (const nn::shape4* s : {&d.in, &d.in2, &d.out, &d.weights})
         if (uint64_t{uint32_t(s->n)} * uint32_t(s->h) > limit ||
             uint64_t{uint32_t(s->w)} * uint32_t(s->c) > limit || s->count() > limit)
-            fail(index, "operand " + sw::to_string(*s) + " larger than the local memory");
+            fail(index, "operand " + nn::to_string(*s) + " larger than the local memory");
     auto operand = [&](const char* what, uint32_t off, std::size_t n, bool write) {
         check_local(index, what, off, n);
         check_hazard(index, what, {off, off + n}, write);
         return m_local.data() + off;
     };
     const uint8_t* in = operand("input", k.in.offset, in_bytes(d), false);
-    const sw::tensor x = unpack(d.in_type, d.in, in, in_bytes(d));
-    sw::tensor second, bias;
+    const nn::tensor x = unpack(d.in_type, d.in, in, in_bytes(d));
+    nn::tensor second, bias;
     if (d.has_in2)
         second = unpack(d.in2_type, d.in2, operand("in2", k.in2.offset, in2_bytes(d), false),
                         in2_bytes(d));
@@ -191,7 +191,7 @@ void stream_interpreter::compute(const command& c, std::size_t index) {
         bias = unpack(d.bias_type, {1, 1, 1, d.layer.out_channels},
                       operand("bias", k.bias_offset, bias_bytes(d), false), bias_bytes(d));
     uint8_t* out = operand("output", k.out_offset, out_bytes(d), true);
-    sw::tensor y;
+    nn::tensor y;
     try {
         y = ref::execute(d.layer, x, d.has_in2 || d.has_weights ? &second : nullptr,
                          d.layer.has_bias ? &bias : nullptr);
@@ -238,4 +238,4 @@ interpreter_stats stream_interpreter::run(const uint8_t* stream, std::size_t byt
     fail(s.commands.size(), "the stream ran out before an END command");
 }
 
-}  // namespace nnvp::cmdgen
+}  // namespace nnvp::compiler

@@ -25,7 +25,7 @@
 
 #include "arch/nncore/layer_codec.h"
 
-namespace nnvp::cmdgen {
+namespace nnvp::compiler {
 
 struct interpreter_stats {
     std::size_t commands = 0;  // executed, END included
@@ -82,4 +82,4 @@ private:
     std::vector<expansion> m_expansions;
 };
 
-}  // namespace nnvp::cmdgen
+}  // namespace nnvp::compiler

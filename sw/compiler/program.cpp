@@ -8,12 +8,12 @@
 #include "nn/tensor/tensor_pack.h"
 #include "nn/ref/ops.h"
 
-namespace nnvp::cmdgen {
+namespace nnvp::compiler {
 
 using namespace nncore_cmd;
 using ref::op_kind;
-using sw::dtype;
-using sw::shape4;
+using nn::dtype;
+using nn::shape4;
 
 namespace {
 
@@ -37,15 +37,15 @@ bool windowed(op_kind k) {
     return k == op_kind::conv2d || k == op_kind::max_pool || k == op_kind::avg_pool;
 }
 
-void check_tensor(const ref::layer& l, const char* what, const sw::tensor& t, dtype type,
+void check_tensor(const ref::layer& l, const char* what, const nn::tensor& t, dtype type,
                   const shape4* shape) {
     if (t.type() != type)
         fail(l, what,
-             std::string("expected a ") + sw::to_string(type) + " tensor, got " +
-                 sw::to_string(t.type()));
+             std::string("expected a ") + nn::to_string(type) + " tensor, got " +
+                 nn::to_string(t.type()));
     if (shape && t.shape() != *shape)
         fail(l, what,
-             "expected shape " + sw::to_string(*shape) + ", got " + sw::to_string(t.shape()));
+             "expected shape " + nn::to_string(*shape) + ", got " + nn::to_string(t.shape()));
 }
 
 // Everything the tiler needs about the layer.
@@ -57,7 +57,7 @@ struct plan_input {
 };
 
 std::size_t bytes_of(dtype t, std::size_t count) {
-    return sw::storage_bytes(t, count);
+    return nn::storage_bytes(t, count);
 }
 
 // The second operand's shape in a tile of `images` images and `rows` rows.
@@ -199,8 +199,8 @@ std::vector<tile_plan> plan_tiles(const plan_input& p, std::size_t in_slot, std:
 
 }  // namespace
 
-program single_layer_program(const ref::layer& l, const sw::tensor& input, const sw::tensor* second,
-                             const sw::tensor* bias, const buffer_sizes& buffers,
+program single_layer_program(const ref::layer& l, const nn::tensor& input, const nn::tensor* second,
+                             const nn::tensor* bias, const buffer_sizes& buffers,
                              const program_options& opt) {
     if (opt.align == 0 || (opt.align & (opt.align - 1)) != 0)
         fail(l, "options.align", "expected a power of two");
@@ -267,7 +267,7 @@ program single_layer_program(const ref::layer& l, const sw::tensor& input, const
     d.weight_dense_bytes = d.weight_bytes;
     d.bias_bytes = bias ? bias->bytes().size() : 0;
     d.table_bytes = whole.table.size();
-    d.output_bytes = sw::storage_bytes(p.out_t, p.out.count());
+    d.output_bytes = nn::storage_bytes(p.out_t, p.out.count());
 
     // Constants in the weight buffer (rejected when they do not fit).
     uint64_t w_end = loc.weight_region;
@@ -292,21 +292,21 @@ program single_layer_program(const ref::layer& l, const sw::tensor& input, const
     weight_blob wb;
     if (has_w)
         wb = encode_weights(*second, l.out_channels, opt.weight_format);
-    if (wb.format != weight_storage::dense) {
+    if (wb.format != cost::weight_format::dense) {
         const uint64_t staged = align_up(w_end, A);
         if (staged + wb.blob.size() <= uint64_t{loc.weight_region} + w_region)
             loc.weight_staging = static_cast<uint32_t>(staged);
         else if (wb.blob.size() <= out_region)
             loc.weight_staging = loc.output_region;
-        else if (opt.weight_format == weight_storage::automatic)
+        else if (opt.weight_format == cost::weight_format::automatic)
             wb = weight_blob{};
         else
             fail(l, "weight_format",
-                 std::string(to_string(wb.format)) + " blob of " + std::to_string(wb.blob.size()) +
+                 std::string(cost::to_string(wb.format)) + " blob of " + std::to_string(wb.blob.size()) +
                      " bytes fits neither the weight buffer after the weights nor the output "
                      "buffer");
     }
-    if (wb.format != weight_storage::dense)
+    if (wb.format != cost::weight_format::dense)
         d.weight_bytes = wb.blob.size();
     prog.weight_format = wb.format;
 
@@ -327,7 +327,7 @@ program single_layer_program(const ref::layer& l, const sw::tensor& input, const
 
     // The stream.
     stream_writer w;
-    if (wb.format != weight_storage::dense) {
+    if (wb.format != cost::weight_format::dense) {
         compressed_cmd z{};
         z.blob = contiguous(d.weights, loc.weight_staging, static_cast<uint32_t>(d.weight_bytes));
         z.dest_offset = loc.weights;
@@ -409,7 +409,7 @@ program single_layer_program(const ref::layer& l, const sw::tensor& input, const
     if (has_in2)
         copy(d.in2, second->bytes());
     if (has_w)
-        copy(d.weights, wb.format == weight_storage::dense ? second->bytes() : wb.blob);
+        copy(d.weights, wb.format == cost::weight_format::dense ? second->bytes() : wb.blob);
     if (bias)
         copy(d.bias, bias->bytes());
     if (d.table_bytes)
@@ -418,7 +418,7 @@ program single_layer_program(const ref::layer& l, const sw::tensor& input, const
     return prog;
 }
 
-sw::tensor read_output(const program& p, const std::vector<uint8_t>& image) {
+nn::tensor read_output(const program& p, const std::vector<uint8_t>& image) {
     const uint64_t base = p.dram.end - p.image.size();
     const std::size_t off = static_cast<std::size_t>(p.dram.output - base);
     if (off > image.size())
@@ -426,4 +426,4 @@ sw::tensor read_output(const program& p, const std::vector<uint8_t>& image) {
     return unpack(p.out_type, p.out_shape, image.data() + off, image.size() - off);
 }
 
-}  // namespace nnvp::cmdgen
+}  // namespace nnvp::compiler

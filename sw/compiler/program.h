@@ -46,7 +46,7 @@
 #include "nn/ref/layer.h"
 #include "nn/tensor/tensor.h"
 
-namespace nnvp::cmdgen {
+namespace nnvp::compiler {
 
 // The core's buffer sizes (INPUT_KB, WEIGHT_KB, OUTPUT_KB).
 struct buffer_sizes {
@@ -61,10 +61,10 @@ struct buffer_sizes {
 
 struct program_options {
     uint64_t dram_base = 0;  // address of the DRAM image's first byte
-    nncore_cmd::dataflow df = nncore_cmd::dataflow::automatic;
+    cost::dataflow df = cost::dataflow::automatic;
     uint32_t align = 64;  // alignment of DRAM areas and local slots (power of 2)
     // Storage of conv2d / fully_connected weights of 8/16/32-bit elements.
-    weight_storage weight_format = weight_storage::dense;
+    cost::weight_format weight_format = cost::weight_format::dense;
 };
 
 // Absolute DRAM addresses (0 and size 0 for an absent operand).
@@ -106,20 +106,20 @@ struct program {
     std::vector<tile_plan> tiles;
     std::vector<uint8_t> image;   // DRAM bytes [dram_base, dram.end), stream included
     std::vector<uint8_t> stream;  // the command stream (also at dram.stream)
-    sw::shape4 out_shape;
-    sw::dtype out_type = sw::dtype::fp32;
-    weight_storage weight_format = weight_storage::dense;  // as stored (never automatic)
+    nn::shape4 out_shape;
+    nn::dtype out_type = nn::dtype::fp32;
+    cost::weight_format weight_format = cost::weight_format::dense;  // as stored (never automatic)
 };
 
 // `second` is the weights (conv2d, fully_connected) or the second operand
 // (add, mul), else nullptr; `bias` when l.has_bias. Throws
 // std::invalid_argument naming the layer and the field for an invalid layer,
 // operands that do not match it, or buffers too small for one tile.
-program single_layer_program(const ref::layer& l, const sw::tensor& input, const sw::tensor* second,
-                             const sw::tensor* bias, const buffer_sizes& buffers,
+program single_layer_program(const ref::layer& l, const nn::tensor& input, const nn::tensor* second,
+                             const nn::tensor* bias, const buffer_sizes& buffers,
                              const program_options& opt = {});
 
 // The output tensor as it lies in `image` (a DRAM image laid out like p.image).
-sw::tensor read_output(const program& p, const std::vector<uint8_t>& image);
+nn::tensor read_output(const program& p, const std::vector<uint8_t>& image);
 
-}  // namespace nnvp::cmdgen
+}  // namespace nnvp::compiler

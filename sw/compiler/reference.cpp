@@ -4,22 +4,22 @@
 
 #include "nn/ref/ops.h"
 
-namespace nnvp::package {
+namespace nnvp::compiler {
 
-std::vector<sw::tensor> reference_run(const network& net, const std::vector<sw::tensor>& inputs) {
+std::vector<nn::tensor> reference_run(const network& net, const std::vector<nn::tensor>& inputs) {
     const std::vector<tensor_desc> d = plan_tensors(net);
     if (inputs.size() != 1 + net.extra_inputs.size())
         throw std::invalid_argument("network '" + net.name + "': " +
                                     std::to_string(inputs.size()) + " inputs given, expected " +
                                     std::to_string(1 + net.extra_inputs.size()));
-    std::vector<sw::tensor> t(d.size());
-    auto set_input = [&](std::size_t index, const sw::tensor& v) {
+    std::vector<nn::tensor> t(d.size());
+    auto set_input = [&](std::size_t index, const nn::tensor& v) {
         if (v.type() != d[index].type || v.shape() != d[index].shape)
             throw std::invalid_argument("network '" + net.name + "': input tensor " +
-                                        std::to_string(index) + " is " + sw::to_string(v.type()) +
-                                        " " + sw::to_string(v.shape()) + ": expected " +
-                                        sw::to_string(d[index].type) + " " +
-                                        sw::to_string(d[index].shape));
+                                        std::to_string(index) + " is " + nn::to_string(v.type()) +
+                                        " " + nn::to_string(v.shape()) + ": expected " +
+                                        nn::to_string(d[index].type) + " " +
+                                        nn::to_string(d[index].shape));
         t[index] = v;
     };
     set_input(0, inputs[0]);
@@ -31,12 +31,12 @@ std::vector<sw::tensor> reference_run(const network& net, const std::vector<sw::
         const net_op& op = net.ops[i];
         const std::vector<int> in = operands(net, i);
         if (op.type == op_type::layer) {
-            const sw::tensor* second =
+            const nn::tensor* second =
                 in.size() > 1 ? &t[static_cast<std::size_t>(in[1])] : (op.weights ? &*op.weights : nullptr);
             t[i + 1] = ref::execute(op.layer, t[static_cast<std::size_t>(in[0])], second,
                                     op.bias ? &*op.bias : nullptr);
         } else {
-            std::vector<const sw::tensor*> ins;
+            std::vector<const nn::tensor*> ins;
             std::vector<cpuops::tensor_info> infos;
             for (int k : in) {
                 const auto u = static_cast<std::size_t>(k);
@@ -49,4 +49,4 @@ std::vector<sw::tensor> reference_run(const network& net, const std::vector<sw::
     return t;
 }
 
-}  // namespace nnvp::package
+}  // namespace nnvp::compiler

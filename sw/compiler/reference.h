@@ -8,11 +8,11 @@
 
 #include "sw/compiler/builder.h"
 
-namespace nnvp::package {
+namespace nnvp::compiler {
 
 // `inputs`: tensor 0 then the extra inputs, in the network's types and
 // shapes. Returns every tensor, numbered as in builder.h (constants
 // included). Throws std::invalid_argument for inputs that do not match.
-std::vector<sw::tensor> reference_run(const network& net, const std::vector<sw::tensor>& inputs);
+std::vector<nn::tensor> reference_run(const network& net, const std::vector<nn::tensor>& inputs);
 
-}  // namespace nnvp::package
+}  // namespace nnvp::compiler

@@ -9,19 +9,19 @@
 #include "nn/ref/ops.h"
 #include "nn/ref/quant.h"
 
-namespace nnvp::package {
+namespace nnvp::compiler {
 
 namespace {
 
-sw::tensor random_tensor(std::mt19937& rng, sw::dtype t, const sw::shape4& s) {
-    sw::tensor x(t, s);
+nn::tensor random_tensor(std::mt19937& rng, nn::dtype t, const nn::shape4& s) {
+    nn::tensor x(t, s);
     for (std::size_t i = 0; i < x.size(); ++i) {
-        if (sw::is_float(t))
+        if (nn::is_float(t))
             x.set_float(i, std::uniform_real_distribution<float>(-1.0f, 1.0f)(rng));
         else
             x.set_int(i, std::uniform_int_distribution<int64_t>(
-                             std::max<int64_t>(-20, sw::min_of(t)),
-                             std::min<int64_t>(20, sw::max_of(t)))(rng));
+                             std::max<int64_t>(-20, nn::min_of(t)),
+                             std::min<int64_t>(20, nn::max_of(t)))(rng));
     }
     return x;
 }
@@ -46,8 +46,8 @@ ref::layer conv(const char* name, int filters, int stride, ref::quant_params in,
     return l;
 }
 
-sw::tensor bias_for(std::mt19937& rng, const ref::layer& l) {
-    sw::tensor b(ref::bias_type(l), {1, 1, 1, l.out_channels});
+nn::tensor bias_for(std::mt19937& rng, const ref::layer& l) {
+    nn::tensor b(ref::bias_type(l), {1, 1, 1, l.out_channels});
     for (std::size_t i = 0; i < b.size(); ++i)
         b.set_int(i, std::uniform_int_distribution<int64_t>(-300, 300)(rng));
     return b;
@@ -59,7 +59,7 @@ network tiny_classifier(uint32_t seed, const sample_shape& s) {
     std::mt19937 rng(seed);
     network net;
     net.name = "tiny_classifier";
-    net.input_type = sw::dtype::int8;
+    net.input_type = nn::dtype::int8;
     net.input_shape = {1, s.size, s.size, s.channels};
     net.input_q = {0.05f, 3};
 
@@ -83,24 +83,24 @@ network tiny_classifier(uint32_t seed, const sample_shape& s) {
     fc.w_scales = {0.02f};
     ref::lower_quantization(fc);
 
-    net.ops.push_back(layer_op(c1, random_tensor(rng, sw::dtype::int8, {s.c1, 3, 3, s.channels}),
+    net.ops.push_back(layer_op(c1, random_tensor(rng, nn::dtype::int8, {s.c1, 3, 3, s.channels}),
                                bias_for(rng, c1)));
     net.ops.push_back(
-        layer_op(c2, random_tensor(rng, sw::dtype::int8, {s.c2, 3, 3, s.c1}), bias_for(rng, c2)));
+        layer_op(c2, random_tensor(rng, nn::dtype::int8, {s.c2, 3, 3, s.c1}), bias_for(rng, c2)));
     net.ops.push_back(layer_op(gap));
-    net.ops.push_back(layer_op(fc, random_tensor(rng, sw::dtype::int8, {s.classes, 1, 1, s.c2}),
+    net.ops.push_back(layer_op(fc, random_tensor(rng, nn::dtype::int8, {s.classes, 1, 1, s.c2}),
                                bias_for(rng, fc)));
     net.ops.push_back(softmax_op());
     return net;
 }
 
-sw::tensor random_input(const network& net, uint32_t seed) {
+nn::tensor random_input(const network& net, uint32_t seed) {
     std::mt19937 rng(seed);
     return random_tensor(rng, net.input_type, net.input_shape);
 }
 
-std::vector<sw::tensor> reference_run(const network& net, const sw::tensor& input) {
-    return reference_run(net, std::vector<sw::tensor>{input});
+std::vector<nn::tensor> reference_run(const network& net, const nn::tensor& input) {
+    return reference_run(net, std::vector<nn::tensor>{input});
 }
 
-}  // namespace nnvp::package
+}  // namespace nnvp::compiler

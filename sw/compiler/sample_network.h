@@ -15,7 +15,7 @@
 
 #include "sw/compiler/builder.h"
 
-namespace nnvp::package {
+namespace nnvp::compiler {
 
 struct sample_shape {
     int size = 16;
@@ -28,10 +28,10 @@ struct sample_shape {
 network tiny_classifier(uint32_t seed, const sample_shape& s = {});
 
 // A random input for `net` (int8 in -20..20, fp32 in -1..1).
-sw::tensor random_input(const network& net, uint32_t seed);
+nn::tensor random_input(const network& net, uint32_t seed);
 
 // Every tensor of the network for `input` (element 0 is the input, element
-// i + 1 the output of op i): package::reference_run (reference.h).
-std::vector<sw::tensor> reference_run(const network& net, const sw::tensor& input);
+// i + 1 the output of op i): compiler::reference_run (reference.h).
+std::vector<nn::tensor> reference_run(const network& net, const nn::tensor& input);
 
-}  // namespace nnvp::package
+}  // namespace nnvp::compiler

@@ -11,26 +11,22 @@
 #include "arch/nncore/weight_codec.h"
 #include "nn/tensor/tensor.h"
 
-namespace nnvp::cmdgen {
+namespace nnvp::compiler {
 
-// How single_layer_program stores conv2d / fully_connected weights in DRAM.
-// automatic: the smallest of the three, dense unless a blob is strictly
-// smaller. Weights of 4-bit (int4) or 1-bit (binary) elements, and layers
-// without weights, always stay dense: a presence bit or a 16-bit index per
-// weight costs about as much as the weight.
-enum class weight_storage : uint8_t { dense = 0, bitmap = 1, csr = 2, automatic = 3 };
-const char* to_string(weight_storage f);  // "dense", "bitmap", "csr", "automatic"
-// The inverse of to_string; throws std::invalid_argument naming the value.
-weight_storage parse_weight_storage(const std::string& name);
+// How single_layer_program stores conv2d / fully_connected weights in DRAM
+// (cost::weight_format): automatic picks the smallest of the three, dense
+// unless a blob is strictly smaller. Weights of 4-bit (int4) or 1-bit
+// (binary) elements, and layers without weights, always stay dense: a
+// presence bit or a 16-bit index per weight costs about as much as the weight.
 
 struct weight_blob {
-    weight_storage format = weight_storage::dense;  // chosen: dense, bitmap or csr
+    cost::weight_format format = cost::weight_format::dense;  // chosen: dense, bitmap or csr
     nncore::blob_shape shape;                       // when compressed
     std::vector<uint8_t> blob;                      // when compressed
     std::size_t dense_bytes = 0;                    // the tensor's packed bytes
     // DRAM bytes of the weights as stored.
     std::size_t stored_bytes() const {
-        return format == weight_storage::dense ? dense_bytes : blob.size();
+        return format == cost::weight_format::dense ? dense_bytes : blob.size();
     }
 };
 
@@ -40,6 +36,6 @@ struct weight_blob {
 uint32_t csr_row_len(std::size_t elements, int out_channels);
 
 // `w` (an OHWI weight tensor of `out_channels` filters) stored as `f`.
-weight_blob encode_weights(const sw::tensor& w, int out_channels, weight_storage f);
+weight_blob encode_weights(const nn::tensor& w, int out_channels, cost::weight_format f);
 
-}  // namespace nnvp::cmdgen
+}  // namespace nnvp::compiler

@@ -18,9 +18,9 @@ bool has_params(const net::node& n) {
 }
 
 // Images [first, first + count) of an NHWC batch.
-sw::tensor slice(const sw::tensor& t, int first, int count) {
-    const sw::shape4 s = t.shape();
-    sw::tensor out(t.type(), {count, s.h, s.w, s.c});
+nn::tensor slice(const nn::tensor& t, int first, int count) {
+    const nn::shape4 s = t.shape();
+    nn::tensor out(t.type(), {count, s.h, s.w, s.c});
     const std::size_t per = out.bytes().size() / static_cast<std::size_t>(count);
     std::memcpy(out.bytes().data(), t.bytes().data() + per * static_cast<std::size_t>(first),
                 out.bytes().size());
@@ -67,7 +67,7 @@ void set_graph_parameters(net::graph& g, const std::vector<named_tensor>& params
     if (!g.valid())
         g.validate();
     // Look everything up against the validated shapes before editing.
-    std::map<std::size_t, std::pair<sw::tensor, sw::tensor>> found;
+    std::map<std::size_t, std::pair<nn::tensor, nn::tensor>> found;
     for (std::size_t i = 0; i < g.nodes().size(); ++i) {
         const net::node& n = g.nodes()[i];
         if (!has_params(n))
@@ -96,30 +96,30 @@ net::graph fmnist_lenet(const std::string& weights_path) {
     return g;
 }
 
-sw::tensor reference_forward(const net::graph& g, const sw::tensor& input) {
+nn::tensor reference_forward(const net::graph& g, const nn::tensor& input) {
     if (!g.valid() || g.inputs().size() != 1 || g.outputs().size() != 1)
         throw std::invalid_argument("network '" + g.name() +
                                     "': reference_forward needs a validated graph with one "
                                     "input and one output");
-    std::map<std::string, sw::tensor> values;
+    std::map<std::string, nn::tensor> values;
     values[g.inputs().front().name] = input;
     for (std::size_t i : g.order()) {
         const net::node& n = g.nodes()[i];
         const ref::layer l = net::to_ref_layer(g, n);  // throws for CPU ops
-        const sw::tensor& in = values.at(n.inputs.front());
+        const nn::tensor& in = values.at(n.inputs.front());
         if (has_params(n) && n.weights.bytes().empty())
             throw std::invalid_argument("network '" + g.name() + "': node '" + n.name +
                                         "' has no weights");
-        const sw::tensor* second = has_params(n)         ? &n.weights
+        const nn::tensor* second = has_params(n)         ? &n.weights
                                    : n.inputs.size() > 1 ? &values.at(n.inputs[1])
                                                          : nullptr;
-        const sw::tensor* bias = has_params(n) && n.has_bias ? &n.bias : nullptr;
+        const nn::tensor* bias = has_params(n) && n.has_bias ? &n.bias : nullptr;
         values[n.outputs.front()] = ref::execute(l, in, second, bias);
     }
     return values.at(g.outputs().front());
 }
 
-int argmax_row(const sw::tensor& logits, int row) {
+int argmax_row(const nn::tensor& logits, int row) {
     const int c = logits.shape().c;
     const std::size_t base = static_cast<std::size_t>(row) * static_cast<std::size_t>(c);
     int best = 0;
@@ -129,7 +129,7 @@ int argmax_row(const sw::tensor& logits, int row) {
     return best;
 }
 
-std::size_t count_correct(const net::graph& g, const sw::tensor& images,
+std::size_t count_correct(const net::graph& g, const nn::tensor& images,
                           const std::vector<uint8_t>& labels, int batch) {
     const int n = images.shape().n;
     if (static_cast<std::size_t>(n) != labels.size())
@@ -140,7 +140,7 @@ std::size_t count_correct(const net::graph& g, const sw::tensor& images,
     std::size_t correct = 0;
     for (int first = 0; first < n; first += batch) {
         const int count = std::min(batch, n - first);
-        const sw::tensor logits = reference_forward(g, slice(images, first, count));
+        const nn::tensor logits = reference_forward(g, slice(images, first, count));
         for (int r = 0; r < count; ++r)
             if (argmax_row(logits, r) == labels[static_cast<std::size_t>(first + r)])
                 ++correct;
@@ -148,7 +148,7 @@ std::size_t count_correct(const net::graph& g, const sw::tensor& images,
     return correct;
 }
 
-double accuracy(const net::graph& g, const sw::tensor& images, const std::vector<uint8_t>& labels) {
+double accuracy(const net::graph& g, const nn::tensor& images, const std::vector<uint8_t>& labels) {
     if (labels.empty())
         return 0.0;
     return static_cast<double>(count_correct(g, images, labels)) /

@@ -50,16 +50,16 @@ void set_graph_parameters(net::graph& g, const std::vector<named_tensor>& params
 // Runs a single-input, single-output graph of core ops on the FP32
 // reference executor (net::to_ref_layer + ref::execute). The input may hold
 // any batch size N; the output is [N, ...]. Throws for CPU ops.
-sw::tensor reference_forward(const net::graph& g, const sw::tensor& input);
+nn::tensor reference_forward(const net::graph& g, const nn::tensor& input);
 
 // Index of the largest of the C values of row `row` of [N,1,1,C] logits
 // (the first one on ties).
-int argmax_row(const sw::tensor& logits, int row);
+int argmax_row(const nn::tensor& logits, int row);
 
 // Images whose argmax matches their label, running `batch` images at a time.
-std::size_t count_correct(const net::graph& g, const sw::tensor& images,
+std::size_t count_correct(const net::graph& g, const nn::tensor& images,
                           const std::vector<uint8_t>& labels, int batch = 100);
 // count_correct / N.
-double accuracy(const net::graph& g, const sw::tensor& images, const std::vector<uint8_t>& labels);
+double accuracy(const net::graph& g, const nn::tensor& images, const std::vector<uint8_t>& labels);
 
 }  // namespace nnvp::dataset

@@ -24,26 +24,26 @@ std::size_t kept(std::size_t count, std::size_t limit) {
 
 }  // namespace
 
-sw::tensor load_images(const std::string& path, std::size_t limit) {
+nn::tensor load_images(const std::string& path, std::size_t limit) {
     const idx_array a = read_idx(path);
     require_bytes(path, a);
     if (a.dims.size() != 3)
         fail(path, "dims: " + std::to_string(a.dims.size()) +
                        " dimensions, expected 3 (count, rows, cols)");
-    // sw::shape4 holds ints.
+    // nn::shape4 holds ints.
     for (uint32_t d : a.dims)
         if (d > static_cast<uint32_t>(INT32_MAX))
             fail(path, "dims: size " + std::to_string(d) + " does not fit a tensor dimension");
     const std::size_t n = kept(a.dims[0], limit);
     const int rows = static_cast<int>(a.dims[1]);
     const int cols = static_cast<int>(a.dims[2]);
-    sw::tensor t(sw::dtype::fp32, {static_cast<int>(n), rows, cols, 1});
+    nn::tensor t(nn::dtype::fp32, {static_cast<int>(n), rows, cols, 1});
     uint8_t* out = t.bytes().data();
     for (std::size_t i = 0; i < t.size(); ++i) {
         const float v = static_cast<float>(a.data[i]) / 255.0f;
         uint32_t bits;
         std::memcpy(&bits, &v, 4);
-        sw::store_le<uint32_t>(out + 4 * i, bits);
+        nn::store_le<uint32_t>(out + 4 * i, bits);
     }
     return t;
 }
@@ -74,8 +74,8 @@ labelled_images load_labelled(const std::string& images_path, const std::string&
                               std::to_string(ni) + " (the image count of '" + images_path + "')");
     const std::size_t n = kept(ni, limit);
     if (n < ni) {
-        const sw::shape4 s = d.images.shape();
-        sw::tensor head(sw::dtype::fp32, {static_cast<int>(n), s.h, s.w, s.c});
+        const nn::shape4 s = d.images.shape();
+        nn::tensor head(nn::dtype::fp32, {static_cast<int>(n), s.h, s.w, s.c});
         std::memcpy(head.bytes().data(), d.images.bytes().data(), head.bytes().size());
         d.images = std::move(head);
         d.labels.resize(n);

@@ -15,14 +15,14 @@
 namespace nnvp::dataset {
 
 struct labelled_images {
-    sw::tensor images;            // fp32 [N, H, W, 1]
+    nn::tensor images;            // fp32 [N, H, W, 1]
     std::vector<uint8_t> labels;  // N entries, each < classes
 };
 
 // Whole-file loaders; `limit` > 0 keeps only the first `limit` items.
 // Images: a 3-D unsigned-byte IDX file. Labels: 1-D unsigned bytes, each
 // below `classes`. Throw idx_error naming the file and the field.
-sw::tensor load_images(const std::string& path, std::size_t limit = 0);
+nn::tensor load_images(const std::string& path, std::size_t limit = 0);
 std::vector<uint8_t> load_labels(const std::string& path, int classes, std::size_t limit = 0);
 
 // Images and labels together; the two files must hold the same count.

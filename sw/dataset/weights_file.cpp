@@ -31,7 +31,7 @@ uint32_t crc_of(const uint8_t* p, std::size_t n) {
 
 void put32(std::vector<uint8_t>& out, uint32_t v) {
     uint8_t b[4];
-    sw::store_le<uint32_t>(b, v);
+    nn::store_le<uint32_t>(b, v);
     out.insert(out.end(), b, b + 4);
 }
 
@@ -52,7 +52,7 @@ public:
     }
     uint32_t u32(const std::string& field) {
         need(4, field);
-        const uint32_t v = sw::load_le<uint32_t>(m_bytes.data() + m_pos);
+        const uint32_t v = nn::load_le<uint32_t>(m_bytes.data() + m_pos);
         m_pos += 4;
         return v;
     }
@@ -91,12 +91,12 @@ std::vector<uint8_t> encode_weights(const std::vector<named_tensor>& tensors) {
         if (t.name.empty() || t.name.size() > max_name || !printable(t.name))
             throw weights_error("encode_weights: tensor name '" + t.name +
                                 "' must be 1 to 255 printable ASCII characters");
-        if (t.value.type() != sw::dtype::fp32)
+        if (t.value.type() != nn::dtype::fp32)
             throw weights_error("encode_weights: tensor '" + t.name + "' is " +
-                                sw::to_string(t.value.type()) + ", expected fp32");
+                                nn::to_string(t.value.type()) + ", expected fp32");
         put32(out, static_cast<uint32_t>(t.name.size()));
         out.insert(out.end(), t.name.begin(), t.name.end());
-        const sw::shape4& s = t.value.shape();
+        const nn::shape4& s = t.value.shape();
         for (int d : {s.n, s.h, s.w, s.c})
             put32(out, static_cast<uint32_t>(d));
         // fp32 tensors already store their elements little-endian.
@@ -121,7 +121,7 @@ std::vector<named_tensor> decode_weights(const std::vector<uint8_t>& bytes,
     if (version != weights_version)
         r.fail("version: " + std::to_string(version) + ", expected " +
                std::to_string(weights_version));
-    const uint32_t stored = sw::load_le<uint32_t>(bytes.data() + body);
+    const uint32_t stored = nn::load_le<uint32_t>(bytes.data() + body);
     const uint32_t actual = crc_of(bytes.data(), body);
     if (stored != actual)
         r.fail("checksum: stored CRC-32 " + std::to_string(stored) + ", computed " +
@@ -162,7 +162,7 @@ std::vector<named_tensor> decode_weights(const std::vector<uint8_t>& bytes,
         }
         const uint8_t* data = r.take(4 * elements, "tensor '" + t.name + "' data");
         t.value =
-            sw::tensor(sw::dtype::fp32, {static_cast<int>(dims[0]), static_cast<int>(dims[1]),
+            nn::tensor(nn::dtype::fp32, {static_cast<int>(dims[0]), static_cast<int>(dims[1]),
                                          static_cast<int>(dims[2]), static_cast<int>(dims[3])});
         std::copy(data, data + 4 * elements, t.value.bytes().begin());
         out.push_back(std::move(t));
@@ -190,15 +190,15 @@ std::vector<named_tensor> read_weights(const std::string& path) {
     return decode_weights(bytes, path);
 }
 
-const sw::tensor& find_tensor(const std::vector<named_tensor>& tensors, const std::string& name,
-                              const sw::shape4& shape, const std::string& source) {
+const nn::tensor& find_tensor(const std::vector<named_tensor>& tensors, const std::string& name,
+                              const nn::shape4& shape, const std::string& source) {
     for (const named_tensor& t : tensors) {
         if (t.name != name)
             continue;
         if (t.value.shape() != shape)
             throw weights_error("weights file '" + source + "': tensor '" + name + "' shape is " +
-                                sw::to_string(t.value.shape()) + ", expected " +
-                                sw::to_string(shape));
+                                nn::to_string(t.value.shape()) + ", expected " +
+                                nn::to_string(shape));
         return t.value;
     }
     throw weights_error("weights file '" + source + "': tensor '" + name + "' missing");

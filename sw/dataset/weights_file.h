@@ -32,7 +32,7 @@ public:
 
 struct named_tensor {
     std::string name;
-    sw::tensor value;  // fp32
+    nn::tensor value;  // fp32
 };
 
 constexpr uint32_t weights_version = 1;
@@ -46,7 +46,7 @@ void write_weights(const std::string& path, const std::vector<named_tensor>& ten
 std::vector<named_tensor> read_weights(const std::string& path);
 
 // The tensor called `name`, with shape `shape`; weights_error otherwise.
-const sw::tensor& find_tensor(const std::vector<named_tensor>& tensors, const std::string& name,
-                              const sw::shape4& shape, const std::string& source);
+const nn::tensor& find_tensor(const std::vector<named_tensor>& tensors, const std::string& name,
+                              const nn::shape4& shape, const std::string& source);
 
 }  // namespace nnvp::dataset

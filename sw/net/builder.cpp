@@ -11,7 +11,7 @@ ref::geometry square(int kernel, int stride, int pad, int groups) {
     return g;
 }
 
-std::string graph_builder::input(const std::string& name, sw::shape4 shape, sw::dtype type) {
+std::string graph_builder::input(const std::string& name, nn::shape4 shape, nn::dtype type) {
     m_graph.add_input(name, shape, type);
     return name;
 }

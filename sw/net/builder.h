@@ -14,7 +14,7 @@ class graph_builder {
 public:
     explicit graph_builder(std::string name) : m_graph(std::move(name)) {}
 
-    std::string input(const std::string& name, sw::shape4 shape, sw::dtype type = sw::dtype::fp32);
+    std::string input(const std::string& name, nn::shape4 shape, nn::dtype type = nn::dtype::fp32);
 
     // Square kernel, symmetric padding; has_bias by default (frameworks'
     // convs, and batch-norm folded into the conv where a network has it).

@@ -54,7 +54,7 @@ bool runs_on_core(op_type op) {
     }
 }
 
-void graph::add_input(const std::string& tensor, sw::shape4 shape, sw::dtype type) {
+void graph::add_input(const std::string& tensor, nn::shape4 shape, nn::dtype type) {
     m_inputs.push_back({tensor, shape, type});
     m_valid = false;
 }
@@ -91,7 +91,7 @@ void graph::check_structure() const {
         if (v.name.empty())
             fail("inputs: an input has an empty name");
         if (v.shape.n < 1 || v.shape.h < 1 || v.shape.w < 1 || v.shape.c < 1)
-            fail("input '" + v.name + "': shape " + sw::to_string(v.shape) +
+            fail("input '" + v.name + "': shape " + nn::to_string(v.shape) +
                  ": expected every dimension >= 1");
         if (!producer.emplace(v.name, "graph input").second)
             fail("input '" + v.name + "': declared twice");
@@ -198,16 +198,16 @@ const value_info& graph::tensor(const std::string& name) const {
     return it->second;
 }
 
-sw::shape4 graph::weight_shape(const node& n) const {
+nn::shape4 graph::weight_shape(const node& n) const {
     if (n.op != op_type::conv2d && n.op != op_type::fully_connected)
         return {0, 0, 0, 0};
-    const sw::shape4 in = tensor(n.inputs.front()).shape;
+    const nn::shape4 in = tensor(n.inputs.front()).shape;
     if (n.op == op_type::conv2d)
         return {n.out_channels, n.geo.kernel_h, n.geo.kernel_w, in.c / n.geo.groups};
     return {n.out_channels, 1, 1, in.h * in.w * in.c};
 }
 
-sw::shape4 graph::bias_shape(const node& n) const {
+nn::shape4 graph::bias_shape(const node& n) const {
     if ((n.op != op_type::conv2d && n.op != op_type::fully_connected) || !n.has_bias)
         return {0, 0, 0, 0};
     return {1, 1, 1, n.out_channels};

@@ -63,8 +63,8 @@ struct lrn_params {
 // A tensor of the graph: an activation or a graph input.
 struct value_info {
     std::string name;
-    sw::shape4 shape;
-    sw::dtype type = sw::dtype::fp32;
+    nn::shape4 shape;
+    nn::dtype type = nn::dtype::fp32;
 };
 
 struct node {
@@ -81,13 +81,13 @@ struct node {
     bool ceil_mode = false;          // max_pool, avg_pool: output size rounds up
     bool count_include_pad = false;  // avg_pool
     int axis = 3;                    // concat
-    sw::shape4 target{};             // reshape
+    nn::shape4 target{};             // reshape
     lrn_params lrn;                  // lrn
 
     // Parameter values: no bytes (bytes().empty()) until materialized or
     // imported.
-    sw::tensor weights;
-    sw::tensor bias;
+    nn::tensor weights;
+    nn::tensor bias;
 };
 
 class graph_error : public std::runtime_error {
@@ -102,7 +102,7 @@ public:
     const std::string& name() const { return m_name; }
 
     // Building. Any edit invalidates the result of validate().
-    void add_input(const std::string& tensor, sw::shape4 shape, sw::dtype type = sw::dtype::fp32);
+    void add_input(const std::string& tensor, nn::shape4 shape, nn::dtype type = nn::dtype::fp32);
     void add_node(node n);
     void add_output(const std::string& tensor);
 
@@ -138,8 +138,8 @@ public:
 
     // After validate(): parameter shapes of a conv2d / fully_connected node
     // ({0,0,0,0} when the node has none).
-    sw::shape4 weight_shape(const node& n) const;
-    sw::shape4 bias_shape(const node& n) const;
+    nn::shape4 weight_shape(const node& n) const;
+    nn::shape4 bias_shape(const node& n) const;
 
 private:
     [[noreturn]] void fail(const std::string& what) const;

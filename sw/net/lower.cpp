@@ -51,8 +51,8 @@ ref::layer to_ref_layer(const graph& g, const node& n) {
             l.count_include_pad = n.count_include_pad;
             if (n.ceil_mode) {
                 // Pad the bottom/right just enough for the ceil-mode output size.
-                const sw::shape4 in = g.tensor(n.inputs.front()).shape;
-                const sw::shape4 out = g.tensor(n.outputs.front()).shape;
+                const nn::shape4 in = g.tensor(n.inputs.front()).shape;
+                const nn::shape4 out = g.tensor(n.outputs.front()).shape;
                 l.geo.pad_bottom =
                     (out.h - 1) * n.geo.stride_h + n.geo.kernel_h - in.h - n.geo.pad_top;
                 l.geo.pad_right =

@@ -11,7 +11,7 @@ namespace nnvp::net {
 namespace {
 
 // Zeros the `k` weights of smallest magnitude; returns the zeros left.
-uint64_t prune_tensor(sw::tensor& w, std::size_t k) {
+uint64_t prune_tensor(nn::tensor& w, std::size_t k) {
     const std::size_t n = w.size();
     std::vector<float> v(n);
     std::memcpy(v.data(), w.bytes().data(), n * sizeof(float));
@@ -49,7 +49,7 @@ uint64_t prune_weights(graph& g, double zero_fraction) {
     for (node& n : g.edit_nodes()) {
         if (n.op != op_type::conv2d && n.op != op_type::fully_connected)
             continue;
-        if (n.weights.type() != sw::dtype::fp32 || n.weights.bytes().empty())
+        if (n.weights.type() != nn::dtype::fp32 || n.weights.bytes().empty())
             throw std::invalid_argument("prune_weights: node '" + n.name +
                                         "' has no materialized fp32 weights");
         const auto k = static_cast<std::size_t>(

@@ -11,7 +11,7 @@ namespace nnvp::net {
 
 namespace {
 
-using sw::shape4;
+using nn::shape4;
 
 class checker {
 public:
@@ -49,7 +49,7 @@ public:
         if (oh < 1 || ow < 1)
             fail("geometry.kernel", "window " + dims(g.kernel_h, g.kernel_w) + " (dilation " +
                                         dims(g.dilation_h, g.dilation_w) +
-                                        ") larger than the padded input " + sw::to_string(in));
+                                        ") larger than the padded input " + nn::to_string(in));
         return {in.n, oh, ow, channels};
     }
 
@@ -82,7 +82,7 @@ std::vector<value_info> infer_outputs(const std::string& graph_name, const node&
                                       const std::vector<value_info>& ins) {
     const checker check(graph_name, n);
     shape4 out{};
-    sw::dtype type = ins.empty() ? sw::dtype::fp32 : ins.front().type;
+    nn::dtype type = ins.empty() ? nn::dtype::fp32 : ins.front().type;
     switch (n.op) {
         case op_type::conv2d: {
             check.inputs(ins, 1, 1);
@@ -130,12 +130,12 @@ std::vector<value_info> infer_outputs(const std::string& graph_name, const node&
             const shape4 b = ins[1].shape;
             const auto fits = [](int x, int y) { return x == y || y == 1; };
             if (!fits(a.n, b.n) || !fits(a.h, b.h) || !fits(a.w, b.w) || !fits(a.c, b.c))
-                check.fail("inputs[1]", "shape " + sw::to_string(b) + " ('" + ins[1].name +
+                check.fail("inputs[1]", "shape " + nn::to_string(b) + " ('" + ins[1].name +
                                             "') does not match or broadcast to " +
-                                            sw::to_string(a) + " ('" + ins[0].name + "')");
+                                            nn::to_string(a) + " ('" + ins[0].name + "')");
             if (ins[0].type != ins[1].type)
-                check.fail("inputs[1]", std::string("dtype ") + sw::to_string(ins[1].type) +
-                                            " differs from " + sw::to_string(ins[0].type));
+                check.fail("inputs[1]", std::string("dtype ") + nn::to_string(ins[1].type) +
+                                            " differs from " + nn::to_string(ins[0].type));
             out = a;
             break;
         }
@@ -155,18 +155,18 @@ std::vector<value_info> infer_outputs(const std::string& graph_name, const node&
             const shape4 in = ins[0].shape;
             const int64_t k = int64_t{in.h} * in.w * in.c;
             if (k > std::numeric_limits<int>::max())
-                check.fail("inputs[0]", "shape " + sw::to_string(in) + " is too large to flatten");
+                check.fail("inputs[0]", "shape " + nn::to_string(in) + " is too large to flatten");
             out = {in.n, 1, 1, static_cast<int>(k)};
             break;
         }
         case op_type::reshape:
             check.inputs(ins, 1, 1);
             if (n.target.n < 1 || n.target.h < 1 || n.target.w < 1 || n.target.c < 1)
-                check.fail("target", sw::to_string(n.target) + ": expected every dimension >= 1");
+                check.fail("target", nn::to_string(n.target) + ": expected every dimension >= 1");
             if (count64(n.target) != count64(ins[0].shape))
-                check.fail("target", sw::to_string(n.target) + " holds " +
+                check.fail("target", nn::to_string(n.target) + " holds " +
                                          std::to_string(count64(n.target)) + " elements, input " +
-                                         sw::to_string(ins[0].shape) + " holds " +
+                                         nn::to_string(ins[0].shape) + " holds " +
                                          std::to_string(count64(ins[0].shape)));
             out = n.target;
             break;
@@ -185,8 +185,8 @@ std::vector<value_info> infer_outputs(const std::string& graph_name, const node&
                 dim(s, n.axis) = dim(out, n.axis);
                 if (s != out)
                     check.fail("inputs[" + std::to_string(i) + "]",
-                               "shape " + sw::to_string(ins[i].shape) + " ('" + ins[i].name +
-                                   "') differs from " + sw::to_string(ins[0].shape) + " ('" +
+                               "shape " + nn::to_string(ins[i].shape) + " ('" + ins[i].name +
+                                   "') differs from " + nn::to_string(ins[0].shape) + " ('" +
                                    ins[0].name + "') outside axis " + std::to_string(n.axis));
                 if (ins[i].type != type)
                     check.fail("inputs[" + std::to_string(i) + "]", "dtypes differ");
@@ -198,7 +198,7 @@ std::vector<value_info> infer_outputs(const std::string& graph_name, const node&
         }
     }
     if (count64(out) > (int64_t{1} << 40))
-        check.fail("outputs[0]", "shape " + sw::to_string(out) + " is implausibly large");
+        check.fail("outputs[0]", "shape " + nn::to_string(out) + " is implausibly large");
     return {value_info{n.outputs.front(), out, type}};
 }
 

@@ -26,7 +26,7 @@ layer_stats node_stats(const graph& g, std::size_t node_index) {
     s.activations = s.output.count();
     if (n.op == op_type::conv2d || n.op == op_type::fully_connected) {
         s.cls = n.op == op_type::conv2d ? layer_class::conv : layer_class::fc;
-        const sw::shape4 w = g.weight_shape(n);
+        const nn::shape4 w = g.weight_shape(n);
         s.weights = w.count();
         s.biases = g.bias_shape(n).count();
         // Every output element takes one MAC per weight of its filter.

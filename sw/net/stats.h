@@ -28,8 +28,8 @@ struct layer_stats {
     std::size_t node_index = 0;  // in graph::nodes()
     op_type op = op_type::conv2d;
     layer_class cls = layer_class::other;
-    std::vector<sw::shape4> inputs;  // activation inputs
-    sw::shape4 output;
+    std::vector<nn::shape4> inputs;  // activation inputs
+    nn::shape4 output;
     uint64_t macs = 0;
     uint64_t weights = 0;
     uint64_t biases = 0;
@@ -38,7 +38,7 @@ struct layer_stats {
 
 struct network_stats {
     std::string name;
-    std::vector<sw::shape4> inputs;
+    std::vector<nn::shape4> inputs;
     std::vector<layer_stats> layers;  // topological order
     int conv_layers = 0;
     int fc_layers = 0;

@@ -27,15 +27,15 @@ uint64_t hash_name(const std::string& s) {
 }
 
 // Uniform in [-bound, bound): 24 random bits, exact in float.
-sw::tensor uniform(sw::shape4 shape, uint64_t state, float bound) {
-    sw::tensor t(sw::dtype::fp32, shape);
+nn::tensor uniform(nn::shape4 shape, uint64_t state, float bound) {
+    nn::tensor t(nn::dtype::fp32, shape);
     uint8_t* out = t.bytes().data();  // little-endian fp32, written directly (ResNet-50: 25 M)
     for (std::size_t i = 0; i < t.size(); ++i) {
         const float u = static_cast<float>(splitmix64(state) >> 40) * (1.0f / 16777216.0f);
         const float v = (2.0f * u - 1.0f) * bound;
         uint32_t bits;
         std::memcpy(&bits, &v, 4);
-        sw::store_le<uint32_t>(out + 4 * i, bits);
+        nn::store_le<uint32_t>(out + 4 * i, bits);
     }
     return t;
 }
@@ -46,23 +46,23 @@ bool has_params(const node& n) {
 
 }  // namespace
 
-sw::tensor generate_weights(const graph& g, const node& n, uint64_t seed) {
+nn::tensor generate_weights(const graph& g, const node& n, uint64_t seed) {
     if (!has_params(n))
         return {};
-    const sw::shape4 ws = g.weight_shape(n);
+    const nn::shape4 ws = g.weight_shape(n);
     const double fan_in = static_cast<double>(ws.h) * ws.w * ws.c;
     const float bound = static_cast<float>(std::sqrt(6.0 / fan_in));
     return uniform(ws, seed ^ hash_name(n.name), bound);
 }
 
-sw::tensor generate_bias(const graph& g, const node& n, uint64_t seed) {
+nn::tensor generate_bias(const graph& g, const node& n, uint64_t seed) {
     if (!has_params(n) || !n.has_bias)
         return {};
     // A different stream from the weights' (the salt is arbitrary but fixed).
     return uniform(g.bias_shape(n), (seed ^ hash_name(n.name)) + 0x5bd1e995ull, 0.1f);
 }
 
-sw::tensor generate_input(const graph& g, std::size_t index, uint64_t seed) {
+nn::tensor generate_input(const graph& g, std::size_t index, uint64_t seed) {
     const value_info& v = g.inputs().at(index);
     return uniform(v.shape, seed ^ hash_name("input:" + v.name), 1.0f);
 }
@@ -72,7 +72,7 @@ void materialize_weights(graph& g, uint64_t seed) {
         g.validate();
     // Generate from the const view first: edit_nodes() marks the graph as
     // changed (parameter values do not change shapes: validate() again after).
-    std::vector<std::pair<sw::tensor, sw::tensor>> made(g.nodes().size());
+    std::vector<std::pair<nn::tensor, nn::tensor>> made(g.nodes().size());
     const graph& cg = g;
     for (std::size_t i = 0; i < cg.nodes().size(); ++i) {
         const node& n = cg.nodes()[i];

@@ -25,10 +25,10 @@ void materialize_weights(graph& g, uint64_t seed);
 // The parameter tensors of one node, generated without touching the graph
 // (so a compiler can stream layer by layer). Empty tensors for ops without
 // parameters.
-sw::tensor generate_weights(const graph& g, const node& n, uint64_t seed);
-sw::tensor generate_bias(const graph& g, const node& n, uint64_t seed);
+nn::tensor generate_weights(const graph& g, const node& n, uint64_t seed);
+nn::tensor generate_bias(const graph& g, const node& n, uint64_t seed);
 
 // A seeded input tensor for graph input `index`, uniform in [-1, 1).
-sw::tensor generate_input(const graph& g, std::size_t index, uint64_t seed);
+nn::tensor generate_input(const graph& g, std::size_t index, uint64_t seed);
 
 }  // namespace nnvp::net

@@ -63,12 +63,12 @@ public:
     bool set_input_q(tref r, const ref::quant_params& q);
 
     tref add_layer(const ref::layer& l, std::vector<tref> ins,
-                   std::optional<sw::tensor> weights = std::nullopt,
-                   std::optional<sw::tensor> bias = std::nullopt);
+                   std::optional<nn::tensor> weights = std::nullopt,
+                   std::optional<nn::tensor> bias = std::nullopt);
     tref add_cpu(const cpuops::op& o, std::vector<tref> ins, const std::string& suffix = "");
-    tref add_constant(const sw::tensor& t, const ref::quant_params& q = {});
+    tref add_constant(const nn::tensor& t, const ref::quant_params& q = {});
     // Op `index` (to fold BatchNormalization into a conv).
-    package::net_op* op_at(tref r);
+    compiler::net_op* op_at(tref r);
 
     // Defines output 0 of the current node.
     void set_output(value v);
@@ -88,12 +88,12 @@ private:
 
     std::map<std::string, value> m_values;
     std::map<std::string, int> m_uses;
-    std::vector<package::net_op> m_ops;
+    std::vector<compiler::net_op> m_ops;
     std::vector<std::vector<tref>> m_op_ins;
     std::vector<cpuops::tensor_info> m_op_infos;
     std::vector<std::string> m_input_names;
-    std::vector<package::tensor_spec> m_inputs;
-    std::vector<package::constant> m_constants;
+    std::vector<compiler::tensor_spec> m_inputs;
+    std::vector<compiler::constant> m_constants;
 };
 
 // Translates the current node of `b` (check_ops.cpp); throws onnx_error for
@@ -110,8 +110,8 @@ value reshape_to(check_builder& b, const value& x, const std::vector<int64_t>& d
                  const std::string& suffix = "");
 // y = x W^T + bias on the core's fp32 fully connected layer: x is read as
 // `rows` rows of K (W [O,1,1,K]); the result is reshaped to `out_dims`.
-value fully_connected(check_builder& b, const value& x, int64_t rows, const sw::tensor& w,
-                      std::optional<sw::tensor> bias, const std::vector<int64_t>& out_dims);
+value fully_connected(check_builder& b, const value& x, int64_t rows, const nn::tensor& w,
+                      std::optional<nn::tensor> bias, const std::vector<int64_t>& out_dims);
 std::vector<int64_t> broadcast_dims(const std::vector<int64_t>& a, const std::vector<int64_t>& b);
 int64_t element_count(const std::vector<int64_t>& dims);
 // Normalises a possibly negative axis of a rank-`rank` tensor; fails via `b`.

@@ -38,24 +38,24 @@ bool is_spatial(const std::string& op) {
 }
 
 // How runtime tensors of an ONNX element type are stored.
-bool stored_as(int32_t elem_type, sw::dtype& type, int32_t& offset) {
+bool stored_as(int32_t elem_type, nn::dtype& type, int32_t& offset) {
     offset = 0;
     switch (elem_type) {
         case onnx::TensorProto::FLOAT:
-            type = sw::dtype::fp32;
+            type = nn::dtype::fp32;
             return true;
         case onnx::TensorProto::INT8:
-            type = sw::dtype::int8;
+            type = nn::dtype::int8;
             return true;
         case onnx::TensorProto::UINT8:
-            type = sw::dtype::int8;
+            type = nn::dtype::int8;
             offset = 128;
             return true;
         case onnx::TensorProto::INT16:
-            type = sw::dtype::int16;
+            type = nn::dtype::int16;
             return true;
         case onnx::TensorProto::INT32:
-            type = sw::dtype::int32;
+            type = nn::dtype::int32;
             return true;
         default:
             return false;
@@ -63,20 +63,20 @@ bool stored_as(int32_t elem_type, sw::dtype& type, int32_t& offset) {
 }
 
 // Values of `in` as type `to`, each integer lowered by `offset`.
-sw::tensor convert_values(const sw::tensor& in, sw::dtype to, int32_t offset,
+nn::tensor convert_values(const nn::tensor& in, nn::dtype to, int32_t offset,
                           const std::string& where) {
     if (in.type() == to && offset == 0)
         return in;
-    sw::tensor out(to, in.shape());
+    nn::tensor out(to, in.shape());
     for (std::size_t i = 0; i < in.size(); ++i) {
-        if (sw::is_float(to)) {
+        if (nn::is_float(to)) {
             out.set_float(i, in.get_float(i));
             continue;
         }
         const int64_t v = in.get_int(i) - offset;
-        if (v < sw::min_of(to) || v > sw::max_of(to))
+        if (v < nn::min_of(to) || v > nn::max_of(to))
             throw onnx_error(where + ": value " + std::to_string(v + offset) +
-                             " does not fit the stored type " + sw::to_string(to));
+                             " does not fit the stored type " + nn::to_string(to));
         out.set_int(i, v);
     }
     return out;
@@ -158,11 +158,11 @@ cpuops::tensor_info check_builder::info(tref r) const {
         case tref::op:
             return m_op_infos.at(static_cast<std::size_t>(r.index));
         case tref::input: {
-            const package::tensor_spec& s = m_inputs.at(static_cast<std::size_t>(r.index));
+            const compiler::tensor_spec& s = m_inputs.at(static_cast<std::size_t>(r.index));
             return {s.shape, s.type, s.q};
         }
         case tref::constant: {
-            const package::constant& c = m_constants.at(static_cast<std::size_t>(r.index));
+            const compiler::constant& c = m_constants.at(static_cast<std::size_t>(r.index));
             return {c.value.shape(), c.value.type(), c.q};
         }
     }
@@ -176,19 +176,19 @@ bool check_builder::set_input_q(tref r, const ref::quant_params& q) {
     return true;
 }
 
-tref check_builder::add_constant(const sw::tensor& t, const ref::quant_params& q) {
+tref check_builder::add_constant(const nn::tensor& t, const ref::quant_params& q) {
     m_constants.push_back({op_name("const" + std::to_string(m_constants.size())), t, q});
     return {tref::constant, static_cast<int>(m_constants.size() - 1)};
 }
 
 tref check_builder::runtime(const value& v, layout l) {
     if (v.known) {
-        sw::dtype type;
+        nn::dtype type;
         int32_t offset;
         if (!stored_as(v.elem_type, type, offset))
             fail("constant '" + v.known->name + "' is " + elem_type_name(v.elem_type) +
                  ": expected FLOAT, INT8, UINT8, INT16 or INT32 as an operand");
-        const sw::tensor plain = convert_values(v.known->data, type, offset, m_file);
+        const nn::tensor plain = convert_values(v.known->data, type, offset, m_file);
         return add_constant(
             from_plain(plain.reshaped(to_shape4(v.dims, layout::plain, m_file)), l));
     }
@@ -200,7 +200,7 @@ tref check_builder::runtime(const value& v, layout l) {
 }
 
 tref check_builder::add_layer(const ref::layer& l_in, std::vector<tref> ins,
-                              std::optional<sw::tensor> weights, std::optional<sw::tensor> bias) {
+                              std::optional<nn::tensor> weights, std::optional<nn::tensor> bias) {
     ref::layer l = l_in;
     if (l.name.empty())
         l.name = op_name();
@@ -214,8 +214,8 @@ tref check_builder::add_layer(const ref::layer& l_in, std::vector<tref> ins,
     } catch (const std::invalid_argument& e) {
         fail(std::string("cannot map onto a core layer: ") + e.what());
     }
-    package::net_op op;
-    op.type = package::op_type::layer;
+    compiler::net_op op;
+    op.type = compiler::op_type::layer;
     op.name = l.name;
     op.layer = l;
     op.weights = std::move(weights);
@@ -236,8 +236,8 @@ tref check_builder::add_cpu(const cpuops::op& o, std::vector<tref> ins, const st
     } catch (const cpuops::op_error& e) {
         fail(e.what());
     }
-    package::net_op op;
-    op.type = package::op_type::cpu;
+    compiler::net_op op;
+    op.type = compiler::op_type::cpu;
     op.name = op_name(suffix);
     op.cpu = o;
     m_ops.push_back(std::move(op));
@@ -246,7 +246,7 @@ tref check_builder::add_cpu(const cpuops::op& o, std::vector<tref> ins, const st
     return {tref::op, static_cast<int>(m_ops.size() - 1)};
 }
 
-package::net_op* check_builder::op_at(tref r) {
+compiler::net_op* check_builder::op_at(tref r) {
     return r.kind == tref::op ? &m_ops.at(static_cast<std::size_t>(r.index)) : nullptr;
 }
 
@@ -293,7 +293,7 @@ void check_builder::bind_inputs() {
             m_values[name] = std::move(v);
             continue;
         }
-        package::tensor_spec s;
+        compiler::tensor_spec s;
         s.name = name;
         if (!stored_as(v.elem_type, s.type, v.offset))
             fail("graph input '" + name + "' is " + elem_type_name(v.elem_type) +
@@ -340,7 +340,7 @@ check_network check_builder::build() {
              " outputs: expected exactly 1 (a package has one output)");
     const std::string out_name = g.output(0).name();
     value out = m_values.at(out_name);
-    sw::dtype t;
+    nn::dtype t;
     int32_t off;
     if (!stored_as(out.elem_type, t, off))
         fail("graph output '" + out_name + "' is " + elem_type_name(out.elem_type) +
@@ -348,7 +348,7 @@ check_network check_builder::build() {
     if (out.known || out.r.kind != tref::op) {  // the output must be an op's: copy it
         m_node = &g.node(g.node_size() - 1);
         const tref r = runtime(out, out.lay);
-        const sw::shape4 s = info(r).shape;
+        const nn::shape4 s = info(r).shape;
         out.r = add_cpu({cpuops::kind::reshape, {s.n, s.h, s.w, s.c}, {}}, {r}, "output");
         out.known.reset();
         m_node = nullptr;
@@ -369,7 +369,7 @@ check_network check_builder::build() {
         return -1;
     };
     check_network cn;
-    package::network& net = cn.net;
+    compiler::network& net = cn.net;
     net.name = m_model.graph().name().empty() ? "onnx" : m_model.graph().name();
     net.input_type = m_inputs[0].type;
     net.input_shape = m_inputs[0].shape;
@@ -377,7 +377,7 @@ check_network check_builder::build() {
     net.extra_inputs.assign(m_inputs.begin() + 1, m_inputs.end());
     net.constants = m_constants;
     for (std::size_t i = 0; i < m_ops.size(); ++i) {
-        package::net_op op = m_ops[i];
+        compiler::net_op op = m_ops[i];
         op.in.clear();
         for (tref r : m_op_ins[i])
             op.in.push_back(number(r));
@@ -401,29 +401,29 @@ check_network import_for_check(const onnx::ModelProto& model,
     return b.build();
 }
 
-sw::tensor to_package(const port& p, const onnx_tensor& v) {
+nn::tensor to_package(const port& p, const onnx_tensor& v) {
     if (v.dims != p.dims || v.elem_type != p.elem_type)
         throw onnx_error("input '" + p.name + "': " + elem_type_name(v.elem_type) + " of " +
                          std::to_string(v.dims.size()) + " dims does not match the model's " +
                          elem_type_name(p.elem_type) + " tensor");
-    const sw::tensor stored = convert_values(v.data, p.type, p.offset, "input '" + p.name + "'");
+    const nn::tensor stored = convert_values(v.data, p.type, p.offset, "input '" + p.name + "'");
     return from_plain(stored.reshaped(to_shape4(p.dims, layout::plain, p.name)), p.lay);
 }
 
-onnx_tensor from_package(const port& p, const sw::tensor& t) {
-    const sw::shape4 expect = to_shape4(p.dims, p.lay, p.name);
+onnx_tensor from_package(const port& p, const nn::tensor& t) {
+    const nn::shape4 expect = to_shape4(p.dims, p.lay, p.name);
     if (t.shape() != expect || t.type() != p.type)
-        throw onnx_error("output '" + p.name + "': got " + sw::to_string(t.shape()) + " " +
-                         sw::to_string(t.type()) + ", expected " + sw::to_string(expect) + " " +
-                         sw::to_string(p.type));
+        throw onnx_error("output '" + p.name + "': got " + nn::to_string(t.shape()) + " " +
+                         nn::to_string(t.type()) + ", expected " + nn::to_string(expect) + " " +
+                         nn::to_string(p.type));
     onnx_tensor r;
     r.name = p.name;
     r.elem_type = p.elem_type;
     r.dims = p.dims;
-    const sw::tensor plain = to_plain(t, p.lay);
-    r.data = sw::tensor(storage_type(p.elem_type, p.name), plain.shape());
+    const nn::tensor plain = to_plain(t, p.lay);
+    r.data = nn::tensor(storage_type(p.elem_type, p.name), plain.shape());
     for (std::size_t i = 0; i < plain.size(); ++i) {
-        if (sw::is_float(r.data.type()))
+        if (nn::is_float(r.data.type()))
             r.data.set_float(i, plain.get_float(i));
         else
             r.data.set_int(i, plain.get_int(i) + p.offset);

@@ -1,4 +1,4 @@
-// ONNX model -> package::network that reproduces the model's nodes exactly,
+// ONNX model -> compiler::network that reproduces the model's nodes exactly,
 // at the precision their ONNX types dictate: float nodes become fp32 core
 // layers or fp32 CPU ops, QuantizeLinear / DequantizeLinear become CPU
 // converts, integer nodes become integer layers where the core's arithmetic
@@ -35,11 +35,11 @@ struct port {
     layout lay = layout::plain;        // how the package tensor stores it
     int tensor = 0;                    // package tensor index
     int32_t offset = 0;                // stored value = ONNX value - offset (uint8: 128)
-    sw::dtype type = sw::dtype::fp32;  // stored element type
+    nn::dtype type = nn::dtype::fp32;  // stored element type
 };
 
 struct check_network {
-    package::network net;
+    compiler::network net;
     std::vector<port> inputs;  // tensor 0 first, then net.extra_inputs in order
     port output;
 };
@@ -53,7 +53,7 @@ check_network import_for_check(const onnx::ModelProto& model,
 // The package tensor of input `p` from its ONNX value (layout, offset,
 // type), and the ONNX value (plain layout, tensor_pb storage type) of an
 // output tensor. Throw onnx_error on a shape or type mismatch.
-sw::tensor to_package(const port& p, const onnx_tensor& value);
-onnx_tensor from_package(const port& p, const sw::tensor& t);
+nn::tensor to_package(const port& p, const onnx_tensor& value);
+onnx_tensor from_package(const port& p, const nn::tensor& t);
 
 }  // namespace nnvp::onnx_import

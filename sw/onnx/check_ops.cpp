@@ -22,7 +22,7 @@ ref::layer float_layer(ref::op_kind k) {
 }
 
 // Output dims [N, C, H, W] of a layer from its NHWC output.
-std::vector<int64_t> nchw_dims(const sw::shape4& s) {
+std::vector<int64_t> nchw_dims(const nn::shape4& s) {
     return {s.n, s.c, s.h, s.w};
 }
 
@@ -69,7 +69,7 @@ void conv(check_builder& b) {
     l.geo = window(a, x.dims, static_cast<int>(w.dims[2]), static_cast<int>(w.dims[3]), false);
     l.geo.groups = static_cast<int>(group);
     l.out_channels = o;
-    std::optional<sw::tensor> bias;
+    std::optional<nn::tensor> bias;
     if (b.has_input(2)) {
         const onnx_tensor& bt = b.known_input(2, "bias");
         if (bt.count() != static_cast<std::size_t>(o) || bt.elem_type != kFloat)
@@ -78,7 +78,7 @@ void conv(check_builder& b) {
         bias = bt.data.reshaped({1, 1, 1, o});
     }
     // OIHW (plain [O, I, kH, kW]) -> OHWI: the plain -> nhwc permutation.
-    const sw::tensor weights = from_plain(w.data, layout::nhwc);
+    const nn::tensor weights = from_plain(w.data, layout::nhwc);
     const tref r = b.add_layer(l, {b.runtime(x, layout::nhwc)}, weights, bias);
     b.set_output(runtime_value(b, r, layout::nhwc, nchw_dims(b.info(r).shape), kFloat));
 }
@@ -212,7 +212,7 @@ void global_pool(check_builder& b, bool is_max) {
 // Reshape op into `dims` (plain layout) of a runtime value.
 value reshape_to(check_builder& b, const value& x, const std::vector<int64_t>& dims,
                  const std::string& suffix) {
-    sw::shape4 s;
+    nn::shape4 s;
     try {
         s = to_shape4(dims, layout::plain, "output");
     } catch (const std::invalid_argument& e) {
@@ -225,8 +225,8 @@ value reshape_to(check_builder& b, const value& x, const std::vector<int64_t>& d
 
 // y = x W^T + bias on the core's fully connected layer, x [rows, K] given
 // as any runtime value whose last dim is K; `out_dims` the ONNX result dims.
-value fully_connected(check_builder& b, const value& x, int64_t rows, const sw::tensor& w,
-                      std::optional<sw::tensor> bias, const std::vector<int64_t>& out_dims) {
+value fully_connected(check_builder& b, const value& x, int64_t rows, const nn::tensor& w,
+                      std::optional<nn::tensor> bias, const std::vector<int64_t>& out_dims) {
     const int o = w.shape().n;
     const int64_t k = w.shape().c;
     const value rows_v = reshape_to(b, x, {rows, 1, 1, k}, "rows");
@@ -263,13 +263,13 @@ void gemm(check_builder& b) {
         xa.known.reset();
         xa.dims = {m, k};
     }
-    sw::tensor w(sw::dtype::fp32, {static_cast<int>(n), 1, 1, static_cast<int>(k)});
+    nn::tensor w(nn::dtype::fp32, {static_cast<int>(n), 1, 1, static_cast<int>(k)});
     for (int64_t j = 0; j < n; ++j)
         for (int64_t i = 0; i < k; ++i)
             w.set_float(
                 static_cast<std::size_t>(j * k + i),
                 alpha * bt.data.get_float(static_cast<std::size_t>(tb ? j * k + i : i * n + j)));
-    std::optional<sw::tensor> bias;
+    std::optional<nn::tensor> bias;
     std::optional<onnx_tensor> matrix_c;
     if (b.has_input(2) && beta != 0.0f) {
         const onnx_tensor& c = b.known_input(2, "C");
@@ -279,7 +279,7 @@ void gemm(check_builder& b) {
         const bool row =
             c.count() == static_cast<std::size_t>(n) && (c.dims.size() < 2 || c.dims[0] == 1);
         if (row || c.count() == 1) {
-            bias = sw::tensor(sw::dtype::fp32, {1, 1, 1, static_cast<int>(n)});
+            bias = nn::tensor(nn::dtype::fp32, {1, 1, 1, static_cast<int>(n)});
             for (int64_t j = 0; j < n; ++j)
                 bias->set_float(
                     static_cast<std::size_t>(j),
@@ -322,7 +322,7 @@ void matmul(check_builder& b) {
     out.push_back(x.dims[x.dims.size() - 2]);
     out.push_back(n);
     if (y.known && y.dims.size() == 2) {  // constant B: the core's fully connected layer
-        sw::tensor w(sw::dtype::fp32, {static_cast<int>(n), 1, 1, static_cast<int>(k)});
+        nn::tensor w(nn::dtype::fp32, {static_cast<int>(n), 1, 1, static_cast<int>(k)});
         for (int64_t j = 0; j < n; ++j)
             for (int64_t i = 0; i < k; ++i)
                 w.set_float(static_cast<std::size_t>(j * k + i),
@@ -516,15 +516,15 @@ void batchnorm(check_builder& b) {
         shift[i] = static_cast<float>(p[1]->value(i) - p[2]->value(i) * s);
     }
     // Folded into the conv that produced x when nothing else reads it.
-    package::net_op* prev = x.known ? nullptr : b.op_at(x.r);
-    if (prev && prev->type == package::op_type::layer && prev->layer.op == ref::op_kind::conv2d &&
+    compiler::net_op* prev = x.known ? nullptr : b.op_at(x.r);
+    if (prev && prev->type == compiler::op_type::layer && prev->layer.op == ref::op_kind::conv2d &&
         prev->layer.act.kind == ref::act_kind::none && b.uses(b.node().input(0)) == 1) {
-        sw::tensor& w = *prev->weights;
+        nn::tensor& w = *prev->weights;
         const std::size_t per_o = w.size() / static_cast<std::size_t>(c);
         for (std::size_t i = 0; i < w.size(); ++i)
             w.set_float(i, w.get_float(i) * scale[i / per_o]);
         if (!prev->bias)
-            prev->bias = sw::tensor(sw::dtype::fp32, {1, 1, 1, c});
+            prev->bias = nn::tensor(nn::dtype::fp32, {1, 1, 1, c});
         for (std::size_t o = 0; o < scale.size(); ++o)
             prev->bias->set_float(o, prev->bias->get_float(o) * scale[o] + shift[o]);
         prev->layer.has_bias = true;
@@ -532,7 +532,7 @@ void batchnorm(check_builder& b) {
         b.set_output(x);
         return;
     }
-    sw::tensor s(sw::dtype::fp32, {1, 1, 1, c}), t(sw::dtype::fp32, {1, 1, 1, c});
+    nn::tensor s(nn::dtype::fp32, {1, 1, 1, c}), t(nn::dtype::fp32, {1, 1, 1, c});
     for (std::size_t i = 0; i < scale.size(); ++i) {
         s.set_float(i, scale[i]);
         t.set_float(i, shift[i]);

@@ -46,7 +46,7 @@ void quantize(check_builder& b) {
     const ref::quant_params q = scale_and_zero_point(b, zp_type);
     const value& x = b.input(0);
     const cpuops::op o{cpuops::kind::convert,
-                       {static_cast<int32_t>(sw::dtype::int8), 1},  // ONNX rounds half to even
+                       {static_cast<int32_t>(nn::dtype::int8), 1},  // ONNX rounds half to even
                        {q.scale, static_cast<float>(q.zero_point)}};
     value y;
     const layout lay = x.known ? layout::plain : x.lay;
@@ -77,7 +77,7 @@ void dequantize(check_builder& b) {
     if (!b.set_input_q(in, q) && (info.q.scale != q.scale || info.q.zero_point != q.zero_point))
         b.fail("x carries other quantization parameters than scale / zero_point: not supported");
     value y;
-    y.r = b.add_cpu({cpuops::kind::convert, {static_cast<int32_t>(sw::dtype::fp32)}, {}}, {in});
+    y.r = b.add_cpu({cpuops::kind::convert, {static_cast<int32_t>(nn::dtype::fp32)}, {}}, {in});
     y.lay = lay;
     y.dims = x.dims;
     y.elem_type = TensorProto::FLOAT;
@@ -123,17 +123,17 @@ tref integer_as_real(check_builder& b, int i, int64_t zp, layout lay) {
     const cpuops::tensor_info info = b.info(in);
     if (!b.set_input_q(in, q) && (info.q.scale != q.scale || info.q.zero_point != q.zero_point))
         b.fail("input '" + b.node().input(i) + "' carries other quantization parameters");
-    return b.add_cpu({cpuops::kind::convert, {static_cast<int32_t>(sw::dtype::fp32)}, {}}, {in},
+    return b.add_cpu({cpuops::kind::convert, {static_cast<int32_t>(nn::dtype::fp32)}, {}}, {in},
                      "real");
 }
 
 // The constant w minus its zero point(s) along axis `zp_axis` of the ONNX
 // dims, as fp32 values in plain layout; `max_abs` gets the largest |w - zp|.
-sw::tensor weights_minus_zp(check_builder& b, const onnx_tensor& w, const std::vector<int64_t>& zp,
+nn::tensor weights_minus_zp(check_builder& b, const onnx_tensor& w, const std::vector<int64_t>& zp,
                             int zp_axis, double& max_abs) {
     if (!is_8bit(w.elem_type))
         b.fail("weights: expected UINT8 or INT8");
-    sw::tensor r(sw::dtype::fp32, w.data.shape());
+    nn::tensor r(nn::dtype::fp32, w.data.shape());
     int64_t inner = 1;
     for (std::size_t k = static_cast<std::size_t>(zp_axis) + 1; k < w.dims.size(); ++k)
         inner *= w.dims[k];
@@ -171,7 +171,7 @@ void finish(check_builder& b, tref acc, layout lay, const std::vector<int64_t>& 
     if (ys < 0) {
         y.elem_type = TensorProto::INT32;
         y.r = b.add_cpu(
-            {cpuops::kind::convert, {static_cast<int32_t>(sw::dtype::int32), 1}, {1.0f, 0.0f}},
+            {cpuops::kind::convert, {static_cast<int32_t>(nn::dtype::int32), 1}, {1.0f, 0.0f}},
             {acc});
     } else {
         const double out_scale = scalar_scale(b, ys);
@@ -188,7 +188,7 @@ void finish(check_builder& b, tref acc, layout lay, const std::vector<int64_t>& 
         // q = round_half_even(acc * in_scale / y_scale) + y_zp, saturated.
         y.r = b.add_cpu(
             {cpuops::kind::convert,
-             {static_cast<int32_t>(sw::dtype::int8), 1},
+             {static_cast<int32_t>(nn::dtype::int8), 1},
              {static_cast<float>(out_scale / in_scale), static_cast<float>(zp - y.offset)}},
             {acc});
     }
@@ -213,20 +213,20 @@ void integer_conv(check_builder& b, bool qlinear) {
         b.fail("group " + std::to_string(group) + ": weights do not match the input channels");
     const int64_t x_zp = zero_points(b, 2, x.elem_type, 1)[0];
     double w_max = 0;
-    const sw::tensor wr = weights_minus_zp(
+    const nn::tensor wr = weights_minus_zp(
         b, w, zero_points(b, qlinear ? 5 : 3, w.elem_type, static_cast<std::size_t>(o)), 0, w_max);
     ref::layer l;
     l.op = ref::op_kind::conv2d;
     l.geo = window(a, x.dims, static_cast<int>(w.dims[2]), static_cast<int>(w.dims[3]), false);
     l.geo.groups = static_cast<int>(group);
     l.out_channels = o;
-    std::optional<sw::tensor> bias;
+    std::optional<nn::tensor> bias;
     double bias_max = 0;
     if (qlinear && b.has_input(8)) {
         const onnx_tensor& bt = b.known_input(8, "bias");
         if (bt.elem_type != TensorProto::INT32 || bt.count() != static_cast<std::size_t>(o))
             b.fail("bias: expected " + std::to_string(o) + " INT32 values");
-        bias = sw::tensor(sw::dtype::fp32, {1, 1, 1, o});
+        bias = nn::tensor(nn::dtype::fp32, {1, 1, 1, o});
         for (std::size_t i = 0; i < bt.count(); ++i) {
             bias->set_float(i, static_cast<float>(bt.int_value(i)));
             bias_max = std::max(bias_max, std::fabs(static_cast<double>(bt.int_value(i))));
@@ -237,7 +237,7 @@ void integer_conv(check_builder& b, bool qlinear) {
                x_range(x.elem_type, x_zp), w_max, bias_max);
     const tref in = integer_as_real(b, 0, x_zp, layout::nhwc);
     const tref acc = b.add_layer(l, {in}, from_plain(wr, layout::nhwc), bias);
-    const sw::shape4 s = b.info(acc).shape;
+    const nn::shape4 s = b.info(acc).shape;
     const double in_scale =
         qlinear ? static_cast<double>(scalar_scale(b, 1)) * scalar_scale(b, 4) : 1;
     finish(b, acc, layout::nhwc, {s.n, s.c, s.h, s.w}, qlinear ? 6 : -1, in_scale);
@@ -259,7 +259,7 @@ void integer_matmul(check_builder& b, bool qlinear) {
         b.fail("inner dimensions differ");
     const int64_t a_zp = zero_points(b, 2, x.elem_type, 1)[0];
     double w_max = 0;
-    const sw::tensor wr = weights_minus_zp(
+    const nn::tensor wr = weights_minus_zp(
         b, w, zero_points(b, qlinear ? 5 : 3, w.elem_type, static_cast<std::size_t>(n)),
         static_cast<int>(w.dims.size()) - 1, w_max);
     need_exact(b, static_cast<double>(k), x_range(x.elem_type, a_zp), w_max, 0);
@@ -272,7 +272,7 @@ void integer_matmul(check_builder& b, bool qlinear) {
     const value real_x = runtime_value(b, in, layout::plain, x.dims, TensorProto::FLOAT);
     value acc;
     if (w.dims.size() == 2) {
-        sw::tensor wt(sw::dtype::fp32, {static_cast<int>(n), 1, 1, static_cast<int>(k)});
+        nn::tensor wt(nn::dtype::fp32, {static_cast<int>(n), 1, 1, static_cast<int>(k)});
         for (int64_t j = 0; j < n; ++j)
             for (int64_t i = 0; i < k; ++i)
                 wt.set_float(static_cast<std::size_t>(j * k + i),

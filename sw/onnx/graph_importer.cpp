@@ -140,7 +140,7 @@ void graph_import::inputs() {
                 throw onnx_error(where + ": dim " + std::to_string(k) +
                                  " is symbolic: expected a fixed size");
         }
-        sw::shape4 s;
+        nn::shape4 s;
         if (v.dims.size() == 4)
             s = to_shape4(v.dims, layout::nhwc, where);
         else if (v.dims.size() == 2)
@@ -276,7 +276,7 @@ void graph_import::fc(bool gemm) {
     net::node n;
     n.op = net::op_type::fully_connected;
     n.out_channels = static_cast<int>(o);
-    n.weights = sw::tensor(sw::dtype::fp32, {static_cast<int>(o), 1, 1, static_cast<int>(k)});
+    n.weights = nn::tensor(nn::dtype::fp32, {static_cast<int>(o), 1, 1, static_cast<int>(k)});
     const std::vector<int64_t>& chw = x.flattened_chw;
     for (int64_t j = 0; j < o; ++j)
         for (int64_t i = 0; i < k; ++i) {
@@ -295,7 +295,7 @@ void graph_import::fc(bool gemm) {
         if (c.count() != static_cast<std::size_t>(o) && c.count() != 1)
             fail("C: expected a bias vector of " + std::to_string(o) + " values (or one)");
         n.has_bias = true;
-        n.bias = sw::tensor(sw::dtype::fp32, {1, 1, 1, static_cast<int>(o)});
+        n.bias = nn::tensor(nn::dtype::fp32, {1, 1, 1, static_cast<int>(o)});
         for (int64_t j = 0; j < o; ++j)
             n.bias.set_float(
                 static_cast<std::size_t>(j),
@@ -332,8 +332,8 @@ void graph_import::batchnorm() {
         n.geo.groups = c;
         n.out_channels = c;
         n.has_bias = true;
-        n.weights = sw::tensor(sw::dtype::fp32, {c, 1, 1, 1});
-        n.bias = sw::tensor(sw::dtype::fp32, {1, 1, 1, c});
+        n.weights = nn::tensor(nn::dtype::fp32, {c, 1, 1, 1});
+        n.bias = nn::tensor(nn::dtype::fp32, {1, 1, 1, c});
         for (std::size_t o = 0; o < static_cast<std::size_t>(c); ++o) {
             const double s = p[0]->value(o) / std::sqrt(p[3]->value(o) + eps);
             n.weights.set_float(o, static_cast<float>(s));
@@ -345,7 +345,7 @@ void graph_import::batchnorm() {
     net::node& conv = m_g.edit_nodes()[x.producer];
     if (!conv.has_bias) {
         conv.has_bias = true;
-        conv.bias = sw::tensor(sw::dtype::fp32, {1, 1, 1, c});
+        conv.bias = nn::tensor(nn::dtype::fp32, {1, 1, 1, c});
     }
     const std::size_t per_o = conv.weights.size() / static_cast<std::size_t>(c);
     for (std::size_t o = 0; o < static_cast<std::size_t>(c); ++o) {

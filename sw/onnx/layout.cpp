@@ -23,7 +23,7 @@ std::array<int, 4> aligned_dims(const std::vector<int64_t>& dims, const std::str
     return r;
 }
 
-sw::shape4 to_shape4(const std::vector<int64_t>& dims, layout l, const std::string& what) {
+nn::shape4 to_shape4(const std::vector<int64_t>& dims, layout l, const std::string& what) {
     const std::array<int, 4> d = aligned_dims(dims, what);
     if (l == layout::plain)
         return {d[0], d[1], d[2], d[3]};
@@ -38,12 +38,12 @@ int our_axis(int axis, int rank, layout l) {
     return nhwc_of[a];
 }
 
-sw::tensor transpose(const sw::tensor& in, const std::array<int, 4>& perm) {
-    const sw::shape4& s = in.shape();
+nn::tensor transpose(const nn::tensor& in, const std::array<int, 4>& perm) {
+    const nn::shape4& s = in.shape();
     const int in_dims[4] = {s.n, s.h, s.w, s.c};
-    const sw::shape4 os{in_dims[perm[0]], in_dims[perm[1]], in_dims[perm[2]], in_dims[perm[3]]};
-    sw::tensor out(in.type(), os);
-    const std::size_t bytes = static_cast<std::size_t>(sw::bits_of(in.type())) / 8;
+    const nn::shape4 os{in_dims[perm[0]], in_dims[perm[1]], in_dims[perm[2]], in_dims[perm[3]]};
+    nn::tensor out(in.type(), os);
+    const std::size_t bytes = static_cast<std::size_t>(nn::bits_of(in.type())) / 8;
     if (bytes == 0)
         throw std::invalid_argument("transpose: sub-byte element type");
     int i[4];
@@ -68,11 +68,11 @@ std::array<int, 4> relayout_perm(layout from, layout to) {
     return {0, 3, 1, 2};  // (a,c,d,b) -> (a,b,c,d)
 }
 
-sw::tensor from_plain(const sw::tensor& plain, layout l) {
+nn::tensor from_plain(const nn::tensor& plain, layout l) {
     return l == layout::plain ? plain : transpose(plain, relayout_perm(layout::plain, l));
 }
 
-sw::tensor to_plain(const sw::tensor& t, layout l) {
+nn::tensor to_plain(const nn::tensor& t, layout l) {
     return l == layout::plain ? t : transpose(t, relayout_perm(l, layout::plain));
 }
 

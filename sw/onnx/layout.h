@@ -31,14 +31,14 @@ const char* to_string(layout l);
 std::array<int, 4> aligned_dims(const std::vector<int64_t>& dims, const std::string& what);
 
 // shape4 of an ONNX tensor in layout `l`.
-sw::shape4 to_shape4(const std::vector<int64_t>& dims, layout l, const std::string& what);
+nn::shape4 to_shape4(const std::vector<int64_t>& dims, layout l, const std::string& what);
 
 // shape4 axis (0..3 = n,h,w,c) holding ONNX axis `axis` (0..rank-1) of a
 // rank-`rank` tensor in layout `l`.
 int our_axis(int axis, int rank, layout l);
 
 // Numpy-style transpose of a 4-D tensor: output axis i is input axis perm[i].
-sw::tensor transpose(const sw::tensor& in, const std::array<int, 4>& perm);
+nn::tensor transpose(const nn::tensor& in, const std::array<int, 4>& perm);
 
 // The permutation that turns a tensor stored in layout `from` into layout
 // `to` (identity when equal).
@@ -46,7 +46,7 @@ std::array<int, 4> relayout_perm(layout from, layout to);
 
 // Host-side conversion of data between a plain tensor (ONNX order) and
 // layout `l`, e.g. at the graph boundary.
-sw::tensor from_plain(const sw::tensor& plain, layout l);
-sw::tensor to_plain(const sw::tensor& t, layout l);
+nn::tensor from_plain(const nn::tensor& plain, layout l);
+nn::tensor to_plain(const nn::tensor& t, layout l);
 
 }  // namespace nnvp::onnx_import

@@ -40,7 +40,7 @@ std::size_t raw_width(int32_t t) {
 }
 
 // Stores element i from its integer value (or bit pattern for floats).
-void put(sw::tensor& out, std::size_t i, int32_t t, uint64_t bits) {
+void put(nn::tensor& out, std::size_t i, int32_t t, uint64_t bits) {
     switch (t) {
         case tp::FLOAT: {
             float f;
@@ -81,7 +81,7 @@ void put(sw::tensor& out, std::size_t i, int32_t t, uint64_t bits) {
 }  // namespace
 
 double onnx_tensor::value(std::size_t i) const {
-    return sw::is_float(data.type()) ? data.get_float(i) : static_cast<double>(data.get_int(i));
+    return nn::is_float(data.type()) ? data.get_float(i) : static_cast<double>(data.get_int(i));
 }
 
 std::string elem_type_name(int32_t t) {
@@ -90,23 +90,23 @@ std::string elem_type_name(int32_t t) {
     return "type " + std::to_string(t);
 }
 
-sw::dtype storage_type(int32_t t, const std::string& where) {
+nn::dtype storage_type(int32_t t, const std::string& where) {
     switch (t) {
         case tp::FLOAT:
-            return sw::dtype::fp32;
+            return nn::dtype::fp32;
         case tp::FLOAT16:
-            return sw::dtype::fp16;
+            return nn::dtype::fp16;
         case tp::INT8:
         case tp::BOOL:
-            return sw::dtype::int8;
+            return nn::dtype::int8;
         case tp::UINT8:
         case tp::INT16:
-            return sw::dtype::int16;
+            return nn::dtype::int16;
         case tp::UINT16:
         case tp::INT32:
-            return sw::dtype::int32;
+            return nn::dtype::int32;
         case tp::INT64:
-            return sw::dtype::int64;
+            return nn::dtype::int64;
         default:
             fail(where, "element type " + elem_type_name(t) +
                             ": expected FLOAT, FLOAT16, INT8, UINT8, INT16, UINT16, INT32, "
@@ -123,7 +123,7 @@ onnx_tensor from_proto(const onnx::TensorProto& t, const std::string& where_in) 
         fail(where, "data_location: external data is not supported (expected the values inline)");
     if (t.has_segment())
         fail(where, "segment: segmented tensors are not supported");
-    const sw::dtype type = storage_type(r.elem_type, where + " data_type");
+    const nn::dtype type = storage_type(r.elem_type, where + " data_type");
     uint64_t count = 1;
     for (int i = 0; i < t.dims_size(); ++i) {
         const int64_t d = t.dims(i);
@@ -136,14 +136,14 @@ onnx_tensor from_proto(const onnx::TensorProto& t, const std::string& where_in) 
             fail(where, "dims: more than 2^31-1 elements");
     }
     // Plain layout: right-aligned; rank > 4 folds the leading dims into n.
-    sw::shape4 s;
+    nn::shape4 s;
     const int rank = t.dims_size();
     int* dst[4] = {&s.n, &s.h, &s.w, &s.c};
     for (int i = 0; i < rank; ++i) {
         const int k = std::max(0, 4 - rank + i);
         *dst[k] = (k == 0 ? *dst[0] : 1) * static_cast<int>(r.dims[static_cast<std::size_t>(i)]);
     }
-    r.data = sw::tensor(type, s);
+    r.data = nn::tensor(type, s);
     const std::size_t n = static_cast<std::size_t>(count);
 
     if (t.has_raw_data()) {

@@ -3,7 +3,7 @@
 //
 // Values keep ONNX's row-major order in a tensor of the "plain" layout
 // (sw/onnx/layout.h): dims right-aligned into (n,h,w,c). Element types map
-// onto the nearest sw::dtype that holds every value exactly:
+// onto the nearest nn::dtype that holds every value exactly:
 //   FLOAT fp32, FLOAT16 fp16, INT8 int8, BOOL int8 (0/1), UINT8 int16,
 //   INT16 int16, UINT16 int32, INT32 int32, INT64 int64.
 // Other types (DOUBLE, STRING, UINT32, UINT64, BFLOAT16, COMPLEX) and
@@ -34,7 +34,7 @@ struct onnx_tensor {
     std::string name;
     int32_t elem_type = 0;      // onnx::TensorProto_DataType
     std::vector<int64_t> dims;  // ONNX shape; {} for a scalar
-    sw::tensor data;            // plain layout (rank > 4: leading dims folded into n)
+    nn::tensor data;            // plain layout (rank > 4: leading dims folded into n)
 
     std::size_t count() const { return data.size(); }
     // Element i as double / int64 (integer types only for the latter).
@@ -44,9 +44,9 @@ struct onnx_tensor {
 
 // "FLOAT", "UINT8", ... ("type <n>" for others).
 std::string elem_type_name(int32_t t);
-// The sw::dtype an ONNX element type is stored as; throws onnx_error naming
+// The nn::dtype an ONNX element type is stored as; throws onnx_error naming
 // `where` for an unsupported type.
-sw::dtype storage_type(int32_t elem_type, const std::string& where);
+nn::dtype storage_type(int32_t elem_type, const std::string& where);
 
 // Decodes a TensorProto. `where` names the file / node for messages.
 onnx_tensor from_proto(const onnx::TensorProto& t, const std::string& where);

@@ -20,7 +20,7 @@ void merge_into(std::map<std::string, value_range>& all, const std::string& name
 
 }  // namespace
 
-value_range observe(const sw::tensor& t, range_method m, double percentile) {
+value_range observe(const nn::tensor& t, range_method m, double percentile) {
     value_range r;
     if (t.size() == 0)
         return r;
@@ -47,7 +47,7 @@ value_range observe(const sw::tensor& t, range_method m, double percentile) {
     return r;
 }
 
-calibration calibrate(const net::graph& g, const std::vector<sw::tensor>& samples, range_method m,
+calibration calibrate(const net::graph& g, const std::vector<nn::tensor>& samples, range_method m,
                       double percentile, unsigned threads) {
     if (g.inputs().size() != 1)
         throw quant_error("calibrate: network '" + g.name() + "' has " +
@@ -59,7 +59,7 @@ calibration calibrate(const net::graph& g, const std::vector<sw::tensor>& sample
     float_exec_options opt;
     opt.pre_activations = true;
     opt.threads = threads;
-    for (const sw::tensor& s : samples) {
+    for (const nn::tensor& s : samples) {
         const float_run run = run_float(g, {s}, opt);
         for (const auto& [name, t] : run.values)
             merge_into(cal.tensors, name, observe(t, m, percentile));

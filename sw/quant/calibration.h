@@ -31,13 +31,13 @@ struct calibration {
 // The range of one tensor: [min, max] (max_abs), or the (100 - p)-th and
 // p-th percentiles of its values (nearest rank). Always contains 0, the
 // value zero-padding and ReLU produce.
-value_range observe(const sw::tensor& t, range_method m, double percentile);
+value_range observe(const nn::tensor& t, range_method m, double percentile);
 
 // Runs the validated graph `g` (one input, parameters materialized) on every
 // sample and merges the per-sample ranges (the widest wins). Throws
 // quant_error when there are no samples or the graph has several inputs,
 // net::graph_error for a sample of the wrong shape.
-calibration calibrate(const net::graph& g, const std::vector<sw::tensor>& samples, range_method m,
+calibration calibrate(const net::graph& g, const std::vector<nn::tensor>& samples, range_method m,
                       double percentile, unsigned threads = 1);
 
 }  // namespace nnvp::quant

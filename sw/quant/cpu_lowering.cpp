@@ -4,7 +4,7 @@ namespace nnvp::quant {
 
 cpuops::op to_cpu_op(const net::graph& g, const net::node& n) {
     cpuops::op o;
-    const sw::shape4 out = g.tensor(n.outputs.at(0)).shape;
+    const nn::shape4 out = g.tensor(n.outputs.at(0)).shape;
     switch (n.op) {
         case net::op_type::softmax:
             o.k = cpuops::kind::softmax;

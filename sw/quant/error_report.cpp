@@ -22,7 +22,7 @@ struct error_sums {
     double noise = 0.0;
     double max_abs = 0.0;
 
-    void add(const sw::tensor& ref, const sw::tensor& got) {
+    void add(const nn::tensor& ref, const nn::tensor& got) {
         for (std::size_t i = 0; i < ref.size(); ++i) {
             const double x = ref.get_float(i), e = x - static_cast<double>(got.get_float(i));
             signal += x * x;
@@ -37,17 +37,17 @@ struct error_sums {
     }
 };
 
-sw::tensor to_real(const sw::tensor& t, const cpuops::tensor_info& info) {
-    if (sw::is_integer(t.type()))
+nn::tensor to_real(const nn::tensor& t, const cpuops::tensor_info& info) {
+    if (nn::is_integer(t.type()))
         return ref::dequantize(t, info.q);
-    sw::tensor r(sw::dtype::fp32, t.shape());
+    nn::tensor r(nn::dtype::fp32, t.shape());
     for (std::size_t i = 0; i < t.size(); ++i)
         r.set_float(i, t.get_float(i));
     return r;
 }
 
 // Argmax of each batch row (first maximum wins).
-std::vector<std::size_t> top1(const sw::tensor& t) {
+std::vector<std::size_t> top1(const nn::tensor& t) {
     const std::size_t row = t.size() / static_cast<std::size_t>(t.shape().n);
     std::vector<std::size_t> best;
     for (std::size_t r = 0; r < t.size(); r += row) {
@@ -62,8 +62,8 @@ std::vector<std::size_t> top1(const sw::tensor& t) {
 
 }  // namespace
 
-error_report measure_error(const net::graph& g, const package::network& q,
-                           const std::vector<sw::tensor>& inputs, unsigned threads) {
+error_report measure_error(const net::graph& g, const compiler::network& q,
+                           const std::vector<nn::tensor>& inputs, unsigned threads) {
     if (inputs.empty())
         throw quant_error("measure_error: network '" + g.name() + "': no inputs");
     const net::graph fused = fuse_activations(g);
@@ -79,12 +79,12 @@ error_report measure_error(const net::graph& g, const package::network& q,
         if (n == fused.nodes().size())
             continue;  // inserted convert ops
         compared.push_back(i);
-        const package::net_op& op = q.ops[i];
+        const compiler::net_op& op = q.ops[i];
         layer_error e;
         e.name = op.name;
         e.tensor = fused.nodes()[n].outputs.at(0);
-        e.precision = op.type == package::op_type::layer ? ref::to_string(op.layer.prec) : "cpu";
-        e.type = sw::to_string(infos[i + 1].type);
+        e.precision = op.type == compiler::op_type::layer ? ref::to_string(op.layer.prec) : "cpu";
+        e.type = nn::to_string(infos[i + 1].type);
         rep.layers.push_back(e);
     }
     std::vector<error_sums> sums(compared.size());
@@ -93,15 +93,15 @@ error_report measure_error(const net::graph& g, const package::network& q,
     float_exec_options fopt;
     fopt.threads = threads;
     const std::size_t out_index = static_cast<std::size_t>(q.output_index());
-    for (const sw::tensor& real : inputs) {
+    for (const nn::tensor& real : inputs) {
         const float_run fr = run_float(fused, {real}, fopt);
-        const std::vector<sw::tensor> qr = run_network(q, quantize_input(q, real), threads);
+        const std::vector<nn::tensor> qr = run_network(q, quantize_input(q, real), threads);
         for (std::size_t k = 0; k < compared.size(); ++k) {
             const std::size_t i = compared[k];
             sums[k].add(fr.values.at(rep.layers[k].tensor), to_real(qr[i + 1], infos[i + 1]));
         }
-        const sw::tensor& want = fr.values.at(fused.outputs().at(0));
-        const sw::tensor got = to_real(qr[out_index], infos[out_index]);
+        const nn::tensor& want = fr.values.at(fused.outputs().at(0));
+        const nn::tensor got = to_real(qr[out_index], infos[out_index]);
         out_sums.add(want, got);
         const std::vector<std::size_t> a = top1(want), b = top1(got);
         for (std::size_t r = 0; r < a.size(); ++r, ++rows)

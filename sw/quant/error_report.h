@@ -37,8 +37,8 @@ struct error_report {
 // `g`: the validated graph with parameters that `q` was quantized from;
 // `inputs`: real (fp32) samples of its input. Throws quant_error when there
 // are no inputs.
-error_report measure_error(const net::graph& g, const package::network& q,
-                           const std::vector<sw::tensor>& inputs, unsigned threads = 1);
+error_report measure_error(const net::graph& g, const compiler::network& q,
+                           const std::vector<nn::tensor>& inputs, unsigned threads = 1);
 
 // {"network", "inputs", "output_max_abs_err", "output_sqnr_db",
 //  "top1_agreement", "layers": [{name, tensor, precision, type, max_abs_err,

@@ -13,7 +13,7 @@ namespace {
     throw net::graph_error("network '" + g.name() + "': " + what);
 }
 
-void check_inputs(const net::graph& g, const std::vector<sw::tensor>& inputs) {
+void check_inputs(const net::graph& g, const std::vector<nn::tensor>& inputs) {
     if (!g.valid())
         fail(g, "run_float: the graph is not validated");
     if (inputs.size() != g.inputs().size())
@@ -21,41 +21,41 @@ void check_inputs(const net::graph& g, const std::vector<sw::tensor>& inputs) {
                     std::to_string(g.inputs().size()));
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         const net::value_info& v = g.inputs()[i];
-        if (inputs[i].type() != sw::dtype::fp32 || inputs[i].shape() != v.shape)
-            fail(g, "input '" + v.name + "': got " + sw::to_string(inputs[i].type()) + " " +
-                        sw::to_string(inputs[i].shape()) + ", expected fp32 " +
-                        sw::to_string(v.shape));
+        if (inputs[i].type() != nn::dtype::fp32 || inputs[i].shape() != v.shape)
+            fail(g, "input '" + v.name + "': got " + nn::to_string(inputs[i].type()) + " " +
+                        nn::to_string(inputs[i].shape()) + ", expected fp32 " +
+                        nn::to_string(v.shape));
     }
 }
 
-sw::tensor run_core(const net::graph& g, const net::node& n,
-                    const std::vector<const sw::tensor*>& ins, const float_exec_options& opt,
+nn::tensor run_core(const net::graph& g, const net::node& n,
+                    const std::vector<const nn::tensor*>& ins, const float_exec_options& opt,
                     float_run& run) {
     ref::layer l = net::to_ref_layer(g, n);
-    const nncore::kernels::options kopt{opt.threads};
+    const kernels::options kopt{opt.threads};
     const bool weighted = n.op == net::op_type::conv2d || n.op == net::op_type::fully_connected;
     if (weighted && (n.weights.bytes().empty() || (n.has_bias && n.bias.bytes().empty())))
         fail(g, "node '" + n.name + "': weights: not materialized (call materialize_weights)");
-    const sw::tensor* second = weighted ? &n.weights : (ins.size() > 1 ? ins[1] : nullptr);
-    const sw::tensor* bias = weighted && n.has_bias ? &n.bias : nullptr;
+    const nn::tensor* second = weighted ? &n.weights : (ins.size() > 1 ? ins[1] : nullptr);
+    const nn::tensor* bias = weighted && n.has_bias ? &n.bias : nullptr;
     if (!opt.pre_activations || !ref::uses_table(n.act.kind))
-        return nncore::kernels::execute(l, *ins[0], second, bias, kopt);
+        return kernels::execute(l, *ins[0], second, bias, kopt);
     // Split "op + table activation" into two steps; fp32 results are the
     // same, since the fused epilogue applies the activation after the bias.
     l.act = ref::activation{};
-    sw::tensor pre = nncore::kernels::execute(l, *ins[0], second, bias, kopt);
+    nn::tensor pre = kernels::execute(l, *ins[0], second, bias, kopt);
     ref::layer act;
     act.name = n.name;
     act.op = ref::op_kind::activation;
     act.act = n.act;
-    sw::tensor out = nncore::kernels::execute(act, pre, nullptr, nullptr, kopt);
+    nn::tensor out = kernels::execute(act, pre, nullptr, nullptr, kopt);
     run.pre_activation[n.name] = std::move(pre);
     return out;
 }
 
 }  // namespace
 
-float_run run_float(const net::graph& g, const std::vector<sw::tensor>& inputs,
+float_run run_float(const net::graph& g, const std::vector<nn::tensor>& inputs,
                     const float_exec_options& opt) {
     check_inputs(g, inputs);
     float_run run;
@@ -63,14 +63,14 @@ float_run run_float(const net::graph& g, const std::vector<sw::tensor>& inputs,
         run.values[g.inputs()[i].name] = inputs[i];
     for (std::size_t idx : g.order()) {
         const net::node& n = g.nodes()[idx];
-        std::vector<const sw::tensor*> ins;
+        std::vector<const nn::tensor*> ins;
         std::vector<cpuops::tensor_info> infos;
         for (const std::string& name : n.inputs) {
-            const sw::tensor& t = run.values.at(name);
+            const nn::tensor& t = run.values.at(name);
             ins.push_back(&t);
             infos.push_back({t.shape(), t.type(), {}});
         }
-        sw::tensor out;
+        nn::tensor out;
         if (net::runs_on_core(n.op)) {
             out = run_core(g, n, ins, opt, run);
         } else {

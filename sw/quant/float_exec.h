@@ -24,14 +24,14 @@ struct float_exec_options {
 };
 
 struct float_run {
-    std::map<std::string, sw::tensor> values;          // every tensor, by tensor name
-    std::map<std::string, sw::tensor> pre_activation;  // by node name (see above)
+    std::map<std::string, nn::tensor> values;          // every tensor, by tensor name
+    std::map<std::string, nn::tensor> pre_activation;  // by node name (see above)
 };
 
 // inputs[i] feeds graph input i (fp32, its shape). Throws net::graph_error
 // naming the network and the node or input at fault (missing weights, wrong
 // input count, shape or type).
-float_run run_float(const net::graph& g, const std::vector<sw::tensor>& inputs,
+float_run run_float(const net::graph& g, const std::vector<nn::tensor>& inputs,
                     const float_exec_options& opt = {});
 
 }  // namespace nnvp::quant

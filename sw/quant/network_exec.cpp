@@ -9,19 +9,19 @@ namespace nnvp::quant {
 
 namespace {
 
-[[noreturn]] void fail(const package::network& net, std::size_t i, const std::string& what) {
-    const package::net_op& op = net.ops[i];
+[[noreturn]] void fail(const compiler::network& net, std::size_t i, const std::string& what) {
+    const compiler::net_op& op = net.ops[i];
     throw std::invalid_argument("network '" + net.name + "': op " + std::to_string(i) + " '" +
                                 op.name + "': " + what);
 }
 
 // The tensor indices op i reads (the sequential defaults resolved).
-std::vector<int> op_operands(const package::network& net, std::size_t i) {
-    const package::net_op& op = net.ops[i];
+std::vector<int> op_operands(const compiler::network& net, std::size_t i) {
+    const compiler::net_op& op = net.ops[i];
     std::vector<int> in = op.in;
     if (in.empty())
         in.push_back(static_cast<int>(i));
-    const bool two = op.type == package::op_type::layer &&
+    const bool two = op.type == compiler::op_type::layer &&
                      (op.layer.op == ref::op_kind::add || op.layer.op == ref::op_kind::mul);
     if (two && in.size() == 1) {
         if (op.in2 < 0)
@@ -37,13 +37,13 @@ std::vector<int> op_operands(const package::network& net, std::size_t i) {
     return in;
 }
 
-cpuops::tensor_info layer_info(const package::network& net, std::size_t i,
+cpuops::tensor_info layer_info(const compiler::network& net, std::size_t i,
                                const std::vector<cpuops::tensor_info>& ins) {
     const ref::layer& l = net.ops[i].layer;
     try {
-        const sw::dtype t = ref::output_type(l);
+        const nn::dtype t = ref::output_type(l);
         return {ref::output_shape(l, ins.at(0).shape), t,
-                sw::is_integer(t) ? l.out_q : ref::quant_params{}};
+                nn::is_integer(t) ? l.out_q : ref::quant_params{}};
     } catch (const std::exception& e) {
         fail(net, i, e.what());
     }
@@ -51,14 +51,14 @@ cpuops::tensor_info layer_info(const package::network& net, std::size_t i,
 
 }  // namespace
 
-std::vector<cpuops::tensor_info> tensor_infos(const package::network& net) {
+std::vector<cpuops::tensor_info> tensor_infos(const compiler::network& net) {
     if (!net.extra_inputs.empty())
         throw std::invalid_argument("network '" + net.name +
                                     "': extra inputs: not supported by the quantizer's runner");
     std::vector<cpuops::tensor_info> infos(static_cast<std::size_t>(net.tensor_count()));
     infos[0] = {net.input_shape, net.input_type, net.input_q};
     for (std::size_t j = 0; j < net.constants.size(); ++j) {
-        const package::constant& c = net.constants[j];
+        const compiler::constant& c = net.constants[j];
         infos[static_cast<std::size_t>(net.constant_index(j))] = {c.value.shape(), c.value.type(),
                                                                   c.q};
     }
@@ -66,8 +66,8 @@ std::vector<cpuops::tensor_info> tensor_infos(const package::network& net) {
         std::vector<cpuops::tensor_info> ins;
         for (int t : op_operands(net, i))
             ins.push_back(infos[static_cast<std::size_t>(t)]);
-        const package::net_op& op = net.ops[i];
-        if (op.type == package::op_type::layer) {
+        const compiler::net_op& op = net.ops[i];
+        if (op.type == compiler::op_type::layer) {
             infos[i + 1] = layer_info(net, i, ins);
         } else {
             try {
@@ -80,30 +80,30 @@ std::vector<cpuops::tensor_info> tensor_infos(const package::network& net) {
     return infos;
 }
 
-std::vector<sw::tensor> run_network(const package::network& net, const sw::tensor& input,
+std::vector<nn::tensor> run_network(const compiler::network& net, const nn::tensor& input,
                                     unsigned threads) {
     const std::vector<cpuops::tensor_info> infos = tensor_infos(net);
     if (input.type() != net.input_type || input.shape() != net.input_shape)
         throw std::invalid_argument(
-            "network '" + net.name + "': input is " + sw::to_string(input.type()) + " " +
-            sw::to_string(input.shape()) + ", expected " + sw::to_string(net.input_type) + " " +
-            sw::to_string(net.input_shape));
-    std::vector<sw::tensor> t(infos.size());
+            "network '" + net.name + "': input is " + nn::to_string(input.type()) + " " +
+            nn::to_string(input.shape()) + ", expected " + nn::to_string(net.input_type) + " " +
+            nn::to_string(net.input_shape));
+    std::vector<nn::tensor> t(infos.size());
     t[0] = input;
     for (std::size_t j = 0; j < net.constants.size(); ++j)
         t[static_cast<std::size_t>(net.constant_index(j))] = net.constants[j].value;
-    const nncore::kernels::options kopt{threads};
+    const kernels::options kopt{threads};
     for (std::size_t i = 0; i < net.ops.size(); ++i) {
-        const package::net_op& op = net.ops[i];
+        const compiler::net_op& op = net.ops[i];
         const std::vector<int> in = op_operands(net, i);
         try {
-            if (op.type == package::op_type::layer) {
-                const sw::tensor* second = in.size() > 1 ? &t[static_cast<std::size_t>(in[1])]
+            if (op.type == compiler::op_type::layer) {
+                const nn::tensor* second = in.size() > 1 ? &t[static_cast<std::size_t>(in[1])]
                                                          : (op.weights ? &*op.weights : nullptr);
-                t[i + 1] = nncore::kernels::execute(op.layer, t[static_cast<std::size_t>(in[0])],
+                t[i + 1] = kernels::execute(op.layer, t[static_cast<std::size_t>(in[0])],
                                                     second, op.bias ? &*op.bias : nullptr, kopt);
             } else {
-                std::vector<const sw::tensor*> ins;
+                std::vector<const nn::tensor*> ins;
                 std::vector<cpuops::tensor_info> ii;
                 for (int k : in) {
                     ins.push_back(&t[static_cast<std::size_t>(k)]);

@@ -1,9 +1,9 @@
-// Host-side execution of a package::network (the quantizer's output): every
+// Host-side execution of a compiler::network (the quantizer's output): every
 // tensor, numbered as in sw/compiler/builder.h (0 = input, i + 1 = output of
 // op i, then constants). Layers run through the NN core's fast kernels,
 // which are bit-exact with ref::execute (nn/kernels/kernels.h), CPU
 // ops through cpuops::execute: the same results the lead's
-// package::reference_run gives, fast enough for ResNet-50 error reports.
+// compiler::reference_run gives, fast enough for ResNet-50 error reports.
 #pragma once
 
 #include <vector>
@@ -17,11 +17,11 @@ namespace nnvp::quant {
 // Shape, type and quantization of every tensor, without data. Throws
 // std::invalid_argument "network 'n': op i 'name': ..." for a bad operand
 // index, a layer the reference rejects, or extra inputs (not supported).
-std::vector<cpuops::tensor_info> tensor_infos(const package::network& net);
+std::vector<cpuops::tensor_info> tensor_infos(const compiler::network& net);
 
 // Runs the network on `input` (already in net.input_type: see
 // quantize_input) and returns every tensor.
-std::vector<sw::tensor> run_network(const package::network& net, const sw::tensor& input,
+std::vector<nn::tensor> run_network(const compiler::network& net, const nn::tensor& input,
                                     unsigned threads = 1);
 
 }  // namespace nnvp::quant

@@ -68,7 +68,7 @@ void check_options(const quant_options& o) {
              ": expected int16, int8, int4 or binary (use scheme none for float networks)");
     }
     if (o.bits != 0) {
-        const int width = sw::bits_of(ref::activation_type(o.precision));
+        const int width = nn::bits_of(ref::activation_type(o.precision));
         if (is_float(o.precision) || o.bits < 2 || o.bits > width)
             fail("bits " + std::to_string(o.bits) + " with precision " + prec_name +
                  ": expected 0 or 2.." +

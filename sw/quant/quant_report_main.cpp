@@ -96,13 +96,13 @@ int main(int argc, char** argv) {
             return usage("--eval: expected at least 1 input");
         net::graph g = net::build_zoo(pos[0]);
         net::materialize_weights(g, 1);
-        std::vector<sw::tensor> cal, ev;
+        std::vector<nn::tensor> cal, ev;
         for (int k = 1; k <= calib; ++k)
             cal.push_back(net::generate_input(g, 0, static_cast<uint64_t>(k)));
         for (int k = 1; k <= eval; ++k)
             ev.push_back(net::generate_input(g, 0, static_cast<uint64_t>(1000 + k)));
         const auto t0 = std::chrono::steady_clock::now();
-        const package::network q = quant::quantize(g, o, cal);
+        const compiler::network q = quant::quantize(g, o, cal);
         const auto t1 = std::chrono::steady_clock::now();
         const quant::error_report r = quant::measure_error(g, q, ev, o.threads);
         const auto t2 = std::chrono::steady_clock::now();

@@ -16,7 +16,7 @@ namespace nnvp::quant {
 namespace {
 
 using ref::precision;
-using sw::dtype;
+using nn::dtype;
 
 bool is_float_precision(precision p) {
     return p == precision::fp32 || p == precision::fp16;
@@ -39,10 +39,10 @@ struct repr {
 
 bool same(const repr& a, const repr& b) {
     return a.type == b.type &&
-           (sw::is_float(a.type) || (a.q.scale == b.q.scale && a.q.zero_point == b.q.zero_point));
+           (nn::is_float(a.type) || (a.q.scale == b.q.scale && a.q.zero_point == b.q.zero_point));
 }
 
-float absmax_of(const sw::tensor& t, std::size_t from, std::size_t to) {
+float absmax_of(const nn::tensor& t, std::size_t from, std::size_t to) {
     float m = 0.0f;
     for (std::size_t i = from; i < to; ++i)
         m = std::max(m, std::fabs(t.get_float(i)));
@@ -54,7 +54,7 @@ public:
     lowering(const net::graph& g, const quant_options& o, const calibration& cal)
         : m_g(g), m_o(o), m_cal(cal) {}
 
-    package::network run();
+    compiler::network run();
 
 private:
     [[noreturn]] void fail(const std::string& what) const {
@@ -76,10 +76,10 @@ private:
     repr default_repr(const std::string& tensor) const;
     repr wanted_input(const net::node& n, std::size_t k, const repr* have) const;
     int operand(const std::string& tensor, const repr& want);
-    void produce(const std::string& tensor, package::net_op op, const repr& r);
+    void produce(const std::string& tensor, compiler::net_op op, const repr& r);
     void set_input();
     void lower_core(const net::node& n);
-    void lower_weights(const net::node& n, ref::layer& l, package::net_op& op) const;
+    void lower_weights(const net::node& n, ref::layer& l, compiler::net_op& op) const;
     void lower_cpu(const net::node& n);
 
     const std::string& root(const std::string& t) const;
@@ -88,7 +88,7 @@ private:
     const net::graph& m_g;
     const quant_options& m_o;
     const calibration& m_cal;
-    package::network m_net;
+    compiler::network m_net;
     std::map<std::string, std::string> m_parent;       // tensors sharing a quantization
     std::map<std::string, value_range> m_group_range;  // by group root
     float m_act_absmax = 0.0f;                         // static_fixed: whole network
@@ -210,7 +210,7 @@ int lowering::bits_for(dtype t) const {
 }
 
 ref::quant_params lowering::params_for_range(value_range r, dtype t) const {
-    if (sw::is_float(t))
+    if (nn::is_float(t))
         return {};
     const int_range qr = storage_range(t, bits_for(t));
     switch (m_o.scheme) {
@@ -223,7 +223,7 @@ ref::quant_params lowering::params_for_range(value_range r, dtype t) const {
         case scheme::none:
             break;
     }
-    fail(std::string("integer type ") + sw::to_string(t) + " with scheme none");
+    fail(std::string("integer type ") + nn::to_string(t) + " with scheme none");
 }
 
 ref::quant_params lowering::act_params(const std::string& tensor, dtype t) const {
@@ -239,7 +239,7 @@ ref::quant_params lowering::pre_act_params(const net::node& n, dtype t) const {
 
 std::vector<float> lowering::weight_scales(const net::node& n, dtype wt) const {
     const int64_t qmax = storage_range(wt, bits_for(wt)).hi;
-    const sw::tensor& w = n.weights;
+    const nn::tensor& w = n.weights;
     switch (m_o.scheme) {
         case scheme::static_fixed:
             return {power_of_two_params(m_w_absmax, qmax).scale};
@@ -281,7 +281,7 @@ repr lowering::wanted_input(const net::node& n, std::size_t k, const repr* have)
     }
 }
 
-void lowering::produce(const std::string& tensor, package::net_op op, const repr& r) {
+void lowering::produce(const std::string& tensor, compiler::net_op op, const repr& r) {
     m_net.ops.push_back(std::move(op));
     m_index[tensor] = static_cast<int>(m_net.ops.size());
     m_repr[tensor] = r;
@@ -291,17 +291,17 @@ int lowering::operand(const std::string& tensor, const repr& want) {
     const repr& have = m_repr.at(tensor);
     if (same(have, want))
         return m_index.at(tensor);
-    const std::string key = tensor + "|" + sw::to_string(want.type) + "|" +
+    const std::string key = tensor + "|" + nn::to_string(want.type) + "|" +
                             std::to_string(want.q.scale) + "|" + std::to_string(want.q.zero_point);
     const auto it = m_converted.find(key);
     if (it != m_converted.end())
         return it->second;
-    package::net_op op;
-    op.type = package::op_type::cpu;
-    op.name = tensor + "/to_" + sw::to_string(want.type);
+    compiler::net_op op;
+    op.type = compiler::op_type::cpu;
+    op.name = tensor + "/to_" + nn::to_string(want.type);
     op.cpu.k = cpuops::kind::convert;
     op.cpu.ints = {static_cast<int32_t>(want.type)};
-    if (!sw::is_float(want.type))
+    if (!nn::is_float(want.type))
         op.cpu.floats = {want.q.scale, static_cast<float>(want.q.zero_point)};
     op.in = {m_index.at(tensor)};
     m_net.ops.push_back(std::move(op));
@@ -331,12 +331,12 @@ void lowering::set_input() {
     m_repr[in.name] = r;
 }
 
-void lowering::lower_weights(const net::node& n, ref::layer& l, package::net_op& op) const {
+void lowering::lower_weights(const net::node& n, ref::layer& l, compiler::net_op& op) const {
     if (n.weights.bytes().empty() || (n.has_bias && n.bias.bytes().empty()))
         throw net::graph_error("network '" + m_g.name() + "': node '" + n.name +
                                "': weights: not materialized (call materialize_weights)");
     if (l.prec == precision::fp32 || l.prec == precision::fp16) {
-        sw::tensor w(ref::weight_type(l), n.weights.shape());
+        nn::tensor w(ref::weight_type(l), n.weights.shape());
         for (std::size_t i = 0; i < w.size(); ++i)
             w.set_float(i, n.weights.get_float(i));
         op.weights = std::move(w);
@@ -347,7 +347,7 @@ void lowering::lower_weights(const net::node& n, ref::layer& l, package::net_op&
     if (l.prec == precision::binary) {
         // XNOR-Net (Rastegari et al., ECCV 2016): w ~ alpha_c * sign(w), alpha_c
         // = mean |w_c|; the int8 input's scale is folded into alpha.
-        sw::tensor w(dtype::binary, n.weights.shape());
+        nn::tensor w(dtype::binary, n.weights.shape());
         const std::size_t per = w.size() / static_cast<std::size_t>(w.shape().n);
         l.bin_alpha.clear();
         for (int c = 0; c < w.shape().n; ++c) {
@@ -380,8 +380,8 @@ void lowering::lower_core(const net::node& n) {
         m_inherited[n.outputs[0]] = l.prec == precision::binary ? precision::int8 : l.prec;
     if (l.prec == precision::binary)
         l.bin_scale = ref::binary_scale::fixed;
-    package::net_op op;
-    op.type = package::op_type::layer;
+    compiler::net_op op;
+    op.type = compiler::op_type::layer;
     op.name = n.name;
     std::vector<repr> ins;
     for (std::size_t k = 0; k < n.inputs.size(); ++k) {
@@ -415,8 +415,8 @@ void lowering::lower_core(const net::node& n) {
 }
 
 void lowering::lower_cpu(const net::node& n) {
-    package::net_op op;
-    op.type = package::op_type::cpu;
+    compiler::net_op op;
+    op.type = compiler::op_type::cpu;
     op.name = n.name;
     op.cpu = to_cpu_op(m_g, n);
     repr out;
@@ -425,11 +425,11 @@ void lowering::lower_cpu(const net::node& n) {
         dtype t = m_repr.at(n.inputs[0]).type;
         if (t == dtype::int4 || t == dtype::binary)
             t = dtype::int8;  // cpuops concat works on whole bytes
-        out = {t, sw::is_float(t) ? ref::quant_params{} : act_params(n.outputs[0], t)};
+        out = {t, nn::is_float(t) ? ref::quant_params{} : act_params(n.outputs[0], t)};
         for (const std::string& in : n.inputs)
             op.in.push_back(
-                operand(in, {t, sw::is_float(t) ? ref::quant_params{} : act_params(in, t)}));
-        if (!sw::is_float(t))
+                operand(in, {t, nn::is_float(t) ? ref::quant_params{} : act_params(in, t)}));
+        if (!nn::is_float(t))
             op.cpu.floats = {out.q.scale, static_cast<float>(out.q.zero_point)};
     } else {
         const repr want = wanted_input(n, 0, &m_repr.at(n.inputs.at(0)));
@@ -439,7 +439,7 @@ void lowering::lower_cpu(const net::node& n) {
     produce(n.outputs.at(0), std::move(op), out);
 }
 
-package::network lowering::run() {
+compiler::network lowering::run() {
     check_graph();
     check_overrides();
     build_groups();
@@ -458,14 +458,14 @@ package::network lowering::run() {
 
 }  // namespace
 
-package::network quantize(const net::graph& g, const quant_options& o, const calibration& cal) {
+compiler::network quantize(const net::graph& g, const quant_options& o, const calibration& cal) {
     check_options(o);
     const net::graph fused = fuse_activations(g);
     return lowering(fused, o, cal).run();
 }
 
-package::network quantize(const net::graph& g, const quant_options& o,
-                          const std::vector<sw::tensor>& calibration_inputs) {
+compiler::network quantize(const net::graph& g, const quant_options& o,
+                          const std::vector<nn::tensor>& calibration_inputs) {
     check_options(o);
     const net::graph fused = fuse_activations(g);
     calibration cal;
@@ -474,30 +474,30 @@ package::network quantize(const net::graph& g, const quant_options& o,
     return lowering(fused, o, cal).run();
 }
 
-sw::tensor quantize_input(const package::network& net, const sw::tensor& real) {
+nn::tensor quantize_input(const compiler::network& net, const nn::tensor& real) {
     if (real.type() != dtype::fp32 || real.shape() != net.input_shape)
         throw quant_error("quantize_input: network '" + net.name + "': input is " +
-                          sw::to_string(real.type()) + " " + sw::to_string(real.shape()) +
-                          ", expected fp32 " + sw::to_string(net.input_shape));
-    if (sw::is_integer(net.input_type))
+                          nn::to_string(real.type()) + " " + nn::to_string(real.shape()) +
+                          ", expected fp32 " + nn::to_string(net.input_shape));
+    if (nn::is_integer(net.input_type))
         return ref::quantize(real, net.input_q, net.input_type);
-    sw::tensor out(net.input_type, real.shape());
+    nn::tensor out(net.input_type, real.shape());
     for (std::size_t i = 0; i < real.size(); ++i)
         out.set_float(i, real.get_float(i));
     return out;
 }
 
-sw::tensor dequantize_output(const package::network& net, const sw::tensor& out) {
+nn::tensor dequantize_output(const compiler::network& net, const nn::tensor& out) {
     const cpuops::tensor_info info =
         tensor_infos(net).at(static_cast<std::size_t>(net.output_index()));
     if (out.type() != info.type || out.shape() != info.shape)
         throw quant_error("dequantize_output: network '" + net.name + "': output is " +
-                          sw::to_string(out.type()) + " " + sw::to_string(out.shape()) +
-                          ", expected " + sw::to_string(info.type) + " " +
-                          sw::to_string(info.shape));
-    if (sw::is_integer(out.type()))
+                          nn::to_string(out.type()) + " " + nn::to_string(out.shape()) +
+                          ", expected " + nn::to_string(info.type) + " " +
+                          nn::to_string(info.shape));
+    if (nn::is_integer(out.type()))
         return ref::dequantize(out, info.q);
-    sw::tensor r(dtype::fp32, out.shape());
+    nn::tensor r(dtype::fp32, out.shape());
     for (std::size_t i = 0; i < out.size(); ++i)
         r.set_float(i, out.get_float(i));
     return r;

@@ -1,7 +1,7 @@
 // The quantizer and graph lowering: a validated net::graph with fp32
-// parameters -> a package::network (sw/compiler/builder.h) of ref::layers with
+// parameters -> a compiler::network (sw/compiler/builder.h) of ref::layers with
 // their precision, scales and lowered integer fields, quantized weights and
-// biases, and CPU ops, ready for the compiler back end (package::build).
+// biases, and CPU ops, ready for the compiler back end (compiler::build).
 //
 // Steps: activation nodes are fused into their producers (fuse.h); every
 // tensor's range is calibrated on the FP32 reference (calibration.h); each
@@ -35,20 +35,20 @@ namespace nnvp::quant {
 // of that input (at least one unless the scheme is none). Throws quant_error
 // (options, override names, unsupported combinations) or net::graph_error
 // (graph problems), naming the network, node and field at fault.
-package::network quantize(const net::graph& g, const quant_options& o,
-                          const std::vector<sw::tensor>& calibration_inputs);
+compiler::network quantize(const net::graph& g, const quant_options& o,
+                          const std::vector<nn::tensor>& calibration_inputs);
 
 // Same, from ranges measured beforehand (calibrate() on fuse_activations(g),
 // or hand-made ranges for structural tests). Tensors missing from `cal` get
 // the range [-1, 1].
-package::network quantize(const net::graph& g, const quant_options& o, const calibration& cal);
+compiler::network quantize(const net::graph& g, const quant_options& o, const calibration& cal);
 
 // A real (fp32) network input in the package's input type: quantized with
 // input_q for integer inputs, rounded for fp16, copied for fp32. Throws
 // quant_error for a tensor of the wrong shape or type.
-sw::tensor quantize_input(const package::network& net, const sw::tensor& real);
+nn::tensor quantize_input(const compiler::network& net, const nn::tensor& real);
 
 // The network's output tensor (as the package computes it) in fp32.
-sw::tensor dequantize_output(const package::network& net, const sw::tensor& out);
+nn::tensor dequantize_output(const compiler::network& net, const nn::tensor& out);
 
 }  // namespace nnvp::quant

@@ -7,9 +7,9 @@
 
 namespace nnvp::quant {
 
-int_range storage_range(sw::dtype t, int bits) {
+int_range storage_range(nn::dtype t, int bits) {
     if (bits <= 0)
-        return {sw::min_of(t), sw::max_of(t)};
+        return {nn::min_of(t), nn::max_of(t)};
     return {-(int64_t{1} << (bits - 1)), (int64_t{1} << (bits - 1)) - 1};
 }
 

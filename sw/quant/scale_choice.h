@@ -17,7 +17,7 @@ struct int_range {
 
 // Values a quantized tensor of type t may take: the type's range, or the
 // signed `bits`-bit range [-2^(bits-1), 2^(bits-1) - 1] when bits > 0.
-int_range storage_range(sw::dtype t, int bits);
+int_range storage_range(nn::dtype t, int bits);
 
 // Fixed point Q format: the largest fraction length f (scale 2^-f) for
 // which absmax * 2^f <= qmax, so the range never saturates; this is

@@ -74,8 +74,8 @@ lenet::lenet(const net::graph& g) : m_p(lenet_params::zeros()) {
                                     std::to_string(ps.size()) + " parameter tensors, expected " +
                                     std::to_string(param_count));
     for (int i = 0; i < param_count; ++i) {
-        const sw::tensor& t = ps[static_cast<std::size_t>(i)].value;
-        if (t.size() != m_p.t[i].size() || t.type() != sw::dtype::fp32)
+        const nn::tensor& t = ps[static_cast<std::size_t>(i)].value;
+        if (t.size() != m_p.t[i].size() || t.type() != nn::dtype::fp32)
             throw std::invalid_argument("lenet: tensor '" + ps[static_cast<std::size_t>(i)].name +
                                         "' has " + std::to_string(t.size()) +
                                         " elements, expected fp32 x " +
@@ -89,8 +89,8 @@ net::graph lenet::to_graph() const {
     net::graph g = dataset::fmnist_lenet_architecture();
     std::vector<dataset::named_tensor> ps;
     std::size_t i = 0;
-    auto add = [&](const std::string& name, const sw::shape4& shape) {
-        sw::tensor t(sw::dtype::fp32, shape);
+    auto add = [&](const std::string& name, const nn::shape4& shape) {
+        nn::tensor t(nn::dtype::fp32, shape);
         for (std::size_t k = 0; k < t.size(); ++k)
             t.set_float(k, m_p.t[i][k]);
         ps.push_back({name, std::move(t)});

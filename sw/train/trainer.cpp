@@ -46,11 +46,11 @@ int argmax(const float* v, int n) {
 }
 
 void check_data(const dataset::labelled_images& d, const char* what) {
-    const sw::shape4 s = d.images.shape();
-    if (s.h != 28 || s.w != 28 || s.c != 1 || d.images.type() != sw::dtype::fp32 ||
+    const nn::shape4 s = d.images.shape();
+    if (s.h != 28 || s.w != 28 || s.c != 1 || d.images.type() != nn::dtype::fp32 ||
         static_cast<std::size_t>(s.n) != d.labels.size())
         throw std::invalid_argument(std::string("train_lenet: ") + what + " images are " +
-                                    sw::to_string(s) + " with " + std::to_string(d.labels.size()) +
+                                    nn::to_string(s) + " with " + std::to_string(d.labels.size()) +
                                     " labels, expected fp32 [N,28,28,1] and N labels");
 }
 

@@ -49,13 +49,13 @@ struct nncore_info {
     uint32_t id = 0;
     uint16_t rows = 0;
     uint16_t cols = 0;
-    uint32_t precisions = 0;  // bit p: nncore_cmd::precision p supported
+    uint32_t precisions = 0;  // bit p: ref::precision p supported
     uint32_t input_kb = 0;
     uint32_t weight_kb = 0;
     uint32_t output_kb = 0;
     uint32_t cmd_version = 0;
 
-    bool supports(nncore_cmd::precision p) const {
+    bool supports(ref::precision p) const {
         return (precisions >> static_cast<unsigned>(p)) & 1u;
     }
     // Bytes of the local memory (input, weight and output buffers in that order).

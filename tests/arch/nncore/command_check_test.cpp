@@ -121,7 +121,7 @@ TEST(nncore_decode, compute_rules_give_exact_codes) {
     c.flags = 1u << 9;
     EXPECT_EQ(code_of(c), error_code::bad_field);
     c = conv_cmd();
-    c.prec = static_cast<nncore_cmd::precision>(6);
+    c.prec = static_cast<ref::precision>(6);
     EXPECT_EQ(code_of(c), error_code::bad_field);
     c = conv_cmd();
     c.compute.in_zero_point = 200;  // outside int8
@@ -144,7 +144,7 @@ TEST(nncore_decode, compute_rules_give_exact_codes) {
     pc.flags = nncore_cmd::flag::per_channel;
     EXPECT_EQ(code_of(pc), error_code::bad_field);
     pc = encode(p, {1, 4, 4, 4}, {}, placement{});
-    pc.prec = nncore_cmd::precision::binary;
+    pc.prec = ref::precision::binary;
     EXPECT_EQ(code_of(pc), error_code::unsupported);
 
     ref::layer e;
@@ -157,7 +157,7 @@ TEST(nncore_decode, compute_rules_give_exact_codes) {
 // Per-channel multipliers then a 256-entry table for an int8 table activation.
 TEST(nncore_decode, to_layer_maps_every_field_and_reads_the_tables) {
     command c = conv_cmd();
-    c.act = nncore_cmd::act_kind::sigmoid;
+    c.act = ref::act_kind::sigmoid;
     c.flags = nncore_cmd::flag::per_channel | nncore_cmd::flag::has_bias;
     auto& k = c.compute;
     k.stride_h = 2;
@@ -176,7 +176,7 @@ TEST(nncore_decode, to_layer_maps_every_field_and_reads_the_tables) {
     EXPECT_EQ(plan.lut_entries, 256u);
     EXPECT_EQ(plan.table.bytes, 6u * 8 + 256 * 4);
     EXPECT_EQ(plan.bias.bytes, 6u * 4);
-    EXPECT_EQ(plan.out_shape, (sw::shape4{1, 4, 5, 6}));  // (8+2-3)/2+1, (8+1-5)+1
+    EXPECT_EQ(plan.out_shape, (nn::shape4{1, 4, 5, 6}));  // (8+2-3)/2+1, (8+1-5)+1
     std::vector<uint8_t> mem(local, 0);
     for (int32_t i = 0; i < 6; ++i) {
         const int32_t m = (1 << 30) + i, s = 31 + i;

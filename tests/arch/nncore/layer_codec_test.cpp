@@ -10,11 +10,11 @@
 #include "tests/sw/compiler/cmdgen_test_util.h"
 
 using namespace nnvp;
-using namespace nnvp::cmdgen;
+using namespace nnvp::nncore_cmd;
 using ref::act_kind;
 using ref::op_kind;
 using ref::precision;
-using sw::shape4;
+using nn::shape4;
 
 namespace {
 
@@ -95,13 +95,13 @@ TEST(cmdgen_layer, conv_fields_map_one_to_one) {
     test::lower(l);
     operand_offsets at{0x10, 0x20, 0x3000, 0x1000, 0x2000, 0x2800};
     const encoded_layer e =
-        from_layer(l, {1, 9, 11, 6}, at, nncore_cmd::dataflow::input_stationary);
+        from_layer(l, {1, 9, 11, 6}, at, cost::dataflow::input_stationary);
     const auto& c = e.cmd;
     const auto& k = c.compute;
     EXPECT_EQ(c.op, nncore_cmd::opcode::conv2d);
-    EXPECT_EQ(c.prec, nncore_cmd::precision::int8);
-    EXPECT_EQ(c.act, nncore_cmd::act_kind::relu6);
-    EXPECT_EQ(c.df, nncore_cmd::dataflow::input_stationary);
+    EXPECT_EQ(c.prec, ref::precision::int8);
+    EXPECT_EQ(c.act, ref::act_kind::relu6);
+    EXPECT_EQ(c.df, cost::dataflow::input_stationary);
     EXPECT_EQ(c.flags, nncore_cmd::flag::has_bias | nncore_cmd::flag::per_channel);
     EXPECT_EQ(k.in.offset, 0x10u);
     EXPECT_EQ(k.in.h, 9);
@@ -136,7 +136,7 @@ TEST(cmdgen_layer, conv_fields_map_one_to_one) {
     EXPECT_EQ(d.in, (shape4{1, 9, 11, 6}));
     EXPECT_EQ(d.weights, (shape4{6, 3, 5, 2}));
     EXPECT_EQ(d.out, ref::output_shape(l, {1, 9, 11, 6}));
-    EXPECT_EQ(d.bias_type, sw::dtype::int32);
+    EXPECT_EQ(d.bias_type, nn::dtype::int32);
     EXPECT_EQ(bias_bytes(d), 24u);
 }
 
@@ -220,7 +220,7 @@ TEST(cmdgen_layer, every_op_precision_and_flag_round_trips) {
                     SCOPED_TRACE(l.name + " act " + ref::to_string(a) + " variant " +
                                  std::to_string(variant));
                     const encoded_layer e = from_layer(l, in, {0, 64, 128, 256, 512, 1024},
-                                                       nncore_cmd::dataflow::automatic, in2);
+                                                       cost::dataflow::automatic, in2);
                     EXPECT_EQ(e.table.size(), table_bytes(e.cmd));
                     const decoded_layer d = to_layer(e.cmd, e.table.data(), e.table.size());
                     const bool act_zp =
@@ -273,7 +273,7 @@ TEST(cmdgen_layer, errors_name_the_layer_and_field) {
     l = test::make_layer(op_kind::add, precision::int8);
     test::lower(l);
     try {
-        from_layer(l, {1, 4, 4, 4}, {}, nncore_cmd::dataflow::automatic, {1, 3, 4, 4});
+        from_layer(l, {1, 4, 4, 4}, {}, cost::dataflow::automatic, {1, 3, 4, 4});
         ADD_FAILURE();
     } catch (const std::invalid_argument& e) {
         EXPECT_NE(std::string(e.what()).find("in2"), std::string::npos);
@@ -285,7 +285,7 @@ TEST(cmdgen_layer, to_layer_rejects_malformed_commands) {
     test::lower(l);
     const encoded_layer e = from_layer(l, {1, 4, 4, 4}, {});
     auto bad = e.cmd;
-    bad.prec = static_cast<nncore_cmd::precision>(9);
+    bad.prec = static_cast<ref::precision>(9);
     EXPECT_THROW(to_layer(bad, e.table.data(), e.table.size()), std::invalid_argument);
     bad = e.cmd;
     bad.flags = 0x8000;

@@ -10,7 +10,7 @@
 
 using namespace nnvp;
 using namespace nnvp::nncore_cmd;
-using namespace nnvp::cmdgen;
+using namespace nnvp::nncore_cmd;
 
 namespace {
 
@@ -22,9 +22,9 @@ uint32_t le32(const std::vector<uint8_t>& b, std::size_t at) {
 command sample_compute() {
     command c;
     c.op = opcode::conv2d;
-    c.prec = precision::int8;
-    c.act = act_kind::relu6;
-    c.df = dataflow::weight_stationary;
+    c.prec = ref::precision::int8;
+    c.act = ref::act_kind::relu6;
+    c.df = cost::dataflow::weight_stationary;
     c.flags = flag::has_bias | flag::per_channel;
     compute_cmd& k = c.compute;
     k.in = {0x100, 1, 7, 9, 3};
@@ -70,8 +70,8 @@ TEST(cmdgen_stream, compute_command_bytes_follow_the_struct_layout) {
     uint8_t b[command_bytes];
     encode(c, b);
     EXPECT_EQ(b[0], 16);  // opcode
-    EXPECT_EQ(b[1], static_cast<uint8_t>(precision::int8));
-    EXPECT_EQ(b[2], static_cast<uint8_t>(act_kind::relu6));
+    EXPECT_EQ(b[1], static_cast<uint8_t>(ref::precision::int8));
+    EXPECT_EQ(b[2], static_cast<uint8_t>(ref::act_kind::relu6));
     EXPECT_EQ(b[3], 1);
     EXPECT_EQ(b[4] | b[5] << 8, flag::has_bias | flag::per_channel);
     const std::vector<uint8_t> v(b, b + command_bytes);

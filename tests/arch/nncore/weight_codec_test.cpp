@@ -13,12 +13,12 @@
 
 using namespace nnvp;
 using namespace nnvp::nncore;
-using nncore_cmd::compressed_format;
+using cost::weight_format;
 using nncore_regs::error_code;
 
 namespace {
 
-blob_shape shape_of(uint32_t elements, unsigned bits, compressed_format f, uint32_t row_len = 0) {
+blob_shape shape_of(uint32_t elements, unsigned bits, cost::weight_format f, uint32_t row_len = 0) {
     blob_shape s;
     s.elements = elements;
     s.elem_bits = bits;
@@ -61,10 +61,10 @@ TEST(weight_codec, round_trips_every_format_size_and_density) {
             for (uint32_t elements : {1u, 7u, 8u, 9u, 300u, 4096u}) {
                 SCOPED_TRACE(std::to_string(bits) + " bits, " + std::to_string(zero_pct) +
                              "% zeros, " + std::to_string(elements) + " elements");
-                const blob_shape bm = shape_of(elements, bits, compressed_format::bitmap);
+                const blob_shape bm = shape_of(elements, bits, cost::weight_format::bitmap);
                 round_trip(make_dense(rng, bm, zero_pct), bm);
                 for (uint32_t row : {1u, elements}) {
-                    const blob_shape cs = shape_of(elements, bits, compressed_format::csr, row);
+                    const blob_shape cs = shape_of(elements, bits, cost::weight_format::csr, row);
                     round_trip(make_dense(rng, cs, zero_pct), cs);
                 }
             }
@@ -73,20 +73,20 @@ TEST(weight_codec, round_trips_every_format_size_and_density) {
 TEST(weight_codec, exact_layouts_by_hand) {
     // int8 {0, 5, 0, 0, 0, 0, 0, 0, 0, 7}: bitmap bytes 0x02 0x02, values 5 7.
     const std::vector<uint8_t> d = {0, 5, 0, 0, 0, 0, 0, 0, 0, 7};
-    const blob_shape bm = shape_of(10, 8, compressed_format::bitmap);
+    const blob_shape bm = shape_of(10, 8, cost::weight_format::bitmap);
     EXPECT_EQ(compress(d.data(), bm), (std::vector<uint8_t>{0x02, 0x02, 5, 7}));
     // CSR, 2 rows of 5: row_ptr {0, 1, 2}, cols {1, 4}, values {5, 7}.
-    const blob_shape cs = shape_of(10, 8, compressed_format::csr, 5);
+    const blob_shape cs = shape_of(10, 8, cost::weight_format::csr, 5);
     EXPECT_EQ(compress(d.data(), cs),
               (std::vector<uint8_t>{0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 1, 0, 4, 0, 5, 7}));
     // int16 little-endian values; the first row empty.
     const std::vector<uint8_t> w = {0, 0, 0, 0, 0x34, 0x12, 0, 0};
-    const blob_shape c16 = shape_of(4, 16, compressed_format::csr, 2);
+    const blob_shape c16 = shape_of(4, 16, cost::weight_format::csr, 2);
     EXPECT_EQ(compress(w.data(), c16),
               (std::vector<uint8_t>{0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0x34, 0x12}));
     // fp32 -0.0 is a non-zero bit pattern and survives.
     const std::vector<uint8_t> f = {0, 0, 0, 0x80, 0, 0, 0, 0};
-    const blob_shape b32 = shape_of(2, 32, compressed_format::bitmap);
+    const blob_shape b32 = shape_of(2, 32, cost::weight_format::bitmap);
     EXPECT_EQ(compress(f.data(), b32), (std::vector<uint8_t>{0x01, 0, 0, 0, 0x80}));
     // Sizes agree with the timing model's formulas (nnz = 2 of 10).
     EXPECT_EQ(blob_bytes(bm, 2), 2u + 2u);
@@ -94,27 +94,27 @@ TEST(weight_codec, exact_layouts_by_hand) {
 }
 
 TEST(weight_codec, shape_rules) {
-    EXPECT_TRUE(check_shape(shape_of(16, 8, compressed_format::bitmap)).ok);
-    EXPECT_FALSE(check_shape(shape_of(0, 8, compressed_format::bitmap)).ok);
-    EXPECT_FALSE(check_shape(shape_of(16, 4, compressed_format::bitmap)).ok);
-    EXPECT_FALSE(check_shape(shape_of(16, 1, compressed_format::bitmap)).ok);
-    EXPECT_FALSE(check_shape(shape_of(16, 8, compressed_format::bitmap, 4)).ok);
-    EXPECT_FALSE(check_shape(shape_of(16, 8, static_cast<compressed_format>(0))).ok);
-    EXPECT_FALSE(check_shape(shape_of(16, 8, static_cast<compressed_format>(3))).ok);
-    EXPECT_TRUE(check_shape(shape_of(16, 8, compressed_format::csr, 4)).ok);
-    EXPECT_FALSE(check_shape(shape_of(16, 8, compressed_format::csr, 0)).ok);
-    EXPECT_FALSE(check_shape(shape_of(16, 8, compressed_format::csr, 5)).ok);
-    EXPECT_TRUE(check_shape(shape_of(65536, 8, compressed_format::csr, 65536)).ok);
-    EXPECT_FALSE(check_shape(shape_of(131074, 8, compressed_format::csr, 65537)).ok);
+    EXPECT_TRUE(check_shape(shape_of(16, 8, cost::weight_format::bitmap)).ok);
+    EXPECT_FALSE(check_shape(shape_of(0, 8, cost::weight_format::bitmap)).ok);
+    EXPECT_FALSE(check_shape(shape_of(16, 4, cost::weight_format::bitmap)).ok);
+    EXPECT_FALSE(check_shape(shape_of(16, 1, cost::weight_format::bitmap)).ok);
+    EXPECT_FALSE(check_shape(shape_of(16, 8, cost::weight_format::bitmap, 4)).ok);
+    EXPECT_FALSE(check_shape(shape_of(16, 8, static_cast<cost::weight_format>(0))).ok);
+    EXPECT_FALSE(check_shape(shape_of(16, 8, static_cast<cost::weight_format>(3))).ok);
+    EXPECT_TRUE(check_shape(shape_of(16, 8, cost::weight_format::csr, 4)).ok);
+    EXPECT_FALSE(check_shape(shape_of(16, 8, cost::weight_format::csr, 0)).ok);
+    EXPECT_FALSE(check_shape(shape_of(16, 8, cost::weight_format::csr, 5)).ok);
+    EXPECT_TRUE(check_shape(shape_of(65536, 8, cost::weight_format::csr, 65536)).ok);
+    EXPECT_FALSE(check_shape(shape_of(131074, 8, cost::weight_format::csr, 65537)).ok);
     const std::vector<uint8_t> d(4, 1);
-    EXPECT_THROW(compress(d.data(), shape_of(4, 4, compressed_format::bitmap)),
+    EXPECT_THROW(compress(d.data(), shape_of(4, 4, cost::weight_format::bitmap)),
                  std::invalid_argument);
 }
 
 TEST(weight_codec, malformed_blobs_are_rejected_and_nothing_is_written) {
     const std::vector<uint8_t> d = {0, 5, 0, 0, 0, 0, 0, 0, 0, 7};
-    const blob_shape bm = shape_of(10, 8, compressed_format::bitmap);
-    const blob_shape cs = shape_of(10, 8, compressed_format::csr, 5);
+    const blob_shape bm = shape_of(10, 8, cost::weight_format::bitmap);
+    const blob_shape cs = shape_of(10, 8, cost::weight_format::csr, 5);
     const std::vector<uint8_t> good_bm = compress(d.data(), bm);
     const std::vector<uint8_t> good_cs = compress(d.data(), cs);
     auto rejected = [](std::vector<uint8_t> blob, const blob_shape& s, const char* why) {
@@ -145,10 +145,10 @@ TEST(weight_codec, malformed_blobs_are_rejected_and_nothing_is_written) {
     longer.push_back(0);
     rejected(longer, cs, "trailing byte");
     // A row with more entries than row_len.
-    const blob_shape tiny = shape_of(2, 8, compressed_format::csr, 1);
+    const blob_shape tiny = shape_of(2, 8, cost::weight_format::csr, 1);
     rejected({0, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1, 1}, tiny, "row over row_len");
     // A shape error is reported too.
-    rejected(good_bm, shape_of(10, 12, compressed_format::bitmap), "12-bit elements");
+    rejected(good_bm, shape_of(10, 12, cost::weight_format::bitmap), "12-bit elements");
 }
 
 TEST(weight_codec, random_blobs_never_crash) {
@@ -159,7 +159,7 @@ TEST(weight_codec, random_blobs_never_crash) {
         const unsigned bits = 8u << (rng() % 3);
         const bool csr = rng() & 1;
         const blob_shape s =
-            shape_of(elements, bits, csr ? compressed_format::csr : compressed_format::bitmap,
+            shape_of(elements, bits, csr ? cost::weight_format::csr : cost::weight_format::bitmap,
                      csr ? (rng() % 2 ? elements : 1) : 0);
         std::vector<uint8_t> blob(rng() % 96);
         for (auto& b : blob)
@@ -181,7 +181,7 @@ TEST(weight_codec, load_compressed_command_checks) {
     c.compressed.dest_offset = 0;
     c.compressed.elements = 256;
     c.compressed.elem_bits = 8;
-    c.compressed.format = compressed_format::bitmap;
+    c.compressed.format = cost::weight_format::bitmap;
     ASSERT_TRUE(check_common(c).ok());
     blob_shape s;
     ASSERT_TRUE(check_compressed(c, local, s).ok());

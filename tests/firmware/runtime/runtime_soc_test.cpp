@@ -34,20 +34,20 @@ struct firmware {
     explicit firmware(fw::hal& hal) : h(hal) {}
     bool init(fw::nn_runtime& rt) { return b.init() && rt.init() == fw::runtime_status::ok; }
 
-    package::built_package stage(const package::network& net) {
-        package::build_options o;
+    compiler::built_package stage(const compiler::network& net) {
+        compiler::build_options o;
         o.load_address = load_at;
         o.arena_base = arena_at;
         const fw::nncore_info& i = core.info();
         o.buffers = {i.input_kb, i.weight_kb, i.output_kb};
         o.core_precisions = i.precisions;
         o.reuse_arena = false;  // the tests read every intermediate tensor
-        package::built_package p = package::build(net, o);
+        compiler::built_package p = compiler::build(net, o);
         h.write_block(load_at, p.image.data(), p.image.size());
         return p;
     }
-    std::vector<uint8_t> read(const package::tensor_desc& t) {
-        std::vector<uint8_t> v(sw::storage_bytes(t.type, t.shape.count()));
+    std::vector<uint8_t> read(const compiler::tensor_desc& t) {
+        std::vector<uint8_t> v(nn::storage_bytes(t.type, t.shape.count()));
         h.read_block(t.address, v.data(), v.size());
         return v;
     }
@@ -59,10 +59,10 @@ struct firmware {
 // reference: int8 tensors bit for bit, the probabilities within 1e-6.
 TEST(runtime_soc, sample_network_equals_the_chained_reference) {
     soc chip("soc", quiet_config());
-    const package::network net = package::tiny_classifier(11);
-    const sw::tensor input = package::random_input(net, 4);
+    const compiler::network net = compiler::tiny_classifier(11);
+    const nn::tensor input = compiler::random_input(net, 4);
     std::vector<std::vector<uint8_t>> got;
-    sw::tensor out;
+    nn::tensor out;
     fw::run_summary s;
     const run_outcome r = chip.run(
         [&](fw::hal& h) {
@@ -70,7 +70,7 @@ TEST(runtime_soc, sample_network_equals_the_chained_reference) {
             fw::nn_runtime rt(h, f.b.intc, f.core, fw::cpu_cost_model{});
             if (!f.init(rt))
                 return 1;
-            const package::built_package p = f.stage(net);
+            const compiler::built_package p = f.stage(net);
             if (rt.load(f.load_at) != fw::runtime_status::ok ||
                 rt.write_input(input) != fw::runtime_status::ok)
                 return 2;
@@ -91,7 +91,7 @@ TEST(runtime_soc, sample_network_equals_the_chained_reference) {
     for (std::size_t i = 1; i < 5; ++i)
         EXPECT_GE(s.steps[i].start_ns, s.steps[i - 1].end_ns);
     EXPECT_LE(s.core_ns + s.cpu_ns, s.total_ns);
-    const std::vector<sw::tensor> ref = package::reference_run(net, input);
+    const std::vector<nn::tensor> ref = compiler::reference_run(net, input);
     for (std::size_t i = 1; i < 5; ++i)
         EXPECT_EQ(got[i], ref[i].bytes()) << "tensor " << i;
     ASSERT_EQ(out.shape(), ref[5].shape());
@@ -103,7 +103,7 @@ TEST(runtime_soc, sample_network_equals_the_chained_reference) {
 // reaches the core; the repaired package then loads and runs.
 TEST(runtime_soc, corrupt_package_is_rejected_and_nothing_runs) {
     soc chip("soc", quiet_config());
-    const package::network net = package::tiny_classifier(11);
+    const compiler::network net = compiler::tiny_classifier(11);
     fw::runtime_status bad_load{}, bad_run{}, good_run{};
     package::validation why;
     std::size_t streams_after_reject = 99;
@@ -113,7 +113,7 @@ TEST(runtime_soc, corrupt_package_is_rejected_and_nothing_runs) {
             fw::nn_runtime rt(h, f.b.intc, f.core, fw::cpu_cost_model{});
             if (!f.init(rt))
                 return 1;
-            const package::built_package p = f.stage(net);
+            const compiler::built_package p = f.stage(net);
             const uint64_t victim = f.load_at + p.image.size() / 2;
             uint8_t byte = static_cast<uint8_t>(p.image[p.image.size() / 2] ^ 0x80);
             h.write_block(victim, &byte, 1);
@@ -125,7 +125,7 @@ TEST(runtime_soc, corrupt_package_is_rejected_and_nothing_runs) {
             h.write_block(victim, &p.image[p.image.size() / 2], 1);
             if (rt.load(f.load_at) != fw::runtime_status::ok)
                 return 2;
-            rt.write_input(package::random_input(net, 1));
+            rt.write_input(compiler::random_input(net, 1));
             good_run = rt.run(s);
             return 0;
         },
@@ -151,8 +151,8 @@ void inject_unknown_opcode(std::vector<uint8_t>& img, std::size_t step, std::siz
     const std::size_t steps = package::decode_section(img.data() + package::header_bytes).offset;
     const package::step_record s =
         package::decode_step(img.data() + steps + step * package::step_record_bytes);
-    cmdgen::parsed_stream ps = cmdgen::parse_stream(img.data() + s.code_offset, s.code_bytes);
-    cmdgen::stream_writer w;
+    nncore_cmd::parsed_stream ps = nncore_cmd::parse_stream(img.data() + s.code_offset, s.code_bytes);
+    nncore_cmd::stream_writer w;
     for (std::size_t i = 0; i < ps.commands.size(); ++i) {
         nncore_cmd::command c = ps.commands[i];
         if (i == k) {
@@ -174,7 +174,7 @@ void inject_unknown_opcode(std::vector<uint8_t>& img, std::size_t step, std::siz
 TEST(runtime_soc, core_error_is_reported_with_step_and_command) {
     test::allow_warnings(true);
     soc chip("soc", quiet_config());
-    const package::network net = package::tiny_classifier(11);
+    const compiler::network net = compiler::tiny_classifier(11);
     fw::run_summary bad, good;
     fw::runtime_status bad_status{}, good_status{};
     const run_outcome r = chip.run(
@@ -183,7 +183,7 @@ TEST(runtime_soc, core_error_is_reported_with_step_and_command) {
             fw::nn_runtime rt(h, f.b.intc, f.core, fw::cpu_cost_model{});
             if (!f.init(rt))
                 return 1;
-            package::built_package p = f.stage(net);
+            compiler::built_package p = f.stage(net);
             std::vector<uint8_t> img = p.image;
             inject_unknown_opcode(img, 1, 3);
             h.write_block(f.load_at, img.data(), img.size());
@@ -218,8 +218,8 @@ TEST(runtime_soc, core_error_is_reported_with_step_and_command) {
 // counter grows by exactly the annotated cycles.
 TEST(runtime_soc, cpu_fallback_time_follows_the_cost_model) {
     soc chip("soc", quiet_config());
-    package::network net = package::tiny_classifier(11);
-    net.ops[3].where = package::placement::cpu;
+    compiler::network net = compiler::tiny_classifier(11);
+    net.ops[3].where = compiler::placement::cpu;
     fw::run_summary a, b;
     uint64_t consumed_a = 0, consumed_b = 0, validation = 0;
     chip.run(
@@ -233,7 +233,7 @@ TEST(runtime_soc, cpu_fallback_time_follows_the_cost_model) {
             if (!f.init(rt_a))
                 return 1;
             f.stage(net);
-            const sw::tensor in = package::random_input(net, 2);
+            const nn::tensor in = compiler::random_input(net, 2);
             for (auto [rt, s, consumed] :
                  {std::tuple{&rt_a, &a, &consumed_a}, std::tuple{&rt_b, &b, &consumed_b}}) {
                 if (rt->load(f.load_at) != fw::runtime_status::ok)
@@ -274,7 +274,7 @@ TEST(runtime_soc, cpu_fallback_time_follows_the_cost_model) {
 TEST(runtime_soc, random_stream_corruption_never_hangs) {
     test::allow_warnings(true);
     soc chip("soc", quiet_config());
-    const package::network net = package::tiny_classifier(11, {8, 4, 8, 8, 4});
+    const compiler::network net = compiler::tiny_classifier(11, {8, 4, 8, 8, 4});
     int runs = 0, failures = 0;
     const run_outcome r = chip.run(
         [&](fw::hal& h) {
@@ -284,7 +284,7 @@ TEST(runtime_soc, random_stream_corruption_never_hangs) {
             fw::nn_runtime rt(h, f.b.intc, f.core, fw::cpu_cost_model{}, opt);
             if (!f.init(rt))
                 return 1;
-            const package::built_package p = f.stage(net);
+            const compiler::built_package p = f.stage(net);
             package::package_view v;
             package::validate(p.image.data(), p.image.size(), f.load_at,
                               {h.map().at("dram").base, h.map().at("dram").size}, &v);
@@ -298,7 +298,7 @@ TEST(runtime_soc, random_stream_corruption_never_hangs) {
                     img[at] = static_cast<uint8_t>(rng());
                 }
                 const uint32_t sum =
-                    cmdgen::checksum(img.data() + s.code_offset + 32, s.code_bytes - 32);
+                    nncore_cmd::checksum(img.data() + s.code_offset + 32, s.code_bytes - 32);
                 for (int k = 0; k < 4; ++k)
                     img[s.code_offset + 16 + k] = static_cast<uint8_t>(sum >> (8 * k));
                 package::seal(img);

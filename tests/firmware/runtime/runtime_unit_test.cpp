@@ -28,9 +28,9 @@ memory_map test_map() {
     return m;
 }
 
-cmdgen::decoded_layer decoded(const ref::layer& l, const sw::shape4& in) {
-    const cmdgen::encoded_layer e = cmdgen::from_layer(l, in, {});
-    return cmdgen::to_layer(e.cmd, e.table.data(), e.table.size());
+nncore_cmd::decoded_layer decoded(const ref::layer& l, const nn::shape4& in) {
+    const nncore_cmd::encoded_layer e = nncore_cmd::from_layer(l, in, {});
+    return nncore_cmd::to_layer(e.cmd, e.table.data(), e.table.size());
 }
 
 // Every op of the sample network on the CPU: cycles by hand from the
@@ -45,7 +45,7 @@ constexpr uint64_t sample_cycles[5] = {602312, 596168, 6344, 870, 600};
 }  // namespace
 
 TEST(cpu_cost_model, hand_computed_cycles) {
-    const package::network net = package::tiny_classifier(7);
+    const compiler::network net = compiler::tiny_classifier(7);
     const cpu_cost_model m;
     EXPECT_EQ(layer_cycles(m, decoded(net.ops[0].layer, {1, 16, 16, 8})), sample_cycles[0]);
     EXPECT_EQ(layer_cycles(m, decoded(net.ops[1].layer, {1, 16, 16, 16})), sample_cycles[1]);
@@ -64,11 +64,11 @@ TEST(cpu_cost_model, hand_computed_cycles) {
 }
 
 TEST(cpu_ops, softmax_of_int8_and_fp32) {
-    sw::tensor q(sw::dtype::int8, {1, 1, 2, 3});
+    nn::tensor q(nn::dtype::int8, {1, 1, 2, 3});
     const int v[] = {0, 10, -10, 5, 5, 5};
     for (std::size_t i = 0; i < 6; ++i)
         q.set_int(i, v[i]);
-    const sw::tensor y = softmax(q, {0.1f, 0});
+    const nn::tensor y = softmax(q, {0.1f, 0});
     // Row 0: logits 0, 1, -1.
     const double s = 1 + std::exp(1.0) + std::exp(-1.0);
     EXPECT_NEAR(y.get_float(0), 1 / s, 1e-7);
@@ -76,11 +76,11 @@ TEST(cpu_ops, softmax_of_int8_and_fp32) {
     EXPECT_NEAR(y.get_float(2), std::exp(-1.0) / s, 1e-7);
     for (std::size_t i = 3; i < 6; ++i)
         EXPECT_NEAR(y.get_float(i), 1.0 / 3, 1e-7);
-    sw::tensor f(sw::dtype::fp32, {1, 1, 1, 2});
+    nn::tensor f(nn::dtype::fp32, {1, 1, 1, 2});
     f.set_float(0, 1000.0f);  // no overflow: the max is subtracted
     f.set_float(1, 1000.0f);
     EXPECT_EQ(softmax(f, {}).get_float(0), 0.5f);
-    EXPECT_THROW(softmax(sw::tensor(sw::dtype::int16, {1, 1, 1, 2}), {}), std::invalid_argument);
+    EXPECT_THROW(softmax(nn::tensor(nn::dtype::int16, {1, 1, 1, 2}), {}), std::invalid_argument);
 }
 
 namespace {
@@ -89,16 +89,16 @@ struct cpu_only_fixture {
     test::fake_hal hal{test_map()};
     intc_driver intc{hal, 0x40000000};
     nncore_driver core{hal, 0x40004000};
-    package::network net = package::tiny_classifier(7);
-    package::built_package pkg;
+    compiler::network net = compiler::tiny_classifier(7);
+    compiler::built_package pkg;
 
     cpu_only_fixture() {
-        package::build_options o;
+        compiler::build_options o;
         o.load_address = load_at;
         o.arena_base = arena_at;
         o.core_precisions = 0;  // the core runs nothing: every layer on the CPU
         o.reuse_arena = false;  // every intermediate survives the run, for checking
-        pkg = package::build(net, o);
+        pkg = compiler::build(net, o);
         hal.write_block(load_at, pkg.image.data(), pkg.image.size());
     }
 };
@@ -111,7 +111,7 @@ TEST(nn_runtime, cpu_only_package_runs_with_exact_cycles) {
     ASSERT_EQ(rt.load(load_at), runtime_status::ok) << rt.load_error().message;
     EXPECT_EQ(rt.validation_cycles(), 2 * f.pkg.image.size());
     EXPECT_EQ(f.hal.cycles_consumed, 2 * f.pkg.image.size());
-    const sw::tensor in = package::random_input(f.net, 5);
+    const nn::tensor in = compiler::random_input(f.net, 5);
     ASSERT_EQ(rt.write_input(in), runtime_status::ok);
     run_summary s;
     ASSERT_EQ(rt.run(s), runtime_status::ok) << s.message;
@@ -125,13 +125,13 @@ TEST(nn_runtime, cpu_only_package_runs_with_exact_cycles) {
     EXPECT_EQ(s.cpu_cycles, total);
     EXPECT_EQ(f.hal.cycles_consumed, 2 * f.pkg.image.size() + total);
     // Every tensor equals the chained reference (int8 bit for bit).
-    const std::vector<sw::tensor> ref = package::reference_run(f.net, in);
+    const std::vector<nn::tensor> ref = compiler::reference_run(f.net, in);
     for (std::size_t i = 1; i < 5; ++i) {
         std::vector<uint8_t> got(ref[i].bytes().size());
         f.hal.read_block(f.pkg.tensors[i].address, got.data(), got.size());
         EXPECT_EQ(got, ref[i].bytes()) << "tensor " << i;
     }
-    sw::tensor out;
+    nn::tensor out;
     ASSERT_EQ(rt.read_output(out), runtime_status::ok);
     ASSERT_EQ(out.shape(), ref[5].shape());
     for (std::size_t i = 0; i < out.size(); ++i)
@@ -139,7 +139,7 @@ TEST(nn_runtime, cpu_only_package_runs_with_exact_cycles) {
     EXPECT_NE(f.hal.console.back().find("0 steps on the NN core"), std::string::npos)
         << f.hal.console.back();
     // The wrong input tensor is refused.
-    EXPECT_EQ(rt.write_input(sw::tensor(sw::dtype::fp32, {1, 16, 16, 8})),
+    EXPECT_EQ(rt.write_input(nn::tensor(nn::dtype::fp32, {1, 16, 16, 8})),
               runtime_status::bad_argument);
 }
 

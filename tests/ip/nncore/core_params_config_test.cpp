@@ -8,7 +8,7 @@
 #include <functional>
 
 using namespace nnvp;
-using namespace nnvp::nncore;
+using namespace nnvp::cost;
 
 namespace {
 

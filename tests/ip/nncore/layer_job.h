@@ -16,17 +16,17 @@ inline uint32_t align64(uint64_t v) {
     return static_cast<uint32_t>((v + 63) & ~uint64_t{63});
 }
 
-inline sw::tensor random_tensor(std::mt19937& rng, sw::dtype t, sw::shape4 s,
+inline nn::tensor random_tensor(std::mt19937& rng, nn::dtype t, nn::shape4 s,
                                 int64_t int_limit = 0) {
-    sw::tensor x(t, s);
+    nn::tensor x(t, s);
     for (std::size_t i = 0; i < x.size(); ++i) {
-        if (sw::is_float(t)) {
+        if (nn::is_float(t)) {
             x.set_float(i, std::uniform_real_distribution<float>(-1.0f, 1.0f)(rng));
-        } else if (t == sw::dtype::binary) {
+        } else if (t == nn::dtype::binary) {
             x.set_int(i, (rng() & 1) ? 1 : -1);
         } else {
-            const int64_t lo = int_limit ? -int_limit : sw::min_of(t);
-            const int64_t hi = int_limit ? int_limit : sw::max_of(t);
+            const int64_t lo = int_limit ? -int_limit : nn::min_of(t);
+            const int64_t hi = int_limit ? int_limit : nn::max_of(t);
             x.set_int(i, std::uniform_int_distribution<int64_t>(lo, hi)(rng));
         }
     }
@@ -35,15 +35,15 @@ inline sw::tensor random_tensor(std::mt19937& rng, sw::dtype t, sw::shape4 s,
 
 struct job_result {
     uint32_t status = 0;
-    sw::tensor out;
+    nn::tensor out;
     nncore::core::command_record rec;  // the compute command's record
 };
 
 // Local layout: input (and second input) in the input buffer, weights, bias
 // and table in the weight buffer, output in the output buffer.
-inline job_result run_job(nncore_bench& b, const ref::layer& l, const sw::tensor& in,
-                          const sw::tensor* second, const sw::tensor* bias,
-                          nncore_cmd::dataflow df = nncore_cmd::dataflow::output_stationary,
+inline job_result run_job(nncore_bench& b, const ref::layer& l, const nn::tensor& in,
+                          const nn::tensor* second, const nn::tensor* bias,
+                          cost::dataflow df = cost::dataflow::output_stationary,
                           uint32_t mode = 0) {
     const auto& cc = b.core.config().core;
     const bool weights = has_weights(l);
@@ -60,7 +60,7 @@ inline job_result run_job(nncore_bench& b, const ref::layer& l, const sw::tensor
     at.table = static_cast<uint32_t>(w);
     at.out = (cc.input_kb + cc.weight_kb) * 1024;
     const std::vector<uint8_t> table = table_bytes(l);
-    const command c = encode(l, in.shape(), second ? second->shape() : sw::shape4{}, at, df);
+    const command c = encode(l, in.shape(), second ? second->shape() : nn::shape4{}, at, df);
 
     stream s;
     uint64_t d = data_addr;
@@ -79,8 +79,8 @@ inline job_result run_job(nncore_bench& b, const ref::layer& l, const sw::tensor
     stage(table, at.table, 3);
     s.barrier();
     s.add(c);
-    const sw::shape4 os = ref::output_shape(l, in.shape());
-    sw::tensor out(ref::output_type(l), os);
+    const nn::shape4 os = ref::output_shape(l, in.shape());
+    nn::tensor out(ref::output_type(l), os);
     const uint64_t out_addr = d;
     s.store(at.out, out_addr, static_cast<uint32_t>(out.bytes().size()), 4);
     s.end();
@@ -109,7 +109,7 @@ inline case_counts& case_stats() {
 // Output equals the reference: bit for bit, FP32 within docs/numerics.md's
 // summation bound (taken generously as 1e-5 relative: the kernels keep the
 // reference's order, so in practice it is exact).
-inline void expect_matches(const sw::tensor& got, const sw::tensor& want, const std::string& what) {
+inline void expect_matches(const nn::tensor& got, const nn::tensor& want, const std::string& what) {
     ASSERT_EQ(got.type(), want.type()) << what;
     // Count cases whose reference output is one repeated value (a clamp
     // everywhere): tests check that few are.
@@ -119,7 +119,7 @@ inline void expect_matches(const sw::tensor& got, const sw::tensor& want, const 
         varied = want.get_float(i) != want.get_float(0);
     case_stats().constant += !varied;
     ASSERT_EQ(got.shape(), want.shape()) << what;
-    if (want.type() == sw::dtype::fp32) {
+    if (want.type() == nn::dtype::fp32) {
         for (std::size_t i = 0; i < want.size(); ++i)
             ASSERT_NEAR(got.get_float(i), want.get_float(i),
                         1e-5f * (1.0f + std::abs(want.get_float(i))))

@@ -14,8 +14,8 @@
 using namespace nnvp;
 using namespace nnvp::test;
 using namespace sc_core;
-using cmdgen::weight_storage;
-using nncore_cmd::compressed_format;
+using cost::weight_format;
+using cost::weight_format;
 using nncore_regs::error_code;
 
 namespace {
@@ -26,7 +26,7 @@ constexpr uint32_t status_error = nncore_regs::status_f::error.make(1);
 // A 3x3 INT8 conv, 8 -> 8 channels, with `zero_pct` % of its weights zero.
 struct sparse_conv {
     ref::layer l;
-    sw::tensor x, w, b;
+    nn::tensor x, w, b;
     explicit sparse_conv(int zero_pct, unsigned seed = 5) {
         l.name = "sparse_conv";
         l.op = ref::op_kind::conv2d;
@@ -41,36 +41,36 @@ struct sparse_conv {
         l.w_scales = {0.01f};
         ref::lower_quantization(l);
         std::mt19937 rng(seed);
-        x = random_tensor(rng, sw::dtype::int8, {1, 12, 10, 8});
-        w = random_tensor(rng, sw::dtype::int8, {8, 3, 3, 8}, 20);
+        x = random_tensor(rng, nn::dtype::int8, {1, 12, 10, 8});
+        w = random_tensor(rng, nn::dtype::int8, {8, 3, 3, 8}, 20);
         for (std::size_t i = 0; i < w.size(); ++i)
             if (static_cast<int>(rng() % 100) < zero_pct)
                 w.set_int(i, 0);
         b = random_tensor(rng, ref::bias_type(l), {1, 1, 1, 8}, 300);
     }
-    cmdgen::program program(weight_storage f, const nncore_config& cfg) const {
-        cmdgen::program_options opt;
+    compiler::program program(cost::weight_format f, const nncore_config& cfg) const {
+        compiler::program_options opt;
         opt.dram_base = data_addr;
         opt.weight_format = f;
-        return cmdgen::single_layer_program(
+        return compiler::single_layer_program(
             l, x, &w, &b, {cfg.core.input_kb, cfg.core.weight_kb, cfg.core.output_kb}, opt);
     }
 };
 
 struct program_result {
     uint32_t status = 0;
-    sw::tensor out;
+    nn::tensor out;
     std::vector<nncore::core::command_record> recs;
     sc_time duration;
 };
 
-program_result run_program(nncore_bench& b, const cmdgen::program& p, uint32_t mode = 0) {
+program_result run_program(nncore_bench& b, const compiler::program& p, uint32_t mode = 0) {
     b.put(data_addr, p.image);
     const std::size_t before = b.records.size();
     program_result r;
     r.status =
         b.ring(static_cast<uint32_t>(p.dram.stream_bytes), mode, sc_time(50, SC_MS), p.dram.stream);
-    r.out = cmdgen::read_output(p, b.get(data_addr, p.image.size()));
+    r.out = compiler::read_output(p, b.get(data_addr, p.image.size()));
     r.recs.assign(b.records.begin() + static_cast<long>(before), b.records.end());
     r.duration = b.streams.back().end - b.streams.back().start;
     return r;
@@ -83,7 +83,7 @@ uint64_t sum_read(const std::vector<nncore::core::command_record>& recs) {
     return n;
 }
 
-nncore::blob_shape shape_of(uint32_t elements, compressed_format f, uint32_t row_len = 0) {
+nncore::blob_shape shape_of(uint32_t elements, cost::weight_format f, uint32_t row_len = 0) {
     nncore::blob_shape s;
     s.elements = elements;
     s.elem_bits = 8;
@@ -124,16 +124,16 @@ TEST(nncore_compressed, sparse_int8_conv_matches_dense_with_the_blobs_dram_bytes
     const nncore_config cfg = bench_nncore_config();
     nncore_bench b(cfg);
     const sparse_conv c(75);
-    const cmdgen::program dense = c.program(weight_storage::dense, cfg);
-    const cmdgen::program sparse = c.program(weight_storage::bitmap, cfg);
-    const cmdgen::program csr = c.program(weight_storage::csr, cfg);
-    ASSERT_EQ(sparse.weight_format, weight_storage::bitmap);
+    const compiler::program dense = c.program(cost::weight_format::dense, cfg);
+    const compiler::program sparse = c.program(cost::weight_format::bitmap, cfg);
+    const compiler::program csr = c.program(cost::weight_format::csr, cfg);
+    ASSERT_EQ(sparse.weight_format, cost::weight_format::bitmap);
     // The blob the core must read: the codec's, computed here independently.
-    const nncore::blob_shape bs = shape_of(576, compressed_format::bitmap);
+    const nncore::blob_shape bs = shape_of(576, cost::weight_format::bitmap);
     const std::vector<uint8_t> blob = nncore::compress(c.w.bytes().data(), bs);
     ASSERT_EQ(sparse.dram.weight_bytes, blob.size());
     ASSERT_LT(blob.size() * 2, c.w.bytes().size());  // 72 map bytes + ~25% of 576
-    const sw::tensor want = ref::execute(c.l, c.x, &c.w, &c.b);
+    const nn::tensor want = ref::execute(c.l, c.x, &c.w, &c.b);
     test::run_thread([&] {
         const program_result d = run_program(b, dense);
         const program_result s = run_program(b, sparse);
@@ -177,7 +177,7 @@ TEST(nncore_compressed, expansion_takes_elements_over_rate_cycles_at_the_barrier
     std::vector<uint8_t> dense(1000, 0);
     for (auto& v : dense)
         v = rng() % 3 == 0 ? static_cast<uint8_t>(1 + rng() % 255) : 0;
-    const nncore::blob_shape s = shape_of(1000, compressed_format::csr, 100);
+    const nncore::blob_shape s = shape_of(1000, cost::weight_format::csr, 100);
     const std::vector<uint8_t> blob = nncore::compress(dense.data(), s);
     const uint32_t staging = 64 * 1024, dest = 80 * 1024;
     const auto len = static_cast<uint32_t>(blob.size());
@@ -214,7 +214,7 @@ TEST(nncore_compressed, corrupted_blob_and_bad_fields_give_bad_compressed) {
     std::vector<uint8_t> dense(256, 0);
     for (std::size_t i = 0; i < dense.size(); i += 3)
         dense[i] = static_cast<uint8_t>(i + 1);
-    const nncore::blob_shape s = shape_of(256, compressed_format::bitmap);
+    const nncore::blob_shape s = shape_of(256, cost::weight_format::bitmap);
     std::vector<uint8_t> blob = nncore::compress(dense.data(), s);
     blob[0] = static_cast<uint8_t>(blob[0] & ~1u);  // a value too many for the map
     const uint32_t staging = 64 * 1024, dest = 70 * 1024;
@@ -271,8 +271,8 @@ TEST(nncore_compressed, timing_and_functional_modes_charge_the_same_cycles) {
     const nncore_config cfg = bench_nncore_config();
     nncore_bench b(cfg);
     const sparse_conv c(75, 17);
-    const cmdgen::program p = c.program(weight_storage::automatic, cfg);
-    ASSERT_NE(p.weight_format, weight_storage::dense);
+    const compiler::program p = c.program(cost::weight_format::automatic, cfg);
+    ASSERT_NE(p.weight_format, cost::weight_format::dense);
     test::run_thread([&] {
         const program_result f = run_program(b, p, 0);
         const program_result t = run_program(b, p, 1);
@@ -302,8 +302,8 @@ TEST(nncore_compressed, random_registers_and_random_compressed_loads_never_crash
         v = static_cast<uint8_t>(rng() % 4 == 0 ? rng() : rng() % 3);
     b.put(data_addr + 0x10000, junk);
     const sparse_conv c(75, 23);
-    const cmdgen::program p = c.program(weight_storage::csr, cfg);
-    const sw::tensor want = ref::execute(c.l, c.x, &c.w, &c.b);
+    const compiler::program p = c.program(cost::weight_format::csr, cfg);
+    const nn::tensor want = ref::execute(c.l, c.x, &c.w, &c.b);
     test::run_thread([&] {
         using namespace nncore_regs;
         for (int i = 0; i < 2000; ++i)
@@ -315,7 +315,7 @@ TEST(nncore_compressed, random_registers_and_random_compressed_loads_never_crash
         int done = 0, failed = 0;
         for (int i = 0; i < 90; ++i) {
             const uint32_t elements = 1 + rng() % (i % 3 == 1 ? 70000 : 600);
-            nncore::blob_shape s = shape_of(elements, static_cast<compressed_format>(rng() % 4),
+            nncore::blob_shape s = shape_of(elements, static_cast<cost::weight_format>(rng() % 4),
                                             rng() % 2 ? elements : 1 + rng() % 64);
             s.elem_bits = 8u << (rng() % 3);
             uint64_t dram = data_addr + 0x10000 + rng() % 64;
@@ -324,8 +324,8 @@ TEST(nncore_compressed, random_registers_and_random_compressed_loads_never_crash
             uint32_t dest = static_cast<uint32_t>(rng() % b.core.local_bytes());
             if (i % 3 == 0) {
                 // A real blob in good places, sometimes with one byte changed.
-                s.format = rng() % 2 ? compressed_format::bitmap : compressed_format::csr;
-                s.row_len = s.format == compressed_format::csr ? elements : 0;
+                s.format = rng() % 2 ? cost::weight_format::bitmap : cost::weight_format::csr;
+                s.row_len = s.format == cost::weight_format::csr ? elements : 0;
                 std::vector<uint8_t> d(s.dense_bytes());
                 for (auto& v : d)
                     v = rng() % 2 ? static_cast<uint8_t>(rng()) : 0;

@@ -184,7 +184,7 @@ TEST(nncore_errors, reserved_fields_and_unsupported_combinations) {
         l.op = ref::op_kind::max_pool;
         l.geo.kernel_h = l.geo.kernel_w = 2;
         command c = encode(l, {1, 4, 4, 4}, {}, placement{0, 0, 0, 0, 0, 131072});
-        c.prec = nncore_cmd::precision::binary;
+        c.prec = ref::precision::binary;
         stream t;
         t.add(c);
         t.end();

@@ -11,8 +11,8 @@ using namespace nnvp;
 using namespace nnvp::test;
 using ref::act_kind;
 using ref::precision;
-using sw::dtype;
-using sw::shape4;
+using nn::dtype;
+using nn::shape4;
 
 namespace {
 
@@ -51,7 +51,7 @@ void quantize(ref::layer& l, std::mt19937& rng, bool per_channel) {
     const int zp_span = l.prec == precision::int4 ? 2 : 5;
     std::uniform_int_distribution<int> zp(-zp_span, zp_span);
     // Real ranges of a few units, so that clamps and tables see varied values.
-    const float unit = 1.0f / static_cast<float>(sw::max_of(ref::activation_type(l.prec)));
+    const float unit = 1.0f / static_cast<float>(nn::max_of(ref::activation_type(l.prec)));
     l.in_q = {3 * unit, zp(rng)};
     l.in2_q = {2 * unit, zp(rng)};
     l.out_q = pool ? l.in_q : ref::quant_params{4 * unit, zp(rng)};
@@ -70,9 +70,9 @@ void quantize(ref::layer& l, std::mt19937& rng, bool per_channel) {
     ref::lower_quantization(l);
 }
 
-sw::tensor random_bias(std::mt19937& rng, const ref::layer& l) {
+nn::tensor random_bias(std::mt19937& rng, const ref::layer& l) {
     const dtype t = ref::bias_type(l);
-    return random_tensor(rng, t, {1, 1, 1, l.out_channels}, sw::is_float(t) ? 0 : 500);
+    return random_tensor(rng, t, {1, 1, 1, l.out_channels}, nn::is_float(t) ? 0 : 500);
 }
 
 act_kind act_for(std::size_t i, precision p) {
@@ -127,16 +127,16 @@ void run_gemm_cases(ref::op_kind op, const std::vector<conv_case>& cases, uint32
                          cc.pl, cc.pr, cc.dh, cc.dw, cc.groups};
                 l.has_bias = true;
                 l.name = std::string(ref::to_string(op)) + " " + v.name() + " " +
-                         sw::to_string(cc.in) + " act " + ref::to_string(l.act.kind);
+                         nn::to_string(cc.in) + " act " + ref::to_string(l.act.kind);
                 quantize(l, rng, i % 2 == 0);
-                const sw::tensor in = random_tensor(rng, ref::input_type(l), cc.in);
+                const nn::tensor in = random_tensor(rng, ref::input_type(l), cc.in);
                 const int cpg = cc.in.c / std::max(cc.groups, 1);
                 const shape4 ws = op == ref::op_kind::conv2d
                                       ? shape4{cc.oc, cc.kh, cc.kw, cpg}
                                       : shape4{cc.oc, 1, 1, cc.in.h * cc.in.w * cc.in.c};
-                const sw::tensor w = random_tensor(rng, ref::weight_type(l), ws);
-                const sw::tensor bias = random_bias(rng, l);
-                const auto df = static_cast<nncore_cmd::dataflow>(i % 4);
+                const nn::tensor w = random_tensor(rng, ref::weight_type(l), ws);
+                const nn::tensor bias = random_bias(rng, l);
+                const auto df = static_cast<cost::dataflow>(i % 4);
                 const job_result r = run_job(b, l, in, &w, &bias, df);
                 ASSERT_EQ(r.status, nncore_regs::status_f::done.make(1)) << l.name;
                 expect_matches(r.out, ref::execute(l, in, &w, &bias), l.name);
@@ -192,7 +192,7 @@ TEST(nncore_functional, pools_every_precision_match_reference) {
                     l.name = std::string(ref::to_string(op)) + " " + v.name() + " geo " +
                              std::to_string(geo) + " act " + ref::to_string(l.act.kind);
                     quantize(l, rng, false);
-                    const sw::tensor in = random_tensor(rng, ref::input_type(l), {2, 7, 5, 11});
+                    const nn::tensor in = random_tensor(rng, ref::input_type(l), {2, 7, 5, 11});
                     const job_result r = run_job(b, l, in, nullptr, nullptr);
                     ASSERT_EQ(r.status, nncore_regs::status_f::done.make(1)) << l.name;
                     expect_matches(r.out, ref::execute(l, in), l.name);
@@ -215,10 +215,10 @@ TEST(nncore_functional, add_mul_and_activations_every_precision_match_reference)
                 for (shape4 bs : {a, shape4{1, 1, 1, 9}, shape4{1, 4, 1, 1}}) {
                     ref::layer l = base_layer(op, v, act_for(i++, v.prec));
                     l.name = std::string(ref::to_string(op)) + " " + v.name() + " b " +
-                             sw::to_string(bs) + " act " + ref::to_string(l.act.kind);
+                             nn::to_string(bs) + " act " + ref::to_string(l.act.kind);
                     quantize(l, rng, false);
-                    const sw::tensor x = random_tensor(rng, ref::input_type(l), a);
-                    const sw::tensor y = random_tensor(rng, ref::input_type(l), bs);
+                    const nn::tensor x = random_tensor(rng, ref::input_type(l), a);
+                    const nn::tensor y = random_tensor(rng, ref::input_type(l), bs);
                     const job_result r = run_job(b, l, x, &y, nullptr);
                     ASSERT_EQ(r.status, nncore_regs::status_f::done.make(1)) << l.name;
                     expect_matches(r.out, ref::execute(l, x, &y), l.name);
@@ -227,7 +227,7 @@ TEST(nncore_functional, add_mul_and_activations_every_precision_match_reference)
                 ref::layer l = base_layer(ref::op_kind::activation, v, act_for(k, v.prec));
                 l.name = std::string("activation ") + v.name() + " " + ref::to_string(l.act.kind);
                 quantize(l, rng, false);
-                const sw::tensor x = random_tensor(rng, ref::input_type(l), {1, 3, 5, 7});
+                const nn::tensor x = random_tensor(rng, ref::input_type(l), {1, 3, 5, 7});
                 const job_result r = run_job(b, l, x, nullptr, nullptr);
                 ASSERT_EQ(r.status, nncore_regs::status_f::done.make(1)) << l.name;
                 expect_matches(r.out, ref::execute(l, x), l.name);
@@ -251,8 +251,8 @@ TEST(nncore_functional, int16_table_activation_with_large_buffers) {
             l.geo.kernel_h = l.geo.kernel_w = 3;
             l.name = std::string("int16 conv ") + ref::to_string(k);
             quantize(l, rng, true);
-            const sw::tensor in = random_tensor(rng, dtype::int16, {1, 5, 5, 3}, 2000);
-            const sw::tensor w = random_tensor(rng, dtype::int16, {4, 3, 3, 3}, 2000);
+            const nn::tensor in = random_tensor(rng, dtype::int16, {1, 5, 5, 3}, 2000);
+            const nn::tensor w = random_tensor(rng, dtype::int16, {4, 3, 3, 3}, 2000);
             const job_result r = run_job(b, l, in, &w, nullptr);
             ASSERT_EQ(r.status, nncore_regs::status_f::done.make(1)) << l.name;
             expect_matches(r.out, ref::execute(l, in, &w), l.name);

@@ -9,10 +9,10 @@
 using namespace nnvp;
 using namespace nnvp::test;
 using namespace sc_core;
-using nncore_cmd::dataflow;
+using cost::dataflow;
 using nncore_regs::counter;
 using ref::precision;
-using sw::dtype;
+using nn::dtype;
 
 namespace {
 
@@ -56,7 +56,7 @@ TEST(nncore_timing, compute_cycles_equal_the_fold_formula_for_each_dataflow) {
     test::run_thread([&] {
         const ref::layer l = int8_conv();
         // Dense operands: no zero (zero point 0) anywhere.
-        sw::tensor in(dtype::int8, {1, 6, 6, 16}), w(dtype::int8, {20, 3, 3, 16});
+        nn::tensor in(dtype::int8, {1, 6, 6, 16}), w(dtype::int8, {20, 3, 3, 16});
         for (std::size_t i = 0; i < in.size(); ++i)
             in.set_int(i, 1 + static_cast<int>(rng() % 100));
         for (std::size_t i = 0; i < w.size(); ++i)
@@ -64,11 +64,11 @@ TEST(nncore_timing, compute_cycles_equal_the_fold_formula_for_each_dataflow) {
         const struct {
             dataflow df;
             uint64_t cycles;
-            nncore::dataflow used;
-        } cases[] = {{dataflow::output_stationary, 750, nncore::dataflow::output_stationary},
-                     {dataflow::weight_stationary, 1674, nncore::dataflow::weight_stationary},
-                     {dataflow::input_stationary, 2430, nncore::dataflow::input_stationary},
-                     {dataflow::automatic, 750, nncore::dataflow::output_stationary}};
+            cost::dataflow used;
+        } cases[] = {{dataflow::output_stationary, 750, cost::dataflow::output_stationary},
+                     {dataflow::weight_stationary, 1674, cost::dataflow::weight_stationary},
+                     {dataflow::input_stationary, 2430, cost::dataflow::input_stationary},
+                     {dataflow::automatic, 750, cost::dataflow::output_stationary}};
         uint64_t total = 0;
         for (const auto& c : cases)
             for (uint32_t mode : {0u, timing_mode, sparsity_mode(2), sparsity_mode(1)}) {
@@ -88,8 +88,8 @@ TEST(nncore_timing, compute_cycles_equal_the_fold_formula_for_each_dataflow) {
 
         ref::layer f = l;
         f.prec = precision::fp32;
-        const sw::tensor fin = random_tensor(rng, dtype::fp32, {1, 6, 6, 16});
-        const sw::tensor fw = random_tensor(rng, dtype::fp32, {20, 3, 3, 16});
+        const nn::tensor fin = random_tensor(rng, dtype::fp32, {1, 6, 6, 16});
+        const nn::tensor fw = random_tensor(rng, dtype::fp32, {20, 3, 3, 16});
         const job_result r = run_job(b, f, fin, &fw, nullptr, dataflow::output_stationary);
         EXPECT_EQ(r.rec.compute_cycles, 2370u);
     });
@@ -102,16 +102,16 @@ TEST(nncore_timing, zero_skipping_shrinks_cycles_as_the_model_says) {
     nncore_bench b;
     test::run_thread([&] {
         const ref::layer l = int8_conv();
-        sw::tensor in(dtype::int8, {1, 6, 6, 16}), w(dtype::int8, {20, 3, 3, 16});
+        nn::tensor in(dtype::int8, {1, 6, 6, 16}), w(dtype::int8, {20, 3, 3, 16});
         for (std::size_t i = 0; i < in.size(); ++i)
             in.set_int(i, 3);
         for (std::size_t i = 0; i < w.size(); ++i)
             w.set_int(i, i % 2 ? 5 : 0);
-        nncore::sparsity sp;
-        sp.kind = nncore::sparsity::skip;
+        cost::sparsity sp;
+        sp.kind = cost::sparsity::skip;
         sp.weight_density = 0.5;
-        const nncore::layer_cost want = nncore::cost(
-            l, in.shape(), nncore::dataflow::output_stationary, b.core.config().core, sp);
+        const cost::layer_cost want = cost::of_layer(
+            l, in.shape(), cost::dataflow::output_stationary, b.core.config().core, sp);
         ASSERT_LT(want.compute_cycles, 750u);
         const job_result skip =
             run_job(b, l, in, &w, nullptr, dataflow::output_stationary, sparsity_mode(2));
@@ -244,12 +244,12 @@ TEST(nncore_timing, energy_totals_equal_the_sum_of_parts) {
     std::mt19937 rng(11);
     test::run_thread([&] {
         const ref::layer l = int8_conv();
-        const sw::tensor in = random_tensor(rng, dtype::int8, {1, 6, 6, 16});
-        const sw::tensor w = random_tensor(rng, dtype::int8, {20, 3, 3, 16});
+        const nn::tensor in = random_tensor(rng, dtype::int8, {1, 6, 6, 16});
+        const nn::tensor w = random_tensor(rng, dtype::int8, {20, 3, 3, 16});
         const job_result r = run_job(b, l, in, &w, nullptr, dataflow::weight_stationary);
         ASSERT_EQ(r.status, done);
-        const nncore::layer_cost want = nncore::cost(
-            l, in.shape(), nncore::dataflow::weight_stationary, b.core.config().core, {});
+        const cost::layer_cost want = cost::of_layer(
+            l, in.shape(), cost::dataflow::weight_stationary, b.core.config().core, {});
         EXPECT_DOUBLE_EQ(r.rec.energy_j, want.energy.total_j());
         EXPECT_GT(r.rec.energy_j, 0.0);
         run_job(b, l, in, &w, nullptr, dataflow::automatic);

@@ -122,13 +122,13 @@ inline std::vector<uint8_t> table_bytes(const ref::layer& l) {
     return out;
 }
 
-inline command encode(const ref::layer& l, sw::shape4 in, sw::shape4 in2, const placement& at,
-                      nncore_cmd::dataflow df = nncore_cmd::dataflow::output_stationary) {
+inline command encode(const ref::layer& l, nn::shape4 in, nn::shape4 in2, const placement& at,
+                      cost::dataflow df = cost::dataflow::output_stationary) {
     namespace f = nncore_cmd::flag;
     command c;
     c.op = opcode_of(l.op);
-    c.prec = static_cast<nncore_cmd::precision>(l.prec);
-    c.act = static_cast<nncore_cmd::act_kind>(l.act.kind);
+    c.prec = l.prec;
+    c.act = static_cast<ref::act_kind>(l.act.kind);
     c.df = df;
     uint16_t flags = 0;
     if (l.has_bias)
@@ -149,7 +149,7 @@ inline command encode(const ref::layer& l, sw::shape4 in, sw::shape4 in2, const 
     }
     c.flags = flags;
     auto& k = c.compute;
-    const auto ref_of = [](uint32_t off, sw::shape4 s) {
+    const auto ref_of = [](uint32_t off, nn::shape4 s) {
         return nncore_cmd::tensor_ref{off, static_cast<uint16_t>(s.n), static_cast<uint16_t>(s.h),
                                       static_cast<uint16_t>(s.w), static_cast<uint16_t>(s.c)};
     };

@@ -5,7 +5,7 @@
 
 #include "nn/cost/layer_cost.h"
 
-using namespace nnvp::nncore;
+using namespace nnvp::cost;
 
 namespace {
 

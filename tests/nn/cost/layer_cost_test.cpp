@@ -10,7 +10,7 @@
 #include "tests/nn/cost/timing_test_util.h"
 
 using namespace nnvp;
-using namespace nnvp::nncore;
+using namespace nnvp::cost;
 using nnvp::nncore::test::conv;
 using nnvp::nncore::test::fc;
 using nnvp::nncore::test::simple;
@@ -24,13 +24,13 @@ constexpr dataflow WS = dataflow::weight_stationary;
 constexpr dataflow IS = dataflow::input_stationary;
 constexpr dataflow AUTO = dataflow::automatic;
 
-const sw::shape4 res2{1, 56, 56, 64};
+const nn::shape4 res2{1, 56, 56, 64};
 
 }  // namespace
 
 TEST(layer_cost, resnet50_conv3x3_gemm_view_and_cycles) {
     const core_params p;
-    const layer_cost c = cost(conv(3, 1, 1, 64), res2, OS, p);
+    const layer_cost c = of_layer(conv(3, 1, 1, 64), res2, OS, p);
     EXPECT_FALSE(c.vector_unit);
     EXPECT_EQ(c.P, 3136u);
     EXPECT_EQ(c.K, 576u);
@@ -39,9 +39,9 @@ TEST(layer_cost, resnet50_conv3x3_gemm_view_and_cycles) {
     EXPECT_EQ(c.folds, 784u);
     EXPECT_EQ(c.compute_cycles, 475104u);
     EXPECT_EQ(c.macs, 115605504u);
-    EXPECT_EQ(cost(conv(3, 1, 1, 64), res2, WS, p).compute_cycles, 458208u);
-    EXPECT_EQ(cost(conv(3, 1, 1, 64), res2, IS, p).compute_cycles, 776160u);
-    const layer_cost a = cost(conv(3, 1, 1, 64), res2, AUTO, p);
+    EXPECT_EQ(of_layer(conv(3, 1, 1, 64), res2, WS, p).compute_cycles, 458208u);
+    EXPECT_EQ(of_layer(conv(3, 1, 1, 64), res2, IS, p).compute_cycles, 776160u);
+    const layer_cost a = of_layer(conv(3, 1, 1, 64), res2, AUTO, p);
     EXPECT_EQ(a.flow, WS);
     EXPECT_EQ(a.compute_cycles, 458208u);
 }
@@ -51,7 +51,7 @@ TEST(layer_cost, resnet50_conv3x3_gemm_view_and_cycles) {
 // 7225344 * 4 B; outputs 200704 * 4 B into the 64 KiB buffer (1.25 * sqrt(8)).
 TEST(layer_cost, energy_is_the_sum_of_its_parts) {
     const core_params p;
-    const layer_cost c = cost(conv(3, 1, 1, 64), res2, OS, p);
+    const layer_cost c = of_layer(conv(3, 1, 1, 64), res2, OS, p);
     EXPECT_EQ(c.bytes.input_read, 28901376u);
     EXPECT_EQ(c.bytes.weight_read, 28901376u);
     EXPECT_EQ(c.bytes.output_read, 0u);
@@ -65,14 +65,14 @@ TEST(layer_cost, energy_is_the_sum_of_its_parts) {
     q.input_pj_per_byte = 1.0;
     q.weight_pj_per_byte = 2.0;
     q.output_pj_per_byte = 3.0;
-    const layer_cost e = cost(conv(3, 1, 1, 64), res2, OS, q);
+    const layer_cost e = of_layer(conv(3, 1, 1, 64), res2, OS, q);
     EXPECT_NEAR(e.energy.buffer_j, (28901376.0 * 3 + 802816.0 * 3) * 1e-12, 1e-12);
 }
 
 // WS partial sums: 200704 outputs * 35 extra row folds written and read at
 // the 32-bit accumulator width, plus the final outputs.
 TEST(layer_cost, weight_stationary_partial_sums_in_output_buffer) {
-    const layer_cost c = cost(conv(3, 1, 1, 64), res2, WS, core_params{});
+    const layer_cost c = of_layer(conv(3, 1, 1, 64), res2, WS, core_params{});
     EXPECT_EQ(c.bytes.weight_read, 36864u * 4);
     EXPECT_EQ(c.bytes.output_read, 7024640u * 4);
     EXPECT_EQ(c.bytes.output_write, 7024640u * 4 + 200704u * 4);
@@ -80,7 +80,7 @@ TEST(layer_cost, weight_stationary_partial_sums_in_output_buffer) {
 
 // 1x1 conv 56x56x64 -> 256 (ResNet-50 expansion): WS 203648 is the minimum.
 TEST(layer_cost, pointwise_conv) {
-    const layer_cost c = cost(conv(1, 1, 0, 256), res2, AUTO, core_params{});
+    const layer_cost c = of_layer(conv(1, 1, 0, 256), res2, AUTO, core_params{});
     EXPECT_EQ(c.K, 64u);
     EXPECT_EQ(c.flow, WS);
     EXPECT_EQ(c.compute_cycles, 203648u);
@@ -92,13 +92,13 @@ TEST(layer_cost, pointwise_conv) {
 // IS: 128 * 1 folds * (48+1000-2) = 133888
 TEST(layer_cost, fully_connected) {
     const core_params p;
-    const sw::shape4 in{1, 1, 1, 2048};
-    EXPECT_EQ(cost(fc(1000), in, OS, p).compute_cycles, 130914u);
-    EXPECT_EQ(cost(fc(1000), in, WS, p).compute_cycles, 379008u);
-    EXPECT_EQ(cost(fc(1000), in, IS, p).compute_cycles, 133888u);
-    EXPECT_EQ(cost(fc(1000), in, AUTO, p).flow, OS);
+    const nn::shape4 in{1, 1, 1, 2048};
+    EXPECT_EQ(of_layer(fc(1000), in, OS, p).compute_cycles, 130914u);
+    EXPECT_EQ(of_layer(fc(1000), in, WS, p).compute_cycles, 379008u);
+    EXPECT_EQ(of_layer(fc(1000), in, IS, p).compute_cycles, 133888u);
+    EXPECT_EQ(of_layer(fc(1000), in, AUTO, p).flow, OS);
     // The input flattens: [2, 2, 2, 512] is P = 2 rows of K = 2048.
-    const layer_cost b = cost(fc(1000), sw::shape4{2, 2, 2, 512}, OS, p);
+    const layer_cost b = of_layer(fc(1000), nn::shape4{2, 2, 2, 512}, OS, p);
     EXPECT_EQ(b.P, 2u);
     EXPECT_EQ(b.K, 2048u);
     EXPECT_EQ(b.macs, 2u * 2048u * 1000u);
@@ -110,16 +110,16 @@ TEST(layer_cost, fully_connected) {
 // IS: 784 folds * (48+1-2) = 36848 per group -> 1179136
 TEST(layer_cost, depthwise_conv_runs_groups_one_after_another) {
     const core_params p;
-    const sw::shape4 in{1, 112, 112, 32};
-    const layer_cost os = cost(conv(3, 1, 1, 32, 32), in, OS, p);
+    const nn::shape4 in{1, 112, 112, 32};
+    const layer_cost os = of_layer(conv(3, 1, 1, 32, 32), in, OS, p);
     EXPECT_EQ(os.groups, 32u);
     EXPECT_EQ(os.K, 9u);
     EXPECT_EQ(os.M, 1u);
     EXPECT_EQ(os.folds, 784u * 32);
     EXPECT_EQ(os.compute_cycles, 978432u);
     EXPECT_EQ(os.macs, 3612672u);
-    EXPECT_EQ(cost(conv(3, 1, 1, 32, 32), in, WS, p).compute_cycles, 402880u);
-    EXPECT_EQ(cost(conv(3, 1, 1, 32, 32), in, IS, p).compute_cycles, 1179136u);
+    EXPECT_EQ(of_layer(conv(3, 1, 1, 32, 32), in, WS, p).compute_cycles, 402880u);
+    EXPECT_EQ(of_layer(conv(3, 1, 1, 32, 32), in, IS, p).compute_cycles, 1179136u);
 }
 
 // int8 (4 MACs / PE): the 3x3 layer's OS time 784 * (144+30) = 136416.
@@ -127,18 +127,18 @@ TEST(layer_cost, depthwise_conv_runs_groups_one_after_another) {
 // weights with int8 activations are costed as int8.
 TEST(layer_cost, precision_scaling) {
     const core_params p;
-    EXPECT_EQ(cost(conv(3, 1, 1, 64, 1, precision::int8), res2, OS, p).compute_cycles, 136416u);
+    EXPECT_EQ(of_layer(conv(3, 1, 1, 64, 1, precision::int8), res2, OS, p).compute_cycles, 136416u);
     ref::layer b = conv(3, 1, 1, 64, 1, precision::binary);
     b.binary_input = true;
-    const layer_cost bc = cost(b, res2, OS, p);
+    const layer_cost bc = of_layer(b, res2, OS, p);
     EXPECT_EQ(bc.compute_cycles, 37632u);
     EXPECT_EQ(bc.prec, precision::binary);
     EXPECT_EQ(bc.bytes.input_read, 7225344u / 8);  // 1-bit operands
     b.binary_input = false;
-    EXPECT_EQ(cost(b, res2, OS, p).compute_cycles, 136416u);
-    EXPECT_EQ(cost(b, res2, OS, p).prec, precision::int8);
+    EXPECT_EQ(of_layer(b, res2, OS, p).compute_cycles, 136416u);
+    EXPECT_EQ(of_layer(b, res2, OS, p).prec, precision::int8);
     // int8 MAC energy 0.2 + 0.1 pJ.
-    EXPECT_NEAR(cost(conv(3, 1, 1, 64, 1, precision::int8), res2, OS, p).energy.mac_j,
+    EXPECT_NEAR(of_layer(conv(3, 1, 1, 64, 1, precision::int8), res2, OS, p).energy.mac_j,
                 115605504 * 0.3e-12, 1e-12);
 }
 
@@ -150,30 +150,30 @@ TEST(layer_cost, energy_objective_picks_least_energy) {
     double best = 1e300;
     dataflow best_flow = AUTO;
     for (dataflow d : {OS, WS, IS}) {
-        const double e = cost(conv(3, 1, 1, 64), res2, d, p).energy.total_j();
+        const double e = of_layer(conv(3, 1, 1, 64), res2, d, p).energy.total_j();
         if (e < best) {
             best = e;
             best_flow = d;
         }
     }
     EXPECT_EQ(best_flow, OS);
-    const layer_cost a = cost(conv(3, 1, 1, 64), res2, AUTO, p, {}, objective::energy);
+    const layer_cost a = of_layer(conv(3, 1, 1, 64), res2, AUTO, p, {}, objective::energy);
     EXPECT_EQ(a.flow, OS);
     EXPECT_DOUBLE_EQ(a.energy.total_j(), best);
     p.auto_objective = objective::energy;
-    EXPECT_EQ(cost(conv(3, 1, 1, 64), res2, AUTO, p).flow, OS);
+    EXPECT_EQ(of_layer(conv(3, 1, 1, 64), res2, AUTO, p).flow, OS);
     p.auto_objective = objective::cycles;
-    EXPECT_EQ(cost(conv(3, 1, 1, 64), res2, AUTO, p).flow, WS);
+    EXPECT_EQ(of_layer(conv(3, 1, 1, 64), res2, AUTO, p).flow, WS);
 }
 
 TEST(layer_cost, gating_saves_mac_energy_not_cycles) {
     const core_params p;
-    const layer_cost dense = cost(conv(3, 1, 1, 64), res2, OS, p);
+    const layer_cost dense = of_layer(conv(3, 1, 1, 64), res2, OS, p);
     sparsity sp;
     sp.kind = sparsity::gate;
     sp.weight_density = 0.5;
     sp.activation_density = 0.5;
-    const layer_cost g = cost(conv(3, 1, 1, 64), res2, OS, p, sp);
+    const layer_cost g = of_layer(conv(3, 1, 1, 64), res2, OS, p, sp);
     EXPECT_EQ(g.compute_cycles, dense.compute_cycles);
     EXPECT_EQ(g.zero_skipped_macs, 0u);
     EXPECT_EQ(g.gated_macs, 115605504u - 28901376u);
@@ -181,7 +181,7 @@ TEST(layer_cost, gating_saves_mac_energy_not_cycles) {
     EXPECT_DOUBLE_EQ(g.energy.buffer_j, dense.energy.buffer_j);
     // none ignores the densities.
     sp.kind = sparsity::none;
-    EXPECT_DOUBLE_EQ(cost(conv(3, 1, 1, 64), res2, OS, p, sp).energy.mac_j, dense.energy.mac_j);
+    EXPECT_DOUBLE_EQ(of_layer(conv(3, 1, 1, 64), res2, OS, p, sp).energy.mac_j, dense.energy.mac_j);
 }
 
 // Skipping per dataflow on the 3x3 fp32 layer:
@@ -193,24 +193,24 @@ TEST(layer_cost, skipping_saves_cycles_at_temporal_step_granularity) {
     sparsity sp;
     sp.kind = sparsity::skip;
     sp.activation_density = 0.5;
-    const layer_cost ws = cost(conv(3, 1, 1, 64), res2, WS, p, sp);
+    const layer_cost ws = of_layer(conv(3, 1, 1, 64), res2, WS, p, sp);
     EXPECT_EQ(ws.compute_cycles, 232416u);
     EXPECT_EQ(ws.zero_skipped_macs, 576u * 64u * 1568u);
     EXPECT_EQ(ws.bytes.input_read, 576u * 1568u * 4u * 4u);  // zeros are not fetched
     EXPECT_LE(ws.utilization, 1.0);
     sp.weight_density = 0.5;
-    const layer_cost os = cost(conv(3, 1, 1, 64), res2, OS, p, sp);
+    const layer_cost os = of_layer(conv(3, 1, 1, 64), res2, OS, p, sp);
     EXPECT_EQ(os.compute_cycles, 136416u);
     EXPECT_EQ(os.zero_skipped_macs, 115605504u - 28901376u);
     EXPECT_EQ(os.gated_macs, 0u);
     sp.activation_density = 1.0;
-    EXPECT_EQ(cost(conv(3, 1, 1, 64), res2, IS, p, sp).compute_cycles, 550368u);
+    EXPECT_EQ(of_layer(conv(3, 1, 1, 64), res2, IS, p, sp).compute_cycles, 550368u);
     // Gating also applies to the MACs skipping could not remove.
     sp.activation_density = 0.5;
-    const layer_cost ws2 = cost(conv(3, 1, 1, 64), res2, WS, p, sp);
+    const layer_cost ws2 = of_layer(conv(3, 1, 1, 64), res2, WS, p, sp);
     EXPECT_EQ(ws2.gated_macs, 576u * 64u * 1568u - 28901376u);
     EXPECT_NEAR(ws2.energy.mac_j, 28901376 * 4.6e-12, 1e-12);
-    EXPECT_EQ(cost(conv(3, 1, 1, 64), res2, AUTO, p, sp).flow, OS);
+    EXPECT_EQ(of_layer(conv(3, 1, 1, 64), res2, AUTO, p, sp).flow, OS);
 }
 
 // Vector unit, 16 elements per cycle.
@@ -223,34 +223,34 @@ TEST(layer_cost, vector_unit_ops) {
     mp.geo.kernel_h = mp.geo.kernel_w = 3;
     mp.geo.stride_h = mp.geo.stride_w = 2;
     mp.geo.pad_top = mp.geo.pad_bottom = mp.geo.pad_left = mp.geo.pad_right = 1;
-    const layer_cost c = cost(mp, sw::shape4{1, 112, 112, 64}, AUTO, p);
+    const layer_cost c = of_layer(mp, nn::shape4{1, 112, 112, 64}, AUTO, p);
     EXPECT_TRUE(c.vector_unit);
     EXPECT_EQ(c.macs, 0u);
     EXPECT_EQ(c.vector_ops, 1806336u);
     EXPECT_EQ(c.compute_cycles, 112896u);
     EXPECT_NEAR(c.energy.mac_j, 1806336 * 0.9e-12, 1e-15);
     EXPECT_EQ(c.bytes.output_write, 200704u * 4);
-    const layer_cost g = cost(simple(op_kind::global_avg_pool), sw::shape4{1, 7, 7, 2048}, AUTO, p);
+    const layer_cost g = of_layer(simple(op_kind::global_avg_pool), nn::shape4{1, 7, 7, 2048}, AUTO, p);
     EXPECT_EQ(g.vector_ops, 100352u);
     EXPECT_EQ(g.compute_cycles, 6272u);
     const layer_cost a =
-        cost(simple(op_kind::add, precision::int8), sw::shape4{1, 56, 56, 256}, OS, p);
+        of_layer(simple(op_kind::add, precision::int8), nn::shape4{1, 56, 56, 256}, OS, p);
     EXPECT_EQ(a.compute_cycles, 50176u);
     EXPECT_EQ(a.bytes.input_read, 2u * 802816u);
     EXPECT_NEAR(a.energy.mac_j, 802816 * 0.03e-12, 1e-15);
     const layer_cost m =
-        cost(simple(op_kind::mul, precision::int8), sw::shape4{1, 56, 56, 256}, OS, p);
+        of_layer(simple(op_kind::mul, precision::int8), nn::shape4{1, 56, 56, 256}, OS, p);
     EXPECT_NEAR(m.energy.mac_j, 802816 * 0.3e-12, 1e-15);  // a multiply per element
-    EXPECT_EQ(cost(simple(op_kind::activation), sw::shape4{1, 3, 5, 7}, AUTO, p).compute_cycles,
+    EXPECT_EQ(of_layer(simple(op_kind::activation), nn::shape4{1, 3, 5, 7}, AUTO, p).compute_cycles,
               7u);  // ceil(105 / 16)
 }
 
 TEST(layer_cost, malformed_layers_throw_invalid_argument) {
     const core_params p;
-    EXPECT_THROW(cost(conv(3, 1, 1, 64, 3), res2, OS, p), std::invalid_argument);  // groups
-    EXPECT_THROW(cost(conv(9, 1, 0, 8), sw::shape4{1, 4, 4, 8}, OS, p), std::invalid_argument);
-    EXPECT_THROW(cost(conv(3, 1, 1, 8), sw::shape4{1, 0, 4, 8}, OS, p), std::invalid_argument);
-    EXPECT_THROW(cost(fc(0), sw::shape4{1, 1, 1, 8}, OS, p), std::invalid_argument);
+    EXPECT_THROW(of_layer(conv(3, 1, 1, 64, 3), res2, OS, p), std::invalid_argument);  // groups
+    EXPECT_THROW(of_layer(conv(9, 1, 0, 8), nn::shape4{1, 4, 4, 8}, OS, p), std::invalid_argument);
+    EXPECT_THROW(of_layer(conv(3, 1, 1, 8), nn::shape4{1, 0, 4, 8}, OS, p), std::invalid_argument);
+    EXPECT_THROW(of_layer(fc(0), nn::shape4{1, 1, 1, 8}, OS, p), std::invalid_argument);
 }
 
 // Property: over random layers, no mapping beats the array's peak, utilization
@@ -265,7 +265,7 @@ TEST(layer_cost, random_layers_never_faster_than_peak) {
         p.cols = 1 + static_cast<unsigned>(rng() % 32);
         const int c = 1 + static_cast<int>(rng() % 64);
         const int k = 1 + static_cast<int>(rng() % 5);
-        const sw::shape4 in{1 + static_cast<int>(rng() % 2), k + static_cast<int>(rng() % 30),
+        const nn::shape4 in{1 + static_cast<int>(rng() % 2), k + static_cast<int>(rng() % 30),
                             k + static_cast<int>(rng() % 30), c};
         ref::layer l = rng() % 4 == 0
                            ? fc(1 + static_cast<int>(rng() % 300))
@@ -283,7 +283,7 @@ TEST(layer_cost, random_layers_never_faster_than_peak) {
         sp.activation_density = static_cast<double>(rng() % 101) / 100.0;
         uint64_t min_cycles = UINT64_MAX;
         for (dataflow d : {OS, WS, IS}) {
-            const layer_cost lc = cost(l, in, d, p, sp);
+            const layer_cost lc = of_layer(l, in, d, p, sp);
             const uint64_t peak = uint64_t{p.rows} * p.cols * p.macs_for(lc.prec);
             ASSERT_GE(lc.compute_cycles * peak, lc.macs - lc.zero_skipped_macs);
             if (sp.kind != sparsity::skip) {
@@ -296,6 +296,6 @@ TEST(layer_cost, random_layers_never_faster_than_peak) {
             ASSERT_DOUBLE_EQ(lc.energy.total_j(), lc.energy.mac_j + lc.energy.buffer_j);
             min_cycles = std::min(min_cycles, lc.compute_cycles);
         }
-        ASSERT_EQ(cost(l, in, AUTO, p, sp).compute_cycles, min_cycles);
+        ASSERT_EQ(of_layer(l, in, AUTO, p, sp).compute_cycles, min_cycles);
     }
 }

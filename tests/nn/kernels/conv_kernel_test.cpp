@@ -121,9 +121,9 @@ TEST(nncore_kernels_conv, thread_counts_give_identical_results)
     for (precision p : all_precisions) {
         const conv_setup s = make_conv(g, p, c, act_kind::relu);
         const tensor* b = s.with_bias ? &s.bias : nullptr;
-        const tensor one = nnvp::nncore::kernels::execute(s.l, s.in, &s.w, b, {1});
+        const tensor one = nnvp::kernels::execute(s.l, s.in, &s.w, b, {1});
         for (unsigned t : {2u, 3u, 7u, 64u}) {
-            const tensor many = nnvp::nncore::kernels::execute(s.l, s.in, &s.w, b, {t});
+            const tensor many = nnvp::kernels::execute(s.l, s.in, &s.w, b, {t});
             EXPECT_EQ(one.bytes(), many.bytes()) << ref::to_string(p) << " threads " << t;
         }
         check(s, 3, ref::to_string(p));

@@ -75,7 +75,7 @@ TEST(nncore_kernels_eltwise, add_and_mul_with_broadcast)
                 const tensor a = g.operand(t, as), b = g.operand(t, bs);
                 expect_same(l, a, &b, nullptr, static_cast<unsigned>(g.pick(1, 3)),
                             std::string(ref::to_string(op)) + " " + ref::to_string(p) + " b " +
-                                sw::to_string(bs));
+                                nn::to_string(bs));
             }
 }
 
@@ -101,9 +101,9 @@ TEST(nncore_kernels_eltwise, thread_counts_give_identical_results)
         const layer l = base_layer(g, op_kind::add, p, act_kind::relu);
         const dtype t = ref::activation_type(p);
         const tensor a = g.operand(t, {2, 7, 5, 9}), b = g.operand(t, {1, 7, 1, 9});
-        const tensor one = nnvp::nncore::kernels::execute(l, a, &b, nullptr, {1});
+        const tensor one = nnvp::kernels::execute(l, a, &b, nullptr, {1});
         for (unsigned threads : {2u, 3u})
             EXPECT_EQ(one.bytes(),
-                      nnvp::nncore::kernels::execute(l, a, &b, nullptr, {threads}).bytes());
+                      nnvp::kernels::execute(l, a, &b, nullptr, {threads}).bytes());
     }
 }

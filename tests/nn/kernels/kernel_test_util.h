@@ -18,9 +18,9 @@ using ref::act_kind;
 using ref::layer;
 using ref::op_kind;
 using ref::precision;
-using sw::dtype;
-using sw::shape4;
-using sw::tensor;
+using nn::dtype;
+using nn::shape4;
+using nn::tensor;
 
 constexpr precision all_precisions[] = {precision::fp32, precision::fp16, precision::int16,
                                          precision::int8, precision::int4, precision::binary};
@@ -43,13 +43,13 @@ struct gen {
     {
         tensor x(t, s);
         for (std::size_t i = 0; i < x.size(); ++i) {
-            if (sw::is_float(t)) {
+            if (nn::is_float(t)) {
                 x.set_float(i, real(-2.0f, 2.0f));
             } else if (t == dtype::binary) {
                 x.set_int(i, coin() ? 1 : -1);
             } else {
-                const int64_t lo = std::max<int64_t>(sw::min_of(t), -(1 << 20));
-                const int64_t hi = std::min<int64_t>(sw::max_of(t), 1 << 20);
+                const int64_t lo = std::max<int64_t>(nn::min_of(t), -(1 << 20));
+                const int64_t hi = std::min<int64_t>(nn::max_of(t), 1 << 20);
                 x.set_int(i, std::uniform_int_distribution<int64_t>(lo, hi)(rng));
             }
         }
@@ -59,8 +59,8 @@ struct gen {
     // A zero point anywhere in the type's range (int16: within +-1000).
     int32_t zero_point(dtype t)
     {
-        const int64_t lo = std::max<int64_t>(sw::min_of(t), -1000);
-        const int64_t hi = std::min<int64_t>(sw::max_of(t), 1000);
+        const int64_t lo = std::max<int64_t>(nn::min_of(t), -1000);
+        const int64_t hi = std::min<int64_t>(nn::max_of(t), 1000);
         return static_cast<int32_t>(std::uniform_int_distribution<int64_t>(lo, hi)(rng));
     }
 
@@ -71,7 +71,7 @@ struct gen {
     {
         const dtype at = ref::activation_type(l.prec);
         const bool bin = l.prec == precision::binary;
-        const double range = static_cast<double>(sw::max_of(at));
+        const double range = static_cast<double>(nn::max_of(at));
         const auto zp = [&] { return static_cast<int32_t>(zero_point(at) / 2); };
         l.in_q = {real(0.01f, 0.1f), l.binary_input ? 0 : zp()};
         l.in2_q = {real(0.01f, 0.1f), zp()};
@@ -140,7 +140,7 @@ inline void expect_same(const layer& l, const tensor& in, const tensor* second,
                         const tensor* bias, unsigned threads = 1, const std::string& what = "")
 {
     const tensor want = ref::execute(l, in, second, bias);
-    const tensor got = nncore::kernels::execute(l, in, second, bias, {threads});
+    const tensor got = kernels::execute(l, in, second, bias, {threads});
     ASSERT_EQ(got.type(), want.type()) << what;
     ASSERT_EQ(got.shape(), want.shape()) << what;
     if (got.bytes() == want.bytes())
@@ -149,7 +149,7 @@ inline void expect_same(const layer& l, const tensor& in, const tensor* second,
     while (first < got.size() && got.get_float(first) == want.get_float(first))
         ++first;
     ADD_FAILURE() << what << " layer " << ref::to_string(l.op) << "/" << ref::to_string(l.prec)
-                  << " act " << ref::to_string(l.act.kind) << " in " << sw::to_string(in.shape())
+                  << " act " << ref::to_string(l.act.kind) << " in " << nn::to_string(in.shape())
                   << ": first difference at element " << first << " (got "
                   << (first < got.size() ? got.get_float(first) : 0.0f) << ", want "
                   << (first < got.size() ? want.get_float(first) : 0.0f) << ")";

@@ -37,7 +37,7 @@ void expect_same_outcome(const layer& l, const tensor& in, const tensor* second,
 {
     const outcome want = run([&] { return ref::execute(l, in, second, bias); });
     const outcome got = run([&] {
-        return nnvp::nncore::kernels::execute(l, in, second, bias, {threads});
+        return nnvp::kernels::execute(l, in, second, bias, {threads});
     });
     ASSERT_EQ(got.error, want.error) << what;
     if (want.error.empty()) {
@@ -169,6 +169,6 @@ TEST(nncore_kernels_robustness, errors_are_the_reference_errors)
     bad_bounds.act_min = 300;
     bad_bounds.act_max = 400;
     expect_same_outcome(bad_bounds, in, &w, nullptr, 1, "act bounds");
-    EXPECT_THROW(nnvp::nncore::kernels::execute(l, in, &wrong_w, nullptr),
+    EXPECT_THROW(nnvp::kernels::execute(l, in, &wrong_w, nullptr),
                  std::invalid_argument);
 }

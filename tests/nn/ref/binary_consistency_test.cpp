@@ -14,9 +14,9 @@
 #include <random>
 
 using namespace nnvp::ref;
-using nnvp::sw::dtype;
-using nnvp::sw::shape4;
-using nnvp::sw::tensor;
+using nnvp::nn::dtype;
+using nnvp::nn::shape4;
+using nnvp::nn::tensor;
 using namespace nnvp::test;
 
 namespace {
@@ -151,7 +151,7 @@ TEST(sw_consistency, integer_conv_matches_fp32_of_dequantized)
                 const tensor xr = random_float({1, 9, 7, 5}, rng);
                 const tensor wr = random_float({5, 3, 3, 5 / groups}, rng);
                 const tensor br = random_float({1, 1, 1, 5}, rng, -0.5f, 0.5f);
-                const float qmax = static_cast<float>(nnvp::sw::max_of(t));
+                const float qmax = static_cast<float>(nnvp::nn::max_of(t));
                 q.in_q = {2.0f / (2.0f * qmax + 1.0f), -1};
                 q.w_scales.clear();
                 for (int o = 0; o < (per_channel ? 5 : 1); ++o)
@@ -208,7 +208,7 @@ TEST(sw_consistency, fp16_conv_is_fp32_conv_rounded_once)
     l.prec = precision::fp16;
     const tensor y16 = conv2d(l, x16, w16);
     for (std::size_t i = 0; i < y16.size(); ++i)
-        ASSERT_EQ(y16.get_half_bits(i), nnvp::sw::float_to_half(y32[i])) << i;
+        ASSERT_EQ(y16.get_half_bits(i), nnvp::nn::float_to_half(y32[i])) << i;
 }
 
 // ResNet-50 conv2_x 3x3 layer (56x56x64 -> 64, 115.6 M MACs) must run in

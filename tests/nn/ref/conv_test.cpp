@@ -10,9 +10,9 @@
 #include <cmath>
 
 using namespace nnvp::ref;
-using nnvp::sw::dtype;
-using nnvp::sw::shape4;
-using nnvp::sw::tensor;
+using nnvp::nn::dtype;
+using nnvp::nn::shape4;
+using nnvp::nn::tensor;
 using namespace nnvp::test;
 
 namespace {

@@ -15,9 +15,9 @@
 #include <stdexcept>
 
 using namespace nnvp::ref;
-using nnvp::sw::dtype;
-using nnvp::sw::shape4;
-using nnvp::sw::tensor;
+using nnvp::nn::dtype;
+using nnvp::nn::shape4;
+using nnvp::nn::tensor;
 
 namespace {
 
@@ -38,11 +38,11 @@ struct fuzzer {
     {
         tensor x(t, s);
         for (std::size_t i = 0; i < x.size(); ++i) {
-            if (nnvp::sw::is_float(t)) {
+            if (nnvp::nn::is_float(t)) {
                 x.set_float(i, std::uniform_real_distribution<float>(-100.0f, 100.0f)(rng));
             } else {
-                const int64_t lo = std::max<int64_t>(nnvp::sw::min_of(t), -40000);
-                const int64_t hi = std::min<int64_t>(nnvp::sw::max_of(t), 40000);
+                const int64_t lo = std::max<int64_t>(nnvp::nn::min_of(t), -40000);
+                const int64_t hi = std::min<int64_t>(nnvp::nn::max_of(t), 40000);
                 int64_t v = std::uniform_int_distribution<int64_t>(lo, hi)(rng);
                 if (t == dtype::binary)
                     v = v >= 0 ? 1 : -1;
@@ -133,7 +133,7 @@ TEST(sw_fuzz, random_layers_never_crash)
                                       {1, 1, 1, f.coin(90) ? std::max(l.out_channels, 1) : 2});
         try {
             const tensor y = execute(l, in, &second, with_bias ? &bias : nullptr);
-            EXPECT_EQ(y.bytes().size(), nnvp::sw::storage_bytes(y.type(), y.size()));
+            EXPECT_EQ(y.bytes().size(), nnvp::nn::storage_bytes(y.type(), y.size()));
             ++ran;
         } catch (const std::invalid_argument&) {
         } catch (const std::out_of_range&) {

@@ -9,9 +9,9 @@
 #include <cmath>
 
 using namespace nnvp::ref;
-using nnvp::sw::dtype;
-using nnvp::sw::shape4;
-using nnvp::sw::tensor;
+using nnvp::nn::dtype;
+using nnvp::nn::shape4;
+using nnvp::nn::tensor;
 using namespace nnvp::test;
 
 namespace {
@@ -182,7 +182,7 @@ TEST(sw_activation, float_and_fp16_ops)
     l.act.kind = act_kind::sigmoid;
     const tensor y = activate(l, make_float(dtype::fp16, {1, 1, 1, 2}, {0, 1}));
     EXPECT_EQ(y.get_float(0), 0.5f);
-    EXPECT_EQ(y.get_half_bits(1), nnvp::sw::float_to_half(0.7310586f));  // 0x39d9
+    EXPECT_EQ(y.get_half_bits(1), nnvp::nn::float_to_half(0.7310586f));  // 0x39d9
 }
 
 TEST(sw_activation, int8_relu_relu6_clip_and_tables)

@@ -7,7 +7,7 @@
 #include <cmath>
 
 using namespace nnvp::ref;
-using nnvp::sw::dtype;
+using nnvp::nn::dtype;
 using nnvp::test::ints;
 
 namespace {
@@ -97,9 +97,9 @@ TEST(sw_quant, quantize_values_round_and_saturate)
     EXPECT_EQ(quantize_value(3.0f, q, dtype::int4), 7);      // 6 + 3 saturates
     EXPECT_EQ(quantize_value(-1e30f, q, dtype::int16), -32768);
     EXPECT_EQ(dequantize_value(4, q), 0.5f);
-    const nnvp::sw::tensor real =
+    const nnvp::nn::tensor real =
         nnvp::test::make_float(dtype::fp32, {1, 1, 1, 4}, {-1.0f, 0.0f, 0.75f, 63.4f});
-    const nnvp::sw::tensor qt = quantize(real, q, dtype::int8);
+    const nnvp::nn::tensor qt = quantize(real, q, dtype::int8);
     EXPECT_EQ(ints(qt), (std::vector<int64_t>{1, 3, 5, 127}));
     EXPECT_EQ(nnvp::test::floats(dequantize(qt, q)),
               (std::vector<float>{-1.0f, 0.0f, 1.0f, 62.0f}));
@@ -107,13 +107,13 @@ TEST(sw_quant, quantize_values_round_and_saturate)
 
 TEST(sw_quant, per_channel_weights_and_bias)
 {
-    const nnvp::sw::tensor w =
+    const nnvp::nn::tensor w =
         nnvp::test::make_float(dtype::fp32, {2, 1, 1, 2}, {1.0f, -1.0f, 1.0f, -1.0f});
-    const nnvp::sw::tensor q = quantize_weights(w, {0.5f, 0.25f}, dtype::int8);
+    const nnvp::nn::tensor q = quantize_weights(w, {0.5f, 0.25f}, dtype::int8);
     EXPECT_EQ(ints(q), (std::vector<int64_t>{2, -2, 4, -4}));
     EXPECT_EQ(nnvp::test::floats(dequantize_weights(q, {0.5f, 0.25f})),
               (std::vector<float>{1.0f, -1.0f, 1.0f, -1.0f}));
-    const nnvp::sw::tensor b = nnvp::test::make_float(dtype::fp32, {1, 1, 1, 2}, {1.0f, 0.3f});
+    const nnvp::nn::tensor b = nnvp::test::make_float(dtype::fp32, {1, 1, 1, 2}, {1.0f, 0.3f});
     // 1 / (0.1 * 0.5) = 20; 0.3 / (0.1 * 0.25) = 12
     EXPECT_EQ(ints(quantize_bias(b, 0.1f, {0.5f, 0.25f}, dtype::int32)),
               (std::vector<int64_t>{20, 12}));

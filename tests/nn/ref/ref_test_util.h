@@ -10,25 +10,25 @@
 
 namespace nnvp::test {
 
-inline sw::tensor make_float(sw::dtype t, sw::shape4 s, const std::vector<float>& v)
+inline nn::tensor make_float(nn::dtype t, nn::shape4 s, const std::vector<float>& v)
 {
-    sw::tensor x(t, s);
+    nn::tensor x(t, s);
     EXPECT_EQ(v.size(), x.size());
     for (std::size_t i = 0; i < v.size() && i < x.size(); ++i)
         x.set_float(i, v[i]);
     return x;
 }
 
-inline sw::tensor make_int(sw::dtype t, sw::shape4 s, const std::vector<int64_t>& v)
+inline nn::tensor make_int(nn::dtype t, nn::shape4 s, const std::vector<int64_t>& v)
 {
-    sw::tensor x(t, s);
+    nn::tensor x(t, s);
     EXPECT_EQ(v.size(), x.size());
     for (std::size_t i = 0; i < v.size() && i < x.size(); ++i)
         x.set_int(i, v[i]);
     return x;
 }
 
-inline std::vector<float> floats(const sw::tensor& t)
+inline std::vector<float> floats(const nn::tensor& t)
 {
     std::vector<float> v(t.size());
     for (std::size_t i = 0; i < v.size(); ++i)
@@ -36,7 +36,7 @@ inline std::vector<float> floats(const sw::tensor& t)
     return v;
 }
 
-inline std::vector<int64_t> ints(const sw::tensor& t)
+inline std::vector<int64_t> ints(const nn::tensor& t)
 {
     std::vector<int64_t> v(t.size());
     for (std::size_t i = 0; i < v.size(); ++i)
@@ -45,9 +45,9 @@ inline std::vector<int64_t> ints(const sw::tensor& t)
 }
 
 // 1, 2, 3, ... in NHWC order.
-inline sw::tensor ramp(sw::dtype t, sw::shape4 s, float start = 1.0f)
+inline nn::tensor ramp(nn::dtype t, nn::shape4 s, float start = 1.0f)
 {
-    sw::tensor x(t, s);
+    nn::tensor x(t, s);
     for (std::size_t i = 0; i < x.size(); ++i)
         x.set_float(i, start + static_cast<float>(i));
     return x;

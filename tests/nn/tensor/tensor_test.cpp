@@ -9,7 +9,7 @@
 #include <limits>
 #include <random>
 
-using namespace nnvp::sw;
+using namespace nnvp::nn;
 using nnvp::test::ints;
 
 namespace {

@@ -15,17 +15,17 @@
 
 namespace nnvp::test {
 
-inline sw::tensor random_tensor(std::mt19937& rng, sw::dtype t, sw::shape4 s, int64_t lo = -20,
+inline nn::tensor random_tensor(std::mt19937& rng, nn::dtype t, nn::shape4 s, int64_t lo = -20,
                                 int64_t hi = 20) {
-    sw::tensor x(t, s);
+    nn::tensor x(t, s);
     for (std::size_t i = 0; i < x.size(); ++i) {
-        if (sw::is_float(t)) {
+        if (nn::is_float(t)) {
             x.set_float(i, std::uniform_real_distribution<float>(-2.0f, 2.0f)(rng));
-        } else if (t == sw::dtype::binary) {
+        } else if (t == nn::dtype::binary) {
             x.set_int(i, (rng() & 1u) ? 1 : -1);
         } else {
-            const int64_t a = std::max(lo, sw::min_of(t));
-            const int64_t b = std::min(hi, sw::max_of(t));
+            const int64_t a = std::max(lo, nn::min_of(t));
+            const int64_t b = std::min(hi, nn::max_of(t));
             x.set_int(i, std::uniform_int_distribution<int64_t>(a, b)(rng));
         }
     }
@@ -67,24 +67,24 @@ inline void lower(ref::layer& l) {
 }
 
 struct program_run {
-    cmdgen::program prog;
-    cmdgen::interpreter_stats stats;
-    sw::tensor got, want;
+    compiler::program prog;
+    compiler::interpreter_stats stats;
+    nn::tensor got, want;
 };
 
 // Builds the program, interprets it, and compares the DRAM output with
 // ref::execute of the whole layer, byte for byte.
-inline program_run run_and_compare(const ref::layer& l, const sw::tensor& in,
-                                   const sw::tensor* second, const sw::tensor* bias,
-                                   cmdgen::buffer_sizes buffers, uint64_t dram_base = 0x8000'0000) {
+inline program_run run_and_compare(const ref::layer& l, const nn::tensor& in,
+                                   const nn::tensor* second, const nn::tensor* bias,
+                                   compiler::buffer_sizes buffers, uint64_t dram_base = 0x8000'0000) {
     program_run r;
-    cmdgen::program_options opt;
+    compiler::program_options opt;
     opt.dram_base = dram_base;
-    r.prog = cmdgen::single_layer_program(l, in, second, bias, buffers, opt);
+    r.prog = compiler::single_layer_program(l, in, second, bias, buffers, opt);
     std::vector<uint8_t> dram = r.prog.image;
-    cmdgen::stream_interpreter it(dram, dram_base, buffers.local_bytes());
+    compiler::stream_interpreter it(dram, dram_base, buffers.local_bytes());
     r.stats = it.run(r.prog.stream);
-    r.got = cmdgen::read_output(r.prog, dram);
+    r.got = compiler::read_output(r.prog, dram);
     r.want = ref::execute(l, in, second, bias);
     EXPECT_EQ(r.got.type(), r.want.type());
     EXPECT_EQ(r.got.shape(), r.want.shape());

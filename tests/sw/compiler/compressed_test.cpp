@@ -11,21 +11,22 @@
 #include "tests/sw/compiler/cmdgen_test_util.h"
 
 using namespace nnvp;
-using namespace nnvp::cmdgen;
-using nncore_cmd::compressed_format;
+using namespace nnvp::compiler;
+using namespace nnvp::nncore_cmd;
+using cost::weight_format;
 using ref::act_kind;
 using ref::op_kind;
 using ref::precision;
-using sw::shape4;
+using nn::shape4;
 
 namespace {
 
 // Zeroes `pct` % of the elements of `w` (deterministic).
-void sparsify(sw::tensor& w, int pct, unsigned seed) {
+void sparsify(nn::tensor& w, int pct, unsigned seed) {
     std::mt19937 rng(seed);
     for (std::size_t i = 0; i < w.size(); ++i)
         if (static_cast<int>(rng() % 100) < pct) {
-            if (sw::is_float(w.type()))
+            if (nn::is_float(w.type()))
                 w.set_float(i, 0.0f);
             else
                 w.set_int(i, 0);
@@ -34,7 +35,7 @@ void sparsify(sw::tensor& w, int pct, unsigned seed) {
 
 struct sparse_case {
     ref::layer l;
-    sw::tensor x, w, b;
+    nn::tensor x, w, b;
 };
 
 sparse_case conv_case(precision p, int zero_pct, unsigned seed, shape4 in = {1, 12, 10, 8},
@@ -58,7 +59,7 @@ struct run {
     interpreter_stats stats;
 };
 
-run interpret(const sparse_case& c, weight_storage f, buffer_sizes buf = {2, 8, 2}) {
+run interpret(const sparse_case& c, cost::weight_format f, buffer_sizes buf = {2, 8, 2}) {
     program_options opt;
     opt.dram_base = 0x8000'0000;
     opt.weight_format = f;
@@ -67,8 +68,8 @@ run interpret(const sparse_case& c, weight_storage f, buffer_sizes buf = {2, 8, 
     std::vector<uint8_t> dram = r.prog.image;
     stream_interpreter it(dram, opt.dram_base, buf.local_bytes());
     r.stats = it.run(r.prog.stream);
-    const sw::tensor got = read_output(r.prog, dram);
-    const sw::tensor want = ref::execute(c.l, c.x, &c.w, &c.b);
+    const nn::tensor got = read_output(r.prog, dram);
+    const nn::tensor want = ref::execute(c.l, c.x, &c.w, &c.b);
     EXPECT_EQ(got.bytes(), want.bytes()) << c.l.name << " " << to_string(f);
     return r;
 }
@@ -81,7 +82,7 @@ TEST(cmdgen_compressed, load_compressed_encodes_at_the_struct_offsets_and_round_
     z.dest_offset = 0xabcd;
     z.elements = 0x12345;
     z.elem_bits = 16;
-    z.format = compressed_format::csr;
+    z.format = cost::weight_format::csr;
     z.row_len = 0x321;
     const nncore_cmd::command c = make_load_compressed(z, 7);
     uint8_t bytes[128];
@@ -108,45 +109,45 @@ TEST(cmdgen_compressed, load_compressed_encodes_at_the_struct_offsets_and_round_
 }
 
 TEST(cmdgen_compressed, format_names_and_choice) {
-    EXPECT_EQ(parse_weight_storage("csr"), weight_storage::csr);
-    EXPECT_EQ(parse_weight_storage("automatic"), weight_storage::automatic);
-    EXPECT_THROW(parse_weight_storage("rle"), std::invalid_argument);
+    EXPECT_EQ(cost::parse_weight_format("csr"), cost::weight_format::csr);
+    EXPECT_EQ(cost::parse_weight_format("automatic"), cost::weight_format::automatic);
+    EXPECT_THROW(cost::parse_weight_format("rle"), std::invalid_argument);
     EXPECT_EQ(csr_row_len(8 * 72, 8), 72u);
     EXPECT_EQ(csr_row_len(2 * 131072, 2), 65536u);  // filter of 2^17: halves
     EXPECT_EQ(csr_row_len(131071, 1), 1u);          // a prime: one per row
     std::mt19937 rng(3);
-    sw::tensor dense = test::random_tensor(rng, sw::dtype::int8, {8, 3, 3, 8}, 1, 7);
-    EXPECT_EQ(encode_weights(dense, 8, weight_storage::automatic).format, weight_storage::dense);
-    sw::tensor sparse = dense;
+    nn::tensor dense = test::random_tensor(rng, nn::dtype::int8, {8, 3, 3, 8}, 1, 7);
+    EXPECT_EQ(encode_weights(dense, 8, cost::weight_format::automatic).format, cost::weight_format::dense);
+    nn::tensor sparse = dense;
     sparsify(sparse, 75, 4);
-    const weight_blob a = encode_weights(sparse, 8, weight_storage::automatic);
-    const weight_blob bm = encode_weights(sparse, 8, weight_storage::bitmap);
-    const weight_blob cs = encode_weights(sparse, 8, weight_storage::csr);
+    const weight_blob a = encode_weights(sparse, 8, cost::weight_format::automatic);
+    const weight_blob bm = encode_weights(sparse, 8, cost::weight_format::bitmap);
+    const weight_blob cs = encode_weights(sparse, 8, cost::weight_format::csr);
     EXPECT_EQ(bm.blob.size(),
               nncore::blob_bytes(bm.shape, nncore::count_nonzero(sparse.bytes().data(), bm.shape)));
     EXPECT_EQ(a.stored_bytes(), std::min(bm.blob.size(), cs.blob.size()));
     EXPECT_LT(a.stored_bytes(), a.dense_bytes);
     EXPECT_EQ(cs.shape.row_len, 72u);
     // All-zero weights: CSR is row pointers only and wins.
-    sw::tensor zero(sw::dtype::int8, {8, 3, 3, 8});
-    const weight_blob z = encode_weights(zero, 8, weight_storage::automatic);
-    EXPECT_EQ(z.format, weight_storage::csr);
+    nn::tensor zero(nn::dtype::int8, {8, 3, 3, 8});
+    const weight_blob z = encode_weights(zero, 8, cost::weight_format::automatic);
+    EXPECT_EQ(z.format, cost::weight_format::csr);
     EXPECT_EQ(z.blob.size(), 4u * 9);
     // int4 / binary stay dense whatever is asked.
-    sw::tensor w4 = test::random_tensor(rng, sw::dtype::int4, {4, 1, 1, 8});
-    EXPECT_EQ(encode_weights(w4, 4, weight_storage::bitmap).format, weight_storage::dense);
+    nn::tensor w4 = test::random_tensor(rng, nn::dtype::int4, {4, 1, 1, 8});
+    EXPECT_EQ(encode_weights(w4, 4, cost::weight_format::bitmap).format, cost::weight_format::dense);
 }
 
 TEST(cmdgen_compressed, sparse_int8_conv_every_format_matches_reference) {
     const sparse_case c = conv_case(precision::int8, 75, 11);
-    const run dense = interpret(c, weight_storage::dense);
+    const run dense = interpret(c, cost::weight_format::dense);
     EXPECT_EQ(dense.stats.compressed_loads, 0u);
-    for (weight_storage f :
-         {weight_storage::bitmap, weight_storage::csr, weight_storage::automatic}) {
+    for (cost::weight_format f :
+         {cost::weight_format::bitmap, cost::weight_format::csr, cost::weight_format::automatic}) {
         const run r = interpret(c, f);
         const weight_blob wb = encode_weights(c.w, c.l.out_channels, f);
         EXPECT_EQ(r.prog.weight_format, wb.format);
-        EXPECT_NE(r.prog.weight_format, weight_storage::dense);
+        EXPECT_NE(r.prog.weight_format, cost::weight_format::dense);
         EXPECT_EQ(r.prog.dram.weight_bytes, wb.blob.size());
         EXPECT_EQ(r.prog.dram.weight_dense_bytes, c.w.bytes().size());
         EXPECT_EQ(r.stats.compressed_loads, 1u);
@@ -163,8 +164,8 @@ TEST(cmdgen_compressed, sparse_int8_conv_every_format_matches_reference) {
 TEST(cmdgen_compressed, fp32_fp16_int16_conv_and_fc_with_compressed_weights) {
     for (precision p : {precision::fp32, precision::fp16, precision::int16}) {
         const sparse_case c = conv_case(p, 60, 20 + static_cast<unsigned>(p));
-        for (weight_storage f : {weight_storage::bitmap, weight_storage::csr})
-            EXPECT_NE(interpret(c, f).prog.weight_format, weight_storage::dense);
+        for (cost::weight_format f : {cost::weight_format::bitmap, cost::weight_format::csr})
+            EXPECT_NE(interpret(c, f).prog.weight_format, cost::weight_format::dense);
     }
     // fully_connected, int8, several tiles over images.
     sparse_case c;
@@ -176,9 +177,9 @@ TEST(cmdgen_compressed, fp32_fp16_int16_conv_and_fc_with_compressed_weights) {
     c.w = test::random_tensor(rng, ref::weight_type(c.l), {10, 1, 1, 128}, -7, 7);
     sparsify(c.w, 80, 31);
     c.b = test::random_tensor(rng, ref::bias_type(c.l), {1, 1, 1, 10}, -300, 300);
-    for (weight_storage f :
-         {weight_storage::bitmap, weight_storage::csr, weight_storage::automatic})
-        EXPECT_NE(interpret(c, f, {1, 4, 1}).prog.weight_format, weight_storage::dense);
+    for (cost::weight_format f :
+         {cost::weight_format::bitmap, cost::weight_format::csr, cost::weight_format::automatic})
+        EXPECT_NE(interpret(c, f, {1, 4, 1}).prog.weight_format, cost::weight_format::dense);
 }
 
 TEST(cmdgen_compressed, staging_falls_back_to_the_output_buffer_then_dense) {
@@ -186,30 +187,30 @@ TEST(cmdgen_compressed, staging_falls_back_to_the_output_buffer_then_dense) {
     // 16x3x3x16 = 2304 dense bytes + bias + tables fit a 3 KiB weight buffer,
     // a bitmap blob (288 + ~1152 bytes) after them does not: it is staged at
     // the start of the 2 KiB output buffer.
-    const weight_blob bm = encode_weights(c.w, 16, weight_storage::bitmap);
+    const weight_blob bm = encode_weights(c.w, 16, cost::weight_format::bitmap);
     ASSERT_LE(bm.blob.size(), 2048u);
     ASSERT_GT(bm.blob.size(), 3072u - 2304u);
-    const run r = interpret(c, weight_storage::bitmap, {2, 3, 2});
+    const run r = interpret(c, cost::weight_format::bitmap, {2, 3, 2});
     EXPECT_EQ(r.prog.local.weight_staging, r.prog.local.output_region);
-    const run a = interpret(c, weight_storage::automatic, {2, 3, 2});
-    EXPECT_EQ(a.prog.weight_format, weight_storage::bitmap);
+    const run a = interpret(c, cost::weight_format::automatic, {2, 3, 2});
+    EXPECT_EQ(a.prog.weight_format, cost::weight_format::bitmap);
     // CSR (4 * 17 + ~1152 * 3 bytes) fits neither: rejected when asked for.
-    const weight_blob cs = encode_weights(c.w, 16, weight_storage::csr);
+    const weight_blob cs = encode_weights(c.w, 16, cost::weight_format::csr);
     ASSERT_GT(cs.blob.size(), 2048u);
     program_options opt;
-    opt.weight_format = weight_storage::csr;
+    opt.weight_format = cost::weight_format::csr;
     EXPECT_THROW(single_layer_program(c.l, c.x, &c.w, &c.b, {2, 3, 2}, opt), std::invalid_argument);
     // Dense weights: automatic keeps them dense (compression does not pay).
     const sparse_case d = conv_case(precision::int8, 0, 41, {1, 6, 6, 16}, 16);
-    EXPECT_EQ(interpret(d, weight_storage::automatic, {2, 3, 2}).prog.weight_format,
-              weight_storage::dense);
+    EXPECT_EQ(interpret(d, cost::weight_format::automatic, {2, 3, 2}).prog.weight_format,
+              cost::weight_format::dense);
 }
 
 TEST(cmdgen_compressed, interpreter_rejects_a_corrupted_blob_and_early_reads) {
     const sparse_case c = conv_case(precision::int8, 75, 50);
     program_options opt;
     opt.dram_base = 0x8000'0000;
-    opt.weight_format = weight_storage::bitmap;
+    opt.weight_format = cost::weight_format::bitmap;
     const buffer_sizes buf{2, 8, 2};
     const program p = single_layer_program(c.l, c.x, &c.w, &c.b, buf, opt);
     std::vector<uint8_t> dram = p.image;

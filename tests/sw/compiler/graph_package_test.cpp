@@ -2,7 +2,7 @@
 // several inputs and constants, CPU-op steps and the arena planner. Each
 // package runs on the host (core steps on the stream interpreter, CPU-op
 // steps through nn/cpuops, as the firmware runtime does) and must equal
-// package::reference_run bit for bit.
+// compiler::reference_run bit for bit.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -17,6 +17,7 @@
 
 using namespace nnvp;
 using namespace nnvp::package;
+using namespace nnvp::compiler;
 
 namespace {
 
@@ -31,8 +32,8 @@ build_options options() {
     return o;
 }
 
-sw::tensor random_int8(std::mt19937& rng, sw::shape4 s) {
-    sw::tensor x(sw::dtype::int8, s);
+nn::tensor random_int8(std::mt19937& rng, nn::shape4 s) {
+    nn::tensor x(nn::dtype::int8, s);
     for (std::size_t i = 0; i < x.size(); ++i)
         x.set_int(i, std::uniform_int_distribution<int>(-20, 20)(rng));
     return x;
@@ -57,8 +58,8 @@ ref::layer int8_layer(const char* name, ref::op_kind op, int out_channels, int k
 }
 
 // Runs the package like the firmware runtime: returns the DRAM image.
-std::vector<uint8_t> run_on_host(const built_package& p, const std::vector<sw::tensor>& inputs,
-                                 const cmdgen::buffer_sizes& buffers = options().buffers) {
+std::vector<uint8_t> run_on_host(const built_package& p, const std::vector<nn::tensor>& inputs,
+                                 const compiler::buffer_sizes& buffers = options().buffers) {
     package_view v;
     const validation r = validate(p.image.data(), p.image.size(), load_at, {dram_base, dram_size}, &v);
     EXPECT_TRUE(r.ok()) << r.message;
@@ -72,9 +73,9 @@ std::vector<uint8_t> run_on_host(const built_package& p, const std::vector<sw::t
         }
     auto read = [&](uint16_t t) {
         const tensor_record& r = v.tensors[t];
-        return cmdgen::unpack(r.dtype(), r.shape, mem.data() + (r.address - load_at), r.bytes());
+        return nn::unpack(r.dtype(), r.shape, mem.data() + (r.address - load_at), r.bytes());
     };
-    cmdgen::stream_interpreter interp(mem, load_at, buffers.local_bytes());
+    compiler::stream_interpreter interp(mem, load_at, buffers.local_bytes());
     for (const step_record& s : v.steps) {
         if (s.kind == static_cast<uint8_t>(step_kind::core)) {
             interp.run(p.image.data() + s.code_offset, s.code_bytes);
@@ -82,17 +83,17 @@ std::vector<uint8_t> run_on_host(const built_package& p, const std::vector<sw::t
         }
         EXPECT_EQ(s.kind, static_cast<uint8_t>(step_kind::cpu_op));
         const cpuops::encoded e = cpuops::decode(p.image.data() + s.code_offset, s.code_bytes);
-        std::vector<sw::tensor> vals;
+        std::vector<nn::tensor> vals;
         std::vector<cpuops::tensor_info> infos;
         for (uint16_t t : e.inputs) {
             vals.push_back(read(t));
             infos.push_back({v.tensors[t].shape, v.tensors[t].dtype(), {v.tensors[t].scale, v.tensors[t].zero_point}});
         }
-        std::vector<const sw::tensor*> ptrs;
-        for (const sw::tensor& x : vals)
+        std::vector<const nn::tensor*> ptrs;
+        for (const nn::tensor& x : vals)
             ptrs.push_back(&x);
         const tensor_record& o = v.tensors[s.output];
-        const sw::tensor out = cpuops::execute(e.o, ptrs, infos, {o.shape, o.dtype(), {o.scale, o.zero_point}});
+        const nn::tensor out = cpuops::execute(e.o, ptrs, infos, {o.shape, o.dtype(), {o.scale, o.zero_point}});
         std::copy(out.bytes().begin(), out.bytes().end(), mem.begin() + static_cast<long>(o.address - load_at));
     }
     return mem;
@@ -102,7 +103,7 @@ std::vector<uint8_t> output_bytes(const built_package& p, const network& net,
                                   const std::vector<uint8_t>& mem) {
     const tensor_desc& o = p.tensors[static_cast<std::size_t>(net.output_index())];
     const auto at = mem.begin() + static_cast<long>(o.address - load_at);
-    return {at, at + static_cast<long>(sw::storage_bytes(o.type, o.shape.count()))};
+    return {at, at + static_cast<long>(nn::storage_bytes(o.type, o.shape.count()))};
 }
 
 }  // namespace
@@ -122,7 +123,7 @@ TEST(graph_package, fully_connected_too_big_for_the_weight_buffer_is_split) {
     ASSERT_EQ(p.kinds[0], step_kind::core);
     // floor(0.9 * 128 KiB / 4 KiB) = 28 channels per group: 28 + 28 + 8.
     EXPECT_EQ(p.core_programs[0], 3u);
-    const sw::tensor x = random_int8(rng, net.input_shape);
+    const nn::tensor x = random_int8(rng, net.input_shape);
     const std::vector<uint8_t> mem = run_on_host(p, {x});
     EXPECT_EQ(output_bytes(p, net, mem), reference_run(net, {x}).back().bytes());
 }
@@ -138,7 +139,7 @@ TEST(graph_package, conv_split_over_output_channels_matches_the_reference) {
     const built_package p = build(net, options());
     ASSERT_EQ(p.kinds[0], step_kind::core);
     EXPECT_GT(p.core_programs[0], 1u);
-    const sw::tensor x = random_int8(rng, net.input_shape);
+    const nn::tensor x = random_int8(rng, net.input_shape);
     EXPECT_EQ(output_bytes(p, net, run_on_host(p, {x})), reference_run(net, {x}).back().bytes());
 }
 
@@ -159,7 +160,7 @@ TEST(graph_package, grouped_conv_split_reads_its_input_channel_slice) {
     const built_package p = build(net, o);
     ASSERT_EQ(p.kinds[0], step_kind::core);
     EXPECT_EQ(p.core_programs[0], 2u);
-    const sw::tensor x = random_int8(rng, net.input_shape);
+    const nn::tensor x = random_int8(rng, net.input_shape);
     EXPECT_EQ(output_bytes(p, net, run_on_host(p, {x}, o.buffers)), reference_run(net, {x}).back().bytes());
 }
 
@@ -180,7 +181,7 @@ TEST(graph_package, grouped_conv_with_groups_larger_than_the_buffer) {
     const built_package p = build(net, o);
     ASSERT_EQ(p.kinds[0], step_kind::core);
     EXPECT_EQ(p.core_programs[0], 6u);  // per group: 12 + 12 + 8
-    const sw::tensor x = random_int8(rng, net.input_shape);
+    const nn::tensor x = random_int8(rng, net.input_shape);
     EXPECT_EQ(output_bytes(p, net, run_on_host(p, {x}, o.buffers)), reference_run(net, {x}).back().bytes());
 }
 
@@ -190,7 +191,7 @@ TEST(graph_package, int4_layer_split_over_output_channels) {
     std::mt19937 rng(8);
     network net;
     net.name = "int4";
-    net.input_type = sw::dtype::int4;
+    net.input_type = nn::dtype::int4;
     net.input_shape = {1, 4, 4, 64};
     net.input_q = q_act;
     ref::layer c = int8_layer("conv", ref::op_kind::conv2d, 0, 1);
@@ -198,7 +199,7 @@ TEST(graph_package, int4_layer_split_over_output_channels) {
     c.out_channels = 42;
     c.w_scales.assign(42, 0.01f);
     ref::lower_quantization(c);
-    sw::tensor w(sw::dtype::int4, {42, 1, 1, 64});
+    nn::tensor w(nn::dtype::int4, {42, 1, 1, 64});
     for (std::size_t k = 0; k < w.size(); ++k)
         w.set_int(k, std::uniform_int_distribution<int>(-8, 7)(rng));
     net.ops.push_back(layer_op(c, w));
@@ -210,7 +211,7 @@ TEST(graph_package, int4_layer_split_over_output_channels) {
     const built_package p = build(net, o);
     ASSERT_EQ(p.kinds[0], step_kind::core);
     EXPECT_EQ(p.core_programs[0], 3u);
-    sw::tensor x(sw::dtype::int4, net.input_shape);
+    nn::tensor x(nn::dtype::int4, net.input_shape);
     for (std::size_t k = 0; k < x.size(); ++k)
         x.set_int(k, std::uniform_int_distribution<int>(-8, 7)(rng));
     EXPECT_EQ(output_bytes(p, net, run_on_host(p, {x}, o.buffers)), reference_run(net, {x}).back().bytes());
@@ -238,9 +239,9 @@ TEST(graph_package, concat_of_core_outputs_is_done_in_place) {
     EXPECT_EQ(v.tensors[2].role, tensor_role::view);
     EXPECT_EQ(v.tensors[1].address, v.tensors[3].address);      // b1: channels 0..7
     EXPECT_EQ(v.tensors[2].address, v.tensors[3].address + 8);  // b2: channels 8..31
-    const sw::tensor x = random_int8(rng, net.input_shape);
+    const nn::tensor x = random_int8(rng, net.input_shape);
     const std::vector<uint8_t> mem = run_on_host(p, {x});
-    const std::vector<sw::tensor> ref = reference_run(net, {x});
+    const std::vector<nn::tensor> ref = reference_run(net, {x});
     const tensor_desc& cat = p.tensors[3];
     const auto at = mem.begin() + static_cast<long>(cat.address - load_at);
     EXPECT_EQ(std::vector<uint8_t>(at, at + static_cast<long>(ref[3].bytes().size())), ref[3].bytes());
@@ -259,7 +260,7 @@ TEST(graph_package, concat_of_the_network_input_stays_a_cpu_step) {
     net.ops.push_back(cpu_op({cpuops::kind::concat, {3}, {}}, {1, 0}, "cat"));
     const built_package p = build(net, options());
     EXPECT_EQ(p.kinds[1], step_kind::cpu_op);
-    const sw::tensor x = random_int8(rng, net.input_shape);
+    const nn::tensor x = random_int8(rng, net.input_shape);
     EXPECT_EQ(output_bytes(p, net, run_on_host(p, {x})), reference_run(net, {x}).back().bytes());
 }
 
@@ -270,7 +271,7 @@ TEST(graph_package, extra_inputs_and_constants) {
     net.name = "two_inputs";
     net.input_shape = {1, 4, 4, 8};
     net.input_q = q_act;
-    net.extra_inputs.push_back({"y", {1, 4, 4, 8}, sw::dtype::int8, q_act});
+    net.extra_inputs.push_back({"y", {1, 4, 4, 8}, nn::dtype::int8, q_act});
     net.constants.push_back({"k", random_int8(rng, {1, 1, 1, 8}), q_act});
     net.ops.push_back(layer_op(int8_layer("add", ref::op_kind::add, 0)));
     net.ops.push_back(layer_op(int8_layer("mul", ref::op_kind::mul, 0)));
@@ -283,7 +284,7 @@ TEST(graph_package, extra_inputs_and_constants) {
     EXPECT_EQ(v.tensors[3].role, tensor_role::input);
     EXPECT_EQ(v.tensors[4].role, tensor_role::constant);
     EXPECT_LT(v.tensors[4].address, load_at + p.image.size());  // inside the package
-    const sw::tensor x = random_int8(rng, net.input_shape), y = random_int8(rng, net.input_shape);
+    const nn::tensor x = random_int8(rng, net.input_shape), y = random_int8(rng, net.input_shape);
     EXPECT_EQ(output_bytes(p, net, run_on_host(p, {x, y})),
               reference_run(net, {x, y})[static_cast<std::size_t>(net.output_index())].bytes());
 }
@@ -312,7 +313,7 @@ TEST(graph_package, cpu_op_step_with_a_bad_input_is_rejected) {
     network net;
     net.name = "cpu";
     net.input_shape = {1, 1, 1, 10};
-    net.input_type = sw::dtype::fp32;
+    net.input_type = nn::dtype::fp32;
     net.ops.push_back(softmax_op());
     built_package p = build(net, options());
     package_view v;

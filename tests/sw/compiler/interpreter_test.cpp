@@ -11,7 +11,8 @@
 #include "tests/sw/compiler/cmdgen_test_util.h"
 
 using namespace nnvp;
-using namespace nnvp::cmdgen;
+using namespace nnvp::compiler;
+using namespace nnvp::nncore_cmd;
 using ref::op_kind;
 using ref::precision;
 

@@ -14,6 +14,7 @@
 
 using namespace nnvp;
 using namespace nnvp::package;
+using namespace nnvp::compiler;
 
 namespace {
 
@@ -90,7 +91,7 @@ TEST(package, sample_network_round_trip) {
     // conv1 [0,1], conv2 [1,2], gap [2,3], fc [3,4]. Largest first: conv1 at
     // 0, input 4096, conv2 6144 (meets conv1 at step 1), softmax 8192, gap
     // at 0 (conv1 is dead by step 2), fc at 64 (gap still live at step 3).
-    const std::vector<sw::tensor> ref = reference_run(net, random_input(net, 1));
+    const std::vector<nn::tensor> ref = reference_run(net, random_input(net, 1));
     ASSERT_EQ(v.tensors.size(), 6u);
     const uint64_t want_at[] = {4096, 0, 6144, 0, 64, 8192};
     for (std::size_t i = 0; i < 6; ++i) {
@@ -128,14 +129,14 @@ TEST(package, relocated_core_streams_compute_the_reference) {
     const built_package p = build(net, options());
     package_view v;
     ASSERT_TRUE(validate(p.image.data(), p.image.size(), load_at, dram, &v).ok());
-    const sw::tensor input = random_input(net, 3);
-    const std::vector<sw::tensor> ref = reference_run(net, input);
+    const nn::tensor input = random_input(net, 3);
+    const std::vector<nn::tensor> ref = reference_run(net, input);
     std::vector<uint8_t> mem(arena_at + p.arena_size - load_at, 0xcd);
     std::copy(p.image.begin(), p.image.end(), mem.begin());
     std::copy(input.bytes().begin(), input.bytes().end(),
               mem.begin() + static_cast<long>(v.tensors[0].address - load_at));
-    cmdgen::stream_interpreter interp(mem, load_at,
-                                      cmdgen::buffer_sizes{128, 128, 64}.local_bytes());
+    compiler::stream_interpreter interp(mem, load_at,
+                                      compiler::buffer_sizes{128, 128, 64}.local_bytes());
     for (std::size_t i = 0; i < 4; ++i) {
         const step_record& s = v.steps[i];
         ASSERT_NO_THROW(interp.run(p.image.data() + s.code_offset, s.code_bytes)) << i;
@@ -156,12 +157,12 @@ TEST(package, cpu_placement_carries_the_command_and_weights) {
     const step_record& s = v.steps[3];
     ASSERT_EQ(s.kind, static_cast<uint8_t>(step_kind::cpu_layer));
     EXPECT_EQ(s.code_bytes, nncore_cmd::command_bytes);  // per-tensor fc: no table
-    const cmdgen::decoded_layer d =
-        cmdgen::to_layer(cmdgen::decode(p.image.data() + s.code_offset), nullptr, 0);
+    const nncore_cmd::decoded_layer d =
+        nncore_cmd::to_layer(nncore_cmd::decode(p.image.data() + s.code_offset), nullptr, 0);
     EXPECT_EQ(d.layer.op, ref::op_kind::fully_connected);
     EXPECT_EQ(d.layer.out_channels, 10);
     EXPECT_EQ(d.layer.out_mult[0].multiplier, net.ops[3].layer.out_mult[0].multiplier);
-    EXPECT_EQ(d.in, (sw::shape4{1, 1, 1, 32}));
+    EXPECT_EQ(d.in, (nn::shape4{1, 1, 1, 32}));
     const std::vector<uint8_t>& w = net.ops[3].weights->bytes();
     ASSERT_EQ(s.weights_bytes, w.size());
     EXPECT_TRUE(std::equal(w.begin(), w.end(), p.image.begin() + s.weights_offset));
@@ -196,7 +197,7 @@ TEST(package, reshape_becomes_a_cpu_op_step) {
 
 TEST(package, builder_names_the_bad_op) {
     network net = tiny_classifier(7);
-    net.input_type = sw::dtype::fp32;
+    net.input_type = nn::dtype::fp32;
     try {
         build(net, options());
         FAIL() << "expected an error";
@@ -320,8 +321,8 @@ TEST(package_validator, addresses_outside_dram_or_arena) {
     // A STORE of a core stream aimed at the package: rebuild the stream.
     img = good;
     const step_record s = decode_step(img.data() + step_at(img, 1));
-    cmdgen::parsed_stream ps = cmdgen::parse_stream(img.data() + s.code_offset, s.code_bytes);
-    cmdgen::stream_writer w;
+    nncore_cmd::parsed_stream ps = nncore_cmd::parse_stream(img.data() + s.code_offset, s.code_bytes);
+    nncore_cmd::stream_writer w;
     std::size_t victim = 0;
     for (std::size_t k = 0; k < ps.commands.size(); ++k) {
         nncore_cmd::command c = ps.commands[k];

@@ -10,11 +10,12 @@
 #include "tests/sw/compiler/cmdgen_test_util.h"
 
 using namespace nnvp;
-using namespace nnvp::cmdgen;
+using namespace nnvp::compiler;
+using namespace nnvp::nncore_cmd;
 using ref::act_kind;
 using ref::op_kind;
 using ref::precision;
-using sw::shape4;
+using nn::shape4;
 
 namespace {
 
@@ -22,8 +23,8 @@ namespace {
 test::program_run check(const ref::layer& l, shape4 in, buffer_sizes buf, unsigned seed,
                         shape4 in2 = {1, 1, 1, 1}) {
     std::mt19937 rng(seed);
-    const sw::tensor x = test::random_tensor(rng, ref::input_type(l), in);
-    sw::tensor second, bias;
+    const nn::tensor x = test::random_tensor(rng, ref::input_type(l), in);
+    nn::tensor second, bias;
     const bool w = l.op == op_kind::conv2d || l.op == op_kind::fully_connected;
     if (w) {
         const shape4 ws =
@@ -194,9 +195,9 @@ TEST(cmdgen_program, sub_byte_rows_fall_back_to_whole_images) {
 TEST(cmdgen_program, dram_layout_and_stream_shape) {
     const ref::layer l = conv(precision::int8, 3, 8, 1, 1);
     std::mt19937 rng(25);
-    const sw::tensor x = test::random_tensor(rng, sw::dtype::int8, {1, 8, 16, 8});
-    const sw::tensor w = test::random_tensor(rng, sw::dtype::int8, {8, 3, 3, 8});
-    const sw::tensor b = test::random_tensor(rng, sw::dtype::int32, {1, 1, 1, 8});
+    const nn::tensor x = test::random_tensor(rng, nn::dtype::int8, {1, 8, 16, 8});
+    const nn::tensor w = test::random_tensor(rng, nn::dtype::int8, {8, 3, 3, 8});
+    const nn::tensor b = test::random_tensor(rng, nn::dtype::int32, {1, 1, 1, 8});
     program_options opt;
     opt.dram_base = 0x8000'0010;  // not aligned: areas start at the next 64 bytes
     const program p = single_layer_program(l, x, &w, &b, tiny, opt);
@@ -231,10 +232,10 @@ TEST(cmdgen_program, dram_layout_and_stream_shape) {
 TEST(cmdgen_program, too_big_layers_get_clear_errors) {
     auto expect_error = [](const ref::layer& l, shape4 in, buffer_sizes buf, const char* what) {
         std::mt19937 rng(26);
-        const sw::tensor x = test::random_tensor(rng, ref::input_type(l), in);
-        const sw::tensor w = test::random_tensor(
+        const nn::tensor x = test::random_tensor(rng, ref::input_type(l), in);
+        const nn::tensor w = test::random_tensor(
             rng, ref::weight_type(l), {l.out_channels, l.geo.kernel_h, l.geo.kernel_w, in.c});
-        const sw::tensor b = test::random_tensor(rng, ref::bias_type(l), {1, 1, 1, l.out_channels});
+        const nn::tensor b = test::random_tensor(rng, ref::bias_type(l), {1, 1, 1, l.out_channels});
         try {
             single_layer_program(l, x, &w, &b, buf);
             ADD_FAILURE() << "accepted, expected: " << what;
@@ -253,9 +254,9 @@ TEST(cmdgen_program, too_big_layers_get_clear_errors) {
     // Wrong operand type.
     ref::layer l = conv(precision::int8, 3, 4, 1, 1);
     std::mt19937 rng(27);
-    const sw::tensor x = test::random_tensor(rng, sw::dtype::fp32, {1, 4, 4, 4});
-    const sw::tensor w = test::random_tensor(rng, sw::dtype::int8, {4, 3, 3, 4});
-    const sw::tensor b = test::random_tensor(rng, sw::dtype::int32, {1, 1, 1, 4});
+    const nn::tensor x = test::random_tensor(rng, nn::dtype::fp32, {1, 4, 4, 4});
+    const nn::tensor w = test::random_tensor(rng, nn::dtype::int8, {4, 3, 3, 4});
+    const nn::tensor b = test::random_tensor(rng, nn::dtype::int32, {1, 1, 1, 4});
     EXPECT_THROW(single_layer_program(l, x, &w, &b, tiny), std::invalid_argument);
     EXPECT_THROW(single_layer_program(l, x, &w, nullptr, tiny), std::invalid_argument);
 }

@@ -56,14 +56,14 @@ TEST(idx, multi_byte_types_size_the_data) {
 TEST(idx, images_scale_to_unit_range_nhwc) {
     const std::string p = write_gz(
         "img.gz", idx_file(0x08, {2, 2, 3}, {0, 51, 255, 1, 2, 3, 10, 20, 30, 40, 50, 60}));
-    const sw::tensor t = load_images(p);
-    EXPECT_EQ(t.shape(), (sw::shape4{2, 2, 3, 1}));
+    const nn::tensor t = load_images(p);
+    EXPECT_EQ(t.shape(), (nn::shape4{2, 2, 3, 1}));
     EXPECT_EQ(t.get_float(0), 0.0f);
     EXPECT_EQ(t.get_float(1), 51.0f / 255.0f);
     EXPECT_EQ(t.get_float(2), 1.0f);
     EXPECT_EQ(t.get_float(11), 60.0f / 255.0f);
-    const sw::tensor head = load_images(p, 1);
-    EXPECT_EQ(head.shape(), (sw::shape4{1, 2, 3, 1}));
+    const nn::tensor head = load_images(p, 1);
+    EXPECT_EQ(head.shape(), (nn::shape4{1, 2, 3, 1}));
     EXPECT_EQ(head.get_float(5), 3.0f / 255.0f);
 }
 
@@ -197,7 +197,7 @@ TEST(idx_errors, fmnist_split_and_image_size) {
 // The Debian package's files (installed by tools/setup.sh).
 TEST(fmnist_files, test_split_loads) {
     const labelled_images d = load_fmnist(fmnist_default_dir, "t10k");
-    EXPECT_EQ(d.images.shape(), (sw::shape4{10000, 28, 28, 1}));
+    EXPECT_EQ(d.images.shape(), (nn::shape4{10000, 28, 28, 1}));
     ASSERT_EQ(d.labels.size(), 10000u);
     // Every class has 1,000 test images (Xiao et al. 2017, table 1).
     std::vector<int> per_class(10, 0);

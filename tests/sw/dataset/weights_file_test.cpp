@@ -16,8 +16,8 @@ using namespace nnvp;
 using namespace nnvp::dataset;
 using test::bytes;
 
-sw::tensor filled(sw::shape4 s, float start) {
-    sw::tensor t(sw::dtype::fp32, s);
+nn::tensor filled(nn::shape4 s, float start) {
+    nn::tensor t(nn::dtype::fp32, s);
     for (std::size_t i = 0; i < t.size(); ++i)
         t.set_float(i, start + 0.5f * static_cast<float>(i));
     return t;
@@ -31,7 +31,7 @@ std::vector<named_tensor> sample() {
 void reseal(bytes& b) {
     const uint32_t crc = static_cast<uint32_t>(
         crc32(crc32(0L, Z_NULL, 0), b.data(), static_cast<uInt>(b.size() - 4)));
-    sw::store_le<uint32_t>(b.data() + b.size() - 4, crc);
+    nn::store_le<uint32_t>(b.data() + b.size() - 4, crc);
 }
 
 template <typename F>
@@ -52,13 +52,13 @@ TEST(weights_file, layout_is_as_documented) {
     ASSERT_EQ(b.size(), 16u + 52u + 34u + 4u);
     EXPECT_EQ(std::string(b.begin(), b.begin() + 7), "NNVPWGT");
     EXPECT_EQ(b[7], 0);
-    EXPECT_EQ(sw::load_le<uint32_t>(b.data() + 8), 1u);
-    EXPECT_EQ(sw::load_le<uint32_t>(b.data() + 12), 2u);
-    EXPECT_EQ(sw::load_le<uint32_t>(b.data() + 16), 8u);
+    EXPECT_EQ(nn::load_le<uint32_t>(b.data() + 8), 1u);
+    EXPECT_EQ(nn::load_le<uint32_t>(b.data() + 12), 2u);
+    EXPECT_EQ(nn::load_le<uint32_t>(b.data() + 16), 8u);
     EXPECT_EQ(std::string(b.begin() + 20, b.begin() + 28), "a.weight");
-    EXPECT_EQ(sw::load_le<uint32_t>(b.data() + 28), 2u);           // n
-    EXPECT_EQ(sw::load_le<uint32_t>(b.data() + 40), 3u);           // c
-    EXPECT_EQ(sw::load_le<uint32_t>(b.data() + 44), 0xbf800000u);  // -1.0f
+    EXPECT_EQ(nn::load_le<uint32_t>(b.data() + 28), 2u);           // n
+    EXPECT_EQ(nn::load_le<uint32_t>(b.data() + 40), 3u);           // c
+    EXPECT_EQ(nn::load_le<uint32_t>(b.data() + 44), 0xbf800000u);  // -1.0f
 }
 
 TEST(weights_file, round_trip_through_a_file) {
@@ -67,7 +67,7 @@ TEST(weights_file, round_trip_through_a_file) {
     const std::vector<named_tensor> back = read_weights(p);
     ASSERT_EQ(back.size(), 2u);
     EXPECT_EQ(back[0].name, "a.weight");
-    EXPECT_EQ(back[0].value.shape(), (sw::shape4{2, 1, 1, 3}));
+    EXPECT_EQ(back[0].value.shape(), (nn::shape4{2, 1, 1, 3}));
     EXPECT_EQ(back[0].value.bytes(), sample()[0].value.bytes());
     EXPECT_EQ(back[1].value.get_float(1), 7.5f);
     EXPECT_EQ(find_tensor(back, "a.bias", {1, 1, 1, 2}, p).get_float(0), 7.0f);
@@ -78,7 +78,7 @@ TEST(weights_file_errors, bad_magic_and_version) {
     b[0] = 'X';
     expect_error([&] { decode_weights(b, "m.nnw"); }, {"'m.nnw'", "magic", "NNVPWGT"});
     b = encode_weights(sample());
-    sw::store_le<uint32_t>(b.data() + 8, 2);
+    nn::store_le<uint32_t>(b.data() + 8, 2);
     reseal(b);
     expect_error([&] { decode_weights(b, "v.nnw"); }, {"'v.nnw'", "version: 2, expected 1"});
 }
@@ -96,23 +96,23 @@ TEST(weights_file_errors, checksum) {
 
 TEST(weights_file_errors, structure_behind_a_valid_checksum) {
     bytes b = encode_weights(sample());
-    sw::store_le<uint32_t>(b.data() + 12, 0);
+    nn::store_le<uint32_t>(b.data() + 12, 0);
     reseal(b);
     expect_error([&] { decode_weights(b, "n.nnw"); }, {"tensor count: 0, expected 1 to 1024"});
 
     b = encode_weights(sample());
-    sw::store_le<uint32_t>(b.data() + 16, 300);
+    nn::store_le<uint32_t>(b.data() + 16, 300);
     reseal(b);
     expect_error([&] { decode_weights(b, "l.nnw"); }, {"tensor 0 name length: 300"});
 
     b = encode_weights(sample());
-    sw::store_le<uint32_t>(b.data() + 28, 0);
+    nn::store_le<uint32_t>(b.data() + 28, 0);
     reseal(b);
     expect_error([&] { decode_weights(b, "z.nnw"); }, {"tensor 'a.weight' shape[0]: 0"});
 
     b = encode_weights(sample());
-    sw::store_le<uint32_t>(b.data() + 28, 0x7fffffff);
-    sw::store_le<uint32_t>(b.data() + 32, 0x7fffffff);
+    nn::store_le<uint32_t>(b.data() + 28, 0x7fffffff);
+    nn::store_le<uint32_t>(b.data() + 32, 0x7fffffff);
     reseal(b);
     expect_error([&] { decode_weights(b, "big.nnw"); },
                  {"tensor 'a.weight' shape", "more elements than the file holds"});

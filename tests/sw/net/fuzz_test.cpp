@@ -73,7 +73,7 @@ TEST(net_fuzz, random_graphs_validate_or_fail_cleanly) {
         EXPECT_EQ(s.layers.size(), g.nodes().size());
         for (std::size_t i : g.order()) {
             const node& n = g.nodes()[i];
-            const nnvp::sw::shape4 out = g.tensor(n.outputs[0]).shape;
+            const nnvp::nn::shape4 out = g.tensor(n.outputs[0]).shape;
             EXPECT_TRUE(out.n >= 1 && out.h >= 1 && out.w >= 1 && out.c >= 1);
             if (runs_on_core(n.op) && n.op != op_type::add && n.op != op_type::mul) {
                 EXPECT_EQ(nnvp::ref::output_shape(to_ref_layer(g, n), g.tensor(n.inputs[0]).shape),

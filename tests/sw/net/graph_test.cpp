@@ -10,7 +10,7 @@ namespace {
 
 using namespace nnvp::net;
 using nnvp::ref::act_kind;
-using nnvp::sw::shape4;
+using nnvp::nn::shape4;
 
 // The message of the graph_error `build` throws ("" when none).
 template <typename F>

@@ -13,7 +13,7 @@ namespace {
 
 using namespace nnvp::net;
 
-std::size_t zeros(const nnvp::sw::tensor& t) {
+std::size_t zeros(const nnvp::nn::tensor& t) {
     std::size_t z = 0;
     for (std::size_t i = 0; i < t.size(); ++i)
         z += t.get_float(i) == 0.0f ? 1 : 0;

@@ -14,8 +14,8 @@
 namespace {
 
 using namespace nnvp::net;
-using nnvp::sw::shape4;
-using nnvp::sw::tensor;
+using nnvp::nn::shape4;
+using nnvp::nn::tensor;
 
 const node& find(const graph& g, const std::string& name) {
     return g.nodes().at(g.find_node(name));
@@ -74,7 +74,7 @@ TEST(net_weights, a_node_draws_the_same_values_in_any_graph) {
 TEST(net_weights, imported_values_are_kept) {
     graph g = lenet5();
     std::vector<node>& nodes = g.edit_nodes();
-    nodes[0].weights = tensor(nnvp::sw::dtype::fp32, {6, 5, 5, 1});
+    nodes[0].weights = tensor(nnvp::nn::dtype::fp32, {6, 5, 5, 1});
     nodes[0].weights.set_float(3, 1.5f);
     materialize_weights(g, 1);
     EXPECT_EQ(g.nodes()[0].weights.get_float(3), 1.5f);

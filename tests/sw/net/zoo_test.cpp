@@ -13,7 +13,7 @@
 namespace {
 
 using namespace nnvp::net;
-using nnvp::sw::shape4;
+using nnvp::nn::shape4;
 
 // |ours / published - 1| <= tol.
 void expect_near_published(uint64_t ours, double published, double tol, const char* what) {

@@ -11,8 +11,8 @@ namespace {
 using onnx_test::conv_bn;
 
 // The network's output computed by the host reference executor.
-sw::tensor host_run(const package::network& net, const std::vector<sw::tensor>& inputs) {
-    return package::reference_run(net, inputs)[static_cast<std::size_t>(net.output_index())];
+nn::tensor host_run(const compiler::network& net, const std::vector<nn::tensor>& inputs) {
+    return compiler::reference_run(net, inputs)[static_cast<std::size_t>(net.output_index())];
 }
 
 onnx_tensor x_value() {
@@ -27,7 +27,7 @@ TEST(CheckImporter, ConvBnReluRunsAndMatchesAHandComputedResult) {
     const onnx_tensor x = x_value();
     const check_network cn = import_for_check(cb.model(), {{"X", x}}, "m.onnx");
     ASSERT_EQ(cn.net.ops.size(), 2u);  // conv (BN folded) and the Relu layer
-    const package::net_op& conv = cn.net.ops[0];
+    const compiler::net_op& conv = cn.net.ops[0];
     EXPECT_EQ(conv.layer.op, ref::op_kind::conv2d);
     EXPECT_EQ(conv.layer.prec, ref::precision::fp32);
     for (int o = 0; o < 2; ++o)
@@ -40,7 +40,7 @@ TEST(CheckImporter, ConvBnReluRunsAndMatchesAHandComputedResult) {
     ASSERT_EQ(cn.inputs.size(), 1u);
     EXPECT_EQ(cn.inputs[0].lay, layout::nhwc);
 
-    const sw::tensor out = host_run(cn.net, {to_package(cn.inputs[0], x)});
+    const nn::tensor out = host_run(cn.net, {to_package(cn.inputs[0], x)});
     const onnx_tensor y = from_package(cn.output, out);
     ASSERT_EQ(y.dims, (std::vector<int64_t>{1, 2, 2, 2}));
     for (int o = 0; o < 2; ++o)
@@ -111,8 +111,8 @@ TEST(CheckImporter, Uint8IsInt8WithOffset128Exactly) {
     xp.add_int32_data(3);
     const onnx_tensor x = from_proto(xp, "x");
     const check_network cn = import_for_check(m, {{"X", x}}, "m.onnx");
-    const sw::tensor in = to_package(cn.inputs[0], x);
-    EXPECT_EQ(in.type(), sw::dtype::int8);
+    const nn::tensor in = to_package(cn.inputs[0], x);
+    EXPECT_EQ(in.type(), nn::dtype::int8);
     EXPECT_EQ(in.get_int(0), 127);
     EXPECT_EQ(in.get_int(1), -125);
     const onnx_tensor y = from_package(cn.output, host_run(cn.net, {in}));

@@ -7,24 +7,24 @@
 namespace nnvp::cpuops {
 namespace {
 
-sw::tensor iota(sw::shape4 s) {
-    sw::tensor t(sw::dtype::fp32, s);
+nn::tensor iota(nn::shape4 s) {
+    nn::tensor t(nn::dtype::fp32, s);
     for (std::size_t i = 0; i < t.size(); ++i)
         t.set_float(i, static_cast<float>(i));
     return t;
 }
 
-sw::tensor run(const op& o, const std::vector<const sw::tensor*>& ins) {
+nn::tensor run(const op& o, const std::vector<const nn::tensor*>& ins) {
     std::vector<tensor_info> infos;
-    for (const sw::tensor* t : ins)
+    for (const nn::tensor* t : ins)
         infos.push_back({t->shape(), t->type(), {}});
     return execute(o, ins, infos, infer(o, infos));
 }
 
 TEST(OnnxCpuOps, TransposeMovesAxes) {
-    const sw::tensor in = iota({1, 1, 2, 3});  // [[0 1 2] [3 4 5]]
-    const sw::tensor out = run({kind::transpose, {0, 1, 3, 2}, {}}, {&in});
-    ASSERT_EQ(out.shape(), (sw::shape4{1, 1, 3, 2}));
+    const nn::tensor in = iota({1, 1, 2, 3});  // [[0 1 2] [3 4 5]]
+    const nn::tensor out = run({kind::transpose, {0, 1, 3, 2}, {}}, {&in});
+    ASSERT_EQ(out.shape(), (nn::shape4{1, 1, 3, 2}));
     const float want[6] = {0, 3, 1, 4, 2, 5};
     for (std::size_t i = 0; i < 6; ++i)
         EXPECT_FLOAT_EQ(out.get_float(i), want[i]);
@@ -33,7 +33,7 @@ TEST(OnnxCpuOps, TransposeMovesAxes) {
 }
 
 TEST(OnnxCpuOps, PadConstantEdgeReflect) {
-    const sw::tensor in = iota({1, 1, 1, 3});  // [0 1 2]
+    const nn::tensor in = iota({1, 1, 1, 3});  // [0 1 2]
     const auto padded = [&](int mode) {
         return run({kind::pad, {mode, 0, 0, 0, 2, 0, 0, 0, 1}, {9.0f}}, {&in});
     };
@@ -52,23 +52,23 @@ TEST(OnnxCpuOps, PadConstantEdgeReflect) {
 }
 
 TEST(OnnxCpuOps, MatmulBroadcastsB) {
-    const sw::tensor a = iota({2, 1, 1, 2});  // batch 0: [0 1], batch 1: [2 3]
-    const sw::tensor b = iota({1, 1, 2, 2});  // [[0 1] [2 3]]
-    const sw::tensor out = run({kind::matmul, {}, {}}, {&a, &b});
-    ASSERT_EQ(out.shape(), (sw::shape4{2, 1, 1, 2}));
+    const nn::tensor a = iota({2, 1, 1, 2});  // batch 0: [0 1], batch 1: [2 3]
+    const nn::tensor b = iota({1, 1, 2, 2});  // [[0 1] [2 3]]
+    const nn::tensor out = run({kind::matmul, {}, {}}, {&a, &b});
+    ASSERT_EQ(out.shape(), (nn::shape4{2, 1, 1, 2}));
     const float want[4] = {2, 3, 6, 11};
     for (std::size_t i = 0; i < 4; ++i)
         EXPECT_FLOAT_EQ(out.get_float(i), want[i]);
 }
 
 TEST(OnnxCpuOps, ConvertRoundsHalfToEvenWhenAsked) {
-    sw::tensor in(sw::dtype::fp32, {1, 1, 1, 4});
+    nn::tensor in(nn::dtype::fp32, {1, 1, 1, 4});
     const float x[4] = {0.5f, 1.5f, 2.5f, -2.5f};
     for (std::size_t i = 0; i < 4; ++i)
         in.set_float(i, x[i]);
-    const int t = static_cast<int>(sw::dtype::int8);
-    const sw::tensor even = run({kind::convert, {t, 1}, {1.0f, 0.0f}}, {&in});
-    const sw::tensor away = run({kind::convert, {t}, {1.0f, 0.0f}}, {&in});
+    const int t = static_cast<int>(nn::dtype::int8);
+    const nn::tensor even = run({kind::convert, {t, 1}, {1.0f, 0.0f}}, {&in});
+    const nn::tensor away = run({kind::convert, {t}, {1.0f, 0.0f}}, {&in});
     const int64_t want_even[4] = {0, 2, 2, -2}, want_away[4] = {1, 2, 3, -3};
     for (std::size_t i = 0; i < 4; ++i) {
         EXPECT_EQ(even.get_int(i), want_even[i]);

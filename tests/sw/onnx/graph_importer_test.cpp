@@ -23,13 +23,13 @@ TEST(GraphImporter, ConvBnReluFoldsBnAndFusesReluWithOhwiWeights) {
     const conv_bn cb;
     const net::graph g = import_graph(cb.model(), "m.onnx");
     ASSERT_EQ(g.inputs().size(), 1u);
-    EXPECT_EQ(g.inputs()[0].shape, (sw::shape4{1, 3, 3, 2}));  // NCHW [1,2,3,3] -> NHWC
+    EXPECT_EQ(g.inputs()[0].shape, (nn::shape4{1, 3, 3, 2}));  // NCHW [1,2,3,3] -> NHWC
     ASSERT_EQ(g.nodes().size(), 1u);                           // BN folded, Relu fused
     const net::node& n = g.nodes()[0];
     EXPECT_EQ(n.op, net::op_type::conv2d);
     EXPECT_EQ(n.act.kind, ref::act_kind::relu);
     ASSERT_TRUE(n.has_bias);
-    ASSERT_EQ(n.weights.shape(), (sw::shape4{2, 2, 2, 2}));  // OHWI
+    ASSERT_EQ(n.weights.shape(), (nn::shape4{2, 2, 2, 2}));  // OHWI
     for (int o = 0; o < 2; ++o) {
         for (int kh = 0; kh < 2; ++kh)
             for (int kw = 0; kw < 2; ++kw)
@@ -39,7 +39,7 @@ TEST(GraphImporter, ConvBnReluFoldsBnAndFusesReluWithOhwiWeights) {
                         << o << kh << kw << i;
         EXPECT_NEAR(n.bias.get_float(static_cast<std::size_t>(o)), cb.folded_b(o), 1e-6);
     }
-    EXPECT_EQ(g.tensor(g.outputs()[0]).shape, (sw::shape4{1, 2, 2, 2}));
+    EXPECT_EQ(g.tensor(g.outputs()[0]).shape, (nn::shape4{1, 2, 2, 2}));
 }
 
 // A BatchNormalization with no Conv to fold into (here on the graph input)
@@ -63,14 +63,14 @@ TEST(GraphImporter, BnWithoutAConvBecomesADepthwiseScaleAndShift) {
     EXPECT_EQ(n.geo.groups, 2);
     EXPECT_EQ(n.geo.kernel_h, 1);
     EXPECT_EQ(n.out_channels, 2);
-    ASSERT_EQ(n.weights.shape(), (sw::shape4{2, 1, 1, 1}));
+    ASSERT_EQ(n.weights.shape(), (nn::shape4{2, 1, 1, 1}));
     ASSERT_TRUE(n.has_bias);
     for (int o = 0; o < 2; ++o) {
         const double s = cb.scale[o] / std::sqrt(static_cast<double>(cb.var[o]) + 1e-5);
         EXPECT_NEAR(n.weights.get_float(static_cast<std::size_t>(o)), s, 1e-6);
         EXPECT_NEAR(n.bias.get_float(static_cast<std::size_t>(o)), cb.beta[o] - cb.mean[o] * s, 1e-6);
     }
-    EXPECT_EQ(ir.tensor(ir.outputs()[0]).shape, (sw::shape4{1, 3, 3, 2}));
+    EXPECT_EQ(ir.tensor(ir.outputs()[0]).shape, (nn::shape4{1, 3, 3, 2}));
 }
 
 TEST(GraphImporter, FlattenThenGemmPermutesWeightsToNhwcOrder) {

@@ -15,8 +15,8 @@ TEST(TensorPb, FloatTypedFieldKeepsRowMajorOrderInPlainLayout) {
     const onnx_tensor t = read_tensor_pb(f.path);
     EXPECT_EQ(t.name, "x");
     EXPECT_EQ(t.dims, (std::vector<int64_t>{2, 3}));
-    EXPECT_EQ(t.data.type(), sw::dtype::fp32);
-    EXPECT_EQ(t.data.shape(), (sw::shape4{1, 1, 2, 3}));  // right-aligned
+    EXPECT_EQ(t.data.type(), nn::dtype::fp32);
+    EXPECT_EQ(t.data.shape(), (nn::shape4{1, 1, 2, 3}));  // right-aligned
     EXPECT_FLOAT_EQ(t.data.get_float(t.data.index(0, 0, 1, 2)), 6.5f);
     EXPECT_FLOAT_EQ(t.data.get_float(t.data.index(0, 0, 0, 1)), 2.0f);
 }
@@ -35,7 +35,7 @@ TEST(TensorPb, RawDataLittleEndianInt16AndUint8WidenedExactly) {
     u.add_dims(3);
     u.set_raw_data(std::string("\x00\x80\xff", 3));
     t = from_proto(u, "test");
-    EXPECT_EQ(t.data.type(), sw::dtype::int16);  // 0..255 held exactly
+    EXPECT_EQ(t.data.type(), nn::dtype::int16);  // 0..255 held exactly
     EXPECT_EQ(t.int_value(1), 128);
     EXPECT_EQ(t.int_value(2), 255);
 }
@@ -53,7 +53,7 @@ TEST(TensorPb, Int64AndScalar) {
 TEST(TensorPb, Rank5FoldsLeadingDimsIntoN) {
     std::vector<float> v(2 * 3 * 1 * 1 * 2, 0.0f);
     const onnx_tensor t = from_proto(onnx_test::float_tensor("x", {2, 3, 1, 1, 2}, v), "test");
-    EXPECT_EQ(t.data.shape(), (sw::shape4{6, 1, 1, 2}));
+    EXPECT_EQ(t.data.shape(), (nn::shape4{6, 1, 1, 2}));
 }
 
 TEST(TensorPb, ErrorsNameTheFileAndTheField) {

@@ -17,8 +17,8 @@ using namespace nnvp;
 using namespace nnvp::quant;
 using ref::precision;
 
-std::vector<sw::tensor> inputs(const net::graph& g, uint64_t first, int n) {
-    std::vector<sw::tensor> v;
+std::vector<nn::tensor> inputs(const net::graph& g, uint64_t first, int n) {
+    std::vector<nn::tensor> v;
     for (int k = 0; k < n; ++k)
         v.push_back(net::generate_input(g, 0, first + static_cast<uint64_t>(k)));
     return v;
@@ -36,7 +36,7 @@ struct quant_lenet : ::testing::Test {
         o.scheme = s;
         o.precision = p;
         o.bits = bits;
-        const package::network q = quantize(*g, o, inputs(*g, 1, 32));
+        const compiler::network q = quantize(*g, o, inputs(*g, 1, 32));
         return measure_error(*g, q, inputs(*g, 1001, 16));
     }
     static net::graph* g;
@@ -101,7 +101,7 @@ TEST(quant_accuracy, dynamic_fixed_point_beats_static_when_ranges_differ) {
     const auto sqnr = [&](scheme s) {
         quant_options o;
         o.scheme = s;
-        const package::network q = quantize(g, o, inputs(g, 1, 8));
+        const compiler::network q = quantize(g, o, inputs(g, 1, 8));
         return measure_error(g, q, inputs(g, 1001, 8));
     };
     const error_report st = sqnr(scheme::static_fixed);

@@ -21,24 +21,24 @@ const net::node& node_of(const net::graph& g, const std::string& name) {
 TEST(quant_float_exec, lenet5_matches_ref_execute_layer_by_layer) {
     net::graph g = net::lenet5();
     net::materialize_weights(g, 7);
-    const sw::tensor x = net::generate_input(g, 0, 3);
+    const nn::tensor x = net::generate_input(g, 0, 3);
     quant::float_exec_options opt;
     opt.pre_activations = true;
     const quant::float_run run = quant::run_float(g, {x}, opt);
 
     const net::node& c1 = node_of(g, "c1");
-    const sw::tensor c1_out = ref::execute(net::to_ref_layer(g, c1), x, &c1.weights, &c1.bias);
+    const nn::tensor c1_out = ref::execute(net::to_ref_layer(g, c1), x, &c1.weights, &c1.bias);
     EXPECT_EQ(run.values.at("c1").bytes(), c1_out.bytes());  // bit-exact
-    const sw::tensor s2_out = ref::execute(net::to_ref_layer(g, node_of(g, "s2")), c1_out);
+    const nn::tensor s2_out = ref::execute(net::to_ref_layer(g, node_of(g, "s2")), c1_out);
     EXPECT_EQ(run.values.at("s2").bytes(), s2_out.bytes());
 
     // Table activations also keep the value before the activation.
-    const sw::tensor& pre = run.pre_activation.at("c1");
+    const nn::tensor& pre = run.pre_activation.at("c1");
     for (std::size_t i = 0; i < pre.size(); i += 97)
         EXPECT_EQ(run.values.at("c1").get_float(i), std::tanh(pre.get_float(i)));
     // Every tensor is there, the softmax output sums to 1.
     EXPECT_EQ(run.values.size(), g.nodes().size() + 1);
-    const sw::tensor& prob = run.values.at("prob");
+    const nn::tensor& prob = run.values.at("prob");
     double sum = 0;
     for (std::size_t i = 0; i < prob.size(); ++i)
         sum += prob.get_float(i);
@@ -47,7 +47,7 @@ TEST(quant_float_exec, lenet5_matches_ref_execute_layer_by_layer) {
 
 TEST(quant_float_exec, rejects_missing_weights_and_bad_inputs) {
     net::graph g = net::lenet5();
-    const sw::tensor x = net::generate_input(g, 0, 3);
+    const nn::tensor x = net::generate_input(g, 0, 3);
     try {
         quant::run_float(g, {x});
         FAIL() << "expected an error";
@@ -57,7 +57,7 @@ TEST(quant_float_exec, rejects_missing_weights_and_bad_inputs) {
             << e.what();
     }
     try {
-        quant::run_float(g, {sw::tensor(sw::dtype::fp32, {1, 28, 28, 1})});
+        quant::run_float(g, {nn::tensor(nn::dtype::fp32, {1, 28, 28, 1})});
         FAIL() << "expected an error";
     } catch (const net::graph_error& e) {
         EXPECT_NE(std::string(e.what()).find("expected fp32 [1,32,32,1]"), std::string::npos)

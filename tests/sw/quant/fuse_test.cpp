@@ -27,7 +27,7 @@ TEST(quant_fuse, folds_an_activation_into_its_only_producer) {
     EXPECT_EQ(p.inputs[0], "r");
     EXPECT_EQ(p.act.kind, act_kind::relu);
     EXPECT_EQ(f.outputs()[0], "r2");
-    EXPECT_EQ(f.tensor("r2").shape, (sw::shape4{1, 2, 2, 3}));
+    EXPECT_EQ(f.tensor("r2").shape, (nn::shape4{1, 2, 2, 3}));
 }
 
 TEST(quant_fuse, keeps_activations_it_cannot_fold) {

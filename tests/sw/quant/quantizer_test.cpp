@@ -28,13 +28,13 @@ quant_options options(scheme s, precision p = precision::int8) {
 }
 
 TEST(quant_quantizer, static_fixed_uses_one_q_format_for_activations_and_one_for_weights) {
-    const package::network q =
+    const compiler::network q =
         quantize(test::tiny_graph(), options(scheme::static_fixed), test::tiny_ranges());
     ASSERT_EQ(q.ops.size(), 2u);
     // Activations: |x| <= max(3, 10, 20) = 20 -> Q5.2 (scale 2^-2: 20 * 4 = 80 <= 127 < 160).
-    EXPECT_EQ(q.input_type, sw::dtype::int8);
+    EXPECT_EQ(q.input_type, nn::dtype::int8);
     EXPECT_EQ(q.input_q.scale, 0.25f);
-    for (const package::net_op& op : q.ops) {
+    for (const compiler::net_op& op : q.ops) {
         EXPECT_EQ(op.layer.prec, precision::int8);
         EXPECT_EQ(op.layer.in_q.scale, 0.25f) << op.name;
         EXPECT_EQ(op.layer.out_q.scale, 0.25f) << op.name;
@@ -43,20 +43,20 @@ TEST(quant_quantizer, static_fixed_uses_one_q_format_for_activations_and_one_for
         EXPECT_EQ(op.layer.w_scales, std::vector<float>{1.0f / 64}) << op.name;
     }
     // c: w = {0.5, -0.25, 1.5, 0.1} * 64 = {32, -16, 96, 6.4 -> 6}
-    const sw::tensor& w = *q.ops[0].weights;
-    EXPECT_EQ(w.type(), sw::dtype::int8);
+    const nn::tensor& w = *q.ops[0].weights;
+    EXPECT_EQ(w.type(), nn::dtype::int8);
     EXPECT_EQ(w.get_int(0), 32);
     EXPECT_EQ(w.get_int(1), -16);
     EXPECT_EQ(w.get_int(2), 96);
     EXPECT_EQ(w.get_int(3), 6);
     // Bias in accumulator units: 0.1 / (0.25 / 64) = 25.6 -> 26; -0.2 -> -51.2 -> -51.
-    EXPECT_EQ(q.ops[0].bias->type(), sw::dtype::int32);
+    EXPECT_EQ(q.ops[0].bias->type(), nn::dtype::int32);
     EXPECT_EQ(q.ops[0].bias->get_int(0), 26);
     EXPECT_EQ(q.ops[0].bias->get_int(1), -51);
 }
 
 TEST(quant_quantizer, dynamic_fixed_picks_a_q_format_per_tensor_and_per_layer) {
-    const package::network q =
+    const compiler::network q =
         quantize(test::tiny_graph(), options(scheme::dynamic_fixed), test::tiny_ranges());
     const ref::layer& c = q.ops[0].layer;
     const ref::layer& f = q.ops[1].layer;
@@ -77,7 +77,7 @@ TEST(quant_quantizer, dynamic_fixed_picks_a_q_format_per_tensor_and_per_layer) {
 
 TEST(quant_quantizer, per_channel_weight_scales_are_max_abs_over_127) {
     const net::graph g = test::tiny_graph();
-    const package::network q = quantize(g, options(scheme::per_channel), test::tiny_ranges());
+    const compiler::network q = quantize(g, options(scheme::per_channel), test::tiny_ranges());
     const ref::layer& c = q.ops[0].layer;
     EXPECT_EQ(c.w_scales, (std::vector<float>{0.5f / 127, 1.5f / 127}));
     EXPECT_EQ(c.in_q.scale, 3.0f / 127);
@@ -99,7 +99,7 @@ TEST(quant_quantizer, per_channel_weight_scales_are_max_abs_over_127) {
 TEST(quant_quantizer, asymmetric_activations_get_a_zero_point) {
     quant_options o = options(scheme::per_channel);
     o.asymmetric = true;
-    const package::network q = quantize(test::tiny_graph(), o, test::tiny_ranges());
+    const compiler::network q = quantize(test::tiny_graph(), o, test::tiny_ranges());
     // c's output [0, 10]: scale 10 / 255, real 0 at -128.
     EXPECT_FLOAT_EQ(q.ops[0].layer.out_q.scale, 10.0f / 255);
     EXPECT_EQ(q.ops[0].layer.out_q.zero_point, -128);
@@ -109,8 +109,8 @@ TEST(quant_quantizer, asymmetric_activations_get_a_zero_point) {
 
 TEST(quant_quantizer, output_equals_the_reference_chained_by_hand) {
     const net::graph g = test::tiny_graph();
-    const package::network q = quantize(g, options(scheme::per_channel), test::tiny_ranges());
-    const sw::tensor x = test::tiny_input();
+    const compiler::network q = quantize(g, options(scheme::per_channel), test::tiny_ranges());
+    const nn::tensor x = test::tiny_input();
 
     // What the quantizer should have produced, built by hand.
     const net::node& nc = g.nodes()[g.find_node("c")];
@@ -127,22 +127,22 @@ TEST(quant_quantizer, output_equals_the_reference_chained_by_hand) {
     f.out_q = {20.0f / 127, 0};
     f.w_scales = q.ops[1].layer.w_scales;  // checked in per_channel_weight_scales...
     ref::lower_quantization(f);
-    const sw::tensor xq = ref::quantize(x, c.in_q, sw::dtype::int8);
-    const sw::tensor wc = ref::quantize_weights(nc.weights, c.w_scales, sw::dtype::int8);
-    const sw::tensor bc = ref::quantize_bias(nc.bias, c.in_q.scale, c.w_scales, sw::dtype::int32);
-    const sw::tensor wf = ref::quantize_weights(nf.weights, f.w_scales, sw::dtype::int8);
-    const sw::tensor bf = ref::quantize_bias(nf.bias, f.in_q.scale, f.w_scales, sw::dtype::int32);
-    const sw::tensor y = ref::execute(f, ref::execute(c, xq, &wc, &bc), &wf, &bf);
+    const nn::tensor xq = ref::quantize(x, c.in_q, nn::dtype::int8);
+    const nn::tensor wc = ref::quantize_weights(nc.weights, c.w_scales, nn::dtype::int8);
+    const nn::tensor bc = ref::quantize_bias(nc.bias, c.in_q.scale, c.w_scales, nn::dtype::int32);
+    const nn::tensor wf = ref::quantize_weights(nf.weights, f.w_scales, nn::dtype::int8);
+    const nn::tensor bf = ref::quantize_bias(nf.bias, f.in_q.scale, f.w_scales, nn::dtype::int32);
+    const nn::tensor y = ref::execute(f, ref::execute(c, xq, &wc, &bc), &wf, &bf);
 
     EXPECT_EQ(quantize_input(q, x).bytes(), xq.bytes());
     EXPECT_EQ(q.ops[0].weights->bytes(), wc.bytes());
     EXPECT_EQ(q.ops[1].bias->bytes(), bf.bytes());
-    const std::vector<sw::tensor> all = run_network(q, quantize_input(q, x));
+    const std::vector<nn::tensor> all = run_network(q, quantize_input(q, x));
     ASSERT_EQ(all.size(), 3u);
-    EXPECT_EQ(all[2].type(), sw::dtype::int8);
+    EXPECT_EQ(all[2].type(), nn::dtype::int8);
     EXPECT_EQ(all[2].bytes(), y.bytes());
     // dequantize_output gives the real values of the int8 result.
-    const sw::tensor real = dequantize_output(q, all[2]);
+    const nn::tensor real = dequantize_output(q, all[2]);
     EXPECT_EQ(real.get_float(1), ref::dequantize_value(y.get_int(1), f.out_q));
 }
 
@@ -222,16 +222,16 @@ TEST(quant_quantizer, needs_calibration_inputs_and_weights) {
               std::string::npos);
     net::materialize_weights(g, 1);
     EXPECT_NE(error_of([&] {
-                  quantize(g, options(scheme::per_channel), std::vector<sw::tensor>{});
+                  quantize(g, options(scheme::per_channel), std::vector<nn::tensor>{});
               }).find("no calibration inputs"),
               std::string::npos);
     // The float scheme needs none.
     EXPECT_EQ(
-        quantize(g, options(scheme::none, precision::fp32), std::vector<sw::tensor>{}).input_type,
-        sw::dtype::fp32);
-    const package::network q = quantize(g, options(scheme::per_channel), calibration{});
+        quantize(g, options(scheme::none, precision::fp32), std::vector<nn::tensor>{}).input_type,
+        nn::dtype::fp32);
+    const compiler::network q = quantize(g, options(scheme::per_channel), calibration{});
     EXPECT_NE(error_of([&] {
-                  quantize_input(q, sw::tensor(sw::dtype::fp32, {1, 2, 2, 1}));
+                  quantize_input(q, nn::tensor(nn::dtype::fp32, {1, 2, 2, 1}));
               }).find("input is fp32 [1,2,2,1], expected fp32 [1,32,32,1]"),
               std::string::npos);
 }

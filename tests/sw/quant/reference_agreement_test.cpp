@@ -1,5 +1,5 @@
 // The quantizer's fast runner (network_exec.h, NN-core kernels) agrees bit
-// for bit with the lead's golden package::reference_run (ref::execute) on
+// for bit with the lead's golden compiler::reference_run (ref::execute) on
 // quantized networks of every kind the quantizer produces.
 #include <gtest/gtest.h>
 
@@ -16,11 +16,11 @@ using namespace nnvp;
 using ref::precision;
 
 void expect_same_run(const net::graph& g, const quant::quant_options& o) {
-    std::vector<sw::tensor> cal{net::generate_input(g, 0, 1), net::generate_input(g, 0, 2)};
-    const package::network q = quant::quantize(g, o, cal);
-    const sw::tensor in = quant::quantize_input(q, net::generate_input(g, 0, 99));
-    const std::vector<sw::tensor> mine = quant::run_network(q, in);
-    const std::vector<sw::tensor> golden = package::reference_run(q, {in});
+    std::vector<nn::tensor> cal{net::generate_input(g, 0, 1), net::generate_input(g, 0, 2)};
+    const compiler::network q = quant::quantize(g, o, cal);
+    const nn::tensor in = quant::quantize_input(q, net::generate_input(g, 0, 99));
+    const std::vector<nn::tensor> mine = quant::run_network(q, in);
+    const std::vector<nn::tensor> golden = compiler::reference_run(q, {in});
     ASSERT_EQ(mine.size(), golden.size());
     for (std::size_t i = 0; i < mine.size(); ++i) {
         EXPECT_EQ(mine[i].type(), golden[i].type()) << g.name() << " tensor " << i;
@@ -63,10 +63,10 @@ TEST(quant_reference, residual_concat_and_lrn) {
     const std::string y = b.softmax(b.fc(f, "fc", 5, ref::act_kind::none), "prob");
     net::graph g = b.finish({y});
     net::materialize_weights(g, 4);
-    const package::network q = quant::quantize(g, opts(quant::scheme::per_channel, precision::int8),
+    const compiler::network q = quant::quantize(g, opts(quant::scheme::per_channel, precision::int8),
                                                {net::generate_input(g, 0, 1)});
     std::vector<std::string> names;
-    for (const package::net_op& op : q.ops)
+    for (const compiler::net_op& op : q.ops)
         names.push_back(op.name);
     EXPECT_EQ(names, (std::vector<std::string>{"a", "res", "c", "cat", "cat/to_fp32", "norm",
                                                "norm/to_int8", "gap", "flat", "fc", "prob"}));

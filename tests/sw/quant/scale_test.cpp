@@ -34,14 +34,14 @@ TEST(quant_scales, symmetric_affine_and_storage_ranges) {
     EXPECT_EQ(a.zero_point, -64);
     // A ReLU output [0, 6]: real 0 at q = -128.
     EXPECT_EQ(affine_params({0.0f, 6.0f}, {-128, 127}).zero_point, -128);
-    EXPECT_EQ(storage_range(sw::dtype::int8, 0).lo, -128);
-    EXPECT_EQ(storage_range(sw::dtype::int8, 6).lo, -32);
-    EXPECT_EQ(storage_range(sw::dtype::int8, 6).hi, 31);
-    EXPECT_EQ(storage_range(sw::dtype::int4, 0).hi, 7);
+    EXPECT_EQ(storage_range(nn::dtype::int8, 0).lo, -128);
+    EXPECT_EQ(storage_range(nn::dtype::int8, 6).lo, -32);
+    EXPECT_EQ(storage_range(nn::dtype::int8, 6).hi, 31);
+    EXPECT_EQ(storage_range(nn::dtype::int4, 0).hi, 7);
 }
 
 TEST(quant_calibration, observe_min_max_and_percentiles) {
-    sw::tensor t(sw::dtype::fp32, {1, 1, 1, 100});
+    nn::tensor t(nn::dtype::fp32, {1, 1, 1, 100});
     for (int i = 0; i < 100; ++i)
         t.set_float(static_cast<std::size_t>(i), static_cast<float>(i - 50));  // -50..49
     const value_range m = observe(t, range_method::max_abs, 0);
@@ -53,7 +53,7 @@ TEST(quant_calibration, observe_min_max_and_percentiles) {
     EXPECT_EQ(p.hi, 39.0f);
     EXPECT_EQ(p.lo, -40.0f);
     // The range always contains 0.
-    sw::tensor pos(sw::dtype::fp32, {1, 1, 1, 2});
+    nn::tensor pos(nn::dtype::fp32, {1, 1, 1, 2});
     pos.set_float(0, 2.0f);
     pos.set_float(1, 3.0f);
     EXPECT_EQ(observe(pos, range_method::max_abs, 0).lo, 0.0f);

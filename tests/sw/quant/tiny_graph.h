@@ -16,18 +16,18 @@ inline net::graph tiny_graph() {
     net::graph g = b.finish({x});
     for (net::node& n : g.edit_nodes()) {
         if (n.name == "c") {
-            n.weights = sw::tensor(sw::dtype::fp32, {2, 1, 1, 2});
+            n.weights = nn::tensor(nn::dtype::fp32, {2, 1, 1, 2});
             const float w[] = {0.5f, -0.25f, 1.5f, 0.1f};
             for (std::size_t i = 0; i < 4; ++i)
                 n.weights.set_float(i, w[i]);
-            n.bias = sw::tensor(sw::dtype::fp32, {1, 1, 1, 2});
+            n.bias = nn::tensor(nn::dtype::fp32, {1, 1, 1, 2});
             n.bias.set_float(0, 0.1f);
             n.bias.set_float(1, -0.2f);
         } else {
-            n.weights = sw::tensor(sw::dtype::fp32, {3, 1, 1, 8});
+            n.weights = nn::tensor(nn::dtype::fp32, {3, 1, 1, 8});
             for (std::size_t i = 0; i < 24; ++i)  // -0.2 .. 0.2
                 n.weights.set_float(i, static_cast<float>(static_cast<int>(i % 9) - 4) * 0.05f);
-            n.bias = sw::tensor(sw::dtype::fp32, {1, 1, 1, 3});
+            n.bias = nn::tensor(nn::dtype::fp32, {1, 1, 1, 3});
             n.bias.set_float(0, 0.05f);
             n.bias.set_float(2, -0.05f);
         }
@@ -45,8 +45,8 @@ inline calibration tiny_ranges() {
 }
 
 // An input of the tiny graph with values in [-3, 3].
-inline sw::tensor tiny_input() {
-    sw::tensor x(sw::dtype::fp32, {1, 2, 2, 2});
+inline nn::tensor tiny_input() {
+    nn::tensor x(nn::dtype::fp32, {1, 2, 2, 2});
     for (std::size_t i = 0; i < x.size(); ++i)
         x.set_float(i, -3.0f + 0.8f * static_cast<float>(i));
     return x;

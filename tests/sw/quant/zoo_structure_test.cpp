@@ -1,5 +1,5 @@
-// Every zoo network quantizes into a package::network that the compiler back
-// end accepts (package::plan_tensors). Calibration ranges are left at their
+// Every zoo network quantizes into a compiler::network that the compiler back
+// end accepts (compiler::plan_tensors). Calibration ranges are left at their
 // [-1, 1] default: this checks structure, not accuracy, and keeps each
 // network well under a few seconds.
 #include <gtest/gtest.h>
@@ -21,8 +21,8 @@ void check_structure(const std::string& name, ref::precision p) {
     o.precision = p;
     if (p == ref::precision::fp32 || p == ref::precision::fp16)
         o.scheme = quant::scheme::none;
-    const package::network q = quant::quantize(g, o, quant::calibration{});
-    const std::vector<package::tensor_desc> plan = package::plan_tensors(q);
+    const compiler::network q = quant::quantize(g, o, quant::calibration{});
+    const std::vector<compiler::tensor_desc> plan = compiler::plan_tensors(q);
     const std::vector<cpuops::tensor_info> mine = quant::tensor_infos(q);
     ASSERT_EQ(plan.size(), mine.size());
     for (std::size_t i = 0; i < plan.size(); ++i) {

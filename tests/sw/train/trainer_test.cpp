@@ -38,7 +38,7 @@ const float* image(int i) {
 float max_forward_gap(const net::graph& g) {
     const lenet net(g);
     lenet_workspace ws;
-    const sw::tensor ref = dataset::reference_forward(g, test_head().images);
+    const nn::tensor ref = dataset::reference_forward(g, test_head().images);
     float gap = 0.0f;
     for (int i = 0; i < 16; ++i) {
         const float* logits = net.forward(image(i), ws);

@@ -37,11 +37,11 @@ TEST(fake_quant, bad_shapes_are_refused) {
 }
 
 // The quantized network's weights of `node`, as real values.
-std::vector<float> deployed(const package::network& q, const std::string& node) {
-    for (const package::net_op& op : q.ops) {
+std::vector<float> deployed(const compiler::network& q, const std::string& node) {
+    for (const compiler::net_op& op : q.ops) {
         if (op.name != node)
             continue;
-        const sw::tensor& w = *op.weights;
+        const nn::tensor& w = *op.weights;
         const std::size_t per = w.size() / static_cast<std::size_t>(w.shape().n);
         std::vector<float> out(w.size());
         for (std::size_t i = 0; i < w.size(); ++i) {
@@ -75,14 +75,14 @@ void expect_close(const std::vector<float>& got, const std::vector<float>& want)
         ASSERT_NEAR(got[i], want[i], 1e-6 * std::max(1.0f, std::fabs(want[i]))) << "weight " << i;
 }
 
-package::network quantized_lenet(ref::precision p) {
+compiler::network quantized_lenet(ref::precision p) {
     const net::graph g = dataset::fmnist_lenet(dataset::fmnist_default_weights());
     quant::quant_options o;
     o.scheme = quant::scheme::per_channel;
     o.precision = p;
     o.overrides["conv1"] = ref::precision::int8;
     o.overrides["fc3"] = ref::precision::int8;
-    sw::tensor x(sw::dtype::fp32, {1, 28, 28, 1});
+    nn::tensor x(nn::dtype::fp32, {1, 28, 28, 1});
     for (std::size_t i = 0; i < x.size(); ++i)
         x.set_float(i, static_cast<float>(i % 256) / 255.0f);
     return quant::quantize(g, o, {x});
@@ -90,8 +90,8 @@ package::network quantized_lenet(ref::precision p) {
 
 TEST(fake_quant, matches_the_quantizer_on_the_committed_weights) {
     const net::graph g = dataset::fmnist_lenet(dataset::fmnist_default_weights());
-    const package::network q4 = quantized_lenet(ref::precision::int4);
-    const package::network qb = quantized_lenet(ref::precision::binary);
+    const compiler::network q4 = quantized_lenet(ref::precision::int4);
+    const compiler::network qb = quantized_lenet(ref::precision::binary);
     const std::pair<const char*, int> layers[] = {{"conv2", 16}, {"fc1", 120}, {"fc2", 84}};
     for (const auto& [node, rows] : layers) {
         SCOPED_TRACE(node);

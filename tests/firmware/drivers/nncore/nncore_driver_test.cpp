@@ -63,7 +63,7 @@ TEST(nncore_driver, probe_reads_identification_and_enables_irqs) {
     EXPECT_EQ(i.id, id_value);
     EXPECT_EQ(i.rows, 16);
     EXPECT_EQ(i.cols, 8);
-    EXPECT_TRUE(i.supports(nncore_cmd::precision::binary));
+    EXPECT_TRUE(i.supports(ref::precision::binary));
     EXPECT_EQ(i.input_kb, 64u);
     EXPECT_EQ(i.weight_kb, 128u);
     EXPECT_EQ(i.output_kb, 32u);
