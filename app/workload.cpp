@@ -3,7 +3,7 @@
 #include <chrono>
 #include <filesystem>
 
-#include "arch/nncore/command_check.h"
+#include "nn/tensor/tensor.h"
 #include "sw/dataset/fmnist_model.h"
 #include "sw/dataset/labelled_images.h"
 #include "sw/net/prune.h"
@@ -182,7 +182,7 @@ double weight_density(const compiler::network& q) {
             continue;
         const auto n = static_cast<double>(op.weights->size());
         count += n;
-        zeros += n * nncore::zero_fraction(*op.weights, 0);
+        zeros += n * nn::zero_fraction(*op.weights, 0);
     }
     return count > 0 ? 1.0 - zeros / count : 1.0;
 }

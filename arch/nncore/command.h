@@ -20,13 +20,13 @@
 // BARRIER (tag b), ... Compute commands run one at a time, in order.
 //
 // Compute commands carry the fields of the reference executor's layer
-// (nn/ref/layer.h): the mapping is field by field (see to_layer() in the
-// core). Tensors are NHWC, packed by precision (docs/numerics.md): int4 two
+// (nn/ref/layer.h): the mapping is field by field, in one codec
+// (layer_codec.h: encode_layer, check_compute, decode_layer). Tensors are NHWC, packed by precision (docs/numerics.md): int4 two
 // per byte, binary eight per byte. Per-channel tables (fixed-point
 // multipliers, binary scales, activation look-up tables) live in local
 // memory too, at the offsets the command gives.
 //
-// Semantics the core checks (arch/nncore/command_check.h has the code):
+// Semantics the core checks (command_check.h and layer_codec.h have the code):
 // - Header: magic, version, header_size == 32, command_size == 128,
 //   1 <= command_count <= the core's max_commands, header + commands fit in
 //   CMD_BYTES, CMD_BASE 8-byte aligned, checksum of all commands. The core
@@ -278,6 +278,21 @@ inline const char* to_string(opcode op) {
     }
     return "unknown";
 }
+
+// Compute opcodes follow ref::op_kind's order from conv2d (layer_codec.h maps them).
+constexpr bool follows_op_kind(opcode op, ref::op_kind k) {
+    return static_cast<uint8_t>(op) - static_cast<uint8_t>(opcode::conv2d) ==
+           static_cast<uint8_t>(k);
+}
+static_assert(follows_op_kind(opcode::conv2d, ref::op_kind::conv2d) &&
+              follows_op_kind(opcode::fully_connected, ref::op_kind::fully_connected) &&
+              follows_op_kind(opcode::max_pool, ref::op_kind::max_pool) &&
+              follows_op_kind(opcode::avg_pool, ref::op_kind::avg_pool) &&
+              follows_op_kind(opcode::global_avg_pool, ref::op_kind::global_avg_pool) &&
+              follows_op_kind(opcode::global_max_pool, ref::op_kind::global_max_pool) &&
+              follows_op_kind(opcode::add, ref::op_kind::add) &&
+              follows_op_kind(opcode::mul, ref::op_kind::mul) &&
+              follows_op_kind(opcode::activation, ref::op_kind::activation));
 
 inline bool is_compute(opcode op) {
     return op >= opcode::conv2d && op <= opcode::activation;

@@ -1,9 +1,13 @@
-// ref::layer <-> compute command (arch/nncore/command.h), the host side of
-// the core's to_layer(): every field of nncore_cmd::compute_cmd is mapped.
+// The compute-command codec: the one mapping between a reference layer
+// (nn/ref/layer.h) and a compute command (command.h), used by every side:
+//   encode_layer   layer -> command + table image (compiler, tests)
+//   check_compute  what a command reads and writes, with the error code the
+//                  core reports (core model, host interpreter, validator)
+//   decode_layer   a checked command -> the reference layer it runs
+// The mapping is field by field. No SystemC.
 //
 // Table image (placed in local memory at compute_cmd::table_offset), in this
-// order, each part present only when the command needs it (the same rules as
-// the core's check_compute in arch/nncore/command_check.cpp):
+// order, each part present only when the command needs it:
 //   1. binary precision, fp32 scale       out_channels x fp32 bin_alpha
 //      (no flag::binary_fixed_scale);
 //      else flag::per_channel (conv2d /   out_channels x {int32 multiplier, int32 shift}
@@ -12,13 +16,12 @@
 //      activation (leaky ReLU, sigmoid,   type (int8 for binary), entry q - min(T)
 //      tanh; not fp32/fp16, not binary
 //      fp32 scale):
-// All little-endian; the image is table_bytes(command) long (0: no table).
-// Without per-channel data the per-tensor out_mult/out_shift fields are used.
+// All little-endian. Without per-channel data the per-tensor out_mult /
+// out_shift fields are used.
 //
 // Zero points: in_q, in2_q, out_q and (table activations) act_q zero points
 // go to in_/in2_/out_/act_zero_point. Float quantization scales are not part
-// of the command (the core consumes the lowered integer fields only);
-// to_layer() sets them to 1.
+// of the command (the core consumes the lowered integer fields only).
 #pragma once
 
 #include <cstddef>
@@ -26,10 +29,35 @@
 #include <vector>
 
 #include "arch/nncore/command.h"
+#include "arch/nncore/command_check.h"
 #include "nn/ref/layer.h"
 #include "nn/tensor/tensor.h"
 
 namespace nnvp::nncore_cmd {
+
+// What a valid compute command reads and writes.
+struct compute_plan {
+    nn::shape4 in_shape, in2_shape, w_shape, out_shape;  // w_shape: OHWI / [O,1,1,K]
+    nn::dtype in_type = nn::dtype::fp32, in2_type = nn::dtype::fp32;
+    nn::dtype w_type = nn::dtype::fp32, bias_type = nn::dtype::fp32;
+    nn::dtype out_type = nn::dtype::fp32;
+    span in, in2, weights, bias, table, out;  // bytes == 0: operand unused
+    bool has_second = false;                  // add / mul
+    bool has_weights = false;                 // conv2d / fully_connected
+    uint32_t per_channel_entries = 0;         // {mult, shift} pairs at table.offset
+    uint32_t alpha_entries = 0;               // binary fp32 scales at table.offset
+    uint32_t lut_entries = 0;                 // int32 activation table after them
+};
+
+// A compute command: enum values and flags, the precision / op combination,
+// dimensions, quantization fields, every operand and the table inside a local
+// memory of `local_bytes` bytes. Fills `plan` when valid.
+check_result check_compute(const command& c, uint64_t local_bytes, compute_plan& plan);
+
+// The reference layer of a command check_compute accepted: every field of the
+// command, and the per-channel and activation tables read from `table`
+// (plan.table.bytes bytes).
+ref::layer decode_layer(const command& c, const compute_plan& plan, const uint8_t* table);
 
 // Local-memory byte offsets of a compute command's operands.
 struct operand_offsets {
@@ -42,42 +70,30 @@ struct operand_offsets {
 };
 
 struct encoded_layer {
-    nncore_cmd::command cmd;
+    command cmd;
     std::vector<uint8_t> table;  // table image for table_offset (may be empty)
 };
 
 // The compute command of `l` on an input of shape `in` (and `in2` for add /
 // mul). Throws std::invalid_argument "layer '<name>': <field>: expected ..."
 // for anything the command cannot express or the reference would reject.
-encoded_layer from_layer(const ref::layer& l, const nn::shape4& in, const operand_offsets& at,
-                         cost::dataflow df = cost::dataflow::automatic,
-                         const nn::shape4& in2 = {});
+encoded_layer encode_layer(const ref::layer& l, const nn::shape4& in, const operand_offsets& at,
+                           cost::dataflow df = cost::dataflow::automatic,
+                           const nn::shape4& in2 = {});
 
-// Size of the table image a command refers to (see the layout above).
-std::size_t table_bytes(const nncore_cmd::command& c);
-
-// Everything the reference executor needs to run a compute command.
+// For hosts holding a command and its table image apart (packages, the
+// runtime's CPU steps): check_compute with no local-memory bound, then
+// decode_layer. Throws std::invalid_argument "<op> command: <what>" for an
+// invalid command or a table of another size than the command needs.
 struct decoded_layer {
     ref::layer layer;
-    nn::shape4 in, in2, out, weights;  // weights: OHWI (conv) / [O,1,1,K] (fc)
-    nn::dtype in_type{}, in2_type{}, out_type{}, weight_type{}, bias_type{};
-    bool has_in2 = false;
-    bool has_weights = false;
+    compute_plan plan;
 };
+decoded_layer decode(const command& c, const uint8_t* table, std::size_t table_size);
+// Bytes of the table image a compute command needs (0 when it is invalid).
+std::size_t table_bytes(const command& c);
 
-// The inverse of from_layer(): `table` points at table_bytes(c) bytes (may
-// be null when that is 0). Throws std::invalid_argument for a command that
-// is not a valid compute command (unknown enum values, flags, dims).
-decoded_layer to_layer(const nncore_cmd::command& c, const uint8_t* table, std::size_t table_size);
-
-// Packed byte sizes of the operands of a decoded layer.
-std::size_t in_bytes(const decoded_layer& d);
-std::size_t in2_bytes(const decoded_layer& d);
-std::size_t out_bytes(const decoded_layer& d);
-std::size_t weight_bytes(const decoded_layer& d);
-std::size_t bias_bytes(const decoded_layer& d);
-
-nncore_cmd::opcode to_opcode(ref::op_kind k);
-ref::op_kind to_op_kind(nncore_cmd::opcode op);  // throws for a non-compute opcode
+opcode to_opcode(ref::op_kind k);
+ref::op_kind to_op_kind(opcode op);  // throws std::invalid_argument for a non-compute opcode
 
 }  // namespace nnvp::nncore_cmd

@@ -4,7 +4,7 @@
 #include <cstring>
 #include <stdexcept>
 
-namespace nnvp::nncore {
+namespace nnvp::nncore_cmd {
 
 
 
@@ -198,4 +198,4 @@ codec_result expand(const uint8_t* blob, uint64_t len, const blob_shape& s, uint
     return r;
 }
 
-}  // namespace nnvp::nncore
+}  // namespace nnvp::nncore_cmd

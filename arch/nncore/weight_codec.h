@@ -10,7 +10,7 @@
 
 #include "arch/nncore/command.h"
 
-namespace nnvp::nncore {
+namespace nnvp::nncore_cmd {
 
 // What a blob expands to (the LOAD_COMPRESSED fields other than addresses).
 struct blob_shape {
@@ -53,4 +53,4 @@ codec_result check_blob(const uint8_t* blob, uint64_t len, const blob_shape& s);
 // (zeros where nothing is stored). Nothing is written for an invalid blob.
 codec_result expand(const uint8_t* blob, uint64_t len, const blob_shape& s, uint8_t* dense);
 
-}  // namespace nnvp::nncore
+}  // namespace nnvp::nncore_cmd

@@ -17,7 +17,7 @@
 //     constants       weights, bias and table images (64-byte aligned blobs)
 //     streams         NN-core command streams (arch/nncore/command.h v1, with header)
 //     cpu_code        CPU-step commands: a 128-byte nncore_cmd::command
-//                     followed by its table image (cmdgen/layer_codec.h)
+//                     followed by its table image (arch/nncore/layer_codec.h)
 //
 // header: 0 magic "NNPK" u32 | 4 version u16 | 6 header_size u16 (80)
 //   | 8 total_size u32 (bytes of the whole package) | 12 header_checksum u32

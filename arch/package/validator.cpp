@@ -269,16 +269,13 @@ validation checker::cpu_layer_step(std::size_t i, const step_record& s) {
                                                  std::to_string(static_cast<unsigned>(cmd.op)) +
                                                  ": expected a compute command");
     const std::size_t table = s.code_bytes - nncore_cmd::command_bytes;
-    if (table != nncore_cmd::table_bytes(cmd))
-        return fail(package_error::bad_step, label + ": table of " + std::to_string(table) +
-                                                 " bytes: expected " +
-                                                 std::to_string(nncore_cmd::table_bytes(cmd)));
     nncore_cmd::decoded_layer d;
     try {
-        d = nncore_cmd::to_layer(cmd, m_data + s.code_offset + nncore_cmd::command_bytes, table);
+        d = nncore_cmd::decode(cmd, m_data + s.code_offset + nncore_cmd::command_bytes, table);
     } catch (const std::exception& e) {
         return fail(package_error::bad_step, label + ": " + e.what());
     }
+    const nncore_cmd::compute_plan& p = d.plan;
     auto operand = [&](const char* what, uint16_t idx, const nn::shape4& shape,
                        nn::dtype type) -> validation {
         const tensor_record& t = m_v.tensors[idx];
@@ -289,18 +286,18 @@ validation checker::cpu_layer_step(std::size_t i, const step_record& s) {
                             ": expected " + nn::to_string(type) + " " + nn::to_string(shape));
         return {};
     };
-    if (auto r = operand("input", s.input, d.in, d.in_type); !r.ok())
+    if (auto r = operand("input", s.input, p.in_shape, p.in_type); !r.ok())
         return r;
-    if (auto r = operand("output", s.output, d.out, d.out_type); !r.ok())
+    if (auto r = operand("output", s.output, p.out_shape, p.out_type); !r.ok())
         return r;
-    if (d.has_in2 != (s.in2 != no_tensor))
+    if (p.has_second != (s.in2 != no_tensor))
         return fail(package_error::bad_step,
-                    label + ": in2: expected " + (d.has_in2 ? "a second operand" : "none"));
-    if (d.has_in2)
-        if (auto r = operand("in2", s.in2, d.in2, d.in2_type); !r.ok())
+                    label + ": in2: expected " + (p.has_second ? "a second operand" : "none"));
+    if (p.has_second)
+        if (auto r = operand("in2", s.in2, p.in2_shape, p.in2_type); !r.ok())
             return r;
-    const std::size_t wb = d.has_weights ? nncore_cmd::weight_bytes(d) : 0;
-    const std::size_t bb = d.layer.has_bias ? nncore_cmd::bias_bytes(d) : 0;
+    const std::size_t wb = static_cast<std::size_t>(p.weights.bytes);
+    const std::size_t bb = static_cast<std::size_t>(p.bias.bytes);
     if (s.weights_bytes != wb || s.bias_bytes != bb)
         return fail(package_error::bad_step,
                     label + ": weights/bias of " + std::to_string(s.weights_bytes) + "/" +

@@ -12,18 +12,19 @@ uint64_t ceil_milli(uint64_t millicycles) {
 
 cpu_work layer_work(const nncore_cmd::decoded_layer& d) {
     const ref::layer& l = d.layer;
-    const uint64_t out = d.out.count();
+    const uint64_t out = d.plan.out_shape.count();
+    const nn::shape4& in = d.plan.in_shape;
     cpu_work w;
     switch (l.op) {
         case ref::op_kind::conv2d:
             w.macs = out * static_cast<uint64_t>(l.geo.kernel_h) *
                      static_cast<uint64_t>(l.geo.kernel_w) *
-                     static_cast<uint64_t>(d.in.c / (l.geo.groups > 0 ? l.geo.groups : 1));
+                     static_cast<uint64_t>(in.c / (l.geo.groups > 0 ? l.geo.groups : 1));
             w.elements = out;
             break;
         case ref::op_kind::fully_connected:
-            w.macs = out * static_cast<uint64_t>(d.in.h) * static_cast<uint64_t>(d.in.w) *
-                     static_cast<uint64_t>(d.in.c);
+            w.macs = out * static_cast<uint64_t>(in.h) * static_cast<uint64_t>(in.w) *
+                     static_cast<uint64_t>(in.c);
             w.elements = out;
             break;
         case ref::op_kind::max_pool:
@@ -33,7 +34,7 @@ cpu_work layer_work(const nncore_cmd::decoded_layer& d) {
             break;
         case ref::op_kind::global_avg_pool:
         case ref::op_kind::global_max_pool:
-            w.elements = d.in.count();
+            w.elements = in.count();
             break;
         case ref::op_kind::add:
         case ref::op_kind::mul:

@@ -258,20 +258,21 @@ runtime_status nn_runtime::run_cpu(const step_record& s, step_result& r, std::st
         if (kind == step_kind::cpu_layer) {
             const uint8_t* code = m_image.data() + s.code_offset;
             const nncore_cmd::command cmd = nncore_cmd::decode(code);
-            const nncore_cmd::decoded_layer d = nncore_cmd::to_layer(
+            const nncore_cmd::decoded_layer d = nncore_cmd::decode(
                 cmd, code + nncore_cmd::command_bytes, s.code_bytes - nncore_cmd::command_bytes);
+            const nncore_cmd::compute_plan& p = d.plan;
             nn::tensor second, bias;
-            if (d.has_in2 && read_tensor(s.in2, second) != runtime_status::ok) {
+            if (p.has_second && read_tensor(s.in2, second) != runtime_status::ok) {
                 why = "cannot read the second operand (bus error)";
                 return runtime_status::bus_error;
             }
-            if (d.has_weights)
-                second = nn::unpack(d.weight_type, d.weights, m_image.data() + s.weights_offset,
-                                        s.weights_bytes);
+            if (p.has_weights)
+                second = nn::unpack(p.w_type, p.w_shape, m_image.data() + s.weights_offset,
+                                    s.weights_bytes);
             if (d.layer.has_bias)
-                bias = nn::unpack(d.bias_type, {1, 1, 1, d.layer.out_channels},
-                                      m_image.data() + s.bias_offset, s.bias_bytes);
-            out = ref::execute(d.layer, in, d.has_in2 || d.has_weights ? &second : nullptr,
+                bias = nn::unpack(p.bias_type, {1, 1, 1, d.layer.out_channels},
+                                  m_image.data() + s.bias_offset, s.bias_bytes);
+            out = ref::execute(d.layer, in, p.has_second || p.has_weights ? &second : nullptr,
                                d.layer.has_bias ? &bias : nullptr);
             r.cpu_cycles = layer_cycles(m_cost, d);
         } else if (kind == step_kind::cpu_op) {

@@ -62,7 +62,7 @@
 #include "ip/dma/dma.h"
 #include "arch/nncore/command.h"
 #include "ip/nncore/nncore_config.h"
-#include "arch/nncore/command_check.h"
+#include "arch/nncore/layer_codec.h"
 #include "arch/regs/nncore_regs.h"
 #include "nn/cost/layer_cost.h"
 
@@ -146,7 +146,7 @@ private:
         uint32_t staging;
         uint32_t len;
         uint32_t dest;
-        blob_shape shape;
+        nncore_cmd::blob_shape shape;
     };
     struct outcome {
         nncore_regs::error_code code = nncore_regs::error_code::none;
@@ -188,6 +188,8 @@ private:
     // transfers have completed).
     outcome expand_blobs(uint16_t mask, command_record& rec);
     outcome execute_compute(uint32_t index, const nncore_cmd::command& c, command_record& rec);
+    // An operand as it lies in the local memory (a checked span).
+    nn::tensor local_tensor(nncore_cmd::span at, nn::dtype t, nn::shape4 s) const;
     // Waits (counting stall time) until no outstanding transfer has a tag in
     // `mask`; a failed transfer ends the wait with dma_error.
     outcome wait_transfers(uint16_t mask, command_record& rec);

@@ -5,8 +5,9 @@
 #include <cstring>
 #include <sstream>
 
-#include "nn/kernels/kernels.h"
 #include "ip/nncore/nncore.h"
+#include "nn/kernels/kernels.h"
+#include "nn/tensor/tensor_pack.h"
 
 namespace nnvp::nncore {
 
@@ -32,7 +33,7 @@ uint64_t move_bytes(const nncore_cmd::move_cmd& m) {
 
 core::outcome core::error(error_code code, uint32_t cmd, const std::string& what) {
     std::ostringstream msg;
-    msg << to_string(code);
+    msg << nncore_cmd::to_string(code);
     if (cmd != nncore_regs::no_command)
         msg << " at command " << cmd;
     msg << ": " << what;
@@ -197,7 +198,7 @@ core::outcome core::run_stream(uint64_t gen, uint32_t& executed) {
 }
 
 core::outcome core::execute(uint32_t index, const command& c, command_record& rec) {
-    const check_result chk = check_common(c);
+    const nncore_cmd::check_result chk = nncore_cmd::check_common(c);
     if (!chk.ok())
         return error(chk.code, index, chk.what);
     switch (c.op) {
@@ -266,15 +267,15 @@ core::outcome core::wait_transfers(uint16_t mask, command_record& rec) {
 }
 
 core::outcome core::execute_move(uint32_t index, const command& c, command_record& rec) {
-    const check_result chk = check_move(c, m_local.size());
+    const nncore_cmd::check_result chk = nncore_cmd::check_move(c, m_local.size());
     if (!chk.ok())
         return error(chk.code, index, chk.what);
     return start_transfer(index, c.tag, c.move, c.op == opcode::load, rec);
 }
 
 core::outcome core::execute_compressed(uint32_t index, const command& c, command_record& rec) {
-    blob_shape shape;
-    const check_result chk = check_compressed(c, m_local.size(), shape);
+    nncore_cmd::blob_shape shape;
+    const nncore_cmd::check_result chk = nncore_cmd::check_compressed(c, m_local.size(), shape);
     if (!chk.ok())
         return error(chk.code, index, chk.what);
     const nncore_cmd::compressed_cmd& z = c.compressed;
@@ -298,7 +299,8 @@ core::outcome core::expand_blobs(uint16_t mask, command_record& rec) {
         // (check_compressed); the blob is checked and expanded as it lies
         // now, and lands in the destination when the expansion time is over.
         std::vector<uint8_t> dense(e.shape.dense_bytes());
-        const codec_result r = expand(m_local.data() + e.staging, e.len, e.shape, dense.data());
+        const nncore_cmd::codec_result r =
+            nncore_cmd::expand(m_local.data() + e.staging, e.len, e.shape, dense.data());
         if (!r.ok)
             return error(error_code::bad_compressed, e.cmd_index, r.what);
         const uint64_t epc = m_cfg.decompress_elements_per_cycle;
@@ -375,31 +377,35 @@ core::outcome core::start_transfer(uint32_t index, uint8_t tag, const nncore_cmd
 
 // --- compute ----------------------------------------------------------------------
 
+nn::tensor core::local_tensor(nncore_cmd::span at, nn::dtype t, nn::shape4 s) const {
+    return nn::unpack(t, s, m_local.data() + at.offset, at.bytes);
+}
+
 core::outcome core::execute_compute(uint32_t index, const command& c, command_record& rec) {
-    compute_plan plan;
-    const check_result chk = check_compute(c, m_local.size(), plan);
+    nncore_cmd::compute_plan plan;
+    const nncore_cmd::check_result chk = nncore_cmd::check_compute(c, m_local.size(), plan);
     if (!chk.ok())
         return error(chk.code, index, chk.what);
-    const ref::layer l = to_layer(c, plan, m_local.data());
+    const ref::layer l = nncore_cmd::decode_layer(c, plan, m_local.data() + plan.table.offset);
     cost::sparsity sp;
     sp.kind = static_cast<cost::sparsity::mode>(m_run.sparsity);
     nn::tensor out;
     if (!m_run.timing) {
         try {
-            const nn::tensor in = read_tensor(m_local.data(), plan.in, plan.in_type, plan.in_shape);
+            const nn::tensor in = local_tensor(plan.in, plan.in_type, plan.in_shape);
             nn::tensor second, bias;
             if (plan.has_weights)
-                second = read_tensor(m_local.data(), plan.weights, plan.w_type, plan.w_shape);
+                second = local_tensor(plan.weights, plan.w_type, plan.w_shape);
             else if (plan.has_second)
-                second = read_tensor(m_local.data(), plan.in2, plan.in2_type, plan.in2_shape);
+                second = local_tensor(plan.in2, plan.in2_type, plan.in2_shape);
             if (plan.bias.bytes > 0)
-                bias = read_tensor(m_local.data(), plan.bias, plan.bias_type,
+                bias = local_tensor(plan.bias, plan.bias_type,
                                    {1, 1, 1, c.compute.out_channels});
             if (sp.kind != cost::sparsity::none) {
                 const int32_t zp = l.binary_input ? 0 : l.in_q.zero_point;
-                sp.activation_density = 1.0 - zero_fraction(in, zp);
+                sp.activation_density = 1.0 - nn::zero_fraction(in, zp);
                 if (plan.has_weights)
-                    sp.weight_density = 1.0 - zero_fraction(second, 0);
+                    sp.weight_density = 1.0 - nn::zero_fraction(second, 0);
             }
             out = run_layer(l, in, plan.has_weights || plan.has_second ? &second : nullptr,
                             plan.bias.bytes > 0 ? &bias : nullptr, m_cfg.kernel_threads);
@@ -419,7 +425,7 @@ core::outcome core::execute_compute(uint32_t index, const command& c, command_re
     // Cycles at the clock of the command's start (DVFS acts at the next command).
     wait(m_clk.cycles(lc.compute_cycles));
     if (!m_run.timing)
-        write_tensor(m_local.data(), plan.out.offset, out);
+        nn::pack_into(out, m_local.data() + plan.out.offset);
 
     const double before = m_energy.dynamic_j();
     m_energy.add_dynamic(lc.energy.total_j());

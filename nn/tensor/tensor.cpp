@@ -155,4 +155,18 @@ tensor tensor::reshaped(shape4 s) const
     return t;
 }
 
+double zero_fraction(const tensor& t, int32_t zero_point) {
+    if (t.size() == 0 || t.type() == dtype::binary)
+        return 0.0;
+    std::size_t zeros = 0;
+    if (is_float(t.type())) {
+        for (std::size_t i = 0; i < t.size(); ++i)
+            zeros += t.get_float(i) == 0.0f;
+    } else {
+        for (std::size_t i = 0; i < t.size(); ++i)
+            zeros += t.get_int(i) == zero_point;
+    }
+    return static_cast<double>(zeros) / static_cast<double>(t.size());
+}
+
 }  // namespace nnvp::nn

@@ -90,4 +90,8 @@ private:
     std::vector<uint8_t> m_bytes;
 };
 
+// Fraction of elements that are real zeros (float 0, integer q == zero_point;
+// binary has none): the measured sparsity of a tensor.
+double zero_fraction(const tensor& t, int32_t zero_point);
+
 }  // namespace nnvp::nn

@@ -214,7 +214,7 @@ nn::tensor channels_slice(const nn::tensor& t, int c0, int cg) {  // [1,1,1,C] b
 }
 
 // Compiles one output-channel group of op i (the whole layer when cg == O)
-// and appends its commands; false with `why` when cmdgen cannot tile it.
+// and appends its commands; false with `why` when single_layer_program cannot tile it.
 bool package_builder::compile_group(std::size_t i, const ref::layer& l, const nn::tensor* weights,
                                     const nn::tensor* bias, uint32_t c0, uint32_t in_c0,
                                     core_code& code, std::string& why) {
@@ -290,7 +290,7 @@ bool package_builder::compile_group(std::size_t i, const ref::layer& l, const nn
                     break;
                 }
             if (!found)
-                fail(i, "internal: a transfer of cmdgen's program lies in no known area");
+                fail(i, "internal: a transfer of the single-layer program lies in no known area");
         }
         code.commands.push_back(c);
     }
@@ -300,7 +300,7 @@ bool package_builder::compile_group(std::size_t i, const ref::layer& l, const nn
 
 // Compiles op i for the core: the whole layer, else (conv2d / fully
 // connected whose weights do not fit) groups of output channels. False when
-// cmdgen cannot compile it.
+// single_layer_program cannot compile it.
 bool package_builder::try_core(std::size_t i, core_code& code) {
     const net_op& op = m_net.ops[i];
     const ref::layer& l = op.layer;
@@ -330,7 +330,7 @@ bool package_builder::try_core(std::size_t i, core_code& code) {
         return false;
     }
     // Largest group whose weights fill at most ~90% of the weight buffer
-    // (bias and tables take the rest); shrink until cmdgen accepts it.
+    // (bias and tables take the rest); shrink until single_layer_program accepts it.
     const std::size_t budget = std::size_t{m_opt.buffers.weight_kb} * 1024u * 9 / 10;
     int cg = static_cast<int>(std::min<std::size_t>(
         static_cast<std::size_t>(l.out_channels) - 1, budget / (per_oc_bits / 8)));
@@ -377,15 +377,17 @@ void package_builder::cpu_layer(std::size_t i, package::step_record& s) {
     const nn::shape4 in2 =
         in.size() > 1 ? m_out.tensors[static_cast<std::size_t>(in[1])].shape : nn::shape4{};
     nncore_cmd::encoded_layer e;
+    nncore_cmd::decoded_layer d;
     try {
-        e = nncore_cmd::from_layer(l, m_out.tensors[static_cast<std::size_t>(in[0])].shape, {},
-                               m_opt.df, in2);
+        e = nncore_cmd::encode_layer(l, m_out.tensors[static_cast<std::size_t>(in[0])].shape, {},
+                                     m_opt.df, in2);
+        d = nncore_cmd::decode(e.cmd, e.table.data(), e.table.size());
     } catch (const std::exception& ex) {
         fail(i, ex.what());
     }
-    const nncore_cmd::decoded_layer d = nncore_cmd::to_layer(e.cmd, e.table.data(), e.table.size());
-    if (in.size() > 1 && m_out.tensors[static_cast<std::size_t>(in[1])].type != d.in2_type)
-        fail(i, std::string("in2: expected a ") + nn::to_string(d.in2_type) + " tensor");
+    const nncore_cmd::compute_plan& p = d.plan;
+    if (in.size() > 1 && m_out.tensors[static_cast<std::size_t>(in[1])].type != p.in2_type)
+        fail(i, std::string("in2: expected a ") + nn::to_string(p.in2_type) + " tensor");
     auto blob = [&](const char* what, const std::optional<nn::tensor>& t, bool needed,
                     const nn::shape4& shape, nn::dtype type, uint32_t& off, uint32_t& bytes) {
         if (needed != t.has_value())
@@ -399,9 +401,9 @@ void package_builder::cpu_layer(std::size_t i, package::step_record& s) {
         off = add_constant(t->bytes().data(), t->bytes().size());
         bytes = static_cast<uint32_t>(t->bytes().size());
     };
-    blob("weights", op.weights, d.has_weights, d.weights, d.weight_type, s.weights_offset,
+    blob("weights", op.weights, p.has_weights, p.w_shape, p.w_type, s.weights_offset,
          s.weights_bytes);
-    blob("bias", op.bias, l.has_bias, {1, 1, 1, l.out_channels}, d.bias_type, s.bias_offset,
+    blob("bias", op.bias, l.has_bias, {1, 1, 1, l.out_channels}, p.bias_type, s.bias_offset,
          s.bias_bytes);
     const std::size_t at = align_up(m_cpu_code.size());
     m_cpu_code.resize(at + nncore_cmd::command_bytes, 0);

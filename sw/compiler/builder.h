@@ -8,8 +8,9 @@
 // input or any constant (net_op::in; empty means "the previous tensor", the
 // sequential form). Ops are listed in execution order.
 //
-// Core ops are compiled with cmdgen (tiled, double-buffered programs); a
-// layer whose weights exceed the weight buffer is split over output
+// Core ops are compiled with single_layer_program (program.h: tiled,
+// double-buffered programs); a layer whose weights exceed the weight buffer
+// is split over output
 // channels into several programs whose STOREs write their channel slice of
 // the output. Every LOAD / STORE address is relocated to where the data
 // really lies (constants inside the package at load_address, activations in
@@ -21,7 +22,7 @@
 // runtime checks it is loaded there.
 //
 // placement::automatic puts an op on the core when the core supports its
-// precision (options.core_precisions) and cmdgen can tile it, else on the
+// precision (options.core_precisions) and single_layer_program can tile it, else on the
 // CPU. CPU ops (softmax, LRN, concat, reshape, ... : nn/cpuops) always run
 // on the CPU.
 #pragma once
@@ -129,7 +130,8 @@ struct built_package {
     uint64_t arena_size = 0;
     std::vector<tensor_desc> tensors;  // as numbered above
     std::vector<package::step_kind> kinds;      // per op: where it ended up
-    std::vector<unsigned> core_programs;  // per op: cmdgen programs (output-channel groups), 0 on the CPU
+    // Per op: its single-layer programs (output-channel groups), 0 on the CPU.
+    std::vector<unsigned> core_programs;
 };
 
 // Throws std::invalid_argument "network '<name>': op <i> '<op>': ..." for an

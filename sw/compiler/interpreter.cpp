@@ -104,8 +104,8 @@ void stream_interpreter::load_compressed(const command& c, std::size_t index,
         fail(index, "tag " + std::to_string(c.tag) + ": expected 0..15");
     if (z.reserved != 0 || z.blob.count1 > 1 || z.blob.count2 > 1 || z.blob.len == 0)
         fail(index, "load_compressed: expected reserved 0, a 1D blob move of len > 0");
-    const nncore::blob_shape shape{z.elements, z.elem_bits, z.format, z.row_len};
-    const nncore::codec_result sr = nncore::check_shape(shape);
+    const blob_shape shape{z.elements, z.elem_bits, z.format, z.row_len};
+    const codec_result sr = nncore_cmd::check_shape(shape);
     if (!sr.ok)
         fail(index, "load_compressed: " + sr.what);
     const std::size_t stage = z.blob.local_offset, len = z.blob.len;
@@ -141,9 +141,9 @@ void stream_interpreter::retire(uint16_t mask, interpreter_stats& st) {
             continue;
         }
         const compressed_cmd& z = it->z;
-        const nncore::blob_shape shape{z.elements, z.elem_bits, z.format, z.row_len};
-        const nncore::codec_result r =
-            nncore::expand(m_local.data() + z.blob.local_offset, z.blob.len, shape,
+        const blob_shape shape{z.elements, z.elem_bits, z.format, z.row_len};
+        const codec_result r =
+            expand(m_local.data() + z.blob.local_offset, z.blob.len, shape,
                            m_local.data() + z.dest_offset);
         if (!r.ok)
             fail(it->index, "load_compressed: bad blob: " + r.what);
@@ -156,49 +156,35 @@ void stream_interpreter::retire(uint16_t mask, interpreter_stats& st) {
 }
 
 void stream_interpreter::compute(const command& c, std::size_t index) {
-    const compute_cmd& k = c.compute;
-    const std::size_t tb = table_bytes(c);
-    check_local(index, "table", k.table_offset, tb);
-    check_hazard(index, "table", {k.table_offset, k.table_offset + tb}, false);
-    decoded_layer d;
-    try {
-        d = to_layer(c, m_local.data() + k.table_offset, tb);
-    } catch (const std::invalid_argument& e) {
-        fail(index, e.what());
-    }
-    // Element counts first: a byte size computed from absurd dimensions could wrap.
-    const std::size_t limit = m_local.size() * 8;
-    for (const nn::shape4* s : {&d.in, &d.in2, &d.out, &d.weights})
-        if (uint64_t{uint32_t(s->n)} * uint32_t(s->h) > limit ||
-            uint64_t{uint32_t(s->w)} * uint32_t(s->c) > limit || s->count() > limit)
-            fail(index, "operand " + nn::to_string(*s) + " larger than the local memory");
-    auto operand = [&](const char* what, uint32_t off, std::size_t n, bool write) {
-        check_local(index, what, off, n);
-        check_hazard(index, what, {off, off + n}, write);
-        return m_local.data() + off;
+    // The core's own rules, then this interpreter's bounds and hazards per operand.
+    compute_plan p;
+    if (const check_result r = check_compute(c, UINT64_MAX, p); !r.ok())
+        fail(index, r.what);
+    auto operand = [&](const char* what, span at, bool write) {
+        check_local(index, what, at.offset, static_cast<std::size_t>(at.bytes));
+        check_hazard(index, what, {at.offset, at.offset + static_cast<std::size_t>(at.bytes)},
+                     write);
+        return m_local.data() + at.offset;
     };
-    const uint8_t* in = operand("input", k.in.offset, in_bytes(d), false);
-    const nn::tensor x = unpack(d.in_type, d.in, in, in_bytes(d));
+    const ref::layer l = decode_layer(c, p, operand("table", p.table, false));
+    const nn::tensor x = unpack(p.in_type, p.in_shape, operand("input", p.in, false), p.in.bytes);
     nn::tensor second, bias;
-    if (d.has_in2)
-        second = unpack(d.in2_type, d.in2, operand("in2", k.in2.offset, in2_bytes(d), false),
-                        in2_bytes(d));
-    if (d.has_weights)
-        second =
-            unpack(d.weight_type, d.weights,
-                   operand("weights", k.weight_offset, weight_bytes(d), false), weight_bytes(d));
-    if (d.layer.has_bias)
-        bias = unpack(d.bias_type, {1, 1, 1, d.layer.out_channels},
-                      operand("bias", k.bias_offset, bias_bytes(d), false), bias_bytes(d));
-    uint8_t* out = operand("output", k.out_offset, out_bytes(d), true);
+    if (p.has_second)
+        second = unpack(p.in2_type, p.in2_shape, operand("in2", p.in2, false), p.in2.bytes);
+    if (p.has_weights)
+        second = unpack(p.w_type, p.w_shape, operand("weights", p.weights, false), p.weights.bytes);
+    if (l.has_bias)
+        bias = unpack(p.bias_type, {1, 1, 1, l.out_channels}, operand("bias", p.bias, false),
+                      p.bias.bytes);
+    uint8_t* out = operand("output", p.out, true);
     nn::tensor y;
     try {
-        y = ref::execute(d.layer, x, d.has_in2 || d.has_weights ? &second : nullptr,
-                         d.layer.has_bias ? &bias : nullptr);
+        y = ref::execute(l, x, p.has_second || p.has_weights ? &second : nullptr,
+                         l.has_bias ? &bias : nullptr);
     } catch (const std::exception& e) {
         fail(index, e.what());
     }
-    if (y.bytes().size() != out_bytes(d))
+    if (y.bytes().size() != p.out.bytes)
         fail(index, "output size differs from the decoded shape");
     pack_into(y, out);
 }

@@ -213,7 +213,8 @@ program single_layer_program(const ref::layer& l, const nn::tensor& input, const
         fail(l, has_w ? "weights" : "in2", "missing");
     if (l.has_bias != (bias != nullptr))
         fail(l, "bias", l.has_bias ? "missing (has_bias is set)" : "given but has_bias is not set");
-    const encoded_layer whole = from_layer(l, input.shape(), {}, opt.df, in2_shape);
+    const nncore_cmd::encoded_layer whole =
+        nncore_cmd::encode_layer(l, input.shape(), {}, opt.df, in2_shape);
 
     plan_input p{l,
                  input.shape(),
@@ -386,7 +387,7 @@ program single_layer_program(const ref::layer& l, const nn::tensor& input, const
         off.table = loc.table;
         const shape4 in_t{t.images, t.in_rows, p.in.w, p.in.c};
         const shape4 in2_t = p.has_in2 ? in2_tile_shape(p, t.images, t.out_rows) : shape4{};
-        w.compute(from_layer(lt, in_t, off, opt.df, in2_t).cmd);
+        w.compute(nncore_cmd::encode_layer(lt, in_t, off, opt.df, in2_t).cmd);
         const std::size_t ofirst =
             std::size_t(t.n0) * out_image + std::size_t(t.out_row0) * out_row;
         w.store(contiguous(d.output + element_byte_offset(p.out_t, ofirst), loc.out_slot[s],

@@ -21,7 +21,7 @@ namespace nnvp::compiler {
 
 struct weight_blob {
     cost::weight_format format = cost::weight_format::dense;  // chosen: dense, bitmap or csr
-    nncore::blob_shape shape;                       // when compressed
+    nncore_cmd::blob_shape shape;                       // when compressed
     std::vector<uint8_t> blob;                      // when compressed
     std::size_t dense_bytes = 0;                    // the tensor's packed bytes
     // DRAM bytes of the weights as stored.

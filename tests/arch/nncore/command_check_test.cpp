@@ -1,19 +1,16 @@
-// Command decoding without a simulation: the config parser, the validation
-// rules with their exact error codes, and to_layer's field-by-field mapping.
+// The core's command rules without a simulation: head, move and compute
+// checks with their exact error codes, and decode_layer's field-by-field
+// mapping.
 #include <gtest/gtest.h>
 
 #include <cstring>
 
-#include "ip/nncore/nncore_config.h"
 #include "arch/nncore/command_check.h"
-#include "tests/ip/nncore/stream_builder.h"
+#include "arch/nncore/layer_codec.h"
 
 using namespace nnvp;
-using namespace nnvp::nncore;
-using nncore_cmd::command;
+using namespace nnvp::nncore_cmd;
 using nncore_regs::error_code;
-using test::encode;
-using test::placement;
 
 namespace {
 
@@ -26,7 +23,16 @@ command conv_cmd() {
     l.out_channels = 6;
     l.geo = {3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1};
     l.out_mult = {{1 << 30, 31}};
-    return encode(l, {1, 8, 8, 4}, {}, placement{0, 0, 131072, 0, 200000, 262144});
+    operand_offsets at;
+    at.weights = 131072;
+    at.out = 262144;
+    command c = encode_layer(l, {1, 8, 8, 4}, at, cost::dataflow::output_stationary).cmd;
+    c.compute.table_offset = 200000;  // where tests below put per-channel tables
+    return c;
+}
+
+command encoded(const ref::layer& l, nn::shape4 in, nn::shape4 in2 = {}) {
+    return encode_layer(l, in, {}, cost::dataflow::output_stationary, in2).cmd;
 }
 
 error_code code_of(const command& c) {
@@ -39,29 +45,7 @@ error_code code_of(const command& c) {
 
 }  // namespace
 
-TEST(nncore_decode, config_defaults_flat_keys_and_unknown_keys) {
-    const nncore_config d = parse_nncore_config(parse_config_text("{}", "p.json"));
-    EXPECT_EQ(d.core.rows, 16u);
-    EXPECT_EQ(d.buffer_bytes_per_cycle, 64u);
-    EXPECT_EQ(d.max_commands, 1u << 20);
-    EXPECT_EQ(d.cmd_fetch_burst, 16u);
-    EXPECT_EQ(d.local_bytes(), (128u + 128u + 64u) * 1024);
-    const nncore_config c = parse_nncore_config(parse_config_text(
-        R"({"rows": 32, "cols": 8, "buffer_latency_cycles": 3, "max_commands": 100,
-            "cmd_fetch_burst": 4, "macs_per_pe": {"int8": 8}})",
-        "p.json"));
-    EXPECT_EQ(c.core.rows, 32u);
-    EXPECT_EQ(c.core.cols, 8u);
-    EXPECT_EQ(c.core.macs_for(ref::precision::int8), 8u);
-    EXPECT_EQ(c.buffer_latency_cycles, 3u);
-    EXPECT_EQ(c.max_commands, 100u);
-    EXPECT_EQ(c.cmd_fetch_burst, 4u);
-    EXPECT_THROW(parse_nncore_config(parse_config_text(R"({"rowz": 1})", "p.json")), config_error);
-    EXPECT_THROW(parse_nncore_config(parse_config_text(R"({"cmd_fetch_burst": 0})", "p.json")),
-                 config_error);
-}
-
-TEST(nncore_decode, common_rules) {
+TEST(command_check, common_rules) {
     command c;  // all zero: END
     EXPECT_TRUE(check_common(c).ok());
     c.raw[100] = 1;
@@ -77,7 +61,7 @@ TEST(nncore_decode, common_rules) {
     EXPECT_EQ(check_common(b).code, error_code::bad_field);
 }
 
-TEST(nncore_decode, move_rules) {
+TEST(command_check, move_rules) {
     command m;
     m.op = nncore_cmd::opcode::load;
     m.move.dram_addr = 0x80000000u;
@@ -103,7 +87,7 @@ TEST(nncore_decode, move_rules) {
     EXPECT_EQ(check_move(m, local).code, error_code::bad_field);
 }
 
-TEST(nncore_decode, compute_rules_give_exact_codes) {
+TEST(command_check, compute_rules_give_exact_codes) {
     EXPECT_EQ(code_of(conv_cmd()), error_code::none);
     command c = conv_cmd();
     c.compute.groups = 3;  // does not divide 4 input channels
@@ -133,29 +117,32 @@ TEST(nncore_decode, compute_rules_give_exact_codes) {
     ref::layer p;
     p.op = ref::op_kind::avg_pool;
     p.prec = ref::precision::int8;
-    p.geo = {2, 2, 2, 2, 2, 0, 0, 0, 1, 1, 1};  // pad_top == kernel
-    EXPECT_EQ(code_of(encode(p, {1, 4, 4, 4}, {}, placement{})), error_code::bad_dims);
-    p.geo.pad_top = 0;
-    command pc = encode(p, {1, 4, 4, 4}, {}, placement{});
+    p.geo = {2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1};
+    command pc = encoded(p, {1, 4, 4, 4});
     EXPECT_EQ(code_of(pc), error_code::none);
+    pc.compute.pad_top = 2;  // pad_top == kernel
+    EXPECT_EQ(code_of(pc), error_code::bad_dims);
+    pc = encoded(p, {1, 4, 4, 4});
     pc.compute.out_zero_point = 1;  // integer pools keep the input quantization
     EXPECT_EQ(code_of(pc), error_code::bad_field);
-    pc = encode(p, {1, 4, 4, 4}, {}, placement{});
+    pc = encoded(p, {1, 4, 4, 4});
     pc.flags = nncore_cmd::flag::per_channel;
     EXPECT_EQ(code_of(pc), error_code::bad_field);
-    pc = encode(p, {1, 4, 4, 4}, {}, placement{});
+    pc = encoded(p, {1, 4, 4, 4});
     pc.prec = ref::precision::binary;
     EXPECT_EQ(code_of(pc), error_code::unsupported);
 
     ref::layer e;
     e.op = ref::op_kind::add;
     e.out_mult = {{1 << 30, 30}};
-    EXPECT_EQ(code_of(encode(e, {1, 4, 4, 4}, {1, 4, 1, 4}, placement{})), error_code::none);
-    EXPECT_EQ(code_of(encode(e, {1, 4, 4, 4}, {1, 2, 4, 4}, placement{})), error_code::bad_dims);
+    command ec = encoded(e, {1, 4, 4, 4}, {1, 4, 1, 4});
+    EXPECT_EQ(code_of(ec), error_code::none);
+    ec.compute.in2.h = 2;  // {1, 2, 4, 4} does not broadcast onto {1, 4, 4, 4}
+    EXPECT_EQ(code_of(ec), error_code::bad_dims);
 }
 
 // Per-channel multipliers then a 256-entry table for an int8 table activation.
-TEST(nncore_decode, to_layer_maps_every_field_and_reads_the_tables) {
+TEST(command_check, decode_layer_maps_every_field_and_reads_the_tables) {
     command c = conv_cmd();
     c.act = ref::act_kind::sigmoid;
     c.flags = nncore_cmd::flag::per_channel | nncore_cmd::flag::has_bias;
@@ -185,7 +172,7 @@ TEST(nncore_decode, to_layer_maps_every_field_and_reads_the_tables) {
     }
     const int32_t lut_last = 77;
     std::memcpy(&mem[k.table_offset + 48 + 255 * 4], &lut_last, 4);
-    const ref::layer l = to_layer(c, plan, mem.data());
+    const ref::layer l = decode_layer(c, plan, mem.data() + plan.table.offset);
     EXPECT_EQ(l.op, ref::op_kind::conv2d);
     EXPECT_EQ(l.prec, ref::precision::int8);
     EXPECT_EQ(l.act.kind, ref::act_kind::sigmoid);

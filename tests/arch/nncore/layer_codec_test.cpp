@@ -1,4 +1,4 @@
-// from_layer / to_layer: every compute_cmd field mapped, the table image
+// encode_layer / decode: every compute_cmd field mapped, the table image
 // layout, every op x precision x flag round trip, and clear errors.
 #include "arch/nncore/layer_codec.h"
 
@@ -7,7 +7,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "tests/sw/compiler/cmdgen_test_util.h"
+#include "tests/sw/compiler/compiler_test_util.h"
 
 using namespace nnvp;
 using namespace nnvp::nncore_cmd;
@@ -88,14 +88,14 @@ void expect_same_execution_fields(const ref::layer& a, const ref::layer& b, bool
 
 }  // namespace
 
-TEST(cmdgen_layer, conv_fields_map_one_to_one) {
+TEST(layer_codec, conv_fields_map_one_to_one) {
     ref::layer l = test::make_layer(op_kind::conv2d, precision::int8, 6, act_kind::relu6, true);
     l.geo = {3, 5, 2, 1, 1, 2, 0, 3, 1, 2, 3};  // kh kw sh sw pt pb pl pr dh dw groups
     l.has_bias = true;
     test::lower(l);
     operand_offsets at{0x10, 0x20, 0x3000, 0x1000, 0x2000, 0x2800};
     const encoded_layer e =
-        from_layer(l, {1, 9, 11, 6}, at, cost::dataflow::input_stationary);
+        encode_layer(l, {1, 9, 11, 6}, at, cost::dataflow::input_stationary);
     const auto& c = e.cmd;
     const auto& k = c.compute;
     EXPECT_EQ(c.op, nncore_cmd::opcode::conv2d);
@@ -131,19 +131,19 @@ TEST(cmdgen_layer, conv_fields_map_one_to_one) {
         EXPECT_EQ(static_cast<int32_t>(le32(e.table, 8 * i)), l.out_mult[i].multiplier);
         EXPECT_EQ(static_cast<int32_t>(le32(e.table, 8 * i + 4)), l.out_mult[i].shift);
     }
-    const decoded_layer d = to_layer(e.cmd, e.table.data(), e.table.size());
+    const decoded_layer d = decode(e.cmd, e.table.data(), e.table.size());
     expect_same_execution_fields(l, d.layer, false);
-    EXPECT_EQ(d.in, (shape4{1, 9, 11, 6}));
-    EXPECT_EQ(d.weights, (shape4{6, 3, 5, 2}));
-    EXPECT_EQ(d.out, ref::output_shape(l, {1, 9, 11, 6}));
-    EXPECT_EQ(d.bias_type, nn::dtype::int32);
-    EXPECT_EQ(bias_bytes(d), 24u);
+    EXPECT_EQ(d.plan.in_shape, (shape4{1, 9, 11, 6}));
+    EXPECT_EQ(d.plan.w_shape, (shape4{6, 3, 5, 2}));
+    EXPECT_EQ(d.plan.out_shape, ref::output_shape(l, {1, 9, 11, 6}));
+    EXPECT_EQ(d.plan.bias_type, nn::dtype::int32);
+    EXPECT_EQ(d.plan.bias.bytes, 24u);
 }
 
-TEST(cmdgen_layer, table_activation_carries_the_lut_and_act_zero_point) {
+TEST(layer_codec, table_activation_carries_the_lut_and_act_zero_point) {
     ref::layer l = test::make_layer(op_kind::conv2d, precision::int8, 2, act_kind::sigmoid);
     test::lower(l);
-    const encoded_layer e = from_layer(l, {1, 4, 4, 3}, {});
+    const encoded_layer e = encode_layer(l, {1, 4, 4, 3}, {});
     ASSERT_EQ(e.table.size(), 256u * 4u);  // per tensor: no multipliers, int8 LUT
     for (std::size_t i = 0; i < 256; ++i)
         ASSERT_EQ(static_cast<int32_t>(le32(e.table, 4 * i)), l.act_lut[i]);
@@ -151,15 +151,15 @@ TEST(cmdgen_layer, table_activation_carries_the_lut_and_act_zero_point) {
     EXPECT_EQ(e.cmd.compute.out_zero_point, l.out_q.zero_point);
     EXPECT_EQ(e.cmd.compute.out_mult, l.out_mult[0].multiplier);
     EXPECT_EQ(e.cmd.compute.out_shift, l.out_mult[0].shift);
-    const decoded_layer d = to_layer(e.cmd, e.table.data(), e.table.size());
+    const decoded_layer d = decode(e.cmd, e.table.data(), e.table.size());
     expect_same_execution_fields(l, d.layer, true);
 }
 
-TEST(cmdgen_layer, binary_scales_and_lut_layouts) {
+TEST(layer_codec, binary_scales_and_lut_layouts) {
     // fp32 scale: O floats.
     ref::layer l = test::make_layer(op_kind::conv2d, precision::binary, 3);
     l.binary_input = true;
-    const encoded_layer e = from_layer(l, {1, 3, 3, 8}, {});
+    const encoded_layer e = encode_layer(l, {1, 3, 3, 8}, {});
     EXPECT_EQ(e.cmd.flags, nncore_cmd::flag::binary_input);
     ASSERT_EQ(e.table.size(), 12u);
     for (std::size_t i = 0; i < 3; ++i) {
@@ -173,16 +173,16 @@ TEST(cmdgen_layer, binary_scales_and_lut_layouts) {
     f.bin_scale = ref::binary_scale::fixed;
     f.binary_output = true;
     test::lower(f);
-    const encoded_layer g = from_layer(f, {1, 3, 3, 8}, {});
+    const encoded_layer g = encode_layer(f, {1, 3, 3, 8}, {});
     EXPECT_EQ(g.cmd.flags, nncore_cmd::flag::binary_output | nncore_cmd::flag::binary_fixed_scale |
                                nncore_cmd::flag::per_channel);
     EXPECT_EQ(g.table.size(), 3u * 8u + 256u * 4u);
     EXPECT_EQ(static_cast<int32_t>(le32(g.table, 24)), f.act_lut[0]);
-    expect_same_execution_fields(f, to_layer(g.cmd, g.table.data(), g.table.size()).layer, true);
+    expect_same_execution_fields(f, decode(g.cmd, g.table.data(), g.table.size()).layer, true);
     EXPECT_NE(f.act_q.zero_point, f.out_q.zero_point);  // both travel, in two fields
 }
 
-TEST(cmdgen_layer, every_op_precision_and_flag_round_trips) {
+TEST(layer_codec, every_op_precision_and_flag_round_trips) {
     const op_kind ops[] = {
         op_kind::conv2d,          op_kind::fully_connected, op_kind::max_pool, op_kind::avg_pool,
         op_kind::global_avg_pool, op_kind::global_max_pool, op_kind::add,      op_kind::mul,
@@ -219,28 +219,28 @@ TEST(cmdgen_layer, every_op_precision_and_flag_round_trips) {
                     const shape4 in2{1, 1, 4, 4};
                     SCOPED_TRACE(l.name + " act " + ref::to_string(a) + " variant " +
                                  std::to_string(variant));
-                    const encoded_layer e = from_layer(l, in, {0, 64, 128, 256, 512, 1024},
+                    const encoded_layer e = encode_layer(l, in, {0, 64, 128, 256, 512, 1024},
                                                        cost::dataflow::automatic, in2);
                     EXPECT_EQ(e.table.size(), table_bytes(e.cmd));
-                    const decoded_layer d = to_layer(e.cmd, e.table.data(), e.table.size());
+                    const decoded_layer d = decode(e.cmd, e.table.data(), e.table.size());
                     const bool act_zp =
                         ref::uses_table(a) && (weights || k == op_kind::add || k == op_kind::mul);
                     expect_same_execution_fields(l, d.layer, act_zp);
-                    EXPECT_EQ(d.out, ref::output_shape(l, in));
-                    EXPECT_EQ(d.in_type, ref::input_type(l));
-                    EXPECT_EQ(d.out_type, ref::output_type(l));
+                    EXPECT_EQ(d.plan.out_shape, ref::output_shape(l, in));
+                    EXPECT_EQ(d.plan.in_type, ref::input_type(l));
+                    EXPECT_EQ(d.plan.out_type, ref::output_type(l));
                     if (k == op_kind::add || k == op_kind::mul) {
-                        EXPECT_EQ(d.in2, in2);
+                        EXPECT_EQ(d.plan.in2_shape, in2);
                     }
                     ++encoded;
                 }
     EXPECT_GT(encoded, 1000);
 }
 
-TEST(cmdgen_layer, errors_name_the_layer_and_field) {
+TEST(layer_codec, errors_name_the_layer_and_field) {
     auto expect_error = [](const ref::layer& l, shape4 in, const char* field) {
         try {
-            from_layer(l, in, {});
+            encode_layer(l, in, {});
             ADD_FAILURE() << "accepted, expected an error on " << field;
         } catch (const std::invalid_argument& e) {
             const std::string m = e.what();
@@ -273,32 +273,32 @@ TEST(cmdgen_layer, errors_name_the_layer_and_field) {
     l = test::make_layer(op_kind::add, precision::int8);
     test::lower(l);
     try {
-        from_layer(l, {1, 4, 4, 4}, {}, cost::dataflow::automatic, {1, 3, 4, 4});
+        encode_layer(l, {1, 4, 4, 4}, {}, cost::dataflow::automatic, {1, 3, 4, 4});
         ADD_FAILURE();
     } catch (const std::invalid_argument& e) {
         EXPECT_NE(std::string(e.what()).find("in2"), std::string::npos);
     }
 }
 
-TEST(cmdgen_layer, to_layer_rejects_malformed_commands) {
+TEST(layer_codec, decode_rejects_malformed_commands) {
     ref::layer l = test::make_layer(op_kind::conv2d, precision::int8, 4, act_kind::sigmoid);
     test::lower(l);
-    const encoded_layer e = from_layer(l, {1, 4, 4, 4}, {});
+    const encoded_layer e = encode_layer(l, {1, 4, 4, 4}, {});
     auto bad = e.cmd;
     bad.prec = static_cast<ref::precision>(9);
-    EXPECT_THROW(to_layer(bad, e.table.data(), e.table.size()), std::invalid_argument);
+    EXPECT_THROW(decode(bad, e.table.data(), e.table.size()), std::invalid_argument);
     bad = e.cmd;
     bad.flags = 0x8000;
-    EXPECT_THROW(to_layer(bad, e.table.data(), e.table.size()), std::invalid_argument);
+    EXPECT_THROW(decode(bad, e.table.data(), e.table.size()), std::invalid_argument);
     bad = e.cmd;
     bad.compute.in.h = 0;
-    EXPECT_THROW(to_layer(bad, e.table.data(), e.table.size()), std::invalid_argument);
+    EXPECT_THROW(decode(bad, e.table.data(), e.table.size()), std::invalid_argument);
     bad = e.cmd;
     bad.compute.groups = 0;
-    EXPECT_THROW(to_layer(bad, e.table.data(), e.table.size()), std::invalid_argument);
-    EXPECT_THROW(to_layer(e.cmd, e.table.data(), 100), std::invalid_argument);  // short table
-    EXPECT_THROW(to_layer(e.cmd, nullptr, 0), std::invalid_argument);
+    EXPECT_THROW(decode(bad, e.table.data(), e.table.size()), std::invalid_argument);
+    EXPECT_THROW(decode(e.cmd, e.table.data(), 100), std::invalid_argument);  // short table
+    EXPECT_THROW(decode(e.cmd, nullptr, 0), std::invalid_argument);
     bad = e.cmd;
     bad.op = nncore_cmd::opcode::load;
-    EXPECT_THROW(to_layer(bad, nullptr, 0), std::invalid_argument);
+    EXPECT_THROW(decode(bad, nullptr, 0), std::invalid_argument);
 }

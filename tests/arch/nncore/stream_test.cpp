@@ -65,7 +65,7 @@ command sample_compute() {
 
 }  // namespace
 
-TEST(cmdgen_stream, compute_command_bytes_follow_the_struct_layout) {
+TEST(command_stream, compute_command_bytes_follow_the_struct_layout) {
     const command c = sample_compute();
     uint8_t b[command_bytes];
     encode(c, b);
@@ -91,7 +91,7 @@ TEST(cmdgen_stream, compute_command_bytes_follow_the_struct_layout) {
     EXPECT_EQ(std::memcmp(&z, b, command_bytes), 0);
 }
 
-TEST(cmdgen_stream, every_kind_round_trips) {
+TEST(command_stream, every_kind_round_trips) {
     std::vector<command> cmds{sample_compute(), make_barrier(0xa5a5), make_end()};
     move_cmd m{0x1'0000'0040ull, 0x80, 100, 3, 128, 112, 2, 4096, 400};
     cmds.push_back(make_load(m, 15));
@@ -115,7 +115,7 @@ TEST(cmdgen_stream, every_kind_round_trips) {
         EXPECT_EQ(a[i], 0) << i;
 }
 
-TEST(cmdgen_stream, random_bytes_round_trip_through_decode) {
+TEST(command_stream, random_bytes_round_trip_through_decode) {
     // decode() then encode() reproduces every field byte (padding aside).
     std::mt19937 rng(7);
     for (int iter = 0; iter < 200; ++iter) {
@@ -132,7 +132,7 @@ TEST(cmdgen_stream, random_bytes_round_trip_through_decode) {
     }
 }
 
-TEST(cmdgen_stream, header_count_and_checksum) {
+TEST(command_stream, header_count_and_checksum) {
     stream_writer w;
     move_cmd m = contiguous(0x8000'0000, 0, 256);
     EXPECT_EQ(w.load(m, 1), 0u);
@@ -164,7 +164,7 @@ TEST(cmdgen_stream, header_count_and_checksum) {
     EXPECT_EQ(p.commands[2].compute.out_channels, 300);
 }
 
-TEST(cmdgen_stream, writer_and_parser_reject_bad_input) {
+TEST(command_stream, writer_and_parser_reject_bad_input) {
     stream_writer w;
     EXPECT_THROW(w.load(contiguous(0, 0, 4), 16), std::invalid_argument);
     EXPECT_THROW(w.compute(make_barrier(1)), std::invalid_argument);

@@ -8,11 +8,10 @@
 
 #include <random>
 
-#include "ip/nncore/nncore_config.h"
 #include "arch/nncore/command_check.h"
 
 using namespace nnvp;
-using namespace nnvp::nncore;
+using namespace nnvp::nncore_cmd;
 using cost::weight_format;
 using nncore_regs::error_code;
 
@@ -220,20 +219,4 @@ TEST(weight_codec, load_compressed_command_checks) {
               error_code::bad_compressed);  // overlapping
     EXPECT_STREQ(to_string(nncore_cmd::opcode::load_compressed), "load_compressed");
     EXPECT_STREQ(to_string(error_code::bad_compressed), "bad_compressed");
-}
-
-TEST(weight_codec, decompressor_config_keys) {
-    const nncore_config d = parse_nncore_config(parse_config_text("{}", "p.json"));
-    EXPECT_EQ(d.decompress_elements_per_cycle, 16u);
-    EXPECT_DOUBLE_EQ(d.decompress_pj_per_byte, 0.03);
-    const nncore_config c = parse_nncore_config(parse_config_text(
-        R"({"decompress_elements_per_cycle": 64, "decompress_pj_per_byte": 0.5})", "p.json"));
-    EXPECT_EQ(c.decompress_elements_per_cycle, 64u);
-    EXPECT_DOUBLE_EQ(c.decompress_pj_per_byte, 0.5);
-    EXPECT_THROW(
-        parse_nncore_config(parse_config_text(R"({"decompress_elements_per_cycle": 0})", "p.json")),
-        config_error);
-    EXPECT_THROW(
-        parse_nncore_config(parse_config_text(R"({"decompress_pj_per_byte": -1})", "p.json")),
-        config_error);
 }

@@ -29,8 +29,8 @@ memory_map test_map() {
 }
 
 nncore_cmd::decoded_layer decoded(const ref::layer& l, const nn::shape4& in) {
-    const nncore_cmd::encoded_layer e = nncore_cmd::from_layer(l, in, {});
-    return nncore_cmd::to_layer(e.cmd, e.table.data(), e.table.size());
+    const nncore_cmd::encoded_layer e = nncore_cmd::encode_layer(l, in, {});
+    return nncore_cmd::decode(e.cmd, e.table.data(), e.table.size());
 }
 
 // Every op of the sample network on the CPU: cycles by hand from the

@@ -59,8 +59,10 @@ inline job_result run_job(nncore_bench& b, const ref::layer& l, const nn::tensor
         w += align64(bias->bytes().size());
     at.table = static_cast<uint32_t>(w);
     at.out = (cc.input_kb + cc.weight_kb) * 1024;
-    const std::vector<uint8_t> table = table_bytes(l);
-    const command c = encode(l, in.shape(), second ? second->shape() : nn::shape4{}, at, df);
+    const nncore_cmd::encoded_layer e =
+        compute_command(l, in.shape(), second ? second->shape() : nn::shape4{}, at, df);
+    const command& c = e.cmd;
+    const std::vector<uint8_t>& table = e.table;
 
     stream s;
     uint64_t d = data_addr;

@@ -1,5 +1,5 @@
 // LOAD_COMPRESSED on the bench (real DMA, bus and DRAM): a sparse INT8 conv
-// from a cmdgen program gives the dense program's output with fewer DRAM
+// from a compiled single-layer program gives the dense program's output with fewer DRAM
 // bytes (exactly the codec's blob), the expansion costs
 // ceil(elements / decompress_elements_per_cycle) cycles at the BARRIER, bad
 // blobs and fields give bad_compressed with the error interrupt, and timing
@@ -83,8 +83,8 @@ uint64_t sum_read(const std::vector<nncore::core::command_record>& recs) {
     return n;
 }
 
-nncore::blob_shape shape_of(uint32_t elements, cost::weight_format f, uint32_t row_len = 0) {
-    nncore::blob_shape s;
+nncore_cmd::blob_shape shape_of(uint32_t elements, cost::weight_format f, uint32_t row_len = 0) {
+    nncore_cmd::blob_shape s;
     s.elements = elements;
     s.elem_bits = 8;
     s.format = f;
@@ -95,7 +95,7 @@ nncore::blob_shape shape_of(uint32_t elements, cost::weight_format f, uint32_t r
 // Hand-built: LOAD_COMPRESSED (or a plain LOAD of the same blob) into
 // staging, BARRIER on its tag, END.
 stream blob_stream(bool compressed, uint64_t dram, uint32_t staging, uint32_t len, uint32_t dest,
-                   const nncore::blob_shape& s, uint8_t tag = 1) {
+                   const nncore_cmd::blob_shape& s, uint8_t tag = 1) {
     stream st;
     if (compressed) {
         command c;
@@ -129,8 +129,8 @@ TEST(nncore_compressed, sparse_int8_conv_matches_dense_with_the_blobs_dram_bytes
     const compiler::program csr = c.program(cost::weight_format::csr, cfg);
     ASSERT_EQ(sparse.weight_format, cost::weight_format::bitmap);
     // The blob the core must read: the codec's, computed here independently.
-    const nncore::blob_shape bs = shape_of(576, cost::weight_format::bitmap);
-    const std::vector<uint8_t> blob = nncore::compress(c.w.bytes().data(), bs);
+    const nncore_cmd::blob_shape bs = shape_of(576, cost::weight_format::bitmap);
+    const std::vector<uint8_t> blob = nncore_cmd::compress(c.w.bytes().data(), bs);
     ASSERT_EQ(sparse.dram.weight_bytes, blob.size());
     ASSERT_LT(blob.size() * 2, c.w.bytes().size());  // 72 map bytes + ~25% of 576
     const nn::tensor want = ref::execute(c.l, c.x, &c.w, &c.b);
@@ -177,8 +177,8 @@ TEST(nncore_compressed, expansion_takes_elements_over_rate_cycles_at_the_barrier
     std::vector<uint8_t> dense(1000, 0);
     for (auto& v : dense)
         v = rng() % 3 == 0 ? static_cast<uint8_t>(1 + rng() % 255) : 0;
-    const nncore::blob_shape s = shape_of(1000, cost::weight_format::csr, 100);
-    const std::vector<uint8_t> blob = nncore::compress(dense.data(), s);
+    const nncore_cmd::blob_shape s = shape_of(1000, cost::weight_format::csr, 100);
+    const std::vector<uint8_t> blob = nncore_cmd::compress(dense.data(), s);
     const uint32_t staging = 64 * 1024, dest = 80 * 1024;
     const auto len = static_cast<uint32_t>(blob.size());
     b.put(data_addr, blob);
@@ -214,8 +214,8 @@ TEST(nncore_compressed, corrupted_blob_and_bad_fields_give_bad_compressed) {
     std::vector<uint8_t> dense(256, 0);
     for (std::size_t i = 0; i < dense.size(); i += 3)
         dense[i] = static_cast<uint8_t>(i + 1);
-    const nncore::blob_shape s = shape_of(256, cost::weight_format::bitmap);
-    std::vector<uint8_t> blob = nncore::compress(dense.data(), s);
+    const nncore_cmd::blob_shape s = shape_of(256, cost::weight_format::bitmap);
+    std::vector<uint8_t> blob = nncore_cmd::compress(dense.data(), s);
     blob[0] = static_cast<uint8_t>(blob[0] & ~1u);  // a value too many for the map
     const uint32_t staging = 64 * 1024, dest = 70 * 1024;
     const auto len = static_cast<uint32_t>(blob.size());
@@ -260,7 +260,7 @@ TEST(nncore_compressed, corrupted_blob_and_bad_fields_give_bad_compressed) {
         at_end.end();
         expect_error(b.run(at_end), error_code::bad_compressed, 0);
         // The core goes on: the repaired blob expands.
-        blob = nncore::compress(dense.data(), s);
+        blob = nncore_cmd::compress(dense.data(), s);
         b.put(data_addr, blob);
         EXPECT_EQ(b.run(blob_stream(true, data_addr, staging, len, dest, s)), status_done);
         EXPECT_TRUE(std::equal(dense.begin(), dense.end(), b.core.local_memory() + dest));
@@ -315,7 +315,7 @@ TEST(nncore_compressed, random_registers_and_random_compressed_loads_never_crash
         int done = 0, failed = 0;
         for (int i = 0; i < 90; ++i) {
             const uint32_t elements = 1 + rng() % (i % 3 == 1 ? 70000 : 600);
-            nncore::blob_shape s = shape_of(elements, static_cast<cost::weight_format>(rng() % 4),
+            nncore_cmd::blob_shape s = shape_of(elements, static_cast<cost::weight_format>(rng() % 4),
                                             rng() % 2 ? elements : 1 + rng() % 64);
             s.elem_bits = 8u << (rng() % 3);
             uint64_t dram = data_addr + 0x10000 + rng() % 64;
@@ -329,7 +329,7 @@ TEST(nncore_compressed, random_registers_and_random_compressed_loads_never_crash
                 std::vector<uint8_t> d(s.dense_bytes());
                 for (auto& v : d)
                     v = rng() % 2 ? static_cast<uint8_t>(rng()) : 0;
-                std::vector<uint8_t> blob = nncore::compress(d.data(), s);
+                std::vector<uint8_t> blob = nncore_cmd::compress(d.data(), s);
                 if (rng() % 2)
                     blob[rng() % blob.size()] ^= static_cast<uint8_t>(1 + rng() % 255);
                 dram = data_addr + 0x20000;

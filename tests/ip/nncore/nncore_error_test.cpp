@@ -66,7 +66,7 @@ TEST(nncore_errors, zero_dimension) {
         ref::layer l;
         l.op = ref::op_kind::conv2d;
         l.out_channels = 4;
-        command c = encode(l, {1, 4, 4, 3}, {}, placement{0, 0, 65536, 0, 0, 131072});
+        command c = compute_command(l, {1, 4, 4, 3}, {}, operands(0, 65536, 131072)).cmd;
         c.compute.in.c = 0;
         s.add(c);
         s.end();
@@ -91,7 +91,7 @@ TEST(nncore_errors, buffer_overrun_by_load_and_by_compute_operand) {
         l.act.kind = ref::act_kind::relu;
         stream t;
         t.barrier();
-        t.add(encode(l, {1, 8, 8, 8}, {}, placement{0, 0, 0, 0, 0, local - 100}));
+        t.add(compute_command(l, {1, 8, 8, 8}, {}, operands(0, 0, local - 100)).cmd);
         t.end();
         expect_error(b, b.run(t), error_code::buffer_overrun, 1);
     });
@@ -183,7 +183,7 @@ TEST(nncore_errors, reserved_fields_and_unsupported_combinations) {
         ref::layer l;
         l.op = ref::op_kind::max_pool;
         l.geo.kernel_h = l.geo.kernel_w = 2;
-        command c = encode(l, {1, 4, 4, 4}, {}, placement{0, 0, 0, 0, 0, 131072});
+        command c = compute_command(l, {1, 4, 4, 4}, {}, operands(0, 0, 131072)).cmd;
         c.prec = ref::precision::binary;
         stream t;
         t.add(c);

@@ -133,7 +133,7 @@ TEST(nncore_regs, corrupted_streams_end_with_done_or_an_error) {
         base.load(data_addr, 0, 6 * 6 * 8, 0);
         base.load(data_addr + 0x1000, 65536, 8 * 9 * 8, 1);
         base.barrier(3);
-        base.add(encode(l, {1, 6, 6, 8}, {}, placement{0, 0, 65536, 0, 0, 131072}));
+        base.add(compute_command(l, {1, 6, 6, 8}, {}, operands(0, 65536, 131072)).cmd);
         base.store(131072, data_addr + 0x2000, 4 * 4 * 8, 2);
         base.end();
         std::size_t errors = 0;

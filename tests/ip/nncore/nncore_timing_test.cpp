@@ -148,7 +148,7 @@ command big_conv(uint32_t in_offset, const nncore_config& cfg) {
     at.in = in_offset;
     at.weights = cfg.core.input_kb * 1024;
     at.out = (cfg.core.input_kb + cfg.core.weight_kb) * 1024;
-    return encode(l, {1, 16, 16, 16}, {}, at);
+    return compute_command(l, {1, 16, 16, 16}, {}, at).cmd;
 }
 
 // LOAD tile 1 (16 KiB), BARRIER, LOAD tile 2 (`tile2` bytes) while tile 1

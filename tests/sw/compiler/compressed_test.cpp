@@ -1,4 +1,4 @@
-// Compressed weights in cmdgen: the LOAD_COMPRESSED encoding, the weight
+// Compressed weights in the compiler: the LOAD_COMPRESSED encoding, the weight
 // format choice (weight_blob.h), and single_layer_program with bitmap / CSR /
 // automatic weights whose interpreted output equals ref::execute bit for bit.
 #include <gtest/gtest.h>
@@ -8,7 +8,7 @@
 
 #include "arch/nncore/stream.h"
 #include "sw/compiler/weight_blob.h"
-#include "tests/sw/compiler/cmdgen_test_util.h"
+#include "tests/sw/compiler/compiler_test_util.h"
 
 using namespace nnvp;
 using namespace nnvp::compiler;
@@ -76,7 +76,7 @@ run interpret(const sparse_case& c, cost::weight_format f, buffer_sizes buf = {2
 
 }  // namespace
 
-TEST(cmdgen_compressed, load_compressed_encodes_at_the_struct_offsets_and_round_trips) {
+TEST(compressed_weights, load_compressed_encodes_at_the_struct_offsets_and_round_trips) {
     nncore_cmd::compressed_cmd z{};
     z.blob = contiguous(0x1122334455667788ull, 0x400, 0x99);
     z.dest_offset = 0xabcd;
@@ -108,7 +108,7 @@ TEST(cmdgen_compressed, load_compressed_encodes_at_the_struct_offsets_and_round_
     EXPECT_THROW(w.load_compressed(z, 16), std::invalid_argument);
 }
 
-TEST(cmdgen_compressed, format_names_and_choice) {
+TEST(compressed_weights, format_names_and_choice) {
     EXPECT_EQ(cost::parse_weight_format("csr"), cost::weight_format::csr);
     EXPECT_EQ(cost::parse_weight_format("automatic"), cost::weight_format::automatic);
     EXPECT_THROW(cost::parse_weight_format("rle"), std::invalid_argument);
@@ -124,7 +124,7 @@ TEST(cmdgen_compressed, format_names_and_choice) {
     const weight_blob bm = encode_weights(sparse, 8, cost::weight_format::bitmap);
     const weight_blob cs = encode_weights(sparse, 8, cost::weight_format::csr);
     EXPECT_EQ(bm.blob.size(),
-              nncore::blob_bytes(bm.shape, nncore::count_nonzero(sparse.bytes().data(), bm.shape)));
+              nncore_cmd::blob_bytes(bm.shape, nncore_cmd::count_nonzero(sparse.bytes().data(), bm.shape)));
     EXPECT_EQ(a.stored_bytes(), std::min(bm.blob.size(), cs.blob.size()));
     EXPECT_LT(a.stored_bytes(), a.dense_bytes);
     EXPECT_EQ(cs.shape.row_len, 72u);
@@ -138,7 +138,7 @@ TEST(cmdgen_compressed, format_names_and_choice) {
     EXPECT_EQ(encode_weights(w4, 4, cost::weight_format::bitmap).format, cost::weight_format::dense);
 }
 
-TEST(cmdgen_compressed, sparse_int8_conv_every_format_matches_reference) {
+TEST(compressed_weights, sparse_int8_conv_every_format_matches_reference) {
     const sparse_case c = conv_case(precision::int8, 75, 11);
     const run dense = interpret(c, cost::weight_format::dense);
     EXPECT_EQ(dense.stats.compressed_loads, 0u);
@@ -161,7 +161,7 @@ TEST(cmdgen_compressed, sparse_int8_conv_every_format_matches_reference) {
     }
 }
 
-TEST(cmdgen_compressed, fp32_fp16_int16_conv_and_fc_with_compressed_weights) {
+TEST(compressed_weights, fp32_fp16_int16_conv_and_fc_with_compressed_weights) {
     for (precision p : {precision::fp32, precision::fp16, precision::int16}) {
         const sparse_case c = conv_case(p, 60, 20 + static_cast<unsigned>(p));
         for (cost::weight_format f : {cost::weight_format::bitmap, cost::weight_format::csr})
@@ -182,7 +182,7 @@ TEST(cmdgen_compressed, fp32_fp16_int16_conv_and_fc_with_compressed_weights) {
         EXPECT_NE(interpret(c, f, {1, 4, 1}).prog.weight_format, cost::weight_format::dense);
 }
 
-TEST(cmdgen_compressed, staging_falls_back_to_the_output_buffer_then_dense) {
+TEST(compressed_weights, staging_falls_back_to_the_output_buffer_then_dense) {
     const sparse_case c = conv_case(precision::int8, 50, 40, {1, 6, 6, 16}, 16);
     // 16x3x3x16 = 2304 dense bytes + bias + tables fit a 3 KiB weight buffer,
     // a bitmap blob (288 + ~1152 bytes) after them does not: it is staged at
@@ -206,7 +206,7 @@ TEST(cmdgen_compressed, staging_falls_back_to_the_output_buffer_then_dense) {
               cost::weight_format::dense);
 }
 
-TEST(cmdgen_compressed, interpreter_rejects_a_corrupted_blob_and_early_reads) {
+TEST(compressed_weights, interpreter_rejects_a_corrupted_blob_and_early_reads) {
     const sparse_case c = conv_case(precision::int8, 75, 50);
     program_options opt;
     opt.dram_base = 0x8000'0000;

@@ -8,7 +8,7 @@
 #include <stdexcept>
 
 #include "arch/nncore/stream.h"
-#include "tests/sw/compiler/cmdgen_test_util.h"
+#include "tests/sw/compiler/compiler_test_util.h"
 
 using namespace nnvp;
 using namespace nnvp::compiler;
@@ -26,7 +26,7 @@ nncore_cmd::command relu_cmd() {
     operand_offsets at;
     at.in = 0;
     at.out = 256;
-    return from_layer(l, {1, 4, 4, 4}, at).cmd;
+    return encode_layer(l, {1, 4, 4, 4}, at).cmd;
 }
 
 std::string run_error(stream_writer& w, std::size_t dram_bytes = 1024) {
@@ -42,7 +42,7 @@ std::string run_error(stream_writer& w, std::size_t dram_bytes = 1024) {
 
 }  // namespace
 
-TEST(cmdgen_interpreter, runs_a_hand_written_stream) {
+TEST(interpreter, runs_a_hand_written_stream) {
     std::vector<uint8_t> dram(1024, 0);
     for (int i = 0; i < 64; ++i) {
         const float v = static_cast<float>(i % 2 ? i : -i);
@@ -67,7 +67,7 @@ TEST(cmdgen_interpreter, runs_a_hand_written_stream) {
     }
 }
 
-TEST(cmdgen_interpreter, detects_hazards_overruns_and_missing_end) {
+TEST(interpreter, detects_hazards_overruns_and_missing_end) {
     stream_writer a;  // compute reads what a load still fills
     a.load(contiguous(base, 0, 256), 1);
     a.compute(relu_cmd());
@@ -104,7 +104,7 @@ TEST(cmdgen_interpreter, detects_hazards_overruns_and_missing_end) {
     EXPECT_NE(run_error(g).find("before an END"), std::string::npos);
 }
 
-TEST(cmdgen_interpreter, random_streams_never_crash) {
+TEST(interpreter, random_streams_never_crash) {
     // Seeded, bounded: random commands (valid opcodes with random fields, or
     // random bytes) either run or throw; nothing crashes or hangs.
     std::mt19937 rng(20261122);

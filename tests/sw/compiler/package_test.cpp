@@ -158,11 +158,11 @@ TEST(package, cpu_placement_carries_the_command_and_weights) {
     ASSERT_EQ(s.kind, static_cast<uint8_t>(step_kind::cpu_layer));
     EXPECT_EQ(s.code_bytes, nncore_cmd::command_bytes);  // per-tensor fc: no table
     const nncore_cmd::decoded_layer d =
-        nncore_cmd::to_layer(nncore_cmd::decode(p.image.data() + s.code_offset), nullptr, 0);
+        nncore_cmd::decode(nncore_cmd::decode(p.image.data() + s.code_offset), nullptr, 0);
     EXPECT_EQ(d.layer.op, ref::op_kind::fully_connected);
     EXPECT_EQ(d.layer.out_channels, 10);
     EXPECT_EQ(d.layer.out_mult[0].multiplier, net.ops[3].layer.out_mult[0].multiplier);
-    EXPECT_EQ(d.in, (nn::shape4{1, 1, 1, 32}));
+    EXPECT_EQ(d.plan.in_shape, (nn::shape4{1, 1, 1, 32}));
     const std::vector<uint8_t>& w = net.ops[3].weights->bytes();
     ASSERT_EQ(s.weights_bytes, w.size());
     EXPECT_TRUE(std::equal(w.begin(), w.end(), p.image.begin() + s.weights_offset));

@@ -7,7 +7,7 @@
 #include <stdexcept>
 
 #include "arch/nncore/stream.h"
-#include "tests/sw/compiler/cmdgen_test_util.h"
+#include "tests/sw/compiler/compiler_test_util.h"
 
 using namespace nnvp;
 using namespace nnvp::compiler;
@@ -67,7 +67,7 @@ const buffer_sizes tiny{1, 4, 1};  // 512-byte input and output slots
 
 }  // namespace
 
-TEST(cmdgen_program, conv3x3_pad1_stride1_int8_tiles_with_halos) {
+TEST(single_layer_program, conv3x3_pad1_stride1_int8_tiles_with_halos) {
     const ref::layer l = conv(precision::int8, 3, 8, 1, 1, act_kind::relu, true);
     const auto r = check(l, {1, 20, 16, 8}, tiny, 1);
     // 128-byte input rows: 4 per slot -> 2 output rows per tile (2 + halo 2).
@@ -82,13 +82,13 @@ TEST(cmdgen_program, conv3x3_pad1_stride1_int8_tiles_with_halos) {
     EXPECT_GE(r.stats.max_pending, 2u);  // a load in flight while the previous tile stores
 }
 
-TEST(cmdgen_program, conv3x3_stride2_fp32_fp16_int16) {
+TEST(single_layer_program, conv3x3_stride2_fp32_fp16_int16) {
     check(conv(precision::fp32, 3, 4, 2, 1), {1, 17, 9, 4}, tiny, 2);
     check(conv(precision::fp16, 3, 4, 2, 1, act_kind::relu6), {1, 15, 8, 6}, tiny, 3);
     check(conv(precision::int16, 3, 4, 2, 1, act_kind::clip, true), {1, 13, 7, 4}, tiny, 4);
 }
 
-TEST(cmdgen_program, conv1x1_int4_and_batch) {
+TEST(single_layer_program, conv1x1_int4_and_batch) {
     const auto r =
         check(conv(precision::int4, 1, 6, 1, 0, act_kind::none, true), {2, 30, 10, 8}, tiny, 5);
     // 40-byte input rows, 12 per slot: 3 tiles of up to 12 rows per image.
@@ -96,7 +96,7 @@ TEST(cmdgen_program, conv1x1_int4_and_batch) {
     EXPECT_EQ(r.prog.tiles.back().n0, 1);
 }
 
-TEST(cmdgen_program, depthwise_and_dilation) {
+TEST(single_layer_program, depthwise_and_dilation) {
     ref::layer dw = test::make_layer(op_kind::conv2d, precision::int8, 8, act_kind::sigmoid);
     dw.geo.kernel_h = dw.geo.kernel_w = 3;
     dw.geo.groups = 8;
@@ -112,7 +112,7 @@ TEST(cmdgen_program, depthwise_and_dilation) {
     check(strided, {1, 23, 7, 2}, tiny, 8);
 }
 
-TEST(cmdgen_program, binary_conv_both_scales) {
+TEST(single_layer_program, binary_conv_both_scales) {
     ref::layer a = test::make_layer(op_kind::conv2d, precision::binary, 5, act_kind::relu);
     a.geo.kernel_h = a.geo.kernel_w = 3;
     a.geo.pad_top = a.geo.pad_bottom = a.geo.pad_left = a.geo.pad_right = 1;
@@ -128,7 +128,7 @@ TEST(cmdgen_program, binary_conv_both_scales) {
     check(b, {1, 14, 9, 4}, tiny, 10);
 }
 
-TEST(cmdgen_program, fully_connected_tiles_over_batch_rows) {
+TEST(single_layer_program, fully_connected_tiles_over_batch_rows) {
     ref::layer l =
         test::make_layer(op_kind::fully_connected, precision::int8, 10, act_kind::tanh, true);
     l.has_bias = true;
@@ -141,7 +141,7 @@ TEST(cmdgen_program, fully_connected_tiles_over_batch_rows) {
     check(f, {3, 1, 1, 40}, tiny, 12);
 }
 
-TEST(cmdgen_program, pooling) {
+TEST(single_layer_program, pooling) {
     for (bool include_pad : {false, true}) {
         ref::layer l = test::make_layer(op_kind::avg_pool, precision::int8);
         l.geo.kernel_h = l.geo.kernel_w = 3;
@@ -162,7 +162,7 @@ TEST(cmdgen_program, pooling) {
     check(gm, {3, 5, 5, 6}, tiny, 16);
 }
 
-TEST(cmdgen_program, add_mul_activation) {
+TEST(single_layer_program, add_mul_activation) {
     ref::layer add = test::make_layer(op_kind::add, precision::int8, 1, act_kind::relu);
     test::lower(add);
     check(add, {2, 12, 8, 16}, tiny, 17, {2, 12, 8, 16});
@@ -178,7 +178,7 @@ TEST(cmdgen_program, add_mul_activation) {
     check(i16, {1, 7, 5, 9}, tiny, 22, {1, 7, 5, 9});
 }
 
-TEST(cmdgen_program, sub_byte_rows_fall_back_to_whole_images) {
+TEST(single_layer_program, sub_byte_rows_fall_back_to_whole_images) {
     // int4 rows of 9*3 = 27 elements do not fill whole bytes: whole images.
     const ref::layer l = conv(precision::int4, 3, 2, 1, 1);
     const auto r = check(l, {3, 20, 9, 3}, tiny, 23);
@@ -192,7 +192,7 @@ TEST(cmdgen_program, sub_byte_rows_fall_back_to_whole_images) {
     EXPECT_EQ(s.prog.tiles[0].images, 3);
 }
 
-TEST(cmdgen_program, dram_layout_and_stream_shape) {
+TEST(single_layer_program, dram_layout_and_stream_shape) {
     const ref::layer l = conv(precision::int8, 3, 8, 1, 1);
     std::mt19937 rng(25);
     const nn::tensor x = test::random_tensor(rng, nn::dtype::int8, {1, 8, 16, 8});
@@ -229,7 +229,7 @@ TEST(cmdgen_program, dram_layout_and_stream_shape) {
     EXPECT_TRUE(std::equal(p.stream.begin(), p.stream.end(), p.image.begin() + long(at)));
 }
 
-TEST(cmdgen_program, too_big_layers_get_clear_errors) {
+TEST(single_layer_program, too_big_layers_get_clear_errors) {
     auto expect_error = [](const ref::layer& l, shape4 in, buffer_sizes buf, const char* what) {
         std::mt19937 rng(26);
         const nn::tensor x = test::random_tensor(rng, ref::input_type(l), in);

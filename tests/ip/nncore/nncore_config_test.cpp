@@ -1,4 +1,5 @@
-// Parsing of the core's timing parameters and the derived buffer energies.
+// The NN core's configuration: its own keys, the timing parameters and the
+// derived buffer energies.
 #include "ip/nncore/nncore_config.h"
 #include "nn/cost/core_params.h"
 
@@ -111,4 +112,42 @@ TEST(core_params, dataflow_names_round_trip) {
     EXPECT_FALSE(parse_dataflow("rs", untouched));
     EXPECT_EQ(untouched, dataflow::weight_stationary);
     EXPECT_STREQ(to_string(objective::energy), "energy");
+}
+
+TEST(nncore_config, defaults_flat_keys_and_unknown_keys) {
+    const nncore_config d = parse_nncore_config(parse_config_text("{}", "p.json"));
+    EXPECT_EQ(d.core.rows, 16u);
+    EXPECT_EQ(d.buffer_bytes_per_cycle, 64u);
+    EXPECT_EQ(d.max_commands, 1u << 20);
+    EXPECT_EQ(d.cmd_fetch_burst, 16u);
+    EXPECT_EQ(d.local_bytes(), (128u + 128u + 64u) * 1024);
+    const nncore_config c = parse_nncore_config(parse_config_text(
+        R"({"rows": 32, "cols": 8, "buffer_latency_cycles": 3, "max_commands": 100,
+            "cmd_fetch_burst": 4, "macs_per_pe": {"int8": 8}})",
+        "p.json"));
+    EXPECT_EQ(c.core.rows, 32u);
+    EXPECT_EQ(c.core.cols, 8u);
+    EXPECT_EQ(c.core.macs_for(ref::precision::int8), 8u);
+    EXPECT_EQ(c.buffer_latency_cycles, 3u);
+    EXPECT_EQ(c.max_commands, 100u);
+    EXPECT_EQ(c.cmd_fetch_burst, 4u);
+    EXPECT_THROW(parse_nncore_config(parse_config_text(R"({"rowz": 1})", "p.json")), config_error);
+    EXPECT_THROW(parse_nncore_config(parse_config_text(R"({"cmd_fetch_burst": 0})", "p.json")),
+                 config_error);
+}
+
+TEST(nncore_config, decompressor_keys) {
+    const nncore_config d = parse_nncore_config(parse_config_text("{}", "p.json"));
+    EXPECT_EQ(d.decompress_elements_per_cycle, 16u);
+    EXPECT_DOUBLE_EQ(d.decompress_pj_per_byte, 0.03);
+    const nncore_config c = parse_nncore_config(parse_config_text(
+        R"({"decompress_elements_per_cycle": 64, "decompress_pj_per_byte": 0.5})", "p.json"));
+    EXPECT_EQ(c.decompress_elements_per_cycle, 64u);
+    EXPECT_DOUBLE_EQ(c.decompress_pj_per_byte, 0.5);
+    EXPECT_THROW(
+        parse_nncore_config(parse_config_text(R"({"decompress_elements_per_cycle": 0})", "p.json")),
+        config_error);
+    EXPECT_THROW(
+        parse_nncore_config(parse_config_text(R"({"decompress_pj_per_byte": -1})", "p.json")),
+        config_error);
 }
