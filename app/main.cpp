@@ -7,6 +7,7 @@
 #include "app/compare.h"
 #include "app/html_report.h"
 #include "app/check.h"
+#include "app/firmware_staging.h"
 #include "app/info.h"
 #include "app/network_run.h"
 #include "app/report.h"
@@ -22,6 +23,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <iostream>
 #include <unistd.h>
 
@@ -126,6 +128,16 @@ int run(int argc, char* argv[]) {
     std::unique_ptr<nnvp::network_run> network;
     if (sc.workload)
         network = std::make_unique<nnvp::network_run>(sc);  // compiles; sets the program's args
+    // What the host stages in DRAM for the program (the NN-core demos).
+    std::optional<nnvp::firmware_staging> staging;
+    try {
+        staging = nnvp::stage_firmware(*sc.program, sc.args, sc.platform);
+        if (staging)
+            sc.args = nnvp::with_staging(*sc.program, sc.args, *staging);
+    } catch (const nnvp::config_error& e) {
+        std::cerr << "nnvp: " << sc.file << ": " << e.what() << "\n";
+        return 2;
+    }
 
     // On a terminal (or with --progress) a progress line is drawn between
     // slices of the run; the same events either way.
@@ -136,6 +148,8 @@ int run(int argc, char* argv[]) {
     nnvp::soc chip("soc", sc.platform);
     if (network)
         network->preload(chip);
+    if (staging)
+        nnvp::preload(*staging, chip);
     const nnvp::fw::program* program = sc.program;
     const nnvp::fw::program_args args = sc.args;
     std::cout << "nnvp: running " << sc.name << " (" << program->name << ") on "

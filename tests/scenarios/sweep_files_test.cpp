@@ -58,8 +58,8 @@ TEST(sweep_files, each_parses_and_names_an_existing_scenario) {
 // automatic) on the conv_dense layer (73728 weight bytes). A compressed blob
 // is staged after the dense weights in the 128 KiB weight buffer (~56 KiB
 // free) or in the 64 KiB output buffer; an explicit storage whose blob fits
-// neither cannot be compiled, and the sweep records that point as failed and
-// goes on. Blob sizes (nnz = kept weights, ~40/41 of them non-zero):
+// neither cannot be compiled: nnvp refuses the point as bad input (exit 2,
+// naming weight_format), and the sweep records it as an error and goes on. Blob sizes (nnz = kept weights, ~40/41 of them non-zero):
 // bitmap 9216 + nnz, CSR 3 * nnz + 129 * 4. So bitmap fails at 0% zeros
 // (~81 KB) and CSR up to 50% (~108 KB at 50%); automatic keeps the smallest
 // blob that fits (dense if none is smaller), so no point moves fewer DRAM
@@ -92,7 +92,8 @@ TEST(sweep_files, the_sparsity_sweep_records_what_compresses_and_what_cannot) {
         const int pct = std::stoi(f[col["firmware.args.weight_zero_pct"]]);
         const int format = std::stoi(f[col["firmware.args.weight_format"]]);
         if (cannot.count({pct, format})) {
-            EXPECT_EQ(f[col["status"]], "failed") << line;
+            EXPECT_EQ(f[col["status"]], "error") << line;
+            EXPECT_NE(line.find("weight_format"), std::string::npos) << line;
             continue;
         }
         EXPECT_EQ(f[col["status"]], "ok") << line;
