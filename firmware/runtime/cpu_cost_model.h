@@ -1,5 +1,5 @@
 // What a CPU-fallback step costs on the firmware CPU, in CPU cycles. The
-// runtime computes the op on the host (ref::execute) and annotates the cycles
+// runtime computes the op on the host (nn/kernels) and annotates the cycles
 // with hal.consume_cycles(); the HAL turns them into time through the CPU's
 // clock domain, so a DVFS change of the CPU changes fallback time.
 //

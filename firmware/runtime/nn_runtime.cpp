@@ -7,7 +7,7 @@
 #include "arch/nncore/stream.h"
 #include "nn/tensor/tensor_pack.h"
 #include "nn/cpuops/cpu_op.h"
-#include "nn/ref/ops.h"
+#include "nn/kernels/kernels.h"
 
 namespace nnvp::fw {
 
@@ -272,8 +272,11 @@ runtime_status nn_runtime::run_cpu(const step_record& s, step_result& r, std::st
             if (d.layer.has_bias)
                 bias = nn::unpack(p.bias_type, {1, 1, 1, d.layer.out_channels},
                                   m_image.data() + s.bias_offset, s.bias_bytes);
-            out = ref::execute(d.layer, in, p.has_second || p.has_weights ? &second : nullptr,
-                               d.layer.has_bias ? &bias : nullptr);
+            // The fast kernels: what an optimised CPU library computes, equal
+            // to the reference executor bit for bit.
+            out = kernels::execute(d.layer, in,
+                                   p.has_second || p.has_weights ? &second : nullptr,
+                                   d.layer.has_bias ? &bias : nullptr);
             r.cpu_cycles = layer_cycles(m_cost, d);
         } else if (kind == step_kind::cpu_op) {
             const cpuops::encoded e = cpuops::decode(m_image.data() + s.code_offset, s.code_bytes);
