@@ -16,8 +16,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-using result = nnvp_test::command_result;  // output: stdout and stderr
-result run(const std::string& args) { return nnvp_test::run_nnvp(args); }
+using result = nnvp::test::command_result;  // output: stdout and stderr
+result run(const std::string& args) { return nnvp::test::run_nnvp(args); }
 
 std::string scenario(const std::string& rel) { return std::string(NNVP_SOURCE_DIR) + "/" + rel; }
 

@@ -18,7 +18,7 @@ bool has(const std::string& text, const std::string& what) {
 }  // namespace
 
 TEST(html_report, a_network_run_has_every_plot) {
-    const auto r = nnvp_test::network_report();
+    const auto r = nnvp::test::network_report();
     const std::string html = nnvp::make_html_report(r, nnvp::power_series_from_report(r));
     for (const char* id :
          {"id=\"headline\"", "id=\"plot-power\"", "id=\"plot-residency\"",
@@ -39,7 +39,7 @@ TEST(html_report, a_network_run_has_every_plot) {
 }
 
 TEST(html_report, a_bring_up_run_says_what_is_missing) {
-    const auto r = nnvp_test::bringup_report();
+    const auto r = nnvp::test::bringup_report();
     const std::string html = nnvp::make_html_report(r, nnvp::power_series{});
     EXPECT_TRUE(has(html, "id=\"headline\""));
     EXPECT_TRUE(has(html, "id=\"plot-residency\""));
@@ -58,7 +58,7 @@ TEST(html_report, a_report_with_nothing_but_a_name_still_renders) {
 }
 
 TEST(html_report, roofline_peaks_come_from_the_platform_config) {
-    const auto r = nnvp_test::network_report();
+    const auto r = nnvp::test::network_report();
     const auto int8 = nnvp::peaks_of(r, "int8");
     ASSERT_TRUE(int8);
     EXPECT_DOUBLE_EQ(int8->ops_per_s, 16 * 16 * 4 * 2 * 1000e6);  // fastest OPP
@@ -72,13 +72,13 @@ TEST(html_report, roofline_peaks_come_from_the_platform_config) {
 }
 
 TEST(html_report, layer_bars_split_compute_and_stall) {
-    const std::string svg = nnvp::layer_latency_plot(nnvp_test::network_report());
+    const std::string svg = nnvp::layer_latency_plot(nnvp::test::network_report());
     EXPECT_TRUE(has(svg, "conv1: 1 us, 1 k cycles (400 cycles stall)")) << svg;
     EXPECT_TRUE(has(svg, "class=\"bar-stall\""));
 }
 
 TEST(power_series, reads_report_samples) {
-    const auto s = nnvp::power_series_from_report(nnvp_test::network_report());
+    const auto s = nnvp::power_series_from_report(nnvp::test::network_report());
     ASSERT_EQ(s.power.size(), 2u);
     EXPECT_DOUBLE_EQ(s.power[1].end_s, 2e-5);
     EXPECT_DOUBLE_EQ(s.power[1].watts, 0.15);

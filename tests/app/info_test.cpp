@@ -16,7 +16,7 @@ struct result {
 };
 
 std::string capture(const std::string& cmd, int& code) {
-    const nnvp_test::command_result c = nnvp_test::run_command(cmd);
+    const nnvp::test::command_result c = nnvp::test::run_command(cmd);
     code = c.exit_code;
     return c.output;
 }

@@ -20,8 +20,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-using result = nnvp_test::command_result;
-result nnvp(const std::string& args) { return nnvp_test::run_nnvp(args); }
+using result = nnvp::test::command_result;
+result nnvp_cli(const std::string& args) { return nnvp::test::run_nnvp(args); }
 
 fs::path scratch(const std::string& name) {
     const fs::path p = fs::temp_directory_path() / ("nnvp_outputs_test_" + name);
@@ -74,7 +74,7 @@ const std::string small =
 
 TEST(outputs, a_run_writes_a_self_contained_report_html) {
     const fs::path out = scratch("html");
-    const result r = nnvp("run " + demo + " --out " + out.string() + small);
+    const result r = nnvp_cli("run " + demo + " --out " + out.string() + small);
     ASSERT_EQ(r.exit_code, 0) << r.output;
     const std::string html = read(out / "report.html");
     EXPECT_NE(html.find("id=\"headline\""), std::string::npos);
@@ -88,7 +88,7 @@ TEST(outputs, a_run_writes_a_self_contained_report_html) {
 
 TEST(outputs, trace_json_is_trace_event_json_with_a_track_per_block) {
     const fs::path out = scratch("trace");
-    ASSERT_EQ(nnvp("run " + demo + " --out " + out.string() + small).exit_code, 0);
+    ASSERT_EQ(nnvp_cli("run " + demo + " --out " + out.string() + small).exit_code, 0);
     const auto trace = nlohmann::json::parse(read(out / "trace.json"));
     ASSERT_TRUE(trace["traceEvents"].is_array());
     std::set<std::string> tracks, counters;
@@ -118,7 +118,7 @@ TEST(outputs, trace_json_is_trace_event_json_with_a_track_per_block) {
 
 TEST(outputs, power_vcd_parses) {
     const fs::path out = scratch("vcd");
-    ASSERT_EQ(nnvp("run " + demo + " --out " + out.string() + small).exit_code, 0);
+    ASSERT_EQ(nnvp_cli("run " + demo + " --out " + out.string() + small).exit_code, 0);
     std::set<std::string> ids;
     bool definitions_done = false;
     long long last_time = -1;
@@ -165,7 +165,7 @@ TEST(outputs, sweep_runs_points_records_a_bad_one_and_resumes) {
       "pareto": [{"min": "avg_power_w"}, {"min": "simulated_s"}]
     })";
     const std::string out = (dir / "out").string();
-    const result first = nnvp("sweep " + (dir / "sweep.json").string() + " -j 2 --out " + out);
+    const result first = nnvp_cli("sweep " + (dir / "sweep.json").string() + " -j 2 --out " + out);
     EXPECT_EQ(first.exit_code, 1) << first.output;  // one point failed
     EXPECT_NE(first.output.find("3 points (0 already done)"), std::string::npos) << first.output;
     EXPECT_NE(first.output.find("2 of 3 points ok"), std::string::npos) << first.output;
@@ -200,7 +200,7 @@ TEST(outputs, sweep_runs_points_records_a_bad_one_and_resumes) {
 
     // Again: the finished points are kept, only the failed one runs.
     const auto mtime = fs::last_write_time(fs::path(out) / "p0000" / "report.json");
-    const result again = nnvp("sweep " + (dir / "sweep.json").string() + " --out " + out);
+    const result again = nnvp_cli("sweep " + (dir / "sweep.json").string() + " --out " + out);
     EXPECT_EQ(again.exit_code, 1) << again.output;
     EXPECT_NE(again.output.find("3 points (2 already done)"), std::string::npos) << again.output;
     EXPECT_EQ(fs::last_write_time(fs::path(out) / "p0000" / "report.json"), mtime);
@@ -211,29 +211,29 @@ TEST(outputs, sweep_refuses_a_bad_sweep_file) {
     const fs::path dir = scratch("sweep_bad");
     std::ofstream(dir / "bad.json") << R"({"scenario": ")" + demo + R"(", "grid": {"mode": []}})";
     const result r =
-        nnvp("sweep " + (dir / "bad.json").string() + " --out " + (dir / "o").string());
+        nnvp_cli("sweep " + (dir / "bad.json").string() + " --out " + (dir / "o").string());
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(
         r.output.find((dir / "bad.json").string() + ": grid.mode: expected a non-empty array"),
         std::string::npos)
         << r.output;
-    const result j = nnvp("sweep " + (dir / "bad.json").string() + " -j 0");
+    const result j = nnvp_cli("sweep " + (dir / "bad.json").string() + " -j 0");
     EXPECT_EQ(j.exit_code, 2);
     EXPECT_NE(j.output.find("-j 0: expected a whole number"), std::string::npos) << j.output;
 }
 
 TEST(outputs, compare_shows_two_runs_side_by_side) {
     const fs::path a = scratch("cmp_a"), b = scratch("cmp_b");
-    ASSERT_EQ(nnvp("run " + demo + " --out " + a.string() + small).exit_code, 0);
-    ASSERT_EQ(nnvp("run " + demo + " --out " + b.string() + small + " --set firmware.args.tile=16")
+    ASSERT_EQ(nnvp_cli("run " + demo + " --out " + a.string() + small).exit_code, 0);
+    ASSERT_EQ(nnvp_cli("run " + demo + " --out " + b.string() + small + " --set firmware.args.tile=16")
                   .exit_code,
               0);
-    const result r = nnvp("compare " + a.string() + " " + (b / "report.json").string());
+    const result r = nnvp_cli("compare " + a.string() + " " + (b / "report.json").string());
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_NE(r.output.find("B/A"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("energy_j"), std::string::npos);
     // The same run against itself: every ratio is 1.
-    const result same = nnvp("compare " + a.string() + " " + a.string());
+    const result same = nnvp_cli("compare " + a.string() + " " + a.string());
     int ratios = 0;
     for (const std::string& l : lines(same.output))
         if (l.size() > 5 && l.back() == 'x') {
@@ -242,7 +242,7 @@ TEST(outputs, compare_shows_two_runs_side_by_side) {
         }
     EXPECT_GT(ratios, 3) << same.output;
 
-    const result missing = nnvp("compare " + a.string() + " /nonexistent/report.json");
+    const result missing = nnvp_cli("compare " + a.string() + " /nonexistent/report.json");
     EXPECT_EQ(missing.exit_code, 2);
     EXPECT_NE(missing.output.find("/nonexistent/report.json: cannot open file"), std::string::npos)
         << missing.output;

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace nnvp_test {
+namespace nnvp::test {
 
 inline nlohmann::json bringup_report() {
     return nlohmann::json::parse(R"({
@@ -60,4 +60,4 @@ inline nlohmann::json network_report() {
     return r;
 }
 
-}  // namespace nnvp_test
+}  // namespace nnvp::test

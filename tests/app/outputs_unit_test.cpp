@@ -51,7 +51,7 @@ TEST(format, si_prefixes_and_ratios) {
 }
 
 TEST(headline, bring_up_runs_have_no_layer_or_inference_metrics) {
-    const auto r = nnvp_test::bringup_report();
+    const auto r = nnvp::test::bringup_report();
     EXPECT_DOUBLE_EQ(*nnvp::headline_value(r, "energy_j"), 4e-6);
     EXPECT_DOUBLE_EQ(*nnvp::headline_value(r, "latency_s"), 2e-5);  // the simulated time
     EXPECT_DOUBLE_EQ(*nnvp::headline_value(r, "dram_bytes"), 1600);
@@ -63,7 +63,7 @@ TEST(headline, bring_up_runs_have_no_layer_or_inference_metrics) {
 }
 
 TEST(headline, network_runs_sum_layers_and_inferences) {
-    const auto r = nnvp_test::network_report();
+    const auto r = nnvp::test::network_report();
     EXPECT_DOUBLE_EQ(*nnvp::headline_value(r, "macs"), 1010000);
     EXPECT_DOUBLE_EQ(*nnvp::headline_value(r, "nncore_cycles"), 4000);
     EXPECT_DOUBLE_EQ(*nnvp::headline_value(r, "utilization"), (0.5 * 1000 + 0.1 * 3000) / 4000);
@@ -89,7 +89,7 @@ TEST(pareto, marks_non_dominated_points) {
 
 TEST(summary, table_shows_headline_layers_and_components) {
     std::ostringstream os;
-    nnvp::print_summary_table(os, nnvp_test::network_report(), 1);
+    nnvp::print_summary_table(os, nnvp::test::network_report(), 1);
     const std::string s = os.str();
     EXPECT_TRUE(has(s, "== net ==  (functional, tiny)")) << s;
     EXPECT_TRUE(has(s, "firmware dma_tensor_demo, exit code 0 (halted)"));
@@ -104,7 +104,7 @@ TEST(summary, table_shows_headline_layers_and_components) {
 
 TEST(summary, bring_up_summary_has_no_layer_table) {
     std::ostringstream os;
-    nnvp::print_summary_table(os, nnvp_test::bringup_report());
+    nnvp::print_summary_table(os, nnvp::test::bringup_report());
     EXPECT_FALSE(has(os.str(), "layer "));
     EXPECT_TRUE(has(os.str(), "dma: 2 runs, 1.6 kB moved; cpu: 2 interrupts, 15 register"));
 }
@@ -134,7 +134,7 @@ TEST(progress, text_and_redraw_rules) {
 }
 
 TEST(compare, ratios_of_headline_and_layer_metrics) {
-    auto a = nnvp_test::network_report();
+    auto a = nnvp::test::network_report();
     auto b = a;
     b["power"]["energy_j"] = 8e-6;   // B uses twice the energy
     b["layers"][0]["cycles"] = 500;  // and half the cycles on conv1

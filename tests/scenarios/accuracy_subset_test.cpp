@@ -27,8 +27,8 @@ using nlohmann::json;
 
 constexpr double band = 0.04;
 
-using result = nnvp_test::command_result;
-result run(const std::string& args) { return nnvp_test::run_nnvp(args); }
+using result = nnvp::test::command_result;
+result run(const std::string& args) { return nnvp::test::run_nnvp(args); }
 
 json load(const fs::path& p) {
     std::ifstream in(p);

@@ -15,7 +15,7 @@
 namespace {
 
 namespace fs = std::filesystem;
-using namespace nnvp::scenario_test;
+using namespace nnvp::test;
 
 std::vector<std::string> generic_scenarios() {
     std::vector<std::string> out;

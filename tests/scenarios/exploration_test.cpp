@@ -14,7 +14,7 @@
 namespace {
 
 using nlohmann::json;
-using namespace nnvp::scenario_test;
+using namespace nnvp::test;
 
 bool depthwise(const json& l) {
     return l.value("name", std::string()).find("/dw") != std::string::npos;

@@ -11,14 +11,14 @@
 
 #include "app/headline.h"
 
-namespace nnvp::scenario_test {
+namespace nnvp::test {
 
 namespace fs = std::filesystem;
 
 namespace {
 
-using nnvp_test::run_nnvp;
-using result = nnvp_test::command_result;  // output: stdout and stderr
+using nnvp::test::run_nnvp;
+using result = nnvp::test::command_result;  // output: stdout and stderr
 
 nlohmann::json load(const fs::path& p) {
     std::ifstream in(p);
@@ -231,4 +231,4 @@ bool on_core(const nlohmann::json& layer) {
     return layer.value("on", std::string("nncore")) == "nncore";
 }
 
-}  // namespace nnvp::scenario_test
+}  // namespace nnvp::test

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace nnvp::scenario_test {
+namespace nnvp::test {
 
 // Scenario files relative to scenarios/ ("bringup/dma_error_demo.json"),
 // sorted; sweep files are not scenarios.
@@ -49,4 +49,4 @@ double sum_layers(const nlohmann::json& report, const std::string& column,
 // Layers the NN core ran (the CPU fallback and conversions excluded).
 bool on_core(const nlohmann::json& layer);
 
-}  // namespace nnvp::scenario_test
+}  // namespace nnvp::test

@@ -35,10 +35,10 @@ std::vector<std::string> split(const std::string& line, char sep) {
 
 TEST(sweep_files, each_parses_and_names_an_existing_scenario) {
     int files = 0;
-    const fs::path root = nnvp::scenario_test::scenarios_dir();
+    const fs::path root = nnvp::test::scenarios_dir();
     for (const auto& e : fs::recursive_directory_iterator(root)) {
         if (e.path().extension() != ".json" ||
-            !nnvp::scenario_test::is_sweep_file(fs::relative(e.path(), root).generic_string()))
+            !nnvp::test::is_sweep_file(fs::relative(e.path(), root).generic_string()))
             continue;
         ++files;
         try {

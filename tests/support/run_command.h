@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <string>
 
-namespace nnvp_test {
+namespace nnvp::test {
 
 struct command_result {
     int exit_code = -1;  // -1: could not start, or killed by a signal
@@ -35,4 +35,4 @@ inline command_result run_nnvp(const std::string& args) {
 }
 #endif
 
-}  // namespace nnvp_test
+}  // namespace nnvp::test

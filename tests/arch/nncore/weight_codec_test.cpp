@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "arch/nncore/command_check.h"
@@ -150,9 +151,13 @@ TEST(weight_codec, malformed_blobs_are_rejected_and_nothing_is_written) {
     rejected(good_bm, shape_of(10, 12, cost::weight_format::bitmap), "12-bit elements");
 }
 
+// Random blobs, and canonical blobs of random tensors with one byte changed:
+// expand() agrees with check_blob(), a blob it accepts is exactly as long as
+// its layout says and holds every non-zero it expands to, and a blob it
+// rejects writes nothing.
 TEST(weight_codec, random_blobs_never_crash) {
     std::mt19937 rng(20261122);
-    int accepted = 0;
+    int accepted = 0, rejected = 0;
     for (int i = 0; i < 3000; ++i) {
         const uint32_t elements = 1 + rng() % 64;
         const unsigned bits = 8u << (rng() % 3);
@@ -161,12 +166,31 @@ TEST(weight_codec, random_blobs_never_crash) {
             shape_of(elements, bits, csr ? cost::weight_format::csr : cost::weight_format::bitmap,
                      csr ? (rng() % 2 ? elements : 1) : 0);
         std::vector<uint8_t> blob(rng() % 96);
-        for (auto& b : blob)
-            b = static_cast<uint8_t>(rng() % 3 == 0 ? rng() : rng() % 4);
-        std::vector<uint8_t> out(s.dense_bytes());
-        accepted += expand(blob.data(), blob.size(), s, out.data()).ok;
+        if (i % 2 == 0) {
+            std::vector<uint8_t> dense(s.dense_bytes());
+            for (auto& b : dense)
+                b = static_cast<uint8_t>(rng() % 3 == 0 ? rng() : 0);
+            blob = compress(dense.data(), s);
+            if (i % 4 == 0 && !blob.empty())
+                blob[rng() % blob.size()] ^= static_cast<uint8_t>(1u << (rng() % 8));
+        } else {
+            for (auto& b : blob)
+                b = static_cast<uint8_t>(rng() % 3 == 0 ? rng() : rng() % 4);
+        }
+        std::vector<uint8_t> out(s.dense_bytes(), 0xa5);
+        const codec_result r = expand(blob.data(), blob.size(), s, out.data());
+        EXPECT_EQ(r.ok, check_blob(blob.data(), blob.size(), s).ok);
+        if (r.ok) {
+            ++accepted;
+            EXPECT_EQ(blob.size(), blob_bytes(s, r.nnz));
+            EXPECT_LE(count_nonzero(out.data(), s), r.nnz);
+        } else {
+            ++rejected;
+            EXPECT_TRUE(std::all_of(out.begin(), out.end(), [](uint8_t b) { return b == 0xa5; }));
+        }
     }
-    EXPECT_GE(accepted, 0);
+    EXPECT_GT(accepted, 300);
+    EXPECT_GT(rejected, 300);
 }
 
 TEST(weight_codec, load_compressed_command_checks) {

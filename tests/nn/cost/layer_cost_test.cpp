@@ -11,9 +11,9 @@
 
 using namespace nnvp;
 using namespace nnvp::cost;
-using nnvp::nncore::test::conv;
-using nnvp::nncore::test::fc;
-using nnvp::nncore::test::simple;
+using nnvp::test::conv;
+using nnvp::test::fc;
+using nnvp::test::simple;
 using ref::op_kind;
 using ref::precision;
 

@@ -5,7 +5,7 @@
 
 #include "nn/ref/layer.h"
 
-namespace nnvp::nncore::test {
+namespace nnvp::test {
 
 inline ref::layer conv(int k, int stride, int pad, int out_channels, int groups = 1,
                        ref::precision p = ref::precision::fp32) {
@@ -38,4 +38,4 @@ inline ref::layer simple(ref::op_kind op, ref::precision p = ref::precision::fp3
     return l;
 }
 
-}  // namespace nnvp::nncore::test
+}  // namespace nnvp::test

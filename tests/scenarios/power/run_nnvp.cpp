@@ -21,7 +21,7 @@ nnvp_run run_scenario(const std::string& scenario, const std::vector<std::string
         cmd += " --set '" + s + "'";
     cmd += " 2>&1";
     nnvp_run r;
-    const nnvp_test::command_result c = nnvp_test::run_command(cmd);
+    const nnvp::test::command_result c = nnvp::test::run_command(cmd);
     r.exit_code = c.exit_code;
     r.output = c.output;
     std::ifstream in(out / "report.json");

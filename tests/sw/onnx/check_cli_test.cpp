@@ -16,8 +16,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-using result = nnvp_test::command_result;  // output: stdout and stderr
-result run(const std::string& args) { return nnvp_test::run_nnvp(args); }
+using result = nnvp::test::command_result;  // output: stdout and stderr
+result run(const std::string& args) { return nnvp::test::run_nnvp(args); }
 
 // A Relu case: X [1, 3] = {-1, 0, 2}, expected output `want`.
 struct relu_case {
@@ -26,16 +26,16 @@ struct relu_case {
         : dir(fs::temp_directory_path() /
               ("nnvp_check_" + std::to_string(::getpid()) + "_" + name)) {
         fs::create_directories(dir / "test_data_set_0");
-        onnx::ModelProto m = nnvp::onnx_test::new_model();
+        onnx::ModelProto m = nnvp::test::new_model();
         onnx::GraphProto* g = m.mutable_graph();
-        nnvp::onnx_test::add_value_info(g->add_input(), "X", {1, 3});
-        nnvp::onnx_test::add_node(g, op, {"X"}, {"Y"}, "act");
-        nnvp::onnx_test::add_value_info(g->add_output(), "Y", {1, 3});
+        nnvp::test::add_value_info(g->add_input(), "X", {1, 3});
+        nnvp::test::add_node(g, op, {"X"}, {"Y"}, "act");
+        nnvp::test::add_value_info(g->add_output(), "Y", {1, 3});
         std::ofstream(dir / "model.onnx", std::ios::binary) << m.SerializeAsString();
         std::ofstream(dir / "test_data_set_0" / "input_0.pb", std::ios::binary)
-            << nnvp::onnx_test::float_tensor("X", {1, 3}, {-1, 0, 2}).SerializeAsString();
+            << nnvp::test::float_tensor("X", {1, 3}, {-1, 0, 2}).SerializeAsString();
         std::ofstream(dir / "test_data_set_0" / "output_0.pb", std::ios::binary)
-            << nnvp::onnx_test::float_tensor("Y", {1, 3}, want).SerializeAsString();
+            << nnvp::test::float_tensor("Y", {1, 3}, want).SerializeAsString();
     }
     ~relu_case() { fs::remove_all(dir); }
 };

@@ -8,7 +8,7 @@
 namespace nnvp::onnx_import {
 namespace {
 
-using onnx_test::conv_bn;
+using test::conv_bn;
 
 // The network's output computed by the host reference executor.
 nn::tensor host_run(const compiler::network& net, const std::vector<nn::tensor>& inputs) {
@@ -19,7 +19,7 @@ onnx_tensor x_value() {
     std::vector<float> x;
     for (int i = 0; i < 18; ++i)
         x.push_back(0.25f * static_cast<float>(i) - 2.0f);
-    return from_proto(onnx_test::float_tensor("X", {1, 2, 3, 3}, x), "x.pb");
+    return from_proto(test::float_tensor("X", {1, 2, 3, 3}, x), "x.pb");
 }
 
 TEST(CheckImporter, ConvBnReluRunsAndMatchesAHandComputedResult) {
@@ -61,14 +61,14 @@ TEST(CheckImporter, ConvBnReluRunsAndMatchesAHandComputedResult) {
 
 TEST(CheckImporter, GraphInputsFeedingParameterSlotsBecomeConstants) {
     // Conv whose weights are a graph input (as the ONNX node tests give them).
-    onnx::ModelProto m = onnx_test::new_model();
+    onnx::ModelProto m = test::new_model();
     onnx::GraphProto* g = m.mutable_graph();
-    onnx_test::add_value_info(g->add_input(), "X", {1, 1, 2, 2});
-    onnx_test::add_value_info(g->add_input(), "W", {1, 1, 1, 1});
-    onnx_test::add_node(g, "Conv", {"X", "W"}, {"Y"}, "conv");
-    onnx_test::add_value_info(g->add_output(), "Y", {1, 1, 2, 2});
-    const onnx_tensor x = from_proto(onnx_test::float_tensor("X", {1, 1, 2, 2}, {1, 2, 3, 4}), "x");
-    const onnx_tensor w = from_proto(onnx_test::float_tensor("W", {1, 1, 1, 1}, {-2}), "w");
+    test::add_value_info(g->add_input(), "X", {1, 1, 2, 2});
+    test::add_value_info(g->add_input(), "W", {1, 1, 1, 1});
+    test::add_node(g, "Conv", {"X", "W"}, {"Y"}, "conv");
+    test::add_value_info(g->add_output(), "Y", {1, 1, 2, 2});
+    const onnx_tensor x = from_proto(test::float_tensor("X", {1, 1, 2, 2}, {1, 2, 3, 4}), "x");
+    const onnx_tensor w = from_proto(test::float_tensor("W", {1, 1, 1, 1}, {-2}), "w");
     const check_network cn = import_for_check(m, {{"X", x}, {"W", w}}, "m.onnx");
     ASSERT_EQ(cn.inputs.size(), 1u);
     EXPECT_EQ(cn.inputs[0].name, "X");
@@ -97,12 +97,12 @@ TEST(CheckImporter, UnknownOpAndMissingValueAreNamed) {
 
 TEST(CheckImporter, Uint8IsInt8WithOffset128Exactly) {
     // MaxPool on uint8: stored as int8 (value - 128), max commutes with the offset.
-    onnx::ModelProto m = onnx_test::new_model();
+    onnx::ModelProto m = test::new_model();
     onnx::GraphProto* g = m.mutable_graph();
-    onnx_test::add_value_info(g->add_input(), "X", {1, 1, 1, 2}, onnx::TensorProto::UINT8);
-    onnx::NodeProto* n = onnx_test::add_node(g, "MaxPool", {"X"}, {"Y"}, "pool");
-    onnx_test::set_ints(n, "kernel_shape", {1, 2});
-    onnx_test::add_value_info(g->add_output(), "Y", {1, 1, 1, 1}, onnx::TensorProto::UINT8);
+    test::add_value_info(g->add_input(), "X", {1, 1, 1, 2}, onnx::TensorProto::UINT8);
+    onnx::NodeProto* n = test::add_node(g, "MaxPool", {"X"}, {"Y"}, "pool");
+    test::set_ints(n, "kernel_shape", {1, 2});
+    test::add_value_info(g->add_output(), "Y", {1, 1, 1, 1}, onnx::TensorProto::UINT8);
     onnx::TensorProto xp;
     xp.set_data_type(onnx::TensorProto::UINT8);
     for (int64_t d : {1, 1, 1, 2})

@@ -6,7 +6,7 @@
 
 #include "tests/sw/onnx/onnx_test_util.h"
 
-namespace nnvp::onnx_test {
+namespace nnvp::test {
 
 struct conv_bn {
     // X [1, 2, 3, 3]; W [2, 2, 2, 2] (OIHW); bias [2]; BN over 2 channels.
@@ -49,4 +49,4 @@ struct conv_bn {
     }
 };
 
-}  // namespace nnvp::onnx_test
+}  // namespace nnvp::test

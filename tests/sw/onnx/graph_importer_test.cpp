@@ -8,7 +8,7 @@
 namespace nnvp::onnx_import {
 namespace {
 
-using onnx_test::conv_bn;
+using test::conv_bn;
 
 std::string import_error(const onnx::ModelProto& m) {
     try {
@@ -47,15 +47,15 @@ TEST(GraphImporter, ConvBnReluFoldsBnAndFusesReluWithOhwiWeights) {
 // s = scale / sqrt(var + eps).
 TEST(GraphImporter, BnWithoutAConvBecomesADepthwiseScaleAndShift) {
     const conv_bn cb;
-    onnx::ModelProto m = onnx_test::new_model();
+    onnx::ModelProto m = test::new_model();
     onnx::GraphProto* g = m.mutable_graph();
-    onnx_test::add_value_info(g->add_input(), "X", {1, 2, 3, 3});
-    *g->add_initializer() = onnx_test::float_tensor("scale", {2}, cb.scale);
-    *g->add_initializer() = onnx_test::float_tensor("beta", {2}, cb.beta);
-    *g->add_initializer() = onnx_test::float_tensor("mean", {2}, cb.mean);
-    *g->add_initializer() = onnx_test::float_tensor("var", {2}, cb.var);
-    onnx_test::add_node(g, "BatchNormalization", {"X", "scale", "beta", "mean", "var"}, {"Y"}, "bn");
-    onnx_test::add_value_info(g->add_output(), "Y", {1, 2, 3, 3});
+    test::add_value_info(g->add_input(), "X", {1, 2, 3, 3});
+    *g->add_initializer() = test::float_tensor("scale", {2}, cb.scale);
+    *g->add_initializer() = test::float_tensor("beta", {2}, cb.beta);
+    *g->add_initializer() = test::float_tensor("mean", {2}, cb.mean);
+    *g->add_initializer() = test::float_tensor("var", {2}, cb.var);
+    test::add_node(g, "BatchNormalization", {"X", "scale", "beta", "mean", "var"}, {"Y"}, "bn");
+    test::add_value_info(g->add_output(), "Y", {1, 2, 3, 3});
     const net::graph ir = import_graph(m, "m.onnx");
     ASSERT_EQ(ir.nodes().size(), 1u);
     const net::node& n = ir.nodes()[0];
@@ -74,14 +74,14 @@ TEST(GraphImporter, BnWithoutAConvBecomesADepthwiseScaleAndShift) {
 }
 
 TEST(GraphImporter, FlattenThenGemmPermutesWeightsToNhwcOrder) {
-    onnx::ModelProto m = onnx_test::new_model();
+    onnx::ModelProto m = test::new_model();
     onnx::GraphProto* g = m.mutable_graph();
-    onnx_test::add_value_info(g->add_input(), "X", {1, 2, 1, 2});  // C=2, H=1, W=2
+    test::add_value_info(g->add_input(), "X", {1, 2, 1, 2});  // C=2, H=1, W=2
     // B [K=4, N=1]: column k of ONNX's CHW flatten gets weight k.
-    *g->add_initializer() = onnx_test::float_tensor("B", {4, 1}, {0, 1, 2, 3});
-    onnx_test::add_node(g, "Flatten", {"X"}, {"f"}, "flat");
-    onnx_test::add_node(g, "Gemm", {"f", "B"}, {"Y"}, "fc");
-    onnx_test::add_value_info(g->add_output(), "Y", {1, 1});
+    *g->add_initializer() = test::float_tensor("B", {4, 1}, {0, 1, 2, 3});
+    test::add_node(g, "Flatten", {"X"}, {"f"}, "flat");
+    test::add_node(g, "Gemm", {"f", "B"}, {"Y"}, "fc");
+    test::add_value_info(g->add_output(), "Y", {1, 1});
     const net::graph ir = import_graph(m, "m.onnx");
     const net::node& fc = ir.nodes()[1];
     // NHWC flatten order: (w0,c0) (w0,c1) (w1,c0) (w1,c1) = CHW 0, 2, 1, 3.
@@ -98,25 +98,25 @@ TEST(GraphImporter, ErrorsNameTheNodeAndTheField) {
     EXPECT_EQ(import_error(m), "m.onnx: node 'relu' (Foo): op Foo is not supported by nnvp");
 
     m = cb.model();
-    onnx_test::set_string(m.mutable_graph()->mutable_node(0), "auto_pad", "FOO");
+    test::set_string(m.mutable_graph()->mutable_node(0), "auto_pad", "FOO");
     EXPECT_EQ(import_error(m),
               "m.onnx: node 'conv' (Conv): auto_pad 'FOO': expected NOTSET, "
               "SAME_UPPER, SAME_LOWER or VALID");
 
     m = cb.model();
-    onnx_test::set_int(m.mutable_graph()->mutable_node(0), "strides", 2);
+    test::set_int(m.mutable_graph()->mutable_node(0), "strides", 2);
     EXPECT_EQ(import_error(m),
               "m.onnx: node 'conv' (Conv): attribute 'strides': type INT, expected INTS");
 
     m = cb.model();
-    onnx_test::set_int(m.mutable_graph()->mutable_node(0), "foo", 1);
+    test::set_int(m.mutable_graph()->mutable_node(0), "foo", 1);
     EXPECT_EQ(import_error(m),
               "m.onnx: node 'conv' (Conv): attribute 'foo' is not supported by nnvp");
 }
 
 TEST(ModelLoader, TruncatedFileAndMissingInitializer) {
     const conv_bn cb;
-    const onnx_test::temp_file f("model.onnx");
+    const test::temp_file f("model.onnx");
     const std::string bytes = cb.model().SerializeAsString();
     f.write(bytes.substr(0, bytes.size() / 2));
     try {

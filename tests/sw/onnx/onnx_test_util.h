@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace nnvp::onnx_test {
+namespace nnvp::test {
 
 inline onnx::TensorProto float_tensor(const std::string& name, const std::vector<int64_t>& dims,
                                       const std::vector<float>& values) {
@@ -90,4 +90,4 @@ struct temp_file {
     void write(const std::string& bytes) const { std::ofstream(path, std::ios::binary) << bytes; }
 };
 
-}  // namespace nnvp::onnx_test
+}  // namespace nnvp::test

@@ -7,11 +7,11 @@
 namespace nnvp::onnx_import {
 namespace {
 
-using onnx_test::temp_file;
+using test::temp_file;
 
 TEST(TensorPb, FloatTypedFieldKeepsRowMajorOrderInPlainLayout) {
     const temp_file f("float.pb");
-    f.write(onnx_test::float_tensor("x", {2, 3}, {1, 2, 3, 4, 5, 6.5f}).SerializeAsString());
+    f.write(test::float_tensor("x", {2, 3}, {1, 2, 3, 4, 5, 6.5f}).SerializeAsString());
     const onnx_tensor t = read_tensor_pb(f.path);
     EXPECT_EQ(t.name, "x");
     EXPECT_EQ(t.dims, (std::vector<int64_t>{2, 3}));
@@ -52,13 +52,13 @@ TEST(TensorPb, Int64AndScalar) {
 
 TEST(TensorPb, Rank5FoldsLeadingDimsIntoN) {
     std::vector<float> v(2 * 3 * 1 * 1 * 2, 0.0f);
-    const onnx_tensor t = from_proto(onnx_test::float_tensor("x", {2, 3, 1, 1, 2}, v), "test");
+    const onnx_tensor t = from_proto(test::float_tensor("x", {2, 3, 1, 1, 2}, v), "test");
     EXPECT_EQ(t.data.shape(), (nn::shape4{6, 1, 1, 2}));
 }
 
 TEST(TensorPb, ErrorsNameTheFileAndTheField) {
     const temp_file f("bad.pb");
-    std::string bytes = onnx_test::float_tensor("x", {4}, {1, 2, 3, 4}).SerializeAsString();
+    std::string bytes = test::float_tensor("x", {4}, {1, 2, 3, 4}).SerializeAsString();
     f.write(bytes.substr(0, bytes.size() - 6));  // truncated inside float_data
     try {
         read_tensor_pb(f.path);
@@ -68,7 +68,7 @@ TEST(TensorPb, ErrorsNameTheFileAndTheField) {
                   std::string::npos)
             << e.what();
     }
-    onnx::TensorProto p = onnx_test::float_tensor("x", {4}, {1, 2, 3});  // count mismatch
+    onnx::TensorProto p = test::float_tensor("x", {4}, {1, 2, 3});  // count mismatch
     EXPECT_THROW(
         {
             try {

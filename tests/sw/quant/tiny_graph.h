@@ -6,7 +6,7 @@
 #include "sw/net/builder.h"
 #include "sw/quant/calibration.h"
 
-namespace nnvp::quant::test {
+namespace nnvp::test {
 
 inline net::graph tiny_graph() {
     net::graph_builder b("tiny");
@@ -36,8 +36,8 @@ inline net::graph tiny_graph() {
     return g;
 }
 
-inline calibration tiny_ranges() {
-    calibration c;
+inline quant::calibration tiny_ranges() {
+    quant::calibration c;
     c.tensors["x"] = {-3.0f, 3.0f};
     c.tensors["c"] = {0.0f, 10.0f};
     c.tensors["f"] = {-20.0f, 5.0f};
@@ -52,4 +52,4 @@ inline nn::tensor tiny_input() {
     return x;
 }
 
-}  // namespace nnvp::quant::test
+}  // namespace nnvp::test
