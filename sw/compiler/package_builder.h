@@ -1,0 +1,94 @@
+// Internal to the compiler: the package builder behind build() (builder.h).
+// core_steps.cpp compiles each op (core programs, CPU steps, free concats);
+// package_layout.cpp plans the arena, relocates the core programs' DRAM
+// moves and writes the package image.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "arch/nncore/command.h"
+#include "arch/package/package_format.h"
+#include "sw/compiler/builder.h"
+
+namespace nnvp::compiler::detail {
+
+inline uint64_t align_up(uint64_t v, uint64_t a = package::alignment) {
+    return (v + a - 1) / a * a;
+}
+
+std::string op_name(const net_op& op);
+[[noreturn]] void fail_op(const network& net, std::size_t i, const std::string& what);
+
+// Channels that make whole bytes: a channel slice of a tensor of this type
+// must start and span multiples of it (int4: 2, binary: 8).
+int channel_grain(nn::dtype t);
+
+// Where a DRAM move of a compiled core program points: an operand of the
+// op (resolved once the arena is planned) or a constant blob.
+enum class area : uint8_t { input, in2, output, constant };
+struct move_ref {
+    std::size_t command = 0;  // index in the step's command list
+    area where = area::input;
+    uint64_t offset = 0;  // bytes into the area (constant: package offset of the blob + this)
+    // Channel slices: an output group's STORE writes channels [c0, c0 + cg)
+    // of pixels of `c_total` channels; a grouped conv's input LOAD reads
+    // such a slice of its input (cg == c_total: contiguous).
+    uint32_t c0 = 0, cg = 0, c_total = 0, elem_bits = 0;
+};
+
+struct core_code {
+    std::vector<nncore_cmd::command> commands;
+    std::vector<move_ref> moves;
+    unsigned programs = 0;
+};
+
+class package_builder {
+public:
+    package_builder(const network& net, const build_options& opt) : m_net(net), m_opt(opt) {}
+    built_package run();
+
+private:
+    [[noreturn]] void fail(std::size_t i, const std::string& what) const { fail_op(m_net, i, what); }
+    // --- core_steps.cpp: one op at a time -------------------------------------
+    uint32_t add_constant(const uint8_t* data, std::size_t bytes);
+    void place_steps();
+    bool try_core(std::size_t i, core_code& code);
+    bool compile_group(std::size_t i, const ref::layer& l, const nn::tensor* weights,
+                       const nn::tensor* bias, uint32_t c0, uint32_t in_c0, core_code& code,
+                       std::string& why);
+    void cpu_layer(std::size_t i, package::step_record& s);
+    void cpu_op(std::size_t i, package::step_record& s);
+    std::vector<bool> free_concats() const;
+    nn::tensor zeros(int index) const {
+        const tensor_desc& d = m_out.tensors[static_cast<std::size_t>(index)];
+        return nn::tensor(d.type, d.shape);
+    }
+    // --- package_layout.cpp: the whole package ----------------------------------
+    void plan_views();
+    void place_arena();
+    void relocate(std::size_t i);
+    void emit_streams();
+    void write_image();
+    // The tensor a view tensor is a channel slice of (itself when none).
+    std::size_t root(std::size_t t) const {
+        return m_view_of[t] >= 0 ? static_cast<std::size_t>(m_view_of[t]) : t;
+    }
+
+    const network& m_net;
+    const build_options& m_opt;
+    built_package m_out;
+    std::vector<std::vector<int>> m_operands;
+    std::vector<package::step_record> m_steps;  // per op
+    std::vector<core_code> m_code;              // per op placed on the core
+    std::vector<bool> m_free;                   // per op: a concat that needs no step
+    std::vector<int> m_view_of;                 // per tensor: the concat output it is a slice of
+    std::vector<uint32_t> m_view_c0;            // per tensor: its first channel in that output
+    std::vector<std::size_t> m_kept;            // the ops that become steps
+    uint64_t m_steps_offset = 0, m_tensors_offset = 0;
+    uint64_t m_constants_offset = 0;  // package offset of the constants section
+    std::vector<uint8_t> m_constants, m_streams, m_cpu_code;
+};
+
+}  // namespace nnvp::compiler::detail
