@@ -83,41 +83,73 @@ int list_programs() {
     return 0;
 }
 
-int run(int argc, char* argv[]) {
+// report.json, trace.json, layers.csv, power.vcd and report.html in
+// `out_dir`, and the summary on stdout.
+void write_outputs(const std::string& out_dir, const nlohmann::json& report, nnvp::soc& chip,
+                   const nnvp::run_outcome& outcome) {
+    std::error_code ec;
+    std::filesystem::create_directories(out_dir, ec);
+    std::ofstream(out_dir + "/report.json") << report.dump(2) << "\n";
+    {
+        std::ofstream trace(out_dir + "/trace.json");
+        chip.trace().write_trace_json(trace);
+        std::ofstream csv(out_dir + "/layers.csv");
+        nnvp::write_layers_csv(csv, report);
+        std::ofstream vcd(out_dir + "/power.vcd");
+        chip.trace().write_vcd(vcd, outcome.simulated.to_seconds());
+    }
+    nnvp::write_html_report(out_dir, report);
+    nnvp::print_summary_table(std::cout, report);
+    std::cout << "\nreport: " << out_dir
+              << "/report.json (report.html, layers.csv, trace.json, power.vcd beside it)\n";
+}
+
+struct run_args {
     std::string scenario_path, out_dir;
     std::vector<std::pair<std::string, nlohmann::json>> overrides;
     bool force_progress = false;
+};
+
+// `nnvp run`'s arguments; false (after a message) when they are wrong.
+bool parse_run_args(int argc, char* argv[], run_args& r) {
     for (int i = 2; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--progress") {
-            force_progress = true;
+            r.force_progress = true;
         } else if (a == "--out" && i + 1 < argc) {
-            out_dir = argv[++i];
+            r.out_dir = argv[++i];
         } else if (a == "--set" && i + 1 < argc) {
             const std::string kv = argv[++i];
             const auto eq = kv.find('=');
             if (eq == std::string::npos || eq == 0) {
                 std::cerr << "nnvp: --set " << kv << ": expected key.path=value\n";
-                return 2;
+                return false;
             }
-            overrides.emplace_back(kv.substr(0, eq),
-                                   nnvp::parse_override_value(kv.substr(eq + 1)));
-        } else if (scenario_path.empty() && a.rfind("--", 0) != 0) {
-            scenario_path = a;
+            r.overrides.emplace_back(kv.substr(0, eq),
+                                     nnvp::parse_override_value(kv.substr(eq + 1)));
+        } else if (r.scenario_path.empty() && a.rfind("--", 0) != 0) {
+            r.scenario_path = a;
         } else {
             std::cerr << "nnvp: unexpected argument \"" << a << "\"\n";
             usage(std::cerr);
-            return 2;
+            return false;
         }
     }
-    if (scenario_path.empty()) {
+    if (r.scenario_path.empty()) {
         usage(std::cerr);
-        return 2;
+        return false;
     }
+    return true;
+}
 
+int run(int argc, char* argv[]) {
+    run_args ra;
+    if (!parse_run_args(argc, argv, ra))
+        return 2;
+    std::string out_dir = ra.out_dir;
     nnvp::scenario sc;
     try {
-        sc = nnvp::load_scenario(scenario_path, overrides);
+        sc = nnvp::load_scenario(ra.scenario_path, ra.overrides);
     } catch (const nnvp::config_error& e) {
         std::cerr << "nnvp: " << e.what() << "\n";
         return 2;
@@ -141,7 +173,7 @@ int run(int argc, char* argv[]) {
 
     // On a terminal (or with --progress) a progress line is drawn between
     // slices of the run; the same events either way.
-    nnvp::run_progress progress(std::cout, force_progress || isatty(STDOUT_FILENO) != 0,
+    nnvp::run_progress progress(std::cout, ra.force_progress || isatty(STDOUT_FILENO) != 0,
                                 network.get());
     progress.adopt_console(sc.platform);
     sc_core::sc_report_handler::set_handler(report_handler);
@@ -161,22 +193,7 @@ int run(int argc, char* argv[]) {
 
     nlohmann::json report = nnvp::make_report(sc, chip, outcome, g_warnings);
     const bool network_ok = !network || network->finish(chip, outcome, report);
-    std::error_code ec;
-    std::filesystem::create_directories(out_dir, ec);
-    std::ofstream(out_dir + "/report.json") << report.dump(2) << "\n";
-    {
-        std::ofstream trace(out_dir + "/trace.json");
-        chip.trace().write_trace_json(trace);
-        std::ofstream csv(out_dir + "/layers.csv");
-        nnvp::write_layers_csv(csv, report);
-        std::ofstream vcd(out_dir + "/power.vcd");
-        chip.trace().write_vcd(vcd, outcome.simulated.to_seconds());
-    }
-    nnvp::write_html_report(out_dir, report);
-    nnvp::print_summary_table(std::cout, report);
-    std::cout << "\nreport: " << out_dir
-              << "/report.json (report.html, layers.csv, trace.json, power.vcd beside it)\n";
-
+    write_outputs(out_dir, report, chip, outcome);
     if (outcome.starved) {
         std::cerr << "nnvp: the firmware stopped making progress (waiting for an interrupt "
                      "that never comes)\n";
