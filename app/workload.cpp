@@ -19,8 +19,21 @@ namespace nnvp {
 
 namespace fs = std::filesystem;
 
-workload_spec parse_workload(const config_node& node, const std::string& scenario_dir) {
-    workload_spec w;
+namespace {
+
+// `parse()`; what it throws becomes an error about `key` of `node`.
+template <typename Parse>
+auto parse_field(const config_node& node, const std::string& key, Parse parse)
+    -> decltype(parse()) {
+    try {
+        return parse();
+    } catch (const std::exception& e) {
+        node.fail(key, e.what());
+    }
+}
+
+// "network" (a zoo name, fmnist_lenet or a .onnx path) and "weights".
+void parse_network(const config_node& node, const std::string& scenario_dir, workload_spec& w) {
     w.network = node.string("network");
     const bool onnx = w.network.size() > 5 && w.network.substr(w.network.size() - 5) == ".onnx";
     if (onnx) {
@@ -37,43 +50,86 @@ workload_spec parse_workload(const config_node& node, const std::string& scenari
     }
     if (node.has("weights")) {
         if (w.network != dataset::fmnist_network_name)
-            node.fail("weights", std::string("no weights file: only ") + dataset::fmnist_network_name +
+            node.fail("weights", std::string("no weights file: only ") +
+                                     dataset::fmnist_network_name +
                                      " takes one (zoo networks draw seeded weights, ONNX models "
                                      "carry theirs)");
-        w.weights_path = (fs::path(scenario_dir) / node.string("weights")).lexically_normal().string();
+        w.weights_path =
+            (fs::path(scenario_dir) / node.string("weights")).lexically_normal().string();
         if (!fs::is_regular_file(w.weights_path))
             node.fail("weights", "an existing weights file (" + w.weights_path + " not found)");
     }
-    try {
-        w.quant.precision = quant::parse_precision(node.string("precision", "int8"));
-    } catch (const std::exception& e) {
-        node.fail("precision", e.what());
-    }
-    try {
-        w.quant.scheme = quant::parse_scheme(node.string(
-            "quantization",
-            w.quant.precision == ref::precision::fp32 || w.quant.precision == ref::precision::fp16
-                ? "none"
-                : "per_channel"));
-    } catch (const std::exception& e) {
-        node.fail("quantization", e.what());
-    }
-    w.quant.bits = static_cast<int>(node.number_in("bits", 0, 32, 0));
+}
+
+// "precision", "quantization", "bits" and "layer_precision", checked together.
+quant::quant_options parse_quantization(const config_node& node) {
+    quant::quant_options q;
+    q.precision = parse_field(node, "precision", [&] {
+        return quant::parse_precision(node.string("precision", "int8"));
+    });
+    const bool is_float =
+        q.precision == ref::precision::fp32 || q.precision == ref::precision::fp16;
+    q.scheme = parse_field(node, "quantization", [&] {
+        return quant::parse_scheme(node.string("quantization", is_float ? "none" : "per_channel"));
+    });
+    q.bits = static_cast<int>(node.number_in("bits", 0, 32, 0));
     if (node.has("layer_precision")) {
         const config_node lp = node.child("layer_precision");
-        for (const std::string& k : lp.keys()) {
-            try {
-                w.quant.overrides[k] = quant::parse_precision(lp.string(k));
-            } catch (const std::exception& e) {
-                lp.fail(k, e.what());
-            }
-        }
+        for (const std::string& k : lp.keys())
+            q.overrides[k] =
+                parse_field(lp, k, [&] { return quant::parse_precision(lp.string(k)); });
     }
-    try {
-        quant::check_options(w.quant);
-    } catch (const std::exception& e) {
-        node.fail("quantization", e.what());
-    }
+    parse_field(node, "quantization", [&] { quant::check_options(q); });
+    return q;
+}
+
+arrival_spec parse_arrival(const config_node& a) {
+    arrival_spec s;
+    s.pattern = a.one_of("pattern", {"back_to_back", "periodic", "poisson"});
+    if (s.pattern == "periodic")
+        s.fps = a.number_in("fps", 1e-6, 1e9);
+    if (s.pattern == "poisson")
+        s.rate_per_s = a.number_in("rate_per_s", 1e-6, 1e9);
+    s.deadline_s = a.number_in("deadline_ms", 0, 1e9, 0) / 1000;
+    a.reject_unknown();
+    return s;
+}
+
+// "dataset": its images replace the seeded inputs, and set the number of
+// input sets and (unless given) of inferences.
+void parse_dataset(const config_node& node, workload_spec& w) {
+    const config_node d = node.child("dataset");
+    w.dataset.name = d.one_of("name", {"fashion-mnist"});
+    w.dataset.dir = d.string("dir", w.dataset.dir);
+    w.dataset.split = d.one_of("split", {"t10k", "train"}, "t10k");
+    w.dataset.images = static_cast<unsigned>(d.number_in("images", 1, 60000));
+    w.dataset.offset = static_cast<unsigned>(d.number_in("offset", 0, 59999, 0));
+    d.reject_unknown();
+    if (w.dataset.images % static_cast<unsigned>(w.batch) != 0)
+        d.fail("images", "a multiple of workload.batch (" + std::to_string(w.batch) + ")");
+    if (!node.has("inferences"))
+        w.inferences = w.dataset.images / static_cast<unsigned>(w.batch);
+    w.input_sets = w.dataset.images / static_cast<unsigned>(w.batch);
+    if (node.has("input_sets"))
+        node.fail("input_sets", "none with a dataset (each batch of images is one set)");
+}
+
+sparsity_spec parse_sparsity(const config_node& sp) {
+    sparsity_spec s;
+    s.mode = sp.one_of("mode", {"none", "gate", "skip"}, "none");
+    s.weight_zero_pct = sp.number_in("weight_zero_pct", 0, 99.9, 0);
+    s.activation_density = sp.number_in("activation_density", 0, 1, 1);
+    s.weight_format = sp.one_of("weight_format", {"dense", "bitmap", "csr", "automatic"}, "dense");
+    sp.reject_unknown();
+    return s;
+}
+
+}  // namespace
+
+workload_spec parse_workload(const config_node& node, const std::string& scenario_dir) {
+    workload_spec w;
+    parse_network(node, scenario_dir, w);
+    w.quant = parse_quantization(node);
     w.batch = static_cast<int>(node.number_in("batch", 1, 4096, 1));
     w.inferences = static_cast<unsigned>(node.number_in("inferences", 1, 1e7, 1));
     w.seed = static_cast<uint64_t>(node.number_in("seed", 0, 4294967295.0, 1));
@@ -82,41 +138,12 @@ workload_spec parse_workload(const config_node& node, const std::string& scenari
     w.check = node.boolean("check", true);
     w.dataflow = node.one_of("dataflow", {"auto", "os", "ws", "is"}, "auto");
     w.arena = node.one_of("arena", {"dram", "sram", "auto"}, "dram");
-    if (node.has("arrival")) {
-        const config_node a = node.child("arrival");
-        w.arrival.pattern = a.one_of("pattern", {"back_to_back", "periodic", "poisson"});
-        if (w.arrival.pattern == "periodic")
-            w.arrival.fps = a.number_in("fps", 1e-6, 1e9);
-        if (w.arrival.pattern == "poisson")
-            w.arrival.rate_per_s = a.number_in("rate_per_s", 1e-6, 1e9);
-        w.arrival.deadline_s = a.number_in("deadline_ms", 0, 1e9, 0) / 1000;
-        a.reject_unknown();
-    }
-    if (node.has("dataset")) {
-        const config_node d = node.child("dataset");
-        w.dataset.name = d.one_of("name", {"fashion-mnist"});
-        w.dataset.dir = d.string("dir", w.dataset.dir);
-        w.dataset.split = d.one_of("split", {"t10k", "train"}, "t10k");
-        w.dataset.images = static_cast<unsigned>(d.number_in("images", 1, 60000));
-        w.dataset.offset = static_cast<unsigned>(d.number_in("offset", 0, 59999, 0));
-        d.reject_unknown();
-        if (w.dataset.images % static_cast<unsigned>(w.batch) != 0)
-            d.fail("images", "a multiple of workload.batch (" + std::to_string(w.batch) + ")");
-        if (!node.has("inferences"))
-            w.inferences = w.dataset.images / static_cast<unsigned>(w.batch);
-        w.input_sets = w.dataset.images / static_cast<unsigned>(w.batch);
-        if (node.has("input_sets"))
-            node.fail("input_sets", "none with a dataset (each batch of images is one set)");
-    }
-    if (node.has("sparsity")) {
-        const config_node sp = node.child("sparsity");
-        w.sparsity.mode = sp.one_of("mode", {"none", "gate", "skip"}, "none");
-        w.sparsity.weight_zero_pct = sp.number_in("weight_zero_pct", 0, 99.9, 0);
-        w.sparsity.activation_density = sp.number_in("activation_density", 0, 1, 1);
-        w.sparsity.weight_format =
-            sp.one_of("weight_format", {"dense", "bitmap", "csr", "automatic"}, "dense");
-        sp.reject_unknown();
-    }
+    if (node.has("arrival"))
+        w.arrival = parse_arrival(node.child("arrival"));
+    if (node.has("dataset"))
+        parse_dataset(node, w);
+    if (node.has("sparsity"))
+        w.sparsity = parse_sparsity(node.child("sparsity"));
     if (node.has("power"))
         w.power = parse_power_spec(node.child("power"));
     node.reject_unknown();
@@ -138,9 +165,9 @@ net::graph load_graph(const workload_spec& w, const std::string& file) {
             g = dataset::fmnist_lenet(w.weights_path.empty() ? dataset::fmnist_default_weights()
                                                              : w.weights_path);
         } catch (const std::exception& e) {
-            throw config_error(file + (w.weights_path.empty() ? ": workload.network: "
-                                                              : ": workload.weights: ") +
-                               e.what());
+            throw config_error(
+                file + (w.weights_path.empty() ? ": workload.network: " : ": workload.weights: ") +
+                e.what());
         }
     } else {
         g = net::build_zoo(w.network);

@@ -13,7 +13,7 @@ nnvp=${1:-build/nnvp}
 dir=${2:-/usr/share/libonnx-testdata/data/node}
 
 # ONNX op | regex of its test case directories: one list for ctest and this script.
-mapfile -t ops < <(grep -v '^#' "$(dirname "$0")/../tests/onnx/conformance_ops.txt" | grep .)
+mapfile -t ops < <(grep -v '^#' "$(dirname "$0")/../tests/sw/onnx/conformance_ops.txt" | grep .)
 
 if [ "$mode" = table ]; then
   echo "| ONNX op | cases | passed | not passed: why |"

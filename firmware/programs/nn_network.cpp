@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "arch/package/results_table.h"
 #include "firmware/programs/board.h"
 #include "firmware/programs/network_power.h"
-#include "arch/package/results_table.h"
 #include "firmware/programs/program.h"
 #include "firmware/runtime/nn_runtime.h"
 
@@ -28,6 +28,15 @@ enum class arrival : int64_t { back_to_back = 0, periodic = 1, poisson = 2 };
 
 bool put64(hal& h, uint64_t addr, uint64_t v) {
     return h.write64(addr, v) == bus_status::ok;
+}
+
+// Writes each (offset from `base`, value) in order; false at the first bus error.
+bool put_fields(hal& h, uint64_t base,
+                std::initializer_list<std::pair<uint64_t, uint64_t>> fields) {
+    for (const auto& [offset, value] : fields)
+        if (!put64(h, base + offset, value))
+            return false;
+    return true;
 }
 
 // Sum over every power domain of one of the power controller's counters
@@ -48,7 +57,8 @@ uint64_t sum_domains(board& b, Read read) {
 
 // Energy of every power domain so far.
 uint64_t energy_nj(board& b) {
-    return sum_domains<uint64_t>(b, [&](unsigned d, uint64_t& nj) { return b.power.energy_nj(d, nj); });
+    return sum_domains<uint64_t>(
+        b, [&](unsigned d, uint64_t& nj) { return b.power.energy_nj(d, nj); });
 }
 
 // Every domain's relock and state-transition energy so far.
@@ -69,6 +79,198 @@ bool copy(hal& h, uint64_t from, uint64_t to, std::size_t bytes, const cpu_cost_
     return true;
 }
 
+nncore_settings settings_from(const program_args& args) {
+    nncore_settings s;
+    s.mode = args.get("timing") != 0 ? nncore_run_mode::timing : nncore_run_mode::functional;
+    s.sparsity = static_cast<nncore_sparsity>(args.get("sparsity"));
+    s.weight_density = static_cast<uint32_t>(args.get("weight_density"));
+    s.act_density = static_cast<uint32_t>(args.get("act_density"));
+    return s;
+}
+
+// Where the host staged the package and its inputs, where the results go,
+// and how the inferences arrive.
+struct network_args {
+    uint64_t package, staging, slots, slot_bytes, results, stats, inferences;
+    arrival pattern;
+    uint64_t period_ns, seed;
+};
+
+network_args network_args_from(const program_args& args) {
+    network_args a;
+    a.package = static_cast<uint64_t>(args.get("package"));
+    a.staging = static_cast<uint64_t>(args.get("inputs"));
+    a.slots = static_cast<uint64_t>(args.get("input_slots"));
+    a.slot_bytes = static_cast<uint64_t>(args.get("input_slot_bytes"));
+    a.results = static_cast<uint64_t>(args.get("results"));
+    a.stats = static_cast<uint64_t>(args.get("stats"));
+    a.inferences = static_cast<uint64_t>(args.get("inferences"));
+    a.pattern = static_cast<arrival>(args.get("arrival"));
+    a.period_ns = static_cast<uint64_t>(args.get("period_ns"));
+    a.seed = static_cast<uint64_t>(args.get("seed"));
+    return a;
+}
+
+// Energy counters (nJ) at one instant: the whole SoC, the transitions, the NN core.
+struct energy_marks {
+    uint64_t soc, transition, nncore;
+};
+
+// The inferences of one loaded package, then the results table's header and
+// per-step totals.
+class inference_loop {
+public:
+    inference_loop(hal& h, board& b, nn_runtime& rt, network_power& pm, const cpu_cost_model& cost,
+                   const network_args& a)
+        : m_h(h),
+          m_b(b),
+          m_rt(rt),
+          m_pm(pm),
+          m_cost(cost),
+          m_a(a),
+          m_v(rt.view()),
+          m_inputs(rt.inputs()),
+          m_out(m_v.tensors[m_v.hdr.output_tensor]),
+          m_rng(a.seed),
+          m_gap(a.period_ns ? 1.0 / static_cast<double>(a.period_ns) : 1.0),
+          m_step_ns(m_v.steps.size(), 0),
+          m_step_cycles(m_v.steps.size(), 0) {}
+
+    // 0, or the program's exit code for a bus error (a failed inference
+    // ends the loop with its status recorded).
+    int run() {
+        m_t0 = m_h.now_ns();
+        uint64_t next = m_t0;
+        for (uint64_t i = 0; i < m_a.inferences; ++i) {
+            const uint64_t arrival_ns =
+                m_a.pattern == arrival::back_to_back ? std::max(next, m_h.now_ns()) : next;
+            while (m_h.now_ns() < arrival_ns)  // asleep until the request arrives
+                m_h.wait_irq(arrival_ns - m_h.now_ns());
+            const uint64_t start = m_h.now_ns();
+            const energy_marks before = energy(0);
+            uint64_t wake_ns = 0;
+            m_pm.begin_inference(arrival_ns, wake_ns);
+            if (!stage_inputs(i))
+                return 13;
+            if (!run_package(i))
+                break;
+            if (!copy(m_h, m_out.address, m_a.results + i * aligned64(m_out.bytes()), m_out.bytes(),
+                      m_cost, m_buf))
+                return 14;
+            const uint64_t end = m_h.now_ns();
+            const energy_marks after = energy(before.nncore);
+            uint32_t opp = 0;
+            m_b.power.current_opp(m_pm.domain(), opp);
+            namespace ns = network_stats;
+            if (!put_fields(m_h, ns::inference_at(m_a.stats, i),
+                            {{ns::f_arrival, arrival_ns},
+                             {ns::f_start, start},
+                             {ns::f_end, end},
+                             {ns::f_energy, after.soc - before.soc},
+                             {ns::f_nncore_energy, after.nncore - before.nncore},
+                             {ns::f_transition, after.transition - before.transition},
+                             {ns::f_wake, wake_ns},
+                             {ns::f_opp, opp}}))
+                return 15;
+            ++m_done;
+            next = next_arrival(i, arrival_ns, end);
+            const uint64_t now = m_h.now_ns();
+            m_pm.end_inference(i + 1 < m_a.inferences && next > now ? next - now : 0);
+        }
+        return 0;
+    }
+
+    // The per-step totals and the header of the results table; the exit code.
+    int finish() {
+        namespace ns = network_stats;
+        const uint64_t n = m_a.inferences;
+        for (std::size_t k = 0; k < m_v.steps.size(); ++k)
+            if (!put_fields(m_h, ns::step_at(m_a.stats, n, k),
+                            {{0, m_step_ns[k]}, {8, m_step_cycles[k]}}))
+                return 15;
+        const network_power_counts pc = m_pm.counts();
+        if (!put_fields(m_h, m_a.stats,
+                        {{0, ns::magic},
+                         {8, m_done},
+                         {16, m_v.steps.size()},
+                         {24, m_status},
+                         {32, m_failed_step},
+                         {ns::h_opp_requests, pc.opp_requests},
+                         {ns::h_idle_entries, pc.idle_entries},
+                         {ns::h_reinits, m_rt.reinits()}}))
+            return 15;
+        m_b.say("network '" + m_v.hdr.name + "': " + std::to_string(m_done) + " of " +
+                std::to_string(n) + " inferences in " +
+                std::to_string((m_h.now_ns() - m_t0) / 1000) + " us");
+        return m_status == 0 ? 0 : 16;
+    }
+
+private:
+    static uint64_t aligned64(uint64_t bytes) { return (bytes + 63) / 64 * 64; }
+
+    // `nncore` stands when the NN core's domain cannot be read.
+    energy_marks energy(uint64_t nncore) {
+        energy_marks m;
+        m.soc = energy_nj(m_b);
+        m.transition = transition_nj(m_b);
+        m.nncore = nncore;
+        m_b.power.energy_nj(m_pm.domain(), m.nncore);
+        return m;
+    }
+
+    // Inference i's input set from its staging slot into the package's inputs.
+    bool stage_inputs(uint64_t i) {
+        uint64_t at = m_a.staging + (i % m_a.slots) * m_a.slot_bytes;
+        for (uint16_t t : m_inputs) {
+            const std::size_t bytes = m_v.tensors[t].bytes();
+            if (!copy(m_h, at, m_v.tensors[t].address, bytes, m_cost, m_buf))
+                return false;
+            at += aligned64(bytes);
+        }
+        return true;
+    }
+
+    // Runs the package once, adding its steps' times; false (the failure
+    // recorded) when it failed.
+    bool run_package(uint64_t i) {
+        run_summary s;
+        const runtime_status r = m_rt.run(s);
+        for (const step_result& st : s.steps) {
+            m_step_ns[st.index] += st.ns();
+            m_step_cycles[st.index] += st.cpu_cycles;
+        }
+        if (r == runtime_status::ok)
+            return true;
+        m_b.say("inference " + std::to_string(i) + " failed: " + s.message);
+        m_status = static_cast<uint64_t>(r);
+        m_failed_step = static_cast<uint64_t>(s.failed_step);
+        return false;
+    }
+
+    uint64_t next_arrival(uint64_t i, uint64_t arrival_ns, uint64_t end) {
+        if (m_a.pattern == arrival::periodic)
+            return m_t0 + (i + 1) * m_a.period_ns;
+        if (m_a.pattern == arrival::poisson)
+            return arrival_ns + static_cast<uint64_t>(std::llround(m_gap(m_rng)));
+        return end;
+    }
+
+    hal& m_h;
+    board& m_b;
+    nn_runtime& m_rt;
+    network_power& m_pm;
+    const cpu_cost_model& m_cost;
+    const network_args m_a;
+    const package::package_view& m_v;
+    const std::vector<uint16_t> m_inputs;
+    const package::tensor_record& m_out;
+    std::mt19937_64 m_rng;
+    std::exponential_distribution<double> m_gap;
+    std::vector<uint64_t> m_step_ns, m_step_cycles;
+    std::vector<uint8_t> m_buf;  // copy buffer
+    uint64_t m_t0 = 0, m_done = 0, m_status = 0, m_failed_step = ~uint64_t{0};
+};
+
 int nn_network(hal& h, const program_args& args) {
     board b(h);
     if (!b.init())
@@ -76,114 +278,22 @@ int nn_network(hal& h, const program_args& args) {
     nncore_driver core(h, h.map().at("nncore").base);
     const cpu_cost_model cost;
     nn_runtime rt(h, b.intc, core, cost);
-    nncore_settings settings;
-    settings.mode = args.get("timing") != 0 ? nncore_run_mode::timing : nncore_run_mode::functional;
-    settings.sparsity = static_cast<nncore_sparsity>(args.get("sparsity"));
-    settings.weight_density = static_cast<uint32_t>(args.get("weight_density"));
-    settings.act_density = static_cast<uint32_t>(args.get("act_density"));
-    if (rt.init(settings) != runtime_status::ok)
+    if (rt.init(settings_from(args)) != runtime_status::ok)
         return 11;
-    const auto package = static_cast<uint64_t>(args.get("package"));
-    if (rt.load(package) != runtime_status::ok) {
+    const network_args a = network_args_from(args);
+    if (rt.load(a.package) != runtime_status::ok) {
         b.say("the package at the given address was rejected: " + rt.load_error().message);
         return 12;
     }
-    const package::package_view& v = rt.view();
-    const std::vector<uint16_t> inputs = rt.inputs();
-    const auto staging = static_cast<uint64_t>(args.get("inputs"));
-    const auto slots = static_cast<uint64_t>(args.get("input_slots"));
-    const auto slot_bytes = static_cast<uint64_t>(args.get("input_slot_bytes"));
-    const auto results = static_cast<uint64_t>(args.get("results"));
-    const auto stats = static_cast<uint64_t>(args.get("stats"));
-    const auto n = static_cast<uint64_t>(args.get("inferences"));
-    const auto pattern = static_cast<arrival>(args.get("arrival"));
-    const auto period = static_cast<uint64_t>(args.get("period_ns"));
     network_power pm(b, core, power_config_from(args));
     if (!pm.init())
         return 17;
     rt.on_step([&pm](const step_event& e) { pm.on_step(e); });
     rt.watch_power_loss(b.power, pm.domain());
-    const package::tensor_record& out = v.tensors[v.hdr.output_tensor];
-    const std::size_t out_bytes = out.bytes();
-
-    std::mt19937_64 rng(static_cast<uint64_t>(args.get("seed")));
-    std::exponential_distribution<double> gap(period ? 1.0 / static_cast<double>(period) : 1.0);
-    std::vector<uint64_t> step_ns(v.steps.size(), 0), step_cycles(v.steps.size(), 0);
-    std::vector<uint8_t> buf;
-    const uint64_t t0 = h.now_ns();
-    uint64_t next = t0, done = 0, status = 0, failed_step = ~uint64_t{0};
-    for (uint64_t i = 0; i < n; ++i) {
-        const uint64_t arrival_ns =
-            pattern == arrival::back_to_back ? std::max(next, h.now_ns()) : next;
-        while (h.now_ns() < arrival_ns)  // asleep until the request arrives
-            h.wait_irq(arrival_ns - h.now_ns());
-        const uint64_t start = h.now_ns();
-        const uint64_t e0 = energy_nj(b), t0_nj = transition_nj(b);
-        uint64_t nn0 = 0;
-        b.power.energy_nj(pm.domain(), nn0);
-        uint64_t wake_ns = 0;
-        pm.begin_inference(arrival_ns, wake_ns);
-        uint64_t at = staging + (i % slots) * slot_bytes;
-        for (uint16_t t : inputs) {
-            const std::size_t bytes = v.tensors[t].bytes();
-            if (!copy(h, at, v.tensors[t].address, bytes, cost, buf))
-                return 13;
-            at += (bytes + 63) / 64 * 64;
-        }
-        run_summary s;
-        const runtime_status r = rt.run(s);
-        for (const step_result& st : s.steps) {
-            step_ns[st.index] += st.ns();
-            step_cycles[st.index] += st.cpu_cycles;
-        }
-        if (r != runtime_status::ok) {
-            b.say("inference " + std::to_string(i) + " failed: " + s.message);
-            status = static_cast<uint64_t>(r);
-            failed_step = static_cast<uint64_t>(s.failed_step);
-            break;
-        }
-        if (!copy(h, out.address, results + i * ((out_bytes + 63) / 64 * 64), out_bytes, cost, buf))
-            return 14;
-        const uint64_t end = h.now_ns();
-        const uint64_t e1 = energy_nj(b), t1_nj = transition_nj(b);
-        uint64_t nn1 = nn0;
-        b.power.energy_nj(pm.domain(), nn1);
-        uint32_t opp = 0;
-        b.power.current_opp(pm.domain(), opp);
-        namespace ns = network_stats;
-        const uint64_t rec = ns::inference_at(stats, i);
-        if (!put64(h, rec + ns::f_arrival, arrival_ns) || !put64(h, rec + ns::f_start, start) ||
-            !put64(h, rec + ns::f_end, end) || !put64(h, rec + ns::f_energy, e1 - e0) ||
-            !put64(h, rec + ns::f_nncore_energy, nn1 - nn0) ||
-            !put64(h, rec + ns::f_transition, t1_nj - t0_nj) ||
-            !put64(h, rec + ns::f_wake, wake_ns) || !put64(h, rec + ns::f_opp, opp))
-            return 15;
-        ++done;
-        if (pattern == arrival::periodic)
-            next = t0 + (i + 1) * period;
-        else if (pattern == arrival::poisson)
-            next = arrival_ns + static_cast<uint64_t>(std::llround(gap(rng)));
-        else
-            next = end;
-        const uint64_t now = h.now_ns();
-        pm.end_inference(i + 1 < n && next > now ? next - now : 0);
-    }
-    for (std::size_t k = 0; k < v.steps.size(); ++k)
-        if (!put64(h, network_stats::step_at(stats, n, k), step_ns[k]) ||
-            !put64(h, network_stats::step_at(stats, n, k) + 8, step_cycles[k]))
-            return 15;
-    if (!put64(h, stats, network_stats::magic) || !put64(h, stats + 8, done) ||
-        !put64(h, stats + 16, v.steps.size()) || !put64(h, stats + 24, status) ||
-        !put64(h, stats + 32, failed_step))
-        return 15;
-    const network_power_counts pc = pm.counts();
-    if (!put64(h, stats + network_stats::h_opp_requests, pc.opp_requests) ||
-        !put64(h, stats + network_stats::h_idle_entries, pc.idle_entries) ||
-        !put64(h, stats + network_stats::h_reinits, rt.reinits()))
-        return 15;
-    b.say("network '" + v.hdr.name + "': " + std::to_string(done) + " of " + std::to_string(n) +
-          " inferences in " + std::to_string((h.now_ns() - t0) / 1000) + " us");
-    return status == 0 ? 0 : 16;
+    inference_loop loop(h, b, rt, pm, cost, a);
+    if (const int rc = loop.run())
+        return rc;
+    return loop.finish();
 }
 
 std::vector<arg_spec> nn_network_args() {

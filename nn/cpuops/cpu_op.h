@@ -8,6 +8,7 @@
 // package format. Each kind documents its parameters below.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
@@ -83,6 +84,10 @@ tensor_info infer(const op& o, const std::vector<tensor_info>& ins);
 // `infos`, same order), `out` what infer() returned.
 nn::tensor execute(const op& o, const std::vector<const nn::tensor*>& ins,
                    const std::vector<tensor_info>& infos, const tensor_info& out);
+
+// The transpose kernel alone, for callers with a permutation but no op:
+// output axis i is input axis perm[i]; whole-byte element types only.
+nn::tensor transposed(const nn::tensor& in, const std::array<int, 4>& perm);
 
 // Work in the CPU cost model's units: elements produced, and for softmax /
 // LRN the elements that go through exp / pow (charged at their own rate).

@@ -4,11 +4,11 @@
 // paths), accumulate at the precision's accumulator width, add the bias, then
 // run the shared epilogue (nn/ref/activation.h).
 #include "nn/ref/activation.h"
+#include "nn/ref/layer_failure.h"
 #include "nn/ref/ops.h"
 #include "nn/ref/quant.h"
 
 #include <algorithm>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -20,11 +20,7 @@ using nn::tensor;
 
 namespace {
 
-[[noreturn]] void fail(const layer& l, const std::string& what)
-{
-    throw std::invalid_argument("layer '" + l.name + "' (" + to_string(l.op) + ", " +
-                                to_string(l.prec) + "): " + what);
-}
+using detail::fail;
 
 void check_type(const layer& l, const tensor& t, dtype want, const char* what)
 {
@@ -86,7 +82,10 @@ shape4 output_shape(const layer& l, const shape4& in)
             static_cast<int>(span_w / g.stride_w + 1), oc};
 }
 
-tensor conv2d(const layer& l, const tensor& in, const tensor& w, const tensor* bias)
+namespace {
+
+// Groups, operand types and shapes, and the bias of a conv2d call.
+void check_conv(const layer& l, const tensor& in, const tensor& w, const tensor* bias)
 {
     const geometry& g = l.geo;
     const shape4 is = in.shape();
@@ -94,8 +93,7 @@ tensor conv2d(const layer& l, const tensor& in, const tensor& w, const tensor* b
         l.out_channels % g.groups != 0)
         fail(l, "groups must divide input channels (" + std::to_string(is.c) +
                     ") and out_channels (" + std::to_string(l.out_channels) + ")");
-    const int cpg = is.c / g.groups;            // input channels per group
-    const int opg = l.out_channels / g.groups;  // output channels per group
+    const int cpg = is.c / g.groups;
     check_type(l, in, input_type(l), "input");
     check_type(l, w, weight_type(l), "weights");
     if (w.shape() != shape4{l.out_channels, g.kernel_h, g.kernel_w, cpg})
@@ -108,8 +106,11 @@ tensor conv2d(const layer& l, const tensor& in, const tensor& w, const tensor* b
         if (bias->size() != static_cast<std::size_t>(l.out_channels))
             fail(l, "bias needs " + std::to_string(l.out_channels) + " elements");
     }
-    const shape4 os = output_shape(l, is);
-    const dtype ot = output_type(l);
+}
+
+// The epilogue's parameters: binary scales or requantization multipliers.
+void check_epilogue(const layer& l)
+{
     const bool float_path = l.prec == precision::fp32 || l.prec == precision::fp16;
     const bool bin = l.prec == precision::binary;
     if (bin && l.bin_scale == binary_scale::fp32 &&
@@ -118,100 +119,165 @@ tensor conv2d(const layer& l, const tensor& in, const tensor& w, const tensor* b
     if (!float_path && !(bin && l.bin_scale == binary_scale::fp32) &&
         l.out_mult.size() != 1 && l.out_mult.size() != static_cast<std::size_t>(l.out_channels))
         fail(l, "out_mult needs 1 or out_channels entries (call lower_quantization)");
+}
 
-    // Operands unpacked once; integer activations have the zero point removed.
-    const std::vector<float> xf = float_path ? unpack_float(in) : std::vector<float>{};
-    const std::vector<float> wf = float_path ? unpack_float(w) : std::vector<float>{};
-    const int32_t in_zp = (bin && l.binary_input) ? 0 : l.in_q.zero_point;
-    const std::vector<int32_t> xi = float_path ? std::vector<int32_t>{} : unpack_int(in, in_zp);
-    const std::vector<int32_t> wi = float_path ? std::vector<int32_t>{} : unpack_int(w, 0);
-    const bool popcount_path = bin && l.binary_input;
+// Sum of the +-1 products of K = `taps` bit-packed operand pairs (1 = +1):
+// 2 * popcount(xnor(a, w)) - K, padding contributing 0.
+int64_t xnor_popcount_dot(const std::vector<uint64_t>& abits, const std::vector<uint64_t>& wbits,
+                    int64_t taps)
+{
+    int64_t pop = 0;
+    for (std::size_t k = 0; k < abits.size(); ++k) {
+        const int valid =
+            static_cast<int>(std::min<int64_t>(64, taps - static_cast<int64_t>(64 * k)));
+        const uint64_t mask = valid == 64 ? ~uint64_t{0} : ((uint64_t{1} << valid) - 1);
+        pop += __builtin_popcountll(~(abits[k] ^ wbits[k]) & mask);
+    }
+    return 2 * pop - taps;
+}
 
-    tensor out(ot, os);
-    std::vector<uint64_t> abits, wbits;  // XNOR/popcount operands of one window
-    for (int n = 0; n < os.n; ++n)
-        for (int oh = 0; oh < os.h; ++oh)
-            for (int ow = 0; ow < os.w; ++ow)
-                for (int oc = 0; oc < os.c; ++oc) {
-                    const int grp = oc / opg;
-                    float facc = 0.0f;
-                    int64_t iacc = 0;
-                    int64_t taps = 0;  // valid taps times cpg (binary K)
-                    abits.clear();
-                    wbits.clear();
-                    for (int kh = 0; kh < g.kernel_h; ++kh) {
-                        const int ih = oh * g.stride_h - g.pad_top + kh * g.dilation_h;
-                        if (ih < 0 || ih >= is.h)
-                            continue;
-                        for (int kw = 0; kw < g.kernel_w; ++kw) {
-                            const int iw = ow * g.stride_w - g.pad_left + kw * g.dilation_w;
-                            if (iw < 0 || iw >= is.w)
-                                continue;
-                            const std::size_t xb = in.index(n, ih, iw, grp * cpg);
-                            const std::size_t wb = w.index(oc, kh, kw, 0);
-                            for (int ci = 0; ci < cpg; ++ci) {
-                                if (float_path) {
-                                    facc += xf[xb + ci] * wf[wb + ci];
-                                } else if (popcount_path) {
-                                    // Pack the +-1 operands as bits (1 = +1).
-                                    if (taps % 64 == 0) {
-                                        abits.push_back(0);
-                                        wbits.push_back(0);
-                                    }
-                                    const uint64_t bit = uint64_t{1} << (taps % 64);
-                                    if (xi[xb + ci] > 0)
-                                        abits.back() |= bit;
-                                    if (wi[wb + ci] > 0)
-                                        wbits.back() |= bit;
-                                } else {
-                                    iacc += static_cast<int64_t>(xi[xb + ci]) * wi[wb + ci];
-                                }
-                                ++taps;
-                            }
+// One output element's window sum before bias and epilogue.
+struct window_sum {
+    float real = 0.0f;    // float paths
+    int64_t integer = 0;  // integer and binary paths
+};
+
+// One conv2d call on checked operands: the operands unpacked once (integer
+// activations with the zero point removed), then a window sum and the
+// epilogue per output element.
+class conv_loop {
+public:
+    conv_loop(const layer& l, const tensor& in, const tensor& w, const tensor* bias)
+        : m_l(l),
+          m_in(in),
+          m_w(w),
+          m_bias(bias),
+          m_cpg(in.shape().c / l.geo.groups),
+          m_opg(l.out_channels / l.geo.groups),
+          m_float(l.prec == precision::fp32 || l.prec == precision::fp16),
+          m_bin(l.prec == precision::binary),
+          m_popcount(m_bin && l.binary_input)
+    {
+        const int32_t in_zp = m_popcount ? 0 : l.in_q.zero_point;
+        if (m_float) {
+            m_xf = unpack_float(in);
+            m_wf = unpack_float(w);
+        } else {
+            m_xi = unpack_int(in, in_zp);
+            m_wi = unpack_int(w, 0);
+        }
+    }
+
+    tensor run(const shape4& os, dtype ot)
+    {
+        tensor out(ot, os);
+        for (int n = 0; n < os.n; ++n)
+            for (int oh = 0; oh < os.h; ++oh)
+                for (int ow = 0; ow < os.w; ++ow)
+                    for (int oc = 0; oc < os.c; ++oc)
+                        store(out, out.index(n, oh, ow, oc), oc, sum_window(n, oh, ow, oc));
+        return out;
+    }
+
+private:
+    window_sum sum_window(int n, int oh, int ow, int oc)
+    {
+        const geometry& g = m_l.geo;
+        const shape4 is = m_in.shape();
+        const int grp = oc / m_opg;
+        window_sum s;
+        int64_t taps = 0;  // valid taps times cpg (binary K)
+        m_abits.clear();
+        m_wbits.clear();
+        for (int kh = 0; kh < g.kernel_h; ++kh) {
+            const int ih = oh * g.stride_h - g.pad_top + kh * g.dilation_h;
+            if (ih < 0 || ih >= is.h)
+                continue;
+            for (int kw = 0; kw < g.kernel_w; ++kw) {
+                const int iw = ow * g.stride_w - g.pad_left + kw * g.dilation_w;
+                if (iw < 0 || iw >= is.w)
+                    continue;
+                const std::size_t xb = m_in.index(n, ih, iw, grp * m_cpg);
+                const std::size_t wb = m_w.index(oc, kh, kw, 0);
+                for (int ci = 0; ci < m_cpg; ++ci) {
+                    if (m_float) {
+                        s.real += m_xf[xb + ci] * m_wf[wb + ci];
+                    } else if (m_popcount) {
+                        // Pack the +-1 operands as bits (1 = +1).
+                        if (taps % 64 == 0) {
+                      m_abits.push_back(0);
+                      m_wbits.push_back(0);
                         }
-                    }
-                    if (popcount_path) {
-                        // sum of +-1 products = 2 * popcount(xnor(a, w)) - K
-                        // over the K valid taps (padding contributes 0).
-                        int64_t pop = 0;
-                        for (std::size_t k = 0; k < abits.size(); ++k) {
-                            const int valid = static_cast<int>(
-                                std::min<int64_t>(64, taps - static_cast<int64_t>(64 * k)));
-                            const uint64_t mask =
-                                valid == 64 ? ~uint64_t{0} : ((uint64_t{1} << valid) - 1);
-                            pop += __builtin_popcountll(~(abits[k] ^ wbits[k]) & mask);
-                        }
-                        iacc = 2 * pop - taps;
-                    }
-                    const std::size_t oi = out.index(n, oh, ow, oc);
-                    if (float_path) {
-                        if (bias)
-                            facc += bias->get_float(static_cast<std::size_t>(oc));
-                        out.set_float(oi, finish_float(l, facc, ot));
-                    } else if (bin && l.bin_scale == binary_scale::fp32) {
-                        float y = static_cast<float>(iacc) * l.bin_alpha[oc];
-                        if (bias)
-                            y += bias->get_float(static_cast<std::size_t>(oc));
-                        y = apply_float_activation(l.act, y);
-                        if (ot == dtype::binary)
-                            out.set_int(oi, y >= 0.0f ? 1 : -1);
-                        else
-                            out.set_float(oi, y);
+                        const uint64_t bit = uint64_t{1} << (taps % 64);
+                        if (m_xi[xb + ci] > 0)
+                      m_abits.back() |= bit;
+                        if (m_wi[wb + ci] > 0)
+                      m_wbits.back() |= bit;
                     } else {
-                        if (bias && __builtin_add_overflow(
-                                        iacc, bias->get_int(static_cast<std::size_t>(oc)), &iacc))
-                            iacc = iacc < 0 ? INT64_MAX : INT64_MIN;  // INT16: saturate
-                        if (l.prec != precision::int16)
-                            iacc = wrap32(iacc);
-                        const dtype qt = bin ? dtype::int8 : ot;
-                        const int64_t q = finish_int(l, iacc, oc, qt);
-                        if (ot == dtype::binary)
-                            out.set_int(oi, q >= l.out_q.zero_point ? 1 : -1);
-                        else
-                            out.set_int(oi, q);
+                        s.integer += static_cast<int64_t>(m_xi[xb + ci]) * m_wi[wb + ci];
                     }
+                    ++taps;
                 }
-    return out;
+            }
+        }
+        if (m_popcount)
+            s.integer = xnor_popcount_dot(m_abits, m_wbits, taps);
+        return s;
+    }
+
+    // Bias and epilogue of output element `at` (channel oc).
+    void store(tensor& out, std::size_t at, int oc, window_sum s) const
+    {
+        const dtype ot = out.type();
+        const auto ch = static_cast<std::size_t>(oc);
+        if (m_float) {
+            if (m_bias)
+                s.real += m_bias->get_float(ch);
+            out.set_float(at, finish_float(m_l, s.real, ot));
+        } else if (m_bin && m_l.bin_scale == binary_scale::fp32) {
+            float y = static_cast<float>(s.integer) * m_l.bin_alpha[ch];
+            if (m_bias)
+                y += m_bias->get_float(ch);
+            y = apply_float_activation(m_l.act, y);
+            if (ot == dtype::binary)
+                out.set_int(at, y >= 0.0f ? 1 : -1);
+            else
+                out.set_float(at, y);
+        } else {
+            int64_t acc = s.integer;
+            if (m_bias && __builtin_add_overflow(acc, m_bias->get_int(ch), &acc))
+                acc = acc < 0 ? INT64_MAX : INT64_MIN;  // INT16: saturate
+            if (m_l.prec != precision::int16)
+                acc = wrap32(acc);
+            const int64_t q = finish_int(m_l, acc, oc, m_bin ? dtype::int8 : ot);
+            if (ot == dtype::binary)
+                out.set_int(at, q >= m_l.out_q.zero_point ? 1 : -1);
+            else
+                out.set_int(at, q);
+        }
+    }
+
+    const layer& m_l;
+    const tensor& m_in;
+    const tensor& m_w;
+    const tensor* m_bias;
+    const int m_cpg;  // input channels per group
+    const int m_opg;  // output channels per group
+    const bool m_float, m_bin, m_popcount;
+    std::vector<float> m_xf, m_wf;
+    std::vector<int32_t> m_xi, m_wi;
+    std::vector<uint64_t> m_abits, m_wbits;  // XNOR/popcount operands of one window
+};
+
+}  // namespace
+
+tensor conv2d(const layer& l, const tensor& in, const tensor& w, const tensor* bias)
+{
+    check_conv(l, in, w, bias);
+    const shape4 os = output_shape(l, in.shape());
+    const dtype ot = output_type(l);
+    check_epilogue(l);
+    return conv_loop(l, in, w, bias).run(os, ot);
 }
 
 tensor fully_connected(const layer& l, const tensor& in, const tensor& w, const tensor* bias)

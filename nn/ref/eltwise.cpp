@@ -5,10 +5,10 @@
 // requantized like an accumulator; multiply requantizes the product of the
 // zero-point-corrected operands.
 #include "nn/ref/activation.h"
+#include "nn/ref/layer_failure.h"
 #include "nn/ref/ops.h"
 #include "nn/ref/quant.h"
 
-#include <stdexcept>
 #include <string>
 
 namespace nnvp::ref {
@@ -19,11 +19,7 @@ using nn::tensor;
 
 namespace {
 
-[[noreturn]] void fail(const layer& l, const std::string& what)
-{
-    throw std::invalid_argument("layer '" + l.name + "' (" + to_string(l.op) + ", " +
-                                to_string(l.prec) + "): " + what);
-}
+using detail::fail;
 
 bool dim_ok(int a, int b) { return b == a || b == 1; }
 

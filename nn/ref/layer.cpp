@@ -1,4 +1,7 @@
 #include "nn/ref/layer.h"
+#include "nn/ref/layer_failure.h"
+
+#include <stdexcept>
 
 namespace nnvp::ref {
 
@@ -97,5 +100,15 @@ bool uses_table(act_kind k)
 {
     return k == act_kind::leaky_relu || k == act_kind::sigmoid || k == act_kind::tanh;
 }
+
+namespace detail {
+
+void fail(const layer& l, const std::string& what)
+{
+    throw std::invalid_argument("layer '" + l.name + "' (" + to_string(l.op) + ", " +
+                                to_string(l.prec) + "): " + what);
+}
+
+}  // namespace detail
 
 }  // namespace nnvp::ref

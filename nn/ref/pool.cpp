@@ -2,10 +2,10 @@
 // ignored by max pooling and count as real zeros (the zero point) for average
 // pooling, whose divisor is set by layer::count_include_pad.
 #include "nn/ref/activation.h"
+#include "nn/ref/layer_failure.h"
 #include "nn/ref/ops.h"
 #include "nn/ref/quant.h"
 
-#include <stdexcept>
 #include <string>
 
 namespace nnvp::ref {
@@ -16,11 +16,7 @@ using nn::tensor;
 
 namespace {
 
-[[noreturn]] void fail(const layer& l, const std::string& what)
-{
-    throw std::invalid_argument("layer '" + l.name + "' (" + to_string(l.op) + ", " +
-                                to_string(l.prec) + "): " + what);
-}
+using detail::fail;
 
 // round_half_away(sum / count) in integers, count > 0.
 int64_t divide_round_away(int64_t sum, int64_t count)

@@ -26,6 +26,9 @@ struct shape4 {
         return static_cast<std::size_t>(n) * static_cast<std::size_t>(h) *
                static_cast<std::size_t>(w) * static_cast<std::size_t>(c);
     }
+    // Dimension `axis` in NHWC order (0 n, 1 h, 2 w, 3 c).
+    int& at(int axis) { return axis == 0 ? n : axis == 1 ? h : axis == 2 ? w : c; }
+    int at(int axis) const { return axis == 0 ? n : axis == 1 ? h : axis == 2 ? w : c; }
     bool operator==(const shape4& o) const
     {
         return n == o.n && h == o.h && w == o.w && c == o.c;

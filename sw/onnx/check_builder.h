@@ -1,8 +1,10 @@
 // Internals of import_for_check (check_importer.h): the value table and the
 // op list under construction, shared by the driver (check_importer.cpp) and
-// the per-op translations (check_ops.cpp, check_quant_ops.cpp).
+// the per-op translations (check_ops.cpp dispatches to check_layer_ops.cpp,
+// check_matrix_ops.cpp, check_cpu_ops.cpp and check_quant_ops.cpp).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -102,7 +104,26 @@ void translate_node(check_builder& b);
 // Quantization ops (check_quant_ops.cpp); returns false for other op types.
 bool translate_quant_node(check_builder& b);
 
-// Helpers shared by the translations.
+// The float ops by ONNX op type, one table per family: fp32 core layers
+// (check_layer_ops.cpp), matrix products (check_matrix_ops.cpp) and the ops
+// that become CPU ops or none (check_cpu_ops.cpp).
+using translation = std::function<void(check_builder&)>;
+using translation_table = std::map<std::string, translation>;
+const translation_table& layer_translations();
+const translation_table& matrix_translations();
+const translation_table& cpu_translations();
+
+// Helpers shared by the translations (check_ops.cpp).
+constexpr int32_t kFloat = onnx::TensorProto::FLOAT;
+// A core layer of kind k at fp32.
+ref::layer float_layer(ref::op_kind k);
+// ONNX dims [N, C, H, W] of a layer's NHWC output shape.
+std::vector<int64_t> nchw_dims(const nn::shape4& s);
+// Input i must be a 4-D NCHW FLOAT tensor (2-D windows only).
+void need_image(check_builder& b, int i);
+// The layout an op on v works in without a transpose: where v's runtime
+// tensor lives, plain for a value known at compile time.
+layout natural_layout(const value& v);
 value runtime_value(check_builder& b, tref r, layout l, std::vector<int64_t> dims,
                     int32_t elem_type, int32_t offset = 0);
 // Reshape op of runtime value x into `dims` (plain layout).

@@ -49,7 +49,7 @@ void quantize(check_builder& b) {
                        {static_cast<int32_t>(nn::dtype::int8), 1},  // ONNX rounds half to even
                        {q.scale, static_cast<float>(q.zero_point)}};
     value y;
-    const layout lay = x.known ? layout::plain : x.lay;
+    const layout lay = natural_layout(x);
     y.r = b.add_cpu(o, {b.runtime(x, lay)});
     y.lay = lay;
     y.dims = x.dims;
@@ -70,7 +70,7 @@ void dequantize(check_builder& b) {
                elem_type_name(x.elem_type));
     if (!b.has_input(2) && x.elem_type == TensorProto::INT8)
         q.zero_point = 0;
-    const layout lay = x.known ? layout::plain : x.lay;
+    const layout lay = natural_layout(x);
     const tref in = b.runtime(x, lay);
     // The convert reads the source quantization from its input tensor.
     const cpuops::tensor_info info = b.info(in);

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "nn/cpuops/cpu_op.h"
+
 namespace nnvp::onnx_import {
 
 const char* to_string(layout l) {
@@ -39,25 +41,9 @@ int our_axis(int axis, int rank, layout l) {
 }
 
 nn::tensor transpose(const nn::tensor& in, const std::array<int, 4>& perm) {
-    const nn::shape4& s = in.shape();
-    const int in_dims[4] = {s.n, s.h, s.w, s.c};
-    const nn::shape4 os{in_dims[perm[0]], in_dims[perm[1]], in_dims[perm[2]], in_dims[perm[3]]};
-    nn::tensor out(in.type(), os);
-    const std::size_t bytes = static_cast<std::size_t>(nn::bits_of(in.type())) / 8;
-    if (bytes == 0)
+    if (nn::bits_of(in.type()) < 8)
         throw std::invalid_argument("transpose: sub-byte element type");
-    int i[4];
-    for (i[0] = 0; i[0] < s.n; ++i[0])
-        for (i[1] = 0; i[1] < s.h; ++i[1])
-            for (i[2] = 0; i[2] < s.w; ++i[2])
-                for (i[3] = 0; i[3] < s.c; ++i[3]) {
-                    const std::size_t from = in.index(i[0], i[1], i[2], i[3]) * bytes;
-                    const std::size_t to =
-                        out.index(i[perm[0]], i[perm[1]], i[perm[2]], i[perm[3]]) * bytes;
-                    for (std::size_t b = 0; b < bytes; ++b)
-                        out.bytes()[to + b] = in.bytes()[from + b];
-                }
-    return out;
+    return cpuops::transposed(in, perm);
 }
 
 std::array<int, 4> relayout_perm(layout from, layout to) {
