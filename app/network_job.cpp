@@ -72,7 +72,7 @@ network_session::network_session(network_job job, const platform_config& cfg)
     m_result_bytes = align_up(nn::storage_bytes(out.type, out.shape.count()), 64);
     m_stats_at = align_up(m_results_at + m_result_bytes * m_job.inferences, MiB);
     const uint64_t end =
-        m_stats_at + fw::network_stats::table_bytes(m_job.inferences, m_job.net.ops.size());
+        m_stats_at + results_table::table_bytes(m_job.inferences, m_job.net.ops.size());
     if (end > dram.base + dram.size)
         throw config_error("workload: the package (" + std::to_string(m_pkg.image.size()) +
                            " bytes), arena, inputs and results need " +
@@ -131,7 +131,7 @@ void network_session::preload(soc& chip) const {
         at += m_slot_bytes;
     }
     // An empty results table, so a run that dies early is recognisable.
-    const std::vector<uint8_t> zero(fw::network_stats::header_bytes, 0);
+    const std::vector<uint8_t> zero(results_table::header_bytes, 0);
     chip.dram().load(m_stats_at - m_dram_base, zero.data(), zero.size());
 }
 
@@ -150,7 +150,7 @@ network_session::run_progress network_session::progress(const soc& chip) const {
 }
 
 bool network_session::collect(soc& chip) {
-    namespace ns = fw::network_stats;
+    namespace ns = results_table;
     auto get = [&](uint64_t addr) {
         uint8_t b[8];
         chip.dram().dump(addr - m_dram_base, b, 8);

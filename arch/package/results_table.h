@@ -17,7 +17,7 @@
 
 #include <cstdint>
 
-namespace nnvp::fw::network_stats {
+namespace nnvp::results_table {
 
 constexpr uint64_t magic = 0x53524e4eu;  // "NNRS"
 constexpr uint64_t header_bytes = 64;
@@ -48,4 +48,4 @@ constexpr uint64_t table_bytes(uint64_t inferences, uint64_t steps) {
     return header_bytes + inferences * inference_bytes + steps * step_bytes;
 }
 
-}  // namespace nnvp::fw::network_stats
+}  // namespace nnvp::results_table

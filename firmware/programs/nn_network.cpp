@@ -161,7 +161,7 @@ public:
             const energy_marks after = energy(before.nncore);
             uint32_t opp = 0;
             m_b.power.current_opp(m_pm.domain(), opp);
-            namespace ns = network_stats;
+            namespace ns = results_table;
             if (!put_fields(m_h, ns::inference_at(m_a.stats, i),
                             {{ns::f_arrival, arrival_ns},
                              {ns::f_start, start},
@@ -182,7 +182,7 @@ public:
 
     // The per-step totals and the header of the results table; the exit code.
     int finish() {
-        namespace ns = network_stats;
+        namespace ns = results_table;
         const uint64_t n = m_a.inferences;
         for (std::size_t k = 0; k < m_v.steps.size(); ++k)
             if (!put_fields(m_h, ns::step_at(m_a.stats, n, k),
