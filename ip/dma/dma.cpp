@@ -9,9 +9,7 @@
 namespace nnvp {
 
 using namespace sc_core;
-using dma_regs::error_code;
-namespace ctrl_f = dma_regs::ctrl_f;
-namespace status_f = dma_regs::status_f;
+using namespace dma_regs;
 
 struct dma::channel {
     sc_event start_ev;
@@ -52,23 +50,22 @@ uint32_t dma::config_value() const {
     uint32_t log2 = 0;
     while ((1u << log2) < m_cfg.burst_bytes)
         ++log2;
-    return dma_regs::config_f::channels.make(m_cfg.channels) |
-           dma_regs::config_f::burst_log2.make(log2);
+    return dma_regs::CONFIG_CHANNELS.make(m_cfg.channels) |
+           dma_regs::CONFIG_BURST_LOG2.make(log2);
 }
 
 void dma::add_registers() {
     using namespace dma_regs;
     // Only the bits of channels this instance has can be set or cleared.
     const uint32_t ch_bits = (1u << m_cfg.channels) - 1u;
-    const uint32_t irq_bits = ch_bits | (ch_bits << 16);
     m_regs.add(ID);
     m_regs.add(CONFIG, [this] { return config_value(); });
     m_regs.add(MAX_DESC, [this] { return m_cfg.max_descriptors; });
     reg_def irq_status = IRQ_STATUS;
-    irq_status.write_mask = irq_bits;
+    irq_status.write_mask = dma_regs::irq_bits(ch_bits);
     m_regs.add(irq_status, {}, [this](uint32_t, uint32_t) { update_irq(); });
     reg_def irq_enable = IRQ_ENABLE;
-    irq_enable.write_mask = irq_bits;
+    irq_enable.write_mask = dma_regs::irq_bits(ch_bits);
     m_regs.add(irq_enable, {}, [this](uint32_t, uint32_t) { update_irq(); });
     for (unsigned ch = 0; ch < m_cfg.channels; ++ch)
         for (const reg_def& r : channel_regs) {
@@ -110,10 +107,10 @@ void dma::fail(unsigned ch, const std::string& what) {
 void dma::on_ctrl_write(unsigned ch, uint32_t value) {
     channel& c = *m_ch[ch];
     // START and ABORT are commands, not state.
-    set(ch, dma_regs::CTRL, value & ~(ctrl_f::start.mask() | ctrl_f::abort.mask()));
-    if (ctrl_f::abort.get(value) && c.busy)
+    set(ch, dma_regs::CTRL, value & ~(CTRL_START.mask() | CTRL_ABORT.mask()));
+    if (CTRL_ABORT.get(value) && c.busy)
         c.abort_req = true;
-    if (!ctrl_f::start.get(value))
+    if (!CTRL_START.get(value))
         return;
     if (c.busy) {
         fail(ch, "START while the channel is busy is ignored");
@@ -139,7 +136,7 @@ void dma::start(unsigned ch) {
                            get(ch, SRC_STRIDE2),
                            get(ch, DST_STRIDE2)};
     c.desc_addr = (uint64_t{get(ch, DESC_HI)} << 32) | get(ch, DESC_LO);
-    set(ch, STATUS, status_f::busy.make(1));
+    set(ch, STATUS, STATUS_BUSY.make(1));
     set(ch, BYTES_DONE, 0);
     set(ch, DESC_DONE, 0);
     set(ch, CUR_DESC_LO, 0);
@@ -175,7 +172,7 @@ void dma::channel_thread(unsigned ch) {
         wait(c.start_ev);
         const uint64_t gen = c.gen;
         error_code err = error_code::none;
-        if (ctrl_f::use_desc.get(c.ctrl)) {
+        if (CTRL_USE_DESC.get(c.ctrl)) {
             err = run_list(ch, gen);
         } else {
             err = check_geometry(ch, c.regs_geom);
@@ -193,12 +190,12 @@ void dma::finish(unsigned ch, error_code err) {
     c.busy = false;
     const bool ok = err == error_code::none;
     set(ch, STATUS,
-        status_f::done.make(ok) | status_f::error.make(!ok) |
-            status_f::code.make(static_cast<uint32_t>(err)));
+        STATUS_DONE.make(ok) | STATUS_ERROR.make(!ok) |
+            STATUS_CODE.make(static_cast<uint32_t>(err)));
     uint32_t bits = 0;
-    if (ok && ctrl_f::irq_done.get(c.ctrl))
+    if (ok && CTRL_IRQ_DONE.get(c.ctrl))
         bits |= irq_done_bit(ch);
-    if (!ok && ctrl_f::irq_err.get(c.ctrl))
+    if (!ok && CTRL_IRQ_ERR.get(c.ctrl))
         bits |= irq_error_bit(ch);
     latch_irq(bits);
     const run_record rec{ch, c.started, sc_time_stamp(), c.bytes, err};
@@ -216,7 +213,7 @@ bool dma::channel_busy(unsigned ch) const { return ch < m_ch.size() && m_ch[ch]-
 error_code dma::channel_error(unsigned ch) const {
     if (ch >= m_ch.size() || m_ch[ch]->busy)
         return error_code::none;
-    return static_cast<error_code>(status_f::code.get(get(ch, dma_regs::STATUS)));
+    return static_cast<error_code>(STATUS_CODE.get(get(ch, dma_regs::STATUS)));
 }
 
 error_code dma::check_geometry(unsigned ch, const geometry& g) {

@@ -9,27 +9,27 @@ using namespace sc_core;
 namespace r = intc_regs;
 
 intc::intc(sc_module_name name, clock_domain& clk, const intc_config& cfg)
-    : peripheral(name, clk, r::WINDOW_BYTES, cfg.access_cycles),
+    : peripheral(name, clk, r::window_bytes, cfg.access_cycles),
       sources("sources", cfg.sources), cpu_irq("cpu_irq"), m_cfg(cfg),
       m_energy(basename(), clk, cfg.leakage_mw * 1e-3) {
     charge_accesses(m_energy, cfg.access_pj * 1e-12);
     // The parser range-checks; a model built by hand is clamped, not trusted.
-    if (m_cfg.sources < r::MIN_SOURCES || m_cfg.sources > r::MAX_SOURCES)
+    if (m_cfg.sources < r::min_sources || m_cfg.sources > r::max_sources)
         throw std::invalid_argument(std::string(this->name()) + ": sources must be " +
-                                    std::to_string(r::MIN_SOURCES) + ".." +
-                                    std::to_string(r::MAX_SOURCES));
+                                    std::to_string(r::min_sources) + ".." +
+                                    std::to_string(r::max_sources));
     for (unsigned id = 1; id < m_cfg.sources; ++id)
         m_valid[r::word_of(id)] |= r::bit_of(id);
 
     const uint32_t id_value = r::ID_SOURCES.make(m_cfg.sources) |
-                              r::ID_MAX_PRIORITY.make(r::MAX_PRIORITY) |
-                              r::ID_VERSION.make(r::VERSION);
+                              r::ID_MAX_PRIORITY.make(r::max_priority) |
+                              r::ID_VERSION.make(r::version);
     m_regs.add(r::ID, [id_value] { return id_value; });
     m_regs.add(r::THRESHOLD, {}, [this](uint32_t, uint32_t) { update_irq(); });
     m_regs.add(r::CLAIM, [this] { return claim(); });
     m_regs.add(r::COMPLETE, {}, [this](uint32_t id, uint32_t) { complete(id); });
     m_regs.add(r::STATUS);
-    for (unsigned w = 0; w < r::WORDS; ++w) {
+    for (unsigned w = 0; w < r::words; ++w) {
         m_regs.add(r::LEVEL[w], [this, w] { return bank_word(w, true); });
         m_regs.add(r::PENDING[w], [this, w] { return bank_word(w, false); });
         m_regs.add(r::IN_SERVICE[w], [this, w] { return m_in_service[w]; });
@@ -39,9 +39,9 @@ intc::intc(sc_module_name name, clock_domain& clk, const intc_config& cfg)
             update_irq();
         });
     }
-    m_regs.add(regs::ro("PRIORITY0", r::PRIORITY_BASE));
+    m_regs.add(r::PRIORITY0);
     for (unsigned id = 1; id < m_cfg.sources; ++id)
-        m_regs.add(r::priority(id), {}, [this](uint32_t, uint32_t) { update_irq(); });
+        m_regs.add(r::priority_reg(id), {}, [this](uint32_t, uint32_t) { update_irq(); });
 
     SC_HAS_PROCESS(intc);
     // cpu_irq has one writer, this method: register callbacks run in the
@@ -67,7 +67,7 @@ bool intc::level(unsigned id) const {
 }
 
 bool intc::in_service(unsigned id) const {
-    return id < r::MAX_SOURCES && (m_in_service[r::word_of(id)] & r::bit_of(id)) != 0;
+    return id < r::max_sources && (m_in_service[r::word_of(id)] & r::bit_of(id)) != 0;
 }
 
 uint32_t intc::bank_word(unsigned w, bool levels_only) const {
@@ -84,7 +84,7 @@ uint32_t intc::bank_word(unsigned w, bool levels_only) const {
 bool intc::eligible(unsigned id) const {
     if (!pending(id) || (m_regs.get(r::ENABLE[r::word_of(id)]) & r::bit_of(id)) == 0)
         return false;
-    return r::PRIORITY_VALUE.get(m_regs.get(r::priority(id))) >
+    return r::PRIORITY_VALUE.get(m_regs.get(r::priority_reg(id))) >
            r::THRESHOLD_VALUE.get(m_regs.get(r::THRESHOLD));
 }
 
@@ -94,7 +94,7 @@ uint32_t intc::claim() {
     for (unsigned id = 1; id < m_cfg.sources; ++id) {
         if (!eligible(id))
             continue;
-        const uint32_t prio = r::PRIORITY_VALUE.get(m_regs.get(r::priority(id)));
+        const uint32_t prio = r::PRIORITY_VALUE.get(m_regs.get(r::priority_reg(id)));
         if (prio > best_prio) {  // strict: ties go to the lowest id
             best = id;
             best_prio = prio;

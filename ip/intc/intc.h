@@ -53,8 +53,8 @@ private:
     void drive_irq();
 
     intc_config m_cfg;
-    std::array<uint32_t, intc_regs::WORDS> m_in_service{};
-    std::array<uint32_t, intc_regs::WORDS> m_valid{};  // ids that exist (not 0)
+    std::array<uint32_t, intc_regs::words> m_in_service{};
+    std::array<uint32_t, intc_regs::words> m_valid{};  // ids that exist (not 0)
     uint64_t m_claims = 0;
     sc_core::sc_event m_update;
     energy_meter m_energy;

@@ -41,7 +41,7 @@ void core::add_registers() {
     using namespace nncore_regs;
     const auto value = [](uint32_t v) { return [v] { return v; }; };
     m_regs.add(ID);
-    m_regs.add(ARRAY, value(m_cfg.core.rows | (m_cfg.core.cols << 16)));
+    m_regs.add(ARRAY, value(ARRAY_ROWS.make(m_cfg.core.rows) | ARRAY_COLS.make(m_cfg.core.cols)));
     m_regs.add(PRECISIONS, value((1u << cost::num_precisions) - 1));
     m_regs.add(INPUT_KB, value(m_cfg.core.input_kb));
     m_regs.add(WEIGHT_KB, value(m_cfg.core.weight_kb));
@@ -51,7 +51,7 @@ void core::add_registers() {
     m_regs.add(CMD_BASE_HI);
     m_regs.add(CMD_BYTES);
     m_regs.add(DOORBELL, {}, [this](uint32_t v, uint32_t) {
-        if (v & 1u)
+        if (DOORBELL_RING.get(v))
             ring();
     });
     m_regs.add(MODE);
@@ -65,7 +65,7 @@ void core::add_registers() {
     m_regs.add(IRQ_STATUS, {}, [this](uint32_t, uint32_t) { update_irq(); });
     m_regs.add(IRQ_ENABLE, {}, [this](uint32_t, uint32_t) { update_irq(); });
     m_regs.add(COUNTERS_CLEAR, {}, [this](uint32_t v, uint32_t) {
-        if (v & 1u) {
+        if (COUNTERS_CLEAR_ALL.get(v)) {
             m_counters.fill(0);
             m_hi_latch.fill(0);
         }
@@ -107,12 +107,12 @@ void core::ring() {
     m_run.base = (uint64_t{m_regs.get(CMD_BASE_HI)} << 32) | m_regs.get(CMD_BASE_LO);
     m_run.bytes = m_regs.get(CMD_BYTES);
     const uint32_t mode = m_regs.get(MODE);
-    m_run.timing = mode_f::timing.get(mode) != 0;
-    m_run.sparsity = mode_f::sparsity.get(mode);
+    m_run.timing = MODE_TIMING.get(mode) != 0;
+    m_run.sparsity = MODE_SPARSITY.get(mode);
     m_run.weight_density = std::min(m_regs.get(WEIGHT_DENSITY), 0x10000u) / 65536.0;
     m_run.act_density = std::min(m_regs.get(ACT_DENSITY), 0x10000u) / 65536.0;
     m_run.channels = m_regs.get(DMA_CHANNELS);
-    m_regs.set(STATUS, status_f::busy.make(1));
+    m_regs.set(STATUS, STATUS_BUSY.make(1));
     m_regs.set(ERROR_CODE, 0);
     m_regs.set(ERROR_CMD, 0);
     m_regs.set(CMDS_DONE, 0);

@@ -101,11 +101,11 @@ void core::processor_thread() {
         m_outstanding.clear();
         m_expansions.clear();
         const bool ok = out.code == error_code::none;
-        m_regs.set(STATUS, status_f::done.make(ok) | status_f::error.make(!ok));
+        m_regs.set(STATUS, STATUS_DONE.make(ok) | STATUS_ERROR.make(!ok));
         m_regs.set(ERROR_CODE, static_cast<uint32_t>(out.code));
         m_regs.set(ERROR_CMD, ok ? 0 : out.cmd);
         m_regs.set(IRQ_STATUS,
-                   m_regs.get(IRQ_STATUS) | (ok ? irq_f::done.make(1) : irq_f::error.make(1)));
+                   m_regs.get(IRQ_STATUS) | (ok ? IRQ_DONE.make(1) : IRQ_ERROR.make(1)));
         update_irq();
         const stream_record rec{start, sc_time_stamp(), executed, out.code, ok ? 0 : out.cmd};
         for (auto& obs : m_stream_observers)
@@ -356,7 +356,7 @@ core::outcome core::start_transfer(uint32_t index, uint8_t tag, const nncore_cmd
         {COUNT2, m.count2},
         {SRC_STRIDE2, load ? m.dram_stride2 : m.local_stride2},
         {DST_STRIDE2, load ? m.local_stride2 : m.dram_stride2},
-        {CTRL, ctrl_f::start.make(1)}};  // no interrupt: the core watches done_event
+        {CTRL, CTRL_START.make(1)}};  // no interrupt: the core watches done_event
     for (const auto& [reg, value] : writes)
         if (!bus_write32(m_dma_base + channel_reg(reg, ch).offset, value))
             return error(error_code::dma_error, index,

@@ -97,8 +97,8 @@ void power_controller::add_registers(std::size_t d) {
     m_regs.add(pr::NAME.at(base), [&s] {
         uint32_t packed = 0;
         const std::string& n = s.clk->name();
-        for (std::size_t i = 0; i < 4 && i < n.size(); ++i)
-            packed |= uint32_t{static_cast<unsigned char>(n[i])} << (8 * i);
+        for (unsigned i = 0; i < pr::name_chars && i < n.size(); ++i)
+            packed |= pr::name_char(i).make(static_cast<unsigned char>(n[i]));
         return packed;
     });
     m_regs.add(pr::OPP_COUNT.at(base), [&opps] { return static_cast<uint32_t>(opps.size()); });
@@ -154,9 +154,9 @@ uint64_t power_controller::energy_nj(dom& s) const {
 }
 
 uint32_t power_controller::status_of(const dom& s) const {
-    uint32_t v = pr::STATUS_BUSY.make(s.busy ? 1 : 0) | pr::STATUS_PHASE.make(s.phase) |
-                 pr::STATUS_ERROR.make(s.err != pr::err_none ? 1 : 0) |
-                 pr::STATUS_ERR_CODE.make(s.err) |
+    uint32_t v = pr::STATUS_BUSY.make(s.busy ? 1 : 0) | pr::STATUS_PHASE.make(regs::value(s.phase)) |
+                 pr::STATUS_ERROR.make(s.err != pr::error_code::none ? 1 : 0) |
+                 pr::STATUS_ERR_CODE.make(regs::value(s.err)) |
                  pr::STATUS_STATE_BUSY.make(s.busy && s.kind == kind_state ? 1 : 0) |
                  pr::STATUS_THROTTLED.make(s.throttled ? 1 : 0);
     if (s.busy)
@@ -173,9 +173,9 @@ void power_controller::update_irq() {
 
 void power_controller::drive_irq() { irq.write(m_irq_level); }
 
-void power_controller::reject(std::size_t d, uint32_t code, const std::string& why) {
+void power_controller::reject(std::size_t d, power_regs::error_code code, const std::string& why) {
     m_doms[d]->err = code;
-    m_regs.set(pr::IRQ_STATUS, m_regs.get(pr::IRQ_STATUS) | pr::IRQ_ERROR);
+    m_regs.set(pr::IRQ_STATUS, m_regs.get(pr::IRQ_STATUS) | pr::IRQ_ERROR.mask());
     update_irq();
     warn("domain " + m_doms[d]->clk->name() + ": " + why);
 }
@@ -184,13 +184,13 @@ void power_controller::on_request(std::size_t d, uint32_t value, uint32_t) {
     dom& s = *m_doms[d];
     const auto count = static_cast<uint32_t>(s.clk->opps().size());
     if (s.busy) {
-        reject(d, pr::err_busy,
+        reject(d, pr::error_code::busy,
                "OPP request rejected: OPP " + std::to_string(value) +
                    " requested while a transition runs");
         return;
     }
     if (value >= count) {
-        reject(d, pr::err_bad_index,
+        reject(d, pr::error_code::bad_index,
                "OPP request rejected: OPP " + std::to_string(value) + " is beyond OPP_COUNT " +
                    std::to_string(count));
         return;
@@ -205,7 +205,7 @@ bool power_controller::start(std::size_t d, request_kind kind, uint32_t value, b
     dom& s = *m_doms[d];
     if (s.busy)
         return false;
-    s.err = from_firmware ? pr::err_none : s.err;
+    s.err = from_firmware ? pr::error_code::none : s.err;
     s.busy = true;
     s.kind = kind;
     s.from_firmware = from_firmware;
@@ -255,7 +255,7 @@ void power_controller::slew(dom& s, double to_v) {
         std::max(1.0, std::ceil(swing_mv / m_cfg.slew_step_mv - 1e-9)));
     const sc_time start = sc_time_stamp();
     const sc_time total(swing_mv / m_cfg.slew_mv_per_us, SC_US);
-    s.phase = pr::phase_slew;
+    s.phase = pr::phase::slew;
     for (unsigned k = 1; k <= steps; ++k) {
         const sc_time at = k == steps ? start + total : start + total * (double(k) / steps);
         wait(at - sc_time_stamp());
@@ -266,7 +266,7 @@ void power_controller::slew(dom& s, double to_v) {
 void power_controller::relock(dom& s, double to_hz) {
     clock_domain& c = *s.clk;
     const bool was_on = c.state() == power_state::on;
-    s.phase = pr::phase_relock;
+    s.phase = pr::phase::relock;
     s.dvfs_meter->add_fixed(m_cfg.transition_energy_uj * 1e-6);
     if (was_on)
         c.set_state(power_state::idle);  // clock gated: the domain's blocks stall
@@ -279,15 +279,15 @@ void power_controller::relock(dom& s, double to_hz) {
 void power_controller::complete(std::size_t d) {
     dom& s = *m_doms[d];
     s.busy = false;
-    s.phase = pr::phase_idle;
+    s.phase = pr::phase::idle;
     uint32_t bit = 0;
     if (s.kind == kind_opp) {
         s.cur = s.target;
         ++s.transitions;
-        bit = pr::irq_done(static_cast<uint32_t>(d));
+        bit = pr::irq_opp_done_bit(static_cast<uint32_t>(d));
     } else {
         ++s.state_transitions;
-        bit = pr::irq_state_done(static_cast<uint32_t>(d));
+        bit = pr::irq_state_done_bit(static_cast<uint32_t>(d));
     }
     if (s.from_firmware) {
         m_regs.set(pr::IRQ_STATUS, m_regs.get(pr::IRQ_STATUS) | bit);
@@ -303,7 +303,7 @@ void power_controller::complete(std::size_t d) {
 void power_controller::reset() {
     peripheral::reset();
     for (auto& s : m_doms) {
-        s->err = pr::err_none;
+        s->err = pr::error_code::none;
         s->throttled = false;
         s->requested = s->busy && s->kind == kind_opp ? s->target : s->cur;
         s->state_requested = s->busy && s->kind == kind_state

@@ -49,6 +49,7 @@
 #include "ip/common/peripheral.h"
 #include "ip/power/domain_config.h"
 #include "ip/power/power_config.h"
+#include "arch/regs/power_regs.h"
 
 #include <systemc>
 
@@ -119,7 +120,7 @@ private:
     void on_request(std::size_t d, uint32_t value, uint32_t before);
     void on_state_request(std::size_t d, uint32_t value);
     bool start(std::size_t d, request_kind kind, uint32_t value, bool from_firmware);
-    void reject(std::size_t d, uint32_t code, const std::string& why);
+    void reject(std::size_t d, power_regs::error_code code, const std::string& why);
     void sequencer(std::size_t d);
     void run_opp(dom& s);
     void run_state(dom& s);

@@ -66,15 +66,15 @@ void power_controller::on_state_request(std::size_t d, uint32_t value) {
     const std::string what = "state request rejected: " + std::string(state_name(value)) + " (" +
                              std::to_string(value) + ")";
     if (s.busy) {
-        reject(d, pr::err_busy, what + " while a transition runs");
+        reject(d, pr::error_code::busy, what + " while a transition runs");
         return;
     }
     if (value >= pr::state_count) {
-        reject(d, pr::err_bad_state, what + ": states are 0 (on) .. 3 (off)");
+        reject(d, pr::error_code::bad_state, what + ": states are 0 (on) .. 3 (off)");
         return;
     }
-    if (value != pr::state_on && s.always_on) {
-        reject(d, pr::err_not_allowed, what + ": the domain is always on");
+    if (value != regs::value(pr::state::on) && s.always_on) {
+        reject(d, pr::error_code::not_allowed, what + ": the domain is always on");
         return;
     }
     start(d, kind_state, value, true);
@@ -89,15 +89,15 @@ void power_controller::run_state(dom& s) {
     const uint32_t to = s.state_target;
     if (from == to)
         return;
-    s.phase = pr::phase_state;
-    if (from != pr::state_on) {
+    s.phase = pr::phase::state;
+    if (from != regs::value(pr::state::on)) {
         const state_cost& x = m_cfg.states[from];
         s.dvfs_meter->add_fixed(x.exit_uj * 1e-6);
         wait(sc_time(x.exit_us, SC_US));
         c.set_state(power_state::on);
-        ++s.entries[pr::state_on];
+        ++s.entries[regs::value(pr::state::on)];
     }
-    if (to != pr::state_on) {
+    if (to != regs::value(pr::state::on)) {
         const state_cost& e = m_cfg.states[to];
         s.dvfs_meter->add_fixed(e.entry_uj * 1e-6);
         wait(sc_time(e.entry_us, SC_US));
@@ -113,7 +113,7 @@ void power_controller::follow_up(std::size_t d) {
     if (s.wake_pending) {
         s.wake_pending = false;
         if (st == power_state::idle || st == power_state::retention) {
-            start(d, kind_state, pr::state_on, false);
+            start(d, kind_state, regs::value(pr::state::on), false);
             return;
         }
     }
@@ -135,7 +135,7 @@ void power_controller::wake(std::size_t d) {
         return;
     }
     if (st != power_state::on)
-        start(d, kind_state, pr::state_on, false);
+        start(d, kind_state, regs::value(pr::state::on), false);
 }
 
 // Hardware auto-idle: once the domain has been ON and idle (no activity, no
@@ -160,7 +160,7 @@ void power_controller::auto_idle(std::size_t d) {
         if (sc_time_stamp() - t0 < quiet)
             continue;  // something happened: start counting again
         if (c.state() == power_state::on && !s.busy && !c.busy_now() && s.auto_idle_cycles != 0)
-            start(d, kind_state, pr::state_idle, false);
+            start(d, kind_state, regs::value(pr::state::idle), false);
     }
 }
 

@@ -23,10 +23,10 @@ constexpr uint64_t horizon_seconds = 1000000;
 }  // namespace
 
 timer::timer(sc_module_name name, clock_domain& clk, const timer_config& cfg)
-    : peripheral(name, clk, r::WINDOW_BYTES, cfg.access_cycles), irq("irq"), m_cfg(cfg),
+    : peripheral(name, clk, r::window_bytes, cfg.access_cycles), irq("irq"), m_cfg(cfg),
       m_energy(basename(), clk, cfg.leakage_mw * 1e-3) {
     charge_accesses(m_energy, cfg.access_pj * 1e-12);
-    const uint32_t id_value = r::ID_CHANNELS.make(r::CHANNELS) | r::ID_VERSION.make(r::VERSION);
+    const uint32_t id_value = r::ID_CHANNELS.make(r::channels) | r::ID_VERSION.make(r::version);
     m_regs.add(r::ID, [id_value] { return id_value; });
     m_regs.add(r::FREQ, [this] {
         return static_cast<uint32_t>(std::min<uint64_t>(m_rate_hz, 0xffffffffu));
@@ -40,7 +40,7 @@ timer::timer(sc_module_name name, clock_domain& clk, const timer_config& cfg)
         return static_cast<uint32_t>(c);
     });
     m_regs.add(r::COUNT_HI, [this] { return m_latched_hi; });
-    for (unsigned ch = 0; ch < r::CHANNELS; ++ch)
+    for (unsigned ch = 0; ch < r::channels; ++ch)
         add_channel(ch);
 
     m_rate_hz = static_cast<uint64_t>(std::llround(clk.freq_hz()));
@@ -60,15 +60,15 @@ timer::timer(sc_module_name name, clock_domain& clk, const timer_config& cfg)
 
 
 void timer::add_channel(unsigned ch) {
-    m_regs.add(r::channel(r::CH_CTRL, ch), {}, [this, ch](uint32_t now, uint32_t before) {
+    m_regs.add(r::channel_reg(r::CH_CTRL, ch), {}, [this, ch](uint32_t now, uint32_t before) {
         if (r::CH_CTRL_ENABLE.get(now) && !r::CH_CTRL_ENABLE.get(before))
             m_ch[ch].armed = true;
         evaluate(access_time());
         reschedule();
     });
-    m_regs.add(r::channel(r::CMP_LO, ch), [this, ch] { return static_cast<uint32_t>(m_ch[ch].cmp); },
+    m_regs.add(r::channel_reg(r::CMP_LO, ch), [this, ch] { return static_cast<uint32_t>(m_ch[ch].cmp); },
             [this, ch](uint32_t now, uint32_t) { m_ch[ch].staged_lo = now; });
-    m_regs.add(r::channel(r::CMP_HI, ch),
+    m_regs.add(r::channel_reg(r::CMP_HI, ch),
             [this, ch] { return static_cast<uint32_t>(m_ch[ch].cmp >> 32); },
             [this, ch](uint32_t now, uint32_t) {
                 m_ch[ch].cmp = (uint64_t{now} << 32) | m_ch[ch].staged_lo;
@@ -76,8 +76,8 @@ void timer::add_channel(unsigned ch) {
                 evaluate(access_time());
                 reschedule();
             });
-    m_regs.add(r::channel(r::PERIOD_LO, ch));
-    m_regs.add(r::channel(r::PERIOD_HI, ch));
+    m_regs.add(r::channel_reg(r::PERIOD_LO, ch));
+    m_regs.add(r::channel_reg(r::PERIOD_HI, ch));
 }
 
 void timer::reset() {
@@ -126,7 +126,7 @@ void timer::on_ctrl_write(uint32_t now) {
         m_base_count = 0;
         m_regs.set(r::CTRL, now & ~r::CTRL_RESET_COUNT.mask());
         // The count will cross every compare again.
-        for (unsigned ch = 0; ch < r::CHANNELS; ++ch)
+        for (unsigned ch = 0; ch < r::channels; ++ch)
             m_ch[ch].armed = true;
     }
     m_ticking = ticking();
@@ -135,21 +135,21 @@ void timer::on_ctrl_write(uint32_t now) {
 }
 
 bool timer::channel_enabled(unsigned ch) const {
-    return r::CH_CTRL_ENABLE.get(m_regs.get(r::channel(r::CH_CTRL, ch))) != 0;
+    return r::CH_CTRL_ENABLE.get(m_regs.get(r::channel_reg(r::CH_CTRL, ch))) != 0;
 }
 
 bool timer::periodic(unsigned ch) const {
-    return r::CH_CTRL_PERIODIC.get(m_regs.get(r::channel(r::CH_CTRL, ch))) != 0;
+    return r::CH_CTRL_PERIODIC.get(m_regs.get(r::channel_reg(r::CH_CTRL, ch))) != 0;
 }
 
 uint64_t timer::period(unsigned ch) const {
-    return (uint64_t{m_regs.get(r::channel(r::PERIOD_HI, ch))} << 32) |
-           m_regs.get(r::channel(r::PERIOD_LO, ch));
+    return (uint64_t{m_regs.get(r::channel_reg(r::PERIOD_HI, ch))} << 32) |
+           m_regs.get(r::channel_reg(r::PERIOD_LO, ch));
 }
 
 void timer::evaluate(const sc_time& t) {
     const uint64_t c = count_at(t);
-    for (unsigned ch = 0; ch < r::CHANNELS; ++ch)
+    for (unsigned ch = 0; ch < r::channels; ++ch)
         if (channel_enabled(ch) && m_ch[ch].armed && c >= m_ch[ch].cmp)
             fire(ch, c);
 }
@@ -188,7 +188,7 @@ void timer::reschedule() {
     const uint64_t ups = units_per_second();
     const u128 limit = u128{std::max(now, m_base_time).value()} + u128{ups} * horizon_seconds;
     u128 best = limit;
-    for (unsigned ch = 0; ch < r::CHANNELS; ++ch) {
+    for (unsigned ch = 0; ch < r::channels; ++ch) {
         if (!channel_enabled(ch) || !m_ch[ch].armed)
             continue;
         if (m_ch[ch].cmp <= c_now) {

@@ -68,7 +68,7 @@ private:
     void drive_irq();
 
     timer_config m_cfg;
-    std::array<channel_state, timer_regs::CHANNELS> m_ch{};
+    std::array<channel_state, timer_regs::channels> m_ch{};
     // The counter is m_base_count at m_base_time and advances at m_rate_hz
     // while m_ticking.
     uint64_t m_base_count = 0;

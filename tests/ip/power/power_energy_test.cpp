@@ -102,7 +102,7 @@ TEST(power_controller, random_register_writes) {
         EXPECT_GT(b.pc.transitions(nn) + b.pc.transitions(power_bench::cpu), 0u);
         ASSERT_FALSE(b.pc.busy(nn));
         b.wr(pr::IRQ_STATUS, 0xffffffffu);
-        b.wr(pr::IRQ_ENABLE, pr::irq_done(nn));
+        b.wr(pr::IRQ_ENABLE, pr::irq_opp_done_bit(nn));
         const uint32_t target = b.rd(nn, pr::OPP_CUR) == 7 ? 0 : 7;
         b.wr(nn, pr::OPP_REQ, target);
         wait(100 * us);
