@@ -54,27 +54,22 @@ uint32_t dma::config_value() const {
            dma_regs::CONFIG_BURST_LOG2.make(log2);
 }
 
+// The bank is the register lists of dma_regs.h; only behaviour is added here.
 void dma::add_registers() {
-    using namespace dma_regs;
-    // Only the bits of channels this instance has can be set or cleared.
-    const uint32_t ch_bits = (1u << m_cfg.channels) - 1u;
-    m_regs.add(ID);
-    m_regs.add(CONFIG, [this] { return config_value(); });
-    m_regs.add(MAX_DESC, [this] { return m_cfg.max_descriptors; });
-    reg_def irq_status = IRQ_STATUS;
-    irq_status.write_mask = dma_regs::irq_bits(ch_bits);
-    m_regs.add(irq_status, {}, [this](uint32_t, uint32_t) { update_irq(); });
-    reg_def irq_enable = IRQ_ENABLE;
-    irq_enable.write_mask = dma_regs::irq_bits(ch_bits);
-    m_regs.add(irq_enable, {}, [this](uint32_t, uint32_t) { update_irq(); });
+    m_regs.add_all(global_regs);
     for (unsigned ch = 0; ch < m_cfg.channels; ++ch)
-        for (const reg_def& r : channel_regs) {
-            if (r.offset == CTRL.offset)
-                m_regs.add(channel_reg(r, ch), {},
-                           [this, ch](uint32_t now, uint32_t) { on_ctrl_write(ch, now); });
-            else
-                m_regs.add(channel_reg(r, ch));
-        }
+        m_regs.add_all(channel_regs, channel_offset(ch));
+    m_regs.on_read(CONFIG, [this] { return config_value(); });
+    m_regs.on_read(MAX_DESC, [this] { return m_cfg.max_descriptors; });
+    // Only the bits of channels this instance has can be set or cleared.
+    const uint32_t bits = irq_bits((1u << m_cfg.channels) - 1u);
+    for (const reg_def& r : {IRQ_STATUS, IRQ_ENABLE}) {
+        m_regs.restrict_writes(r, bits);
+        m_regs.on_write(r, [this](uint32_t, uint32_t) { update_irq(); });
+    }
+    for (unsigned ch = 0; ch < m_cfg.channels; ++ch)
+        m_regs.on_write(channel_reg(CTRL, ch),
+                        [this, ch](uint32_t now, uint32_t) { on_ctrl_write(ch, now); });
 }
 
 uint32_t dma::get(unsigned ch, const dma_regs::reg_def& r) const {
@@ -121,7 +116,6 @@ void dma::on_ctrl_write(unsigned ch, uint32_t value) {
 }
 
 void dma::start(unsigned ch) {
-    using namespace dma_regs;
     channel& c = *m_ch[ch];
     c.busy = true;
     c.abort_req = false;
@@ -185,7 +179,6 @@ void dma::channel_thread(unsigned ch) {
 }
 
 void dma::finish(unsigned ch, error_code err) {
-    using namespace dma_regs;
     channel& c = *m_ch[ch];
     c.busy = false;
     const bool ok = err == error_code::none;
@@ -273,7 +266,6 @@ bool dma::bus_access(tlm::tlm_command cmd, uint64_t addr, unsigned char* data,
 }
 
 error_code dma::transfer(unsigned ch, uint64_t gen, const geometry& g) {
-    using namespace dma_regs;
     channel& c = *m_ch[ch];
     wait(m_clk.cycles(m_cfg.setup_cycles));
     const uint64_t count1 = std::max<uint32_t>(g.count1, 1);
@@ -344,7 +336,6 @@ error_code dma::transfer(unsigned ch, uint64_t gen, const geometry& g) {
 }
 
 error_code dma::run_list(unsigned ch, uint64_t gen) {
-    using namespace dma_regs;
     channel& c = *m_ch[ch];
     uint64_t addr = c.desc_addr;
     if (addr == 0) {

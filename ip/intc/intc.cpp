@@ -21,27 +21,7 @@ intc::intc(sc_module_name name, clock_domain& clk, const intc_config& cfg)
     for (unsigned id = 1; id < m_cfg.sources; ++id)
         m_valid[r::word_of(id)] |= r::bit_of(id);
 
-    const uint32_t id_value = r::ID_SOURCES.make(m_cfg.sources) |
-                              r::ID_MAX_PRIORITY.make(r::max_priority) |
-                              r::ID_VERSION.make(r::version);
-    m_regs.add(r::ID, [id_value] { return id_value; });
-    m_regs.add(r::THRESHOLD, {}, [this](uint32_t, uint32_t) { update_irq(); });
-    m_regs.add(r::CLAIM, [this] { return claim(); });
-    m_regs.add(r::COMPLETE, {}, [this](uint32_t id, uint32_t) { complete(id); });
-    m_regs.add(r::STATUS);
-    for (unsigned w = 0; w < r::words; ++w) {
-        m_regs.add(r::LEVEL[w], [this, w] { return bank_word(w, true); });
-        m_regs.add(r::PENDING[w], [this, w] { return bank_word(w, false); });
-        m_regs.add(r::IN_SERVICE[w], [this, w] { return m_in_service[w]; });
-        // Bits of ids that do not exist stay 0 whatever is written.
-        m_regs.add(r::ENABLE[w], {}, [this, w](uint32_t now, uint32_t) {
-            m_regs.set(r::ENABLE[w], now & m_valid[w]);
-            update_irq();
-        });
-    }
-    m_regs.add(r::PRIORITY0);
-    for (unsigned id = 1; id < m_cfg.sources; ++id)
-        m_regs.add(r::priority_reg(id), {}, [this](uint32_t, uint32_t) { update_irq(); });
+    add_registers();
 
     SC_HAS_PROCESS(intc);
     // cpu_irq has one writer, this method: register callbacks run in the
@@ -53,6 +33,30 @@ intc::intc(sc_module_name name, clock_domain& clk, const intc_config& cfg)
     // Runs once at start to drive cpu_irq from the initial line levels.
 }
 
+// The bank is the register lists of intc_regs.h; only behaviour is added here.
+void intc::add_registers() {
+    m_regs.add_all(r::global_regs);
+    for (unsigned id = 1; id < m_cfg.sources; ++id)
+        m_regs.add_all(r::source_regs, r::source_offset(id));
+    const uint32_t id_value = r::ID_SOURCES.make(m_cfg.sources) |
+                              r::ID_MAX_PRIORITY.make(r::max_priority) |
+                              r::ID_VERSION.make(r::version);
+    const auto changed = [this](uint32_t, uint32_t) { update_irq(); };
+    m_regs.on_read(r::ID, [id_value] { return id_value; });
+    m_regs.on_write(r::THRESHOLD, changed);
+    m_regs.on_read(r::CLAIM, [this] { return claim(); });
+    m_regs.on_write(r::COMPLETE, [this](uint32_t id, uint32_t) { complete(id); });
+    for (unsigned w = 0; w < r::words; ++w) {
+        m_regs.on_read(r::LEVEL[w], [this, w] { return bank_word(w, true); });
+        m_regs.on_read(r::PENDING[w], [this, w] { return bank_word(w, false); });
+        m_regs.on_read(r::IN_SERVICE[w], [this, w] { return m_in_service[w]; });
+        // Bits of ids that do not exist stay 0 whatever is written.
+        m_regs.restrict_writes(r::ENABLE[w], m_valid[w]);
+        m_regs.on_write(r::ENABLE[w], changed);
+    }
+    for (unsigned id = 1; id < m_cfg.sources; ++id)
+        m_regs.on_write(r::priority_reg(id), changed);
+}
 
 void intc::reset() {
     peripheral::reset();

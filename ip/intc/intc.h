@@ -45,6 +45,7 @@ public:
     energy_meter& energy() { return m_energy; }
 
 private:
+    void add_registers();
     uint32_t bank_word(unsigned w, bool levels_only) const;
     bool eligible(unsigned id) const;
     uint32_t claim();

@@ -37,34 +37,27 @@ core::core(sc_module_name name, clock_domain& clk, const nncore_config& cfg, dma
     dont_initialize();
 }
 
+// The bank is the register lists of nncore_regs.h; only behaviour is added here.
 void core::add_registers() {
     using namespace nncore_regs;
+    m_regs.add_all(control_regs);
+    for (std::size_t i = 0; i < m_counters.size(); ++i)
+        m_regs.add_all(counter_regs, counter_offset(static_cast<nncore_regs::counter>(i)));
     const auto value = [](uint32_t v) { return [v] { return v; }; };
-    m_regs.add(ID);
-    m_regs.add(ARRAY, value(ARRAY_ROWS.make(m_cfg.core.rows) | ARRAY_COLS.make(m_cfg.core.cols)));
-    m_regs.add(PRECISIONS, value((1u << cost::num_precisions) - 1));
-    m_regs.add(INPUT_KB, value(m_cfg.core.input_kb));
-    m_regs.add(WEIGHT_KB, value(m_cfg.core.weight_kb));
-    m_regs.add(OUTPUT_KB, value(m_cfg.core.output_kb));
-    m_regs.add(CMD_VERSION, value(nncore_cmd::version));
-    m_regs.add(CMD_BASE_LO);
-    m_regs.add(CMD_BASE_HI);
-    m_regs.add(CMD_BYTES);
-    m_regs.add(DOORBELL, {}, [this](uint32_t v, uint32_t) {
+    m_regs.on_read(ARRAY,
+                   value(ARRAY_ROWS.make(m_cfg.core.rows) | ARRAY_COLS.make(m_cfg.core.cols)));
+    m_regs.on_read(PRECISIONS, value((1u << cost::num_precisions) - 1));
+    m_regs.on_read(INPUT_KB, value(m_cfg.core.input_kb));
+    m_regs.on_read(WEIGHT_KB, value(m_cfg.core.weight_kb));
+    m_regs.on_read(OUTPUT_KB, value(m_cfg.core.output_kb));
+    m_regs.on_read(CMD_VERSION, value(nncore_cmd::version));
+    m_regs.on_write(DOORBELL, [this](uint32_t v, uint32_t) {
         if (DOORBELL_RING.get(v))
             ring();
     });
-    m_regs.add(MODE);
-    m_regs.add(WEIGHT_DENSITY);
-    m_regs.add(ACT_DENSITY);
-    m_regs.add(DMA_CHANNELS);
-    m_regs.add(STATUS);
-    m_regs.add(ERROR_CODE);
-    m_regs.add(ERROR_CMD);
-    m_regs.add(CMDS_DONE);
-    m_regs.add(IRQ_STATUS, {}, [this](uint32_t, uint32_t) { update_irq(); });
-    m_regs.add(IRQ_ENABLE, {}, [this](uint32_t, uint32_t) { update_irq(); });
-    m_regs.add(COUNTERS_CLEAR, {}, [this](uint32_t v, uint32_t) {
+    m_regs.on_write(IRQ_STATUS, [this](uint32_t, uint32_t) { update_irq(); });
+    m_regs.on_write(IRQ_ENABLE, [this](uint32_t, uint32_t) { update_irq(); });
+    m_regs.on_write(COUNTERS_CLEAR, [this](uint32_t v, uint32_t) {
         if (COUNTERS_CLEAR_ALL.get(v)) {
             m_counters.fill(0);
             m_hi_latch.fill(0);
@@ -72,8 +65,8 @@ void core::add_registers() {
     });
     for (std::size_t i = 0; i < m_counters.size(); ++i) {
         const auto c = static_cast<nncore_regs::counter>(i);
-        m_regs.add(counter_lo(c), [this, i] { return read_counter_lo(i); });
-        m_regs.add(counter_hi(c), [this, i] { return m_hi_latch[i]; });
+        m_regs.on_read(counter_lo(c), [this, i] { return read_counter_lo(i); });
+        m_regs.on_read(counter_hi(c), [this, i] { return m_hi_latch[i]; });
     }
 }
 

@@ -60,16 +60,21 @@ power_controller::power_controller(sc_module_name name, clock_domain& always_on,
         c->set_temperature(m_temp_c);
     }
 
-    m_regs.add(pr::ID, [this] {
+    // The bank is the register lists of power_regs.h; behaviour is added by
+    // add_*_behaviour().
+    m_regs.add_all(pr::global_regs);
+    for (std::size_t d = 0; d < m_doms.size(); ++d)
+        m_regs.add_all(pr::domain_regs, pr::domain_offset(static_cast<uint32_t>(d)));
+    m_regs.on_read(pr::ID, [this] {
         return pr::ID_DOMAINS.make(static_cast<uint32_t>(m_doms.size())) |
                pr::ID_VERSION.make(pr::version) | pr::ID_MAGIC.make(pr::id_magic);
     });
-    m_regs.add(pr::IRQ_STATUS, {}, [this](uint32_t, uint32_t) { update_irq(); });
-    m_regs.add(pr::IRQ_ENABLE, {}, [this](uint32_t, uint32_t) { update_irq(); });
-    add_global_registers();
+    m_regs.on_write(pr::IRQ_STATUS, [this](uint32_t, uint32_t) { update_irq(); });
+    m_regs.on_write(pr::IRQ_ENABLE, [this](uint32_t, uint32_t) { update_irq(); });
+    add_global_behaviour();
     for (std::size_t d = 0; d < m_doms.size(); ++d) {
-        add_registers(d);
-        add_state_registers(d);
+        add_dvfs_behaviour(d);
+        add_state_behaviour(d);
         const std::string name = m_doms[d]->clk->name();
         sc_spawn([this, d] { sequencer(d); }, sc_gen_unique_name(("seq_" + name).c_str()));
         sc_spawn([this, d] { auto_idle(d); }, sc_gen_unique_name(("idle_" + name).c_str()));
@@ -90,43 +95,45 @@ power_controller::power_controller(sc_module_name name, clock_domain& always_on,
 
 power_controller::~power_controller() = default;
 
-void power_controller::add_registers(std::size_t d) {
+void power_controller::add_dvfs_behaviour(std::size_t d) {
     dom& s = *m_doms[d];
-    const uint32_t base = pr::domain_offset(static_cast<uint32_t>(d));
+    const auto reg = [d](const regs::reg_def& r) {
+        return pr::domain_reg(r, static_cast<uint32_t>(d));
+    };
     const auto& opps = s.clk->opps();
-    m_regs.add(pr::NAME.at(base), [&s] {
+    m_regs.on_read(reg(pr::NAME), [&s] {
         uint32_t packed = 0;
         const std::string& n = s.clk->name();
         for (unsigned i = 0; i < pr::name_chars && i < n.size(); ++i)
             packed |= pr::name_char(i).make(static_cast<unsigned char>(n[i]));
         return packed;
     });
-    m_regs.add(pr::OPP_COUNT.at(base), [&opps] { return static_cast<uint32_t>(opps.size()); });
-    m_regs.add(pr::OPP_REQ.at(base), [&s] { return s.requested; },
-               [this, d](uint32_t now, uint32_t before) { on_request(d, now, before); });
-    m_regs.add(pr::OPP_CUR.at(base), [&s] { return s.cur; });
-    m_regs.add(pr::STATUS.at(base), [this, &s] { return status_of(s); });
-    m_regs.add(pr::FREQ_MHZ.at(base),
-               [&s] { return static_cast<uint32_t>(std::llround(s.clk->freq_hz() * 1e-6)); });
-    m_regs.add(pr::VOLT_MV.at(base),
-               [&s] { return static_cast<uint32_t>(std::llround(s.clk->voltage() * 1e3)); });
-    const regs::reg_def sel = pr::OPP_SEL.at(base);
-    m_regs.add(sel);
-    m_regs.add(pr::OPP_FREQ_KHZ.at(base), [this, sel, &opps] {
+    m_regs.on_read(reg(pr::OPP_COUNT), [&opps] { return static_cast<uint32_t>(opps.size()); });
+    m_regs.on_read(reg(pr::OPP_REQ), [&s] { return s.requested; });
+    m_regs.on_write(reg(pr::OPP_REQ),
+                    [this, d](uint32_t now, uint32_t before) { on_request(d, now, before); });
+    m_regs.on_read(reg(pr::OPP_CUR), [&s] { return s.cur; });
+    m_regs.on_read(reg(pr::STATUS), [this, &s] { return status_of(s); });
+    m_regs.on_read(reg(pr::FREQ_MHZ),
+                   [&s] { return static_cast<uint32_t>(std::llround(s.clk->freq_hz() * 1e-6)); });
+    m_regs.on_read(reg(pr::VOLT_MV),
+                   [&s] { return static_cast<uint32_t>(std::llround(s.clk->voltage() * 1e3)); });
+    const regs::reg_def sel = reg(pr::OPP_SEL);
+    m_regs.on_read(reg(pr::OPP_FREQ_KHZ), [this, sel, &opps] {
         const uint32_t i = m_regs.get(sel);
         return i < opps.size() ? static_cast<uint32_t>(std::llround(opps[i].freq_hz * 1e-3)) : 0u;
     });
-    m_regs.add(pr::OPP_VOLT_MV.at(base), [this, sel, &opps] {
+    m_regs.on_read(reg(pr::OPP_VOLT_MV), [this, sel, &opps] {
         const uint32_t i = m_regs.get(sel);
         return i < opps.size() ? static_cast<uint32_t>(std::llround(opps[i].voltage_v * 1e3)) : 0u;
     });
-    m_regs.add(pr::ENERGY_LO.at(base), [this, &s] {
+    m_regs.on_read(reg(pr::ENERGY_LO), [this, &s] {
         const uint64_t nj = energy_nj(s);
         s.energy_hi = nj >> 32;
         return static_cast<uint32_t>(nj);
     });
-    m_regs.add(pr::ENERGY_HI.at(base), [&s] { return static_cast<uint32_t>(s.energy_hi); });
-    m_regs.add(pr::TRANSITIONS.at(base), [&s] { return static_cast<uint32_t>(s.transitions); });
+    m_regs.on_read(reg(pr::ENERGY_HI), [&s] { return static_cast<uint32_t>(s.energy_hi); });
+    m_regs.on_read(reg(pr::TRANSITIONS), [&s] { return static_cast<uint32_t>(s.transitions); });
 }
 
 clock_domain& power_controller::domain(std::size_t d) const { return *m_doms.at(d)->clk; }
@@ -154,7 +161,8 @@ uint64_t power_controller::energy_nj(dom& s) const {
 }
 
 uint32_t power_controller::status_of(const dom& s) const {
-    uint32_t v = pr::STATUS_BUSY.make(s.busy ? 1 : 0) | pr::STATUS_PHASE.make(regs::value(s.phase)) |
+    uint32_t v = pr::STATUS_BUSY.make(s.busy ? 1 : 0) |
+                 pr::STATUS_PHASE.make(regs::value(s.phase)) |
                  pr::STATUS_ERROR.make(s.err != pr::error_code::none ? 1 : 0) |
                  pr::STATUS_ERR_CODE.make(regs::value(s.err)) |
                  pr::STATUS_STATE_BUSY.make(s.busy && s.kind == kind_state ? 1 : 0) |

@@ -113,9 +113,9 @@ private:
     struct dom;
     enum request_kind { kind_opp, kind_state };
 
-    void add_registers(std::size_t d);
-    void add_state_registers(std::size_t d);
-    void add_global_registers();
+    void add_dvfs_behaviour(std::size_t d);
+    void add_state_behaviour(std::size_t d);
+    void add_global_behaviour();
     void load_hw_governor_config();
     void on_request(std::size_t d, uint32_t value, uint32_t before);
     void on_state_request(std::size_t d, uint32_t value);

@@ -19,25 +19,27 @@ const char* state_name(uint32_t st) {
 }
 }  // namespace
 
-void power_controller::add_state_registers(std::size_t d) {
+void power_controller::add_state_behaviour(std::size_t d) {
     dom& s = *m_doms[d];
     clock_domain& c = *s.clk;
-    const uint32_t base = pr::domain_offset(static_cast<uint32_t>(d));
-    m_regs.add(
-        pr::STATE_REQ.at(base), [&s] { return s.state_requested; },
-        [this, d](uint32_t now, uint32_t) { on_state_request(d, now); });
-    m_regs.add(pr::STATE_CUR.at(base), [&c] { return static_cast<uint32_t>(c.state()); });
-    m_regs.add(pr::STATE_TRANSITIONS.at(base),
-               [&s] { return static_cast<uint32_t>(s.state_transitions); });
+    const auto reg = [d](const regs::reg_def& r) {
+        return pr::domain_reg(r, static_cast<uint32_t>(d));
+    };
+    m_regs.on_read(reg(pr::STATE_REQ), [&s] { return s.state_requested; });
+    m_regs.on_write(reg(pr::STATE_REQ),
+                    [this, d](uint32_t now, uint32_t) { on_state_request(d, now); });
+    m_regs.on_read(reg(pr::STATE_CUR), [&c] { return static_cast<uint32_t>(c.state()); });
+    m_regs.on_read(reg(pr::STATE_TRANSITIONS),
+                   [&s] { return static_cast<uint32_t>(s.state_transitions); });
     // 64-bit counters: reading LO computes the value and latches HI.
-    auto counter = [this, base, &s](const regs::reg_def& lo, const regs::reg_def& hi,
+    auto counter = [this, &reg, &s](const regs::reg_def& lo, const regs::reg_def& hi,
                                     std::size_t latch, std::function<uint64_t()> value) {
-        m_regs.add(lo.at(base), [&s, latch, value] {
+        m_regs.on_read(reg(lo), [&s, latch, value] {
             const uint64_t v = value();
             s.hi_latch[latch] = static_cast<uint32_t>(v >> 32);
             return static_cast<uint32_t>(v);
         });
-        m_regs.add(hi.at(base), [&s, latch] { return s.hi_latch[latch]; });
+        m_regs.on_read(reg(hi), [&s, latch] { return s.hi_latch[latch]; });
     };
     const regs::reg_def res[pr::state_count][2] = {{pr::RES_ON_LO, pr::RES_ON_HI},
                                                    {pr::RES_IDLE_LO, pr::RES_IDLE_HI},
@@ -48,17 +50,17 @@ void power_controller::add_state_registers(std::size_t d) {
     counter(pr::BUSY_CYC_LO, pr::BUSY_CYC_HI, 4, [&c] { return c.busy_cycles(); });
     counter(pr::IDLE_CYC_LO, pr::IDLE_CYC_HI, 5,
             [&c] { return c.clocked_cycles() - c.busy_cycles(); });
-    m_regs.add(
-        pr::AUTO_IDLE.at(base), [&s] { return s.auto_idle_cycles; },
-        [&s](uint32_t now, uint32_t) {
-            s.auto_idle_cycles = now;
-            s.auto_idle_changed.notify(SC_ZERO_TIME);
-        });
-    m_regs.add(pr::CONTEXT_LOST.at(base),
-               [&c] { return static_cast<uint32_t>(c.contexts_lost()); });
-    m_regs.add(pr::TRANS_ENERGY_NJ.at(base),
-               [&s] { return static_cast<uint32_t>(std::llround(s.dvfs_meter->fixed_j() * 1e9)); });
-    m_regs.add(pr::OPP_MAX.at(base), [&s] { return static_cast<uint32_t>(s.opp_max); });
+    m_regs.on_read(reg(pr::AUTO_IDLE), [&s] { return s.auto_idle_cycles; });
+    m_regs.on_write(reg(pr::AUTO_IDLE), [&s](uint32_t now, uint32_t) {
+        s.auto_idle_cycles = now;
+        s.auto_idle_changed.notify(SC_ZERO_TIME);
+    });
+    m_regs.on_read(reg(pr::CONTEXT_LOST),
+                   [&c] { return static_cast<uint32_t>(c.contexts_lost()); });
+    m_regs.on_read(reg(pr::TRANS_ENERGY_NJ), [&s] {
+        return static_cast<uint32_t>(std::llround(s.dvfs_meter->fixed_j() * 1e9));
+    });
+    m_regs.on_read(reg(pr::OPP_MAX), [&s] { return static_cast<uint32_t>(s.opp_max); });
 }
 
 void power_controller::on_state_request(std::size_t d, uint32_t value) {

@@ -51,7 +51,8 @@ private:
         uint64_t matches = 0;
     };
 
-    void add_channel(unsigned ch);
+    void add_registers();
+    void add_channel_behaviour(unsigned ch);
     bool ticking() const;
     uint64_t count_at(const sc_core::sc_time& t) const;
     void rebase(const sc_core::sc_time& t);
