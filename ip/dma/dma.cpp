@@ -242,19 +242,10 @@ bool dma::wait_clocked(unsigned ch, uint64_t gen) {
 
 bool dma::bus_access_at(tlm::tlm_command cmd, uint64_t addr, unsigned char* data, unsigned len,
                         const sc_time& at, sc_time& done) {
-    tlm::tlm_generic_payload t;
-    t.set_command(cmd);
-    t.set_address(addr);
-    t.set_data_ptr(data);
-    t.set_data_length(len);
-    t.set_streaming_width(len);
-    t.set_byte_enable_ptr(nullptr);
-    t.set_dmi_allowed(false);
-    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     sc_time delay = at - sc_time_stamp();
-    initiator->b_transport(t, delay);
+    const bool ok = nnvp::bus_access(initiator, cmd, addr, data, len, delay).ok();
     done = sc_time_stamp() + delay;
-    return t.get_response_status() == tlm::TLM_OK_RESPONSE;
+    return ok;
 }
 
 bool dma::bus_access(tlm::tlm_command cmd, uint64_t addr, unsigned char* data,

@@ -31,6 +31,7 @@
 // holds the channel at the next burst boundary until it runs again.
 #pragma once
 
+#include "ip/common/bus_access.h"
 #include "ip/common/energy_meter.h"
 #include "ip/common/peripheral.h"
 #include "ip/dma/dma_config.h"

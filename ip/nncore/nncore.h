@@ -56,6 +56,7 @@
 #include <tlm>
 #include <vector>
 
+#include "ip/common/bus_access.h"
 #include "ip/common/energy_meter.h"
 #include "ip/common/peripheral.h"
 #include "ip/common/port_schedule.h"

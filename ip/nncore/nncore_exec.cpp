@@ -40,38 +40,20 @@ core::outcome core::error(error_code code, uint32_t cmd, const std::string& what
     return {code, cmd, false};
 }
 
+// Bus accesses of the core are blocking and not decoupled: each waits out
+// its delay before the next.
 bool core::bus_read(uint64_t addr, void* data, unsigned len) {
-    tlm::tlm_generic_payload t;
-    t.set_command(tlm::TLM_READ_COMMAND);
-    t.set_address(addr);
-    t.set_data_ptr(static_cast<unsigned char*>(data));
-    t.set_data_length(len);
-    t.set_streaming_width(len);
-    t.set_byte_enable_ptr(nullptr);
-    t.set_dmi_allowed(false);
-    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     sc_time delay = SC_ZERO_TIME;
-    initiator->b_transport(t, delay);
+    const bool ok = bus_access(initiator, tlm::TLM_READ_COMMAND, addr, data, len, delay).ok();
     wait(delay);
-    return t.get_response_status() == tlm::TLM_OK_RESPONSE;
+    return ok;
 }
 
 bool core::bus_write32(uint64_t addr, uint32_t value) {
-    tlm::tlm_generic_payload t;
-    unsigned char data[4];
-    std::memcpy(data, &value, 4);
-    t.set_command(tlm::TLM_WRITE_COMMAND);
-    t.set_address(addr);
-    t.set_data_ptr(data);
-    t.set_data_length(4);
-    t.set_streaming_width(4);
-    t.set_byte_enable_ptr(nullptr);
-    t.set_dmi_allowed(false);
-    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     sc_time delay = SC_ZERO_TIME;
-    initiator->b_transport(t, delay);
+    const bool ok = bus_access(initiator, tlm::TLM_WRITE_COMMAND, addr, &value, 4, delay).ok();
     wait(delay);
-    return t.get_response_status() == tlm::TLM_OK_RESPONSE;
+    return ok;
 }
 
 // Holds the processor at a command boundary while the clock is gated or off.
