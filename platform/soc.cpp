@@ -31,7 +31,7 @@ soc::soc(sc_module_name name, const platform_config& cfg) : sc_module(name), m_c
     m_power = std::make_unique<power_controller>("power", domain(block_domains::power),
                                                  controlled, m_cfg.power);
     m_nncore = std::make_unique<nncore::core>("nncore", domain(block_domains::nncore), m_cfg.nncore,
-                                              *m_dma, m_cfg.map.at("dma").base,
+                                              m_cfg.map.at("dma").base,
                                               m_cfg.map.at("nncore_buf").base);
 
     // Buses, by region and initiator name.
@@ -46,6 +46,8 @@ soc::soc(sc_module_name name, const platform_config& cfg) : sc_module(name), m_c
     m_bus->bind_target("power", m_power->target);
     m_bus->bind_target("nncore", m_nncore->target);
     m_bus->bind_target("nncore_buf", m_nncore->buffer);
+    // The NN core drives DMA channels and watches their completion sideband.
+    m_nncore->dma_channels.bind(*m_dma);
 
     // Interrupt lines, by the irq numbers of the memory map.
     const std::map<std::string, sc_out<bool>*> irq_ports = {

@@ -197,16 +197,16 @@ void dma::finish(unsigned ch, error_code err) {
     c.done_ev.notify(SC_ZERO_TIME);
 }
 
-const sc_event& dma::done_event(unsigned ch) const {
+const sc_event& dma::channel_done_event(unsigned ch) const {
     return ch < m_ch.size() ? m_ch[ch]->done_ev : m_never;
 }
 
 bool dma::channel_busy(unsigned ch) const { return ch < m_ch.size() && m_ch[ch]->busy; }
 
-error_code dma::channel_error(unsigned ch) const {
+uint32_t dma::channel_error(unsigned ch) const {
     if (ch >= m_ch.size() || m_ch[ch]->busy)
-        return error_code::none;
-    return static_cast<error_code>(STATUS_CODE.get(get(ch, dma_regs::STATUS)));
+        return regs::value(error_code::none);
+    return STATUS_CODE.get(get(ch, dma_regs::STATUS));
 }
 
 error_code dma::check_geometry(unsigned ch, const geometry& g) {

@@ -10,14 +10,14 @@ namespace nnvp::nncore {
 
 using namespace sc_core;
 
-core::core(sc_module_name name, clock_domain& clk, const nncore_config& cfg, dma& dma_engine,
-           uint64_t dma_base, uint64_t buffer_base)
+core::core(sc_module_name name, clock_domain& clk, const nncore_config& cfg, uint64_t dma_base,
+           uint64_t buffer_base)
     : peripheral(name, clk, nncore_regs::window_bytes, cfg.register_access_cycles),
       buffer("buffer"),
       initiator("initiator"),
       irq("irq"),
+      dma_channels("dma_channels"),
       m_cfg(cfg),
-      m_dma(dma_engine),
       m_dma_base(dma_base),
       m_buffer_base(buffer_base),
       m_energy(basename(), clk, cfg.core.leakage_mw * 1e-3) {

@@ -11,6 +11,8 @@
 //              order, byte-addressed (the platform maps it as "nncore_buf")
 //   initiator  command fetch and DMA register programming, over the bus
 //   irq        level: IRQ_STATUS & IRQ_ENABLE
+//   dma_channels  the DMA engine's per-channel completion sideband
+//              (transfer_engine_if), bound by the platform
 //
 // Timing (Tclk = the nncore domain's period when the command starts):
 //   header:   one 32-byte bus read
@@ -60,7 +62,7 @@
 #include "ip/common/energy_meter.h"
 #include "ip/common/peripheral.h"
 #include "ip/common/port_schedule.h"
-#include "ip/dma/dma.h"
+#include "ip/common/transfer_engine_if.h"
 #include "arch/nncore/command.h"
 #include "ip/nncore/nncore_config.h"
 #include "arch/nncore/command_check.h"
@@ -74,12 +76,15 @@ public:
     tlm_utils::simple_target_socket<core> buffer;
     tlm_utils::simple_initiator_socket<core> initiator;
     sc_core::sc_out<bool> irq;
+    // The system DMA engine's completion sideband (transfer_engine_if.h),
+    // bound by the platform; its channels are programmed over `initiator`.
+    sc_core::sc_port<transfer_engine_if> dma_channels;
 
     // `dma_base`: bus address of the DMA engine's registers; `buffer_base`:
     // bus address at which the platform maps `buffer` (the DMA's side of the
     // local memory). Channels the core may use are set by DMA_CHANNELS.
     SC_HAS_PROCESS(core);
-    core(sc_core::sc_module_name name, clock_domain& clk, const nncore_config& cfg, dma& dma_engine,
+    core(sc_core::sc_module_name name, clock_domain& clk, const nncore_config& cfg,
          uint64_t dma_base, uint64_t buffer_base);
 
     void reset() override;
@@ -201,7 +206,6 @@ private:
     void count(nncore_regs::counter c, uint64_t n) { m_counters[static_cast<std::size_t>(c)] += n; }
 
     nncore_config m_cfg;
-    dma& m_dma;
     uint64_t m_dma_base;
     uint64_t m_buffer_base;
     energy_meter m_energy;

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "arch/regs/dma_regs.h"
 #include "nn/kernels/kernels.h"
 #include "ip/nncore/nncore.h"
 
@@ -206,15 +207,15 @@ core::outcome core::execute(uint32_t index, const command& c, command_record& re
 // the dma_error of the command that started it.
 core::outcome core::retire() {
     for (auto it = m_outstanding.begin(); it != m_outstanding.end();) {
-        if (m_dma.channel_busy(it->channel)) {
+        if (dma_channels->channel_busy(it->channel)) {
             ++it;
             continue;
         }
-        const dma_regs::error_code e = m_dma.channel_error(it->channel);
-        if (e != dma_regs::error_code::none)
+        const uint32_t e = dma_channels->channel_error(it->channel);
+        if (e != regs::value(dma_regs::error_code::none))
             return error(error_code::dma_error, it->cmd_index,
                          "DMA channel " + std::to_string(it->channel) + " ended with error code " +
-                             std::to_string(static_cast<int>(e)));
+                             std::to_string(e));
         it = m_outstanding.erase(it);
     }
     return {};
@@ -226,7 +227,7 @@ void core::wait_any_done(uint32_t channel_mask, command_record& rec) {
     sc_event_or_list any;
     for (unsigned ch = 0; ch < dma_regs::max_channels; ++ch)
         if (channel_mask & (1u << ch))
-            any |= m_dma.done_event(ch);
+            any |= dma_channels->channel_done_event(ch);
     const sc_time t0 = sc_time_stamp();
     wait(any);
     rec.stall_cycles += m_clk.cycles_in(sc_time_stamp() - t0);
@@ -306,7 +307,7 @@ core::outcome core::start_transfer(uint32_t index, uint8_t tag, const nncore_cmd
                                    bool load, command_record& rec) {
     using namespace dma_regs;
     const uint32_t usable =
-        m_run.channels & ((1u << std::min(m_dma.config().channels, max_channels)) - 1u);
+        m_run.channels & ((1u << std::min(dma_channels->channel_count(), max_channels)) - 1u);
     if (usable == 0)
         return error(error_code::dma_error, index,
                      "DMA_CHANNELS selects no channel the DMA engine has");
@@ -317,7 +318,7 @@ core::outcome core::start_transfer(uint32_t index, uint8_t tag, const nncore_cmd
         if (out.code != error_code::none)
             return out;
         for (unsigned i = 0; i < max_channels && ch == max_channels; ++i)
-            if ((usable & (1u << i)) && !m_dma.channel_busy(i))
+            if ((usable & (1u << i)) && !dma_channels->channel_busy(i))
                 ch = i;
         if (ch != max_channels)
             break;
@@ -338,7 +339,7 @@ core::outcome core::start_transfer(uint32_t index, uint8_t tag, const nncore_cmd
         {COUNT2, m.count2},
         {SRC_STRIDE2, load ? m.dram_stride2 : m.local_stride2},
         {DST_STRIDE2, load ? m.local_stride2 : m.dram_stride2},
-        {CTRL, CTRL_START.make(1)}};  // no interrupt: the core watches done_event
+        {CTRL, CTRL_START.make(1)}};  // no interrupt: the core watches the sideband
     for (const auto& [reg, value] : writes)
         if (!bus_write32(m_dma_base + channel_reg(reg, ch).offset, value))
             return error(error_code::dma_error, index,

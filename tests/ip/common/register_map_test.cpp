@@ -240,7 +240,7 @@ TEST(register_map, nncore) {
     clock_domain fabric{"fabric", {{1e9, 0.9}}, 0, 0.9};
     dma engine("dma", fabric);
     nncore_config cfg;
-    exposed<nncore::core> dut("nncore", clk, cfg, engine, 0x40002000u, 0x20000000u);
+    exposed<nncore::core> dut("nncore", clk, cfg, 0x40002000u, 0x20000000u);
     null_target bus_end("bus_end"), dma_end("dma_end");
     test::bus_master bus, buffer_master("buffer_master"), dma_master("dma_master");
     sc_signal<bool> irq{"irq"}, dma_irq{"dma_irq"};
@@ -250,6 +250,7 @@ TEST(register_map, nncore) {
     buffer_master.socket.bind(dut.buffer);
     dma_master.socket.bind(engine.target);
     dut.irq(irq);
+    dut.dma_channels.bind(engine);
     engine.irq(dma_irq);
     reg_list list;
     append(list, nncore_regs::control_regs);

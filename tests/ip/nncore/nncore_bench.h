@@ -88,7 +88,7 @@ struct nncore_bench {
                           const dma_config& dma_cfg = bench_dma())
         : dram("dram", dram_clk, dram_cfg),
           dma_engine("dma", fabric_clk, dma_cfg),
-          core("nncore", nn_clk, cfg, dma_engine, dma_base, buf_base),
+          core("nncore", nn_clk, cfg, dma_base, buf_base),
           bus("bus", bench_map(cfg.local_bytes()), fabric_clk, interconnect_config{}) {
         bus.bind_initiator("cpu", cpu.socket);
         bus.bind_initiator("dma", dma_engine.initiator);
@@ -97,6 +97,7 @@ struct nncore_bench {
         bus.bind_target("dma", dma_engine.target);
         bus.bind_target("nncore", core.target);
         bus.bind_target("nncore_buf", core.buffer);
+        core.dma_channels.bind(dma_engine);
         dma_engine.irq(dma_irq);
         core.irq(nn_irq);
         probe.in(nn_irq);
