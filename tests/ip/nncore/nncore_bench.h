@@ -125,13 +125,13 @@ struct nncore_bench {
                   sc_core::sc_time limit = sc_core::sc_time(50, sc_core::SC_MS),
                   uint64_t at = stream_addr) {
         using namespace nncore_regs;
-        set(IRQ_ENABLE, 3);
-        set(IRQ_STATUS, 3);
+        set(IRQ_ENABLE, IRQ_DONE.mask() | IRQ_ERROR.mask());
+        set(IRQ_STATUS, IRQ_DONE.mask() | IRQ_ERROR.mask());
         set(CMD_BASE_LO, static_cast<uint32_t>(at));
         set(CMD_BASE_HI, static_cast<uint32_t>(at >> 32));
         set(CMD_BYTES, cmd_bytes);
         set(MODE, mode);
-        set(DOORBELL, 1);
+        set(DOORBELL, DOORBELL_RING.make(1));
         if (!nn_irq.read())
             sc_core::wait(limit, nn_irq.posedge_event());
         return reg(STATUS);

@@ -76,7 +76,7 @@ TEST(nncore_regs, counters_latch_high_half_and_clear) {
         EXPECT_EQ(b.read_counter(counter::bytes_read), 4096u);
         EXPECT_EQ(b.read_counter(counter::bytes_written), 1024u);
         EXPECT_EQ(b.reg(counter_hi(counter::bytes_read)), 0u);
-        b.set(COUNTERS_CLEAR, 1);
+        b.set(COUNTERS_CLEAR, COUNTERS_CLEAR_ALL.make(1));
         EXPECT_EQ(b.read_counter(counter::bytes_read), 0u);
         EXPECT_EQ(b.read_counter(counter::bytes_written), 0u);
     });

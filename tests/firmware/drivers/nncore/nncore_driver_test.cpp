@@ -154,7 +154,7 @@ TEST(nncore_driver, submit_writes_stream_registers_then_doorbell) {
                       {CMD_BASE_LO, 0x2345'6780},
                       {CMD_BASE_HI, 0x1},
                       {CMD_BYTES, bytes},
-                      {DOORBELL, 1}});
+                      {DOORBELL, DOORBELL_RING.make(1)}});
 }
 
 TEST(nncore_driver, submit_rejects_bad_streams_and_busy_core) {
@@ -331,7 +331,7 @@ TEST(nncore_driver, counters_read_lo_then_hi) {
 
     h.accesses.clear();
     ASSERT_EQ(d.clear_counters(), nncore_result::ok);
-    expect_writes(h, {{COUNTERS_CLEAR, 1}});
+    expect_writes(h, {{COUNTERS_CLEAR, COUNTERS_CLEAR_ALL.make(1)}});
 }
 
 TEST(nncore_driver, commands_done_and_result_strings) {
