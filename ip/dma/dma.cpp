@@ -39,9 +39,7 @@ dma::dma(sc_module_name name, clock_domain& clk, const dma_config& cfg)
     add_registers();
     for (unsigned ch = 0; ch < m_cfg.channels; ++ch)
         sc_spawn([this, ch] { channel_thread(ch); }, sc_gen_unique_name("channel"));
-    SC_METHOD(drive_irq);
-    sensitive << m_irq_ev;
-    dont_initialize();
+    add_irq(irq, [this] { return (m_regs.get(IRQ_STATUS) & m_regs.get(IRQ_ENABLE)) != 0; });
 }
 
 dma::~dma() = default;
@@ -145,16 +143,6 @@ void dma::latch_irq(uint32_t bits) {
     m_regs.set(dma_regs::IRQ_STATUS, m_regs.get(dma_regs::IRQ_STATUS) | bits);
     update_irq();
 }
-
-// The one place the line level is computed. The line changes at the time of
-// the access that caused it (a write may carry a decoupling offset).
-void dma::update_irq() {
-    m_irq_level =
-        (m_regs.get(dma_regs::IRQ_STATUS) & m_regs.get(dma_regs::IRQ_ENABLE)) != 0;
-    m_irq_ev.notify(access_time() - sc_time_stamp());
-}
-
-void dma::drive_irq() { irq.write(m_irq_level); }
 
 // --- channel side ----------------------------------------------------------------
 

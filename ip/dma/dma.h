@@ -111,8 +111,6 @@ private:
     bool alive(unsigned ch, uint64_t gen) const;
     void finish(unsigned ch, dma_regs::error_code err);
     void latch_irq(uint32_t bits);
-    void update_irq();
-    void drive_irq();
     void fail(unsigned ch, const std::string& what);
     uint32_t config_value() const;
 
@@ -122,9 +120,7 @@ private:
     dma_config m_cfg;
     energy_meter m_energy;
     std::vector<std::unique_ptr<channel>> m_ch;
-    sc_core::sc_event m_irq_ev;
     sc_core::sc_event m_never;  // channel_done_event() of a channel the instance lacks
-    bool m_irq_level = false;
     uint64_t m_bytes_moved = 0;
     uint64_t m_bursts = 0;
     uint64_t m_descriptors = 0;

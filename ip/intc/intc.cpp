@@ -23,14 +23,20 @@ intc::intc(sc_module_name name, clock_domain& clk, const intc_config& cfg)
 
     add_registers();
 
-    SC_HAS_PROCESS(intc);
-    // cpu_irq has one writer, this method: register callbacks run in the
-    // initiator's thread and only request an update.
-    SC_METHOD(drive_irq);
-    sensitive << m_update;
+    // Pending, enabled and above the threshold: what cpu_irq announces; the
+    // source lines change it too.
+    irq_output::inputs lines;
     for (auto& s : sources)
-        sensitive << s;
-    // Runs once at start to drive cpu_irq from the initial line levels.
+        lines.push_back(&s);
+    add_irq(
+        cpu_irq,
+        [this] {
+            bool any = false;
+            for (unsigned id = 1; id < m_cfg.sources && !any; ++id)
+                any = eligible(id);
+            return any;
+        },
+        lines);
 }
 
 // The bank is the register lists of intc_regs.h; only behaviour is added here.
@@ -121,16 +127,6 @@ void intc::complete(uint32_t id) {
     // A level source still high is pending again from here on.
     m_in_service[r::word_of(id)] &= ~r::bit_of(id);
     update_irq();
-}
-
-void intc::update_irq() { m_update.notify(SC_ZERO_TIME); }
-
-// A delta after a line or register change: the edge keeps its time stamp.
-void intc::drive_irq() {
-    bool any = false;
-    for (unsigned id = 1; id < m_cfg.sources && !any; ++id)
-        any = eligible(id);
-    cpu_irq.write(any);
 }
 
 }  // namespace nnvp

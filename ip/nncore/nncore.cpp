@@ -32,9 +32,9 @@ core::core(sc_module_name name, clock_domain& clk, const nncore_config& cfg, uin
     // DMI latencies follow the clock: revoke the pointers on every change.
     m_clk.on_change([this] { buffer->invalidate_direct_mem_ptr(0, ~sc_dt::uint64{0}); });
     SC_THREAD(processor_thread);
-    SC_METHOD(drive_irq);
-    sensitive << m_irq_ev;
-    dont_initialize();
+    add_irq(irq, [this] {
+        return (m_regs.get(nncore_regs::IRQ_STATUS) & m_regs.get(nncore_regs::IRQ_ENABLE)) != 0;
+    });
 }
 
 // The bank is the register lists of nncore_regs.h; only behaviour is added here.
@@ -112,16 +112,6 @@ void core::ring() {
     // The stream starts at the time of the write, decoupling offset included.
     m_pending = true;
     m_start_ev.notify(access_time() - sc_time_stamp());
-}
-
-void core::update_irq() {
-    using namespace nncore_regs;
-    m_irq_level = (m_regs.get(IRQ_STATUS) & m_regs.get(IRQ_ENABLE)) != 0;
-    m_irq_ev.notify(access_time() - sc_time_stamp());
-}
-
-void core::drive_irq() {
-    irq.write(m_irq_level);
 }
 
 // --- local memory port ------------------------------------------------------------

@@ -171,8 +171,6 @@ private:
     // registers (nncore.cpp)
     void add_registers();
     void ring();
-    void update_irq();
-    void drive_irq();
     uint32_t read_counter_lo(std::size_t c);
 
     // local memory port (nncore.cpp)
@@ -217,8 +215,6 @@ private:
     std::array<uint32_t, static_cast<std::size_t>(nncore_regs::counter::count)> m_hi_latch{};
 
     sc_core::sc_event m_start_ev;
-    sc_core::sc_event m_irq_ev;
-    bool m_irq_level = false;
     bool m_busy = false;
     bool m_pending = false;  // a doorbell the processor has not taken yet
     uint64_t m_gen = 0;

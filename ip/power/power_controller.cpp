@@ -86,11 +86,8 @@ power_controller::power_controller(sc_module_name name, clock_domain& always_on,
     if (cfg.thermal.enabled)
         sc_spawn([this] { thermal_thread(); }, sc_gen_unique_name("thermal"));
     sc_spawn([this] { hw_governor_thread(); }, sc_gen_unique_name("hw_governor"));
-    irq.initialize(false);
-    SC_HAS_PROCESS(power_controller);
-    SC_METHOD(drive_irq);
-    sensitive << m_irq_event;
-    dont_initialize();
+    add_irq(irq,
+            [this] { return (m_regs.get(pr::IRQ_STATUS) & m_regs.get(pr::IRQ_ENABLE)) != 0; });
 }
 
 power_controller::~power_controller() = default;
@@ -171,15 +168,6 @@ uint32_t power_controller::status_of(const dom& s) const {
         v |= pr::STATUS_TARGET.make(s.kind == kind_opp ? s.target : s.state_target);
     return v;
 }
-
-// The level is computed at once; the method process writes it in the next
-// delta cycle, at the same simulated time.
-void power_controller::update_irq() {
-    m_irq_level = (m_regs.get(pr::IRQ_STATUS) & m_regs.get(pr::IRQ_ENABLE)) != 0;
-    m_irq_event.notify(SC_ZERO_TIME);
-}
-
-void power_controller::drive_irq() { irq.write(m_irq_level); }
 
 void power_controller::reject(std::size_t d, power_regs::error_code code, const std::string& why) {
     m_doms[d]->err = code;

@@ -138,17 +138,11 @@ private:
     uint64_t energy_nj(dom& s) const;
     uint64_t residency_ns(const dom& s, uint32_t st) const;
     double total_energy_j() const;
-    void update_irq();
-    void drive_irq();
 
     power_config m_cfg;
     std::unique_ptr<energy_meter> m_meter;
     std::vector<std::unique_ptr<dom>> m_doms;
     sc_core::sc_event m_done_event;
-    // The line is written by one process only (sc_signal allows one writer),
-    // while register accesses and the sequencers both change the status.
-    sc_core::sc_event m_irq_event;
-    bool m_irq_level = false;
     clock_domain& m_aon;
     double m_temp_c = 25.0;
     double m_peak_temp_c = 25.0;

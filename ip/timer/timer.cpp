@@ -36,11 +36,7 @@ timer::timer(sc_module_name name, clock_domain& clk, const timer_config& cfg)
     SC_METHOD(on_wake);
     sensitive << m_wake;
     dont_initialize();
-    // irq has one writer, this method: register callbacks run in the
-    // initiator's thread and clock changes in the power controller's.
-    SC_METHOD(drive_irq);
-    sensitive << m_update;
-    dont_initialize();
+    add_irq(irq, [this] { return (m_regs.get(r::STATUS) & m_regs.get(r::IRQ_ENABLE)) != 0; });
 }
 
 
@@ -213,13 +209,6 @@ void timer::reschedule() {
 void timer::on_wake() {
     evaluate(sc_time_stamp());
     reschedule();
-}
-
-void timer::update_irq() { m_update.notify(SC_ZERO_TIME); }
-
-// A delta after the change: the edge keeps its time stamp.
-void timer::drive_irq() {
-    irq.write((m_regs.get(r::STATUS) & m_regs.get(r::IRQ_ENABLE)) != 0);
 }
 
 }  // namespace nnvp

@@ -65,8 +65,6 @@ private:
     void fire(unsigned ch, uint64_t count);
     void reschedule();
     void on_wake();
-    void update_irq();
-    void drive_irq();
 
     timer_config m_cfg;
     std::array<channel_state, timer_regs::channels> m_ch{};
@@ -78,7 +76,6 @@ private:
     bool m_ticking = false;
     uint32_t m_latched_hi = 0;
     sc_core::sc_event m_wake;
-    sc_core::sc_event m_update;
     energy_meter m_energy;
 };
 
