@@ -92,7 +92,15 @@ public:
     nlohmann::json nncore_stats() const;
 
 private:
+    // Wiring (soc.cpp).
+    void build_blocks();
+    void wire_buses();
+    void wire_irqs();
+    void wire_telemetry();
     void watch_halt();
+    // Run recording (soc_record.cpp).
+    void record_runs();
+    void record_nncore();
     void watch_irqs();
     void sample_power();
     void record_domain(const clock_domain& d);

@@ -44,13 +44,18 @@ constexpr reg_def IRQ_STATUS = regs::w1c("IRQ_STATUS", 0x10);
 // Same layout: which IRQ_STATUS bits drive the irq line.
 constexpr reg_def IRQ_ENABLE = regs::rw("IRQ_ENABLE", 0x14);
 
-namespace config_f {
-constexpr field channels{0, 8};
-constexpr field burst_log2{8, 5};  // burst_bytes == 1 << burst_log2
-}  // namespace config_f
+constexpr field CONFIG_CHANNELS{0, 8};
+constexpr field CONFIG_BURST_LOG2{8, 5};  // burst_bytes == 1 << burst_log2
 
-constexpr uint32_t irq_done_bit(unsigned ch) { return 1u << ch; }
-constexpr uint32_t irq_error_bit(unsigned ch) { return 1u << (16 + ch); }
+// IRQ_STATUS and IRQ_ENABLE: bit ch of DONE / ERROR stands for channel ch.
+constexpr field IRQ_DONE{0, 16};
+constexpr field IRQ_ERROR{16, 16};
+constexpr uint32_t irq_done_bit(unsigned ch) { return IRQ_DONE.make(1u << ch); }
+constexpr uint32_t irq_error_bit(unsigned ch) { return IRQ_ERROR.make(1u << ch); }
+// Both bits of every channel in `channel_mask` (bit ch = channel ch).
+constexpr uint32_t irq_bits(uint32_t channel_mask) {
+    return IRQ_DONE.make(channel_mask) | IRQ_ERROR.make(channel_mask);
+}
 
 // --- per-channel registers (offsets inside a channel block) ------------------
 // A transfer moves COUNT2 planes of COUNT1 rows of LEN bytes:
@@ -91,20 +96,16 @@ constexpr std::array<reg_def, 19> channel_regs{
     CUR_DESC_HI, DESC_DONE};
 constexpr std::array<reg_def, 5> global_regs{ID, CONFIG, MAX_DESC, IRQ_STATUS, IRQ_ENABLE};
 
-namespace ctrl_f {
-constexpr field start{0, 1};     // command: start the channel
-constexpr field abort{1, 1};     // command: stop at the next burst boundary
-constexpr field use_desc{2, 1};  // run the descriptor list at DESC instead of the registers
-constexpr field irq_done{3, 1};  // latch the done bit in IRQ_STATUS on completion
-constexpr field irq_err{4, 1};   // latch the error bit in IRQ_STATUS on an error
-}  // namespace ctrl_f
+constexpr field CTRL_START{0, 1};     // command: start the channel
+constexpr field CTRL_ABORT{1, 1};     // command: stop at the next burst boundary
+constexpr field CTRL_USE_DESC{2, 1};  // run the descriptor list at DESC instead of the registers
+constexpr field CTRL_IRQ_DONE{3, 1};  // latch the done bit in IRQ_STATUS on completion
+constexpr field CTRL_IRQ_ERR{4, 1};   // latch the error bit in IRQ_STATUS on an error
 
-namespace status_f {
-constexpr field busy{0, 1};
-constexpr field done{1, 1};   // the last run completed (cleared by START)
-constexpr field error{2, 1};  // the last run stopped on an error (cleared by START)
-constexpr field code{8, 4};   // an error_code
-}  // namespace status_f
+constexpr field STATUS_BUSY{0, 1};
+constexpr field STATUS_DONE{1, 1};   // the last run completed (cleared by START)
+constexpr field STATUS_ERROR{2, 1};  // the last run stopped on an error (cleared by START)
+constexpr field STATUS_CODE{8, 4};   // an error_code
 
 enum class error_code : uint32_t {
     none = 0,

@@ -6,7 +6,7 @@
 //   - source ids 1..sources-1 are real lines; id 0 means "none" (a CLAIM that
 //     finds nothing returns 0), so `sources` ids exist of which sources-1 are
 //     usable and the memory map's irq numbers are 1..sources-1;
-//   - every source has a priority 0..MAX_PRIORITY; 0 never interrupts; a
+//   - every source has a priority 0..max_priority; 0 never interrupts; a
 //     source interrupts only when priority > THRESHOLD;
 //   - CLAIM (read) returns the highest-priority eligible source (ties go to
 //     the lowest id) and marks it in service; COMPLETE (write the id) ends the
@@ -31,12 +31,12 @@ namespace nnvp::intc_regs {
 using regs::field;
 using regs::reg_def;
 
-constexpr uint32_t WINDOW_BYTES = 0x1000;
-constexpr uint32_t MAX_SOURCES = 64;  // ids 0..63, id 0 reserved
-constexpr uint32_t MIN_SOURCES = 32;
-constexpr uint32_t WORDS = MAX_SOURCES / 32;  // PENDING/ENABLE/... registers per bank
-constexpr uint32_t MAX_PRIORITY = 7;
-constexpr uint32_t VERSION = 1;
+constexpr uint32_t window_bytes = 0x1000;
+constexpr uint32_t max_sources = 64;  // ids 0..63, id 0 reserved
+constexpr uint32_t min_sources = 32;
+constexpr uint32_t words = max_sources / 32;  // PENDING/ENABLE/... registers per bank
+constexpr uint32_t max_priority = 7;
+constexpr uint32_t version = 1;
 
 // ID: what this instance was built with.
 constexpr reg_def ID = regs::ro("ID", 0x000);
@@ -68,28 +68,44 @@ constexpr reg_def IN_SERVICE1 = regs::ro("IN_SERVICE1", 0x064);
 constexpr reg_def ENABLE0 = regs::rw("ENABLE0", 0x080, 0, 0xfffffffeu);
 constexpr reg_def ENABLE1 = regs::rw("ENABLE1", 0x084, 0);
 
-constexpr std::array<reg_def, WORDS> LEVEL{LEVEL0, LEVEL1};
-constexpr std::array<reg_def, WORDS> PENDING{PENDING0, PENDING1};
-constexpr std::array<reg_def, WORDS> IN_SERVICE{IN_SERVICE0, IN_SERVICE1};
-constexpr std::array<reg_def, WORDS> ENABLE{ENABLE0, ENABLE1};
+constexpr std::array<reg_def, words> LEVEL{LEVEL0, LEVEL1};
+constexpr std::array<reg_def, words> PENDING{PENDING0, PENDING1};
+constexpr std::array<reg_def, words> IN_SERVICE{IN_SERVICE0, IN_SERVICE1};
+constexpr std::array<reg_def, words> ENABLE{ENABLE0, ENABLE1};
 
 // Word and bit of source `id` in the banks above.
 constexpr uint32_t word_of(uint32_t id) { return id / 32; }
 constexpr uint32_t bit_of(uint32_t id) { return 1u << (id % 32); }
 
-// PRIORITY[id] at 0x100 + 4*id. PRIORITY[0] is read-only 0; the model
-// decodes only ids below its `sources` (others are address errors).
-constexpr uint32_t PRIORITY_BASE = 0x100;
-constexpr reg_def PRIORITY_N = regs::rw("PRIORITY", PRIORITY_BASE, 1, 0x7);
+// One register block per source id at source_base + 4 * id: its PRIORITY.
+// The reserved id 0 has the read-only PRIORITY0 (hard-wired 0) instead; the
+// model decodes only ids below its `sources` (others are address errors).
+constexpr uint32_t source_base = 0x100;
+constexpr uint32_t source_stride = 4;
+constexpr uint32_t source_offset(uint32_t id) { return source_base + source_stride * id; }
+constexpr reg_def PRIORITY = regs::rw("PRIORITY", 0x0, 1, 0x7);
 constexpr field PRIORITY_VALUE{0, 3};
-constexpr reg_def priority(uint32_t id) { return PRIORITY_N.at(4 * id); }
+constexpr reg_def PRIORITY0 = regs::ro("PRIORITY0", source_base);
+constexpr std::array<reg_def, 1> source_regs{PRIORITY};
+// `r` of source `id` (1 .. sources-1) at its place in the window.
+constexpr reg_def source_reg(const reg_def& r, uint32_t id) { return r.at(source_offset(id)); }
+constexpr reg_def priority_reg(uint32_t id) { return source_reg(PRIORITY, id); }
 
-constexpr std::array<reg_def, 15> MAP{
-    ID,     THRESHOLD,   CLAIM,       COMPLETE, STATUS,  LEVEL0,     LEVEL1,
-    PENDING0, PENDING1,  IN_SERVICE0, IN_SERVICE1,       ENABLE0,    ENABLE1,
-    PRIORITY_N, priority(MAX_SOURCES - 1)};
-static_assert(regs::well_formed(MAP, WINDOW_BYTES), "intc register map overlaps or overflows");
-static_assert(PRIORITY_BASE + 4 * MAX_SOURCES <= WINDOW_BYTES, "priorities leave the window");
-static_assert(ENABLE1.offset < PRIORITY_BASE, "bit banks run into the priorities");
+constexpr std::array<reg_def, 14> global_regs{
+    ID,       THRESHOLD, CLAIM,       COMPLETE,    STATUS,  LEVEL0,  LEVEL1,
+    PENDING0, PENDING1,  IN_SERVICE0, IN_SERVICE1, ENABLE0, ENABLE1, PRIORITY0};
+
+// Every register of a maximal instance, for the overlap check below.
+constexpr std::array<reg_def, global_regs.size() + max_sources - 1> all_regs() {
+    std::array<reg_def, global_regs.size() + max_sources - 1> out{};
+    std::size_t n = 0;
+    for (const auto& r : global_regs)
+        out[n++] = r;
+    for (uint32_t id = 1; id < max_sources; ++id)
+        out[n++] = priority_reg(id);
+    return out;
+}
+static_assert(regs::well_formed(all_regs(), window_bytes), "intc register map overlaps or overflows");
+static_assert(ENABLE1.offset < source_base, "bit banks run into the priorities");
 
 }  // namespace nnvp::intc_regs

@@ -29,7 +29,9 @@ constexpr uint32_t id_value = 0x4e4e4301u;  // "NNC", version 1
 
 // --- identification and configuration ---------------------------------------
 constexpr reg_def ID = regs::ro("ID", 0x000, id_value);
-constexpr reg_def ARRAY = regs::ro("ARRAY", 0x004);        // rows [15:0], cols [31:16]
+constexpr reg_def ARRAY = regs::ro("ARRAY", 0x004);
+constexpr field ARRAY_ROWS{0, 16};
+constexpr field ARRAY_COLS{16, 16};
 constexpr reg_def PRECISIONS = regs::ro("PRECISIONS", 0x008);  // bit p: precision p supported
 constexpr reg_def INPUT_KB = regs::ro("INPUT_KB", 0x00c);
 constexpr reg_def WEIGHT_KB = regs::ro("WEIGHT_KB", 0x010);
@@ -41,6 +43,7 @@ constexpr reg_def CMD_BASE_LO = regs::rw("CMD_BASE_LO", 0x020);
 constexpr reg_def CMD_BASE_HI = regs::rw("CMD_BASE_HI", 0x024);
 constexpr reg_def CMD_BYTES = regs::rw("CMD_BYTES", 0x028);
 constexpr reg_def DOORBELL = regs::wo("DOORBELL", 0x02c, 0x1);
+constexpr field DOORBELL_RING{0, 1};  // 1: start the stream
 // bit 0: 1 = timing mode (no arithmetic), 0 = functional.
 // bits [3:2]: sparsity mode (0 none, 1 gate, 2 skip; 3 is reserved: the
 // doorbell then fails with bad_field). Functional mode measures the zero
@@ -67,20 +70,16 @@ constexpr reg_def CMDS_DONE = regs::ro("CMDS_DONE", 0x04c);
 constexpr reg_def IRQ_STATUS = regs::w1c("IRQ_STATUS", 0x050, 0x3);
 constexpr reg_def IRQ_ENABLE = regs::rw("IRQ_ENABLE", 0x054, 0, 0x3);
 constexpr reg_def COUNTERS_CLEAR = regs::wo("COUNTERS_CLEAR", 0x058, 0x1);
+constexpr field COUNTERS_CLEAR_ALL{0, 1};  // 1: zero every counter
 
-namespace mode_f {
-constexpr field timing{0, 1};
-constexpr field sparsity{2, 2};
-}  // namespace mode_f
-namespace status_f {
-constexpr field busy{0, 1};
-constexpr field done{1, 1};
-constexpr field error{2, 1};
-}  // namespace status_f
-namespace irq_f {
-constexpr field done{0, 1};
-constexpr field error{1, 1};
-}  // namespace irq_f
+constexpr field MODE_TIMING{0, 1};
+constexpr field MODE_SPARSITY{2, 2};
+constexpr field STATUS_BUSY{0, 1};
+constexpr field STATUS_DONE{1, 1};
+constexpr field STATUS_ERROR{2, 1};
+// IRQ_STATUS and IRQ_ENABLE.
+constexpr field IRQ_DONE{0, 1};
+constexpr field IRQ_ERROR{1, 1};
 
 enum class error_code : uint32_t {
     none = 0,
@@ -114,11 +113,20 @@ enum class counter : uint32_t {
     decompress_cycles,   // cycles the weight decompressor ran (part of stall_cycles)
     count
 };
-constexpr uint32_t counter_offset(counter c) { return counter_base + 8 * static_cast<uint32_t>(c); }
+constexpr uint32_t counter_stride = 8;
+constexpr uint32_t counter_offset(counter c) {
+    return counter_base + counter_stride * static_cast<uint32_t>(c);
+}
 static_assert(counter_offset(counter::count) <= window_bytes);
-// The two halves of a counter, both read-only.
-constexpr reg_def counter_lo(counter c) { return regs::ro("COUNTER_LO", counter_offset(c)); }
-constexpr reg_def counter_hi(counter c) { return regs::ro("COUNTER_HI", counter_offset(c) + 4); }
+// The two halves of a counter (offsets inside one counter's block), read-only.
+constexpr reg_def COUNTER_LO = regs::ro("COUNTER_LO", 0x0);
+constexpr reg_def COUNTER_HI = regs::ro("COUNTER_HI", 0x4);
+constexpr std::array<reg_def, 2> counter_regs{COUNTER_LO, COUNTER_HI};
+static_assert(COUNTER_HI.offset + 4 <= counter_stride);
+// `r` (COUNTER_LO or COUNTER_HI) of counter `c` at its place in the window.
+constexpr reg_def counter_reg(const reg_def& r, counter c) { return r.at(counter_offset(c)); }
+constexpr reg_def counter_lo(counter c) { return counter_reg(COUNTER_LO, c); }
+constexpr reg_def counter_hi(counter c) { return counter_reg(COUNTER_HI, c); }
 
 constexpr std::array<reg_def, 22> control_regs{
     ID,         ARRAY,       PRECISIONS, INPUT_KB,       WEIGHT_KB,      OUTPUT_KB,

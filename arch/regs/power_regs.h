@@ -32,6 +32,8 @@ constexpr uint32_t version = 2;  // 2: power states, telemetry, governor
 
 // Byte offset of domain `d`'s register block.
 constexpr uint32_t domain_offset(uint32_t d) { return domain_base + d * domain_stride; }
+// `r` (one of the per-domain registers below) of domain `d`.
+constexpr reg_def domain_reg(const reg_def& r, uint32_t d) { return r.at(domain_offset(d)); }
 
 // ---- global registers ------------------------------------------------------
 // ID: number of controlled domains, register-map version, magic.
@@ -45,9 +47,13 @@ constexpr field ID_MAGIC{16, 16};
 // transition; bit 31 = a request was rejected (see the domain's STATUS).
 constexpr reg_def IRQ_STATUS = regs::w1c("IRQ_STATUS", 0x004);
 constexpr reg_def IRQ_ENABLE = regs::rw("IRQ_ENABLE", 0x008, 0, 0xffffffffu);
-constexpr uint32_t IRQ_ERROR = 1u << 31;
-constexpr uint32_t irq_done(uint32_t d) { return 1u << d; }
-constexpr uint32_t irq_state_done(uint32_t d) { return d < 15 ? 1u << (16 + d) : 0u; }
+constexpr field IRQ_OPP_DONE{0, 16};
+constexpr field IRQ_STATE_DONE{16, 15};
+constexpr field IRQ_ERROR{31, 1};
+constexpr uint32_t irq_opp_done_bit(uint32_t d) { return IRQ_OPP_DONE.make(1u << d); }
+constexpr uint32_t irq_state_done_bit(uint32_t d) {
+    return d < IRQ_STATE_DONE.width ? IRQ_STATE_DONE.make(1u << d) : 0u;
+}
 
 // Hardware (autonomous) governor: ENABLE, and a mask of the domains it
 // drives (bit 16 + d = domain d). Each period it reads every masked domain's
@@ -76,6 +82,9 @@ constexpr uint32_t reserved_global_end = 0x100;
 // NAME: the first four characters of the domain's name, the first character
 // in bits 7:0, zero-padded ("nncore" reads as 'n','n','c','o').
 constexpr reg_def NAME = regs::ro("NAME", 0x00);
+constexpr uint32_t name_chars = 4;
+// Character i (< name_chars) of NAME.
+constexpr field name_char(unsigned i) { return field{8 * i, 8}; }
 constexpr reg_def OPP_COUNT = regs::ro("OPP_COUNT", 0x04);
 // OPP_REQ: writing an index starts a transition to that operating point.
 // Reads return the last accepted request (a rejected write leaves it as it was).
@@ -85,7 +94,7 @@ constexpr reg_def OPP_REQ = regs::rw("OPP_REQ", 0x08, 0, 0xffffffffu);
 constexpr reg_def OPP_CUR = regs::ro("OPP_CUR", 0x0c);
 // STATUS: BUSY while a transition runs (PHASE says which step), ERROR and
 // ERR_CODE describe the last rejected request; both clear on the next accepted
-// request. A request while BUSY is REJECTED (err_busy), never queued: the
+// request. A request while BUSY is REJECTED (error_code::busy), never queued: the
 // running transition completes unchanged.
 constexpr reg_def STATUS = regs::ro("STATUS", 0x10);
 constexpr field STATUS_BUSY{0, 1};
@@ -113,18 +122,20 @@ constexpr reg_def TRANSITIONS = regs::ro("TRANSITIONS", 0x30);
 
 // ---- power states and telemetry (per domain) ---------------------------------
 // Power states, the values of STATE_REQ / STATE_CUR.
-enum state : uint32_t { state_on = 0, state_idle = 1, state_retention = 2, state_off = 3 };
+enum class state : uint32_t { on = 0, idle = 1, retention = 2, off = 3 };
 constexpr uint32_t state_count = 4;
 
 // STATE_REQ: writing a state starts a power-state transition (entry/exit
 // latency and energy from the config). Rejected, like OPP requests, while a
-// transition (either kind) runs (err_busy), for a value > 3 (err_bad_state),
-// and for a non-ON state of an always-on domain (err_not_allowed). Reads
+// transition (either kind) runs (error_code::busy), for a value > 3 (bad_state),
+// and for a non-ON state of an always-on domain (not_allowed). Reads
 // return the last accepted request.
 constexpr reg_def STATE_REQ = regs::rw("STATE_REQ", 0x34, 0, 0xffffffffu);
 // STATE_CUR: the state the domain is in now (the old one until the entry or
 // exit latency has passed).
 constexpr reg_def STATE_CUR = regs::ro("STATE_CUR", 0x38);
+// STATE_REQ and STATE_CUR: a `state`.
+constexpr field STATE_VALUE{0, 2};
 // Completed power-state transitions since reset of the model.
 constexpr reg_def STATE_TRANSITIONS = regs::ro("STATE_TRANSITIONS", 0x3c);
 // Residency: nanoseconds spent in each state since reset of the model,
@@ -137,7 +148,8 @@ constexpr reg_def RES_RET_LO = regs::ro("RES_RET_LO", 0x50);
 constexpr reg_def RES_RET_HI = regs::ro("RES_RET_HI", 0x54);
 constexpr reg_def RES_OFF_LO = regs::ro("RES_OFF_LO", 0x58);
 constexpr reg_def RES_OFF_HI = regs::ro("RES_OFF_HI", 0x5c);
-constexpr uint32_t residency_lo(uint32_t st) { return 0x40 + 8 * st; }
+constexpr uint32_t residency_lo(uint32_t st) { return RES_ON_LO.offset + 8 * st; }
+constexpr uint32_t residency_lo(state st) { return residency_lo(regs::value(st)); }
 // Utilisation: cycles of the domain's clock while it was busy, and while it
 // ran idle (clocked but not busy), 64-bit (reading LO latches HI).
 constexpr reg_def BUSY_CYC_LO = regs::ro("BUSY_CYC_LO", 0x60);
@@ -160,28 +172,21 @@ constexpr reg_def OPP_MAX = regs::ro("OPP_MAX", 0x7c);
 constexpr field STATUS_STATE_BUSY{2, 1};  // a power-state transition runs
 constexpr field STATUS_THROTTLED{3, 1};   // the last OPP request was clamped to OPP_MAX
 
-enum phase : uint32_t { phase_idle = 0, phase_slew = 1, phase_relock = 2, phase_state = 3 };
+// STATUS.PHASE while a transition runs.
+enum class phase : uint32_t { idle = 0, slew = 1, relock = 2, state = 3 };
 
-enum err_code : uint32_t {
-    err_none = 0,
-    err_bad_index = 1,    // OPP_REQ beyond OPP_COUNT
-    err_busy = 2,         // a request while a transition runs
-    err_bad_state = 3,    // STATE_REQ beyond state_off
-    err_not_allowed = 4,  // a non-ON state for an always-on domain
+// STATUS.ERR_CODE.
+enum class error_code : uint32_t {
+    none = 0,
+    bad_index = 1,    // OPP_REQ beyond OPP_COUNT
+    busy = 2,         // a request while a transition runs
+    bad_state = 3,    // STATE_REQ beyond state::off
+    not_allowed = 4,  // a non-ON state for an always-on domain
 };
 
-constexpr std::array<reg_def, 8> global_map{ID,        IRQ_STATUS, IRQ_ENABLE, HWGOV_CTRL,
-                                            HWGOV_PERIOD_US, HWGOV_THRESH, TEMP_MC, THERMAL};
-constexpr std::array<reg_def, 13> dvfs_map{NAME,         OPP_COUNT,   OPP_REQ,  OPP_CUR,
-                                           STATUS,       FREQ_MHZ,    VOLT_MV,  OPP_SEL,
-                                           OPP_FREQ_KHZ, OPP_VOLT_MV, ENERGY_LO, ENERGY_HI,
-                                           TRANSITIONS};
-constexpr std::array<reg_def, 19> state_map{
-    STATE_REQ,   STATE_CUR,   STATE_TRANSITIONS, RES_ON_LO,   RES_ON_HI,      RES_IDLE_LO,
-    RES_IDLE_HI, RES_RET_LO,  RES_RET_HI,        RES_OFF_LO,  RES_OFF_HI,     BUSY_CYC_LO,
-    BUSY_CYC_HI, IDLE_CYC_LO, IDLE_CYC_HI,       AUTO_IDLE,   CONTEXT_LOST,   TRANS_ENERGY_NJ,
-    OPP_MAX};
-constexpr std::array<reg_def, 32> domain_map{
+constexpr std::array<reg_def, 8> global_regs{ID,        IRQ_STATUS, IRQ_ENABLE, HWGOV_CTRL,
+                                             HWGOV_PERIOD_US, HWGOV_THRESH, TEMP_MC, THERMAL};
+constexpr std::array<reg_def, 32> domain_regs{
     NAME,        OPP_COUNT,   OPP_REQ,     OPP_CUR,      STATUS,          FREQ_MHZ,
     VOLT_MV,     OPP_SEL,     OPP_FREQ_KHZ, OPP_VOLT_MV, ENERGY_LO,       ENERGY_HI,
     TRANSITIONS, STATE_REQ,   STATE_CUR,   STATE_TRANSITIONS, RES_ON_LO,   RES_ON_HI,
@@ -189,8 +194,8 @@ constexpr std::array<reg_def, 32> domain_map{
     BUSY_CYC_LO, BUSY_CYC_HI, IDLE_CYC_LO, IDLE_CYC_HI,  AUTO_IDLE,       CONTEXT_LOST,
     TRANS_ENERGY_NJ, OPP_MAX};
 
-static_assert(regs::well_formed(global_map, reserved_global_begin), "global registers overlap");
-static_assert(regs::well_formed(domain_map, domain_stride), "domain registers overlap");
+static_assert(regs::well_formed(global_regs, reserved_global_begin), "global registers overlap");
+static_assert(regs::well_formed(domain_regs, domain_stride), "domain registers overlap");
 static_assert(domain_offset(max_domains) <= window_bytes, "domain blocks exceed the window");
 
 }  // namespace nnvp::power_regs

@@ -1,5 +1,23 @@
 // Register-map vocabulary shared by models, firmware and tests.
 // No SystemC here: firmware includes this through each block's <block>_regs.h.
+//
+// Naming convention of every <block>_regs.h (the one most blocks used):
+//   - registers: UPPER_CASE reg_def constants named as in a data sheet
+//     (CTRL, IRQ_STATUS, COUNT_LO);
+//   - fields: UPPER_CASE field constants named <REGISTER>_<FIELD>
+//     (STATUS_BUSY, CTRL_START); registers sharing one layout share the
+//     fields, named after the layout (IRQ_DONE for IRQ_STATUS and IRQ_ENABLE);
+//     every packed value is a field (no shift or mask is retyped elsewhere);
+//   - everything else lower_case: block constants (window_bytes, id_value,
+//     max_channels), helpers (irq_done_bit(ch)), register lists
+//     (global_regs, channel_regs) and enums, which are enum classes with
+//     lower_case values (error_code::bad_geometry; regs::value() gives the
+//     register value);
+//   - a register block repeated per channel/domain/...: <group>_base,
+//     <group>_stride, <group>_offset(i), <group>_regs (its registers at
+//     offsets inside one block) and <group>_reg(r, i) (r of block i).
+// The model builds its register bank from the lists, so adding a register to
+// a list is the only step; tests walk the same lists.
 #pragma once
 
 #include <array>
@@ -58,6 +76,12 @@ struct field {
     }
     constexpr uint32_t make(uint32_t value) const { return (value << shift) & mask(); }
 };
+
+// The register value of an enum (error codes, states).
+template <class E>
+constexpr uint32_t value(E e) {
+    return static_cast<uint32_t>(e);
+}
 
 // True when every register is word aligned, inside `window_bytes`, and no two
 // registers share an offset. Each block static_asserts this on its map.

@@ -24,6 +24,18 @@ peripheral::peripheral(sc_module_name name, clock_domain& clk, uint32_t window_b
 
 void peripheral::reset() { m_regs.reset(); }
 
+void peripheral::add_irq(sc_out<bool>& line, irq_output::level_fn level,
+                         const irq_output::inputs& follow) {
+    const std::string name = std::string(line.basename()) + "_out";
+    m_irqs.push_back(
+        std::make_unique<irq_output>(name.c_str(), line, std::move(level), follow));
+}
+
+void peripheral::update_irq() {
+    for (auto& out : m_irqs)
+        out->update(access_time() - sc_time_stamp());
+}
+
 void peripheral::warn(const std::string& what) const {
     SC_REPORT_WARNING(msg_type().c_str(), what.c_str());
 }

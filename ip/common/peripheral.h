@@ -7,6 +7,7 @@
 
 #include "ip/common/clock_domain.h"
 #include "ip/common/energy_meter.h"
+#include "ip/common/irq_output.h"
 #include "ip/common/register_bank.h"
 
 #include <systemc>
@@ -14,7 +15,9 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace nnvp {
 
@@ -48,6 +51,13 @@ protected:
     // temporal-decoupling offset; register callbacks use it instead of
     // sc_time_stamp(). Outside an access it is sc_time_stamp().
     sc_core::sc_time access_time() const { return sc_core::sc_time_stamp() + m_access_offset; }
+    // An interrupt output of the block, driven with `level()` (irq_output.h
+    // has the timing rule). Call in the constructor.
+    void add_irq(sc_core::sc_out<bool>& line, irq_output::level_fn level,
+                 const irq_output::inputs& follow = {});
+    // The state the interrupt levels read has changed: every output follows
+    // at the time of the change, access_time().
+    void update_irq();
 
     register_bank m_regs;
     clock_domain& m_clk;
@@ -65,6 +75,7 @@ private:
     energy_meter* m_access_meter = nullptr;
     double m_access_j = 0;
     sc_core::sc_time m_access_offset = sc_core::SC_ZERO_TIME;
+    std::vector<std::unique_ptr<irq_output>> m_irqs;
 };
 
 }  // namespace nnvp

@@ -51,10 +51,29 @@ const register_bank::entry& register_bank::lookup(const regs::reg_def& def) cons
     return it->second;
 }
 
+register_bank::entry& register_bank::lookup(const regs::reg_def& def) {
+    return const_cast<entry&>(static_cast<const register_bank&>(*this).lookup(def));
+}
+
 uint32_t register_bank::get(const regs::reg_def& def) const { return lookup(def).value; }
 
-void register_bank::set(const regs::reg_def& def, uint32_t value) {
-    const_cast<entry&>(lookup(def)).value = value;
+void register_bank::set(const regs::reg_def& def, uint32_t value) { lookup(def).value = value; }
+
+void register_bank::on_read(const regs::reg_def& def, read_fn fn) {
+    lookup(def).on_read = std::move(fn);
+}
+
+void register_bank::on_write(const regs::reg_def& def, write_fn fn) {
+    lookup(def).on_write = std::move(fn);
+}
+
+void register_bank::restrict_writes(const regs::reg_def& def, uint32_t mask) {
+    lookup(def).def.write_mask &= mask;
+}
+
+const regs::reg_def* register_bank::find(uint32_t offset) const {
+    auto it = m_regs.find(offset);
+    return it == m_regs.end() ? nullptr : &it->second.def;
 }
 
 const char* register_bank::name_at(uint32_t offset) const {

@@ -99,23 +99,14 @@ void cpu::take_interrupts() {
 // receives the target's "DMI allowed" hint.
 fw::bus_status cpu::transport(tlm::tlm_command cmd, uint64_t addr, void* data, unsigned len,
                               bool* dmi_hint) {
-    tlm::tlm_generic_payload trans;
-    trans.set_command(cmd);
-    trans.set_address(addr);
-    trans.set_data_ptr(static_cast<unsigned char*>(data));
-    trans.set_data_length(len);
-    trans.set_streaming_width(len);
-    trans.set_byte_enable_ptr(nullptr);
-    trans.set_dmi_allowed(false);
-    trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     sc_time delay = m_qk.get_local_time() + m_clk.cycles(m_cfg.mmio_issue_cycles);
-    initiator->b_transport(trans, delay);
+    const bus_result r = bus_access(initiator, cmd, addr, data, len, delay);
     m_qk.set(delay);
     if (m_qk.need_sync())
         m_qk.sync();
     if (dmi_hint)
-        *dmi_hint = trans.is_dmi_allowed();
-    const fw::bus_status s = to_bus_status(trans.get_response_status());
+        *dmi_hint = r.dmi_allowed;
+    const fw::bus_status s = to_bus_status(r.status);
     if (s != fw::bus_status::ok)
         ++m_stats.bus_errors;
     return s;
@@ -200,8 +191,7 @@ fw::bus_status cpu::bulk(tlm::tlm_command cmd, uint64_t addr, unsigned char* dat
         m_stats.bulk_bytes_bus += n;
         if (dmi_hint) {
             tlm::tlm_generic_payload req;
-            req.set_command(cmd);
-            req.set_address(addr);
+            set_access(req, cmd, addr, nullptr, 0);
             tlm::tlm_dmi dmi;
             if (initiator->get_direct_mem_ptr(req, dmi))
                 m_dmi.push_back(dmi);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "arch/hal/hal.h"
+#include "ip/common/bus_access.h"
 #include "ip/common/clock_domain.h"
 #include "ip/common/config_reader.h"
 #include "ip/common/energy_meter.h"

@@ -9,9 +9,7 @@
 namespace nnvp {
 
 using namespace sc_core;
-using dma_regs::error_code;
-namespace ctrl_f = dma_regs::ctrl_f;
-namespace status_f = dma_regs::status_f;
+using namespace dma_regs;
 
 struct dma::channel {
     sc_event start_ev;
@@ -41,9 +39,7 @@ dma::dma(sc_module_name name, clock_domain& clk, const dma_config& cfg)
     add_registers();
     for (unsigned ch = 0; ch < m_cfg.channels; ++ch)
         sc_spawn([this, ch] { channel_thread(ch); }, sc_gen_unique_name("channel"));
-    SC_METHOD(drive_irq);
-    sensitive << m_irq_ev;
-    dont_initialize();
+    add_irq(irq, [this] { return (m_regs.get(IRQ_STATUS) & m_regs.get(IRQ_ENABLE)) != 0; });
 }
 
 dma::~dma() = default;
@@ -52,32 +48,26 @@ uint32_t dma::config_value() const {
     uint32_t log2 = 0;
     while ((1u << log2) < m_cfg.burst_bytes)
         ++log2;
-    return dma_regs::config_f::channels.make(m_cfg.channels) |
-           dma_regs::config_f::burst_log2.make(log2);
+    return dma_regs::CONFIG_CHANNELS.make(m_cfg.channels) |
+           dma_regs::CONFIG_BURST_LOG2.make(log2);
 }
 
+// The bank is the register lists of dma_regs.h; only behaviour is added here.
 void dma::add_registers() {
-    using namespace dma_regs;
-    // Only the bits of channels this instance has can be set or cleared.
-    const uint32_t ch_bits = (1u << m_cfg.channels) - 1u;
-    const uint32_t irq_bits = ch_bits | (ch_bits << 16);
-    m_regs.add(ID);
-    m_regs.add(CONFIG, [this] { return config_value(); });
-    m_regs.add(MAX_DESC, [this] { return m_cfg.max_descriptors; });
-    reg_def irq_status = IRQ_STATUS;
-    irq_status.write_mask = irq_bits;
-    m_regs.add(irq_status, {}, [this](uint32_t, uint32_t) { update_irq(); });
-    reg_def irq_enable = IRQ_ENABLE;
-    irq_enable.write_mask = irq_bits;
-    m_regs.add(irq_enable, {}, [this](uint32_t, uint32_t) { update_irq(); });
+    m_regs.add_all(global_regs);
     for (unsigned ch = 0; ch < m_cfg.channels; ++ch)
-        for (const reg_def& r : channel_regs) {
-            if (r.offset == CTRL.offset)
-                m_regs.add(channel_reg(r, ch), {},
-                           [this, ch](uint32_t now, uint32_t) { on_ctrl_write(ch, now); });
-            else
-                m_regs.add(channel_reg(r, ch));
-        }
+        m_regs.add_all(channel_regs, channel_offset(ch));
+    m_regs.on_read(CONFIG, [this] { return config_value(); });
+    m_regs.on_read(MAX_DESC, [this] { return m_cfg.max_descriptors; });
+    // Only the bits of channels this instance has can be set or cleared.
+    const uint32_t bits = irq_bits((1u << m_cfg.channels) - 1u);
+    for (const reg_def& r : {IRQ_STATUS, IRQ_ENABLE}) {
+        m_regs.restrict_writes(r, bits);
+        m_regs.on_write(r, [this](uint32_t, uint32_t) { update_irq(); });
+    }
+    for (unsigned ch = 0; ch < m_cfg.channels; ++ch)
+        m_regs.on_write(channel_reg(CTRL, ch),
+                        [this, ch](uint32_t now, uint32_t) { on_ctrl_write(ch, now); });
 }
 
 uint32_t dma::get(unsigned ch, const dma_regs::reg_def& r) const {
@@ -110,10 +100,10 @@ void dma::fail(unsigned ch, const std::string& what) {
 void dma::on_ctrl_write(unsigned ch, uint32_t value) {
     channel& c = *m_ch[ch];
     // START and ABORT are commands, not state.
-    set(ch, dma_regs::CTRL, value & ~(ctrl_f::start.mask() | ctrl_f::abort.mask()));
-    if (ctrl_f::abort.get(value) && c.busy)
+    set(ch, dma_regs::CTRL, value & ~(CTRL_START.mask() | CTRL_ABORT.mask()));
+    if (CTRL_ABORT.get(value) && c.busy)
         c.abort_req = true;
-    if (!ctrl_f::start.get(value))
+    if (!CTRL_START.get(value))
         return;
     if (c.busy) {
         fail(ch, "START while the channel is busy is ignored");
@@ -124,7 +114,6 @@ void dma::on_ctrl_write(unsigned ch, uint32_t value) {
 }
 
 void dma::start(unsigned ch) {
-    using namespace dma_regs;
     channel& c = *m_ch[ch];
     c.busy = true;
     c.abort_req = false;
@@ -139,7 +128,7 @@ void dma::start(unsigned ch) {
                            get(ch, SRC_STRIDE2),
                            get(ch, DST_STRIDE2)};
     c.desc_addr = (uint64_t{get(ch, DESC_HI)} << 32) | get(ch, DESC_LO);
-    set(ch, STATUS, status_f::busy.make(1));
+    set(ch, STATUS, STATUS_BUSY.make(1));
     set(ch, BYTES_DONE, 0);
     set(ch, DESC_DONE, 0);
     set(ch, CUR_DESC_LO, 0);
@@ -155,16 +144,6 @@ void dma::latch_irq(uint32_t bits) {
     update_irq();
 }
 
-// The one place the line level is computed. The line changes at the time of
-// the access that caused it (a write may carry a decoupling offset).
-void dma::update_irq() {
-    m_irq_level =
-        (m_regs.get(dma_regs::IRQ_STATUS) & m_regs.get(dma_regs::IRQ_ENABLE)) != 0;
-    m_irq_ev.notify(access_time() - sc_time_stamp());
-}
-
-void dma::drive_irq() { irq.write(m_irq_level); }
-
 // --- channel side ----------------------------------------------------------------
 
 bool dma::alive(unsigned ch, uint64_t gen) const { return m_ch[ch]->gen == gen; }
@@ -175,7 +154,7 @@ void dma::channel_thread(unsigned ch) {
         wait(c.start_ev);
         const uint64_t gen = c.gen;
         error_code err = error_code::none;
-        if (ctrl_f::use_desc.get(c.ctrl)) {
+        if (CTRL_USE_DESC.get(c.ctrl)) {
             err = run_list(ch, gen);
         } else {
             err = check_geometry(ch, c.regs_geom);
@@ -188,17 +167,16 @@ void dma::channel_thread(unsigned ch) {
 }
 
 void dma::finish(unsigned ch, error_code err) {
-    using namespace dma_regs;
     channel& c = *m_ch[ch];
     c.busy = false;
     const bool ok = err == error_code::none;
     set(ch, STATUS,
-        status_f::done.make(ok) | status_f::error.make(!ok) |
-            status_f::code.make(static_cast<uint32_t>(err)));
+        STATUS_DONE.make(ok) | STATUS_ERROR.make(!ok) |
+            STATUS_CODE.make(static_cast<uint32_t>(err)));
     uint32_t bits = 0;
-    if (ok && ctrl_f::irq_done.get(c.ctrl))
+    if (ok && CTRL_IRQ_DONE.get(c.ctrl))
         bits |= irq_done_bit(ch);
-    if (!ok && ctrl_f::irq_err.get(c.ctrl))
+    if (!ok && CTRL_IRQ_ERR.get(c.ctrl))
         bits |= irq_error_bit(ch);
     latch_irq(bits);
     const run_record rec{ch, c.started, sc_time_stamp(), c.bytes, err};
@@ -207,16 +185,16 @@ void dma::finish(unsigned ch, error_code err) {
     c.done_ev.notify(SC_ZERO_TIME);
 }
 
-const sc_event& dma::done_event(unsigned ch) const {
+const sc_event& dma::channel_done_event(unsigned ch) const {
     return ch < m_ch.size() ? m_ch[ch]->done_ev : m_never;
 }
 
 bool dma::channel_busy(unsigned ch) const { return ch < m_ch.size() && m_ch[ch]->busy; }
 
-error_code dma::channel_error(unsigned ch) const {
+uint32_t dma::channel_error(unsigned ch) const {
     if (ch >= m_ch.size() || m_ch[ch]->busy)
-        return error_code::none;
-    return static_cast<error_code>(status_f::code.get(get(ch, dma_regs::STATUS)));
+        return regs::value(error_code::none);
+    return STATUS_CODE.get(get(ch, dma_regs::STATUS));
 }
 
 error_code dma::check_geometry(unsigned ch, const geometry& g) {
@@ -252,19 +230,10 @@ bool dma::wait_clocked(unsigned ch, uint64_t gen) {
 
 bool dma::bus_access_at(tlm::tlm_command cmd, uint64_t addr, unsigned char* data, unsigned len,
                         const sc_time& at, sc_time& done) {
-    tlm::tlm_generic_payload t;
-    t.set_command(cmd);
-    t.set_address(addr);
-    t.set_data_ptr(data);
-    t.set_data_length(len);
-    t.set_streaming_width(len);
-    t.set_byte_enable_ptr(nullptr);
-    t.set_dmi_allowed(false);
-    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     sc_time delay = at - sc_time_stamp();
-    initiator->b_transport(t, delay);
+    const bool ok = nnvp::bus_access(initiator, cmd, addr, data, len, delay).ok();
     done = sc_time_stamp() + delay;
-    return t.get_response_status() == tlm::TLM_OK_RESPONSE;
+    return ok;
 }
 
 bool dma::bus_access(tlm::tlm_command cmd, uint64_t addr, unsigned char* data,
@@ -276,7 +245,6 @@ bool dma::bus_access(tlm::tlm_command cmd, uint64_t addr, unsigned char* data,
 }
 
 error_code dma::transfer(unsigned ch, uint64_t gen, const geometry& g) {
-    using namespace dma_regs;
     channel& c = *m_ch[ch];
     wait(m_clk.cycles(m_cfg.setup_cycles));
     const uint64_t count1 = std::max<uint32_t>(g.count1, 1);
@@ -347,7 +315,6 @@ error_code dma::transfer(unsigned ch, uint64_t gen, const geometry& g) {
 }
 
 error_code dma::run_list(unsigned ch, uint64_t gen) {
-    using namespace dma_regs;
     channel& c = *m_ch[ch];
     uint64_t addr = c.desc_addr;
     if (addr == 0) {

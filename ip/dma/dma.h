@@ -31,8 +31,10 @@
 // holds the channel at the next burst boundary until it runs again.
 #pragma once
 
+#include "ip/common/bus_access.h"
 #include "ip/common/energy_meter.h"
 #include "ip/common/peripheral.h"
+#include "ip/common/transfer_engine_if.h"
 #include "ip/dma/dma_config.h"
 #include "arch/regs/dma_descriptor.h"
 #include "arch/regs/dma_regs.h"
@@ -48,7 +50,7 @@
 
 namespace nnvp {
 
-class dma : public peripheral {
+class dma : public peripheral, public transfer_engine_if {
 public:
     tlm_utils::simple_initiator_socket<dma> initiator;
     sc_core::sc_out<bool> irq;
@@ -78,14 +80,13 @@ public:
         m_observers.push_back(std::move(observer));
     }
 
-    // Sideband for on-chip clients that drive channels themselves (the NN
-    // core), as a real engine's per-channel transfer-complete lines: notified
-    // (delta) when channel `ch` ends a run, ok or error, or is reset. A
-    // channel the instance lacks has an event that never fires.
-    const sc_core::sc_event& done_event(unsigned ch) const;
-    bool channel_busy(unsigned ch) const;
-    // The error code of the channel's last run (none while it has not ended).
-    dma_regs::error_code channel_error(unsigned ch) const;
+    // transfer_engine_if: the per-channel completion sideband for on-chip
+    // clients that drive channels themselves (the NN core); channel_error()
+    // is a dma_regs::error_code.
+    unsigned channel_count() const override { return m_cfg.channels; }
+    bool channel_busy(unsigned ch) const override;
+    uint32_t channel_error(unsigned ch) const override;
+    const sc_core::sc_event& channel_done_event(unsigned ch) const override;
 
 private:
     struct geometry {
@@ -110,8 +111,6 @@ private:
     bool alive(unsigned ch, uint64_t gen) const;
     void finish(unsigned ch, dma_regs::error_code err);
     void latch_irq(uint32_t bits);
-    void update_irq();
-    void drive_irq();
     void fail(unsigned ch, const std::string& what);
     uint32_t config_value() const;
 
@@ -121,9 +120,7 @@ private:
     dma_config m_cfg;
     energy_meter m_energy;
     std::vector<std::unique_ptr<channel>> m_ch;
-    sc_core::sc_event m_irq_ev;
-    sc_core::sc_event m_never;  // done_event() of a channel the instance lacks
-    bool m_irq_level = false;
+    sc_core::sc_event m_never;  // channel_done_event() of a channel the instance lacks
     uint64_t m_bytes_moved = 0;
     uint64_t m_bursts = 0;
     uint64_t m_descriptors = 0;

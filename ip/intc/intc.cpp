@@ -9,50 +9,60 @@ using namespace sc_core;
 namespace r = intc_regs;
 
 intc::intc(sc_module_name name, clock_domain& clk, const intc_config& cfg)
-    : peripheral(name, clk, r::WINDOW_BYTES, cfg.access_cycles),
+    : peripheral(name, clk, r::window_bytes, cfg.access_cycles),
       sources("sources", cfg.sources), cpu_irq("cpu_irq"), m_cfg(cfg),
       m_energy(basename(), clk, cfg.leakage_mw * 1e-3) {
     charge_accesses(m_energy, cfg.access_pj * 1e-12);
     // The parser range-checks; a model built by hand is clamped, not trusted.
-    if (m_cfg.sources < r::MIN_SOURCES || m_cfg.sources > r::MAX_SOURCES)
+    if (m_cfg.sources < r::min_sources || m_cfg.sources > r::max_sources)
         throw std::invalid_argument(std::string(this->name()) + ": sources must be " +
-                                    std::to_string(r::MIN_SOURCES) + ".." +
-                                    std::to_string(r::MAX_SOURCES));
+                                    std::to_string(r::min_sources) + ".." +
+                                    std::to_string(r::max_sources));
     for (unsigned id = 1; id < m_cfg.sources; ++id)
         m_valid[r::word_of(id)] |= r::bit_of(id);
 
-    const uint32_t id_value = r::ID_SOURCES.make(m_cfg.sources) |
-                              r::ID_MAX_PRIORITY.make(r::MAX_PRIORITY) |
-                              r::ID_VERSION.make(r::VERSION);
-    m_regs.add(r::ID, [id_value] { return id_value; });
-    m_regs.add(r::THRESHOLD, {}, [this](uint32_t, uint32_t) { update_irq(); });
-    m_regs.add(r::CLAIM, [this] { return claim(); });
-    m_regs.add(r::COMPLETE, {}, [this](uint32_t id, uint32_t) { complete(id); });
-    m_regs.add(r::STATUS);
-    for (unsigned w = 0; w < r::WORDS; ++w) {
-        m_regs.add(r::LEVEL[w], [this, w] { return bank_word(w, true); });
-        m_regs.add(r::PENDING[w], [this, w] { return bank_word(w, false); });
-        m_regs.add(r::IN_SERVICE[w], [this, w] { return m_in_service[w]; });
-        // Bits of ids that do not exist stay 0 whatever is written.
-        m_regs.add(r::ENABLE[w], {}, [this, w](uint32_t now, uint32_t) {
-            m_regs.set(r::ENABLE[w], now & m_valid[w]);
-            update_irq();
-        });
-    }
-    m_regs.add(regs::ro("PRIORITY0", r::PRIORITY_BASE));
-    for (unsigned id = 1; id < m_cfg.sources; ++id)
-        m_regs.add(r::priority(id), {}, [this](uint32_t, uint32_t) { update_irq(); });
+    add_registers();
 
-    SC_HAS_PROCESS(intc);
-    // cpu_irq has one writer, this method: register callbacks run in the
-    // initiator's thread and only request an update.
-    SC_METHOD(drive_irq);
-    sensitive << m_update;
+    // Pending, enabled and above the threshold: what cpu_irq announces; the
+    // source lines change it too.
+    irq_output::inputs lines;
     for (auto& s : sources)
-        sensitive << s;
-    // Runs once at start to drive cpu_irq from the initial line levels.
+        lines.push_back(&s);
+    add_irq(
+        cpu_irq,
+        [this] {
+            bool any = false;
+            for (unsigned id = 1; id < m_cfg.sources && !any; ++id)
+                any = eligible(id);
+            return any;
+        },
+        lines);
 }
 
+// The bank is the register lists of intc_regs.h; only behaviour is added here.
+void intc::add_registers() {
+    m_regs.add_all(r::global_regs);
+    for (unsigned id = 1; id < m_cfg.sources; ++id)
+        m_regs.add_all(r::source_regs, r::source_offset(id));
+    const uint32_t id_value = r::ID_SOURCES.make(m_cfg.sources) |
+                              r::ID_MAX_PRIORITY.make(r::max_priority) |
+                              r::ID_VERSION.make(r::version);
+    const auto changed = [this](uint32_t, uint32_t) { update_irq(); };
+    m_regs.on_read(r::ID, [id_value] { return id_value; });
+    m_regs.on_write(r::THRESHOLD, changed);
+    m_regs.on_read(r::CLAIM, [this] { return claim(); });
+    m_regs.on_write(r::COMPLETE, [this](uint32_t id, uint32_t) { complete(id); });
+    for (unsigned w = 0; w < r::words; ++w) {
+        m_regs.on_read(r::LEVEL[w], [this, w] { return bank_word(w, true); });
+        m_regs.on_read(r::PENDING[w], [this, w] { return bank_word(w, false); });
+        m_regs.on_read(r::IN_SERVICE[w], [this, w] { return m_in_service[w]; });
+        // Bits of ids that do not exist stay 0 whatever is written.
+        m_regs.restrict_writes(r::ENABLE[w], m_valid[w]);
+        m_regs.on_write(r::ENABLE[w], changed);
+    }
+    for (unsigned id = 1; id < m_cfg.sources; ++id)
+        m_regs.on_write(r::priority_reg(id), changed);
+}
 
 void intc::reset() {
     peripheral::reset();
@@ -67,7 +77,7 @@ bool intc::level(unsigned id) const {
 }
 
 bool intc::in_service(unsigned id) const {
-    return id < r::MAX_SOURCES && (m_in_service[r::word_of(id)] & r::bit_of(id)) != 0;
+    return id < r::max_sources && (m_in_service[r::word_of(id)] & r::bit_of(id)) != 0;
 }
 
 uint32_t intc::bank_word(unsigned w, bool levels_only) const {
@@ -84,7 +94,7 @@ uint32_t intc::bank_word(unsigned w, bool levels_only) const {
 bool intc::eligible(unsigned id) const {
     if (!pending(id) || (m_regs.get(r::ENABLE[r::word_of(id)]) & r::bit_of(id)) == 0)
         return false;
-    return r::PRIORITY_VALUE.get(m_regs.get(r::priority(id))) >
+    return r::PRIORITY_VALUE.get(m_regs.get(r::priority_reg(id))) >
            r::THRESHOLD_VALUE.get(m_regs.get(r::THRESHOLD));
 }
 
@@ -94,7 +104,7 @@ uint32_t intc::claim() {
     for (unsigned id = 1; id < m_cfg.sources; ++id) {
         if (!eligible(id))
             continue;
-        const uint32_t prio = r::PRIORITY_VALUE.get(m_regs.get(r::priority(id)));
+        const uint32_t prio = r::PRIORITY_VALUE.get(m_regs.get(r::priority_reg(id)));
         if (prio > best_prio) {  // strict: ties go to the lowest id
             best = id;
             best_prio = prio;
@@ -117,16 +127,6 @@ void intc::complete(uint32_t id) {
     // A level source still high is pending again from here on.
     m_in_service[r::word_of(id)] &= ~r::bit_of(id);
     update_irq();
-}
-
-void intc::update_irq() { m_update.notify(SC_ZERO_TIME); }
-
-// A delta after a line or register change: the edge keeps its time stamp.
-void intc::drive_irq() {
-    bool any = false;
-    for (unsigned id = 1; id < m_cfg.sources && !any; ++id)
-        any = eligible(id);
-    cpu_irq.write(any);
 }
 
 }  // namespace nnvp

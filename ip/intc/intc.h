@@ -45,18 +45,16 @@ public:
     energy_meter& energy() { return m_energy; }
 
 private:
+    void add_registers();
     uint32_t bank_word(unsigned w, bool levels_only) const;
     bool eligible(unsigned id) const;
     uint32_t claim();
     void complete(uint32_t id);
-    void update_irq();
-    void drive_irq();
 
     intc_config m_cfg;
-    std::array<uint32_t, intc_regs::WORDS> m_in_service{};
-    std::array<uint32_t, intc_regs::WORDS> m_valid{};  // ids that exist (not 0)
+    std::array<uint32_t, intc_regs::words> m_in_service{};
+    std::array<uint32_t, intc_regs::words> m_valid{};  // ids that exist (not 0)
     uint64_t m_claims = 0;
-    sc_core::sc_event m_update;
     energy_meter m_energy;
 };
 

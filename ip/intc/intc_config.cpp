@@ -4,8 +4,8 @@ namespace nnvp {
 
 intc_config parse_intc_config(const config_node& node) {
     intc_config c;
-    c.sources = static_cast<unsigned>(node.uint_in("sources", intc_regs::MIN_SOURCES,
-                                                   intc_regs::MAX_SOURCES, c.sources));
+    c.sources = static_cast<unsigned>(node.uint_in("sources", intc_regs::min_sources,
+                                                   intc_regs::max_sources, c.sources));
     c.access_cycles = static_cast<unsigned>(node.uint_in("access_cycles", 0, 1000,
                                                          c.access_cycles));
     c.access_pj = node.number_in("access_pj", 0.0, 1e6, c.access_pj);

@@ -10,14 +10,14 @@ namespace nnvp::nncore {
 
 using namespace sc_core;
 
-core::core(sc_module_name name, clock_domain& clk, const nncore_config& cfg, dma& dma_engine,
-           uint64_t dma_base, uint64_t buffer_base)
+core::core(sc_module_name name, clock_domain& clk, const nncore_config& cfg, uint64_t dma_base,
+           uint64_t buffer_base)
     : peripheral(name, clk, nncore_regs::window_bytes, cfg.register_access_cycles),
       buffer("buffer"),
       initiator("initiator"),
       irq("irq"),
+      dma_channels("dma_channels"),
       m_cfg(cfg),
-      m_dma(dma_engine),
       m_dma_base(dma_base),
       m_buffer_base(buffer_base),
       m_energy(basename(), clk, cfg.core.leakage_mw * 1e-3) {
@@ -32,48 +32,41 @@ core::core(sc_module_name name, clock_domain& clk, const nncore_config& cfg, dma
     // DMI latencies follow the clock: revoke the pointers on every change.
     m_clk.on_change([this] { buffer->invalidate_direct_mem_ptr(0, ~sc_dt::uint64{0}); });
     SC_THREAD(processor_thread);
-    SC_METHOD(drive_irq);
-    sensitive << m_irq_ev;
-    dont_initialize();
+    add_irq(irq, [this] {
+        return (m_regs.get(nncore_regs::IRQ_STATUS) & m_regs.get(nncore_regs::IRQ_ENABLE)) != 0;
+    });
 }
 
+// The bank is the register lists of nncore_regs.h; only behaviour is added here.
 void core::add_registers() {
     using namespace nncore_regs;
+    m_regs.add_all(control_regs);
+    for (std::size_t i = 0; i < m_counters.size(); ++i)
+        m_regs.add_all(counter_regs, counter_offset(static_cast<nncore_regs::counter>(i)));
     const auto value = [](uint32_t v) { return [v] { return v; }; };
-    m_regs.add(ID);
-    m_regs.add(ARRAY, value(m_cfg.core.rows | (m_cfg.core.cols << 16)));
-    m_regs.add(PRECISIONS, value((1u << cost::num_precisions) - 1));
-    m_regs.add(INPUT_KB, value(m_cfg.core.input_kb));
-    m_regs.add(WEIGHT_KB, value(m_cfg.core.weight_kb));
-    m_regs.add(OUTPUT_KB, value(m_cfg.core.output_kb));
-    m_regs.add(CMD_VERSION, value(nncore_cmd::version));
-    m_regs.add(CMD_BASE_LO);
-    m_regs.add(CMD_BASE_HI);
-    m_regs.add(CMD_BYTES);
-    m_regs.add(DOORBELL, {}, [this](uint32_t v, uint32_t) {
-        if (v & 1u)
+    m_regs.on_read(ARRAY,
+                   value(ARRAY_ROWS.make(m_cfg.core.rows) | ARRAY_COLS.make(m_cfg.core.cols)));
+    m_regs.on_read(PRECISIONS, value((1u << cost::num_precisions) - 1));
+    m_regs.on_read(INPUT_KB, value(m_cfg.core.input_kb));
+    m_regs.on_read(WEIGHT_KB, value(m_cfg.core.weight_kb));
+    m_regs.on_read(OUTPUT_KB, value(m_cfg.core.output_kb));
+    m_regs.on_read(CMD_VERSION, value(nncore_cmd::version));
+    m_regs.on_write(DOORBELL, [this](uint32_t v, uint32_t) {
+        if (DOORBELL_RING.get(v))
             ring();
     });
-    m_regs.add(MODE);
-    m_regs.add(WEIGHT_DENSITY);
-    m_regs.add(ACT_DENSITY);
-    m_regs.add(DMA_CHANNELS);
-    m_regs.add(STATUS);
-    m_regs.add(ERROR_CODE);
-    m_regs.add(ERROR_CMD);
-    m_regs.add(CMDS_DONE);
-    m_regs.add(IRQ_STATUS, {}, [this](uint32_t, uint32_t) { update_irq(); });
-    m_regs.add(IRQ_ENABLE, {}, [this](uint32_t, uint32_t) { update_irq(); });
-    m_regs.add(COUNTERS_CLEAR, {}, [this](uint32_t v, uint32_t) {
-        if (v & 1u) {
+    m_regs.on_write(IRQ_STATUS, [this](uint32_t, uint32_t) { update_irq(); });
+    m_regs.on_write(IRQ_ENABLE, [this](uint32_t, uint32_t) { update_irq(); });
+    m_regs.on_write(COUNTERS_CLEAR, [this](uint32_t v, uint32_t) {
+        if (COUNTERS_CLEAR_ALL.get(v)) {
             m_counters.fill(0);
             m_hi_latch.fill(0);
         }
     });
     for (std::size_t i = 0; i < m_counters.size(); ++i) {
         const auto c = static_cast<nncore_regs::counter>(i);
-        m_regs.add(counter_lo(c), [this, i] { return read_counter_lo(i); });
-        m_regs.add(counter_hi(c), [this, i] { return m_hi_latch[i]; });
+        m_regs.on_read(counter_lo(c), [this, i] { return read_counter_lo(i); });
+        m_regs.on_read(counter_hi(c), [this, i] { return m_hi_latch[i]; });
     }
 }
 
@@ -107,28 +100,18 @@ void core::ring() {
     m_run.base = (uint64_t{m_regs.get(CMD_BASE_HI)} << 32) | m_regs.get(CMD_BASE_LO);
     m_run.bytes = m_regs.get(CMD_BYTES);
     const uint32_t mode = m_regs.get(MODE);
-    m_run.timing = mode_f::timing.get(mode) != 0;
-    m_run.sparsity = mode_f::sparsity.get(mode);
+    m_run.timing = MODE_TIMING.get(mode) != 0;
+    m_run.sparsity = MODE_SPARSITY.get(mode);
     m_run.weight_density = std::min(m_regs.get(WEIGHT_DENSITY), 0x10000u) / 65536.0;
     m_run.act_density = std::min(m_regs.get(ACT_DENSITY), 0x10000u) / 65536.0;
     m_run.channels = m_regs.get(DMA_CHANNELS);
-    m_regs.set(STATUS, status_f::busy.make(1));
+    m_regs.set(STATUS, STATUS_BUSY.make(1));
     m_regs.set(ERROR_CODE, 0);
     m_regs.set(ERROR_CMD, 0);
     m_regs.set(CMDS_DONE, 0);
     // The stream starts at the time of the write, decoupling offset included.
     m_pending = true;
     m_start_ev.notify(access_time() - sc_time_stamp());
-}
-
-void core::update_irq() {
-    using namespace nncore_regs;
-    m_irq_level = (m_regs.get(IRQ_STATUS) & m_regs.get(IRQ_ENABLE)) != 0;
-    m_irq_ev.notify(access_time() - sc_time_stamp());
-}
-
-void core::drive_irq() {
-    irq.write(m_irq_level);
 }
 
 // --- local memory port ------------------------------------------------------------

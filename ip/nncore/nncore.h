@@ -11,6 +11,8 @@
 //              order, byte-addressed (the platform maps it as "nncore_buf")
 //   initiator  command fetch and DMA register programming, over the bus
 //   irq        level: IRQ_STATUS & IRQ_ENABLE
+//   dma_channels  the DMA engine's per-channel completion sideband
+//              (transfer_engine_if), bound by the platform
 //
 // Timing (Tclk = the nncore domain's period when the command starts):
 //   header:   one 32-byte bus read
@@ -56,10 +58,11 @@
 #include <tlm>
 #include <vector>
 
+#include "ip/common/bus_access.h"
 #include "ip/common/energy_meter.h"
 #include "ip/common/peripheral.h"
 #include "ip/common/port_schedule.h"
-#include "ip/dma/dma.h"
+#include "ip/common/transfer_engine_if.h"
 #include "arch/nncore/command.h"
 #include "ip/nncore/nncore_config.h"
 #include "arch/nncore/layer_codec.h"
@@ -73,12 +76,15 @@ public:
     tlm_utils::simple_target_socket<core> buffer;
     tlm_utils::simple_initiator_socket<core> initiator;
     sc_core::sc_out<bool> irq;
+    // The system DMA engine's completion sideband (transfer_engine_if.h),
+    // bound by the platform; its channels are programmed over `initiator`.
+    sc_core::sc_port<transfer_engine_if> dma_channels;
 
     // `dma_base`: bus address of the DMA engine's registers; `buffer_base`:
     // bus address at which the platform maps `buffer` (the DMA's side of the
     // local memory). Channels the core may use are set by DMA_CHANNELS.
     SC_HAS_PROCESS(core);
-    core(sc_core::sc_module_name name, clock_domain& clk, const nncore_config& cfg, dma& dma_engine,
+    core(sc_core::sc_module_name name, clock_domain& clk, const nncore_config& cfg,
          uint64_t dma_base, uint64_t buffer_base);
 
     void reset() override;
@@ -165,8 +171,6 @@ private:
     // registers (nncore.cpp)
     void add_registers();
     void ring();
-    void update_irq();
-    void drive_irq();
     uint32_t read_counter_lo(std::size_t c);
 
     // local memory port (nncore.cpp)
@@ -202,7 +206,6 @@ private:
     void count(nncore_regs::counter c, uint64_t n) { m_counters[static_cast<std::size_t>(c)] += n; }
 
     nncore_config m_cfg;
-    dma& m_dma;
     uint64_t m_dma_base;
     uint64_t m_buffer_base;
     energy_meter m_energy;
@@ -214,8 +217,6 @@ private:
     std::array<uint32_t, static_cast<std::size_t>(nncore_regs::counter::count)> m_hi_latch{};
 
     sc_core::sc_event m_start_ev;
-    sc_core::sc_event m_irq_ev;
-    bool m_irq_level = false;
     bool m_busy = false;
     bool m_pending = false;  // a doorbell the processor has not taken yet
     uint64_t m_gen = 0;

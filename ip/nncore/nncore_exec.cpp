@@ -5,6 +5,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "arch/regs/dma_regs.h"
 #include "ip/nncore/nncore.h"
 #include "nn/kernels/kernels.h"
 #include "nn/tensor/tensor_pack.h"
@@ -41,38 +42,20 @@ core::outcome core::error(error_code code, uint32_t cmd, const std::string& what
     return {code, cmd, false};
 }
 
+// Bus accesses of the core are blocking and not decoupled: each waits out
+// its delay before the next.
 bool core::bus_read(uint64_t addr, void* data, unsigned len) {
-    tlm::tlm_generic_payload t;
-    t.set_command(tlm::TLM_READ_COMMAND);
-    t.set_address(addr);
-    t.set_data_ptr(static_cast<unsigned char*>(data));
-    t.set_data_length(len);
-    t.set_streaming_width(len);
-    t.set_byte_enable_ptr(nullptr);
-    t.set_dmi_allowed(false);
-    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     sc_time delay = SC_ZERO_TIME;
-    initiator->b_transport(t, delay);
+    const bool ok = bus_access(initiator, tlm::TLM_READ_COMMAND, addr, data, len, delay).ok();
     wait(delay);
-    return t.get_response_status() == tlm::TLM_OK_RESPONSE;
+    return ok;
 }
 
 bool core::bus_write32(uint64_t addr, uint32_t value) {
-    tlm::tlm_generic_payload t;
-    unsigned char data[4];
-    std::memcpy(data, &value, 4);
-    t.set_command(tlm::TLM_WRITE_COMMAND);
-    t.set_address(addr);
-    t.set_data_ptr(data);
-    t.set_data_length(4);
-    t.set_streaming_width(4);
-    t.set_byte_enable_ptr(nullptr);
-    t.set_dmi_allowed(false);
-    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     sc_time delay = SC_ZERO_TIME;
-    initiator->b_transport(t, delay);
+    const bool ok = bus_access(initiator, tlm::TLM_WRITE_COMMAND, addr, &value, 4, delay).ok();
     wait(delay);
-    return t.get_response_status() == tlm::TLM_OK_RESPONSE;
+    return ok;
 }
 
 // Holds the processor at a command boundary while the clock is gated or off.
@@ -102,11 +85,11 @@ void core::processor_thread() {
         m_outstanding.clear();
         m_expansions.clear();
         const bool ok = out.code == error_code::none;
-        m_regs.set(STATUS, status_f::done.make(ok) | status_f::error.make(!ok));
+        m_regs.set(STATUS, STATUS_DONE.make(ok) | STATUS_ERROR.make(!ok));
         m_regs.set(ERROR_CODE, static_cast<uint32_t>(out.code));
         m_regs.set(ERROR_CMD, ok ? 0 : out.cmd);
         m_regs.set(IRQ_STATUS,
-                   m_regs.get(IRQ_STATUS) | (ok ? irq_f::done.make(1) : irq_f::error.make(1)));
+                   m_regs.get(IRQ_STATUS) | (ok ? IRQ_DONE.make(1) : IRQ_ERROR.make(1)));
         update_irq();
         const stream_record rec{start, sc_time_stamp(), executed, out.code, ok ? 0 : out.cmd};
         for (auto& obs : m_stream_observers)
@@ -225,15 +208,15 @@ core::outcome core::execute(uint32_t index, const command& c, command_record& re
 // the dma_error of the command that started it.
 core::outcome core::retire() {
     for (auto it = m_outstanding.begin(); it != m_outstanding.end();) {
-        if (m_dma.channel_busy(it->channel)) {
+        if (dma_channels->channel_busy(it->channel)) {
             ++it;
             continue;
         }
-        const dma_regs::error_code e = m_dma.channel_error(it->channel);
-        if (e != dma_regs::error_code::none)
+        const uint32_t e = dma_channels->channel_error(it->channel);
+        if (e != regs::value(dma_regs::error_code::none))
             return error(error_code::dma_error, it->cmd_index,
                          "DMA channel " + std::to_string(it->channel) + " ended with error code " +
-                             std::to_string(static_cast<int>(e)));
+                             std::to_string(e));
         it = m_outstanding.erase(it);
     }
     return {};
@@ -245,7 +228,7 @@ void core::wait_any_done(uint32_t channel_mask, command_record& rec) {
     sc_event_or_list any;
     for (unsigned ch = 0; ch < dma_regs::max_channels; ++ch)
         if (channel_mask & (1u << ch))
-            any |= m_dma.done_event(ch);
+            any |= dma_channels->channel_done_event(ch);
     const sc_time t0 = sc_time_stamp();
     wait(any);
     rec.stall_cycles += m_clk.cycles_in(sc_time_stamp() - t0);
@@ -326,7 +309,7 @@ core::outcome core::start_transfer(uint32_t index, uint8_t tag, const nncore_cmd
                                    bool load, command_record& rec) {
     using namespace dma_regs;
     const uint32_t usable =
-        m_run.channels & ((1u << std::min(m_dma.config().channels, max_channels)) - 1u);
+        m_run.channels & ((1u << std::min(dma_channels->channel_count(), max_channels)) - 1u);
     if (usable == 0)
         return error(error_code::dma_error, index,
                      "DMA_CHANNELS selects no channel the DMA engine has");
@@ -337,7 +320,7 @@ core::outcome core::start_transfer(uint32_t index, uint8_t tag, const nncore_cmd
         if (out.code != error_code::none)
             return out;
         for (unsigned i = 0; i < max_channels && ch == max_channels; ++i)
-            if ((usable & (1u << i)) && !m_dma.channel_busy(i))
+            if ((usable & (1u << i)) && !dma_channels->channel_busy(i))
                 ch = i;
         if (ch != max_channels)
             break;
@@ -358,7 +341,7 @@ core::outcome core::start_transfer(uint32_t index, uint8_t tag, const nncore_cmd
         {COUNT2, m.count2},
         {SRC_STRIDE2, load ? m.dram_stride2 : m.local_stride2},
         {DST_STRIDE2, load ? m.local_stride2 : m.dram_stride2},
-        {CTRL, ctrl_f::start.make(1)}};  // no interrupt: the core watches done_event
+        {CTRL, CTRL_START.make(1)}};  // no interrupt: the core watches the sideband
     for (const auto& [reg, value] : writes)
         if (!bus_write32(m_dma_base + channel_reg(reg, ch).offset, value))
             return error(error_code::dma_error, index,

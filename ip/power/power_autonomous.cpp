@@ -14,15 +14,15 @@ namespace nnvp {
 using namespace sc_core;
 namespace pr = power_regs;
 
-void power_controller::add_global_registers() {
+void power_controller::add_global_behaviour() {
     auto changed = [this](uint32_t, uint32_t) { m_hwgov_changed.notify(SC_ZERO_TIME); };
-    m_regs.add(pr::HWGOV_CTRL, {}, changed);
-    m_regs.add(pr::HWGOV_PERIOD_US, {}, changed);
-    m_regs.add(pr::HWGOV_THRESH, {}, changed);
-    m_regs.add(pr::TEMP_MC, [this] {
+    m_regs.on_write(pr::HWGOV_CTRL, changed);
+    m_regs.on_write(pr::HWGOV_PERIOD_US, changed);
+    m_regs.on_write(pr::HWGOV_THRESH, changed);
+    m_regs.on_read(pr::TEMP_MC, [this] {
         return static_cast<uint32_t>(static_cast<int32_t>(std::llround(m_temp_c * 1000)));
     });
-    m_regs.add(pr::THERMAL, [this] {
+    m_regs.on_read(pr::THERMAL, [this] {
         return pr::THERMAL_CAPPED.make(m_capped ? 1 : 0) |
                pr::THERMAL_EPISODES.make(std::min<uint32_t>(m_episodes, 0xffff));
     });

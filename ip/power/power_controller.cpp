@@ -60,16 +60,21 @@ power_controller::power_controller(sc_module_name name, clock_domain& always_on,
         c->set_temperature(m_temp_c);
     }
 
-    m_regs.add(pr::ID, [this] {
+    // The bank is the register lists of power_regs.h; behaviour is added by
+    // add_*_behaviour().
+    m_regs.add_all(pr::global_regs);
+    for (std::size_t d = 0; d < m_doms.size(); ++d)
+        m_regs.add_all(pr::domain_regs, pr::domain_offset(static_cast<uint32_t>(d)));
+    m_regs.on_read(pr::ID, [this] {
         return pr::ID_DOMAINS.make(static_cast<uint32_t>(m_doms.size())) |
                pr::ID_VERSION.make(pr::version) | pr::ID_MAGIC.make(pr::id_magic);
     });
-    m_regs.add(pr::IRQ_STATUS, {}, [this](uint32_t, uint32_t) { update_irq(); });
-    m_regs.add(pr::IRQ_ENABLE, {}, [this](uint32_t, uint32_t) { update_irq(); });
-    add_global_registers();
+    m_regs.on_write(pr::IRQ_STATUS, [this](uint32_t, uint32_t) { update_irq(); });
+    m_regs.on_write(pr::IRQ_ENABLE, [this](uint32_t, uint32_t) { update_irq(); });
+    add_global_behaviour();
     for (std::size_t d = 0; d < m_doms.size(); ++d) {
-        add_registers(d);
-        add_state_registers(d);
+        add_dvfs_behaviour(d);
+        add_state_behaviour(d);
         const std::string name = m_doms[d]->clk->name();
         sc_spawn([this, d] { sequencer(d); }, sc_gen_unique_name(("seq_" + name).c_str()));
         sc_spawn([this, d] { auto_idle(d); }, sc_gen_unique_name(("idle_" + name).c_str()));
@@ -81,52 +86,51 @@ power_controller::power_controller(sc_module_name name, clock_domain& always_on,
     if (cfg.thermal.enabled)
         sc_spawn([this] { thermal_thread(); }, sc_gen_unique_name("thermal"));
     sc_spawn([this] { hw_governor_thread(); }, sc_gen_unique_name("hw_governor"));
-    irq.initialize(false);
-    SC_HAS_PROCESS(power_controller);
-    SC_METHOD(drive_irq);
-    sensitive << m_irq_event;
-    dont_initialize();
+    add_irq(irq,
+            [this] { return (m_regs.get(pr::IRQ_STATUS) & m_regs.get(pr::IRQ_ENABLE)) != 0; });
 }
 
 power_controller::~power_controller() = default;
 
-void power_controller::add_registers(std::size_t d) {
+void power_controller::add_dvfs_behaviour(std::size_t d) {
     dom& s = *m_doms[d];
-    const uint32_t base = pr::domain_offset(static_cast<uint32_t>(d));
+    const auto reg = [d](const regs::reg_def& r) {
+        return pr::domain_reg(r, static_cast<uint32_t>(d));
+    };
     const auto& opps = s.clk->opps();
-    m_regs.add(pr::NAME.at(base), [&s] {
+    m_regs.on_read(reg(pr::NAME), [&s] {
         uint32_t packed = 0;
         const std::string& n = s.clk->name();
-        for (std::size_t i = 0; i < 4 && i < n.size(); ++i)
-            packed |= uint32_t{static_cast<unsigned char>(n[i])} << (8 * i);
+        for (unsigned i = 0; i < pr::name_chars && i < n.size(); ++i)
+            packed |= pr::name_char(i).make(static_cast<unsigned char>(n[i]));
         return packed;
     });
-    m_regs.add(pr::OPP_COUNT.at(base), [&opps] { return static_cast<uint32_t>(opps.size()); });
-    m_regs.add(pr::OPP_REQ.at(base), [&s] { return s.requested; },
-               [this, d](uint32_t now, uint32_t before) { on_request(d, now, before); });
-    m_regs.add(pr::OPP_CUR.at(base), [&s] { return s.cur; });
-    m_regs.add(pr::STATUS.at(base), [this, &s] { return status_of(s); });
-    m_regs.add(pr::FREQ_MHZ.at(base),
-               [&s] { return static_cast<uint32_t>(std::llround(s.clk->freq_hz() * 1e-6)); });
-    m_regs.add(pr::VOLT_MV.at(base),
-               [&s] { return static_cast<uint32_t>(std::llround(s.clk->voltage() * 1e3)); });
-    const regs::reg_def sel = pr::OPP_SEL.at(base);
-    m_regs.add(sel);
-    m_regs.add(pr::OPP_FREQ_KHZ.at(base), [this, sel, &opps] {
+    m_regs.on_read(reg(pr::OPP_COUNT), [&opps] { return static_cast<uint32_t>(opps.size()); });
+    m_regs.on_read(reg(pr::OPP_REQ), [&s] { return s.requested; });
+    m_regs.on_write(reg(pr::OPP_REQ),
+                    [this, d](uint32_t now, uint32_t before) { on_request(d, now, before); });
+    m_regs.on_read(reg(pr::OPP_CUR), [&s] { return s.cur; });
+    m_regs.on_read(reg(pr::STATUS), [this, &s] { return status_of(s); });
+    m_regs.on_read(reg(pr::FREQ_MHZ),
+                   [&s] { return static_cast<uint32_t>(std::llround(s.clk->freq_hz() * 1e-6)); });
+    m_regs.on_read(reg(pr::VOLT_MV),
+                   [&s] { return static_cast<uint32_t>(std::llround(s.clk->voltage() * 1e3)); });
+    const regs::reg_def sel = reg(pr::OPP_SEL);
+    m_regs.on_read(reg(pr::OPP_FREQ_KHZ), [this, sel, &opps] {
         const uint32_t i = m_regs.get(sel);
         return i < opps.size() ? static_cast<uint32_t>(std::llround(opps[i].freq_hz * 1e-3)) : 0u;
     });
-    m_regs.add(pr::OPP_VOLT_MV.at(base), [this, sel, &opps] {
+    m_regs.on_read(reg(pr::OPP_VOLT_MV), [this, sel, &opps] {
         const uint32_t i = m_regs.get(sel);
         return i < opps.size() ? static_cast<uint32_t>(std::llround(opps[i].voltage_v * 1e3)) : 0u;
     });
-    m_regs.add(pr::ENERGY_LO.at(base), [this, &s] {
+    m_regs.on_read(reg(pr::ENERGY_LO), [this, &s] {
         const uint64_t nj = energy_nj(s);
         s.energy_hi = nj >> 32;
         return static_cast<uint32_t>(nj);
     });
-    m_regs.add(pr::ENERGY_HI.at(base), [&s] { return static_cast<uint32_t>(s.energy_hi); });
-    m_regs.add(pr::TRANSITIONS.at(base), [&s] { return static_cast<uint32_t>(s.transitions); });
+    m_regs.on_read(reg(pr::ENERGY_HI), [&s] { return static_cast<uint32_t>(s.energy_hi); });
+    m_regs.on_read(reg(pr::TRANSITIONS), [&s] { return static_cast<uint32_t>(s.transitions); });
 }
 
 clock_domain& power_controller::domain(std::size_t d) const { return *m_doms.at(d)->clk; }
@@ -154,9 +158,10 @@ uint64_t power_controller::energy_nj(dom& s) const {
 }
 
 uint32_t power_controller::status_of(const dom& s) const {
-    uint32_t v = pr::STATUS_BUSY.make(s.busy ? 1 : 0) | pr::STATUS_PHASE.make(s.phase) |
-                 pr::STATUS_ERROR.make(s.err != pr::err_none ? 1 : 0) |
-                 pr::STATUS_ERR_CODE.make(s.err) |
+    uint32_t v = pr::STATUS_BUSY.make(s.busy ? 1 : 0) |
+                 pr::STATUS_PHASE.make(regs::value(s.phase)) |
+                 pr::STATUS_ERROR.make(s.err != pr::error_code::none ? 1 : 0) |
+                 pr::STATUS_ERR_CODE.make(regs::value(s.err)) |
                  pr::STATUS_STATE_BUSY.make(s.busy && s.kind == kind_state ? 1 : 0) |
                  pr::STATUS_THROTTLED.make(s.throttled ? 1 : 0);
     if (s.busy)
@@ -164,18 +169,9 @@ uint32_t power_controller::status_of(const dom& s) const {
     return v;
 }
 
-// The level is computed at once; the method process writes it in the next
-// delta cycle, at the same simulated time.
-void power_controller::update_irq() {
-    m_irq_level = (m_regs.get(pr::IRQ_STATUS) & m_regs.get(pr::IRQ_ENABLE)) != 0;
-    m_irq_event.notify(SC_ZERO_TIME);
-}
-
-void power_controller::drive_irq() { irq.write(m_irq_level); }
-
-void power_controller::reject(std::size_t d, uint32_t code, const std::string& why) {
+void power_controller::reject(std::size_t d, power_regs::error_code code, const std::string& why) {
     m_doms[d]->err = code;
-    m_regs.set(pr::IRQ_STATUS, m_regs.get(pr::IRQ_STATUS) | pr::IRQ_ERROR);
+    m_regs.set(pr::IRQ_STATUS, m_regs.get(pr::IRQ_STATUS) | pr::IRQ_ERROR.mask());
     update_irq();
     warn("domain " + m_doms[d]->clk->name() + ": " + why);
 }
@@ -184,13 +180,13 @@ void power_controller::on_request(std::size_t d, uint32_t value, uint32_t) {
     dom& s = *m_doms[d];
     const auto count = static_cast<uint32_t>(s.clk->opps().size());
     if (s.busy) {
-        reject(d, pr::err_busy,
+        reject(d, pr::error_code::busy,
                "OPP request rejected: OPP " + std::to_string(value) +
                    " requested while a transition runs");
         return;
     }
     if (value >= count) {
-        reject(d, pr::err_bad_index,
+        reject(d, pr::error_code::bad_index,
                "OPP request rejected: OPP " + std::to_string(value) + " is beyond OPP_COUNT " +
                    std::to_string(count));
         return;
@@ -205,7 +201,7 @@ bool power_controller::start(std::size_t d, request_kind kind, uint32_t value, b
     dom& s = *m_doms[d];
     if (s.busy)
         return false;
-    s.err = from_firmware ? pr::err_none : s.err;
+    s.err = from_firmware ? pr::error_code::none : s.err;
     s.busy = true;
     s.kind = kind;
     s.from_firmware = from_firmware;
@@ -255,7 +251,7 @@ void power_controller::slew(dom& s, double to_v) {
         std::max(1.0, std::ceil(swing_mv / m_cfg.slew_step_mv - 1e-9)));
     const sc_time start = sc_time_stamp();
     const sc_time total(swing_mv / m_cfg.slew_mv_per_us, SC_US);
-    s.phase = pr::phase_slew;
+    s.phase = pr::phase::slew;
     for (unsigned k = 1; k <= steps; ++k) {
         const sc_time at = k == steps ? start + total : start + total * (double(k) / steps);
         wait(at - sc_time_stamp());
@@ -266,7 +262,7 @@ void power_controller::slew(dom& s, double to_v) {
 void power_controller::relock(dom& s, double to_hz) {
     clock_domain& c = *s.clk;
     const bool was_on = c.state() == power_state::on;
-    s.phase = pr::phase_relock;
+    s.phase = pr::phase::relock;
     s.dvfs_meter->add_fixed(m_cfg.transition_energy_uj * 1e-6);
     if (was_on)
         c.set_state(power_state::idle);  // clock gated: the domain's blocks stall
@@ -279,15 +275,15 @@ void power_controller::relock(dom& s, double to_hz) {
 void power_controller::complete(std::size_t d) {
     dom& s = *m_doms[d];
     s.busy = false;
-    s.phase = pr::phase_idle;
+    s.phase = pr::phase::idle;
     uint32_t bit = 0;
     if (s.kind == kind_opp) {
         s.cur = s.target;
         ++s.transitions;
-        bit = pr::irq_done(static_cast<uint32_t>(d));
+        bit = pr::irq_opp_done_bit(static_cast<uint32_t>(d));
     } else {
         ++s.state_transitions;
-        bit = pr::irq_state_done(static_cast<uint32_t>(d));
+        bit = pr::irq_state_done_bit(static_cast<uint32_t>(d));
     }
     if (s.from_firmware) {
         m_regs.set(pr::IRQ_STATUS, m_regs.get(pr::IRQ_STATUS) | bit);
@@ -303,7 +299,7 @@ void power_controller::complete(std::size_t d) {
 void power_controller::reset() {
     peripheral::reset();
     for (auto& s : m_doms) {
-        s->err = pr::err_none;
+        s->err = pr::error_code::none;
         s->throttled = false;
         s->requested = s->busy && s->kind == kind_opp ? s->target : s->cur;
         s->state_requested = s->busy && s->kind == kind_state

@@ -49,6 +49,7 @@
 #include "ip/common/peripheral.h"
 #include "ip/power/domain_config.h"
 #include "ip/power/power_config.h"
+#include "arch/regs/power_regs.h"
 
 #include <systemc>
 
@@ -112,14 +113,14 @@ private:
     struct dom;
     enum request_kind { kind_opp, kind_state };
 
-    void add_registers(std::size_t d);
-    void add_state_registers(std::size_t d);
-    void add_global_registers();
+    void add_dvfs_behaviour(std::size_t d);
+    void add_state_behaviour(std::size_t d);
+    void add_global_behaviour();
     void load_hw_governor_config();
     void on_request(std::size_t d, uint32_t value, uint32_t before);
     void on_state_request(std::size_t d, uint32_t value);
     bool start(std::size_t d, request_kind kind, uint32_t value, bool from_firmware);
-    void reject(std::size_t d, uint32_t code, const std::string& why);
+    void reject(std::size_t d, power_regs::error_code code, const std::string& why);
     void sequencer(std::size_t d);
     void run_opp(dom& s);
     void run_state(dom& s);
@@ -137,17 +138,11 @@ private:
     uint64_t energy_nj(dom& s) const;
     uint64_t residency_ns(const dom& s, uint32_t st) const;
     double total_energy_j() const;
-    void update_irq();
-    void drive_irq();
 
     power_config m_cfg;
     std::unique_ptr<energy_meter> m_meter;
     std::vector<std::unique_ptr<dom>> m_doms;
     sc_core::sc_event m_done_event;
-    // The line is written by one process only (sc_signal allows one writer),
-    // while register accesses and the sequencers both change the status.
-    sc_core::sc_event m_irq_event;
-    bool m_irq_level = false;
     clock_domain& m_aon;
     double m_temp_c = 25.0;
     double m_peak_temp_c = 25.0;

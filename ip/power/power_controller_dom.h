@@ -19,8 +19,8 @@ struct power_controller::dom {
     uint32_t target = 0;           // OPP being moved to while busy
     uint32_t cur = 0;              // OPP last settled at
     uint32_t requested = 0;        // last accepted OPP_REQ
-    uint32_t phase = power_regs::phase_idle;
-    uint32_t err = power_regs::err_none;
+    power_regs::phase phase = power_regs::phase::idle;
+    power_regs::error_code err = power_regs::error_code::none;
     bool throttled = false;  // the last OPP request was clamped to opp_max
     uint64_t transitions = 0;
     uint64_t energy_hi = 0;       // ENERGY_HI latched by a read of ENERGY_LO
@@ -28,8 +28,8 @@ struct power_controller::dom {
     sc_core::sc_event start;
     // Power states.
     bool always_on = false;
-    uint32_t state_target = power_regs::state_on;
-    uint32_t state_requested = power_regs::state_on;  // last accepted STATE_REQ
+    uint32_t state_target = regs::value(power_regs::state::on);
+    uint32_t state_requested = regs::value(power_regs::state::on);  // last accepted STATE_REQ
     uint64_t state_transitions = 0;
     std::array<uint64_t, power_regs::state_count> entries{};
     std::array<double, power_regs::state_count> residency_s{};  // settled part

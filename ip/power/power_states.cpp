@@ -19,25 +19,27 @@ const char* state_name(uint32_t st) {
 }
 }  // namespace
 
-void power_controller::add_state_registers(std::size_t d) {
+void power_controller::add_state_behaviour(std::size_t d) {
     dom& s = *m_doms[d];
     clock_domain& c = *s.clk;
-    const uint32_t base = pr::domain_offset(static_cast<uint32_t>(d));
-    m_regs.add(
-        pr::STATE_REQ.at(base), [&s] { return s.state_requested; },
-        [this, d](uint32_t now, uint32_t) { on_state_request(d, now); });
-    m_regs.add(pr::STATE_CUR.at(base), [&c] { return static_cast<uint32_t>(c.state()); });
-    m_regs.add(pr::STATE_TRANSITIONS.at(base),
-               [&s] { return static_cast<uint32_t>(s.state_transitions); });
+    const auto reg = [d](const regs::reg_def& r) {
+        return pr::domain_reg(r, static_cast<uint32_t>(d));
+    };
+    m_regs.on_read(reg(pr::STATE_REQ), [&s] { return s.state_requested; });
+    m_regs.on_write(reg(pr::STATE_REQ),
+                    [this, d](uint32_t now, uint32_t) { on_state_request(d, now); });
+    m_regs.on_read(reg(pr::STATE_CUR), [&c] { return static_cast<uint32_t>(c.state()); });
+    m_regs.on_read(reg(pr::STATE_TRANSITIONS),
+                   [&s] { return static_cast<uint32_t>(s.state_transitions); });
     // 64-bit counters: reading LO computes the value and latches HI.
-    auto counter = [this, base, &s](const regs::reg_def& lo, const regs::reg_def& hi,
+    auto counter = [this, &reg, &s](const regs::reg_def& lo, const regs::reg_def& hi,
                                     std::size_t latch, std::function<uint64_t()> value) {
-        m_regs.add(lo.at(base), [&s, latch, value] {
+        m_regs.on_read(reg(lo), [&s, latch, value] {
             const uint64_t v = value();
             s.hi_latch[latch] = static_cast<uint32_t>(v >> 32);
             return static_cast<uint32_t>(v);
         });
-        m_regs.add(hi.at(base), [&s, latch] { return s.hi_latch[latch]; });
+        m_regs.on_read(reg(hi), [&s, latch] { return s.hi_latch[latch]; });
     };
     const regs::reg_def res[pr::state_count][2] = {{pr::RES_ON_LO, pr::RES_ON_HI},
                                                    {pr::RES_IDLE_LO, pr::RES_IDLE_HI},
@@ -48,17 +50,17 @@ void power_controller::add_state_registers(std::size_t d) {
     counter(pr::BUSY_CYC_LO, pr::BUSY_CYC_HI, 4, [&c] { return c.busy_cycles(); });
     counter(pr::IDLE_CYC_LO, pr::IDLE_CYC_HI, 5,
             [&c] { return c.clocked_cycles() - c.busy_cycles(); });
-    m_regs.add(
-        pr::AUTO_IDLE.at(base), [&s] { return s.auto_idle_cycles; },
-        [&s](uint32_t now, uint32_t) {
-            s.auto_idle_cycles = now;
-            s.auto_idle_changed.notify(SC_ZERO_TIME);
-        });
-    m_regs.add(pr::CONTEXT_LOST.at(base),
-               [&c] { return static_cast<uint32_t>(c.contexts_lost()); });
-    m_regs.add(pr::TRANS_ENERGY_NJ.at(base),
-               [&s] { return static_cast<uint32_t>(std::llround(s.dvfs_meter->fixed_j() * 1e9)); });
-    m_regs.add(pr::OPP_MAX.at(base), [&s] { return static_cast<uint32_t>(s.opp_max); });
+    m_regs.on_read(reg(pr::AUTO_IDLE), [&s] { return s.auto_idle_cycles; });
+    m_regs.on_write(reg(pr::AUTO_IDLE), [&s](uint32_t now, uint32_t) {
+        s.auto_idle_cycles = now;
+        s.auto_idle_changed.notify(SC_ZERO_TIME);
+    });
+    m_regs.on_read(reg(pr::CONTEXT_LOST),
+                   [&c] { return static_cast<uint32_t>(c.contexts_lost()); });
+    m_regs.on_read(reg(pr::TRANS_ENERGY_NJ), [&s] {
+        return static_cast<uint32_t>(std::llround(s.dvfs_meter->fixed_j() * 1e9));
+    });
+    m_regs.on_read(reg(pr::OPP_MAX), [&s] { return static_cast<uint32_t>(s.opp_max); });
 }
 
 void power_controller::on_state_request(std::size_t d, uint32_t value) {
@@ -66,15 +68,15 @@ void power_controller::on_state_request(std::size_t d, uint32_t value) {
     const std::string what = "state request rejected: " + std::string(state_name(value)) + " (" +
                              std::to_string(value) + ")";
     if (s.busy) {
-        reject(d, pr::err_busy, what + " while a transition runs");
+        reject(d, pr::error_code::busy, what + " while a transition runs");
         return;
     }
     if (value >= pr::state_count) {
-        reject(d, pr::err_bad_state, what + ": states are 0 (on) .. 3 (off)");
+        reject(d, pr::error_code::bad_state, what + ": states are 0 (on) .. 3 (off)");
         return;
     }
-    if (value != pr::state_on && s.always_on) {
-        reject(d, pr::err_not_allowed, what + ": the domain is always on");
+    if (value != regs::value(pr::state::on) && s.always_on) {
+        reject(d, pr::error_code::not_allowed, what + ": the domain is always on");
         return;
     }
     start(d, kind_state, value, true);
@@ -89,15 +91,15 @@ void power_controller::run_state(dom& s) {
     const uint32_t to = s.state_target;
     if (from == to)
         return;
-    s.phase = pr::phase_state;
-    if (from != pr::state_on) {
+    s.phase = pr::phase::state;
+    if (from != regs::value(pr::state::on)) {
         const state_cost& x = m_cfg.states[from];
         s.dvfs_meter->add_fixed(x.exit_uj * 1e-6);
         wait(sc_time(x.exit_us, SC_US));
         c.set_state(power_state::on);
-        ++s.entries[pr::state_on];
+        ++s.entries[regs::value(pr::state::on)];
     }
-    if (to != pr::state_on) {
+    if (to != regs::value(pr::state::on)) {
         const state_cost& e = m_cfg.states[to];
         s.dvfs_meter->add_fixed(e.entry_uj * 1e-6);
         wait(sc_time(e.entry_us, SC_US));
@@ -113,7 +115,7 @@ void power_controller::follow_up(std::size_t d) {
     if (s.wake_pending) {
         s.wake_pending = false;
         if (st == power_state::idle || st == power_state::retention) {
-            start(d, kind_state, pr::state_on, false);
+            start(d, kind_state, regs::value(pr::state::on), false);
             return;
         }
     }
@@ -135,7 +137,7 @@ void power_controller::wake(std::size_t d) {
         return;
     }
     if (st != power_state::on)
-        start(d, kind_state, pr::state_on, false);
+        start(d, kind_state, regs::value(pr::state::on), false);
 }
 
 // Hardware auto-idle: once the domain has been ON and idle (no activity, no
@@ -160,7 +162,7 @@ void power_controller::auto_idle(std::size_t d) {
         if (sc_time_stamp() - t0 < quiet)
             continue;  // something happened: start counting again
         if (c.state() == power_state::on && !s.busy && !c.busy_now() && s.auto_idle_cycles != 0)
-            start(d, kind_state, pr::state_idle, false);
+            start(d, kind_state, regs::value(pr::state::idle), false);
     }
 }
 

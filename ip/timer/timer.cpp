@@ -23,25 +23,10 @@ constexpr uint64_t horizon_seconds = 1000000;
 }  // namespace
 
 timer::timer(sc_module_name name, clock_domain& clk, const timer_config& cfg)
-    : peripheral(name, clk, r::WINDOW_BYTES, cfg.access_cycles), irq("irq"), m_cfg(cfg),
+    : peripheral(name, clk, r::window_bytes, cfg.access_cycles), irq("irq"), m_cfg(cfg),
       m_energy(basename(), clk, cfg.leakage_mw * 1e-3) {
     charge_accesses(m_energy, cfg.access_pj * 1e-12);
-    const uint32_t id_value = r::ID_CHANNELS.make(r::CHANNELS) | r::ID_VERSION.make(r::VERSION);
-    m_regs.add(r::ID, [id_value] { return id_value; });
-    m_regs.add(r::FREQ, [this] {
-        return static_cast<uint32_t>(std::min<uint64_t>(m_rate_hz, 0xffffffffu));
-    });
-    m_regs.add(r::CTRL, {}, [this](uint32_t now, uint32_t) { on_ctrl_write(now); });
-    m_regs.add(r::STATUS, {}, [this](uint32_t, uint32_t) { update_irq(); });
-    m_regs.add(r::IRQ_ENABLE, {}, [this](uint32_t, uint32_t) { update_irq(); });
-    m_regs.add(r::COUNT_LO, [this] {
-        const uint64_t c = count_at(access_time());
-        m_latched_hi = static_cast<uint32_t>(c >> 32);
-        return static_cast<uint32_t>(c);
-    });
-    m_regs.add(r::COUNT_HI, [this] { return m_latched_hi; });
-    for (unsigned ch = 0; ch < r::CHANNELS; ++ch)
-        add_channel(ch);
+    add_registers();
 
     m_rate_hz = static_cast<uint64_t>(std::llround(clk.freq_hz()));
     m_ticking = ticking();
@@ -51,33 +36,51 @@ timer::timer(sc_module_name name, clock_domain& clk, const timer_config& cfg)
     SC_METHOD(on_wake);
     sensitive << m_wake;
     dont_initialize();
-    // irq has one writer, this method: register callbacks run in the
-    // initiator's thread and clock changes in the power controller's.
-    SC_METHOD(drive_irq);
-    sensitive << m_update;
-    dont_initialize();
+    add_irq(irq, [this] { return (m_regs.get(r::STATUS) & m_regs.get(r::IRQ_ENABLE)) != 0; });
 }
 
 
-void timer::add_channel(unsigned ch) {
-    m_regs.add(r::channel(r::CH_CTRL, ch), {}, [this, ch](uint32_t now, uint32_t before) {
+// The bank is the register lists of timer_regs.h; only behaviour is added here.
+void timer::add_registers() {
+    m_regs.add_all(r::global_regs);
+    for (unsigned ch = 0; ch < r::channels; ++ch)
+        m_regs.add_all(r::channel_regs, r::channel_offset(ch));
+    const uint32_t id_value = r::ID_CHANNELS.make(r::channels) | r::ID_VERSION.make(r::version);
+    m_regs.on_read(r::ID, [id_value] { return id_value; });
+    m_regs.on_read(r::FREQ, [this] {
+        return static_cast<uint32_t>(std::min<uint64_t>(m_rate_hz, 0xffffffffu));
+    });
+    m_regs.on_write(r::CTRL, [this](uint32_t now, uint32_t) { on_ctrl_write(now); });
+    m_regs.on_write(r::STATUS, [this](uint32_t, uint32_t) { update_irq(); });
+    m_regs.on_write(r::IRQ_ENABLE, [this](uint32_t, uint32_t) { update_irq(); });
+    m_regs.on_read(r::COUNT_LO, [this] {
+        const uint64_t c = count_at(access_time());
+        m_latched_hi = static_cast<uint32_t>(c >> 32);
+        return static_cast<uint32_t>(c);
+    });
+    m_regs.on_read(r::COUNT_HI, [this] { return m_latched_hi; });
+    for (unsigned ch = 0; ch < r::channels; ++ch)
+        add_channel_behaviour(ch);
+}
+
+void timer::add_channel_behaviour(unsigned ch) {
+    m_regs.on_write(r::channel_reg(r::CH_CTRL, ch), [this, ch](uint32_t now, uint32_t before) {
         if (r::CH_CTRL_ENABLE.get(now) && !r::CH_CTRL_ENABLE.get(before))
             m_ch[ch].armed = true;
         evaluate(access_time());
         reschedule();
     });
-    m_regs.add(r::channel(r::CMP_LO, ch), [this, ch] { return static_cast<uint32_t>(m_ch[ch].cmp); },
-            [this, ch](uint32_t now, uint32_t) { m_ch[ch].staged_lo = now; });
-    m_regs.add(r::channel(r::CMP_HI, ch),
-            [this, ch] { return static_cast<uint32_t>(m_ch[ch].cmp >> 32); },
-            [this, ch](uint32_t now, uint32_t) {
-                m_ch[ch].cmp = (uint64_t{now} << 32) | m_ch[ch].staged_lo;
-                m_ch[ch].armed = true;
-                evaluate(access_time());
-                reschedule();
-            });
-    m_regs.add(r::channel(r::PERIOD_LO, ch));
-    m_regs.add(r::channel(r::PERIOD_HI, ch));
+    const regs::reg_def cmp_lo = r::channel_reg(r::CMP_LO, ch);
+    const regs::reg_def cmp_hi = r::channel_reg(r::CMP_HI, ch);
+    m_regs.on_read(cmp_lo, [this, ch] { return static_cast<uint32_t>(m_ch[ch].cmp); });
+    m_regs.on_write(cmp_lo, [this, ch](uint32_t now, uint32_t) { m_ch[ch].staged_lo = now; });
+    m_regs.on_read(cmp_hi, [this, ch] { return static_cast<uint32_t>(m_ch[ch].cmp >> 32); });
+    m_regs.on_write(cmp_hi, [this, ch](uint32_t now, uint32_t) {
+        m_ch[ch].cmp = (uint64_t{now} << 32) | m_ch[ch].staged_lo;
+        m_ch[ch].armed = true;
+        evaluate(access_time());
+        reschedule();
+    });
 }
 
 void timer::reset() {
@@ -126,7 +129,7 @@ void timer::on_ctrl_write(uint32_t now) {
         m_base_count = 0;
         m_regs.set(r::CTRL, now & ~r::CTRL_RESET_COUNT.mask());
         // The count will cross every compare again.
-        for (unsigned ch = 0; ch < r::CHANNELS; ++ch)
+        for (unsigned ch = 0; ch < r::channels; ++ch)
             m_ch[ch].armed = true;
     }
     m_ticking = ticking();
@@ -135,21 +138,21 @@ void timer::on_ctrl_write(uint32_t now) {
 }
 
 bool timer::channel_enabled(unsigned ch) const {
-    return r::CH_CTRL_ENABLE.get(m_regs.get(r::channel(r::CH_CTRL, ch))) != 0;
+    return r::CH_CTRL_ENABLE.get(m_regs.get(r::channel_reg(r::CH_CTRL, ch))) != 0;
 }
 
 bool timer::periodic(unsigned ch) const {
-    return r::CH_CTRL_PERIODIC.get(m_regs.get(r::channel(r::CH_CTRL, ch))) != 0;
+    return r::CH_CTRL_PERIODIC.get(m_regs.get(r::channel_reg(r::CH_CTRL, ch))) != 0;
 }
 
 uint64_t timer::period(unsigned ch) const {
-    return (uint64_t{m_regs.get(r::channel(r::PERIOD_HI, ch))} << 32) |
-           m_regs.get(r::channel(r::PERIOD_LO, ch));
+    return (uint64_t{m_regs.get(r::channel_reg(r::PERIOD_HI, ch))} << 32) |
+           m_regs.get(r::channel_reg(r::PERIOD_LO, ch));
 }
 
 void timer::evaluate(const sc_time& t) {
     const uint64_t c = count_at(t);
-    for (unsigned ch = 0; ch < r::CHANNELS; ++ch)
+    for (unsigned ch = 0; ch < r::channels; ++ch)
         if (channel_enabled(ch) && m_ch[ch].armed && c >= m_ch[ch].cmp)
             fire(ch, c);
 }
@@ -188,7 +191,7 @@ void timer::reschedule() {
     const uint64_t ups = units_per_second();
     const u128 limit = u128{std::max(now, m_base_time).value()} + u128{ups} * horizon_seconds;
     u128 best = limit;
-    for (unsigned ch = 0; ch < r::CHANNELS; ++ch) {
+    for (unsigned ch = 0; ch < r::channels; ++ch) {
         if (!channel_enabled(ch) || !m_ch[ch].armed)
             continue;
         if (m_ch[ch].cmp <= c_now) {
@@ -206,13 +209,6 @@ void timer::reschedule() {
 void timer::on_wake() {
     evaluate(sc_time_stamp());
     reschedule();
-}
-
-void timer::update_irq() { m_update.notify(SC_ZERO_TIME); }
-
-// A delta after the change: the edge keeps its time stamp.
-void timer::drive_irq() {
-    irq.write((m_regs.get(r::STATUS) & m_regs.get(r::IRQ_ENABLE)) != 0);
 }
 
 }  // namespace nnvp

@@ -51,7 +51,8 @@ private:
         uint64_t matches = 0;
     };
 
-    void add_channel(unsigned ch);
+    void add_registers();
+    void add_channel_behaviour(unsigned ch);
     bool ticking() const;
     uint64_t count_at(const sc_core::sc_time& t) const;
     void rebase(const sc_core::sc_time& t);
@@ -64,11 +65,9 @@ private:
     void fire(unsigned ch, uint64_t count);
     void reschedule();
     void on_wake();
-    void update_irq();
-    void drive_irq();
 
     timer_config m_cfg;
-    std::array<channel_state, timer_regs::CHANNELS> m_ch{};
+    std::array<channel_state, timer_regs::channels> m_ch{};
     // The counter is m_base_count at m_base_time and advances at m_rate_hz
     // while m_ticking.
     uint64_t m_base_count = 0;
@@ -77,7 +76,6 @@ private:
     bool m_ticking = false;
     uint32_t m_latched_hi = 0;
     sc_core::sc_event m_wake;
-    sc_core::sc_event m_update;
     energy_meter m_energy;
 };
 

@@ -1,5 +1,7 @@
 #include "tests/support/sc_harness.h"
 
+#include "ip/common/bus_access.h"
+
 namespace nnvp::test {
 
 using namespace sc_core;
@@ -59,14 +61,12 @@ tlm::tlm_response_status bus_master::access(tlm::tlm_command cmd, uint64_t addr,
                                             unsigned len, unsigned char* byte_enables,
                                             unsigned be_len, unsigned streaming_width) {
     tlm::tlm_generic_payload trans;
-    trans.set_command(cmd);
-    trans.set_address(addr);
-    trans.set_data_ptr(static_cast<unsigned char*>(data));
-    trans.set_data_length(len);
-    trans.set_streaming_width(streaming_width ? streaming_width : len);
+    set_access(trans, cmd, addr, data, len);
+    // Tests of bad programming vary what a plain access leaves out.
+    if (streaming_width)
+        trans.set_streaming_width(streaming_width);
     trans.set_byte_enable_ptr(byte_enables);
     trans.set_byte_enable_length(be_len);
-    trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     sc_time delay = SC_ZERO_TIME;
     socket->b_transport(trans, delay);
     m_last_delay = delay;

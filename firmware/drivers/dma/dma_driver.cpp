@@ -57,14 +57,13 @@ dma_result dma_driver::init() {
     if (m_hal.read32(m_base + CONFIG.offset, cfg) != bus_status::ok ||
         m_hal.read32(m_base + MAX_DESC.offset, max_desc) != bus_status::ok)
         return dma_result::bus_error;
-    const unsigned n = config_f::channels.get(cfg);
+    const unsigned n = CONFIG_CHANNELS.get(cfg);
     if (n == 0 || n > max_channels)
         return dma_result::no_device;
     m_channels = n;
-    m_burst_bytes = 1u << config_f::burst_log2.get(cfg);
+    m_burst_bytes = 1u << CONFIG_BURST_LOG2.get(cfg);
     m_max_desc = max_desc;
-    const uint32_t mask = (1u << n) - 1u;
-    const uint32_t all = mask | (mask << 16);
+    const uint32_t all = irq_bits((1u << n) - 1u);
     if (write(m_base + IRQ_STATUS.offset, all) != dma_result::ok)
         return dma_result::bus_error;
     return write(m_base + IRQ_ENABLE.offset, all);
@@ -77,15 +76,15 @@ dma_result dma_driver::prepare(unsigned ch) {
     uint32_t s = 0;
     if (m_hal.read32(reg(STATUS, ch), s) != bus_status::ok)
         return dma_result::bus_error;
-    if (status_f::busy.get(s))
+    if (STATUS_BUSY.get(s))
         return dma_result::busy;
     m_rec[ch] = record{};
     return write(m_base + IRQ_STATUS.offset, irq_done_bit(ch) | irq_error_bit(ch));
 }
 
 dma_result dma_driver::go(unsigned ch, bool use_desc, bool irq) {
-    return write(reg(CTRL, ch), ctrl_f::start.make(1) | ctrl_f::use_desc.make(use_desc) |
-                                    ctrl_f::irq_done.make(irq) | ctrl_f::irq_err.make(irq));
+    return write(reg(CTRL, ch), CTRL_START.make(1) | CTRL_USE_DESC.make(use_desc) |
+                                    CTRL_IRQ_DONE.make(irq) | CTRL_IRQ_ERR.make(irq));
 }
 
 dma_result dma_driver::start(unsigned ch, const dma_transfer& t, bool irq) {
@@ -178,10 +177,10 @@ dma_result dma_driver::status(unsigned ch, dma_channel_status& out) {
         m_hal.read32(reg(BYTES_DONE, ch), bytes) != bus_status::ok ||
         m_hal.read32(reg(DESC_DONE, ch), descs) != bus_status::ok)
         return dma_result::bus_error;
-    out.busy = status_f::busy.get(s) != 0;
-    out.done = status_f::done.get(s) != 0;
-    out.error = status_f::error.get(s) != 0;
-    out.code = static_cast<dma_error>(status_f::code.get(s));
+    out.busy = STATUS_BUSY.get(s) != 0;
+    out.done = STATUS_DONE.get(s) != 0;
+    out.error = STATUS_ERROR.get(s) != 0;
+    out.code = static_cast<dma_error>(STATUS_CODE.get(s));
     out.bytes_done = bytes;
     out.descriptors_done = descs;
     return dma_result::ok;
@@ -229,7 +228,7 @@ dma_result dma_driver::abort(unsigned ch) {
     uint32_t ctrl = 0;
     if (m_hal.read32(reg(CTRL, ch), ctrl) != bus_status::ok)
         return dma_result::bus_error;
-    return write(reg(CTRL, ch), (ctrl & ~ctrl_f::start.mask()) | ctrl_f::abort.make(1));
+    return write(reg(CTRL, ch), (ctrl & ~CTRL_START.mask()) | CTRL_ABORT.make(1));
 }
 
 dma_error dma_driver::last_error(unsigned ch) const {
@@ -253,7 +252,7 @@ void dma_driver::on_irq() {
             ++m_rec[ch].error_irqs;
             uint32_t s = 0;
             if (m_hal.read32(reg(STATUS, ch), s) == bus_status::ok)
-                m_rec[ch].last = static_cast<dma_error>(status_f::code.get(s));
+                m_rec[ch].last = static_cast<dma_error>(STATUS_CODE.get(s));
             if (m_callback)
                 m_callback(ch, true);
         }

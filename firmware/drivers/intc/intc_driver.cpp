@@ -29,7 +29,7 @@ intc_status intc_driver::init() {
     if (auto s = read(r::ID, id); s != intc_status::ok)
         return s;
     const unsigned n = r::ID_SOURCES.get(id);
-    if (n < 2 || n > r::MAX_SOURCES)
+    if (n < 2 || n > r::max_sources)
         return intc_status::device_error;
     m_sources = n;
     for (const auto& en : r::ENABLE)
@@ -92,13 +92,13 @@ intc_status intc_driver::enable(unsigned source) { return set_enable(source, tru
 intc_status intc_driver::disable(unsigned source) { return set_enable(source, false); }
 
 intc_status intc_driver::set_priority(unsigned source, unsigned priority) {
-    if (!valid(source) || priority > r::MAX_PRIORITY)
+    if (!valid(source) || priority > r::max_priority)
         return intc_status::invalid_argument;
-    return write(r::priority(source), r::PRIORITY_VALUE.make(priority));
+    return write(r::priority_reg(source), r::PRIORITY_VALUE.make(priority));
 }
 
 intc_status intc_driver::set_threshold(unsigned threshold) {
-    if (threshold > r::MAX_PRIORITY)
+    if (threshold > r::max_priority)
         return intc_status::invalid_argument;
     return write(r::THRESHOLD, r::THRESHOLD_VALUE.make(threshold));
 }

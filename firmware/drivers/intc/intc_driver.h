@@ -63,8 +63,8 @@ private:
 
     hal& m_hal;
     uint64_t m_base;
-    unsigned m_sources = intc_regs::MIN_SOURCES;
-    std::array<handler, intc_regs::MAX_SOURCES> m_handlers{};
+    unsigned m_sources = intc_regs::min_sources;
+    std::array<handler, intc_regs::max_sources> m_handlers{};
     uint64_t m_dispatched = 0;
     uint64_t m_spurious = 0;
     uint64_t m_unhandled = 0;

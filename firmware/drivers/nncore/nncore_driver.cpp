@@ -80,12 +80,12 @@ nncore_result nncore_driver::probe() {
         read(OUTPUT_KB, info.output_kb) != nncore_result::ok ||
         read(CMD_VERSION, info.cmd_version) != nncore_result::ok)
         return nncore_result::bus_error;
-    info.rows = static_cast<uint16_t>(array & 0xffffu);
-    info.cols = static_cast<uint16_t>(array >> 16);
+    info.rows = static_cast<uint16_t>(ARRAY_ROWS.get(array));
+    info.cols = static_cast<uint16_t>(ARRAY_COLS.get(array));
     m_info = info;
     if (info.cmd_version != nncore_cmd::version)
         return nncore_result::bad_version;
-    const uint32_t all = irq_f::done.mask() | irq_f::error.mask();
+    const uint32_t all = IRQ_DONE.mask() | IRQ_ERROR.mask();
     if (write(IRQ_STATUS, all) != nncore_result::ok)
         return nncore_result::bus_error;
     return write(IRQ_ENABLE, all);
@@ -101,10 +101,10 @@ nncore_result nncore_driver::configure(const nncore_settings& s) {
     uint32_t status = 0;
     if (read(STATUS, status) != nncore_result::ok)
         return nncore_result::bus_error;
-    if (status_f::busy.get(status))
+    if (STATUS_BUSY.get(status))
         return nncore_result::busy;
-    const uint32_t mode = mode_f::timing.make(static_cast<uint32_t>(s.mode)) |
-                          mode_f::sparsity.make(static_cast<uint32_t>(s.sparsity));
+    const uint32_t mode = MODE_TIMING.make(static_cast<uint32_t>(s.mode)) |
+                          MODE_SPARSITY.make(static_cast<uint32_t>(s.sparsity));
     if (write(MODE, mode) != nncore_result::ok ||
         write(WEIGHT_DENSITY, s.weight_density) != nncore_result::ok ||
         write(ACT_DENSITY, s.act_density) != nncore_result::ok)
@@ -119,18 +119,18 @@ nncore_result nncore_driver::submit(uint64_t stream_addr, uint32_t bytes) {
     uint32_t status = 0;
     if (read(STATUS, status) != nncore_result::ok)
         return nncore_result::bus_error;
-    if (status_f::busy.get(status))
+    if (STATUS_BUSY.get(status))
         return nncore_result::busy;
     // Forget the previous stream before the doorbell: its latched interrupt
     // must not end the next wait().
     m_error = nncore_error{};
     m_done_irqs = m_error_irqs = 0;
-    if (write(IRQ_STATUS, irq_f::done.mask() | irq_f::error.mask()) != nncore_result::ok ||
+    if (write(IRQ_STATUS, IRQ_DONE.mask() | IRQ_ERROR.mask()) != nncore_result::ok ||
         write(CMD_BASE_LO, static_cast<uint32_t>(stream_addr)) != nncore_result::ok ||
         write(CMD_BASE_HI, static_cast<uint32_t>(stream_addr >> 32)) != nncore_result::ok ||
         write(CMD_BYTES, bytes) != nncore_result::ok)
         return nncore_result::bus_error;
-    return write(DOORBELL, 1);
+    return write(DOORBELL, DOORBELL_RING.make(1));
 }
 
 nncore_result nncore_driver::read_error(nncore_error& out) {
@@ -146,8 +146,8 @@ nncore_result nncore_driver::check(bool& finished, bool& failed) {
     uint32_t status = 0;
     if (read(STATUS, status) != nncore_result::ok)
         return nncore_result::bus_error;
-    finished = status_f::busy.get(status) == 0;
-    failed = finished && status_f::error.get(status) != 0;
+    finished = STATUS_BUSY.get(status) == 0;
+    failed = finished && STATUS_ERROR.get(status) != 0;
     if (failed)
         return read_error(m_error);
     return nncore_result::ok;
@@ -209,20 +209,20 @@ nncore_result nncore_driver::read_counters(counter_values& values) {
 }
 
 nncore_result nncore_driver::clear_counters() {
-    return write(COUNTERS_CLEAR, 1);
+    return write(COUNTERS_CLEAR, COUNTERS_CLEAR_ALL.make(1));
 }
 
 void nncore_driver::on_irq() {
     uint32_t pending = 0;
     if (read(IRQ_STATUS, pending) != nncore_result::ok)
         return;
-    pending &= irq_f::done.mask() | irq_f::error.mask();
+    pending &= IRQ_DONE.mask() | IRQ_ERROR.mask();
     if (pending == 0)
         return;
     m_hal.write32(addr(IRQ_STATUS), pending);
-    if (irq_f::done.get(pending))
+    if (IRQ_DONE.get(pending))
         ++m_done_irqs;
-    if (irq_f::error.get(pending)) {
+    if (IRQ_ERROR.get(pending)) {
         ++m_error_irqs;
         read_error(m_error);
     }

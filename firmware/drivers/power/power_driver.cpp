@@ -72,8 +72,8 @@ power_status power_driver::domain_name(unsigned domain, std::string& name) {
     if (auto s = rd(reg(domain, pr::NAME.offset), packed); s != power_status::ok)
         return s;
     name.clear();
-    for (unsigned i = 0; i < 4 && (packed >> (8 * i)) & 0xffu; ++i)
-        name.push_back(static_cast<char>((packed >> (8 * i)) & 0xffu));
+    for (unsigned i = 0; i < pr::name_chars && pr::name_char(i).get(packed) != 0; ++i)
+        name.push_back(static_cast<char>(pr::name_char(i).get(packed)));
     return power_status::ok;
 }
 
@@ -149,8 +149,8 @@ power_status power_driver::request_opp(unsigned domain, unsigned index) {
     if (busy)
         return power_status::busy;
     // A done bit left from an earlier transition must not end the next wait.
-    m_done &= ~pr::irq_done(domain);
-    if (auto s = wr(global(pr::IRQ_STATUS.offset), pr::irq_done(domain)); s != power_status::ok)
+    m_done &= ~pr::irq_opp_done_bit(domain);
+    if (auto s = wr(global(pr::IRQ_STATUS.offset), pr::irq_opp_done_bit(domain)); s != power_status::ok)
         return s;
     if (auto s = wr(reg(domain, pr::OPP_REQ.offset), index); s != power_status::ok)
         return s;
@@ -163,16 +163,16 @@ power_status power_driver::request_opp(unsigned domain, unsigned index) {
 power_status power_driver::error_of_status(uint32_t st) const {
     if (pr::STATUS_ERROR.get(st) == 0)
         return power_status::ok;
-    switch (pr::STATUS_ERR_CODE.get(st)) {
-    case pr::err_busy: return power_status::busy;
-    case pr::err_bad_state: return power_status::bad_state;
-    case pr::err_not_allowed: return power_status::not_allowed;
+    switch (static_cast<pr::error_code>(pr::STATUS_ERR_CODE.get(st))) {
+    case pr::error_code::busy: return power_status::busy;
+    case pr::error_code::bad_state: return power_status::bad_state;
+    case pr::error_code::not_allowed: return power_status::not_allowed;
     default: return power_status::bad_index;
     }
 }
 
 power_status power_driver::wait_done(unsigned domain, uint64_t timeout_ns) {
-    return wait_bit(domain, pr::irq_done(domain), timeout_ns);
+    return wait_bit(domain, pr::irq_opp_done_bit(domain), timeout_ns);
 }
 
 // Waits for `bit` of IRQ_STATUS (interrupt mode) or for STATUS.BUSY to clear
@@ -229,9 +229,9 @@ power_status power_driver::enable_interrupts(bool on) {
     uint32_t n = 0;
     if (auto s = domain_count(n); s != power_status::ok)
         return s;
-    uint32_t mask = on ? (pr::irq_done(n) - 1u) | pr::IRQ_ERROR : 0u;
+    uint32_t mask = on ? pr::IRQ_ERROR.mask() : 0u;
     for (uint32_t d = 0; on && d < n; ++d)
-        mask |= pr::irq_state_done(d);
+        mask |= pr::irq_opp_done_bit(d) | pr::irq_state_done_bit(d);
     m_use_irq = on;
     return wr(global(pr::IRQ_ENABLE.offset), mask);
 }
@@ -245,8 +245,8 @@ void power_driver::on_irq() {
     if (pending == 0)
         return;
     wr(global(pr::IRQ_STATUS.offset), pending);
-    m_done |= pending & ~pr::IRQ_ERROR;
-    if (pending & pr::IRQ_ERROR)
+    m_done |= pending & ~pr::IRQ_ERROR.mask();
+    if (pending & pr::IRQ_ERROR.mask())
         ++m_error_irqs;
 }
 

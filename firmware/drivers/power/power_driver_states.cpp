@@ -38,7 +38,7 @@ power_status power_driver::request_state(unsigned domain, pstate st) {
         return s;
     if (busy)
         return power_status::busy;
-    const uint32_t bit = pr::irq_state_done(domain);
+    const uint32_t bit = pr::irq_state_done_bit(domain);
     m_done &= ~bit;
     if (auto s = wr(global(pr::IRQ_STATUS.offset), bit); s != power_status::ok)
         return s;
@@ -51,7 +51,7 @@ power_status power_driver::request_state(unsigned domain, pstate st) {
 }
 
 power_status power_driver::wait_state_done(unsigned domain, uint64_t timeout_ns) {
-    return wait_bit(domain, pr::irq_state_done(domain), timeout_ns);
+    return wait_bit(domain, pr::irq_state_done_bit(domain), timeout_ns);
 }
 
 power_status power_driver::set_state(unsigned domain, pstate st, uint64_t timeout_ns) {
@@ -66,7 +66,7 @@ power_status power_driver::current_state(unsigned domain, pstate& st) {
         return s;
     if (auto s = rd(reg(domain, pr::STATE_CUR.offset), v); s != power_status::ok)
         return s;
-    st = static_cast<pstate>(v & 3u);
+    st = static_cast<pstate>(pr::STATE_VALUE.get(v));
     return power_status::ok;
 }
 

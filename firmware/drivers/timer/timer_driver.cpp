@@ -40,17 +40,17 @@ timer_status timer_driver::init() {
     if (auto s = read(r::ID, id); s != timer_status::ok)
         return s;
     const unsigned n = r::ID_CHANNELS.get(id);
-    if (n == 0 || n > r::CHANNELS)
+    if (n == 0 || n > r::channels)
         return timer_status::device_error;
     m_channels = n;
     if (auto s = refresh_freq(); s != timer_status::ok)
         return s;
     for (unsigned ch = 0; ch < m_channels; ++ch)
-        if (auto s = write(r::channel(r::CH_CTRL, ch), 0); s != timer_status::ok)
+        if (auto s = write(r::channel_reg(r::CH_CTRL, ch), 0); s != timer_status::ok)
             return s;
     if (auto s = write(r::IRQ_ENABLE, 0); s != timer_status::ok)
         return s;
-    if (auto s = write(r::STATUS, r::CHANNEL_MASK); s != timer_status::ok)
+    if (auto s = write(r::STATUS, r::channel_mask); s != timer_status::ok)
         return s;
     return write(r::CTRL, r::CTRL_ENABLE.make(1));
 }
@@ -128,19 +128,19 @@ timer_status timer_driver::set_irq_enable(unsigned ch, bool on) {
 // Disable, program, clear a stale match, unmask, enable: the channel never
 // runs with half-programmed registers.
 timer_status timer_driver::arm(unsigned ch, uint64_t compare, uint64_t period, callback cb) {
-    if (auto s = write(r::channel(r::CH_CTRL, ch), 0); s != timer_status::ok)
+    if (auto s = write(r::channel_reg(r::CH_CTRL, ch), 0); s != timer_status::ok)
         return s;
     m_callbacks[ch] = std::move(cb);
-    if (auto s = write64(r::channel(r::PERIOD_LO, ch), period); s != timer_status::ok)
+    if (auto s = write64(r::channel_reg(r::PERIOD_LO, ch), period); s != timer_status::ok)
         return s;
-    if (auto s = write64(r::channel(r::CMP_LO, ch), compare); s != timer_status::ok)
+    if (auto s = write64(r::channel_reg(r::CMP_LO, ch), compare); s != timer_status::ok)
         return s;
     if (auto s = write(r::STATUS, r::status_bit(ch)); s != timer_status::ok)
         return s;
     if (auto s = set_irq_enable(ch, true); s != timer_status::ok)
         return s;
     const uint32_t ctrl = r::CH_CTRL_ENABLE.make(1) | r::CH_CTRL_PERIODIC.make(period != 0);
-    return write(r::channel(r::CH_CTRL, ch), ctrl);
+    return write(r::channel_reg(r::CH_CTRL, ch), ctrl);
 }
 
 timer_status timer_driver::start_periodic(unsigned ch, uint64_t period_ticks, callback cb) {
@@ -175,7 +175,7 @@ timer_status timer_driver::stop(unsigned ch) {
     if (ch >= m_channels)
         return timer_status::invalid_argument;
     m_callbacks[ch] = {};
-    if (auto s = write(r::channel(r::CH_CTRL, ch), 0); s != timer_status::ok)
+    if (auto s = write(r::channel_reg(r::CH_CTRL, ch), 0); s != timer_status::ok)
         return s;
     if (auto s = set_irq_enable(ch, false); s != timer_status::ok)
         return s;

@@ -71,8 +71,8 @@ private:
     uint64_t m_base;
     unsigned m_channels = 0;
     uint64_t m_freq_hz = 0;
-    std::array<callback, timer_regs::CHANNELS> m_callbacks{};
-    std::array<uint64_t, timer_regs::CHANNELS> m_fired{};
+    std::array<callback, timer_regs::channels> m_callbacks{};
+    std::array<uint64_t, timer_regs::channels> m_fired{};
     bus_status m_last_bus = bus_status::ok;
 };
 

@@ -73,3 +73,41 @@ TEST(register_bank, overlapping_registers_are_a_programming_error) {
     bank.add(ctrl);
     EXPECT_THROW(bank.add(regs::ro("OTHER", 0x0)), std::logic_error);
 }
+
+TEST(register_bank, built_from_a_list_with_behaviour_attached_by_register) {
+    register_bank bank;
+    bank.add_all(map);
+    bank.add_all(map, 0x100);  // a second block of the same registers
+    EXPECT_EQ(bank.size(), 2 * map.size());
+    ASSERT_NE(bank.find(0x100 + status.offset), nullptr);
+    EXPECT_STREQ(bank.find(0x100 + status.offset)->name, "STATUS");
+    EXPECT_EQ(bank.find(0x200), nullptr);
+
+    uint32_t rung = 0;
+    bank.on_write(doorbell.at(0x100), [&](uint32_t v, uint32_t) { rung = v; });
+    bank.on_read(id, [] { return 0x1234u; });
+    bank.write(0x100 + doorbell.offset, 9);
+    EXPECT_EQ(rung, 9u);
+    uint32_t v = 0;
+    bank.read(id.offset, v);
+    EXPECT_EQ(v, 0x1234u);
+    bank.read(0x100 + id.offset, v);
+    EXPECT_EQ(v, 0xabcdu) << "the other block keeps plain storage";
+    EXPECT_THROW(bank.on_read(regs::ro("NONE", 0x40), [] { return 0u; }), std::logic_error);
+}
+
+TEST(register_bank, restricted_writes_keep_the_bits_an_instance_lacks_at_zero) {
+    register_bank bank;
+    bank.add_all(map);
+    bank.restrict_writes(ctrl, 0x3);
+    bank.restrict_writes(status, 0x1);
+    EXPECT_EQ(bank.find(ctrl.offset)->write_mask, 0x3u);
+    bank.write(ctrl.offset, 0xff);
+    EXPECT_EQ(bank.get(ctrl), 0x7u) << "0x5 reset, bits 0..1 written";
+    bank.set(status, 0x3);
+    bank.write(status.offset, 0x3);
+    EXPECT_EQ(bank.get(status), 0x2u) << "only bit 0 can be cleared";
+    bank.reset();
+    EXPECT_EQ(bank.get(ctrl), 0x5u);
+    EXPECT_EQ(bank.find(ctrl.offset)->write_mask, 0x3u) << "a reset keeps the instance's mask";
+}

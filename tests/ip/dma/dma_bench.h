@@ -75,8 +75,8 @@ struct dma_bench {
     // CTRL value for a run with both interrupts.
     static uint32_t go(bool use_desc = false) {
         using namespace dma_regs;
-        return ctrl_f::start.make(1) | ctrl_f::irq_done.make(1) | ctrl_f::irq_err.make(1) |
-               ctrl_f::use_desc.make(use_desc);
+        return CTRL_START.make(1) | CTRL_IRQ_DONE.make(1) | CTRL_IRQ_ERR.make(1) |
+               CTRL_USE_DESC.make(use_desc);
     }
     void enable_irqs() { write_global(dma_regs::IRQ_ENABLE, 0xffffffffu); }
 
@@ -85,7 +85,7 @@ struct dma_bench {
         uint32_t s = 0;
         for (unsigned i = 0; i < max_polls; ++i) {
             s = read(dma_regs::STATUS, ch);
-            if (!dma_regs::status_f::busy.get(s))
+            if (!dma_regs::STATUS_BUSY.get(s))
                 return s;
             wait(50, sc_core::SC_NS);
         }

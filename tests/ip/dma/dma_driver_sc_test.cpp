@@ -1,6 +1,7 @@
 // The firmware driver against the model: a tiny HAL on a bus master, a
 // router (DMA registers + test memory) shared by the CPU and the DMA.
 #include "firmware/drivers/dma/dma_driver.h"
+#include "ip/common/bus_access.h"
 #include "ip/dma/dma.h"
 #include "tests/ip/dma/dma_bench.h"
 #include "tests/support/sc_harness.h"
@@ -45,17 +46,10 @@ struct sc_hal : sc_module, fw::hal {
     explicit sc_hal(sc_module_name n) : sc_module(n) {}
 
     fw::bus_status xfer(tlm::tlm_command cmd, uint64_t addr, void* p, std::size_t n) {
-        tlm::tlm_generic_payload t;
-        t.set_command(cmd);
-        t.set_address(addr);
-        t.set_data_ptr(static_cast<unsigned char*>(p));
-        t.set_data_length(static_cast<unsigned>(n));
-        t.set_streaming_width(static_cast<unsigned>(n));
-        t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
         sc_time d = SC_ZERO_TIME;
-        socket->b_transport(t, d);
+        const bus_result r = bus_access(socket, cmd, addr, p, static_cast<unsigned>(n), d);
         wait(d);
-        return t.is_response_ok() ? fw::bus_status::ok : fw::bus_status::address_error;
+        return r.ok() ? fw::bus_status::ok : fw::bus_status::address_error;
     }
     fw::bus_status read32(uint64_t a, uint32_t& v) override {
         return xfer(tlm::TLM_READ_COMMAND, a, &v, 4);

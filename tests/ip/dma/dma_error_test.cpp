@@ -17,7 +17,7 @@ constexpr uint64_t src_at = mem_base + 0x1000;
 constexpr uint64_t dst_at = mem_base + 0x40000;
 
 uint32_t error_status(error_code c) {
-    return status_f::error.make(1) | status_f::code.make(static_cast<uint32_t>(c));
+    return STATUS_ERROR.make(1) | STATUS_CODE.make(static_cast<uint32_t>(c));
 }
 
 descriptor copy(uint64_t src, uint64_t dst, uint32_t len) {
@@ -80,13 +80,13 @@ TEST(dma_errors, error_without_irq_err_sets_status_only) {
     test::run_thread([&] {
         b.enable_irqs();
         b.program(0, copy(0x10, dst_at, 64));
-        b.write(CTRL, 0, ctrl_f::start.make(1) | ctrl_f::irq_done.make(1));
+        b.write(CTRL, 0, CTRL_START.make(1) | CTRL_IRQ_DONE.make(1));
         EXPECT_EQ(b.wait_idle(0), error_status(error_code::read_bus));
         EXPECT_EQ(b.read_global(IRQ_STATUS), 0u);
         // A new START clears the error.
         b.program(0, copy(src_at, dst_at, 64));
-        b.write(CTRL, 0, ctrl_f::start.make(1));
-        EXPECT_EQ(b.wait_idle(0), status_f::done.make(1));
+        b.write(CTRL, 0, CTRL_START.make(1));
+        EXPECT_EQ(b.wait_idle(0), STATUS_DONE.make(1));
     });
     EXPECT_TRUE(b.probe.rises().empty());
 }
@@ -190,7 +190,7 @@ TEST(dma_errors, abort_stops_at_the_next_burst_boundary) {
         b.write(CTRL, 0, test::dma_bench::go());
         wait(1000, SC_NS);
         const sc_time ta = sc_time_stamp();
-        b.write(CTRL, 0, ctrl_f::abort.make(1));
+        b.write(CTRL, 0, CTRL_ABORT.make(1));
         EXPECT_EQ(b.wait_idle(0), error_status(error_code::aborted));
         // Bursts end at t0 + 16 + k * 52 ns; the first boundary after ta stops it.
         const sc_time setup = b.fabric.cycles(16);
@@ -218,7 +218,7 @@ TEST(dma_errors, start_while_busy_is_ignored_with_a_warning) {
         b.write(CTRL, 0, test::dma_bench::go());
         EXPECT_EQ(test::warnings_seen() - before, 1);
         EXPECT_NE(test::last_warning().find("START while the channel is busy"), std::string::npos);
-        EXPECT_EQ(b.wait_idle(0), status_f::done.make(1));
+        EXPECT_EQ(b.wait_idle(0), STATUS_DONE.make(1));
         EXPECT_EQ(b.read(BYTES_DONE, 0), 2048u);
         EXPECT_EQ(b.mem.dump(dst_at, 2048), data);
     });
@@ -240,7 +240,7 @@ TEST(dma_errors, reset_mid_transfer_stops_the_channel_silently) {
         EXPECT_LE(b.mem.writes, writes + 1);  // at most the burst in flight
         EXPECT_EQ(b.read(STATUS, 0), 0u);
         b.enable_irqs();
-        EXPECT_EQ(run(b, copy(src_at, dst_at, 100)), status_f::done.make(1));
+        EXPECT_EQ(run(b, copy(src_at, dst_at, 100)), STATUS_DONE.make(1));
     });
     EXPECT_EQ(b.runs.size(), 1u);
 }
@@ -272,13 +272,13 @@ TEST(dma_errors, random_register_writes_never_crash_or_hang) {
             ++outcomes[r.error];
         EXPECT_GE(outcomes.size(), 3u);  // the writes did start runs of several kinds
         for (unsigned ch = 0; ch < 4; ++ch)
-            b.write(CTRL, ch, ctrl_f::abort.make(1));
+            b.write(CTRL, ch, CTRL_ABORT.make(1));
         for (unsigned ch = 0; ch < 4; ++ch)
-            EXPECT_FALSE(status_f::busy.get(b.wait_idle(ch)));
+            EXPECT_FALSE(STATUS_BUSY.get(b.wait_idle(ch)));
         const auto data = test::pattern(600, 4);
         b.mem.fill(src_at, data);
         descriptor d = copy(src_at, dst_at, 600);
-        EXPECT_EQ(run(b, d), status_f::done.make(1));
+        EXPECT_EQ(run(b, d), STATUS_DONE.make(1));
         EXPECT_EQ(b.mem.dump(dst_at, 600), data);
     });
 }

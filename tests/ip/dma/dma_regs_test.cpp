@@ -11,8 +11,8 @@ TEST(dma_regs, reset_values_come_from_the_register_header) {
     test::run_thread([&] {
         EXPECT_EQ(b.read_global(ID), ID.reset);
         const uint32_t cfg = b.read_global(CONFIG);
-        EXPECT_EQ(config_f::channels.get(cfg), 4u);
-        EXPECT_EQ(1u << config_f::burst_log2.get(cfg), 256u);
+        EXPECT_EQ(CONFIG_CHANNELS.get(cfg), 4u);
+        EXPECT_EQ(1u << CONFIG_BURST_LOG2.get(cfg), 256u);
         EXPECT_EQ(b.read_global(MAX_DESC), 4096u);
         EXPECT_EQ(b.read_global(IRQ_STATUS), IRQ_STATUS.reset);
         EXPECT_EQ(b.read_global(IRQ_ENABLE), IRQ_ENABLE.reset);
@@ -46,14 +46,14 @@ TEST(dma_regs, access_kinds_and_write_masks) {
             }
         // CTRL keeps its mode bits; START/ABORT are commands that read as 0
         // (ABORT on an idle channel does nothing).
-        const uint32_t mode = ctrl_f::use_desc.make(1) | ctrl_f::irq_done.make(1) |
-                              ctrl_f::irq_err.make(1);
-        b.write(CTRL, 0, mode | ctrl_f::abort.make(1) | 0xffffff00u);
+        const uint32_t mode = CTRL_USE_DESC.make(1) | CTRL_IRQ_DONE.make(1) |
+                              CTRL_IRQ_ERR.make(1);
+        b.write(CTRL, 0, mode | CTRL_ABORT.make(1) | 0xffffff00u);
         EXPECT_EQ(b.read(CTRL, 0), mode);
         EXPECT_EQ(b.read(STATUS, 0), 0u);
         // Only the bits of the 4 existing channels exist in the IRQ registers.
         b.write_global(IRQ_ENABLE, 0xffffffffu);
-        EXPECT_EQ(b.read_global(IRQ_ENABLE), irq_done_bit(0) * 0xfu | irq_error_bit(0) * 0xfu);
+        EXPECT_EQ(b.read_global(IRQ_ENABLE), irq_bits(0xfu));
         b.write_global(IRQ_STATUS, 0xffffffffu);  // W1C with nothing pending
         EXPECT_EQ(b.read_global(IRQ_STATUS), 0u);
     });
@@ -90,8 +90,8 @@ TEST(dma_regs, sixteen_channels_fill_the_window) {
     test::dma_bench b(cfg);
     test::run_thread([&] {
         const uint32_t c = b.read_global(CONFIG);
-        EXPECT_EQ(config_f::channels.get(c), 16u);
-        EXPECT_EQ(config_f::burst_log2.get(c), 12u);
+        EXPECT_EQ(CONFIG_CHANNELS.get(c), 16u);
+        EXPECT_EQ(CONFIG_BURST_LOG2.get(c), 12u);
         EXPECT_EQ(b.read_global(MAX_DESC), 7u);
         EXPECT_EQ(b.read(COUNT2, 15), COUNT2.reset);
         b.write_global(IRQ_ENABLE, 0xffffffffu);

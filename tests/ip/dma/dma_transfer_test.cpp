@@ -31,7 +31,7 @@ void run_and_check(test::dma_bench& b, unsigned ch, const descriptor& d, std::si
     b.program(ch, d);
     b.write(CTRL, ch, test::dma_bench::go());
     const uint32_t s = b.wait_idle(ch);
-    EXPECT_EQ(s, status_f::done.make(1));
+    EXPECT_EQ(s, STATUS_DONE.make(1));
     EXPECT_EQ(b.read(BYTES_DONE, ch), expect_bytes);
     EXPECT_EQ(b.mem.dump(d.dst, dst_bytes), expect);
 }
@@ -120,7 +120,7 @@ TEST(dma_transfer, three_d_tile_of_a_chw_tensor) {
         b.mem.fill(src_at, tensor);
         b.program(3, d);
         b.write(CTRL, 3, test::dma_bench::go());
-        EXPECT_EQ(b.wait_idle(3), status_f::done.make(1));
+        EXPECT_EQ(b.wait_idle(3), STATUS_DONE.make(1));
         const auto out = b.mem.dump(dst_at, 180);
         for (unsigned c = 0; c < 3; ++c)
             for (unsigned h = 0; h < 5; ++h)
@@ -186,9 +186,9 @@ TEST(dma_transfer, descriptor_list_runs_every_descriptor_with_per_descriptor_irq
         // The flagged descriptor interrupts mid-list; the handler clears it.
         wait(b.irq_line.posedge_event());
         EXPECT_EQ(b.read(DESC_DONE, 0), 2u);
-        EXPECT_TRUE(status_f::busy.get(b.read(STATUS, 0)));
+        EXPECT_TRUE(STATUS_BUSY.get(b.read(STATUS, 0)));
         b.write_global(IRQ_STATUS, irq_done_bit(0));
-        EXPECT_EQ(b.wait_idle(0), status_f::done.make(1));
+        EXPECT_EQ(b.wait_idle(0), STATUS_DONE.make(1));
         EXPECT_EQ(b.read(DESC_DONE, 0), 3u);
         EXPECT_EQ(b.read(CUR_DESC_LO, 0), static_cast<uint32_t>(list + 128));
         EXPECT_EQ(b.read(BYTES_DONE, 0), 700u + 256u + 96u);
@@ -228,8 +228,8 @@ TEST(dma_transfer, two_channels_run_concurrently_and_contend) {
         const sc_time t0 = sc_time_stamp();
         b.write(CTRL, 0, test::dma_bench::go());
         b.write(CTRL, 1, test::dma_bench::go());
-        EXPECT_TRUE(status_f::busy.get(b.read(STATUS, 0)));
-        EXPECT_TRUE(status_f::busy.get(b.read(STATUS, 1)));
+        EXPECT_TRUE(STATUS_BUSY.get(b.read(STATUS, 0)));
+        EXPECT_TRUE(STATUS_BUSY.get(b.read(STATUS, 1)));
         b.wait_idle(0);
         b.wait_idle(1);
         EXPECT_EQ(b.mem.dump(dst_at, 4096), a);

@@ -107,5 +107,5 @@ TEST(dma_regs_header, channel_blocks_are_placed_by_stride) {
     static_assert(channel_reg(CTRL, 15).offset == 0x100 + 15 * 0x80 + 0x34);
     static_assert(irq_error_bit(15) == 0x80000000u);
     EXPECT_EQ(all_regs().size(), 5u + 16u * 19u);
-    EXPECT_EQ(status_f::code.get(status_f::code.make(7)), 7u);
+    EXPECT_EQ(STATUS_CODE.get(STATUS_CODE.make(7)), 7u);
 }

@@ -51,8 +51,8 @@ TEST(intc, reset_values_and_access_kinds_follow_the_header) {
     test::run_thread([&] {
         const uint32_t id = b.rd(r::ID);
         EXPECT_EQ(r::ID_SOURCES.get(id), 32u);
-        EXPECT_EQ(r::ID_MAX_PRIORITY.get(id), r::MAX_PRIORITY);
-        EXPECT_EQ(r::ID_VERSION.get(id), r::VERSION);
+        EXPECT_EQ(r::ID_MAX_PRIORITY.get(id), r::max_priority);
+        EXPECT_EQ(r::ID_VERSION.get(id), r::version);
         EXPECT_EQ(b.bus.last_delay(), b.clk.cycles(1));  // access_cycles default
         for (const auto& reg : {r::THRESHOLD, r::STATUS, r::LEVEL0, r::LEVEL1, r::PENDING0,
                                 r::PENDING1, r::IN_SERVICE0, r::IN_SERVICE1, r::ENABLE0,
@@ -60,21 +60,21 @@ TEST(intc, reset_values_and_access_kinds_follow_the_header) {
             EXPECT_EQ(b.rd(reg), reg.reset) << reg.name;
         EXPECT_EQ(b.rd(r::CLAIM), 0u);
         EXPECT_EQ(b.rd(r::COMPLETE), 0u);  // write-only reads 0
-        EXPECT_EQ(b.rd(r::PRIORITY_N), 0u);  // id 0 is reserved, hard-wired 0
+        EXPECT_EQ(b.rd(r::PRIORITY0), 0u);  // id 0 is reserved, hard-wired 0
         for (unsigned id = 1; id < 32; ++id)
-            EXPECT_EQ(b.rd(r::priority(id)), r::PRIORITY_N.reset) << id;
+            EXPECT_EQ(b.rd(r::priority_reg(id)), r::PRIORITY.reset) << id;
 
         // Read-only registers ignore writes; RW registers keep only their mask.
         b.wr(r::ID, 0xffffffff);
         EXPECT_EQ(b.rd(r::ID), id);
         b.wr(r::PENDING0, 0xffffffff);
         EXPECT_EQ(b.rd(r::PENDING0), 0u);
-        b.wr(r::PRIORITY_N, 7);
-        EXPECT_EQ(b.rd(r::PRIORITY_N), 0u);
+        b.wr(r::PRIORITY0, 7);
+        EXPECT_EQ(b.rd(r::PRIORITY0), 0u);
         b.wr(r::THRESHOLD, 0xffffffff);
         EXPECT_EQ(b.rd(r::THRESHOLD), r::THRESHOLD.write_mask);
-        b.wr(r::priority(3), 0xffffffff);
-        EXPECT_EQ(b.rd(r::priority(3)), r::PRIORITY_VALUE.mask());
+        b.wr(r::priority_reg(3), 0xffffffff);
+        EXPECT_EQ(b.rd(r::priority_reg(3)), r::PRIORITY_VALUE.mask());
         // Enable bits exist only for ids 1..sources-1.
         b.wr(r::ENABLE0, 0xffffffff);
         EXPECT_EQ(b.rd(r::ENABLE0), 0xfffffffeu);
@@ -84,8 +84,8 @@ TEST(intc, reset_values_and_access_kinds_follow_the_header) {
         // Priorities of ids beyond `sources` are not decoded.
         test::allow_warnings(true);
         uint32_t v = 0;
-        EXPECT_EQ(b.bus.read32(r::priority(40).offset, v), tlm::TLM_ADDRESS_ERROR_RESPONSE);
-        EXPECT_EQ(b.bus.read32(r::WINDOW_BYTES, v), tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        EXPECT_EQ(b.bus.read32(r::priority_reg(40).offset, v), tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        EXPECT_EQ(b.bus.read32(r::window_bytes, v), tlm::TLM_ADDRESS_ERROR_RESPONSE);
         EXPECT_EQ(b.bus.read32(r::ID.offset + 2, v), tlm::TLM_ADDRESS_ERROR_RESPONSE);
         test::allow_warnings(false);
     });
@@ -118,9 +118,9 @@ TEST(intc, cpu_irq_follows_an_enabled_source_in_the_same_time_step) {
 TEST(intc, claims_follow_priority_then_id_and_complete_rearms_high_lines) {
     bench b;
     test::run_thread([&] {
-        b.wr(r::priority(2), 1);
-        b.wr(r::priority(5), 3);
-        b.wr(r::priority(7), 3);
+        b.wr(r::priority_reg(2), 1);
+        b.wr(r::priority_reg(5), 3);
+        b.wr(r::priority_reg(7), 3);
         b.enable({2, 5, 7});
         b.raise(2);
         b.raise(7);
@@ -161,7 +161,7 @@ TEST(intc, masking_threshold_and_priority_zero_silence_sources) {
         EXPECT_FALSE(b.irq.read());  // not enabled
         EXPECT_EQ(b.rd(r::PENDING0), r::bit_of(4));  // but visible
         EXPECT_EQ(b.rd(r::CLAIM), 0u);
-        b.wr(r::priority(4), 2);
+        b.wr(r::priority_reg(4), 2);
         b.wr(r::THRESHOLD, 2);
         b.enable({4});
         wait(SC_ZERO_TIME);
@@ -170,13 +170,13 @@ TEST(intc, masking_threshold_and_priority_zero_silence_sources) {
         b.wr(r::THRESHOLD, 1);
         wait(SC_ZERO_TIME);
         EXPECT_TRUE(b.irq.read());
-        b.wr(r::priority(4), 0);
+        b.wr(r::priority_reg(4), 0);
         wait(SC_ZERO_TIME);
         EXPECT_FALSE(b.irq.read());
         b.wr(r::THRESHOLD, 0);
         wait(SC_ZERO_TIME);
         EXPECT_FALSE(b.irq.read());  // priority 0 never interrupts
-        b.wr(r::priority(4), 1);
+        b.wr(r::priority_reg(4), 1);
         wait(SC_ZERO_TIME);
         EXPECT_TRUE(b.irq.read());
         b.enable({});
@@ -237,7 +237,7 @@ TEST(intc, sixty_four_sources_use_the_second_bank) {
         EXPECT_EQ(r::ID_SOURCES.get(bus.read32(r::ID.offset)), 64u);
         bus.write32_ok(r::ENABLE1.offset, 0xffffffff);
         EXPECT_EQ(bus.read32(r::ENABLE1.offset), 0xffffffffu);
-        bus.write32_ok(r::priority(63).offset, 7);
+        bus.write32_ok(r::priority_reg(63).offset, 7);
         line.write(true);
         wait(SC_ZERO_TIME);
         wait(SC_ZERO_TIME);
@@ -269,7 +269,7 @@ TEST(intc, random_register_writes_never_break_the_block) {
     test::run_thread([&] {
         std::mt19937 rng(20261122);
         for (int i = 0; i < 3000; ++i) {
-            const uint32_t off = rng() % (r::WINDOW_BYTES + 64);
+            const uint32_t off = rng() % (r::window_bytes + 64);
             uint32_t v = rng();
             switch (rng() % 8) {
             case 0: b.lines[1 + rng() % 7].write(rng() & 1); wait(SC_ZERO_TIME); break;
@@ -289,7 +289,7 @@ TEST(intc, random_register_writes_never_break_the_block) {
         for (unsigned id = 1; id < 8; ++id)
             b.lines[id].write(false);
         wait(SC_ZERO_TIME);
-        for (unsigned w = 0; w < r::WORDS; ++w) {
+        for (unsigned w = 0; w < r::words; ++w) {
             const uint32_t busy = b.rd(r::IN_SERVICE[w]);
             for (unsigned bit = 0; bit < 32; ++bit)
                 if (busy & (1u << bit))
@@ -297,7 +297,7 @@ TEST(intc, random_register_writes_never_break_the_block) {
         }
         EXPECT_EQ(b.rd(r::IN_SERVICE0), 0u);
         b.wr(r::THRESHOLD, 0);
-        b.wr(r::priority(1), 1);
+        b.wr(r::priority_reg(1), 1);
         b.enable({1});
         b.raise(1);
         EXPECT_TRUE(b.irq.read());

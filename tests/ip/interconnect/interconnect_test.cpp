@@ -1,6 +1,7 @@
 // Interconnect: decode and translation, address errors, exact delays,
 // contention, DVFS of the fabric, counters and energy.
 #define SC_INCLUDE_DYNAMIC_PROCESSES
+#include "ip/common/bus_access.h"
 #include "tests/ip/interconnect/fabric_bench.h"
 
 #include <algorithm>
@@ -31,11 +32,7 @@ TEST(interconnect, decodes_and_translates_to_region_offsets) {
         // The address is restored on return.
         tlm::tlm_generic_payload trans;
         uint32_t v = 0;
-        trans.set_command(tlm::TLM_READ_COMMAND);
-        trans.set_address(0x18000ffc);
-        trans.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
-        trans.set_data_length(4);
-        trans.set_streaming_width(4);
+        set_access(trans, tlm::TLM_READ_COMMAND, 0x18000ffc, &v, 4);
         sc_time d = SC_ZERO_TIME;
         b.dma.socket->b_transport(trans, d);
         EXPECT_EQ(trans.get_response_status(), tlm::TLM_OK_RESPONSE);

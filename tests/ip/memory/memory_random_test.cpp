@@ -1,6 +1,7 @@
 // Seeded random transactions against a shadow byte array: any address,
 // length, command, streaming width and byte-enable pattern gets the response
 // the TLM-2.0 rules predict, data stays intact, and nothing crashes or hangs.
+#include "ip/common/bus_access.h"
 #include "ip/memory/memory.h"
 #include "tests/support/sc_harness.h"
 
@@ -42,15 +43,11 @@ TEST(memory, random_transactions_match_a_shadow_model) {
             const std::vector<uint8_t> sent = data;
 
             tlm::tlm_generic_payload trans;
-            trans.set_command(cmd);
-            trans.set_address(addr);
-            trans.set_data_ptr(data.data());
-            trans.set_data_length(len);
+            set_access(trans, cmd, addr, data.data(), len);
             trans.set_streaming_width(width);
             unsigned char no_be = TLM_BYTE_ENABLED;  // a pointer with length 0
             trans.set_byte_enable_ptr(use_be ? (be.empty() ? &no_be : be.data()) : nullptr);
             trans.set_byte_enable_length(static_cast<unsigned>(be.size()));
-            trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
             sc_time delay = SC_ZERO_TIME;
             tb.socket->b_transport(trans, delay);
             wait(delay);

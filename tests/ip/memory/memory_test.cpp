@@ -1,6 +1,7 @@
 // Memory model: timing to the cycle, data integrity, byte enables, streaming
 // width, errors, lazy allocation, DMI, debug transport, energy, power states.
 #define SC_INCLUDE_DYNAMIC_PROCESSES
+#include "ip/common/bus_access.h"
 #include "ip/memory/memory.h"
 #include "tests/ip/memory/tlm_initiator.h"
 #include "tests/support/sc_harness.h"
@@ -174,10 +175,7 @@ TEST(memory, streaming_width_is_a_fifo_burst_at_one_address) {
                   tlm::TLM_OK_RESPONSE);
         test::allow_warnings(true);
         tlm::tlm_generic_payload trans;
-        trans.set_command(tlm::TLM_READ_COMMAND);
-        trans.set_address(0);
-        trans.set_data_ptr(rd);
-        trans.set_data_length(8);
+        set_access(trans, tlm::TLM_READ_COMMAND, 0, rd, 8);
         trans.set_streaming_width(0);
         sc_time d = SC_ZERO_TIME;
         tb.socket->b_transport(trans, d);
@@ -275,11 +273,7 @@ TEST(memory, dmi_can_be_disabled) {
     test::run_thread([&] {
         tlm::tlm_generic_payload trans;
         uint32_t v = 0;
-        trans.set_command(tlm::TLM_READ_COMMAND);
-        trans.set_address(0);
-        trans.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
-        trans.set_data_length(4);
-        trans.set_streaming_width(4);
+        set_access(trans, tlm::TLM_READ_COMMAND, 0, &v, 4);
         sc_time d = SC_ZERO_TIME;
         tb.socket->b_transport(trans, d);
         EXPECT_EQ(trans.get_response_status(), tlm::TLM_OK_RESPONSE);

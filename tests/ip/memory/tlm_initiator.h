@@ -3,6 +3,8 @@
 // requests, debug transport, and a record of DMI invalidations.
 #pragma once
 
+#include "ip/common/bus_access.h"
+
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
@@ -52,14 +54,7 @@ public:
 private:
     static void setup(tlm::tlm_generic_payload& trans, tlm::tlm_command cmd, uint64_t addr,
                       void* data, unsigned len) {
-        trans.set_command(cmd);
-        trans.set_address(addr);
-        trans.set_data_ptr(static_cast<unsigned char*>(data));
-        trans.set_data_length(len);
-        trans.set_streaming_width(len);
-        trans.set_byte_enable_ptr(nullptr);
-        trans.set_byte_enable_length(0);
-        trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+        set_access(trans, cmd, addr, data, len);
     }
     void invalidate(sc_dt::uint64 start, sc_dt::uint64 end) {
         invalidations.push_back({start, end});

@@ -88,7 +88,7 @@ struct nncore_bench {
                           const dma_config& dma_cfg = bench_dma())
         : dram("dram", dram_clk, dram_cfg),
           dma_engine("dma", fabric_clk, dma_cfg),
-          core("nncore", nn_clk, cfg, dma_engine, dma_base, buf_base),
+          core("nncore", nn_clk, cfg, dma_base, buf_base),
           bus("bus", bench_map(cfg.local_bytes()), fabric_clk, interconnect_config{}) {
         bus.bind_initiator("cpu", cpu.socket);
         bus.bind_initiator("dma", dma_engine.initiator);
@@ -97,6 +97,7 @@ struct nncore_bench {
         bus.bind_target("dma", dma_engine.target);
         bus.bind_target("nncore", core.target);
         bus.bind_target("nncore_buf", core.buffer);
+        core.dma_channels.bind(dma_engine);
         dma_engine.irq(dma_irq);
         core.irq(nn_irq);
         probe.in(nn_irq);
@@ -124,13 +125,13 @@ struct nncore_bench {
                   sc_core::sc_time limit = sc_core::sc_time(50, sc_core::SC_MS),
                   uint64_t at = stream_addr) {
         using namespace nncore_regs;
-        set(IRQ_ENABLE, 3);
-        set(IRQ_STATUS, 3);
+        set(IRQ_ENABLE, IRQ_DONE.mask() | IRQ_ERROR.mask());
+        set(IRQ_STATUS, IRQ_DONE.mask() | IRQ_ERROR.mask());
         set(CMD_BASE_LO, static_cast<uint32_t>(at));
         set(CMD_BASE_HI, static_cast<uint32_t>(at >> 32));
         set(CMD_BYTES, cmd_bytes);
         set(MODE, mode);
-        set(DOORBELL, 1);
+        set(DOORBELL, DOORBELL_RING.make(1));
         if (!nn_irq.read())
             sc_core::wait(limit, nn_irq.posedge_event());
         return reg(STATUS);

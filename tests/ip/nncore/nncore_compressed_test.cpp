@@ -20,8 +20,8 @@ using nncore_regs::error_code;
 
 namespace {
 
-constexpr uint32_t status_done = nncore_regs::status_f::done.make(1);
-constexpr uint32_t status_error = nncore_regs::status_f::error.make(1);
+constexpr uint32_t status_done = nncore_regs::STATUS_DONE.make(1);
+constexpr uint32_t status_error = nncore_regs::STATUS_ERROR.make(1);
 
 // A 3x3 INT8 conv, 8 -> 8 channels, with `zero_pct` % of its weights zero.
 struct sparse_conv {
@@ -225,7 +225,7 @@ TEST(nncore_compressed, corrupted_blob_and_bad_fields_give_bad_compressed) {
         EXPECT_EQ(st, status_error);
         EXPECT_EQ(b.reg(ERROR_CODE), static_cast<uint32_t>(code));
         EXPECT_EQ(b.reg(ERROR_CMD), cmd);
-        EXPECT_EQ(b.reg(IRQ_STATUS), irq_f::error.make(1));
+        EXPECT_EQ(b.reg(IRQ_STATUS), IRQ_ERROR.make(1));
         EXPECT_TRUE(b.nn_irq.read());
     };
     test::run_thread([&] {

@@ -10,8 +10,8 @@ using nncore_regs::error_code;
 
 namespace {
 
-constexpr uint32_t status_error = nncore_regs::status_f::error.make(1);
-constexpr uint32_t status_done = nncore_regs::status_f::done.make(1);
+constexpr uint32_t status_error = nncore_regs::STATUS_ERROR.make(1);
+constexpr uint32_t status_done = nncore_regs::STATUS_DONE.make(1);
 
 stream good_stream() {
     stream s;
@@ -29,7 +29,7 @@ void expect_error(nncore_bench& b, uint32_t status, error_code code, uint32_t cm
     EXPECT_EQ(status, status_error);
     EXPECT_EQ(b.reg(ERROR_CODE), static_cast<uint32_t>(code));
     EXPECT_EQ(b.reg(ERROR_CMD), cmd);
-    EXPECT_EQ(b.reg(IRQ_STATUS), irq_f::error.make(1));
+    EXPECT_EQ(b.reg(IRQ_STATUS), IRQ_ERROR.make(1));
     EXPECT_TRUE(b.nn_irq.read());
     EXPECT_GT(test::warnings_seen(), 0);
     EXPECT_FALSE(b.core.busy());
@@ -37,7 +37,7 @@ void expect_error(nncore_bench& b, uint32_t status, error_code code, uint32_t cm
     const int warnings = test::warnings_seen();
     EXPECT_EQ(b.run(good_stream()), status_done);
     EXPECT_EQ(b.reg(ERROR_CODE), 0u);
-    EXPECT_EQ(b.reg(IRQ_STATUS), irq_f::done.make(1));
+    EXPECT_EQ(b.reg(IRQ_STATUS), IRQ_DONE.make(1));
     EXPECT_EQ(test::warnings_seen(), warnings);
 }
 
@@ -107,12 +107,12 @@ TEST(nncore_errors, bad_header_magic_version_checksum_and_sizes) {
         nncore_cmd::stream_header h = s.header();
         h.magic ^= 1;
         b.put(stream_addr, s.bytes_with(h));
-        b.set(IRQ_ENABLE, 3);
+        b.set(IRQ_ENABLE, IRQ_DONE.mask() | IRQ_ERROR.mask());
         b.set(CMD_BASE_LO, static_cast<uint32_t>(stream_addr));
         b.set(CMD_BASE_HI, 0);
         b.set(CMD_BYTES, static_cast<uint32_t>(s.bytes().size()));
         const sc_time t0 = sc_time_stamp();
-        b.set(DOORBELL, 1);
+        b.set(DOORBELL, DOORBELL_RING.make(1));
         wait(b.nn_irq.posedge_event());
         ASSERT_FALSE(b.probe.rises().empty());
         EXPECT_EQ(b.probe.rises().back(), t0 + sc_time(19, SC_NS));
@@ -193,10 +193,10 @@ TEST(nncore_errors, reserved_fields_and_unsupported_combinations) {
         stream u = good_stream();
         u.cmds[0].tag = 16;
         expect_error(b, b.run(u), error_code::bad_field, 0);
-        b.set(nncore_regs::MODE, nncore_regs::mode_f::sparsity.make(3));
+        b.set(nncore_regs::MODE, nncore_regs::MODE_SPARSITY.make(3));
         expect_error(b,
                      b.ring(static_cast<uint32_t>(good_stream().bytes().size()),
-                            nncore_regs::mode_f::sparsity.make(3)),
+                            nncore_regs::MODE_SPARSITY.make(3)),
                      error_code::bad_field, nncore_regs::no_command);
     });
 }
@@ -207,13 +207,13 @@ TEST(nncore_errors, doorbell_while_busy_is_ignored) {
         using namespace nncore_regs;
         stream s = good_stream();
         b.put(stream_addr, s.bytes());
-        b.set(IRQ_ENABLE, 3);
+        b.set(IRQ_ENABLE, IRQ_DONE.mask() | IRQ_ERROR.mask());
         b.set(CMD_BASE_LO, static_cast<uint32_t>(stream_addr));
         b.set(CMD_BYTES, static_cast<uint32_t>(s.bytes().size()));
-        b.set(DOORBELL, 1);
+        b.set(DOORBELL, DOORBELL_RING.make(1));
         const int before = test::warnings_seen();
-        EXPECT_EQ(b.reg(STATUS), status_f::busy.make(1));
-        b.set(DOORBELL, 1);
+        EXPECT_EQ(b.reg(STATUS), STATUS_BUSY.make(1));
+        b.set(DOORBELL, DOORBELL_RING.make(1));
         EXPECT_EQ(test::warnings_seen(), before + 1);
         wait(b.nn_irq.posedge_event());
         EXPECT_EQ(b.reg(STATUS), status_done);

@@ -138,7 +138,7 @@ void run_gemm_cases(ref::op_kind op, const std::vector<conv_case>& cases, uint32
                 const nn::tensor bias = random_bias(rng, l);
                 const auto df = static_cast<cost::dataflow>(i % 4);
                 const job_result r = run_job(b, l, in, &w, &bias, df);
-                ASSERT_EQ(r.status, nncore_regs::status_f::done.make(1)) << l.name;
+                ASSERT_EQ(r.status, nncore_regs::STATUS_DONE.make(1)) << l.name;
                 expect_matches(r.out, ref::execute(l, in, &w, &bias), l.name);
             }
     });
@@ -194,7 +194,7 @@ TEST(nncore_functional, pools_every_precision_match_reference) {
                     quantize(l, rng, false);
                     const nn::tensor in = random_tensor(rng, ref::input_type(l), {2, 7, 5, 11});
                     const job_result r = run_job(b, l, in, nullptr, nullptr);
-                    ASSERT_EQ(r.status, nncore_regs::status_f::done.make(1)) << l.name;
+                    ASSERT_EQ(r.status, nncore_regs::STATUS_DONE.make(1)) << l.name;
                     expect_matches(r.out, ref::execute(l, in), l.name);
                 }
         }
@@ -220,7 +220,7 @@ TEST(nncore_functional, add_mul_and_activations_every_precision_match_reference)
                     const nn::tensor x = random_tensor(rng, ref::input_type(l), a);
                     const nn::tensor y = random_tensor(rng, ref::input_type(l), bs);
                     const job_result r = run_job(b, l, x, &y, nullptr);
-                    ASSERT_EQ(r.status, nncore_regs::status_f::done.make(1)) << l.name;
+                    ASSERT_EQ(r.status, nncore_regs::STATUS_DONE.make(1)) << l.name;
                     expect_matches(r.out, ref::execute(l, x, &y), l.name);
                 }
             for (std::size_t k = 0; k < 7; ++k) {
@@ -229,7 +229,7 @@ TEST(nncore_functional, add_mul_and_activations_every_precision_match_reference)
                 quantize(l, rng, false);
                 const nn::tensor x = random_tensor(rng, ref::input_type(l), {1, 3, 5, 7});
                 const job_result r = run_job(b, l, x, nullptr, nullptr);
-                ASSERT_EQ(r.status, nncore_regs::status_f::done.make(1)) << l.name;
+                ASSERT_EQ(r.status, nncore_regs::STATUS_DONE.make(1)) << l.name;
                 expect_matches(r.out, ref::execute(l, x), l.name);
             }
         }
@@ -254,7 +254,7 @@ TEST(nncore_functional, int16_table_activation_with_large_buffers) {
             const nn::tensor in = random_tensor(rng, dtype::int16, {1, 5, 5, 3}, 2000);
             const nn::tensor w = random_tensor(rng, dtype::int16, {4, 3, 3, 3}, 2000);
             const job_result r = run_job(b, l, in, &w, nullptr);
-            ASSERT_EQ(r.status, nncore_regs::status_f::done.make(1)) << l.name;
+            ASSERT_EQ(r.status, nncore_regs::STATUS_DONE.make(1)) << l.name;
             expect_matches(r.out, ref::execute(l, in, &w), l.name);
         }
     });

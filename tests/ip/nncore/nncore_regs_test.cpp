@@ -14,7 +14,7 @@ TEST(nncore_regs, reset_values_and_access_kinds) {
         const auto& cc = b.core.config().core;
         const auto expected_ro = [&](const regs::reg_def& r) -> uint32_t {
             if (r.offset == ARRAY.offset)
-                return cc.rows | (cc.cols << 16);
+                return ARRAY_ROWS.make(cc.rows) | ARRAY_COLS.make(cc.cols);
             if (r.offset == PRECISIONS.offset)
                 return 0x3f;
             if (r.offset == INPUT_KB.offset)
@@ -71,12 +71,12 @@ TEST(nncore_regs, counters_latch_high_half_and_clear) {
         s.load(data_addr, 0, 4096, 0);
         s.store(0, data_addr + 0x10000, 1024, 1);
         s.end();
-        ASSERT_EQ(b.run(s), status_f::done.make(1));
+        ASSERT_EQ(b.run(s), STATUS_DONE.make(1));
         EXPECT_EQ(b.reg(CMDS_DONE), 3u);
         EXPECT_EQ(b.read_counter(counter::bytes_read), 4096u);
         EXPECT_EQ(b.read_counter(counter::bytes_written), 1024u);
         EXPECT_EQ(b.reg(counter_hi(counter::bytes_read)), 0u);
-        b.set(COUNTERS_CLEAR, 1);
+        b.set(COUNTERS_CLEAR, COUNTERS_CLEAR_ALL.make(1));
         EXPECT_EQ(b.read_counter(counter::bytes_read), 0u);
         EXPECT_EQ(b.read_counter(counter::bytes_written), 0u);
     });
@@ -108,7 +108,7 @@ TEST(nncore_regs, random_register_writes_then_a_good_stream) {
         s.load(data_addr, 0, 256, 0);
         s.barrier();
         s.end();
-        EXPECT_EQ(b.run(s), status_f::done.make(1));
+        EXPECT_EQ(b.run(s), STATUS_DONE.make(1));
     });
 }
 
@@ -148,11 +148,11 @@ TEST(nncore_regs, corrupted_streams_end_with_done_or_an_error) {
                                                  : static_cast<uint32_t>(rng() & 1);
             const uint32_t st = b.run(s, mode, sc_time(100, SC_MS));
             ASSERT_FALSE(b.core.busy()) << "stream " << i << " did not end";
-            errors += (st & status_f::error.mask()) != 0;
+            errors += (st & STATUS_ERROR.mask()) != 0;
         }
         EXPECT_GT(errors, 0u);
         EXPECT_LT(errors, 300u);
         b.set(DMA_CHANNELS, 0x3);
-        EXPECT_EQ(b.run(base), status_f::done.make(1));
+        EXPECT_EQ(b.run(base), STATUS_DONE.make(1));
     });
 }

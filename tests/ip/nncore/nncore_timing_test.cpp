@@ -17,7 +17,7 @@ using nn::dtype;
 namespace {
 
 constexpr uint32_t timing_mode = 1;  // MODE.timing
-constexpr uint32_t done = nncore_regs::status_f::done.make(1);
+constexpr uint32_t done = nncore_regs::STATUS_DONE.make(1);
 
 // conv2d 3x3, pad 1, stride 1: in [1,6,6,16], 20 filters. GEMM view (SCALE-Sim):
 // P = 36 output pixels, K = 3*3*16 = 144, M = 20.
@@ -37,7 +37,7 @@ ref::layer int8_conv() {
 }
 
 uint32_t sparsity_mode(uint32_t s) {
-    return nncore_regs::mode_f::sparsity.make(s);
+    return nncore_regs::MODE_SPARSITY.make(s);
 }
 
 }  // namespace

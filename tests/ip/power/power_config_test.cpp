@@ -113,14 +113,14 @@ TEST(power_regs, layout) {
     namespace pr = power_regs;
     EXPECT_EQ(pr::domain_offset(0), 0x100u);
     EXPECT_EQ(pr::domain_offset(2) + pr::OPP_REQ.offset, 0x208u);
-    EXPECT_EQ(pr::irq_done(3), 0x8u);
-    EXPECT_EQ(pr::IRQ_ENABLE.write_mask & pr::IRQ_ERROR, pr::IRQ_ERROR);
-    EXPECT_EQ(pr::STATUS_ERR_CODE.make(pr::err_busy), 0x200u);
-    for (const auto& r : pr::domain_map)
+    EXPECT_EQ(pr::irq_opp_done_bit(3), 0x8u);
+    EXPECT_EQ(pr::IRQ_ENABLE.write_mask & pr::IRQ_ERROR.mask(), pr::IRQ_ERROR.mask());
+    EXPECT_EQ(pr::STATUS_ERR_CODE.make(regs::value(pr::error_code::busy)), 0x200u);
+    for (const auto& r : pr::domain_regs)
         EXPECT_LT(r.offset, pr::domain_stride) << r.name;
-    for (const auto& r : pr::global_map)
+    for (const auto& r : pr::global_regs)
         EXPECT_LT(r.offset, pr::reserved_global_begin) << r.name;
     EXPECT_EQ(pr::STATE_REQ.offset, 0x34u);
-    EXPECT_EQ(pr::residency_lo(pr::state_off), pr::RES_OFF_LO.offset);
-    EXPECT_EQ(pr::irq_state_done(2), 1u << 18);
+    EXPECT_EQ(pr::residency_lo(regs::value(pr::state::off)), pr::RES_OFF_LO.offset);
+    EXPECT_EQ(pr::irq_state_done_bit(2), 1u << 18);
 }

@@ -36,7 +36,7 @@ TEST(power_controller, reset_values_and_access_kinds) {
         // Read-only registers ignore writes (per the header's access kinds).
         b.wr(pr::ID, 0);
         EXPECT_EQ(b.rd(pr::ID), id);
-        for (const auto& r : pr::domain_map) {
+        for (const auto& r : pr::domain_regs) {
             // Residency and cycle counters move with time; their writes are
             // checked in power_state_test.
             const bool live = r.offset >= pr::RES_ON_LO.offset && r.offset <= pr::IDLE_CYC_HI.offset;
@@ -89,12 +89,12 @@ TEST(power_controller, opp_table_readout) {
 TEST(power_controller, up_transition_slews_then_relocks) {
     power_bench b(3);
     run_thread([&] {
-        b.wr(pr::IRQ_ENABLE, pr::irq_done(nn));
+        b.wr(pr::IRQ_ENABLE, pr::irq_opp_done_bit(nn));
         const sc_time t0 = sc_time_stamp();
         b.wr(nn, pr::OPP_REQ, 7);
         uint32_t st = b.rd(nn, pr::STATUS);
         EXPECT_EQ(pr::STATUS_BUSY.get(st), 1u);
-        EXPECT_EQ(pr::STATUS_PHASE.get(st), pr::phase_slew);
+        EXPECT_EQ(pr::STATUS_PHASE.get(st), regs::value(pr::phase::slew));
         EXPECT_EQ(pr::STATUS_TARGET.get(st), 7u);
         EXPECT_EQ(pr::STATUS_ERROR.get(st), 0u);
 
@@ -106,7 +106,7 @@ TEST(power_controller, up_transition_slews_then_relocks) {
         b.wait_until(t0 + 20 * us);  // relocking at the new voltage
         EXPECT_EQ(b.rd(nn, pr::VOLT_MV), 850u);
         EXPECT_EQ(b.rd(nn, pr::FREQ_MHZ), 600u);
-        EXPECT_EQ(pr::STATUS_PHASE.get(b.rd(nn, pr::STATUS)), pr::phase_relock);
+        EXPECT_EQ(pr::STATUS_PHASE.get(b.rd(nn, pr::STATUS)), regs::value(pr::phase::relock));
         EXPECT_EQ(b.nncore->state(), power_state::idle);
         EXPECT_EQ(b.rd(nn, pr::OPP_CUR), 3u);
 
@@ -115,15 +115,15 @@ TEST(power_controller, up_transition_slews_then_relocks) {
         EXPECT_EQ(b.rd(nn, pr::FREQ_MHZ), 1000u);
         EXPECT_EQ(b.rd(nn, pr::STATUS), 0u);
         EXPECT_EQ(b.rd(nn, pr::TRANSITIONS), 1u);
-        EXPECT_EQ(b.rd(pr::IRQ_STATUS), pr::irq_done(nn));
+        EXPECT_EQ(b.rd(pr::IRQ_STATUS), pr::irq_opp_done_bit(nn));
         ASSERT_EQ(b.probe.rises().size(), 1u);
         EXPECT_EQ(b.probe.rises()[0], t0 + 52 * us);
 
         // W1C: writing 0 keeps the bit, writing 1 clears it and drops the line.
         b.wr(pr::IRQ_STATUS, 0);
-        EXPECT_EQ(b.rd(pr::IRQ_STATUS), pr::irq_done(nn));
+        EXPECT_EQ(b.rd(pr::IRQ_STATUS), pr::irq_opp_done_bit(nn));
         const sc_time t_clear = sc_time_stamp();
-        b.wr(pr::IRQ_STATUS, pr::irq_done(nn));
+        b.wr(pr::IRQ_STATUS, pr::irq_opp_done_bit(nn));
         EXPECT_EQ(b.rd(pr::IRQ_STATUS), 0u);
         ASSERT_EQ(b.probe.edges().size(), 2u);
         EXPECT_EQ(b.probe.edges()[1].at, t_clear);
@@ -156,10 +156,10 @@ TEST(power_controller, up_transition_slews_then_relocks) {
 TEST(power_controller, down_transition_relocks_then_slews) {
     power_bench b(7);
     run_thread([&] {
-        b.wr(pr::IRQ_ENABLE, pr::irq_done(nn));
+        b.wr(pr::IRQ_ENABLE, pr::irq_opp_done_bit(nn));
         const sc_time t0 = sc_time_stamp();
         b.wr(nn, pr::OPP_REQ, 3);
-        EXPECT_EQ(pr::STATUS_PHASE.get(b.rd(nn, pr::STATUS)), pr::phase_relock);
+        EXPECT_EQ(pr::STATUS_PHASE.get(b.rd(nn, pr::STATUS)), regs::value(pr::phase::relock));
         b.wait_until(t0 + 20 * us);
         EXPECT_EQ(b.nncore->state(), power_state::idle);
         EXPECT_EQ(b.rd(nn, pr::VOLT_MV), 850u);
@@ -168,7 +168,7 @@ TEST(power_controller, down_transition_relocks_then_slews) {
         EXPECT_EQ(b.nncore->state(), power_state::on);
         EXPECT_EQ(b.rd(nn, pr::FREQ_MHZ), 600u);
         EXPECT_EQ(b.rd(nn, pr::VOLT_MV), 775u);
-        EXPECT_EQ(pr::STATUS_PHASE.get(b.rd(nn, pr::STATUS)), pr::phase_slew);
+        EXPECT_EQ(pr::STATUS_PHASE.get(b.rd(nn, pr::STATUS)), regs::value(pr::phase::slew));
         b.wait_until(t0 + 60 * us);
         EXPECT_EQ(b.rd(nn, pr::OPP_CUR), 3u);
         EXPECT_EQ(b.rd(nn, pr::VOLT_MV), 700u);
@@ -194,10 +194,10 @@ TEST(power_controller, same_voltage_is_relock_only_and_stalls_the_domain) {
         EXPECT_EQ(b.nn_bus.read32(0, v), tlm::TLM_OK_RESPONSE);
         EXPECT_EQ(sc_time_stamp() - a0, b.nncore->cycles(1));  // 1 cycle at 300 MHz
 
-        b.wr(pr::IRQ_ENABLE, pr::irq_done(nn));
+        b.wr(pr::IRQ_ENABLE, pr::irq_opp_done_bit(nn));
         const sc_time t0 = sc_time_stamp();
         b.wr(nn, pr::OPP_REQ, 4);
-        EXPECT_EQ(pr::STATUS_PHASE.get(b.rd(nn, pr::STATUS)), pr::phase_relock);
+        EXPECT_EQ(pr::STATUS_PHASE.get(b.rd(nn, pr::STATUS)), regs::value(pr::phase::relock));
         b.wait_until(t0 + 10 * us);
         EXPECT_EQ(b.nn_bus.read32(0, v), tlm::TLM_OK_RESPONSE);
         EXPECT_EQ(b.nncore->freq_hz(), 700e6);
@@ -212,7 +212,7 @@ TEST(power_controller, same_voltage_is_relock_only_and_stalls_the_domain) {
 TEST(power_controller, same_index_completes_at_once) {
     power_bench b(3);
     run_thread([&] {
-        b.wr(pr::IRQ_ENABLE, pr::irq_done(nn));
+        b.wr(pr::IRQ_ENABLE, pr::irq_opp_done_bit(nn));
         const sc_time t0 = sc_time_stamp();
         b.wr(nn, pr::OPP_REQ, 3);
         EXPECT_EQ(b.rd(nn, pr::STATUS), 0u);
@@ -228,7 +228,7 @@ TEST(power_controller, out_of_range_index_is_an_error) {
     power_bench b(3);
     allow_warnings(true);
     run_thread([&] {
-        b.wr(pr::IRQ_ENABLE, pr::IRQ_ERROR | pr::irq_done(nn));
+        b.wr(pr::IRQ_ENABLE, pr::IRQ_ERROR.mask() | pr::irq_opp_done_bit(nn));
         const int w0 = warnings_seen();
         const sc_time t0 = sc_time_stamp();
         b.wr(nn, pr::OPP_REQ, 8);
@@ -237,12 +237,12 @@ TEST(power_controller, out_of_range_index_is_an_error) {
         const uint32_t st = b.rd(nn, pr::STATUS);
         EXPECT_EQ(pr::STATUS_BUSY.get(st), 0u);
         EXPECT_EQ(pr::STATUS_ERROR.get(st), 1u);
-        EXPECT_EQ(pr::STATUS_ERR_CODE.get(st), pr::err_bad_index);
+        EXPECT_EQ(pr::STATUS_ERR_CODE.get(st), regs::value(pr::error_code::bad_index));
         EXPECT_EQ(b.rd(nn, pr::OPP_REQ), 3u);
-        EXPECT_EQ(b.rd(pr::IRQ_STATUS), pr::IRQ_ERROR);
+        EXPECT_EQ(b.rd(pr::IRQ_STATUS), pr::IRQ_ERROR.mask());
         ASSERT_EQ(b.probe.rises().size(), 1u);
         EXPECT_EQ(b.probe.rises()[0], t0);
-        b.wr(pr::IRQ_STATUS, pr::IRQ_ERROR);
+        b.wr(pr::IRQ_STATUS, pr::IRQ_ERROR.mask());
         EXPECT_FALSE(b.irq.read());
         // The next accepted request clears the error.
         b.wr(nn, pr::OPP_REQ, 2);
@@ -258,7 +258,7 @@ TEST(power_controller, request_while_busy_is_rejected) {
     power_bench b(3);
     allow_warnings(true);
     run_thread([&] {
-        b.wr(pr::IRQ_ENABLE, pr::IRQ_ERROR | pr::irq_done(nn));
+        b.wr(pr::IRQ_ENABLE, pr::IRQ_ERROR.mask() | pr::irq_opp_done_bit(nn));
         const sc_time t0 = sc_time_stamp();
         b.wr(nn, pr::OPP_REQ, 7);
         b.wait_until(t0 + 5 * us);
@@ -268,11 +268,11 @@ TEST(power_controller, request_while_busy_is_rejected) {
         const uint32_t st = b.rd(nn, pr::STATUS);
         EXPECT_EQ(pr::STATUS_BUSY.get(st), 1u);
         EXPECT_EQ(pr::STATUS_TARGET.get(st), 7u);
-        EXPECT_EQ(pr::STATUS_ERR_CODE.get(st), pr::err_busy);
+        EXPECT_EQ(pr::STATUS_ERR_CODE.get(st), regs::value(pr::error_code::busy));
         EXPECT_EQ(b.rd(nn, pr::OPP_REQ), 7u);
         b.wait_until(t0 + 60 * us);
         EXPECT_EQ(b.rd(nn, pr::OPP_CUR), 7u);
-        EXPECT_EQ(b.rd(pr::IRQ_STATUS), pr::IRQ_ERROR | pr::irq_done(nn));
+        EXPECT_EQ(b.rd(pr::IRQ_STATUS), pr::IRQ_ERROR.mask() | pr::irq_opp_done_bit(nn));
         ASSERT_EQ(b.probe.rises().size(), 1u);  // error at +5 us; the line stays high
         EXPECT_EQ(b.probe.rises()[0], t0 + 5 * us);
         EXPECT_EQ(b.pc.transitions(nn), 1u);
@@ -284,15 +284,15 @@ TEST(power_controller, request_while_busy_is_rejected) {
 TEST(power_controller, domains_transition_independently) {
     power_bench b(3);
     run_thread([&] {
-        b.wr(pr::IRQ_ENABLE, pr::irq_done(nn) | pr::irq_done(cpu));
+        b.wr(pr::IRQ_ENABLE, pr::irq_opp_done_bit(nn) | pr::irq_opp_done_bit(cpu));
         const sc_time t0 = sc_time_stamp();
         b.wr(cpu, pr::OPP_REQ, 0);
         const sc_time t1 = sc_time_stamp();
         b.wr(nn, pr::OPP_REQ, 7);
         wait(sc_time(49, SC_US) - (sc_time_stamp() - t0));
-        EXPECT_EQ(b.rd(pr::IRQ_STATUS), pr::irq_done(cpu));
+        EXPECT_EQ(b.rd(pr::IRQ_STATUS), pr::irq_opp_done_bit(cpu));
         b.wait_until(t1 + 60 * us);
-        EXPECT_EQ(b.rd(pr::IRQ_STATUS), pr::irq_done(cpu) | pr::irq_done(nn));
+        EXPECT_EQ(b.rd(pr::IRQ_STATUS), pr::irq_opp_done_bit(cpu) | pr::irq_opp_done_bit(nn));
         EXPECT_EQ(b.cpu_dom.freq_hz(), 500e6);
         EXPECT_DOUBLE_EQ(b.cpu_dom.voltage(), 0.8);
         ASSERT_EQ(b.probe.rises().size(), 1u);
@@ -307,7 +307,7 @@ TEST(power_controller, timing_follows_the_config) {
     cfg.pll_relock_us = 10;
     power_bench b(3, cfg);
     run_thread([&] {
-        b.wr(pr::IRQ_ENABLE, pr::irq_done(nn));
+        b.wr(pr::IRQ_ENABLE, pr::irq_opp_done_bit(nn));
         const sc_time t0 = sc_time_stamp();
         b.wr(nn, pr::OPP_REQ, 7);
         wait(30 * us);

@@ -1,4 +1,5 @@
 // Power controller: energy counters and robustness against random programming.
+#include "ip/common/bus_access.h"
 #include "tests/ip/power/power_bench.h"
 
 #include <cmath>
@@ -61,15 +62,10 @@ TEST(power_controller, energy_read_includes_the_initiator_time_offset) {
         b.wait_until(100 * us);
         // A decoupled initiator 50 us ahead of simulated time: 7 mW x 150 us.
         uint32_t v = 0;
-        tlm::tlm_generic_payload t;
-        t.set_command(tlm::TLM_READ_COMMAND);
-        t.set_address(b.at(nn, pr::ENERGY_LO));
-        t.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
-        t.set_data_length(4);
-        t.set_streaming_width(4);
         sc_time delay = 50 * us;
-        b.bus.socket->b_transport(t, delay);
-        EXPECT_EQ(t.get_response_status(), tlm::TLM_OK_RESPONSE);
+        const bus_result r =
+            bus_access(b.bus.socket, tlm::TLM_READ_COMMAND, b.at(nn, pr::ENERGY_LO), &v, 4, delay);
+        EXPECT_EQ(r.status, tlm::TLM_OK_RESPONSE);
         EXPECT_NEAR(v, 1050.0, 1.0);
     });
 }
@@ -102,7 +98,7 @@ TEST(power_controller, random_register_writes) {
         EXPECT_GT(b.pc.transitions(nn) + b.pc.transitions(power_bench::cpu), 0u);
         ASSERT_FALSE(b.pc.busy(nn));
         b.wr(pr::IRQ_STATUS, 0xffffffffu);
-        b.wr(pr::IRQ_ENABLE, pr::irq_done(nn));
+        b.wr(pr::IRQ_ENABLE, pr::irq_opp_done_bit(nn));
         const uint32_t target = b.rd(nn, pr::OPP_CUR) == 7 ? 0 : 7;
         b.wr(nn, pr::OPP_REQ, target);
         wait(100 * us);

@@ -28,29 +28,29 @@ uint64_t rd64(power_bench& b, unsigned d, const regs::reg_def& lo) {
 TEST(power_state, off_and_back_timing_energy_and_state_loss) {
     power_bench b(3);
     run_thread([&] {
-        b.wr(pr::IRQ_ENABLE, pr::irq_state_done(nn));
+        b.wr(pr::IRQ_ENABLE, pr::irq_state_done_bit(nn));
         b.nn_bus.write32_ok(0, 0x55);
-        EXPECT_EQ(b.rd(nn, pr::STATE_CUR), pr::state_on);
+        EXPECT_EQ(b.rd(nn, pr::STATE_CUR), regs::value(pr::state::on));
         const sc_time t0 = sc_time_stamp();
-        b.wr(nn, pr::STATE_REQ, pr::state_off);
+        b.wr(nn, pr::STATE_REQ, regs::value(pr::state::off));
         const uint32_t st = b.rd(nn, pr::STATUS);
         EXPECT_EQ(pr::STATUS_BUSY.get(st), 1u);
         EXPECT_EQ(pr::STATUS_STATE_BUSY.get(st), 1u);
-        EXPECT_EQ(pr::STATUS_PHASE.get(st), pr::phase_state);
-        EXPECT_EQ(pr::STATUS_TARGET.get(st), pr::state_off);
-        EXPECT_EQ(b.rd(nn, pr::STATE_REQ), pr::state_off);
+        EXPECT_EQ(pr::STATUS_PHASE.get(st), regs::value(pr::phase::state));
+        EXPECT_EQ(pr::STATUS_TARGET.get(st), regs::value(pr::state::off));
+        EXPECT_EQ(b.rd(nn, pr::STATE_REQ), regs::value(pr::state::off));
         b.wait_until(t0 + 9 * us);
-        EXPECT_EQ(b.rd(nn, pr::STATE_CUR), pr::state_on);  // still entering
+        EXPECT_EQ(b.rd(nn, pr::STATE_CUR), regs::value(pr::state::on));  // still entering
         b.wait_until(t0 + 11 * us);
-        EXPECT_EQ(b.rd(nn, pr::STATE_CUR), pr::state_off);
+        EXPECT_EQ(b.rd(nn, pr::STATE_CUR), regs::value(pr::state::off));
         EXPECT_EQ(b.rd(nn, pr::STATUS), 0u);
         EXPECT_EQ(b.rd(nn, pr::STATE_TRANSITIONS), 1u);
         EXPECT_EQ(b.rd(nn, pr::CONTEXT_LOST), 1u);
         EXPECT_EQ(b.rd(nn, pr::TRANS_ENERGY_NJ), 2000u);
         ASSERT_EQ(b.probe.rises().size(), 1u);
         EXPECT_EQ(b.probe.rises()[0], t0 + 10 * us);
-        EXPECT_EQ(b.rd(pr::IRQ_STATUS), pr::irq_state_done(nn));
-        b.wr(pr::IRQ_STATUS, pr::irq_state_done(nn));
+        EXPECT_EQ(b.rd(pr::IRQ_STATUS), pr::irq_state_done_bit(nn));
+        b.wr(pr::IRQ_STATUS, pr::irq_state_done_bit(nn));
 
         // An access to the OFF block: error response and a warning.
         allow_warnings(true);
@@ -62,11 +62,11 @@ TEST(power_state, off_and_back_timing_energy_and_state_loss) {
         allow_warnings(false);
 
         const sc_time t1 = sc_time_stamp();
-        b.wr(nn, pr::STATE_REQ, pr::state_on);
+        b.wr(nn, pr::STATE_REQ, regs::value(pr::state::on));
         b.wait_until(t1 + 49 * us);
-        EXPECT_EQ(b.rd(nn, pr::STATE_CUR), pr::state_off);  // still powering up
+        EXPECT_EQ(b.rd(nn, pr::STATE_CUR), regs::value(pr::state::off));  // still powering up
         b.wait_until(t1 + 51 * us);
-        EXPECT_EQ(b.rd(nn, pr::STATE_CUR), pr::state_on);
+        EXPECT_EQ(b.rd(nn, pr::STATE_CUR), regs::value(pr::state::on));
         EXPECT_EQ(b.rd(nn, pr::TRANS_ENERGY_NJ), 7000u);
         EXPECT_DOUBLE_EQ(b.pc.transition_energy_j(nn), 7e-6);
         EXPECT_EQ(b.rd(nn, pr::STATE_TRANSITIONS), 2u);
@@ -74,8 +74,8 @@ TEST(power_state, off_and_back_timing_energy_and_state_loss) {
         EXPECT_EQ(b.probe.rises()[1], t1 + 50 * us);
         // Power-up reset: the block's register lost its value.
         EXPECT_EQ(b.nn_bus.read32(0), 0u);
-        EXPECT_EQ(b.pc.state_entries(nn, pr::state_off), 1u);
-        EXPECT_EQ(b.pc.state_entries(nn, pr::state_on), 1u);
+        EXPECT_EQ(b.pc.state_entries(nn, regs::value(pr::state::off)), 1u);
+        EXPECT_EQ(b.pc.state_entries(nn, regs::value(pr::state::on)), 1u);
     });
     // Seen from the domain: OFF at +10 us, ON at t1 + 50 us, nothing else.
     ASSERT_EQ(b.trace.size(), 2u);
@@ -90,23 +90,23 @@ TEST(power_state, retention_keeps_state_and_low_to_low_passes_through_on) {
     power_bench b(3);
     run_thread([&] {
         b.nn_bus.write32_ok(0, 0x77);
-        b.wr(nn, pr::STATE_REQ, pr::state_retention);
+        b.wr(nn, pr::STATE_REQ, regs::value(pr::state::retention));
         wait(6 * us);
-        EXPECT_EQ(b.rd(nn, pr::STATE_CUR), pr::state_retention);
-        b.wr(nn, pr::STATE_REQ, pr::state_on);
+        EXPECT_EQ(b.rd(nn, pr::STATE_CUR), regs::value(pr::state::retention));
+        b.wr(nn, pr::STATE_REQ, regs::value(pr::state::on));
         wait(11 * us);
         EXPECT_EQ(b.nn_bus.read32(0), 0x77u);  // retained
         EXPECT_EQ(b.rd(nn, pr::CONTEXT_LOST), 0u);
-        b.wr(nn, pr::STATE_REQ, pr::state_retention);
+        b.wr(nn, pr::STATE_REQ, regs::value(pr::state::retention));
         wait(6 * us);
         const sc_time t0 = sc_time_stamp();
-        b.wr(nn, pr::STATE_REQ, pr::state_off);
+        b.wr(nn, pr::STATE_REQ, regs::value(pr::state::off));
         b.wait_until(t0 + 9 * us);
-        EXPECT_EQ(b.rd(nn, pr::STATE_CUR), pr::state_retention);
+        EXPECT_EQ(b.rd(nn, pr::STATE_CUR), regs::value(pr::state::retention));
         b.wait_until(t0 + 15 * us);
-        EXPECT_EQ(b.rd(nn, pr::STATE_CUR), pr::state_on);  // entering OFF
+        EXPECT_EQ(b.rd(nn, pr::STATE_CUR), regs::value(pr::state::on));  // entering OFF
         b.wait_until(t0 + 21 * us);
-        EXPECT_EQ(b.rd(nn, pr::STATE_CUR), pr::state_off);
+        EXPECT_EQ(b.rd(nn, pr::STATE_CUR), regs::value(pr::state::off));
         // Enter and leave retention (0.5 + 0.5 uJ), enter it again (0.5), leave
         // it (0.5) and enter OFF (2): 4 uJ.
         EXPECT_EQ(b.rd(nn, pr::TRANS_ENERGY_NJ), 4000u);
@@ -119,13 +119,13 @@ TEST(power_state, gated_access_stalls_until_woken) {
     power_bench b(3);
     sc_time done;
     run_thread([&] {
-        b.wr(nn, pr::STATE_REQ, pr::state_idle);
+        b.wr(nn, pr::STATE_REQ, regs::value(pr::state::idle));
         wait(1 * us);
         EXPECT_EQ(b.nncore->state(), power_state::idle);
         const sc_time t_wake = sc_time_stamp() + 100 * us;
         sc_spawn([&b, t_wake] {
             wait(t_wake - sc_time_stamp());
-            b.wr(nn, pr::STATE_REQ, pr::state_on);
+            b.wr(nn, pr::STATE_REQ, regs::value(pr::state::on));
         });
         b.nn_bus.write32_ok(0, 1);
         done = sc_time_stamp();
@@ -139,13 +139,13 @@ TEST(power_state, auto_wake_on_access) {
     cfg.auto_wake = true;
     power_bench b(3, cfg);
     run_thread([&] {
-        b.wr(nn, pr::STATE_REQ, pr::state_retention);
+        b.wr(nn, pr::STATE_REQ, regs::value(pr::state::retention));
         wait(10 * us);
         const sc_time t0 = sc_time_stamp();
         b.nn_bus.write32_ok(0, 9);
         EXPECT_EQ(sc_time_stamp(), t0 + 10 * us + b.nncore->cycles(1));  // retention exit
-        EXPECT_EQ(b.rd(nn, pr::STATE_CUR), pr::state_on);
-        EXPECT_EQ(b.rd(nn, pr::STATE_REQ), pr::state_retention);  // firmware's request stays
+        EXPECT_EQ(b.rd(nn, pr::STATE_CUR), regs::value(pr::state::on));
+        EXPECT_EQ(b.rd(nn, pr::STATE_REQ), regs::value(pr::state::retention));  // firmware's request stays
         EXPECT_EQ(b.nn_bus.read32(0), 9u);
         EXPECT_FALSE(b.irq.read());  // hardware-initiated: no interrupt
     });
@@ -155,40 +155,40 @@ TEST(power_state, illegal_requests_are_rejected_with_an_error_status) {
     power_bench b(3);
     allow_warnings(true);
     run_thread([&] {
-        b.wr(pr::IRQ_ENABLE, pr::IRQ_ERROR);
+        b.wr(pr::IRQ_ENABLE, pr::IRQ_ERROR.mask());
         const int w0 = warnings_seen();
         b.wr(nn, pr::STATE_REQ, 4);
         uint32_t st = b.rd(nn, pr::STATUS);
         EXPECT_EQ(pr::STATUS_ERROR.get(st), 1u);
-        EXPECT_EQ(pr::STATUS_ERR_CODE.get(st), pr::err_bad_state);
-        EXPECT_EQ(b.rd(nn, pr::STATE_CUR), pr::state_on);
+        EXPECT_EQ(pr::STATUS_ERR_CODE.get(st), regs::value(pr::error_code::bad_state));
+        EXPECT_EQ(b.rd(nn, pr::STATE_CUR), regs::value(pr::state::on));
         wait(SC_ZERO_TIME);
         EXPECT_TRUE(b.irq.read());
         EXPECT_EQ(warnings_seen() - w0, 1);
-        b.wr(pr::IRQ_STATUS, pr::IRQ_ERROR);
+        b.wr(pr::IRQ_STATUS, pr::IRQ_ERROR.mask());
 
         // "cpu" is always on: only ON may be requested.
-        b.wr(cpu, pr::STATE_REQ, pr::state_off);
+        b.wr(cpu, pr::STATE_REQ, regs::value(pr::state::off));
         st = b.rd(cpu, pr::STATUS);
-        EXPECT_EQ(pr::STATUS_ERR_CODE.get(st), pr::err_not_allowed);
+        EXPECT_EQ(pr::STATUS_ERR_CODE.get(st), regs::value(pr::error_code::not_allowed));
         EXPECT_EQ(b.cpu_dom.state(), power_state::on);
         EXPECT_NE(last_warning().find("always on"), std::string::npos);
 
         // Busy: a state request during an OPP transition, and the reverse.
         b.wr(nn, pr::OPP_REQ, 7);
-        b.wr(nn, pr::STATE_REQ, pr::state_idle);
-        EXPECT_EQ(pr::STATUS_ERR_CODE.get(b.rd(nn, pr::STATUS)), pr::err_busy);
+        b.wr(nn, pr::STATE_REQ, regs::value(pr::state::idle));
+        EXPECT_EQ(pr::STATUS_ERR_CODE.get(b.rd(nn, pr::STATUS)), regs::value(pr::error_code::busy));
         wait(100 * us);
         EXPECT_EQ(b.rd(nn, pr::OPP_CUR), 7u);
         EXPECT_EQ(b.nncore->state(), power_state::on);
-        b.wr(nn, pr::STATE_REQ, pr::state_off);
+        b.wr(nn, pr::STATE_REQ, regs::value(pr::state::off));
         b.wr(nn, pr::OPP_REQ, 2);
-        EXPECT_EQ(pr::STATUS_ERR_CODE.get(b.rd(nn, pr::STATUS)), pr::err_busy);
+        EXPECT_EQ(pr::STATUS_ERR_CODE.get(b.rd(nn, pr::STATUS)), regs::value(pr::error_code::busy));
         EXPECT_EQ(b.rd(nn, pr::OPP_REQ), 7u);  // the last accepted request
         EXPECT_EQ(warnings_seen() - w0, 4);
         // A valid request clears the error.
         wait(20 * us);
-        b.wr(nn, pr::STATE_REQ, pr::state_on);
+        b.wr(nn, pr::STATE_REQ, regs::value(pr::state::on));
         EXPECT_EQ(pr::STATUS_ERROR.get(b.rd(nn, pr::STATUS)), 0u);
     });
 }
@@ -202,13 +202,13 @@ TEST(power_state, residencies_sum_to_simulated_time_and_cycles_count_activity) {
         b.nncore->begin_activity();
         wait(10 * us);  // 6000 busy cycles
         b.nncore->end_activity();
-        b.wr(nn, pr::STATE_REQ, pr::state_retention);
+        b.wr(nn, pr::STATE_REQ, regs::value(pr::state::retention));
         wait(30 * us);
-        b.wr(nn, pr::STATE_REQ, pr::state_off);
+        b.wr(nn, pr::STATE_REQ, regs::value(pr::state::off));
         wait(100 * us);
-        b.wr(nn, pr::STATE_REQ, pr::state_idle);
+        b.wr(nn, pr::STATE_REQ, regs::value(pr::state::idle));
         wait(200 * us);
-        b.wr(nn, pr::STATE_REQ, pr::state_on);
+        b.wr(nn, pr::STATE_REQ, regs::value(pr::state::on));
         wait(10 * us);
         // RES_ON (the state in force) is read first, at `now`.
         const auto now_ns = static_cast<uint64_t>(std::llround(sc_time_stamp().to_seconds() * 1e9));
@@ -219,7 +219,7 @@ TEST(power_state, residencies_sum_to_simulated_time_and_cycles_count_activity) {
         EXPECT_NEAR(static_cast<double>(sum), static_cast<double>(now_ns), 4.0);
         EXPECT_GT(rd64(b, nn, pr::RES_OFF_LO), 100'000u);
         EXPECT_EQ(rd64(b, nn, pr::BUSY_CYC_LO), 6000u);
-        const double on_s = b.pc.state_residency_s(nn, pr::state_on);
+        const double on_s = b.pc.state_residency_s(nn, regs::value(pr::state::on));
         EXPECT_NEAR(static_cast<double>(rd64(b, nn, pr::IDLE_CYC_LO)), on_s * 600e6 - 6000, 2.0);
         double total = 0;
         for (uint32_t s = 0; s < pr::state_count; ++s)
@@ -240,7 +240,7 @@ TEST(power_state, hardware_auto_idle) {
         EXPECT_EQ(b.nncore->state(), power_state::on);
         b.wait_until(t0 + 1 * us + 60 * ns);
         EXPECT_EQ(b.nncore->state(), power_state::idle);
-        b.wr(nn, pr::STATE_REQ, pr::state_on);
+        b.wr(nn, pr::STATE_REQ, regs::value(pr::state::on));
         wait(1 * us);
         b.nncore->begin_activity();
         wait(5 * us);
@@ -271,8 +271,8 @@ TEST(power_state, energy_is_monotonic_and_constant_load_integrates) {
             last = e;
         };
         const uint32_t seq_opp[] = {7, 0, 5};
-        const uint32_t seq_state[] = {pr::state_idle, pr::state_retention, pr::state_off,
-                                      pr::state_on};
+        const uint32_t seq_state[] = {regs::value(pr::state::idle), regs::value(pr::state::retention), regs::value(pr::state::off),
+                                      regs::value(pr::state::on)};
         for (uint32_t o : seq_opp) {
             b.wr(nn, pr::OPP_REQ, o);
             for (int i = 0; i < 10; ++i) {

@@ -27,8 +27,8 @@ struct bench {
     }
     uint32_t rd(const regs::reg_def& reg) { return bus.read32(reg.offset); }
     void wr(const regs::reg_def& reg, uint32_t v) { bus.write32_ok(reg.offset, v); }
-    uint32_t rd(const regs::reg_def& reg, unsigned ch) { return rd(r::channel(reg, ch)); }
-    void wr(const regs::reg_def& reg, unsigned ch, uint32_t v) { wr(r::channel(reg, ch), v); }
+    uint32_t rd(const regs::reg_def& reg, unsigned ch) { return rd(r::channel_reg(reg, ch)); }
+    void wr(const regs::reg_def& reg, unsigned ch, uint32_t v) { wr(r::channel_reg(reg, ch), v); }
     uint64_t count() {
         uint64_t v = 0;
         EXPECT_EQ(bus.access(tlm::TLM_READ_COMMAND, r::COUNT_LO.offset, &v, 8),
@@ -37,11 +37,11 @@ struct bench {
     }
     // One 64-bit store: commits LO and HI together.
     void set_compare(unsigned ch, uint64_t v) {
-        EXPECT_EQ(bus.access(tlm::TLM_WRITE_COMMAND, r::channel(r::CMP_LO, ch).offset, &v, 8),
+        EXPECT_EQ(bus.access(tlm::TLM_WRITE_COMMAND, r::channel_reg(r::CMP_LO, ch).offset, &v, 8),
                   tlm::TLM_OK_RESPONSE);
     }
     void set_period(unsigned ch, uint64_t v) {
-        EXPECT_EQ(bus.access(tlm::TLM_WRITE_COMMAND, r::channel(r::PERIOD_LO, ch).offset, &v, 8),
+        EXPECT_EQ(bus.access(tlm::TLM_WRITE_COMMAND, r::channel_reg(r::PERIOD_LO, ch).offset, &v, 8),
                   tlm::TLM_OK_RESPONSE);
     }
     static void wait_until(const sc_time& t) { wait(t - sc_time_stamp()); }
@@ -56,14 +56,14 @@ TEST(timer, reset_values_and_access_kinds_follow_the_header) {
     bench b;
     test::run_thread([&] {
         const uint32_t id = b.rd(r::ID);
-        EXPECT_EQ(r::ID_CHANNELS.get(id), r::CHANNELS);
-        EXPECT_EQ(r::ID_VERSION.get(id), r::VERSION);
+        EXPECT_EQ(r::ID_CHANNELS.get(id), r::channels);
+        EXPECT_EQ(r::ID_VERSION.get(id), r::version);
         EXPECT_EQ(b.bus.last_delay(), b.clk.cycles(1));
         EXPECT_EQ(b.rd(r::FREQ), 100000000u);
         EXPECT_EQ(b.rd(r::CTRL), r::CTRL.reset);
         EXPECT_EQ(b.rd(r::STATUS), r::STATUS.reset);
         EXPECT_EQ(b.rd(r::IRQ_ENABLE), r::IRQ_ENABLE.reset);
-        for (unsigned ch = 0; ch < r::CHANNELS; ++ch)
+        for (unsigned ch = 0; ch < r::channels; ++ch)
             for (const auto& reg : {r::CH_CTRL, r::CMP_LO, r::CMP_HI, r::PERIOD_LO, r::PERIOD_HI})
                 EXPECT_EQ(b.rd(reg, ch), reg.reset) << reg.name << ch;
 
@@ -72,7 +72,7 @@ TEST(timer, reset_values_and_access_kinds_follow_the_header) {
         b.wr(r::FREQ, 5);
         EXPECT_EQ(b.rd(r::FREQ), 100000000u);
         b.wr(r::IRQ_ENABLE, 0xffffffff);
-        EXPECT_EQ(b.rd(r::IRQ_ENABLE), r::CHANNEL_MASK);
+        EXPECT_EQ(b.rd(r::IRQ_ENABLE), r::channel_mask);
         b.wr(r::PERIOD_LO, 1, 100);
         b.wr(r::CH_CTRL, 1, 0xffffffff);  // compare 0 is reached: matches at once
         EXPECT_EQ(b.rd(r::CH_CTRL, 1), r::CH_CTRL.write_mask);
@@ -92,7 +92,7 @@ TEST(timer, reset_values_and_access_kinds_follow_the_header) {
         test::allow_warnings(true);
         uint32_t v = 0;
         EXPECT_EQ(b.bus.read32(0x014, v), tlm::TLM_ADDRESS_ERROR_RESPONSE);  // hole
-        EXPECT_EQ(b.bus.read32(r::WINDOW_BYTES, v), tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        EXPECT_EQ(b.bus.read32(r::window_bytes, v), tlm::TLM_ADDRESS_ERROR_RESPONSE);
         test::allow_warnings(false);
     });
     EXPECT_FALSE(b.irq.read());
@@ -308,7 +308,7 @@ TEST(timer, random_register_writes_never_break_the_block) {
         [&] {
             std::mt19937 rng(20261122);
             for (int i = 0; i < 3000; ++i) {
-                const uint32_t off = rng() % (r::WINDOW_BYTES + 64);
+                const uint32_t off = rng() % (r::window_bytes + 64);
                 uint32_t v = rng();
                 switch (rng() % 10) {
                 case 0: b.clk.set_opp(rng() % 2); break;
@@ -321,7 +321,7 @@ TEST(timer, random_register_writes_never_break_the_block) {
                     break;
                 }
                 case 4: wait(sc_time(rng() % 5000, SC_NS)); break;
-                case 5: b.bus.write32(r::CH_BASE + (rng() % r::CHANNELS) * r::CH_STRIDE +
+                case 5: b.bus.write32(r::channel_base + (rng() % r::channels) * r::channel_stride +
                                           (rng() % 6) * 4, v % 4000);
                     break;
                 default: b.bus.write32(off & ~3u, v); break;
@@ -329,10 +329,10 @@ TEST(timer, random_register_writes_never_break_the_block) {
             }
             // Reprogram and check exact behaviour.
             b.clk.set_opp(0);
-            for (unsigned ch = 0; ch < r::CHANNELS; ++ch)
+            for (unsigned ch = 0; ch < r::channels; ++ch)
                 b.wr(r::CH_CTRL, ch, 0);
             b.wr(r::IRQ_ENABLE, 0);
-            b.wr(r::STATUS, r::CHANNEL_MASK);
+            b.wr(r::STATUS, r::channel_mask);
             b.wr(r::CTRL, r::CTRL_ENABLE.make(1) | r::CTRL_RESET_COUNT.make(1));
             const sc_time t0 = sc_time_stamp() - b.clk.cycles(1);  // the reset's access
             b.wr(r::IRQ_ENABLE, 1);

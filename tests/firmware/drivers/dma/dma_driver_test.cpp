@@ -22,7 +22,7 @@ struct fixture {
     fw::dma_driver dma{hal, base};
     fixture() {
         hal.words[global(ID)] = id_value;
-        hal.words[global(CONFIG)] = config_f::channels.make(4) | config_f::burst_log2.make(8);
+        hal.words[global(CONFIG)] = CONFIG_CHANNELS.make(4) | CONFIG_BURST_LOG2.make(8);
         hal.words[global(MAX_DESC)] = 64;
         // IRQ_STATUS is write-1-to-clear.
         hal.on_read[global(IRQ_STATUS)] = [this](uint64_t) { return irq_pending; };
@@ -34,15 +34,15 @@ struct fixture {
     // START makes the channel busy, as the hardware does.
     void start_makes_busy(unsigned ch) {
         hal.on_write[at(CTRL, ch)] = [this, ch](uint64_t, uint32_t v) {
-            if (ctrl_f::start.get(v))
-                hal.words[at(STATUS, ch)] = status_f::busy.make(1);
+            if (CTRL_START.get(v))
+                hal.words[at(STATUS, ch)] = STATUS_BUSY.make(1);
         };
     }
     void finish(unsigned ch, dma_error code, bool irq) {
         hal.words[at(STATUS, ch)] =
             code == dma_error::none
-                ? status_f::done.make(1)
-                : status_f::error.make(1) | status_f::code.make(static_cast<uint32_t>(code));
+                ? STATUS_DONE.make(1)
+                : STATUS_ERROR.make(1) | STATUS_CODE.make(static_cast<uint32_t>(code));
         if (irq) {
             irq_pending |=
                 code == dma_error::none ? irq_done_bit(ch) : irq_error_bit(ch);
@@ -58,7 +58,7 @@ using hal_access = test::fake_hal::access;
 TEST(dma_driver, init_checks_the_id_and_enables_every_channel_line) {
     test::fake_hal hal;
     hal.words[global(ID)] = id_value;
-    hal.words[global(CONFIG)] = config_f::channels.make(6) | config_f::burst_log2.make(10);
+    hal.words[global(CONFIG)] = CONFIG_CHANNELS.make(6) | CONFIG_BURST_LOG2.make(10);
     hal.words[global(MAX_DESC)] = 4096;
     fw::dma_driver dma(hal, base);
     EXPECT_EQ(dma.init(), dma_result::ok);
@@ -108,15 +108,15 @@ TEST(dma_driver, start_3d_writes_the_geometry_then_ctrl) {
         {true, at(COUNT2, 2), 3},
         {true, at(SRC_STRIDE2, 2), 320},
         {true, at(DST_STRIDE2, 2), 60},
-        {true, at(CTRL, 2), ctrl_f::start.make(1) | ctrl_f::irq_done.make(1) |
-                                ctrl_f::irq_err.make(1)}};
+        {true, at(CTRL, 2), CTRL_START.make(1) | CTRL_IRQ_DONE.make(1) |
+                                CTRL_IRQ_ERR.make(1)}};
     EXPECT_EQ(f.hal.accesses, expect);
 }
 
 TEST(dma_driver, start_1d_and_2d_without_irq) {
     fixture f;
     EXPECT_EQ(f.dma.start_1d(0, 0x100, 0x200, 64, false), dma_result::ok);
-    EXPECT_EQ(f.hal.writes_to(at(CTRL, 0)), std::vector<uint32_t>{ctrl_f::start.make(1)});
+    EXPECT_EQ(f.hal.writes_to(at(CTRL, 0)), std::vector<uint32_t>{CTRL_START.make(1)});
     EXPECT_EQ(f.hal.words[at(COUNT1, 0)], 1u);
     EXPECT_EQ(f.dma.start_2d(1, 0x100, 0x200, 64, 7, 128, 64), dma_result::ok);
     EXPECT_EQ(f.hal.words[at(COUNT1, 1)], 7u);
@@ -143,7 +143,7 @@ TEST(dma_driver, bad_arguments_touch_no_register) {
 
 TEST(dma_driver, a_busy_channel_is_not_restarted) {
     fixture f;
-    f.hal.words[at(STATUS, 1)] = status_f::busy.make(1);
+    f.hal.words[at(STATUS, 1)] = STATUS_BUSY.make(1);
     EXPECT_EQ(f.dma.start_1d(1, 0x100, 0x200, 64), dma_result::busy);
     EXPECT_TRUE(f.hal.writes_to(at(CTRL, 1)).empty());
 }
@@ -184,8 +184,8 @@ TEST(dma_driver, start_list_writes_linked_descriptors) {
     EXPECT_EQ(f.hal.words[at(DESC_LO, 1)], 0x20000u);
     EXPECT_EQ(f.hal.words[at(DESC_HI, 1)], 0u);
     EXPECT_EQ(f.hal.writes_to(at(CTRL, 1)),
-              std::vector<uint32_t>{ctrl_f::start.make(1) | ctrl_f::use_desc.make(1) |
-                                    ctrl_f::irq_done.make(1) | ctrl_f::irq_err.make(1)});
+              std::vector<uint32_t>{CTRL_START.make(1) | CTRL_USE_DESC.make(1) |
+                                    CTRL_IRQ_DONE.make(1) | CTRL_IRQ_ERR.make(1)});
 }
 
 TEST(dma_driver, wait_sleeps_until_the_completion_interrupt) {
@@ -241,7 +241,7 @@ TEST(dma_driver, poll_reads_status_until_idle) {
     fixture f;
     int reads = 0;
     f.hal.on_read[at(STATUS, 2)] = [&](uint64_t) {
-        return ++reads <= 3 ? status_f::busy.make(1) : status_f::done.make(1);
+        return ++reads <= 3 ? STATUS_BUSY.make(1) : STATUS_DONE.make(1);
     };
     f.hal.words[at(BYTES_DONE, 2)] = 64;
     EXPECT_EQ(f.dma.poll(2, 10000, 250), dma_result::ok);
@@ -253,18 +253,18 @@ TEST(dma_driver, poll_reads_status_until_idle) {
 
 TEST(dma_driver, abort_keeps_the_mode_bits) {
     fixture f;
-    f.hal.words[at(CTRL, 1)] = ctrl_f::use_desc.make(1) | ctrl_f::irq_err.make(1);
+    f.hal.words[at(CTRL, 1)] = CTRL_USE_DESC.make(1) | CTRL_IRQ_ERR.make(1);
     EXPECT_EQ(f.dma.abort(1), dma_result::ok);
     EXPECT_EQ(f.hal.writes_to(at(CTRL, 1)),
-              std::vector<uint32_t>{ctrl_f::use_desc.make(1) | ctrl_f::irq_err.make(1) |
-                                    ctrl_f::abort.make(1)});
+              std::vector<uint32_t>{CTRL_USE_DESC.make(1) | CTRL_IRQ_ERR.make(1) |
+                                    CTRL_ABORT.make(1)});
 }
 
 TEST(dma_driver, on_irq_handles_several_channels_at_once) {
     fixture f;
     f.irq_pending = irq_done_bit(0) | irq_error_bit(1) | irq_done_bit(3);
     f.hal.words[at(STATUS, 1)] =
-        status_f::error.make(1) | status_f::code.make(static_cast<uint32_t>(dma_error::aborted));
+        STATUS_ERROR.make(1) | STATUS_CODE.make(static_cast<uint32_t>(dma_error::aborted));
     f.dma.on_irq();
     EXPECT_EQ(f.dma.done_irqs(0), 1u);
     EXPECT_EQ(f.dma.error_irqs(1), 1u);

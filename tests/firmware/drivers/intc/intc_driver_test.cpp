@@ -15,7 +15,7 @@ namespace r = nnvp::intc_regs;
 
 namespace {
 
-memory_map soc_map() { return memory_map{{{"intc", 0x4000'0000, r::WINDOW_BYTES, -1}}}; }
+memory_map soc_map() { return memory_map{{{"intc", 0x4000'0000, r::window_bytes, -1}}}; }
 
 struct intc_driver_test : ::testing::Test {
     test::fake_hal hal{soc_map()};
@@ -26,8 +26,8 @@ struct intc_driver_test : ::testing::Test {
 
     void SetUp() override {
         hal.words[base + r::ID.offset] = r::ID_SOURCES.make(32) |
-                                         r::ID_MAX_PRIORITY.make(r::MAX_PRIORITY) |
-                                         r::ID_VERSION.make(r::VERSION);
+                                         r::ID_MAX_PRIORITY.make(r::max_priority) |
+                                         r::ID_VERSION.make(r::version);
         hal.on_read[base + r::CLAIM.offset] = [this](uint64_t) {
             if (claims.empty())
                 return 0u;
@@ -85,14 +85,14 @@ TEST_F(intc_driver_test, enable_and_disable_read_modify_write_the_right_word) {
     EXPECT_EQ(drv.disable(2), intc_status::ok);
     EXPECT_EQ(hal.words[at(r::ENABLE0)], r::bit_of(5));
     EXPECT_EQ(drv.set_priority(5, 6), intc_status::ok);
-    EXPECT_EQ(hal.writes_to(at(r::priority(5))), std::vector<uint32_t>{6});
+    EXPECT_EQ(hal.writes_to(at(r::priority_reg(5))), std::vector<uint32_t>{6});
     EXPECT_EQ(drv.set_threshold(3), intc_status::ok);
     EXPECT_EQ(hal.writes_to(at(r::THRESHOLD)), std::vector<uint32_t>{3});
     hal.accesses.clear();
     EXPECT_EQ(drv.enable(0), intc_status::invalid_argument);
     EXPECT_EQ(drv.enable(32), intc_status::invalid_argument);  // 32 ids: 1..31
-    EXPECT_EQ(drv.set_priority(5, r::MAX_PRIORITY + 1), intc_status::invalid_argument);
-    EXPECT_EQ(drv.set_threshold(r::MAX_PRIORITY + 1), intc_status::invalid_argument);
+    EXPECT_EQ(drv.set_priority(5, r::max_priority + 1), intc_status::invalid_argument);
+    EXPECT_EQ(drv.set_threshold(r::max_priority + 1), intc_status::invalid_argument);
     EXPECT_EQ(drv.attach(0, [] {}), intc_status::invalid_argument);
     EXPECT_TRUE(hal.accesses.empty());  // nothing reached the bus
     hal.faults[at(r::ENABLE0)] = fw::bus_status::generic_error;

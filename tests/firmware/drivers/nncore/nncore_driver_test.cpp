@@ -22,12 +22,12 @@ constexpr uint64_t base = 0x4000'0000;
 constexpr uint64_t at(const reg_def& r) {
     return base + r.offset;
 }
-constexpr uint32_t both_irqs = 0x3;
+constexpr uint32_t both_irqs = IRQ_DONE.mask() | IRQ_ERROR.mask();
 
 // A fake core: identification registers of a 16x8 array, 64/128/32 KiB.
 void identify(fake_hal& h) {
     h.words[at(ID)] = id_value;
-    h.words[at(ARRAY)] = 16u | (8u << 16);
+    h.words[at(ARRAY)] = ARRAY_ROWS.make(16) | ARRAY_COLS.make(8);
     h.words[at(PRECISIONS)] = 0x3f;
     h.words[at(INPUT_KB)] = 64;
     h.words[at(WEIGHT_KB)] = 128;
@@ -136,7 +136,7 @@ TEST(nncore_driver, configure_rejects_bad_values_and_busy_core) {
     s.dma_channels = 0x10000;
     EXPECT_EQ(d.configure(s), nncore_result::bad_argument);
     EXPECT_TRUE(h.accesses.empty());
-    h.words[at(STATUS)] = status_f::busy.make(1);
+    h.words[at(STATUS)] = STATUS_BUSY.make(1);
     EXPECT_EQ(d.configure({}), nncore_result::busy);
     EXPECT_TRUE(writes(h).empty());
     h.words[at(STATUS)] = 0;
@@ -154,7 +154,7 @@ TEST(nncore_driver, submit_writes_stream_registers_then_doorbell) {
                       {CMD_BASE_LO, 0x2345'6780},
                       {CMD_BASE_HI, 0x1},
                       {CMD_BYTES, bytes},
-                      {DOORBELL, 1}});
+                      {DOORBELL, DOORBELL_RING.make(1)}});
 }
 
 TEST(nncore_driver, submit_rejects_bad_streams_and_busy_core) {
@@ -165,7 +165,7 @@ TEST(nncore_driver, submit_rejects_bad_streams_and_busy_core) {
     EXPECT_EQ(d.submit(0x1000, nncore_cmd::header_bytes), nncore_result::bad_argument);
     EXPECT_EQ(d.submit(0x1000, one + 4), nncore_result::bad_argument);
     EXPECT_TRUE(h.accesses.empty());
-    h.words[at(STATUS)] = status_f::busy.make(1);
+    h.words[at(STATUS)] = STATUS_BUSY.make(1);
     EXPECT_EQ(d.submit(0x1000, one), nncore_result::busy);
     EXPECT_TRUE(writes(h).empty());
     h.words[at(STATUS)] = 0;
@@ -176,20 +176,20 @@ TEST(nncore_driver, submit_rejects_bad_streams_and_busy_core) {
 TEST(nncore_driver, wait_sleeps_until_done_interrupt) {
     fake_hal h;
     nncore_driver d(h, base);
-    h.words[at(STATUS)] = status_f::busy.make(1);
+    h.words[at(STATUS)] = STATUS_BUSY.make(1);
     int sleeps = 0;
     // The core finishes while the CPU sleeps: the IRQ handler runs inside wait_irq.
     h.on_wait_irq = [&] {
         ++sleeps;
-        h.words[at(STATUS)] = status_f::done.make(1);
-        h.words[at(IRQ_STATUS)] = irq_f::done.make(1);
+        h.words[at(STATUS)] = STATUS_DONE.make(1);
+        h.words[at(IRQ_STATUS)] = IRQ_DONE.make(1);
         d.on_irq();
     };
     ASSERT_EQ(d.wait(1'000'000), nncore_result::ok);
     EXPECT_EQ(sleeps, 1);
     EXPECT_EQ(d.done_irqs(), 1u);
     EXPECT_EQ(d.error_irqs(), 0u);
-    EXPECT_EQ(h.writes_to(at(IRQ_STATUS)), (std::vector<uint32_t>{irq_f::done.mask()}));
+    EXPECT_EQ(h.writes_to(at(IRQ_STATUS)), (std::vector<uint32_t>{IRQ_DONE.mask()}));
     // Check-then-sleep: STATUS is read before the first sleep and after it.
     EXPECT_EQ(h.accesses.front().addr, at(STATUS));
     EXPECT_EQ(h.accesses.back().addr, at(STATUS));
@@ -198,7 +198,7 @@ TEST(nncore_driver, wait_sleeps_until_done_interrupt) {
 TEST(nncore_driver, wait_returns_at_once_when_already_done) {
     fake_hal h;
     nncore_driver d(h, base);
-    h.words[at(STATUS)] = status_f::done.make(1);
+    h.words[at(STATUS)] = STATUS_DONE.make(1);
     int sleeps = 0;
     h.on_wait_irq = [&] { ++sleeps; };
     EXPECT_EQ(d.wait(1000), nncore_result::ok);
@@ -209,12 +209,12 @@ TEST(nncore_driver, wait_returns_at_once_when_already_done) {
 TEST(nncore_driver, error_interrupt_reports_code_and_command) {
     fake_hal h;
     nncore_driver d(h, base);
-    h.words[at(STATUS)] = status_f::busy.make(1);
+    h.words[at(STATUS)] = STATUS_BUSY.make(1);
     h.on_wait_irq = [&] {
-        h.words[at(STATUS)] = status_f::error.make(1);
+        h.words[at(STATUS)] = STATUS_ERROR.make(1);
         h.words[at(ERROR_CODE)] = static_cast<uint32_t>(error_code::buffer_overrun);
         h.words[at(ERROR_CMD)] = 7;
-        h.words[at(IRQ_STATUS)] = irq_f::error.make(1);
+        h.words[at(IRQ_STATUS)] = IRQ_ERROR.make(1);
         d.on_irq();
     };
     ASSERT_EQ(d.wait(0), nncore_result::command_error);
@@ -236,7 +236,7 @@ TEST(nncore_driver, error_interrupt_reports_code_and_command) {
 TEST(nncore_driver, wait_times_out_and_unbounded_wait_keeps_sleeping) {
     fake_hal h;
     nncore_driver d(h, base);
-    h.words[at(STATUS)] = status_f::busy.make(1);
+    h.words[at(STATUS)] = STATUS_BUSY.make(1);
     h.time_ns = 500;
     EXPECT_EQ(d.wait(2000), nncore_result::timeout);  // fake wait_irq advances the clock
     EXPECT_EQ(h.time_ns, 2500u);
@@ -244,7 +244,7 @@ TEST(nncore_driver, wait_times_out_and_unbounded_wait_keeps_sleeping) {
     int sleeps = 0;
     h.on_wait_irq = [&] {
         if (++sleeps == 3)
-            h.words[at(STATUS)] = status_f::done.make(1);
+            h.words[at(STATUS)] = STATUS_DONE.make(1);
     };
     EXPECT_EQ(d.wait(0), nncore_result::ok);
     EXPECT_EQ(sleeps, 3);
@@ -257,7 +257,7 @@ TEST(nncore_driver, wait_and_poll_report_bus_errors) {
     EXPECT_EQ(d.wait(100), nncore_result::bus_error);
     EXPECT_EQ(d.poll(100), nncore_result::bus_error);
     h.faults.clear();
-    h.words[at(STATUS)] = status_f::error.make(1);
+    h.words[at(STATUS)] = STATUS_ERROR.make(1);
     h.faults[at(ERROR_CMD)] = fw::bus_status::address_error;
     EXPECT_EQ(d.wait(100), nncore_result::bus_error);
 }
@@ -265,9 +265,9 @@ TEST(nncore_driver, wait_and_poll_report_bus_errors) {
 TEST(nncore_driver, poll_reads_status_every_interval) {
     fake_hal h;
     nncore_driver d(h, base);
-    h.words[at(STATUS)] = status_f::busy.make(1);
+    h.words[at(STATUS)] = STATUS_BUSY.make(1);
     h.on_read[at(STATUS)] = [&](uint64_t) {
-        return h.time_ns >= 3000 ? status_f::done.make(1) : status_f::busy.make(1);
+        return h.time_ns >= 3000 ? STATUS_DONE.make(1) : STATUS_BUSY.make(1);
     };
     EXPECT_EQ(d.poll(10'000, 1000), nncore_result::ok);
     EXPECT_EQ(h.time_ns, 3000u);
@@ -276,7 +276,7 @@ TEST(nncore_driver, poll_reads_status_every_interval) {
     h.on_read.clear();
     EXPECT_EQ(d.poll(2500, 1000), nncore_result::timeout);
     EXPECT_EQ(h.time_ns, 3000u);
-    h.words[at(STATUS)] = status_f::error.make(1);
+    h.words[at(STATUS)] = STATUS_ERROR.make(1);
     h.words[at(ERROR_CODE)] = static_cast<uint32_t>(error_code::no_end);
     h.words[at(ERROR_CMD)] = 2;
     EXPECT_EQ(d.poll(100), nncore_result::command_error);
@@ -331,7 +331,7 @@ TEST(nncore_driver, counters_read_lo_then_hi) {
 
     h.accesses.clear();
     ASSERT_EQ(d.clear_counters(), nncore_result::ok);
-    expect_writes(h, {{COUNTERS_CLEAR, 1}});
+    expect_writes(h, {{COUNTERS_CLEAR, COUNTERS_CLEAR_ALL.make(1)}});
 }
 
 TEST(nncore_driver, commands_done_and_result_strings) {

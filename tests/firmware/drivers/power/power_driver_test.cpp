@@ -86,7 +86,7 @@ TEST(power_driver, request_and_poll) {
     EXPECT_EQ(f.hal.writes_to(d(1, pr::OPP_REQ)), std::vector<uint32_t>{7});
     // The stale done bit is cleared before the request, the new one after.
     EXPECT_EQ(f.hal.writes_to(g(pr::IRQ_STATUS)),
-              (std::vector<uint32_t>{pr::irq_done(1), pr::irq_done(1)}));
+              (std::vector<uint32_t>{pr::irq_opp_done_bit(1), pr::irq_opp_done_bit(1)}));
     EXPECT_EQ(f.hal.time_ns, 1000u);  // request's check read + 2 busy polls of 500 ns
 
     EXPECT_EQ(f.drv.request_opp(1, 8), power_status::bad_index);  // caught without a write
@@ -107,7 +107,7 @@ TEST(power_driver, hardware_rejection_is_reported) {
     fake_pc f;
     f.hal.on_write[d(1, pr::OPP_REQ)] = [&](uint64_t, uint32_t) {
         f.hal.words[d(1, pr::STATUS)] =
-            pr::STATUS_ERROR.make(1) | pr::STATUS_ERR_CODE.make(pr::err_busy);
+            pr::STATUS_ERROR.make(1) | pr::STATUS_ERR_CODE.make(regs::value(pr::error_code::busy));
     };
     EXPECT_EQ(f.drv.request_opp(1, 2), power_status::busy);
 }
@@ -116,15 +116,15 @@ TEST(power_driver, interrupt_driven_wait) {
     fake_pc f;
     EXPECT_EQ(f.drv.enable_interrupts(true), power_status::ok);
     EXPECT_EQ(f.hal.words[g(pr::IRQ_ENABLE)],
-              pr::IRQ_ERROR | 0x3u | pr::irq_state_done(0) | pr::irq_state_done(1));
+              pr::IRQ_ERROR.mask() | 0x3u | pr::irq_state_done_bit(0) | pr::irq_state_done_bit(1));
     // The interrupt fires while the driver sleeps: the handler sees the done bit.
     f.hal.on_wait_irq = [&] {
-        f.hal.words[g(pr::IRQ_STATUS)] = pr::irq_done(1) | pr::IRQ_ERROR;
+        f.hal.words[g(pr::IRQ_STATUS)] = pr::irq_opp_done_bit(1) | pr::IRQ_ERROR.mask();
         f.drv.on_irq();
     };
     EXPECT_EQ(f.drv.set_opp(1, 6, 0), power_status::ok);
     EXPECT_EQ(f.drv.error_irqs(), 1u);
-    EXPECT_EQ(f.hal.writes_to(g(pr::IRQ_STATUS)).back(), pr::irq_done(1) | pr::IRQ_ERROR);
+    EXPECT_EQ(f.hal.writes_to(g(pr::IRQ_STATUS)).back(), pr::irq_opp_done_bit(1) | pr::IRQ_ERROR.mask());
     EXPECT_EQ(f.drv.enable_interrupts(false), power_status::ok);
     EXPECT_EQ(f.hal.words[g(pr::IRQ_ENABLE)], 0u);
 }

@@ -23,14 +23,14 @@ struct timer_driver_test : ::testing::Test {
     fw::timer_driver drv{hal, base};
 
     void SetUp() override {
-        hal.words[at(r::ID)] = r::ID_CHANNELS.make(r::CHANNELS) | r::ID_VERSION.make(1);
+        hal.words[at(r::ID)] = r::ID_CHANNELS.make(r::channels) | r::ID_VERSION.make(1);
         hal.words[at(r::FREQ)] = 100000000;  // 100 MHz
         ASSERT_EQ(drv.init(), timer_status::ok);
         hal.accesses.clear();
     }
     uint64_t at(const regs::reg_def& reg) const { return base + reg.offset; }
     uint64_t at(const regs::reg_def& reg, unsigned ch) const {
-        return base + r::channel(reg, ch).offset;
+        return base + r::channel_reg(reg, ch).offset;
     }
     void set_count(uint64_t c) {
         hal.words[at(r::COUNT_LO)] = static_cast<uint32_t>(c);
@@ -63,7 +63,7 @@ TEST_F(timer_driver_test, init_reads_id_and_freq_and_starts_the_counter) {
         {true, at(r::CH_CTRL, 0), 0},
         {true, at(r::CH_CTRL, 1), 0},
         {true, at(r::IRQ_ENABLE), 0},
-        {true, at(r::STATUS), r::CHANNEL_MASK},
+        {true, at(r::STATUS), r::channel_mask},
         {true, at(r::CTRL), r::CTRL_ENABLE.make(1)},
     };
     EXPECT_EQ(h.accesses, expected);
@@ -116,7 +116,7 @@ TEST_F(timer_driver_test, start_periodic_programs_the_channel_safely) {
     };
     EXPECT_EQ(writes(), expected);
     EXPECT_EQ(drv.start_periodic(1, 0, [] {}), timer_status::invalid_argument);
-    EXPECT_EQ(drv.start_periodic(r::CHANNELS, 10, [] {}), timer_status::invalid_argument);
+    EXPECT_EQ(drv.start_periodic(r::channels, 10, [] {}), timer_status::invalid_argument);
 }
 
 TEST_F(timer_driver_test, alarms_are_one_shot_and_stop_undoes_everything) {
@@ -132,7 +132,7 @@ TEST_F(timer_driver_test, alarms_are_one_shot_and_stop_undoes_everything) {
     EXPECT_EQ(hal.words[at(r::CH_CTRL, 2)], 0u);
     EXPECT_EQ(hal.words[at(r::IRQ_ENABLE)], r::status_bit(3));
     EXPECT_EQ(hal.writes_to(at(r::STATUS)), std::vector<uint32_t>{r::status_bit(2)});
-    EXPECT_EQ(drv.stop(r::CHANNELS), timer_status::invalid_argument);
+    EXPECT_EQ(drv.stop(r::channels), timer_status::invalid_argument);
 }
 
 TEST_F(timer_driver_test, the_interrupt_clears_status_before_running_callbacks) {

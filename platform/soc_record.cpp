@@ -1,0 +1,115 @@
+// The SoC's run recording: DMA runs, the NN core's commands and streams as
+// layer rows, and the timeline (spans, instants, counters of interrupt
+// lines, clock domains and power) that trace.json is written from.
+#include "platform/soc.h"
+
+namespace nnvp {
+
+using namespace sc_core;
+
+void soc::record_runs() {
+    m_dma->on_run_end([this](const dma::run_record& r) {
+        m_dma_runs.push_back({r.channel, r.start.to_seconds(), r.end.to_seconds(), r.bytes,
+                              static_cast<unsigned>(r.error)});
+        m_timeline.add_span({"dma.ch" + std::to_string(r.channel),
+                             r.error == dma_regs::error_code::none ? "transfer" : "transfer (error)",
+                             r.start.to_seconds(),
+                             r.end.to_seconds(),
+                             {{"bytes", static_cast<double>(r.bytes)},
+                              {"error", static_cast<double>(r.error)}}});
+    });
+    record_nncore();
+    m_cpu->on_log([this](const std::string& line, const sc_time& at) {
+        m_timeline.add_instant({"cpu", line, at.to_seconds()});
+    });
+    for (const std::string& d : domain_order) {
+        clock_domain& dom = domain(d);
+        m_residency.watch(dom);
+        record_domain(dom);
+        dom.on_change([this, &dom] { record_domain(dom); });
+    }
+}
+
+void soc::record_nncore() {
+    // Layer rows are compute commands. The data movement and waiting around
+    // them (LOAD, STORE, BARRIER, END) is charged to the compute command that
+    // follows, or, at the end of a stream, to the last one.
+    m_nncore->on_command([this](const nncore::core::command_record& r) {
+        if (!nncore_cmd::is_compute(r.op)) {
+            m_nn_pending.stall_cycles += r.stall_cycles;
+            m_nn_pending.dram_read_bytes += r.dram_read_bytes;
+            m_nn_pending.dram_write_bytes += r.dram_write_bytes;
+            m_nn_pending.energy_j += r.energy_j;
+            return;
+        }
+        m_nn_commands.push_back(r);
+        m_nn_command_streams.push_back(static_cast<uint32_t>(m_nn_streams.size()));
+        auto& row = m_nn_commands.back();
+        row.stall_cycles += m_nn_pending.stall_cycles;
+        row.dram_read_bytes += m_nn_pending.dram_read_bytes;
+        row.dram_write_bytes += m_nn_pending.dram_write_bytes;
+        row.energy_j += m_nn_pending.energy_j;
+        m_nn_pending = {};
+        m_timeline.add_span({"nncore", r.name, r.start.to_seconds(), r.end.to_seconds(),
+                             {{"macs", static_cast<double>(r.macs)},
+                              {"cycles", static_cast<double>(r.compute_cycles)},
+                              {"stall_cycles", static_cast<double>(r.stall_cycles)}}});
+    });
+    m_nncore->on_stream_end([this](const nncore::core::stream_record& r) {
+        if (!m_nn_commands.empty()) {
+            auto& last = m_nn_commands.back();
+            last.stall_cycles += m_nn_pending.stall_cycles;
+            last.dram_read_bytes += m_nn_pending.dram_read_bytes;
+            last.dram_write_bytes += m_nn_pending.dram_write_bytes;
+            last.energy_j += m_nn_pending.energy_j;
+        }
+        m_nn_pending = {};
+        m_nn_streams.push_back(r);
+        m_timeline.add_span({"nncore.streams",
+                             r.error == nncore_regs::error_code::none ? "stream" : "stream (error)",
+                             r.start.to_seconds(), r.end.to_seconds(),
+                             {{"commands", static_cast<double>(r.commands)}}});
+    });
+}
+
+void soc::record_domain(const clock_domain& d) {
+    const double t = sc_time_stamp().to_seconds();
+    m_timeline.set(d.name() + ".freq_mhz", t, d.freq_hz() / 1e6);
+    m_timeline.set(d.name() + ".voltage_v", t, d.voltage());
+    m_timeline.set(d.name() + ".state", t, static_cast<double>(d.state()));
+    m_timeline.set(d.name() + ".opp", t, static_cast<double>(d.opp_index()));
+}
+
+void soc::watch_irqs() {
+    const double t = sc_time_stamp().to_seconds();
+    for (const auto& [name, line] : m_irq_lines) {
+        const bool level = line->read();
+        if (line->event() && level)
+            m_timeline.add_instant({"irq", name, t});
+        m_timeline.set("irq." + name, t, level ? 1 : 0);
+    }
+    m_timeline.set("irq.cpu", t, m_cpu_irq.read() ? 1 : 0);
+}
+
+// Average power over each sampling period: energy difference / time.
+void soc::sample_power() {
+    // State lives in members: this thread never returns, so its locals are
+    // never destroyed.
+    const sc_time period(m_cfg.trace_power_sample_us, SC_US);
+    for (;;) {
+        wait(period);
+        const double t = sc_time_stamp().to_seconds();
+        const double total = total_energy_j();
+        m_timeline.set("power_w", t, (total - m_sampled_total) / period.to_seconds());
+        m_sampled_total = total;
+        for (const auto& [name, d] : m_domains) {
+            double e = 0;
+            for (const energy_meter* m : d->meters())
+                e += m->total_j();
+            m_timeline.set(name + ".power_w", t, (e - m_sampled_energy[name]) / period.to_seconds());
+            m_sampled_energy[name] = e;
+        }
+    }
+}
+
+}  // namespace nnvp
