@@ -182,61 +182,50 @@ void write_sweep_csv(std::ostream& os, const sweep_spec& spec,
     }
 }
 
-int run_sweep(int argc, char* argv[]) {
+namespace {
+
+struct sweep_args {
     std::string file, out;
     unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
+};
+
+// `nnvp sweep`'s arguments: 0 to go on, else the exit code (help, or a
+// message for a wrong argument).
+int parse_sweep_args(int argc, char* argv[], sweep_args& a) {
     for (int i = 2; i < argc; ++i) {
-        const std::string a = argv[i];
-        if (a == "-j" && i + 1 < argc) {
+        const std::string arg = argv[i];
+        if (arg == "-j" && i + 1 < argc) {
             uint64_t n = 0;
             if (!parse_uint(argv[++i], n) || n < 1 || n > 1024) {
                 std::cerr << "nnvp sweep: -j " << argv[i] << ": expected a whole number 1..1024\n";
                 return 2;
             }
-            jobs = static_cast<unsigned>(n);
-        } else if (a == "--out" && i + 1 < argc) {
-            out = argv[++i];
-        } else if (a == "-h" || a == "--help") {
+            a.jobs = static_cast<unsigned>(n);
+        } else if (arg == "--out" && i + 1 < argc) {
+            a.out = argv[++i];
+        } else if (arg == "-h" || arg == "--help") {
             usage(std::cout);
-            return 0;
-        } else if (file.empty() && a.rfind("-", 0) != 0) {
-            file = a;
+            return -1;
+        } else if (a.file.empty() && arg.rfind("-", 0) != 0) {
+            a.file = arg;
         } else {
-            std::cerr << "nnvp sweep: unexpected argument \"" << a << "\"\n";
+            std::cerr << "nnvp sweep: unexpected argument \"" << arg << "\"\n";
             usage(std::cerr);
             return 2;
         }
     }
-    if (file.empty()) {
+    if (a.file.empty()) {
         usage(std::cerr);
         return 2;
     }
-    sweep_spec spec;
-    try {
-        spec = load_sweep(file);
-    } catch (const config_error& e) {
-        std::cerr << "nnvp sweep: " << e.what() << "\n";
-        return 2;
-    }
-    if (out.empty())
-        out = "runs/sweep-" + fs::path(file).stem().string();
-    fs::create_directories(out);
+    return 0;
+}
+
+// Runs the points of `todo`, `jobs` at a time, one nnvp process each.
+void run_points(const std::vector<std::size_t>& todo,
+                const std::vector<std::vector<std::string>>& args, unsigned jobs,
+                std::vector<sweep_result>& results) {
     const std::string exe = self_executable();
-
-    const std::size_t n = spec.points.size();
-    std::vector<sweep_result> results(n);
-    std::vector<std::vector<std::string>> args(n);
-    std::vector<std::size_t> todo;
-    for (std::size_t i = 0; i < n; ++i) {
-        results[i].dir = (fs::path(out) / point_name(i)).string();
-        args[i] = point_arguments(spec, i, results[i].dir);
-        if (!resume(results[i].dir, args[i], results[i]))
-            todo.push_back(i);
-    }
-    std::cout << "nnvp sweep: " << n << " points (" << n - todo.size() << " already done), " << jobs
-              << " at a time, into " << out << "\n"
-              << std::flush;
-
     std::map<pid_t, std::size_t> running;
     std::size_t next = 0, finished = 0;
     while (next < todo.size() || !running.empty()) {
@@ -266,6 +255,39 @@ int run_sweep(int argc, char* argv[]) {
                   << r.status << (r.error.empty() ? "" : ": " + r.error) << "\n"
                   << std::flush;
     }
+}
+
+}  // namespace
+
+int run_sweep(int argc, char* argv[]) {
+    sweep_args a;
+    if (const int code = parse_sweep_args(argc, argv, a); code != 0)
+        return code < 0 ? 0 : code;
+    sweep_spec spec;
+    try {
+        spec = load_sweep(a.file);
+    } catch (const config_error& e) {
+        std::cerr << "nnvp sweep: " << e.what() << "\n";
+        return 2;
+    }
+    const std::string out =
+        a.out.empty() ? "runs/sweep-" + fs::path(a.file).stem().string() : a.out;
+    fs::create_directories(out);
+
+    const std::size_t n = spec.points.size();
+    std::vector<sweep_result> results(n);
+    std::vector<std::vector<std::string>> args(n);
+    std::vector<std::size_t> todo;
+    for (std::size_t i = 0; i < n; ++i) {
+        results[i].dir = (fs::path(out) / point_name(i)).string();
+        args[i] = point_arguments(spec, i, results[i].dir);
+        if (!resume(results[i].dir, args[i], results[i]))
+            todo.push_back(i);
+    }
+    std::cout << "nnvp sweep: " << n << " points (" << n - todo.size() << " already done), "
+              << a.jobs << " at a time, into " << out << "\n"
+              << std::flush;
+    run_points(todo, args, a.jobs, results);
 
     const std::string csv_path = (fs::path(out) / "sweep.csv").string();
     std::ofstream csv(csv_path);

@@ -50,6 +50,72 @@ std::string override_text(const json& value) {
     return value.dump();
 }
 
+namespace {
+
+// "grid": every combination of the keys' values, the last key fastest.
+void read_grid(const config_node& grid, sweep_spec& s) {
+    std::vector<std::vector<json>> values;
+    for (const std::string& key : grid.keys()) {
+        check_key(grid, key);
+        const json& v = grid.json().at(key);
+        if (!v.is_array() || v.empty())
+            grid.fail(key, "expected a non-empty array of values");
+        for (const json& x : v)
+            check_value(grid, key, x);
+        s.parameters.push_back(key);
+        values.emplace_back(v.begin(), v.end());
+    }
+    if (s.parameters.empty())
+        grid.fail("", "expected at least one key to sweep");
+    std::size_t count = 1;
+    for (const auto& v : values) {
+        count *= v.size();
+        if (count > max_points)
+            grid.fail("", "expected at most " + std::to_string(max_points) + " points");
+    }
+    // Odometer order: the last key varies fastest.
+    std::vector<std::size_t> at(values.size(), 0);
+    for (std::size_t n = 0; n < count; ++n) {
+        sweep_spec::overrides point;
+        for (std::size_t k = 0; k < values.size(); ++k)
+            point.emplace_back(s.parameters[k], values[k][at[k]]);
+        s.points.push_back(point);
+        for (std::size_t k = values.size(); k-- > 0;) {
+            if (++at[k] < values[k].size())
+                break;
+            at[k] = 0;
+        }
+    }
+}
+
+// "list": the points as given; the parameters are every key any point sets.
+void read_list(const config_node& root, sweep_spec& s) {
+    const auto list = root.elements("list");
+    if (list.empty())
+        root.fail("list", "expected a non-empty array of {key: value} objects");
+    if (list.size() > max_points)
+        root.fail("list", "expected at most " + std::to_string(max_points) + " points");
+    std::set<std::string> seen;
+    for (const config_node& entry : list) {
+        if (!entry.json().is_object() || entry.json().empty())
+            entry.fail("", "expected a non-empty object of --set keys and values");
+        for (const std::string& key : entry.keys()) {
+            check_key(entry, key);
+            check_value(entry, key, entry.json().at(key));
+            if (seen.insert(key).second)
+                s.parameters.push_back(key);
+        }
+    }
+    for (const config_node& entry : list) {
+        sweep_spec::overrides point;
+        for (const std::string& key : entry.keys())
+            point.emplace_back(key, entry.json().at(key));
+        s.points.push_back(point);
+    }
+}
+
+}  // namespace
+
 sweep_spec parse_sweep(const json& doc, const std::string& file) {
     const config_node root = parse_config_text(doc.dump(), file);
     if (!doc.is_object())
@@ -65,7 +131,6 @@ sweep_spec parse_sweep(const json& doc, const std::string& file) {
                   "expected an existing scenario file (relative to the sweep "
                   "file's folder), but " +
                       s.scenario + " does not exist");
-
     if (root.has("set")) {
         const config_node set = root.child("set");
         for (const std::string& key : set.keys()) {
@@ -74,70 +139,14 @@ sweep_spec parse_sweep(const json& doc, const std::string& file) {
             s.fixed.emplace_back(key, set.json().at(key));
         }
     }
-
     if (root.has("grid") == root.has("list"))
         root.fail("",
                   "expected exactly one of \"grid\" (key: [values]) and \"list\" "
                   "([{key: value}])");
-    if (root.has("grid")) {
-        const config_node grid = root.child("grid");
-        std::vector<std::vector<json>> values;
-        for (const std::string& key : grid.keys()) {
-            check_key(grid, key);
-            const json& v = grid.json().at(key);
-            if (!v.is_array() || v.empty())
-                grid.fail(key, "expected a non-empty array of values");
-            for (const json& x : v)
-                check_value(grid, key, x);
-            s.parameters.push_back(key);
-            values.emplace_back(v.begin(), v.end());
-        }
-        if (s.parameters.empty())
-            grid.fail("", "expected at least one key to sweep");
-        std::size_t count = 1;
-        for (const auto& v : values) {
-            count *= v.size();
-            if (count > max_points)
-                grid.fail("", "expected at most " + std::to_string(max_points) + " points");
-        }
-        // Odometer order: the last key varies fastest.
-        std::vector<std::size_t> at(values.size(), 0);
-        for (std::size_t n = 0; n < count; ++n) {
-            sweep_spec::overrides point;
-            for (std::size_t k = 0; k < values.size(); ++k)
-                point.emplace_back(s.parameters[k], values[k][at[k]]);
-            s.points.push_back(point);
-            for (std::size_t k = values.size(); k-- > 0;) {
-                if (++at[k] < values[k].size())
-                    break;
-                at[k] = 0;
-            }
-        }
-    } else {
-        const auto list = root.elements("list");
-        if (list.empty())
-            root.fail("list", "expected a non-empty array of {key: value} objects");
-        if (list.size() > max_points)
-            root.fail("list", "expected at most " + std::to_string(max_points) + " points");
-        std::set<std::string> seen;
-        for (const config_node& entry : list) {
-            if (!entry.json().is_object() || entry.json().empty())
-                entry.fail("", "expected a non-empty object of --set keys and values");
-            for (const std::string& key : entry.keys()) {
-                check_key(entry, key);
-                check_value(entry, key, entry.json().at(key));
-                if (seen.insert(key).second)
-                    s.parameters.push_back(key);
-            }
-        }
-        for (const config_node& entry : list) {
-            sweep_spec::overrides point;
-            for (const std::string& key : entry.keys())
-                point.emplace_back(key, entry.json().at(key));
-            s.points.push_back(point);
-        }
-    }
-
+    if (root.has("grid"))
+        read_grid(root.child("grid"), s);
+    else
+        read_list(root, s);
     if (root.has("pareto")) {
         const auto axes = root.elements("pareto");
         if (axes.size() != 2)

@@ -217,6 +217,40 @@ std::vector<uint8_t> write_stream(const plan_input& p, const program& prog, cons
     return w.bytes();
 }
 
+// Consecutive, aligned DRAM areas from `at` on (none for 0 bytes).
+struct dram_placer {
+    uint64_t at;
+    uint64_t align;
+    void operator()(uint64_t& addr, std::size_t bytes) {
+        if (bytes == 0)
+            return;
+        addr = at;
+        at = align_to(at + bytes, align);
+    }
+};
+
+// The program's DRAM image: every operand, the table and the stream where
+// the layout put them.
+void fill_image(program& prog, uint64_t base, const nn::tensor& input, const nn::tensor* in2,
+                const std::vector<uint8_t>* weights, const nn::tensor* bias,
+                const std::vector<uint8_t>& table) {
+    const dram_layout& d = prog.dram;
+    prog.image.assign(d.end - base, 0);
+    auto copy = [&](uint64_t addr, const std::vector<uint8_t>& src) {
+        std::copy(src.begin(), src.end(), prog.image.begin() + static_cast<long>(addr - base));
+    };
+    copy(d.input, input.bytes());
+    if (in2)
+        copy(d.in2, in2->bytes());
+    if (weights)
+        copy(d.weights, *weights);
+    if (bias)
+        copy(d.bias, bias->bytes());
+    if (d.table_bytes)
+        copy(d.table, table);
+    copy(d.stream, prog.stream);
+}
+
 }  // namespace
 
 program single_layer_program(const ref::layer& l, const nn::tensor& input, const nn::tensor* second,
@@ -270,13 +304,7 @@ program single_layer_program(const ref::layer& l, const nn::tensor& input, const
     prog.weight_format = wb.format;
 
     // DRAM image: operands, output, then the stream.
-    uint64_t at = align_to(opt.dram_base, A);
-    auto place = [&](uint64_t& addr, std::size_t bytes) {
-        if (bytes == 0)
-            return;
-        addr = at;
-        at = align_to(at + bytes, A);
-    };
+    dram_placer place{align_to(opt.dram_base, A), A};
     place(d.input, d.input_bytes);
     place(d.in2, d.in2_bytes);
     place(d.weights, d.weight_bytes);
@@ -286,23 +314,11 @@ program single_layer_program(const ref::layer& l, const nn::tensor& input, const
     prog.stream = write_stream(p, prog, wb, opt);
     place(d.stream, prog.stream.size());
     d.stream_bytes = prog.stream.size();
-    d.end = at;
-
-    prog.image.assign(d.end - opt.dram_base, 0);
-    auto copy = [&](uint64_t addr, const std::vector<uint8_t>& src) {
-        std::copy(src.begin(), src.end(),
-                  prog.image.begin() + static_cast<long>(addr - opt.dram_base));
-    };
-    copy(d.input, input.bytes());
-    if (has_in2)
-        copy(d.in2, second->bytes());
-    if (has_w)
-        copy(d.weights, wb.format == cost::weight_format::dense ? second->bytes() : wb.blob);
-    if (bias)
-        copy(d.bias, bias->bytes());
-    if (d.table_bytes)
-        copy(d.table, whole.table);
-    copy(d.stream, prog.stream);
+    d.end = place.at;
+    fill_image(prog, opt.dram_base, input, has_in2 ? second : nullptr,
+               has_w ? (wb.format == cost::weight_format::dense ? &second->bytes() : &wb.blob)
+                     : nullptr,
+               bias, whole.table);
     return prog;
 }
 
