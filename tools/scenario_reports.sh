@@ -2,7 +2,7 @@
 # Runs every scenario in timing mode and keeps what must not change across a
 # refactoring: report.json (wall-clock fields removed), layers.csv, trace.json.
 #   tools/scenario_reports.sh OUT_DIR [NNVP]          # collect
-#   diff -r BEFORE_DIR AFTER_DIR                       # compare two collections
+#   tools/compare_scenario_reports.sh BEFORE AFTER     # compare two collections
 # ONLY=REGEX restricts the run to the scenarios whose path matches.
 # Needs jq (Debian package jq).
 set -euo pipefail
