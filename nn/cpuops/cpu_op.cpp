@@ -5,6 +5,7 @@
 
 #include <cstring>
 
+#include "nn/cpuops/math_ops.h"
 #include "nn/cpuops/op_failure.h"
 #include "nn/tensor/endian.h"
 
@@ -36,6 +37,12 @@ const char* to_string(kind k) {
             return "pad";
         case kind::matmul:
             return "matmul";
+        case kind::unary:
+            return "unary";
+        case kind::binary:
+            return "binary";
+        case kind::reduce:
+            return "reduce";
     }
     return "unknown";
 }
@@ -75,6 +82,10 @@ work cost(const op& o, const std::vector<tensor_info>& ins, const tensor_info& o
         case kind::matmul:
             w.elements = n * static_cast<uint64_t>(ins.empty() ? 1 : ins[0].shape.c);
             break;
+        case kind::unary:
+        case kind::binary:
+        case kind::reduce:
+            return detail::cost_math(o, ins, out);
     }
     return w;
 }

@@ -54,9 +54,64 @@ enum class kind : uint16_t {
     // -> [n,h,M,N], each batch dim of B equal to A's or 1; products summed
     // in k order in fp32. No parameters.
     matmul = 8,
+    // A function of each element, fp32 in and out unless unary_fn says
+    // otherwise. ints: {unary_fn}; floats: its parameters (see unary_fn).
+    unary = 9,
+    // A function of two tensors with numpy broadcasting (each NHWC dim equal
+    // or 1 in either input). ints: {binary_fn} (types: see binary_fn).
+    binary = 10,
+    // A reduction over the NHWC axes in a mask, which keep size 1 in the
+    // output; fp32 in. ints: {reduce_fn, axis mask (bit a = NHWC axis a)}
+    // and, for arg_max / arg_min (one axis, int32 indices out), a third
+    // value: 1 selects the last of equal extremes, 0 the first.
+    reduce = 11,
 };
 
 const char* to_string(kind k);  // "unknown" outside the enum
+
+// The functions of kind::unary; the floats each takes are listed.
+enum class unary_fn : int32_t {
+    exp, log, sqrt, neg, abs, erf, reciprocal, floor, ceil,
+    round,  // half to even
+    sign, sin, cos, tan, sigmoid, tanh, relu,
+    hard_sigmoid,  // {alpha, beta}: max(0, min(1, alpha x + beta))
+    hard_swish,    // x * hard_sigmoid(x) with alpha 1/6, beta 0.5
+    elu,           // {alpha}
+    selu,          // {alpha, gamma}
+    leaky_relu,    // {alpha}
+    softplus, softsign,
+    gelu,       // 0.5 x (1 + erf(x / sqrt 2))
+    gelu_tanh,  // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+    sinh, cosh, asin, acos, atan, asinh, acosh, atanh,
+    celu,              // {alpha}: max(0, x) + min(0, alpha (exp(x / alpha) - 1))
+    thresholded_relu,  // {alpha}: x > alpha ? x : 0
+    shrink,            // {lambd, bias}: x < -lambd ? x + bias : x > lambd ? x - bias : 0
+    mish,              // x tanh(softplus(x))
+    // Logic: int8 0/1 out. logical_not: int8 0/1 in; is_nan, is_inf: fp32 in,
+    // is_inf takes {detect_negative, detect_positive} (1 or 0).
+    logical_not, is_nan, is_inf,
+    last = is_inf,
+};
+// The functions of kind::binary (a op b). Arithmetic: fp32. max, min and
+// the comparisons: fp32 or one whole-byte integer type (same quantization);
+// comparisons give int8 0/1. logical_*: int8 0/1 in and out.
+enum class binary_fn : int32_t {
+    add, sub, mul, div, pow, max, min,
+    prelu,  // a < 0 ? a * b : a
+    equal, greater, less, greater_equal, less_equal,
+    logical_and, logical_or, logical_xor,
+    last = logical_xor,
+};
+// The reductions of kind::reduce.
+enum class reduce_fn : int32_t {
+    sum, mean, max, min, prod,
+    l1, l2, log_sum, log_sum_exp, sum_square,
+    arg_max, arg_min,
+    last = arg_min,
+};
+const char* to_string(unary_fn f);
+const char* to_string(binary_fn f);
+const char* to_string(reduce_fn f);
 
 struct op {
     kind k = kind::softmax;

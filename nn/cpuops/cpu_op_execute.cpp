@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "nn/cpuops/cpu_op.h"
+#include "nn/cpuops/math_ops.h"
 #include "nn/cpuops/op_failure.h"
 #include "nn/ref/quant.h"
 
@@ -230,6 +231,10 @@ nn::tensor execute(const op& o, const std::vector<const nn::tensor*>& ins,
             return pad(o, *ins[0], out);
         case kind::matmul:
             return matmul(*ins[0], *ins[1], out);
+        case kind::unary:
+        case kind::binary:
+        case kind::reduce:
+            return detail::execute_math(o, ins, out);
     }
     fail(o, "unknown kind");
 }

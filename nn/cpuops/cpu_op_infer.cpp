@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "nn/cpuops/cpu_op.h"
+#include "nn/cpuops/math_ops.h"
 #include "nn/cpuops/op_failure.h"
 
 namespace nnvp::cpuops {
@@ -207,6 +208,10 @@ tensor_info infer(const op& o, const std::vector<tensor_info>& ins) {
             return infer_pad(o, ins);
         case kind::matmul:
             return infer_matmul(o, ins);
+        case kind::unary:
+        case kind::binary:
+        case kind::reduce:
+            return detail::infer_math(o, ins);
     }
     fail(o, "unknown kind " + std::to_string(static_cast<unsigned>(o.k)));
 }

@@ -112,6 +112,12 @@ using translation_table = std::map<std::string, translation>;
 const translation_table& layer_translations();
 const translation_table& matrix_translations();
 const translation_table& cpu_translations();
+// Element-wise and reduction ops on the CPU (check_math_ops.cpp).
+const translation_table& math_translations();
+// x f y with numpy broadcasting as a binary CPU op, folded when both are
+// known (check_math_ops.cpp).
+value binary_value(check_builder& b, cpuops::binary_fn f, const value& x, const value& y,
+                   const std::string& suffix = "");
 
 // Helpers shared by the translations (check_ops.cpp).
 constexpr int32_t kFloat = onnx::TensorProto::FLOAT;

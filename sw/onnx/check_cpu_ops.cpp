@@ -1,6 +1,9 @@
 // Translations of import_for_check for the float ONNX ops that become CPU
-// ops (nn/cpuops): Concat, Flatten / Reshape, Transpose, Softmax and Pad; and
-// Constant and Identity, which become none.
+// ops (nn/cpuops): Concat, Flatten / Reshape / Squeeze / Unsqueeze,
+// Transpose, Softmax / LogSoftmax and Pad; and Constant, Identity and Shape,
+// which become none (Shape is known at compile time).
+#include <algorithm>
+
 #include "sw/onnx/check_builder.h"
 
 namespace nnvp::onnx_import::detail {
@@ -129,7 +132,8 @@ void transpose(check_builder& b) {
     b.set_output(runtime_value(b, r, layout::plain, out, x.elem_type, x.offset));
 }
 
-void softmax(check_builder& b) {
+// Softmax, and LogSoftmax as the log of it (`log`).
+void softmax(check_builder& b, bool log) {
     b.single_output();
     const attributes a = b.attrs();
     a.only({"axis"});
@@ -142,7 +146,10 @@ void softmax(check_builder& b) {
         for (int i = 0; i < axis; ++i)
             outer *= x.dims[static_cast<std::size_t>(i)];
         const value rows = reshape_to(b, x, {outer, element_count(x.dims) / outer}, "rows");
-        const tref r = b.add_cpu({cpuops::kind::softmax, {}, {}}, {rows.r});
+        tref r = b.add_cpu({cpuops::kind::softmax, {}, {}}, {rows.r});
+        if (log)
+            r = b.add_cpu({cpuops::kind::unary, {static_cast<int32_t>(cpuops::unary_fn::log)}, {}},
+                          {r}, "log");
         b.set_output(
             reshape_to(b, runtime_value(b, r, layout::plain, rows.dims, kFloat), x.dims, "result"));
         return;
@@ -155,6 +162,9 @@ void softmax(check_builder& b) {
     if (ours != 3)
         in = b.add_cpu({cpuops::kind::transpose, swap, {}}, {in}, "axis_last");
     tref r = b.add_cpu({cpuops::kind::softmax, {}, {}}, {in});
+    if (log)
+        r = b.add_cpu({cpuops::kind::unary, {static_cast<int32_t>(cpuops::unary_fn::log)}, {}},
+                      {r}, "log");
     if (ours != 3)
         r = b.add_cpu({cpuops::kind::transpose, swap, {}}, {r}, "axis_back");
     b.set_output(runtime_value(b, r, lay, x.dims, kFloat));
@@ -208,6 +218,110 @@ void pad(check_builder& b) {
     b.set_output(runtime_value(b, r, lay, out, x.elem_type, x.offset));
 }
 
+// The axes of Squeeze / Unsqueeze: an attribute before opset 13, then an
+// optional INT64 input.
+std::vector<int64_t> axes_of(check_builder& b, const attributes& a) {
+    if (b.opset() < 13) {
+        a.only({"axes"});
+        return a.get_ints("axes", {});
+    }
+    a.only({});
+    std::vector<int64_t> axes;
+    if (b.has_input(1)) {
+        const onnx_tensor& t = b.known_input(1, "axes");
+        if (t.elem_type != TensorProto::INT64 || t.dims.size() > 1)
+            b.fail("axes: expected a 1-D INT64 tensor");
+        for (std::size_t i = 0; i < t.count(); ++i)
+            axes.push_back(t.int_value(i));
+    }
+    return axes;
+}
+
+// x with new dims (same elements): folded when x is known.
+value with_dims(check_builder& b, const value& x, const std::vector<int64_t>& dims) {
+    if (!x.known)
+        return reshape_to(b, x, dims);
+    value v = x;
+    try {
+        v.known->data = v.known->data.reshaped(to_shape4(dims, layout::plain, "output"));
+    } catch (const std::invalid_argument& e) {
+        b.fail(e.what());
+    }
+    v.known->dims = v.dims = dims;
+    return v;
+}
+
+// Squeeze removes size-1 axes (all of them when none are named);
+// Unsqueeze (`insert`) inserts them at the named output positions.
+void squeeze(check_builder& b, bool insert) {
+    b.single_output();
+    const value& x = b.input(0);
+    const std::vector<int64_t> axes = axes_of(b, b.attrs());
+    const int in_rank = static_cast<int>(x.dims.size());
+    const int out_rank = insert ? in_rank + static_cast<int>(axes.size()) : in_rank;
+    std::vector<bool> named(static_cast<std::size_t>(out_rank), false);
+    for (int64_t axis : axes) {
+        const std::size_t a = static_cast<std::size_t>(normalize_axis(b, axis, out_rank));
+        if (named[a])
+            b.fail("axes: axis " + std::to_string(axis) + " repeated");
+        named[a] = true;
+    }
+    if (insert && axes.empty())
+        b.fail("axes: expected at least one axis");
+    std::vector<int64_t> dims;
+    for (int i = 0, from = 0; i < out_rank; ++i) {
+        const std::size_t a = static_cast<std::size_t>(i);
+        if (insert) {
+            dims.push_back(named[a] ? 1 : x.dims[static_cast<std::size_t>(from++)]);
+            continue;
+        }
+        const bool drop = axes.empty() ? x.dims[a] == 1 : named[a];
+        if (named[a] && x.dims[a] != 1)
+            b.fail("axes: axis " + std::to_string(i) + " has size " + std::to_string(x.dims[a]) +
+                   ": expected 1");
+        if (!drop)
+            dims.push_back(x.dims[a]);
+    }
+    b.set_output(with_dims(b, x, dims));
+}
+
+// Shape: known at compile time, a constant.
+void shape(check_builder& b) {
+    b.single_output();
+    const attributes a = b.attrs();
+    a.only({"end", "start"});
+    const value& x = b.input(0);
+    const int64_t rank = static_cast<int64_t>(x.dims.size());
+    const auto clamp_axis = [rank](int64_t v) {
+        return std::clamp(v < 0 ? v + rank : v, int64_t{0}, rank);
+    };
+    const int64_t start = clamp_axis(a.get_int("start", 0));
+    const int64_t end = clamp_axis(a.get_int("end", rank));
+    onnx_tensor t;
+    t.name = b.node().output(0);
+    t.elem_type = TensorProto::INT64;
+    t.dims = {std::max<int64_t>(0, end - start)};
+    if (t.dims[0] == 0)
+        b.fail("start / end select no axis: empty tensors are not supported");
+    t.data = nn::tensor(nn::dtype::int64, {1, 1, 1, static_cast<int>(t.dims[0])});
+    for (int64_t i = start; i < end; ++i)
+        t.data.set_int(static_cast<std::size_t>(i - start), x.dims[static_cast<std::size_t>(i)]);
+    value v;
+    v.dims = t.dims;
+    v.elem_type = t.elem_type;
+    v.known = std::move(t);
+    b.set_output(std::move(v));
+}
+
+// Dropout at inference: the input unchanged (training mode is refused).
+void dropout(check_builder& b) {
+    b.single_output();
+    b.attrs().only({"is_test", "ratio", "seed"});
+    if (b.has_input(2) && b.known_input(2, "training_mode").value(0) != 0)
+        b.fail("training_mode true: not supported (inference only)");
+    b.set_output(b.input(0));
+}
+
 void constant(check_builder& b) {
     b.single_output();
     const attributes a = b.attrs();
@@ -230,9 +344,14 @@ const translation_table& cpu_translations() {
         {"Flatten", flatten},
         {"Reshape", reshape},
         {"Transpose", transpose},
-        {"Softmax", softmax},
+        {"Softmax", [](check_builder& b) { softmax(b, false); }},
+        {"LogSoftmax", [](check_builder& b) { softmax(b, true); }},
+        {"Squeeze", [](check_builder& b) { squeeze(b, false); }},
+        {"Unsqueeze", [](check_builder& b) { squeeze(b, true); }},
+        {"Shape", shape},
         {"Pad", pad},
         {"Constant", constant},
+        {"Dropout", dropout},
         {"Identity",
          [](check_builder& b) {
              b.single_output();

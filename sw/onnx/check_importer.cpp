@@ -27,6 +27,19 @@ const std::map<std::string, std::set<int>>& parameter_slots() {
         {"DequantizeLinear", {1, 2}},
         {"QLinearConv", {1, 2, 3, 4, 5, 6, 7, 8}},
         {"QLinearMatMul", {1, 2, 3, 4, 5, 6, 7}},
+        {"Dropout", {1, 2}},
+        {"Squeeze", {1}},
+        {"Unsqueeze", {1}},
+        {"ReduceSum", {1}},
+        {"ReduceMean", {1}},
+        {"ReduceMax", {1}},
+        {"ReduceMin", {1}},
+        {"ReduceProd", {1}},
+        {"ReduceL1", {1}},
+        {"ReduceL2", {1}},
+        {"ReduceLogSum", {1}},
+        {"ReduceLogSumExp", {1}},
+        {"ReduceSumSquare", {1}},
     };
     return slots;
 }
@@ -45,6 +58,7 @@ bool stored_as(int32_t elem_type, nn::dtype& type, int32_t& offset) {
             type = nn::dtype::fp32;
             return true;
         case onnx::TensorProto::INT8:
+        case onnx::TensorProto::BOOL:  // 0 / 1
             type = nn::dtype::int8;
             return true;
         case onnx::TensorProto::UINT8:
@@ -55,6 +69,9 @@ bool stored_as(int32_t elem_type, nn::dtype& type, int32_t& offset) {
             type = nn::dtype::int16;
             return true;
         case onnx::TensorProto::INT32:
+            type = nn::dtype::int32;
+            return true;
+        case onnx::TensorProto::INT64:  // indices: values outside int32 are refused
             type = nn::dtype::int32;
             return true;
         default:
@@ -187,7 +204,7 @@ tref check_builder::runtime(const value& v, layout l) {
         int32_t offset;
         if (!stored_as(v.elem_type, type, offset))
             fail("constant '" + v.known->name + "' is " + elem_type_name(v.elem_type) +
-                 ": expected FLOAT, INT8, UINT8, INT16 or INT32 as an operand");
+                 ": expected FLOAT, INT8, UINT8, INT16, INT32, INT64 or BOOL as an operand");
         const nn::tensor plain = convert_values(v.known->data, type, offset, m_file);
         return add_constant(
             from_plain(plain.reshaped(to_shape4(v.dims, layout::plain, m_file)), l));
@@ -297,7 +314,7 @@ void check_builder::bind_inputs() {
         s.name = name;
         if (!stored_as(v.elem_type, s.type, v.offset))
             fail("graph input '" + name + "' is " + elem_type_name(v.elem_type) +
-                 ": expected FLOAT, INT8, UINT8, INT16 or INT32");
+                 ": expected FLOAT, INT8, UINT8, INT16, INT32, INT64 or BOOL");
         v.lay = spatial && v.dims.size() == 4 ? layout::nhwc : layout::plain;
         try {
             s.shape = to_shape4(v.dims, v.lay, "graph input '" + name + "'");
@@ -344,7 +361,7 @@ check_network check_builder::build() {
     int32_t off;
     if (!stored_as(out.elem_type, t, off))
         fail("graph output '" + out_name + "' is " + elem_type_name(out.elem_type) +
-             ": expected FLOAT, INT8, UINT8, INT16 or INT32");
+             ": expected FLOAT, INT8, UINT8, INT16, INT32, INT64 or BOOL");
     if (out.known || out.r.kind != tref::op) {  // the output must be an op's: copy it
         m_node = &g.node(g.node_size() - 1);
         const tref r = runtime(out, out.lay);

@@ -107,8 +107,11 @@ void eltwise(check_builder& b, ref::op_kind k) {
     };
     if (!aligned(x) || (x->known && !y->known && aligned(y)))
         std::swap(x, y);
-    if (!aligned(x))
-        b.fail("neither input has the output's shape (both broadcast): not supported");
+    if (!aligned(x) || (x->known && y->known)) {  // both broadcast, or a constant: on the CPU
+        b.set_output(binary_value(
+            b, k == ref::op_kind::add ? cpuops::binary_fn::add : cpuops::binary_fn::mul, *x, *y));
+        return;
+    }
     const layout lay = natural_layout(*x);
     const tref first = b.runtime(*x, lay);
     const tref second = b.runtime(*y, lay);

@@ -88,7 +88,8 @@ void translate_node(check_builder& b) {
         return;
     static const translation_table all = [] {
         translation_table t = layer_translations();
-        for (const translation_table* family : {&matrix_translations(), &cpu_translations()})
+        for (const translation_table* family :
+             {&matrix_translations(), &cpu_translations(), &math_translations()})
             t.insert(family->begin(), family->end());
         return t;
     }();

@@ -1,0 +1,377 @@
+// Translations of import_for_check for the element-wise and reduction ONNX
+// ops that become the CPU ops unary, binary and reduce (nn/cpuops): Exp, Log,
+// Sqrt, Erf, Gelu, HardSwish, ... ; Sub, Div, Pow, Max, Min, Sum, Mean,
+// PRelu (and Add / Mul when both operands broadcast); ReduceSum, ReduceMean,
+// ... and ArgMax / ArgMin. An op whose inputs are all known at compile time
+// is folded: its value is computed here, with the same arithmetic.
+#include "sw/onnx/check_builder.h"
+
+namespace nnvp::onnx_import::detail {
+
+namespace {
+
+using cpuops::binary_fn;
+using cpuops::reduce_fn;
+using cpuops::unary_fn;
+using onnx::TensorProto;
+
+// The layout the op works in: the first runtime input's, plain when folding.
+layout math_layout(const std::vector<const value*>& ins) {
+    for (const value* v : ins)
+        if (!v->known)
+            return v->lay;
+    return layout::plain;
+}
+
+// The shape4 of ONNX dims in layout l, or a failure naming the rank limit.
+nn::shape4 shape_in(check_builder& b, const std::vector<int64_t>& dims, layout l,
+                    const std::string& what) {
+    try {
+        return to_shape4(dims, l, what);
+    } catch (const std::invalid_argument& e) {
+        b.fail(e.what());
+    }
+}
+
+// The value of op o on `ins` (in layout `lay`): folded when every input is
+// known, else a CPU op. `dims` / `elem` describe the ONNX output.
+value emit(check_builder& b, const cpuops::op& o, const std::vector<const value*>& ins, layout lay,
+           const std::vector<int64_t>& dims, int32_t elem, const std::string& suffix = "") {
+    bool all_known = true;
+    for (const value* v : ins)
+        all_known &= v->known.has_value();
+    if (!all_known) {
+        std::vector<tref> refs;
+        for (const value* v : ins)
+            refs.push_back(b.runtime(*v, lay));
+        return runtime_value(b, b.add_cpu(o, refs, suffix), lay, dims, elem);
+    }
+    std::vector<nn::tensor> data;
+    std::vector<cpuops::tensor_info> infos;
+    for (const value* v : ins) {
+        data.push_back(v->known->data.reshaped(shape_in(b, v->dims, layout::plain, "input")));
+        infos.push_back({data.back().shape(), data.back().type(), {}});
+    }
+    std::vector<const nn::tensor*> ptrs;
+    for (const nn::tensor& t : data)
+        ptrs.push_back(&t);
+    value r;
+    try {
+        const cpuops::tensor_info out = cpuops::infer(o, infos);
+        const nn::tensor result = cpuops::execute(o, ptrs, infos, out);
+        onnx_tensor t;
+        t.name = b.node().output(0);
+        t.elem_type = elem;
+        t.dims = dims;
+        t.data = nn::tensor(storage_type(elem, t.name), shape_in(b, dims, layout::plain, "output"));
+        for (std::size_t i = 0; i < result.size(); ++i) {
+            if (nn::is_float(t.data.type()))
+                t.data.set_float(i, result.get_float(i));
+            else
+                t.data.set_int(i, result.get_int(i));
+        }
+        r.known = std::move(t);
+    } catch (const cpuops::op_error& e) {
+        b.fail(e.what());
+    }
+    r.dims = dims;
+    r.elem_type = elem;
+    return r;
+}
+
+void unary(check_builder& b, unary_fn f) {
+    b.single_output();
+    const attributes a = b.attrs();
+    std::vector<float> params;
+    if (f == unary_fn::hard_sigmoid) {
+        a.only({"alpha", "beta"});
+        params = {a.get_float("alpha", 0.2f), a.get_float("beta", 0.5f)};
+    } else if (f == unary_fn::elu) {
+        a.only({"alpha"});
+        params = {a.get_float("alpha", 1.0f)};
+    } else if (f == unary_fn::selu) {
+        a.only({"alpha", "gamma"});
+        params = {a.get_float("alpha", 1.67326319217681884765625f),
+                  a.get_float("gamma", 1.05070102214813232421875f)};
+    } else if (f == unary_fn::celu) {
+        a.only({"alpha"});
+        params = {a.get_float("alpha", 1.0f)};
+        if (params[0] == 0.0f)
+            b.fail("alpha 0: expected a non-zero value");
+    } else if (f == unary_fn::thresholded_relu) {
+        a.only({"alpha"});
+        params = {a.get_float("alpha", 1.0f)};
+    } else if (f == unary_fn::shrink) {
+        a.only({"bias", "lambd"});
+        params = {a.get_float("lambd", 0.5f), a.get_float("bias", 0.0f)};
+    } else if (f == unary_fn::is_inf) {
+        a.only({"detect_negative", "detect_positive"});
+        params = {a.get_int("detect_negative", 1) != 0 ? 1.0f : 0.0f,
+                  a.get_int("detect_positive", 1) != 0 ? 1.0f : 0.0f};
+    } else if (f == unary_fn::gelu) {
+        a.only({"approximate"});
+        const std::string approx = a.get_string("approximate", "none");
+        if (approx != "none" && approx != "tanh")
+            b.fail("approximate '" + approx + "': expected none or tanh");
+        if (approx == "tanh")
+            f = unary_fn::gelu_tanh;
+    } else {
+        a.only({});
+    }
+    const bool from_bool = f == unary_fn::logical_not;
+    const bool to_bool = from_bool || f == unary_fn::is_nan || f == unary_fn::is_inf;
+    b.need_type(0, {from_bool ? int32_t{TensorProto::BOOL} : kFloat});
+    const value& x = b.input(0);
+    const layout lay = math_layout({&x});
+    b.set_output(emit(b, {cpuops::kind::unary, {static_cast<int32_t>(f)}, params}, {&x}, lay,
+                      x.dims, to_bool ? int32_t{TensorProto::BOOL} : kFloat));
+}
+
+}  // namespace
+
+value binary_value(check_builder& b, binary_fn f, const value& x, const value& y,
+                   const std::string& suffix) {
+    // Max, Min and the comparisons order integers exactly; other integer
+    // arithmetic wraps in ONNX (the core saturates): FLOAT only.
+    const bool logic = f >= binary_fn::logical_and;
+    const bool compare = f >= binary_fn::equal && !logic;
+    const bool order_only = f == binary_fn::max || f == binary_fn::min || compare;
+    const bool same_int = x.elem_type == y.elem_type && x.elem_type != kFloat;
+    const bool both_float = x.elem_type == kFloat && y.elem_type == kFloat;
+    const bool both_bool = x.elem_type == TensorProto::BOOL && y.elem_type == TensorProto::BOOL;
+    const std::string types = std::string("inputs are ") + elem_type_name(x.elem_type) + " and " +
+                              elem_type_name(y.elem_type);
+    if (logic && !both_bool)
+        b.fail(types + ": expected BOOL");
+    if (!logic && !both_float && !(order_only && same_int))
+        b.fail(types + (order_only ? ": expected FLOAT or one integer type"
+                                   : ": expected FLOAT (integer arithmetic wraps in ONNX)"));
+    const int32_t elem = logic || compare ? int32_t{TensorProto::BOOL} : x.elem_type;
+    const std::vector<int64_t> out = broadcast_dims(x.dims, y.dims);
+    if (out.empty())
+        b.fail("input shapes do not broadcast");
+    const layout lay = math_layout({&x, &y});
+    shape_in(b, out, lay, "output");
+    value r = emit(b, {cpuops::kind::binary, {static_cast<int32_t>(f)}, {}}, {&x, &y}, lay, out,
+                   elem, suffix);
+    if (!r.known && elem == x.elem_type)
+        r.offset = x.known ? y.offset : x.offset;  // uint8 stored as int8 - 128
+    return r;
+}
+
+namespace {
+
+void binary(check_builder& b, binary_fn f) {
+    b.single_output();
+    b.attrs().only({});
+    b.set_output(binary_value(b, f, b.input(0), b.input(1)));
+}
+
+// Max, Min, Sum, Mean: any number of inputs, folded left to right.
+void variadic(check_builder& b, binary_fn f, bool mean) {
+    b.single_output();
+    b.attrs().only({});
+    const int n = b.node().input_size();
+    if (n < 1)
+        b.fail("expected at least one input");
+    value acc = b.input(0);
+    if (mean || f == binary_fn::add)
+        b.need_type(0, {kFloat});
+    for (int i = 1; i < n; ++i)
+        acc = binary_value(b, f, acc, b.input(i), n > 2 ? std::to_string(i) : "");
+    if (mean && n > 1) {
+        value scale;
+        onnx_tensor t;
+        t.name = b.node().output(0) + "/count";
+        t.elem_type = kFloat;
+        t.data = nn::tensor(nn::dtype::fp32, {1, 1, 1, 1});
+        t.data.set_float(0, 1.0f / static_cast<float>(n));
+        scale.known = t;
+        scale.elem_type = kFloat;
+        acc = binary_value(b, binary_fn::mul, acc, scale, "mean");
+    }
+    b.set_output(acc);
+}
+
+void prelu(check_builder& b) {
+    b.single_output();
+    b.attrs().only({});
+    const value& x = b.input(0);
+    if (broadcast_dims(x.dims, b.input(1).dims) != x.dims)
+        b.fail("slope does not broadcast to the input's shape");
+    b.set_output(binary_value(b, binary_fn::prelu, x, b.input(1)));
+}
+
+// The ONNX axes of a reduction: the `axes` attribute (older opsets) or the
+// optional second input (ReduceSum from opset 13, the others from 18).
+std::vector<int64_t> reduce_axes(check_builder& b, const attributes& a, bool axes_input) {
+    if (!axes_input)
+        return a.get_ints("axes", {});
+    if (!b.has_input(1))
+        return {};
+    const onnx_tensor& t = b.known_input(1, "axes");
+    if (t.elem_type != TensorProto::INT64 || t.dims.size() > 1)
+        b.fail("axes: expected a 1-D INT64 tensor");
+    std::vector<int64_t> axes;
+    for (std::size_t i = 0; i < t.count(); ++i)
+        axes.push_back(t.int_value(i));
+    return axes;
+}
+
+// The output of reducing `x` over ONNX axes `axes` with function f.
+void emit_reduction(check_builder& b, const value& x, std::vector<int32_t> ints,
+                    const std::vector<int> axes, bool keepdims, int32_t elem) {
+    const int rank = static_cast<int>(x.dims.size());
+    const layout lay = math_layout({&x});
+    shape_in(b, x.dims, lay, "input");
+    std::vector<int64_t> kept = x.dims, dropped;
+    int mask = 0;
+    for (int i = 0; i < rank; ++i) {
+        const bool reduced = std::find(axes.begin(), axes.end(), i) != axes.end();
+        if (reduced) {
+            kept[static_cast<std::size_t>(i)] = 1;
+            mask |= 1 << our_axis(i, rank, lay);
+        } else {
+            dropped.push_back(x.dims[static_cast<std::size_t>(i)]);
+        }
+    }
+    ints.insert(ints.begin() + 1, mask);
+    value r = emit(b, {cpuops::kind::reduce, ints, {}}, {&x}, lay, kept, elem);
+    if (!keepdims) {
+        if (r.known) {
+            r.known->data = r.known->data.reshaped(shape_in(b, dropped, layout::plain, "output"));
+            r.known->dims = dropped;
+            r.dims = dropped;
+        } else {
+            const value plain = runtime_value(b, b.runtime(r, layout::plain), layout::plain, kept,
+                                              elem);
+            r = reshape_to(b, plain, dropped, "drop_axes");
+        }
+    }
+    b.set_output(std::move(r));
+}
+
+void reduction(check_builder& b, reduce_fn f, int64_t axes_input_from) {
+    b.single_output();
+    const attributes a = b.attrs();
+    const bool axes_input = b.opset() >= axes_input_from;
+    if (axes_input)
+        a.only({"keepdims", "noop_with_empty_axes"});
+    else
+        a.only({"axes", "keepdims"});
+    b.need_type(0, {kFloat});
+    const value& x = b.input(0);
+    const int rank = static_cast<int>(x.dims.size());
+    std::vector<int> axes;
+    for (int64_t axis : reduce_axes(b, a, axes_input)) {
+        const int ax = normalize_axis(b, axis, rank);
+        if (std::find(axes.begin(), axes.end(), ax) != axes.end())
+            b.fail("axes: axis " + std::to_string(axis) + " repeated");
+        axes.push_back(ax);
+    }
+    if (axes.empty()) {
+        if (axes_input && a.get_int("noop_with_empty_axes", 0) != 0) {
+            b.set_output(x);  // ONNX: the input unchanged
+            return;
+        }
+        for (int i = 0; i < rank; ++i)
+            axes.push_back(i);
+    }
+    emit_reduction(b, x, {static_cast<int32_t>(f)}, axes, a.get_int("keepdims", 1) != 0, kFloat);
+}
+
+void arg_reduction(check_builder& b, reduce_fn f) {
+    b.single_output();
+    const attributes a = b.attrs();
+    a.only({"axis", "keepdims", "select_last_index"});
+    b.need_type(0, {kFloat});
+    const value& x = b.input(0);
+    const int axis = normalize_axis(b, a.get_int("axis", 0), static_cast<int>(x.dims.size()));
+    const int32_t last = a.get_int("select_last_index", 0) != 0 ? 1 : 0;
+    emit_reduction(b, x, {static_cast<int32_t>(f), last}, {axis}, a.get_int("keepdims", 1) != 0,
+                   TensorProto::INT64);
+}
+
+translation unary_of(unary_fn f) {
+    return [f](check_builder& b) { unary(b, f); };
+}
+translation binary_of(binary_fn f) {
+    return [f](check_builder& b) { binary(b, f); };
+}
+translation reduction_of(reduce_fn f, int64_t axes_input_from = 18) {
+    return [f, axes_input_from](check_builder& b) { reduction(b, f, axes_input_from); };
+}
+
+}  // namespace
+
+const translation_table& math_translations() {
+    static const translation_table t = {
+        {"Exp", unary_of(unary_fn::exp)},
+        {"Log", unary_of(unary_fn::log)},
+        {"Sqrt", unary_of(unary_fn::sqrt)},
+        {"Neg", unary_of(unary_fn::neg)},
+        {"Abs", unary_of(unary_fn::abs)},
+        {"Erf", unary_of(unary_fn::erf)},
+        {"Reciprocal", unary_of(unary_fn::reciprocal)},
+        {"Floor", unary_of(unary_fn::floor)},
+        {"Ceil", unary_of(unary_fn::ceil)},
+        {"Round", unary_of(unary_fn::round)},
+        {"Sign", unary_of(unary_fn::sign)},
+        {"Sin", unary_of(unary_fn::sin)},
+        {"Cos", unary_of(unary_fn::cos)},
+        {"Tan", unary_of(unary_fn::tan)},
+        {"HardSigmoid", unary_of(unary_fn::hard_sigmoid)},
+        {"HardSwish", unary_of(unary_fn::hard_swish)},
+        {"Elu", unary_of(unary_fn::elu)},
+        {"Selu", unary_of(unary_fn::selu)},
+        {"Softplus", unary_of(unary_fn::softplus)},
+        {"Softsign", unary_of(unary_fn::softsign)},
+        {"Gelu", unary_of(unary_fn::gelu)},
+        {"Sinh", unary_of(unary_fn::sinh)},
+        {"Cosh", unary_of(unary_fn::cosh)},
+        {"Asin", unary_of(unary_fn::asin)},
+        {"Acos", unary_of(unary_fn::acos)},
+        {"Atan", unary_of(unary_fn::atan)},
+        {"Asinh", unary_of(unary_fn::asinh)},
+        {"Acosh", unary_of(unary_fn::acosh)},
+        {"Atanh", unary_of(unary_fn::atanh)},
+        {"Celu", unary_of(unary_fn::celu)},
+        {"ThresholdedRelu", unary_of(unary_fn::thresholded_relu)},
+        {"Shrink", unary_of(unary_fn::shrink)},
+        {"Mish", unary_of(unary_fn::mish)},
+        {"Not", unary_of(unary_fn::logical_not)},
+        {"IsNaN", unary_of(unary_fn::is_nan)},
+        {"IsInf", unary_of(unary_fn::is_inf)},
+        {"Equal", binary_of(binary_fn::equal)},
+        {"Greater", binary_of(binary_fn::greater)},
+        {"Less", binary_of(binary_fn::less)},
+        {"GreaterOrEqual", binary_of(binary_fn::greater_equal)},
+        {"LessOrEqual", binary_of(binary_fn::less_equal)},
+        {"And", binary_of(binary_fn::logical_and)},
+        {"Or", binary_of(binary_fn::logical_or)},
+        {"Xor", binary_of(binary_fn::logical_xor)},
+        {"Sub", binary_of(binary_fn::sub)},
+        {"Div", binary_of(binary_fn::div)},
+        {"Pow", binary_of(binary_fn::pow)},
+        {"PRelu", prelu},
+        {"Max", [](check_builder& b) { variadic(b, binary_fn::max, false); }},
+        {"Min", [](check_builder& b) { variadic(b, binary_fn::min, false); }},
+        {"Sum", [](check_builder& b) { variadic(b, binary_fn::add, false); }},
+        {"Mean", [](check_builder& b) { variadic(b, binary_fn::add, true); }},
+        {"ReduceSum", reduction_of(reduce_fn::sum, 13)},
+        {"ReduceMean", reduction_of(reduce_fn::mean)},
+        {"ReduceMax", reduction_of(reduce_fn::max)},
+        {"ReduceMin", reduction_of(reduce_fn::min)},
+        {"ReduceProd", reduction_of(reduce_fn::prod)},
+        {"ReduceL1", reduction_of(reduce_fn::l1)},
+        {"ReduceL2", reduction_of(reduce_fn::l2)},
+        {"ReduceLogSum", reduction_of(reduce_fn::log_sum)},
+        {"ReduceLogSumExp", reduction_of(reduce_fn::log_sum_exp)},
+        {"ReduceSumSquare", reduction_of(reduce_fn::sum_square)},
+        {"ArgMax", [](check_builder& b) { arg_reduction(b, reduce_fn::arg_max); }},
+        {"ArgMin", [](check_builder& b) { arg_reduction(b, reduce_fn::arg_min); }},
+    };
+    return t;
+}
+
+}  // namespace nnvp::onnx_import::detail
