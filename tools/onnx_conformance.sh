@@ -45,7 +45,7 @@ check_cases() {  # op label, case names: one table row (or the unsupported lines
   done
   total=$((total + cases)); passed_all=$((passed_all + passed))
   if [ "$mode" = table ]; then
-    if [ "$op" = other ]; then why="the op nnvp does not import (or a type / rank / output count it refuses): \`tools/onnx_conformance.sh --unsupported\` lists each case's reason"; fi
+    if [ "$op" = other ]; then why="cases of ops nnvp does not import, or of types, ranks or output counts it refuses: \`nnvp check CASE_DIR\` prints each reason (summary below)"; fi
     echo "| $op | $cases | $passed | ${why:--} |"
   fi
 }

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(make pkg-config libsystemc-dev libboost-dev libgtest-dev nlohmann-json3-dev
           libbenchmark-dev zlib1g-dev dataset-fashion-mnist
           libonnx-dev libprotobuf-dev libonnx-testdata  # ONNX import, nnvp check, conformance
+          python3-onnx python3-numpy  # tools/onnx_models: test models and their reference outputs
           chromium)  # chromium: tests/app/html_browser_test.cpp renders report.html
 missing=()
 for p in "${packages[@]}"; do

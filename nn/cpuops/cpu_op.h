@@ -1,4 +1,5 @@
 // Ops the firmware runs on the CPU: layers the NN core lacks (softmax, LRN,
+// element-wise functions and arithmetic with broadcasting, reductions,
 // layout ops such as concat, transpose and pad, quantize / dequantize). Plain
 // C++ on nn::tensor, shared by the host (compiler, reference runs) and the
 // firmware runtime, which moves the data and charges the cycles.

@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Writes realistic ONNX models as backend test cases (model.onnx and
+test_data_set_0/{input,output}_*.pb) for `nnvp check`, with reference
+outputs computed here in float64 numpy, independently of nnvp.
+
+  python3 tools/onnx_models/make_models.py OUT_DIR
+
+Needs Debian's python3-onnx (and python3-numpy). Seeded: the same files on
+every run. Models:
+  transformer_block  one pre-norm encoder block (T=8, D=16, 2 heads, FFN 32)
+                     in the form torch.onnx.export writes at opset 13:
+                     LayerNorm decomposed (ReduceMean, Sub, Pow, Sqrt, Div),
+                     heads split by Reshape / Transpose, scaled Q.K^T, Softmax,
+                     Erf-based GELU, residual Adds.
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+
+class Graph:
+    """Nodes, initializers and a numpy evaluation built side by side."""
+
+    def __init__(self):
+        self.nodes, self.inits, self.count = [], [], 0
+
+    def const(self, name, value):
+        self.inits.append(numpy_helper.from_array(np.asarray(value), name))
+        return name
+
+    def node(self, op, ins, **attrs):
+        self.count += 1
+        out = f"{op.lower()}_{self.count}"
+        self.nodes.append(helper.make_node(op, ins, [out], name=f"/{op}_{self.count}", **attrs))
+        return out
+
+
+def layer_norm(g, x, xv, d, rng, tag):
+    gamma = (1 + 0.1 * rng.standard_normal(d)).astype(np.float32)
+    beta = (0.1 * rng.standard_normal(d)).astype(np.float32)
+    mean = g.node("ReduceMean", [x], axes=[-1])
+    diff = g.node("Sub", [x, mean])
+    sq = g.node("Pow", [diff, g.const(f"{tag}_two", np.float32(2.0))])
+    var = g.node("ReduceMean", [sq], axes=[-1])
+    std = g.node("Sqrt", [g.node("Add", [var, g.const(f"{tag}_eps", np.float32(1e-5))])])
+    y = g.node("Add", [g.node("Mul", [g.node("Div", [diff, std]), g.const(f"{tag}_gamma", gamma)]),
+                       g.const(f"{tag}_beta", beta)])
+    m = xv.mean(-1, keepdims=True)
+    v = ((xv - m) ** 2).mean(-1, keepdims=True)
+    return y, (xv - m) / np.sqrt(v + 1e-5) * gamma + beta
+
+
+def linear(g, x, xv, k, n, rng, tag):
+    w = (rng.standard_normal((k, n)) / np.sqrt(k)).astype(np.float32)
+    b = (0.1 * rng.standard_normal(n)).astype(np.float32)
+    y = g.node("Add", [g.node("MatMul", [x, g.const(f"{tag}_w", w)]), g.const(f"{tag}_b", b)])
+    return y, xv @ w.astype(np.float64) + b
+
+
+def gelu(g, x, xv):
+    e = g.node("Erf", [g.node("Div", [x, g.const(f"{x}_sqrt2", np.float32(1.4142135381698608))])])
+    y = g.node("Mul", [g.node("Mul", [x, g.node("Add", [e, g.const(f"{x}_one", np.float32(1.0))])]),
+                       g.const(f"{x}_half", np.float32(0.5))])
+    from math import erf
+    return y, 0.5 * xv * (1 + np.vectorize(erf)(xv / np.sqrt(2)))
+
+
+def transformer_block(rng):
+    t, d, heads, ffn = 8, 16, 2, 32
+    hd = d // heads
+    g = Graph()
+    xv = rng.standard_normal((1, t, d)).astype(np.float32)
+    x64 = xv.astype(np.float64)
+    ln1, ln1v = layer_norm(g, "input", x64, d, rng, "ln1")
+    split = g.const("heads_shape", np.array([1, t, heads, hd], dtype=np.int64))
+    qkv = {}
+    for name in "qkv":
+        y, yv = linear(g, ln1, ln1v, d, d, rng, name)
+        perm = [0, 2, 3, 1] if name == "k" else [0, 2, 1, 3]
+        qkv[name] = (g.node("Transpose", [g.node("Reshape", [y, split])], perm=perm),
+                     yv.reshape(1, t, heads, hd).transpose(perm))
+    scores = g.node("Div", [g.node("MatMul", [qkv["q"][0], qkv["k"][0]]),
+                            g.const("scale", np.float32(np.sqrt(hd)))])
+    probs = g.node("Softmax", [scores], axis=-1)
+    sv = qkv["q"][1] @ qkv["k"][1] / np.sqrt(hd)
+    pv = np.exp(sv - sv.max(-1, keepdims=True))
+    pv /= pv.sum(-1, keepdims=True)
+    ctx = g.node("Reshape", [g.node("Transpose", [g.node("MatMul", [probs, qkv["v"][0]])],
+                                    perm=[0, 2, 1, 3]),
+                             g.const("merge_shape", np.array([1, t, d], dtype=np.int64))])
+    ctxv = (pv @ qkv["v"][1]).transpose(0, 2, 1, 3).reshape(1, t, d)
+    attn, attnv = linear(g, ctx, ctxv, d, d, rng, "o")
+    res1 = g.node("Add", ["input", attn])
+    res1v = x64 + attnv
+    ln2, ln2v = layer_norm(g, res1, res1v, d, rng, "ln2")
+    h, hv = linear(g, ln2, ln2v, d, ffn, rng, "fc1")
+    a, av = gelu(g, h, hv)
+    f, fv = linear(g, a, av, ffn, d, rng, "fc2")
+    out = g.node("Add", [res1, f])
+    outv = res1v + fv
+    graph = helper.make_graph(
+        g.nodes, "transformer_block",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, t, d])],
+        [helper.make_tensor_value_info(out, TensorProto.FLOAT, [1, t, d])], g.inits)
+    return graph, [xv], outv.astype(np.float32)
+
+
+def write_case(out_dir, name, graph, inputs, output):
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)],
+                              producer_name="nnvp tools/onnx_models")
+    onnx.checker.check_model(model)
+    case = os.path.join(out_dir, name)
+    os.makedirs(os.path.join(case, "test_data_set_0"), exist_ok=True)
+    onnx.save(model, os.path.join(case, "model.onnx"))
+    for i, (value, vi) in enumerate(zip(inputs, graph.input)):
+        t = numpy_helper.from_array(value, vi.name)
+        with open(os.path.join(case, "test_data_set_0", f"input_{i}.pb"), "wb") as f:
+            f.write(t.SerializeToString())
+    t = numpy_helper.from_array(output, graph.output[0].name)
+    with open(os.path.join(case, "test_data_set_0", "output_0.pb"), "wb") as f:
+        f.write(t.SerializeToString())
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: make_models.py OUT_DIR")
+    graph, ins, out = transformer_block(np.random.default_rng(2026))
+    write_case(sys.argv[1], "transformer_block", graph, ins, out)
+
+
+if __name__ == "__main__":
+    main()
