@@ -37,17 +37,30 @@ void usage(std::ostream& os) {
           "  executor). Exit 0 match, 1 mismatch, 2 unsupported or bad input.\n";
 }
 
+// Every output port of the network: graph output 0, then the others in ONNX order.
+std::vector<onnx_import::port> output_ports(const onnx_import::check_network& cn) {
+    std::vector<onnx_import::port> ports = {cn.output};
+    ports.insert(ports.end(), cn.extra_outputs.begin(), cn.extra_outputs.end());
+    return ports;
+}
+
 // The one place the network runs: on the virtual SoC (one job per process:
 // SystemC elaborates once), or with --host on the host reference executor.
-// One output per input set.
-std::vector<nn::tensor> run_network(const compiler::network& net,
-                                    const std::vector<std::vector<nn::tensor>>& sets,
-                                    const check_options& opt) {
-    std::vector<nn::tensor> outs;
+// Per input set, the outputs in output_ports() order.
+std::vector<std::vector<nn::tensor>> run_network(const onnx_import::check_network& cn,
+                                                 const std::vector<std::vector<nn::tensor>>& sets,
+                                                 const check_options& opt) {
+    const compiler::network& net = cn.net;
+    const std::vector<onnx_import::port> ports = output_ports(cn);
+    std::vector<std::vector<nn::tensor>> outs;
     if (opt.host) {
-        for (const auto& set : sets)
-            outs.push_back(
-                compiler::reference_run(net, set)[static_cast<std::size_t>(net.output_index())]);
+        for (const auto& set : sets) {
+            const std::vector<nn::tensor> all = compiler::reference_run(net, set);
+            std::vector<nn::tensor> mine;
+            for (const onnx_import::port& p : ports)
+                mine.push_back(all[static_cast<std::size_t>(p.tensor)]);
+            outs.push_back(std::move(mine));
+        }
         return outs;
     }
     const platform_config cfg = load_platform_config(opt.platform);
@@ -61,10 +74,20 @@ std::vector<nn::tensor> run_network(const compiler::network& net,
             throw onnx_error("the network does not compile for the platform: " + r.error);
         throw std::runtime_error("the virtual SoC run failed: " + r.error);
     }
-    if (r.outputs.size() != sets.size())
+    if (r.outputs.size() != sets.size() || r.extra_outputs.size() != sets.size())
         throw std::runtime_error("the virtual SoC returned " + std::to_string(r.outputs.size()) +
                                  " outputs for " + std::to_string(sets.size()) + " input sets");
-    return r.outputs;
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+        std::vector<nn::tensor> mine = {r.outputs[i]};
+        for (std::size_t k = 1; k < ports.size(); ++k) {
+            // The package returns the extra outputs by ascending tensor index.
+            const auto at = std::find(net.extra_outputs.begin(), net.extra_outputs.end(),
+                                      ports[k].tensor) - net.extra_outputs.begin();
+            mine.push_back(r.extra_outputs[i].at(static_cast<std::size_t>(at)));
+        }
+        outs.push_back(std::move(mine));
+    }
+    return outs;
 }
 
 // "[0, 2, 1]" of flat index i in dims.
@@ -152,7 +175,7 @@ int check_case(const check_options& opt) {
     std::optional<onnx_import::check_network> cn;
     std::map<std::string, onnx_tensor> first_bound;
     std::vector<std::vector<nn::tensor>> input_sets;
-    std::vector<onnx_tensor> expected;
+    std::vector<std::vector<onnx_tensor>> expected;
     for (const fs::path& set : sets) {
         const std::vector<onnx_tensor> ins = read_numbered(set, "input");
         const std::vector<onnx_tensor> outs = read_numbered(set, "output");
@@ -160,9 +183,11 @@ int check_case(const check_options& opt) {
             throw onnx_error(set.string() + ": " + std::to_string(ins.size()) +
                              " input files, the model has " + std::to_string(input_names.size()) +
                              " inputs");
-        if (outs.size() != 1)
+        if (outs.size() != static_cast<std::size_t>(model.graph().output_size()))
             throw onnx_error(set.string() + ": " + std::to_string(outs.size()) +
-                             " output files: expected 1 (a package has one output)");
+                             " output files: expected " +
+                             std::to_string(model.graph().output_size()) +
+                             " (one per graph output)");
         std::map<std::string, onnx_tensor> bound;
         for (std::size_t k = 0; k < ins.size(); ++k)
             bound[input_names[k]] = ins[k];
@@ -182,14 +207,18 @@ int check_case(const check_options& opt) {
                                  "' differs from the first data set's (one network per case)");
         }
         input_sets.push_back(std::move(data));
-        expected.push_back(outs[0]);
+        expected.push_back(outs);
     }
-    const std::vector<nn::tensor> got = run_network(cn->net, input_sets, opt);
+    const std::vector<std::vector<nn::tensor>> got = run_network(*cn, input_sets, opt);
+    const std::vector<onnx_import::port> ports = output_ports(*cn);
     bool all_match = true;
-    for (std::size_t i = 0; i < sets.size(); ++i) {
-        const std::string label = sets[i].filename().string() + " output '" + cn->output.name + "'";
-        all_match &= compare(onnx_import::from_package(cn->output, got[i]), expected[i], label);
-    }
+    for (std::size_t i = 0; i < sets.size(); ++i)
+        for (std::size_t k = 0; k < ports.size(); ++k) {
+            const std::string label =
+                sets[i].filename().string() + " output '" + ports[k].name + "'";
+            all_match &=
+                compare(onnx_import::from_package(ports[k], got[i][k]), expected[i][k], label);
+        }
     return all_match ? 0 : 1;
 }
 

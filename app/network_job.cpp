@@ -67,9 +67,11 @@ network_session::network_session(network_job job, const platform_config& cfg)
     for (const nn::tensor& t : m_job.input_sets[0])
         m_slot_bytes += align_up(t.bytes().size(), 64);
     m_results_at = align_up(m_staging_at + m_slot_bytes * m_job.input_sets.size(), MiB);
-    const compiler::tensor_desc& out =
-        m_pkg.tensors[static_cast<std::size_t>(m_job.net.output_index())];
-    m_result_bytes = align_up(nn::storage_bytes(out.type, out.shape.count()), 64);
+    m_result_bytes = 0;  // a slot per inference: every output, each 64-byte aligned
+    for (int o : m_job.net.output_indices()) {
+        const compiler::tensor_desc& out = m_pkg.tensors[static_cast<std::size_t>(o)];
+        m_result_bytes += align_up(nn::storage_bytes(out.type, out.shape.count()), 64);
+    }
     m_stats_at = align_up(m_results_at + m_result_bytes * m_job.inferences, MiB);
     const uint64_t end =
         m_stats_at + results_table::table_bytes(m_job.inferences, m_job.net.ops.size());
@@ -183,14 +185,23 @@ bool network_session::collect(soc& chip) {
         m_step_ns[s] = get(ns::step_at(m_stats_at, m_job.inferences, s));
         m_step_cycles[s] = get(ns::step_at(m_stats_at, m_job.inferences, s) + 8);
     }
-    const compiler::tensor_desc& out =
-        m_pkg.tensors[static_cast<std::size_t>(m_job.net.output_index())];
-    std::vector<uint8_t> bytes(nn::storage_bytes(out.type, out.shape.count()));
     m_outputs.clear();
+    m_extra_outputs.clear();
     for (uint64_t i = 0; i < done; ++i) {
-        chip.dram().dump(m_results_at + i * m_result_bytes - m_dram_base, bytes.data(),
-                         bytes.size());
-        m_outputs.push_back(nn::unpack(out.type, out.shape, bytes.data(), bytes.size()));
+        uint64_t at = m_results_at + i * m_result_bytes;
+        std::vector<nn::tensor> extras;
+        for (int o : m_job.net.output_indices()) {
+            const compiler::tensor_desc& out = m_pkg.tensors[static_cast<std::size_t>(o)];
+            std::vector<uint8_t> bytes(nn::storage_bytes(out.type, out.shape.count()));
+            chip.dram().dump(at - m_dram_base, bytes.data(), bytes.size());
+            nn::tensor t = nn::unpack(out.type, out.shape, bytes.data(), bytes.size());
+            if (o == m_job.net.output_index())
+                m_outputs.push_back(std::move(t));
+            else
+                extras.push_back(std::move(t));
+            at += align_up(bytes.size(), 64);
+        }
+        m_extra_outputs.push_back(std::move(extras));
     }
     return true;
 }
@@ -405,6 +416,7 @@ network_job_result run_network_job(const network_job& job, const platform_config
     r.simulated_s = out.simulated.to_seconds();
     const bool table = session->collect(chip);
     r.outputs = session->outputs();
+    r.extra_outputs = session->extra_outputs();
     if (out.time_limit)
         r.error = "the run did not finish within " + std::to_string(limit_s) + " simulated s";
     else if (!table || out.exit_code != 0)

@@ -92,6 +92,8 @@ public:
     const std::vector<inference_record>& inferences() const { return m_records; }
     // One output tensor per completed inference (the package's output type).
     const std::vector<nn::tensor>& outputs() const { return m_outputs; }
+    // Per inference: the network's further outputs (network::extra_outputs).
+    const std::vector<std::vector<nn::tensor>>& extra_outputs() const { return m_extra_outputs; }
     uint64_t runtime_status() const { return m_status; }
     // report power.management: governor, idle policy and what they did.
     nlohmann::json power_management_json() const;
@@ -111,6 +113,7 @@ private:
              m_results_at = 0, m_result_bytes = 0, m_stats_at = 0;
     std::vector<inference_record> m_records;
     std::vector<nn::tensor> m_outputs;
+    std::vector<std::vector<nn::tensor>> m_extra_outputs;
     std::vector<uint64_t> m_step_ns, m_step_cycles;
     uint64_t m_status = 0;
     std::map<std::string, int64_t> m_pm_args;
@@ -125,6 +128,7 @@ struct network_job_result {
     bool ok = false;
     std::string error;
     std::vector<nn::tensor> outputs;  // one per completed inference
+    std::vector<std::vector<nn::tensor>> extra_outputs;  // per inference: network::extra_outputs
     double simulated_s = 0;
     std::vector<package::step_kind> kinds;  // where each op ran
 };

@@ -170,6 +170,7 @@ void encode(const tensor_record& t, uint8_t* out) {
     put32(out + 20, static_cast<uint32_t>(t.shape.c));
     put8(out + 24, t.type);
     put8(out + 25, static_cast<uint8_t>(t.role));
+    put8(out + 26, t.flags);
     put_f32(out + 28, t.scale);
     put32(out + 32, static_cast<uint32_t>(t.zero_point));
 }
@@ -181,6 +182,7 @@ tensor_record decode_tensor(const uint8_t* in) {
                static_cast<int32_t>(get32(in + 16)), static_cast<int32_t>(get32(in + 20))};
     t.type = in[24];
     t.role = static_cast<tensor_role>(in[25]);
+    t.flags = in[26];
     t.scale = get_f32(in + 28);
     t.zero_point = static_cast<int32_t>(get32(in + 32));
     return t;

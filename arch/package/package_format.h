@@ -27,7 +27,8 @@
 //   | 52 body_checksum u32 | 56 name[24]
 // section entry: 0 kind u32 | 4 offset u32 | 8 size u32 | 12 checksum u32
 // tensor record: 0 address u64 | 8 n, 12 h, 16 w, 20 c i32 | 24 dtype u8
-//   (nn::dtype) | 25 role u8 (tensor_role) | 26..28 zero | 28 scale f32 | 32 zero_point i32 | 36 zero
+//   (nn::dtype) | 25 role u8 (tensor_role) | 26 flags u8 (tensor_flag_*) | 27 zero
+//   | 28 scale f32 | 32 zero_point i32 | 36 zero
 // step record: 0 kind u8 | 1..4 zero | 4 input u16 | 6 in2 u16 | 8 output u16
 //   | 10 zero | 12 code_offset u32 | 16 code_bytes u32 | 20 weights_offset
 //   u32 | 24 weights_bytes u32 | 28 bias_offset u32 | 32 bias_bytes u32
@@ -104,6 +105,13 @@ enum class step_kind : uint8_t { none = 0, core = 1, cpu_layer = 2, softmax = 3,
 //               never read or written as a whole
 enum class tensor_role : uint8_t { activation = 0, input = 1, constant = 2, view = 3 };
 
+// Tensor flags (byte 26). output: a further network output, an activation
+// the host reads after every inference like output_tensor. The network's
+// outputs are output_tensor, then the flagged tensors in index order
+// (network_outputs()). Packages before this flag have the byte zero.
+constexpr uint8_t tensor_flag_output = 1;
+constexpr uint8_t tensor_flags_known = tensor_flag_output;
+
 const char* to_string(section_kind k);
 const char* to_string(step_kind k);  // "unknown" for a value outside the enum
 
@@ -137,6 +145,7 @@ struct tensor_record {
     nn::shape4 shape;
     uint8_t type = 0;  // nn::dtype (checked by the validator before use)
     tensor_role role = tensor_role::activation;
+    uint8_t flags = 0;  // tensor_flag_*
     float scale = 1.0f;
     int32_t zero_point = 0;
 

@@ -108,6 +108,11 @@ validation checker::tensors() {
             return fail(package_error::bad_tensor,
                         label + ": role " + std::to_string(static_cast<unsigned>(t.role)) +
                             ": expected activation (0), input (1), constant (2) or view (3)");
+        if ((t.flags & ~tensor_flags_known) != 0 ||
+            ((t.flags & tensor_flag_output) && t.role != tensor_role::activation))
+            return fail(package_error::bad_tensor,
+                        label + ": flags " + std::to_string(static_cast<unsigned>(t.flags)) +
+                            ": expected 0, or 1 (output) on an activation");
         if (t.role == tensor_role::constant) {
             const section_entry& c = m_v.section(section_kind::constants);
             if (!memory_window{m_load + c.offset, c.size}.contains(t.address, t.bytes()))
@@ -142,6 +147,14 @@ validation checker::tensors() {
 
 using detail::fail;
 using detail::hex;
+
+std::vector<uint16_t> network_outputs(const package_view& v) {
+    std::vector<uint16_t> outs = {v.hdr.output_tensor};
+    for (std::size_t i = 0; i < v.tensors.size(); ++i)
+        if ((v.tensors[i].flags & tensor_flag_output) && i != v.hdr.output_tensor)
+            outs.push_back(static_cast<uint16_t>(i));
+    return outs;
+}
 
 const char* to_string(package_error e) {
     switch (e) {

@@ -81,6 +81,10 @@ struct package_view {
     }
 };
 
+// The network's outputs in order: hdr.output_tensor, then every tensor
+// flagged tensor_flag_output in index order.
+std::vector<uint16_t> network_outputs(const package_view& v);
+
 struct validation {
     package_error error = package_error::ok;
     std::string message;  // empty when ok

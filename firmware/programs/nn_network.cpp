@@ -130,7 +130,7 @@ public:
           m_a(a),
           m_v(rt.view()),
           m_inputs(rt.inputs()),
-          m_out(m_v.tensors[m_v.hdr.output_tensor]),
+          m_outputs(package::network_outputs(m_v)),
           m_rng(a.seed),
           m_gap(a.period_ns ? 1.0 / static_cast<double>(a.period_ns) : 1.0),
           m_step_ns(m_v.steps.size(), 0),
@@ -154,8 +154,7 @@ public:
                 return 13;
             if (!run_package(i))
                 break;
-            if (!copy(m_h, m_out.address, m_a.results + i * aligned64(m_out.bytes()), m_out.bytes(),
-                      m_cost, m_buf))
+            if (!copy_outputs(i))
                 return 14;
             const uint64_t end = m_h.now_ns();
             const energy_marks after = energy(before.nncore);
@@ -255,6 +254,22 @@ private:
         return end;
     }
 
+    // The network's outputs, in order, into inference i's result slot (each
+    // 64-byte aligned; a slot holds all of them).
+    bool copy_outputs(uint64_t i) {
+        uint64_t slot = 0;
+        for (uint16_t t : m_outputs)
+            slot += aligned64(m_v.tensors[t].bytes());
+        uint64_t at = m_a.results + i * slot;
+        for (uint16_t t : m_outputs) {
+            const package::tensor_record& out = m_v.tensors[t];
+            if (!copy(m_h, out.address, at, out.bytes(), m_cost, m_buf))
+                return false;
+            at += aligned64(out.bytes());
+        }
+        return true;
+    }
+
     hal& m_h;
     board& m_b;
     nn_runtime& m_rt;
@@ -263,7 +278,7 @@ private:
     const network_args m_a;
     const package::package_view& m_v;
     const std::vector<uint16_t> m_inputs;
-    const package::tensor_record& m_out;
+    const std::vector<uint16_t> m_outputs;
     std::mt19937_64 m_rng;
     std::exponential_distribution<double> m_gap;
     std::vector<uint64_t> m_step_ns, m_step_cycles;
@@ -302,7 +317,8 @@ std::vector<arg_spec> nn_network_args() {
         {"inputs", 0, 0, INT64_MAX, "address of the input staging slots"},
         {"input_slots", 1, 1, 1 << 30, "number of staged input sets (inference i uses i % slots)"},
         {"input_slot_bytes", 64, 0, INT64_MAX, "bytes per staged input set"},
-        {"results", 0, 0, INT64_MAX, "address of the output area (one 64-byte aligned slot each)"},
+        {"results", 0, 0, INT64_MAX,
+         "address of the output area (a slot per inference: every output, each 64-byte aligned)"},
         {"stats", 0, 0, INT64_MAX, "address of the results table (arch/package/results_table.h)"},
         {"inferences", 1, 1, 1 << 30, "number of inferences"},
         {"arrival", 0, 0, 2, "0 back to back, 1 periodic, 2 Poisson"},

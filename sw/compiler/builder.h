@@ -89,6 +89,10 @@ struct network {
     std::vector<tensor_spec> extra_inputs;
     std::vector<constant> constants;
     int output = -1;  // the network output's tensor index (-1: the last op's)
+    // Further outputs: op outputs (tensor indices) the host also reads after
+    // every inference, in ascending order (the package's order: after
+    // `output`, the flagged tensors by index).
+    std::vector<int> extra_outputs;
 
     // Final indices: they depend on ops.size(), so take them once every op is in.
     int extra_input_index(std::size_t j) const { return static_cast<int>(ops.size() + 1 + j); }
@@ -97,6 +101,18 @@ struct network {
     }
     int tensor_count() const { return constant_index(constants.size()); }
     int output_index() const { return output >= 0 ? output : static_cast<int>(ops.size()); }
+    // Every output tensor: output_index(), then extra_outputs.
+    std::vector<int> output_indices() const {
+        std::vector<int> r = {output_index()};
+        r.insert(r.end(), extra_outputs.begin(), extra_outputs.end());
+        return r;
+    }
+    bool is_output(int t) const {
+        for (int o : output_indices())
+            if (o == t)
+                return true;
+        return false;
+    }
 };
 
 struct build_options {

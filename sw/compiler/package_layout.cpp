@@ -84,10 +84,12 @@ void package_builder::place_arena() {
             last[t] = std::max(last[t], static_cast<int>(i));
         }
     }
-    const auto output = static_cast<std::size_t>(m_net.output_index());
-    pin(output);
-    if (m_view_of[output] >= 0)
-        pin(static_cast<std::size_t>(m_view_of[output]));
+    for (int o : m_net.output_indices()) {  // read by the host after the last step
+        const auto output = static_cast<std::size_t>(o);
+        pin(output);
+        if (m_view_of[output] >= 0)
+            pin(static_cast<std::size_t>(m_view_of[output]));
+    }
     std::vector<arena_request> req;
     std::vector<std::size_t> arena_tensors;
     for (std::size_t t = 0; t < tcount; ++t) {
@@ -230,6 +232,9 @@ void package_builder::write_image() {
         r.type = static_cast<uint8_t>(d.type);
         r.scale = d.q.scale;
         r.zero_point = d.q.zero_point;
+        if (t != static_cast<std::size_t>(m_net.output_index()) &&
+            m_net.is_output(static_cast<int>(t)))
+            r.flags = package::tensor_flag_output;
         const bool input = t == 0 || (t >= extra && t < constants);
         r.role = input              ? package::tensor_role::input
                  : t >= constants   ? package::tensor_role::constant

@@ -74,6 +74,9 @@ public:
 
     // Defines output 0 of the current node.
     void set_output(value v);
+    // Output k of the current node: is it named, and its value.
+    bool wants_output(int k) const;
+    void set_output(int k, value v);
     std::string op_name(const std::string& suffix = "") const;
 
 private:

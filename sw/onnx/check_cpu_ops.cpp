@@ -313,13 +313,70 @@ void shape(check_builder& b) {
     b.set_output(std::move(v));
 }
 
-// Dropout at inference: the input unchanged (training mode is refused).
+// Dropout at inference: the input unchanged, the mask all true (training
+// mode is refused).
 void dropout(check_builder& b) {
-    b.single_output();
     b.attrs().only({"is_test", "ratio", "seed"});
     if (b.has_input(2) && b.known_input(2, "training_mode").value(0) != 0)
         b.fail("training_mode true: not supported (inference only)");
-    b.set_output(b.input(0));
+    const value& x = b.input(0);
+    b.set_output(x);
+    if (!b.wants_output(1))
+        return;
+    value mask;
+    onnx_tensor t;
+    t.name = b.node().output(1);
+    t.elem_type = TensorProto::BOOL;
+    t.dims = x.dims;
+    try {
+        t.data = nn::tensor(nn::dtype::int8, to_shape4(x.dims, layout::plain, "mask"));
+    } catch (const std::invalid_argument& e) {
+        b.fail(e.what());
+    }
+    for (std::size_t i = 0; i < t.data.size(); ++i)
+        t.data.set_int(i, 1);
+    mask.dims = x.dims;
+    mask.elem_type = TensorProto::BOOL;
+    mask.known = std::move(t);
+    b.set_output(1, std::move(mask));
+}
+
+// Cast: to the same type it is the value itself; integers and BOOL to FLOAT
+// exactly (a convert with unit scale); FLOAT <-> FLOAT16 a float convert.
+// Float to integer truncates in ONNX, which no CPU op does: refused.
+void cast(check_builder& b) {
+    b.single_output();
+    const attributes a = b.attrs();
+    a.only({"saturate", "to"});
+    const value& x = b.input(0);
+    const auto to = static_cast<int32_t>(a.get_int("to", 0));
+    if (to == x.elem_type) {
+        b.set_output(x);
+        return;
+    }
+    const bool int_to_float = to == kFloat && x.elem_type != kFloat &&
+                              x.elem_type != TensorProto::FLOAT16 && x.elem_type != TensorProto::DOUBLE;
+    if (!int_to_float)
+        b.fail(std::string("cast ") + elem_type_name(x.elem_type) + " to " + elem_type_name(to) +
+               ": not supported (same type, or an integer / BOOL type to FLOAT)");
+    if (x.known) {  // folded: integers up to 2^24 are exact in FLOAT
+        value v = x;
+        v.elem_type = v.known->elem_type = kFloat;
+        v.known->data = nn::tensor(nn::dtype::fp32, x.known->data.shape());
+        for (std::size_t i = 0; i < v.known->data.size(); ++i)
+            v.known->data.set_float(i, static_cast<float>(x.known->data.get_int(i)));
+        b.set_output(std::move(v));
+        return;
+    }
+    if (x.offset != 0)
+        b.fail("cast UINT8 to FLOAT: not supported (UINT8 is stored as value - 128)");
+    const layout lay = natural_layout(x);
+    const tref in = b.runtime(x, lay);
+    if (b.info(in).q.scale != 1.0f || b.info(in).q.zero_point != 0)
+        b.fail("cast of a quantized tensor: not supported (DequantizeLinear converts it)");
+    const tref r = b.add_cpu({cpuops::kind::convert, {static_cast<int32_t>(nn::dtype::fp32)}, {}},
+                             {in});
+    b.set_output(runtime_value(b, r, lay, x.dims, kFloat));
 }
 
 void constant(check_builder& b) {
@@ -352,6 +409,7 @@ const translation_table& cpu_translations() {
         {"Pad", pad},
         {"Constant", constant},
         {"Dropout", dropout},
+        {"Cast", cast},
         {"Identity",
          [](check_builder& b) {
              b.single_output();

@@ -1,5 +1,8 @@
 // The driver of import_for_check: graph inputs and initializers, node by
 // node translation (check_ops.cpp), tensor numbering of the package network.
+#include <algorithm>
+#include <set>
+
 #include "sw/onnx/check_builder.h"
 #include "nn/ref/ops.h"
 #include "nn/ref/quant.h"
@@ -199,6 +202,8 @@ tref check_builder::add_constant(const nn::tensor& t, const ref::quant_params& q
 }
 
 tref check_builder::runtime(const value& v, layout l) {
+    if (v.known && v.known->empty())
+        fail("empty tensor '" + v.known->name + "': not supported as an operand");
     if (v.known) {
         nn::dtype type;
         int32_t offset;
@@ -271,6 +276,16 @@ void check_builder::set_output(value v) {
     if (m_node->output_size() < 1 || m_node->output(0).empty())
         fail("output 0: missing");
     m_values[m_node->output(0)] = std::move(v);
+}
+
+bool check_builder::wants_output(int k) const {
+    return k < m_node->output_size() && !m_node->output(k).empty();
+}
+
+void check_builder::set_output(int k, value v) {
+    if (!wants_output(k))
+        fail("output " + std::to_string(k) + ": missing");
+    m_values[m_node->output(k)] = std::move(v);
 }
 
 void check_builder::bind_inputs() {
@@ -352,23 +367,31 @@ check_network check_builder::build() {
         translate_node(*this);
     }
     m_node = nullptr;
-    if (g.output_size() != 1)
-        fail("graph: " + std::to_string(g.output_size()) +
-             " outputs: expected exactly 1 (a package has one output)");
-    const std::string out_name = g.output(0).name();
-    value out = m_values.at(out_name);
-    nn::dtype t;
-    int32_t off;
-    if (!stored_as(out.elem_type, t, off))
-        fail("graph output '" + out_name + "' is " + elem_type_name(out.elem_type) +
-             ": expected FLOAT, INT8, UINT8, INT16, INT32, INT64 or BOOL");
-    if (out.known || out.r.kind != tref::op) {  // the output must be an op's: copy it
-        m_node = &g.node(g.node_size() - 1);
-        const tref r = runtime(out, out.lay);
-        const nn::shape4 s = info(r).shape;
-        out.r = add_cpu({cpuops::kind::reshape, {s.n, s.h, s.w, s.c}, {}}, {r}, "output");
-        out.known.reset();
-        m_node = nullptr;
+    if (g.output_size() < 1)
+        fail("graph: no output");
+    // Every graph output must be an op's own tensor: a known value, an input
+    // or a tensor an earlier output already names is copied.
+    std::vector<value> outs;
+    std::set<int> taken;
+    for (int k = 0; k < g.output_size(); ++k) {
+        const std::string& name = g.output(k).name();
+        value out = m_values.at(name);
+        nn::dtype t;
+        int32_t off;
+        if (!stored_as(out.elem_type, t, off))
+            fail("graph output '" + name + "' is " + elem_type_name(out.elem_type) +
+                 ": expected FLOAT, INT8, UINT8, INT16, INT32, INT64 or BOOL");
+        if (out.known || out.r.kind != tref::op || taken.count(out.r.index)) {
+            m_node = &g.node(g.node_size() - 1);
+            const tref r = runtime(out, out.lay);
+            const nn::shape4 s = info(r).shape;
+            out.r = add_cpu({cpuops::kind::reshape, {s.n, s.h, s.w, s.c}, {}}, {r},
+                            "output" + (k ? std::to_string(k) : std::string()));
+            out.known.reset();
+            m_node = nullptr;
+        }
+        taken.insert(out.r.index);
+        outs.push_back(std::move(out));
     }
 
     // Numbering: op i -> i + 1, input 0 -> 0, inputs 1.. and constants after the ops.
@@ -400,12 +423,18 @@ check_network check_builder::build() {
             op.in.push_back(number(r));
         net.ops.push_back(std::move(op));
     }
-    net.output = number(out.r);
+    net.output = number(outs[0].r);
+    for (std::size_t k = 1; k < outs.size(); ++k)
+        net.extra_outputs.push_back(number(outs[k].r));
+    std::sort(net.extra_outputs.begin(), net.extra_outputs.end());  // the package's order
     for (std::size_t i = 0; i < m_inputs.size(); ++i) {
         const value& v = m_values.at(m_input_names[i]);
         cn.inputs.push_back(make_port(m_input_names[i], v, number(v.r)));
     }
-    cn.output = make_port(out_name, out, net.output);
+    cn.output = make_port(g.output(0).name(), outs[0], net.output);
+    for (std::size_t k = 1; k < outs.size(); ++k)
+        cn.extra_outputs.push_back(make_port(g.output(static_cast<int>(k)).name(), outs[k],
+                                             number(outs[k].r)));
     return cn;
 }
 

@@ -41,7 +41,10 @@ struct port {
 struct check_network {
     compiler::network net;
     std::vector<port> inputs;  // tensor 0 first, then net.extra_inputs in order
-    port output;
+    port output;               // graph output 0: the package output (net.output)
+    // Graph outputs 1.. in ONNX order; their tensors are net.extra_outputs
+    // (which the package orders by tensor index: match by port::tensor).
+    std::vector<port> extra_outputs;
 };
 
 // Throws onnx_error ("<file>: node 'n' (Op): ...") for an op, attribute or

@@ -218,9 +218,10 @@ std::vector<int64_t> reduce_axes(check_builder& b, const attributes& a, bool axe
     return axes;
 }
 
-// The output of reducing `x` over ONNX axes `axes` with function f.
-void emit_reduction(check_builder& b, const value& x, std::vector<int32_t> ints,
-                    const std::vector<int> axes, bool keepdims, int32_t elem) {
+// The value of reducing `x` over ONNX axes `axes` (ints: {fn, extras...}).
+value reduced(check_builder& b, const value& x, std::vector<int32_t> ints,
+              const std::vector<int>& axes, bool keepdims, int32_t elem,
+              const std::string& suffix = "") {
     const int rank = static_cast<int>(x.dims.size());
     const layout lay = math_layout({&x});
     shape_in(b, x.dims, lay, "input");
@@ -236,7 +237,7 @@ void emit_reduction(check_builder& b, const value& x, std::vector<int32_t> ints,
         }
     }
     ints.insert(ints.begin() + 1, mask);
-    value r = emit(b, {cpuops::kind::reduce, ints, {}}, {&x}, lay, kept, elem);
+    value r = emit(b, {cpuops::kind::reduce, ints, {}}, {&x}, lay, kept, elem, suffix);
     if (!keepdims) {
         if (r.known) {
             r.known->data = r.known->data.reshaped(shape_in(b, dropped, layout::plain, "output"));
@@ -248,7 +249,69 @@ void emit_reduction(check_builder& b, const value& x, std::vector<int32_t> ints,
             r = reshape_to(b, plain, dropped, "drop_axes");
         }
     }
-    b.set_output(std::move(r));
+    return r;
+}
+
+void emit_reduction(check_builder& b, const value& x, std::vector<int32_t> ints,
+                    const std::vector<int>& axes, bool keepdims, int32_t elem) {
+    b.set_output(reduced(b, x, std::move(ints), axes, keepdims, elem));
+}
+
+// A FLOAT scalar constant.
+value scalar(check_builder& b, float v, const std::string& what) {
+    onnx_tensor t;
+    t.name = b.node().output(0) + "/" + what;
+    t.elem_type = kFloat;
+    t.data = nn::tensor(nn::dtype::fp32, {1, 1, 1, 1});
+    t.data.set_float(0, v);
+    value r;
+    r.known = std::move(t);
+    r.elem_type = kFloat;
+    return r;
+}
+
+// LayerNormalization (opset 17): over the axes from `axis` on,
+// Y = (X - mean) * inv_std * Scale + B, inv_std = 1 / sqrt(var + epsilon);
+// outputs 1 and 2 (Mean, InvStdDev) when named. CPU reduce / binary / unary
+// steps, in fp32 (stash_type 1).
+void layer_normalization(check_builder& b) {
+    const attributes a = b.attrs();
+    a.only({"axis", "epsilon", "stash_type"});
+    if (a.get_int("stash_type", 1) != 1)
+        b.fail("stash_type: expected 1 (FLOAT)");
+    b.need_type(0, {kFloat});
+    b.need_type(1, {kFloat});
+    const value& x = b.input(0);
+    const int rank = static_cast<int>(x.dims.size());
+    const int axis = normalize_axis(b, a.get_int("axis", -1), rank);
+    std::vector<int> axes;
+    for (int i = axis; i < rank; ++i)
+        axes.push_back(i);
+    const auto mean_fn = static_cast<int32_t>(reduce_fn::mean);
+    const value mean = reduced(b, x, {mean_fn}, axes, true, kFloat, "mean");
+    const value d = binary_value(b, binary_fn::sub, x, mean, "centered");
+    const value var = reduced(b, binary_value(b, binary_fn::mul, d, d, "squared"), {mean_fn}, axes,
+                              true, kFloat, "variance");
+    const value ve = binary_value(b, binary_fn::add, var, scalar(b, a.get_float("epsilon", 1e-5f), "eps"),
+                                  "plus_eps");
+    const value sd = emit(b, {cpuops::kind::unary, {static_cast<int32_t>(unary_fn::sqrt)}, {}},
+                          {&ve}, math_layout({&ve}), ve.dims, kFloat, "std");
+    const value inv =
+        emit(b, {cpuops::kind::unary, {static_cast<int32_t>(unary_fn::reciprocal)}, {}}, {&sd},
+             math_layout({&sd}), sd.dims, kFloat, "inv_std");
+    value y = binary_value(b, binary_fn::mul, binary_value(b, binary_fn::mul, d, inv, "normalized"),
+                           b.input(1), "scaled");
+    if (b.has_input(2)) {
+        b.need_type(2, {kFloat});
+        y = binary_value(b, binary_fn::add, y, b.input(2), "shifted");
+    }
+    if (y.dims != x.dims)
+        b.fail("scale / bias broadcast beyond the input's shape");
+    b.set_output(std::move(y));
+    if (b.wants_output(1))
+        b.set_output(1, mean);
+    if (b.wants_output(2))
+        b.set_output(2, inv);
 }
 
 void reduction(check_builder& b, reduce_fn f, int64_t axes_input_from) {
@@ -369,6 +432,7 @@ const translation_table& math_translations() {
         {"ReduceLogSumExp", reduction_of(reduce_fn::log_sum_exp)},
         {"ReduceSumSquare", reduction_of(reduce_fn::sum_square)},
         {"ArgMax", [](check_builder& b) { arg_reduction(b, reduce_fn::arg_max); }},
+        {"LayerNormalization", layer_normalization},
         {"ArgMin", [](check_builder& b) { arg_reduction(b, reduce_fn::arg_min); }},
     };
     return t;

@@ -81,6 +81,9 @@ void put(nn::tensor& out, std::size_t i, int32_t t, uint64_t bits) {
 }  // namespace
 
 double onnx_tensor::value(std::size_t i) const {
+    if (i >= count())
+        throw onnx_error("tensor '" + name + "': element " + std::to_string(i) + " of " +
+                         std::to_string(count()) + " (an empty tensor has none)");
     return nn::is_float(data.type()) ? data.get_float(i) : static_cast<double>(data.get_int(i));
 }
 
@@ -124,6 +127,13 @@ onnx_tensor from_proto(const onnx::TensorProto& t, const std::string& where_in) 
     if (t.has_segment())
         fail(where, "segment: segmented tensors are not supported");
     const nn::dtype type = storage_type(r.elem_type, where + " data_type");
+    if (t.dims_size() == 1 && t.dims(0) == 0) {  // an empty list (axes, pads, ...): no data
+        if (!t.raw_data().empty() || t.float_data_size() || t.int32_data_size() ||
+            t.int64_data_size())
+            fail(where, "dims [0] with values: expected none");
+        r.dims = {0};
+        return r;
+    }
     uint64_t count = 1;
     for (int i = 0; i < t.dims_size(); ++i) {
         const int64_t d = t.dims(i);

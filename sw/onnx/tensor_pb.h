@@ -7,7 +7,8 @@
 //   FLOAT fp32, FLOAT16 fp16, INT8 int8, BOOL int8 (0/1), UINT8 int16,
 //   INT16 int16, UINT16 int32, INT32 int32, INT64 int64.
 // Other types (DOUBLE, STRING, UINT32, UINT64, BFLOAT16, COMPLEX) and
-// external data are rejected.
+// external data are rejected, and so are empty tensors except an empty
+// 1-D list (dims {0}: an empty axes or pads input).
 #pragma once
 
 #include <cstdint>
@@ -36,10 +37,14 @@ struct onnx_tensor {
     std::vector<int64_t> dims;  // ONNX shape; {} for a scalar
     nn::tensor data;            // plain layout (rank > 4: leading dims folded into n)
 
-    std::size_t count() const { return data.size(); }
+    // Elements: 0 for an empty list (dims {0}), whose data is not allocated.
+    std::size_t count() const { return empty() ? 0 : data.size(); }
+    bool empty() const { return dims.size() == 1 && dims[0] == 0; }
     // Element i as double / int64 (integer types only for the latter).
     double value(std::size_t i) const;
-    int64_t int_value(std::size_t i) const { return data.get_int(i); }
+    int64_t int_value(std::size_t i) const {
+        return static_cast<int64_t>(i < count() ? data.get_int(i) : value(i));
+    }
 };
 
 // "FLOAT", "UINT8", ... ("type <n>" for others).

@@ -289,6 +289,74 @@ TEST(graph_package, extra_inputs_and_constants) {
               reference_run(net, {x, y})[static_cast<std::size_t>(net.output_index())].bytes());
 }
 
+// A further network output (an intermediate tensor the host also reads) is
+// flagged, stays live to the end of the run, and is never a concat's view.
+TEST(graph_package, extra_outputs_are_flagged_and_kept_whole) {
+    std::mt19937 rng(6);
+    network net;  // a -> b -> c -> d; a's buffer would be free for c without the flag
+    net.name = "two_outputs";
+    net.input_shape = {1, 4, 4, 8};
+    net.input_q = q_act;
+    for (const char* name : {"a", "b", "c", "d"})
+        net.ops.push_back(layer_op(int8_layer(name, ref::op_kind::conv2d, 8), random_int8(rng, {8, 1, 1, 8})));
+    net.extra_outputs = {1};
+    const built_package p = build(net, options());
+    package_view v;
+    ASSERT_TRUE(validate(p.image.data(), p.image.size(), load_at, {dram_base, dram_size}, &v).ok());
+    EXPECT_EQ(v.tensors[1].flags, tensor_flag_output);
+    EXPECT_EQ(v.tensors[3].flags, 0);
+    EXPECT_EQ(network_outputs(v), (std::vector<uint16_t>{4, 1}));
+    for (uint16_t t : {2, 3, 4})  // nothing later shares a's bytes
+        EXPECT_TRUE(v.tensors[t].address >= v.tensors[1].address + v.tensors[1].bytes() ||
+                    v.tensors[t].address + v.tensors[t].bytes() <= v.tensors[1].address)
+            << "tensor " << t;
+    const nn::tensor x = random_int8(rng, net.input_shape);
+    const std::vector<uint8_t> mem = run_on_host(p, {x});
+    const std::vector<nn::tensor> ref = reference_run(net, {x});
+    const auto at = mem.begin() + static_cast<long>(v.tensors[1].address - load_at);
+    EXPECT_EQ(std::vector<uint8_t>(at, at + static_cast<long>(ref[1].bytes().size())), ref[1].bytes());
+    EXPECT_EQ(output_bytes(p, net, mem), ref.back().bytes());
+
+    net.extra_outputs = {4};  // the output itself
+    EXPECT_THROW(build(net, options()), std::invalid_argument);
+    net.extra_outputs = {2, 1};  // not ascending
+    EXPECT_THROW(build(net, options()), std::invalid_argument);
+
+    network cat;  // a concat input that is an output stays whole: the concat runs on the CPU
+    cat.name = "cat_output";
+    cat.input_shape = {1, 4, 4, 8};
+    cat.input_q = q_act;
+    cat.ops.push_back(layer_op(int8_layer("a", ref::op_kind::conv2d, 8), random_int8(rng, {8, 1, 1, 8})));
+    cat.ops.push_back(layer_op(int8_layer("b", ref::op_kind::conv2d, 8), random_int8(rng, {8, 1, 1, 8})));
+    cat.ops.back().in = {0};
+    cat.ops.push_back(cpu_op({cpuops::kind::concat, {3}, {}}, {1, 2}, "cat"));
+    EXPECT_EQ(build(cat, options()).kinds[2], step_kind::none);
+    cat.extra_outputs = {1};
+    EXPECT_EQ(build(cat, options()).kinds[2], step_kind::cpu_op);
+}
+
+// The validator accepts the output flag on activations only.
+TEST(graph_package, output_flag_on_an_input_is_rejected) {
+    std::mt19937 rng(7);
+    network net;
+    net.name = "flags";
+    net.input_shape = {1, 4, 4, 8};
+    net.input_q = q_act;
+    net.ops.push_back(layer_op(int8_layer("a", ref::op_kind::conv2d, 8), random_int8(rng, {8, 1, 1, 8})));
+    built_package p = build(net, options());
+    package_view v;
+    ASSERT_TRUE(validate(p.image.data(), p.image.size(), load_at, {dram_base, dram_size}, &v).ok());
+    const std::size_t tensors_at = v.section(section_kind::tensors).offset;
+    for (uint8_t flags : {uint8_t{1}, uint8_t{2}}) {
+        std::vector<uint8_t> img = p.image;
+        img[tensors_at + 26] = flags;  // tensor 0, the network input
+        seal(img);
+        const validation r = validate(img.data(), img.size(), load_at, {dram_base, dram_size});
+        EXPECT_EQ(r.error, package_error::bad_tensor) << r.message;
+        EXPECT_NE(r.message.find("tensor 0: flags"), std::string::npos) << r.message;
+    }
+}
+
 TEST(graph_package, bad_operands_are_named) {
     network net;
     net.name = "bad";

@@ -3,6 +3,7 @@
 // layout of a conv output, ArgMax's INT64 output and the refusals.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "sw/compiler/reference.h"
@@ -65,6 +66,37 @@ TEST(CheckMathOps, DecomposedLayerNormMatchesAHandComputation) {
             EXPECT_NEAR(y.value(i), want, 1e-5) << "row " << row << " element " << k;
         }
     }
+}
+
+TEST(CheckMathOps, LayerNormalizationGivesItsThreeOutputs) {
+    // X [2, 4], axis -1: Y, Mean [2, 1], InvStdDev [2, 1] as graph outputs 0..2.
+    onnx::ModelProto m = test::new_model(17);
+    onnx::GraphProto* g = m.mutable_graph();
+    test::add_value_info(g->add_input(), "X", {2, 4});
+    *g->add_initializer() = test::float_tensor("S", {4}, {1, 2, 1, 2});
+    *g->add_initializer() = test::float_tensor("B", {4}, {0, 0, 1, 1});
+    test::add_node(g, "LayerNormalization", {"X", "S", "B"}, {"Y", "M", "R"}, "ln");
+    test::add_value_info(g->add_output(), "Y", {2, 4});
+    test::add_value_info(g->add_output(), "M", {2, 1});
+    test::add_value_info(g->add_output(), "R", {2, 1});
+    const std::vector<float> xv = {1, 2, 3, 4, -1, -1, 3, 3};
+    const onnx_tensor x = from_proto(test::float_tensor("X", {2, 4}, xv), "x.pb");
+    const check_network cn = import_for_check(m, {{"X", x}}, "ln17.onnx");
+    ASSERT_EQ(cn.extra_outputs.size(), 2u);
+    EXPECT_EQ(cn.extra_outputs[0].name, "M");
+    EXPECT_EQ(cn.extra_outputs[1].name, "R");
+    EXPECT_TRUE(std::is_sorted(cn.net.extra_outputs.begin(), cn.net.extra_outputs.end()));
+    const auto all = compiler::reference_run(cn.net, {to_package(cn.inputs[0], x)});
+    const auto out = [&](const port& p) {
+        return from_package(p, all[static_cast<std::size_t>(p.tensor)]);
+    };
+    const onnx_tensor mean = out(cn.extra_outputs[0]), inv = out(cn.extra_outputs[1]);
+    const onnx_tensor y = out(cn.output);
+    EXPECT_FLOAT_EQ(mean.value(0), 2.5f);
+    EXPECT_FLOAT_EQ(mean.value(1), 1.0f);
+    EXPECT_NEAR(inv.value(0), 1.0 / std::sqrt(1.25 + 1e-5), 1e-6);  // var of 1..4 = 1.25
+    EXPECT_NEAR(inv.value(1), 1.0 / std::sqrt(4.0 + 1e-5), 1e-6);
+    EXPECT_NEAR(y.value(3), (4 - 2.5) / std::sqrt(1.25 + 1e-5) * 2 + 1, 1e-5);
 }
 
 TEST(CheckMathOps, ConstantOperandsAreFoldedAtImport) {
