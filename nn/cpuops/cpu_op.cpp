@@ -43,6 +43,16 @@ const char* to_string(kind k) {
             return "binary";
         case kind::reduce:
             return "reduce";
+        case kind::slice:
+            return "slice";
+        case kind::gather:
+            return "gather";
+        case kind::select:
+            return "select";
+        case kind::expand:
+            return "expand";
+        case kind::tile:
+            return "tile";
     }
     return "unknown";
 }
@@ -86,6 +96,13 @@ work cost(const op& o, const std::vector<tensor_info>& ins, const tensor_info& o
         case kind::binary:
         case kind::reduce:
             return detail::cost_math(o, ins, out);
+        case kind::slice:
+        case kind::gather:
+        case kind::select:
+        case kind::expand:
+        case kind::tile:
+            w.bytes = nn::storage_bytes(out.type, n);
+            break;
     }
     return w;
 }

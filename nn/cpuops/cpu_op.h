@@ -66,6 +66,20 @@ enum class kind : uint16_t {
     // and, for arg_max / arg_min (one axis, int32 indices out), a third
     // value: 1 selects the last of equal extremes, 0 the first.
     reduce = 11,
+    // Strided slice: output element i of each NHWC axis a is input element
+    // start[a] + i * step[a] (steps may be negative). ints: {start n,h,w,c,
+    // step n,h,w,c, output n,h,w,c}; every index read must lie inside.
+    slice = 12,
+    // Gather along one NHWC axis: output index i on `axis` reads input index
+    // indices[i]. ints: {axis, indices...} (each in 0..dim-1).
+    gather = 13,
+    // Where: inputs {condition (int8 0 / 1), x, y}, numpy broadcasting;
+    // x where the condition is non-zero, else y. x and y of one type.
+    select = 14,
+    // Broadcast to a shape (each input dim equal or 1). ints: {n, h, w, c}.
+    expand = 15,
+    // Repeat each axis. ints: {repeats n, h, w, c} (>= 1).
+    tile = 16,
 };
 
 const char* to_string(kind k);  // "unknown" outside the enum

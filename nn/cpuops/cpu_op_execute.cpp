@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "nn/cpuops/cpu_op.h"
+#include "nn/cpuops/index_ops.h"
 #include "nn/cpuops/math_ops.h"
 #include "nn/cpuops/op_failure.h"
 #include "nn/ref/quant.h"
@@ -235,6 +236,12 @@ nn::tensor execute(const op& o, const std::vector<const nn::tensor*>& ins,
         case kind::binary:
         case kind::reduce:
             return detail::execute_math(o, ins, out);
+        case kind::slice:
+        case kind::gather:
+        case kind::select:
+        case kind::expand:
+        case kind::tile:
+            return detail::execute_index(o, ins, out);
     }
     fail(o, "unknown kind");
 }

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "nn/cpuops/cpu_op.h"
+#include "nn/cpuops/index_ops.h"
 #include "nn/cpuops/math_ops.h"
 #include "nn/cpuops/op_failure.h"
 
@@ -212,6 +213,12 @@ tensor_info infer(const op& o, const std::vector<tensor_info>& ins) {
         case kind::binary:
         case kind::reduce:
             return detail::infer_math(o, ins);
+        case kind::slice:
+        case kind::gather:
+        case kind::select:
+        case kind::expand:
+        case kind::tile:
+            return detail::infer_index(o, ins);
     }
     fail(o, "unknown kind " + std::to_string(static_cast<unsigned>(o.k)));
 }

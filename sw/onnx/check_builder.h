@@ -117,6 +117,16 @@ const translation_table& matrix_translations();
 const translation_table& cpu_translations();
 // Element-wise and reduction ops on the CPU (check_math_ops.cpp).
 const translation_table& math_translations();
+// Indexing ops on the CPU: Slice, Gather, Where, Expand, Tile (check_index_ops.cpp).
+const translation_table& index_translations();
+// The layout a CPU op on `ins` works in: the first runtime input's, plain
+// when all are known.
+layout math_layout(const std::vector<const value*>& ins);
+// The value of CPU op o on `ins` in layout `lay`: computed here (folded) when
+// every input is known, else a CPU op. `dims` / `elem` describe the ONNX
+// output; a runtime result has offset 0 (callers moving uint8 set it).
+value emit(check_builder& b, const cpuops::op& o, const std::vector<const value*>& ins, layout lay,
+           const std::vector<int64_t>& dims, int32_t elem, const std::string& suffix = "");
 // x f y with numpy broadcasting as a binary CPU op, folded when both are
 // known (check_math_ops.cpp).
 value binary_value(check_builder& b, cpuops::binary_fn f, const value& x, const value& y,

@@ -15,6 +15,8 @@ using cpuops::reduce_fn;
 using cpuops::unary_fn;
 using onnx::TensorProto;
 
+}  // namespace
+
 // The layout the op works in: the first runtime input's, plain when folding.
 layout math_layout(const std::vector<const value*>& ins) {
     for (const value* v : ins)
@@ -22,6 +24,8 @@ layout math_layout(const std::vector<const value*>& ins) {
             return v->lay;
     return layout::plain;
 }
+
+namespace {
 
 // The shape4 of ONNX dims in layout l, or a failure naming the rank limit.
 nn::shape4 shape_in(check_builder& b, const std::vector<int64_t>& dims, layout l,
@@ -33,10 +37,10 @@ nn::shape4 shape_in(check_builder& b, const std::vector<int64_t>& dims, layout l
     }
 }
 
-// The value of op o on `ins` (in layout `lay`): folded when every input is
-// known, else a CPU op. `dims` / `elem` describe the ONNX output.
+}  // namespace
+
 value emit(check_builder& b, const cpuops::op& o, const std::vector<const value*>& ins, layout lay,
-           const std::vector<int64_t>& dims, int32_t elem, const std::string& suffix = "") {
+           const std::vector<int64_t>& dims, int32_t elem, const std::string& suffix) {
     bool all_known = true;
     for (const value* v : ins)
         all_known &= v->known.has_value();
@@ -78,6 +82,8 @@ value emit(check_builder& b, const cpuops::op& o, const std::vector<const value*
     r.elem_type = elem;
     return r;
 }
+
+namespace {
 
 void unary(check_builder& b, unary_fn f) {
     b.single_output();

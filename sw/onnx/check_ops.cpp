@@ -89,7 +89,8 @@ void translate_node(check_builder& b) {
     static const translation_table all = [] {
         translation_table t = layer_translations();
         for (const translation_table* family :
-             {&matrix_translations(), &cpu_translations(), &math_translations()})
+             {&matrix_translations(), &cpu_translations(), &math_translations(),
+              &index_translations()})
             t.insert(family->begin(), family->end());
         return t;
     }();

@@ -1,0 +1,197 @@
+// The indexing CPU ops: slice, gather, select (Where), expand and tile.
+// Whole elements move; nothing is computed, so every type is exact.
+#include <algorithm>
+#include <cstring>
+
+#include "nn/cpuops/index_ops.h"
+#include "nn/cpuops/op_failure.h"
+
+namespace nnvp::cpuops::detail {
+
+namespace {
+
+using infos = std::vector<tensor_info>;
+
+void need(const op& o, const infos& ins, std::size_t n_in, std::size_t ints_lo,
+          std::size_t ints_hi) {
+    if (ins.size() != n_in)
+        fail(o, std::to_string(ins.size()) + " inputs: expected " + std::to_string(n_in));
+    if (o.ints.size() < ints_lo || o.ints.size() > ints_hi)
+        fail(o, "ints: " + std::to_string(o.ints.size()) + " values, expected " +
+                    std::to_string(ints_lo) +
+                    (ints_hi == ints_lo ? "" : ".." + std::to_string(ints_hi)));
+    if (!o.floats.empty())
+        fail(o, "floats: expected none");
+    for (const tensor_info& i : ins)
+        if (nn::bits_of(i.type) < 8)
+            fail(o, std::string("input type ") + nn::to_string(i.type) +
+                        ": expected a whole-byte type");
+}
+
+nn::shape4 shape_of(const op& o, std::size_t at) {
+    const nn::shape4 s{o.ints[at], o.ints[at + 1], o.ints[at + 2], o.ints[at + 3]};
+    if (s.n < 1 || s.h < 1 || s.w < 1 || s.c < 1)
+        fail(o, "shape " + nn::to_string(s) + ": expected positive dims");
+    return s;
+}
+
+tensor_info infer_slice(const op& o, const infos& ins) {
+    need(o, ins, 1, 12, 12);
+    const nn::shape4 out = shape_of(o, 8);
+    for (int a = 0; a < 4; ++a) {
+        const int64_t start = o.ints[static_cast<std::size_t>(a)];
+        const int64_t step = o.ints[static_cast<std::size_t>(4 + a)];
+        const int64_t last = start + step * (out.at(a) - 1);
+        const int dim = ins[0].shape.at(a);
+        if (step == 0 || start < 0 || start >= dim || last < 0 || last >= dim)
+            fail(o, "axis " + std::to_string(a) + ": start " + std::to_string(start) + ", step " +
+                        std::to_string(step) + ", " + std::to_string(out.at(a)) +
+                        " elements: expected indices inside 0.." + std::to_string(dim - 1));
+    }
+    return {out, ins[0].type, ins[0].q};
+}
+
+tensor_info infer_gather(const op& o, const infos& ins) {
+    need(o, ins, 1, 2, 1u << 24);
+    const int axis = o.ints[0];
+    if (axis < 0 || axis > 3)
+        fail(o, "axis " + std::to_string(axis) + ": expected 0..3");
+    const int dim = ins[0].shape.at(axis);
+    for (std::size_t i = 1; i < o.ints.size(); ++i)
+        if (o.ints[i] < 0 || o.ints[i] >= dim)
+            fail(o, "index " + std::to_string(o.ints[i]) + ": expected 0.." +
+                        std::to_string(dim - 1));
+    tensor_info out = ins[0];
+    out.shape.at(axis) = static_cast<int>(o.ints.size() - 1);
+    return out;
+}
+
+tensor_info infer_select(const op& o, const infos& ins) {
+    need(o, ins, 3, 0, 0);
+    if (ins[0].type != nn::dtype::int8)
+        fail(o, std::string("condition is ") + nn::to_string(ins[0].type) +
+                    ": expected int8 (0 / 1)");
+    if (ins[1].type != ins[2].type || ins[1].q.scale != ins[2].q.scale ||
+        ins[1].q.zero_point != ins[2].q.zero_point)
+        fail(o, "x and y: expected one type and quantization");
+    tensor_info out = ins[1];
+    for (int a = 0; a < 4; ++a) {
+        int d = 1;
+        for (const tensor_info& i : ins) {
+            const int x = i.shape.at(a);
+            if (x != 1 && d != 1 && x != d)
+                fail(o, "shapes do not broadcast (axis " + std::to_string(a) + ")");
+            d = std::max(d, x);
+        }
+        out.shape.at(a) = d;
+    }
+    return out;
+}
+
+tensor_info infer_expand(const op& o, const infos& ins) {
+    need(o, ins, 1, 4, 4);
+    const nn::shape4 to = shape_of(o, 0);
+    for (int a = 0; a < 4; ++a)
+        if (ins[0].shape.at(a) != 1 && ins[0].shape.at(a) != to.at(a))
+            fail(o, "input " + nn::to_string(ins[0].shape) + " does not broadcast to " +
+                        nn::to_string(to));
+    return {to, ins[0].type, ins[0].q};
+}
+
+tensor_info infer_tile(const op& o, const infos& ins) {
+    need(o, ins, 1, 4, 4);
+    const nn::shape4 r = shape_of(o, 0);
+    tensor_info out = ins[0];
+    for (int a = 0; a < 4; ++a) {
+        const int64_t d = static_cast<int64_t>(ins[0].shape.at(a)) * r.at(a);
+        if (d > 0x7fffffff)
+            fail(o, "output too large");
+        out.shape.at(a) = static_cast<int>(d);
+    }
+    return out;
+}
+
+// out[p] = in[source(p)] for every output position, element by element.
+template <typename Source>
+nn::tensor move_elements(const nn::tensor& in, const tensor_info& oi, Source source) {
+    nn::tensor out(in.type(), oi.shape);
+    const std::size_t bytes = static_cast<std::size_t>(nn::bits_of(in.type())) / 8;
+    int p[4];
+    for (p[0] = 0; p[0] < oi.shape.n; ++p[0])
+        for (p[1] = 0; p[1] < oi.shape.h; ++p[1])
+            for (p[2] = 0; p[2] < oi.shape.w; ++p[2])
+                for (p[3] = 0; p[3] < oi.shape.c; ++p[3]) {
+                    int q[4];
+                    source(p, q);
+                    std::memcpy(out.bytes().data() + out.index(p[0], p[1], p[2], p[3]) * bytes,
+                                in.bytes().data() + in.index(q[0], q[1], q[2], q[3]) * bytes,
+                                bytes);
+                }
+    return out;
+}
+
+nn::tensor select(const std::vector<const nn::tensor*>& ins, const tensor_info& oi) {
+    const nn::tensor &cond = *ins[0], &x = *ins[1], &y = *ins[2];
+    nn::tensor out(x.type(), oi.shape);
+    const std::size_t bytes = static_cast<std::size_t>(nn::bits_of(x.type())) / 8;
+    const auto at = [](const nn::tensor& t, const int* p) {
+        const nn::shape4& s = t.shape();
+        return t.index(s.n == 1 ? 0 : p[0], s.h == 1 ? 0 : p[1], s.w == 1 ? 0 : p[2],
+                       s.c == 1 ? 0 : p[3]);
+    };
+    int p[4];
+    for (p[0] = 0; p[0] < oi.shape.n; ++p[0])
+        for (p[1] = 0; p[1] < oi.shape.h; ++p[1])
+            for (p[2] = 0; p[2] < oi.shape.w; ++p[2])
+                for (p[3] = 0; p[3] < oi.shape.c; ++p[3]) {
+                    const nn::tensor& from = cond.get_int(at(cond, p)) != 0 ? x : y;
+                    std::memcpy(out.bytes().data() + out.index(p[0], p[1], p[2], p[3]) * bytes,
+                                from.bytes().data() + at(from, p) * bytes, bytes);
+                }
+    return out;
+}
+
+}  // namespace
+
+tensor_info infer_index(const op& o, const infos& ins) {
+    switch (o.k) {
+        case kind::slice: return infer_slice(o, ins);
+        case kind::gather: return infer_gather(o, ins);
+        case kind::select: return infer_select(o, ins);
+        case kind::expand: return infer_expand(o, ins);
+        default: return infer_tile(o, ins);
+    }
+}
+
+nn::tensor execute_index(const op& o, const std::vector<const nn::tensor*>& ins,
+                         const tensor_info& out) {
+    const nn::tensor& in = *ins[0];
+    const nn::shape4 s = in.shape();
+    switch (o.k) {
+        case kind::slice:
+            return move_elements(in, out, [&](const int* p, int* q) {
+                for (int a = 0; a < 4; ++a)
+                    q[a] = o.ints[static_cast<std::size_t>(a)] +
+                           o.ints[static_cast<std::size_t>(4 + a)] * p[a];
+            });
+        case kind::gather:
+            return move_elements(in, out, [&](const int* p, int* q) {
+                std::copy(p, p + 4, q);
+                q[o.ints[0]] = o.ints[static_cast<std::size_t>(1 + p[o.ints[0]])];
+            });
+        case kind::select:
+            return select(ins, out);
+        case kind::expand:
+            return move_elements(in, out, [&](const int* p, int* q) {
+                for (int a = 0; a < 4; ++a)
+                    q[a] = s.at(a) == 1 ? 0 : p[a];
+            });
+        default:  // tile
+            return move_elements(in, out, [&](const int* p, int* q) {
+                for (int a = 0; a < 4; ++a)
+                    q[a] = p[a] % s.at(a);
+            });
+    }
+}
+
+}  // namespace nnvp::cpuops::detail

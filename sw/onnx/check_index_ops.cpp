@@ -1,0 +1,208 @@
+// Translations of import_for_check for the indexing ONNX ops, the CPU ops
+// slice, gather, select, expand and tile (nn/cpuops): Slice, Gather with
+// constant indices, Where, Expand, Tile. Axes map through the layout; known
+// inputs fold.
+#include <algorithm>
+
+#include "sw/onnx/check_builder.h"
+
+namespace nnvp::onnx_import::detail {
+
+namespace {
+
+using onnx::TensorProto;
+
+// A known 1-D INT64 / INT32 input as integers.
+std::vector<int64_t> known_ints(check_builder& b, int i, const std::string& what) {
+    const onnx_tensor& t = b.known_input(i, what);
+    if ((t.elem_type != TensorProto::INT64 && t.elem_type != TensorProto::INT32) ||
+        t.dims.size() > 1)
+        b.fail(what + ": expected a 1-D INT64 or INT32 tensor");
+    std::vector<int64_t> v;
+    for (std::size_t k = 0; k < t.count(); ++k)
+        v.push_back(t.int_value(k));
+    return v;
+}
+
+// A runtime result keeps the stored-value offset of the data it moves.
+value moved(value r, const value& from) {
+    if (!r.known)
+        r.offset = from.offset;
+    return r;
+}
+
+void slice(check_builder& b) {
+    b.single_output();
+    const attributes a = b.attrs();
+    const value& x = b.input(0);
+    const int rank = static_cast<int>(x.dims.size());
+    std::vector<int64_t> starts, ends, axes, steps;
+    if (b.opset() < 10) {
+        a.only({"axes", "ends", "starts"});
+        starts = a.get_ints("starts", {});
+        ends = a.get_ints("ends", {});
+        axes = a.get_ints("axes", {});
+    } else {
+        a.only({});
+        starts = known_ints(b, 1, "starts");
+        ends = known_ints(b, 2, "ends");
+        if (b.has_input(3))
+            axes = known_ints(b, 3, "axes");
+        if (b.has_input(4))
+            steps = known_ints(b, 4, "steps");
+    }
+    if (axes.empty())
+        for (std::size_t i = 0; i < starts.size(); ++i)
+            axes.push_back(static_cast<int64_t>(i));
+    if (steps.empty())
+        steps.assign(starts.size(), 1);
+    if (ends.size() != starts.size() || axes.size() != starts.size() ||
+        steps.size() != starts.size())
+        b.fail("starts, ends, axes and steps: expected one value each per sliced axis");
+    const layout lay = math_layout({&x});
+    std::vector<int32_t> ints = {0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1};
+    std::vector<int64_t> dims = x.dims;
+    std::vector<bool> seen(static_cast<std::size_t>(rank), false);
+    for (std::size_t k = 0; k < starts.size(); ++k) {
+        const int ax = normalize_axis(b, axes[k], rank);
+        if (seen[static_cast<std::size_t>(ax)])
+            b.fail("axes: axis " + std::to_string(axes[k]) + " repeated");
+        seen[static_cast<std::size_t>(ax)] = true;
+        const int64_t d = x.dims[static_cast<std::size_t>(ax)], st = steps[k];
+        if (st == 0)
+            b.fail("steps: 0 is not a step");
+        int64_t s = starts[k] < 0 ? starts[k] + d : starts[k];
+        int64_t e = ends[k] < 0 ? ends[k] + d : ends[k];
+        s = st > 0 ? std::clamp<int64_t>(s, 0, d) : std::clamp<int64_t>(s, 0, d - 1);
+        e = st > 0 ? std::clamp<int64_t>(e, 0, d) : std::clamp<int64_t>(e, -1, d - 1);
+        const int64_t count = st > 0 ? (e - s + st - 1) / st : (s - e - st - 1) / -st;
+        if (count <= 0)
+            b.fail("axis " + std::to_string(ax) + ": the slice is empty (not supported)");
+        const int ours = our_axis(ax, rank, lay);
+        ints[static_cast<std::size_t>(ours)] = static_cast<int32_t>(s);
+        ints[static_cast<std::size_t>(4 + ours)] = static_cast<int32_t>(st);
+        dims[static_cast<std::size_t>(ax)] = count;
+    }
+    nn::shape4 out;
+    try {
+        out = to_shape4(dims, lay, "output");
+    } catch (const std::invalid_argument& e) {
+        b.fail(e.what());
+    }
+    for (int k = 0; k < 4; ++k)
+        ints[static_cast<std::size_t>(8 + k)] = out.at(k);
+    b.set_output(moved(emit(b, {cpuops::kind::slice, ints, {}}, {&x}, lay, dims, x.elem_type), x));
+}
+
+void gather(check_builder& b) {
+    b.single_output();
+    const attributes a = b.attrs();
+    a.only({"axis"});
+    const value& x = b.input(0);
+    const int rank = static_cast<int>(x.dims.size());
+    const int axis = normalize_axis(b, a.get_int("axis", 0), rank);
+    const onnx_tensor& ind = b.known_input(1, "indices");
+    if (ind.elem_type != TensorProto::INT64 && ind.elem_type != TensorProto::INT32)
+        b.fail("indices: expected INT64 or INT32");
+    if (ind.count() == 0)
+        b.fail("indices: empty (not supported)");
+    const int64_t d = x.dims[static_cast<std::size_t>(axis)];
+    std::vector<int32_t> ints;
+    for (std::size_t k = 0; k < ind.count(); ++k) {
+        const int64_t i = ind.int_value(k);
+        if (i < -d || i >= d)
+            b.fail("indices: " + std::to_string(i) + " outside " + std::to_string(-d) + ".." +
+                   std::to_string(d - 1));
+        ints.push_back(static_cast<int32_t>(i < 0 ? i + d : i));
+    }
+    // Gather the flattened indices along the axis, then shape as ONNX does:
+    // data[:axis] + indices.shape + data[axis+1:].
+    const layout lay = math_layout({&x});
+    ints.insert(ints.begin(), our_axis(axis, rank, lay));
+    std::vector<int64_t> flat = x.dims, dims(x.dims.begin(), x.dims.begin() + axis);
+    flat[static_cast<std::size_t>(axis)] = static_cast<int64_t>(ind.count());
+    dims.insert(dims.end(), ind.dims.begin(), ind.dims.end());
+    dims.insert(dims.end(), x.dims.begin() + axis + 1, x.dims.end());
+    value r = moved(emit(b, {cpuops::kind::gather, ints, {}}, {&x}, lay, flat, x.elem_type), x);
+    if (dims == flat) {
+        b.set_output(std::move(r));
+        return;
+    }
+    if (r.known) {
+        try {
+            r.known->data = r.known->data.reshaped(to_shape4(dims, layout::plain, "output"));
+        } catch (const std::invalid_argument& e) {
+            b.fail(e.what());
+        }
+        r.known->dims = r.dims = dims;
+        b.set_output(std::move(r));
+        return;
+    }
+    b.set_output(reshape_to(b, r, dims, "shape"));
+}
+
+void where(check_builder& b) {
+    b.single_output();
+    b.attrs().only({});
+    b.need_type(0, {TensorProto::BOOL});
+    const value &c = b.input(0), &x = b.input(1), &y = b.input(2);
+    if (x.elem_type != y.elem_type)
+        b.fail("X and Y: expected one element type");
+    const std::vector<int64_t> out = broadcast_dims(broadcast_dims(c.dims, x.dims), y.dims);
+    if (out.empty())
+        b.fail("input shapes do not broadcast");
+    const layout lay = math_layout({&x, &y, &c});
+    b.set_output(
+        moved(emit(b, {cpuops::kind::select, {}, {}}, {&c, &x, &y}, lay, out, x.elem_type), x));
+}
+
+void expand(check_builder& b) {
+    b.single_output();
+    b.attrs().only({});
+    const value& x = b.input(0);
+    const std::vector<int64_t> out = broadcast_dims(x.dims, known_ints(b, 1, "shape"));
+    if (out.empty())
+        b.fail("shape: does not broadcast with the input's");
+    const layout lay = math_layout({&x});
+    nn::shape4 s;
+    try {
+        s = to_shape4(out, lay, "output");
+    } catch (const std::invalid_argument& e) {
+        b.fail(e.what());
+    }
+    b.set_output(moved(
+        emit(b, {cpuops::kind::expand, {s.n, s.h, s.w, s.c}, {}}, {&x}, lay, out, x.elem_type), x));
+}
+
+void tile(check_builder& b) {
+    b.single_output();
+    b.attrs().only({});
+    const value& x = b.input(0);
+    const int rank = static_cast<int>(x.dims.size());
+    const std::vector<int64_t> reps = known_ints(b, 1, "repeats");
+    if (static_cast<int>(reps.size()) != rank)
+        b.fail("repeats: " + std::to_string(reps.size()) + " values, expected " +
+               std::to_string(rank));
+    const layout lay = math_layout({&x});
+    std::vector<int32_t> ints = {1, 1, 1, 1};
+    std::vector<int64_t> out = x.dims;
+    for (int i = 0; i < rank; ++i) {
+        const int64_t r = reps[static_cast<std::size_t>(i)];
+        if (r < 1 || r > 1 << 20)
+            b.fail("repeats: " + std::to_string(r) + ": expected 1..2^20 (0 empties: not supported)");
+        ints[static_cast<std::size_t>(our_axis(i, rank, lay))] = static_cast<int32_t>(r);
+        out[static_cast<std::size_t>(i)] *= r;
+    }
+    b.set_output(moved(emit(b, {cpuops::kind::tile, ints, {}}, {&x}, lay, out, x.elem_type), x));
+}
+
+}  // namespace
+
+const translation_table& index_translations() {
+    static const translation_table t = {
+        {"Slice", slice}, {"Gather", gather}, {"Where", where}, {"Expand", expand}, {"Tile", tile},
+    };
+    return t;
+}
+
+}  // namespace nnvp::onnx_import::detail
