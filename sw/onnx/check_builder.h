@@ -152,6 +152,8 @@ value reshape_to(check_builder& b, const value& x, const std::vector<int64_t>& d
 // `rows` rows of K (W [O,1,1,K]); the result is reshaped to `out_dims`.
 value fully_connected(check_builder& b, const value& x, int64_t rows, const nn::tensor& w,
                       std::optional<nn::tensor> bias, const std::vector<int64_t>& out_dims);
+// The numpy broadcast of two shapes; {} when they do not broadcast (or both
+// are scalars: callers tell the two apart).
 std::vector<int64_t> broadcast_dims(const std::vector<int64_t>& a, const std::vector<int64_t>& b);
 int64_t element_count(const std::vector<int64_t>& dims);
 // Normalises a possibly negative axis of a rank-`rank` tensor; fails via `b`.

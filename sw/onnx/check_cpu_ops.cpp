@@ -3,6 +3,7 @@
 // Transpose, Softmax / LogSoftmax and Pad; and Constant, Identity and Shape,
 // which become none (Shape is known at compile time).
 #include <algorithm>
+#include <cmath>
 
 #include "sw/onnx/check_builder.h"
 
@@ -25,16 +26,26 @@ void concat(check_builder& b) {
             lay = b.input(i).lay;
             break;
         }
-    std::vector<tref> ins;
     std::vector<int64_t> out = first.dims;
     out[static_cast<std::size_t>(axis)] = 0;
+    std::vector<const value*> values;
+    bool all_known = true;
     for (int i = 0; i < b.node().input_size(); ++i) {
         const value& v = b.input(i);
         if (v.elem_type != first.elem_type || v.dims.size() != first.dims.size())
             b.fail("input " + std::to_string(i) + ": type or rank differs from input 0");
         out[static_cast<std::size_t>(axis)] += v.dims[static_cast<std::size_t>(axis)];
-        ins.push_back(b.runtime(v, lay));
+        values.push_back(&v);
+        all_known &= v.known.has_value() && !v.known->empty();
     }
+    if (all_known) {  // a shape computation: folded
+        b.set_output(emit(b, {cpuops::kind::concat, {our_axis(axis, rank, layout::plain)}, {}},
+                          values, layout::plain, out, first.elem_type));
+        return;
+    }
+    std::vector<tref> ins;
+    for (const value* v : values)
+        ins.push_back(b.runtime(*v, lay));
     const tref r = b.add_cpu({cpuops::kind::concat, {our_axis(axis, rank, lay)}, {}}, ins);
     b.set_output(runtime_value(b, r, lay, out, first.elem_type, first.offset));
 }
@@ -379,6 +390,78 @@ void cast(check_builder& b) {
     b.set_output(runtime_value(b, r, lay, x.dims, kFloat));
 }
 
+// A known value of `dims` (plain storage) named after the node's output.
+value known_value(check_builder& b, int32_t elem, const std::vector<int64_t>& dims) {
+    onnx_tensor t;
+    t.name = b.node().output(0);
+    t.elem_type = elem;
+    t.dims = dims;
+    try {
+        t.data = nn::tensor(storage_type(elem, t.name), to_shape4(dims, layout::plain, "output"));
+    } catch (const std::invalid_argument& e) {
+        b.fail(e.what());
+    }
+    value v;
+    v.dims = dims;
+    v.elem_type = elem;
+    v.known = std::move(t);
+    return v;
+}
+
+// ConstantOfShape: known at compile time (its shape input must be).
+void constant_of_shape(check_builder& b) {
+    b.single_output();
+    const attributes a = b.attrs();
+    a.only({"value"});
+    const onnx_tensor& shape = b.known_input(0, "input");
+    if (shape.elem_type != TensorProto::INT64 || shape.dims.size() != 1)
+        b.fail("input: expected a 1-D INT64 tensor");
+    std::vector<int64_t> dims;
+    for (std::size_t i = 0; i < shape.count(); ++i)
+        dims.push_back(shape.int_value(i));
+    onnx_tensor fill;
+    fill.elem_type = kFloat;
+    fill.data = nn::tensor(nn::dtype::fp32, {1, 1, 1, 1});
+    if (const onnx::TensorProto* t = a.get_tensor("value"))
+        fill = from_proto(*t, "ConstantOfShape value");
+    if (fill.count() != 1)
+        b.fail("value: expected one element");
+    value v = known_value(b, fill.elem_type, dims);
+    for (std::size_t i = 0; i < v.known->data.size(); ++i) {
+        if (nn::is_float(v.known->data.type()))
+            v.known->data.set_float(i, static_cast<float>(fill.value(0)));
+        else
+            v.known->data.set_int(i, fill.int_value(0));
+    }
+    b.set_output(std::move(v));
+}
+
+// Range: known at compile time (start, limit and delta must be).
+void range(check_builder& b) {
+    b.single_output();
+    b.attrs().only({});
+    const onnx_tensor& start = b.known_input(0, "start");
+    const onnx_tensor& limit = b.known_input(1, "limit");
+    const onnx_tensor& delta = b.known_input(2, "delta");
+    if (start.count() != 1 || limit.count() != 1 || delta.count() != 1 ||
+        start.elem_type != limit.elem_type || start.elem_type != delta.elem_type)
+        b.fail("start, limit, delta: expected scalars of one type");
+    const double s = start.value(0), l = limit.value(0), d = delta.value(0);
+    if (d == 0)
+        b.fail("delta: 0");
+    const double n = std::ceil((l - s) / d);
+    if (!(n >= 1) || n > 1 << 24)
+        b.fail("the range has " + std::to_string(n) + " elements: expected 1..2^24");
+    value v = known_value(b, start.elem_type, {static_cast<int64_t>(n)});
+    for (std::size_t i = 0; i < v.known->data.size(); ++i) {
+        if (nn::is_float(v.known->data.type()))  // ONNX: start + i * delta in the type
+            v.known->data.set_float(i, static_cast<float>(s + static_cast<double>(i) * d));
+        else
+            v.known->data.set_int(i, start.int_value(0) + static_cast<int64_t>(i) * delta.int_value(0));
+    }
+    b.set_output(std::move(v));
+}
+
 void constant(check_builder& b) {
     b.single_output();
     const attributes a = b.attrs();
@@ -410,6 +493,8 @@ const translation_table& cpu_translations() {
         {"Constant", constant},
         {"Dropout", dropout},
         {"Cast", cast},
+        {"ConstantOfShape", constant_of_shape},
+        {"Range", range},
         {"Identity",
          [](check_builder& b) {
              b.single_output();

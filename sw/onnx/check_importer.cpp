@@ -31,6 +31,8 @@ const std::map<std::string, std::set<int>>& parameter_slots() {
         {"QLinearConv", {1, 2, 3, 4, 5, 6, 7, 8}},
         {"QLinearMatMul", {1, 2, 3, 4, 5, 6, 7}},
         {"Dropout", {1, 2}},
+        {"ConstantOfShape", {0}},
+        {"Range", {0, 1, 2}},
         {"Slice", {1, 2, 3, 4}},
         {"Gather", {1}},
         {"Expand", {1}},

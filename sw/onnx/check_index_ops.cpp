@@ -148,8 +148,10 @@ void where(check_builder& b) {
     const value &c = b.input(0), &x = b.input(1), &y = b.input(2);
     if (x.elem_type != y.elem_type)
         b.fail("X and Y: expected one element type");
-    const std::vector<int64_t> out = broadcast_dims(broadcast_dims(c.dims, x.dims), y.dims);
-    if (out.empty())
+    const std::vector<int64_t> cx = broadcast_dims(c.dims, x.dims);
+    const std::vector<int64_t> out = broadcast_dims(cx, y.dims);
+    const bool scalars = c.dims.empty() && x.dims.empty() && y.dims.empty();
+    if (!scalars && (out.empty() || (cx.empty() && !(c.dims.empty() && x.dims.empty()))))
         b.fail("input shapes do not broadcast");
     const layout lay = math_layout({&x, &y, &c});
     b.set_output(
@@ -160,8 +162,9 @@ void expand(check_builder& b) {
     b.single_output();
     b.attrs().only({});
     const value& x = b.input(0);
-    const std::vector<int64_t> out = broadcast_dims(x.dims, known_ints(b, 1, "shape"));
-    if (out.empty())
+    const std::vector<int64_t> shape = known_ints(b, 1, "shape");
+    const std::vector<int64_t> out = broadcast_dims(x.dims, shape);
+    if (out.empty() && !(x.dims.empty() && shape.empty()))
         b.fail("shape: does not broadcast with the input's");
     const layout lay = math_layout({&x});
     nn::shape4 s;

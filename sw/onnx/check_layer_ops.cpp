@@ -93,6 +93,11 @@ void activation(check_builder& b, ref::act_kind kind) {
 void eltwise(check_builder& b, ref::op_kind k) {
     b.single_output();
     b.attrs().only({});
+    const auto fn = k == ref::op_kind::add ? cpuops::binary_fn::add : cpuops::binary_fn::mul;
+    if (b.input(0).known && b.input(1).known) {  // a constant (shape) computation: folded
+        b.set_output(binary_value(b, fn, b.input(0), b.input(1)));
+        return;
+    }
     if (b.input(0).elem_type != kFloat || b.input(1).elem_type != kFloat)
         b.fail(
             "integer inputs: not supported (ONNX integer Add / Mul wrap around on overflow, "
@@ -100,16 +105,15 @@ void eltwise(check_builder& b, ref::op_kind k) {
     const value* x = &b.input(0);
     const value* y = &b.input(1);
     const std::vector<int64_t> out = broadcast_dims(x->dims, y->dims);
-    if (out.empty())
+    if (out.empty() && !(x->dims.empty() && y->dims.empty()))
         b.fail("input shapes do not broadcast");
     const auto aligned = [&](const value* v) {
         return aligned_dims(v->dims, "input") == aligned_dims(out, "output");
     };
     if (!aligned(x) || (x->known && !y->known && aligned(y)))
         std::swap(x, y);
-    if (!aligned(x) || (x->known && y->known)) {  // both broadcast, or a constant: on the CPU
-        b.set_output(binary_value(
-            b, k == ref::op_kind::add ? cpuops::binary_fn::add : cpuops::binary_fn::mul, *x, *y));
+    if (!aligned(x)) {  // both operands broadcast: on the CPU
+        b.set_output(binary_value(b, fn, *x, *y));
         return;
     }
     const layout lay = natural_layout(*x);

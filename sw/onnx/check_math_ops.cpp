@@ -4,6 +4,8 @@
 // PRelu (and Add / Mul when both operands broadcast); ReduceSum, ReduceMean,
 // ... and ArgMax / ArgMin. An op whose inputs are all known at compile time
 // is folded: its value is computed here, with the same arithmetic.
+#include <optional>
+
 #include "sw/onnx/check_builder.h"
 
 namespace nnvp::onnx_import::detail {
@@ -135,6 +137,52 @@ void unary(check_builder& b, unary_fn f) {
 
 }  // namespace
 
+namespace {
+
+// Integer arithmetic of two known values (shape computations), exact in
+// int64 with numpy broadcasting; Div truncates toward zero as ONNX runtimes
+// do. Empty when the op or the values are not of that kind.
+std::optional<value> fold_integer(check_builder& b, binary_fn f, const value& x, const value& y,
+                                  const std::vector<int64_t>& out) {
+    const bool arithmetic = f == binary_fn::add || f == binary_fn::sub || f == binary_fn::mul ||
+                            f == binary_fn::div;
+    if (!arithmetic || !x.known || !y.known || x.elem_type != y.elem_type ||
+        x.elem_type == kFloat || nn::is_float(x.known->data.type()) || x.known->empty() ||
+        y.known->empty())
+        return std::nullopt;
+    const nn::shape4 xs = shape_in(b, x.dims, layout::plain, "input");
+    const nn::shape4 ys = shape_in(b, y.dims, layout::plain, "input");
+    const nn::shape4 os = shape_in(b, out, layout::plain, "output");
+    const nn::tensor xd = x.known->data.reshaped(xs), yd = y.known->data.reshaped(ys);
+    onnx_tensor t;
+    t.name = b.node().output(0);
+    t.elem_type = x.elem_type;
+    t.dims = out;
+    t.data = nn::tensor(x.known->data.type(), os);
+    const auto at = [](const nn::shape4& s, int a, int i) { return s.at(a) == 1 ? 0 : i; };
+    for (int n = 0; n < os.n; ++n)
+        for (int h = 0; h < os.h; ++h)
+            for (int w = 0; w < os.w; ++w)
+                for (int c = 0; c < os.c; ++c) {
+                    const int64_t u = xd.get_int(xd.index(at(xs, 0, n), at(xs, 1, h), at(xs, 2, w), at(xs, 3, c)));
+                    const int64_t v = yd.get_int(yd.index(at(ys, 0, n), at(ys, 1, h), at(ys, 2, w), at(ys, 3, c)));
+                    if (f == binary_fn::div && v == 0)
+                        b.fail("integer division by zero");
+                    const int64_t r = f == binary_fn::add   ? u + v
+                                      : f == binary_fn::sub ? u - v
+                                      : f == binary_fn::mul ? u * v
+                                                            : u / v;
+                    t.data.set_int(t.data.index(n, h, w, c), r);
+                }
+    value r;
+    r.dims = out;
+    r.elem_type = x.elem_type;
+    r.known = std::move(t);
+    return r;
+}
+
+}  // namespace
+
 value binary_value(check_builder& b, binary_fn f, const value& x, const value& y,
                    const std::string& suffix) {
     // Max, Min and the comparisons order integers exactly; other integer
@@ -145,6 +193,13 @@ value binary_value(check_builder& b, binary_fn f, const value& x, const value& y
     const bool same_int = x.elem_type == y.elem_type && x.elem_type != kFloat;
     const bool both_float = x.elem_type == kFloat && y.elem_type == kFloat;
     const bool both_bool = x.elem_type == TensorProto::BOOL && y.elem_type == TensorProto::BOOL;
+    {
+        const std::vector<int64_t> dims = broadcast_dims(x.dims, y.dims);
+        if (dims.empty() && !(x.dims.empty() && y.dims.empty()))
+            b.fail("input shapes do not broadcast");
+        if (std::optional<value> folded = fold_integer(b, f, x, y, dims))
+            return *folded;
+    }
     const std::string types = std::string("inputs are ") + elem_type_name(x.elem_type) + " and " +
                               elem_type_name(y.elem_type);
     if (logic && !both_bool)
@@ -154,7 +209,7 @@ value binary_value(check_builder& b, binary_fn f, const value& x, const value& y
                                    : ": expected FLOAT (integer arithmetic wraps in ONNX)"));
     const int32_t elem = logic || compare ? int32_t{TensorProto::BOOL} : x.elem_type;
     const std::vector<int64_t> out = broadcast_dims(x.dims, y.dims);
-    if (out.empty())
+    if (out.empty() && !(x.dims.empty() && y.dims.empty()))  // {}: two scalars, or a failure
         b.fail("input shapes do not broadcast");
     const layout lay = math_layout({&x, &y});
     shape_in(b, out, lay, "output");

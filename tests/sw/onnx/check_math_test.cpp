@@ -119,6 +119,63 @@ TEST(CheckMathOps, ConstantOperandsAreFoldedAtImport) {
     EXPECT_FLOAT_EQ(y.value(2), -9.0f);
 }
 
+onnx::TensorProto int64_tensor(const std::string& name, const std::vector<int64_t>& dims,
+                               const std::vector<int64_t>& values) {
+    onnx::TensorProto t;
+    t.set_name(name);
+    t.set_data_type(onnx::TensorProto::INT64);
+    for (int64_t d : dims)
+        t.add_dims(d);
+    for (int64_t v : values)
+        t.add_int64_data(v);
+    return t;
+}
+
+TEST(CheckMathOps, ShapeSubgraphsFoldToConstants) {
+    // As PyTorch exports x.reshape(x.shape[0], -1) * (1 + range): Shape,
+    // Gather, Unsqueeze, Concat, integer Mul / Div, Range and ConstantOfShape
+    // are all computed at import; only the reshape, add and mul run.
+    onnx::ModelProto m = test::new_model(13);
+    onnx::GraphProto* g = m.mutable_graph();
+    test::add_value_info(g->add_input(), "X", {2, 3, 4});
+    *g->add_initializer() = int64_tensor("zero", {}, {0});
+    *g->add_initializer() = int64_tensor("axes0", {1}, {0});
+    *g->add_initializer() = int64_tensor("six", {1}, {6});
+    *g->add_initializer() = int64_tensor("two", {1}, {2});
+    *g->add_initializer() = test::float_tensor("r0", {}, {0.0f});
+    *g->add_initializer() = test::float_tensor("r1", {}, {12.0f});
+    *g->add_initializer() = test::float_tensor("r2", {}, {1.0f});
+    test::add_node(g, "Shape", {"X"}, {"s"}, "shape");
+    test::add_node(g, "Gather", {"s", "zero"}, {"batch"}, "batch");
+    test::add_node(g, "Unsqueeze", {"batch", "axes0"}, {"b1"}, "unsqueeze");
+    test::add_node(g, "Mul", {"six", "two"}, {"twelve"}, "mul_dims");  // INT64 arithmetic
+    test::add_node(g, "Div", {"twelve", "two"}, {"half"}, "div_dims");
+    test::add_node(g, "Mul", {"half", "two"}, {"cols"}, "cols");
+    test::set_int(test::add_node(g, "Concat", {"b1", "cols"}, {"target"}, "target"), "axis", 0);
+    test::add_node(g, "Reshape", {"X", "target"}, {"flat"}, "reshape");
+    test::add_node(g, "Range", {"r0", "r1", "r2"}, {"ramp"}, "ramp");
+    test::add_node(g, "Shape", {"ramp"}, {"rs"}, "ramp_shape");
+    onnx::NodeProto* ones = test::add_node(g, "ConstantOfShape", {"rs"}, {"ones"}, "ones");
+    auto* val = ones->add_attribute();
+    val->set_name("value");
+    val->set_type(onnx::AttributeProto::TENSOR);
+    *val->mutable_t() = test::float_tensor("v", {1}, {1.0f});
+    test::add_node(g, "Add", {"ramp", "ones"}, {"scale"}, "scale");
+    test::add_node(g, "Mul", {"flat", "scale"}, {"Y"}, "apply");
+    test::add_value_info(g->add_output(), "Y", {2, 12});
+    std::vector<float> xv(24);
+    for (std::size_t i = 0; i < 24; ++i)
+        xv[i] = static_cast<float>(i) * 0.5f;
+    const onnx_tensor x = from_proto(test::float_tensor("X", {2, 3, 4}, xv), "x.pb");
+    const check_network cn = import_for_check(m, {{"X", x}}, "shapes.onnx");
+    ASSERT_EQ(cn.net.ops.size(), 2u);  // the reshape and the mul
+    EXPECT_EQ(cn.net.ops[0].name, "reshape");
+    const onnx_tensor y = host_output(cn, {x});
+    ASSERT_EQ(y.dims, (std::vector<int64_t>{2, 12}));
+    for (std::size_t i = 0; i < 24; ++i)
+        EXPECT_FLOAT_EQ(y.value(i), xv[i] * static_cast<float>(i % 12 + 1)) << i;
+}
+
 TEST(CheckMathOps, ReduceMeanOverTheSpatialAxesOfAConvOutput) {
     // X [1,2,2,2] -> 1x1 Conv (identity weights, NHWC layout) -> ReduceMean
     // over H, W without keepdims -> Y [1, 2]: the per-channel means of X.
