@@ -53,6 +53,8 @@ const char* to_string(kind k) {
             return "expand";
         case kind::tile:
             return "tile";
+        case kind::resize:
+            return "resize";
     }
     return "unknown";
 }
@@ -103,6 +105,14 @@ work cost(const op& o, const std::vector<tensor_info>& ins, const tensor_info& o
         case kind::tile:
             w.bytes = nn::storage_bytes(out.type, n);
             break;
+        case kind::resize: {  // linear: two neighbours per resized axis
+            uint64_t taps = 1;
+            for (std::size_t a = 0; a < o.floats.size() && !o.ints.empty(); ++a)
+                if (o.ints[0] == 1 && o.floats[a] != 1.0f)
+                    taps *= 2;
+            w.elements = n * taps;
+            break;
+        }
     }
     return w;
 }

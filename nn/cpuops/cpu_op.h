@@ -80,6 +80,25 @@ enum class kind : uint16_t {
     expand = 15,
     // Repeat each axis. ints: {repeats n, h, w, c} (>= 1).
     tile = 16,
+    // Resize (ONNX Resize, fp32): output coordinate x of each NHWC axis maps
+    // to input coordinate transform(x, scale, in, out); nearest rounds it,
+    // linear interpolates between the two neighbours (edge-clamped) of every
+    // axis. ints: {mode (resize_mode), coordinate transform (resize_coord),
+    // nearest rounding (resize_round), output n, h, w, c}; floats: {scale
+    // n, h, w, c} (output / input, as given to ONNX).
+    resize = 17,
+};
+
+enum class resize_mode : int32_t { nearest = 0, linear = 1 };
+enum class resize_coord : int32_t {
+    half_pixel = 0,          // (x + 0.5) / scale - 0.5
+    asymmetric = 1,          // x / scale
+    align_corners = 2,       // x (in - 1) / (in * scale - 1)
+    pytorch_half_pixel = 3,  // half_pixel, 0 when out == 1
+    tf_half_pixel_for_nn = 4,  // (x + 0.5) / scale
+};
+enum class resize_round : int32_t {
+    round_prefer_floor = 0, round_prefer_ceil = 1, floor = 2, ceil = 3
 };
 
 const char* to_string(kind k);  // "unknown" outside the enum

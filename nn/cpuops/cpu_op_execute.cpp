@@ -241,6 +241,7 @@ nn::tensor execute(const op& o, const std::vector<const nn::tensor*>& ins,
         case kind::select:
         case kind::expand:
         case kind::tile:
+        case kind::resize:
             return detail::execute_index(o, ins, out);
     }
     fail(o, "unknown kind");

@@ -1,6 +1,8 @@
-// The indexing CPU ops: slice, gather, select (Where), expand and tile.
-// Whole elements move; nothing is computed, so every type is exact.
+// The indexing CPU ops: slice, gather, select (Where), expand and tile
+// move whole elements (exact for every type); resize samples or
+// interpolates fp32 images.
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "nn/cpuops/index_ops.h"
@@ -151,6 +153,94 @@ nn::tensor select(const std::vector<const nn::tensor*>& ins, const tensor_info& 
     return out;
 }
 
+tensor_info infer_resize(const op& o, const infos& ins) {
+    if (ins.size() != 1 || o.ints.size() != 7 || o.floats.size() != 4)
+        fail(o, "expected 1 input, 7 ints {mode, transform, rounding, n, h, w, c}, 4 scales");
+    if (ins[0].type != nn::dtype::fp32)
+        fail(o, std::string("input is ") + nn::to_string(ins[0].type) + ": expected fp32");
+    if (o.ints[0] < 0 || o.ints[0] > 1 || o.ints[1] < 0 || o.ints[1] > 4 || o.ints[2] < 0 ||
+        o.ints[2] > 3)
+        fail(o, "mode 0..1, transform 0..4, rounding 0..3 expected");
+    for (float f : o.floats)
+        if (!(f > 0) || !std::isfinite(f))
+            fail(o, "scales: expected positive finite values");
+    return {shape_of(o, 3), nn::dtype::fp32, {}};
+}
+
+// The input coordinate of output coordinate x on one axis.
+double source_coord(resize_coord t, double x, double scale, int in, int out) {
+    switch (t) {
+        case resize_coord::half_pixel: return (x + 0.5) / scale - 0.5;
+        case resize_coord::asymmetric: return x / scale;
+        case resize_coord::align_corners: {  // ONNX: the resized length unrounded, in * scale
+            const double len = in * scale;
+            (void)out;
+            return len <= 1.0 ? 0.0 : x * (in - 1) / (len - 1.0);
+        }
+        case resize_coord::pytorch_half_pixel: return out > 1 ? (x + 0.5) / scale - 0.5 : 0.0;
+        case resize_coord::tf_half_pixel_for_nn: return (x + 0.5) / scale;
+    }
+    return x;
+}
+
+int nearest_index(resize_round r, double x, int in) {
+    double i = 0;
+    switch (r) {
+        case resize_round::round_prefer_floor:
+            i = x - std::floor(x) == 0.5 ? std::floor(x) : std::round(x);
+            break;
+        case resize_round::round_prefer_ceil: i = std::round(x); break;  // .5 away: up for x >= 0
+        case resize_round::floor: i = std::floor(x); break;
+        case resize_round::ceil: i = std::ceil(x); break;
+    }
+    return static_cast<int>(std::clamp(i, 0.0, static_cast<double>(in - 1)));
+}
+
+nn::tensor resize(const op& o, const nn::tensor& in, const tensor_info& oi) {
+    const auto mode = static_cast<resize_mode>(o.ints[0]);
+    const auto coord = static_cast<resize_coord>(o.ints[1]);
+    const auto round = static_cast<resize_round>(o.ints[2]);
+    const nn::shape4& s = in.shape();
+    // Per axis and output index: the two neighbours and the weight of the upper.
+    struct tap { int lo, hi; double w; };
+    std::vector<tap> taps[4];
+    for (int a = 0; a < 4; ++a)
+        for (int x = 0; x < oi.shape.at(a); ++x) {
+            const double c = source_coord(coord, x, o.floats[static_cast<std::size_t>(a)], s.at(a),
+                                          oi.shape.at(a));
+            if (mode == resize_mode::nearest) {
+                const int i = nearest_index(round, c, s.at(a));
+                taps[a].push_back({i, i, 0.0});
+                continue;
+            }
+            const double cc = std::clamp(c, 0.0, static_cast<double>(s.at(a) - 1));
+            const int lo = static_cast<int>(std::floor(cc));
+            taps[a].push_back({lo, std::min(lo + 1, s.at(a) - 1), cc - lo});
+        }
+    nn::tensor out(nn::dtype::fp32, oi.shape);
+    int p[4];
+    for (p[0] = 0; p[0] < oi.shape.n; ++p[0])
+        for (p[1] = 0; p[1] < oi.shape.h; ++p[1])
+            for (p[2] = 0; p[2] < oi.shape.w; ++p[2])
+                for (p[3] = 0; p[3] < oi.shape.c; ++p[3]) {
+                    double acc = 0;
+                    for (int corner = 0; corner < 16; ++corner) {
+                        double w = 1;
+                        int q[4];
+                        for (int a = 0; a < 4; ++a) {
+                            const tap& t = taps[a][static_cast<std::size_t>(p[a])];
+                            const bool upper = (corner >> a) & 1;
+                            w *= upper ? t.w : 1.0 - t.w;
+                            q[a] = upper ? t.hi : t.lo;
+                        }
+                        if (w != 0)
+                            acc += w * in.get_float(in.index(q[0], q[1], q[2], q[3]));
+                    }
+                    out.set_float(out.index(p[0], p[1], p[2], p[3]), static_cast<float>(acc));
+                }
+    return out;
+}
+
 }  // namespace
 
 tensor_info infer_index(const op& o, const infos& ins) {
@@ -159,6 +249,7 @@ tensor_info infer_index(const op& o, const infos& ins) {
         case kind::gather: return infer_gather(o, ins);
         case kind::select: return infer_select(o, ins);
         case kind::expand: return infer_expand(o, ins);
+        case kind::resize: return infer_resize(o, ins);
         default: return infer_tile(o, ins);
     }
 }
@@ -181,6 +272,8 @@ nn::tensor execute_index(const op& o, const std::vector<const nn::tensor*>& ins,
             });
         case kind::select:
             return select(ins, out);
+        case kind::resize:
+            return resize(o, in, out);
         case kind::expand:
             return move_elements(in, out, [&](const int* p, int* q) {
                 for (int a = 0; a < 4; ++a)

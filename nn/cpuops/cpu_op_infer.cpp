@@ -218,6 +218,7 @@ tensor_info infer(const op& o, const std::vector<tensor_info>& ins) {
         case kind::select:
         case kind::expand:
         case kind::tile:
+        case kind::resize:
             return detail::infer_index(o, ins);
     }
     fail(o, "unknown kind " + std::to_string(static_cast<unsigned>(o.k)));

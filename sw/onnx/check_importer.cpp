@@ -37,6 +37,8 @@ const std::map<std::string, std::set<int>>& parameter_slots() {
         {"Gather", {1}},
         {"Expand", {1}},
         {"Tile", {1}},
+        {"Resize", {1, 2, 3}},
+        {"Upsample", {1}},
         {"Squeeze", {1}},
         {"Unsqueeze", {1}},
         {"ReduceSum", {1}},

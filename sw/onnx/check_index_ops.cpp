@@ -3,6 +3,7 @@
 // constant indices, Where, Expand, Tile. Axes map through the layout; known
 // inputs fold.
 #include <algorithm>
+#include <cmath>
 
 #include "sw/onnx/check_builder.h"
 
@@ -199,11 +200,99 @@ void tile(check_builder& b) {
     b.set_output(moved(emit(b, {cpuops::kind::tile, ints, {}}, {&x}, lay, out, x.elem_type), x));
 }
 
+// A known FLOAT input as values.
+std::vector<double> known_floats(check_builder& b, int i, const std::string& what) {
+    const onnx_tensor& t = b.known_input(i, what);
+    if (t.elem_type != TensorProto::FLOAT || t.dims.size() > 1)
+        b.fail(what + ": expected a 1-D FLOAT tensor");
+    std::vector<double> v;
+    for (std::size_t k = 0; k < t.count(); ++k)
+        v.push_back(t.value(k));
+    return v;
+}
+
+int32_t option(check_builder& b, const std::string& what, const std::string& got,
+               const std::vector<std::string>& names) {
+    for (std::size_t i = 0; i < names.size(); ++i)
+        if (names[i] == got)
+            return static_cast<int32_t>(i);
+    std::string list;
+    for (const std::string& n : names)
+        list += (list.empty() ? "" : ", ") + n;
+    b.fail(what + " '" + got + "': expected one of " + list);
+}
+
+// Resize (scales or sizes) and Upsample (scales): nearest or linear, on the CPU.
+void resize(check_builder& b, bool upsample) {
+    b.single_output();
+    const attributes a = b.attrs();
+    if (upsample)
+        a.only({"mode"});
+    else
+        a.only({"coordinate_transformation_mode", "cubic_coeff_a", "exclude_outside",
+                "extrapolation_value", "mode", "nearest_mode"});
+    b.need_type(0, {kFloat});
+    const value& x = b.input(0);
+    const int rank = static_cast<int>(x.dims.size());
+    const int32_t mode = option(b, "mode", a.get_string("mode", "nearest"), {"nearest", "linear"});
+    const int32_t coord =
+        upsample ? 1
+                 : option(b, "coordinate_transformation_mode",
+                          a.get_string("coordinate_transformation_mode", "half_pixel"),
+                          {"half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel",
+                           "tf_half_pixel_for_nn"});
+    const int32_t round =
+        upsample ? 2
+                 : option(b, "nearest_mode", a.get_string("nearest_mode", "round_prefer_floor"),
+                          {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"});
+    if (a.get_int("exclude_outside", 0) != 0)
+        b.fail("exclude_outside: not supported");
+    // Upsample and opset-10 Resize: input 1 is the scales; then roi, scales, sizes.
+    const int scales_at = upsample || b.opset() < 11 ? 1 : 2;
+    std::vector<double> scales;
+    std::vector<int64_t> out = x.dims;
+    if (b.has_input(scales_at) && b.known_input(scales_at, "scales").count() > 0) {
+        scales = known_floats(b, scales_at, "scales");
+        if (static_cast<int>(scales.size()) != rank)
+            b.fail("scales: expected " + std::to_string(rank) + " values");
+        for (int i = 0; i < rank; ++i)
+            out[static_cast<std::size_t>(i)] = static_cast<int64_t>(
+                std::floor(static_cast<double>(x.dims[static_cast<std::size_t>(i)]) * scales[static_cast<std::size_t>(i)]));
+    } else if (!upsample && b.has_input(3)) {
+        out = known_ints(b, 3, "sizes");
+        if (static_cast<int>(out.size()) != rank)
+            b.fail("sizes: expected " + std::to_string(rank) + " values");
+        for (int i = 0; i < rank; ++i)
+            scales.push_back(static_cast<double>(out[static_cast<std::size_t>(i)]) /
+                             static_cast<double>(x.dims[static_cast<std::size_t>(i)]));
+    } else {
+        b.fail("scales or sizes: expected one of them");
+    }
+    const layout lay = math_layout({&x});
+    std::vector<float> sc(4, 1.0f);
+    for (int i = 0; i < rank; ++i)
+        sc[static_cast<std::size_t>(our_axis(i, rank, lay))] = static_cast<float>(scales[static_cast<std::size_t>(i)]);
+    nn::shape4 s;
+    try {
+        s = to_shape4(out, lay, "output");
+    } catch (const std::invalid_argument& e) {
+        b.fail(e.what());
+    }
+    b.set_output(emit(b, {cpuops::kind::resize, {mode, coord, round, s.n, s.h, s.w, s.c}, sc},
+                      {&x}, lay, out, kFloat));
+}
+
 }  // namespace
 
 const translation_table& index_translations() {
     static const translation_table t = {
-        {"Slice", slice}, {"Gather", gather}, {"Where", where}, {"Expand", expand}, {"Tile", tile},
+        {"Slice", slice},
+        {"Gather", gather},
+        {"Where", where},
+        {"Expand", expand},
+        {"Tile", tile},
+        {"Resize", [](check_builder& b) { resize(b, false); }},
+        {"Upsample", [](check_builder& b) { resize(b, true); }},
     };
     return t;
 }

@@ -72,5 +72,34 @@ TEST(CpuIndexOps, ExpandAndTile) {
     EXPECT_EQ(cost(t, {info_of(col)}, infer(t, {info_of(col)})).bytes, 4u);
 }
 
+TEST(CpuIndexOps, ResizeNearestAndLinear) {
+    nn::tensor x(nn::dtype::fp32, {1, 1, 1, 2});  // [10 20]
+    x.set_float(0, 10);
+    x.set_float(1, 20);
+    const std::vector<tensor_info> in = {info_of(x)};
+    const auto resized = [&](resize_mode m, resize_coord c) {
+        const op o{kind::resize,
+                   {static_cast<int32_t>(m), static_cast<int32_t>(c),
+                    static_cast<int32_t>(resize_round::floor), 1, 1, 1, 4},
+                   {1, 1, 1, 2}};
+        const nn::tensor out = execute(o, {&x}, in, infer(o, in));
+        std::vector<float> v;
+        for (std::size_t i = 0; i < out.size(); ++i)
+            v.push_back(out.get_float(i));
+        return v;
+    };
+    // nearest, asymmetric, floor: source x / 2 -> 0 0 1 1
+    EXPECT_EQ(resized(resize_mode::nearest, resize_coord::asymmetric),
+              (std::vector<float>{10, 10, 20, 20}));
+    // linear, half_pixel: sources -0.25 0.25 0.75 1.25, clamped to [0, 1]
+    EXPECT_EQ(resized(resize_mode::linear, resize_coord::half_pixel),
+              (std::vector<float>{10, 12.5f, 17.5f, 20}));
+    // linear, align_corners: x (2 - 1) / (2 * 2 - 1) -> 0 1/3 2/3 1
+    const std::vector<float> ac = resized(resize_mode::linear, resize_coord::align_corners);
+    EXPECT_FLOAT_EQ(ac[1], 10 + 10.0f / 3);
+    EXPECT_FLOAT_EQ(ac[3], 20);
+    EXPECT_THROW(infer({kind::resize, {2, 0, 0, 1, 1, 1, 4}, {1, 1, 1, 2}}, in), op_error);
+}
+
 }  // namespace
 }  // namespace nnvp::cpuops

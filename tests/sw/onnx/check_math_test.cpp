@@ -119,18 +119,6 @@ TEST(CheckMathOps, ConstantOperandsAreFoldedAtImport) {
     EXPECT_FLOAT_EQ(y.value(2), -9.0f);
 }
 
-onnx::TensorProto int64_tensor(const std::string& name, const std::vector<int64_t>& dims,
-                               const std::vector<int64_t>& values) {
-    onnx::TensorProto t;
-    t.set_name(name);
-    t.set_data_type(onnx::TensorProto::INT64);
-    for (int64_t d : dims)
-        t.add_dims(d);
-    for (int64_t v : values)
-        t.add_int64_data(v);
-    return t;
-}
-
 TEST(CheckMathOps, ShapeSubgraphsFoldToConstants) {
     // As PyTorch exports x.reshape(x.shape[0], -1) * (1 + range): Shape,
     // Gather, Unsqueeze, Concat, integer Mul / Div, Range and ConstantOfShape
@@ -138,10 +126,10 @@ TEST(CheckMathOps, ShapeSubgraphsFoldToConstants) {
     onnx::ModelProto m = test::new_model(13);
     onnx::GraphProto* g = m.mutable_graph();
     test::add_value_info(g->add_input(), "X", {2, 3, 4});
-    *g->add_initializer() = int64_tensor("zero", {}, {0});
-    *g->add_initializer() = int64_tensor("axes0", {1}, {0});
-    *g->add_initializer() = int64_tensor("six", {1}, {6});
-    *g->add_initializer() = int64_tensor("two", {1}, {2});
+    *g->add_initializer() = test::int64_tensor("zero", {}, {0});
+    *g->add_initializer() = test::int64_tensor("axes0", {1}, {0});
+    *g->add_initializer() = test::int64_tensor("six", {1}, {6});
+    *g->add_initializer() = test::int64_tensor("two", {1}, {2});
     *g->add_initializer() = test::float_tensor("r0", {}, {0.0f});
     *g->add_initializer() = test::float_tensor("r1", {}, {12.0f});
     *g->add_initializer() = test::float_tensor("r2", {}, {1.0f});

@@ -24,6 +24,18 @@ inline onnx::TensorProto float_tensor(const std::string& name, const std::vector
     return t;
 }
 
+inline onnx::TensorProto int64_tensor(const std::string& name, const std::vector<int64_t>& dims,
+                                      const std::vector<int64_t>& values) {
+    onnx::TensorProto t;
+    t.set_name(name);
+    t.set_data_type(onnx::TensorProto::INT64);
+    for (int64_t d : dims)
+        t.add_dims(d);
+    for (int64_t v : values)
+        t.add_int64_data(v);
+    return t;
+}
+
 inline void add_value_info(onnx::ValueInfoProto* v, const std::string& name,
                            const std::vector<int64_t>& dims,
                            int32_t type = onnx::TensorProto::FLOAT) {
