@@ -12,6 +12,10 @@ every run. Models:
                      LayerNorm decomposed (ReduceMean, Sub, Pow, Sqrt, Div),
                      heads split by Reshape / Transpose, scaled Q.K^T, Softmax,
                      Erf-based GELU, residual Adds.
+  mobilenet_v3_block an inverted residual block as in MobileNetV3 (1x1
+                     expand, HardSwish, depthwise 3x3, squeeze-excite with
+                     ReduceMean and HardSigmoid, 1x1 project, residual) and a
+                     classifier; two graph outputs: logits and the features.
 """
 import os
 import sys
@@ -108,8 +112,72 @@ def transformer_block(rng):
     return graph, [xv], outv.astype(np.float32)
 
 
-def write_case(out_dir, name, graph, inputs, output):
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)],
+def conv2d(x, w, b, pad, groups=1):
+    """NCHW convolution, stride 1, in float64."""
+    n, c, h, wd = x.shape
+    o, ci, kh, kw = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    oh, ow = h + 2 * pad - kh + 1, wd + 2 * pad - kw + 1
+    y = np.zeros((n, o, oh, ow))
+    per = o // groups
+    for oc in range(o):
+        g = oc // per
+        xs = xp[:, g * ci:(g + 1) * ci]
+        for i in range(kh):
+            for j in range(kw):
+                y[:, oc] += np.einsum("nchw,c->nhw", xs[:, :, i:i + oh, j:j + ow], w[oc, :, i, j])
+        y[:, oc] += b[oc]
+    return y
+
+
+def hard_swish(v):
+    return v * np.clip(v / 6 + 0.5, 0, 1)
+
+
+def conv_node(g, x, xv, cin, cout, k, rng, tag, groups=1):
+    w = (rng.standard_normal((cout, cin // groups, k, k)) / np.sqrt(cin // groups * k * k)).astype(np.float32)
+    b = (0.1 * rng.standard_normal(cout)).astype(np.float32)
+    y = g.node("Conv", [x, g.const(f"{tag}_w", w), g.const(f"{tag}_b", b)],
+               kernel_shape=[k, k], pads=[k // 2] * 4, group=groups)
+    return y, conv2d(xv, w.astype(np.float64), b, k // 2, groups)
+
+
+def mobilenet_v3_block(rng):
+    c, e, se, classes = 8, 16, 4, 10
+    g = Graph()
+    xv = rng.standard_normal((1, c, 8, 8)).astype(np.float32)
+    x64 = xv.astype(np.float64)
+    h, hv = conv_node(g, "input", x64, c, e, 1, rng, "expand")
+    h, hv = g.node("HardSwish", [h]), hard_swish(hv)
+    d, dv = conv_node(g, h, hv, e, e, 3, rng, "dw", groups=e)
+    d, dv = g.node("HardSwish", [d]), hard_swish(dv)
+    # Squeeze-excite: mean over H, W, two 1x1 convs, hard-sigmoid gate.
+    m = g.node("ReduceMean", [d], axes=[2, 3], keepdims=1)
+    mv = dv.mean(axis=(2, 3), keepdims=True)
+    s1, s1v = conv_node(g, m, mv, e, se, 1, rng, "se1")
+    s1, s1v = g.node("Relu", [s1]), np.maximum(s1v, 0)
+    s2, s2v = conv_node(g, s1, s1v, se, e, 1, rng, "se2")
+    gate = g.node("HardSigmoid", [s2], alpha=1.0 / 6, beta=0.5)
+    gv = np.clip(s2v * np.float32(1.0 / 6) + 0.5, 0, 1)
+    d, dv = g.node("Mul", [d, gate]), dv * gv
+    p, pv = conv_node(g, d, dv, e, c, 1, rng, "project")
+    features = g.node("Add", ["input", p])
+    fv = x64 + pv
+    pooled = g.node("Flatten", [g.node("GlobalAveragePool", [features])], axis=1)
+    w = (rng.standard_normal((classes, c)) / np.sqrt(c)).astype(np.float32)
+    b = (0.1 * rng.standard_normal(classes)).astype(np.float32)
+    logits = g.node("Gemm", [pooled, g.const("fc_w", w), g.const("fc_b", b)], transB=1)
+    lv = fv.mean(axis=(2, 3)) @ w.T.astype(np.float64) + b
+    graph = helper.make_graph(
+        g.nodes, "mobilenet_v3_block",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, c, 8, 8])],
+        [helper.make_tensor_value_info(logits, TensorProto.FLOAT, [1, classes]),
+         helper.make_tensor_value_info(features, TensorProto.FLOAT, [1, c, 8, 8])], g.inits)
+    return graph, [xv], [lv.astype(np.float32), fv.astype(np.float32)]
+
+
+def write_case(out_dir, name, graph, inputs, outputs, opset=13):
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
                               producer_name="nnvp tools/onnx_models")
     onnx.checker.check_model(model)
     case = os.path.join(out_dir, name)
@@ -119,16 +187,19 @@ def write_case(out_dir, name, graph, inputs, output):
         t = numpy_helper.from_array(value, vi.name)
         with open(os.path.join(case, "test_data_set_0", f"input_{i}.pb"), "wb") as f:
             f.write(t.SerializeToString())
-    t = numpy_helper.from_array(output, graph.output[0].name)
-    with open(os.path.join(case, "test_data_set_0", "output_0.pb"), "wb") as f:
-        f.write(t.SerializeToString())
+    for i, (value, vi) in enumerate(zip(outputs, graph.output)):
+        t = numpy_helper.from_array(value, vi.name)
+        with open(os.path.join(case, "test_data_set_0", f"output_{i}.pb"), "wb") as f:
+            f.write(t.SerializeToString())
 
 
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: make_models.py OUT_DIR")
     graph, ins, out = transformer_block(np.random.default_rng(2026))
-    write_case(sys.argv[1], "transformer_block", graph, ins, out)
+    write_case(sys.argv[1], "transformer_block", graph, ins, [out])
+    graph, ins, outs = mobilenet_v3_block(np.random.default_rng(2027))
+    write_case(sys.argv[1], "mobilenet_v3_block", graph, ins, outs, opset=14)  # HardSwish
 
 
 if __name__ == "__main__":
