@@ -55,6 +55,8 @@ const char* to_string(kind k) {
             return "tile";
         case kind::resize:
             return "resize";
+        case kind::spread:
+            return "spread";
     }
     return "unknown";
 }
@@ -103,6 +105,7 @@ work cost(const op& o, const std::vector<tensor_info>& ins, const tensor_info& o
         case kind::select:
         case kind::expand:
         case kind::tile:
+        case kind::spread:
             w.bytes = nn::storage_bytes(out.type, n);
             break;
         case kind::resize: {  // linear: two neighbours per resized axis

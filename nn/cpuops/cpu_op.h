@@ -87,6 +87,9 @@ enum class kind : uint16_t {
     // nearest rounding (resize_round), output n, h, w, c}; floats: {scale
     // n, h, w, c} (output / input, as given to ONNX).
     resize = 17,
+    // Zero insertion (a transposed convolution's input): stride - 1 zeros
+    // between neighbouring pixels of H and W. ints: {stride_h, stride_w}.
+    spread = 18,
 };
 
 enum class resize_mode : int32_t { nearest = 0, linear = 1 };

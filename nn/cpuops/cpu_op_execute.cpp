@@ -242,6 +242,7 @@ nn::tensor execute(const op& o, const std::vector<const nn::tensor*>& ins,
         case kind::expand:
         case kind::tile:
         case kind::resize:
+        case kind::spread:
             return detail::execute_index(o, ins, out);
     }
     fail(o, "unknown kind");

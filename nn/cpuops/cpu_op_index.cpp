@@ -241,6 +241,32 @@ nn::tensor resize(const op& o, const nn::tensor& in, const tensor_info& oi) {
     return out;
 }
 
+tensor_info infer_spread(const op& o, const infos& ins) {
+    need(o, ins, 1, 2, 2);
+    if (o.ints[0] < 1 || o.ints[1] < 1 || o.ints[0] > 64 || o.ints[1] > 64)
+        fail(o, "strides: expected 1..64");
+    if (!nn::is_float(ins[0].type) && ins[0].q.zero_point != 0)
+        fail(o, "input zero point " + std::to_string(ins[0].q.zero_point) +
+                    ": expected 0 (the inserted zeros are stored zeros)");
+    tensor_info out = ins[0];
+    out.shape.h = (ins[0].shape.h - 1) * o.ints[0] + 1;
+    out.shape.w = (ins[0].shape.w - 1) * o.ints[1] + 1;
+    return out;
+}
+
+nn::tensor spread(const op& o, const nn::tensor& in, const tensor_info& oi) {
+    nn::tensor out(in.type(), oi.shape);  // zero bytes: 0 in every type
+    const std::size_t bytes = static_cast<std::size_t>(nn::bits_of(in.type())) / 8;
+    const nn::shape4& s = in.shape();
+    for (int n = 0; n < s.n; ++n)
+        for (int h = 0; h < s.h; ++h)
+            for (int w = 0; w < s.w; ++w)
+                std::memcpy(out.bytes().data() + out.index(n, h * o.ints[0], w * o.ints[1], 0) * bytes,
+                            in.bytes().data() + in.index(n, h, w, 0) * bytes,
+                            bytes * static_cast<std::size_t>(s.c));
+    return out;
+}
+
 }  // namespace
 
 tensor_info infer_index(const op& o, const infos& ins) {
@@ -250,6 +276,7 @@ tensor_info infer_index(const op& o, const infos& ins) {
         case kind::select: return infer_select(o, ins);
         case kind::expand: return infer_expand(o, ins);
         case kind::resize: return infer_resize(o, ins);
+        case kind::spread: return infer_spread(o, ins);
         default: return infer_tile(o, ins);
     }
 }
@@ -274,6 +301,8 @@ nn::tensor execute_index(const op& o, const std::vector<const nn::tensor*>& ins,
             return select(ins, out);
         case kind::resize:
             return resize(o, in, out);
+        case kind::spread:
+            return spread(o, in, out);
         case kind::expand:
             return move_elements(in, out, [&](const int* p, int* q) {
                 for (int a = 0; a < 4; ++a)

@@ -219,6 +219,7 @@ tensor_info infer(const op& o, const std::vector<tensor_info>& ins) {
         case kind::expand:
         case kind::tile:
         case kind::resize:
+        case kind::spread:
             return detail::infer_index(o, ins);
     }
     fail(o, "unknown kind " + std::to_string(static_cast<unsigned>(o.k)));

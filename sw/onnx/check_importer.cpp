@@ -18,6 +18,7 @@ using detail::value;
 const std::map<std::string, std::set<int>>& parameter_slots() {
     static const std::map<std::string, std::set<int>> slots = {
         {"Conv", {1, 2}},
+        {"ConvTranspose", {1, 2}},
         {"ConvInteger", {1, 2, 3}},
         {"Gemm", {1, 2}},
         {"MatMul", {1}},
@@ -56,7 +57,8 @@ const std::map<std::string, std::set<int>>& parameter_slots() {
 }
 
 bool is_spatial(const std::string& op) {
-    return op == "Conv" || op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool" ||
+    return op == "Conv" || op == "ConvTranspose" || op == "MaxPool" || op == "AveragePool" ||
+           op == "GlobalAveragePool" ||
            op == "GlobalMaxPool" || op == "BatchNormalization" || op == "QLinearConv" ||
            op == "ConvInteger";
 }

@@ -2,6 +2,7 @@
 // core layers: Conv, the activations, Add / Mul, the pools and
 // BatchNormalization (folded into the Conv before it, or a mul and an add).
 #include <cmath>
+#include <utility>
 
 #include "sw/onnx/check_builder.h"
 #include "sw/onnx/window.h"
@@ -42,6 +43,104 @@ void conv(check_builder& b) {
     // OIHW (plain [O, I, kH, kW]) -> OHWI: the plain -> nhwc permutation.
     const nn::tensor weights = from_plain(w.data, layout::nhwc);
     const tref r = b.add_layer(l, {b.runtime(x, layout::nhwc)}, weights, bias);
+    b.set_output(runtime_value(b, r, layout::nhwc, nchw_dims(b.info(r).shape), kFloat));
+}
+
+// The padding of one spatial axis of a ConvTranspose: {begin, end} from
+// pads, or from output_shape / auto_pad (ONNX's total-padding rule).
+std::pair<int64_t, int64_t> transposed_pads(check_builder& b, const attributes& a, int axis,
+                                            int64_t in, int64_t k, int64_t stride, int64_t dil,
+                                            int64_t out_pad) {
+    const std::string auto_pad = a.get_string("auto_pad", "NOTSET");
+    const std::vector<int64_t> shape = a.get_ints("output_shape", {});
+    if (shape.empty() && (auto_pad == "NOTSET" || auto_pad == "VALID")) {
+        const std::vector<int64_t> pads = a.get_ints("pads", {0, 0, 0, 0});
+        if (pads.size() != 4)
+            b.fail("pads: expected 4 values");
+        return auto_pad == "VALID" ? std::pair<int64_t, int64_t>{0, 0}
+                                   : std::pair<int64_t, int64_t>{pads[static_cast<std::size_t>(axis)],
+                                                                 pads[static_cast<std::size_t>(axis + 2)]};
+    }
+    if (!shape.empty() && shape.size() != 2)
+        b.fail("output_shape: expected 2 values (H, W)");
+    const int64_t want = shape.empty() ? in * stride : shape[static_cast<std::size_t>(axis)];
+    const int64_t total = stride * (in - 1) + out_pad + (k - 1) * dil + 1 - want;
+    if (total < 0)  // a larger output: the extra rows at the end, as output_padding adds them
+        return {0, total};
+    // SAME_UPPER (and output_shape alone) put the odd row at the end, as the
+    // ONNX reference and onnxruntime do.
+    if (auto_pad == "SAME_LOWER")
+        return {total - total / 2, total / 2};
+    return {total / 2, total - total / 2};
+}
+
+// ConvTranspose as the core's conv: the input spread with stride - 1 zeros
+// between pixels (a CPU step), then a stride-1 conv with the kernel flipped
+// and its in / out channels swapped, padded by dilation * (k - 1) - pad.
+void conv_transpose(check_builder& b) {
+    b.single_output();
+    const attributes a = b.attrs();
+    a.only({"auto_pad", "dilations", "group", "kernel_shape", "output_padding", "output_shape",
+            "pads", "strides"});
+    need_image(b, 0);
+    const value& x = b.input(0);
+    const onnx_tensor& w = b.known_input(1, "weights");
+    if (w.dims.size() != 4 || w.elem_type != kFloat)
+        b.fail("weights: expected a 4-D FLOAT tensor [C, O/group, kH, kW]");
+    if (a.get_int("group", 1) != 1)
+        b.fail("group: expected 1");
+    if (w.dims[0] != x.dims[1])
+        b.fail("weights: " + std::to_string(w.dims[0]) + " input channels, the input has " +
+               std::to_string(x.dims[1]));
+    const int c = static_cast<int>(w.dims[0]), o = static_cast<int>(w.dims[1]);
+    const int kh = static_cast<int>(w.dims[2]), kw = static_cast<int>(w.dims[3]);
+    const auto strides = a.get_ints("strides", {1, 1}), dils = a.get_ints("dilations", {1, 1});
+    const auto out_pad = a.get_ints("output_padding", {0, 0});
+    if (strides.size() != 2 || dils.size() != 2 || out_pad.size() != 2 || strides[0] < 1 ||
+        strides[1] < 1 || dils[0] < 1 || dils[1] < 1)
+        b.fail("strides, dilations, output_padding: expected 2 positive values each (2-D only)");
+    ref::layer l = float_layer(ref::op_kind::conv2d);
+    l.out_channels = o;
+    l.geo.kernel_h = kh;
+    l.geo.kernel_w = kw;
+    l.geo.dilation_h = static_cast<int>(dils[0]);
+    l.geo.dilation_w = static_cast<int>(dils[1]);
+    int* pad_lo[2] = {&l.geo.pad_top, &l.geo.pad_left};
+    int* pad_hi[2] = {&l.geo.pad_bottom, &l.geo.pad_right};
+    for (int ax = 0; ax < 2; ++ax) {
+        const auto i = static_cast<std::size_t>(ax);
+        const int64_t k = ax == 0 ? kh : kw;
+        const auto [begin, end] =
+            transposed_pads(b, a, ax, x.dims[2 + i], k, strides[i], dils[i], out_pad[i]);
+        const int64_t lo = dils[i] * (k - 1) - begin, hi = dils[i] * (k - 1) - end + out_pad[i];
+        if (lo < 0 || hi < 0)
+            b.fail("pads larger than dilation * (kernel - 1): not supported");
+        *pad_lo[ax] = static_cast<int>(lo);
+        *pad_hi[ax] = static_cast<int>(hi);
+    }
+    // W [C, O, kH, kW] -> conv weights OHWI: w'[o][y][x][c] = W[c][o][kH-1-y][kW-1-x].
+    nn::tensor weights(nn::dtype::fp32, {o, kh, kw, c});
+    for (int oc = 0; oc < o; ++oc)
+        for (int y = 0; y < kh; ++y)
+            for (int xx = 0; xx < kw; ++xx)
+                for (int ic = 0; ic < c; ++ic)
+                    weights.set_float(weights.index(oc, y, xx, ic),
+                                      static_cast<float>(w.value(static_cast<std::size_t>(
+                                          ((ic * o + oc) * kh + (kh - 1 - y)) * kw + (kw - 1 - xx)))));
+    std::optional<nn::tensor> bias;
+    if (b.has_input(2)) {
+        const onnx_tensor& bt = b.known_input(2, "bias");
+        if (bt.count() != static_cast<std::size_t>(o) || bt.elem_type != kFloat)
+            b.fail("bias: expected " + std::to_string(o) + " FLOAT values");
+        l.has_bias = true;
+        bias = bt.data.reshaped({1, 1, 1, o});
+    }
+    tref in = b.runtime(x, layout::nhwc);
+    if (strides[0] > 1 || strides[1] > 1)
+        in = b.add_cpu({cpuops::kind::spread,
+                        {static_cast<int32_t>(strides[0]), static_cast<int32_t>(strides[1])}, {}},
+                       {in}, "spread");
+    const tref r = b.add_layer(l, {in}, weights, bias);
     b.set_output(runtime_value(b, r, layout::nhwc, nchw_dims(b.info(r).shape), kFloat));
 }
 
@@ -239,6 +338,7 @@ const translation_table& layer_translations() {
         {"Sigmoid", [](check_builder& b) { activation(b, ref::act_kind::sigmoid); }},
         {"Tanh", [](check_builder& b) { activation(b, ref::act_kind::tanh); }},
         {"Clip", [](check_builder& b) { activation(b, ref::act_kind::clip); }},
+        {"ConvTranspose", conv_transpose},
         {"Add", [](check_builder& b) { eltwise(b, ref::op_kind::add); }},
         {"Mul", [](check_builder& b) { eltwise(b, ref::op_kind::mul); }},
         {"MaxPool", [](check_builder& b) { pool(b, true); }},

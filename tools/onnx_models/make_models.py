@@ -16,6 +16,9 @@ every run. Models:
                      expand, HardSwish, depthwise 3x3, squeeze-excite with
                      ReduceMean and HardSigmoid, 1x1 project, residual) and a
                      classifier; two graph outputs: logits and the features.
+  detection_head     a stride-2 conv, then back up by a ConvTranspose and a
+                     nearest Resize, summed with the input; a sigmoid heatmap
+                     and a box regression as two outputs.
 """
 import os
 import sys
@@ -112,12 +115,12 @@ def transformer_block(rng):
     return graph, [xv], outv.astype(np.float32)
 
 
-def conv2d(x, w, b, pad, groups=1):
-    """NCHW convolution, stride 1, in float64."""
+def conv2d(x, w, b, pad, groups=1, stride=1):
+    """NCHW convolution in float64."""
     n, c, h, wd = x.shape
     o, ci, kh, kw = w.shape
     xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    oh, ow = h + 2 * pad - kh + 1, wd + 2 * pad - kw + 1
+    oh, ow = (h + 2 * pad - kh) // stride + 1, (wd + 2 * pad - kw) // stride + 1
     y = np.zeros((n, o, oh, ow))
     per = o // groups
     for oc in range(o):
@@ -125,9 +128,22 @@ def conv2d(x, w, b, pad, groups=1):
         xs = xp[:, g * ci:(g + 1) * ci]
         for i in range(kh):
             for j in range(kw):
-                y[:, oc] += np.einsum("nchw,c->nhw", xs[:, :, i:i + oh, j:j + ow], w[oc, :, i, j])
+                patch = xs[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride]
+                y[:, oc] += np.einsum("nchw,c->nhw", patch, w[oc, :, i, j])
         y[:, oc] += b[oc]
     return y
+
+
+def conv_transpose2d(x, w, b, stride):
+    """NCHW transposed convolution, no padding: every input pixel scatters its kernel."""
+    n, c, h, wd = x.shape
+    _, o, kh, kw = w.shape
+    y = np.zeros((n, o, (h - 1) * stride + kh, (wd - 1) * stride + kw))
+    for i in range(h):
+        for j in range(wd):
+            y[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw] += np.einsum(
+                "nc,cokl->nokl", x[:, :, i, j], w)
+    return y + b.reshape(1, o, 1, 1)
 
 
 def hard_swish(v):
@@ -176,6 +192,40 @@ def mobilenet_v3_block(rng):
     return graph, [xv], [lv.astype(np.float32), fv.astype(np.float32)]
 
 
+def detection_head(rng):
+    c = 8
+    g = Graph()
+    xv = rng.standard_normal((1, c, 8, 8)).astype(np.float32)
+    x64 = xv.astype(np.float64)
+    # Downsample (stride-2 conv), then two ways back up: a learned 2x2
+    # ConvTranspose and a nearest Resize of a 1x1 projection, summed.
+    w = (rng.standard_normal((16, c, 3, 3)) / np.sqrt(c * 9)).astype(np.float32)
+    bb = (0.1 * rng.standard_normal(16)).astype(np.float32)
+    down = g.node("Relu", [g.node("Conv", ["input", g.const("down_w", w), g.const("down_b", bb)],
+                                  kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[2, 2])])
+    dv = np.maximum(conv2d(x64, w.astype(np.float64), bb, 1, stride=2), 0)
+    wt = (rng.standard_normal((16, c, 2, 2)) / np.sqrt(16 * 4)).astype(np.float32)
+    bt = (0.1 * rng.standard_normal(c)).astype(np.float32)
+    up = g.node("ConvTranspose", [down, g.const("up_w", wt), g.const("up_b", bt)],
+                kernel_shape=[2, 2], strides=[2, 2])
+    uv = conv_transpose2d(dv, wt.astype(np.float64), bt, 2)
+    p, pv = conv_node(g, down, dv, 16, c, 1, rng, "lateral")
+    scales = g.const("scales", np.array([1, 1, 2, 2], dtype=np.float32))
+    r = g.node("Resize", [p, "", scales], mode="nearest")
+    rv = pv.repeat(2, axis=2).repeat(2, axis=3)  # nearest, half_pixel, x2: each pixel twice
+    fused = g.node("Add", [g.node("Add", [up, r]), "input"])
+    fv = uv + rv + x64
+    heat, hv = conv_node(g, fused, fv, c, 2, 1, rng, "heat")
+    heat, hv = g.node("Sigmoid", [heat]), 1 / (1 + np.exp(-hv))
+    box, bv = conv_node(g, fused, fv, c, 4, 1, rng, "box")
+    graph = helper.make_graph(
+        g.nodes, "detection_head",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, c, 8, 8])],
+        [helper.make_tensor_value_info(heat, TensorProto.FLOAT, [1, 2, 8, 8]),
+         helper.make_tensor_value_info(box, TensorProto.FLOAT, [1, 4, 8, 8])], g.inits)
+    return graph, [xv], [hv.astype(np.float32), bv.astype(np.float32)]
+
+
 def write_case(out_dir, name, graph, inputs, outputs, opset=13):
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
                               producer_name="nnvp tools/onnx_models")
@@ -200,6 +250,8 @@ def main():
     write_case(sys.argv[1], "transformer_block", graph, ins, [out])
     graph, ins, outs = mobilenet_v3_block(np.random.default_rng(2027))
     write_case(sys.argv[1], "mobilenet_v3_block", graph, ins, outs, opset=14)  # HardSwish
+    graph, ins, outs = detection_head(np.random.default_rng(2028))
+    write_case(sys.argv[1], "detection_head", graph, ins, outs)
 
 
 if __name__ == "__main__":

@@ -72,6 +72,17 @@ TEST(CpuIndexOps, ExpandAndTile) {
     EXPECT_EQ(cost(t, {info_of(col)}, infer(t, {info_of(col)})).bytes, 4u);
 }
 
+TEST(CpuIndexOps, SpreadInsertsZerosBetweenPixels) {
+    nn::tensor x(nn::dtype::int8, {1, 2, 2, 1});  // [[1 2] [3 4]]
+    for (std::size_t i = 0; i < 4; ++i)
+        x.set_int(i, static_cast<int64_t>(i + 1));
+    EXPECT_EQ(run({kind::spread, {2, 3}, {}}, {&x}),
+              (std::vector<int64_t>{1, 0, 0, 2, 0, 0, 0, 0, 3, 0, 0, 4}));  // [3, 4]
+    tensor_info q = info_of(x);
+    q.q.zero_point = 5;  // the inserted zeros would not be zeros
+    EXPECT_THROW(infer({kind::spread, {2, 2}, {}}, {q}), op_error);
+}
+
 TEST(CpuIndexOps, ResizeNearestAndLinear) {
     nn::tensor x(nn::dtype::fp32, {1, 1, 1, 2});  // [10 20]
     x.set_float(0, 10);
