@@ -61,8 +61,8 @@ tensor_info infer_gather(const op& o, const infos& ins) {
     const int dim = ins[0].shape.at(axis);
     for (std::size_t i = 1; i < o.ints.size(); ++i)
         if (o.ints[i] < 0 || o.ints[i] >= dim)
-            fail(o, "index " + std::to_string(o.ints[i]) + ": expected 0.." +
-                        std::to_string(dim - 1));
+            fail(o,
+                 "index " + std::to_string(o.ints[i]) + ": expected 0.." + std::to_string(dim - 1));
     tensor_info out = ins[0];
     out.shape.at(axis) = static_cast<int>(o.ints.size() - 1);
     return out;
@@ -71,8 +71,8 @@ tensor_info infer_gather(const op& o, const infos& ins) {
 tensor_info infer_select(const op& o, const infos& ins) {
     need(o, ins, 3, 0, 0);
     if (ins[0].type != nn::dtype::int8)
-        fail(o, std::string("condition is ") + nn::to_string(ins[0].type) +
-                    ": expected int8 (0 / 1)");
+        fail(o,
+             std::string("condition is ") + nn::to_string(ins[0].type) + ": expected int8 (0 / 1)");
     if (ins[1].type != ins[2].type || ins[1].q.scale != ins[2].q.scale ||
         ins[1].q.zero_point != ins[2].q.zero_point)
         fail(o, "x and y: expected one type and quantization");
@@ -170,15 +170,19 @@ tensor_info infer_resize(const op& o, const infos& ins) {
 // The input coordinate of output coordinate x on one axis.
 double source_coord(resize_coord t, double x, double scale, int in, int out) {
     switch (t) {
-        case resize_coord::half_pixel: return (x + 0.5) / scale - 0.5;
-        case resize_coord::asymmetric: return x / scale;
+        case resize_coord::half_pixel:
+            return (x + 0.5) / scale - 0.5;
+        case resize_coord::asymmetric:
+            return x / scale;
         case resize_coord::align_corners: {  // ONNX: the resized length unrounded, in * scale
             const double len = in * scale;
             (void)out;
             return len <= 1.0 ? 0.0 : x * (in - 1) / (len - 1.0);
         }
-        case resize_coord::pytorch_half_pixel: return out > 1 ? (x + 0.5) / scale - 0.5 : 0.0;
-        case resize_coord::tf_half_pixel_for_nn: return (x + 0.5) / scale;
+        case resize_coord::pytorch_half_pixel:
+            return out > 1 ? (x + 0.5) / scale - 0.5 : 0.0;
+        case resize_coord::tf_half_pixel_for_nn:
+            return (x + 0.5) / scale;
     }
     return x;
 }
@@ -189,9 +193,15 @@ int nearest_index(resize_round r, double x, int in) {
         case resize_round::round_prefer_floor:
             i = x - std::floor(x) == 0.5 ? std::floor(x) : std::round(x);
             break;
-        case resize_round::round_prefer_ceil: i = std::round(x); break;  // .5 away: up for x >= 0
-        case resize_round::floor: i = std::floor(x); break;
-        case resize_round::ceil: i = std::ceil(x); break;
+        case resize_round::round_prefer_ceil:
+            i = std::round(x);
+            break;  // .5 away: up for x >= 0
+        case resize_round::floor:
+            i = std::floor(x);
+            break;
+        case resize_round::ceil:
+            i = std::ceil(x);
+            break;
     }
     return static_cast<int>(std::clamp(i, 0.0, static_cast<double>(in - 1)));
 }
@@ -202,7 +212,10 @@ nn::tensor resize(const op& o, const nn::tensor& in, const tensor_info& oi) {
     const auto round = static_cast<resize_round>(o.ints[2]);
     const nn::shape4& s = in.shape();
     // Per axis and output index: the two neighbours and the weight of the upper.
-    struct tap { int lo, hi; double w; };
+    struct tap {
+        int lo, hi;
+        double w;
+    };
     std::vector<tap> taps[4];
     for (int a = 0; a < 4; ++a)
         for (int x = 0; x < oi.shape.at(a); ++x) {
@@ -261,9 +274,10 @@ nn::tensor spread(const op& o, const nn::tensor& in, const tensor_info& oi) {
     for (int n = 0; n < s.n; ++n)
         for (int h = 0; h < s.h; ++h)
             for (int w = 0; w < s.w; ++w)
-                std::memcpy(out.bytes().data() + out.index(n, h * o.ints[0], w * o.ints[1], 0) * bytes,
-                            in.bytes().data() + in.index(n, h, w, 0) * bytes,
-                            bytes * static_cast<std::size_t>(s.c));
+                std::memcpy(
+                    out.bytes().data() + out.index(n, h * o.ints[0], w * o.ints[1], 0) * bytes,
+                    in.bytes().data() + in.index(n, h, w, 0) * bytes,
+                    bytes * static_cast<std::size_t>(s.c));
     return out;
 }
 
@@ -271,13 +285,20 @@ nn::tensor spread(const op& o, const nn::tensor& in, const tensor_info& oi) {
 
 tensor_info infer_index(const op& o, const infos& ins) {
     switch (o.k) {
-        case kind::slice: return infer_slice(o, ins);
-        case kind::gather: return infer_gather(o, ins);
-        case kind::select: return infer_select(o, ins);
-        case kind::expand: return infer_expand(o, ins);
-        case kind::resize: return infer_resize(o, ins);
-        case kind::spread: return infer_spread(o, ins);
-        default: return infer_tile(o, ins);
+        case kind::slice:
+            return infer_slice(o, ins);
+        case kind::gather:
+            return infer_gather(o, ins);
+        case kind::select:
+            return infer_select(o, ins);
+        case kind::expand:
+            return infer_expand(o, ins);
+        case kind::resize:
+            return infer_resize(o, ins);
+        case kind::spread:
+            return infer_spread(o, ins);
+        default:
+            return infer_tile(o, ins);
     }
 }
 

@@ -12,31 +12,31 @@ namespace nnvp::cpuops {
 
 const char* to_string(unary_fn f) {
     static const char* const names[] = {
-        "exp",     "log",        "sqrt",       "neg",      "abs",   "erf",     "reciprocal",
-        "floor",   "ceil",       "round",      "sign",     "sin",   "cos",     "tan",
-        "sigmoid", "tanh",       "relu",       "hard_sigmoid", "hard_swish", "elu", "selu",
-        "leaky_relu", "softplus", "softsign",  "gelu",     "gelu_tanh",
-        "sinh",    "cosh",       "asin",       "acos",     "atan",  "asinh",   "acosh",
-        "atanh",   "celu",       "thresholded_relu", "shrink", "mish",
-        "logical_not", "is_nan", "is_inf"};
+        "exp",        "log",       "sqrt",        "neg",        "abs",      "erf",
+        "reciprocal", "floor",     "ceil",        "round",      "sign",     "sin",
+        "cos",        "tan",       "sigmoid",     "tanh",       "relu",     "hard_sigmoid",
+        "hard_swish", "elu",       "selu",        "leaky_relu", "softplus", "softsign",
+        "gelu",       "gelu_tanh", "sinh",        "cosh",       "asin",     "acos",
+        "atan",       "asinh",     "acosh",       "atanh",      "celu",     "thresholded_relu",
+        "shrink",     "mish",      "logical_not", "is_nan",     "is_inf"};
     static_assert(sizeof(names) / sizeof(names[0]) == static_cast<int>(unary_fn::last) + 1);
     const auto i = static_cast<int32_t>(f);
     return i >= 0 && i <= static_cast<int32_t>(unary_fn::last) ? names[i] : "unknown";
 }
 
 const char* to_string(binary_fn f) {
-    static const char* const names[] = {
-        "add",   "sub",     "mul",  "div",           "pow",        "max",
-        "min",   "prelu",   "equal", "greater",      "less",       "greater_equal",
-        "less_equal", "logical_and", "logical_or", "logical_xor"};
+    static const char* const names[] = {"add",        "sub",         "mul",        "div",
+                                        "pow",        "max",         "min",        "prelu",
+                                        "equal",      "greater",     "less",       "greater_equal",
+                                        "less_equal", "logical_and", "logical_or", "logical_xor"};
     static_assert(sizeof(names) / sizeof(names[0]) == static_cast<int>(binary_fn::last) + 1);
     const auto i = static_cast<int32_t>(f);
     return i >= 0 && i <= static_cast<int32_t>(binary_fn::last) ? names[i] : "unknown";
 }
 
 const char* to_string(reduce_fn f) {
-    static const char* const names[] = {"sum", "mean",    "max",         "min",
-                                        "prod", "l1",     "l2",          "log_sum",
+    static const char* const names[] = {"sum",         "mean",       "max",     "min",
+                                        "prod",        "l1",         "l2",      "log_sum",
                                         "log_sum_exp", "sum_square", "arg_max", "arg_min"};
     static_assert(sizeof(names) / sizeof(names[0]) == static_cast<int>(reduce_fn::last) + 1);
     const auto i = static_cast<int32_t>(f);
@@ -67,7 +67,9 @@ std::size_t float_count(unary_fn f) {
     }
 }
 
-bool is_arg(reduce_fn f) { return f == reduce_fn::arg_max || f == reduce_fn::arg_min; }
+bool is_arg(reduce_fn f) {
+    return f == reduce_fn::arg_max || f == reduce_fn::arg_min;
+}
 
 void need_fp32(const op& o, const infos& ins) {
     for (std::size_t i = 0; i < ins.size(); ++i)
@@ -96,8 +98,8 @@ tensor_info infer_unary(const op& o, const infos& ins) {
     need_counts(o, ins, 1, 1, 1, float_count(f));
     if (f == unary_fn::logical_not) {
         if (ins[0].type != nn::dtype::int8)
-            fail(o, std::string("input is ") + nn::to_string(ins[0].type) +
-                        ": expected int8 (0 / 1)");
+            fail(o,
+                 std::string("input is ") + nn::to_string(ins[0].type) + ": expected int8 (0 / 1)");
         return {ins[0].shape, nn::dtype::int8, {}};
     }
     need_fp32(o, ins);
@@ -161,51 +163,84 @@ tensor_info infer_reduce(const op& o, const infos& ins) {
 double unary_value(const op& o, unary_fn f, double x) {
     const double pi = 3.14159265358979323846;
     switch (f) {
-        case unary_fn::exp: return std::exp(x);
-        case unary_fn::log: return std::log(x);
-        case unary_fn::sqrt: return std::sqrt(x);
-        case unary_fn::neg: return -x;
-        case unary_fn::abs: return std::fabs(x);
-        case unary_fn::erf: return std::erf(x);
-        case unary_fn::reciprocal: return 1.0 / x;
-        case unary_fn::floor: return std::floor(x);
-        case unary_fn::ceil: return std::ceil(x);
-        case unary_fn::round: return std::nearbyint(x);
-        case unary_fn::sign: return x > 0 ? 1.0 : x < 0 ? -1.0 : x;
-        case unary_fn::sin: return std::sin(x);
-        case unary_fn::cos: return std::cos(x);
-        case unary_fn::tan: return std::tan(x);
-        case unary_fn::sigmoid: return 1.0 / (1.0 + std::exp(-x));
-        case unary_fn::tanh: return std::tanh(x);
-        case unary_fn::relu: return x > 0 ? x : 0.0;
+        case unary_fn::exp:
+            return std::exp(x);
+        case unary_fn::log:
+            return std::log(x);
+        case unary_fn::sqrt:
+            return std::sqrt(x);
+        case unary_fn::neg:
+            return -x;
+        case unary_fn::abs:
+            return std::fabs(x);
+        case unary_fn::erf:
+            return std::erf(x);
+        case unary_fn::reciprocal:
+            return 1.0 / x;
+        case unary_fn::floor:
+            return std::floor(x);
+        case unary_fn::ceil:
+            return std::ceil(x);
+        case unary_fn::round:
+            return std::nearbyint(x);
+        case unary_fn::sign:
+            return x > 0 ? 1.0 : x < 0 ? -1.0 : x;
+        case unary_fn::sin:
+            return std::sin(x);
+        case unary_fn::cos:
+            return std::cos(x);
+        case unary_fn::tan:
+            return std::tan(x);
+        case unary_fn::sigmoid:
+            return 1.0 / (1.0 + std::exp(-x));
+        case unary_fn::tanh:
+            return std::tanh(x);
+        case unary_fn::relu:
+            return x > 0 ? x : 0.0;
         case unary_fn::hard_sigmoid:
             return std::clamp(o.floats[0] * x + o.floats[1], 0.0, 1.0);
-        case unary_fn::hard_swish: return x * std::clamp(x / 6.0 + 0.5, 0.0, 1.0);
-        case unary_fn::elu: return x < 0 ? o.floats[0] * (std::exp(x) - 1.0) : x;
+        case unary_fn::hard_swish:
+            return x * std::clamp(x / 6.0 + 0.5, 0.0, 1.0);
+        case unary_fn::elu:
+            return x < 0 ? o.floats[0] * (std::exp(x) - 1.0) : x;
         case unary_fn::selu:
             return o.floats[1] * (x <= 0 ? o.floats[0] * (std::exp(x) - 1.0) : x);
-        case unary_fn::leaky_relu: return x < 0 ? o.floats[0] * x : x;
-        case unary_fn::softplus: return x > 30 ? x : std::log1p(std::exp(x));
-        case unary_fn::softsign: return x / (1.0 + std::fabs(x));
-        case unary_fn::gelu: return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
+        case unary_fn::leaky_relu:
+            return x < 0 ? o.floats[0] * x : x;
+        case unary_fn::softplus:
+            return x > 30 ? x : std::log1p(std::exp(x));
+        case unary_fn::softsign:
+            return x / (1.0 + std::fabs(x));
+        case unary_fn::gelu:
+            return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
         case unary_fn::gelu_tanh:
             return 0.5 * x * (1.0 + std::tanh(std::sqrt(2.0 / pi) * (x + 0.044715 * x * x * x)));
-        case unary_fn::sinh: return std::sinh(x);
-        case unary_fn::cosh: return std::cosh(x);
-        case unary_fn::asin: return std::asin(x);
-        case unary_fn::acos: return std::acos(x);
-        case unary_fn::atan: return std::atan(x);
-        case unary_fn::asinh: return std::asinh(x);
-        case unary_fn::acosh: return std::acosh(x);
-        case unary_fn::atanh: return std::atanh(x);
+        case unary_fn::sinh:
+            return std::sinh(x);
+        case unary_fn::cosh:
+            return std::cosh(x);
+        case unary_fn::asin:
+            return std::asin(x);
+        case unary_fn::acos:
+            return std::acos(x);
+        case unary_fn::atan:
+            return std::atan(x);
+        case unary_fn::asinh:
+            return std::asinh(x);
+        case unary_fn::acosh:
+            return std::acosh(x);
+        case unary_fn::atanh:
+            return std::atanh(x);
         case unary_fn::celu: {
             const double alpha = o.floats[0];
             return std::max(0.0, x) + std::min(0.0, alpha * (std::exp(x / alpha) - 1.0));
         }
-        case unary_fn::thresholded_relu: return x > o.floats[0] ? x : 0.0;
+        case unary_fn::thresholded_relu:
+            return x > o.floats[0] ? x : 0.0;
         case unary_fn::shrink:
             return x < -o.floats[0] ? x + o.floats[1] : x > o.floats[0] ? x - o.floats[1] : 0.0;
-        case unary_fn::mish: return x * std::tanh(x > 30 ? x : std::log1p(std::exp(x)));
+        case unary_fn::mish:
+            return x * std::tanh(x > 30 ? x : std::log1p(std::exp(x)));
         case unary_fn::logical_not:  // logic_value()
         case unary_fn::is_nan:
         case unary_fn::is_inf:
@@ -216,23 +251,39 @@ double unary_value(const op& o, unary_fn f, double x) {
 
 double binary_value(binary_fn f, double a, double b) {
     switch (f) {
-        case binary_fn::add: return a + b;
-        case binary_fn::sub: return a - b;
-        case binary_fn::mul: return a * b;
-        case binary_fn::div: return a / b;
-        case binary_fn::pow: return std::pow(a, b);
+        case binary_fn::add:
+            return a + b;
+        case binary_fn::sub:
+            return a - b;
+        case binary_fn::mul:
+            return a * b;
+        case binary_fn::div:
+            return a / b;
+        case binary_fn::pow:
+            return std::pow(a, b);
         // NaN propagates through max and min, as in ONNX (numpy.maximum).
-        case binary_fn::max: return std::isnan(a) || std::isnan(b) ? NAN : std::max(a, b);
-        case binary_fn::min: return std::isnan(a) || std::isnan(b) ? NAN : std::min(a, b);
-        case binary_fn::prelu: return a < 0 ? a * b : a;
-        case binary_fn::equal: return a == b;
-        case binary_fn::greater: return a > b;
-        case binary_fn::less: return a < b;
-        case binary_fn::greater_equal: return a >= b;
-        case binary_fn::less_equal: return a <= b;
-        case binary_fn::logical_and: return a != 0 && b != 0;
-        case binary_fn::logical_or: return a != 0 || b != 0;
-        case binary_fn::logical_xor: return (a != 0) != (b != 0);
+        case binary_fn::max:
+            return std::isnan(a) || std::isnan(b) ? NAN : std::max(a, b);
+        case binary_fn::min:
+            return std::isnan(a) || std::isnan(b) ? NAN : std::min(a, b);
+        case binary_fn::prelu:
+            return a < 0 ? a * b : a;
+        case binary_fn::equal:
+            return a == b;
+        case binary_fn::greater:
+            return a > b;
+        case binary_fn::less:
+            return a < b;
+        case binary_fn::greater_equal:
+            return a >= b;
+        case binary_fn::less_equal:
+            return a <= b;
+        case binary_fn::logical_and:
+            return a != 0 && b != 0;
+        case binary_fn::logical_or:
+            return a != 0 || b != 0;
+        case binary_fn::logical_xor:
+            return (a != 0) != (b != 0);
     }
     return a;
 }
@@ -282,8 +333,8 @@ nn::tensor binary(const op& o, const nn::tensor& a, const nn::tensor& b, const t
                         out.set_int(k, static_cast<int64_t>(
                                            binary_value(f, a.get_float(i), b.get_float(j))));
                     } else {
-                        out.set_float(k, static_cast<float>(
-                                             binary_value(f, a.get_float(i), b.get_float(j))));
+                        out.set_float(
+                            k, static_cast<float>(binary_value(f, a.get_float(i), b.get_float(j))));
                     }
                 }
     return out;
@@ -293,29 +344,36 @@ nn::tensor binary(const op& o, const nn::tensor& a, const nn::tensor& b, const t
 double reduce_values(reduce_fn f, const std::vector<double>& v) {
     double r = 0;
     switch (f) {
-        case reduce_fn::max: return *std::max_element(v.begin(), v.end());
-        case reduce_fn::min: return *std::min_element(v.begin(), v.end());
+        case reduce_fn::max:
+            return *std::max_element(v.begin(), v.end());
+        case reduce_fn::min:
+            return *std::min_element(v.begin(), v.end());
         case reduce_fn::prod:
             r = 1;
-            for (double x : v) r *= x;
+            for (double x : v)
+                r *= x;
             return r;
         case reduce_fn::log_sum_exp: {
             const double m = *std::max_element(v.begin(), v.end());
             if (!std::isfinite(m))
                 return m;
-            for (double x : v) r += std::exp(x - m);
+            for (double x : v)
+                r += std::exp(x - m);
             return m + std::log(r);
         }
         default:
             break;
     }
     for (double x : v)
-        r += f == reduce_fn::l1 ? std::fabs(x)
+        r += f == reduce_fn::l1                                 ? std::fabs(x)
              : f == reduce_fn::l2 || f == reduce_fn::sum_square ? x * x
-                                                                 : x;
-    if (f == reduce_fn::mean) return r / static_cast<double>(v.size());
-    if (f == reduce_fn::l2) return std::sqrt(r);
-    if (f == reduce_fn::log_sum) return std::log(r);
+                                                                : x;
+    if (f == reduce_fn::mean)
+        return r / static_cast<double>(v.size());
+    if (f == reduce_fn::l2)
+        return std::sqrt(r);
+    if (f == reduce_fn::log_sum)
+        return std::log(r);
     return r;
 }
 
@@ -349,8 +407,8 @@ nn::tensor reduce(const op& o, const nn::tensor& in, const tensor_info& oi) {
                         for (q[1] = 0; q[1] < span[1]; ++q[1])
                             for (q[2] = 0; q[2] < span[2]; ++q[2])
                                 for (q[3] = 0; q[3] < span[3]; ++q[3])
-                                    v.push_back(in.get_float(in.index(
-                                        p[0] + q[0], p[1] + q[1], p[2] + q[2], p[3] + q[3])));
+                                    v.push_back(in.get_float(in.index(p[0] + q[0], p[1] + q[1],
+                                                                      p[2] + q[2], p[3] + q[3])));
                     const std::size_t at = out.index(p[0], p[1], p[2], p[3]);
                     if (is_arg(f))
                         out.set_int(at, arg_of(f, o.ints[2] == 1, v));
@@ -362,11 +420,22 @@ nn::tensor reduce(const op& o, const nn::tensor& in, const tensor_info& oi) {
 
 bool is_transcendental(unary_fn f) {
     switch (f) {
-        case unary_fn::neg: case unary_fn::abs: case unary_fn::floor: case unary_fn::ceil:
-        case unary_fn::round: case unary_fn::sign: case unary_fn::relu:
-        case unary_fn::hard_sigmoid: case unary_fn::hard_swish: case unary_fn::leaky_relu:
-        case unary_fn::softsign: case unary_fn::reciprocal: case unary_fn::thresholded_relu:
-        case unary_fn::shrink: case unary_fn::logical_not: case unary_fn::is_nan:
+        case unary_fn::neg:
+        case unary_fn::abs:
+        case unary_fn::floor:
+        case unary_fn::ceil:
+        case unary_fn::round:
+        case unary_fn::sign:
+        case unary_fn::relu:
+        case unary_fn::hard_sigmoid:
+        case unary_fn::hard_swish:
+        case unary_fn::leaky_relu:
+        case unary_fn::softsign:
+        case unary_fn::reciprocal:
+        case unary_fn::thresholded_relu:
+        case unary_fn::shrink:
+        case unary_fn::logical_not:
+        case unary_fn::is_nan:
         case unary_fn::is_inf:
             return false;
         default:

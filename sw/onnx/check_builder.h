@@ -117,8 +117,17 @@ const translation_table& matrix_translations();
 const translation_table& cpu_translations();
 // Element-wise and reduction ops on the CPU (check_math_ops.cpp).
 const translation_table& math_translations();
+// Shapes and types: Squeeze, Unsqueeze, Shape, Cast, ... (check_shape_ops.cpp).
+const translation_table& shape_translations();
+// Reductions and LayerNormalization on the CPU (check_reduce_ops.cpp).
+const translation_table& reduce_translations();
+// The shape4 of ONNX dims in layout l; fails through `b` for rank > 4.
+nn::shape4 shape_in(check_builder& b, const std::vector<int64_t>& dims, layout l,
+                    const std::string& what);
 // Indexing ops on the CPU: Slice, Gather, Where, Expand, Tile (check_index_ops.cpp).
 const translation_table& index_translations();
+// Recurrent layers unrolled over time: LSTM, GRU, RNN (check_rnn_ops.cpp).
+const translation_table& rnn_translations();
 // The layout a CPU op on `ins` works in: the first runtime input's, plain
 // when all are known.
 layout math_layout(const std::vector<const value*>& ins);
@@ -151,7 +160,8 @@ value reshape_to(check_builder& b, const value& x, const std::vector<int64_t>& d
 // y = x W^T + bias on the core's fp32 fully connected layer: x is read as
 // `rows` rows of K (W [O,1,1,K]); the result is reshaped to `out_dims`.
 value fully_connected(check_builder& b, const value& x, int64_t rows, const nn::tensor& w,
-                      std::optional<nn::tensor> bias, const std::vector<int64_t>& out_dims);
+                      std::optional<nn::tensor> bias, const std::vector<int64_t>& out_dims,
+                      const std::string& suffix = "");
 // The numpy broadcast of two shapes; {} when they do not broadcast (or both
 // are scalars: callers tell the two apart).
 std::vector<int64_t> broadcast_dims(const std::vector<int64_t>& a, const std::vector<int64_t>& b);

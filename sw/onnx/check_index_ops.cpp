@@ -193,7 +193,8 @@ void tile(check_builder& b) {
     for (int i = 0; i < rank; ++i) {
         const int64_t r = reps[static_cast<std::size_t>(i)];
         if (r < 1 || r > 1 << 20)
-            b.fail("repeats: " + std::to_string(r) + ": expected 1..2^20 (0 empties: not supported)");
+            b.fail("repeats: " + std::to_string(r) +
+                   ": expected 1..2^20 (0 empties: not supported)");
         ints[static_cast<std::size_t>(our_axis(i, rank, lay))] = static_cast<int32_t>(r);
         out[static_cast<std::size_t>(i)] *= r;
     }
@@ -235,12 +236,12 @@ void resize(check_builder& b, bool upsample) {
     const value& x = b.input(0);
     const int rank = static_cast<int>(x.dims.size());
     const int32_t mode = option(b, "mode", a.get_string("mode", "nearest"), {"nearest", "linear"});
-    const int32_t coord =
-        upsample ? 1
-                 : option(b, "coordinate_transformation_mode",
-                          a.get_string("coordinate_transformation_mode", "half_pixel"),
-                          {"half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel",
-                           "tf_half_pixel_for_nn"});
+    const int32_t coord = upsample
+                              ? 1
+                              : option(b, "coordinate_transformation_mode",
+                                       a.get_string("coordinate_transformation_mode", "half_pixel"),
+                                       {"half_pixel", "asymmetric", "align_corners",
+                                        "pytorch_half_pixel", "tf_half_pixel_for_nn"});
     const int32_t round =
         upsample ? 2
                  : option(b, "nearest_mode", a.get_string("nearest_mode", "round_prefer_floor"),
@@ -257,7 +258,8 @@ void resize(check_builder& b, bool upsample) {
             b.fail("scales: expected " + std::to_string(rank) + " values");
         for (int i = 0; i < rank; ++i)
             out[static_cast<std::size_t>(i)] = static_cast<int64_t>(
-                std::floor(static_cast<double>(x.dims[static_cast<std::size_t>(i)]) * scales[static_cast<std::size_t>(i)]));
+                std::floor(static_cast<double>(x.dims[static_cast<std::size_t>(i)]) *
+                           scales[static_cast<std::size_t>(i)]));
     } else if (!upsample && b.has_input(3)) {
         out = known_ints(b, 3, "sizes");
         if (static_cast<int>(out.size()) != rank)
@@ -271,15 +273,16 @@ void resize(check_builder& b, bool upsample) {
     const layout lay = math_layout({&x});
     std::vector<float> sc(4, 1.0f);
     for (int i = 0; i < rank; ++i)
-        sc[static_cast<std::size_t>(our_axis(i, rank, lay))] = static_cast<float>(scales[static_cast<std::size_t>(i)]);
+        sc[static_cast<std::size_t>(our_axis(i, rank, lay))] =
+            static_cast<float>(scales[static_cast<std::size_t>(i)]);
     nn::shape4 s;
     try {
         s = to_shape4(out, lay, "output");
     } catch (const std::invalid_argument& e) {
         b.fail(e.what());
     }
-    b.set_output(emit(b, {cpuops::kind::resize, {mode, coord, round, s.n, s.h, s.w, s.c}, sc},
-                      {&x}, lay, out, kFloat));
+    b.set_output(emit(b, {cpuops::kind::resize, {mode, coord, round, s.n, s.h, s.w, s.c}, sc}, {&x},
+                      lay, out, kFloat));
 }
 
 }  // namespace

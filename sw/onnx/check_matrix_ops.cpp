@@ -8,16 +8,19 @@ namespace nnvp::onnx_import::detail {
 // y = x W^T + bias on the core's fully connected layer, x [rows, K] given
 // as any runtime value whose last dim is K; `out_dims` the ONNX result dims.
 value fully_connected(check_builder& b, const value& x, int64_t rows, const nn::tensor& w,
-                      std::optional<nn::tensor> bias, const std::vector<int64_t>& out_dims) {
+                      std::optional<nn::tensor> bias, const std::vector<int64_t>& out_dims,
+                      const std::string& suffix) {
     const int o = w.shape().n;
     const int64_t k = w.shape().c;
-    const value rows_v = reshape_to(b, x, {rows, 1, 1, k}, "rows");
+    const std::string pre = suffix.empty() ? "" : suffix + "/";
+    const value rows_v = reshape_to(b, x, {rows, 1, 1, k}, pre + "rows");
     ref::layer l = float_layer(ref::op_kind::fully_connected);
+    l.name = b.op_name(suffix);
     l.out_channels = o;
     l.has_bias = bias.has_value();
     const tref r = b.add_layer(l, {rows_v.r}, w, std::move(bias));
     return reshape_to(b, runtime_value(b, r, layout::plain, {rows, 1, 1, o}, kFloat), out_dims,
-                      "result");
+                      pre + "result");
 }
 
 namespace {

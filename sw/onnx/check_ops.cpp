@@ -90,7 +90,8 @@ void translate_node(check_builder& b) {
         translation_table t = layer_translations();
         for (const translation_table* family :
              {&matrix_translations(), &cpu_translations(), &math_translations(),
-              &index_translations()})
+              &index_translations(), &rnn_translations(), &reduce_translations(),
+              &shape_translations()})
             t.insert(family->begin(), family->end());
         return t;
     }();

@@ -16,7 +16,9 @@ nn::tensor grid() {
     return t;
 }
 
-tensor_info info_of(const nn::tensor& t) { return {t.shape(), t.type(), {}}; }
+tensor_info info_of(const nn::tensor& t) {
+    return {t.shape(), t.type(), {}};
+}
 
 std::vector<int64_t> run(const op& o, const std::vector<const nn::tensor*>& ins) {
     std::vector<tensor_info> infos;

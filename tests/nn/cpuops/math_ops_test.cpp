@@ -17,7 +17,9 @@ nn::tensor values(nn::shape4 s, std::vector<float> v) {
     return t;
 }
 
-tensor_info info_of(const nn::tensor& t) { return {t.shape(), t.type(), {}}; }
+tensor_info info_of(const nn::tensor& t) {
+    return {t.shape(), t.type(), {}};
+}
 
 nn::tensor run(const op& o, const std::vector<const nn::tensor*>& ins) {
     std::vector<tensor_info> infos;
@@ -56,7 +58,8 @@ TEST(CpuMathOps, BinaryBroadcastsEitherInput) {
     // a [1,1,2,1] (a column) op b [1,1,1,3] (a row) -> [1,1,2,3]
     const nn::tensor a = values({1, 1, 2, 1}, {10, 20});
     const nn::tensor b = values({1, 1, 1, 3}, {1, 2, 4});
-    const nn::tensor sub = run({kind::binary, {static_cast<int32_t>(binary_fn::sub)}, {}}, {&a, &b});
+    const nn::tensor sub =
+        run({kind::binary, {static_cast<int32_t>(binary_fn::sub)}, {}}, {&a, &b});
     ASSERT_EQ(sub.shape(), (nn::shape4{1, 1, 2, 3}));
     const float want[6] = {9, 8, 6, 19, 18, 16};
     for (std::size_t i = 0; i < 6; ++i)
@@ -78,9 +81,9 @@ TEST(CpuMathOps, IntegerMaxMinAreExactOtherIntegerArithmeticIsRefused) {
     EXPECT_EQ(mx.type(), nn::dtype::int8);
     EXPECT_EQ(mx.get_int(0), -127);
     EXPECT_EQ(mx.get_int(2), 127);
-    EXPECT_THROW(infer({kind::binary, {static_cast<int32_t>(binary_fn::add)}, {}},
-                       {info_of(a), info_of(b)}),
-                 op_error);
+    EXPECT_THROW(
+        infer({kind::binary, {static_cast<int32_t>(binary_fn::add)}, {}}, {info_of(a), info_of(b)}),
+        op_error);
 }
 
 TEST(CpuMathOps, ReduceOverMaskedAxesKeepsThemAsOnes) {
@@ -111,12 +114,12 @@ TEST(CpuMathOps, ArgMaxPicksFirstOrLastOfEquals) {
     EXPECT_EQ(arg(reduce_fn::arg_max, 1).get_int(0), 2);
     EXPECT_EQ(arg(reduce_fn::arg_min, 0).get_int(0), 3);
     // Two axes, or a missing select_last: refused.
-    EXPECT_THROW(infer({kind::reduce, {static_cast<int32_t>(reduce_fn::arg_max), 3, 0}, {}},
-                       {info_of(x)}),
-                 op_error);
-    EXPECT_THROW(infer({kind::reduce, {static_cast<int32_t>(reduce_fn::arg_max), 8}, {}},
-                       {info_of(x)}),
-                 op_error);
+    EXPECT_THROW(
+        infer({kind::reduce, {static_cast<int32_t>(reduce_fn::arg_max), 3, 0}, {}}, {info_of(x)}),
+        op_error);
+    EXPECT_THROW(
+        infer({kind::reduce, {static_cast<int32_t>(reduce_fn::arg_max), 8}, {}}, {info_of(x)}),
+        op_error);
 }
 
 TEST(CpuMathOps, BadParametersNameTheOp) {

@@ -1,0 +1,197 @@
+// Translations of import_for_check for the reductions (nn/cpuops reduce):
+// ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceProd, ReduceL1 / L2,
+// ReduceLogSum(Exp), ReduceSumSquare, ArgMax / ArgMin, and
+// LayerNormalization built from them and element-wise steps. Axes map
+// through the layout; keepdims 0 drops them with a reshape in plain layout.
+#include <algorithm>
+
+#include "sw/onnx/check_builder.h"
+
+namespace nnvp::onnx_import::detail {
+
+namespace {
+
+using cpuops::binary_fn;
+using cpuops::reduce_fn;
+using cpuops::unary_fn;
+using onnx::TensorProto;
+
+// The ONNX axes of a reduction: the `axes` attribute (older opsets) or the
+// optional second input (ReduceSum from opset 13, the others from 18).
+std::vector<int64_t> reduce_axes(check_builder& b, const attributes& a, bool axes_input) {
+    if (!axes_input)
+        return a.get_ints("axes", {});
+    if (!b.has_input(1))
+        return {};
+    const onnx_tensor& t = b.known_input(1, "axes");
+    if (t.elem_type != TensorProto::INT64 || t.dims.size() > 1)
+        b.fail("axes: expected a 1-D INT64 tensor");
+    std::vector<int64_t> axes;
+    for (std::size_t i = 0; i < t.count(); ++i)
+        axes.push_back(t.int_value(i));
+    return axes;
+}
+
+// The value of reducing `x` over ONNX axes `axes` (ints: {fn, extras...}).
+value reduced(check_builder& b, const value& x, std::vector<int32_t> ints,
+              const std::vector<int>& axes, bool keepdims, int32_t elem,
+              const std::string& suffix = "") {
+    const int rank = static_cast<int>(x.dims.size());
+    const layout lay = math_layout({&x});
+    shape_in(b, x.dims, lay, "input");
+    std::vector<int64_t> kept = x.dims, dropped;
+    int mask = 0;
+    for (int i = 0; i < rank; ++i) {
+        const bool reduced = std::find(axes.begin(), axes.end(), i) != axes.end();
+        if (reduced) {
+            kept[static_cast<std::size_t>(i)] = 1;
+            mask |= 1 << our_axis(i, rank, lay);
+        } else {
+            dropped.push_back(x.dims[static_cast<std::size_t>(i)]);
+        }
+    }
+    ints.insert(ints.begin() + 1, mask);
+    value r = emit(b, {cpuops::kind::reduce, ints, {}}, {&x}, lay, kept, elem, suffix);
+    if (!keepdims) {
+        if (r.known) {
+            r.known->data = r.known->data.reshaped(shape_in(b, dropped, layout::plain, "output"));
+            r.known->dims = dropped;
+            r.dims = dropped;
+        } else {
+            const value plain =
+                runtime_value(b, b.runtime(r, layout::plain), layout::plain, kept, elem);
+            r = reshape_to(b, plain, dropped, "drop_axes");
+        }
+    }
+    return r;
+}
+
+void emit_reduction(check_builder& b, const value& x, std::vector<int32_t> ints,
+                    const std::vector<int>& axes, bool keepdims, int32_t elem) {
+    b.set_output(reduced(b, x, std::move(ints), axes, keepdims, elem));
+}
+
+// A FLOAT scalar constant.
+value scalar(check_builder& b, float v, const std::string& what) {
+    onnx_tensor t;
+    t.name = b.node().output(0) + "/" + what;
+    t.elem_type = kFloat;
+    t.data = nn::tensor(nn::dtype::fp32, {1, 1, 1, 1});
+    t.data.set_float(0, v);
+    value r;
+    r.known = std::move(t);
+    r.elem_type = kFloat;
+    return r;
+}
+
+// LayerNormalization (opset 17): over the axes from `axis` on,
+// Y = (X - mean) * inv_std * Scale + B, inv_std = 1 / sqrt(var + epsilon);
+// outputs 1 and 2 (Mean, InvStdDev) when named. CPU reduce / binary / unary
+// steps, in fp32 (stash_type 1).
+void layer_normalization(check_builder& b) {
+    const attributes a = b.attrs();
+    a.only({"axis", "epsilon", "stash_type"});
+    if (a.get_int("stash_type", 1) != 1)
+        b.fail("stash_type: expected 1 (FLOAT)");
+    b.need_type(0, {kFloat});
+    b.need_type(1, {kFloat});
+    const value& x = b.input(0);
+    const int rank = static_cast<int>(x.dims.size());
+    const int axis = normalize_axis(b, a.get_int("axis", -1), rank);
+    std::vector<int> axes;
+    for (int i = axis; i < rank; ++i)
+        axes.push_back(i);
+    const auto mean_fn = static_cast<int32_t>(reduce_fn::mean);
+    const value mean = reduced(b, x, {mean_fn}, axes, true, kFloat, "mean");
+    const value d = binary_value(b, binary_fn::sub, x, mean, "centered");
+    const value var = reduced(b, binary_value(b, binary_fn::mul, d, d, "squared"), {mean_fn}, axes,
+                              true, kFloat, "variance");
+    const value ve = binary_value(b, binary_fn::add, var,
+                                  scalar(b, a.get_float("epsilon", 1e-5f), "eps"), "plus_eps");
+    const value sd = emit(b, {cpuops::kind::unary, {static_cast<int32_t>(unary_fn::sqrt)}, {}},
+                          {&ve}, math_layout({&ve}), ve.dims, kFloat, "std");
+    const value inv =
+        emit(b, {cpuops::kind::unary, {static_cast<int32_t>(unary_fn::reciprocal)}, {}}, {&sd},
+             math_layout({&sd}), sd.dims, kFloat, "inv_std");
+    value y = binary_value(b, binary_fn::mul, binary_value(b, binary_fn::mul, d, inv, "normalized"),
+                           b.input(1), "scaled");
+    if (b.has_input(2)) {
+        b.need_type(2, {kFloat});
+        y = binary_value(b, binary_fn::add, y, b.input(2), "shifted");
+    }
+    if (y.dims != x.dims)
+        b.fail("scale / bias broadcast beyond the input's shape");
+    b.set_output(std::move(y));
+    if (b.wants_output(1))
+        b.set_output(1, mean);
+    if (b.wants_output(2))
+        b.set_output(2, inv);
+}
+
+void reduction(check_builder& b, reduce_fn f, int64_t axes_input_from) {
+    b.single_output();
+    const attributes a = b.attrs();
+    const bool axes_input = b.opset() >= axes_input_from;
+    if (axes_input)
+        a.only({"keepdims", "noop_with_empty_axes"});
+    else
+        a.only({"axes", "keepdims"});
+    b.need_type(0, {kFloat});
+    const value& x = b.input(0);
+    const int rank = static_cast<int>(x.dims.size());
+    std::vector<int> axes;
+    for (int64_t axis : reduce_axes(b, a, axes_input)) {
+        const int ax = normalize_axis(b, axis, rank);
+        if (std::find(axes.begin(), axes.end(), ax) != axes.end())
+            b.fail("axes: axis " + std::to_string(axis) + " repeated");
+        axes.push_back(ax);
+    }
+    if (axes.empty()) {
+        if (axes_input && a.get_int("noop_with_empty_axes", 0) != 0) {
+            b.set_output(x);  // ONNX: the input unchanged
+            return;
+        }
+        for (int i = 0; i < rank; ++i)
+            axes.push_back(i);
+    }
+    emit_reduction(b, x, {static_cast<int32_t>(f)}, axes, a.get_int("keepdims", 1) != 0, kFloat);
+}
+
+void arg_reduction(check_builder& b, reduce_fn f) {
+    b.single_output();
+    const attributes a = b.attrs();
+    a.only({"axis", "keepdims", "select_last_index"});
+    b.need_type(0, {kFloat});
+    const value& x = b.input(0);
+    const int axis = normalize_axis(b, a.get_int("axis", 0), static_cast<int>(x.dims.size()));
+    const int32_t last = a.get_int("select_last_index", 0) != 0 ? 1 : 0;
+    emit_reduction(b, x, {static_cast<int32_t>(f), last}, {axis}, a.get_int("keepdims", 1) != 0,
+                   TensorProto::INT64);
+}
+
+translation reduction_of(reduce_fn f, int64_t axes_input_from = 18) {
+    return [f, axes_input_from](check_builder& b) { reduction(b, f, axes_input_from); };
+}
+
+}  // namespace
+
+const translation_table& reduce_translations() {
+    static const translation_table t = {
+        {"ReduceSum", reduction_of(reduce_fn::sum, 13)},
+        {"ReduceMean", reduction_of(reduce_fn::mean)},
+        {"ReduceMax", reduction_of(reduce_fn::max)},
+        {"ReduceMin", reduction_of(reduce_fn::min)},
+        {"ReduceProd", reduction_of(reduce_fn::prod)},
+        {"ReduceL1", reduction_of(reduce_fn::l1)},
+        {"ReduceL2", reduction_of(reduce_fn::l2)},
+        {"ReduceLogSum", reduction_of(reduce_fn::log_sum)},
+        {"ReduceLogSumExp", reduction_of(reduce_fn::log_sum_exp)},
+        {"ReduceSumSquare", reduction_of(reduce_fn::sum_square)},
+        {"ArgMax", [](check_builder& b) { arg_reduction(b, reduce_fn::arg_max); }},
+        {"ArgMin", [](check_builder& b) { arg_reduction(b, reduce_fn::arg_min); }},
+        {"LayerNormalization", layer_normalization},
+    };
+    return t;
+}
+
+}  // namespace nnvp::onnx_import::detail
