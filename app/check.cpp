@@ -81,8 +81,9 @@ std::vector<std::vector<nn::tensor>> run_network(const onnx_import::check_networ
         std::vector<nn::tensor> mine = {r.outputs[i]};
         for (std::size_t k = 1; k < ports.size(); ++k) {
             // The package returns the extra outputs by ascending tensor index.
-            const auto at = std::find(net.extra_outputs.begin(), net.extra_outputs.end(),
-                                      ports[k].tensor) - net.extra_outputs.begin();
+            const auto at =
+                std::find(net.extra_outputs.begin(), net.extra_outputs.end(), ports[k].tensor) -
+                net.extra_outputs.begin();
             mine.push_back(r.extra_outputs[i].at(static_cast<std::size_t>(at)));
         }
         outs.push_back(std::move(mine));
@@ -184,10 +185,9 @@ int check_case(const check_options& opt) {
                              " input files, the model has " + std::to_string(input_names.size()) +
                              " inputs");
         if (outs.size() != static_cast<std::size_t>(model.graph().output_size()))
-            throw onnx_error(set.string() + ": " + std::to_string(outs.size()) +
-                             " output files: expected " +
-                             std::to_string(model.graph().output_size()) +
-                             " (one per graph output)");
+            throw onnx_error(
+                set.string() + ": " + std::to_string(outs.size()) + " output files: expected " +
+                std::to_string(model.graph().output_size()) + " (one per graph output)");
         std::map<std::string, onnx_tensor> bound;
         for (std::size_t k = 0; k < ins.size(); ++k)
             bound[input_names[k]] = ins[k];

@@ -94,56 +94,104 @@ enum class kind : uint16_t {
 
 enum class resize_mode : int32_t { nearest = 0, linear = 1 };
 enum class resize_coord : int32_t {
-    half_pixel = 0,          // (x + 0.5) / scale - 0.5
-    asymmetric = 1,          // x / scale
-    align_corners = 2,       // x (in - 1) / (in * scale - 1)
-    pytorch_half_pixel = 3,  // half_pixel, 0 when out == 1
+    half_pixel = 0,            // (x + 0.5) / scale - 0.5
+    asymmetric = 1,            // x / scale
+    align_corners = 2,         // x (in - 1) / (in * scale - 1)
+    pytorch_half_pixel = 3,    // half_pixel, 0 when out == 1
     tf_half_pixel_for_nn = 4,  // (x + 0.5) / scale
 };
 enum class resize_round : int32_t {
-    round_prefer_floor = 0, round_prefer_ceil = 1, floor = 2, ceil = 3
+    round_prefer_floor = 0,
+    round_prefer_ceil = 1,
+    floor = 2,
+    ceil = 3
 };
 
 const char* to_string(kind k);  // "unknown" outside the enum
 
 // The functions of kind::unary; the floats each takes are listed.
 enum class unary_fn : int32_t {
-    exp, log, sqrt, neg, abs, erf, reciprocal, floor, ceil,
+    exp,
+    log,
+    sqrt,
+    neg,
+    abs,
+    erf,
+    reciprocal,
+    floor,
+    ceil,
     round,  // half to even
-    sign, sin, cos, tan, sigmoid, tanh, relu,
+    sign,
+    sin,
+    cos,
+    tan,
+    sigmoid,
+    tanh,
+    relu,
     hard_sigmoid,  // {alpha, beta}: max(0, min(1, alpha x + beta))
     hard_swish,    // x * hard_sigmoid(x) with alpha 1/6, beta 0.5
     elu,           // {alpha}
     selu,          // {alpha, gamma}
     leaky_relu,    // {alpha}
-    softplus, softsign,
+    softplus,
+    softsign,
     gelu,       // 0.5 x (1 + erf(x / sqrt 2))
     gelu_tanh,  // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-    sinh, cosh, asin, acos, atan, asinh, acosh, atanh,
+    sinh,
+    cosh,
+    asin,
+    acos,
+    atan,
+    asinh,
+    acosh,
+    atanh,
     celu,              // {alpha}: max(0, x) + min(0, alpha (exp(x / alpha) - 1))
     thresholded_relu,  // {alpha}: x > alpha ? x : 0
     shrink,            // {lambd, bias}: x < -lambd ? x + bias : x > lambd ? x - bias : 0
     mish,              // x tanh(softplus(x))
     // Logic: int8 0/1 out. logical_not: int8 0/1 in; is_nan, is_inf: fp32 in,
     // is_inf takes {detect_negative, detect_positive} (1 or 0).
-    logical_not, is_nan, is_inf,
+    logical_not,
+    is_nan,
+    is_inf,
     last = is_inf,
 };
 // The functions of kind::binary (a op b). Arithmetic: fp32. max, min and
 // the comparisons: fp32 or one whole-byte integer type (same quantization);
 // comparisons give int8 0/1. logical_*: int8 0/1 in and out.
 enum class binary_fn : int32_t {
-    add, sub, mul, div, pow, max, min,
+    add,
+    sub,
+    mul,
+    div,
+    pow,
+    max,
+    min,
     prelu,  // a < 0 ? a * b : a
-    equal, greater, less, greater_equal, less_equal,
-    logical_and, logical_or, logical_xor,
+    equal,
+    greater,
+    less,
+    greater_equal,
+    less_equal,
+    logical_and,
+    logical_or,
+    logical_xor,
     last = logical_xor,
 };
 // The reductions of kind::reduce.
 enum class reduce_fn : int32_t {
-    sum, mean, max, min, prod,
-    l1, l2, log_sum, log_sum_exp, sum_square,
-    arg_max, arg_min,
+    sum,
+    mean,
+    max,
+    min,
+    prod,
+    l1,
+    l2,
+    log_sum,
+    log_sum_exp,
+    sum_square,
+    arg_max,
+    arg_min,
     last = arg_min,
 };
 const char* to_string(unary_fn f);

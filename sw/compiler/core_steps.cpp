@@ -299,11 +299,11 @@ std::vector<bool> package_builder::free_concats() const {
             const auto t = static_cast<std::size_t>(k);
             const bool produced = t >= 1 && t <= n && !seen[t];
             seen[t] = true;
-            ok = ok && produced && m_out.kinds[t - 1] == package::step_kind::core && readers[t] == 1 &&
-                 m_out.tensors[t].shape.c % channel_grain(out.type) == 0 &&
+            ok = ok && produced && m_out.kinds[t - 1] == package::step_kind::core &&
+                 readers[t] == 1 && m_out.tensors[t].shape.c % channel_grain(out.type) == 0 &&
                  !m_net.is_output(k) && m_out.tensors[t].type == out.type &&
                  (nn::is_float(out.type) || (m_out.tensors[t].q.scale == out.q.scale &&
-                                              m_out.tensors[t].q.zero_point == out.q.zero_point));
+                                             m_out.tensors[t].q.zero_point == out.q.zero_point));
         }
         free[i] = ok;
     }

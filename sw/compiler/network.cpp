@@ -114,10 +114,10 @@ std::vector<tensor_desc> plan_tensors(const network& net) {
     int prev = 0;
     for (int e : net.extra_outputs)
         if (e < 1 || e > static_cast<int>(net.ops.size()) || e <= prev || e == o)
-            throw std::invalid_argument(
-                "network '" + net.name + "': extra output tensor " + std::to_string(e) +
-                ": expected an op's output (1.." + std::to_string(net.ops.size()) +
-                "), ascending, other than the output " + std::to_string(o));
+            throw std::invalid_argument("network '" + net.name + "': extra output tensor " +
+                                        std::to_string(e) + ": expected an op's output (1.." +
+                                        std::to_string(net.ops.size()) +
+                                        "), ascending, other than the output " + std::to_string(o));
         else
             prev = e;
     return t;

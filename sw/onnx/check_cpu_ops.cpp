@@ -174,8 +174,8 @@ void softmax(check_builder& b, bool log) {
         in = b.add_cpu({cpuops::kind::transpose, swap, {}}, {in}, "axis_last");
     tref r = b.add_cpu({cpuops::kind::softmax, {}, {}}, {in});
     if (log)
-        r = b.add_cpu({cpuops::kind::unary, {static_cast<int32_t>(cpuops::unary_fn::log)}, {}},
-                      {r}, "log");
+        r = b.add_cpu({cpuops::kind::unary, {static_cast<int32_t>(cpuops::unary_fn::log)}, {}}, {r},
+                      "log");
     if (ours != 3)
         r = b.add_cpu({cpuops::kind::transpose, swap, {}}, {r}, "axis_back");
     b.set_output(runtime_value(b, r, lay, x.dims, kFloat));

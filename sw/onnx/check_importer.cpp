@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <set>
 
-#include "sw/onnx/check_builder.h"
 #include "nn/ref/ops.h"
 #include "nn/ref/quant.h"
+#include "sw/onnx/check_builder.h"
 
 namespace nnvp::onnx_import {
 
@@ -61,9 +61,8 @@ const std::map<std::string, std::set<int>>& parameter_slots() {
 
 bool is_spatial(const std::string& op) {
     return op == "Conv" || op == "ConvTranspose" || op == "MaxPool" || op == "AveragePool" ||
-           op == "GlobalAveragePool" ||
-           op == "GlobalMaxPool" || op == "BatchNormalization" || op == "QLinearConv" ||
-           op == "ConvInteger";
+           op == "GlobalAveragePool" || op == "GlobalMaxPool" || op == "BatchNormalization" ||
+           op == "QLinearConv" || op == "ConvInteger";
 }
 
 // How runtime tensors of an ONNX element type are stored.
@@ -446,8 +445,8 @@ check_network check_builder::build() {
     }
     cn.output = make_port(g.output(0).name(), outs[0], net.output);
     for (std::size_t k = 1; k < outs.size(); ++k)
-        cn.extra_outputs.push_back(make_port(g.output(static_cast<int>(k)).name(), outs[k],
-                                             number(outs[k].r)));
+        cn.extra_outputs.push_back(
+            make_port(g.output(static_cast<int>(k)).name(), outs[k], number(outs[k].r)));
     return cn;
 }
 

@@ -57,9 +57,10 @@ std::pair<int64_t, int64_t> transposed_pads(check_builder& b, const attributes& 
         const std::vector<int64_t> pads = a.get_ints("pads", {0, 0, 0, 0});
         if (pads.size() != 4)
             b.fail("pads: expected 4 values");
-        return auto_pad == "VALID" ? std::pair<int64_t, int64_t>{0, 0}
-                                   : std::pair<int64_t, int64_t>{pads[static_cast<std::size_t>(axis)],
-                                                                 pads[static_cast<std::size_t>(axis + 2)]};
+        return auto_pad == "VALID"
+                   ? std::pair<int64_t, int64_t>{0, 0}
+                   : std::pair<int64_t, int64_t>{pads[static_cast<std::size_t>(axis)],
+                                                 pads[static_cast<std::size_t>(axis + 2)]};
     }
     if (!shape.empty() && shape.size() != 2)
         b.fail("output_shape: expected 2 values (H, W)");
@@ -124,9 +125,10 @@ void conv_transpose(check_builder& b) {
         for (int y = 0; y < kh; ++y)
             for (int xx = 0; xx < kw; ++xx)
                 for (int ic = 0; ic < c; ++ic)
-                    weights.set_float(weights.index(oc, y, xx, ic),
-                                      static_cast<float>(w.value(static_cast<std::size_t>(
-                                          ((ic * o + oc) * kh + (kh - 1 - y)) * kw + (kw - 1 - xx)))));
+                    weights.set_float(
+                        weights.index(oc, y, xx, ic),
+                        static_cast<float>(w.value(static_cast<std::size_t>(
+                            ((ic * o + oc) * kh + (kh - 1 - y)) * kw + (kw - 1 - xx)))));
     std::optional<nn::tensor> bias;
     if (b.has_input(2)) {
         const onnx_tensor& bt = b.known_input(2, "bias");
@@ -138,7 +140,8 @@ void conv_transpose(check_builder& b) {
     tref in = b.runtime(x, layout::nhwc);
     if (strides[0] > 1 || strides[1] > 1)
         in = b.add_cpu({cpuops::kind::spread,
-                        {static_cast<int32_t>(strides[0]), static_cast<int32_t>(strides[1])}, {}},
+                        {static_cast<int32_t>(strides[0]), static_cast<int32_t>(strides[1])},
+                        {}},
                        {in}, "spread");
     const tref r = b.add_layer(l, {in}, weights, bias);
     b.set_output(runtime_value(b, r, layout::nhwc, nchw_dims(b.info(r).shape), kFloat));

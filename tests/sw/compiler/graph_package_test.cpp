@@ -298,7 +298,8 @@ TEST(graph_package, extra_outputs_are_flagged_and_kept_whole) {
     net.input_shape = {1, 4, 4, 8};
     net.input_q = q_act;
     for (const char* name : {"a", "b", "c", "d"})
-        net.ops.push_back(layer_op(int8_layer(name, ref::op_kind::conv2d, 8), random_int8(rng, {8, 1, 1, 8})));
+        net.ops.push_back(
+            layer_op(int8_layer(name, ref::op_kind::conv2d, 8), random_int8(rng, {8, 1, 1, 8})));
     net.extra_outputs = {1};
     const built_package p = build(net, options());
     package_view v;
@@ -314,7 +315,8 @@ TEST(graph_package, extra_outputs_are_flagged_and_kept_whole) {
     const std::vector<uint8_t> mem = run_on_host(p, {x});
     const std::vector<nn::tensor> ref = reference_run(net, {x});
     const auto at = mem.begin() + static_cast<long>(v.tensors[1].address - load_at);
-    EXPECT_EQ(std::vector<uint8_t>(at, at + static_cast<long>(ref[1].bytes().size())), ref[1].bytes());
+    EXPECT_EQ(std::vector<uint8_t>(at, at + static_cast<long>(ref[1].bytes().size())),
+              ref[1].bytes());
     EXPECT_EQ(output_bytes(p, net, mem), ref.back().bytes());
 
     net.extra_outputs = {4};  // the output itself
@@ -326,8 +328,10 @@ TEST(graph_package, extra_outputs_are_flagged_and_kept_whole) {
     cat.name = "cat_output";
     cat.input_shape = {1, 4, 4, 8};
     cat.input_q = q_act;
-    cat.ops.push_back(layer_op(int8_layer("a", ref::op_kind::conv2d, 8), random_int8(rng, {8, 1, 1, 8})));
-    cat.ops.push_back(layer_op(int8_layer("b", ref::op_kind::conv2d, 8), random_int8(rng, {8, 1, 1, 8})));
+    cat.ops.push_back(
+        layer_op(int8_layer("a", ref::op_kind::conv2d, 8), random_int8(rng, {8, 1, 1, 8})));
+    cat.ops.push_back(
+        layer_op(int8_layer("b", ref::op_kind::conv2d, 8), random_int8(rng, {8, 1, 1, 8})));
     cat.ops.back().in = {0};
     cat.ops.push_back(cpu_op({cpuops::kind::concat, {3}, {}}, {1, 2}, "cat"));
     EXPECT_EQ(build(cat, options()).kinds[2], step_kind::none);
@@ -342,7 +346,8 @@ TEST(graph_package, output_flag_on_an_input_is_rejected) {
     net.name = "flags";
     net.input_shape = {1, 4, 4, 8};
     net.input_q = q_act;
-    net.ops.push_back(layer_op(int8_layer("a", ref::op_kind::conv2d, 8), random_int8(rng, {8, 1, 1, 8})));
+    net.ops.push_back(
+        layer_op(int8_layer("a", ref::op_kind::conv2d, 8), random_int8(rng, {8, 1, 1, 8})));
     built_package p = build(net, options());
     package_view v;
     ASSERT_TRUE(validate(p.image.data(), p.image.size(), load_at, {dram_base, dram_size}, &v).ok());
