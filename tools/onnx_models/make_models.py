@@ -19,6 +19,10 @@ every run. Models:
   detection_head     a stride-2 conv, then back up by a ConvTranspose and a
                      nearest Resize, summed with the input; a sigmoid heatmap
                      and a box regression as two outputs.
+  speech_lstm        a conv front end on a [batch, 1, time, 8] spectrogram
+                     (batch and time symbolic in the model), the frames
+                     reshaped through a Shape / Gather / Concat chain, an
+                     LSTM over time and a classifier on its last state.
 """
 import os
 import sys
@@ -226,6 +230,52 @@ def detection_head(rng):
     return graph, [xv], [hv.astype(np.float32), bv.astype(np.float32)]
 
 
+def sigmoid(v):
+    return 1 / (1 + np.exp(-v))
+
+
+def speech_lstm(rng):
+    """Conv front end and an LSTM over time, with symbolic batch and time."""
+    t, f, c, hidden, classes = 6, 8, 4, 16, 5
+    g = Graph()
+    xv = rng.standard_normal((1, 1, t, f)).astype(np.float32)
+    conv, cv = conv_node(g, "input", xv.astype(np.float64), 1, c, 3, rng, "conv")
+    conv, cv = g.node("Relu", [conv]), np.maximum(cv, 0)
+    # [B, C, T, F] -> [T, B, C, F] -> [T, B, C*F]: the target shape computed
+    # from Shape as torch.onnx.export writes x.permute(2, 0, 1, 3).reshape(T, B, -1).
+    seq = g.node("Transpose", [conv], perm=[2, 0, 1, 3])
+    shape = g.node("Shape", [seq])
+    dims = [g.node("Unsqueeze", [g.node("Gather", [shape, g.const(f"i{k}", np.int64(k))], axis=0),
+                                 g.const(f"ax{k}", np.array([0], dtype=np.int64))]) for k in (0, 1)]
+    target = g.node("Concat", dims + [g.const("minus1", np.array([-1], dtype=np.int64))], axis=0)
+    frames = g.node("Reshape", [seq, target])
+    fv = cv.transpose(2, 0, 1, 3).reshape(t, 1, c * f)
+    w = (rng.standard_normal((1, 4 * hidden, c * f)) / np.sqrt(c * f)).astype(np.float32)
+    r = (rng.standard_normal((1, 4 * hidden, hidden)) / np.sqrt(hidden)).astype(np.float32)
+    bias = (0.1 * rng.standard_normal((1, 8 * hidden))).astype(np.float32)
+    lstm = helper.make_node("LSTM", [frames, g.const("W", w), g.const("R", r), g.const("B", bias)],
+                            ["lstm_y", "lstm_h"], name="/LSTM", hidden_size=hidden)
+    g.nodes.append(lstm)
+    last = g.node("Squeeze", ["lstm_h", g.const("ax_dir", np.array([0], dtype=np.int64))])
+    h = np.zeros((1, hidden))
+    cell = np.zeros((1, hidden))
+    w64, r64, b64 = w[0].astype(np.float64), r[0].astype(np.float64), bias[0].astype(np.float64)
+    for step in range(t):
+        gates = fv[step] @ w64.T + h @ r64.T + b64[:4 * hidden] + b64[4 * hidden:]
+        i, o, fg, cc = np.split(gates, 4, axis=1)  # ONNX order: i, o, f, c
+        cell = sigmoid(fg) * cell + sigmoid(i) * np.tanh(cc)
+        h = sigmoid(o) * np.tanh(cell)
+    wc = (rng.standard_normal((classes, hidden)) / np.sqrt(hidden)).astype(np.float32)
+    bc = (0.1 * rng.standard_normal(classes)).astype(np.float32)
+    logits = g.node("Gemm", [last, g.const("fc_w", wc), g.const("fc_b", bc)], transB=1)
+    lv = h @ wc.T.astype(np.float64) + bc
+    graph = helper.make_graph(
+        g.nodes, "speech_lstm",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch", 1, "time", f])],
+        [helper.make_tensor_value_info(logits, TensorProto.FLOAT, ["batch", classes])], g.inits)
+    return graph, [xv], [lv.astype(np.float32)]
+
+
 def write_case(out_dir, name, graph, inputs, outputs, opset=13):
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
                               producer_name="nnvp tools/onnx_models")
@@ -252,6 +302,8 @@ def main():
     write_case(sys.argv[1], "mobilenet_v3_block", graph, ins, outs, opset=14)  # HardSwish
     graph, ins, outs = detection_head(np.random.default_rng(2028))
     write_case(sys.argv[1], "detection_head", graph, ins, outs)
+    graph, ins, outs = speech_lstm(np.random.default_rng(2029))
+    write_case(sys.argv[1], "speech_lstm", graph, ins, outs)
 
 
 if __name__ == "__main__":
