@@ -303,19 +303,26 @@ void gru(check_builder& b) {
         }
         z = apply(b, unary_fn::sigmoid, z, st + "sig_z");
         rg = apply(b, unary_fn::sigmoid, rg, st + "sig_r");
-        value cand = binary_value(b, binary_fn::add, xh, vector_value(b, rbh, "rbh"), st + "xh_b");
-        if (h) {
-            value rec;
-            if (before)  // r * (h Rh^T + Rbh)
-                rec = binary_value(b, binary_fn::mul, rg,
-                                   fully_connected(b, *h, s.batch, weights(r, 2 * hh, hh),
-                                                   std::nullopt, {s.batch, hh}, st + "h_h"),
-                                   st + "reset");
-            else  // (r * h) Rh^T
-                rec = fully_connected(b, binary_value(b, binary_fn::mul, rg, *h, st + "rh"),
-                                      s.batch, weights(r, 2 * hh, hh), std::nullopt, {s.batch, hh},
-                                      st + "rh_h");
-            cand = binary_value(b, binary_fn::add, cand, rec, st + "cand");
+        value cand = xh;  // x Wh^T + Wbh
+        if (before) {     // + r * (h Rh^T + Rbh)
+            value hh_rec = vector_value(b, rbh, "rbh");
+            if (h)
+                hh_rec = binary_value(b, binary_fn::add,
+                                      fully_connected(b, *h, s.batch, weights(r, 2 * hh, hh),
+                                                      std::nullopt, {s.batch, hh}, st + "h_h"),
+                                      hh_rec, st + "h_h_b");
+            cand = binary_value(b, binary_fn::add, cand,
+                                binary_value(b, binary_fn::mul, rg, hh_rec, st + "reset"),
+                                st + "cand");
+        } else {  // + (r * h) Rh^T + Rbh
+            cand = binary_value(b, binary_fn::add, cand, vector_value(b, rbh, "rbh"), st + "xh_b");
+            if (h)
+                cand = binary_value(
+                    b, binary_fn::add, cand,
+                    fully_connected(b, binary_value(b, binary_fn::mul, rg, *h, st + "rh"), s.batch,
+                                    weights(r, 2 * hh, hh), std::nullopt, {s.batch, hh},
+                                    st + "rh_h"),
+                    st + "cand");
         }
         cand = apply(b, unary_fn::tanh, cand, st + "tanh");
         // h' = (1 - z) cand + z h = cand - z (cand - h)

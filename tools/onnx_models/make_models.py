@@ -23,6 +23,8 @@ every run. Models:
                      (batch and time symbolic in the model), the frames
                      reshaped through a Shape / Gather / Concat chain, an
                      LSTM over time and a classifier on its last state.
+  gru_reset_first    a biased GRU with linear_before_reset = 1 (the form
+                     PyTorch exports); outputs Y and Y_h.
 """
 import os
 import sys
@@ -276,6 +278,37 @@ def speech_lstm(rng):
     return graph, [xv], [lv.astype(np.float32)]
 
 
+def gru_reset_first(rng):
+    """A GRU with linear_before_reset = 1 (the cuDNN form PyTorch exports), biased."""
+    t, batch, inp, hidden = 4, 2, 3, 5
+    xv = rng.standard_normal((t, batch, inp)).astype(np.float32)
+    w = (rng.standard_normal((1, 3 * hidden, inp)) / np.sqrt(inp)).astype(np.float32)
+    r = (rng.standard_normal((1, 3 * hidden, hidden)) / np.sqrt(hidden)).astype(np.float32)
+    bias = (0.3 * rng.standard_normal((1, 6 * hidden))).astype(np.float32)
+    g = Graph()
+    node = helper.make_node("GRU", ["input", g.const("W", w), g.const("R", r), g.const("B", bias)],
+                            ["Y", "Y_h"], name="/GRU", hidden_size=hidden, linear_before_reset=1)
+    g.nodes.append(node)
+    w64, r64, b64 = w[0].astype(np.float64), r[0].astype(np.float64), bias[0].astype(np.float64)
+    wb, rb = np.split(b64, 2)
+    h = np.zeros((batch, hidden))
+    ys = []
+    for step in range(t):
+        xz, xr, xh = np.split(xv[step] @ w64.T + wb, 3, axis=1)
+        hz, hr, hh = np.split(h @ r64.T + rb, 3, axis=1)
+        z, rr = sigmoid(xz + hz), sigmoid(xr + hr)
+        cand = np.tanh(xh + rr * hh)
+        h = (1 - z) * cand + z * h
+        ys.append(h)
+    yv = np.stack(ys)[:, None]  # [seq, 1, batch, hidden]
+    graph = helper.make_graph(
+        g.nodes, "gru_reset_first",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [t, batch, inp])],
+        [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [t, 1, batch, hidden]),
+         helper.make_tensor_value_info("Y_h", TensorProto.FLOAT, [1, batch, hidden])], g.inits)
+    return graph, [xv], [yv.astype(np.float32), h[None].astype(np.float32)]
+
+
 def write_case(out_dir, name, graph, inputs, outputs, opset=13):
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
                               producer_name="nnvp tools/onnx_models")
@@ -304,6 +337,8 @@ def main():
     write_case(sys.argv[1], "detection_head", graph, ins, outs)
     graph, ins, outs = speech_lstm(np.random.default_rng(2029))
     write_case(sys.argv[1], "speech_lstm", graph, ins, outs)
+    graph, ins, outs = gru_reset_first(np.random.default_rng(2030))
+    write_case(sys.argv[1], "gru_reset_first", graph, ins, outs)
 
 
 if __name__ == "__main__":
