@@ -2,9 +2,11 @@
 
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <vector>
 
+#include "app/info_general.h"
 #include "sw/net/zoo.h"
 #include "sw/onnx/graph_importer.h"
 
@@ -15,8 +17,35 @@ namespace {
 using net::layer_stats;
 using net::network_stats;
 
+// "x=1,3,224,224" into shapes["x"]; false for a malformed value.
+bool parse_input_shape(const std::string& v, std::map<std::string, std::vector<int64_t>>& shapes) {
+    const std::size_t eq = v.find('=');
+    if (eq == std::string::npos || eq == 0)
+        return false;
+    std::vector<int64_t> dims;
+    std::stringstream ss(v.substr(eq + 1));
+    std::string d;
+    while (std::getline(ss, d, ',')) {
+        try {
+            std::size_t used = 0;
+            const long long x = std::stoll(d, &used);
+            if (used != d.size() || x < 1)
+                return false;
+            dims.push_back(x);
+        } catch (const std::exception&) {
+            return false;
+        }
+    }
+    if (dims.empty())
+        return false;
+    shapes[v.substr(0, eq)] = dims;
+    return true;
+}
+
 void usage(std::ostream& os) {
-    os << "usage: nnvp info NETWORK|MODEL.onnx [--json]\n  networks:";
+    os << "usage: nnvp info NETWORK|MODEL.onnx [--json] [--input-shape NAME=D,D,...]\n"
+          "  a model nnvp run does not take yet is shown as the general importer reads it\n"
+          "  (as nnvp check runs it); --input-shape gives symbolic input sizes\n  networks:";
     for (const net::zoo_entry& e : net::zoo())
         os << "\n    " << e.name << "  " << e.summary;
     os << "\n";
@@ -191,10 +220,17 @@ nlohmann::json info_json(const net::graph& g, const network_stats& s, const std:
 int run_info(int argc, char* argv[]) {
     std::string target;
     bool json = false;
+    std::map<std::string, std::vector<int64_t>> input_shapes;
     for (int i = 2; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--json") {
             json = true;
+        } else if (a == "--input-shape" && i + 1 < argc) {
+            if (!parse_input_shape(argv[++i], input_shapes)) {
+                std::cerr << "nnvp info: --input-shape \"" << argv[i]
+                          << "\": expected NAME=D,D,... with positive sizes\n";
+                return 2;
+            }
         } else if (a == "--help" || a == "-h") {
             usage(std::cout);
             return 0;
@@ -221,8 +257,8 @@ int run_info(int argc, char* argv[]) {
             else
                 print_info_table(std::cout, g, s, summary);
         } catch (const onnx_import::onnx_error& e) {
-            std::cerr << "nnvp info: " << e.what() << "\n";
-            return 2;
+            // Not a network `nnvp run` takes yet: the general importer's view, said as such.
+            return print_general_info(std::cout, std::cerr, target, json, e.what(), input_shapes);
         }
         return 0;
     }

@@ -75,4 +75,39 @@ TEST(CheckCli, InfoReadsAnOnnxModel) {
     EXPECT_EQ(run("info " + (unknown.dir / "model.onnx").string()).exit_code, 2);
 }
 
+// A model `nnvp run` does not take (a rank-3 input, here with a symbolic
+// batch): info shows it as the general importer reads it, and asks for the
+// symbolic size.
+TEST(CheckCli, InfoShowsOtherModelsThroughTheGeneralImporter) {
+    const fs::path dir = fs::temp_directory_path() / ("nnvp_info_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    onnx::ModelProto m = nnvp::test::new_model();
+    onnx::GraphProto* g = m.mutable_graph();
+    onnx::ValueInfoProto* x = g->add_input();
+    nnvp::test::add_value_info(x, "X", {1, 3, 4});
+    x->mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(0)->set_dim_param(
+        "batch");
+    nnvp::test::add_node(g, "Exp", {"X"}, {"E"}, "exp");
+    nnvp::test::set_ints(nnvp::test::add_node(g, "ReduceMean", {"E"}, {"Y"}, "mean"), "axes", {-1});
+    nnvp::test::add_value_info(g->add_output(), "Y", {1, 3, 1});
+    const std::string model = (dir / "model.onnx").string();
+    std::ofstream(model, std::ios::binary) << m.SerializeAsString();
+
+    result r = run("info " + model);
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find("graph input 'X': dim 0 ('batch') has no size: give it with "
+                            "--input-shape X=D,D,..."),
+              std::string::npos)
+        << r.output;
+    r = run("info " + model + " --input-shape X=2,3,4");
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("2 steps, 0 NN-core layers, 2 CPU ops"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("nnvp run does not take this model yet"), std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("cpu unary exp"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("cpu reduce mean       1x2x3x1 fp32"), std::string::npos) << r.output;
+    EXPECT_EQ(run("info " + model + " --input-shape X=2,0").exit_code, 2);
+    fs::remove_all(dir);
+}
+
 }  // namespace

@@ -1,0 +1,139 @@
+#include "app/info_general.h"
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "sw/onnx/check_importer.h"
+#include "sw/onnx/model.h"
+
+namespace nnvp {
+
+namespace {
+
+using onnx_import::onnx_error;
+using onnx_import::onnx_tensor;
+
+// Zero values for the runtime graph inputs: the import needs their shapes
+// only. A symbolic or unknown size must come from --input-shape.
+std::map<std::string, onnx_tensor> seeded_inputs(
+    const onnx::ModelProto& m, const std::string& path,
+    const std::map<std::string, std::vector<int64_t>>& given) {
+    std::map<std::string, onnx_tensor> bound;
+    for (const onnx::ValueInfoProto& in : m.graph().input()) {
+        bool init = false;
+        for (const onnx::TensorProto& t : m.graph().initializer())
+            init |= t.name() == in.name();
+        if (init)
+            continue;
+        const auto& tt = in.type().tensor_type();
+        std::vector<int64_t> dims;
+        if (given.count(in.name())) {
+            dims = given.at(in.name());
+        } else {
+            for (int k = 0; k < tt.shape().dim_size(); ++k) {
+                const auto& d = tt.shape().dim(k);
+                if (!d.has_dim_value() || d.dim_value() < 1)
+                    throw onnx_error(
+                        path + ": graph input '" + in.name() + "': dim " + std::to_string(k) +
+                        (d.has_dim_param() ? " ('" + d.dim_param() + "')" : "") +
+                        " has no size: give it with --input-shape " + in.name() + "=D,D,...");
+                dims.push_back(d.dim_value());
+            }
+        }
+        onnx::TensorProto t;
+        t.set_name(in.name());
+        t.set_data_type(tt.elem_type());
+        int64_t count = 1;
+        for (int64_t d : dims) {
+            t.add_dims(d);
+            count *= d;
+        }
+        t.set_raw_data(std::string(static_cast<std::size_t>(count) * 8, '\0'));
+        // raw_data of the element width: trim to count * width below.
+        const std::size_t width = tt.elem_type() == onnx::TensorProto::FLOAT   ? 4
+                                  : tt.elem_type() == onnx::TensorProto::INT64 ? 8
+                                  : tt.elem_type() == onnx::TensorProto::INT32 ? 4
+                                  : tt.elem_type() == onnx::TensorProto::FLOAT16 ||
+                                          tt.elem_type() == onnx::TensorProto::INT16
+                                      ? 2
+                                      : 1;
+        t.mutable_raw_data()->resize(static_cast<std::size_t>(count) * width);
+        bound[in.name()] = onnx_import::from_proto(t, path + ": graph input");
+    }
+    return bound;
+}
+
+std::string shape_text(const nn::shape4& s) {
+    return std::to_string(s.n) + "x" + std::to_string(s.h) + "x" + std::to_string(s.w) + "x" +
+           std::to_string(s.c);
+}
+
+// "core conv2d" / "cpu softmax": where an op runs and what it is.
+std::string unit_of(const compiler::net_op& op) {
+    if (op.type == compiler::op_type::layer)
+        return std::string("core ") + ref::to_string(op.layer.op);
+    if (op.type != compiler::op_type::cpu)
+        return "cpu";
+    const cpuops::op& o = op.cpu;
+    std::string t = std::string("cpu ") + cpuops::to_string(o.k);
+    if (!o.ints.empty() && o.k == cpuops::kind::unary)
+        t += std::string(" ") + cpuops::to_string(static_cast<cpuops::unary_fn>(o.ints[0]));
+    if (!o.ints.empty() && o.k == cpuops::kind::binary)
+        t += std::string(" ") + cpuops::to_string(static_cast<cpuops::binary_fn>(o.ints[0]));
+    if (!o.ints.empty() && o.k == cpuops::kind::reduce)
+        t += std::string(" ") + cpuops::to_string(static_cast<cpuops::reduce_fn>(o.ints[0]));
+    return t;
+}
+
+}  // namespace
+
+int print_general_info(std::ostream& out, std::ostream& err, const std::string& path, bool json,
+                       const std::string& refused,
+                       const std::map<std::string, std::vector<int64_t>>& input_shapes) {
+    try {
+        const onnx::ModelProto m = onnx_import::load_model(path);
+        const onnx_import::check_network cn =
+            onnx_import::import_for_check(m, seeded_inputs(m, path, input_shapes), path);
+        const compiler::network& net = cn.net;
+        const std::vector<compiler::tensor_desc> tensors = compiler::plan_tensors(net);
+        int core = 0;
+        for (const compiler::net_op& op : net.ops)
+            core += op.type == compiler::op_type::layer;
+        const std::string summary =
+            "ONNX model " + path + ": read by the general importer (as `nnvp check` runs it, at " +
+            "its own ONNX types, constants folded): " + std::to_string(net.ops.size()) +
+            " steps, " + std::to_string(core) + " NN-core layers, " +
+            std::to_string(net.ops.size() - static_cast<std::size_t>(core)) + " CPU ops";
+        if (json) {
+            nlohmann::json steps = nlohmann::json::array();
+            for (std::size_t i = 0; i < net.ops.size(); ++i)
+                steps.push_back({{"index", i + 1},
+                                 {"name", net.ops[i].name},
+                                 {"unit", unit_of(net.ops[i])},
+                                 {"output", shape_text(tensors[i + 1].shape)},
+                                 {"type", nn::to_string(tensors[i + 1].type)}});
+            out << nlohmann::json{{"summary", summary}, {"run_path", refused}, {"steps", steps}}
+                       .dump(2)
+                << "\n";
+            return 0;
+        }
+        out << summary << "\n"
+            << "nnvp run does not take this model yet: " << refused << "\n\n";
+        out << "  #  step                                      unit                  output "
+               "(stored NxHxWxC)\n";
+        for (std::size_t i = 0; i < net.ops.size(); ++i) {
+            char line[256];
+            std::snprintf(line, sizeof line, "%3zu  %-40.40s  %-20s  %s %s\n", i + 1,
+                          net.ops[i].name.c_str(), unit_of(net.ops[i]).c_str(),
+                          shape_text(tensors[i + 1].shape).c_str(),
+                          nn::to_string(tensors[i + 1].type));
+            out << line;
+        }
+        return 0;
+    } catch (const std::exception& e) {
+        err << "nnvp info: " << e.what() << "\n";
+        return 2;
+    }
+}
+
+}  // namespace nnvp
