@@ -13,6 +13,17 @@ namespace {
 
 using onnx::TensorProto;
 
+// Input 2 of Conv / ConvTranspose, the bias of `o` channels, if any.
+std::optional<nn::tensor> conv_bias(check_builder& b, int o, ref::layer& l) {
+    if (!b.has_input(2))
+        return std::nullopt;
+    const onnx_tensor& bt = b.known_input(2, "bias");
+    if (bt.count() != static_cast<std::size_t>(o) || bt.elem_type != kFloat)
+        b.fail("bias: expected " + std::to_string(o) + " FLOAT values");
+    l.has_bias = true;
+    return bt.data.reshaped({1, 1, 1, o});
+}
+
 void conv(check_builder& b) {
     b.single_output();
     const attributes a = b.attrs();
@@ -32,14 +43,7 @@ void conv(check_builder& b) {
     l.geo = window(a, x.dims, static_cast<int>(w.dims[2]), static_cast<int>(w.dims[3]), false);
     l.geo.groups = static_cast<int>(group);
     l.out_channels = o;
-    std::optional<nn::tensor> bias;
-    if (b.has_input(2)) {
-        const onnx_tensor& bt = b.known_input(2, "bias");
-        if (bt.count() != static_cast<std::size_t>(o) || bt.elem_type != kFloat)
-            b.fail("bias: expected " + std::to_string(o) + " FLOAT values");
-        l.has_bias = true;
-        bias = bt.data.reshaped({1, 1, 1, o});
-    }
+    const std::optional<nn::tensor> bias = conv_bias(b, o, l);
     // OIHW (plain [O, I, kH, kW]) -> OHWI: the plain -> nhwc permutation.
     const nn::tensor weights = from_plain(w.data, layout::nhwc);
     const tref r = b.add_layer(l, {b.runtime(x, layout::nhwc)}, weights, bias);
@@ -129,14 +133,7 @@ void conv_transpose(check_builder& b) {
                         weights.index(oc, y, xx, ic),
                         static_cast<float>(w.value(static_cast<std::size_t>(
                             ((ic * o + oc) * kh + (kh - 1 - y)) * kw + (kw - 1 - xx)))));
-    std::optional<nn::tensor> bias;
-    if (b.has_input(2)) {
-        const onnx_tensor& bt = b.known_input(2, "bias");
-        if (bt.count() != static_cast<std::size_t>(o) || bt.elem_type != kFloat)
-            b.fail("bias: expected " + std::to_string(o) + " FLOAT values");
-        l.has_bias = true;
-        bias = bt.data.reshaped({1, 1, 1, o});
-    }
+    const std::optional<nn::tensor> bias = conv_bias(b, o, l);
     tref in = b.runtime(x, layout::nhwc);
     if (strides[0] > 1 || strides[1] > 1)
         in = b.add_cpu({cpuops::kind::spread,

@@ -19,43 +19,23 @@ struct rnn_shape {
     bool batch_first = false;  // layout 1: X [batch, seq, input], Y [batch, seq, 1, H]
 };
 
-// Columns [start, start + count) of a [rows, n] value.
-value columns(check_builder& b, const value& v, int64_t start, int64_t count,
-              const std::string& name) {
-    const int64_t rows = v.dims[0];
-    const std::vector<int32_t> ints = {0,
-                                       0,
-                                       0,
-                                       static_cast<int32_t>(start),
-                                       1,
-                                       1,
-                                       1,
-                                       1,
-                                       1,
-                                       1,
-                                       static_cast<int32_t>(rows),
-                                       static_cast<int32_t>(count)};
-    return emit(b, {cpuops::kind::slice, ints, {}}, {&v}, layout::plain, {rows, count}, kFloat,
+// The block rows [r0, r0 + rows) x columns [c0, c0 + cols) of a 2-D value.
+value block(check_builder& b, const value& v, int64_t r0, int64_t rows, int64_t c0, int64_t cols,
+            const std::string& name) {
+    const auto i = [](int64_t x) { return static_cast<int32_t>(x); };
+    const std::vector<int32_t> ints = {0, 0, i(r0), i(c0), 1, 1, 1, 1, 1, 1, i(rows), i(cols)};
+    return emit(b, {cpuops::kind::slice, ints, {}}, {&v}, layout::plain, {rows, cols}, kFloat,
                 name);
 }
 
-// Rows [start, start + count) of a [rows, n] value.
+value columns(check_builder& b, const value& v, int64_t start, int64_t count,
+              const std::string& name) {
+    return block(b, v, 0, v.dims[0], start, count, name);
+}
+
 value rows_of(check_builder& b, const value& v, int64_t start, int64_t count,
               const std::string& name) {
-    const int64_t n = v.dims[1];
-    const std::vector<int32_t> ints = {0,
-                                       0,
-                                       static_cast<int32_t>(start),
-                                       0,
-                                       1,
-                                       1,
-                                       1,
-                                       1,
-                                       1,
-                                       1,
-                                       static_cast<int32_t>(count),
-                                       static_cast<int32_t>(n)};
-    return emit(b, {cpuops::kind::slice, ints, {}}, {&v}, layout::plain, {count, n}, kFloat, name);
+    return block(b, v, start, count, 0, v.dims[1], name);
 }
 
 value apply(check_builder& b, unary_fn f, const value& v, const std::string& name) {
