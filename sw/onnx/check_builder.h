@@ -154,6 +154,13 @@ void need_image(check_builder& b, int i);
 layout natural_layout(const value& v);
 value runtime_value(check_builder& b, tref r, layout l, std::vector<int64_t> dims,
                     int32_t elem_type, int32_t offset = 0);
+// A value known at compile time, zero-filled, of ONNX type `elem` and shape
+// `dims` ({} a scalar), named after the node's output (+ "/" + what).
+value known_value(check_builder& b, int32_t elem, const std::vector<int64_t>& dims,
+                  const std::string& what = "");
+// A FLOAT constant with these values (one per element of `dims`).
+value float_constant(check_builder& b, const std::vector<int64_t>& dims,
+                     const std::vector<float>& values, const std::string& what);
 // Reshape op of runtime value x into `dims` (plain layout).
 value reshape_to(check_builder& b, const value& x, const std::vector<int64_t>& dims,
                  const std::string& suffix = "");

@@ -239,14 +239,7 @@ void variadic(check_builder& b, binary_fn f, bool mean) {
     for (int i = 1; i < n; ++i)
         acc = binary_value(b, f, acc, b.input(i), n > 2 ? std::to_string(i) : "");
     if (mean && n > 1) {
-        value scale;
-        onnx_tensor t;
-        t.name = b.node().output(0) + "/count";
-        t.elem_type = kFloat;
-        t.data = nn::tensor(nn::dtype::fp32, {1, 1, 1, 1});
-        t.data.set_float(0, 1.0f / static_cast<float>(n));
-        scale.known = t;
-        scale.elem_type = kFloat;
+        const value scale = float_constant(b, {}, {1.0f / static_cast<float>(n)}, "count");
         acc = binary_value(b, binary_fn::mul, acc, scale, "mean");
     }
     b.set_output(acc);

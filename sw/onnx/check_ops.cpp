@@ -41,6 +41,35 @@ value runtime_value(check_builder& b, tref r, layout l, std::vector<int64_t> dim
     return v;
 }
 
+value known_value(check_builder& b, int32_t elem, const std::vector<int64_t>& dims,
+                  const std::string& what) {
+    onnx_tensor t;
+    t.name = b.node().output(0) + (what.empty() ? "" : "/" + what);
+    t.elem_type = elem;
+    t.dims = dims;
+    try {
+        t.data = nn::tensor(storage_type(elem, t.name), to_shape4(dims, layout::plain, "output"));
+    } catch (const std::invalid_argument& e) {
+        b.fail(e.what());
+    }
+    value v;
+    v.dims = dims;
+    v.elem_type = elem;
+    v.known = std::move(t);
+    return v;
+}
+
+value float_constant(check_builder& b, const std::vector<int64_t>& dims,
+                     const std::vector<float>& values, const std::string& what) {
+    value v = known_value(b, kFloat, dims, what);
+    if (values.size() != v.known->data.size())
+        b.fail("internal: " + what + ": " + std::to_string(values.size()) + " values for " +
+               std::to_string(v.known->data.size()) + " elements");
+    for (std::size_t i = 0; i < values.size(); ++i)
+        v.known->data.set_float(i, values[i]);
+    return v;
+}
+
 value reshape_to(check_builder& b, const value& x, const std::vector<int64_t>& dims,
                  const std::string& suffix) {
     nn::shape4 s;

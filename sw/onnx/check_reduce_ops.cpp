@@ -71,19 +71,6 @@ void emit_reduction(check_builder& b, const value& x, std::vector<int32_t> ints,
     b.set_output(reduced(b, x, std::move(ints), axes, keepdims, elem));
 }
 
-// A FLOAT scalar constant.
-value scalar(check_builder& b, float v, const std::string& what) {
-    onnx_tensor t;
-    t.name = b.node().output(0) + "/" + what;
-    t.elem_type = kFloat;
-    t.data = nn::tensor(nn::dtype::fp32, {1, 1, 1, 1});
-    t.data.set_float(0, v);
-    value r;
-    r.known = std::move(t);
-    r.elem_type = kFloat;
-    return r;
-}
-
 // LayerNormalization (opset 17): over the axes from `axis` on,
 // Y = (X - mean) * inv_std * Scale + B, inv_std = 1 / sqrt(var + epsilon);
 // outputs 1 and 2 (Mean, InvStdDev) when named. CPU reduce / binary / unary
@@ -107,7 +94,7 @@ void layer_normalization(check_builder& b) {
     const value var = reduced(b, binary_value(b, binary_fn::mul, d, d, "squared"), {mean_fn}, axes,
                               true, kFloat, "variance");
     const value ve = binary_value(b, binary_fn::add, var,
-                                  scalar(b, a.get_float("epsilon", 1e-5f), "eps"), "plus_eps");
+                                  float_constant(b, {}, {a.get_float("epsilon", 1e-5f)}, "eps"), "plus_eps");
     const value sd = emit(b, {cpuops::kind::unary, {static_cast<int32_t>(unary_fn::sqrt)}, {}},
                           {&ve}, math_layout({&ve}), ve.dims, kFloat, "std");
     const value inv =

@@ -43,22 +43,6 @@ value apply(check_builder& b, unary_fn f, const value& v, const std::string& nam
                 v.dims, kFloat, name);
 }
 
-// A 1-D FLOAT constant (broadcast over the batch rows).
-value vector_value(check_builder& b, const std::vector<float>& v, const std::string& name) {
-    onnx_tensor t;
-    t.name = b.node().output(0) + "/" + name;
-    t.elem_type = kFloat;
-    t.dims = {static_cast<int64_t>(v.size())};
-    t.data = nn::tensor(nn::dtype::fp32, {1, 1, 1, static_cast<int>(v.size())});
-    for (std::size_t i = 0; i < v.size(); ++i)
-        t.data.set_float(i, v[i]);
-    value r;
-    r.dims = t.dims;
-    r.elem_type = kFloat;
-    r.known = std::move(t);
-    return r;
-}
-
 // Values [from, from + n) of a known tensor.
 std::vector<float> part(const onnx_tensor& t, int64_t from, int64_t n) {
     std::vector<float> v;
@@ -129,9 +113,11 @@ value sequence_first(check_builder& b, const rnn_shape& s) {
     return runtime_value(b, r, layout::plain, {s.seq, s.batch, s.input}, kFloat);
 }
 
-// The biases Wb + Rb (or Wb alone) of gates [first, first + n) from B [1, 2*G*H].
+// The biases of gates [first, first + n) from B [1, 2*G*H] = [Wb, Rb]: Wb,
+// Rb or their sum (zeros without B).
+enum class bias_part { w, r, both };
 std::vector<float> biases(check_builder& b, int gates, const rnn_shape& s, int64_t first, int64_t n,
-                          bool with_r) {
+                          bias_part part) {
     std::vector<float> v(static_cast<std::size_t>(n * s.hidden), 0.0f);
     if (!b.has_input(3))
         return v;
@@ -139,12 +125,41 @@ std::vector<float> biases(check_builder& b, int gates, const rnn_shape& s, int64
     if (bt.count() != static_cast<std::size_t>(2 * gates * s.hidden))
         b.fail("B: expected [1, " + std::to_string(2 * gates) + "*H]");
     for (std::size_t i = 0; i < v.size(); ++i) {
-        const int64_t at = first * s.hidden + static_cast<int64_t>(i);
-        v[i] = static_cast<float>(bt.value(static_cast<std::size_t>(at)));
-        if (with_r)
-            v[i] += static_cast<float>(bt.value(static_cast<std::size_t>(gates * s.hidden + at)));
+        const auto at = static_cast<std::size_t>(first * s.hidden + static_cast<int64_t>(i));
+        const auto r_at = at + static_cast<std::size_t>(gates * s.hidden);
+        if (part != bias_part::r)
+            v[i] += static_cast<float>(bt.value(at));
+        if (part != bias_part::w)
+            v[i] += static_cast<float>(bt.value(r_at));
     }
     return v;
+}
+
+// X W^T + bias for every step at once ([seq * batch, rows]): one fully
+// connected layer on the NN core.
+value input_projection(check_builder& b, const rnn_shape& s, int64_t rows,
+                       const std::vector<float>& bias) {
+    return fully_connected(b, sequence_first(b, s), s.seq * s.batch,
+                           weights(b.known_input(1, "W"), 0, rows), bias_tensor(bias),
+                           {s.seq * s.batch, rows}, "x_proj");
+}
+
+// h R[first, first + rows)^T ([batch, rows]) on the NN core.
+value recurrent_projection(check_builder& b, const rnn_shape& s, const value& h, int64_t first,
+                           int64_t rows, const std::string& name) {
+    return fully_connected(b, h, s.batch, weights(b.known_input(2, "R"), first, rows), std::nullopt,
+                           {s.batch, rows}, name);
+}
+
+// Step t's pre-activations of every gate: its rows of the input projection,
+// plus h R^T once there is a state.
+value step_gates(check_builder& b, const rnn_shape& s, const value& xw,
+                 const std::optional<value>& h, int64_t t, const std::string& st) {
+    const value g = rows_of(b, xw, t * s.batch, s.batch, st + "x");
+    if (!h)
+        return g;
+    return binary_value(b, binary_fn::add, g,
+                        recurrent_projection(b, s, *h, 0, xw.dims[1], st + "h_proj"), st + "gates");
 }
 
 // The initial state input `i` as [batch, H], or none.
@@ -195,35 +210,33 @@ void lstm(check_builder& b) {
         b.fail("input_forget: not supported");
     const rnn_shape s = common(b, a, 4);
     const int64_t h4 = 4 * s.hidden, hh = s.hidden;
-    const onnx_tensor& w = b.known_input(1, "W");
-    const onnx_tensor& r = b.known_input(2, "R");
-    const value xw =
-        fully_connected(b, sequence_first(b, s), s.seq * s.batch, weights(w, 0, h4),
-                        bias_tensor(biases(b, 4, s, 0, 4, true)), {s.seq * s.batch, h4}, "x_gates");
+    const value xw = input_projection(b, s, h4, biases(b, 4, s, 0, 4, bias_part::both));
     std::optional<value> h = initial(b, 5, s, "initial_h"), c = initial(b, 6, s, "initial_c");
-    const onnx_tensor* p = b.has_input(7) ? &b.known_input(7, "P") : nullptr;
-    if (p && p->count() != static_cast<std::size_t>(3 * hh))
-        b.fail("P: expected [1, 3*H]");
+    // Peepholes P [1, 3*H] = [Pi, Po, Pf]: constants once, read by every step.
+    std::vector<value> peep;
+    if (b.has_input(7)) {
+        const onnx_tensor& p = b.known_input(7, "P");
+        if (p.count() != static_cast<std::size_t>(3 * hh))
+            b.fail("P: expected [1, 3*H]");
+        for (int k = 0; k < 3; ++k)
+            peep.push_back(float_constant(b, {hh}, part(p, k * hh, hh), "p" + std::to_string(k)));
+    }
+    // gate + state * peephole
+    const auto peeped = [&](const value& gate, const value& state, int k, const std::string& name) {
+        return binary_value(b, binary_fn::add, gate,
+                            binary_value(b, binary_fn::mul, state,
+                                         peep[static_cast<std::size_t>(k)], name + "_peep"),
+                            name);
+    };
     std::vector<value> hs;
     for (int64_t t = 0; t < s.seq; ++t) {
         const std::string st = "t" + std::to_string(t) + "/";
-        value g = rows_of(b, xw, t * s.batch, s.batch, st + "x");
-        if (h)
-            g = binary_value(b, binary_fn::add, g,
-                             fully_connected(b, *h, s.batch, weights(r, 0, h4), std::nullopt,
-                                             {s.batch, h4}, st + "h_gates"),
-                             st + "gates");
+        const value g = step_gates(b, s, xw, h, t, st);
         value i = columns(b, g, 0, hh, st + "i"), o = columns(b, g, hh, hh, st + "o");
         value f = columns(b, g, 2 * hh, hh, st + "f"), cc = columns(b, g, 3 * hh, hh, st + "c");
-        if (p && c) {  // peepholes on the previous cell
-            i = binary_value(b, binary_fn::add, i,
-                             binary_value(b, binary_fn::mul, *c,
-                                          vector_value(b, part(*p, 0, hh), "pi"), st + "pi"),
-                             st + "i_p");
-            f = binary_value(b, binary_fn::add, f,
-                             binary_value(b, binary_fn::mul, *c,
-                                          vector_value(b, part(*p, 2 * hh, hh), "pf"), st + "pf"),
-                             st + "f_p");
+        if (!peep.empty() && c) {  // on the previous cell
+            i = peeped(i, *c, 0, st + "i_p");
+            f = peeped(f, *c, 2, st + "f_p");
         }
         i = apply(b, unary_fn::sigmoid, i, st + "sig_i");
         cc = apply(b, unary_fn::tanh, cc, st + "tanh_c");
@@ -233,11 +246,8 @@ void lstm(check_builder& b) {
             cn = binary_value(b, binary_fn::add, cn,
                               binary_value(b, binary_fn::mul, f, *c, st + "fc"), st + "cell");
         }
-        if (p)
-            o = binary_value(b, binary_fn::add, o,
-                             binary_value(b, binary_fn::mul, cn,
-                                          vector_value(b, part(*p, hh, hh), "po"), st + "po"),
-                             st + "o_p");
+        if (!peep.empty())  // on the new cell
+            o = peeped(o, cn, 1, st + "o_p");
         o = apply(b, unary_fn::sigmoid, o, st + "sig_o");
         h = binary_value(b, binary_fn::mul, o, apply(b, unary_fn::tanh, cn, st + "tanh_cell"),
                          st + "h");
@@ -254,20 +264,12 @@ void gru(check_builder& b) {
     const rnn_shape s = common(b, a, 3);
     const int64_t hh = s.hidden;
     const bool before = a.get_int("linear_before_reset", 0) != 0;
-    const onnx_tensor& w = b.known_input(1, "W");
-    const onnx_tensor& r = b.known_input(2, "R");
     // x W^T + Wb for z, r, h; + Rb for z and r (h's Rb sits inside the reset).
-    std::vector<float> xb = biases(b, 3, s, 0, 2, true), hb = biases(b, 3, s, 2, 1, false);
-    xb.insert(xb.end(), hb.begin(), hb.end());
-    const std::vector<float> rbh = [&] {
-        std::vector<float> v = biases(b, 3, s, 2, 1, true);
-        for (std::size_t i = 0; i < v.size(); ++i)
-            v[i] -= hb[i];
-        return v;
-    }();
-    const value xw =
-        fully_connected(b, sequence_first(b, s), s.seq * s.batch, weights(w, 0, 3 * hh),
-                        bias_tensor(xb), {s.seq * s.batch, 3 * hh}, "x_gates");
+    std::vector<float> xb = biases(b, 3, s, 0, 2, bias_part::both);
+    const std::vector<float> wbh = biases(b, 3, s, 2, 1, bias_part::w);
+    xb.insert(xb.end(), wbh.begin(), wbh.end());
+    const value xw = input_projection(b, s, 3 * hh, xb);
+    const value rbh = float_constant(b, {hh}, biases(b, 3, s, 2, 1, bias_part::r), "rbh");
     std::optional<value> h = initial(b, 5, s, "initial_h");
     std::vector<value> hs;
     for (int64_t t = 0; t < s.seq; ++t) {
@@ -276,8 +278,7 @@ void gru(check_builder& b) {
         value z = columns(b, g, 0, hh, st + "z"), rg = columns(b, g, hh, hh, st + "r");
         const value xh = columns(b, g, 2 * hh, hh, st + "xh");
         if (h) {
-            const value hr = fully_connected(b, *h, s.batch, weights(r, 0, 2 * hh), std::nullopt,
-                                             {s.batch, 2 * hh}, st + "h_zr");
+            const value hr = recurrent_projection(b, s, *h, 0, 2 * hh, st + "h_zr");
             z = binary_value(b, binary_fn::add, z, columns(b, hr, 0, hh, st + "hz"), st + "z_h");
             rg = binary_value(b, binary_fn::add, rg, columns(b, hr, hh, hh, st + "hr"), st + "r_h");
         }
@@ -285,23 +286,21 @@ void gru(check_builder& b) {
         rg = apply(b, unary_fn::sigmoid, rg, st + "sig_r");
         value cand = xh;  // x Wh^T + Wbh
         if (before) {     // + r * (h Rh^T + Rbh)
-            value hh_rec = vector_value(b, rbh, "rbh");
+            value hh_rec = rbh;
             if (h)
                 hh_rec = binary_value(b, binary_fn::add,
-                                      fully_connected(b, *h, s.batch, weights(r, 2 * hh, hh),
-                                                      std::nullopt, {s.batch, hh}, st + "h_h"),
-                                      hh_rec, st + "h_h_b");
+                                      recurrent_projection(b, s, *h, 2 * hh, hh, st + "h_h"), rbh,
+                                      st + "h_h_b");
             cand = binary_value(b, binary_fn::add, cand,
                                 binary_value(b, binary_fn::mul, rg, hh_rec, st + "reset"),
                                 st + "cand");
         } else {  // + (r * h) Rh^T + Rbh
-            cand = binary_value(b, binary_fn::add, cand, vector_value(b, rbh, "rbh"), st + "xh_b");
+            cand = binary_value(b, binary_fn::add, cand, rbh, st + "xh_b");
             if (h)
                 cand = binary_value(
                     b, binary_fn::add, cand,
-                    fully_connected(b, binary_value(b, binary_fn::mul, rg, *h, st + "rh"), s.batch,
-                                    weights(r, 2 * hh, hh), std::nullopt, {s.batch, hh},
-                                    st + "rh_h"),
+                    recurrent_projection(b, s, binary_value(b, binary_fn::mul, rg, *h, st + "rh"),
+                                         2 * hh, hh, st + "rh_h"),
                     st + "cand");
         }
         cand = apply(b, unary_fn::tanh, cand, st + "tanh");
@@ -319,22 +318,12 @@ void rnn(check_builder& b) {
     a.only({"activation_alpha", "activation_beta", "activations", "clip", "direction",
             "hidden_size", "layout"});
     const rnn_shape s = common(b, a, 1);
-    const onnx_tensor& w = b.known_input(1, "W");
-    const onnx_tensor& r = b.known_input(2, "R");
-    const value xw = fully_connected(
-        b, sequence_first(b, s), s.seq * s.batch, weights(w, 0, s.hidden),
-        bias_tensor(biases(b, 1, s, 0, 1, true)), {s.seq * s.batch, s.hidden}, "x_proj");
+    const value xw = input_projection(b, s, s.hidden, biases(b, 1, s, 0, 1, bias_part::both));
     std::optional<value> h = initial(b, 5, s, "initial_h");
     std::vector<value> hs;
     for (int64_t t = 0; t < s.seq; ++t) {
         const std::string st = "t" + std::to_string(t) + "/";
-        value g = rows_of(b, xw, t * s.batch, s.batch, st + "x");
-        if (h)
-            g = binary_value(b, binary_fn::add, g,
-                             fully_connected(b, *h, s.batch, weights(r, 0, s.hidden), std::nullopt,
-                                             {s.batch, s.hidden}, st + "h_proj"),
-                             st + "sum");
-        h = apply(b, unary_fn::tanh, g, st + "h");
+        h = apply(b, unary_fn::tanh, step_gates(b, s, xw, h, t, st), st + "h");
         hs.push_back(*h);
     }
     set_outputs(b, s, hs, std::nullopt);

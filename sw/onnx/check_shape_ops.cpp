@@ -118,21 +118,9 @@ void dropout(check_builder& b) {
     b.set_output(x);
     if (!b.wants_output(1))
         return;
-    value mask;
-    onnx_tensor t;
-    t.name = b.node().output(1);
-    t.elem_type = TensorProto::BOOL;
-    t.dims = x.dims;
-    try {
-        t.data = nn::tensor(nn::dtype::int8, to_shape4(x.dims, layout::plain, "mask"));
-    } catch (const std::invalid_argument& e) {
-        b.fail(e.what());
-    }
-    for (std::size_t i = 0; i < t.data.size(); ++i)
-        t.data.set_int(i, 1);
-    mask.dims = x.dims;
-    mask.elem_type = TensorProto::BOOL;
-    mask.known = std::move(t);
+    value mask = known_value(b, TensorProto::BOOL, x.dims, "mask");
+    for (std::size_t i = 0; i < mask.known->data.size(); ++i)
+        mask.known->data.set_int(i, 1);
     b.set_output(1, std::move(mask));
 }
 
@@ -173,24 +161,6 @@ void cast(check_builder& b) {
     const tref r =
         b.add_cpu({cpuops::kind::convert, {static_cast<int32_t>(nn::dtype::fp32)}, {}}, {in});
     b.set_output(runtime_value(b, r, lay, x.dims, kFloat));
-}
-
-// A known value of `dims` (plain storage) named after the node's output.
-value known_value(check_builder& b, int32_t elem, const std::vector<int64_t>& dims) {
-    onnx_tensor t;
-    t.name = b.node().output(0);
-    t.elem_type = elem;
-    t.dims = dims;
-    try {
-        t.data = nn::tensor(storage_type(elem, t.name), to_shape4(dims, layout::plain, "output"));
-    } catch (const std::invalid_argument& e) {
-        b.fail(e.what());
-    }
-    value v;
-    v.dims = dims;
-    v.elem_type = elem;
-    v.known = std::move(t);
-    return v;
 }
 
 // ConstantOfShape: known at compile time (its shape input must be).
