@@ -17,6 +17,19 @@ void fail(const op& o, const std::string& what) {
     throw op_error(std::string("cpu op ") + to_string(o.k) + ": " + what);
 }
 
+void need_counts(const op& o, const std::vector<tensor_info>& ins, std::size_t n_in,
+                 std::size_t ints_lo, std::size_t ints_hi, std::size_t floats) {
+    if (ins.size() != n_in)
+        fail(o, std::to_string(ins.size()) + " inputs: expected " + std::to_string(n_in));
+    if (o.ints.size() < ints_lo || o.ints.size() > ints_hi)
+        fail(o, "ints: " + std::to_string(o.ints.size()) + " values, expected " +
+                    std::to_string(ints_lo) +
+                    (ints_hi == ints_lo ? "" : ".." + std::to_string(ints_hi)));
+    if (o.floats.size() != floats)
+        fail(o, "floats: " + std::to_string(o.floats.size()) + " values, expected " +
+                    std::to_string(floats));
+}
+
 }  // namespace detail
 
 const char* to_string(kind k) {

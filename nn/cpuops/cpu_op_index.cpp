@@ -14,16 +14,10 @@ namespace {
 
 using infos = std::vector<tensor_info>;
 
+// The counts (no floats) and whole-byte inputs every indexing kind needs.
 void need(const op& o, const infos& ins, std::size_t n_in, std::size_t ints_lo,
           std::size_t ints_hi) {
-    if (ins.size() != n_in)
-        fail(o, std::to_string(ins.size()) + " inputs: expected " + std::to_string(n_in));
-    if (o.ints.size() < ints_lo || o.ints.size() > ints_hi)
-        fail(o, "ints: " + std::to_string(o.ints.size()) + " values, expected " +
-                    std::to_string(ints_lo) +
-                    (ints_hi == ints_lo ? "" : ".." + std::to_string(ints_hi)));
-    if (!o.floats.empty())
-        fail(o, "floats: expected none");
+    need_counts(o, ins, n_in, ints_lo, ints_hi, 0);
     for (const tensor_info& i : ins)
         if (nn::bits_of(i.type) < 8)
             fail(o, std::string("input type ") + nn::to_string(i.type) +

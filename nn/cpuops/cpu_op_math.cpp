@@ -78,19 +78,6 @@ void need_fp32(const op& o, const infos& ins) {
                         ": expected fp32");
 }
 
-void need_counts(const op& o, const infos& ins, std::size_t n_in, std::size_t ints_lo,
-                 std::size_t ints_hi, std::size_t floats) {
-    if (ins.size() != n_in)
-        fail(o, std::to_string(ins.size()) + " inputs: expected " + std::to_string(n_in));
-    if (o.ints.size() < ints_lo || o.ints.size() > ints_hi)
-        fail(o, "ints: " + std::to_string(o.ints.size()) + " values, expected " +
-                    std::to_string(ints_lo) +
-                    (ints_hi == ints_lo ? "" : ".." + std::to_string(ints_hi)));
-    if (o.floats.size() != floats)
-        fail(o, "floats: " + std::to_string(o.floats.size()) + " values, expected " +
-                    std::to_string(floats));
-}
-
 tensor_info infer_unary(const op& o, const infos& ins) {
     if (o.ints.empty() || o.ints[0] < 0 || o.ints[0] > static_cast<int32_t>(unary_fn::last))
         fail(o, "function: expected 0.." + std::to_string(static_cast<int>(unary_fn::last)));
