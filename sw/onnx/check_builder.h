@@ -154,6 +154,13 @@ void need_image(check_builder& b, int i);
 layout natural_layout(const value& v);
 value runtime_value(check_builder& b, tref r, layout l, std::vector<int64_t> dims,
                     int32_t elem_type, int32_t offset = 0);
+// Input i, known at compile time, as a 1-D INT64 (or, with int32_too, INT32)
+// list; fails naming `what` otherwise.
+std::vector<int64_t> known_ints(check_builder& b, int i, const std::string& what,
+                                bool int32_too = false);
+// The axes of Squeeze, Unsqueeze and the reductions: the `axes` attribute, or
+// (from_input, newer opsets) the optional input 1; {} when absent.
+std::vector<int64_t> axes_of(check_builder& b, const attributes& a, bool from_input);
 // A value known at compile time, zero-filled, of ONNX type `elem` and shape
 // `dims` ({} a scalar), named after the node's output (+ "/" + what).
 value known_value(check_builder& b, int32_t elem, const std::vector<int64_t>& dims,

@@ -13,18 +13,6 @@ namespace {
 
 using onnx::TensorProto;
 
-// A known 1-D INT64 / INT32 input as integers.
-std::vector<int64_t> known_ints(check_builder& b, int i, const std::string& what) {
-    const onnx_tensor& t = b.known_input(i, what);
-    if ((t.elem_type != TensorProto::INT64 && t.elem_type != TensorProto::INT32) ||
-        t.dims.size() > 1)
-        b.fail(what + ": expected a 1-D INT64 or INT32 tensor");
-    std::vector<int64_t> v;
-    for (std::size_t k = 0; k < t.count(); ++k)
-        v.push_back(t.int_value(k));
-    return v;
-}
-
 // A runtime result keeps the stored-value offset of the data it moves.
 value moved(value r, const value& from) {
     if (!r.known)
@@ -45,12 +33,12 @@ void slice(check_builder& b) {
         axes = a.get_ints("axes", {});
     } else {
         a.only({});
-        starts = known_ints(b, 1, "starts");
-        ends = known_ints(b, 2, "ends");
+        starts = known_ints(b, 1, "starts", true);
+        ends = known_ints(b, 2, "ends", true);
         if (b.has_input(3))
-            axes = known_ints(b, 3, "axes");
+            axes = known_ints(b, 3, "axes", true);
         if (b.has_input(4))
-            steps = known_ints(b, 4, "steps");
+            steps = known_ints(b, 4, "steps", true);
     }
     if (axes.empty())
         for (std::size_t i = 0; i < starts.size(); ++i)
@@ -163,7 +151,7 @@ void expand(check_builder& b) {
     b.single_output();
     b.attrs().only({});
     const value& x = b.input(0);
-    const std::vector<int64_t> shape = known_ints(b, 1, "shape");
+    const std::vector<int64_t> shape = known_ints(b, 1, "shape", true);
     const std::vector<int64_t> out = broadcast_dims(x.dims, shape);
     if (out.empty() && !(x.dims.empty() && shape.empty()))
         b.fail("shape: does not broadcast with the input's");
@@ -183,7 +171,7 @@ void tile(check_builder& b) {
     b.attrs().only({});
     const value& x = b.input(0);
     const int rank = static_cast<int>(x.dims.size());
-    const std::vector<int64_t> reps = known_ints(b, 1, "repeats");
+    const std::vector<int64_t> reps = known_ints(b, 1, "repeats", true);
     if (static_cast<int>(reps.size()) != rank)
         b.fail("repeats: " + std::to_string(reps.size()) + " values, expected " +
                std::to_string(rank));
@@ -261,7 +249,7 @@ void resize(check_builder& b, bool upsample) {
                 std::floor(static_cast<double>(x.dims[static_cast<std::size_t>(i)]) *
                            scales[static_cast<std::size_t>(i)]));
     } else if (!upsample && b.has_input(3)) {
-        out = known_ints(b, 3, "sizes");
+        out = known_ints(b, 3, "sizes", true);
         if (static_cast<int>(out.size()) != rank)
             b.fail("sizes: expected " + std::to_string(rank) + " values");
         for (int i = 0; i < rank; ++i)

@@ -41,6 +41,25 @@ value runtime_value(check_builder& b, tref r, layout l, std::vector<int64_t> dim
     return v;
 }
 
+std::vector<int64_t> known_ints(check_builder& b, int i, const std::string& what, bool int32_too) {
+    const onnx_tensor& t = b.known_input(i, what);
+    const bool type_ok = t.elem_type == onnx::TensorProto::INT64 ||
+                         (int32_too && t.elem_type == onnx::TensorProto::INT32);
+    if (!type_ok || t.dims.size() > 1)
+        b.fail(what + (int32_too ? ": expected a 1-D INT64 or INT32 tensor"
+                                 : ": expected a 1-D INT64 tensor"));
+    std::vector<int64_t> v;
+    for (std::size_t k = 0; k < t.count(); ++k)
+        v.push_back(t.int_value(k));
+    return v;
+}
+
+std::vector<int64_t> axes_of(check_builder& b, const attributes& a, bool from_input) {
+    if (!from_input)
+        return a.get_ints("axes", {});
+    return b.has_input(1) ? known_ints(b, 1, "axes") : std::vector<int64_t>{};
+}
+
 value known_value(check_builder& b, int32_t elem, const std::vector<int64_t>& dims,
                   const std::string& what) {
     onnx_tensor t;

@@ -16,22 +16,6 @@ using cpuops::reduce_fn;
 using cpuops::unary_fn;
 using onnx::TensorProto;
 
-// The ONNX axes of a reduction: the `axes` attribute (older opsets) or the
-// optional second input (ReduceSum from opset 13, the others from 18).
-std::vector<int64_t> reduce_axes(check_builder& b, const attributes& a, bool axes_input) {
-    if (!axes_input)
-        return a.get_ints("axes", {});
-    if (!b.has_input(1))
-        return {};
-    const onnx_tensor& t = b.known_input(1, "axes");
-    if (t.elem_type != TensorProto::INT64 || t.dims.size() > 1)
-        b.fail("axes: expected a 1-D INT64 tensor");
-    std::vector<int64_t> axes;
-    for (std::size_t i = 0; i < t.count(); ++i)
-        axes.push_back(t.int_value(i));
-    return axes;
-}
-
 // The value of reducing `x` over ONNX axes `axes` (ints: {fn, extras...}).
 value reduced(check_builder& b, const value& x, std::vector<int32_t> ints,
               const std::vector<int>& axes, bool keepdims, int32_t elem,
@@ -127,7 +111,7 @@ void reduction(check_builder& b, reduce_fn f, int64_t axes_input_from) {
     const value& x = b.input(0);
     const int rank = static_cast<int>(x.dims.size());
     std::vector<int> axes;
-    for (int64_t axis : reduce_axes(b, a, axes_input)) {
+    for (int64_t axis : axes_of(b, a, axes_input)) {
         const int ax = normalize_axis(b, axis, rank);
         if (std::find(axes.begin(), axes.end(), ax) != axes.end())
             b.fail("axes: axis " + std::to_string(axis) + " repeated");

@@ -13,25 +13,6 @@ namespace {
 
 using onnx::TensorProto;
 
-// The axes of Squeeze / Unsqueeze: an attribute before opset 13, then an
-// optional INT64 input.
-std::vector<int64_t> axes_of(check_builder& b, const attributes& a) {
-    if (b.opset() < 13) {
-        a.only({"axes"});
-        return a.get_ints("axes", {});
-    }
-    a.only({});
-    std::vector<int64_t> axes;
-    if (b.has_input(1)) {
-        const onnx_tensor& t = b.known_input(1, "axes");
-        if (t.elem_type != TensorProto::INT64 || t.dims.size() > 1)
-            b.fail("axes: expected a 1-D INT64 tensor");
-        for (std::size_t i = 0; i < t.count(); ++i)
-            axes.push_back(t.int_value(i));
-    }
-    return axes;
-}
-
 // x with new dims (same elements): folded when x is known.
 value with_dims(check_builder& b, const value& x, const std::vector<int64_t>& dims) {
     if (!x.known)
@@ -51,7 +32,10 @@ value with_dims(check_builder& b, const value& x, const std::vector<int64_t>& di
 void squeeze(check_builder& b, bool insert) {
     b.single_output();
     const value& x = b.input(0);
-    const std::vector<int64_t> axes = axes_of(b, b.attrs());
+    // The axes: an attribute before opset 13, then an optional INT64 input.
+    const attributes a = b.attrs();
+    a.only(b.opset() < 13 ? std::vector<std::string>{"axes"} : std::vector<std::string>{});
+    const std::vector<int64_t> axes = axes_of(b, a, b.opset() >= 13);
     const int in_rank = static_cast<int>(x.dims.size());
     const int out_rank = insert ? in_rank + static_cast<int>(axes.size()) : in_rank;
     std::vector<bool> named(static_cast<std::size_t>(out_rank), false);
