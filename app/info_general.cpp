@@ -48,16 +48,8 @@ std::map<std::string, onnx_tensor> seeded_inputs(
             t.add_dims(d);
             count *= d;
         }
-        t.set_raw_data(std::string(static_cast<std::size_t>(count) * 8, '\0'));
-        // raw_data of the element width: trim to count * width below.
-        const std::size_t width = tt.elem_type() == onnx::TensorProto::FLOAT   ? 4
-                                  : tt.elem_type() == onnx::TensorProto::INT64 ? 8
-                                  : tt.elem_type() == onnx::TensorProto::INT32 ? 4
-                                  : tt.elem_type() == onnx::TensorProto::FLOAT16 ||
-                                          tt.elem_type() == onnx::TensorProto::INT16
-                                      ? 2
-                                      : 1;
-        t.mutable_raw_data()->resize(static_cast<std::size_t>(count) * width);
+        t.set_raw_data(std::string(
+            static_cast<std::size_t>(count) * onnx_import::raw_width(tt.elem_type()), '\0'));
         bound[in.name()] = onnx_import::from_proto(t, path + ": graph input");
     }
     return bound;

@@ -18,27 +18,6 @@ using tp = onnx::TensorProto;
     throw onnx_error(where + ": " + what);
 }
 
-// Bytes per element in raw_data.
-std::size_t raw_width(int32_t t) {
-    switch (t) {
-        case tp::INT8:
-        case tp::UINT8:
-        case tp::BOOL:
-            return 1;
-        case tp::INT16:
-        case tp::UINT16:
-        case tp::FLOAT16:
-            return 2;
-        case tp::FLOAT:
-        case tp::INT32:
-            return 4;
-        case tp::INT64:
-            return 8;
-        default:
-            return 0;
-    }
-}
-
 // Stores element i from its integer value (or bit pattern for floats).
 void put(nn::tensor& out, std::size_t i, int32_t t, uint64_t bits) {
     switch (t) {
@@ -79,6 +58,26 @@ void put(nn::tensor& out, std::size_t i, int32_t t, uint64_t bits) {
 }
 
 }  // namespace
+
+std::size_t raw_width(int32_t t) {
+    switch (t) {
+        case onnx::TensorProto::INT8:
+        case onnx::TensorProto::UINT8:
+        case onnx::TensorProto::BOOL:
+            return 1;
+        case onnx::TensorProto::INT16:
+        case onnx::TensorProto::UINT16:
+        case onnx::TensorProto::FLOAT16:
+            return 2;
+        case onnx::TensorProto::FLOAT:
+        case onnx::TensorProto::INT32:
+            return 4;
+        case onnx::TensorProto::INT64:
+            return 8;
+        default:
+            return 0;
+    }
+}
 
 double onnx_tensor::value(std::size_t i) const {
     if (i >= count())

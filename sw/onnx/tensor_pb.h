@@ -53,6 +53,9 @@ std::string elem_type_name(int32_t t);
 // `where` for an unsupported type.
 nn::dtype storage_type(int32_t elem_type, const std::string& where);
 
+// Bytes per element of `elem_type` in raw_data; 0 for types nnvp does not read.
+std::size_t raw_width(int32_t elem_type);
+
 // Decodes a TensorProto. `where` names the file / node for messages.
 onnx_tensor from_proto(const onnx::TensorProto& t, const std::string& where);
 
