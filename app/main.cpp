@@ -10,6 +10,7 @@
 #include "app/firmware_staging.h"
 #include "app/info.h"
 #include "app/network_run.h"
+#include "app/layers_csv.h"
 #include "app/report.h"
 #include "app/run_progress.h"
 #include "app/summary.h"

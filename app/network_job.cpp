@@ -370,7 +370,8 @@ nlohmann::json network_session::layers_json(const soc& chip) const {
             {"type", core                                 ? x.type
                      : op.type == compiler::op_type::layer ? ref::to_string(op.layer.op)
                                                           : cpuops::to_string(op.cpu.k)},
-            {"on", core ? "nncore" : "cpu"},
+            {"unit", core ? "nncore" : "cpu"},
+            {"cpu_reason", m_pkg.cpu_reasons[step_op[s]]},
             {"precision", core                                 ? x.precision
                           : op.type == compiler::op_type::layer ? ref::to_string(op.layer.prec)
                                                                : "-"},

@@ -1,9 +1,5 @@
 #include "app/report.h"
 
-#include <cstdio>
-#include <iomanip>
-#include <iterator>
-
 namespace nnvp {
 
 nlohmann::json make_report(const scenario& sc, soc& chip, const run_outcome& outcome,
@@ -33,23 +29,5 @@ nlohmann::json make_report(const scenario& sc, soc& chip, const run_outcome& out
     };
 }
 
-
-void write_layers_csv(std::ostream& os, const nlohmann::json& r) {
-    static const char* columns[] = {"name",           "type",           "precision",
-                                    "dataflow",       "macs",           "cycles",
-                                    "compute_cycles", "stall_cycles",   "utilization",
-                                    "dram_read_bytes", "dram_write_bytes", "sram_read_bytes",
-                                    "sram_write_bytes", "energy_j",     "zero_skipped_macs"};
-    for (std::size_t i = 0; i < std::size(columns); ++i)
-        os << (i ? "," : "") << columns[i];
-    os << "\n";
-    for (const auto& row : r["layers"]) {
-        for (std::size_t i = 0; i < std::size(columns); ++i) {
-            const auto& v = row[columns[i]];
-            os << (i ? "," : "") << (v.is_string() ? v.get<std::string>() : v.dump());
-        }
-        os << "\n";
-    }
-}
 
 }  // namespace nnvp

@@ -58,6 +58,35 @@ void print_layers(std::ostream& os, const json& layers, std::size_t max_layers) 
         os << "  (" << layers.size() - idx.size() << " more rows in layers.csv)\n";
 }
 
+// Network steps that ran on the CPU instead of the NN core, busiest first,
+// with the compiler's reason: nothing falls back silently.
+void print_cpu_steps(std::ostream& os, const json& layers) {
+    std::vector<const json*> cpu;
+    double time = 0, all = 0;
+    for (const json& l : layers) {
+        all += json_number(l, "time_s").value_or(0);
+        if (json_text(l, "unit") != "cpu")
+            continue;
+        cpu.push_back(&l);
+        time += json_number(l, "time_s").value_or(0);
+    }
+    if (cpu.empty())
+        return;
+    std::stable_sort(cpu.begin(), cpu.end(), [](const json* a, const json* b) {
+        return json_number(*a, "time_s").value_or(0) > json_number(*b, "time_s").value_or(0);
+    });
+    os << "\n  on the CPU: " << cpu.size() << " of " << layers.size() << " steps, "
+       << format_si(time, "s") << " per inference (" << format_metric(all > 0 ? time / all : 0, "%")
+       << " of the steps' time)\n";
+    constexpr std::size_t shown_steps = 8;
+    for (std::size_t i = 0; i < cpu.size() && i < shown_steps; ++i)
+        os << "    " << std::left << std::setw(24) << json_text(*cpu[i], "name") << std::right
+           << std::setw(10) << format_si(json_number(*cpu[i], "time_s").value_or(0), "s") << "  "
+           << json_text(*cpu[i], "cpu_reason") << "\n";
+    if (cpu.size() > shown_steps)
+        os << "    (" << cpu.size() - shown_steps << " more in layers.csv)\n";
+}
+
 }  // namespace
 
 void print_summary_table(std::ostream& os, const json& r, std::size_t max_layers) {
@@ -95,8 +124,10 @@ void print_summary_table(std::ostream& os, const json& r, std::size_t max_layers
     }
     os << std::right;
     const json& layers = json_array(r, "layers");
-    if (!layers.empty())
+    if (!layers.empty()) {
         print_layers(os, layers, max_layers);
+        print_cpu_steps(os, layers);
+    }
     if (auto dma = json_find(r, "dma.runs"); dma && dma->is_array())
         os << "\n  dma: " << dma->size() << " runs, "
            << format_si(json_number(r, "dma.bytes_moved").value_or(0), "B")

@@ -148,6 +148,9 @@ struct built_package {
     std::vector<package::step_kind> kinds;      // per op: where it ended up
     // Per op: its single-layer programs (output-channel groups), 0 on the CPU.
     std::vector<unsigned> core_programs;
+    // Per op: why it runs on the CPU ("op unsupported: ...", "precision ...",
+    // "shape does not fit the core: ...", "placed on the CPU ..."); empty on the core.
+    std::vector<std::string> cpu_reasons;
 };
 
 // Throws std::invalid_argument "network '<name>': op <i> '<op>': ..." for an

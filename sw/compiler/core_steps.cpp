@@ -152,12 +152,11 @@ bool package_builder::compile_group(std::size_t i, const ref::layer& l, const nn
 // Compiles op i for the core: the whole layer, else (conv2d / fully
 // connected whose weights do not fit) groups of output channels. False when
 // single_layer_program cannot compile it.
-bool package_builder::try_core(std::size_t i, core_code& code) {
+bool package_builder::try_core(std::size_t i, core_code& code, std::string& why) {
     const net_op& op = m_net.ops[i];
     const ref::layer& l = op.layer;
     const nn::tensor* w = op.weights ? &*op.weights : nullptr;
     const nn::tensor* b = op.bias ? &*op.bias : nullptr;
-    std::string why;
     const std::size_t mark = m_constants.size();
     if (compile_group(i, l, w, b, 0, 0, code, why))
         return true;
@@ -317,14 +316,18 @@ void package_builder::place_steps() {
     m_steps.assign(n, {});
     m_code.assign(n, {});
     m_out.core_programs.assign(n, 0);
+    m_out.cpu_reasons.assign(n, {});
     for (std::size_t i = 0; i < n; ++i) {
         const net_op& op = m_net.ops[i];
         package::step_record& s = m_steps[i];
         s.name = op_name(op);
         s.input = static_cast<uint16_t>(m_operands[i][0]);
         s.output = static_cast<uint16_t>(i + 1);
+        std::string& why = m_out.cpu_reasons[i];
         if (op.type == op_type::cpu) {
             cpu_op(i, s);
+            why = std::string("op unsupported: the NN core has no ") +
+                  cpuops::to_string(op.cpu.k) + " command";
         } else {
             if (m_operands[i].size() > 1)
                 s.in2 = static_cast<uint16_t>(m_operands[i][1]);
@@ -333,11 +336,19 @@ void package_builder::place_steps() {
             if (op.where == placement::core && !core_ok)
                 fail(i, std::string("precision ") + ref::to_string(op.layer.prec) +
                             ": the core does not support it");
-            if (op.where != placement::cpu && core_ok && try_core(i, m_code[i])) {
+            if (op.where != placement::cpu && core_ok && try_core(i, m_code[i], why)) {
                 s.kind = static_cast<uint8_t>(package::step_kind::core);
                 m_out.core_programs[i] = m_code[i].programs;
+                why.clear();
             } else {
                 cpu_layer(i, s);
+                if (op.where == placement::cpu)
+                    why = "placed on the CPU by the network";
+                else if (!core_ok)
+                    why = std::string("precision ") + ref::to_string(op.layer.prec) +
+                          ": the core does not support it";
+                else
+                    why = "shape does not fit the core: " + why;
             }
         }
         m_out.kinds.push_back(static_cast<package::step_kind>(s.kind));

@@ -54,7 +54,7 @@ private:
     // --- core_steps.cpp: one op at a time -------------------------------------
     uint32_t add_constant(const uint8_t* data, std::size_t bytes);
     void place_steps();
-    bool try_core(std::size_t i, core_code& code);
+    bool try_core(std::size_t i, core_code& code, std::string& why);
     bool compile_group(std::size_t i, const ref::layer& l, const nn::tensor* weights,
                        const nn::tensor* bias, uint32_t c0, uint32_t in_c0, core_code& code,
                        std::string& why);

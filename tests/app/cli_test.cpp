@@ -384,5 +384,5 @@ TEST(cli, layer_rows_add_up_and_timing_mode_keeps_the_cycles) {
     std::ifstream csv(fo / "layers.csv");
     std::string header;
     std::getline(csv, header);
-    EXPECT_EQ(header.rfind("name,type,precision,dataflow,macs,cycles,", 0), 0u);
+    EXPECT_EQ(header.rfind("name,type,unit,cpu_reason,time_s,precision,dataflow,macs,cycles,", 0), 0u);
 }

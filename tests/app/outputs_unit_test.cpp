@@ -8,6 +8,7 @@
 #include "app/format.h"
 #include "app/headline.h"
 #include "app/pareto.h"
+#include "app/layers_csv.h"
 #include "app/summary.h"
 #include "outputs_fixture.h"
 
@@ -100,6 +101,29 @@ TEST(summary, table_shows_headline_layers_and_components) {
     EXPECT_TRUE(has(s, "fc"));
     EXPECT_FALSE(has(s, "conv1"));
     EXPECT_TRUE(has(s, "(1 more rows in layers.csv)"));
+}
+
+// A CPU step is listed with its time and the compiler's reason, and
+// layers.csv carries unit, reason (quoted: it has a comma) and time.
+TEST(summary, cpu_steps_are_listed_with_their_reason) {
+    nlohmann::json r = nnvp::test::network_report();
+    for (auto& l : r["layers"])
+        l["unit"] = "nncore", l["cpu_reason"] = "", l["time_s"] = 1e-6;
+    r["layers"].push_back({{"name", "norm"}, {"type", "lrn"}, {"unit", "cpu"},
+                           {"cpu_reason", "op unsupported: no lrn, nor, anything"},
+                           {"time_s", 3e-6}, {"cycles", 0}});
+    std::ostringstream os;
+    nnvp::print_summary_table(os, r);
+    EXPECT_TRUE(has(os.str(), "on the CPU: 1 of 3 steps, 3 us per inference (60.0% of the steps' time)"))
+        << os.str();
+    EXPECT_TRUE(has(os.str(), "norm                          3 us  op unsupported: no lrn, nor, anything"))
+        << os.str();
+    std::ostringstream csv;
+    nnvp::write_layers_csv(csv, r);
+    EXPECT_TRUE(has(csv.str(), "name,type,unit,cpu_reason,time_s,precision")) << csv.str();
+    EXPECT_TRUE(has(csv.str(), "norm,lrn,cpu,\"op unsupported: no lrn, nor, anything\",3e-06,,"))
+        << csv.str();
+    EXPECT_TRUE(has(csv.str(), "conv1,conv2d,nncore,,1e-06,int8,ws,1000000,")) << csv.str();
 }
 
 TEST(summary, bring_up_summary_has_no_layer_table) {

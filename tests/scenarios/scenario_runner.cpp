@@ -228,7 +228,7 @@ double sum_layers(const nlohmann::json& report, const std::string& column,
 }
 
 bool on_core(const nlohmann::json& layer) {
-    return layer.value("on", std::string("nncore")) == "nncore";
+    return layer.value("unit", std::string("nncore")) == "nncore";
 }
 
 }  // namespace nnvp::test

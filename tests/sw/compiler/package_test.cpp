@@ -181,6 +181,26 @@ TEST(package, automatic_placement_follows_the_core_precisions) {
     EXPECT_THROW(build(net, o), std::invalid_argument);
 }
 
+// Every step the CPU runs says why: placed there, precision, op, or shape.
+TEST(package, cpu_steps_carry_their_reason) {
+    const built_package on_core = sample();
+    ASSERT_EQ(on_core.cpu_reasons.size(), 5u);
+    for (std::size_t i = 0; i < 4; ++i)
+        EXPECT_EQ(on_core.cpu_reasons[i], "") << i;
+    EXPECT_EQ(on_core.cpu_reasons[4], "op unsupported: the NN core has no softmax command");
+    EXPECT_EQ(sample(placement::cpu).cpu_reasons[3], "placed on the CPU by the network");
+    build_options o = options();
+    o.core_precisions = 1u << static_cast<unsigned>(ref::precision::fp32);
+    EXPECT_EQ(build(tiny_classifier(7), o).cpu_reasons[0],
+              "precision int8: the core does not support it");
+    o = options();
+    o.buffers = {1, 1, 1};  // 1 KiB buffers: one 64x64-channel input row is 4 KiB
+    const built_package tiny = build(tiny_classifier(7, {64, 64, 16, 32, 10}), o);
+    EXPECT_EQ(tiny.kinds[0], step_kind::cpu_layer);
+    EXPECT_EQ(tiny.cpu_reasons[0].rfind("shape does not fit the core: ", 0), 0u)
+        << tiny.cpu_reasons[0];
+}
+
 TEST(package, reshape_becomes_a_cpu_op_step) {
     network net = tiny_classifier(7);
     net.ops.insert(net.ops.begin() + 3, reshape_op({1, 1, 1, 32}, "flatten"));

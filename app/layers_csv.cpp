@@ -1,0 +1,44 @@
+#include "app/layers_csv.h"
+
+#include <iterator>
+
+namespace nnvp {
+
+namespace {
+
+// A CSV field: quoted (inner quotes doubled) when it holds a comma or quote.
+std::string csv_text(const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos)
+        return s;
+    std::string q = "\"";
+    for (char c : s)
+        q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+}
+
+}  // namespace
+
+void write_layers_csv(std::ostream& os, const nlohmann::json& r) {
+    static const char* columns[] = {"name",           "type",           "unit",
+                                    "cpu_reason",     "time_s",         "precision",
+                                    "dataflow",       "macs",           "cycles",
+                                    "compute_cycles", "stall_cycles",   "utilization",
+                                    "dram_read_bytes", "dram_write_bytes", "sram_read_bytes",
+                                    "sram_write_bytes", "energy_j",     "zero_skipped_macs"};
+    for (std::size_t i = 0; i < std::size(columns); ++i)
+        os << (i ? "," : "") << columns[i];
+    os << "\n";
+    for (const auto& row : r["layers"]) {
+        for (std::size_t i = 0; i < std::size(columns); ++i) {
+            // Bring-up rows (one per NN-core command) have no unit or time column.
+            const auto v = row.find(columns[i]);
+            os << (i ? "," : "")
+               << (v == row.end()        ? std::string()
+                   : v->is_string() ? csv_text(v->get<std::string>())
+                                    : v->dump());
+        }
+        os << "\n";
+    }
+}
+
+}  // namespace nnvp
