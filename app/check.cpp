@@ -98,10 +98,7 @@ std::string index_text(std::size_t i, const std::vector<int64_t>& dims) {
         idx[k] = static_cast<int64_t>(i % static_cast<std::size_t>(dims[k]));
         i /= static_cast<std::size_t>(dims[k]);
     }
-    std::string s = "[";
-    for (std::size_t k = 0; k < idx.size(); ++k)
-        s += (k ? ", " : "") + std::to_string(idx[k]);
-    return s + "]";
+    return onnx_import::dims_text(idx);
 }
 
 // Compares one output; prints the first mismatches. True on a match.

@@ -44,8 +44,9 @@ bool parse_input_shape(const std::string& v, std::map<std::string, std::vector<i
 
 void usage(std::ostream& os) {
     os << "usage: nnvp info NETWORK|MODEL.onnx [--json] [--input-shape NAME=D,D,...]\n"
-          "  a model nnvp run does not take yet is shown as the general importer reads it\n"
-          "  (as nnvp check runs it); --input-shape gives symbolic input sizes\n  networks:";
+          "  a model the quantizer's importer refuses is shown as the general importer\n"
+          "  reads it (as nnvp check, and nnvp run at precision fp32, run it);\n"
+          "  --input-shape gives symbolic input sizes\n  networks:";
     for (const net::zoo_entry& e : net::zoo())
         os << "\n    " << e.name << "  " << e.summary;
     os << "\n";
@@ -257,7 +258,7 @@ int run_info(int argc, char* argv[]) {
             else
                 print_info_table(std::cout, g, s, summary);
         } catch (const onnx_import::onnx_error& e) {
-            // Not a network `nnvp run` takes yet: the general importer's view, said as such.
+            // Not a network the quantizer takes: the general importer's view, said as such.
             return print_general_info(std::cout, std::cerr, target, json, e.what(), input_shapes);
         }
         return 0;

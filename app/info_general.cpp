@@ -19,39 +19,11 @@ std::map<std::string, onnx_tensor> seeded_inputs(
     const onnx::ModelProto& m, const std::string& path,
     const std::map<std::string, std::vector<int64_t>>& given) {
     std::map<std::string, onnx_tensor> bound;
-    for (const onnx::ValueInfoProto& in : m.graph().input()) {
-        bool init = false;
-        for (const onnx::TensorProto& t : m.graph().initializer())
-            init |= t.name() == in.name();
-        if (init)
-            continue;
-        const auto& tt = in.type().tensor_type();
-        std::vector<int64_t> dims;
-        if (given.count(in.name())) {
-            dims = given.at(in.name());
-        } else {
-            for (int k = 0; k < tt.shape().dim_size(); ++k) {
-                const auto& d = tt.shape().dim(k);
-                if (!d.has_dim_value() || d.dim_value() < 1)
-                    throw onnx_error(
-                        path + ": graph input '" + in.name() + "': dim " + std::to_string(k) +
-                        (d.has_dim_param() ? " ('" + d.dim_param() + "')" : "") +
-                        " has no size: give it with --input-shape " + in.name() + "=D,D,...");
-                dims.push_back(d.dim_value());
-            }
-        }
-        onnx::TensorProto t;
-        t.set_name(in.name());
-        t.set_data_type(tt.elem_type());
-        int64_t count = 1;
-        for (int64_t d : dims) {
-            t.add_dims(d);
-            count *= d;
-        }
-        t.set_raw_data(std::string(
-            static_cast<std::size_t>(count) * onnx_import::raw_width(tt.elem_type()), '\0'));
-        bound[in.name()] = onnx_import::from_proto(t, path + ": graph input");
-    }
+    for (const onnx_import::graph_input& in :
+         onnx_import::runtime_inputs(m, path, given, "--input-shape",
+                                     "--input-shape NAME=D,D,..."))
+        bound[in.name] = onnx_import::zero_value(in.elem_type, in.dims,
+                                                 path + ": graph input '" + in.name + "'");
     return bound;
 }
 
@@ -66,15 +38,7 @@ std::string unit_of(const compiler::net_op& op) {
         return std::string("core ") + ref::to_string(op.layer.op);
     if (op.type != compiler::op_type::cpu)
         return "cpu";
-    const cpuops::op& o = op.cpu;
-    std::string t = std::string("cpu ") + cpuops::to_string(o.k);
-    if (!o.ints.empty() && o.k == cpuops::kind::unary)
-        t += std::string(" ") + cpuops::to_string(static_cast<cpuops::unary_fn>(o.ints[0]));
-    if (!o.ints.empty() && o.k == cpuops::kind::binary)
-        t += std::string(" ") + cpuops::to_string(static_cast<cpuops::binary_fn>(o.ints[0]));
-    if (!o.ints.empty() && o.k == cpuops::kind::reduce)
-        t += std::string(" ") + cpuops::to_string(static_cast<cpuops::reduce_fn>(o.ints[0]));
-    return t;
+    return "cpu " + cpuops::describe(op.cpu);
 }
 
 }  // namespace
@@ -104,13 +68,15 @@ int print_general_info(std::ostream& out, std::ostream& err, const std::string& 
                                  {"unit", unit_of(net.ops[i])},
                                  {"output", shape_text(tensors[i + 1].shape)},
                                  {"type", nn::to_string(tensors[i + 1].type)}});
-            out << nlohmann::json{{"summary", summary}, {"run_path", refused}, {"steps", steps}}
+            out << nlohmann::json{{"summary", summary}, {"quantizer_refused", refused}, {"steps", steps}}
                        .dump(2)
                 << "\n";
             return 0;
         }
         out << summary << "\n"
-            << "nnvp run does not take this model yet: " << refused << "\n\n";
+            << "nnvp run takes it at workload.precision \"fp32\" only (as exported); the "
+               "quantizer's importer refuses it: "
+            << refused << "\n\n";
         out << "  #  step                                      unit                  output "
                "(stored NxHxWxC)\n";
         for (std::size_t i = 0; i < net.ops.size(); ++i) {

@@ -30,6 +30,7 @@ public:
 
 private:
     nlohmann::json accuracy_json(bool& ok) const;
+    nlohmann::json general_accuracy_json(bool& ok) const;
 
     workload_spec m_spec;
     bool m_timing = false;

@@ -1,8 +1,11 @@
 #include "app/workload.h"
 
+#include <algorithm>
+
 #include <chrono>
 #include <filesystem>
 
+#include "app/general_workload.h"
 #include "nn/tensor/tensor.h"
 #include "sw/dataset/fmnist_model.h"
 #include "sw/dataset/labelled_images.h"
@@ -114,6 +117,56 @@ void parse_dataset(const config_node& node, workload_spec& w) {
         node.fail("input_sets", "none with a dataset (each batch of images is one set)");
 }
 
+// "input_shapes" {name: [sizes]} and "inputs" {name: file | [file per set]}.
+void parse_model_inputs(const config_node& node, const std::string& scenario_dir,
+                        workload_spec& w) {
+    if (node.has("input_shapes")) {
+        const config_node shapes = node.child("input_shapes");
+        for (const std::string& name : shapes.keys()) {
+            const nlohmann::json& dims = shapes.json().at(name);
+            bool ok = dims.is_array() && !dims.empty();
+            for (const auto& d : dims)
+                ok = ok && d.is_number_integer() && d.get<int64_t>() >= 1;
+            if (!ok)
+                shapes.fail(name, "a list of sizes of at least 1, e.g. [1, 40, 98]");
+            w.input_shapes[name] = dims.get<std::vector<int64_t>>();
+        }
+    }
+    if (!node.has("inputs"))
+        return;
+    const config_node inputs = node.child("inputs");
+    std::size_t per_set = 0;
+    for (const std::string& name : inputs.keys()) {
+        const nlohmann::json& v = inputs.json().at(name);
+        std::vector<std::string> files;
+        if (v.is_string())
+            files.push_back(v.get<std::string>());
+        else if (v.is_array() && !v.empty() && std::all_of(v.begin(), v.end(), [](const auto& e) { return e.is_string(); }))
+            files = v.get<std::vector<std::string>>();
+        else
+            inputs.fail(name, "a .npy or .pb file, or a list of them (one per input set)");
+        for (std::string& f : files) {
+            f = (fs::path(scenario_dir) / f).lexically_normal().string();
+            const std::string ext = fs::path(f).extension().string();
+            if (ext != ".npy" && ext != ".pb")
+                inputs.fail(name, "a .npy or .pb (TensorProto) file, got " + f);
+            if (!fs::is_regular_file(f))
+                inputs.fail(name, "an existing file (" + f + " not found)");
+        }
+        if (files.size() > 1) {
+            if (per_set && files.size() != per_set)
+                inputs.fail(name, std::to_string(per_set) + " files, as the other lists have");
+            per_set = files.size();
+        }
+        w.input_files[name] = std::move(files);
+    }
+    if (per_set) {
+        if (node.has("input_sets") && w.input_sets != per_set)
+            node.fail("input_sets", std::to_string(per_set) + ", the length of the workload.inputs lists");
+        w.input_sets = static_cast<unsigned>(per_set);
+    }
+}
+
 sparsity_spec parse_sparsity(const config_node& sp) {
     sparsity_spec s;
     s.mode = sp.one_of("mode", {"none", "gate", "skip"}, "none");
@@ -146,6 +199,12 @@ workload_spec parse_workload(const config_node& node, const std::string& scenari
         w.sparsity = parse_sparsity(node.child("sparsity"));
     if (node.has("power"))
         w.power = parse_power_spec(node.child("power"));
+    parse_model_inputs(node, scenario_dir, w);
+    if ((node.has("input_shapes") || node.has("inputs")) &&
+        (w.network_path.empty() || w.quant.precision != ref::precision::fp32))
+        node.fail(node.has("inputs") ? "inputs" : "input_shapes",
+                  "none here: input shapes and files are for ONNX models run at precision "
+                  "\"fp32\" (quantized runs use the model's static shape and seeded inputs)");
     node.reject_unknown();
     return w;
 }
@@ -158,7 +217,12 @@ net::graph load_graph(const workload_spec& w, const std::string& file) {
         try {
             g = onnx_import::import_graph_file(w.network_path);
         } catch (const std::exception& e) {
-            throw config_error(file + ": workload.network: " + e.what());
+            // The quantizer's importer takes CNN-style graphs; the general
+            // one takes any model nnvp check reads, at its ONNX types.
+            throw config_error(file + ": workload.network: " + e.what() +
+                               " (quantized runs take CNN-style graphs; with workload.precision "
+                               "\"fp32\" nnvp runs the model as exported, through the general "
+                               "importer)");
         }
     } else if (w.network == dataset::fmnist_network_name) {
         try {
@@ -258,6 +322,8 @@ void dataset_inputs(const workload_spec& w, const net::graph& g, const std::stri
 }  // namespace
 
 resolved_workload resolve_workload(const workload_spec& w, bool timing, const std::string& file) {
+    if (runs_general(w))
+        return resolve_general_workload(w, file);
     const auto t0 = std::chrono::steady_clock::now();
     resolved_workload r;
     net::graph g = load_graph(w, file);
@@ -291,7 +357,7 @@ resolved_workload resolve_workload(const workload_spec& w, bool timing, const st
         throw config_error(file + ": workload: " + e.what());
     }
     for (const nn::tensor& x : r.real_inputs)
-        r.inputs.push_back(quant::quantize_input(r.net, x));
+        r.inputs.push_back({quant::quantize_input(r.net, x)});
     r.network_info = network_info(g, r.net);
     if (w.sparsity.mode != "none" || w.sparsity.weight_zero_pct > 0)
         r.weight_density = weight_density(r.net);  // a pass over every weight: only when asked

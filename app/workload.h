@@ -22,6 +22,8 @@
 //                  "activation_density": 0.6,    timing mode: non-zero share of inputs
 //                  "weight_format": "automatic"},   dense bitmap csr automatic (DRAM storage)
 //     "power": {"governor": {...}, "idle": {...}},   the NN core's power management (power_spec.h)
+//     "input_shapes": {"x": [1, 40, 98]},   "inputs": {"x": "x.npy"},   ONNX models at fp32:
+//                                     general_workload.h
 //     "dataset": {"name": "fashion-mnist", "split": "t10k", "images": 500, "offset": 0,
 //                 "dir": "/usr/share/datasets/fashion-mnist"}
 //   }                                 (a dataset: inputs are its images, `batch` per
@@ -84,6 +86,10 @@ struct workload_spec {
     std::string arena = "dram";     // where activations live: dram sram auto
     dataset_spec dataset;
     power_spec power;
+    // ONNX models at fp32 (general_workload.h): sizes of symbolic input dims,
+    // and input files per graph input (one for every set, or one per set; resolved).
+    std::map<std::string, std::vector<int64_t>> input_shapes;
+    std::map<std::string, std::vector<std::string>> input_files;
 };
 
 // `node` is the scenario's "workload" object; `scenario_dir` resolves paths.
@@ -94,8 +100,12 @@ struct resolved_workload {
     std::string name;                     // network name
     net::graph graph;                     // the float network (weights materialized)
     compiler::network net;                 // quantized, ready for compiler::build
-    std::vector<nn::tensor> real_inputs;  // fp32, one per input set (graph input 0)
-    std::vector<nn::tensor> inputs;       // the same in the package's input type
+    std::vector<nn::tensor> real_inputs;  // fp32, one per input set (graph input 0; quantized runs)
+    // Per input set, one tensor per package input in its stored type.
+    std::vector<std::vector<nn::tensor>> inputs;
+    // Read by the general importer at the model's ONNX types (no quantizer,
+    // no float graph): outputs are checked against the reference executor only.
+    bool general = false;
     std::vector<uint8_t> labels;          // dataset workloads: per image, in input-set order
     nlohmann::json network_info;          // name, layers, macs, weights, weight_bytes
     nlohmann::json quantization;          // scheme and per-layer error (functional mode)

@@ -204,6 +204,10 @@ struct op {
     std::vector<float> floats;
 };
 
+// "softmax", "unary exp", "binary div", "reduce mean": the kind and, for the
+// element-wise and reduction kinds, the function.
+std::string describe(const op& o);
+
 // What an op reads and writes (a tensor without its data).
 struct tensor_info {
     nn::shape4 shape;

@@ -43,6 +43,19 @@ const char* to_string(reduce_fn f) {
     return i >= 0 && i <= static_cast<int32_t>(reduce_fn::last) ? names[i] : "unknown";
 }
 
+std::string describe(const op& o) {
+    std::string t = to_string(o.k);
+    if (o.ints.empty())
+        return t;
+    if (o.k == kind::unary)
+        t += std::string(" ") + to_string(static_cast<unary_fn>(o.ints[0]));
+    if (o.k == kind::binary)
+        t += std::string(" ") + to_string(static_cast<binary_fn>(o.ints[0]));
+    if (o.k == kind::reduce)
+        t += std::string(" ") + to_string(static_cast<reduce_fn>(o.ints[0]));
+    return t;
+}
+
 namespace detail {
 
 namespace {

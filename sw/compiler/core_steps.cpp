@@ -326,8 +326,7 @@ void package_builder::place_steps() {
         std::string& why = m_out.cpu_reasons[i];
         if (op.type == op_type::cpu) {
             cpu_op(i, s);
-            why = std::string("op unsupported: the NN core has no ") +
-                  cpuops::to_string(op.cpu.k) + " command";
+            why = "op unsupported: the NN core has no " + cpuops::describe(op.cpu) + " command";
         } else {
             if (m_operands[i].size() > 1)
                 s.in2 = static_cast<uint16_t>(m_operands[i][1]);

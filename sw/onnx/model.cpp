@@ -126,4 +126,90 @@ void attributes::only(const std::vector<std::string>& known) const {
     }
 }
 
+std::string dims_text(const std::vector<int64_t>& dims) {
+    std::string s = "[";
+    for (std::size_t k = 0; k < dims.size(); ++k)
+        s += (k ? ", " : "") + std::to_string(dims[k]);
+    return s + "]";
+}
+
+namespace {
+
+// One runtime input's dims: the model's static ones, or as `given`.
+graph_input input_dims(const onnx::ValueInfoProto& in, const std::string& path,
+                       const std::map<std::string, std::vector<int64_t>>& given,
+                       const std::string& field, const std::string& hint) {
+    const auto& tt = in.type().tensor_type();
+    graph_input g{in.name(), tt.elem_type(), {}};
+    const auto it = given.find(in.name());
+    const std::string where = path + ": graph input '" + in.name() + "': ";
+    const int model_rank = tt.has_shape() ? tt.shape().dim_size() : -1;
+    if (it != given.end() && model_rank >= 0 && model_rank != static_cast<int>(it->second.size()))
+        throw onnx_error(where + field + " gives " + dims_text(it->second) +
+                         ", the model's input has rank " + std::to_string(model_rank));
+    const int rank = it != given.end() ? static_cast<int>(it->second.size()) : model_rank;
+    if (rank < 0) {
+        std::string h = hint;  // NAME in `hint` stands for the input's name
+        if (const auto at = h.find("NAME"); at != std::string::npos)
+            h.replace(at, 4, in.name());
+        throw onnx_error(where + "the model gives no shape: give it with " + h);
+    }
+    for (int k = 0; k < rank; ++k) {
+        const auto* d = model_rank >= 0 ? &tt.shape().dim(k) : nullptr;
+        const bool known = d && d->has_dim_value() && d->dim_value() >= 1;
+        if (it != given.end()) {
+            const int64_t v = it->second[static_cast<std::size_t>(k)];
+            if (v < 1)
+                throw onnx_error(where + field + " gives dim " + std::to_string(k) + " = " +
+                                 std::to_string(v) + ": sizes are at least 1");
+            if (known && v != d->dim_value())
+                throw onnx_error(where + field + " gives dim " + std::to_string(k) + " = " +
+                                 std::to_string(v) + ", the model fixes it to " +
+                                 std::to_string(d->dim_value()));
+            g.dims.push_back(v);
+        } else if (known) {
+            g.dims.push_back(d->dim_value());
+        } else {
+            std::string h = hint;
+            if (const auto at = h.find("NAME"); at != std::string::npos)
+                h.replace(at, 4, in.name());
+            throw onnx_error(where + "dim " + std::to_string(k) +
+                             (d && d->has_dim_param() ? " ('" + d->dim_param() + "')" : "") +
+                             " has no size: give it with " + h);
+        }
+    }
+    return g;
+}
+
+}  // namespace
+
+std::vector<graph_input> runtime_inputs(const onnx::ModelProto& m, const std::string& path,
+                                        const std::map<std::string, std::vector<int64_t>>& given,
+                                        const std::string& field, const std::string& hint) {
+    std::vector<const onnx::ValueInfoProto*> runtime;
+    std::string names;
+    for (const onnx::ValueInfoProto& in : m.graph().input()) {
+        bool init = false;
+        for (const onnx::TensorProto& t : m.graph().initializer())
+            init |= t.name() == in.name();
+        if (!init) {
+            runtime.push_back(&in);
+            names += (names.empty() ? "'" : ", '") + in.name() + "'";
+        }
+    }
+    for (const auto& entry : given) {
+        bool found = false;
+        for (const onnx::ValueInfoProto* in : runtime)
+            found |= in->name() == entry.first;
+        if (!found)
+            throw onnx_error(path + ": " + field + " names '" + entry.first +
+                             "', which is not a runtime input of the model (it has " +
+                             (names.empty() ? std::string("none") : names) + ")");
+    }
+    std::vector<graph_input> r;
+    for (const onnx::ValueInfoProto* in : runtime)
+        r.push_back(input_dims(*in, path, given, field, hint));
+    return r;
+}
+
 }  // namespace nnvp::onnx_import

@@ -27,6 +27,26 @@ int64_t opset_of(const onnx::ModelProto& m);
 // (each counts as one reader).
 std::map<std::string, int> use_counts(const onnx::GraphProto& g);
 
+// "[1, 40, 98]".
+std::string dims_text(const std::vector<int64_t>& dims);
+
+// A graph input that is not an initializer, with its size fixed.
+struct graph_input {
+    std::string name;
+    int32_t elem_type = 0;
+    std::vector<int64_t> dims;
+};
+
+// The model's runtime inputs in graph order, each with the model's static
+// dims or the dims `given` for it (which must agree with the static ones).
+// Throws onnx_error when `given` names no runtime input or contradicts the
+// model (naming `field`, e.g. "workload.input_shapes"), or when a size is
+// missing: "dim 0 ('batch') has no size: give it with <hint>", NAME in
+// `hint` replaced by the input's name ("--input-shape NAME=D,D,...").
+std::vector<graph_input> runtime_inputs(const onnx::ModelProto& m, const std::string& path,
+                                        const std::map<std::string, std::vector<int64_t>>& given,
+                                        const std::string& field, const std::string& hint);
+
 // "node 'conv1' (Conv)" or "node #3 (Conv)" for unnamed nodes.
 std::string node_label(const onnx::NodeProto& n, int index);
 

@@ -116,6 +116,22 @@ nn::dtype storage_type(int32_t t, const std::string& where) {
     }
 }
 
+onnx_tensor zero_value(int32_t elem_type, const std::vector<int64_t>& dims,
+                       const std::string& where) {
+    onnx::TensorProto t;
+    t.set_data_type(elem_type);
+    int64_t count = 1;
+    for (int64_t d : dims) {
+        t.add_dims(d);
+        count *= d;
+    }
+    const std::size_t width = raw_width(elem_type);
+    if (width == 0)
+        storage_type(elem_type, where);  // throws, naming the type
+    t.set_raw_data(std::string(static_cast<std::size_t>(count) * width, '\0'));
+    return from_proto(t, where);
+}
+
 onnx_tensor from_proto(const onnx::TensorProto& t, const std::string& where_in) {
     const std::string where = where_in + (t.name().empty() ? "" : " tensor '" + t.name() + "'");
     onnx_tensor r;

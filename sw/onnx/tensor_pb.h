@@ -59,6 +59,11 @@ std::size_t raw_width(int32_t elem_type);
 // Decodes a TensorProto. `where` names the file / node for messages.
 onnx_tensor from_proto(const onnx::TensorProto& t, const std::string& where);
 
+// A tensor of zeros (tensor_pb's storage) of `elem_type` and `dims`;
+// throws onnx_error naming `where` for an unsupported type.
+onnx_tensor zero_value(int32_t elem_type, const std::vector<int64_t>& dims,
+                       const std::string& where);
+
 // Reads and decodes a serialized TensorProto file.
 onnx_tensor read_tensor_pb(const std::string& path);
 

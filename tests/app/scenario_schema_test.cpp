@@ -2,7 +2,8 @@
 // scenario in scenarios/ must validate against it, malformed scenarios must
 // not, and docs/scenarios.md must explain every field. The validator here
 // covers the schema keywords the file uses (type, enum, required, properties,
-// additionalProperties, anyOf, not, minimum, maximum, exclusiveMinimum).
+// additionalProperties, anyOf, not, minimum, maximum, exclusiveMinimum,
+// items, minItems).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -91,6 +92,13 @@ void validate(const json& s, const json& v, const std::string& path,
         if (e.empty())
             errors.push_back(field + ": expected not both of " +
                              s["not"].value("required", json()).dump());
+    }
+    if (v.is_array()) {
+        if (s.contains("minItems") && v.size() < s["minItems"].get<std::size_t>())
+            errors.push_back(field + ": expected at least " + s["minItems"].dump() + " items");
+        if (s.contains("items"))
+            for (std::size_t i = 0; i < v.size(); ++i)
+                validate(s["items"], v[i], path + "." + std::to_string(i), errors);
     }
     if (!v.is_object())
         return;
@@ -207,6 +215,12 @@ TEST(scenario_schema, malformed_scenarios_are_refused_with_the_field) {
          "workload.sparsity.mode: expected one of"},
         {[](json& d) { d["workload"]["sparsity"] = {{"weight_zero_pct", 100}}; },
          "workload.sparsity.weight_zero_pct: expected <= 99.9"},
+        {[](json& d) { d["workload"]["input_shapes"] = {{"x", {1, 0}}}; },
+         "workload.input_shapes.x.1: expected >= 1"},
+        {[](json& d) { d["workload"]["input_shapes"] = {{"x", json::array()}}; },
+         "workload.input_shapes.x: expected at least 1 items"},
+        {[](json& d) { d["workload"]["inputs"] = {{"x", 3}}; },
+         "workload.inputs.x: expected to match one of"},
     };
     for (const auto& c : cases) {
         json doc = good();

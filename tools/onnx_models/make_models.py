@@ -1,9 +1,15 @@
 #!/usr/bin/env python3
 """Writes realistic ONNX models as backend test cases (model.onnx and
 test_data_set_0/{input,output}_*.pb) for `nnvp check`, with reference
-outputs computed here in float64 numpy, independently of nnvp.
+outputs computed here in float64 numpy, independently of nnvp; and, beside
+each model, two scenarios for `nnvp run` at the model's own precision:
+scenario.json (functional, inputs from test_data_set_0/input_*.npy) and
+scenario_timing.json (timing, inputs from the .pb files).
 
-  python3 tools/onnx_models/make_models.py OUT_DIR
+  python3 tools/onnx_models/make_models.py OUT_DIR [PLATFORM.json]
+
+PLATFORM.json (default: platform/configs/default.json of this checkout) is
+the scenarios' platform.
 
 Needs Debian's python3-onnx (and python3-numpy). Seeded: the same files on
 every run. Models:
@@ -26,6 +32,7 @@ every run. Models:
   gru_reset_first    a biased GRU with linear_before_reset = 1 (the form
                      PyTorch exports); outputs Y and Y_h.
 """
+import json
 import os
 import sys
 
@@ -309,7 +316,25 @@ def gru_reset_first(rng):
     return graph, [xv], [yv.astype(np.float32), h[None].astype(np.float32)]
 
 
-def write_case(out_dir, name, graph, inputs, outputs, opset=13):
+def write_scenarios(case, name, graph, platform):
+    """A functional and a timing scenario running the model on the SoC."""
+    rel = os.path.relpath(os.path.abspath(platform), case)
+    for mode, ext, suffix in (("functional", "npy", ""), ("timing", "pb", "_timing")):
+        inputs = {vi.name: f"test_data_set_0/input_{i}.{ext}" for i, vi in enumerate(graph.input)}
+        scenario = {
+            "name": f"{name}{suffix}",
+            "description": f"the {name} ONNX model at its own fp32 types, {mode} mode, "
+                           f"inputs from {ext} files (tools/onnx_models/make_models.py)",
+            "platform": rel,
+            "mode": mode,
+            "workload": {"network": "model.onnx", "precision": "fp32", "inputs": inputs,
+                         "inferences": 2},
+        }
+        with open(os.path.join(case, f"scenario{suffix}.json"), "w") as f:
+            json.dump(scenario, f, indent=2)
+
+
+def write_case(out_dir, name, graph, inputs, outputs, opset=13, platform=None):
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
                               producer_name="nnvp tools/onnx_models")
     onnx.checker.check_model(model)
@@ -320,25 +345,31 @@ def write_case(out_dir, name, graph, inputs, outputs, opset=13):
         t = numpy_helper.from_array(value, vi.name)
         with open(os.path.join(case, "test_data_set_0", f"input_{i}.pb"), "wb") as f:
             f.write(t.SerializeToString())
+        np.save(os.path.join(case, "test_data_set_0", f"input_{i}.npy"), value)
     for i, (value, vi) in enumerate(zip(outputs, graph.output)):
         t = numpy_helper.from_array(value, vi.name)
         with open(os.path.join(case, "test_data_set_0", f"output_{i}.pb"), "wb") as f:
             f.write(t.SerializeToString())
+    write_scenarios(case, name, graph, platform)
 
 
 def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: make_models.py OUT_DIR")
+    if len(sys.argv) not in (2, 3):
+        sys.exit("usage: make_models.py OUT_DIR [PLATFORM.json]")
+    here = os.path.dirname(os.path.abspath(__file__))
+    platform = sys.argv[2] if len(sys.argv) == 3 else os.path.join(
+        here, "..", "..", "platform", "configs", "default.json")
     graph, ins, out = transformer_block(np.random.default_rng(2026))
-    write_case(sys.argv[1], "transformer_block", graph, ins, [out])
+    write_case(sys.argv[1], "transformer_block", graph, ins, [out], platform=platform)
     graph, ins, outs = mobilenet_v3_block(np.random.default_rng(2027))
-    write_case(sys.argv[1], "mobilenet_v3_block", graph, ins, outs, opset=14)  # HardSwish
+    # HardSwish needs opset 14.
+    write_case(sys.argv[1], "mobilenet_v3_block", graph, ins, outs, opset=14, platform=platform)
     graph, ins, outs = detection_head(np.random.default_rng(2028))
-    write_case(sys.argv[1], "detection_head", graph, ins, outs)
+    write_case(sys.argv[1], "detection_head", graph, ins, outs, platform=platform)
     graph, ins, outs = speech_lstm(np.random.default_rng(2029))
-    write_case(sys.argv[1], "speech_lstm", graph, ins, outs)
+    write_case(sys.argv[1], "speech_lstm", graph, ins, outs, platform=platform)
     graph, ins, outs = gru_reset_first(np.random.default_rng(2030))
-    write_case(sys.argv[1], "gru_reset_first", graph, ins, outs)
+    write_case(sys.argv[1], "gru_reset_first", graph, ins, outs, platform=platform)
 
 
 if __name__ == "__main__":

@@ -75,7 +75,7 @@ TEST(CheckCli, InfoReadsAnOnnxModel) {
     EXPECT_EQ(run("info " + (unknown.dir / "model.onnx").string()).exit_code, 2);
 }
 
-// A model `nnvp run` does not take (a rank-3 input, here with a symbolic
+// A model the quantizer does not take (a rank-3 input, here with a symbolic
 // batch): info shows it as the general importer reads it, and asks for the
 // symbolic size.
 TEST(CheckCli, InfoShowsOtherModelsThroughTheGeneralImporter) {
@@ -102,7 +102,8 @@ TEST(CheckCli, InfoShowsOtherModelsThroughTheGeneralImporter) {
     r = run("info " + model + " --input-shape X=2,3,4");
     EXPECT_EQ(r.exit_code, 0) << r.output;
     EXPECT_NE(r.output.find("2 steps, 0 NN-core layers, 2 CPU ops"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("nnvp run does not take this model yet"), std::string::npos)
+    EXPECT_NE(r.output.find("nnvp run takes it at workload.precision \"fp32\" only"),
+              std::string::npos)
         << r.output;
     EXPECT_NE(r.output.find("cpu unary exp"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("cpu reduce mean       1x2x3x1 fp32"), std::string::npos) << r.output;

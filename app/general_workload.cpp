@@ -1,0 +1,175 @@
+#include "app/general_workload.h"
+
+#include <chrono>
+#include <filesystem>
+#include <random>
+
+#include "nn/cost/layer_cost.h"
+#include "sw/onnx/check_importer.h"
+#include "sw/onnx/model.h"
+#include "sw/onnx/npy.h"
+
+namespace nnvp {
+
+namespace fs = std::filesystem;
+using onnx_import::onnx_tensor;
+
+namespace {
+
+onnx_tensor read_input_file(const std::string& path) {
+    return fs::path(path).extension() == ".npy" ? onnx_import::read_npy(path)
+                                                : onnx_import::read_tensor_pb(path);
+}
+
+bool has_symbolic_dim(const onnx::ValueInfoProto& in) {
+    const auto& tt = in.type().tensor_type();
+    if (!tt.has_shape())
+        return true;
+    for (const auto& d : tt.shape().dim())
+        if (!d.has_dim_value() || d.dim_value() < 1)
+            return true;
+    return false;
+}
+
+// Seeded values: floats uniform in [-1, 1), integers 0..3, bools 0/1 (the
+// raw 64-bit draws are portable; std's distributions are not).
+void fill_seeded(onnx_tensor& t, uint64_t seed) {
+    std::mt19937_64 gen(seed);
+    const bool is_float = nn::is_float(t.data.type());
+    const int64_t span = t.elem_type == onnx::TensorProto::BOOL ? 2 : 4;
+    for (std::size_t i = 0; i < t.count(); ++i) {
+        const uint64_t x = gen();
+        if (is_float)
+            t.data.set_float(i, static_cast<float>(static_cast<double>(x >> 11) * 0x1p-52 - 1.0));
+        else
+            t.data.set_int(i, static_cast<int64_t>(x % static_cast<uint64_t>(span)));
+    }
+}
+
+// Input set k's value of each runtime input: its file, else seeded.
+std::map<std::string, onnx_tensor> input_set(const workload_spec& w,
+                                             const std::vector<onnx_import::graph_input>& ins,
+                                             unsigned k, const std::string& file) {
+    std::map<std::string, onnx_tensor> set;
+    for (std::size_t i = 0; i < ins.size(); ++i) {
+        const onnx_import::graph_input& in = ins[i];
+        const auto f = w.input_files.find(in.name);
+        if (f == w.input_files.end()) {
+            onnx_tensor t = onnx_import::zero_value(in.elem_type, in.dims, in.name);
+            fill_seeded(t, w.seed * 7919 + k * 131 + i);
+            set[in.name] = std::move(t);
+            continue;
+        }
+        const std::string& path = f->second.size() == 1 ? f->second[0] : f->second.at(k);
+        onnx_tensor t = read_input_file(path);
+        if (t.dims != in.dims || t.elem_type != in.elem_type)
+            throw config_error(file + ": workload.inputs." + in.name + ": " + path + " holds " +
+                               onnx_import::elem_type_name(t.elem_type) + " " +
+                               onnx_import::dims_text(t.dims) + ", the model's input is " +
+                               onnx_import::elem_type_name(in.elem_type) + " " +
+                               onnx_import::dims_text(in.dims));
+        set[in.name] = std::move(t);
+    }
+    return set;
+}
+
+// network section of the report: steps, CONV / FC layers and their MACs,
+// weights, activations (elements of every step's output).
+nlohmann::json network_info(const std::string& name, const compiler::network& net) {
+    const std::vector<compiler::tensor_desc> tensors = compiler::plan_tensors(net);
+    uint64_t conv = 0, fc = 0, conv_macs = 0, fc_macs = 0, weights = 0, weight_bytes = 0,
+             activations = 0;
+    for (std::size_t i = 0; i < net.ops.size(); ++i) {
+        const compiler::net_op& op = net.ops[i];
+        activations += tensors[i + 1].shape.count();
+        if (op.weights) {
+            weights += op.weights->size();
+            weight_bytes += op.weights->bytes().size();
+        }
+        if (op.type != compiler::op_type::layer)
+            continue;
+        const std::vector<int> in = compiler::operands(net, i);
+        const uint64_t macs =
+            cost::of_layer(op.layer, tensors[static_cast<std::size_t>(in[0])].shape,
+                           cost::dataflow::output_stationary, cost::core_params{})
+                .macs;
+        if (op.layer.op == ref::op_kind::conv2d)
+            ++conv, conv_macs += macs;
+        else if (op.layer.op == ref::op_kind::fully_connected)
+            ++fc, fc_macs += macs;
+    }
+    return {{"name", name},           {"layers", net.ops.size()},
+            {"conv_layers", conv},    {"fc_layers", fc},
+            {"macs", conv_macs + fc_macs}, {"conv_macs", conv_macs},
+            {"fc_macs", fc_macs},     {"weights", weights},
+            {"weight_bytes", weight_bytes}, {"activations", activations},
+            {"importer", "general"}};
+}
+
+// What the general path does not take, named by field.
+void refuse_quantizer_fields(const workload_spec& w, const std::string& file) {
+    const std::string at = file + ": workload.";
+    if (w.batch != 1)
+        throw config_error(at + "batch: the model's own batch runs here: give it in "
+                                "workload.input_shapes (batch is for quantized runs)");
+    if (!w.dataset.name.empty())
+        throw config_error(at + "dataset: only quantized runs of image classifiers take a "
+                                "dataset; give the model's inputs with workload.inputs");
+    if (w.sparsity.weight_zero_pct > 0)
+        throw config_error(at + "sparsity.weight_zero_pct: pruning is a quantized-run option");
+    if (!w.quant.overrides.empty())
+        throw config_error(at + "layer_precision: a model run at fp32 runs every layer at "
+                                "its ONNX type");
+}
+
+}  // namespace
+
+bool runs_general(const workload_spec& w) {
+    return !w.network_path.empty() && w.quant.precision == ref::precision::fp32;
+}
+
+resolved_workload resolve_general_workload(const workload_spec& w, const std::string& file) {
+    const auto t0 = std::chrono::steady_clock::now();
+    refuse_quantizer_fields(w, file);
+    resolved_workload r;
+    try {
+        const onnx::ModelProto model = onnx_import::load_model(w.network_path);
+        // A file's dims fix the symbolic sizes of its input.
+        std::map<std::string, std::vector<int64_t>> shapes = w.input_shapes;
+        for (const onnx::ValueInfoProto& in : model.graph().input()) {
+            const auto f = w.input_files.find(in.name());
+            if (f != w.input_files.end() && !shapes.count(in.name()) && has_symbolic_dim(in))
+                shapes[in.name()] = read_input_file(f->second[0]).dims;
+        }
+        const std::vector<onnx_import::graph_input> ins =
+            onnx_import::runtime_inputs(model, w.network_path, shapes, "workload.input_shapes",
+                                        "workload.input_shapes {\"NAME\": [sizes]}");
+        std::vector<std::map<std::string, onnx_tensor>> sets;
+        for (unsigned k = 0; k < w.input_sets; ++k)
+            sets.push_back(input_set(w, ins, k, file));
+        const onnx_import::check_network cn =
+            onnx_import::import_for_check(model, sets[0], w.network_path);
+        r.net = cn.net;
+        for (const auto& set : sets) {
+            std::vector<nn::tensor> staged;
+            for (const onnx_import::port& p : cn.inputs)
+                staged.push_back(onnx_import::to_package(p, set.at(p.name)));
+            r.inputs.push_back(std::move(staged));
+        }
+        r.name = model.graph().name().empty() ? fs::path(w.network_path).stem().string()
+                                              : model.graph().name();
+        r.network_info = network_info(r.name, r.net);
+    } catch (const config_error&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw config_error(file + ": workload.network: " + e.what());
+    }
+    r.general = true;
+    r.quantization = {{"scheme", "none"},
+                      {"precision", "fp32"},
+                      {"note", "the model's own ONNX types (general importer)"}};
+    r.compile_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return r;
+}
+
+}  // namespace nnvp

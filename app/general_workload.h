@@ -1,0 +1,32 @@
+// `nnvp run` on an ONNX model at the precision of its own ONNX types
+// (workload.precision "fp32"): the model goes through the general importer,
+// the one `nnvp check` uses (sw/onnx/check_importer.h), so any model `check`
+// and `info` read also runs as a scenario, with several inputs and outputs.
+//
+//   "workload": {
+//     "network": "speech.onnx", "precision": "fp32",
+//     "input_shapes": {"audio": [1, 40, 98]},     sizes of symbolic dims
+//     "inputs": {"audio": "audio.npy",             one file for every input set,
+//                "mask": ["m0.pb", "m1.pb"]},      or one per set (.npy or TensorProto .pb)
+//     "input_sets": 2, "seed": 1, "inferences": 4
+//   }
+//
+// Inputs without a file are seeded: floats uniform in [-1, 1), integers in
+// 0..3, bools 0/1. A file fixes the symbolic dims it covers. The batch is the
+// model's own (workload.batch must stay 1): set it through input_shapes.
+#pragma once
+
+#include <string>
+
+#include "app/workload.h"
+
+namespace nnvp {
+
+// True when `w` runs through the general importer (an ONNX model at fp32).
+bool runs_general(const workload_spec& w);
+
+// Imports the model with its inputs bound, and stages every input set.
+// Throws config_error naming the scenario file and the workload field.
+resolved_workload resolve_general_workload(const workload_spec& w, const std::string& file);
+
+}  // namespace nnvp

@@ -1,0 +1,133 @@
+// `nnvp run` on ONNX models at precision fp32 (the general importer), as a
+// user writes the scenario: a model with a symbolic batch, two inputs (one
+// from a file, one seeded) and two outputs runs in both modes with every
+// output bit-exact against the reference executor; each mistake in the
+// workload gets exit code 2 and a message naming the field.
+#include "tests/support/run_command.h"
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "tests/sw/onnx/onnx_test_util.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using result = nnvp::test::command_result;
+
+// X [batch, 3] (batch symbolic), B [1, 3]: Z = Exp(X) + B, M = ReduceMean(Z, -1).
+struct model_dir {
+    fs::path dir = fs::temp_directory_path() / ("nnvp_run_onnx_" + std::to_string(::getpid()));
+    model_dir() {
+        fs::create_directories(dir);
+        onnx::ModelProto m = nnvp::test::new_model();
+        onnx::GraphProto* g = m.mutable_graph();
+        g->set_name("two_in_two_out");
+        onnx::ValueInfoProto* x = g->add_input();
+        nnvp::test::add_value_info(x, "X", {1, 3});
+        x->mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(0)->set_dim_param(
+            "batch");
+        nnvp::test::add_value_info(g->add_input(), "B", {1, 3});
+        nnvp::test::add_node(g, "Exp", {"X"}, {"E"}, "exp");
+        nnvp::test::add_node(g, "Add", {"E", "B"}, {"Z"}, "add");
+        nnvp::test::set_ints(nnvp::test::add_node(g, "ReduceMean", {"Z"}, {"M"}, "mean"), "axes",
+                             {-1});
+        nnvp::test::add_value_info(g->add_output(), "Z", {1, 3});
+        nnvp::test::add_value_info(g->add_output(), "M", {1, 1});
+        std::ofstream(dir / "model.onnx", std::ios::binary) << m.SerializeAsString();
+        std::ofstream(dir / "x.pb", std::ios::binary)
+            << nnvp::test::float_tensor("X", {2, 3}, {-1, 0, 1, 2, 0.5f, -0.25f})
+                   .SerializeAsString();
+    }
+    ~model_dir() { fs::remove_all(dir); }
+
+    // Writes a scenario with `workload` (network, precision and platform added).
+    std::string scenario(const std::string& name, json workload, const std::string& mode = "functional") const {
+        workload["network"] = "model.onnx";
+        if (!workload.contains("precision"))
+            workload["precision"] = "fp32";
+        const json s = {{"name", name},
+                        {"platform", std::string(NNVP_SOURCE_DIR) + "/platform/configs/default.json"},
+                        {"mode", mode},
+                        {"workload", workload}};
+        const fs::path p = dir / (name + ".json");
+        std::ofstream(p) << s.dump(2);
+        return p.string();
+    }
+    result run(const std::string& scenario) const {
+        return nnvp::test::run_nnvp("run " + scenario + " --out " + (dir / "out").string());
+    }
+    json report() const {
+        std::ifstream in(dir / "out" / "report.json");
+        return json::parse(in);
+    }
+};
+
+TEST(RunOnnx, TwoInputsTwoOutputsSymbolicBatch) {
+    const model_dir m;
+    // X from a file (it fixes batch = 2), B seeded; two input sets.
+    result r = m.run(m.scenario("ok", {{"inputs", {{"X", "x.pb"}}}, {"input_sets", 2},
+                                       {"inferences", 3}}));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    json rep = m.report();
+    EXPECT_EQ(rep["network"]["importer"], "general");
+    EXPECT_EQ(rep["network"]["name"], "two_in_two_out");
+    EXPECT_EQ(rep["accuracy"]["outputs_per_inference"], 2);
+    EXPECT_EQ(rep["accuracy"]["compared_inputs"], 2);
+    EXPECT_EQ(rep["accuracy"]["mismatched_outputs"], 0);
+    EXPECT_EQ(rep["inferences"].size(), 3u);
+    // Add runs on the core's vector unit; Exp and ReduceMean have no NN-core
+    // command: CPU steps with the reason.
+    ASSERT_EQ(rep["layers"].size(), 3u);
+    EXPECT_EQ(rep["layers"][1]["unit"], "nncore");
+    EXPECT_EQ(rep["layers"][0]["cpu_reason"], "op unsupported: the NN core has no unary exp command");
+    EXPECT_EQ(rep["layers"][2]["cpu_reason"],
+              "op unsupported: the NN core has no reduce mean command");
+    EXPECT_NE(r.output.find("on the CPU: 2 of 3 steps"), std::string::npos) << r.output;
+    // Timing mode, the batch given as a shape instead of a file.
+    r = m.run(m.scenario("timing", {{"input_shapes", {{"X", {4, 3}}}}}, "timing"));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(m.report()["network"]["activations"], 4 * 3 + 4 * 3 + 4);
+}
+
+TEST(RunOnnx, WorkloadMistakesNameTheField) {
+    const model_dir m;
+    const struct {
+        json workload;
+        std::string expected;
+    } cases[] = {
+        {json::object(),
+         "graph input 'X': dim 0 ('batch') has no size: give it with workload.input_shapes "
+         "{\"X\": [sizes]}"},
+        {{{"input_shapes", {{"Y", {1, 3}}}}},
+         "workload.input_shapes names 'Y', which is not a runtime input of the model (it has "
+         "'X', 'B')"},
+        {{{"input_shapes", {{"X", {2, 4}}}}},
+         "graph input 'X': workload.input_shapes gives dim 1 = 4, the model fixes it to 3"},
+        {{{"input_shapes", {{"X", {2, 3}}}}, {"inputs", {{"B", "x.pb"}}}},
+         "workload.inputs.B: " + (m.dir / "x.pb").string() +
+             " holds FLOAT [2, 3], the model's input is FLOAT [1, 3]"},
+        {{{"inputs", {{"X", "missing.npy"}}}}, "workload.inputs.X: an existing file"},
+        {{{"inputs", {{"X", "x.txt"}}}}, "workload.inputs.X: a .npy or .pb (TensorProto) file"},
+        {{{"input_shapes", {{"X", {2, 3}}}}, {"batch", 2}},
+         "workload.batch: the model's own batch runs here"},
+        {{{"precision", "int8"}, {"input_shapes", {{"X", {2, 3}}}}},
+         "workload.input_shapes: none here"},
+        {{{"precision", "int8"}},
+         "with workload.precision \"fp32\" nnvp runs the model as exported"},
+    };
+    int k = 0;
+    for (const auto& c : cases) {
+        const result r = m.run(m.scenario("bad" + std::to_string(k++), c.workload));
+        EXPECT_EQ(r.exit_code, 2) << c.workload << "\n" << r.output;
+        EXPECT_NE(r.output.find(c.expected), std::string::npos)
+            << "expected: " << c.expected << "\ngot: " << r.output;
+    }
+}
+
+}  // namespace
