@@ -34,6 +34,8 @@ std::string shape_text(const nn::shape4& s) {
 
 // "core conv2d" / "cpu softmax": where an op runs and what it is.
 std::string unit_of(const compiler::net_op& op) {
+    if (op.type == compiler::op_type::layer && op.layer.op == ref::op_kind::activation)
+        return std::string("core activation ") + ref::to_string(op.layer.act.kind);
     if (op.type == compiler::op_type::layer)
         return std::string("core ") + ref::to_string(op.layer.op);
     if (op.type != compiler::op_type::cpu)

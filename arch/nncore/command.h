@@ -43,7 +43,8 @@
 //        binary): out_channels x {int32 multiplier, int32 shift};
 //        binary without binary_fixed_scale: out_channels fp32 alphas
 //        (ref::layer::bin_alpha) instead;
-//     2. integer paths with a table activation (leaky_relu, sigmoid, tanh):
+//     2. integer paths with a table activation (leaky_relu and every kind
+//        after it: sigmoid, tanh, exp, ..., reciprocal):
 //        2^bits int32 entries (16 / 256 / 65536; binary fixed scale: 256).
 //   Without per-channel data the per-tensor out_mult/out_shift are used.
 // - Quantization: in_zero_point -> in_q.zero_point, in2_zero_point ->
@@ -151,8 +152,21 @@ static_assert(static_cast<uint8_t>(ref::act_kind::none) == 0 &&
               static_cast<uint8_t>(ref::act_kind::clip) == 3 &&
               static_cast<uint8_t>(ref::act_kind::leaky_relu) == 4 &&
               static_cast<uint8_t>(ref::act_kind::sigmoid) == 5 &&
-              static_cast<uint8_t>(ref::act_kind::tanh) == 6);
-constexpr uint8_t max_act_kind = 6;
+              static_cast<uint8_t>(ref::act_kind::tanh) == 6 &&
+              static_cast<uint8_t>(ref::act_kind::exp) == 7 &&
+              static_cast<uint8_t>(ref::act_kind::log) == 8 &&
+              static_cast<uint8_t>(ref::act_kind::sqrt) == 9 &&
+              static_cast<uint8_t>(ref::act_kind::rsqrt) == 10 &&
+              static_cast<uint8_t>(ref::act_kind::erf) == 11 &&
+              static_cast<uint8_t>(ref::act_kind::gelu) == 12 &&
+              static_cast<uint8_t>(ref::act_kind::gelu_tanh) == 13 &&
+              static_cast<uint8_t>(ref::act_kind::hard_sigmoid) == 14 &&
+              static_cast<uint8_t>(ref::act_kind::hard_swish) == 15 &&
+              static_cast<uint8_t>(ref::act_kind::silu) == 16 &&
+              static_cast<uint8_t>(ref::act_kind::abs) == 17 &&
+              static_cast<uint8_t>(ref::act_kind::neg) == 18 &&
+              static_cast<uint8_t>(ref::act_kind::reciprocal) == 19);
+constexpr uint8_t max_act_kind = static_cast<uint8_t>(ref::act_kind::last);
 static_assert(static_cast<uint8_t>(cost::dataflow::output_stationary) == 0 &&
               static_cast<uint8_t>(cost::dataflow::weight_stationary) == 1 &&
               static_cast<uint8_t>(cost::dataflow::input_stationary) == 2 &&
@@ -232,7 +246,8 @@ struct compute_cmd {
     int32_t in_mult, in_shift;    // add: input 1 to the common scale
     int32_t in2_mult, in2_shift;  // add: input 2 to the common scale
     int32_t add_shift;
-    float clip_lo, clip_hi, alpha;  // float activations (clip bounds, leaky slope)
+    float clip_lo, clip_hi, alpha;  // float activations (clip bounds, leaky slope;
+                                    // hard_sigmoid: alpha, and beta in clip_lo)
     int32_t act_zero_point;         // table activations: zero point of the
                                     // pre-activation domain (ref::layer::act_q)
 };

@@ -269,6 +269,8 @@ ref::layer decode_layer(const command& c, const compute_plan& p, const uint8_t* 
     l.act.clip_lo = k.clip_lo;
     l.act.clip_hi = k.clip_hi;
     l.act.alpha = k.alpha;
+    if (c.act == ref::act_kind::hard_sigmoid)
+        l.act.beta = k.clip_lo;  // no clip bounds: the field carries beta
     l.count_include_pad = (c.flags & flag::count_include_pad) != 0;
     l.in_q.zero_point = k.in_zero_point;
     l.in2_q.zero_point = k.in2_zero_point;

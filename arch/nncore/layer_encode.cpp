@@ -130,7 +130,7 @@ void encode_quantization(const ref::layer& l, compute_cmd& k) {
     k.in2_mult = l.in2_mult.multiplier;
     k.in2_shift = l.in2_mult.shift;
     k.add_shift = l.add_shift;
-    k.clip_lo = l.act.clip_lo;
+    k.clip_lo = l.act.kind == ref::act_kind::hard_sigmoid ? l.act.beta : l.act.clip_lo;
     k.clip_hi = l.act.clip_hi;
     k.alpha = l.act.alpha;
 }

@@ -33,6 +33,8 @@ cost::core_params parse_core_params(const config_node& node) {
                    return static_cast<unsigned>(n.uint_in(k, 1, 64, d));
                });
     p.vector_lanes = static_cast<unsigned>(node.uint_in("vector_lanes", 1, 4096, p.vector_lanes));
+    p.vector_function_ops = static_cast<unsigned>(
+        node.uint_in("vector_function_ops", 0, 64, p.vector_function_ops));
     const auto read_pj = [](const config_node& n, const char* k, double d) {
         return n.number_in(k, 0.0, 1e6, d);
     };

@@ -42,13 +42,15 @@ struct nncore_config {
 // above), and rejects unknown keys:
 //   rows, cols (1..1024), weight_kb, input_kb, output_kb (1..1048576),
 //   macs_per_pe {fp32, fp16, int16, int8, int4, binary} (1..64 each),
-//   vector_lanes (1..4096), mac_pj {...}, vector_pj {...} (0..1e6 each),
+//   vector_lanes (1..4096), vector_function_ops (0..64), mac_pj {...},
+//   vector_pj {...} (0..1e6 each),
 //   sram_pj_per_byte_8kb, weight_pj_per_byte, input_pj_per_byte,
 //   output_pj_per_byte, leakage_mw (0..1e6), auto_objective ("cycles"|"energy").
 cost::core_params parse_core_params(const config_node& node);
 
 // Reads every key of `node` (all optional, defaults above): the core_params
 // keys (rows, cols, weight_kb, input_kb, output_kb, macs_per_pe, vector_lanes,
+// vector_function_ops,
 // mac_pj, vector_pj, sram_pj_per_byte_8kb, weight/input/output_pj_per_byte,
 // leakage_mw, auto_objective) at the same level, plus buffer_latency_cycles
 // (0..1000), buffer_bytes_per_cycle (1..4096), max_commands (1..2^24),

@@ -39,6 +39,11 @@ struct core_params {
     per_precision<unsigned> macs_per_pe{1, 2, 2, 4, 8, 32};
     // Elements per cycle of the vector unit (pooling, add, mul, activation).
     unsigned vector_lanes = 16;
+    // Extra vector-unit operations per element for a function the float
+    // paths evaluate piecewise (sigmoid, tanh, exp, log, sqrt, rsqrt, erf,
+    // gelu, silu, reciprocal: range reduction, segment index, table read,
+    // multiply-add). Integer paths read their table in the one pass.
+    unsigned vector_function_ops = 4;
     // Energy of one MAC (multiply + accumulate) in pJ at the nominal voltage,
     // 45 nm (Horowitz, ISSCC 2014): fp32 3.7 + 0.9; fp16 1.1 + fp32 add 0.9;
     // int16 mult 0.8 (multiplier energy ~ width^2: 4 x 0.2) + 64-bit add 0.2

@@ -83,6 +83,8 @@ layer_cost vector_cost(const detail::layer_view& v, const core_params& params) {
     c.prec = v.prec;
     const uint64_t outputs = v.output_count();
     c.vector_ops = outputs * v.window();  // one compare / add per window tap
+    if (v.float_function)
+        c.vector_ops += outputs * params.vector_function_ops;
     c.compute_cycles = ceil_div(c.vector_ops, params.vector_lanes);
     c.bytes.input_read = packed_bytes(c.vector_ops * v.inputs, v.in_bits);
     c.bytes.output_write = packed_bytes(outputs, v.out_bits);

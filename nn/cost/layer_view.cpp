@@ -27,6 +27,7 @@ layer_view view_of(const ref::layer& l, nn::shape4 in) {
     layer_view v;
     v.op = l.op;
     v.prec = costed_precision(l);
+    v.float_function = nn::is_float(ref::output_type(l)) && ref::is_piecewise_function(l.act.kind);
     v.in_bits = static_cast<unsigned>(nn::bits_of(ref::input_type(l)));
     v.out_bits = static_cast<unsigned>(nn::bits_of(ref::output_type(l)));
     v.N = u(in.n);

@@ -25,6 +25,7 @@ struct layer_view {
     uint64_t groups = 1, cpg = 1, opg = 1;  // channels per group in / out
     unsigned in_bits = 32, w_bits = 0, out_bits = 32, acc_bits = 32;
     unsigned inputs = 1;  // operand tensors read (add / mul: 2)
+    bool float_function = false;  // a piecewise-evaluated activation on a float path
 
     uint64_t gemm_p() const { return N * Eh * Ew; }
     uint64_t gemm_k() const { return R * S * cpg; }

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -203,6 +204,12 @@ struct op {
     std::vector<int32_t> ints;
     std::vector<float> floats;
 };
+
+// The NN core's activation (ref::act_kind) computing unary function `f`
+// with its params (hard_sigmoid {alpha, beta}, leaky_relu {alpha}): exp, log,
+// sqrt, neg, abs, erf, reciprocal, sigmoid, tanh, relu, gelu, gelu_tanh,
+// hard_sigmoid, hard_swish, leaky_relu; nothing for the others.
+std::optional<ref::activation> core_activation(unary_fn f, const std::vector<float>& params);
 
 // "softmax", "unary exp", "binary div", "reduce mean": the kind and, for the
 // element-wise and reduction kinds, the function.

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "nn/cpuops/math_ops.h"
+#include "nn/ref/activation.h"
 #include "nn/cpuops/op_failure.h"
 
 namespace nnvp::cpuops {
@@ -41,6 +42,41 @@ const char* to_string(reduce_fn f) {
     static_assert(sizeof(names) / sizeof(names[0]) == static_cast<int>(reduce_fn::last) + 1);
     const auto i = static_cast<int32_t>(f);
     return i >= 0 && i <= static_cast<int32_t>(reduce_fn::last) ? names[i] : "unknown";
+}
+
+std::optional<ref::activation> core_activation(unary_fn f, const std::vector<float>& params) {
+    using ref::act_kind;
+    ref::activation a;
+    switch (f) {
+        case unary_fn::exp: a.kind = act_kind::exp; break;
+        case unary_fn::log: a.kind = act_kind::log; break;
+        case unary_fn::sqrt: a.kind = act_kind::sqrt; break;
+        case unary_fn::neg: a.kind = act_kind::neg; break;
+        case unary_fn::abs: a.kind = act_kind::abs; break;
+        case unary_fn::erf: a.kind = act_kind::erf; break;
+        case unary_fn::reciprocal: a.kind = act_kind::reciprocal; break;
+        case unary_fn::sigmoid: a.kind = act_kind::sigmoid; break;
+        case unary_fn::tanh: a.kind = act_kind::tanh; break;
+        case unary_fn::relu: a.kind = act_kind::relu; break;
+        case unary_fn::gelu: a.kind = act_kind::gelu; break;
+        case unary_fn::gelu_tanh: a.kind = act_kind::gelu_tanh; break;
+        case unary_fn::hard_swish: a.kind = act_kind::hard_swish; break;
+        case unary_fn::hard_sigmoid:
+            if (params.size() != 2)
+                return std::nullopt;
+            a.kind = act_kind::hard_sigmoid;
+            a.alpha = params[0];
+            a.beta = params[1];
+            break;
+        case unary_fn::leaky_relu:
+            if (params.size() != 1)
+                return std::nullopt;
+            a.kind = act_kind::leaky_relu;
+            a.alpha = params[0];
+            break;
+        default: return std::nullopt;
+    }
+    return a;
 }
 
 std::string describe(const op& o) {
@@ -161,22 +197,10 @@ tensor_info infer_reduce(const op& o, const infos& ins) {
 }
 
 double unary_value(const op& o, unary_fn f, double x) {
-    const double pi = 3.14159265358979323846;
+    // The functions the NN core has: one definition, in nn/ref.
+    if (const auto a = core_activation(f, o.floats))
+        return ref::apply_real_activation(*a, x);
     switch (f) {
-        case unary_fn::exp:
-            return std::exp(x);
-        case unary_fn::log:
-            return std::log(x);
-        case unary_fn::sqrt:
-            return std::sqrt(x);
-        case unary_fn::neg:
-            return -x;
-        case unary_fn::abs:
-            return std::fabs(x);
-        case unary_fn::erf:
-            return std::erf(x);
-        case unary_fn::reciprocal:
-            return 1.0 / x;
         case unary_fn::floor:
             return std::floor(x);
         case unary_fn::ceil:
@@ -191,30 +215,14 @@ double unary_value(const op& o, unary_fn f, double x) {
             return std::cos(x);
         case unary_fn::tan:
             return std::tan(x);
-        case unary_fn::sigmoid:
-            return 1.0 / (1.0 + std::exp(-x));
-        case unary_fn::tanh:
-            return std::tanh(x);
-        case unary_fn::relu:
-            return x > 0 ? x : 0.0;
-        case unary_fn::hard_sigmoid:
-            return std::clamp(o.floats[0] * x + o.floats[1], 0.0, 1.0);
-        case unary_fn::hard_swish:
-            return x * std::clamp(x / 6.0 + 0.5, 0.0, 1.0);
         case unary_fn::elu:
             return x < 0 ? o.floats[0] * (std::exp(x) - 1.0) : x;
         case unary_fn::selu:
             return o.floats[1] * (x <= 0 ? o.floats[0] * (std::exp(x) - 1.0) : x);
-        case unary_fn::leaky_relu:
-            return x < 0 ? o.floats[0] * x : x;
         case unary_fn::softplus:
             return x > 30 ? x : std::log1p(std::exp(x));
         case unary_fn::softsign:
             return x / (1.0 + std::fabs(x));
-        case unary_fn::gelu:
-            return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
-        case unary_fn::gelu_tanh:
-            return 0.5 * x * (1.0 + std::tanh(std::sqrt(2.0 / pi) * (x + 0.044715 * x * x * x)));
         case unary_fn::sinh:
             return std::sinh(x);
         case unary_fn::cosh:
@@ -244,6 +252,8 @@ double unary_value(const op& o, unary_fn f, double x) {
         case unary_fn::logical_not:  // logic_value()
         case unary_fn::is_nan:
         case unary_fn::is_inf:
+            break;
+        default:  // core_activation's functions, above
             break;
     }
     return x;

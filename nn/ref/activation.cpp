@@ -21,8 +21,10 @@ float apply_float_activation(const activation& a, float x)
     case act_kind::leaky_relu: return x < 0.0f ? a.alpha * x : x;
     case act_kind::sigmoid: return 1.0f / (1.0f + std::exp(-x));
     case act_kind::tanh: return std::tanh(x);
+    default:
+        // The vector unit's functions: evaluated in double, rounded once.
+        return static_cast<float>(apply_real_activation(a, static_cast<double>(x)));
     }
-    return x;
 }
 
 double apply_real_activation(const activation& a, double x)
@@ -37,6 +39,23 @@ double apply_real_activation(const activation& a, double x)
     case act_kind::leaky_relu: return x < 0.0 ? static_cast<double>(a.alpha) * x : x;
     case act_kind::sigmoid: return 1.0 / (1.0 + std::exp(-x));
     case act_kind::tanh: return std::tanh(x);
+    case act_kind::exp: return std::exp(x);
+    case act_kind::log: return std::log(x);
+    case act_kind::sqrt: return std::sqrt(x);
+    case act_kind::rsqrt: return 1.0 / std::sqrt(x);
+    case act_kind::erf: return std::erf(x);
+    case act_kind::gelu: return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
+    case act_kind::gelu_tanh: {
+        const double k = std::sqrt(2.0 / 3.14159265358979323846);
+        return 0.5 * x * (1.0 + std::tanh(k * (x + 0.044715 * x * x * x)));
+    }
+    case act_kind::hard_sigmoid:
+        return std::clamp(static_cast<double>(a.alpha) * x + static_cast<double>(a.beta), 0.0, 1.0);
+    case act_kind::hard_swish: return x * std::clamp(x / 6.0 + 0.5, 0.0, 1.0);
+    case act_kind::silu: return x / (1.0 + std::exp(-x));
+    case act_kind::abs: return std::fabs(x);
+    case act_kind::neg: return -x;
+    case act_kind::reciprocal: return 1.0 / x;
     }
     return x;
 }

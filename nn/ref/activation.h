@@ -16,6 +16,8 @@ namespace nnvp::ref {
 
 // fp32 activation. sigmoid = 1 / (1 + expf(-x)), tanh = tanhf(x): libm
 // results, so the core matches these within a few ulp (docs/numerics.md).
+// The functions after tanh (exp ... reciprocal) are apply_real_activation
+// rounded once to fp32, the way the CPU ops evaluate them.
 float apply_float_activation(const activation& a, float x);
 
 // Same function in double precision (used to build integer tables).

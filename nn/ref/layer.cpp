@@ -46,6 +46,19 @@ const char* to_string(act_kind k)
     case act_kind::leaky_relu: return "leaky_relu";
     case act_kind::sigmoid: return "sigmoid";
     case act_kind::tanh: return "tanh";
+    case act_kind::exp: return "exp";
+    case act_kind::log: return "log";
+    case act_kind::sqrt: return "sqrt";
+    case act_kind::rsqrt: return "rsqrt";
+    case act_kind::erf: return "erf";
+    case act_kind::gelu: return "gelu";
+    case act_kind::gelu_tanh: return "gelu_tanh";
+    case act_kind::hard_sigmoid: return "hard_sigmoid";
+    case act_kind::hard_swish: return "hard_swish";
+    case act_kind::silu: return "silu";
+    case act_kind::abs: return "abs";
+    case act_kind::neg: return "neg";
+    case act_kind::reciprocal: return "reciprocal";
     }
     return "?";
 }
@@ -98,7 +111,25 @@ dtype bias_type(const layer& l)
 
 bool uses_table(act_kind k)
 {
-    return k == act_kind::leaky_relu || k == act_kind::sigmoid || k == act_kind::tanh;
+    return k >= act_kind::leaky_relu;
+}
+
+bool is_piecewise_function(act_kind k)
+{
+    switch (k) {
+    case act_kind::sigmoid:
+    case act_kind::tanh:
+    case act_kind::exp:
+    case act_kind::log:
+    case act_kind::sqrt:
+    case act_kind::rsqrt:
+    case act_kind::erf:
+    case act_kind::gelu:
+    case act_kind::gelu_tanh:
+    case act_kind::silu:
+    case act_kind::reciprocal: return true;
+    default: return false;
+    }
 }
 
 namespace detail {

@@ -28,7 +28,32 @@ enum class op_kind : uint8_t {
 
 enum class precision : uint8_t { fp32, fp16, int16, int8, int4, binary };
 
-enum class act_kind : uint8_t { none, relu, relu6, clip, leaky_relu, sigmoid, tanh };
+// The vector unit's functions (issue 13): exp ... reciprocal follow tanh.
+// Integer paths evaluate every kind from leaky_relu on through the layer's
+// table (build_activation_table); float paths in double, rounded once.
+enum class act_kind : uint8_t {
+    none,
+    relu,
+    relu6,
+    clip,
+    leaky_relu,
+    sigmoid,
+    tanh,
+    exp,
+    log,
+    sqrt,
+    rsqrt,         // 1 / sqrt(x)
+    erf,
+    gelu,          // 0.5 x (1 + erf(x / sqrt 2))
+    gelu_tanh,     // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+    hard_sigmoid,  // max(0, min(1, alpha x + beta))
+    hard_swish,    // x * max(0, min(1, x / 6 + 0.5))
+    silu,          // x * sigmoid(x)
+    abs,
+    neg,
+    reciprocal,
+    last = reciprocal,
+};
 
 // Binary layers scale their +-1 sums per output channel either by an fp32
 // factor (fp32 output) or by a fixed-point multiplier (int8 output).
@@ -38,7 +63,8 @@ struct activation {
     act_kind kind = act_kind::none;
     float clip_lo = 0.0f;  // act_kind::clip bounds (real values)
     float clip_hi = 6.0f;
-    float alpha = 0.01f;   // act_kind::leaky_relu slope for x < 0
+    float alpha = 0.01f;   // act_kind::leaky_relu slope for x < 0; hard_sigmoid slope
+    float beta = 0.5f;     // act_kind::hard_sigmoid offset (the command's clip_lo)
 };
 
 struct geometry {
@@ -119,7 +145,12 @@ nn::dtype weight_type(const layer& l);
 // Bias element type: fp32 for float paths and fp32-scaled binary, int64 for
 // INT16, int32 otherwise.
 nn::dtype bias_type(const layer& l);
-// Integer paths use act_lut for these activations (leaky ReLU, sigmoid, tanh).
+// Integer paths use act_lut for these activations (leaky ReLU and every kind
+// after it: sigmoid, tanh, exp, ..., reciprocal).
 bool uses_table(act_kind k);
+// Functions a float path evaluates piecewise on the vector unit (costed with
+// core_params::vector_function_ops): sigmoid, tanh, exp, log, sqrt, rsqrt,
+// erf, gelu, gelu_tanh, silu, reciprocal.
+bool is_piecewise_function(act_kind k);
 
 }  // namespace nnvp::ref

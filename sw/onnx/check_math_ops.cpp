@@ -127,6 +127,13 @@ void unary(check_builder& b, unary_fn f) {
     b.need_type(0, {from_bool ? int32_t{TensorProto::BOOL} : kFloat});
     const value& x = b.input(0);
     const layout lay = math_layout({&x});
+    // Functions the NN core's vector unit has run there (constants fold on the host).
+    if (const auto core = cpuops::core_activation(f, params); core && !x.known) {
+        ref::layer l = float_layer(ref::op_kind::activation);
+        l.act = *core;
+        b.set_output(runtime_value(b, b.add_layer(l, {b.runtime(x, lay)}), lay, x.dims, kFloat));
+        return;
+    }
     b.set_output(emit(b, {cpuops::kind::unary, {static_cast<int32_t>(f)}, params}, {&x}, lay,
                       x.dims, to_bool ? int32_t{TensorProto::BOOL} : kFloat));
 }

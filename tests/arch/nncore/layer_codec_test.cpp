@@ -40,7 +40,10 @@ void expect_same_execution_fields(const ref::layer& a, const ref::layer& b, bool
     EXPECT_EQ(a.geo.groups, b.geo.groups);
     EXPECT_EQ(a.has_bias, b.has_bias);
     EXPECT_EQ(a.act.kind, b.act.kind);
-    EXPECT_EQ(a.act.clip_lo, b.act.clip_lo);
+    if (a.act.kind == act_kind::hard_sigmoid)  // clip_lo carries beta
+        EXPECT_EQ(a.act.beta, b.act.beta);
+    else
+        EXPECT_EQ(a.act.clip_lo, b.act.clip_lo);
     EXPECT_EQ(a.act.clip_hi, b.act.clip_hi);
     EXPECT_EQ(a.act.alpha, b.act.alpha);
     EXPECT_EQ(a.count_include_pad, b.count_include_pad);
@@ -187,9 +190,9 @@ TEST(layer_codec, every_op_precision_and_flag_round_trips) {
         op_kind::conv2d,          op_kind::fully_connected, op_kind::max_pool, op_kind::avg_pool,
         op_kind::global_avg_pool, op_kind::global_max_pool, op_kind::add,      op_kind::mul,
         op_kind::activation};
-    const act_kind acts[] = {act_kind::none, act_kind::relu,       act_kind::relu6,
-                             act_kind::clip, act_kind::leaky_relu, act_kind::sigmoid,
-                             act_kind::tanh};
+    std::vector<act_kind> acts;
+    for (int a = 0; a <= static_cast<int>(act_kind::last); ++a)
+        acts.push_back(static_cast<act_kind>(a));
     int encoded = 0;
     for (op_kind k : ops)
         for (int p = 0; p <= 5; ++p)

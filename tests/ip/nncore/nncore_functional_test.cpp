@@ -76,10 +76,11 @@ nn::tensor random_bias(std::mt19937& rng, const ref::layer& l) {
 }
 
 act_kind act_for(std::size_t i, precision p) {
-    static const act_kind kinds[] = {act_kind::relu, act_kind::none,       act_kind::relu6,
-                                     act_kind::clip, act_kind::leaky_relu, act_kind::sigmoid,
-                                     act_kind::tanh};
-    act_kind k = kinds[i % 7];
+    // relu first; then every kind in wire order, the vector unit's functions too.
+    const std::size_t kinds = static_cast<std::size_t>(act_kind::last) + 1;
+    act_kind k = i % kinds == 0 ? act_kind::relu
+                 : i % kinds == 1 ? act_kind::none
+                                  : static_cast<act_kind>(i % kinds);
     if (p == precision::int16 && ref::uses_table(k))
         k = act_kind::relu;  // a 65536-entry table does not fit this bench's buffers
     return k;

@@ -245,6 +245,29 @@ TEST(layer_cost, vector_unit_ops) {
               7u);  // ceil(105 / 16)
 }
 
+// A piecewise function on a float path costs vector_function_ops more per
+// element; integer paths read their table in one pass. [1,4,4,16] = 256 outputs:
+// fp32 exp 256 + 256 * 4 = 1280 ops -> 80 cycles; int8 exp 256 ops -> 16;
+// fp32 abs (no function) 256 ops -> 16.
+TEST(layer_cost, vector_functions_cost_extra_passes_on_float_paths) {
+    core_params p;
+    ref::layer e = simple(op_kind::activation);
+    e.act.kind = ref::act_kind::exp;
+    const nn::shape4 s{1, 4, 4, 16};
+    const layer_cost f = of_layer(e, s, AUTO, p);
+    EXPECT_EQ(f.vector_ops, 1280u);
+    EXPECT_EQ(f.compute_cycles, 80u);
+    EXPECT_NEAR(f.energy.mac_j, 1280 * 0.9e-12, 1e-15);
+    ref::layer i = simple(op_kind::activation, precision::int8);
+    i.act.kind = ref::act_kind::exp;
+    EXPECT_EQ(of_layer(i, s, AUTO, p).compute_cycles, 16u);
+    e.act.kind = ref::act_kind::abs;
+    EXPECT_EQ(of_layer(e, s, AUTO, p).compute_cycles, 16u);
+    e.act.kind = ref::act_kind::gelu;
+    p.vector_function_ops = 0;
+    EXPECT_EQ(of_layer(e, s, AUTO, p).compute_cycles, 16u);
+}
+
 TEST(layer_cost, malformed_layers_throw_invalid_argument) {
     const core_params p;
     EXPECT_THROW(of_layer(conv(3, 1, 1, 64, 3), res2, OS, p), std::invalid_argument);  // groups

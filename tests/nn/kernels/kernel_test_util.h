@@ -24,9 +24,13 @@ using nn::tensor;
 
 constexpr precision all_precisions[] = {precision::fp32, precision::fp16, precision::int16,
                                          precision::int8, precision::int4, precision::binary};
-constexpr act_kind all_acts[] = {act_kind::none,       act_kind::relu,    act_kind::relu6,
-                                 act_kind::clip,       act_kind::leaky_relu, act_kind::sigmoid,
-                                 act_kind::tanh};
+constexpr act_kind all_acts[] = {
+    act_kind::none,     act_kind::relu,         act_kind::relu6,      act_kind::clip,
+    act_kind::leaky_relu, act_kind::sigmoid,    act_kind::tanh,       act_kind::exp,
+    act_kind::log,      act_kind::sqrt,         act_kind::rsqrt,      act_kind::erf,
+    act_kind::gelu,     act_kind::gelu_tanh,    act_kind::hard_sigmoid, act_kind::hard_swish,
+    act_kind::silu,     act_kind::abs,          act_kind::neg,        act_kind::reciprocal};
+static_assert(std::size(all_acts) == static_cast<std::size_t>(act_kind::last) + 1);
 
 struct gen {
     std::mt19937 rng;
