@@ -134,6 +134,15 @@ enum class opcode : uint8_t {
     add = 22,
     mul = 23,
     activation = 24,
+    // The vector unit's further ops (issue 13): element-wise with the second
+    // operand broadcast like add's, and row reductions over channels.
+    sub = 25,
+    div = 26,
+    max = 27,
+    min = 28,
+    reduce_sum = 29,
+    reduce_max = 30,
+    reduce_mean = 31,
 };
 
 // A compute command's precision, activation and dataflow are the enums of
@@ -225,7 +234,7 @@ static_assert(sizeof(compressed_cmd) == 56);
 // Compute commands (conv2d ... activation).
 struct compute_cmd {
     tensor_ref in;           // first input
-    tensor_ref in2;          // add / mul: second input (broadcast where dims are 1)
+    tensor_ref in2;          // element-wise ops: second input (broadcast where dims are 1)
     uint32_t out_offset;     // output tensor (shape follows from the op)
     uint32_t weight_offset;  // conv2d / fully_connected: OHWI weights
     uint32_t bias_offset;    // flag::has_bias: bias (type per docs/numerics.md)
@@ -243,8 +252,8 @@ struct compute_cmd {
     int32_t out_zero_point;
     int32_t act_min, act_max;     // output clamp (integer paths)
     int32_t out_mult, out_shift;  // per-tensor requantization (when not per_channel)
-    int32_t in_mult, in_shift;    // add: input 1 to the common scale
-    int32_t in2_mult, in2_shift;  // add: input 2 to the common scale
+    int32_t in_mult, in_shift;    // add, sub, max, min: input 1 to the common scale
+    int32_t in2_mult, in2_shift;  // add, sub, max, min: input 2 to the common scale
     int32_t add_shift;
     float clip_lo, clip_hi, alpha;  // float activations (clip bounds, leaky slope;
                                     // hard_sigmoid: alpha, and beta in clip_lo)
@@ -290,6 +299,13 @@ inline const char* to_string(opcode op) {
     case opcode::add: return "add";
     case opcode::mul: return "mul";
     case opcode::activation: return "activation";
+    case opcode::sub: return "sub";
+    case opcode::div: return "div";
+    case opcode::max: return "max";
+    case opcode::min: return "min";
+    case opcode::reduce_sum: return "reduce_sum";
+    case opcode::reduce_max: return "reduce_max";
+    case opcode::reduce_mean: return "reduce_mean";
     }
     return "unknown";
 }
@@ -307,10 +323,18 @@ static_assert(follows_op_kind(opcode::conv2d, ref::op_kind::conv2d) &&
               follows_op_kind(opcode::global_max_pool, ref::op_kind::global_max_pool) &&
               follows_op_kind(opcode::add, ref::op_kind::add) &&
               follows_op_kind(opcode::mul, ref::op_kind::mul) &&
-              follows_op_kind(opcode::activation, ref::op_kind::activation));
+              follows_op_kind(opcode::activation, ref::op_kind::activation) &&
+              follows_op_kind(opcode::sub, ref::op_kind::sub) &&
+              follows_op_kind(opcode::div, ref::op_kind::div) &&
+              follows_op_kind(opcode::max, ref::op_kind::max) &&
+              follows_op_kind(opcode::min, ref::op_kind::min) &&
+              follows_op_kind(opcode::reduce_sum, ref::op_kind::reduce_sum) &&
+              follows_op_kind(opcode::reduce_max, ref::op_kind::reduce_max) &&
+              follows_op_kind(opcode::reduce_mean, ref::op_kind::reduce_mean) &&
+              follows_op_kind(opcode::reduce_mean, ref::op_kind::last));
 
 inline bool is_compute(opcode op) {
-    return op >= opcode::conv2d && op <= opcode::activation;
+    return op >= opcode::conv2d && op <= opcode::reduce_mean;
 }
 
 // Checksum of a command array as the header carries it.

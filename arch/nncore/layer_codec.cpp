@@ -28,7 +28,7 @@ bool is_window_pool(opcode op) {
     return op == opcode::max_pool || op == opcode::avg_pool;
 }
 bool is_eltwise(opcode op) {
-    return op == opcode::add || op == opcode::mul;
+    return is_compute(op) && ref::is_eltwise(to_op_kind(op));
 }
 bool is_pool(opcode op) {
     return is_window_pool(op) || op == opcode::global_avg_pool || op == opcode::global_max_pool;
@@ -156,8 +156,12 @@ check_result check_quantization(const command& c, const ref::layer& l, bool inte
         return fail(error_code::bad_field, "in2_zero_point outside the input type");
     if (integer_epilogue && ref::uses_table(c.act) && !in_range(k.act_zero_point, out_q_t))
         return fail(error_code::bad_field, "act_zero_point outside the output type");
-    if (c.op == opcode::add && (k.add_shift < 0 || k.add_shift > 30))
+    const bool common_scale = c.op == opcode::add || c.op == opcode::sub ||
+                              c.op == opcode::max || c.op == opcode::min;
+    if (common_scale && (k.add_shift < 0 || k.add_shift > 30))
         return fail(error_code::bad_field, "add_shift outside [0, 30]");
+    if (c.op == opcode::div && integer_epilogue)
+        return fail(error_code::unsupported, "div has no integer path (float precisions only)");
     if (is_pool(c.op) && !ref::uses_table(c.act) && k.in_zero_point != k.out_zero_point)
         return fail(error_code::bad_field, "integer pooling needs in_zero_point == out_zero_point");
     return {};
@@ -344,6 +348,20 @@ opcode to_opcode(op_kind k) {
             return opcode::mul;
         case op_kind::activation:
             return opcode::activation;
+        case op_kind::sub:
+            return opcode::sub;
+        case op_kind::div:
+            return opcode::div;
+        case op_kind::max:
+            return opcode::max;
+        case op_kind::min:
+            return opcode::min;
+        case op_kind::reduce_sum:
+            return opcode::reduce_sum;
+        case op_kind::reduce_max:
+            return opcode::reduce_max;
+        case op_kind::reduce_mean:
+            return opcode::reduce_mean;
     }
     return opcode::end;
 }

@@ -44,7 +44,7 @@ bool has_weights(op_kind k) {
     return k == op_kind::conv2d || k == op_kind::fully_connected;
 }
 bool has_in2(op_kind k) {
-    return k == op_kind::add || k == op_kind::mul;
+    return ref::is_eltwise(k);
 }
 bool bin_fp32(const ref::layer& l) {
     return l.prec == ref::precision::binary && l.bin_scale == ref::binary_scale::fp32;
@@ -117,8 +117,9 @@ void encode_quantization(const ref::layer& l, compute_cmd& k) {
     k.in_zero_point = l.in_q.zero_point;
     k.in2_zero_point = has_in2(l.op) ? l.in2_q.zero_point : 0;
     k.out_zero_point = l.out_q.zero_point;
-    // Only ops whose table activation indexes with act_q's zero point carry it.
-    const bool uses_act_zp = has_weights(l.op) || has_in2(l.op);
+    // Only ops whose table activation indexes with act_q's zero point carry it
+    // (the ones that requantize an accumulator first).
+    const bool uses_act_zp = has_weights(l.op) || has_in2(l.op) || ref::is_reduce(l.op);
     k.act_zero_point = needs_lut(l) && uses_act_zp ? l.act_q.zero_point : 0;
     k.act_min = l.act_min;
     k.act_max = l.act_max;

@@ -38,10 +38,22 @@ cpu_work layer_work(const nncore_cmd::decoded_layer& d) {
             break;
         case ref::op_kind::add:
         case ref::op_kind::mul:
+        case ref::op_kind::sub:
+        case ref::op_kind::div:
+        case ref::op_kind::max:
+        case ref::op_kind::min:
         case ref::op_kind::activation:
             w.elements = out;
             break;
+        case ref::op_kind::reduce_sum:
+        case ref::op_kind::reduce_max:
+        case ref::op_kind::reduce_mean:
+            w.elements = in.count();
+            break;
     }
+    // Float paths evaluate a function through libm, as the softmax's exp.
+    if (ref::is_piecewise_function(l.act.kind) && nn::is_float(ref::output_type(l)))
+        w.transcendental = out;
     return w;
 }
 
@@ -49,7 +61,8 @@ uint64_t layer_cycles(const cpu_cost_model& m, const nncore_cmd::decoded_layer& 
     const cpu_work w = layer_work(d);
     const auto p = static_cast<std::size_t>(d.layer.prec);
     const uint64_t mac = p < m.mac_millicycles.size() ? m.mac_millicycles[p] : 0;
-    return m.step_cycles + ceil_milli(w.macs * mac + w.elements * m.element_millicycles);
+    return m.step_cycles + ceil_milli(w.macs * mac + w.elements * m.element_millicycles +
+                                      w.transcendental * m.softmax_millicycles);
 }
 
 uint64_t softmax_cycles(const cpu_cost_model& m, uint64_t elements) {

@@ -48,6 +48,7 @@ struct cpu_cost_model {
 struct cpu_work {
     uint64_t macs = 0;      // conv2d / fully_connected
     uint64_t elements = 0;  // epilogue outputs, pool taps, element-wise outputs
+    uint64_t transcendental = 0;  // float-path function evaluations (exp, erf, ...)
 };
 cpu_work layer_work(const nncore_cmd::decoded_layer& d);
 

@@ -82,14 +82,17 @@ layer_cost vector_cost(const detail::layer_view& v, const core_params& params) {
     c.vector_unit = true;
     c.prec = v.prec;
     const uint64_t outputs = v.output_count();
-    c.vector_ops = outputs * v.window();  // one compare / add per window tap
+    const uint64_t taps = outputs * v.window();  // one compare / add per window tap
+    c.vector_ops = taps;
     if (v.float_function)
         c.vector_ops += outputs * params.vector_function_ops;
     c.compute_cycles = ceil_div(c.vector_ops, params.vector_lanes);
-    c.bytes.input_read = packed_bytes(c.vector_ops * v.inputs, v.in_bits);
+    c.bytes.input_read = packed_bytes(taps * v.inputs, v.in_bits);
     c.bytes.output_write = packed_bytes(outputs, v.out_bits);
+    // A multiply (mul, div: the divider as a multiply-class unit) costs a MAC.
+    const bool multiply = v.op == ref::op_kind::mul || v.op == ref::op_kind::div;
     const double op_pj =
-        v.op == ref::op_kind::mul ? params.mac_energy_pj(v.prec) : params.vector_energy_pj(v.prec);
+        multiply ? params.mac_energy_pj(v.prec) : params.vector_energy_pj(v.prec);
     c.energy.mac_j = static_cast<double>(c.vector_ops) * op_pj * 1e-12;
     return c;
 }

@@ -94,13 +94,17 @@ layer_view view_of(const ref::layer& l, nn::shape4 in) {
                 v.stride_w = u(g.stride_w);
                 v.pad_top = u(g.pad_top);
                 v.pad_left = u(g.pad_left);
-            } else {  // add, mul, activation: element-wise
+            } else if (ref::is_reduce(l.op)) {  // a row of C channels -> 1
+                v.Eh = v.H;
+                v.Ew = v.W;
+                v.R = v.C;
+            } else {  // add, sub, mul, div, max, min, activation: element-wise
                 v.Eh = v.H;
                 v.Ew = v.W;
                 v.inputs = l.op == ref::op_kind::activation ? 1 : 2;
             }
-            v.O = v.C;
-            v.groups = v.C;
+            v.O = ref::is_reduce(l.op) ? 1 : v.C;
+            v.groups = v.O;
             v.acc_bits = v.out_bits;
             return v;
         }

@@ -24,6 +24,15 @@ nn::tensor execute(const ref::layer& l, const nn::tensor& in, const nn::tensor* 
             return ref::execute(l, in, second, bias);
         return eltwise(l, in, *second, opt);
     case op_kind::activation: return activate(l, in, opt);
+    case op_kind::sub:
+    case op_kind::div:
+    case op_kind::max:
+    case op_kind::min:
+    case op_kind::reduce_sum:
+    case op_kind::reduce_max:
+    case op_kind::reduce_mean:
+        // Linear passes with no blocking to gain: the reference's loops are the kernel.
+        return ref::execute(l, in, second, bias);
     default: return pool(l, in, opt);
     }
 }

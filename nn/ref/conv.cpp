@@ -63,7 +63,14 @@ shape4 output_shape(const layer& l, const shape4& in)
     case op_kind::global_max_pool: return {in.n, 1, 1, in.c};
     case op_kind::add:
     case op_kind::mul:
+    case op_kind::sub:
+    case op_kind::div:
+    case op_kind::max:
+    case op_kind::min:
     case op_kind::activation: return in;
+    case op_kind::reduce_sum:
+    case op_kind::reduce_max:
+    case op_kind::reduce_mean: return {in.n, in.h, in.w, 1};
     default: break;
     }
     const geometry& g = l.geo;

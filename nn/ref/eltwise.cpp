@@ -1,14 +1,20 @@
-// Element-wise add / multiply (residual connections) and the stand-alone
-// activation. Integer add follows TFLite's scheme (arXiv:1712.05877 and
+// Element-wise ops (add, sub, mul, div, max, min), the stand-alone
+// activation and the row reductions over channels. Integer add follows
+// TFLite's scheme (arXiv:1712.05877 and
 // tensorflow/lite/kernels/internal/reference/add.h): both operands are
 // shifted left by add_shift, rescaled to a common scale, summed, then
-// requantized like an accumulator; multiply requantizes the product of the
-// zero-point-corrected operands.
+// requantized like an accumulator; sub, max and min combine the same two
+// rescaled registers; multiply requantizes the product of the
+// zero-point-corrected operands; div is float-only. Reductions sum (or take
+// the max of) the zero-point-corrected inputs of a row in channel order; the
+// integer mean divides that sum by C with round-half-away first.
 #include "nn/ref/activation.h"
 #include "nn/ref/layer_failure.h"
 #include "nn/ref/ops.h"
 #include "nn/ref/quant.h"
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 
 namespace nnvp::ref {
@@ -32,9 +38,72 @@ std::size_t broadcast_index(const tensor& b, int n, int h, int w, int c)
 
 }  // namespace
 
+float float_eltwise(op_kind op, float x, float y)
+{
+    switch (op) {
+    case op_kind::add: return x + y;
+    case op_kind::sub: return x - y;
+    case op_kind::mul: return x * y;
+    case op_kind::div: return x / y;
+    // NaN propagates, as ONNX Max / Min do.
+    case op_kind::max: return std::isnan(x) || std::isnan(y) ? x + y : std::max(x, y);
+    case op_kind::min: return std::isnan(x) || std::isnan(y) ? x + y : std::min(x, y);
+    default: return x;
+    }
+}
+
+int64_t int_eltwise(op_kind op, int64_t x, int64_t y)
+{
+    switch (op) {
+    case op_kind::sub: return x - y;
+    case op_kind::max: return std::max(x, y);
+    case op_kind::min: return std::min(x, y);
+    default: return x + y;
+    }
+}
+
+tensor reduce(const layer& l, const tensor& in)
+{
+    if (!is_reduce(l.op))
+        fail(l, "not a reduction");
+    if (l.prec == precision::binary)
+        fail(l, "reductions have no binary precision");
+    const dtype t = activation_type(l.prec);
+    if (in.type() != t)
+        fail(l, std::string("input must be ") + nn::to_string(t));
+    const bool float_path = nn::is_float(t);
+    if (!float_path && l.out_mult.size() != 1)
+        fail(l, "out_mult needs 1 entry (call lower_quantization)");
+    const shape4 s = in.shape();
+    tensor out(t, output_shape(l, s));
+    for (std::size_t row = 0; row < out.size(); ++row) {
+        const std::size_t at = row * static_cast<std::size_t>(s.c);
+        if (float_path) {
+            float v = in.get_float(at);
+            for (int c = 1; c < s.c; ++c) {
+                const float x = in.get_float(at + static_cast<std::size_t>(c));
+                v = l.op == op_kind::reduce_max ? float_eltwise(op_kind::max, v, x) : v + x;
+            }
+            if (l.op == op_kind::reduce_mean)
+                v /= static_cast<float>(s.c);
+            out.set_float(row, finish_float(l, v, t));
+            continue;
+        }
+        int64_t acc = in.get_int(at) - l.in_q.zero_point;
+        for (int c = 1; c < s.c; ++c) {
+            const int64_t x = in.get_int(at + static_cast<std::size_t>(c)) - l.in_q.zero_point;
+            acc = l.op == op_kind::reduce_max ? std::max(acc, x) : acc + x;
+        }
+        if (l.op == op_kind::reduce_mean)
+            acc = round_half_away(static_cast<double>(acc) / s.c);
+        out.set_int(row, finish_int(l, acc, 0, t));
+    }
+    return out;
+}
+
 tensor eltwise(const layer& l, const tensor& a, const tensor& b)
 {
-    if (l.op != op_kind::add && l.op != op_kind::mul)
+    if (!is_eltwise(l.op))
         fail(l, "not an element-wise op");
     if (l.prec == precision::binary)
         fail(l, "element-wise ops have no binary precision");
@@ -48,8 +117,10 @@ tensor eltwise(const layer& l, const tensor& a, const tensor& b)
     const bool float_path = nn::is_float(t);
     if (!float_path && l.out_mult.size() != 1)
         fail(l, "out_mult needs 1 entry (call lower_quantization)");
-    const bool is_add = l.op == op_kind::add;
-    if (!float_path && is_add && (l.add_shift < 0 || l.add_shift > 30))
+    const bool common_scale = l.op != op_kind::mul && l.op != op_kind::div;
+    if (!float_path && l.op == op_kind::div)
+        fail(l, "div has no integer path (float precisions only)");
+    if (!float_path && common_scale && (l.add_shift < 0 || l.add_shift > 30))
         fail(l, "add_shift must be in [0, 30]");
 
     tensor out(t, as);
@@ -60,24 +131,22 @@ tensor eltwise(const layer& l, const tensor& a, const tensor& b)
                     const std::size_t ia = a.index(n, h, w, c);
                     const std::size_t ib = broadcast_index(b, n, h, w, c);
                     if (float_path) {
-                        const float x = a.get_float(ia);
-                        const float y = b.get_float(ib);
-                        out.set_float(ia, finish_float(l, is_add ? x + y : x * y, t));
+                        const float v = float_eltwise(l.op, a.get_float(ia), b.get_float(ib));
+                        out.set_float(ia, finish_float(l, v, t));
                         continue;
                     }
                     const int64_t x = a.get_int(ia) - l.in_q.zero_point;
                     const int64_t y = b.get_int(ib) - l.in2_q.zero_point;
-                    int64_t acc;
-                    if (is_add) {
-                        // Each rescaled operand is an int32 register.
-                        acc = saturate(requantize(x * (int64_t{1} << l.add_shift), l.in_mult),
-                                       dtype::int32) +
-                              saturate(requantize(y * (int64_t{1} << l.add_shift), l.in2_mult),
-                                       dtype::int32);
-                    } else {
-                        acc = x * y;
+                    if (!common_scale) {
+                        out.set_int(ia, finish_int(l, x * y, 0, t));
+                        continue;
                     }
-                    out.set_int(ia, finish_int(l, acc, 0, t));
+                    // Each rescaled operand is an int32 register.
+                    const int64_t xs = saturate(
+                        requantize(x * (int64_t{1} << l.add_shift), l.in_mult), dtype::int32);
+                    const int64_t ys = saturate(
+                        requantize(y * (int64_t{1} << l.add_shift), l.in2_mult), dtype::int32);
+                    out.set_int(ia, finish_int(l, int_eltwise(l.op, xs, ys), 0, t));
                 }
     return out;
 }
@@ -114,10 +183,17 @@ tensor execute(const layer& l, const tensor& in, const tensor* second, const ten
                                        : fully_connected(l, in, *second, bias);
     case op_kind::add:
     case op_kind::mul:
+    case op_kind::sub:
+    case op_kind::div:
+    case op_kind::max:
+    case op_kind::min:
         if (!second)
             fail(l, "second operand missing");
         return eltwise(l, in, *second);
     case op_kind::activation: return activate(l, in);
+    case op_kind::reduce_sum:
+    case op_kind::reduce_max:
+    case op_kind::reduce_mean: return reduce(l, in);
     default: return pool(l, in);
     }
 }

@@ -19,6 +19,13 @@ const char* to_string(op_kind k)
     case op_kind::add: return "add";
     case op_kind::mul: return "mul";
     case op_kind::activation: return "activation";
+    case op_kind::sub: return "sub";
+    case op_kind::div: return "div";
+    case op_kind::max: return "max";
+    case op_kind::min: return "min";
+    case op_kind::reduce_sum: return "reduce_sum";
+    case op_kind::reduce_max: return "reduce_max";
+    case op_kind::reduce_mean: return "reduce_mean";
     }
     return "?";
 }
@@ -112,6 +119,17 @@ dtype bias_type(const layer& l)
 bool uses_table(act_kind k)
 {
     return k >= act_kind::leaky_relu;
+}
+
+bool is_eltwise(op_kind k)
+{
+    return k == op_kind::add || k == op_kind::mul || k == op_kind::sub || k == op_kind::div ||
+           k == op_kind::max || k == op_kind::min;
+}
+
+bool is_reduce(op_kind k)
+{
+    return k == op_kind::reduce_sum || k == op_kind::reduce_max || k == op_kind::reduce_mean;
 }
 
 bool is_piecewise_function(act_kind k)

@@ -24,7 +24,22 @@ enum class op_kind : uint8_t {
     add,              // element-wise, second operand broadcast (dims equal or 1)
     mul,
     activation,       // the activation alone, element-wise
+    // The vector unit's further element-wise ops (broadcast like add) and
+    // row reductions over the channel axis (output [N, H, W, 1]).
+    sub,
+    div,              // float paths only
+    max,
+    min,
+    reduce_sum,
+    reduce_max,
+    reduce_mean,
+    last = reduce_mean,
 };
+
+// add, sub, mul, div, max, min: two operands, the second broadcast.
+bool is_eltwise(op_kind k);
+// reduce_sum, reduce_max, reduce_mean.
+bool is_reduce(op_kind k);
 
 enum class precision : uint8_t { fp32, fp16, int16, int8, int4, binary };
 

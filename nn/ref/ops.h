@@ -22,13 +22,19 @@ nn::tensor fully_connected(const layer& l, const nn::tensor& in, const nn::tenso
                            const nn::tensor* bias = nullptr);
 // max_pool, avg_pool, global_avg_pool, global_max_pool.
 nn::tensor pool(const layer& l, const nn::tensor& in);
-// add, mul: out has a's shape; every dim of b equals a's or is 1.
+// add, sub, mul, div, max, min: out has a's shape; every dim of b equals a's or is 1.
 nn::tensor eltwise(const layer& l, const nn::tensor& a, const nn::tensor& b);
 // The activation op alone.
 nn::tensor activate(const layer& l, const nn::tensor& in);
+// reduce_sum / reduce_max / reduce_mean over the channel axis -> [N, H, W, 1].
+nn::tensor reduce(const layer& l, const nn::tensor& in);
+// The float and integer (common-scale registers) arithmetic of an
+// element-wise op, shared with the fast kernels.
+float float_eltwise(op_kind op, float x, float y);
+int64_t int_eltwise(op_kind op, int64_t x, int64_t y);
 
 // Dispatch on l.op: `second` is the weights (conv2d, fully_connected) or the
-// second operand (add, mul); unused otherwise.
+// second operand (the element-wise ops); unused otherwise.
 nn::tensor execute(const layer& l, const nn::tensor& in, const nn::tensor* second = nullptr,
                    const nn::tensor* bias = nullptr);
 

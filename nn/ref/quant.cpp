@@ -223,7 +223,12 @@ void lower_quantization(layer& l)
             l.out_mult.push_back(quantize_multiplier(s_in * w / ts));
         break;
     }
-    case op_kind::add: {
+    case op_kind::div:
+        throw std::invalid_argument("lower_quantization: div has no integer path (float only)");
+    case op_kind::add:
+    case op_kind::sub:
+    case op_kind::max:
+    case op_kind::min: {
         const double s1 = l.in_q.scale;
         const double s2 = l.in2_q.scale;
         const double twice_max = 2.0 * std::max(s1, s2);
@@ -241,6 +246,11 @@ void lower_quantization(layer& l)
     case op_kind::activation:
         l.out_mult.push_back(quantize_multiplier(static_cast<double>(l.in_q.scale) /
                                                  static_cast<double>(l.out_q.scale)));
+        break;
+    case op_kind::reduce_sum:  // the sum (mean: the rounded mean) of input steps
+    case op_kind::reduce_max:
+    case op_kind::reduce_mean:
+        l.out_mult.push_back(quantize_multiplier(static_cast<double>(l.in_q.scale) / ts));
         break;
     default:  // pools keep the input's quantization
         if (!table && (l.in_q.scale != l.out_q.scale || l.in_q.zero_point != l.out_q.zero_point))

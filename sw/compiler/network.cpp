@@ -28,7 +28,7 @@ namespace {
 using detail::fail_op;
 
 bool two_operands(const ref::layer& l) {
-    return l.op == ref::op_kind::add || l.op == ref::op_kind::mul;
+    return ref::is_eltwise(l.op);
 }
 
 }  // namespace

@@ -260,7 +260,7 @@ program single_layer_program(const ref::layer& l, const nn::tensor& input, const
         fail_layer(l, "options.align", "expected a power of two");
     const uint64_t A = opt.align;
     const bool has_w = l.op == op_kind::conv2d || l.op == op_kind::fully_connected;
-    const bool has_in2 = l.op == op_kind::add || l.op == op_kind::mul;
+    const bool has_in2 = ref::is_eltwise(l.op);
     // Full-layer encoding: validates every field the command carries.
     const shape4 in2_shape = has_in2 && second ? second->shape() : shape4{};
     if ((has_w || has_in2) && !second)

@@ -136,8 +136,19 @@ layout math_layout(const std::vector<const value*>& ins);
 // output; a runtime result has offset 0 (callers moving uint8 set it).
 value emit(check_builder& b, const cpuops::op& o, const std::vector<const value*>& ins, layout lay,
            const std::vector<int64_t>& dims, int32_t elem, const std::string& suffix = "");
-// x f y with numpy broadcasting as a binary CPU op, folded when both are
-// known (check_math_ops.cpp).
+// f(x) with `params`: the NN core's activation layer when it has f and x is
+// a runtime value, else the unary CPU op (folded when x is known).
+value unary_value(check_builder& b, cpuops::unary_fn f, const value& x,
+                  const std::vector<float>& params = {}, int32_t elem = onnx::TensorProto::FLOAT,
+                  const std::string& suffix = "");
+// Float x f y (add, sub, mul, div, max, min) as the NN core's element-wise
+// layer when one operand has the output's shape (the first, for sub and
+// div): the core broadcasts its second operand only. Pow(x, 2) is x * x. Nothing otherwise, and
+// nothing when both are known (that folds).
+std::optional<value> core_eltwise(check_builder& b, cpuops::binary_fn f, const value& x,
+                                  const value& y, const std::string& suffix = "");
+// x f y with numpy broadcasting: core_eltwise, else a binary CPU op, folded
+// when both are known (check_math_ops.cpp).
 value binary_value(check_builder& b, cpuops::binary_fn f, const value& x, const value& y,
                    const std::string& suffix = "");
 

@@ -143,6 +143,29 @@ void transpose(check_builder& b) {
     b.set_output(runtime_value(b, r, layout::plain, out, x.elem_type, x.offset));
 }
 
+// Softmax over the stored channel axis on the NN core's vector unit:
+// exp(x - max) / sum, five commands (reduce_max, sub, exp, reduce_sum, div);
+// `log`: then its log (LogSoftmax).
+tref core_softmax(check_builder& b, tref in, bool log) {
+    const auto layer = [&](ref::op_kind k, const std::string& suffix) {
+        ref::layer l = float_layer(k);
+        l.name = b.op_name(suffix);
+        return l;
+    };
+    const tref m = b.add_layer(layer(ref::op_kind::reduce_max, "max"), {in});
+    const tref d = b.add_layer(layer(ref::op_kind::sub, "shifted"), {in, m});
+    ref::layer e = layer(ref::op_kind::activation, "exp");
+    e.act.kind = ref::act_kind::exp;
+    const tref x = b.add_layer(e, {d});
+    const tref s = b.add_layer(layer(ref::op_kind::reduce_sum, "sum"), {x});
+    const tref y = b.add_layer(layer(ref::op_kind::div, log ? "softmax" : ""), {x, s});
+    if (!log)
+        return y;
+    ref::layer l = layer(ref::op_kind::activation, "");
+    l.act.kind = ref::act_kind::log;
+    return b.add_layer(l, {y});
+}
+
 // Softmax, and LogSoftmax as the log of it (`log`).
 void softmax(check_builder& b, bool log) {
     b.single_output();
@@ -157,10 +180,7 @@ void softmax(check_builder& b, bool log) {
         for (int i = 0; i < axis; ++i)
             outer *= x.dims[static_cast<std::size_t>(i)];
         const value rows = reshape_to(b, x, {outer, element_count(x.dims) / outer}, "rows");
-        tref r = b.add_cpu({cpuops::kind::softmax, {}, {}}, {rows.r});
-        if (log)
-            r = b.add_cpu({cpuops::kind::unary, {static_cast<int32_t>(cpuops::unary_fn::log)}, {}},
-                          {r}, "log");
+        const tref r = core_softmax(b, rows.r, log);
         b.set_output(
             reshape_to(b, runtime_value(b, r, layout::plain, rows.dims, kFloat), x.dims, "result"));
         return;
@@ -172,10 +192,7 @@ void softmax(check_builder& b, bool log) {
     std::swap(swap[static_cast<std::size_t>(ours)], swap[3]);
     if (ours != 3)
         in = b.add_cpu({cpuops::kind::transpose, swap, {}}, {in}, "axis_last");
-    tref r = b.add_cpu({cpuops::kind::softmax, {}, {}}, {in});
-    if (log)
-        r = b.add_cpu({cpuops::kind::unary, {static_cast<int32_t>(cpuops::unary_fn::log)}, {}}, {r},
-                      "log");
+    tref r = core_softmax(b, in, log);
     if (ours != 3)
         r = b.add_cpu({cpuops::kind::transpose, swap, {}}, {r}, "axis_back");
     b.set_output(runtime_value(b, r, lay, x.dims, kFloat));

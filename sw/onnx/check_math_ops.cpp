@@ -125,17 +125,8 @@ void unary(check_builder& b, unary_fn f) {
     const bool from_bool = f == unary_fn::logical_not;
     const bool to_bool = from_bool || f == unary_fn::is_nan || f == unary_fn::is_inf;
     b.need_type(0, {from_bool ? int32_t{TensorProto::BOOL} : kFloat});
-    const value& x = b.input(0);
-    const layout lay = math_layout({&x});
-    // Functions the NN core's vector unit has run there (constants fold on the host).
-    if (const auto core = cpuops::core_activation(f, params); core && !x.known) {
-        ref::layer l = float_layer(ref::op_kind::activation);
-        l.act = *core;
-        b.set_output(runtime_value(b, b.add_layer(l, {b.runtime(x, lay)}), lay, x.dims, kFloat));
-        return;
-    }
-    b.set_output(emit(b, {cpuops::kind::unary, {static_cast<int32_t>(f)}, params}, {&x}, lay,
-                      x.dims, to_bool ? int32_t{TensorProto::BOOL} : kFloat));
+    b.set_output(unary_value(b, f, b.input(0), params,
+                             to_bool ? int32_t{TensorProto::BOOL} : kFloat));
 }
 
 }  // namespace
@@ -188,8 +179,59 @@ std::optional<value> fold_integer(check_builder& b, binary_fn f, const value& x,
 
 }  // namespace
 
+value unary_value(check_builder& b, unary_fn f, const value& x, const std::vector<float>& params,
+                  int32_t elem, const std::string& suffix) {
+    const layout lay = math_layout({&x});
+    // Functions the NN core's vector unit has run there (constants fold on the host).
+    if (const auto core = cpuops::core_activation(f, params); core && !x.known) {
+        ref::layer l = float_layer(ref::op_kind::activation);
+        l.name = b.op_name(suffix);
+        l.act = *core;
+        return runtime_value(b, b.add_layer(l, {b.runtime(x, lay)}), lay, x.dims, kFloat);
+    }
+    return emit(b, {cpuops::kind::unary, {static_cast<int32_t>(f)}, params}, {&x}, lay, x.dims,
+                elem, suffix);
+}
+
+std::optional<value> core_eltwise(check_builder& b, binary_fn f, const value& x, const value& y,
+                                  const std::string& suffix) {
+    // Pow(x, 2), as decomposed LayerNorms square: x * x, the same float.
+    if (f == binary_fn::pow && y.known && y.known->count() == 1 && y.known->value(0) == 2.0 &&
+        !x.known && x.elem_type == kFloat && y.elem_type == kFloat && y.dims.size() <= x.dims.size())
+        return core_eltwise(b, binary_fn::mul, x, x, suffix);
+    static const std::pair<binary_fn, ref::op_kind> kinds[] = {
+        {binary_fn::add, ref::op_kind::add}, {binary_fn::sub, ref::op_kind::sub},
+        {binary_fn::mul, ref::op_kind::mul}, {binary_fn::div, ref::op_kind::div},
+        {binary_fn::max, ref::op_kind::max}, {binary_fn::min, ref::op_kind::min}};
+    const auto k = std::find_if(std::begin(kinds), std::end(kinds),
+                                [f](const auto& e) { return e.first == f; });
+    if (k == std::end(kinds) || x.elem_type != kFloat || y.elem_type != kFloat ||
+        (x.known && y.known))
+        return std::nullopt;
+    const std::vector<int64_t> out = broadcast_dims(x.dims, y.dims);
+    if (out.empty() && !(x.dims.empty() && y.dims.empty()))
+        b.fail("input shapes do not broadcast");
+    const auto full = [&](const value* v) {
+        return aligned_dims(v->dims, "input") == aligned_dims(out, "output");
+    };
+    const value* first = &x;
+    const value* second = &y;
+    const bool commutes = f != binary_fn::sub && f != binary_fn::div;
+    if (commutes && (!full(first) || (first->known && !second->known && full(second))))
+        std::swap(first, second);
+    if (!full(first))  // the core broadcasts its second operand only
+        return std::nullopt;
+    const layout lay = natural_layout(*first);
+    ref::layer l = float_layer(k->second);
+    l.name = b.op_name(suffix);
+    const tref r = b.add_layer(l, {b.runtime(*first, lay), b.runtime(*second, lay)});
+    return runtime_value(b, r, lay, out, kFloat);
+}
+
 value binary_value(check_builder& b, binary_fn f, const value& x, const value& y,
                    const std::string& suffix) {
+    if (std::optional<value> core = core_eltwise(b, f, x, y, suffix))
+        return *core;
     // Max, Min and the comparisons order integers exactly; other integer
     // arithmetic wraps in ONNX (the core saturates): FLOAT only.
     const bool logic = f >= binary_fn::logical_and;

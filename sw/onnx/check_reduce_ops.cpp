@@ -16,6 +16,24 @@ using cpuops::reduce_fn;
 using cpuops::unary_fn;
 using onnx::TensorProto;
 
+// A float sum / max / mean over the stored channel axis alone (`mask`: the
+// shape4 axes reduced) as the NN core's row reduction; nothing otherwise.
+std::optional<value> core_reduction(check_builder& b, const value& x, reduce_fn f, int mask,
+                                    const std::vector<int64_t>& kept, const std::string& suffix) {
+    static const std::pair<reduce_fn, ref::op_kind> kinds[] = {
+        {reduce_fn::sum, ref::op_kind::reduce_sum},
+        {reduce_fn::max, ref::op_kind::reduce_max},
+        {reduce_fn::mean, ref::op_kind::reduce_mean}};
+    const auto k = std::find_if(std::begin(kinds), std::end(kinds),
+                                [f](const auto& e) { return e.first == f; });
+    if (k == std::end(kinds) || x.known || x.elem_type != kFloat || mask != 1 << 3)
+        return std::nullopt;
+    ref::layer l = float_layer(k->second);
+    l.name = b.op_name(suffix);
+    const layout lay = math_layout({&x});
+    return runtime_value(b, b.add_layer(l, {b.runtime(x, lay)}), lay, kept, kFloat);
+}
+
 // The value of reducing `x` over ONNX axes `axes` (ints: {fn, extras...}).
 value reduced(check_builder& b, const value& x, std::vector<int32_t> ints,
               const std::vector<int>& axes, bool keepdims, int32_t elem,
@@ -35,7 +53,10 @@ value reduced(check_builder& b, const value& x, std::vector<int32_t> ints,
         }
     }
     ints.insert(ints.begin() + 1, mask);
-    value r = emit(b, {cpuops::kind::reduce, ints, {}}, {&x}, lay, kept, elem, suffix);
+    std::optional<value> core =
+        core_reduction(b, x, static_cast<reduce_fn>(ints[0]), mask, kept, suffix);
+    value r = core ? std::move(*core)
+                   : emit(b, {cpuops::kind::reduce, ints, {}}, {&x}, lay, kept, elem, suffix);
     if (!keepdims) {
         if (r.known) {
             r.known->data = r.known->data.reshaped(shape_in(b, dropped, layout::plain, "output"));
@@ -79,11 +100,8 @@ void layer_normalization(check_builder& b) {
                               true, kFloat, "variance");
     const value ve = binary_value(b, binary_fn::add, var,
                                   float_constant(b, {}, {a.get_float("epsilon", 1e-5f)}, "eps"), "plus_eps");
-    const value sd = emit(b, {cpuops::kind::unary, {static_cast<int32_t>(unary_fn::sqrt)}, {}},
-                          {&ve}, math_layout({&ve}), ve.dims, kFloat, "std");
-    const value inv =
-        emit(b, {cpuops::kind::unary, {static_cast<int32_t>(unary_fn::reciprocal)}, {}}, {&sd},
-             math_layout({&sd}), sd.dims, kFloat, "inv_std");
+    const value sd = unary_value(b, unary_fn::sqrt, ve, {}, kFloat, "std");
+    const value inv = unary_value(b, unary_fn::reciprocal, sd, {}, kFloat, "inv_std");
     value y = binary_value(b, binary_fn::mul, binary_value(b, binary_fn::mul, d, inv, "normalized"),
                            b.input(1), "scaled");
     if (b.has_input(2)) {

@@ -21,8 +21,7 @@ std::vector<int> op_operands(const compiler::network& net, std::size_t i) {
     std::vector<int> in = op.in;
     if (in.empty())
         in.push_back(static_cast<int>(i));
-    const bool two = op.type == compiler::op_type::layer &&
-                     (op.layer.op == ref::op_kind::add || op.layer.op == ref::op_kind::mul);
+    const bool two = op.type == compiler::op_type::layer && ref::is_eltwise(op.layer.op);
     if (two && in.size() == 1) {
         if (op.in2 < 0)
             fail(net, i, "second operand: missing (set in or in2)");

@@ -186,10 +186,9 @@ TEST(layer_codec, binary_scales_and_lut_layouts) {
 }
 
 TEST(layer_codec, every_op_precision_and_flag_round_trips) {
-    const op_kind ops[] = {
-        op_kind::conv2d,          op_kind::fully_connected, op_kind::max_pool, op_kind::avg_pool,
-        op_kind::global_avg_pool, op_kind::global_max_pool, op_kind::add,      op_kind::mul,
-        op_kind::activation};
+    std::vector<op_kind> ops;
+    for (int k = 0; k <= static_cast<int>(op_kind::last); ++k)
+        ops.push_back(static_cast<op_kind>(k));
     std::vector<act_kind> acts;
     for (int a = 0; a <= static_cast<int>(act_kind::last); ++a)
         acts.push_back(static_cast<act_kind>(a));
@@ -202,6 +201,8 @@ TEST(layer_codec, every_op_precision_and_flag_round_trips) {
                     const bool weights = k == op_kind::conv2d || k == op_kind::fully_connected;
                     if (prec == precision::binary && !weights)
                         continue;
+                    if (k == op_kind::div && !nn::is_float(ref::activation_type(prec)))
+                        continue;  // float only (errors test below)
                     if (prec == precision::int16 && ref::uses_table(a) && variant > 0)
                         continue;  // 65536-entry tables: once is enough
                     ref::layer l = test::make_layer(k, prec, 4, a, variant & 1);
@@ -226,13 +227,13 @@ TEST(layer_codec, every_op_precision_and_flag_round_trips) {
                                                        cost::dataflow::automatic, in2);
                     EXPECT_EQ(e.table.size(), table_bytes(e.cmd));
                     const decoded_layer d = decode(e.cmd, e.table.data(), e.table.size());
-                    const bool act_zp =
-                        ref::uses_table(a) && (weights || k == op_kind::add || k == op_kind::mul);
+                    const bool act_zp = ref::uses_table(a) &&
+                                        (weights || ref::is_eltwise(k) || ref::is_reduce(k));
                     expect_same_execution_fields(l, d.layer, act_zp);
                     EXPECT_EQ(d.plan.out_shape, ref::output_shape(l, in));
                     EXPECT_EQ(d.plan.in_type, ref::input_type(l));
                     EXPECT_EQ(d.plan.out_type, ref::output_type(l));
-                    if (k == op_kind::add || k == op_kind::mul) {
+                    if (ref::is_eltwise(k)) {
                         EXPECT_EQ(d.plan.in2_shape, in2);
                     }
                     ++encoded;
@@ -304,4 +305,18 @@ TEST(layer_codec, decode_rejects_malformed_commands) {
     bad = e.cmd;
     bad.op = nncore_cmd::opcode::load;
     EXPECT_THROW(decode(bad, nullptr, 0), std::invalid_argument);
+}
+
+// The vector unit divides at float precisions only: an integer div command
+// is the modelled unsupported error, not a wrong answer.
+TEST(layer_codec, integer_div_is_unsupported) {
+    ref::layer l = test::make_layer(op_kind::div, precision::fp32);
+    encoded_layer e = encode_layer(l, {1, 2, 2, 4}, {0, 64, 128, 256, 512, 1024},
+                                   cost::dataflow::automatic, {1, 1, 1, 4});
+    compute_plan p;
+    EXPECT_TRUE(check_compute(e.cmd, UINT64_MAX, p).ok());
+    e.cmd.prec = precision::int8;
+    const check_result r = check_compute(e.cmd, UINT64_MAX, p);
+    EXPECT_EQ(r.code, nncore_regs::error_code::unsupported);
+    EXPECT_NE(r.what.find("div has no integer path"), std::string::npos) << r.what;
 }

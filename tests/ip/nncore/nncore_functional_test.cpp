@@ -203,6 +203,8 @@ TEST(nncore_functional, pools_every_precision_match_reference) {
     expect_varied_cases();
 }
 
+// Every element-wise op (div at float precisions only), the row reductions
+// and the activations, broadcast second operands included.
 TEST(nncore_functional, add_mul_and_activations_every_precision_match_reference) {
     nncore_bench b;
     std::mt19937 rng(5);
@@ -212,8 +214,11 @@ TEST(nncore_functional, add_mul_and_activations_every_precision_match_reference)
         for (const variant& v : all_variants) {
             if (v.prec == precision::binary)
                 continue;
-            for (ref::op_kind op : {ref::op_kind::add, ref::op_kind::mul})
+            for (ref::op_kind op : {ref::op_kind::add, ref::op_kind::mul, ref::op_kind::sub,
+                                    ref::op_kind::div, ref::op_kind::max, ref::op_kind::min})
                 for (shape4 bs : {a, shape4{1, 1, 1, 9}, shape4{1, 4, 1, 1}}) {
+                    if (op == ref::op_kind::div && !nn::is_float(ref::activation_type(v.prec)))
+                        continue;  // float only
                     ref::layer l = base_layer(op, v, act_for(i++, v.prec));
                     l.name = std::string(ref::to_string(op)) + " " + v.name() + " b " +
                              nn::to_string(bs) + " act " + ref::to_string(l.act.kind);
@@ -224,6 +229,17 @@ TEST(nncore_functional, add_mul_and_activations_every_precision_match_reference)
                     ASSERT_EQ(r.status, nncore_regs::STATUS_DONE.make(1)) << l.name;
                     expect_matches(r.out, ref::execute(l, x, &y), l.name);
                 }
+            for (ref::op_kind op : {ref::op_kind::reduce_sum, ref::op_kind::reduce_max,
+                                    ref::op_kind::reduce_mean}) {
+                ref::layer l = base_layer(op, v, act_for(i++, v.prec));
+                l.name = std::string(ref::to_string(op)) + " " + v.name() + " act " +
+                         ref::to_string(l.act.kind);
+                quantize(l, rng, false);
+                const nn::tensor x = random_tensor(rng, ref::input_type(l), {2, 3, 5, 11});
+                const job_result r = run_job(b, l, x, nullptr, nullptr);
+                ASSERT_EQ(r.status, nncore_regs::STATUS_DONE.make(1)) << l.name;
+                expect_matches(r.out, ref::execute(l, x), l.name);
+            }
             for (std::size_t k = 0; k < 7; ++k) {
                 ref::layer l = base_layer(ref::op_kind::activation, v, act_for(k, v.prec));
                 l.name = std::string("activation ") + v.name() + " " + ref::to_string(l.act.kind);

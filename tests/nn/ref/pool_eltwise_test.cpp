@@ -209,3 +209,75 @@ TEST(sw_activation, int8_relu_relu6_clip_and_tables)
     // tanh(-5.9) * 128 = -127.99 -> -128; tanh(0) = 0; tanh(3) * 128 = 127.3 -> 127.
     EXPECT_EQ(ints(activate(l, x)), (std::vector<int64_t>{-128, 0, 127, 127}));
 }
+
+// The vector unit's further element-wise ops and row reductions.
+TEST(sw_eltwise, fp32_sub_div_max_min_broadcast_the_second_operand)
+{
+    const tensor a = make_float(dtype::fp32, {1, 1, 2, 2}, {1.0f, -2.0f, 3.0f, NAN});
+    const tensor b = make_float(dtype::fp32, {1, 1, 1, 2}, {0.5f, 4.0f});
+    const auto run = [&](op_kind k) {
+        layer l;
+        l.op = k;
+        return floats(eltwise(l, a, b));
+    };
+    const std::vector<float> sub = run(op_kind::sub), div = run(op_kind::div),
+                             mx = run(op_kind::max), mn = run(op_kind::min);
+    EXPECT_EQ(sub[0], 0.5f);
+    EXPECT_EQ(sub[1], -6.0f);
+    EXPECT_EQ(div[0], 2.0f);
+    EXPECT_EQ(div[1], -0.5f);
+    EXPECT_EQ(mx[1], 4.0f);
+    EXPECT_EQ(mn[2], 0.5f);
+    EXPECT_TRUE(std::isnan(mx[3]) && std::isnan(mn[3]));  // NaN propagates
+}
+
+TEST(sw_eltwise, int8_sub_max_min_in_the_common_scale_and_no_integer_div)
+{
+    layer l;
+    l.prec = precision::int8;
+    l.in_q = {0.5f, 0};
+    l.in2_q = {0.25f, 2};
+    l.out_q = {0.5f, -1};
+    const tensor a = make_int(dtype::int8, {1, 1, 1, 3}, {3, 100, -128});
+    const tensor b = make_int(dtype::int8, {1, 1, 1, 3}, {6, 100, 10});
+    // real a: 1.5, 50, -64; real b: 1.0, 24.5, 2.0.
+    l.op = op_kind::sub;  // 0.5 -> 1 - 1 = 0; 25.5 -> 51 - 1 = 50; -66 -> -128
+    lower_quantization(l);
+    EXPECT_EQ(ints(eltwise(l, a, b)), (std::vector<int64_t>{0, 50, -128}));
+    l.op = op_kind::max;  // 1.5 -> 2; 50 -> 99; 2.0 -> 3
+    lower_quantization(l);
+    EXPECT_EQ(ints(eltwise(l, a, b)), (std::vector<int64_t>{2, 99, 3}));
+    l.op = op_kind::min;  // 1.0 -> 1; 24.5 -> 48; -64 -> -128
+    lower_quantization(l);
+    EXPECT_EQ(ints(eltwise(l, a, b)), (std::vector<int64_t>{1, 48, -128}));
+    l.op = op_kind::div;
+    EXPECT_THROW(lower_quantization(l), std::invalid_argument);
+}
+
+TEST(sw_reduce, rows_of_channels_float_and_int8)
+{
+    const tensor x = make_float(dtype::fp32, {1, 1, 2, 3}, {1.0f, 2.0f, 4.0f, -1.0f, -5.0f, 0.5f});
+    layer l;
+    l.op = op_kind::reduce_sum;
+    EXPECT_EQ(reduce(l, x).shape(), (shape4{1, 1, 2, 1}));
+    EXPECT_EQ(floats(reduce(l, x)), (std::vector<float>{7.0f, -5.5f}));
+    l.op = op_kind::reduce_max;
+    EXPECT_EQ(floats(reduce(l, x)), (std::vector<float>{4.0f, 0.5f}));
+    l.op = op_kind::reduce_mean;
+    EXPECT_EQ(floats(reduce(l, x)), (std::vector<float>{7.0f / 3, -5.5f / 3}));
+
+    layer q;
+    q.prec = precision::int8;
+    q.in_q = {0.5f, 1};
+    q.out_q = {0.5f, 0};
+    const tensor xi = make_int(dtype::int8, {1, 1, 1, 4}, {2, 3, 4, 6});  // steps 1 2 3 5
+    q.op = op_kind::reduce_sum;  // 11
+    lower_quantization(q);
+    EXPECT_EQ(ints(reduce(q, xi)), (std::vector<int64_t>{11}));
+    q.op = op_kind::reduce_mean;  // 11 / 4 = 2.75 -> 3
+    lower_quantization(q);
+    EXPECT_EQ(ints(reduce(q, xi)), (std::vector<int64_t>{3}));
+    q.op = op_kind::reduce_max;  // 5
+    lower_quantization(q);
+    EXPECT_EQ(ints(reduce(q, xi)), (std::vector<int64_t>{5}));
+}
