@@ -159,6 +159,7 @@ resolved_workload resolve_general_workload(const workload_spec& w, const std::st
         r.name = model.graph().name().empty() ? fs::path(w.network_path).stem().string()
                                               : model.graph().name();
         r.network_info = network_info(r.name, r.net);
+        r.network_info["fused"] = cn.fused;
     } catch (const config_error&) {
         throw;
     } catch (const std::exception& e) {

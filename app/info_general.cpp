@@ -70,7 +70,10 @@ int print_general_info(std::ostream& out, std::ostream& err, const std::string& 
                                  {"unit", unit_of(net.ops[i])},
                                  {"output", shape_text(tensors[i + 1].shape)},
                                  {"type", nn::to_string(tensors[i + 1].type)}});
-            out << nlohmann::json{{"summary", summary}, {"quantizer_refused", refused}, {"steps", steps}}
+            out << nlohmann::json{{"summary", summary},
+                                  {"quantizer_refused", refused},
+                                  {"fused", cn.fused},
+                                  {"steps", steps}}
                        .dump(2)
                 << "\n";
             return 0;
@@ -79,11 +82,15 @@ int print_general_info(std::ostream& out, std::ostream& err, const std::string& 
             << "nnvp run takes it at workload.precision \"fp32\" only (as exported); the "
                "quantizer's importer refuses it: "
             << refused << "\n\n";
-        out << "  #  step                                      unit                  output "
+        for (const std::string& f : cn.fused)
+            out << "fused: " << f << "\n";
+        if (!cn.fused.empty())
+            out << "\n";
+        out << "  #  step                                      unit                        output "
                "(stored NxHxWxC)\n";
         for (std::size_t i = 0; i < net.ops.size(); ++i) {
             char line[256];
-            std::snprintf(line, sizeof line, "%3zu  %-40.40s  %-20s  %s %s\n", i + 1,
+            std::snprintf(line, sizeof line, "%3zu  %-40.40s  %-26s  %s %s\n", i + 1,
                           net.ops[i].name.c_str(), unit_of(net.ops[i]).c_str(),
                           shape_text(tensors[i + 1].shape).c_str(),
                           nn::to_string(tensors[i + 1].type));

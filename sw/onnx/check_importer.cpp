@@ -6,6 +6,7 @@
 #include "nn/ref/ops.h"
 #include "nn/ref/quant.h"
 #include "sw/onnx/check_builder.h"
+#include "sw/onnx/fuse_patterns.h"
 
 namespace nnvp::onnx_import {
 
@@ -455,8 +456,13 @@ check_network check_builder::build() {
 check_network import_for_check(const onnx::ModelProto& model,
                                const std::map<std::string, onnx_tensor>& bound,
                                const std::string& file) {
-    detail::check_builder b(model, bound, file);
-    return b.build();
+    onnx::ModelProto simplified = model;
+    const std::vector<fusion> fused = fuse_patterns(simplified);
+    detail::check_builder b(simplified, bound, file);
+    check_network cn = b.build();
+    for (const fusion& f : fused)
+        cn.fused.push_back(to_string(f));
+    return cn;
 }
 
 nn::tensor to_package(const port& p, const onnx_tensor& v) {

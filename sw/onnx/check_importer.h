@@ -45,6 +45,9 @@ struct check_network {
     // Graph outputs 1.. in ONNX order; their tensors are net.extra_outputs
     // (which the package orders by tensor index: match by port::tensor).
     std::vector<port> extra_outputs;
+    // Decomposed layers fused before translation (sw/onnx/fuse_patterns.h),
+    // e.g. "GELU 'ffn/gelu' from 5 nodes (Div, Erf, Add, Mul, Mul)".
+    std::vector<std::string> fused;
 };
 
 // Throws onnx_error ("<file>: node 'n' (Op): ...") for an op, attribute or

@@ -100,8 +100,18 @@ void layer_normalization(check_builder& b) {
                               true, kFloat, "variance");
     const value ve = binary_value(b, binary_fn::add, var,
                                   float_constant(b, {}, {a.get_float("epsilon", 1e-5f)}, "eps"), "plus_eps");
-    const value sd = unary_value(b, unary_fn::sqrt, ve, {}, kFloat, "std");
-    const value inv = unary_value(b, unary_fn::reciprocal, sd, {}, kFloat, "inv_std");
+    // 1 / sqrt on the core's vector unit in one step (rsqrt), else folded.
+    value inv;
+    if (!ve.known) {
+        ref::layer l = float_layer(ref::op_kind::activation);
+        l.name = b.op_name("inv_std");
+        l.act.kind = ref::act_kind::rsqrt;
+        const layout lay = math_layout({&ve});
+        inv = runtime_value(b, b.add_layer(l, {b.runtime(ve, lay)}), lay, ve.dims, kFloat);
+    } else {
+        inv = unary_value(b, unary_fn::reciprocal, unary_value(b, unary_fn::sqrt, ve, {}, kFloat, "std"),
+                          {}, kFloat, "inv_std");
+    }
     value y = binary_value(b, binary_fn::mul, binary_value(b, binary_fn::mul, d, inv, "normalized"),
                            b.input(1), "scaled");
     if (b.has_input(2)) {

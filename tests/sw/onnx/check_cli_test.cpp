@@ -106,7 +106,7 @@ TEST(CheckCli, InfoShowsOtherModelsThroughTheGeneralImporter) {
               std::string::npos)
         << r.output;
     EXPECT_NE(r.output.find("core activation exp"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("core reduce_mean      1x2x3x1 fp32"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("core reduce_mean            1x2x3x1 fp32"), std::string::npos) << r.output;
     EXPECT_EQ(run("info " + model + " --input-shape X=2,0").exit_code, 2);
     fs::remove_all(dir);
 }
