@@ -78,6 +78,9 @@ public:
     bool wants_output(int k) const;
     void set_output(int k, value v);
     std::string op_name(const std::string& suffix = "") const;
+    // Translates a subgraph's nodes here (an If branch whose condition is
+    // known), reading outer values by name; its outputs' values in order.
+    std::vector<value> inline_graph(const onnx::GraphProto& g);
 
 private:
     void bind_inputs();

@@ -313,13 +313,13 @@ void check_builder::bind_inputs() {
     for (const auto& gi : g.input()) {
         const std::string& name = gi.name();
         bool runtime = false, spatial = false;
-        for (const auto& n : g.node()) {
-            const auto it = parameter_slots().find(n.op_type());
-            for (int k = 0; k < n.input_size(); ++k) {
-                if (n.input(k) != name)
+        for (const onnx::NodeProto* n : all_nodes(g)) {  // If branches read it too
+            const auto it = parameter_slots().find(n->op_type());
+            for (int k = 0; k < n->input_size(); ++k) {
+                if (n->input(k) != name)
                     continue;
                 runtime |= it == parameter_slots().end() || !it->second.count(k);
-                spatial |= k == 0 && is_spatial(n.op_type());
+                spatial |= k == 0 && is_spatial(n->op_type());
             }
         }
         for (const auto& o : g.output())
@@ -366,6 +366,33 @@ port check_builder::make_port(const std::string& name, const value& v, int tenso
     p.offset = v.offset;
     stored_as(v.elem_type, p.type, p.offset);
     return p;
+}
+
+std::vector<value> check_builder::inline_graph(const onnx::GraphProto& g) {
+    const onnx::NodeProto* outer = m_node;
+    const int outer_index = m_node_index;
+    for (const auto& t : g.initializer()) {
+        value v;
+        v.known = from_proto(t, m_file + ": subgraph initializer");
+        v.dims = v.known->dims;
+        v.elem_type = v.known->elem_type;
+        m_values[t.name()] = std::move(v);
+    }
+    for (int k = 0; k < g.node_size(); ++k) {
+        m_node = &g.node(k);
+        m_node_index = k;
+        translate_node(*this);
+    }
+    m_node = outer;
+    m_node_index = outer_index;
+    std::vector<value> outs;
+    for (const auto& o : g.output()) {
+        const auto it = m_values.find(o.name());
+        if (it == m_values.end())
+            fail("branch output '" + o.name() + "': undefined");
+        outs.push_back(it->second);
+    }
+    return outs;
 }
 
 check_network check_builder::build() {

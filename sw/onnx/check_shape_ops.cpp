@@ -202,6 +202,31 @@ void range(check_builder& b) {
     b.set_output(std::move(v));
 }
 
+// If whose condition is known when the model is imported (a constant, or
+// folded from shapes): the taken branch's nodes, inlined.
+void if_node(check_builder& b) {
+    const attributes a = b.attrs();
+    a.only({"then_branch", "else_branch"});
+    const value& c = b.input(0);
+    if (!c.known)
+        b.fail("condition '" + b.node().input(0) +
+               "' is computed at run time: nnvp takes If only when its condition is known at "
+               "import (a constant, or folded from shapes)");
+    if (c.known->count() != 1)
+        b.fail("condition: expected one element, got " + std::to_string(c.known->count()));
+    const bool taken = c.known->value(0) != 0;
+    const onnx::GraphProto* branch = a.get_graph(taken ? "then_branch" : "else_branch");
+    if (!branch)
+        b.fail(std::string(taken ? "then_branch" : "else_branch") + ": missing");
+    std::vector<value> outs = b.inline_graph(*branch);
+    if (static_cast<int>(outs.size()) != b.node().output_size())
+        b.fail("the branch has " + std::to_string(outs.size()) + " outputs, the node " +
+               std::to_string(b.node().output_size()));
+    for (int k = 0; k < b.node().output_size(); ++k)
+        if (b.wants_output(k))
+            b.set_output(k, std::move(outs[static_cast<std::size_t>(k)]));
+}
+
 }  // namespace
 
 const translation_table& shape_translations() {
@@ -213,6 +238,7 @@ const translation_table& shape_translations() {
         {"Cast", cast},
         {"ConstantOfShape", constant_of_shape},
         {"Range", range},
+        {"If", if_node},
     };
     return t;
 }

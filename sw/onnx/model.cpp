@@ -55,10 +55,22 @@ int64_t opset_of(const onnx::ModelProto& m) {
     return 1;
 }
 
+std::vector<const onnx::NodeProto*> all_nodes(const onnx::GraphProto& g) {
+    std::vector<const onnx::NodeProto*> r;
+    for (const auto& n : g.node()) {
+        r.push_back(&n);
+        for (const auto& a : n.attribute())
+            if (a.has_g())
+                for (const onnx::NodeProto* inner : all_nodes(a.g()))
+                    r.push_back(inner);
+    }
+    return r;
+}
+
 std::map<std::string, int> use_counts(const onnx::GraphProto& g) {
     std::map<std::string, int> uses;
-    for (const auto& n : g.node())
-        for (const std::string& i : n.input())
+    for (const onnx::NodeProto* n : all_nodes(g))
+        for (const std::string& i : n->input())
             ++uses[i];
     for (const auto& o : g.output())
         ++uses[o.name()];
@@ -114,6 +126,10 @@ std::vector<int64_t> attributes::get_ints(const std::string& name,
 
 const onnx::TensorProto* attributes::get_tensor(const std::string& name) const {
     return has(name) ? &get(name, onnx::AttributeProto::TENSOR).t() : nullptr;
+}
+
+const onnx::GraphProto* attributes::get_graph(const std::string& name) const {
+    return has(name) ? &get(name, onnx::AttributeProto::GRAPH).g() : nullptr;
 }
 
 void attributes::only(const std::vector<std::string>& known) const {

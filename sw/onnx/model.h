@@ -23,8 +23,12 @@ onnx::ModelProto load_model(const std::string& path);
 // The opset version of the default ONNX domain (1 if absent).
 int64_t opset_of(const onnx::ModelProto& m);
 
-// How many readers each tensor has: node inputs, and the graph outputs
-// (each counts as one reader).
+// The graph's nodes, each followed by the nodes of its subgraphs (If
+// branches, Loop bodies), recursively.
+std::vector<const onnx::NodeProto*> all_nodes(const onnx::GraphProto& g);
+
+// How many readers each tensor has: node inputs (subgraph nodes included),
+// and the graph outputs (each counts as one reader).
 std::map<std::string, int> use_counts(const onnx::GraphProto& g);
 
 // "[1, 40, 98]".
@@ -63,6 +67,7 @@ public:
     std::vector<int64_t> get_ints(const std::string& name,
                                   const std::vector<int64_t>& fallback) const;
     const onnx::TensorProto* get_tensor(const std::string& name) const;
+    const onnx::GraphProto* get_graph(const std::string& name) const;
     // Fails for any attribute not in `known` (an attribute nnvp would ignore
     // silently could change the result).
     void only(const std::vector<std::string>& known) const;

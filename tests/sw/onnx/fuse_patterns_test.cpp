@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 
 #include "sw/compiler/reference.h"
 #include "sw/onnx/check_importer.h"
@@ -142,4 +143,51 @@ TEST(fuse_patterns, layer_norm_over_the_last_axis) {
     const std::vector<float> after = run(m);
     for (std::size_t i = 0; i < 4; ++i)
         EXPECT_NEAR(after[i], before[i], 1e-5f) << i;
+}
+
+// If with a condition known at import: a Constant, or one folded from the
+// input's shape (Shape -> Gather -> Equal); a run-time condition is refused.
+TEST(if_node, a_known_condition_inlines_the_taken_branch) {
+    const auto with_if = [](const std::function<void(onnx::GraphProto*)>& cond) {
+        return model([&](onnx::GraphProto* g) {
+            cond(g);
+            onnx::NodeProto* n = t::add_node(g, "If", {"cond"}, {"Y"}, "branch");
+            for (const char* name : {"then_branch", "else_branch"}) {
+                onnx::AttributeProto* a = n->add_attribute();
+                a->set_name(name);
+                a->set_type(onnx::AttributeProto::GRAPH);
+                onnx::GraphProto* b = a->mutable_g();
+                b->set_name(name);
+                const bool then = std::string(name) == "then_branch";
+                t::add_node(b, then ? "Neg" : "Relu", {"X"}, {then ? "yt" : "ye"}, name);
+                t::add_value_info(b->add_output(), then ? "yt" : "ye", {1, 4});
+            }
+        });
+    };
+    onnx::TensorProto truth;
+    truth.set_name("cond");
+    truth.set_data_type(onnx::TensorProto::BOOL);
+    truth.set_raw_data(std::string(1, '\1'));
+    const onnx::ModelProto constant = with_if([&](onnx::GraphProto* g) { *g->add_initializer() = truth; });
+    EXPECT_EQ(run(constant), (std::vector<float>{2, 0.5f, -0.5f, -3}));  // Neg
+    const onnx::ModelProto folded = with_if([](onnx::GraphProto* g) {
+        *g->add_initializer() = t::int64_tensor("zero", {}, {0});
+        *g->add_initializer() = t::int64_tensor("four", {}, {5});
+        t::add_node(g, "Shape", {"X"}, {"shape"}, "shape");
+        t::set_int(t::add_node(g, "Gather", {"shape", "zero"}, {"n"}, "rows"), "axis", 0);
+        t::add_node(g, "Equal", {"n", "four"}, {"cond"}, "is_five");  // 1 != 5: else
+    });
+    EXPECT_EQ(run(folded), (std::vector<float>{0, 0, 0.5f, 3}));  // Relu
+    const onnx::ModelProto runtime = with_if([](onnx::GraphProto* g) {
+        t::add_node(g, "Less", {"X", "X"}, {"cond"}, "cmp");
+    });
+    try {
+        run(runtime);
+        ADD_FAILURE() << "accepted a run-time condition";
+    } catch (const onnx_error& e) {
+        EXPECT_NE(std::string(e.what()).find("node 'branch' (If): condition 'cond' is computed at "
+                                             "run time"),
+                  std::string::npos)
+            << e.what();
+    }
 }
