@@ -119,12 +119,17 @@ check_result check_geometry(const command& c, const shape4& is, ref::layer& l) {
     } else if (is_window_pool(op)) {
         if (k.kernel_h == 0 || k.kernel_w == 0 || k.stride_h == 0 || k.stride_w == 0)
             return fail(error_code::bad_dims, "pool: kernel and stride must be >= 1");
-        if (k.dilation_h > 1 || k.dilation_w > 1 || k.groups > 1)
-            return fail(error_code::bad_field, "pool: dilation and groups must be 0 or 1");
-        l.geo.dilation_h = l.geo.dilation_w = l.geo.groups = 1;
-        if (k.pad_top >= k.kernel_h || k.pad_bottom >= k.kernel_h || k.pad_left >= k.kernel_w ||
-            k.pad_right >= k.kernel_w)
-            return fail(error_code::bad_dims, "pool: padding must be smaller than the kernel");
+        if (k.groups > 1)
+            return fail(error_code::bad_field, "pool: groups must be 0 or 1");
+        l.geo.dilation_h = std::max<int>(k.dilation_h, 1);
+        l.geo.dilation_w = std::max<int>(k.dilation_w, 1);
+        l.geo.groups = 1;
+        const int eff_h = l.geo.dilation_h * (k.kernel_h - 1) + 1;
+        const int eff_w = l.geo.dilation_w * (k.kernel_w - 1) + 1;
+        if (k.pad_top >= eff_h || k.pad_bottom >= eff_h || k.pad_left >= eff_w ||
+            k.pad_right >= eff_w)
+            return fail(error_code::bad_dims,
+                        "pool: padding must be smaller than the (dilated) kernel");
     } else {
         l.geo = ref::geometry{};
     }

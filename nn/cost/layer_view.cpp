@@ -84,8 +84,6 @@ layer_view view_of(const ref::layer& l, nn::shape4 in) {
             } else if (pool) {
                 const nn::shape4 out = ref::output_shape(l, in);  // checks the geometry
                 const ref::geometry& g = l.geo;
-                if (g.dilation_h != 1 || g.dilation_w != 1)
-                    fail(l, "pooling takes no dilation");
                 v.Eh = u(out.h);
                 v.Ew = u(out.w);
                 v.R = u(g.kernel_h);

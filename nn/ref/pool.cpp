@@ -46,12 +46,14 @@ tensor pool(const layer& l, const tensor& in)
         g.kernel_h = is.h;
         g.kernel_w = is.w;
     } else {
-        if (g.dilation_h != 1 || g.dilation_w != 1 || g.groups != 1)
-            fail(l, "pooling takes no dilation or groups");
+        if (g.groups != 1 || g.dilation_h < 1 || g.dilation_w < 1)
+            fail(l, "pooling takes no groups, and dilations of at least 1");
         // Every window then holds at least one real element (docs/numerics.md).
-        if (g.pad_top >= g.kernel_h || g.pad_bottom >= g.kernel_h ||
-            g.pad_left >= g.kernel_w || g.pad_right >= g.kernel_w)
-            fail(l, "padding must be smaller than the kernel");
+        const int eff_h = g.dilation_h * (g.kernel_h - 1) + 1;
+        const int eff_w = g.dilation_w * (g.kernel_w - 1) + 1;
+        if (g.pad_top >= eff_h || g.pad_bottom >= eff_h || g.pad_left >= eff_w ||
+            g.pad_right >= eff_w)
+            fail(l, "padding must be smaller than the (dilated) kernel");
     }
     layer shaped = l;
     shaped.geo = g;
@@ -74,11 +76,11 @@ tensor pool(const layer& l, const tensor& in)
                     int64_t ival = 0;
                     int64_t valid = 0;
                     for (int kh = 0; kh < g.kernel_h; ++kh) {
-                        const int ih = oh * g.stride_h - g.pad_top + kh;
+                        const int ih = oh * g.stride_h - g.pad_top + kh * g.dilation_h;
                         if (ih < 0 || ih >= is.h)
                             continue;
                         for (int kw = 0; kw < g.kernel_w; ++kw) {
-                            const int iw = ow * g.stride_w - g.pad_left + kw;
+                            const int iw = ow * g.stride_w - g.pad_left + kw * g.dilation_w;
                             if (iw < 0 || iw >= is.w)
                                 continue;
                             const std::size_t i = in.index(n, ih, iw, c);

@@ -233,11 +233,11 @@ void pool(check_builder& b, bool is_max) {
             "ceil_mode with count_include_pad: not supported (the extra ceil-mode taps "
             "would count)");
     l.geo = window(a, x.dims, static_cast<int>(ks[0]), static_cast<int>(ks[1]), ceil_mode);
-    if (l.geo.dilation_h != 1 || l.geo.dilation_w != 1)
-        b.fail("dilations: pooling windows do not dilate on nnvp");
-    if (l.geo.pad_top >= l.geo.kernel_h || l.geo.pad_bottom >= l.geo.kernel_h ||
-        l.geo.pad_left >= l.geo.kernel_w || l.geo.pad_right >= l.geo.kernel_w)
-        b.fail("pads: must be smaller than the kernel");
+    const int eff_h = l.geo.dilation_h * (l.geo.kernel_h - 1) + 1;
+    const int eff_w = l.geo.dilation_w * (l.geo.kernel_w - 1) + 1;
+    if (l.geo.pad_top >= eff_h || l.geo.pad_bottom >= eff_h || l.geo.pad_left >= eff_w ||
+        l.geo.pad_right >= eff_w)
+        b.fail("pads: must be smaller than the (dilated) kernel");
     if (int8) {
         l.prec = ref::precision::int8;
         l.in_q = l.out_q = l.act_q = {1.0f, 0};

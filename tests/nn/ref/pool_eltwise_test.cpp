@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace nnvp::ref;
@@ -280,4 +281,28 @@ TEST(sw_reduce, rows_of_channels_float_and_int8)
     q.op = op_kind::reduce_max;  // 5
     lower_quantization(q);
     EXPECT_EQ(ints(reduce(q, xi)), (std::vector<int64_t>{5}));
+}
+
+// Dilated max pool (ONNX MaxPool dilations): taps every d-th element.
+TEST(sw_pool, max_dilated_2x2_dilation_2)
+{
+    layer l = pool_layer(op_kind::max_pool, 2, 1, 0);
+    l.geo.dilation_h = l.geo.dilation_w = 2;
+    std::vector<float> v(16);
+    for (int i = 0; i < 16; ++i)
+        v[static_cast<std::size_t>(i)] = static_cast<float>((i * 7) % 16);
+    const tensor in = make_float(dtype::fp32, {1, 4, 4, 1}, v);
+    const tensor out = pool(l, in);
+    ASSERT_EQ(out.shape(), (shape4{1, 2, 2, 1}));
+    // out[oh][ow] = max of in[oh + {0, 2}][ow + {0, 2}].
+    for (int oh = 0; oh < 2; ++oh)
+        for (int ow = 0; ow < 2; ++ow) {
+            float want = -1;
+            for (int a : {0, 2})
+                for (int b : {0, 2})
+                    want = std::max(want, v[static_cast<std::size_t>((oh + a) * 4 + ow + b)]);
+            EXPECT_EQ(out.get_float(static_cast<std::size_t>(oh * 2 + ow)), want);
+        }
+    l.geo.pad_top = 3;  // 3 >= the dilated extent 3: a window of padding only
+    EXPECT_THROW(pool(l, in), std::invalid_argument);
 }
