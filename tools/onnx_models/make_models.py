@@ -31,6 +31,11 @@ every run. Models:
                      LSTM over time and a classifier on its last state.
   gru_reset_first    a biased GRU with linear_before_reset = 1 (the form
                      PyTorch exports); outputs Y and Y_h.
+  kws_cnn            a keyword-spotting CNN as tf2onnx writes Keras layers:
+                     HardSwish as x * Clip(x + 3, 0, 6) / 6, a gate
+                     x * HardSigmoid(x), a dilated MaxPool, global pooling, a
+                     dense layer; LogSoftmax scores and the ArgMax class
+                     (INT64) as two outputs.
 """
 import json
 import os
@@ -316,6 +321,52 @@ def gru_reset_first(rng):
     return graph, [xv], [yv.astype(np.float32), h[None].astype(np.float32)]
 
 
+def maxpool_dilated(x, k, d):
+    """MaxPool k x k, dilation d, stride 1, no padding, on [N, C, H, W]."""
+    n, c, h, w = x.shape
+    eff = d * (k - 1) + 1
+    out = np.full((n, c, h - eff + 1, w - eff + 1), -np.inf)
+    for i in range(k):
+        for j in range(k):
+            out = np.maximum(out, x[:, :, i * d:i * d + out.shape[2], j * d:j * d + out.shape[3]])
+    return out
+
+
+def kws_cnn(rng):
+    """A keyword-spotting CNN in the form tf2onnx writes Keras layers: HardSwish
+    decomposed as x * Clip(x + 3, 0, 6) / 6, a squeeze-excite gate as
+    x * HardSigmoid(x) (alpha 1/6), a dilated MaxPool, global pooling, a dense
+    layer, and two outputs: LogSoftmax scores and the ArgMax class (INT64)."""
+    c1, c2, classes = 8, 12, 6
+    g = Graph()
+    xv = rng.standard_normal((1, 1, 20, 16)).astype(np.float32)
+    h, hv = conv_node(g, "input", xv.astype(np.float64), 1, c1, 3, rng, "conv1")
+    a = g.node("Add", [h, g.const("three", np.float32(3))])
+    clip = g.node("Clip", [a, g.const("zero", np.float32(0)), g.const("six", np.float32(6))])
+    h = g.node("Div", [g.node("Mul", [h, clip]), g.const("six_d", np.float32(6))])
+    hv = hard_swish(hv)
+    h, hv = g.node("MaxPool", [h], kernel_shape=[2, 2], dilations=[2, 2]), maxpool_dilated(hv, 2, 2)
+    h, hv = conv_node(g, h, hv, c1, c2, 3, rng, "conv2")
+    gate = g.node("HardSigmoid", [h], alpha=1.0 / 6, beta=0.5)
+    h, hv = g.node("Mul", [h, gate]), hard_swish(hv)
+    h, hv = g.node("GlobalAveragePool", [h]), hv.mean(axis=(2, 3), keepdims=True)
+    h, hv = g.node("Flatten", [h]), hv.reshape(1, c2)
+    w = (rng.standard_normal((classes, c2)) / np.sqrt(c2)).astype(np.float32)
+    b = (0.1 * rng.standard_normal(classes)).astype(np.float32)
+    logits = g.node("Gemm", [h, g.const("fc_w", w), g.const("fc_b", b)], transB=1)
+    lv = hv @ w.astype(np.float64).T + b
+    scores = g.node("LogSoftmax", [logits], axis=1)
+    sv = lv - lv.max(axis=1, keepdims=True)
+    sv = sv - np.log(np.exp(sv).sum(axis=1, keepdims=True))
+    cls = g.node("ArgMax", [logits], axis=1, keepdims=0)
+    graph = helper.make_graph(
+        g.nodes, "kws_cnn",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 1, 20, 16])],
+        [helper.make_tensor_value_info(scores, TensorProto.FLOAT, [1, classes]),
+         helper.make_tensor_value_info(cls, TensorProto.INT64, [1])], g.inits)
+    return graph, [xv], [sv.astype(np.float32), lv.argmax(axis=1).astype(np.int64)]
+
+
 def write_scenarios(case, name, graph, platform):
     """A functional and a timing scenario running the model on the SoC."""
     rel = os.path.relpath(os.path.abspath(platform), case)
@@ -370,6 +421,8 @@ def main():
     write_case(sys.argv[1], "speech_lstm", graph, ins, outs, platform=platform)
     graph, ins, outs = gru_reset_first(np.random.default_rng(2030))
     write_case(sys.argv[1], "gru_reset_first", graph, ins, outs, platform=platform)
+    graph, ins, outs = kws_cnn(np.random.default_rng(2031))
+    write_case(sys.argv[1], "kws_cnn", graph, ins, outs, platform=platform)
 
 
 if __name__ == "__main__":
