@@ -44,6 +44,10 @@ struct model_dir {
         std::ofstream(dir / "x.pb", std::ios::binary)
             << nnvp::test::float_tensor("X", {2, 3}, {-1, 0, 1, 2, 0.5f, -0.25f})
                    .SerializeAsString();
+        std::ofstream(dir / "x2.pb", std::ios::binary)
+            << nnvp::test::float_tensor("X", {2, 3}, {3, 2, 1, 0, -1, -2}).SerializeAsString();
+        std::ofstream(dir / "b.pb", std::ios::binary)
+            << nnvp::test::float_tensor("B", {1, 3}, {0.5f, 0, -0.5f}).SerializeAsString();
     }
     ~model_dir() { fs::remove_all(dir); }
 
@@ -90,6 +94,15 @@ TEST(RunOnnx, TwoInputsTwoOutputsSymbolicBatch) {
     EXPECT_EQ(rep["layers"][2]["cpu_reason"],
               "op unsupported: the NN core has no reduce mean command");
     EXPECT_NE(r.output.find("on the CPU: 1 of 3 steps"), std::string::npos) << r.output;
+    // One file per input set: the list's length sets input_sets.
+    r = m.run(m.scenario("lists", {{"inputs", {{"X", {"x.pb", "x2.pb"}}, {"B", {"b.pb", "b.pb"}}}},
+                                   {"inferences", 2}}));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(m.report()["accuracy"]["compared_inputs"], 2);
+    r = m.run(m.scenario("uneven", {{"inputs", {{"X", {"x.pb", "x2.pb"}}, {"B", {"b.pb", "b.pb", "b.pb"}}}}}));
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find("workload.inputs."), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("files, as the other lists have"), std::string::npos) << r.output;
     // Timing mode, the batch given as a shape instead of a file.
     r = m.run(m.scenario("timing", {{"input_shapes", {{"X", {4, 3}}}}}, "timing"));
     ASSERT_EQ(r.exit_code, 0) << r.output;
