@@ -14,5 +14,8 @@ std::string format_ratio(double numerator, double denominator);
 // A headline value in its unit: counts (unit "") as integers, fractions
 // (unit "%") as percentages, others with an SI prefix.
 std::string format_metric(double value, const std::string& unit);
+// A CSV field: quoted (inner quotes doubled) when it holds a comma, a quote
+// or a line break.
+std::string csv_field(const std::string& s);
 
 }  // namespace nnvp

@@ -2,21 +2,9 @@
 
 #include <iterator>
 
+#include "app/format.h"
+
 namespace nnvp {
-
-namespace {
-
-// A CSV field: quoted (inner quotes doubled) when it holds a comma or quote.
-std::string csv_text(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos)
-        return s;
-    std::string q = "\"";
-    for (char c : s)
-        q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-}
-
-}  // namespace
 
 void write_layers_csv(std::ostream& os, const nlohmann::json& r) {
     static const char* columns[] = {"name",           "type",           "unit",
@@ -34,7 +22,7 @@ void write_layers_csv(std::ostream& os, const nlohmann::json& r) {
             const auto v = row.find(columns[i]);
             os << (i ? "," : "")
                << (v == row.end()        ? std::string()
-                   : v->is_string() ? csv_text(v->get<std::string>())
+                   : v->is_string() ? csv_field(v->get<std::string>())
                                     : v->dump());
         }
         os << "\n";

@@ -1,5 +1,7 @@
 #include "app/sweep.h"
 
+#include "app/format.h"
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -54,15 +56,6 @@ std::string error_of(const fs::path& log) {
     if (e.size() > 300)
         e = e.substr(0, 297) + "...";
     return e;
-}
-
-std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos)
-        return s;
-    std::string out = "\"";
-    for (char c : s)
-        out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
 }
 
 std::string csv_number(double v) {

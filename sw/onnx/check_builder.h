@@ -83,6 +83,8 @@ public:
     std::vector<value> inline_graph(const onnx::GraphProto& g);
 
 private:
+    // Initializers of `g` as known values (`what` names them in messages).
+    void bind_initializers(const onnx::GraphProto& g, const std::string& what);
     void bind_inputs();
     void translate(const onnx::NodeProto& n, int index);
     port make_port(const std::string& name, const value& v, int tensor) const;

@@ -301,15 +301,19 @@ void check_builder::set_output(int k, value v) {
     m_values[m_node->output(k)] = std::move(v);
 }
 
-void check_builder::bind_inputs() {
-    const onnx::GraphProto& g = m_model.graph();
+void check_builder::bind_initializers(const onnx::GraphProto& g, const std::string& what) {
     for (const auto& t : g.initializer()) {
         value v;
-        v.known = from_proto(t, m_file + ": initializer");
+        v.known = from_proto(t, m_file + ": " + what);
         v.dims = v.known->dims;
         v.elem_type = v.known->elem_type;
         m_values[t.name()] = std::move(v);
     }
+}
+
+void check_builder::bind_inputs() {
+    const onnx::GraphProto& g = m_model.graph();
+    bind_initializers(g, "initializer");
     for (const auto& gi : g.input()) {
         const std::string& name = gi.name();
         bool runtime = false, spatial = false;
@@ -371,13 +375,7 @@ port check_builder::make_port(const std::string& name, const value& v, int tenso
 std::vector<value> check_builder::inline_graph(const onnx::GraphProto& g) {
     const onnx::NodeProto* outer = m_node;
     const int outer_index = m_node_index;
-    for (const auto& t : g.initializer()) {
-        value v;
-        v.known = from_proto(t, m_file + ": subgraph initializer");
-        v.dims = v.known->dims;
-        v.elem_type = v.known->elem_type;
-        m_values[t.name()] = std::move(v);
-    }
+    bind_initializers(g, "subgraph initializer");
     for (int k = 0; k < g.node_size(); ++k) {
         m_node = &g.node(k);
         m_node_index = k;
