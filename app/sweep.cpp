@@ -1,7 +1,5 @@
 #include "app/sweep.h"
 
-#include "app/format.h"
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +9,7 @@
 #include <thread>
 
 #include "app/child_process.h"
+#include "app/format.h"
 #include "app/headline.h"
 #include "app/pareto.h"
 #include "ip/common/config_reader.h"
