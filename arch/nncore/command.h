@@ -143,6 +143,8 @@ enum class opcode : uint8_t {
     reduce_sum = 29,
     reduce_max = 30,
     reduce_mean = 31,
+    softmax = 32,     // float only
+    normalize = 33,   // float only; epsilon in `alpha`
 };
 
 // A compute command's precision, activation and dataflow are the enums of
@@ -256,7 +258,8 @@ struct compute_cmd {
     int32_t in2_mult, in2_shift;  // add, sub, max, min: input 2 to the common scale
     int32_t add_shift;
     float clip_lo, clip_hi, alpha;  // float activations (clip bounds, leaky slope;
-                                    // hard_sigmoid: alpha, and beta in clip_lo)
+                                    // hard_sigmoid: alpha, and beta in clip_lo);
+                                    // normalize: epsilon in alpha (no activation's)
     int32_t act_zero_point;         // table activations: zero point of the
                                     // pre-activation domain (ref::layer::act_q)
 };
@@ -306,6 +309,8 @@ inline const char* to_string(opcode op) {
     case opcode::reduce_sum: return "reduce_sum";
     case opcode::reduce_max: return "reduce_max";
     case opcode::reduce_mean: return "reduce_mean";
+    case opcode::softmax: return "softmax";
+    case opcode::normalize: return "normalize";
     }
     return "unknown";
 }
@@ -331,10 +336,12 @@ static_assert(follows_op_kind(opcode::conv2d, ref::op_kind::conv2d) &&
               follows_op_kind(opcode::reduce_sum, ref::op_kind::reduce_sum) &&
               follows_op_kind(opcode::reduce_max, ref::op_kind::reduce_max) &&
               follows_op_kind(opcode::reduce_mean, ref::op_kind::reduce_mean) &&
-              follows_op_kind(opcode::reduce_mean, ref::op_kind::last));
+              follows_op_kind(opcode::softmax, ref::op_kind::softmax) &&
+              follows_op_kind(opcode::normalize, ref::op_kind::normalize) &&
+              follows_op_kind(opcode::normalize, ref::op_kind::last));
 
 inline bool is_compute(opcode op) {
-    return op >= opcode::conv2d && op <= opcode::reduce_mean;
+    return op >= opcode::conv2d && op <= opcode::normalize;
 }
 
 // Checksum of a command array as the header carries it.

@@ -71,6 +71,10 @@ check_result check_head(const command& c) {
         return fail(error_code::bad_field, "has_bias / per_channel on an op without weights");
     if (c.op != opcode::avg_pool && (c.flags & flag::count_include_pad))
         return fail(error_code::bad_field, "count_include_pad on an op other than avg_pool");
+    if (c.op == opcode::normalize &&
+        (c.act == ref::act_kind::leaky_relu || c.act == ref::act_kind::hard_sigmoid))
+        return fail(error_code::bad_field,
+                    "normalize: alpha carries epsilon, so no leaky_relu or hard_sigmoid");
     return {};
 }
 
@@ -165,8 +169,10 @@ check_result check_quantization(const command& c, const ref::layer& l, bool inte
                               c.op == opcode::max || c.op == opcode::min;
     if (common_scale && (k.add_shift < 0 || k.add_shift > 30))
         return fail(error_code::bad_field, "add_shift outside [0, 30]");
-    if (c.op == opcode::div && integer_epilogue)
-        return fail(error_code::unsupported, "div has no integer path (float precisions only)");
+    if ((c.op == opcode::div || c.op == opcode::softmax || c.op == opcode::normalize) &&
+        integer_epilogue)
+        return fail(error_code::unsupported, std::string(to_string(c.op)) +
+                                                 " has no integer path (float precisions only)");
     if (is_pool(c.op) && !ref::uses_table(c.act) && k.in_zero_point != k.out_zero_point)
         return fail(error_code::bad_field, "integer pooling needs in_zero_point == out_zero_point");
     return {};
@@ -278,6 +284,8 @@ ref::layer decode_layer(const command& c, const compute_plan& p, const uint8_t* 
     l.act.clip_lo = k.clip_lo;
     l.act.clip_hi = k.clip_hi;
     l.act.alpha = k.alpha;
+    if (c.op == opcode::normalize)
+        l.norm_epsilon = k.alpha;  // alpha carries epsilon
     if (c.act == ref::act_kind::hard_sigmoid)
         l.act.beta = k.clip_lo;  // no clip bounds: the field carries beta
     l.count_include_pad = (c.flags & flag::count_include_pad) != 0;
@@ -367,6 +375,10 @@ opcode to_opcode(op_kind k) {
             return opcode::reduce_max;
         case op_kind::reduce_mean:
             return opcode::reduce_mean;
+        case op_kind::softmax:
+            return opcode::softmax;
+        case op_kind::normalize:
+            return opcode::normalize;
     }
     return opcode::end;
 }

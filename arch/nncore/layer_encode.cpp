@@ -133,7 +133,7 @@ void encode_quantization(const ref::layer& l, compute_cmd& k) {
     k.add_shift = l.add_shift;
     k.clip_lo = l.act.kind == ref::act_kind::hard_sigmoid ? l.act.beta : l.act.clip_lo;
     k.clip_hi = l.act.clip_hi;
-    k.alpha = l.act.alpha;
+    k.alpha = l.op == op_kind::normalize ? l.norm_epsilon : l.act.alpha;
 }
 
 // Binary scales or per-channel multipliers, then the activation table.

@@ -50,6 +50,13 @@ cpu_work layer_work(const nncore_cmd::decoded_layer& d) {
         case ref::op_kind::reduce_mean:
             w.elements = in.count();
             break;
+        case ref::op_kind::softmax:  // as the softmax CPU op: an exp per element
+            w.elements = 3 * out;
+            w.transcendental = out;
+            break;
+        case ref::op_kind::normalize:
+            w.elements = 4 * out;
+            break;
     }
     // Float paths evaluate a function through libm, as the softmax's exp.
     if (ref::is_piecewise_function(l.act.kind) && nn::is_float(ref::output_type(l)))

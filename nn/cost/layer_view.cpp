@@ -92,6 +92,13 @@ layer_view view_of(const ref::layer& l, nn::shape4 in) {
                 v.stride_w = u(g.stride_w);
                 v.pad_top = u(g.pad_top);
                 v.pad_left = u(g.pad_left);
+            } else if (ref::is_row_op(l.op)) {
+                // softmax: max, sub, exp (a function), sum, div per element;
+                // normalize: sum, sub, square-add, mul (+ an rsqrt per row).
+                v.Eh = v.H;
+                v.Ew = v.W;
+                v.R = 4;
+                v.float_function = l.op == ref::op_kind::softmax;
             } else if (ref::is_reduce(l.op)) {  // a row of C channels -> 1
                 v.Eh = v.H;
                 v.Ew = v.W;

@@ -31,6 +31,8 @@ nn::tensor execute(const ref::layer& l, const nn::tensor& in, const nn::tensor* 
     case op_kind::reduce_sum:
     case op_kind::reduce_max:
     case op_kind::reduce_mean:
+    case op_kind::softmax:
+    case op_kind::normalize:
         // Linear passes with no blocking to gain: the reference's loops are the kernel.
         return ref::execute(l, in, second, bias);
     default: return pool(l, in, opt);

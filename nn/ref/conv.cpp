@@ -67,7 +67,9 @@ shape4 output_shape(const layer& l, const shape4& in)
     case op_kind::div:
     case op_kind::max:
     case op_kind::min:
-    case op_kind::activation: return in;
+    case op_kind::activation:
+    case op_kind::softmax:
+    case op_kind::normalize: return in;
     case op_kind::reduce_sum:
     case op_kind::reduce_max:
     case op_kind::reduce_mean: return {in.n, in.h, in.w, 1};

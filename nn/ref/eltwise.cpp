@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <vector>
 
 namespace nnvp::ref {
 
@@ -97,6 +98,53 @@ tensor reduce(const layer& l, const tensor& in)
         if (l.op == op_kind::reduce_mean)
             acc = round_half_away(static_cast<double>(acc) / s.c);
         out.set_int(row, finish_int(l, acc, 0, t));
+    }
+    return out;
+}
+
+tensor row_op(const layer& l, const tensor& in)
+{
+    if (!is_row_op(l.op))
+        fail(l, "not a row op");
+    const dtype t = activation_type(l.prec);
+    if (!nn::is_float(t) || l.prec == precision::binary)
+        fail(l, std::string(to_string(l.op)) + " has no integer path (float precisions only)");
+    if (in.type() != t)
+        fail(l, std::string("input must be ") + nn::to_string(t));
+    const std::size_t c = static_cast<std::size_t>(in.shape().c);
+    tensor out(t, in.shape());
+    std::vector<float> row(c);
+    for (std::size_t at = 0; at < in.size(); at += c) {
+        for (std::size_t k = 0; k < c; ++k)
+            row[k] = in.get_float(at + k);
+        // fp32 steps in channel order: what the five (or nine) single-op commands compute.
+        if (l.op == op_kind::softmax) {
+            float m = row[0], sum = 0.0f;
+            for (float v : row)
+                m = float_eltwise(op_kind::max, m, v);
+            for (float& v : row) {
+                v = static_cast<float>(std::exp(static_cast<double>(v - m)));
+                sum += v;
+            }
+            for (float& v : row)
+                v /= sum;
+        } else {
+            float mean = 0.0f, var = 0.0f;
+            for (float v : row)
+                mean += v;
+            mean /= static_cast<float>(c);
+            for (float& v : row) {
+                v -= mean;
+                var += v * v;
+            }
+            var /= static_cast<float>(c);
+            const auto inv = static_cast<float>(
+                1.0 / std::sqrt(static_cast<double>(var + l.norm_epsilon)));
+            for (float& v : row)
+                v *= inv;
+        }
+        for (std::size_t k = 0; k < c; ++k)
+            out.set_float(at + k, finish_float(l, row[k], t));
     }
     return out;
 }
@@ -194,6 +242,8 @@ tensor execute(const layer& l, const tensor& in, const tensor* second, const ten
     case op_kind::reduce_sum:
     case op_kind::reduce_max:
     case op_kind::reduce_mean: return reduce(l, in);
+    case op_kind::softmax:
+    case op_kind::normalize: return row_op(l, in);
     default: return pool(l, in);
     }
 }

@@ -26,6 +26,8 @@ const char* to_string(op_kind k)
     case op_kind::reduce_sum: return "reduce_sum";
     case op_kind::reduce_max: return "reduce_max";
     case op_kind::reduce_mean: return "reduce_mean";
+    case op_kind::softmax: return "softmax";
+    case op_kind::normalize: return "normalize";
     }
     return "?";
 }
@@ -130,6 +132,11 @@ bool is_eltwise(op_kind k)
 bool is_reduce(op_kind k)
 {
     return k == op_kind::reduce_sum || k == op_kind::reduce_max || k == op_kind::reduce_mean;
+}
+
+bool is_row_op(op_kind k)
+{
+    return k == op_kind::softmax || k == op_kind::normalize;
 }
 
 bool is_piecewise_function(act_kind k)

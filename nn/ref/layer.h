@@ -33,13 +33,20 @@ enum class op_kind : uint8_t {
     reduce_sum,
     reduce_max,
     reduce_mean,
-    last = reduce_mean,
+    // Row ops over channels, float paths only: softmax exp(x - max) / sum, and
+    // normalize (x - mean) / sqrt(var + epsilon) (LayerNorm without its affine
+    // part; epsilon in act.alpha's command field, `norm_epsilon`).
+    softmax,
+    normalize,
+    last = normalize,
 };
 
 // add, sub, mul, div, max, min: two operands, the second broadcast.
 bool is_eltwise(op_kind k);
 // reduce_sum, reduce_max, reduce_mean.
 bool is_reduce(op_kind k);
+// softmax, normalize: a row of channels in, the same shape out, float only.
+bool is_row_op(op_kind k);
 
 enum class precision : uint8_t { fp32, fp16, int16, int8, int4, binary };
 
@@ -118,6 +125,7 @@ struct layer {
     bool has_bias = false;
     activation act;
     bool count_include_pad = false;  // avg_pool: divisor counts padded taps
+    float norm_epsilon = 1e-5f;      // normalize: added to the variance
 
     // Binary precision.
     binary_scale bin_scale = binary_scale::fp32;

@@ -28,6 +28,8 @@ nn::tensor eltwise(const layer& l, const nn::tensor& a, const nn::tensor& b);
 nn::tensor activate(const layer& l, const nn::tensor& in);
 // reduce_sum / reduce_max / reduce_mean over the channel axis -> [N, H, W, 1].
 nn::tensor reduce(const layer& l, const nn::tensor& in);
+// softmax / normalize over the channel axis (float paths): the same shape.
+nn::tensor row_op(const layer& l, const nn::tensor& in);
 // The float and integer (common-scale registers) arithmetic of an
 // element-wise op, shared with the fast kernels.
 float float_eltwise(op_kind op, float x, float y);

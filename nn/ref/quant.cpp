@@ -224,7 +224,10 @@ void lower_quantization(layer& l)
         break;
     }
     case op_kind::div:
-        throw std::invalid_argument("lower_quantization: div has no integer path (float only)");
+    case op_kind::softmax:
+    case op_kind::normalize:
+        throw std::invalid_argument(std::string("lower_quantization: ") + to_string(l.op) +
+                                    " has no integer path (float only)");
     case op_kind::add:
     case op_kind::sub:
     case op_kind::max:

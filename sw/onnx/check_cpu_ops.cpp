@@ -143,27 +143,18 @@ void transpose(check_builder& b) {
     b.set_output(runtime_value(b, r, layout::plain, out, x.elem_type, x.offset));
 }
 
-// Softmax over the stored channel axis on the NN core's vector unit:
-// exp(x - max) / sum, five commands (reduce_max, sub, exp, reduce_sum, div);
-// `log`: then its log (LogSoftmax).
+// Softmax over the stored channel axis: the NN core's softmax row op, then
+// (LogSoftmax, `log`) its log.
 tref core_softmax(check_builder& b, tref in, bool log) {
-    const auto layer = [&](ref::op_kind k, const std::string& suffix) {
-        ref::layer l = float_layer(k);
-        l.name = b.op_name(suffix);
-        return l;
-    };
-    const tref m = b.add_layer(layer(ref::op_kind::reduce_max, "max"), {in});
-    const tref d = b.add_layer(layer(ref::op_kind::sub, "shifted"), {in, m});
-    ref::layer e = layer(ref::op_kind::activation, "exp");
-    e.act.kind = ref::act_kind::exp;
-    const tref x = b.add_layer(e, {d});
-    const tref s = b.add_layer(layer(ref::op_kind::reduce_sum, "sum"), {x});
-    const tref y = b.add_layer(layer(ref::op_kind::div, log ? "softmax" : ""), {x, s});
+    ref::layer l = float_layer(ref::op_kind::softmax);
+    l.name = b.op_name(log ? "softmax" : "");
+    const tref y = b.add_layer(l, {in});
     if (!log)
         return y;
-    ref::layer l = layer(ref::op_kind::activation, "");
-    l.act.kind = ref::act_kind::log;
-    return b.add_layer(l, {y});
+    ref::layer lg = float_layer(ref::op_kind::activation);
+    lg.name = b.op_name();
+    lg.act.kind = ref::act_kind::log;
+    return b.add_layer(lg, {y});
 }
 
 // Softmax, and LogSoftmax as the log of it (`log`).

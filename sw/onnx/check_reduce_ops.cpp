@@ -93,6 +93,25 @@ void layer_normalization(check_builder& b) {
     std::vector<int> axes;
     for (int i = axis; i < rank; ++i)
         axes.push_back(i);
+    // Over the stored channel axis alone, no statistics wanted: the core's
+    // normalize row op, then the Scale and B element-wise layers.
+    const bool channel_axis = axis == rank - 1 && !x.known && math_layout({&x}) == layout::plain;
+    if (channel_axis && !b.wants_output(1) && !b.wants_output(2)) {
+        ref::layer l = float_layer(ref::op_kind::normalize);
+        l.name = b.op_name("normalized");
+        l.norm_epsilon = a.get_float("epsilon", 1e-5f);
+        const value n = runtime_value(b, b.add_layer(l, {b.runtime(x, layout::plain)}),
+                                      layout::plain, x.dims, kFloat);
+        value y = binary_value(b, binary_fn::mul, n, b.input(1), "scaled");
+        if (b.has_input(2)) {
+            b.need_type(2, {kFloat});
+            y = binary_value(b, binary_fn::add, y, b.input(2), "shifted");
+        }
+        if (y.dims != x.dims)
+            b.fail("scale / bias broadcast beyond the input's shape");
+        b.set_output(std::move(y));
+        return;
+    }
     const auto mean_fn = static_cast<int32_t>(reduce_fn::mean);
     const value mean = reduced(b, x, {mean_fn}, axes, true, kFloat, "mean");
     const value d = binary_value(b, binary_fn::sub, x, mean, "centered");

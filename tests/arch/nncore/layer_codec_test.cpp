@@ -45,7 +45,10 @@ void expect_same_execution_fields(const ref::layer& a, const ref::layer& b, bool
     else
         EXPECT_EQ(a.act.clip_lo, b.act.clip_lo);
     EXPECT_EQ(a.act.clip_hi, b.act.clip_hi);
-    EXPECT_EQ(a.act.alpha, b.act.alpha);
+    if (a.op == op_kind::normalize)  // alpha carries epsilon
+        EXPECT_EQ(a.norm_epsilon, b.norm_epsilon);
+    else
+        EXPECT_EQ(a.act.alpha, b.act.alpha);
     EXPECT_EQ(a.count_include_pad, b.count_include_pad);
     EXPECT_EQ(a.binary_input, b.binary_input);
     EXPECT_EQ(a.binary_output, b.binary_output);
@@ -201,8 +204,12 @@ TEST(layer_codec, every_op_precision_and_flag_round_trips) {
                     const bool weights = k == op_kind::conv2d || k == op_kind::fully_connected;
                     if (prec == precision::binary && !weights)
                         continue;
-                    if (k == op_kind::div && !nn::is_float(ref::activation_type(prec)))
-                        continue;  // float only (errors test below)
+                    const bool float_only = k == op_kind::div || ref::is_row_op(k);
+                    if (float_only && !nn::is_float(ref::activation_type(prec)))
+                        continue;  // (errors test below)
+                    if (k == op_kind::normalize &&
+                        (a == act_kind::leaky_relu || a == act_kind::hard_sigmoid))
+                        continue;  // alpha carries epsilon
                     if (prec == precision::int16 && ref::uses_table(a) && variant > 0)
                         continue;  // 65536-entry tables: once is enough
                     ref::layer l = test::make_layer(k, prec, 4, a, variant & 1);
@@ -309,6 +316,21 @@ TEST(layer_codec, decode_rejects_malformed_commands) {
 
 // The vector unit divides at float precisions only: an integer div command
 // is the modelled unsupported error, not a wrong answer.
+TEST(layer_codec, row_ops_are_float_only_and_normalize_carries_epsilon) {
+    ref::layer l = test::make_layer(op_kind::normalize, precision::fp32);
+    l.norm_epsilon = 1e-3f;
+    encoded_layer e = encode_layer(l, {1, 2, 3, 8}, {0, 64, 128, 256, 512, 1024});
+    EXPECT_EQ(decode(e.cmd, e.table.data(), e.table.size()).layer.norm_epsilon, 1e-3f);
+    compute_plan p;
+    e.cmd.act = act_kind::leaky_relu;
+    EXPECT_EQ(check_compute(e.cmd, UINT64_MAX, p).code, nncore_regs::error_code::bad_field);
+    e.cmd.act = act_kind::none;
+    e.cmd.prec = precision::int8;
+    const check_result r = check_compute(e.cmd, UINT64_MAX, p);
+    EXPECT_EQ(r.code, nncore_regs::error_code::unsupported);
+    EXPECT_NE(r.what.find("normalize has no integer path"), std::string::npos) << r.what;
+}
+
 TEST(layer_codec, integer_div_is_unsupported) {
     ref::layer l = test::make_layer(op_kind::div, precision::fp32);
     encoded_layer e = encode_layer(l, {1, 2, 2, 4}, {0, 64, 128, 256, 512, 1024},

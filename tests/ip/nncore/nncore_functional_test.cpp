@@ -230,8 +230,14 @@ TEST(nncore_functional, add_mul_and_activations_every_precision_match_reference)
                     expect_matches(r.out, ref::execute(l, x, &y), l.name);
                 }
             for (ref::op_kind op : {ref::op_kind::reduce_sum, ref::op_kind::reduce_max,
-                                    ref::op_kind::reduce_mean}) {
+                                    ref::op_kind::reduce_mean, ref::op_kind::softmax,
+                                    ref::op_kind::normalize}) {
+                if (ref::is_row_op(op) && !nn::is_float(ref::activation_type(v.prec)))
+                    continue;  // float only
                 ref::layer l = base_layer(op, v, act_for(i++, v.prec));
+                if (op == ref::op_kind::normalize && (l.act.kind == act_kind::leaky_relu ||
+                                                      l.act.kind == act_kind::hard_sigmoid))
+                    l.act.kind = act_kind::relu;  // alpha carries epsilon
                 l.name = std::string(ref::to_string(op)) + " " + v.name() + " act " +
                          ref::to_string(l.act.kind);
                 quantize(l, rng, false);

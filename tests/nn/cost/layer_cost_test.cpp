@@ -266,6 +266,11 @@ TEST(layer_cost, vector_functions_cost_extra_passes_on_float_paths) {
     e.act.kind = ref::act_kind::gelu;
     p.vector_function_ops = 0;
     EXPECT_EQ(of_layer(e, s, AUTO, p).compute_cycles, 16u);
+    // Row ops: four passes per element; softmax's exp is a function.
+    // normalize 256 * 4 = 1024 ops -> 64 cycles; softmax 1024 + 256 * 4 -> 128.
+    p.vector_function_ops = 4;
+    EXPECT_EQ(of_layer(simple(op_kind::normalize), s, AUTO, p).compute_cycles, 64u);
+    EXPECT_EQ(of_layer(simple(op_kind::softmax), s, AUTO, p).compute_cycles, 128u);
 }
 
 TEST(layer_cost, malformed_layers_throw_invalid_argument) {

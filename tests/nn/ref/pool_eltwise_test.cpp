@@ -306,3 +306,24 @@ TEST(sw_pool, max_dilated_2x2_dilation_2)
     l.geo.pad_top = 3;  // 3 >= the dilated extent 3: a window of padding only
     EXPECT_THROW(pool(l, in), std::invalid_argument);
 }
+
+// Row ops over channels: softmax and normalize (LayerNorm's core), float only.
+TEST(sw_row_op, softmax_and_normalize_by_hand)
+{
+    const tensor x = make_float(dtype::fp32, {1, 1, 1, 4}, {1.0f, 2.0f, 3.0f, 6.0f});
+    layer s;
+    s.op = op_kind::softmax;
+    const std::vector<float> p = floats(row_op(s, x));
+    const double z = std::exp(-5.0) + std::exp(-4.0) + std::exp(-3.0) + 1.0;
+    EXPECT_NEAR(p[0], std::exp(-5.0) / z, 1e-7);
+    EXPECT_NEAR(p[3], 1.0 / z, 1e-7);
+    layer n;
+    n.op = op_kind::normalize;
+    n.norm_epsilon = 0.0f;
+    // mean 3, variance (4 + 1 + 0 + 9) / 4 = 3.5
+    const std::vector<float> y = floats(row_op(n, x));
+    EXPECT_NEAR(y[0], -2.0 / std::sqrt(3.5), 1e-6);
+    EXPECT_NEAR(y[3], 3.0 / std::sqrt(3.5), 1e-6);
+    n.prec = precision::int8;
+    EXPECT_THROW(row_op(n, make_int(dtype::int8, {1, 1, 1, 2}, {1, 2})), std::invalid_argument);
+}
