@@ -76,6 +76,18 @@ void emit_reduction(check_builder& b, const value& x, std::vector<int32_t> ints,
     b.set_output(reduced(b, x, std::move(ints), axes, keepdims, elem));
 }
 
+// LayerNormalization's affine part: normalized * Scale (+ B), in x's shape.
+value scale_and_shift(check_builder& b, const value& normalized, const std::vector<int64_t>& dims) {
+    value y = binary_value(b, binary_fn::mul, normalized, b.input(1), "scaled");
+    if (b.has_input(2)) {
+        b.need_type(2, {kFloat});
+        y = binary_value(b, binary_fn::add, y, b.input(2), "shifted");
+    }
+    if (y.dims != dims)
+        b.fail("scale / bias broadcast beyond the input's shape");
+    return y;
+}
+
 // LayerNormalization (opset 17): over the axes from `axis` on,
 // Y = (X - mean) * inv_std * Scale + B, inv_std = 1 / sqrt(var + epsilon);
 // outputs 1 and 2 (Mean, InvStdDev) when named. CPU reduce / binary / unary
@@ -102,14 +114,7 @@ void layer_normalization(check_builder& b) {
         l.norm_epsilon = a.get_float("epsilon", 1e-5f);
         const value n = runtime_value(b, b.add_layer(l, {b.runtime(x, layout::plain)}),
                                       layout::plain, x.dims, kFloat);
-        value y = binary_value(b, binary_fn::mul, n, b.input(1), "scaled");
-        if (b.has_input(2)) {
-            b.need_type(2, {kFloat});
-            y = binary_value(b, binary_fn::add, y, b.input(2), "shifted");
-        }
-        if (y.dims != x.dims)
-            b.fail("scale / bias broadcast beyond the input's shape");
-        b.set_output(std::move(y));
+        b.set_output(scale_and_shift(b, n, x.dims));
         return;
     }
     const auto mean_fn = static_cast<int32_t>(reduce_fn::mean);
@@ -131,15 +136,8 @@ void layer_normalization(check_builder& b) {
         inv = unary_value(b, unary_fn::reciprocal, unary_value(b, unary_fn::sqrt, ve, {}, kFloat, "std"),
                           {}, kFloat, "inv_std");
     }
-    value y = binary_value(b, binary_fn::mul, binary_value(b, binary_fn::mul, d, inv, "normalized"),
-                           b.input(1), "scaled");
-    if (b.has_input(2)) {
-        b.need_type(2, {kFloat});
-        y = binary_value(b, binary_fn::add, y, b.input(2), "shifted");
-    }
-    if (y.dims != x.dims)
-        b.fail("scale / bias broadcast beyond the input's shape");
-    b.set_output(std::move(y));
+    b.set_output(
+        scale_and_shift(b, binary_value(b, binary_fn::mul, d, inv, "normalized"), x.dims));
     if (b.wants_output(1))
         b.set_output(1, mean);
     if (b.wants_output(2))
