@@ -161,6 +161,9 @@ value binary_value(check_builder& b, cpuops::binary_fn f, const value& x, const 
 constexpr int32_t kFloat = onnx::TensorProto::FLOAT;
 // A core layer of kind k at fp32.
 ref::layer float_layer(ref::op_kind k);
+// An fp32 activation layer of the NN core's vector unit on `in`, named
+// after the node (+ `suffix`).
+tref activation_layer(check_builder& b, ref::activation a, tref in, const std::string& suffix = "");
 // ONNX dims [N, C, H, W] of a layer's NHWC output shape.
 std::vector<int64_t> nchw_dims(const nn::shape4& s);
 // Input i must be a 4-D NCHW FLOAT tensor (2-D windows only).

@@ -151,10 +151,9 @@ tref core_softmax(check_builder& b, tref in, bool log) {
     const tref y = b.add_layer(l, {in});
     if (!log)
         return y;
-    ref::layer lg = float_layer(ref::op_kind::activation);
-    lg.name = b.op_name();
-    lg.act.kind = ref::act_kind::log;
-    return b.add_layer(lg, {y});
+    ref::activation lg;
+    lg.kind = ref::act_kind::log;
+    return activation_layer(b, lg, y);
 }
 
 // Softmax, and LogSoftmax as the log of it (`log`).

@@ -183,12 +183,9 @@ value unary_value(check_builder& b, unary_fn f, const value& x, const std::vecto
                   int32_t elem, const std::string& suffix) {
     const layout lay = math_layout({&x});
     // Functions the NN core's vector unit has run there (constants fold on the host).
-    if (const auto core = cpuops::core_activation(f, params); core && !x.known) {
-        ref::layer l = float_layer(ref::op_kind::activation);
-        l.name = b.op_name(suffix);
-        l.act = *core;
-        return runtime_value(b, b.add_layer(l, {b.runtime(x, lay)}), lay, x.dims, kFloat);
-    }
+    if (const auto core = cpuops::core_activation(f, params); core && !x.known)
+        return runtime_value(b, activation_layer(b, *core, b.runtime(x, lay), suffix), lay, x.dims,
+                             kFloat);
     return emit(b, {cpuops::kind::unary, {static_cast<int32_t>(f)}, params}, {&x}, lay, x.dims,
                 elem, suffix);
 }

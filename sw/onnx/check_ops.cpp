@@ -14,6 +14,13 @@ ref::layer float_layer(ref::op_kind k) {
     return l;
 }
 
+tref activation_layer(check_builder& b, ref::activation a, tref in, const std::string& suffix) {
+    ref::layer l = float_layer(ref::op_kind::activation);
+    l.name = b.op_name(suffix);
+    l.act = a;
+    return b.add_layer(l, {in});
+}
+
 std::vector<int64_t> nchw_dims(const nn::shape4& s) {
     return {s.n, s.c, s.h, s.w};
 }

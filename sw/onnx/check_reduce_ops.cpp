@@ -127,11 +127,11 @@ void layer_normalization(check_builder& b) {
     // 1 / sqrt on the core's vector unit in one step (rsqrt), else folded.
     value inv;
     if (!ve.known) {
-        ref::layer l = float_layer(ref::op_kind::activation);
-        l.name = b.op_name("inv_std");
-        l.act.kind = ref::act_kind::rsqrt;
+        ref::activation rsqrt;
+        rsqrt.kind = ref::act_kind::rsqrt;
         const layout lay = math_layout({&ve});
-        inv = runtime_value(b, b.add_layer(l, {b.runtime(ve, lay)}), lay, ve.dims, kFloat);
+        inv = runtime_value(b, activation_layer(b, rsqrt, b.runtime(ve, lay), "inv_std"), lay,
+                            ve.dims, kFloat);
     } else {
         inv = unary_value(b, unary_fn::reciprocal, unary_value(b, unary_fn::sqrt, ve, {}, kFloat, "std"),
                           {}, kFloat, "inv_std");
