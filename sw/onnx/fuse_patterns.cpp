@@ -121,28 +121,26 @@ onnx::NodeProto make_node(const std::string& op, const std::vector<std::string>&
 }
 
 // Erf(x / √2 or x · 1/√2) -> + 1 -> · x -> · ½ (or x · ½ first).
+// The node making `v` as x / √2 or x · (1/√2), with its x; nothing otherwise.
+std::optional<std::pair<int, std::string>> over_sqrt2(const graph_view& g, const std::string& v) {
+    const int d = g.made_by(v, "Div");
+    if (d >= 0 && g.node(d).input_size() == 2 && g.is_scalar(g.node(d).input(1), 1.41421356f))
+        return std::pair{d, g.node(d).input(0)};
+    const int m = g.made_by(v, "Mul");
+    if (m < 0 || g.node(m).input_size() != 2)
+        return std::nullopt;
+    for (int k = 0; k < 2; ++k)
+        if (g.is_scalar(g.node(m).input(1 - k), 0.70710678f))
+            return std::pair{m, g.node(m).input(k)};
+    return std::nullopt;
+}
+
 std::optional<match> gelu_at(const graph_view& g, int erf) {
     const onnx::NodeProto& e = g.node(erf);
-    int scale = g.made_by(e.input(0), "Div");
-    if (scale >= 0 && !g.is_scalar(g.node(scale).input(1), 1.41421356f))
-        scale = -1;
-    if (scale < 0) {
-        scale = g.made_by(e.input(0), "Mul");
-        if (scale < 0 || !g.other(g.node(scale), g.node(scale).input(0)))
-            return std::nullopt;
-    }
-    const onnx::NodeProto& s = g.node(scale);
-    std::string x = s.input(0);
-    if (s.op_type() == "Mul") {
-        if (g.is_scalar(s.input(1), 0.70710678f))
-            x = s.input(0);
-        else if (g.is_scalar(s.input(0), 0.70710678f))
-            x = s.input(1);
-        else
-            return std::nullopt;
-    }
-    if (g.readers(e.input(0)) != 1)
+    const auto scaled = over_sqrt2(g, e.input(0));
+    if (!scaled || g.readers(e.input(0)) != 1)
         return std::nullopt;
+    const auto& [scale, x] = *scaled;
     const int add = g.sole_reader(e.output(0), "Add");
     if (add < 0 || !g.is_scalar(*g.other(g.node(add), e.output(0)), 1.0f, 0.0f))
         return std::nullopt;

@@ -79,6 +79,29 @@ TEST(fuse_patterns, gelu_as_torch_writes_it) {
     EXPECT_NEAR(after[3], 3 * 0.5 * (1 + std::erf(3 / std::sqrt(2.0))), 1e-6);
 }
 
+// The other form: x · (1/√2) first (constant on the left), x · ½ before the
+// product with (1 + erf).
+TEST(fuse_patterns, gelu_with_the_inverse_scale_and_the_half_first) {
+    onnx::ModelProto m = model([](onnx::GraphProto* g) {
+        scalar(g, "inv_sqrt2", 0.70710678f);
+        scalar(g, "one", 1.0f);
+        scalar(g, "half", 0.5f);
+        t::add_node(g, "Mul", {"inv_sqrt2", "X"}, {"a"}, "scale");
+        t::add_node(g, "Erf", {"a"}, {"b"}, "erf");
+        t::add_node(g, "Add", {"one", "b"}, {"c"}, "add");
+        t::add_node(g, "Mul", {"X", "half"}, {"h"}, "half_x");
+        t::add_node(g, "Mul", {"h", "c"}, {"Y"}, "gelu");
+    });
+    const std::vector<float> before = run(m);
+    const std::vector<fusion> f = fuse_patterns(m);
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_EQ(to_string(f[0]), "GELU 'gelu' from 5 nodes (Mul, Erf, Add, Mul, Mul)");
+    EXPECT_EQ(ops(m), (std::vector<std::string>{"Gelu"}));
+    const std::vector<float> after = run(m);
+    for (std::size_t i = 0; i < 4; ++i)
+        EXPECT_NEAR(after[i], before[i], 1e-6f) << i;
+}
+
 TEST(fuse_patterns, an_intermediate_read_elsewhere_blocks_the_fusion) {
     onnx::ModelProto m = model([](onnx::GraphProto* g) {
         gelu_body(g);
