@@ -46,29 +46,40 @@ void fill_seeded(onnx_tensor& t, uint64_t seed) {
     }
 }
 
+// The values of workload.inputs, each file read once: per input, one per file.
+using loaded_inputs = std::map<std::string, std::vector<onnx_tensor>>;
+loaded_inputs load_input_files(const workload_spec& w) {
+    loaded_inputs r;
+    for (const auto& [name, paths] : w.input_files)
+        for (const std::string& p : paths)
+            r[name].push_back(read_input_file(p));
+    return r;
+}
+
 // Input set k's value of each runtime input: its file, else seeded.
-std::map<std::string, onnx_tensor> input_set(const workload_spec& w,
+std::map<std::string, onnx_tensor> input_set(const workload_spec& w, const loaded_inputs& files,
                                              const std::vector<onnx_import::graph_input>& ins,
                                              unsigned k, const std::string& file) {
     std::map<std::string, onnx_tensor> set;
     for (std::size_t i = 0; i < ins.size(); ++i) {
         const onnx_import::graph_input& in = ins[i];
-        const auto f = w.input_files.find(in.name);
-        if (f == w.input_files.end()) {
+        const auto f = files.find(in.name);
+        if (f == files.end()) {
             onnx_tensor t = onnx_import::zero_value(in.elem_type, in.dims, in.name);
             fill_seeded(t, w.seed * 7919 + k * 131 + i);
             set[in.name] = std::move(t);
             continue;
         }
-        const std::string& path = f->second.size() == 1 ? f->second[0] : f->second.at(k);
-        onnx_tensor t = read_input_file(path);
+        const std::size_t which = f->second.size() == 1 ? 0 : k;
+        const std::string& path = w.input_files.at(in.name).at(which);
+        const onnx_tensor& t = f->second.at(which);
         if (t.dims != in.dims || t.elem_type != in.elem_type)
             throw config_error(file + ": workload.inputs." + in.name + ": " + path + " holds " +
                                onnx_import::elem_type_name(t.elem_type) + " " +
                                onnx_import::dims_text(t.dims) + ", the model's input is " +
                                onnx_import::elem_type_name(in.elem_type) + " " +
                                onnx_import::dims_text(in.dims));
-        set[in.name] = std::move(t);
+        set[in.name] = t;
     }
     return set;
 }
@@ -134,19 +145,20 @@ resolved_workload resolve_general_workload(const workload_spec& w, const std::st
     resolved_workload r;
     try {
         const onnx::ModelProto model = onnx_import::load_model(w.network_path);
+        const loaded_inputs files = load_input_files(w);
         // A file's dims fix the symbolic sizes of its input.
         std::map<std::string, std::vector<int64_t>> shapes = w.input_shapes;
         for (const onnx::ValueInfoProto& in : model.graph().input()) {
-            const auto f = w.input_files.find(in.name());
-            if (f != w.input_files.end() && !shapes.count(in.name()) && has_symbolic_dim(in))
-                shapes[in.name()] = read_input_file(f->second[0]).dims;
+            const auto f = files.find(in.name());
+            if (f != files.end() && !shapes.count(in.name()) && has_symbolic_dim(in))
+                shapes[in.name()] = f->second[0].dims;
         }
         const std::vector<onnx_import::graph_input> ins =
             onnx_import::runtime_inputs(model, w.network_path, shapes, "workload.input_shapes",
                                         "workload.input_shapes {\"NAME\": [sizes]}");
         std::vector<std::map<std::string, onnx_tensor>> sets;
         for (unsigned k = 0; k < w.input_sets; ++k)
-            sets.push_back(input_set(w, ins, k, file));
+            sets.push_back(input_set(w, files, ins, k, file));
         const onnx_import::check_network cn =
             onnx_import::import_for_check(model, sets[0], w.network_path);
         r.net = cn.net;
