@@ -157,6 +157,15 @@ std::optional<value> core_eltwise(check_builder& b, cpuops::binary_fn f, const v
 value binary_value(check_builder& b, cpuops::binary_fn f, const value& x, const value& y,
                    const std::string& suffix = "");
 
+// How runtime tensors of an ONNX element type are stored (type, and the
+// offset subtracted: uint8 128); false for types nnvp does not store
+// (stored_values.cpp).
+bool stored_as(int32_t elem_type, nn::dtype& type, int32_t& offset);
+// Values of `in` as type `to`, each integer lowered by `offset`; throws
+// onnx_error naming `where` for a value the type cannot hold.
+nn::tensor convert_values(const nn::tensor& in, nn::dtype to, int32_t offset,
+                          const std::string& where);
+
 // Helpers shared by the translations (check_ops.cpp).
 constexpr int32_t kFloat = onnx::TensorProto::FLOAT;
 // A core layer of kind k at fp32.
