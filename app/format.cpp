@@ -73,4 +73,16 @@ std::string csv_field(const std::string& s) {
     return out + "\"";
 }
 
+// 1234567 -> "1,234,567": the tables are read beside papers' figures.
+std::string grouped(uint64_t v) {
+    std::string digits = std::to_string(v);
+    std::string r;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i != 0 && (digits.size() - i) % 3 == 0)
+            r += ',';
+        r += digits[i];
+    }
+    return r;
+}
+
 }  // namespace nnvp

@@ -2,6 +2,7 @@
 // ratios, shared by the summary table, report.html and compare.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace nnvp {
@@ -17,5 +18,8 @@ std::string format_metric(double value, const std::string& unit);
 // A CSV field: quoted (inner quotes doubled) when it holds a comma, a quote
 // or a line break.
 std::string csv_field(const std::string& s);
+
+// 1234567 -> "1,234,567": the tables are read beside papers' figures.
+std::string grouped(uint64_t v);
 
 }  // namespace nnvp

@@ -1,5 +1,6 @@
 #include "app/general_workload.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <random>
@@ -8,6 +9,7 @@
 #include "sw/onnx/check_importer.h"
 #include "sw/onnx/model.h"
 #include "sw/onnx/npy.h"
+#include "sw/quant/network_quantizer.h"
 
 namespace nnvp {
 
@@ -56,21 +58,22 @@ loaded_inputs load_input_files(const workload_spec& w) {
     return r;
 }
 
-// Input set k's value of each runtime input: its file, else seeded.
+// Input set k's value of each runtime input: its file, else seeded from
+// `seed` (evaluated sets and calibration sets draw from different seeds).
 std::map<std::string, onnx_tensor> input_set(const workload_spec& w, const loaded_inputs& files,
                                              const std::vector<onnx_import::graph_input>& ins,
-                                             unsigned k, const std::string& file) {
+                                             unsigned k, const std::string& file, uint64_t seed) {
     std::map<std::string, onnx_tensor> set;
     for (std::size_t i = 0; i < ins.size(); ++i) {
         const onnx_import::graph_input& in = ins[i];
         const auto f = files.find(in.name);
         if (f == files.end()) {
             onnx_tensor t = onnx_import::zero_value(in.elem_type, in.dims, in.name);
-            fill_seeded(t, w.seed * 7919 + k * 131 + i);
+            fill_seeded(t, seed + k * 131 + i);
             set[in.name] = std::move(t);
             continue;
         }
-        const std::size_t which = f->second.size() == 1 ? 0 : k;
+        const std::size_t which = k % f->second.size();
         const std::string& path = w.input_files.at(in.name).at(which);
         const onnx_tensor& t = f->second.at(which);
         if (t.dims != in.dims || t.elem_type != in.elem_type)
@@ -84,9 +87,9 @@ std::map<std::string, onnx_tensor> input_set(const workload_spec& w, const loade
     return set;
 }
 
-// network section of the report: steps, CONV / FC layers and their MACs,
-// weights, activations (elements of every step's output).
-nlohmann::json network_info(const std::string& name, const compiler::network& net) {
+}  // namespace
+
+nlohmann::json general_network_info(const std::string& name, const compiler::network& net) {
     const std::vector<compiler::tensor_desc> tensors = compiler::plan_tensors(net);
     uint64_t conv = 0, fc = 0, conv_macs = 0, fc_macs = 0, weights = 0, weight_bytes = 0,
              activations = 0;
@@ -117,31 +120,67 @@ nlohmann::json network_info(const std::string& name, const compiler::network& ne
             {"importer", "general"}};
 }
 
+namespace {
+
 // What the general path does not take, named by field.
 void refuse_quantizer_fields(const workload_spec& w, const std::string& file) {
     const std::string at = file + ": workload.";
     if (w.batch != 1)
-        throw config_error(at + "batch: the model's own batch runs here: give it in "
-                                "workload.input_shapes (batch is for quantized runs)");
+        throw config_error(at + "batch: an ONNX model runs at its own batch: give it in "
+                                "workload.input_shapes");
     if (!w.dataset.name.empty())
-        throw config_error(at + "dataset: only quantized runs of image classifiers take a "
-                                "dataset; give the model's inputs with workload.inputs");
+        throw config_error(at + "dataset: the dataset feeds the zoo's image classifiers; "
+                                "give an ONNX model's inputs with workload.inputs");
     if (w.sparsity.weight_zero_pct > 0)
-        throw config_error(at + "sparsity.weight_zero_pct: pruning is a quantized-run option");
-    if (!w.quant.overrides.empty())
+        throw config_error(at + "sparsity.weight_zero_pct: pruning applies to the zoo's "
+                                "networks; an ONNX model keeps the weights it was exported with");
+    if (!w.quant.overrides.empty() && w.quant.precision == ref::precision::fp32)
         throw config_error(at + "layer_precision: a model run at fp32 runs every layer at "
                                 "its ONNX type");
 }
 
-}  // namespace
-
-bool runs_general(const workload_spec& w) {
-    return !w.network_path.empty() && w.quant.precision == ref::precision::fp32;
+// A workload.inputs entry for something the model does not read at run time.
+void refuse_unknown_inputs(const loaded_inputs& files,
+                           const std::vector<onnx_import::graph_input>& ins,
+                           const std::string& file) {
+    std::string names;
+    for (const onnx_import::graph_input& in : ins)
+        names += (names.empty() ? "'" : ", '") + in.name + "'";
+    for (const auto& entry : files) {
+        const bool known = std::any_of(ins.begin(), ins.end(), [&](const auto& in) {
+            return in.name == entry.first;
+        });
+        if (!known)
+            throw config_error(file + ": workload.inputs names '" + entry.first +
+                               "', which is not a runtime input of the model (it has " +
+                               (names.empty() ? std::string("none") : names) + ")");
+    }
 }
 
-resolved_workload resolve_general_workload(const workload_spec& w, const std::string& file) {
+// Post-training quantization of the imported network (network_quantizer.h):
+// ranges measured on `calibration` sets in functional mode, unit ranges in
+// timing mode (it computes nothing, so scales do not change what it reports).
+void quantize_general(const workload_spec& w, bool timing,
+                      const std::vector<std::vector<nn::tensor>>& calibration,
+                      resolved_workload& r) {
+    quant::network_calibration cal;
+    if (!timing)
+        cal = quant::calibrate_network(r.float_net, calibration, w.quant.calibration,
+                                       w.quant.percentile);
+    r.net = quant::quantize_network(r.float_net, w.quant, cal);
+    for (const std::vector<nn::tensor>& set : r.float_inputs)
+        r.inputs.push_back(quant::quantize_inputs(r.net, set));
+}
+
+}  // namespace
+
+bool runs_general(const workload_spec& w) { return !w.network_path.empty(); }
+
+resolved_workload resolve_general_workload(const workload_spec& w, bool timing,
+                                           const std::string& file) {
     const auto t0 = std::chrono::steady_clock::now();
     refuse_quantizer_fields(w, file);
+    const bool quantized = w.quant.precision != ref::precision::fp32;
     resolved_workload r;
     try {
         const onnx::ModelProto model = onnx_import::load_model(w.network_path);
@@ -156,31 +195,52 @@ resolved_workload resolve_general_workload(const workload_spec& w, const std::st
         const std::vector<onnx_import::graph_input> ins =
             onnx_import::runtime_inputs(model, w.network_path, shapes, "workload.input_shapes",
                                         "workload.input_shapes {\"NAME\": [sizes]}");
+        refuse_unknown_inputs(files, ins, file);
         std::vector<std::map<std::string, onnx_tensor>> sets;
         for (unsigned k = 0; k < w.input_sets; ++k)
-            sets.push_back(input_set(w, files, ins, k, file));
+            sets.push_back(input_set(w, files, ins, k, file, w.seed * 7919));
         const onnx_import::check_network cn =
             onnx_import::import_for_check(model, sets[0], w.network_path);
-        r.net = cn.net;
-        for (const auto& set : sets) {
+        const auto stage = [&](const std::map<std::string, onnx_tensor>& set) {
             std::vector<nn::tensor> staged;
             for (const onnx_import::port& p : cn.inputs)
                 staged.push_back(onnx_import::to_package(p, set.at(p.name)));
-            r.inputs.push_back(std::move(staged));
-        }
+            return staged;
+        };
+        for (const auto& set : sets)
+            r.float_inputs.push_back(stage(set));
+        r.float_net = cn.net;
         r.name = model.graph().name().empty() ? fs::path(w.network_path).stem().string()
                                               : model.graph().name();
-        r.network_info = network_info(r.name, r.net);
+        if (quantized) {
+            std::vector<std::vector<nn::tensor>> calibration;
+            for (unsigned k = 0; k < w.calibration_inputs && !timing; ++k)
+                calibration.push_back(stage(input_set(w, files, ins, k, file, w.seed * 104729)));
+            quantize_general(w, timing, calibration, r);
+        } else {
+            r.net = cn.net;
+            r.inputs = r.float_inputs;
+        }
+        r.network_info = general_network_info(r.name, r.net);
         r.network_info["fused"] = cn.fused;
     } catch (const config_error&) {
         throw;
+    } catch (const quant::quant_error& e) {
+        throw config_error(file + ": workload: " + e.what());
     } catch (const std::exception& e) {
         throw config_error(file + ": workload.network: " + e.what());
     }
     r.general = true;
-    r.quantization = {{"scheme", "none"},
-                      {"precision", "fp32"},
-                      {"note", "the model's own ONNX types (general importer)"}};
+    if (quantized)
+        r.quantization = {{"scheme", quant::to_string(w.quant.scheme)},
+                          {"precision", ref::to_string(w.quant.precision)},
+                          {"bits", w.quant.bits},
+                          {"note", "quantized after import (general importer); steps without an "
+                                   "integer path keep their ONNX type"}};
+    else
+        r.quantization = {{"scheme", "none"},
+                          {"precision", "fp32"},
+                          {"note", "the model's own ONNX types (general importer)"}};
     r.compile_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return r;
 }

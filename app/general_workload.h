@@ -1,7 +1,11 @@
-// `nnvp run` on an ONNX model at the precision of its own ONNX types
-// (workload.precision "fp32"): the model goes through the general importer,
+// `nnvp run` on an ONNX model: the model goes through the general importer,
 // the one `nnvp check` uses (sw/onnx/check_importer.h), so any model `check`
 // and `info` read also runs as a scenario, with several inputs and outputs.
+// At workload.precision "fp32" it runs at its own ONNX types; at "int8" or
+// "int16" the imported network is quantized after import
+// (sw/quant/network_quantizer.h: quantization scheme, bits, calibration,
+// layer_precision by step name), calibrated on `calibration_inputs` sets
+// drawn like the input sets (files, else seeded from another seed).
 //
 //   "workload": {
 //     "network": "speech.onnx", "precision": "fp32",
@@ -16,17 +20,25 @@
 // model's own (workload.batch must stay 1): set it through input_shapes.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "app/workload.h"
 
 namespace nnvp {
 
-// True when `w` runs through the general importer (an ONNX model at fp32).
+// The report's network section: steps, CONV / FC layers and their MACs,
+// weights, activations (elements of every step's output).
+nlohmann::json general_network_info(const std::string& name, const compiler::network& net);
+
+// True when `w` runs through the general importer (an ONNX model).
 bool runs_general(const workload_spec& w);
 
-// Imports the model with its inputs bound, and stages every input set.
-// Throws config_error naming the scenario file and the workload field.
-resolved_workload resolve_general_workload(const workload_spec& w, const std::string& file);
+// Imports the model with its inputs bound, quantizes it when the workload's
+// precision is an integer one (calibrated in functional mode), and stages
+// every input set. Throws config_error naming the scenario file and the
+// workload field.
+resolved_workload resolve_general_workload(const workload_spec& w, bool timing,
+                                           const std::string& file);
 
 }  // namespace nnvp

@@ -6,9 +6,9 @@
 #include <sstream>
 #include <vector>
 
+#include "app/format.h"
 #include "app/info_general.h"
 #include "sw/net/zoo.h"
-#include "sw/onnx/graph_importer.h"
 
 namespace nnvp {
 
@@ -44,24 +44,12 @@ bool parse_input_shape(const std::string& v, std::map<std::string, std::vector<i
 
 void usage(std::ostream& os) {
     os << "usage: nnvp info NETWORK|MODEL.onnx [--json] [--input-shape NAME=D,D,...]\n"
-          "  a model the quantizer's importer refuses is shown as the general importer\n"
-          "  reads it (as nnvp check, and nnvp run at precision fp32, run it);\n"
+          "  a model is shown as the importer reads it (the one nnvp check and nnvp run\n"
+          "  use): its steps, where each runs, what was fused;\n"
           "  --input-shape gives symbolic input sizes\n  networks:";
     for (const net::zoo_entry& e : net::zoo())
         os << "\n    " << e.name << "  " << e.summary;
     os << "\n";
-}
-
-// 1234567 -> "1,234,567": the tables are read beside papers' figures.
-std::string grouped(uint64_t v) {
-    std::string digits = std::to_string(v);
-    std::string r;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i != 0 && (digits.size() - i) % 3 == 0)
-            r += ',';
-        r += digits[i];
-    }
-    return r;
 }
 
 // 724406816 -> "724.4 M", as papers quote.
@@ -248,21 +236,8 @@ int run_info(int argc, char* argv[]) {
         return 2;
     }
     const std::string ext = target.size() >= 5 ? target.substr(target.size() - 5) : "";
-    if (ext == ".onnx" || ext == ".ONNX") {
-        try {
-            const net::graph g = onnx_import::import_graph_file(target);
-            const network_stats s = net::compute_stats(g);
-            const std::string summary = "ONNX model " + target;
-            if (json)
-                std::cout << info_json(g, s, summary).dump(2) << "\n";
-            else
-                print_info_table(std::cout, g, s, summary);
-        } catch (const onnx_import::onnx_error& e) {
-            // Not a network the quantizer takes: the general importer's view, said as such.
-            return print_general_info(std::cout, std::cerr, target, json, e.what(), input_shapes);
-        }
-        return 0;
-    }
+    if (ext == ".onnx" || ext == ".ONNX")
+        return print_general_info(std::cout, std::cerr, target, json, input_shapes);
     const net::zoo_entry* entry = net::find_zoo(target);
     if (!entry) {
         std::cerr << "nnvp info: unknown network '" << target << "'; known networks:";

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "app/format.h"
+#include "app/general_workload.h"
 #include "sw/onnx/check_importer.h"
 #include "sw/onnx/model.h"
 
@@ -43,10 +45,18 @@ std::string unit_of(const compiler::net_op& op) {
     return "cpu " + cpuops::describe(op.cpu);
 }
 
+// "input X: FLOAT [2, 3] -> 1x1x2x3 (plain) fp32": as ONNX has it, as stored.
+std::string port_line(const char* what, const onnx_import::port& p,
+                      const std::vector<compiler::tensor_desc>& tensors) {
+    return std::string(what) + " " + p.name + ": " + onnx_import::elem_type_name(p.elem_type) +
+           " " + onnx_import::dims_text(p.dims) + " -> " +
+           shape_text(tensors[static_cast<std::size_t>(p.tensor)].shape) + " (" +
+           onnx_import::to_string(p.lay) + ") " + nn::to_string(p.type);
+}
+
 }  // namespace
 
 int print_general_info(std::ostream& out, std::ostream& err, const std::string& path, bool json,
-                       const std::string& refused,
                        const std::map<std::string, std::vector<int64_t>>& input_shapes) {
     try {
         const onnx::ModelProto m = onnx_import::load_model(path);
@@ -57,11 +67,13 @@ int print_general_info(std::ostream& out, std::ostream& err, const std::string& 
         int core = 0;
         for (const compiler::net_op& op : net.ops)
             core += op.type == compiler::op_type::layer;
+        const nlohmann::json stats = general_network_info(m.graph().name(), net);
         const std::string summary =
-            "ONNX model " + path + ": read by the general importer (as `nnvp check` runs it, at " +
-            "its own ONNX types, constants folded): " + std::to_string(net.ops.size()) +
-            " steps, " + std::to_string(core) + " NN-core layers, " +
-            std::to_string(net.ops.size() - static_cast<std::size_t>(core)) + " CPU ops";
+            "ONNX model " + path + " (at its own ONNX types, constants folded): " +
+            std::to_string(net.ops.size()) + " steps, " + std::to_string(core) +
+            " NN-core layers, " + std::to_string(net.ops.size() - static_cast<std::size_t>(core)) +
+            " CPU ops; " + grouped(stats["macs"].get<uint64_t>()) + " MACs (CONV / FC), " +
+            grouped(stats["weights"].get<uint64_t>()) + " weights";
         if (json) {
             nlohmann::json steps = nlohmann::json::array();
             for (std::size_t i = 0; i < net.ops.size(); ++i)
@@ -71,7 +83,8 @@ int print_general_info(std::ostream& out, std::ostream& err, const std::string& 
                                  {"output", shape_text(tensors[i + 1].shape)},
                                  {"type", nn::to_string(tensors[i + 1].type)}});
             out << nlohmann::json{{"summary", summary},
-                                  {"quantizer_refused", refused},
+                                  {"macs", stats["macs"]},
+                                  {"weights", stats["weights"]},
                                   {"fused", cn.fused},
                                   {"steps", steps}}
                        .dump(2)
@@ -79,9 +92,15 @@ int print_general_info(std::ostream& out, std::ostream& err, const std::string& 
             return 0;
         }
         out << summary << "\n"
-            << "nnvp run takes it at workload.precision \"fp32\" only (as exported); the "
-               "quantizer's importer refuses it: "
-            << refused << "\n\n";
+            << "nnvp run takes it at workload.precision \"fp32\" (as exported) or \"int8\" / "
+               "\"int16\" (quantized after import: steps without an integer path keep "
+               "their type)\n\n";
+        for (const onnx_import::port& p : cn.inputs)
+            out << port_line("input", p, tensors) << "\n";
+        out << port_line("output", cn.output, tensors) << "\n";
+        for (const onnx_import::port& p : cn.extra_outputs)
+            out << port_line("output", p, tensors) << "\n";
+        out << "\n";
         for (const std::string& f : cn.fused)
             out << "fused: " << f << "\n";
         if (!cn.fused.empty())

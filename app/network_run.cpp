@@ -8,6 +8,7 @@
 
 #include "sw/compiler/reference.h"
 #include "sw/quant/float_exec.h"
+#include "sw/quant/network_quantizer.h"
 #include "sw/quant/quantizer.h"
 
 namespace nnvp {
@@ -70,24 +71,56 @@ std::size_t argmax_row(const nn::tensor& t, std::size_t row, std::size_t width) 
 
 }  // namespace
 
-// The general importer's networks run at the model's ONNX types: the
-// reference executor is their reference, for every output.
+// The general importer's networks: the reference executor is their
+// reference, for every output; a quantized one is also compared with the
+// network at its ONNX types (every output dequantized: SQNR, largest error,
+// top-1 agreement of output 0's rows).
 nlohmann::json network_run::general_accuracy_json(bool& ok) const {
     const std::vector<nn::tensor>& outs = m_session->outputs();
     const std::size_t n = std::min(outs.size(), m_work.inputs.size());
     const compiler::network& net = m_work.net;
-    std::size_t mismatched = 0;
-    for (std::size_t k = 0; k < n && m_spec.check; ++k) {
-        const std::vector<nn::tensor> golden = compiler::reference_run(net, m_work.inputs[k]);
-        mismatched += golden[static_cast<std::size_t>(net.output_index())].bytes() != outs[k].bytes();
-        const std::vector<nn::tensor>& extra = m_session->extra_outputs().at(k);
-        for (std::size_t e = 0; e < net.extra_outputs.size(); ++e)
-            mismatched +=
-                golden[static_cast<std::size_t>(net.extra_outputs[e])].bytes() != extra.at(e).bytes();
+    const bool quantized = m_work.quantization.value("precision", "fp32") != "fp32";
+    const std::vector<compiler::tensor_desc> desc =
+        quantized ? compiler::plan_tensors(net) : std::vector<compiler::tensor_desc>{};
+    std::size_t mismatched = 0, rows = 0, agree = 0;
+    double signal = 0, noise = 0, max_err = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+        std::vector<const nn::tensor*> got = {&outs[k]};
+        for (const nn::tensor& e : m_session->extra_outputs().at(k))
+            got.push_back(&e);
+        const std::vector<int> at = net.output_indices();
+        if (m_spec.check) {
+            const std::vector<nn::tensor> golden = compiler::reference_run(net, m_work.inputs[k]);
+            for (std::size_t o = 0; o < at.size() && o < got.size(); ++o)
+                mismatched += golden[static_cast<std::size_t>(at[o])].bytes() != got[o]->bytes();
+        }
+        if (!quantized)
+            continue;
+        const std::vector<nn::tensor> fp = compiler::reference_run(m_work.float_net, m_work.float_inputs[k]);
+        const std::vector<int> fat = m_work.float_net.output_indices();
+        for (std::size_t o = 0; o < at.size() && o < got.size(); ++o) {
+            const nn::tensor& want = fp[static_cast<std::size_t>(fat[o])];
+            const nn::tensor real = quant::real_values(desc[static_cast<std::size_t>(at[o])], *got[o]);
+            for (std::size_t i = 0; i < want.size(); ++i) {
+                const double d = double(real.get_float(i)) - want.get_float(i);
+                signal += double(want.get_float(i)) * want.get_float(i);
+                noise += d * d;
+                max_err = std::max(max_err, std::fabs(d));
+            }
+            const auto width = static_cast<std::size_t>(want.shape().c);
+            for (std::size_t r = 0; o == 0 && width > 1 && r < want.size() / width; ++r, ++rows)
+                agree += argmax_row(real, r, width) == argmax_row(want, r, width);
+        }
     }
-    nlohmann::json a = {{"reference", "reference executor (the model at its ONNX types)"},
+    nlohmann::json a = {{"reference", quantized ? "fp32 (the model at its ONNX types)"
+                                                : "reference executor (the model at its ONNX types)"},
                         {"compared_inputs", n},
                         {"outputs_per_inference", 1 + net.extra_outputs.size()}};
+    if (quantized) {
+        a["max_abs_err"] = max_err;
+        a["sqnr_db"] = sqnr_db(signal, noise);
+        a["top1_agreement"] = rows ? double(agree) / double(rows) : 0.0;
+    }
     if (m_spec.check) {
         a["bit_exact_vs_reference_executor"] = mismatched == 0;
         a["mismatched_outputs"] = mismatched;

@@ -13,7 +13,6 @@
 #include "sw/net/stats.h"
 #include "sw/net/weights.h"
 #include "sw/net/zoo.h"
-#include "sw/onnx/graph_importer.h"
 #include "sw/quant/calibration.h"
 #include "sw/quant/fuse.h"
 #include "sw/quant/quantizer.h"
@@ -200,11 +199,10 @@ workload_spec parse_workload(const config_node& node, const std::string& scenari
     if (node.has("power"))
         w.power = parse_power_spec(node.child("power"));
     parse_model_inputs(node, scenario_dir, w);
-    if ((node.has("input_shapes") || node.has("inputs")) &&
-        (w.network_path.empty() || w.quant.precision != ref::precision::fp32))
+    if ((node.has("input_shapes") || node.has("inputs")) && w.network_path.empty())
         node.fail(node.has("inputs") ? "inputs" : "input_shapes",
-                  "none here: input shapes and files are for ONNX models run at precision "
-                  "\"fp32\" (quantized runs use the model's static shape and seeded inputs)");
+                  "none here: input shapes and files are for ONNX models (a zoo network has "
+                  "its own shape and seeded inputs)");
     node.reject_unknown();
     return w;
 }
@@ -213,18 +211,7 @@ namespace {
 
 net::graph load_graph(const workload_spec& w, const std::string& file) {
     net::graph g;
-    if (!w.network_path.empty()) {
-        try {
-            g = onnx_import::import_graph_file(w.network_path);
-        } catch (const std::exception& e) {
-            // The quantizer's importer takes CNN-style graphs; the general
-            // one takes any model nnvp check reads, at its ONNX types.
-            throw config_error(file + ": workload.network: " + e.what() +
-                               " (quantized runs take CNN-style graphs; with workload.precision "
-                               "\"fp32\" nnvp runs the model as exported, through the general "
-                               "importer)");
-        }
-    } else if (w.network == dataset::fmnist_network_name) {
+    if (w.network == dataset::fmnist_network_name) {
         try {
             g = dataset::fmnist_lenet(w.weights_path.empty() ? dataset::fmnist_default_weights()
                                                              : w.weights_path);
@@ -323,7 +310,7 @@ void dataset_inputs(const workload_spec& w, const net::graph& g, const std::stri
 
 resolved_workload resolve_workload(const workload_spec& w, bool timing, const std::string& file) {
     if (runs_general(w))
-        return resolve_general_workload(w, file);
+        return resolve_general_workload(w, timing, file);
     const auto t0 = std::chrono::steady_clock::now();
     resolved_workload r;
     net::graph g = load_graph(w, file);

@@ -22,7 +22,7 @@
 //                  "activation_density": 0.6,    timing mode: non-zero share of inputs
 //                  "weight_format": "automatic"},   dense bitmap csr automatic (DRAM storage)
 //     "power": {"governor": {...}, "idle": {...}},   the NN core's power management (power_spec.h)
-//     "input_shapes": {"x": [1, 40, 98]},   "inputs": {"x": "x.npy"},   ONNX models at fp32:
+//     "input_shapes": {"x": [1, 40, 98]},   "inputs": {"x": "x.npy"},   ONNX models:
 //                                     general_workload.h
 //     "dataset": {"name": "fashion-mnist", "split": "t10k", "images": 500, "offset": 0,
 //                 "dir": "/usr/share/datasets/fashion-mnist"}
@@ -103,9 +103,12 @@ struct resolved_workload {
     std::vector<nn::tensor> real_inputs;  // fp32, one per input set (graph input 0; quantized runs)
     // Per input set, one tensor per package input in its stored type.
     std::vector<std::vector<nn::tensor>> inputs;
-    // Read by the general importer at the model's ONNX types (no quantizer,
-    // no float graph): outputs are checked against the reference executor only.
+    // Read by the general importer (ONNX models): no float graph. `float_net`
+    // is the network at the model's ONNX types and `float_inputs` its inputs
+    // per set; `net` is the same network, or its quantized version.
     bool general = false;
+    compiler::network float_net;
+    std::vector<std::vector<nn::tensor>> float_inputs;
     std::vector<uint8_t> labels;          // dataset workloads: per image, in input-set order
     nlohmann::json network_info;          // name, layers, macs, weights, weight_bytes
     nlohmann::json quantization;          // scheme and per-layer error (functional mode)

@@ -173,6 +173,12 @@ ref::layer float_layer(ref::op_kind k);
 // An fp32 activation layer of the NN core's vector unit on `in`, named
 // after the node (+ `suffix`).
 tref activation_layer(check_builder& b, ref::activation a, tref in, const std::string& suffix = "");
+// The node's activation `a` of x (its input 0, in layout `lay`) fused into
+// the float core layer that wrote x, when nothing else reads x and that
+// layer has no activation yet (Conv + Relu: one command, the same values as
+// two on fp32 paths). Returns the layer's tensor, or nothing when not fused.
+std::optional<tref> fuse_into_producer(check_builder& b, const ref::activation& a, const value& x,
+                                       layout lay);
 // ONNX dims [N, C, H, W] of a layer's NHWC output shape.
 std::vector<int64_t> nchw_dims(const nn::shape4& s);
 // Input i must be a 4-D NCHW FLOAT tensor (2-D windows only).

@@ -183,7 +183,8 @@ void activation(check_builder& b, ref::act_kind kind) {
         a.only({});
     }
     b.need_type(0, {kFloat});
-    const tref r = b.add_layer(l, {b.runtime(x, x.lay)});
+    const std::optional<tref> fused = fuse_into_producer(b, l.act, x, x.lay);
+    const tref r = fused ? *fused : b.add_layer(l, {b.runtime(x, x.lay)});
     b.set_output(runtime_value(b, r, x.lay, x.dims, kFloat));
 }
 

@@ -183,9 +183,12 @@ value unary_value(check_builder& b, unary_fn f, const value& x, const std::vecto
                   int32_t elem, const std::string& suffix) {
     const layout lay = math_layout({&x});
     // Functions the NN core's vector unit has run there (constants fold on the host).
-    if (const auto core = cpuops::core_activation(f, params); core && !x.known)
+    if (const auto core = cpuops::core_activation(f, params); core && !x.known) {
+        if (const auto fused = suffix.empty() ? fuse_into_producer(b, *core, x, lay) : std::nullopt)
+            return runtime_value(b, *fused, lay, x.dims, kFloat);
         return runtime_value(b, activation_layer(b, *core, b.runtime(x, lay), suffix), lay, x.dims,
                              kFloat);
+    }
     return emit(b, {cpuops::kind::unary, {static_cast<int32_t>(f)}, params}, {&x}, lay, x.dims,
                 elem, suffix);
 }

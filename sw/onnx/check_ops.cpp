@@ -21,6 +21,21 @@ tref activation_layer(check_builder& b, ref::activation a, tref in, const std::s
     return b.add_layer(l, {in});
 }
 
+std::optional<tref> fuse_into_producer(check_builder& b, const ref::activation& a, const value& x,
+                                       layout lay) {
+    const value& in = b.input(0);
+    if (x.known || lay != x.lay || x.r.kind != in.r.kind || x.r.index != in.r.index ||
+        b.uses(b.node().input(0)) != 1)
+        return std::nullopt;
+    compiler::net_op* prev = b.op_at(x.r);
+    if (!prev || prev->type != compiler::op_type::layer ||
+        prev->layer.prec != ref::precision::fp32 || prev->layer.act.kind != ref::act_kind::none ||
+        prev->layer.op == ref::op_kind::activation || ref::is_row_op(prev->layer.op))
+        return std::nullopt;
+    prev->layer.act = a;
+    return x.r;
+}
+
 std::vector<int64_t> nchw_dims(const nn::shape4& s) {
     return {s.n, s.c, s.h, s.w};
 }

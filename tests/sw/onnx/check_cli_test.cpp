@@ -69,16 +69,18 @@ TEST(CheckCli, InfoReadsAnOnnxModel) {
     const relu_case ok("info", "Relu", {0, 0, 2});
     const result r = run("info " + (ok.dir / "model.onnx").string());
     EXPECT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_NE(r.output.find("input X: 1x1x1x3 (NHWC) fp32"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("input X: FLOAT [1, 3] -> 1x1x1x3 (plain) fp32"), std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("output Y: FLOAT [1, 3] -> 1x1x1x3 (plain) fp32"), std::string::npos)
+        << r.output;
     EXPECT_NE(r.output.find("activation"), std::string::npos) << r.output;
     const relu_case unknown("info_bad", "Foo", {0});
     EXPECT_EQ(run("info " + (unknown.dir / "model.onnx").string()).exit_code, 2);
 }
 
-// A model the quantizer does not take (a rank-3 input, here with a symbolic
-// batch): info shows it as the general importer reads it, and asks for the
-// symbolic size.
-TEST(CheckCli, InfoShowsOtherModelsThroughTheGeneralImporter) {
+// A rank-3 input with a symbolic batch: info asks for the symbolic size,
+// then shows the steps and where they run.
+TEST(CheckCli, InfoShowsTheImportedStepsAndAsksForSymbolicSizes) {
     const fs::path dir = fs::temp_directory_path() / ("nnvp_info_" + std::to_string(::getpid()));
     fs::create_directories(dir);
     onnx::ModelProto m = nnvp::test::new_model();
@@ -102,7 +104,8 @@ TEST(CheckCli, InfoShowsOtherModelsThroughTheGeneralImporter) {
     r = run("info " + model + " --input-shape X=2,3,4");
     EXPECT_EQ(r.exit_code, 0) << r.output;
     EXPECT_NE(r.output.find("2 steps, 2 NN-core layers, 0 CPU ops"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("nnvp run takes it at workload.precision \"fp32\" only"),
+    EXPECT_NE(r.output.find("nnvp run takes it at workload.precision \"fp32\" (as exported) or "
+                            "\"int8\" / \"int16\""),
               std::string::npos)
         << r.output;
     EXPECT_NE(r.output.find("core activation exp"), std::string::npos) << r.output;

@@ -26,7 +26,7 @@ TEST(CheckImporter, ConvBnReluRunsAndMatchesAHandComputedResult) {
     const conv_bn cb;
     const onnx_tensor x = x_value();
     const check_network cn = import_for_check(cb.model(), {{"X", x}}, "m.onnx");
-    ASSERT_EQ(cn.net.ops.size(), 2u);  // conv (BN folded) and the Relu layer
+    ASSERT_EQ(cn.net.ops.size(), 1u);  // conv with BN folded and the Relu fused
     const compiler::net_op& conv = cn.net.ops[0];
     EXPECT_EQ(conv.layer.op, ref::op_kind::conv2d);
     EXPECT_EQ(conv.layer.prec, ref::precision::fp32);
@@ -36,7 +36,7 @@ TEST(CheckImporter, ConvBnReluRunsAndMatchesAHandComputedResult) {
                 for (int i = 0; i < 2; ++i)
                     EXPECT_FLOAT_EQ(conv.weights->get_float(conv.weights->index(o, kh, kw, i)),
                                     static_cast<float>(cb.folded_w(o, i, kh, kw)));
-    EXPECT_EQ(cn.net.ops[1].layer.act.kind, ref::act_kind::relu);
+    EXPECT_EQ(conv.layer.act.kind, ref::act_kind::relu);
     ASSERT_EQ(cn.inputs.size(), 1u);
     EXPECT_EQ(cn.inputs[0].lay, layout::nhwc);
 
@@ -57,6 +57,19 @@ TEST(CheckImporter, ConvBnReluRunsAndMatchesAHandComputedResult) {
                 EXPECT_NEAR(y.value(static_cast<std::size_t>((o * 2 + oh) * 2 + ow)),
                             std::max(0.0, bn), 1e-5);
             }
+}
+
+// The Relu stays its own step when the conv's output is read elsewhere too
+// (here: a graph output), so that value keeps its pre-activation numbers.
+TEST(CheckImporter, ActivationStaysApartWhenItsInputIsReadElsewhere) {
+    const conv_bn cb;
+    onnx::ModelProto m = cb.model();
+    test::add_value_info(m.mutable_graph()->add_output(), "bn", {1, 2, 2, 2});
+    const check_network cn = import_for_check(m, {{"X", x_value()}}, "m.onnx");
+    ASSERT_EQ(cn.net.ops.size(), 2u);
+    EXPECT_EQ(cn.net.ops[0].layer.act.kind, ref::act_kind::none);
+    EXPECT_EQ(cn.net.ops[1].layer.op, ref::op_kind::activation);
+    EXPECT_EQ(cn.net.ops[1].layer.act.kind, ref::act_kind::relu);
 }
 
 TEST(CheckImporter, GraphInputsFeedingParameterSlotsBecomeConstants) {

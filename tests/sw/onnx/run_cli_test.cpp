@@ -109,6 +109,35 @@ TEST(RunOnnx, TwoInputsTwoOutputsSymbolicBatch) {
     EXPECT_EQ(m.report()["network"]["activations"], 4 * 3 + 4 * 3 + 3);
 }
 
+// At int8 the imported network is quantized: Exp (a table) and Add on the
+// core at int8, B quantized by the host, the batch mean a float CPU step
+// behind a convert; outputs bit-exact with the reference executor and close
+// to the fp32 evaluation.
+TEST(RunOnnx, Int8QuantizesTheImportedNetwork) {
+    const model_dir m;
+    result r = m.run(m.scenario("int8", {{"precision", "int8"}, {"inputs", {{"X", "x.pb"}}}}));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    json rep = m.report();
+    EXPECT_EQ(rep["quantization"]["precision"], "int8");
+    EXPECT_EQ(rep["network"]["importer"], "general");
+    EXPECT_EQ(rep["accuracy"]["mismatched_outputs"], 0);
+    EXPECT_EQ(rep["accuracy"]["outputs_per_inference"], 2);
+    EXPECT_GT(rep["accuracy"]["sqnr_db"].get<double>(), 30.0) << rep["accuracy"];
+    EXPECT_LT(rep["accuracy"]["max_abs_err"].get<double>(), 0.1) << rep["accuracy"];
+    ASSERT_EQ(rep["layers"].size(), 4u) << rep["layers"];
+    EXPECT_EQ(rep["layers"][0]["name"], "exp");
+    EXPECT_EQ(rep["layers"][0]["unit"], "nncore");
+    EXPECT_EQ(rep["layers"][1]["name"], "add");
+    EXPECT_EQ(rep["layers"][2]["name"], "add/to_fp32");
+    EXPECT_EQ(rep["layers"][3]["name"], "mean");
+    EXPECT_EQ(rep["layers"][3]["unit"], "cpu");
+    // Timing mode quantizes with unit ranges (nothing is computed).
+    r = m.run(m.scenario("int8t", {{"precision", "int16"}, {"input_shapes", {{"X", {4, 3}}}}},
+                         "timing"));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(m.report()["quantization"]["precision"], "int16");
+}
+
 TEST(RunOnnx, WorkloadMistakesNameTheField) {
     const model_dir m;
     const struct {
@@ -129,11 +158,16 @@ TEST(RunOnnx, WorkloadMistakesNameTheField) {
         {{{"inputs", {{"X", "missing.npy"}}}}, "workload.inputs.X: an existing file"},
         {{{"inputs", {{"X", "x.txt"}}}}, "workload.inputs.X: a .npy or .pb (TensorProto) file"},
         {{{"input_shapes", {{"X", {2, 3}}}}, {"batch", 2}},
-         "workload.batch: the model's own batch runs here"},
-        {{{"precision", "int8"}, {"input_shapes", {{"X", {2, 3}}}}},
-         "workload.input_shapes: none here"},
-        {{{"precision", "int8"}},
-         "with workload.precision \"fp32\" nnvp runs the model as exported"},
+         "workload.batch: an ONNX model runs at its own batch"},
+        {{{"input_shapes", {{"X", {2, 3}}}}, {"inputs", {{"C", "x.pb"}}}},
+         "workload.inputs names 'C', which is not a runtime input of the model (it has 'X', "
+         "'B')"},
+        {{{"precision", "int4"}, {"input_shapes", {{"X", {2, 3}}}}},
+         "precision int4: ONNX models quantize to int8 or int16"},
+        {{{"precision", "int8"}, {"input_shapes", {{"X", {2, 3}}}}, {"layer_precision", {{"nope", "fp32"}}}},
+         "layer_precision 'nope': no step of that name"},
+        {{{"input_shapes", {{"X", {2, 3}}}}, {"layer_precision", {{"add", "int8"}}}},
+         "override 'add' = int8 with scheme none"},
     };
     int k = 0;
     for (const auto& c : cases) {

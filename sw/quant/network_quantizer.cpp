@@ -1,0 +1,489 @@
+// quantize_network(): the float network's ops rebuilt one by one, each
+// quantized, passed through or kept (network_quantizer.h), with converts
+// where representations differ. Extra inputs and constants are numbered after
+// the ops (builder.h), so their operand indices are placeholders until every
+// op is in.
+#include "sw/quant/network_quantizer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <string>
+
+#include "nn/ref/ops.h"
+#include "nn/ref/quant.h"
+#include "sw/compiler/reference.h"
+#include "sw/quant/scale_choice.h"
+
+namespace nnvp::quant {
+
+namespace {
+
+using nn::dtype;
+using ref::op_kind;
+using ref::precision;
+
+struct repr {
+    dtype type = dtype::fp32;
+    ref::quant_params q;
+};
+
+bool same(const repr& a, const repr& b) {
+    return a.type == b.type &&
+           (nn::is_float(a.type) || (a.q.scale == b.q.scale && a.q.zero_point == b.q.zero_point));
+}
+
+bool is_pool(op_kind k) {
+    return k == op_kind::max_pool || k == op_kind::avg_pool || k == op_kind::global_avg_pool ||
+           k == op_kind::global_max_pool;
+}
+
+// A table activation fused after the layer reads the pre-activation domain.
+bool needs_pre_activation(const ref::layer& l) {
+    return ref::uses_table(l.act.kind) && !is_pool(l.op) && l.op != op_kind::activation;
+}
+
+// CPU ops that move bytes without reading their values.
+bool moves_data(cpuops::kind k) {
+    using cpuops::kind;
+    return k == kind::reshape || k == kind::transpose || k == kind::slice || k == kind::gather ||
+           k == kind::expand || k == kind::tile;
+}
+
+float absmax_of(const nn::tensor& t, std::size_t from, std::size_t to) {
+    float m = 0.0f;
+    for (std::size_t i = from; i < to; ++i)
+        m = std::max(m, std::fabs(t.get_float(i)));
+    return m;
+}
+
+// Extra input j and constant j until the final indices are known.
+constexpr int constant_code_base = 1 << 20;
+int extra_code(std::size_t j) { return -2 - static_cast<int>(j); }
+int constant_code(std::size_t j) { return -2 - constant_code_base - static_cast<int>(j); }
+
+class network_lowering {
+public:
+    network_lowering(const compiler::network& net, const quant_options& o,
+                     const network_calibration& cal)
+        : m_src(net), m_o(o), m_cal(cal), m_t(compiler::plan_tensors(net)) {}
+
+    compiler::network run();
+
+private:
+    [[noreturn]] void fail(const std::string& what) const {
+        throw quant_error("quantize: network '" + m_src.name + "': " + what);
+    }
+    int first_extra() const { return static_cast<int>(m_src.ops.size()) + 1; }
+    int first_constant() const { return first_extra() + static_cast<int>(m_src.extra_inputs.size()); }
+    bool is_constant(int t) const { return t >= first_constant(); }
+
+    void check_options() const;
+    void measure_globals();
+    value_range range(int t) const;
+    value_range pre_activation_range(std::size_t i) const;
+    ref::quant_params params(value_range r, dtype t) const;
+    std::vector<float> weight_scales(const nn::tensor& w, dtype wt) const;
+    precision precision_of(std::size_t i) const;
+    bool quantized(std::size_t i) const;
+    repr original(int t) const { return {m_t[static_cast<std::size_t>(t)].type, m_t[static_cast<std::size_t>(t)].q}; }
+    repr act_repr(int t, precision p) const;
+
+    void set_inputs();
+    int operand(int t, const repr& want);
+    int constant(std::size_t j, const repr& want);
+    void produce(int t, compiler::net_op op, const repr& r);
+    void lower_layer(std::size_t i);
+    void pass_through(std::size_t i);
+    void keep(std::size_t i);
+    int resolve(int code) const;
+
+    const compiler::network& m_src;
+    const quant_options& m_o;
+    const network_calibration& m_cal;
+    std::vector<compiler::tensor_desc> m_t;  // the float network's tensors
+    compiler::network m_out;
+    std::vector<int> m_at;    // per source tensor: its index (or code) in m_out
+    std::vector<repr> m_repr;  // per source tensor: how m_out holds it
+    std::map<std::string, int> m_converted;     // convert ops, by tensor and repr
+    std::map<std::string, std::size_t> m_const;  // out constants, by source constant and repr
+    float m_act_absmax = 0.0f;  // static_fixed: whole network
+    float m_w_absmax = 0.0f;
+};
+
+void network_lowering::check_options() const {
+    if (m_o.precision != precision::int8 && m_o.precision != precision::int16)
+        fail(std::string("precision ") + ref::to_string(m_o.precision) +
+             ": ONNX models quantize to int8 or int16 (fp32 runs the model as exported)");
+    if (m_o.scheme == scheme::none)
+        fail("quantization none: an integer precision needs a scheme");
+    for (const auto& [name, p] : m_o.overrides) {
+        const auto it = std::find_if(m_src.ops.begin(), m_src.ops.end(),
+                                     [&](const compiler::net_op& op) { return op.name == name; });
+        if (it == m_src.ops.end())
+            fail("layer_precision '" + name + "': no step of that name (nnvp info lists them)");
+        if (it->type != compiler::op_type::layer)
+            fail("layer_precision '" + name + "': a CPU step: expected a core layer");
+        if (p != precision::fp32 && p != precision::int8 && p != precision::int16)
+            fail("layer_precision '" + name + "': " + ref::to_string(p) +
+                 ": expected fp32, int8 or int16");
+    }
+}
+
+void network_lowering::measure_globals() {
+    for (const value_range& r : m_cal.tensors)
+        m_act_absmax = std::max(m_act_absmax, r.absmax());
+    for (const auto& [i, r] : m_cal.pre_activations)
+        m_act_absmax = std::max(m_act_absmax, r.absmax());
+    if (m_cal.tensors.empty())
+        m_act_absmax = 1.0f;
+    for (std::size_t i = 0; i < m_src.ops.size(); ++i)
+        if (quantized(i) && m_src.ops[i].weights)
+            m_w_absmax = std::max(m_w_absmax, absmax_of(*m_src.ops[i].weights, 0,
+                                                        m_src.ops[i].weights->size()));
+}
+
+value_range network_lowering::range(int t) const {
+    const auto k = static_cast<std::size_t>(t);
+    return k < m_cal.tensors.size() ? m_cal.tensors[k] : value_range{-1.0f, 1.0f};
+}
+
+value_range network_lowering::pre_activation_range(std::size_t i) const {
+    const auto it = m_cal.pre_activations.find(i);
+    return it == m_cal.pre_activations.end() ? value_range{-1.0f, 1.0f} : it->second;
+}
+
+ref::quant_params network_lowering::params(value_range r, dtype t) const {
+    const int bits = t == ref::activation_type(m_o.precision) ? m_o.bits : 0;
+    const int_range qr = storage_range(t, bits);
+    switch (m_o.scheme) {
+        case scheme::static_fixed: return power_of_two_params(m_act_absmax, qr.hi);
+        case scheme::dynamic_fixed: return power_of_two_params(r.absmax(), qr.hi);
+        default: break;
+    }
+    return m_o.asymmetric ? affine_params(r, qr) : symmetric_params(r.absmax(), qr.hi);
+}
+
+std::vector<float> network_lowering::weight_scales(const nn::tensor& w, dtype wt) const {
+    const int64_t qmax = storage_range(wt, wt == ref::activation_type(m_o.precision) ? m_o.bits : 0).hi;
+    if (m_o.scheme == scheme::static_fixed)
+        return {power_of_two_params(m_w_absmax, qmax).scale};
+    if (m_o.scheme == scheme::dynamic_fixed)
+        return {power_of_two_params(absmax_of(w, 0, w.size()), qmax).scale};
+    std::vector<float> scales;
+    const std::size_t per = w.size() / static_cast<std::size_t>(w.shape().n);
+    for (int c = 0; c < w.shape().n; ++c) {
+        const std::size_t from = static_cast<std::size_t>(c) * per;
+        scales.push_back(symmetric_params(absmax_of(w, from, from + per), qmax).scale);
+    }
+    return scales;
+}
+
+precision network_lowering::precision_of(std::size_t i) const {
+    const auto it = m_o.overrides.find(m_src.ops[i].name);
+    return it == m_o.overrides.end() ? m_o.precision : it->second;
+}
+
+bool network_lowering::quantized(std::size_t i) const {
+    const compiler::net_op& op = m_src.ops[i];
+    return op.type == compiler::op_type::layer && op.layer.prec == precision::fp32 &&
+           op.layer.op != op_kind::div && !ref::is_row_op(op.layer.op) &&
+           precision_of(i) != precision::fp32;
+}
+
+repr network_lowering::act_repr(int t, precision p) const {
+    const dtype type = ref::activation_type(p);
+    return {type, params(range(t), type)};
+}
+
+// A float input whose readers all take integers (quantized layers, data
+// movement) is quantized by the host; any other reader keeps it float.
+void network_lowering::set_inputs() {
+    std::vector<int> inputs = {0};
+    for (std::size_t j = 0; j < m_src.extra_inputs.size(); ++j)
+        inputs.push_back(first_extra() + static_cast<int>(j));
+    for (int t : inputs) {
+        repr r = original(t);
+        bool integer_readers = false, float_readers = false;
+        std::optional<precision> p;
+        for (std::size_t i = 0; i < m_src.ops.size(); ++i) {
+            const std::vector<int> in = compiler::operands(m_src, i);
+            if (std::find(in.begin(), in.end(), t) == in.end())
+                continue;
+            if (quantized(i) && (!p || *p == precision_of(i))) {
+                integer_readers = true;
+                p = precision_of(i);
+            } else if (!(m_src.ops[i].type == compiler::op_type::cpu &&
+                         moves_data(m_src.ops[i].cpu.k))) {
+                float_readers = true;
+            }
+        }
+        if (r.type == dtype::fp32 && integer_readers && !float_readers)
+            r = act_repr(t, *p);
+        m_repr[static_cast<std::size_t>(t)] = r;
+        if (t == 0) {
+            m_at[0] = 0;
+            m_out.input_type = r.type;
+            m_out.input_q = r.q;
+        } else {
+            const auto j = static_cast<std::size_t>(t - first_extra());
+            m_at[static_cast<std::size_t>(t)] = extra_code(j);
+            m_out.extra_inputs[j].type = r.type;
+            m_out.extra_inputs[j].q = r.q;
+        }
+    }
+}
+
+int network_lowering::constant(std::size_t j, const repr& want) {
+    const std::string key = std::to_string(j) + "|" + nn::to_string(want.type) + "|" +
+                            std::to_string(want.q.scale) + "|" + std::to_string(want.q.zero_point);
+    const auto it = m_const.find(key);
+    if (it != m_const.end())
+        return constant_code(it->second);
+    compiler::constant c = m_src.constants[j];
+    const int t = first_constant() + static_cast<int>(j);
+    if (!same(original(t), want)) {
+        const nn::tensor real = real_values(m_t[static_cast<std::size_t>(t)], c.value);
+        c.value = nn::is_float(want.type) ? real : ref::quantize(real, want.q, want.type);
+        c.q = want.q;
+        c.name += std::string("/") + nn::to_string(want.type);
+    }
+    m_out.constants.push_back(std::move(c));
+    m_const[key] = m_out.constants.size() - 1;
+    return constant_code(m_out.constants.size() - 1);
+}
+
+int network_lowering::operand(int t, const repr& want) {
+    if (is_constant(t))
+        return constant(static_cast<std::size_t>(t - first_constant()), want);
+    const auto k = static_cast<std::size_t>(t);
+    if (same(m_repr[k], want))
+        return m_at[k];
+    const std::string key = std::to_string(t) + "|" + nn::to_string(want.type) + "|" +
+                            std::to_string(want.q.scale) + "|" + std::to_string(want.q.zero_point);
+    const auto it = m_converted.find(key);
+    if (it != m_converted.end())
+        return it->second;
+    compiler::net_op op;
+    op.type = compiler::op_type::cpu;
+    const std::string tensor = t == 0 ? "input"
+                               : t < first_extra()
+                                   ? m_src.ops[k - 1].name
+                                   : m_src.extra_inputs[k - static_cast<std::size_t>(first_extra())].name;
+    op.name = tensor + "/to_" + nn::to_string(want.type);
+    op.cpu.k = cpuops::kind::convert;
+    op.cpu.ints = {static_cast<int32_t>(want.type)};
+    if (!nn::is_float(want.type))
+        op.cpu.floats = {want.q.scale, static_cast<float>(want.q.zero_point)};
+    op.in = {m_at[k]};
+    m_out.ops.push_back(std::move(op));
+    const int index = static_cast<int>(m_out.ops.size());
+    m_converted[key] = index;
+    return index;
+}
+
+void network_lowering::produce(int t, compiler::net_op op, const repr& r) {
+    op.in2 = -1;
+    m_out.ops.push_back(std::move(op));
+    m_at[static_cast<std::size_t>(t)] = static_cast<int>(m_out.ops.size());
+    m_repr[static_cast<std::size_t>(t)] = r;
+}
+
+void network_lowering::lower_layer(std::size_t i) {
+    const compiler::net_op& s = m_src.ops[i];
+    const precision p = precision_of(i);
+    compiler::net_op op = s;
+    ref::layer l = s.layer;
+    l.prec = p;
+    op.in.clear();
+    std::vector<repr> want;
+    for (int t : compiler::operands(m_src, i)) {
+        want.push_back(act_repr(t, p));
+        op.in.push_back(operand(t, want.back()));
+    }
+    l.in_q = want.at(0).q;
+    if (want.size() > 1)
+        l.in2_q = want[1].q;
+    const dtype ot = ref::output_type(l);
+    const bool table = ref::uses_table(l.act.kind);
+    l.out_q = is_pool(l.op) && !table ? l.in_q : params(range(static_cast<int>(i) + 1), ot);
+    if (needs_pre_activation(l))
+        l.act_q = params(pre_activation_range(i), ot);
+    if (s.weights) {
+        const dtype wt = ref::weight_type(l);
+        l.w_scales = weight_scales(*s.weights, wt);
+        op.weights = ref::quantize_weights(*s.weights, l.w_scales, wt);
+        if (s.bias)
+            op.bias = ref::quantize_bias(*s.bias, l.in_q.scale, l.w_scales, ref::bias_type(l));
+    }
+    try {
+        ref::lower_quantization(l);
+    } catch (const std::exception& e) {
+        fail("step '" + s.name + "': " + e.what());
+    }
+    const int_range qr = storage_range(ot, ot == ref::activation_type(m_o.precision) ? m_o.bits : 0);
+    l.act_min = static_cast<int32_t>(std::max<int64_t>(l.act_min, qr.lo));
+    l.act_max = static_cast<int32_t>(std::min<int64_t>(l.act_max, qr.hi));
+    for (int32_t& v : l.act_lut)
+        v = static_cast<int32_t>(std::clamp<int64_t>(v, qr.lo, qr.hi));
+    op.layer = l;
+    produce(static_cast<int>(i) + 1, std::move(op), {ot, l.out_q});
+}
+
+// Data movement keeps its input's representation; a concat of integer
+// tensors of one type requantizes them to its own output scale; zero padding
+// pads with the zero point.
+void network_lowering::pass_through(std::size_t i) {
+    const compiler::net_op& s = m_src.ops[i];
+    const std::vector<int> ins = compiler::operands(m_src, i);
+    const auto have = [&](int t) {
+        return is_constant(t) ? original(t) : m_repr[static_cast<std::size_t>(t)];
+    };
+    compiler::net_op op = s;
+    op.in.clear();
+    if (s.cpu.k == cpuops::kind::concat) {
+        const dtype type = have(ins[0]).type;
+        for (int t : ins)
+            if (have(t).type != type || !nn::is_integer(type) || is_constant(t))
+                return keep(i);
+        const repr out{type, params(range(static_cast<int>(i) + 1), type)};
+        for (int t : ins)
+            op.in.push_back(operand(t, have(t)));
+        op.cpu.floats = {out.q.scale, static_cast<float>(out.q.zero_point)};
+        return produce(static_cast<int>(i) + 1, std::move(op), out);
+    }
+    const repr r = have(ins.at(0));
+    if (s.cpu.k == cpuops::kind::pad && nn::is_integer(r.type) && !nn::is_integer(original(ins[0]).type)) {
+        if (s.cpu.ints.at(0) != 0 || s.cpu.floats.at(0) != 0.0f)
+            return keep(i);  // only zero is exact in every scale
+        op.cpu.floats = {static_cast<float>(r.q.zero_point)};
+    }
+    op.in = {operand(ins[0], r)};
+    produce(static_cast<int>(i) + 1, std::move(op), r);
+}
+
+void network_lowering::keep(std::size_t i) {
+    compiler::net_op op = m_src.ops[i];
+    op.in.clear();
+    for (int t : compiler::operands(m_src, i))
+        op.in.push_back(operand(t, original(t)));
+    produce(static_cast<int>(i) + 1, std::move(op), original(static_cast<int>(i) + 1));
+}
+
+int network_lowering::resolve(int code) const {
+    if (code >= -1)
+        return code;
+    if (code > -2 - constant_code_base)
+        return m_out.extra_input_index(static_cast<std::size_t>(-2 - code));
+    return m_out.constant_index(static_cast<std::size_t>(-2 - constant_code_base - code));
+}
+
+compiler::network network_lowering::run() {
+    check_options();
+    measure_globals();
+    m_out.name = m_src.name;
+    m_out.input_shape = m_src.input_shape;
+    m_out.extra_inputs = m_src.extra_inputs;
+    m_at.assign(m_t.size(), -1);
+    m_repr.assign(m_t.size(), repr{});
+    set_inputs();
+    for (std::size_t i = 0; i < m_src.ops.size(); ++i) {
+        const compiler::net_op& s = m_src.ops[i];
+        if (quantized(i))
+            lower_layer(i);
+        else if (s.type == compiler::op_type::cpu &&
+                 (moves_data(s.cpu.k) || s.cpu.k == cpuops::kind::concat ||
+                  s.cpu.k == cpuops::kind::pad))
+            pass_through(i);
+        else
+            keep(i);
+    }
+    for (compiler::net_op& op : m_out.ops)
+        for (int& t : op.in)
+            t = resolve(t);
+    m_out.output = resolve(m_at[static_cast<std::size_t>(m_src.output_index())]);
+    for (int t : m_src.extra_outputs)
+        m_out.extra_outputs.push_back(resolve(m_at[static_cast<std::size_t>(t)]));
+    return std::move(m_out);
+}
+
+}  // namespace
+
+network_calibration calibrate_network(const compiler::network& net,
+                                      const std::vector<std::vector<nn::tensor>>& samples,
+                                      range_method m, double percentile) {
+    if (samples.empty())
+        throw quant_error("calibrate: network '" + net.name + "': no samples");
+    network_calibration cal;
+    const auto merge = [&](value_range& into, const nn::tensor& t, bool first) {
+        const value_range r = observe(t, m, percentile);
+        if (first)
+            into = r;
+        else
+            into.merge(r);
+    };
+    for (std::size_t k = 0; k < samples.size(); ++k) {
+        const std::vector<nn::tensor> v = compiler::reference_run(net, samples[k]);
+        cal.tensors.resize(v.size());
+        for (std::size_t t = 0; t < v.size(); ++t)
+            if (nn::is_float(v[t].type()))
+                merge(cal.tensors[t], v[t], k == 0);
+        for (std::size_t i = 0; i < net.ops.size(); ++i) {
+            const compiler::net_op& op = net.ops[i];
+            if (op.type != compiler::op_type::layer || !needs_pre_activation(op.layer) ||
+                op.layer.prec != precision::fp32)
+                continue;
+            ref::layer l = op.layer;
+            l.act = ref::activation{};
+            const std::vector<int> in = compiler::operands(net, i);
+            const nn::tensor* second = op.weights ? &*op.weights
+                                       : in.size() > 1 ? &v[static_cast<std::size_t>(in[1])]
+                                                       : nullptr;
+            const nn::tensor pre = ref::execute(l, v[static_cast<std::size_t>(in[0])], second,
+                                                op.bias ? &*op.bias : nullptr);
+            merge(cal.pre_activations[i], pre, k == 0);
+        }
+    }
+    return cal;
+}
+
+compiler::network quantize_network(const compiler::network& net, const quant_options& o,
+                                   const network_calibration& cal) {
+    return network_lowering(net, o, cal).run();
+}
+
+std::vector<nn::tensor> quantize_inputs(const compiler::network& q,
+                                        const std::vector<nn::tensor>& values) {
+    const std::vector<compiler::tensor_desc> t = compiler::plan_tensors(q);
+    if (values.size() != 1 + q.extra_inputs.size())
+        throw quant_error("quantize_inputs: network '" + q.name + "': " +
+                          std::to_string(values.size()) + " values for " +
+                          std::to_string(1 + q.extra_inputs.size()) + " inputs");
+    std::vector<nn::tensor> staged;
+    for (std::size_t k = 0; k < values.size(); ++k) {
+        const compiler::tensor_desc& d =
+            t[k == 0 ? 0 : static_cast<std::size_t>(q.extra_input_index(k - 1))];
+        const nn::tensor& v = values[k];
+        if (v.type() == d.type)
+            staged.push_back(v);
+        else if (nn::is_float(v.type()) && nn::is_integer(d.type))
+            staged.push_back(ref::quantize(real_values({}, v), d.q, d.type));
+        else
+            throw quant_error("quantize_inputs: network '" + q.name + "': input " +
+                              std::to_string(k) + " is " + nn::to_string(v.type()) +
+                              ", expected " + nn::to_string(d.type));
+    }
+    return staged;
+}
+
+nn::tensor real_values(const compiler::tensor_desc& d, const nn::tensor& t) {
+    // Integer tensors without a quantization (indices) have scale 1, zero point 0.
+    nn::tensor r(dtype::fp32, t.shape());
+    for (std::size_t i = 0; i < t.size(); ++i)
+        r.set_float(i, nn::is_integer(t.type())
+                           ? d.q.scale * static_cast<float>(t.get_int(i) - d.q.zero_point)
+                           : t.get_float(i));
+    return r;
+}
+
+}  // namespace nnvp::quant
