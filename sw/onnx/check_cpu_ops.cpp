@@ -103,24 +103,10 @@ void reshape(check_builder& b) {
     b.set_output(reshape_to(b, x, dims));
 }
 
-void transpose(check_builder& b) {
-    b.single_output();
-    const attributes a = b.attrs();
-    a.only({"perm"});
-    const value& x = b.input(0);
+// The ONNX transpose of x (rank <= 4) as one 4-D transpose op.
+value transpose4(check_builder& b, const value& x, const std::vector<int64_t>& perm,
+                 const std::string& suffix = "") {
     const int rank = static_cast<int>(x.dims.size());
-    std::vector<int64_t> perm;
-    for (int i = rank - 1; i >= 0; --i)
-        perm.push_back(i);
-    perm = a.get_ints("perm", perm);
-    if (static_cast<int>(perm.size()) != rank || rank > 4)
-        b.fail("perm: expected " + std::to_string(rank) + " values (rank <= 4)");
-    std::vector<bool> seen(static_cast<std::size_t>(rank), false);
-    for (int64_t p : perm) {
-        if (p < 0 || p >= rank || seen[static_cast<std::size_t>(p)])
-            b.fail("perm: expected a permutation of 0.." + std::to_string(rank - 1));
-        seen[static_cast<std::size_t>(p)] = true;
-    }
     const layout in_lay = natural_layout(x);
     int p4[4] = {-1, -1, -1, -1};
     bool used[4] = {false, false, false, false};
@@ -139,8 +125,87 @@ void transpose(check_builder& b) {
         used[next] = true;
     }
     const tref r = b.add_cpu({cpuops::kind::transpose, {p4[0], p4[1], p4[2], p4[3]}, {}},
-                             {b.runtime(x, in_lay)});
-    b.set_output(runtime_value(b, r, layout::plain, out, x.elem_type, x.offset));
+                             {b.runtime(x, in_lay)}, suffix);
+    return runtime_value(b, r, layout::plain, out, x.elem_type, x.offset);
+}
+
+struct axes_and_perm {
+    std::vector<int64_t> dims;  // input dims
+    std::vector<int64_t> perm;
+};
+
+// The same transpose over fewer axes: size-1 axes dropped, runs of input axes
+// that stay adjacent in the output merged (a rank-5 channel shuffle
+// [N, g, C/g, H, W] -> (0, 2, 1, 3, 4) is a rank-4 one).
+axes_and_perm fewer_axes(const std::vector<int64_t>& dims, const std::vector<int64_t>& perm) {
+    std::vector<int64_t> kept_dims, kept_perm;
+    std::vector<int64_t> index(dims.size(), -1);
+    for (std::size_t a = 0; a < dims.size(); ++a)
+        if (dims[a] > 1) {
+            index[a] = static_cast<int64_t>(kept_dims.size());
+            kept_dims.push_back(dims[a]);
+        }
+    for (int64_t p : perm)
+        if (dims[static_cast<std::size_t>(p)] > 1)
+            kept_perm.push_back(index[static_cast<std::size_t>(p)]);
+    std::vector<std::pair<int64_t, int64_t>> runs;  // (first input axis, length), output order
+    for (std::size_t i = 0; i < kept_perm.size(); ++i)
+        if (i > 0 && kept_perm[i] == kept_perm[i - 1] + 1)
+            ++runs.back().second;
+        else
+            runs.push_back({kept_perm[i], 1});
+    std::vector<std::size_t> by_input(runs.size());
+    for (std::size_t j = 0; j < runs.size(); ++j)
+        by_input[j] = j;
+    std::sort(by_input.begin(), by_input.end(),
+              [&](std::size_t x, std::size_t y) { return runs[x].first < runs[y].first; });
+    axes_and_perm r;
+    std::vector<int64_t> position(runs.size());
+    for (std::size_t k = 0; k < by_input.size(); ++k) {
+        const auto [first, length] = runs[by_input[k]];
+        int64_t d = 1;
+        for (int64_t a = first; a < first + length; ++a)
+            d *= kept_dims[static_cast<std::size_t>(a)];
+        r.dims.push_back(d);
+        position[by_input[k]] = static_cast<int64_t>(k);
+    }
+    r.perm = position;
+    if (r.dims.empty())
+        r = {{1}, {0}};
+    return r;
+}
+
+void transpose(check_builder& b) {
+    b.single_output();
+    const attributes a = b.attrs();
+    a.only({"perm"});
+    const value& x = b.input(0);
+    const int rank = static_cast<int>(x.dims.size());
+    std::vector<int64_t> perm;
+    for (int i = rank - 1; i >= 0; --i)
+        perm.push_back(i);
+    perm = a.get_ints("perm", perm);
+    if (static_cast<int>(perm.size()) != rank)
+        b.fail("perm: expected " + std::to_string(rank) + " values");
+    std::vector<bool> seen(static_cast<std::size_t>(rank), false);
+    for (int64_t p : perm) {
+        if (p < 0 || p >= rank || seen[static_cast<std::size_t>(p)])
+            b.fail("perm: expected a permutation of 0.." + std::to_string(rank - 1));
+        seen[static_cast<std::size_t>(p)] = true;
+    }
+    if (rank <= 4) {
+        b.set_output(transpose4(b, x, perm));
+        return;
+    }
+    const axes_and_perm f = fewer_axes(x.dims, perm);
+    if (f.dims.size() > 4)
+        b.fail("perm: a rank-" + std::to_string(rank) + " transpose that moves " +
+               std::to_string(f.dims.size()) + " separate groups of axes (at most 4 are supported)");
+    std::vector<int64_t> out;
+    for (int64_t p : perm)
+        out.push_back(x.dims[static_cast<std::size_t>(p)]);
+    const value moved = transpose4(b, reshape_to(b, x, f.dims, "fold"), f.perm, "axes");
+    b.set_output(reshape_to(b, moved, out));
 }
 
 // Softmax over the stored channel axis: the NN core's softmax row op, then
@@ -225,6 +290,8 @@ void pad(check_builder& b) {
         const int64_t hi = pads[static_cast<std::size_t>(i + rank)];
         if (lo < 0 || hi < 0 || lo > 1 << 20 || hi > 1 << 20)
             b.fail("pads: expected values in 0..2^20 (negative pads crop: not supported)");
+        if (lo == 0 && hi == 0)
+            continue;  // (folded axes of a rank-5/6 tensor only unpadded)
         const int ax = our_axis(i, rank, lay);
         ints[static_cast<std::size_t>(1 + ax)] = static_cast<int32_t>(lo);
         ints[static_cast<std::size_t>(5 + ax)] = static_cast<int32_t>(hi);

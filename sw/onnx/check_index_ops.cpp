@@ -183,7 +183,8 @@ void tile(check_builder& b) {
         if (r < 1 || r > 1 << 20)
             b.fail("repeats: " + std::to_string(r) +
                    ": expected 1..2^20 (0 empties: not supported)");
-        ints[static_cast<std::size_t>(our_axis(i, rank, lay))] = static_cast<int32_t>(r);
+        if (r != 1)  // folded axes of a rank-5/6 tensor only when not repeated
+            ints[static_cast<std::size_t>(our_axis(i, rank, lay))] = static_cast<int32_t>(r);
         out[static_cast<std::size_t>(i)] *= r;
     }
     b.set_output(moved(emit(b, {cpuops::kind::tile, ints, {}}, {&x}, lay, out, x.elem_type), x));
@@ -261,8 +262,9 @@ void resize(check_builder& b, bool upsample) {
     const layout lay = math_layout({&x});
     std::vector<float> sc(4, 1.0f);
     for (int i = 0; i < rank; ++i)
-        sc[static_cast<std::size_t>(our_axis(i, rank, lay))] =
-            static_cast<float>(scales[static_cast<std::size_t>(i)]);
+        if (scales[static_cast<std::size_t>(i)] != 1.0)
+            sc[static_cast<std::size_t>(our_axis(i, rank, lay))] =
+                static_cast<float>(scales[static_cast<std::size_t>(i)]);
     nn::shape4 s;
     try {
         s = to_shape4(out, lay, "output");

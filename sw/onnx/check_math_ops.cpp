@@ -212,7 +212,7 @@ std::optional<value> core_eltwise(check_builder& b, binary_fn f, const value& x,
     if (out.empty() && !(x.dims.empty() && y.dims.empty()))
         b.fail("input shapes do not broadcast");
     const auto full = [&](const value* v) {
-        return aligned_dims(v->dims, "input") == aligned_dims(out, "output");
+        return to_shape4(v->dims, layout::plain, "input") == to_shape4(out, layout::plain, "output");
     };
     const value* first = &x;
     const value* second = &y;

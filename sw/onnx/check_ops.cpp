@@ -153,7 +153,9 @@ int normalize_axis(const check_builder& b, int64_t axis, int rank, bool allow_ra
     return static_cast<int>(a);
 }
 
-void translate_node(check_builder& b) {
+namespace {
+
+void translate_known_node(check_builder& b) {
     if (translate_quant_node(b))
         return;
     static const translation_table all = [] {
@@ -169,6 +171,16 @@ void translate_node(check_builder& b) {
     if (it == all.end())
         b.fail("op " + b.node().op_type() + " is not supported by nnvp");
     it->second(b);
+}
+
+}  // namespace
+
+void translate_node(check_builder& b) {
+    try {
+        translate_known_node(b);
+    } catch (const std::invalid_argument& e) {
+        b.fail(e.what());  // a layout limit (e.g. an axis of a rank-5 tensor), named with the node
+    }
 }
 
 }  // namespace nnvp::onnx_import::detail

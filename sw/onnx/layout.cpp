@@ -26,6 +26,21 @@ std::array<int, 4> aligned_dims(const std::vector<int64_t>& dims, const std::str
 }
 
 nn::shape4 to_shape4(const std::vector<int64_t>& dims, layout l, const std::string& what) {
+    if (dims.size() > 4 && dims.size() <= max_rank && l == layout::plain) {
+        // The leading dims fold into n: the same bytes in the same order.
+        int64_t n = 1;
+        for (std::size_t i = 0; i + 3 < dims.size(); ++i)
+            n *= dims[i];
+        const std::size_t k = dims.size() - 3;
+        const std::array<int, 4> d =
+            aligned_dims({n, dims[k], dims[k + 1], dims[k + 2]}, what);
+        return {d[0], d[1], d[2], d[3]};
+    }
+    if (dims.size() > 4)
+        throw std::invalid_argument(
+            what + ": rank " + std::to_string(dims.size()) + ": expected at most " +
+            (l == layout::plain ? std::to_string(max_rank)
+                                : std::string("4 for an image (N,C,H,W; 2-D windows only)")));
     const std::array<int, 4> d = aligned_dims(dims, what);
     if (l == layout::plain)
         return {d[0], d[1], d[2], d[3]};
@@ -33,6 +48,14 @@ nn::shape4 to_shape4(const std::vector<int64_t>& dims, layout l, const std::stri
 }
 
 int our_axis(int axis, int rank, layout l) {
+    if (rank > 4) {
+        if (l != layout::plain || axis < rank - 3)
+            throw std::invalid_argument(
+                "axis " + std::to_string(axis) + " of a rank-" + std::to_string(rank) +
+                " tensor: its first " + std::to_string(rank - 3) +
+                " dims are stored as one, so ops along them are not supported");
+        return axis - (rank - 4);
+    }
     const int a = 4 - rank + axis;  // in the aligned [a,b,c,d]
     if (l == layout::plain)
         return a;

@@ -10,10 +10,15 @@
 // Both layouts keep numpy broadcasting: a right-aligned operand of lower
 // rank lines up with the other's dims in either layout. The importer picks
 // a layout per tensor and inserts a transpose where an op needs the other.
-// Rank > 4 is not supported.
+// Ranks 5 and 6 exist in the plain layout only, their leading rank - 3 dims
+// folded into n (the same bytes in the same order): element-wise ops,
+// reshapes and ops along the last three axes work on them; an op along a
+// folded axis is refused (our_axis), and a transpose reduces to 4 axes where
+// it can.
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -24,17 +29,21 @@ namespace nnvp::onnx_import {
 
 enum class layout : uint8_t { plain, nhwc };
 
+constexpr std::size_t max_rank = 6;
+
 const char* to_string(layout l);
 
 // The ONNX dims right-aligned to rank 4 ([a,b,c,d]). Throws
 // std::invalid_argument naming `what` for rank > 4 or a dim < 1 or > 2^31-1.
 std::array<int, 4> aligned_dims(const std::vector<int64_t>& dims, const std::string& what);
 
-// shape4 of an ONNX tensor in layout `l`.
+// shape4 of an ONNX tensor in layout `l` (rank 5-6: plain only, leading dims
+// folded into n). Throws std::invalid_argument naming `what` otherwise.
 nn::shape4 to_shape4(const std::vector<int64_t>& dims, layout l, const std::string& what);
 
 // shape4 axis (0..3 = n,h,w,c) holding ONNX axis `axis` (0..rank-1) of a
-// rank-`rank` tensor in layout `l`.
+// rank-`rank` tensor in layout `l`. Throws std::invalid_argument for a
+// folded axis of a rank-5/6 tensor.
 int our_axis(int axis, int rank, layout l);
 
 // Numpy-style transpose of a 4-D tensor: output axis i is input axis perm[i].
