@@ -83,6 +83,59 @@ void slice(check_builder& b) {
     b.set_output(moved(emit(b, {cpuops::kind::slice, ints, {}}, {&x}, lay, dims, x.elem_type), x));
 }
 
+// Split: one slice along `axis` per output, sizes from the `split` attribute
+// (opset < 13) or input (13+), else num_outputs (18+) or equal parts.
+void split(check_builder& b) {
+    const attributes a = b.attrs();
+    a.only({"axis", "split", "num_outputs"});
+    const value& x = b.input(0);
+    const int rank = static_cast<int>(x.dims.size());
+    const int axis = normalize_axis(b, a.get_int("axis", 0), rank);
+    const int64_t d = x.dims[static_cast<std::size_t>(axis)];
+    const int outputs = b.node().output_size();
+    std::vector<int64_t> sizes = b.opset() < 13 ? a.get_ints("split", {})
+                                 : b.has_input(1) ? known_ints(b, 1, "split")
+                                                  : std::vector<int64_t>{};
+    if (sizes.empty()) {
+        const int64_t parts = a.get_int("num_outputs", outputs);
+        if (parts != outputs)
+            b.fail("num_outputs " + std::to_string(parts) + ": the node has " +
+                   std::to_string(outputs) + " outputs");
+        const int64_t each = (d + parts - 1) / parts;
+        if (b.opset() < 18 && d % parts != 0)
+            b.fail("axis " + std::to_string(axis) + " (" + std::to_string(d) +
+                   ") does not split into " + std::to_string(parts) + " equal parts");
+        for (int64_t left = d; left > 0; left -= each)
+            sizes.push_back(std::min(each, left));
+    }
+    int64_t total = 0;
+    for (int64_t n : sizes) {
+        if (n < 1)
+            b.fail("split: a part of size " + std::to_string(n) + " (empty parts are not supported)");
+        total += n;
+    }
+    if (static_cast<int>(sizes.size()) != outputs || total != d)
+        b.fail("split: " + std::to_string(sizes.size()) + " parts of " + std::to_string(total) +
+               " in all, expected " + std::to_string(outputs) + " parts of " + std::to_string(d));
+    const layout lay = math_layout({&x});
+    const int ours = our_axis(axis, rank, lay);
+    int64_t start = 0;
+    for (int k = 0; k < outputs; start += sizes[static_cast<std::size_t>(k)], ++k) {
+        if (!b.wants_output(k))
+            continue;
+        std::vector<int64_t> dims = x.dims;
+        dims[static_cast<std::size_t>(axis)] = sizes[static_cast<std::size_t>(k)];
+        std::vector<int32_t> ints = {0, 0, 0, 0, 1, 1, 1, 1};
+        ints[static_cast<std::size_t>(ours)] = static_cast<int32_t>(start);
+        const nn::shape4 out = to_shape4(dims, lay, "output " + std::to_string(k));
+        for (int i = 0; i < 4; ++i)
+            ints.push_back(out.at(i));
+        b.set_output(k, moved(emit(b, {cpuops::kind::slice, ints, {}}, {&x}, lay, dims,
+                                   x.elem_type, std::to_string(k)),
+                              x));
+    }
+}
+
 void gather(check_builder& b) {
     b.single_output();
     const attributes a = b.attrs();
@@ -280,6 +333,7 @@ void resize(check_builder& b, bool upsample) {
 const translation_table& index_translations() {
     static const translation_table t = {
         {"Slice", slice},
+        {"Split", split},
         {"Gather", gather},
         {"Where", where},
         {"Expand", expand},

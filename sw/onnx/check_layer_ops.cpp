@@ -188,6 +188,24 @@ void activation(check_builder& b, ref::act_kind kind) {
     b.set_output(runtime_value(b, r, x.lay, x.dims, kFloat));
 }
 
+// LRN across channels (an NCHW image): the CPU's lrn op in NHWC.
+void lrn(check_builder& b) {
+    b.single_output();
+    const attributes a = b.attrs();
+    a.only({"alpha", "beta", "bias", "size"});
+    need_image(b, 0);
+    const value& x = b.input(0);
+    const int64_t size = a.get_int("size", 0);
+    if (size < 1 || size > 1 << 16)
+        b.fail("size " + std::to_string(size) + ": expected 1..65536");
+    const tref r = b.add_cpu({cpuops::kind::lrn,
+                              {static_cast<int32_t>(size)},
+                              {a.get_float("alpha", 1e-4f), a.get_float("beta", 0.75f),
+                               a.get_float("bias", 1.0f)}},
+                             {b.runtime(x, layout::nhwc)});
+    b.set_output(runtime_value(b, r, layout::nhwc, x.dims, kFloat));
+}
+
 // Add / Mul: the core's element-wise layer; the operand with the output's
 // shape goes first, the other is broadcast.
 void eltwise(check_builder& b, ref::op_kind k) {
@@ -330,6 +348,7 @@ const translation_table& layer_translations() {
         {"GlobalAveragePool", [](check_builder& b) { global_pool(b, false); }},
         {"GlobalMaxPool", [](check_builder& b) { global_pool(b, true); }},
         {"BatchNormalization", batchnorm},
+        {"LRN", lrn},
     };
     return t;
 }

@@ -65,6 +65,24 @@ void squeeze(check_builder& b, bool insert) {
 }
 
 // Shape: known at compile time, a constant.
+// Size: the element count, known at import.
+void size(check_builder& b) {
+    b.single_output();
+    b.attrs().only({});
+    onnx_tensor t;
+    t.name = b.node().output(0);
+    t.elem_type = TensorProto::INT64;
+    t.data = nn::tensor(nn::dtype::int64, {1, 1, 1, 1});
+    int64_t n = 1;
+    for (int64_t d : b.input(0).dims)
+        n *= d;
+    t.data.set_int(0, n);
+    value v;
+    v.elem_type = t.elem_type;
+    v.known = std::move(t);
+    b.set_output(std::move(v));
+}
+
 void shape(check_builder& b) {
     b.single_output();
     const attributes a = b.attrs();
@@ -234,6 +252,7 @@ const translation_table& shape_translations() {
         {"Squeeze", [](check_builder& b) { squeeze(b, false); }},
         {"Unsqueeze", [](check_builder& b) { squeeze(b, true); }},
         {"Shape", shape},
+        {"Size", size},
         {"Dropout", dropout},
         {"Cast", cast},
         {"ConstantOfShape", constant_of_shape},

@@ -89,6 +89,41 @@ TEST(CheckImporter, GraphInputsFeedingParameterSlotsBecomeConstants) {
     EXPECT_FLOAT_EQ(y.value(3), -8.0f);
 }
 
+// Opset 18's num_outputs splits 7 values as 3, 3, 1 (the last part smaller);
+// parts that do not add up to the axis are refused.
+TEST(CheckImporter, SplitByNumOutputsAndBadParts) {
+    onnx::ModelProto m = test::new_model(18);
+    onnx::GraphProto* g = m.mutable_graph();
+    test::add_value_info(g->add_input(), "X", {7});
+    test::set_int(test::add_node(g, "Split", {"X"}, {"A", "B", "C"}, "split"), "num_outputs", 3);
+    for (const auto& [name, n] : {std::pair{"A", 3}, {"B", 3}, {"C", 1}})
+        test::add_value_info(g->add_output(), name, {n});
+    const onnx_tensor x =
+        from_proto(test::float_tensor("X", {7}, {0, 1, 2, 3, 4, 5, 6}), "x");
+    const check_network cn = import_for_check(m, {{"X", x}}, "m.onnx");
+    const std::vector<nn::tensor> all = compiler::reference_run(cn.net, {to_package(cn.inputs[0], x)});
+    const onnx_tensor b = from_package(cn.extra_outputs.at(0), all[static_cast<std::size_t>(cn.extra_outputs[0].tensor)]);
+    const onnx_tensor c = from_package(cn.extra_outputs.at(1), all[static_cast<std::size_t>(cn.extra_outputs[1].tensor)]);
+    EXPECT_EQ(b.dims, (std::vector<int64_t>{3}));
+    EXPECT_EQ(b.value(0), 3.0);
+    EXPECT_EQ(c.dims, (std::vector<int64_t>{1}));
+    EXPECT_EQ(c.value(0), 6.0);
+
+    onnx::ModelProto bad = test::new_model(13);
+    g = bad.mutable_graph();
+    test::add_value_info(g->add_input(), "X", {7});
+    *g->add_initializer() = test::int64_tensor("parts", {2}, {3, 3});
+    test::add_node(g, "Split", {"X", "parts"}, {"A", "B"}, "split");
+    test::add_value_info(g->add_output(), "A", {3});
+    try {
+        import_for_check(bad, {{"X", x}}, "m.onnx");
+        FAIL();
+    } catch (const onnx_error& e) {
+        EXPECT_STREQ(e.what(), "m.onnx: node 'split' (Split): split: 2 parts of 6 in all, "
+                               "expected 2 parts of 7");
+    }
+}
+
 TEST(CheckImporter, UnknownOpAndMissingValueAreNamed) {
     const conv_bn cb;
     onnx::ModelProto m = cb.model();
