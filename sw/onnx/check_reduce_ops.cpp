@@ -17,9 +17,20 @@ using cpuops::unary_fn;
 using onnx::TensorProto;
 
 // A float sum / max / mean over the stored channel axis alone (`mask`: the
-// shape4 axes reduced) as the NN core's row reduction; nothing otherwise.
+// shape4 axes reduced) as the NN core's row reduction; a mean / max over H
+// and W of an image as its global pooling (a squeeze-and-excite block's
+// ReduceMean); nothing otherwise.
 std::optional<value> core_reduction(check_builder& b, const value& x, reduce_fn f, int mask,
                                     const std::vector<int64_t>& kept, const std::string& suffix) {
+    const bool spatial = !x.known && x.elem_type == kFloat && x.lay == layout::nhwc &&
+                         mask == ((1 << 1) | (1 << 2)) &&
+                         (f == reduce_fn::mean || f == reduce_fn::max);
+    if (spatial) {
+        ref::layer l = float_layer(f == reduce_fn::mean ? ref::op_kind::global_avg_pool
+                                                        : ref::op_kind::global_max_pool);
+        l.name = b.op_name(suffix);
+        return runtime_value(b, b.add_layer(l, {x.r}), layout::nhwc, kept, kFloat);
+    }
     static const std::pair<reduce_fn, ref::op_kind> kinds[] = {
         {reduce_fn::sum, ref::op_kind::reduce_sum},
         {reduce_fn::max, ref::op_kind::reduce_max},

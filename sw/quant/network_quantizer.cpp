@@ -191,8 +191,13 @@ bool network_lowering::quantized(std::size_t i) const {
            precision_of(i) != precision::fp32;
 }
 
+// A tensor already held as integers of the wanted type is read as it is
+// (a pool's output keeps its input's scale: no requantizing step after it).
 repr network_lowering::act_repr(int t, precision p) const {
     const dtype type = ref::activation_type(p);
+    const auto k = static_cast<std::size_t>(t);
+    if (!is_constant(t) && k < m_repr.size() && m_at[k] != -1 && m_repr[k].type == type)
+        return m_repr[k];
     return {type, params(range(t), type)};
 }
 
@@ -353,6 +358,8 @@ void network_lowering::pass_through(std::size_t i) {
         return produce(static_cast<int>(i) + 1, std::move(op), out);
     }
     const repr r = have(ins.at(0));
+    if (s.cpu.k == cpuops::kind::spread && nn::is_integer(r.type) && r.q.zero_point != 0)
+        return keep(i);  // the zeros it inserts are stored zeros
     if (s.cpu.k == cpuops::kind::pad && nn::is_integer(r.type) && !nn::is_integer(original(ins[0]).type)) {
         if (s.cpu.ints.at(0) != 0 || s.cpu.floats.at(0) != 0.0f)
             return keep(i);  // only zero is exact in every scale
@@ -393,7 +400,7 @@ compiler::network network_lowering::run() {
             lower_layer(i);
         else if (s.type == compiler::op_type::cpu &&
                  (moves_data(s.cpu.k) || s.cpu.k == cpuops::kind::concat ||
-                  s.cpu.k == cpuops::kind::pad))
+                  s.cpu.k == cpuops::kind::pad || s.cpu.k == cpuops::kind::spread))
             pass_through(i);
         else
             keep(i);

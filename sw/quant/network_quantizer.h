@@ -16,8 +16,10 @@
 // (CPU, "<tensor>/to_<type>") goes where a reader wants another
 // representation than its producer wrote; constants are converted at compile
 // time instead. Data-movement CPU ops (reshape, transpose, slice, gather,
-// expand, tile, zero padding) pass integer tensors through at their scale, a
-// concat of integer tensors requantizes them to its own.
+// expand, tile, zero padding, ConvTranspose's zero spreading at zero point 0)
+// pass integer tensors through at their scale, a concat of integer tensors
+// requantizes them to its own. A layer reads an integer tensor of its type at
+// the scale it was written with.
 //
 // A float network input read only by quantized layers (or data movement into
 // them) becomes an integer input that the host quantizes (quantize_inputs);
