@@ -78,6 +78,10 @@ public:
     bool wants_output(int k) const;
     void set_output(int k, value v);
     std::string op_name(const std::string& suffix = "") const;
+    // FLOAT16 values are computed as FLOAT (docs/onnx_conformance.md "Element
+    // types"): the current node's FLOAT16 inputs widened, known ones on the
+    // host, runtime ones by a convert step (once per value).
+    void widen_half_inputs();
     // Translates a subgraph's nodes here (an If branch whose condition is
     // known), reading outer values by name; its outputs' values in order.
     std::vector<value> inline_graph(const onnx::GraphProto& g);
@@ -96,6 +100,7 @@ private:
     const onnx::NodeProto* m_node = nullptr;
     int m_node_index = 0;
 
+    std::vector<value> m_input_values;  // runtime graph inputs, as bound
     std::map<std::string, value> m_values;
     std::map<std::string, int> m_uses;
     std::vector<compiler::net_op> m_ops;

@@ -298,7 +298,7 @@ void check_builder::bind_inputs() {
         s.name = name;
         if (!stored_as(v.elem_type, s.type, v.offset))
             fail("graph input '" + name + "' is " + elem_type_name(v.elem_type) +
-                 ": expected FLOAT, INT8, UINT8, INT16, INT32, INT64 or BOOL");
+                 ": expected FLOAT, FLOAT16, INT8, UINT8, INT16, INT32, INT64 or BOOL");
         v.lay = spatial && v.dims.size() == 4 ? layout::nhwc : layout::plain;
         try {
             s.shape = to_shape4(v.dims, v.lay, "graph input '" + name + "'");
@@ -308,6 +308,7 @@ void check_builder::bind_inputs() {
         m_inputs.push_back(s);
         m_input_names.push_back(name);
         v.r = {tref::input, static_cast<int>(m_inputs.size() - 1)};
+        m_input_values.push_back(v);  // as stored (m_values' may be widened later)
         m_values[name] = std::move(v);
     }
 }
@@ -366,11 +367,21 @@ check_network check_builder::build() {
     for (int k = 0; k < g.output_size(); ++k) {
         const std::string& name = g.output(k).name();
         value out = m_values.at(name);
+        if (g.output(k).type().tensor_type().elem_type() == onnx::TensorProto::FLOAT16 &&
+            out.elem_type == kFloat) {  // computed as FLOAT: stored as declared
+            m_node = &g.node(g.node_size() - 1);
+            const tref r = runtime(out, out.lay);
+            out.r = add_cpu({cpuops::kind::convert, {static_cast<int32_t>(nn::dtype::fp16)}, {}},
+                            {r}, "output" + (k ? std::to_string(k) : std::string()) + "_fp16");
+            out.known.reset();
+            out.elem_type = onnx::TensorProto::FLOAT16;
+            m_node = nullptr;
+        }
         nn::dtype t;
         int32_t off;
         if (!stored_as(out.elem_type, t, off))
             fail("graph output '" + name + "' is " + elem_type_name(out.elem_type) +
-                 ": expected FLOAT, INT8, UINT8, INT16, INT32, INT64 or BOOL");
+                 ": expected FLOAT, FLOAT16, INT8, UINT8, INT16, INT32, INT64 or BOOL");
         if (out.known || out.r.kind != tref::op || taken.count(out.r.index)) {
             m_node = &g.node(g.node_size() - 1);
             const tref r = runtime(out, out.lay);
@@ -418,7 +429,7 @@ check_network check_builder::build() {
         net.extra_outputs.push_back(number(outs[k].r));
     std::sort(net.extra_outputs.begin(), net.extra_outputs.end());  // the package's order
     for (std::size_t i = 0; i < m_inputs.size(); ++i) {
-        const value& v = m_values.at(m_input_names[i]);
+        const value& v = m_input_values[i];
         cn.inputs.push_back(make_port(m_input_names[i], v, number(v.r)));
     }
     cn.output = make_port(g.output(0).name(), outs[0], net.output);

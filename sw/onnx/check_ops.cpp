@@ -168,6 +168,7 @@ int normalize_axis(const check_builder& b, int64_t axis, int rank, bool allow_ra
 namespace {
 
 void translate_known_node(check_builder& b) {
+    b.widen_half_inputs();
     if (translate_quant_node(b))
         return;
     static const translation_table all = [] {

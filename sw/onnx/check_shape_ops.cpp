@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "nn/tensor/fp16.h"
 #include "sw/onnx/check_builder.h"
 
 namespace nnvp::onnx_import::detail {
@@ -127,7 +128,9 @@ void dropout(check_builder& b) {
 }
 
 // Cast: to the same type it is the value itself; integers and BOOL to FLOAT
-// exactly (a convert with unit scale); FLOAT <-> FLOAT16 a float convert.
+// exactly (a convert with unit scale); FLOAT to FLOAT16 rounds (a convert to
+// fp16 and back: FLOAT16 values are computed as FLOAT), FLOAT16 to FLOAT is
+// the value itself.
 // Float to integer truncates in ONNX, which no CPU op does: refused.
 void cast(check_builder& b) {
     b.single_output();
@@ -137,6 +140,23 @@ void cast(check_builder& b) {
     const auto to = static_cast<int32_t>(a.get_int("to", 0));
     if (to == x.elem_type) {
         b.set_output(x);
+        return;
+    }
+    if (to == TensorProto::FLOAT16 && x.elem_type == kFloat) {  // rounded, kept as FLOAT
+        if (x.known) {
+            value v = x;
+            for (std::size_t i = 0; i < v.known->data.size(); ++i)
+                v.known->data.set_float(i, nn::round_to_half(v.known->data.get_float(i)));
+            b.set_output(std::move(v));
+            return;
+        }
+        const layout lay = natural_layout(x);
+        const tref half = b.add_cpu(
+            {cpuops::kind::convert, {static_cast<int32_t>(nn::dtype::fp16)}, {}},
+            {b.runtime(x, lay)}, "fp16");
+        const tref r =
+            b.add_cpu({cpuops::kind::convert, {static_cast<int32_t>(nn::dtype::fp32)}, {}}, {half});
+        b.set_output(runtime_value(b, r, lay, x.dims, kFloat));
         return;
     }
     const bool int_to_float = to == kFloat && x.elem_type != kFloat &&

@@ -14,6 +14,9 @@ bool stored_as(int32_t elem_type, nn::dtype& type, int32_t& offset) {
         case onnx::TensorProto::FLOAT:
             type = nn::dtype::fp32;
             return true;
+        case onnx::TensorProto::FLOAT16:  // at the graph's edges (half_values.cpp)
+            type = nn::dtype::fp16;
+            return true;
         case onnx::TensorProto::INT8:
         case onnx::TensorProto::BOOL:  // 0 / 1
             type = nn::dtype::int8;
