@@ -169,10 +169,13 @@ check_result check_quantization(const command& c, const ref::layer& l, bool inte
                               c.op == opcode::max || c.op == opcode::min;
     if (common_scale && (k.add_shift < 0 || k.add_shift > 30))
         return fail(error_code::bad_field, "add_shift outside [0, 30]");
-    if ((c.op == opcode::div || c.op == opcode::softmax || c.op == opcode::normalize) &&
-        integer_epilogue)
+    if (c.op == opcode::div && integer_epilogue)
         return fail(error_code::unsupported, std::string(to_string(c.op)) +
                                                  " has no integer path (float precisions only)");
+    if ((c.op == opcode::softmax || c.op == opcode::normalize) && integer_epilogue &&
+        c.act != ref::act_kind::none)
+        return fail(error_code::unsupported, std::string("integer ") + to_string(c.op) +
+                                                 " takes no activation");
     if (is_pool(c.op) && !ref::uses_table(c.act) && k.in_zero_point != k.out_zero_point)
         return fail(error_code::bad_field, "integer pooling needs in_zero_point == out_zero_point");
     return {};
@@ -213,7 +216,7 @@ check_result plan_operands(const command& c, const ref::layer& l, bool integer_e
         else if (c.flags & flag::per_channel)
             p.per_channel_entries = k.out_channels;
     }
-    if (integer_epilogue && ref::uses_table(c.act)) {
+    if (integer_epilogue && (ref::uses_table(c.act) || c.op == opcode::softmax)) {
         const dtype lut_t = binary ? dtype::int8 : ref::activation_type(l.prec);
         p.lut_entries = static_cast<uint32_t>(nn::max_of(lut_t) - nn::min_of(lut_t) + 1);
     }

@@ -54,8 +54,9 @@ bool int_epilogue(const ref::layer& l) {
     const bool float_path = l.prec == ref::precision::fp32 || l.prec == ref::precision::fp16;
     return !float_path && !bin_fp32(l);
 }
+// Table activations, and the integer softmax's exp table.
 bool needs_lut(const ref::layer& l) {
-    return int_epilogue(l) && ref::uses_table(l.act.kind);
+    return int_epilogue(l) && (ref::uses_table(l.act.kind) || l.op == op_kind::softmax);
 }
 // Element type the activation table is indexed in, and its entries.
 dtype lut_type(const ref::layer& l) {
@@ -133,7 +134,10 @@ void encode_quantization(const ref::layer& l, compute_cmd& k) {
     k.add_shift = l.add_shift;
     k.clip_lo = l.act.kind == ref::act_kind::hard_sigmoid ? l.act.beta : l.act.clip_lo;
     k.clip_hi = l.act.clip_hi;
-    k.alpha = l.op == op_kind::normalize ? l.norm_epsilon : l.act.alpha;
+    if (l.op == op_kind::normalize)  // epsilon, in input steps squared on integer paths
+        k.alpha = int_epilogue(l) ? ref::norm_epsilon_steps(l) : l.norm_epsilon;
+    else
+        k.alpha = l.act.alpha;
 }
 
 // Binary scales or per-channel multipliers, then the activation table.

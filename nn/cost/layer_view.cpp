@@ -98,7 +98,9 @@ layer_view view_of(const ref::layer& l, nn::shape4 in) {
                 v.Eh = v.H;
                 v.Ew = v.W;
                 v.R = 4;
-                v.float_function = l.op == ref::op_kind::softmax;
+                // (an integer softmax reads its exp from the table instead)
+                v.float_function = v.float_function || (l.op == ref::op_kind::softmax &&
+                                                        nn::is_float(ref::output_type(l)));
             } else if (ref::is_reduce(l.op)) {  // a row of C channels -> 1
                 v.Eh = v.H;
                 v.Ew = v.W;

@@ -102,15 +102,83 @@ tensor reduce(const layer& l, const tensor& in)
     return out;
 }
 
+namespace {
+
+// Integer softmax of one row: t = act_lut[row max - q] (exp in 2^20 steps),
+// p = round(2^30 t / sum t), requantized by out_mult.
+void int_softmax_row(const layer& l, const tensor& in, std::size_t at, std::size_t c,
+                     tensor& out)
+{
+    int64_t top = in.get_int(at);
+    for (std::size_t k = 1; k < c; ++k)
+        top = std::max(top, in.get_int(at + k));
+    int64_t sum = 0;
+    for (std::size_t k = 0; k < c; ++k)
+        sum += l.act_lut.at(static_cast<std::size_t>(top - in.get_int(at + k)));
+    for (std::size_t k = 0; k < c; ++k) {
+        const int64_t e = l.act_lut[static_cast<std::size_t>(top - in.get_int(at + k))];
+        const int64_t p = ((e << 30) + sum / 2) / sum;
+        out.set_int(at + k, finish_int(l, p, 0, out.type()));
+    }
+}
+
+// Integer normalize of one row from exact sums of x = q - zp:
+// y = (C x - S1) / sqrt(C S2 - S1^2 + C^2 eps) in double (eps in input steps
+// squared: norm_epsilon_steps), round(2^16 y) requantized by out_mult.
+void int_normalize_row(const layer& l, const tensor& in, std::size_t at, std::size_t c,
+                       tensor& out)
+{
+    __int128 s1 = 0, s2 = 0;
+    for (std::size_t k = 0; k < c; ++k) {
+        const int64_t x = in.get_int(at + k) - l.in_q.zero_point;
+        s1 += x;
+        s2 += static_cast<__int128>(x) * x;
+    }
+    const auto n = static_cast<__int128>(c);
+    const double cc = static_cast<double>(c);
+    const double den = std::sqrt(static_cast<double>(n * s2 - s1 * s1) +
+                                 cc * cc * static_cast<double>(norm_epsilon_steps(l)));
+    for (std::size_t k = 0; k < c; ++k) {
+        const int64_t x = in.get_int(at + k) - l.in_q.zero_point;
+        const double y = den > 0.0 ? static_cast<double>(n * x - s1) / den : 0.0;
+        const int64_t fixed = static_cast<int64_t>(std::llround(std::ldexp(y, 16)));
+        out.set_int(at + k, finish_int(l, fixed, 0, out.type()));
+    }
+}
+
+}  // namespace
+
+float norm_epsilon_steps(const layer& l)
+{
+    return l.norm_epsilon / (l.in_q.scale * l.in_q.scale);
+}
+
 tensor row_op(const layer& l, const tensor& in)
 {
     if (!is_row_op(l.op))
         fail(l, "not a row op");
     const dtype t = activation_type(l.prec);
-    if (!nn::is_float(t) || l.prec == precision::binary)
-        fail(l, std::string(to_string(l.op)) + " has no integer path (float precisions only)");
+    if (l.prec == precision::binary)
+        fail(l, std::string(to_string(l.op)) + " has no binary precision");
     if (in.type() != t)
         fail(l, std::string("input must be ") + nn::to_string(t));
+    if (!nn::is_float(t)) {
+        if (l.act.kind != act_kind::none)
+            fail(l, "integer row ops take no activation");
+        if (l.out_mult.size() != 1)
+            fail(l, "out_mult needs 1 entry (call lower_quantization)");
+        if (l.op == op_kind::softmax && l.act_lut.size() != std::size_t{1} << nn::bits_of(t))
+            fail(l, "act_lut needs the exp table (call lower_quantization)");
+        const std::size_t c = static_cast<std::size_t>(in.shape().c);
+        tensor out(t, in.shape());
+        for (std::size_t at = 0; at < in.size(); at += c) {
+            if (l.op == op_kind::softmax)
+                int_softmax_row(l, in, at, c, out);
+            else
+                int_normalize_row(l, in, at, c, out);
+        }
+        return out;
+    }
     const std::size_t c = static_cast<std::size_t>(in.shape().c);
     tensor out(t, in.shape());
     std::vector<float> row(c);

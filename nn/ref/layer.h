@@ -33,9 +33,11 @@ enum class op_kind : uint8_t {
     reduce_sum,
     reduce_max,
     reduce_mean,
-    // Row ops over channels, float paths only: softmax exp(x - max) / sum, and
-    // normalize (x - mean) / sqrt(var + epsilon) (LayerNorm without its affine
-    // part; epsilon in act.alpha's command field, `norm_epsilon`).
+    // Row ops over channels: softmax exp(x - max) / sum, and normalize
+    // (x - mean) / sqrt(var + epsilon) (LayerNorm without its affine part;
+    // epsilon in act.alpha's command field, `norm_epsilon`). Integer paths:
+    // softmax through an exp table, normalize from exact integer sums
+    // (nn/ref/eltwise.cpp, docs/numerics.md); no activation there.
     softmax,
     normalize,
     last = normalize,
@@ -45,7 +47,7 @@ enum class op_kind : uint8_t {
 bool is_eltwise(op_kind k);
 // reduce_sum, reduce_max, reduce_mean.
 bool is_reduce(op_kind k);
-// softmax, normalize: a row of channels in, the same shape out, float only.
+// softmax, normalize: a row of channels in, the same shape out.
 bool is_row_op(op_kind k);
 
 enum class precision : uint8_t { fp32, fp16, int16, int8, int4, binary };
@@ -156,6 +158,10 @@ struct layer {
 const char* to_string(op_kind k);
 const char* to_string(precision p);
 const char* to_string(act_kind k);
+
+// normalize's epsilon in input steps squared (integer paths): norm_epsilon /
+// in_q.scale^2 in float, what the command's alpha field carries there.
+float norm_epsilon_steps(const layer& l);
 
 // Storage type of activations at precision p (binary: int8 unless binary_input).
 nn::dtype activation_type(precision p);

@@ -224,10 +224,16 @@ void lower_quantization(layer& l)
         break;
     }
     case op_kind::div:
-    case op_kind::softmax:
-    case op_kind::normalize:
         throw std::invalid_argument(std::string("lower_quantization: ") + to_string(l.op) +
                                     " has no integer path (float only)");
+    case op_kind::softmax:  // probabilities in 2^30 steps -> out_q
+    case op_kind::normalize:  // normalized values in 2^16 steps -> out_q
+        if (table)
+            throw std::invalid_argument(std::string("lower_quantization: integer ") +
+                                        to_string(l.op) + " takes no activation");
+        l.out_mult.push_back(quantize_multiplier(
+            std::ldexp(1.0, l.op == op_kind::softmax ? -30 : -16) / l.out_q.scale));
+        break;
     case op_kind::add:
     case op_kind::sub:
     case op_kind::max:
@@ -264,6 +270,12 @@ void lower_quantization(layer& l)
     l.act_min = static_cast<int32_t>(lo);
     l.act_max = static_cast<int32_t>(hi);
     l.act_lut.clear();
+    if (l.op == op_kind::softmax) {  // exp(-s_in d) in 2^20 steps, d = row max - q
+        const std::size_t n = std::size_t{1} << nn::bits_of(t);
+        for (std::size_t d = 0; d < n; ++d)
+            l.act_lut.push_back(static_cast<int32_t>(std::llround(
+                std::ldexp(std::exp(-static_cast<double>(l.in_q.scale) * static_cast<double>(d)), 20))));
+    }
     if (table) {
         const bool from_input = l.op == op_kind::activation || l.op == op_kind::max_pool ||
                                 l.op == op_kind::avg_pool || l.op == op_kind::global_avg_pool ||

@@ -186,8 +186,10 @@ precision network_lowering::precision_of(std::size_t i) const {
 
 bool network_lowering::quantized(std::size_t i) const {
     const compiler::net_op& op = m_src.ops[i];
+    // div has no integer path; integer row ops take no fused activation.
     return op.type == compiler::op_type::layer && op.layer.prec == precision::fp32 &&
-           op.layer.op != op_kind::div && !ref::is_row_op(op.layer.op) &&
+           op.layer.op != op_kind::div &&
+           !(ref::is_row_op(op.layer.op) && op.layer.act.kind != ref::act_kind::none) &&
            precision_of(i) != precision::fp32;
 }
 
@@ -329,8 +331,9 @@ void network_lowering::lower_layer(std::size_t i) {
     const int_range qr = storage_range(ot, ot == ref::activation_type(m_o.precision) ? m_o.bits : 0);
     l.act_min = static_cast<int32_t>(std::max<int64_t>(l.act_min, qr.lo));
     l.act_max = static_cast<int32_t>(std::min<int64_t>(l.act_max, qr.hi));
-    for (int32_t& v : l.act_lut)
-        v = static_cast<int32_t>(std::clamp<int64_t>(v, qr.lo, qr.hi));
+    if (l.op != op_kind::softmax)  // its table holds exp values, not outputs
+        for (int32_t& v : l.act_lut)
+            v = static_cast<int32_t>(std::clamp<int64_t>(v, qr.lo, qr.hi));
     op.layer = l;
     produce(static_cast<int>(i) + 1, std::move(op), {ot, l.out_q});
 }

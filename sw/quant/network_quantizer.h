@@ -5,13 +5,14 @@
 //
 // Every fp32 core layer with an integer path (conv, fully connected, pools,
 // element-wise add / sub / mul / max / min, activations and unary functions
-// through the layer's table, channel reductions) becomes a layer of the
+// through the layer's table, channel reductions, softmax and normalize)
+// becomes a layer of the
 // requested precision: weights per output channel (per_channel) or per layer
 // (the fixed-point schemes), activations per tensor from ranges measured on
 // the float network (compiler::reference_run over the calibration inputs),
 // table activations fused after a layer from its measured pre-activation
-// range. What has no integer path keeps its own type: float-only core
-// commands (div, softmax, normalize), float CPU ops (matmul, unary, binary,
+// range. What has no integer path keeps its own type: the float-only div
+// command, float CPU ops (matmul, unary, binary,
 // reduce, resize, ...), integer layers the model already had. A convert op
 // (CPU, "<tensor>/to_<type>") goes where a reader wants another
 // representation than its producer wrote; constants are converted at compile

@@ -314,9 +314,7 @@ TEST(layer_codec, decode_rejects_malformed_commands) {
     EXPECT_THROW(decode(bad, nullptr, 0), std::invalid_argument);
 }
 
-// The vector unit divides at float precisions only: an integer div command
-// is the modelled unsupported error, not a wrong answer.
-TEST(layer_codec, row_ops_are_float_only_and_normalize_carries_epsilon) {
+TEST(layer_codec, normalize_carries_epsilon_and_integer_row_ops_no_activation) {
     ref::layer l = test::make_layer(op_kind::normalize, precision::fp32);
     l.norm_epsilon = 1e-3f;
     encoded_layer e = encode_layer(l, {1, 2, 3, 8}, {0, 64, 128, 256, 512, 1024});
@@ -324,13 +322,33 @@ TEST(layer_codec, row_ops_are_float_only_and_normalize_carries_epsilon) {
     compute_plan p;
     e.cmd.act = act_kind::leaky_relu;
     EXPECT_EQ(check_compute(e.cmd, UINT64_MAX, p).code, nncore_regs::error_code::bad_field);
-    e.cmd.act = act_kind::none;
     e.cmd.prec = precision::int8;
+    e.cmd.act = act_kind::relu;
     const check_result r = check_compute(e.cmd, UINT64_MAX, p);
     EXPECT_EQ(r.code, nncore_regs::error_code::unsupported);
-    EXPECT_NE(r.what.find("normalize has no integer path"), std::string::npos) << r.what;
+    EXPECT_NE(r.what.find("integer normalize takes no activation"), std::string::npos) << r.what;
 }
 
+// Integer row ops travel whole: softmax's exp table and normalize's epsilon
+// in input steps squared (the command has no scales); the decoded layer
+// computes what the host's does, bit for bit.
+TEST(layer_codec, integer_row_ops_round_trip) {
+    for (op_kind k : {op_kind::softmax, op_kind::normalize}) {
+        ref::layer l = test::make_layer(k, precision::int8);
+        l.in_q = {0.037f, 3};
+        l.out_q = {k == op_kind::softmax ? 1.0f / 255 : 0.03f, k == op_kind::softmax ? -128 : 0};
+        l.norm_epsilon = 1e-3f;
+        ref::lower_quantization(l);
+        const encoded_layer e = encode_layer(l, {1, 2, 3, 8}, {0, 64, 128, 256, 512, 1024});
+        const ref::layer d = decode(e.cmd, e.table.data(), e.table.size()).layer;
+        std::mt19937 rng(7);
+        const nn::tensor x = test::random_tensor(rng, nn::dtype::int8, {1, 2, 3, 8}, -100, 100);
+        EXPECT_EQ(ref::execute(d, x).bytes(), ref::execute(l, x).bytes()) << ref::to_string(k);
+    }
+}
+
+// The vector unit divides at float precisions only: an integer div command
+// is the modelled unsupported error, not a wrong answer.
 TEST(layer_codec, integer_div_is_unsupported) {
     ref::layer l = test::make_layer(op_kind::div, precision::fp32);
     encoded_layer e = encode_layer(l, {1, 2, 2, 4}, {0, 64, 128, 256, 512, 1024},

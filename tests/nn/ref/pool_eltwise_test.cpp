@@ -307,7 +307,8 @@ TEST(sw_pool, max_dilated_2x2_dilation_2)
     EXPECT_THROW(pool(l, in), std::invalid_argument);
 }
 
-// Row ops over channels: softmax and normalize (LayerNorm's core), float only.
+// Row ops over channels: softmax and normalize (LayerNorm's core) on the
+// float path (integer paths: int_row_ops_test.cpp).
 TEST(sw_row_op, softmax_and_normalize_by_hand)
 {
     const tensor x = make_float(dtype::fp32, {1, 1, 1, 4}, {1.0f, 2.0f, 3.0f, 6.0f});
@@ -324,6 +325,6 @@ TEST(sw_row_op, softmax_and_normalize_by_hand)
     const std::vector<float> y = floats(row_op(n, x));
     EXPECT_NEAR(y[0], -2.0 / std::sqrt(3.5), 1e-6);
     EXPECT_NEAR(y[3], 3.0 / std::sqrt(3.5), 1e-6);
-    n.prec = precision::int8;
+    n.prec = precision::int8;  // not lowered: no out_mult
     EXPECT_THROW(row_op(n, make_int(dtype::int8, {1, 1, 1, 2}, {1, 2})), std::invalid_argument);
 }

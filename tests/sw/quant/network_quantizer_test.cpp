@@ -174,6 +174,41 @@ TEST(NetworkQuantizer, ConstantsQuantizedAtCompileTimeAndOverrides) {
     EXPECT_EQ(q.ops[3].weights->type(), dtype::fp32);
 }
 
+// Softmax and normalize have integer paths: a softmax keeps its exp table
+// whole (2^20 at d = 0, not clamped into the output type) and follows fp32.
+TEST(NetworkQuantizer, RowOpsQuantizeWithTheirTables) {
+    compiler::network f;
+    f.name = "rows";
+    f.input_type = dtype::fp32;
+    f.input_shape = {1, 1, 4, 8};
+    f.ops.push_back(compiler::layer_op(layer_of("norm", op_kind::normalize)));
+    f.ops.push_back(compiler::layer_op(layer_of("softmax", op_kind::softmax)));
+    std::vector<std::vector<nn::tensor>> cal, eval;
+    for (unsigned k = 0; k < 8; ++k)
+        cal.push_back({seeded({1, 1, 4, 8}, 300 + k, 3.0f)});
+    for (unsigned k = 0; k < 3; ++k)
+        eval.push_back({seeded({1, 1, 4, 8}, 400 + k, 3.0f)});
+    const compiler::network q =
+        quantize_network(f, quant_options{}, calibrate_network(f, cal, range_method::max_abs, 100));
+    ASSERT_EQ(names(q), (std::vector<std::string>{"norm", "softmax"}));
+    EXPECT_EQ(q.ops[0].layer.prec, precision::int8);
+    EXPECT_EQ(q.ops[1].layer.prec, precision::int8);
+    ASSERT_EQ(q.ops[1].layer.act_lut.size(), 256u);
+    EXPECT_EQ(q.ops[1].layer.act_lut[0], 1 << 20);
+    const std::vector<compiler::tensor_desc> t = compiler::plan_tensors(q);
+    double signal = 0, noise = 0;
+    for (const auto& s : eval) {
+        const nn::tensor want = compiler::reference_run(f, s)[2];
+        const nn::tensor got = real_values(t[2], compiler::reference_run(q, quantize_inputs(q, s))[2]);
+        for (std::size_t i = 0; i < want.size(); ++i) {
+            const double d = double(got.get_float(i)) - want.get_float(i);
+            signal += double(want.get_float(i)) * want.get_float(i);
+            noise += d * d;
+        }
+    }
+    EXPECT_GT(10 * std::log10(signal / noise), 30.0);
+}
+
 TEST(NetworkQuantizer, Int16AndUnitRangesWithoutCalibration) {
     const compiler::network f = float_network();
     quant_options o;
