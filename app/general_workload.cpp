@@ -164,7 +164,7 @@ void quantize_general(const workload_spec& w, bool timing,
                       const std::vector<std::vector<nn::tensor>>& calibration,
                       resolved_workload& r) {
     quant::network_calibration cal;
-    if (!timing)
+    if (!timing && w.quant.precision != ref::precision::fp16)  // fp16 has no scales
         cal = quant::calibrate_network(r.float_net, calibration, w.quant.calibration,
                                        w.quant.percentile);
     r.net = quant::quantize_network(r.float_net, w.quant, cal);

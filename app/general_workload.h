@@ -1,8 +1,8 @@
 // `nnvp run` on an ONNX model: the model goes through the general importer,
 // the one `nnvp check` uses (sw/onnx/check_importer.h), so any model `check`
 // and `info` read also runs as a scenario, with several inputs and outputs.
-// At workload.precision "fp32" it runs at its own ONNX types; at "int8" or
-// "int16" the imported network is quantized after import
+// At workload.precision "fp32" it runs at its own ONNX types; at "int8",
+// "int16" or "fp16" the imported network is quantized after import
 // (sw/quant/network_quantizer.h: quantization scheme, bits, calibration,
 // layer_precision by step name), calibrated on `calibration_inputs` sets
 // drawn like the input sets (files, else seeded from another seed).

@@ -92,9 +92,9 @@ int print_general_info(std::ostream& out, std::ostream& err, const std::string& 
             return 0;
         }
         out << summary << "\n"
-            << "nnvp run takes it at workload.precision \"fp32\" (as exported) or \"int8\" / "
+            << "nnvp run takes it at workload.precision \"fp32\" (as exported), \"int8\" / "
                "\"int16\" (quantized after import: steps without an integer path keep "
-               "their type)\n\n";
+               "their type) or \"fp16\"\n\n";
         for (const onnx_import::port& p : cn.inputs)
             out << port_line("input", p, tensors) << "\n";
         out << port_line("output", cn.output, tensors) << "\n";

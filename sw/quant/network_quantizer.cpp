@@ -57,6 +57,16 @@ float absmax_of(const nn::tensor& t, std::size_t from, std::size_t to) {
     return m;
 }
 
+// Float values in another float type (fp16 rounds to nearest even).
+nn::tensor as_type(const nn::tensor& v, dtype t) {
+    if (v.type() == t)
+        return v;
+    nn::tensor r(t, v.shape());
+    for (std::size_t i = 0; i < v.size(); ++i)
+        r.set_float(i, v.get_float(i));
+    return r;
+}
+
 // Extra input j and constant j until the final indices are known.
 constexpr int constant_code_base = 1 << 20;
 int extra_code(std::size_t j) { return -2 - static_cast<int>(j); }
@@ -112,10 +122,11 @@ private:
 };
 
 void network_lowering::check_options() const {
-    if (m_o.precision != precision::int8 && m_o.precision != precision::int16)
-        fail(std::string("precision ") + ref::to_string(m_o.precision) +
-             ": ONNX models quantize to int8 or int16 (fp32 runs the model as exported)");
-    if (m_o.scheme == scheme::none)
+    const precision p = m_o.precision;
+    if (p != precision::int8 && p != precision::int16 && p != precision::fp16)
+        fail(std::string("precision ") + ref::to_string(p) +
+             ": ONNX models run at int8, int16 or fp16 (fp32 runs the model as exported)");
+    if (m_o.scheme == scheme::none && p != precision::fp16)
         fail("quantization none: an integer precision needs a scheme");
     for (const auto& [name, p] : m_o.overrides) {
         const auto it = std::find_if(m_src.ops.begin(), m_src.ops.end(),
@@ -124,9 +135,10 @@ void network_lowering::check_options() const {
             fail("layer_precision '" + name + "': no step of that name (nnvp info lists them)");
         if (it->type != compiler::op_type::layer)
             fail("layer_precision '" + name + "': a CPU step: expected a core layer");
-        if (p != precision::fp32 && p != precision::int8 && p != precision::int16)
+        if (p != precision::fp32 && p != precision::fp16 && p != precision::int8 &&
+            p != precision::int16)
             fail("layer_precision '" + name + "': " + ref::to_string(p) +
-                 ": expected fp32, int8 or int16");
+                 ": expected fp32, fp16, int8 or int16");
     }
 }
 
@@ -187,16 +199,21 @@ precision network_lowering::precision_of(std::size_t i) const {
 bool network_lowering::quantized(std::size_t i) const {
     const compiler::net_op& op = m_src.ops[i];
     // div has no integer path; integer row ops take no fused activation.
-    return op.type == compiler::op_type::layer && op.layer.prec == precision::fp32 &&
-           op.layer.op != op_kind::div &&
-           !(ref::is_row_op(op.layer.op) && op.layer.act.kind != ref::act_kind::none) &&
-           precision_of(i) != precision::fp32;
+    const precision p = precision_of(i);
+    if (op.type != compiler::op_type::layer || op.layer.prec != precision::fp32 ||
+        p == precision::fp32)
+        return false;
+    return p == precision::fp16 ||
+           (op.layer.op != op_kind::div &&
+            !(ref::is_row_op(op.layer.op) && op.layer.act.kind != ref::act_kind::none));
 }
 
 // A tensor already held as integers of the wanted type is read as it is
 // (a pool's output keeps its input's scale: no requantizing step after it).
 repr network_lowering::act_repr(int t, precision p) const {
     const dtype type = ref::activation_type(p);
+    if (nn::is_float(type))
+        return {type, {}};
     const auto k = static_cast<std::size_t>(t);
     if (!is_constant(t) && k < m_repr.size() && m_at[k] != -1 && m_repr[k].type == type)
         return m_repr[k];
@@ -226,7 +243,7 @@ void network_lowering::set_inputs() {
             }
         }
         if (r.type == dtype::fp32 && integer_readers && !float_readers)
-            r = act_repr(t, *p);
+            r = act_repr(t, *p);  // quantized (or rounded to fp16) by the host
         m_repr[static_cast<std::size_t>(t)] = r;
         if (t == 0) {
             m_at[0] = 0;
@@ -251,7 +268,8 @@ int network_lowering::constant(std::size_t j, const repr& want) {
     const int t = first_constant() + static_cast<int>(j);
     if (!same(original(t), want)) {
         const nn::tensor real = real_values(m_t[static_cast<std::size_t>(t)], c.value);
-        c.value = nn::is_float(want.type) ? real : ref::quantize(real, want.q, want.type);
+        c.value = nn::is_float(want.type) ? as_type(real, want.type)
+                                          : ref::quantize(real, want.q, want.type);
         c.q = want.q;
         c.name += std::string("/") + nn::to_string(want.type);
     }
@@ -308,10 +326,16 @@ void network_lowering::lower_layer(std::size_t i) {
         want.push_back(act_repr(t, p));
         op.in.push_back(operand(t, want.back()));
     }
+    const dtype ot = ref::output_type(l);
+    if (p == precision::fp16) {  // the same layer at half precision: no scales
+        if (s.weights)
+            op.weights = as_type(*s.weights, ref::weight_type(l));
+        op.layer = l;
+        return produce(static_cast<int>(i) + 1, std::move(op), {ot, {}});
+    }
     l.in_q = want.at(0).q;
     if (want.size() > 1)
         l.in2_q = want[1].q;
-    const dtype ot = ref::output_type(l);
     const bool table = ref::uses_table(l.act.kind);
     l.out_q = is_pool(l.op) && !table ? l.in_q : params(range(static_cast<int>(i) + 1), ot);
     if (needs_pre_activation(l))
@@ -478,6 +502,8 @@ std::vector<nn::tensor> quantize_inputs(const compiler::network& q,
             staged.push_back(v);
         else if (nn::is_float(v.type()) && nn::is_integer(d.type))
             staged.push_back(ref::quantize(real_values({}, v), d.q, d.type));
+        else if (nn::is_float(v.type()) && nn::is_float(d.type))
+            staged.push_back(as_type(v, d.type));
         else
             throw quant_error("quantize_inputs: network '" + q.name + "': input " +
                               std::to_string(k) + " is " + nn::to_string(v.type()) +

@@ -53,6 +53,8 @@ network_calibration calibrate_network(const compiler::network& net,
                                       range_method m, double percentile);
 
 // Quantizes `net` under `o` (precision int8 or int16; overrides name ops).
+// At fp16 every fp32 core layer runs at fp16 instead (weights rounded, no
+// scales), with the same converts around CPU steps.
 // Throws quant_error naming the network, the op and the field at fault.
 compiler::network quantize_network(const compiler::network& net, const quant_options& o,
                                    const network_calibration& cal);

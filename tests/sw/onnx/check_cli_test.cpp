@@ -104,7 +104,7 @@ TEST(CheckCli, InfoShowsTheImportedStepsAndAsksForSymbolicSizes) {
     r = run("info " + model + " --input-shape X=2,3,4");
     EXPECT_EQ(r.exit_code, 0) << r.output;
     EXPECT_NE(r.output.find("2 steps, 2 NN-core layers, 0 CPU ops"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("nnvp run takes it at workload.precision \"fp32\" (as exported) or "
+    EXPECT_NE(r.output.find("nnvp run takes it at workload.precision \"fp32\" (as exported), "
                             "\"int8\" / \"int16\""),
               std::string::npos)
         << r.output;

@@ -163,7 +163,7 @@ TEST(RunOnnx, WorkloadMistakesNameTheField) {
          "workload.inputs names 'C', which is not a runtime input of the model (it has 'X', "
          "'B')"},
         {{{"precision", "int4"}, {"input_shapes", {{"X", {2, 3}}}}},
-         "precision int4: ONNX models quantize to int8 or int16"},
+         "precision int4: ONNX models run at int8, int16 or fp16"},
         {{{"precision", "int8"}, {"input_shapes", {{"X", {2, 3}}}}, {"layer_precision", {{"nope", "fp32"}}}},
          "layer_precision 'nope': no step of that name"},
         {{{"input_shapes", {{"X", {2, 3}}}}, {"layer_precision", {{"add", "int8"}}}},

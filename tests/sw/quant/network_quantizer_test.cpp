@@ -220,6 +220,35 @@ TEST(NetworkQuantizer, Int16AndUnitRangesWithoutCalibration) {
     EXPECT_NO_THROW(compiler::plan_tensors(q));
 }
 
+// fp16: every fp32 core layer at half precision (div and row ops too), the
+// weights and the divisor rounded, the inputs rounded by the host.
+TEST(NetworkQuantizer, Fp16RunsEveryCoreLayerAtHalfPrecision) {
+    const compiler::network f = float_network();
+    quant_options o;
+    o.precision = precision::fp16;
+    o.scheme = scheme::none;
+    const compiler::network q = quantize_network(f, o, network_calibration{});
+    EXPECT_EQ(names(q), (std::vector<std::string>{"conv", "reshape", "fc", "div", "add"}));
+    EXPECT_EQ(q.input_type, dtype::fp16);
+    EXPECT_EQ(q.extra_inputs[0].type, dtype::fp16);
+    for (std::size_t i : {0u, 2u, 3u, 4u})
+        EXPECT_EQ(q.ops[i].layer.prec, precision::fp16) << i;
+    EXPECT_EQ(q.ops[0].weights->type(), dtype::fp16);
+    EXPECT_EQ(q.constants.at(0).value.type(), dtype::fp16);
+    const std::vector<compiler::tensor_desc> t = compiler::plan_tensors(q);
+    double signal = 0, noise = 0;
+    for (const auto& s : samples(30, 3)) {
+        const nn::tensor want = compiler::reference_run(f, s)[5];
+        const nn::tensor got = real_values(t[5], compiler::reference_run(q, quantize_inputs(q, s))[5]);
+        for (std::size_t i = 0; i < want.size(); ++i) {
+            const double d = double(got.get_float(i)) - want.get_float(i);
+            signal += double(want.get_float(i)) * want.get_float(i);
+            noise += d * d;
+        }
+    }
+    EXPECT_GT(10 * std::log10(signal / noise), 50.0);
+}
+
 TEST(NetworkQuantizer, RefusalsNameTheField) {
     const compiler::network f = float_network();
     const auto error = [&](const quant_options& o) {
@@ -232,8 +261,8 @@ TEST(NetworkQuantizer, RefusalsNameTheField) {
     };
     quant_options o;
     o.precision = precision::int4;
-    EXPECT_EQ(error(o), "quantize: network 'mixed': precision int4: ONNX models quantize to int8 "
-                        "or int16 (fp32 runs the model as exported)");
+    EXPECT_EQ(error(o), "quantize: network 'mixed': precision int4: ONNX models run at int8, "
+                        "int16 or fp16 (fp32 runs the model as exported)");
     o = {};
     o.overrides["nope"] = precision::int8;
     EXPECT_EQ(error(o), "quantize: network 'mixed': layer_precision 'nope': no step of that name "
