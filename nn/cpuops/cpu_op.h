@@ -84,16 +84,19 @@ enum class kind : uint16_t {
     // Resize (ONNX Resize, fp32): output coordinate x of each NHWC axis maps
     // to input coordinate transform(x, scale, in, out); nearest rounds it,
     // linear interpolates between the two neighbours (edge-clamped) of every
-    // axis. ints: {mode (resize_mode), coordinate transform (resize_coord),
-    // nearest rounding (resize_round), output n, h, w, c}; floats: {scale
-    // n, h, w, c} (output / input, as given to ONNX).
+    // axis, cubic uses Keys' four taps (edge values outside, or with
+    // exclude_outside those taps dropped and the rest renormalised). ints:
+    // {mode (resize_mode), coordinate transform (resize_coord), nearest
+    // rounding (resize_round), output n, h, w, c[, exclude_outside]}; floats:
+    // {scale n, h, w, c (output / input, as given to ONNX)[, cubic
+    // coefficient a, default -0.75]}.
     resize = 17,
     // Zero insertion (a transposed convolution's input): stride - 1 zeros
     // between neighbouring pixels of H and W. ints: {stride_h, stride_w}.
     spread = 18,
 };
 
-enum class resize_mode : int32_t { nearest = 0, linear = 1 };
+enum class resize_mode : int32_t { nearest = 0, linear = 1, cubic = 2 };
 enum class resize_coord : int32_t {
     half_pixel = 0,            // (x + 0.5) / scale - 0.5
     asymmetric = 1,            // x / scale

@@ -2,6 +2,7 @@
 // move whole elements (exact for every type); resize samples or
 // interpolates fp32 images.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 
@@ -148,16 +149,20 @@ nn::tensor select(const std::vector<const nn::tensor*>& ins, const tensor_info& 
 }
 
 tensor_info infer_resize(const op& o, const infos& ins) {
-    if (ins.size() != 1 || o.ints.size() != 7 || o.floats.size() != 4)
-        fail(o, "expected 1 input, 7 ints {mode, transform, rounding, n, h, w, c}, 4 scales");
+    if (ins.size() != 1 || o.ints.size() < 7 || o.ints.size() > 8 || o.floats.size() < 4 ||
+        o.floats.size() > 5)
+        fail(o, "expected 1 input, 7 ints {mode, transform, rounding, n, h, w, c} (+ "
+                "exclude_outside), 4 scales (+ the cubic coefficient)");
     if (ins[0].type != nn::dtype::fp32)
         fail(o, std::string("input is ") + nn::to_string(ins[0].type) + ": expected fp32");
-    if (o.ints[0] < 0 || o.ints[0] > 1 || o.ints[1] < 0 || o.ints[1] > 4 || o.ints[2] < 0 ||
+    if (o.ints[0] < 0 || o.ints[0] > 2 || o.ints[1] < 0 || o.ints[1] > 4 || o.ints[2] < 0 ||
         o.ints[2] > 3)
-        fail(o, "mode 0..1, transform 0..4, rounding 0..3 expected");
-    for (float f : o.floats)
-        if (!(f > 0) || !std::isfinite(f))
+        fail(o, "mode 0..2, transform 0..4, rounding 0..3 expected");
+    for (std::size_t i = 0; i < 4; ++i)
+        if (!(o.floats[i] > 0) || !std::isfinite(o.floats[i]))
             fail(o, "scales: expected positive finite values");
+    if (o.floats.size() > 4 && !std::isfinite(o.floats[4]))
+        fail(o, "cubic coefficient: expected a finite value");
     return {shape_of(o, 3), nn::dtype::fp32, {}};
 }
 
@@ -200,49 +205,76 @@ int nearest_index(resize_round r, double x, int in) {
     return static_cast<int>(std::clamp(i, 0.0, static_cast<double>(in - 1)));
 }
 
-nn::tensor resize(const op& o, const nn::tensor& in, const tensor_info& oi) {
+// Keys' cubic convolution weights of the taps floor(x) - 1 .. floor(x) + 2
+// for ratio r = x - floor(x) (ONNX: r in (0, 1], an integer x taking r = 1
+// on the taps x - 2 .. x + 1), coefficient a.
+std::array<double, 4> cubic_weights(double r, double a) {
+    const auto far = [a](double t) { return ((a * t - 5 * a) * t + 8 * a) * t - 4 * a; };
+    const auto near = [a](double t) { return ((a + 2) * t - (a + 3)) * t * t + 1; };
+    return {far(r + 1), near(r), near(1 - r), far(2 - r)};
+}
+
+// The taps (input index, weight) of output coordinate x on one axis.
+std::vector<std::pair<int, double>> resize_taps(const op& o, int a, int x, int in, int out) {
     const auto mode = static_cast<resize_mode>(o.ints[0]);
-    const auto coord = static_cast<resize_coord>(o.ints[1]);
-    const auto round = static_cast<resize_round>(o.ints[2]);
+    const double c = source_coord(static_cast<resize_coord>(o.ints[1]), x,
+                                  o.floats[static_cast<std::size_t>(a)], in, out);
+    if (mode == resize_mode::nearest)
+        return {{nearest_index(static_cast<resize_round>(o.ints[2]), c, in), 1.0}};
+    if (mode == resize_mode::linear) {
+        const double cc = std::clamp(c, 0.0, static_cast<double>(in - 1));
+        const int lo = static_cast<int>(std::floor(cc));
+        return {{lo, 1.0 - (cc - lo)}, {std::min(lo + 1, in - 1), cc - lo}};
+    }
+    int first = static_cast<int>(std::floor(c));
+    double r = c - first;
+    if (r == 0.0) {
+        r = 1.0;
+        first -= 1;
+    }
+    const double coeff_a = o.floats.size() > 4 ? o.floats[4] : -0.75;
+    const bool exclude_outside = o.ints.size() > 7 && o.ints[7] != 0;
+    std::array<double, 4> w = cubic_weights(r, coeff_a);
+    double kept = 0;
+    for (int k = 0; k < 4; ++k) {
+        const int i = first - 1 + k;
+        if (exclude_outside && (i < 0 || i >= in))
+            w[static_cast<std::size_t>(k)] = 0;
+        kept += w[static_cast<std::size_t>(k)];
+    }
+    std::vector<std::pair<int, double>> taps;
+    for (int k = 0; k < 4; ++k) {  // outside taps read the edge (ONNX pads by edge values)
+        const double wk = exclude_outside ? w[static_cast<std::size_t>(k)] / kept
+                                          : w[static_cast<std::size_t>(k)];
+        if (wk != 0.0)
+            taps.push_back({std::clamp(first - 1 + k, 0, in - 1), wk});
+    }
+    return taps;
+}
+
+nn::tensor resize(const op& o, const nn::tensor& in, const tensor_info& oi) {
     const nn::shape4& s = in.shape();
-    // Per axis and output index: the two neighbours and the weight of the upper.
-    struct tap {
-        int lo, hi;
-        double w;
-    };
-    std::vector<tap> taps[4];
+    std::vector<std::vector<std::pair<int, double>>> taps[4];  // per axis and output index
     for (int a = 0; a < 4; ++a)
-        for (int x = 0; x < oi.shape.at(a); ++x) {
-            const double c = source_coord(coord, x, o.floats[static_cast<std::size_t>(a)], s.at(a),
-                                          oi.shape.at(a));
-            if (mode == resize_mode::nearest) {
-                const int i = nearest_index(round, c, s.at(a));
-                taps[a].push_back({i, i, 0.0});
-                continue;
-            }
-            const double cc = std::clamp(c, 0.0, static_cast<double>(s.at(a) - 1));
-            const int lo = static_cast<int>(std::floor(cc));
-            taps[a].push_back({lo, std::min(lo + 1, s.at(a) - 1), cc - lo});
-        }
+        for (int x = 0; x < oi.shape.at(a); ++x)
+            taps[a].push_back(resize_taps(o, a, x, s.at(a), oi.shape.at(a)));
     nn::tensor out(nn::dtype::fp32, oi.shape);
     int p[4];
     for (p[0] = 0; p[0] < oi.shape.n; ++p[0])
         for (p[1] = 0; p[1] < oi.shape.h; ++p[1])
             for (p[2] = 0; p[2] < oi.shape.w; ++p[2])
                 for (p[3] = 0; p[3] < oi.shape.c; ++p[3]) {
+                    const auto& t0 = taps[0][static_cast<std::size_t>(p[0])];
+                    const auto& t1 = taps[1][static_cast<std::size_t>(p[1])];
+                    const auto& t2 = taps[2][static_cast<std::size_t>(p[2])];
+                    const auto& t3 = taps[3][static_cast<std::size_t>(p[3])];
                     double acc = 0;
-                    for (int corner = 0; corner < 16; ++corner) {
-                        double w = 1;
-                        int q[4];
-                        for (int a = 0; a < 4; ++a) {
-                            const tap& t = taps[a][static_cast<std::size_t>(p[a])];
-                            const bool upper = (corner >> a) & 1;
-                            w *= upper ? t.w : 1.0 - t.w;
-                            q[a] = upper ? t.hi : t.lo;
-                        }
-                        if (w != 0)
-                            acc += w * in.get_float(in.index(q[0], q[1], q[2], q[3]));
-                    }
+                    for (const auto& [i0, w0] : t0)
+                        for (const auto& [i1, w1] : t1)
+                            for (const auto& [i2, w2] : t2)
+                                for (const auto& [i3, w3] : t3)
+                                    acc += w0 * w1 * w2 * w3 *
+                                           in.get_float(in.index(i0, i1, i2, i3));
                     out.set_float(out.index(p[0], p[1], p[2], p[3]), static_cast<float>(acc));
                 }
     return out;

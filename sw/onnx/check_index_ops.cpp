@@ -277,7 +277,8 @@ void resize(check_builder& b, bool upsample) {
     b.need_type(0, {kFloat});
     const value& x = b.input(0);
     const int rank = static_cast<int>(x.dims.size());
-    const int32_t mode = option(b, "mode", a.get_string("mode", "nearest"), {"nearest", "linear"});
+    const int32_t mode =
+        option(b, "mode", a.get_string("mode", "nearest"), {"nearest", "linear", "cubic"});
     const int32_t coord = upsample
                               ? 1
                               : option(b, "coordinate_transformation_mode",
@@ -288,8 +289,7 @@ void resize(check_builder& b, bool upsample) {
         upsample ? 2
                  : option(b, "nearest_mode", a.get_string("nearest_mode", "round_prefer_floor"),
                           {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"});
-    if (a.get_int("exclude_outside", 0) != 0)
-        b.fail("exclude_outside: not supported");
+    const int32_t exclude_outside = a.get_int("exclude_outside", 0) != 0 ? 1 : 0;
     // Upsample and opset-10 Resize: input 1 is the scales; then roi, scales, sizes.
     const int scales_at = upsample || b.opset() < 11 ? 1 : 2;
     std::vector<double> scales;
@@ -324,8 +324,12 @@ void resize(check_builder& b, bool upsample) {
     } catch (const std::invalid_argument& e) {
         b.fail(e.what());
     }
-    b.set_output(emit(b, {cpuops::kind::resize, {mode, coord, round, s.n, s.h, s.w, s.c}, sc}, {&x},
-                      lay, out, kFloat));
+    sc.push_back(a.get_float("cubic_coeff_a", -0.75f));
+    b.set_output(emit(b,
+                      {cpuops::kind::resize,
+                       {mode, coord, round, s.n, s.h, s.w, s.c, exclude_outside},
+                       sc},
+                      {&x}, lay, out, kFloat));
 }
 
 }  // namespace

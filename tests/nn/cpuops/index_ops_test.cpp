@@ -111,7 +111,37 @@ TEST(CpuIndexOps, ResizeNearestAndLinear) {
     const std::vector<float> ac = resized(resize_mode::linear, resize_coord::align_corners);
     EXPECT_FLOAT_EQ(ac[1], 10 + 10.0f / 3);
     EXPECT_FLOAT_EQ(ac[3], 20);
-    EXPECT_THROW(infer({kind::resize, {2, 0, 0, 1, 1, 1, 4}, {1, 1, 1, 2}}, in), op_error);
+    EXPECT_THROW(infer({kind::resize, {3, 0, 0, 1, 1, 1, 4}, {1, 1, 1, 2}}, in), op_error);
+}
+
+// Cubic (Keys, a = -0.75): a ramp 0 1 2 3 resized to 7 with align_corners
+// reads sources 0, 0.5, ..., 3; where all four taps lie inside, the cubic
+// reproduces the ramp; at the edge the clamped taps bend it. exclude_outside
+// drops those taps instead: at source 0.5 the weights of 0, 1, 2 renormalise.
+TEST(CpuIndexOps, ResizeCubic) {
+    nn::tensor x(nn::dtype::fp32, {1, 1, 1, 4});
+    for (int i = 0; i < 4; ++i)
+        x.set_float(static_cast<std::size_t>(i), static_cast<float>(i));
+    const std::vector<tensor_info> in = {info_of(x)};
+    const auto resized = [&](int32_t exclude) {
+        const op o{kind::resize,
+                   {static_cast<int32_t>(resize_mode::cubic),
+                    static_cast<int32_t>(resize_coord::align_corners), 0, 1, 1, 1, 7, exclude},
+                   {1, 1, 1, 1.75f, -0.75f}};
+        return execute(o, {&x}, in, infer(o, in));
+    };
+    const nn::tensor out = resized(0);
+    ASSERT_EQ(out.shape().c, 7);
+    EXPECT_FLOAT_EQ(out.get_float(2), 1.0f);  // source 1: an input pixel itself
+    EXPECT_FLOAT_EQ(out.get_float(3), 1.5f);  // source 1.5: taps 0..3, the ramp itself
+    // Source 0.5, r = 0.5: weights of taps -1, 0, 1, 2 (Keys, a = -0.75).
+    const double r = 0.5, a = -0.75;
+    const double w[4] = {((a * (r + 1) - 5 * a) * (r + 1) + 8 * a) * (r + 1) - 4 * a,
+                         ((a + 2) * r - (a + 3)) * r * r + 1,
+                         ((a + 2) * (1 - r) - (a + 3)) * (1 - r) * (1 - r) + 1,
+                         ((a * (2 - r) - 5 * a) * (2 - r) + 8 * a) * (2 - r) - 4 * a};
+    EXPECT_NEAR(out.get_float(1), w[2] * 1 + w[3] * 2, 1e-6);  // tap -1 reads x[0] = 0
+    EXPECT_NEAR(resized(1).get_float(1), (w[2] * 1 + w[3] * 2) / (w[1] + w[2] + w[3]), 1e-6);
 }
 
 }  // namespace
