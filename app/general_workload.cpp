@@ -6,6 +6,7 @@
 #include <random>
 
 #include "nn/cost/layer_cost.h"
+#include "sw/dataset/labelled_images.h"
 #include "sw/onnx/check_importer.h"
 #include "sw/onnx/model.h"
 #include "sw/onnx/npy.h"
@@ -128,9 +129,6 @@ void refuse_quantizer_fields(const workload_spec& w, const std::string& file) {
     if (w.batch != 1)
         throw config_error(at + "batch: an ONNX model runs at its own batch: give it in "
                                 "workload.input_shapes");
-    if (!w.dataset.name.empty())
-        throw config_error(at + "dataset: the dataset feeds the zoo's image classifiers; "
-                                "give an ONNX model's inputs with workload.inputs");
     if (w.sparsity.weight_zero_pct > 0)
         throw config_error(at + "sparsity.weight_zero_pct: pruning applies to the zoo's "
                                 "networks; an ONNX model keeps the weights it was exported with");
@@ -155,6 +153,61 @@ void refuse_unknown_inputs(const loaded_inputs& files,
                                "', which is not a runtime input of the model (it has " +
                                (names.empty() ? std::string("none") : names) + ")");
     }
+}
+
+// A dataset's images as the model's one input: each set is the model's batch
+// (its input's first dim) of images, whose pixels fill the input in order
+// (grey images: NCHW and NHWC hold the same bytes); calibration sets come
+// from the start of the train split. Labels per image, in set order.
+void dataset_sets(const workload_spec& w, const std::vector<onnx_import::graph_input>& ins,
+                  const std::string& file, resolved_workload& r,
+                  std::vector<std::map<std::string, onnx_tensor>>& sets,
+                  std::vector<std::map<std::string, onnx_tensor>>& calibration) {
+    const std::string at = file + ": workload.dataset: ";
+    if (!w.input_files.empty())
+        throw config_error(at + "the dataset gives the inputs: workload.inputs goes without it");
+    if (ins.size() != 1 || ins[0].elem_type != onnx::TensorProto::FLOAT || ins[0].dims.empty())
+        throw config_error(at + "a model with one FLOAT input (images), this one has " +
+                           std::to_string(ins.size()) + " runtime inputs");
+    const onnx_import::graph_input& in = ins[0];
+    const auto batch = static_cast<unsigned>(in.dims[0]);
+    int64_t per_image = 1;
+    for (std::size_t i = 1; i < in.dims.size(); ++i)
+        per_image *= in.dims[i];
+    if (w.dataset.images % batch != 0)
+        throw config_error(at + "images: a multiple of the model's batch (" +
+                           std::to_string(batch) + ", input '" + in.name + "' dim 0)");
+    dataset::labelled_images eval, train;
+    try {
+        eval = dataset::load_fmnist(w.dataset.dir, w.dataset.split,
+                                    w.dataset.offset + w.dataset.images);
+        train = dataset::load_fmnist(w.dataset.dir, "train", w.calibration_inputs * batch);
+    } catch (const std::exception& e) {
+        throw config_error(at + e.what());
+    }
+    const nn::shape4 img = eval.images.shape();
+    if (eval.images.shape().n < static_cast<int>(w.dataset.offset + w.dataset.images))
+        throw config_error(at + "images: the " + w.dataset.split + " split has only " +
+                           std::to_string(img.n) + " images");
+    if (per_image != int64_t{img.h} * img.w * img.c || img.c != 1)
+        throw config_error(at + "input '" + in.name + "' " + onnx_import::dims_text(in.dims) +
+                           " does not hold " + std::to_string(img.h) + "x" +
+                           std::to_string(img.w) + " grey images per batch item");
+    const auto slice = [&](const dataset::labelled_images& from, unsigned first) {
+        onnx_tensor t = onnx_import::zero_value(in.elem_type, in.dims, in.name);
+        const std::size_t n = t.count();
+        for (std::size_t i = 0; i < n; ++i)
+            t.data.set_float(i, from.images.get_float(first * static_cast<std::size_t>(per_image) + i));
+        return std::map<std::string, onnx_tensor>{{in.name, std::move(t)}};
+    };
+    for (unsigned k = 0; k < w.dataset.images / batch; ++k)
+        sets.push_back(slice(eval, w.dataset.offset + k * batch));
+    for (unsigned k = 0; k < w.calibration_inputs; ++k)
+        calibration.push_back(slice(train, k * batch));
+    r.labels.assign(eval.labels.begin() + w.dataset.offset,
+                    eval.labels.begin() + w.dataset.offset + w.dataset.images);
+    if (!w.inferences_given)
+        r.inferences = w.dataset.images / batch;
 }
 
 // Post-training quantization of the imported network (network_quantizer.h):
@@ -196,9 +249,15 @@ resolved_workload resolve_general_workload(const workload_spec& w, bool timing,
             onnx_import::runtime_inputs(model, w.network_path, shapes, "workload.input_shapes",
                                         "workload.input_shapes {\"NAME\": [sizes]}");
         refuse_unknown_inputs(files, ins, file);
-        std::vector<std::map<std::string, onnx_tensor>> sets;
-        for (unsigned k = 0; k < w.input_sets; ++k)
-            sets.push_back(input_set(w, files, ins, k, file, w.seed * 7919));
+        std::vector<std::map<std::string, onnx_tensor>> sets, calibration_sets;
+        if (!w.dataset.name.empty()) {
+            dataset_sets(w, ins, file, r, sets, calibration_sets);
+        } else {
+            for (unsigned k = 0; k < w.input_sets; ++k)
+                sets.push_back(input_set(w, files, ins, k, file, w.seed * 7919));
+            for (unsigned k = 0; k < w.calibration_inputs && quantized && !timing; ++k)
+                calibration_sets.push_back(input_set(w, files, ins, k, file, w.seed * 104729));
+        }
         const onnx_import::check_network cn =
             onnx_import::import_for_check(model, sets[0], w.network_path);
         const auto stage = [&](const std::map<std::string, onnx_tensor>& set) {
@@ -214,8 +273,8 @@ resolved_workload resolve_general_workload(const workload_spec& w, bool timing,
                                               : model.graph().name();
         if (quantized) {
             std::vector<std::vector<nn::tensor>> calibration;
-            for (unsigned k = 0; k < w.calibration_inputs && !timing; ++k)
-                calibration.push_back(stage(input_set(w, files, ins, k, file, w.seed * 104729)));
+            for (const auto& set : calibration_sets)
+                calibration.push_back(stage(set));
             quantize_general(w, timing, calibration, r);
         } else {
             r.net = cn.net;

@@ -16,7 +16,7 @@
 //   }
 //
 // Inputs without a file are seeded: floats uniform in [-1, 1), integers in
-// 0..3, bools 0/1. A file fixes the symbolic dims it covers. The batch is the
+// 0..3, bools 0/1; a workload.dataset feeds a one-input image classifier. A file fixes the symbolic dims it covers. The batch is the
 // model's own (workload.batch must stay 1): set it through input_shapes.
 #pragma once
 

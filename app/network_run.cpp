@@ -18,7 +18,7 @@ network_run::network_run(scenario& sc) : m_spec(*sc.workload), m_timing(sc.mode 
     network_job job;
     job.net = m_work.net;
     job.input_sets = m_work.inputs;
-    job.inferences = m_spec.inferences;
+    job.inferences = m_work.inferences ? m_work.inferences : m_spec.inferences;
     job.arrival = m_spec.arrival.pattern;
     if (job.arrival == "periodic")
         job.period_s = 1.0 / m_spec.arrival.fps;
@@ -80,9 +80,8 @@ nlohmann::json network_run::general_accuracy_json(bool& ok) const {
     const std::size_t n = std::min(outs.size(), m_work.inputs.size());
     const compiler::network& net = m_work.net;
     const bool quantized = m_work.quantization.value("precision", "fp32") != "fp32";
-    const std::vector<compiler::tensor_desc> desc =
-        quantized ? compiler::plan_tensors(net) : std::vector<compiler::tensor_desc>{};
-    std::size_t mismatched = 0, rows = 0, agree = 0;
+    const std::vector<compiler::tensor_desc> desc = compiler::plan_tensors(net);
+    std::size_t mismatched = 0, rows = 0, agree = 0, labelled = 0, correct = 0;
     double signal = 0, noise = 0, max_err = 0;
     for (std::size_t k = 0; k < n; ++k) {
         std::vector<const nn::tensor*> got = {&outs[k]};
@@ -93,6 +92,14 @@ nlohmann::json network_run::general_accuracy_json(bool& ok) const {
             const std::vector<nn::tensor> golden = compiler::reference_run(net, m_work.inputs[k]);
             for (std::size_t o = 0; o < at.size() && o < got.size(); ++o)
                 mismatched += golden[static_cast<std::size_t>(at[o])].bytes() != got[o]->bytes();
+        }
+        if (!m_work.labels.empty()) {  // a dataset: the first output's rows are class scores
+            const nn::tensor real =
+                quant::real_values(desc[static_cast<std::size_t>(at[0])], *got[0]);
+            const auto width = static_cast<std::size_t>(real.shape().c);
+            for (std::size_t r = 0; r < real.size() / width && labelled < m_work.labels.size();
+                 ++r, ++labelled)
+                correct += argmax_row(real, r, width) == m_work.labels[labelled];
         }
         if (!quantized)
             continue;
@@ -116,6 +123,11 @@ nlohmann::json network_run::general_accuracy_json(bool& ok) const {
                                                 : "reference executor (the model at its ONNX types)"},
                         {"compared_inputs", n},
                         {"outputs_per_inference", 1 + net.extra_outputs.size()}};
+    if (!m_work.labels.empty()) {
+        a["dataset"] = m_spec.dataset.name + "/" + m_spec.dataset.split;
+        a["labelled"] = labelled;
+        a["top1"] = labelled ? double(correct) / double(labelled) : 0.0;
+    }
     if (quantized) {
         a["max_abs_err"] = max_err;
         a["sqnr_db"] = sqnr_db(signal, noise);

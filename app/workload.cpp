@@ -184,6 +184,7 @@ workload_spec parse_workload(const config_node& node, const std::string& scenari
     w.quant = parse_quantization(node);
     w.batch = static_cast<int>(node.number_in("batch", 1, 4096, 1));
     w.inferences = static_cast<unsigned>(node.number_in("inferences", 1, 1e7, 1));
+    w.inferences_given = node.has("inferences");
     w.seed = static_cast<uint64_t>(node.number_in("seed", 0, 4294967295.0, 1));
     w.calibration_inputs = static_cast<unsigned>(node.number_in("calibration_inputs", 1, 1000, 2));
     w.input_sets = static_cast<unsigned>(node.number_in("input_sets", 1, 100000, 1));

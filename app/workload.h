@@ -76,6 +76,7 @@ struct workload_spec {
     quant::quant_options quant;
     int batch = 1;
     unsigned inferences = 1;
+    bool inferences_given = false;  // workload.inferences was written (not defaulted)
     uint64_t seed = 1;
     unsigned calibration_inputs = 2;
     unsigned input_sets = 1;
@@ -110,6 +111,7 @@ struct resolved_workload {
     compiler::network float_net;
     std::vector<std::vector<nn::tensor>> float_inputs;
     std::vector<uint8_t> labels;          // dataset workloads: per image, in input-set order
+    unsigned inferences = 0;              // when not 0: replaces the workload's (ONNX datasets)
     nlohmann::json network_info;          // name, layers, macs, weights, weight_bytes
     nlohmann::json quantization;          // scheme and per-layer error (functional mode)
     double weight_density = 1;            // non-zero share of the quantized weights (all layers)

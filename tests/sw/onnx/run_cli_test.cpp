@@ -1,8 +1,8 @@
-// `nnvp run` on ONNX models at precision fp32 (the general importer), as a
-// user writes the scenario: a model with a symbolic batch, two inputs (one
-// from a file, one seeded) and two outputs runs in both modes with every
-// output bit-exact against the reference executor; each mistake in the
-// workload gets exit code 2 and a message naming the field.
+// `nnvp run` on ONNX models, as a user writes the scenario: a model with a
+// symbolic batch, two inputs (one from a file, one seeded) and two outputs
+// runs in both modes, as exported and quantized, with every output bit-exact
+// against the reference executor; a classifier reads a dataset; each mistake
+// in the workload gets exit code 2 and a message naming the field.
 #include "tests/support/run_command.h"
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "sw/dataset/labelled_images.h"
 #include "tests/sw/onnx/onnx_test_util.h"
 
 namespace {
@@ -136,6 +137,62 @@ TEST(RunOnnx, Int8QuantizesTheImportedNetwork) {
                          "timing"));
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_EQ(m.report()["quantization"]["precision"], "int16");
+}
+
+// A Fashion-MNIST dataset through an ONNX classifier [2, 1, 28, 28] (batch 2
+// in the model): class k scores the sum of the k-th band of 79 pixels. The
+// expected top-1 is worked out here from the same images and labels.
+TEST(RunOnnx, DatasetFeedsAnImageClassifier) {
+    const model_dir m;
+    onnx::ModelProto model = nnvp::test::new_model();
+    onnx::GraphProto* g = model.mutable_graph();
+    g->set_name("bands");
+    nnvp::test::add_value_info(g->add_input(), "image", {2, 1, 28, 28});
+    std::vector<float> b(784 * 10, 0.0f);
+    for (int p = 0; p < 784; ++p)
+        b[static_cast<std::size_t>(p * 10 + std::min(p / 79, 9))] = 1.0f;
+    *g->add_initializer() = nnvp::test::float_tensor("B", {784, 10}, b);
+    nnvp::test::add_node(g, "Flatten", {"image"}, {"flat"}, "flatten");
+    nnvp::test::add_node(g, "Gemm", {"flat", "B"}, {"scores"}, "bands");
+    nnvp::test::add_value_info(g->add_output(), "scores", {2, 10});
+    std::ofstream(m.dir / "model.onnx", std::ios::binary) << model.SerializeAsString();
+    const json dataset = {{"name", "fashion-mnist"}, {"images", 20}, {"offset", 6}};
+    result r = m.run(m.scenario("fmnist", {{"dataset", dataset}}));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    json rep = m.report();
+    EXPECT_EQ(rep["inferences"].size(), 10u);  // 20 images, 2 per inference
+    EXPECT_EQ(rep["accuracy"]["labelled"], 20);
+    EXPECT_EQ(rep["accuracy"]["mismatched_outputs"], 0);
+    const nnvp::dataset::labelled_images d =
+        nnvp::dataset::load_fmnist(nnvp::dataset::fmnist_default_dir, "t10k", 26);
+    int correct = 0;
+    for (int i = 6; i < 26; ++i) {
+        double best = -1;
+        int cls = 0;
+        for (int k = 0; k < 10; ++k) {
+            double sum = 0;
+            for (int p = 0; p < 784; ++p)
+                if (std::min(p / 79, 9) == k)
+                    sum += d.images.get_float(static_cast<std::size_t>(i * 784 + p));
+            if (sum > best)
+                best = sum, cls = k;
+        }
+        correct += cls == d.labels[static_cast<std::size_t>(i)];
+    }
+    EXPECT_DOUBLE_EQ(rep["accuracy"]["top1"].get<double>(), correct / 20.0);
+    // Quantized, the same images calibrate from the train split.
+    r = m.run(m.scenario("fmnist8", {{"dataset", dataset}, {"precision", "int8"}}));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    rep = m.report();
+    EXPECT_EQ(rep["accuracy"]["labelled"], 20);
+    EXPECT_EQ(rep["accuracy"]["mismatched_outputs"], 0);
+    EXPECT_GT(rep["accuracy"]["sqnr_db"].get<double>(), 30.0);
+    r = m.run(m.scenario("fmnist_odd", {{"dataset", {{"name", "fashion-mnist"}, {"images", 5}}}}));
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.output.find("workload.dataset: images: a multiple of the model's batch (2, input "
+                            "'image' dim 0)"),
+              std::string::npos)
+        << r.output;
 }
 
 TEST(RunOnnx, WorkloadMistakesNameTheField) {
