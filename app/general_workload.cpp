@@ -6,7 +6,6 @@
 #include <random>
 
 #include "nn/cost/layer_cost.h"
-#include "sw/dataset/labelled_images.h"
 #include "sw/onnx/check_importer.h"
 #include "sw/onnx/model.h"
 #include "sw/onnx/npy.h"
@@ -177,18 +176,8 @@ void dataset_sets(const workload_spec& w, const std::vector<onnx_import::graph_i
     if (w.dataset.images % batch != 0)
         throw config_error(at + "images: a multiple of the model's batch (" +
                            std::to_string(batch) + ", input '" + in.name + "' dim 0)");
-    dataset::labelled_images eval, train;
-    try {
-        eval = dataset::load_fmnist(w.dataset.dir, w.dataset.split,
-                                    w.dataset.offset + w.dataset.images);
-        train = dataset::load_fmnist(w.dataset.dir, "train", w.calibration_inputs * batch);
-    } catch (const std::exception& e) {
-        throw config_error(at + e.what());
-    }
+    const auto [eval, train] = load_dataset_images(w, w.calibration_inputs * batch, file);
     const nn::shape4 img = eval.images.shape();
-    if (eval.images.shape().n < static_cast<int>(w.dataset.offset + w.dataset.images))
-        throw config_error(at + "images: the " + w.dataset.split + " split has only " +
-                           std::to_string(img.n) + " images");
     if (per_image != int64_t{img.h} * img.w * img.c || img.c != 1)
         throw config_error(at + "input '" + in.name + "' " + onnx_import::dims_text(in.dims) +
                            " does not hold " + std::to_string(img.h) + "x" +

@@ -282,17 +282,7 @@ nn::tensor image_slice(const nn::tensor& all, unsigned first, unsigned count) {
 void dataset_inputs(const workload_spec& w, const net::graph& g, const std::string& file,
                     resolved_workload& r, std::vector<nn::tensor>& cal) {
     const auto batch = static_cast<unsigned>(w.batch);
-    dataset::labelled_images eval, train;
-    try {
-        eval = dataset::load_fmnist(w.dataset.dir, w.dataset.split,
-                                    w.dataset.offset + w.dataset.images);
-        train = dataset::load_fmnist(w.dataset.dir, "train", w.calibration_inputs * batch);
-    } catch (const std::exception& e) {
-        throw config_error(file + ": workload.dataset: " + e.what());
-    }
-    if (eval.images.shape().n < static_cast<int>(w.dataset.offset + w.dataset.images))
-        throw config_error(file + ": workload.dataset.images: the " + w.dataset.split +
-                           " split has only " + std::to_string(eval.images.shape().n) + " images");
+    const auto [eval, train] = load_dataset_images(w, w.calibration_inputs * batch, file);
     const nn::shape4 want = g.inputs()[0].shape;
     if (eval.images.shape().h != want.h || eval.images.shape().w != want.w ||
         eval.images.shape().c != want.c)
@@ -308,6 +298,23 @@ void dataset_inputs(const workload_spec& w, const net::graph& g, const std::stri
 }
 
 }  // namespace
+
+dataset_images load_dataset_images(const workload_spec& w, unsigned calibration_images,
+                                   const std::string& file) {
+    dataset_images d;
+    try {
+        d.eval = dataset::load_fmnist(w.dataset.dir, w.dataset.split,
+                                      w.dataset.offset + w.dataset.images);
+        d.train = dataset::load_fmnist(w.dataset.dir, "train", calibration_images);
+    } catch (const std::exception& e) {
+        throw config_error(file + ": workload.dataset: " + e.what());
+    }
+    if (d.eval.images.shape().n < static_cast<int>(w.dataset.offset + w.dataset.images))
+        throw config_error(file + ": workload.dataset.images: the " + w.dataset.split +
+                           " split has only " + std::to_string(d.eval.images.shape().n) +
+                           " images");
+    return d;
+}
 
 resolved_workload resolve_workload(const workload_spec& w, bool timing, const std::string& file) {
     if (runs_general(w))

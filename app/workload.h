@@ -38,6 +38,7 @@
 
 #include "app/power_spec.h"
 #include "ip/common/config_reader.h"
+#include "sw/dataset/labelled_images.h"
 #include "sw/net/graph.h"
 #include "sw/compiler/builder.h"
 #include "sw/quant/quant_options.h"
@@ -117,6 +118,15 @@ struct resolved_workload {
     double weight_density = 1;            // non-zero share of the quantized weights (all layers)
     double compile_wall_s = 0;
 };
+
+// workload.dataset's evaluated images and `calibration_images` from the start
+// of the train split. Throws config_error naming workload.dataset when the
+// files cannot be read or hold too few images.
+struct dataset_images {
+    dataset::labelled_images eval, train;
+};
+dataset_images load_dataset_images(const workload_spec& w, unsigned calibration_images,
+                                   const std::string& file);
 
 // Builds, calibrates (functional mode) and quantizes the network. Throws
 // config_error for unknown networks / bad files, quant errors as they come.

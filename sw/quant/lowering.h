@@ -13,6 +13,7 @@
 #include "sw/net/graph.h"
 #include "sw/quant/calibration.h"
 #include "sw/quant/quant_options.h"
+#include "sw/quant/representation.h"
 
 namespace nnvp::quant::detail {
 
@@ -29,11 +30,7 @@ inline bool is_pool(net::op_type op) {
            op == net::op_type::global_avg_pool || op == net::op_type::global_max_pool;
 }
 
-// How a tensor is stored: element type and (integer types) quantization.
-struct repr {
-    nn::dtype type = nn::dtype::fp32;
-    ref::quant_params q;
-};
+using quant::repr;
 
 // One fused, validated graph lowered to a compiler::network under the options.
 class lowering {

@@ -13,6 +13,7 @@
 #include "nn/ref/ops.h"
 #include "nn/ref/quant.h"
 #include "sw/compiler/reference.h"
+#include "sw/quant/representation.h"
 #include "sw/quant/scale_choice.h"
 
 namespace nnvp::quant {
@@ -22,16 +23,6 @@ namespace {
 using nn::dtype;
 using ref::op_kind;
 using ref::precision;
-
-struct repr {
-    dtype type = dtype::fp32;
-    ref::quant_params q;
-};
-
-bool same(const repr& a, const repr& b) {
-    return a.type == b.type &&
-           (nn::is_float(a.type) || (a.q.scale == b.q.scale && a.q.zero_point == b.q.zero_point));
-}
 
 bool is_pool(op_kind k) {
     return k == op_kind::max_pool || k == op_kind::avg_pool || k == op_kind::global_avg_pool ||
@@ -48,13 +39,6 @@ bool moves_data(cpuops::kind k) {
     using cpuops::kind;
     return k == kind::reshape || k == kind::transpose || k == kind::slice || k == kind::gather ||
            k == kind::expand || k == kind::tile;
-}
-
-float absmax_of(const nn::tensor& t, std::size_t from, std::size_t to) {
-    float m = 0.0f;
-    for (std::size_t i = from; i < to; ++i)
-        m = std::max(m, std::fabs(t.get_float(i)));
-    return m;
 }
 
 // Float values in another float type (fp16 rounds to nearest even).
@@ -167,28 +151,12 @@ value_range network_lowering::pre_activation_range(std::size_t i) const {
 
 ref::quant_params network_lowering::params(value_range r, dtype t) const {
     const int bits = t == ref::activation_type(m_o.precision) ? m_o.bits : 0;
-    const int_range qr = storage_range(t, bits);
-    switch (m_o.scheme) {
-        case scheme::static_fixed: return power_of_two_params(m_act_absmax, qr.hi);
-        case scheme::dynamic_fixed: return power_of_two_params(r.absmax(), qr.hi);
-        default: break;
-    }
-    return m_o.asymmetric ? affine_params(r, qr) : symmetric_params(r.absmax(), qr.hi);
+    return scheme_params(m_o.scheme, m_o.asymmetric, r, storage_range(t, bits), m_act_absmax);
 }
 
 std::vector<float> network_lowering::weight_scales(const nn::tensor& w, dtype wt) const {
-    const int64_t qmax = storage_range(wt, wt == ref::activation_type(m_o.precision) ? m_o.bits : 0).hi;
-    if (m_o.scheme == scheme::static_fixed)
-        return {power_of_two_params(m_w_absmax, qmax).scale};
-    if (m_o.scheme == scheme::dynamic_fixed)
-        return {power_of_two_params(absmax_of(w, 0, w.size()), qmax).scale};
-    std::vector<float> scales;
-    const std::size_t per = w.size() / static_cast<std::size_t>(w.shape().n);
-    for (int c = 0; c < w.shape().n; ++c) {
-        const std::size_t from = static_cast<std::size_t>(c) * per;
-        scales.push_back(symmetric_params(absmax_of(w, from, from + per), qmax).scale);
-    }
-    return scales;
+    const int bits = wt == ref::activation_type(m_o.precision) ? m_o.bits : 0;
+    return quant::weight_scales(m_o.scheme, w, storage_range(wt, bits).hi, m_w_absmax);
 }
 
 precision network_lowering::precision_of(std::size_t i) const {
@@ -259,14 +227,13 @@ void network_lowering::set_inputs() {
 }
 
 int network_lowering::constant(std::size_t j, const repr& want) {
-    const std::string key = std::to_string(j) + "|" + nn::to_string(want.type) + "|" +
-                            std::to_string(want.q.scale) + "|" + std::to_string(want.q.zero_point);
+    const std::string key = repr_key(std::to_string(j), want);
     const auto it = m_const.find(key);
     if (it != m_const.end())
         return constant_code(it->second);
     compiler::constant c = m_src.constants[j];
     const int t = first_constant() + static_cast<int>(j);
-    if (!same(original(t), want)) {
+    if (!same_repr(original(t), want)) {
         const nn::tensor real = real_values(m_t[static_cast<std::size_t>(t)], c.value);
         c.value = nn::is_float(want.type) ? as_type(real, want.type)
                                           : ref::quantize(real, want.q, want.type);
@@ -282,26 +249,17 @@ int network_lowering::operand(int t, const repr& want) {
     if (is_constant(t))
         return constant(static_cast<std::size_t>(t - first_constant()), want);
     const auto k = static_cast<std::size_t>(t);
-    if (same(m_repr[k], want))
+    if (same_repr(m_repr[k], want))
         return m_at[k];
-    const std::string key = std::to_string(t) + "|" + nn::to_string(want.type) + "|" +
-                            std::to_string(want.q.scale) + "|" + std::to_string(want.q.zero_point);
+    const std::string key = repr_key(std::to_string(t), want);
     const auto it = m_converted.find(key);
     if (it != m_converted.end())
         return it->second;
-    compiler::net_op op;
-    op.type = compiler::op_type::cpu;
     const std::string tensor = t == 0 ? "input"
                                : t < first_extra()
                                    ? m_src.ops[k - 1].name
                                    : m_src.extra_inputs[k - static_cast<std::size_t>(first_extra())].name;
-    op.name = tensor + "/to_" + nn::to_string(want.type);
-    op.cpu.k = cpuops::kind::convert;
-    op.cpu.ints = {static_cast<int32_t>(want.type)};
-    if (!nn::is_float(want.type))
-        op.cpu.floats = {want.q.scale, static_cast<float>(want.q.zero_point)};
-    op.in = {m_at[k]};
-    m_out.ops.push_back(std::move(op));
+    m_out.ops.push_back(convert_op(tensor, m_at[k], want));
     const int index = static_cast<int>(m_out.ops.size());
     m_converted[key] = index;
     return index;

@@ -13,17 +13,8 @@
 
 namespace nnvp::quant::detail {
 
-namespace {
-
 using nn::dtype;
 using ref::precision;
-
-bool same(const repr& a, const repr& b) {
-    return a.type == b.type &&
-           (nn::is_float(a.type) || (a.q.scale == b.q.scale && a.q.zero_point == b.q.zero_point));
-}
-
-}  // namespace
 
 repr lowering::default_repr(const std::string& tensor) const {
     const dtype t = ref::activation_type(m_o.precision);
@@ -57,22 +48,13 @@ void lowering::produce(const std::string& tensor, compiler::net_op op, const rep
 
 int lowering::operand(const std::string& tensor, const repr& want) {
     const repr& have = m_repr.at(tensor);
-    if (same(have, want))
+    if (same_repr(have, want))
         return m_index.at(tensor);
-    const std::string key = tensor + "|" + nn::to_string(want.type) + "|" +
-                            std::to_string(want.q.scale) + "|" + std::to_string(want.q.zero_point);
+    const std::string key = repr_key(tensor, want);
     const auto it = m_converted.find(key);
     if (it != m_converted.end())
         return it->second;
-    compiler::net_op op;
-    op.type = compiler::op_type::cpu;
-    op.name = tensor + "/to_" + nn::to_string(want.type);
-    op.cpu.k = cpuops::kind::convert;
-    op.cpu.ints = {static_cast<int32_t>(want.type)};
-    if (!nn::is_float(want.type))
-        op.cpu.floats = {want.q.scale, static_cast<float>(want.q.zero_point)};
-    op.in = {m_index.at(tensor)};
-    m_net.ops.push_back(std::move(op));
+    m_net.ops.push_back(convert_op(tensor, m_index.at(tensor), want));
     const int index = static_cast<int>(m_net.ops.size());
     m_converted[key] = index;
     return index;

@@ -45,4 +45,39 @@ ref::quant_params affine_params(value_range r, int_range q) {
     return {scale, static_cast<int32_t>(std::clamp(zp, q.lo, q.hi))};
 }
 
+float absmax_of(const nn::tensor& t, std::size_t from, std::size_t to) {
+    float m = 0.0f;
+    for (std::size_t i = from; i < to; ++i)
+        m = std::max(m, std::fabs(t.get_float(i)));
+    return m;
+}
+
+ref::quant_params scheme_params(scheme s, bool asymmetric, value_range r, int_range qr,
+                                float network_absmax) {
+    switch (s) {
+        case scheme::static_fixed:
+            return power_of_two_params(network_absmax, qr.hi);
+        case scheme::dynamic_fixed:
+            return power_of_two_params(r.absmax(), qr.hi);
+        default:
+            break;
+    }
+    return asymmetric ? affine_params(r, qr) : symmetric_params(r.absmax(), qr.hi);
+}
+
+std::vector<float> weight_scales(scheme s, const nn::tensor& w, int64_t qmax,
+                                 float network_absmax) {
+    if (s == scheme::static_fixed)
+        return {power_of_two_params(network_absmax, qmax).scale};
+    if (s == scheme::dynamic_fixed)
+        return {power_of_two_params(absmax_of(w, 0, w.size()), qmax).scale};
+    std::vector<float> scales;
+    const std::size_t per = w.size() / static_cast<std::size_t>(w.shape().n);
+    for (int c = 0; c < w.shape().n; ++c) {
+        const std::size_t from = static_cast<std::size_t>(c) * per;
+        scales.push_back(symmetric_params(absmax_of(w, from, from + per), qmax).scale);
+    }
+    return scales;
+}
+
 }  // namespace nnvp::quant

@@ -3,10 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "sw/quant/calibration.h"
 #include "nn/ref/layer.h"
 #include "nn/tensor/dtype.h"
+#include "nn/tensor/tensor.h"
+#include "sw/quant/quant_options.h"
 
 namespace nnvp::quant {
 
@@ -29,6 +32,21 @@ ref::quant_params power_of_two_params(float absmax, int64_t qmax);
 
 // scale = absmax / qmax, zero point 0 (absmax 0: scale 1 / qmax).
 ref::quant_params symmetric_params(float absmax, int64_t qmax);
+
+// The largest |value| of elements [from, to) of t.
+float absmax_of(const nn::tensor& t, std::size_t from, std::size_t to);
+
+// An activation's quantization under `s` for range r in qr: the network-wide
+// power of two (static_fixed, from network_absmax), a per-tensor power of two
+// (dynamic_fixed), or per_channel's symmetric or affine (`asymmetric`) scale.
+ref::quant_params scheme_params(scheme s, bool asymmetric, value_range r, int_range qr,
+                                float network_absmax);
+
+// A weight tensor's scales under `s` (weights are symmetric): one for the
+// fixed-point schemes (static_fixed from network_absmax), one per output
+// channel (dim n) for per_channel.
+std::vector<float> weight_scales(scheme s, const nn::tensor& w, int64_t qmax,
+                                 float network_absmax);
 
 // Affine: [lo, hi] (containing 0) maps onto [q.lo, q.hi]:
 // scale = (hi - lo) / (q.hi - q.lo), zero_point = q.lo - round(lo / scale),

@@ -15,13 +15,6 @@ namespace {
 using nn::dtype;
 using ref::precision;
 
-float absmax_of(const nn::tensor& t, std::size_t from, std::size_t to) {
-    float m = 0.0f;
-    for (std::size_t i = from; i < to; ++i)
-        m = std::max(m, std::fabs(t.get_float(i)));
-    return m;
-}
-
 }  // namespace
 
 std::string lowering::find_root(const std::string& t) {
@@ -110,18 +103,10 @@ int lowering::bits_for(dtype t) const {
 ref::quant_params lowering::params_for_range(value_range r, dtype t) const {
     if (nn::is_float(t))
         return {};
-    const int_range qr = storage_range(t, bits_for(t));
-    switch (m_o.scheme) {
-        case scheme::static_fixed:
-            return power_of_two_params(m_act_absmax, qr.hi);
-        case scheme::dynamic_fixed:
-            return power_of_two_params(r.absmax(), qr.hi);
-        case scheme::per_channel:
-            return m_o.asymmetric ? affine_params(r, qr) : symmetric_params(r.absmax(), qr.hi);
-        case scheme::none:
-            break;
-    }
-    fail(std::string("integer type ") + nn::to_string(t) + " with scheme none");
+    if (m_o.scheme == scheme::none)
+        fail(std::string("integer type ") + nn::to_string(t) + " with scheme none");
+    return scheme_params(m_o.scheme, m_o.asymmetric, r, storage_range(t, bits_for(t)),
+                         m_act_absmax);
 }
 
 ref::quant_params lowering::act_params(const std::string& tensor, dtype t) const {
@@ -136,23 +121,8 @@ ref::quant_params lowering::pre_act_params(const net::node& n, dtype t) const {
 }
 
 std::vector<float> lowering::weight_scales(const net::node& n, dtype wt) const {
-    const int64_t qmax = storage_range(wt, bits_for(wt)).hi;
-    const nn::tensor& w = n.weights;
-    switch (m_o.scheme) {
-        case scheme::static_fixed:
-            return {power_of_two_params(m_w_absmax, qmax).scale};
-        case scheme::dynamic_fixed:
-            return {power_of_two_params(absmax_of(w, 0, w.size()), qmax).scale};
-        default:
-            break;
-    }
-    std::vector<float> scales;
-    const std::size_t per = w.size() / static_cast<std::size_t>(w.shape().n);
-    for (int c = 0; c < w.shape().n; ++c) {
-        const std::size_t from = static_cast<std::size_t>(c) * per;
-        scales.push_back(symmetric_params(absmax_of(w, from, from + per), qmax).scale);
-    }
-    return scales;
+    return quant::weight_scales(m_o.scheme, n.weights, storage_range(wt, bits_for(wt)).hi,
+                                m_w_absmax);
 }
 
 }  // namespace nnvp::quant::detail

@@ -88,6 +88,25 @@ float absmax(const nn::tensor& t) {
     return m;
 }
 
+// SQNR of the quantized network's tensor `qt` (dequantized) against the
+// float network's `ft` over the samples.
+double sqnr_db(const compiler::network& f, int ft, const compiler::network& q, int qt,
+               const std::vector<std::vector<nn::tensor>>& inputs) {
+    const compiler::tensor_desc d = compiler::plan_tensors(q)[static_cast<std::size_t>(qt)];
+    double signal = 0, noise = 0;
+    for (const auto& s : inputs) {
+        const nn::tensor want = compiler::reference_run(f, s)[static_cast<std::size_t>(ft)];
+        const nn::tensor got = real_values(
+            d, compiler::reference_run(q, quantize_inputs(q, s))[static_cast<std::size_t>(qt)]);
+        for (std::size_t i = 0; i < want.size(); ++i) {
+            const double e = double(got.get_float(i)) - want.get_float(i);
+            signal += double(want.get_float(i)) * want.get_float(i);
+            noise += e * e;
+        }
+    }
+    return 10 * std::log10(signal / noise);
+}
+
 TEST(NetworkQuantizer, IntegerWhereTheCoreCanFloatElsewhereWithConverts) {
     const compiler::network f = float_network();
     const auto cal_samples = samples(0, 16);
@@ -137,18 +156,7 @@ TEST(NetworkQuantizer, IntegerWhereTheCoreCanFloatElsewhereWithConverts) {
     EXPECT_EQ(q.constants[0].value.type(), dtype::fp32);
     EXPECT_EQ(q.output_index(), 7);
     // On inputs it was not calibrated on, the output stays close to fp32's.
-    double signal = 0, noise = 0;
-    for (const auto& s : samples(20, 4)) {
-        const nn::tensor want = compiler::reference_run(f, s)[5];
-        const std::vector<nn::tensor> got = compiler::reference_run(q, quantize_inputs(q, s));
-        const nn::tensor real = real_values(t[7], got[7]);
-        for (std::size_t i = 0; i < want.size(); ++i) {
-            const double d = double(real.get_float(i)) - want.get_float(i);
-            signal += double(want.get_float(i)) * want.get_float(i);
-            noise += d * d;
-        }
-    }
-    EXPECT_GT(10 * std::log10(signal / noise), 30.0);
+    EXPECT_GT(sqnr_db(f, 5, q, 7, samples(20, 4)), 30.0);
 }
 
 // A constant read by an integer layer is quantized at compile time (no
@@ -195,18 +203,7 @@ TEST(NetworkQuantizer, RowOpsQuantizeWithTheirTables) {
     EXPECT_EQ(q.ops[1].layer.prec, precision::int8);
     ASSERT_EQ(q.ops[1].layer.act_lut.size(), 256u);
     EXPECT_EQ(q.ops[1].layer.act_lut[0], 1 << 20);
-    const std::vector<compiler::tensor_desc> t = compiler::plan_tensors(q);
-    double signal = 0, noise = 0;
-    for (const auto& s : eval) {
-        const nn::tensor want = compiler::reference_run(f, s)[2];
-        const nn::tensor got = real_values(t[2], compiler::reference_run(q, quantize_inputs(q, s))[2]);
-        for (std::size_t i = 0; i < want.size(); ++i) {
-            const double d = double(got.get_float(i)) - want.get_float(i);
-            signal += double(want.get_float(i)) * want.get_float(i);
-            noise += d * d;
-        }
-    }
-    EXPECT_GT(10 * std::log10(signal / noise), 30.0);
+    EXPECT_GT(sqnr_db(f, 2, q, 2, eval), 30.0);
 }
 
 TEST(NetworkQuantizer, Int16AndUnitRangesWithoutCalibration) {
@@ -235,18 +232,7 @@ TEST(NetworkQuantizer, Fp16RunsEveryCoreLayerAtHalfPrecision) {
         EXPECT_EQ(q.ops[i].layer.prec, precision::fp16) << i;
     EXPECT_EQ(q.ops[0].weights->type(), dtype::fp16);
     EXPECT_EQ(q.constants.at(0).value.type(), dtype::fp16);
-    const std::vector<compiler::tensor_desc> t = compiler::plan_tensors(q);
-    double signal = 0, noise = 0;
-    for (const auto& s : samples(30, 3)) {
-        const nn::tensor want = compiler::reference_run(f, s)[5];
-        const nn::tensor got = real_values(t[5], compiler::reference_run(q, quantize_inputs(q, s))[5]);
-        for (std::size_t i = 0; i < want.size(); ++i) {
-            const double d = double(got.get_float(i)) - want.get_float(i);
-            signal += double(want.get_float(i)) * want.get_float(i);
-            noise += d * d;
-        }
-    }
-    EXPECT_GT(10 * std::log10(signal / noise), 50.0);
+    EXPECT_GT(sqnr_db(f, 5, q, 5, samples(30, 3)), 50.0);
 }
 
 TEST(NetworkQuantizer, RefusalsNameTheField) {
