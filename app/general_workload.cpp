@@ -199,6 +199,25 @@ void dataset_sets(const workload_spec& w, const std::vector<onnx_import::graph_i
         r.inferences = w.dataset.images / batch;
 }
 
+// Graph inputs the import took as compile-time constants (they feed only
+// parameter slots: a Reshape's shape, a Pad's pads, ...) are compiled from the
+// first input set: a value that differs between sets would be silently
+// ignored, so it is refused.
+void refuse_varying_parameters(const onnx_import::check_network& cn,
+                               const std::vector<std::map<std::string, onnx_tensor>>& sets,
+                               const std::string& file) {
+    for (const auto& [name, first] : sets[0]) {
+        const bool runtime = std::any_of(cn.inputs.begin(), cn.inputs.end(),
+                                         [&](const onnx_import::port& p) { return p.name == name; });
+        for (std::size_t k = 1; k < sets.size() && !runtime; ++k)
+            if (sets[k].at(name).data.bytes() != first.data.bytes())
+                throw config_error(file + ": workload.inputs." + name + ": input set " +
+                                   std::to_string(k) + " differs from set 0, but '" + name +
+                                   "' feeds only parameters of the model (compiled in as a "
+                                   "constant): give one value for every set");
+    }
+}
+
 // Post-training quantization of the imported network (network_quantizer.h):
 // ranges measured on `calibration` sets in functional mode, unit ranges in
 // timing mode (it computes nothing, so scales do not change what it reports).
@@ -249,6 +268,7 @@ resolved_workload resolve_general_workload(const workload_spec& w, bool timing,
         }
         const onnx_import::check_network cn =
             onnx_import::import_for_check(model, sets[0], w.network_path);
+        refuse_varying_parameters(cn, sets, file);
         const auto stage = [&](const std::map<std::string, onnx_tensor>& set) {
             std::vector<nn::tensor> staged;
             for (const onnx_import::port& p : cn.inputs)

@@ -72,7 +72,10 @@ enum class kind : uint16_t {
     // step n,h,w,c, output n,h,w,c}; every index read must lie inside.
     slice = 12,
     // Gather along one NHWC axis: output index i on `axis` reads input index
-    // indices[i]. ints: {axis, indices...} (each in 0..dim-1).
+    // indices[i]. ints: {axis, indices...} (each in 0..dim-1); or ints {axis}
+    // and the indices as a second input (int32, any shape: its elements in
+    // order; negative ones count from the end), read at run time: an index
+    // outside -dim..dim-1 is the op's error.
     gather = 13,
     // Where: inputs {condition (int8 0 / 1), x, y}, numpy broadcasting;
     // x where the condition is non-zero, else y. x and y of one type.

@@ -49,6 +49,16 @@ tensor_info infer_slice(const op& o, const infos& ins) {
 }
 
 tensor_info infer_gather(const op& o, const infos& ins) {
+    if (ins.size() == 2) {  // run-time indices
+        need(o, ins, 2, 1, 1);
+        if (ins[1].type != nn::dtype::int32)
+            fail(o, std::string("indices are ") + nn::to_string(ins[1].type) + ": expected int32");
+        if (o.ints[0] < 0 || o.ints[0] > 3)
+            fail(o, "axis " + std::to_string(o.ints[0]) + ": expected 0..3");
+        tensor_info out = ins[0];
+        out.shape.at(o.ints[0]) = static_cast<int>(ins[1].shape.count());
+        return out;
+    }
     need(o, ins, 1, 2, 1u << 24);
     const int axis = o.ints[0];
     if (axis < 0 || axis > 3)
@@ -307,6 +317,23 @@ nn::tensor spread(const op& o, const nn::tensor& in, const tensor_info& oi) {
     return out;
 }
 
+// Gather's indices: from the op, or read from its second input (checked here:
+// they are run-time values).
+std::vector<int32_t> gather_indices(const op& o, const std::vector<const nn::tensor*>& ins,
+                                    int dim) {
+    if (ins.size() < 2)
+        return {o.ints.begin() + 1, o.ints.end()};
+    std::vector<int32_t> at;
+    for (std::size_t k = 0; k < ins[1]->size(); ++k) {
+        const int64_t i = ins[1]->get_int(k);
+        if (i < -dim || i >= dim)
+            fail(o, "index " + std::to_string(i) + " at run time: expected " +
+                        std::to_string(-dim) + ".." + std::to_string(dim - 1));
+        at.push_back(static_cast<int32_t>(i < 0 ? i + dim : i));
+    }
+    return at;
+}
+
 }  // namespace
 
 tensor_info infer_index(const op& o, const infos& ins) {
@@ -339,11 +366,13 @@ nn::tensor execute_index(const op& o, const std::vector<const nn::tensor*>& ins,
                     q[a] = o.ints[static_cast<std::size_t>(a)] +
                            o.ints[static_cast<std::size_t>(4 + a)] * p[a];
             });
-        case kind::gather:
+        case kind::gather: {
+            const std::vector<int32_t> at = gather_indices(o, ins, s.at(o.ints[0]));
             return move_elements(in, out, [&](const int* p, int* q) {
                 std::copy(p, p + 4, q);
-                q[o.ints[0]] = o.ints[static_cast<std::size_t>(1 + p[o.ints[0]])];
+                q[o.ints[0]] = at[static_cast<std::size_t>(p[o.ints[0]])];
             });
+        }
         case kind::select:
             return select(ins, out);
         case kind::resize:

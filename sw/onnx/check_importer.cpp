@@ -37,7 +37,6 @@ const std::map<std::string, std::set<int>>& parameter_slots() {
         {"Range", {0, 1, 2}},
         {"Slice", {1, 2, 3, 4}},
         {"Split", {1}},
-        {"Gather", {1}},
         {"Expand", {1}},
         {"Tile", {1}},
         {"Resize", {1, 2, 3}},

@@ -136,6 +136,47 @@ void split(check_builder& b) {
     }
 }
 
+// The shape ONNX gives Gather's output: data[:axis] + indices.shape +
+// data[axis+1:], from the gathered `r` (data with the axis' length replaced
+// by the index count: the same bytes in plain layout).
+void shape_gathered(check_builder& b, value r, const value& x, int axis,
+                    const std::vector<int64_t>& index_dims) {
+    std::vector<int64_t> dims(x.dims.begin(), x.dims.begin() + axis);
+    dims.insert(dims.end(), index_dims.begin(), index_dims.end());
+    dims.insert(dims.end(), x.dims.begin() + axis + 1, x.dims.end());
+    if (dims == r.dims) {
+        b.set_output(std::move(r));
+        return;
+    }
+    if (r.known) {
+        try {
+            r.known->data = r.known->data.reshaped(to_shape4(dims, layout::plain, "output"));
+        } catch (const std::invalid_argument& e) {
+            b.fail(e.what());
+        }
+        r.known->dims = r.dims = dims;
+        b.set_output(std::move(r));
+        return;
+    }
+    b.set_output(reshape_to(b, r, dims, "shape"));
+}
+
+// Indices known only at run time (token ids into an embedding table): the
+// CPU gather reading them from its second input.
+void gather_at_run_time(check_builder& b, const value& x, int axis) {
+    const value& ind = b.input(1);  // x may be known (an embedding table: a constant)
+    const int rank = static_cast<int>(x.dims.size());
+    const layout lay = math_layout({&x, &ind});
+    int64_t count = 1;
+    for (int64_t d : ind.dims)
+        count *= d;
+    std::vector<int64_t> flat = x.dims;
+    flat[static_cast<std::size_t>(axis)] = count;
+    const tref r = b.add_cpu({cpuops::kind::gather, {our_axis(axis, rank, lay)}, {}},
+                             {b.runtime(x, lay), b.runtime(ind, layout::plain)});
+    shape_gathered(b, moved(runtime_value(b, r, lay, flat, x.elem_type), x), x, axis, ind.dims);
+}
+
 void gather(check_builder& b) {
     b.single_output();
     const attributes a = b.attrs();
@@ -143,9 +184,10 @@ void gather(check_builder& b) {
     const value& x = b.input(0);
     const int rank = static_cast<int>(x.dims.size());
     const int axis = normalize_axis(b, a.get_int("axis", 0), rank);
+    b.need_type(1, {TensorProto::INT64, TensorProto::INT32});
+    if (!b.input(1).known)
+        return gather_at_run_time(b, x, axis);
     const onnx_tensor& ind = b.known_input(1, "indices");
-    if (ind.elem_type != TensorProto::INT64 && ind.elem_type != TensorProto::INT32)
-        b.fail("indices: expected INT64 or INT32");
     if (ind.count() == 0)
         b.fail("indices: empty (not supported)");
     const int64_t d = x.dims[static_cast<std::size_t>(axis)];
@@ -161,26 +203,10 @@ void gather(check_builder& b) {
     // data[:axis] + indices.shape + data[axis+1:].
     const layout lay = math_layout({&x});
     ints.insert(ints.begin(), our_axis(axis, rank, lay));
-    std::vector<int64_t> flat = x.dims, dims(x.dims.begin(), x.dims.begin() + axis);
+    std::vector<int64_t> flat = x.dims;
     flat[static_cast<std::size_t>(axis)] = static_cast<int64_t>(ind.count());
-    dims.insert(dims.end(), ind.dims.begin(), ind.dims.end());
-    dims.insert(dims.end(), x.dims.begin() + axis + 1, x.dims.end());
-    value r = moved(emit(b, {cpuops::kind::gather, ints, {}}, {&x}, lay, flat, x.elem_type), x);
-    if (dims == flat) {
-        b.set_output(std::move(r));
-        return;
-    }
-    if (r.known) {
-        try {
-            r.known->data = r.known->data.reshaped(to_shape4(dims, layout::plain, "output"));
-        } catch (const std::invalid_argument& e) {
-            b.fail(e.what());
-        }
-        r.known->dims = r.dims = dims;
-        b.set_output(std::move(r));
-        return;
-    }
-    b.set_output(reshape_to(b, r, dims, "shape"));
+    shape_gathered(b, moved(emit(b, {cpuops::kind::gather, ints, {}}, {&x}, lay, flat, x.elem_type), x),
+                   x, axis, ind.dims);
 }
 
 void where(check_builder& b) {

@@ -351,6 +351,8 @@ void network_lowering::pass_through(std::size_t i) {
         op.cpu.floats = {static_cast<float>(r.q.zero_point)};
     }
     op.in = {operand(ins[0], r)};
+    for (std::size_t k = 1; k < ins.size(); ++k)  // gather's run-time indices
+        op.in.push_back(operand(ins[k], original(ins[k])));
     produce(static_cast<int>(i) + 1, std::move(op), r);
 }
 

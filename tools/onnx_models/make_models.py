@@ -36,6 +36,11 @@ every run. Models:
                      x * HardSigmoid(x), a dilated MaxPool, global pooling, a
                      dense layer; LogSoftmax scores and the ArgMax class
                      (INT64) as two outputs.
+  gpt_decoder_step   one decode step of a GPT-2-style decoder layer with its KV
+                     cache as PyTorch exports it: embeddings gathered by
+                     run-time token and position ids, past_key / past_value
+                     in, present ones (Concat along the sequence) and the
+                     next-token logits out.
 """
 import json
 import os
@@ -367,6 +372,71 @@ def kws_cnn(rng):
     return graph, [xv], [sv.astype(np.float32), lv.argmax(axis=1).astype(np.int64)]
 
 
+def gpt_decoder_step(rng):
+    """One decode step of a GPT-2-style decoder (one layer) as torch.onnx.export
+    writes it with a KV cache: token and position embeddings looked up by
+    run-time ids, past keys / values in, present ones (past + this token)
+    out, and the next-token logits."""
+    vocab, d, heads, past, ffn = 32, 16, 2, 7, 32
+    hd = d // heads
+    g = Graph()
+    ids = np.array([[5]], dtype=np.int64)
+    pos = np.array([[past]], dtype=np.int64)
+    pk = rng.standard_normal((1, heads, past, hd)).astype(np.float32)
+    pv = rng.standard_normal((1, heads, past, hd)).astype(np.float32)
+    wte = (0.5 * rng.standard_normal((vocab, d))).astype(np.float32)
+    wpe = (0.1 * rng.standard_normal((past + 1, d))).astype(np.float32)
+    x = g.node("Add", [g.node("Gather", [g.const("wte", wte), "input_ids"]),
+                       g.node("Gather", [g.const("wpe", wpe), "position_ids"])])
+    xv = wte[ids].astype(np.float64) + wpe[pos]
+    ln1, ln1v = layer_norm(g, x, xv, d, rng, "ln1")
+    split = g.const("heads_shape", np.array([1, 1, heads, hd], dtype=np.int64))
+    qkv = {}
+    for name in "qkv":
+        y, yv = linear(g, ln1, ln1v, d, d, rng, name)
+        qkv[name] = (g.node("Transpose", [g.node("Reshape", [y, split])], perm=[0, 2, 1, 3]),
+                     yv.reshape(1, 1, heads, hd).transpose(0, 2, 1, 3))
+    present_k = g.node("Concat", ["past_key", qkv["k"][0]], axis=2)
+    present_v = g.node("Concat", ["past_value", qkv["v"][0]], axis=2)
+    kv = np.concatenate([pk.astype(np.float64), qkv["k"][1]], axis=2)
+    vv = np.concatenate([pv.astype(np.float64), qkv["v"][1]], axis=2)
+    kt = g.node("Transpose", [present_k], perm=[0, 1, 3, 2])
+    scores = g.node("Div", [g.node("MatMul", [qkv["q"][0], kt]),
+                            g.const("scale", np.float32(np.sqrt(hd)))])
+    probs = g.node("Softmax", [scores], axis=-1)
+    sv = qkv["q"][1] @ kv.transpose(0, 1, 3, 2) / np.sqrt(hd)
+    p = np.exp(sv - sv.max(-1, keepdims=True))
+    p /= p.sum(-1, keepdims=True)
+    ctx = g.node("Reshape", [g.node("Transpose", [g.node("MatMul", [probs, present_v])],
+                                    perm=[0, 2, 1, 3]),
+                             g.const("merge_shape", np.array([1, 1, d], dtype=np.int64))])
+    ctxv = (p @ vv).transpose(0, 2, 1, 3).reshape(1, 1, d)
+    attn, attnv = linear(g, ctx, ctxv, d, d, rng, "o")
+    res1 = g.node("Add", [x, attn])
+    res1v = xv + attnv
+    ln2, ln2v = layer_norm(g, res1, res1v, d, rng, "ln2")
+    h, hv = linear(g, ln2, ln2v, d, ffn, rng, "fc1")
+    a, av = gelu(g, h, hv)
+    f, fv = linear(g, a, av, ffn, d, rng, "fc2")
+    res2 = g.node("Add", [res1, f])
+    lnf, lnfv = layer_norm(g, res2, res1v + fv, d, rng, "lnf")
+    head = (rng.standard_normal((d, vocab)) / np.sqrt(d)).astype(np.float32)
+    logits = g.node("MatMul", [lnf, g.const("lm_head", head)])
+    cache = [1, heads, past, hd]
+    graph = helper.make_graph(
+        g.nodes, "gpt_decoder_step",
+        [helper.make_tensor_value_info("input_ids", TensorProto.INT64, [1, 1]),
+         helper.make_tensor_value_info("position_ids", TensorProto.INT64, [1, 1]),
+         helper.make_tensor_value_info("past_key", TensorProto.FLOAT, cache),
+         helper.make_tensor_value_info("past_value", TensorProto.FLOAT, cache)],
+        [helper.make_tensor_value_info(logits, TensorProto.FLOAT, [1, 1, vocab]),
+         helper.make_tensor_value_info(present_k, TensorProto.FLOAT, [1, heads, past + 1, hd]),
+         helper.make_tensor_value_info(present_v, TensorProto.FLOAT, [1, heads, past + 1, hd])],
+        g.inits)
+    outs = [lnfv @ head.astype(np.float64), kv, vv]
+    return graph, [ids, pos, pk, pv], [o.astype(np.float32) for o in outs]
+
+
 def write_scenarios(case, name, graph, platform):
     """A functional and a timing scenario running the model on the SoC."""
     rel = os.path.relpath(os.path.abspath(platform), case)
@@ -423,6 +493,8 @@ def main():
     write_case(sys.argv[1], "gru_reset_first", graph, ins, outs, platform=platform)
     graph, ins, outs = kws_cnn(np.random.default_rng(2031))
     write_case(sys.argv[1], "kws_cnn", graph, ins, outs, platform=platform)
+    graph, ins, outs = gpt_decoder_step(np.random.default_rng(2032))
+    write_case(sys.argv[1], "gpt_decoder_step", graph, ins, outs, platform=platform)
 
 
 if __name__ == "__main__":
