@@ -116,6 +116,9 @@ private:
 void translate_node(check_builder& b);
 // Quantization ops (check_quant_ops.cpp); returns false for other op types.
 bool translate_quant_node(check_builder& b);
+// Conv / pools / BatchNormalization on a rank-3 [N, C, L] input as their 2-D
+// form (check_window1d.cpp); false for any other node.
+bool translate_window1d(check_builder& b);
 
 // The float ops by ONNX op type, one table per family: fp32 core layers
 // (check_layer_ops.cpp), matrix products (check_matrix_ops.cpp) and the ops

@@ -119,8 +119,14 @@ value reshape_to(check_builder& b, const value& x, const std::vector<int64_t>& d
     } catch (const std::invalid_argument& e) {
         b.fail(e.what());
     }
+    if (x.known) {  // folded: the same values under other dims
+        value v = x;
+        v.dims = v.known->dims = dims;
+        v.known->data = v.known->data.reshaped(s);
+        return v;
+    }
     std::optional<tref> in;
-    if (!x.known) {
+    {
         // An image whose relayout moves no byte (C == 1, or H * W == 1) is
         // reshaped as stored; a reshape that keeps the stored shape is none.
         const nn::shape4 have = b.info(x.r).shape;
@@ -169,7 +175,7 @@ namespace {
 
 void translate_known_node(check_builder& b) {
     b.widen_half_inputs();
-    if (translate_quant_node(b))
+    if (translate_quant_node(b) || translate_window1d(b))
         return;
     static const translation_table all = [] {
         translation_table t = layer_translations();

@@ -124,6 +124,35 @@ TEST(CheckImporter, SplitByNumOutputsAndBadParts) {
     }
 }
 
+// Conv1d on [N, C, L] (as speech models write it) runs as the 2-D conv over
+// [N, C, 1, L]: y[i] = x[i-1] - x[i+1] with one zero of padding each side.
+TEST(CheckImporter, Conv1dRunsAsItsTwoDimensionalForm) {
+    onnx::ModelProto m = test::new_model(13);
+    onnx::GraphProto* g = m.mutable_graph();
+    test::add_value_info(g->add_input(), "X", {1, 1, 5});
+    *g->add_initializer() = test::float_tensor("W", {1, 1, 3}, {1, 0, -1});
+    onnx::NodeProto* conv = test::add_node(g, "Conv", {"X", "W"}, {"Y"}, "conv1d");
+    test::set_ints(conv, "pads", {1, 1});
+    test::set_ints(conv, "kernel_shape", {3});
+    test::add_value_info(g->add_output(), "Y", {1, 1, 5});
+    const onnx_tensor x = from_proto(test::float_tensor("X", {1, 1, 5}, {1, 2, 3, 4, 5}), "x");
+    const check_network cn = import_for_check(m, {{"X", x}}, "m.onnx");
+    const onnx_tensor y = from_package(cn.output, host_run(cn.net, {to_package(cn.inputs[0], x)}));
+    ASSERT_EQ(y.dims, (std::vector<int64_t>{1, 1, 5}));
+    const double want[] = {-2, -2, -2, -2, 4};
+    for (std::size_t i = 0; i < 5; ++i)
+        EXPECT_EQ(y.value(i), want[i]) << i;
+    conv->mutable_attribute(0)->add_ints(1);  // pads {1, 1, 1}: not a 1-D window's
+    try {
+        import_for_check(m, {{"X", x}}, "m.onnx");
+        FAIL();
+    } catch (const onnx_error& e) {
+        EXPECT_STREQ(e.what(),
+                     "m.onnx: node 'conv1d' (Conv): pads: expected 2 values for a 1-D window");
+    EXPECT_EQ(conv->attribute(0).name(), "pads");
+    }
+}
+
 TEST(CheckImporter, UnknownOpAndMissingValueAreNamed) {
     const conv_bn cb;
     onnx::ModelProto m = cb.model();
