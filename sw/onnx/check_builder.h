@@ -160,6 +160,10 @@ value unary_value(check_builder& b, cpuops::unary_fn f, const value& x,
 // nothing when both are known (that folds).
 std::optional<value> core_eltwise(check_builder& b, cpuops::binary_fn f, const value& x,
                                   const value& y, const std::string& suffix = "");
+// Input 1 of a binary op as numpy broadcasting reads it: before opset 7, the
+// `broadcast` / `axis` attributes place B's dims from A's axis `axis` on (a
+// reshape adds the trailing 1s); later opsets take no attribute.
+value legacy_second_operand(check_builder& b, const attributes& a);
 // x f y with numpy broadcasting: core_eltwise, else a binary CPU op, folded
 // when both are known (check_math_ops.cpp).
 value binary_value(check_builder& b, cpuops::binary_fn f, const value& x, const value& y,

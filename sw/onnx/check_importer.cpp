@@ -25,6 +25,7 @@ const std::map<std::string, std::set<int>>& parameter_slots() {
         {"MatMul", {1}},
         {"MatMulInteger", {1, 2, 3}},
         {"BatchNormalization", {1, 2, 3, 4}},
+        {"InstanceNormalization", {1, 2}},
         {"Reshape", {1}},
         {"Pad", {1, 2}},
         {"Clip", {1, 2}},
@@ -63,7 +64,7 @@ const std::map<std::string, std::set<int>>& parameter_slots() {
 bool is_spatial(const std::string& op) {
     return op == "Conv" || op == "ConvTranspose" || op == "MaxPool" || op == "AveragePool" ||
            op == "GlobalAveragePool" || op == "GlobalMaxPool" || op == "BatchNormalization" ||
-           op == "QLinearConv" || op == "ConvInteger";
+           op == "InstanceNormalization" || op == "QLinearConv" || op == "ConvInteger";
 }
 
 }  // namespace

@@ -210,18 +210,18 @@ void lrn(check_builder& b) {
 // shape goes first, the other is broadcast.
 void eltwise(check_builder& b, ref::op_kind k) {
     b.single_output();
-    b.attrs().only({});
+    const value y = legacy_second_operand(b, b.attrs());
     const auto fn = k == ref::op_kind::add ? cpuops::binary_fn::add : cpuops::binary_fn::mul;
-    if (b.input(0).known && b.input(1).known) {  // a constant (shape) computation: folded
-        b.set_output(binary_value(b, fn, b.input(0), b.input(1)));
+    if (b.input(0).known && y.known) {  // a constant (shape) computation: folded
+        b.set_output(binary_value(b, fn, b.input(0), y));
         return;
     }
-    if (b.input(0).elem_type != kFloat || b.input(1).elem_type != kFloat)
+    if (b.input(0).elem_type != kFloat || y.elem_type != kFloat)
         b.fail(
             "integer inputs: not supported (ONNX integer Add / Mul wrap around on overflow, "
             "the core's integer layers saturate; quantized models use QLinear ops)");
     // The core's layer; with both operands broadcast, the CPU op.
-    b.set_output(binary_value(b, fn, b.input(0), b.input(1)));
+    b.set_output(binary_value(b, fn, b.input(0), y));
 }
 
 void pool(check_builder& b, bool is_max) {

@@ -271,8 +271,7 @@ namespace {
 
 void binary(check_builder& b, binary_fn f) {
     b.single_output();
-    b.attrs().only({});
-    b.set_output(binary_value(b, f, b.input(0), b.input(1)));
+    b.set_output(binary_value(b, f, b.input(0), legacy_second_operand(b, b.attrs())));
 }
 
 // Max, Min, Sum, Mean: any number of inputs, folded left to right.
@@ -296,11 +295,20 @@ void variadic(check_builder& b, binary_fn f, bool mean) {
 
 void prelu(check_builder& b) {
     b.single_output();
-    b.attrs().only({});
+    b.attrs().only(b.opset() < 7 ? std::vector<std::string>{"consumed_inputs"}
+                                 : std::vector<std::string>{});
     const value& x = b.input(0);
-    if (broadcast_dims(x.dims, b.input(1).dims) != x.dims)
+    value slope = b.input(1);
+    // Before opset 7 a slope of C values is per channel (axis 1).
+    if (b.opset() < 7 && slope.dims.size() == 1 && x.dims.size() > 2 && slope.dims[0] == x.dims[1] &&
+        slope.dims[0] > 1) {
+        std::vector<int64_t> dims(x.dims.size() - 1, 1);
+        dims[0] = slope.dims[0];
+        slope = reshape_to(b, slope, dims, "per_channel");
+    }
+    if (broadcast_dims(x.dims, slope.dims) != x.dims)
         b.fail("slope does not broadcast to the input's shape");
-    b.set_output(binary_value(b, binary_fn::prelu, x, b.input(1)));
+    b.set_output(binary_value(b, binary_fn::prelu, x, slope));
 }
 
 translation unary_of(unary_fn f) {

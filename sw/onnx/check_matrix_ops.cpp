@@ -56,6 +56,20 @@ void gemm(check_builder& b) {
                 alpha * bt.data.get_float(static_cast<std::size_t>(tb ? j * k + i : i * n + j)));
     std::optional<nn::tensor> bias;
     std::optional<onnx_tensor> matrix_c;
+    const bool runtime_c = b.has_input(2) && beta != 0.0f && !b.input(2).known;
+    if (runtime_c) {  // C computed by the network (addmm): + beta C after the product
+        b.need_type(2, {kFloat});
+        if (broadcast_dims(b.input(2).dims, {m, n}) != std::vector<int64_t>{m, n})
+            b.fail("C: expected FLOAT broadcastable to [" + std::to_string(m) + ", " +
+                   std::to_string(n) + "]");
+        value c = b.input(2);
+        if (beta != 1.0f)
+            c = binary_value(b, cpuops::binary_fn::mul, c, float_constant(b, {}, {beta}, "beta"),
+                             "beta_c");
+        b.set_output(binary_value(b, cpuops::binary_fn::add, fully_connected(b, xa, m, w, bias, {m, n}),
+                                  c, "c"));
+        return;
+    }
     if (b.has_input(2) && beta != 0.0f) {
         const onnx_tensor& c = b.known_input(2, "C");
         if (c.elem_type != kFloat || broadcast_dims(c.dims, {m, n}) != std::vector<int64_t>{m, n})

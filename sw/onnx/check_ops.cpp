@@ -142,6 +142,24 @@ value reshape_to(check_builder& b, const value& x, const std::vector<int64_t>& d
     return runtime_value(b, r, layout::plain, dims, x.elem_type, x.offset);
 }
 
+value legacy_second_operand(check_builder& b, const attributes& a) {
+    const value& y = b.input(1);
+    if (b.opset() >= 7) {
+        a.only({});
+        return y;
+    }
+    a.only({"axis", "broadcast", "consumed_inputs"});
+    if (a.get_int("broadcast", 0) == 0 || !a.has("axis"))
+        return y;  // equal shapes, or B aligned with A's last dims: numpy's rule
+    const std::vector<int64_t>& xd = b.input(0).dims;
+    const int64_t axis = a.get_int("axis", 0);
+    if (axis < 0 || axis + static_cast<int64_t>(y.dims.size()) > static_cast<int64_t>(xd.size()))
+        b.fail("axis " + std::to_string(axis) + ": B's dims do not fit A's from there");
+    std::vector<int64_t> dims(y.dims);  // B's dims then 1s up to A's last axis
+    dims.resize(xd.size() - static_cast<std::size_t>(axis), 1);
+    return reshape_to(b, y, dims, "aligned");
+}
+
 std::vector<int64_t> broadcast_dims(const std::vector<int64_t>& a, const std::vector<int64_t>& b) {
     const std::size_t n = std::max(a.size(), b.size());
     std::vector<int64_t> r(n);

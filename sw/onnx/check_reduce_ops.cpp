@@ -200,6 +200,51 @@ translation reduction_of(reduce_fn f, int64_t axes_input_from = 18) {
     return [f, axes_input_from](check_builder& b) { reduction(b, f, axes_input_from); };
 }
 
+// InstanceNormalization of an NCHW image: per image and channel over H and W,
+// all on the NN core: the mean and the variance as global average pools, the
+// rest element-wise (x - mean, its square, + epsilon, rsqrt, products, scale
+// and B per channel).
+void instance_normalization(check_builder& b) {
+    b.single_output();
+    const attributes a = b.attrs();
+    a.only({"epsilon"});
+    need_image(b, 0);
+    const value& x = b.input(0);
+    const int64_t c = x.dims[1];
+    const onnx_tensor& scale = b.known_input(1, "scale");
+    const onnx_tensor& shift = b.known_input(2, "B");
+    if (scale.count() != static_cast<std::size_t>(c) || shift.count() != static_cast<std::size_t>(c))
+        b.fail("scale and B: expected " + std::to_string(c) + " values each");
+    const auto layer = [&](ref::op_kind k, std::vector<tref> ins, const std::string& suffix) {
+        ref::layer l = float_layer(k);
+        l.name = b.op_name(suffix);
+        return b.add_layer(l, std::move(ins));
+    };
+    const auto per_channel = [&](const onnx_tensor& t) {
+        nn::tensor v(nn::dtype::fp32, {1, 1, 1, static_cast<int>(c)});
+        for (std::size_t i = 0; i < v.size(); ++i)
+            v.set_float(i, static_cast<float>(t.value(i)));
+        return b.add_constant(v);
+    };
+    nn::tensor eps(nn::dtype::fp32, {1, 1, 1, 1});
+    eps.set_float(0, a.get_float("epsilon", 1e-5f));
+    const tref in = b.runtime(x, layout::nhwc);
+    const tref d = layer(ref::op_kind::sub, {in, layer(ref::op_kind::global_avg_pool, {in}, "mean")},
+                         "centred");
+    const tref var = layer(ref::op_kind::global_avg_pool,
+                           {layer(ref::op_kind::mul, {d, d}, "squared")}, "variance");
+    ref::activation rsqrt;
+    rsqrt.kind = ref::act_kind::rsqrt;
+    const tref inv =
+        activation_layer(b, rsqrt, layer(ref::op_kind::add, {var, b.add_constant(eps)}, "var_eps"),
+                         "rsqrt");
+    const tref y = layer(ref::op_kind::mul, {layer(ref::op_kind::mul, {d, inv}, "normalized"),
+                                             per_channel(scale)},
+                         "scaled");
+    b.set_output(runtime_value(b, layer(ref::op_kind::add, {y, per_channel(shift)}, ""),
+                               layout::nhwc, x.dims, kFloat));
+}
+
 }  // namespace
 
 const translation_table& reduce_translations() {
@@ -217,6 +262,7 @@ const translation_table& reduce_translations() {
         {"ArgMax", [](check_builder& b) { arg_reduction(b, reduce_fn::arg_max); }},
         {"ArgMin", [](check_builder& b) { arg_reduction(b, reduce_fn::arg_min); }},
         {"LayerNormalization", layer_normalization},
+        {"InstanceNormalization", instance_normalization},
     };
     return t;
 }

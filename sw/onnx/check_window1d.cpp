@@ -1,5 +1,5 @@
-// 1-D windows (Conv1d, MaxPool1d, AvgPool1d, ConvTranspose1d, global pools
-// and BatchNorm1d on [N, C, L] as speech models use them): the node is
+// 1-D windows (Conv1d, MaxPool1d, AvgPool1d, ConvTranspose1d, global pools,
+// BatchNorm1d and InstanceNorm1d on [N, C, L] as speech models use them): the node is
 // rewritten as its 2-D form over [N, C, 1, L] (kernel 1 x k, the 1-D
 // attributes widened) between a Reshape in and a Squeeze out, and that small
 // graph is translated in place of the node.
@@ -14,7 +14,7 @@ namespace {
 const std::set<std::string>& window_ops() {
     static const std::set<std::string> ops = {
         "Conv", "ConvTranspose", "MaxPool", "AveragePool", "GlobalAveragePool",
-        "GlobalMaxPool", "BatchNormalization"};
+        "GlobalMaxPool", "BatchNormalization", "InstanceNormalization"};
     return ops;
 }
 
