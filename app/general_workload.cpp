@@ -103,10 +103,14 @@ nlohmann::json general_network_info(const std::string& name, const compiler::net
         if (op.type != compiler::op_type::layer)
             continue;
         const std::vector<int> in = compiler::operands(net, i);
+        const nn::shape4& a = tensors[static_cast<std::size_t>(in[0])].shape;
+        // A product of activations: batch x M x N x K; a layer: its cost model's count.
         const uint64_t macs =
-            cost::of_layer(op.layer, tensors[static_cast<std::size_t>(in[0])].shape,
-                           cost::dataflow::output_stationary, cost::core_params{})
-                .macs;
+            op.weights_operand
+                ? static_cast<uint64_t>(a.count()) * static_cast<uint64_t>(op.layer.out_channels)
+                : cost::of_layer(op.layer, a, cost::dataflow::output_stationary,
+                                 cost::core_params{})
+                      .macs;
         if (op.layer.op == ref::op_kind::conv2d)
             ++conv, conv_macs += macs;
         else if (op.layer.op == ref::op_kind::fully_connected)

@@ -38,6 +38,8 @@ std::string shape_text(const nn::shape4& s) {
 std::string unit_of(const compiler::net_op& op) {
     if (op.type == compiler::op_type::layer && op.layer.op == ref::op_kind::activation)
         return std::string("core activation ") + ref::to_string(op.layer.act.kind);
+    if (op.type == compiler::op_type::layer && op.weights_operand)
+        return "core matmul x" + std::to_string(op.batch) + " (activations)";
     if (op.type == compiler::op_type::layer)
         return std::string("core ") + ref::to_string(op.layer.op);
     if (op.type != compiler::op_type::cpu)

@@ -56,6 +56,11 @@ struct net_op {
     // in2 for add / mul).
     std::vector<int> in;
     int in2 = -1;  // add / mul with `in` empty: tensor index of the second operand
+    // A matrix product of two activations (Q·Kᵀ, P·V: activation_gemm.h): a
+    // fully_connected layer whose weights are operand 1, read at run time,
+    // `batch` independent products (heads) over consecutive slices.
+    bool weights_operand = false;
+    int batch = 1;
     placement where = placement::automatic;
     cpuops::op cpu;  // op_type::cpu
 };

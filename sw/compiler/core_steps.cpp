@@ -9,6 +9,7 @@
 #include "arch/nncore/stream.h"
 #include "arch/package/validator.h"
 #include "nn/ref/ops.h"
+#include "sw/compiler/activation_gemm.h"
 #include "sw/compiler/package_builder.h"
 #include "sw/compiler/program.h"
 
@@ -68,20 +69,21 @@ nn::tensor channels_slice(const nn::tensor& t, int c0, int cg) {  // [1,1,1,C] b
 // and appends its commands; false with `why` when single_layer_program cannot tile it.
 bool package_builder::compile_group(std::size_t i, const ref::layer& l, const nn::tensor* weights,
                                     const nn::tensor* bias, uint32_t c0, uint32_t in_c0,
-                                    core_code& code, std::string& why) {
+                                    core_code& code, std::string& why, const gemm_part* part) {
     const std::vector<int>& in = m_operands[i];
     const tensor_desc& whole_in = m_out.tensors[static_cast<std::size_t>(in[0])];
     // A grouped conv's slice reads only its groups' input channels.
-    nn::shape4 in_shape = whole_in.shape;
+    nn::shape4 in_shape = part ? part->in_shape : whole_in.shape;
     if (weights && l.op == ref::op_kind::conv2d)
         in_shape.c = weights->shape().c * l.geo.groups;
     const nn::tensor input(whole_in.type, in_shape);
-    const nn::tensor in2 = in.size() > 1 ? zeros(in[1]) : nn::tensor();
-    const nn::tensor* second = in.size() > 1 ? &in2 : weights;
+    const bool has_in2 = in.size() > 1 && !part;  // a product's operand 1 is its weights
+    const nn::tensor in2 = has_in2 ? zeros(in[1]) : nn::tensor();
+    const nn::tensor* second = has_in2 ? &in2 : weights;
     compiler::program_options po;
     po.df = m_opt.df;
     po.align = package::alignment;
-    po.weight_format = m_opt.weight_format;
+    po.weight_format = part ? cost::weight_format::dense : m_opt.weight_format;  // run-time weights
     compiler::program p;
     try {
         p = compiler::single_layer_program(l, input, second, bias, m_opt.buffers, po);
@@ -102,7 +104,8 @@ bool package_builder::compile_group(std::size_t i, const ref::layer& l, const nn
     const std::vector<region> regions = {
         {d.input, d.input_bytes, area::input, 0},
         {d.in2, d.in2_bytes, area::in2, 0},
-        {d.weights, d.weight_bytes, area::constant, constant(d.weights, d.weight_bytes)},
+        part ? region{d.weights, d.weight_bytes, area::weights_operand, 0}
+             : region{d.weights, d.weight_bytes, area::constant, constant(d.weights, d.weight_bytes)},
         {d.bias, d.bias_bytes, area::constant, constant(d.bias, d.bias_bytes)},
         {d.table, d.table_bytes, area::constant, constant(d.table, d.table_bytes)},
         {d.output, d.output_bytes, area::output, 0}};
@@ -122,6 +125,11 @@ bool package_builder::compile_group(std::size_t i, const ref::layer& l, const nn
                     mr.command = code.commands.size();
                     mr.where = r.where;
                     mr.offset = r.to + (m->dram_addr - r.from);
+                    if (part)
+                        mr.base_add = r.where == area::input             ? part->input
+                                      : r.where == area::weights_operand ? part->weights
+                                      : r.where == area::output          ? part->output
+                                                                         : 0;
                     if (r.where == area::input) {
                         mr.c0 = in_c0;
                         mr.cg = static_cast<uint32_t>(in_shape.c);
@@ -149,11 +157,54 @@ bool package_builder::compile_group(std::size_t i, const ref::layer& l, const nn
     return true;
 }
 
+// A product of activations: one fully connected program per product and
+// group of output columns (the largest group whose weights fill ~90% of the
+// weight buffer, shrunk until every part compiles), each reading its slices
+// of A and Bᵀ in the arena and storing its slice of C.
+bool package_builder::try_gemm(std::size_t i, core_code& code, std::string& why) {
+    const net_op& op = m_net.ops[i];
+    const std::vector<int>& in = m_operands[i];
+    const tensor_desc& a = m_out.tensors[static_cast<std::size_t>(in[0])];
+    const tensor_desc& bt = m_out.tensors[static_cast<std::size_t>(in[1])];
+    const tensor_desc& c = m_out.tensors[i + 1];
+    const gemm_dims d = activation_gemm_dims(op.layer, op.batch, a.shape, bt.shape);
+    const auto k = static_cast<std::size_t>(d.k);
+    const std::size_t a_row = nn::storage_bytes(a.type, k), b_row = nn::storage_bytes(bt.type, k),
+                      c_row = nn::storage_bytes(c.type, static_cast<std::size_t>(d.n));
+    const std::size_t budget = std::size_t{m_opt.buffers.weight_kb} * 1024u * 9 / 10;
+    int cg = static_cast<int>(std::clamp<std::size_t>(budget / b_row, 1, static_cast<std::size_t>(d.n)));
+    const std::size_t mark = m_constants.size();
+    for (; cg >= 1; cg = cg == 1 ? 0 : std::max(1, cg * 3 / 4)) {
+        code = {};
+        m_constants.resize(mark);
+        bool ok = true;
+        for (int b = 0; b < d.batch && ok; ++b)
+            for (int c0 = 0; c0 < d.n && ok; c0 += cg) {
+                const int n = std::min(cg, d.n - c0);
+                const auto ub = static_cast<uint64_t>(b);
+                const gemm_part part{{d.m, 1, 1, d.k},
+                                     ub * static_cast<uint64_t>(d.m) * a_row,
+                                     (ub * static_cast<uint64_t>(d.n) + static_cast<uint64_t>(c0)) * b_row,
+                                     ub * static_cast<uint64_t>(d.m) * c_row};
+                const nn::tensor w(bt.type, {n, 1, 1, d.k});
+                ok = compile_group(i, channel_slice(op.layer, c0, n), &w, nullptr,
+                                   static_cast<uint32_t>(c0), 0, code, why, &part);
+            }
+        if (ok)
+            return true;
+    }
+    code = {};
+    m_constants.resize(mark);
+    return false;
+}
+
 // Compiles op i for the core: the whole layer, else (conv2d / fully
 // connected whose weights do not fit) groups of output channels. False when
 // single_layer_program cannot compile it.
 bool package_builder::try_core(std::size_t i, core_code& code, std::string& why) {
     const net_op& op = m_net.ops[i];
+    if (op.weights_operand)
+        return try_gemm(i, code, why);
     const ref::layer& l = op.layer;
     const nn::tensor* w = op.weights ? &*op.weights : nullptr;
     const nn::tensor* b = op.bias ? &*op.bias : nullptr;
@@ -339,6 +390,9 @@ void package_builder::place_steps() {
                 s.kind = static_cast<uint8_t>(package::step_kind::core);
                 m_out.core_programs[i] = m_code[i].programs;
                 why.clear();
+            } else if (op.weights_operand) {  // its weights exist only at run time
+                fail(i, "a product of two activations runs on the NN core only: " +
+                            (core_ok ? why : std::string("its precision is not the core's")));
             } else {
                 cpu_layer(i, s);
                 if (op.where == placement::cpu)

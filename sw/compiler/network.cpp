@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "nn/ref/ops.h"
+#include "sw/compiler/activation_gemm.h"
 #include "sw/compiler/builder.h"
 #include "sw/compiler/package_builder.h"
 
@@ -29,6 +30,29 @@ using detail::fail_op;
 
 bool two_operands(const ref::layer& l) {
     return ref::is_eltwise(l.op);
+}
+
+// The output of a product of two activations (activation_gemm.h).
+tensor_desc activation_gemm_desc(const network& net, std::size_t i, const tensor_desc& a,
+                                 const tensor_desc& bt) {
+    const net_op& op = net.ops[i];
+    const ref::layer& l = op.layer;
+    if (op.weights || op.bias)
+        fail_op(net, i, "a product of activations takes no constant weights or bias");
+    if (a.type != ref::input_type(l) || bt.type != ref::weight_type(l))
+        fail_op(net, i, std::string("operands ") + nn::to_string(a.type) + " and " +
+                            nn::to_string(bt.type) + ": expected " +
+                            nn::to_string(ref::input_type(l)) + " and " +
+                            nn::to_string(ref::weight_type(l)));
+    if (!nn::is_float(bt.type) && bt.q.zero_point != 0)
+        fail_op(net, i, "operand 1 (the weights) has zero point " +
+                            std::to_string(bt.q.zero_point) + ": weights are symmetric");
+    try {
+        activation_gemm_dims(l, op.batch, a.shape, bt.shape);
+    } catch (const std::exception& e) {
+        fail_op(net, i, e.what());
+    }
+    return {0, activation_gemm_shape(l, a.shape), ref::output_type(l), l.out_q};
 }
 
 }  // namespace
@@ -75,6 +99,12 @@ std::vector<tensor_desc> plan_tensors(const network& net) {
         if (op.type == op_type::layer) {
             const ref::layer& l = op.layer;
             const tensor_desc& a = t[static_cast<std::size_t>(in[0])];
+            if (op.weights_operand) {
+                out = activation_gemm_desc(net, i, a, t[static_cast<std::size_t>(in.at(1))]);
+                t[i + 1] = out;
+                known[i + 1] = true;
+                continue;
+            }
             if (in.size() != (two_operands(l) ? 2u : 1u))
                 fail_op(net, i, std::to_string(in.size()) + " operands: expected " +
                                     (two_operands(l) ? "2 (add / mul)" : "1"));

@@ -27,11 +27,13 @@ int channel_grain(nn::dtype t);
 
 // Where a DRAM move of a compiled core program points: an operand of the
 // op (resolved once the arena is planned) or a constant blob.
-enum class area : uint8_t { input, in2, output, constant };
+// weights_operand: a product of activations' weights, operand 1 (activation_gemm.h).
+enum class area : uint8_t { input, in2, output, constant, weights_operand };
 struct move_ref {
     std::size_t command = 0;  // index in the step's command list
     area where = area::input;
     uint64_t offset = 0;  // bytes into the area (constant: package offset of the blob + this)
+    uint64_t base_add = 0;  // operand areas: where this program's part starts in the tensor
     // Channel slices: an output group's STORE writes channels [c0, c0 + cg)
     // of pixels of `c_total` channels; a grouped conv's input LOAD reads
     // such a slice of its input (cg == c_total: contiguous).
@@ -55,9 +57,16 @@ private:
     uint32_t add_constant(const uint8_t* data, std::size_t bytes);
     void place_steps();
     bool try_core(std::size_t i, core_code& code, std::string& why);
+    // One product of a product of activations: its input shape and where its
+    // input, weights and output parts start in their tensors (bytes).
+    struct gemm_part {
+        nn::shape4 in_shape;
+        uint64_t input = 0, weights = 0, output = 0;
+    };
     bool compile_group(std::size_t i, const ref::layer& l, const nn::tensor* weights,
                        const nn::tensor* bias, uint32_t c0, uint32_t in_c0, core_code& code,
-                       std::string& why);
+                       std::string& why, const gemm_part* part = nullptr);
+    bool try_gemm(std::size_t i, core_code& code, std::string& why);
     void cpu_layer(std::size_t i, package::step_record& s);
     void cpu_op(std::size_t i, package::step_record& s);
     std::vector<bool> free_concats() const;

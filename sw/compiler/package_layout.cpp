@@ -157,7 +157,7 @@ void package_builder::relocate(std::size_t i) {
         nncore_cmd::move_cmd& m = *package::dram_move(cc.commands[mr.command]);
         switch (mr.where) {
             case area::input: {
-                const uint64_t at = m_out.tensors[static_cast<std::size_t>(in[0])].address;
+                const uint64_t at = m_out.tensors[static_cast<std::size_t>(in[0])].address + mr.base_add;
                 if (mr.cg == mr.c_total)
                     m.dram_addr = at + mr.offset;
                 else if (!move_channel_slice(m, at, mr.offset, mr.cg, mr.c0, mr.c_total,
@@ -171,12 +171,17 @@ void package_builder::relocate(std::size_t i) {
             case area::constant:
                 m.dram_addr = m_opt.load_address + mr.offset;
                 break;
+            case area::weights_operand:
+                m.dram_addr = m_out.tensors[static_cast<std::size_t>(in[1])].address +
+                              mr.base_add + mr.offset;
+                break;
             case area::output: {
                 const auto c_total = static_cast<uint32_t>(out.shape.c);
                 if (mr.cg == c_total)
-                    m.dram_addr = out.address + mr.offset;
-                else if (!move_channel_slice(m, out.address, mr.offset, mr.cg, c_base + mr.c0,
-                                             c_total, mr.elem_bits))  // an output-channel group
+                    m.dram_addr = out.address + mr.base_add + mr.offset;
+                else if (!move_channel_slice(m, out.address + mr.base_add, mr.offset, mr.cg,
+                                             c_base + mr.c0, c_total,
+                                             mr.elem_bits))  // an output-channel group
                     fail(i, "internal: a store of an output-channel group is not whole pixels");
                 break;
             }

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "nn/ref/ops.h"
+#include "sw/compiler/activation_gemm.h"
 
 namespace nnvp::compiler {
 
@@ -30,7 +31,12 @@ std::vector<nn::tensor> reference_run(const network& net, const std::vector<nn::
     for (std::size_t i = 0; i < net.ops.size(); ++i) {
         const net_op& op = net.ops[i];
         const std::vector<int> in = operands(net, i);
-        if (op.type == op_type::layer) {
+        if (op.type == op_type::layer && op.weights_operand) {
+            t[i + 1] = activation_gemm(op.layer, op.batch, t[static_cast<std::size_t>(in[0])],
+                                       t[static_cast<std::size_t>(in[1])],
+                                       [](const ref::layer& l, const nn::tensor& a,
+                                          const nn::tensor& w) { return ref::execute(l, a, &w); });
+        } else if (op.type == op_type::layer) {
             const nn::tensor* second =
                 in.size() > 1 ? &t[static_cast<std::size_t>(in[1])] : (op.weights ? &*op.weights : nullptr);
             t[i + 1] = ref::execute(op.layer, t[static_cast<std::size_t>(in[0])], second,

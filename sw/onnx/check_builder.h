@@ -4,6 +4,7 @@
 // check_matrix_ops.cpp, check_cpu_ops.cpp and check_quant_ops.cpp).
 #pragma once
 
+#include <array>
 #include <functional>
 #include <map>
 #include <optional>
@@ -68,6 +69,12 @@ public:
                    std::optional<nn::tensor> weights = std::nullopt,
                    std::optional<nn::tensor> bias = std::nullopt);
     tref add_cpu(const cpuops::op& o, std::vector<tref> ins, const std::string& suffix = "");
+    // A product of two activations on the core (compiler/activation_gemm.h):
+    // `batch` products of a [M, K] and bt [N, K] (B transposed).
+    tref add_gemm(const ref::layer& l, tref a, tref bt, int batch);
+    // Op r, a transpose read by nothing else, made to transpose its input by
+    // `perm` instead (two transposes composed into one).
+    void retarget_transpose(tref r, const std::array<int, 4>& perm);
     tref add_constant(const nn::tensor& t, const ref::quant_params& q = {});
     // Op `index` (to fold BatchNormalization into a conv).
     compiler::net_op* op_at(tref r);
@@ -116,6 +123,11 @@ private:
 void translate_node(check_builder& b);
 // Quantization ops (check_quant_ops.cpp); returns false for other op types.
 bool translate_quant_node(check_builder& b);
+// MatMul of two float activations with equal batch dims (rank <= 4) as the
+// NN core's product of activations, B transposed on the way (a transpose
+// that produced B alone is composed with it); nothing when it does not apply
+// (check_gemm.cpp).
+std::optional<value> core_matmul(check_builder& b, const value& x, const value& y);
 // Conv / pools / BatchNormalization on a rank-3 [N, C, L] input as their 2-D
 // form (check_window1d.cpp); false for any other node.
 bool translate_window1d(check_builder& b);

@@ -129,6 +129,10 @@ void matmul(check_builder& b) {
         b.set_output(fully_connected(b, x, element_count(x.dims) / k, w, std::nullopt, out));
         return;
     }
+    if (const std::optional<value> core = core_matmul(b, x, y)) {
+        b.set_output(*core);
+        return;
+    }
     if (out.size() > 4)
         b.fail("rank > 4: not supported");
     const tref r = b.add_cpu({cpuops::kind::matmul, {}, {}},

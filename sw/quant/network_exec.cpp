@@ -1,5 +1,7 @@
 #include "sw/quant/network_exec.h"
 
+#include "sw/compiler/activation_gemm.h"
+
 #include <stdexcept>
 
 #include "nn/kernels/kernels.h"
@@ -41,8 +43,10 @@ cpuops::tensor_info layer_info(const compiler::network& net, std::size_t i,
     const ref::layer& l = net.ops[i].layer;
     try {
         const nn::dtype t = ref::output_type(l);
-        return {ref::output_shape(l, ins.at(0).shape), t,
-                nn::is_integer(t) ? l.out_q : ref::quant_params{}};
+        const nn::shape4 s = net.ops[i].weights_operand
+                                 ? compiler::activation_gemm_shape(l, ins.at(0).shape)
+                                 : ref::output_shape(l, ins.at(0).shape);
+        return {s, t, nn::is_integer(t) ? l.out_q : ref::quant_params{}};
     } catch (const std::exception& e) {
         fail(net, i, e.what());
     }
@@ -96,7 +100,14 @@ std::vector<nn::tensor> run_network(const compiler::network& net, const nn::tens
         const compiler::net_op& op = net.ops[i];
         const std::vector<int> in = op_operands(net, i);
         try {
-            if (op.type == compiler::op_type::layer) {
+            if (op.type == compiler::op_type::layer && op.weights_operand) {
+                t[i + 1] = compiler::activation_gemm(
+                    op.layer, op.batch, t[static_cast<std::size_t>(in[0])],
+                    t[static_cast<std::size_t>(in[1])],
+                    [&](const ref::layer& l, const nn::tensor& a, const nn::tensor& w) {
+                        return kernels::execute(l, a, &w, nullptr, kopt);
+                    });
+            } else if (op.type == compiler::op_type::layer) {
                 const nn::tensor* second = in.size() > 1 ? &t[static_cast<std::size_t>(in[1])]
                                                          : (op.weights ? &*op.weights : nullptr);
                 t[i + 1] = kernels::execute(op.layer, t[static_cast<std::size_t>(in[0])],

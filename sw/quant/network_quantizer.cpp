@@ -280,9 +280,14 @@ void network_lowering::lower_layer(std::size_t i) {
     l.prec = p;
     op.in.clear();
     std::vector<repr> want;
-    for (int t : compiler::operands(m_src, i)) {
-        want.push_back(act_repr(t, p));
-        op.in.push_back(operand(t, want.back()));
+    const std::vector<int> ins = compiler::operands(m_src, i);
+    for (std::size_t k = 0; k < ins.size(); ++k) {
+        want.push_back(act_repr(ins[k], p));
+        // A product's run-time weights are symmetric: one scale, zero point 0.
+        if (s.weights_operand && k == 1 && want.back().q.zero_point != 0)
+            want.back().q = symmetric_params(range(ins[k]).absmax(),
+                                             storage_range(want.back().type, 0).hi);
+        op.in.push_back(operand(ins[k], want.back()));
     }
     const dtype ot = ref::output_type(l);
     if (p == precision::fp16) {  // the same layer at half precision: no scales
@@ -292,7 +297,9 @@ void network_lowering::lower_layer(std::size_t i) {
         return produce(static_cast<int>(i) + 1, std::move(op), {ot, {}});
     }
     l.in_q = want.at(0).q;
-    if (want.size() > 1)
+    if (s.weights_operand)
+        l.w_scales = {want.at(1).q.scale};
+    else if (want.size() > 1)
         l.in2_q = want[1].q;
     const bool table = ref::uses_table(l.act.kind);
     l.out_q = is_pool(l.op) && !table ? l.in_q : params(range(static_cast<int>(i) + 1), ot);
