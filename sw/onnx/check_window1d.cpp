@@ -58,26 +58,25 @@ bool translate_window1d(check_builder& b) {
     const std::string p = n.name().empty() ? n.op_type() + "_1d" : n.name();
     const std::vector<int64_t>& xd = b.input(0).dims;
     onnx::GraphProto g;
-    *g.add_initializer() = int64s(p + "/x4_shape", {xd[0], xd[1], 1, xd[2]});
-    onnx::NodeProto* in = g.add_node();
-    in->set_op_type("Reshape");
-    in->set_name(p + "/to_2d");
-    in->add_input(n.input(0));
-    in->add_input(p + "/x4_shape");
-    in->add_output(p + "/x4");
+    // [a, b, l] named `from` as [a, b, 1, l] named p + "/" + to.
+    const auto unit_h = [&](const std::string& from, const std::vector<int64_t>& d,
+                            const std::string& to) {
+        *g.add_initializer() = int64s(p + "/" + to + "_shape", {d[0], d[1], 1, d[2]});
+        onnx::NodeProto* r = g.add_node();
+        r->set_op_type("Reshape");
+        r->set_name(p + "/" + to + "_2d");
+        r->add_input(from);
+        r->add_input(p + "/" + to + "_shape");
+        r->add_output(p + "/" + to);
+    };
+    unit_h(n.input(0), xd, "x4");
     const bool weighted = n.op_type() == "Conv" || n.op_type() == "ConvTranspose";
     if (weighted && n.input_size() > 1) {  // the kernel [O, C/g, k] as [O, C/g, 1, k]
         const std::vector<int64_t>& wd = b.input(1).dims;
         if (wd.size() != 3)
             b.fail("input '" + n.input(1) + "': rank " + std::to_string(wd.size()) +
                    ": expected 3 (a 1-D kernel)");
-        *g.add_initializer() = int64s(p + "/w4_shape", {wd[0], wd[1], 1, wd[2]});
-        onnx::NodeProto* w = g.add_node();
-        w->set_op_type("Reshape");
-        w->set_name(p + "/kernel_2d");
-        w->add_input(n.input(1));
-        w->add_input(p + "/w4_shape");
-        w->add_output(p + "/w4");
+        unit_h(n.input(1), wd, "w4");
     }
     onnx::NodeProto* op = g.add_node();
     *op = n;

@@ -98,6 +98,15 @@ def gelu(g, x, xv):
     return y, 0.5 * xv * (1 + np.vectorize(erf)(xv / np.sqrt(2)))
 
 
+def feed_forward(g, x, xv, d, ffn, rng):
+    """x + FFN(LayerNorm(x)) with an Erf GELU: a pre-norm block's second half."""
+    ln, lnv = layer_norm(g, x, xv, d, rng, "ln2")
+    h, hv = linear(g, ln, lnv, d, ffn, rng, "fc1")
+    a, av = gelu(g, h, hv)
+    f, fv = linear(g, a, av, ffn, d, rng, "fc2")
+    return g.node("Add", [x, f]), xv + fv
+
+
 def transformer_block(rng):
     t, d, heads, ffn = 8, 16, 2, 32
     hd = d // heads
@@ -123,14 +132,7 @@ def transformer_block(rng):
                              g.const("merge_shape", np.array([1, t, d], dtype=np.int64))])
     ctxv = (pv @ qkv["v"][1]).transpose(0, 2, 1, 3).reshape(1, t, d)
     attn, attnv = linear(g, ctx, ctxv, d, d, rng, "o")
-    res1 = g.node("Add", ["input", attn])
-    res1v = x64 + attnv
-    ln2, ln2v = layer_norm(g, res1, res1v, d, rng, "ln2")
-    h, hv = linear(g, ln2, ln2v, d, ffn, rng, "fc1")
-    a, av = gelu(g, h, hv)
-    f, fv = linear(g, a, av, ffn, d, rng, "fc2")
-    out = g.node("Add", [res1, f])
-    outv = res1v + fv
+    out, outv = feed_forward(g, g.node("Add", ["input", attn]), x64 + attnv, d, ffn, rng)
     graph = helper.make_graph(
         g.nodes, "transformer_block",
         [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, t, d])],
@@ -412,14 +414,8 @@ def gpt_decoder_step(rng):
                              g.const("merge_shape", np.array([1, 1, d], dtype=np.int64))])
     ctxv = (p @ vv).transpose(0, 2, 1, 3).reshape(1, 1, d)
     attn, attnv = linear(g, ctx, ctxv, d, d, rng, "o")
-    res1 = g.node("Add", [x, attn])
-    res1v = xv + attnv
-    ln2, ln2v = layer_norm(g, res1, res1v, d, rng, "ln2")
-    h, hv = linear(g, ln2, ln2v, d, ffn, rng, "fc1")
-    a, av = gelu(g, h, hv)
-    f, fv = linear(g, a, av, ffn, d, rng, "fc2")
-    res2 = g.node("Add", [res1, f])
-    lnf, lnfv = layer_norm(g, res2, res1v + fv, d, rng, "lnf")
+    res2, res2v = feed_forward(g, g.node("Add", [x, attn]), xv + attnv, d, ffn, rng)
+    lnf, lnfv = layer_norm(g, res2, res2v, d, rng, "lnf")
     head = (rng.standard_normal((d, vocab)) / np.sqrt(d)).astype(np.float32)
     logits = g.node("MatMul", [lnf, g.const("lm_head", head)])
     cache = [1, heads, past, hd]
