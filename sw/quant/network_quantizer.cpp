@@ -23,15 +23,11 @@ namespace {
 using nn::dtype;
 using ref::op_kind;
 using ref::precision;
+using detail::needs_pre_activation;
 
 bool is_pool(op_kind k) {
     return k == op_kind::max_pool || k == op_kind::avg_pool || k == op_kind::global_avg_pool ||
            k == op_kind::global_max_pool;
-}
-
-// A table activation fused after the layer reads the pre-activation domain.
-bool needs_pre_activation(const ref::layer& l) {
-    return ref::uses_table(l.act.kind) && !is_pool(l.op) && l.op != op_kind::activation;
 }
 
 // CPU ops that move bytes without reading their values.
@@ -39,16 +35,6 @@ bool moves_data(cpuops::kind k) {
     using cpuops::kind;
     return k == kind::reshape || k == kind::transpose || k == kind::slice || k == kind::gather ||
            k == kind::expand || k == kind::tile;
-}
-
-// Float values in another float type (fp16 rounds to nearest even).
-nn::tensor as_type(const nn::tensor& v, dtype t) {
-    if (v.type() == t)
-        return v;
-    nn::tensor r(t, v.shape());
-    for (std::size_t i = 0; i < v.size(); ++i)
-        r.set_float(i, v.get_float(i));
-    return r;
 }
 
 // Extra input j and constant j until the final indices are known.
@@ -235,7 +221,7 @@ int network_lowering::constant(std::size_t j, const repr& want) {
     const int t = first_constant() + static_cast<int>(j);
     if (!same_repr(original(t), want)) {
         const nn::tensor real = real_values(m_t[static_cast<std::size_t>(t)], c.value);
-        c.value = nn::is_float(want.type) ? as_type(real, want.type)
+        c.value = nn::is_float(want.type) ? as_float_type(real, want.type)
                                           : ref::quantize(real, want.q, want.type);
         c.q = want.q;
         c.name += std::string("/") + nn::to_string(want.type);
@@ -292,7 +278,7 @@ void network_lowering::lower_layer(std::size_t i) {
     const dtype ot = ref::output_type(l);
     if (p == precision::fp16) {  // the same layer at half precision: no scales
         if (s.weights)
-            op.weights = as_type(*s.weights, ref::weight_type(l));
+            op.weights = as_float_type(*s.weights, ref::weight_type(l));
         op.layer = l;
         return produce(static_cast<int>(i) + 1, std::move(op), {ot, {}});
     }
@@ -410,83 +396,17 @@ compiler::network network_lowering::run() {
 
 }  // namespace
 
-network_calibration calibrate_network(const compiler::network& net,
-                                      const std::vector<std::vector<nn::tensor>>& samples,
-                                      range_method m, double percentile) {
-    if (samples.empty())
-        throw quant_error("calibrate: network '" + net.name + "': no samples");
-    network_calibration cal;
-    const auto merge = [&](value_range& into, const nn::tensor& t, bool first) {
-        const value_range r = observe(t, m, percentile);
-        if (first)
-            into = r;
-        else
-            into.merge(r);
-    };
-    for (std::size_t k = 0; k < samples.size(); ++k) {
-        const std::vector<nn::tensor> v = compiler::reference_run(net, samples[k]);
-        cal.tensors.resize(v.size());
-        for (std::size_t t = 0; t < v.size(); ++t)
-            if (nn::is_float(v[t].type()))
-                merge(cal.tensors[t], v[t], k == 0);
-        for (std::size_t i = 0; i < net.ops.size(); ++i) {
-            const compiler::net_op& op = net.ops[i];
-            if (op.type != compiler::op_type::layer || !needs_pre_activation(op.layer) ||
-                op.layer.prec != precision::fp32)
-                continue;
-            ref::layer l = op.layer;
-            l.act = ref::activation{};
-            const std::vector<int> in = compiler::operands(net, i);
-            const nn::tensor* second = op.weights ? &*op.weights
-                                       : in.size() > 1 ? &v[static_cast<std::size_t>(in[1])]
-                                                       : nullptr;
-            const nn::tensor pre = ref::execute(l, v[static_cast<std::size_t>(in[0])], second,
-                                                op.bias ? &*op.bias : nullptr);
-            merge(cal.pre_activations[i], pre, k == 0);
-        }
-    }
-    return cal;
+namespace detail {
+
+bool needs_pre_activation(const ref::layer& l) {
+    return ref::uses_table(l.act.kind) && !is_pool(l.op) && l.op != op_kind::activation;
 }
+
+}  // namespace detail
 
 compiler::network quantize_network(const compiler::network& net, const quant_options& o,
                                    const network_calibration& cal) {
     return network_lowering(net, o, cal).run();
-}
-
-std::vector<nn::tensor> quantize_inputs(const compiler::network& q,
-                                        const std::vector<nn::tensor>& values) {
-    const std::vector<compiler::tensor_desc> t = compiler::plan_tensors(q);
-    if (values.size() != 1 + q.extra_inputs.size())
-        throw quant_error("quantize_inputs: network '" + q.name + "': " +
-                          std::to_string(values.size()) + " values for " +
-                          std::to_string(1 + q.extra_inputs.size()) + " inputs");
-    std::vector<nn::tensor> staged;
-    for (std::size_t k = 0; k < values.size(); ++k) {
-        const compiler::tensor_desc& d =
-            t[k == 0 ? 0 : static_cast<std::size_t>(q.extra_input_index(k - 1))];
-        const nn::tensor& v = values[k];
-        if (v.type() == d.type)
-            staged.push_back(v);
-        else if (nn::is_float(v.type()) && nn::is_integer(d.type))
-            staged.push_back(ref::quantize(real_values({}, v), d.q, d.type));
-        else if (nn::is_float(v.type()) && nn::is_float(d.type))
-            staged.push_back(as_type(v, d.type));
-        else
-            throw quant_error("quantize_inputs: network '" + q.name + "': input " +
-                              std::to_string(k) + " is " + nn::to_string(v.type()) +
-                              ", expected " + nn::to_string(d.type));
-    }
-    return staged;
-}
-
-nn::tensor real_values(const compiler::tensor_desc& d, const nn::tensor& t) {
-    // Integer tensors without a quantization (indices) have scale 1, zero point 0.
-    nn::tensor r(dtype::fp32, t.shape());
-    for (std::size_t i = 0; i < t.size(); ++i)
-        r.set_float(i, nn::is_integer(t.type())
-                           ? d.q.scale * static_cast<float>(t.get_int(i) - d.q.zero_point)
-                           : t.get_float(i));
-    return r;
 }
 
 }  // namespace nnvp::quant

@@ -67,4 +67,10 @@ std::vector<nn::tensor> quantize_inputs(const compiler::network& q,
 // their recorded quantization (plan_tensors), float ones widened.
 nn::tensor real_values(const compiler::tensor_desc& d, const nn::tensor& t);
 
+namespace detail {
+// A table activation fused after the layer reads its pre-activation domain,
+// which calibration measures apart.
+bool needs_pre_activation(const ref::layer& l);
+}  // namespace detail
+
 }  // namespace nnvp::quant

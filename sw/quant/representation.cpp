@@ -12,6 +12,15 @@ std::string repr_key(const std::string& tensor, const repr& r) {
            std::to_string(r.q.zero_point);
 }
 
+nn::tensor as_float_type(const nn::tensor& v, nn::dtype t) {
+    if (v.type() == t)
+        return v;
+    nn::tensor r(t, v.shape());
+    for (std::size_t i = 0; i < v.size(); ++i)
+        r.set_float(i, v.get_float(i));
+    return r;
+}
+
 compiler::net_op convert_op(const std::string& tensor, int in, const repr& want) {
     compiler::net_op op;
     op.type = compiler::op_type::cpu;

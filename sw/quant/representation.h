@@ -22,6 +22,9 @@ bool same_repr(const repr& a, const repr& b);
 // A key naming `tensor` in representation `r` (caches of converted copies).
 std::string repr_key(const std::string& tensor, const repr& r);
 
+// Float values in another float type (fp16 rounds to nearest even).
+nn::tensor as_float_type(const nn::tensor& v, nn::dtype t);
+
 // The CPU convert op "<tensor>/to_<type>" reading tensor index `in`.
 compiler::net_op convert_op(const std::string& tensor, int in, const repr& want);
 
