@@ -97,6 +97,8 @@ private:
     // Initializers of `g` as known values (`what` names them in messages).
     void bind_initializers(const onnx::GraphProto& g, const std::string& what);
     void bind_inputs();
+    // Appends op (reading `ins`, writing a tensor described by `out`): its tensor.
+    tref push_op(compiler::net_op op, std::vector<tref> ins, const cpuops::tensor_info& out);
     void translate(const onnx::NodeProto& n, int index);
     port make_port(const std::string& name, const value& v, int tensor) const;
 

@@ -25,10 +25,7 @@ tref check_builder::add_gemm(const ref::layer& l_in, tref a, tref bt, int batch)
     op.layer = l;
     op.weights_operand = true;
     op.batch = batch;
-    m_ops.push_back(std::move(op));
-    m_op_ins.push_back({a, bt});
-    m_op_infos.push_back(out);
-    return {tref::op, static_cast<int>(m_ops.size() - 1)};
+    return push_op(std::move(op), {a, bt}, out);
 }
 
 void check_builder::retarget_transpose(tref r, const std::array<int, 4>& perm) {

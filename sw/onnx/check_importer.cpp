@@ -207,6 +207,11 @@ tref check_builder::add_layer(const ref::layer& l_in, std::vector<tref> ins,
     op.layer = l;
     op.weights = std::move(weights);
     op.bias = std::move(bias);
+    return push_op(std::move(op), std::move(ins), out);
+}
+
+tref check_builder::push_op(compiler::net_op op, std::vector<tref> ins,
+                            const cpuops::tensor_info& out) {
     m_ops.push_back(std::move(op));
     m_op_ins.push_back(std::move(ins));
     m_op_infos.push_back(out);
@@ -227,10 +232,7 @@ tref check_builder::add_cpu(const cpuops::op& o, std::vector<tref> ins, const st
     op.type = compiler::op_type::cpu;
     op.name = op_name(suffix);
     op.cpu = o;
-    m_ops.push_back(std::move(op));
-    m_op_ins.push_back(std::move(ins));
-    m_op_infos.push_back(out);
-    return {tref::op, static_cast<int>(m_ops.size() - 1)};
+    return push_op(std::move(op), std::move(ins), out);
 }
 
 compiler::net_op* check_builder::op_at(tref r) {

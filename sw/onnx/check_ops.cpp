@@ -125,20 +125,14 @@ value reshape_to(check_builder& b, const value& x, const std::vector<int64_t>& d
         v.known->data = v.known->data.reshaped(s);
         return v;
     }
-    std::optional<tref> in;
-    {
-        // An image whose relayout moves no byte (C == 1, or H * W == 1) is
-        // reshaped as stored; a reshape that keeps the stored shape is none.
-        const nn::shape4 have = b.info(x.r).shape;
-        if (x.lay == layout::plain || have.c == 1 || (have.h == 1 && have.w == 1)) {
-            if (have == s)
-                return runtime_value(b, x.r, layout::plain, dims, x.elem_type, x.offset);
-            in = x.r;
-        }
-    }
-    if (!in)
-        in = b.runtime(x, layout::plain);
-    const tref r = b.add_cpu({cpuops::kind::reshape, {s.n, s.h, s.w, s.c}, {}}, {*in}, suffix);
+    // An image whose relayout moves no byte (C == 1, or H * W == 1) is
+    // reshaped as stored; a reshape that keeps the stored shape is none.
+    const nn::shape4 have = b.info(x.r).shape;
+    const bool as_stored = x.lay == layout::plain || have.c == 1 || (have.h == 1 && have.w == 1);
+    if (as_stored && have == s)
+        return runtime_value(b, x.r, layout::plain, dims, x.elem_type, x.offset);
+    const tref in = as_stored ? x.r : b.runtime(x, layout::plain);
+    const tref r = b.add_cpu({cpuops::kind::reshape, {s.n, s.h, s.w, s.c}, {}}, {in}, suffix);
     return runtime_value(b, r, layout::plain, dims, x.elem_type, x.offset);
 }
 

@@ -62,6 +62,7 @@ private:
     void measure_globals();
     value_range range(int t) const;
     value_range pre_activation_range(std::size_t i) const;
+    int bits_for(dtype t) const;
     ref::quant_params params(value_range r, dtype t) const;
     std::vector<float> weight_scales(const nn::tensor& w, dtype wt) const;
     precision precision_of(std::size_t i) const;
@@ -135,14 +136,18 @@ value_range network_lowering::pre_activation_range(std::size_t i) const {
     return it == m_cal.pre_activations.end() ? value_range{-1.0f, 1.0f} : it->second;
 }
 
+// The narrowed width applies to the precision's own storage type only.
+int network_lowering::bits_for(dtype t) const {
+    return t == ref::activation_type(m_o.precision) ? m_o.bits : 0;
+}
+
 ref::quant_params network_lowering::params(value_range r, dtype t) const {
-    const int bits = t == ref::activation_type(m_o.precision) ? m_o.bits : 0;
-    return scheme_params(m_o.scheme, m_o.asymmetric, r, storage_range(t, bits), m_act_absmax);
+    return scheme_params(m_o.scheme, m_o.asymmetric, r, storage_range(t, bits_for(t)),
+                         m_act_absmax);
 }
 
 std::vector<float> network_lowering::weight_scales(const nn::tensor& w, dtype wt) const {
-    const int bits = wt == ref::activation_type(m_o.precision) ? m_o.bits : 0;
-    return quant::weight_scales(m_o.scheme, w, storage_range(wt, bits).hi, m_w_absmax);
+    return quant::weight_scales(m_o.scheme, w, storage_range(wt, bits_for(wt)).hi, m_w_absmax);
 }
 
 precision network_lowering::precision_of(std::size_t i) const {
@@ -303,12 +308,7 @@ void network_lowering::lower_layer(std::size_t i) {
     } catch (const std::exception& e) {
         fail("step '" + s.name + "': " + e.what());
     }
-    const int_range qr = storage_range(ot, ot == ref::activation_type(m_o.precision) ? m_o.bits : 0);
-    l.act_min = static_cast<int32_t>(std::max<int64_t>(l.act_min, qr.lo));
-    l.act_max = static_cast<int32_t>(std::min<int64_t>(l.act_max, qr.hi));
-    if (l.op != op_kind::softmax)  // its table holds exp values, not outputs
-        for (int32_t& v : l.act_lut)
-            v = static_cast<int32_t>(std::clamp<int64_t>(v, qr.lo, qr.hi));
+    narrow_outputs(l, storage_range(ot, bits_for(ot)));
     op.layer = l;
     produce(static_cast<int>(i) + 1, std::move(op), {ot, l.out_q});
 }

@@ -153,12 +153,7 @@ void lowering::lower_core(const net::node& n) {
         lower_weights(n, l, op);
     if (integer) {
         ref::lower_quantization(l);
-        // A narrowed width clamps like a narrower type would.
-        const int_range qr = storage_range(ot, bits_for(ot));
-        l.act_min = static_cast<int32_t>(std::max<int64_t>(l.act_min, qr.lo));
-        l.act_max = static_cast<int32_t>(std::min<int64_t>(l.act_max, qr.hi));
-        for (int32_t& v : l.act_lut)
-            v = static_cast<int32_t>(std::clamp<int64_t>(v, qr.lo, qr.hi));
+        narrow_outputs(l, storage_range(ot, bits_for(ot)));
     }
     op.layer = l;
     produce(n.outputs[0], std::move(op), {ot, integer ? l.out_q : ref::quant_params{}});

@@ -45,6 +45,14 @@ ref::quant_params affine_params(value_range r, int_range q) {
     return {scale, static_cast<int32_t>(std::clamp(zp, q.lo, q.hi))};
 }
 
+void narrow_outputs(ref::layer& l, int_range qr) {
+    l.act_min = static_cast<int32_t>(std::max<int64_t>(l.act_min, qr.lo));
+    l.act_max = static_cast<int32_t>(std::min<int64_t>(l.act_max, qr.hi));
+    if (l.op != ref::op_kind::softmax)
+        for (int32_t& v : l.act_lut)
+            v = static_cast<int32_t>(std::clamp<int64_t>(v, qr.lo, qr.hi));
+}
+
 float absmax_of(const nn::tensor& t, std::size_t from, std::size_t to) {
     float m = 0.0f;
     for (std::size_t i = from; i < to; ++i)

@@ -48,6 +48,11 @@ ref::quant_params scheme_params(scheme s, bool asymmetric, value_range r, int_ra
 std::vector<float> weight_scales(scheme s, const nn::tensor& w, int64_t qmax,
                                  float network_absmax);
 
+// A lowered integer layer's outputs kept inside qr, as a narrower type would
+// keep them (a `bits` width inside the storage type): the activation bounds
+// and the activation table (softmax's table holds exp values: left alone).
+void narrow_outputs(ref::layer& l, int_range qr);
+
 // Affine: [lo, hi] (containing 0) maps onto [q.lo, q.hi]:
 // scale = (hi - lo) / (q.hi - q.lo), zero_point = q.lo - round(lo / scale),
 // so real 0 is exactly representable (zero padding stays exact).
