@@ -144,18 +144,13 @@ void refuse_quantizer_fields(const workload_spec& w, const std::string& file) {
 void refuse_unknown_inputs(const loaded_inputs& files,
                            const std::vector<onnx_import::graph_input>& ins,
                            const std::string& file) {
-    std::string names;
+    std::vector<std::string> runtime, named;
     for (const onnx_import::graph_input& in : ins)
-        names += (names.empty() ? "'" : ", '") + in.name + "'";
-    for (const auto& entry : files) {
-        const bool known = std::any_of(ins.begin(), ins.end(), [&](const auto& in) {
-            return in.name == entry.first;
-        });
-        if (!known)
-            throw config_error(file + ": workload.inputs names '" + entry.first +
-                               "', which is not a runtime input of the model (it has " +
-                               (names.empty() ? std::string("none") : names) + ")");
-    }
+        runtime.push_back(in.name);
+    for (const auto& entry : files)
+        named.push_back(entry.first);
+    if (const std::string bad = onnx_import::not_a_runtime_input(named, runtime); !bad.empty())
+        throw config_error(file + ": workload.inputs " + bad);
 }
 
 // A dataset's images as the model's one input: each set is the model's batch

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "sw/compiler/reference.h"
+#include "sw/quant/error_report.h"
 #include "sw/quant/float_exec.h"
 #include "sw/quant/network_quantizer.h"
 #include "sw/quant/quantizer.h"
@@ -81,13 +82,14 @@ nlohmann::json network_run::general_accuracy_json(bool& ok) const {
     const compiler::network& net = m_work.net;
     const bool quantized = m_work.quantization.value("precision", "fp32") != "fp32";
     const std::vector<compiler::tensor_desc> desc = compiler::plan_tensors(net);
+    const std::vector<int> at = net.output_indices();
+    const std::vector<int> fat = m_work.float_net.output_indices();
     std::size_t mismatched = 0, rows = 0, agree = 0, labelled = 0, correct = 0;
-    double signal = 0, noise = 0, max_err = 0;
+    quant::error_sums err;
     for (std::size_t k = 0; k < n; ++k) {
         std::vector<const nn::tensor*> got = {&outs[k]};
         for (const nn::tensor& e : m_session->extra_outputs().at(k))
             got.push_back(&e);
-        const std::vector<int> at = net.output_indices();
         if (m_spec.check) {
             const std::vector<nn::tensor> golden = compiler::reference_run(net, m_work.inputs[k]);
             for (std::size_t o = 0; o < at.size() && o < got.size(); ++o)
@@ -104,16 +106,10 @@ nlohmann::json network_run::general_accuracy_json(bool& ok) const {
         if (!quantized)
             continue;
         const std::vector<nn::tensor> fp = compiler::reference_run(m_work.float_net, m_work.float_inputs[k]);
-        const std::vector<int> fat = m_work.float_net.output_indices();
         for (std::size_t o = 0; o < at.size() && o < got.size(); ++o) {
             const nn::tensor& want = fp[static_cast<std::size_t>(fat[o])];
             const nn::tensor real = quant::real_values(desc[static_cast<std::size_t>(at[o])], *got[o]);
-            for (std::size_t i = 0; i < want.size(); ++i) {
-                const double d = double(real.get_float(i)) - want.get_float(i);
-                signal += double(want.get_float(i)) * want.get_float(i);
-                noise += d * d;
-                max_err = std::max(max_err, std::fabs(d));
-            }
+            err.add(want, real);
             const auto width = static_cast<std::size_t>(want.shape().c);
             for (std::size_t r = 0; o == 0 && width > 1 && r < want.size() / width; ++r, ++rows)
                 agree += argmax_row(real, r, width) == argmax_row(want, r, width);
@@ -129,8 +125,8 @@ nlohmann::json network_run::general_accuracy_json(bool& ok) const {
         a["top1"] = labelled ? double(correct) / double(labelled) : 0.0;
     }
     if (quantized) {
-        a["max_abs_err"] = max_err;
-        a["sqnr_db"] = sqnr_db(signal, noise);
+        a["max_abs_err"] = err.max_abs;
+        a["sqnr_db"] = sqnr_db(err.signal, err.noise);
         a["top1_agreement"] = rows ? double(agree) / double(rows) : 0.0;
     }
     if (m_spec.check) {
@@ -145,19 +141,14 @@ nlohmann::json network_run::accuracy_json(bool& ok) const {
     const std::vector<nn::tensor>& outs = m_session->outputs();
     const std::size_t sets = m_work.inputs.size();
     const std::size_t n = std::min(outs.size(), sets);
-    double signal = 0, noise = 0, max_err = 0;
+    quant::error_sums err;
     std::size_t rows = 0, agree = 0, mismatched = 0, correct = 0;
     for (std::size_t k = 0; k < n; ++k) {
         const nn::tensor real = quant::dequantize_output(m_work.net, outs[k]);
         const quant::float_run ref =
             quant::run_float(m_work.graph, {m_work.real_inputs[k]});
         const nn::tensor& want = ref.values.at(m_work.graph.outputs()[0]);
-        for (std::size_t i = 0; i < want.size(); ++i) {
-            const double d = double(real.get_float(i)) - want.get_float(i);
-            signal += double(want.get_float(i)) * want.get_float(i);
-            noise += d * d;
-            max_err = std::max(max_err, std::fabs(d));
-        }
+        err.add(want, real);
         const std::size_t width = static_cast<std::size_t>(want.shape().c);
         for (std::size_t r = 0; r < want.size() / width; ++r, ++rows) {
             const std::size_t got = argmax_row(real, r, width);
@@ -175,8 +166,8 @@ nlohmann::json network_run::accuracy_json(bool& ok) const {
     }
     nlohmann::json a = {{"reference", "fp32"},
                         {"compared_inputs", n},
-                        {"max_abs_err", max_err},
-                        {"sqnr_db", sqnr_db(signal, noise)},
+                        {"max_abs_err", err.max_abs},
+                        {"sqnr_db", sqnr_db(err.signal, err.noise)},
                         {"top1_agreement", rows ? double(agree) / rows : 0.0}};
     if (!m_work.labels.empty()) {
         a["dataset"] = m_spec.dataset.name + "/" + m_spec.dataset.split;

@@ -1,5 +1,7 @@
 #include "sw/onnx/model.h"
 
+#include <algorithm>
+
 #include <fstream>
 #include <set>
 
@@ -199,29 +201,36 @@ graph_input input_dims(const onnx::ValueInfoProto& in, const std::string& path,
 
 }  // namespace
 
+std::string not_a_runtime_input(const std::vector<std::string>& names,
+                                const std::vector<std::string>& runtime) {
+    std::string listed;
+    for (const std::string& r : runtime)
+        listed += (listed.empty() ? "'" : ", '") + r + "'";
+    for (const std::string& n : names)
+        if (std::find(runtime.begin(), runtime.end(), n) == runtime.end())
+            return "names '" + n + "', which is not a runtime input of the model (it has " +
+                   (listed.empty() ? std::string("none") : listed) + ")";
+    return {};
+}
+
 std::vector<graph_input> runtime_inputs(const onnx::ModelProto& m, const std::string& path,
                                         const std::map<std::string, std::vector<int64_t>>& given,
                                         const std::string& field, const std::string& hint) {
     std::vector<const onnx::ValueInfoProto*> runtime;
-    std::string names;
+    std::vector<std::string> runtime_names, given_names;
     for (const onnx::ValueInfoProto& in : m.graph().input()) {
         bool init = false;
         for (const onnx::TensorProto& t : m.graph().initializer())
             init |= t.name() == in.name();
         if (!init) {
             runtime.push_back(&in);
-            names += (names.empty() ? "'" : ", '") + in.name() + "'";
+            runtime_names.push_back(in.name());
         }
     }
-    for (const auto& entry : given) {
-        bool found = false;
-        for (const onnx::ValueInfoProto* in : runtime)
-            found |= in->name() == entry.first;
-        if (!found)
-            throw onnx_error(path + ": " + field + " names '" + entry.first +
-                             "', which is not a runtime input of the model (it has " +
-                             (names.empty() ? std::string("none") : names) + ")");
-    }
+    for (const auto& entry : given)
+        given_names.push_back(entry.first);
+    if (const std::string bad = not_a_runtime_input(given_names, runtime_names); !bad.empty())
+        throw onnx_error(path + ": " + field + " " + bad);
     std::vector<graph_input> r;
     for (const onnx::ValueInfoProto* in : runtime)
         r.push_back(input_dims(*in, path, given, field, hint));

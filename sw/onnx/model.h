@@ -47,6 +47,11 @@ struct graph_input {
 // model (naming `field`, e.g. "workload.input_shapes"), or when a size is
 // missing: "dim 0 ('batch') has no size: give it with <hint>", NAME in
 // `hint` replaced by the input's name ("--input-shape NAME=D,D,...").
+// "names 'X', which is not a runtime input of the model (it has 'A', 'B')"
+// for the first of `names` missing from `runtime`; empty when none is.
+std::string not_a_runtime_input(const std::vector<std::string>& names,
+                                const std::vector<std::string>& runtime);
+
 std::vector<graph_input> runtime_inputs(const onnx::ModelProto& m, const std::string& path,
                                         const std::map<std::string, std::vector<int64_t>>& given,
                                         const std::string& field, const std::string& hint);

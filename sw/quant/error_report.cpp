@@ -14,28 +14,23 @@
 
 namespace nnvp::quant {
 
+void error_sums::add(const nn::tensor& ref, const nn::tensor& got) {
+    for (std::size_t i = 0; i < ref.size(); ++i) {
+        const double x = ref.get_float(i), e = x - static_cast<double>(got.get_float(i));
+        signal += x * x;
+        noise += e * e;
+        max_abs = std::max(max_abs, std::fabs(e));
+    }
+}
+
+double error_sums::sqnr_db() const {
+    if (noise == 0.0)
+        return std::numeric_limits<double>::infinity();
+    return 10.0 * std::log10(signal / noise);
+}
+
 namespace {
 
-// Running sums of one comparison.
-struct error_sums {
-    double signal = 0.0;
-    double noise = 0.0;
-    double max_abs = 0.0;
-
-    void add(const nn::tensor& ref, const nn::tensor& got) {
-        for (std::size_t i = 0; i < ref.size(); ++i) {
-            const double x = ref.get_float(i), e = x - static_cast<double>(got.get_float(i));
-            signal += x * x;
-            noise += e * e;
-            max_abs = std::max(max_abs, std::fabs(e));
-        }
-    }
-    double sqnr_db() const {
-        if (noise == 0.0)
-            return std::numeric_limits<double>::infinity();
-        return 10.0 * std::log10(signal / noise);
-    }
-};
 
 nn::tensor to_real(const nn::tensor& t, const cpuops::tensor_info& info) {
     if (nn::is_integer(t.type()))

@@ -16,6 +16,16 @@
 
 namespace nnvp::quant {
 
+// Running sums of a comparison of real values against a reference.
+struct error_sums {
+    double signal = 0.0;   // sum ref^2
+    double noise = 0.0;    // sum (ref - got)^2
+    double max_abs = 0.0;  // largest |ref - got|
+
+    void add(const nn::tensor& ref, const nn::tensor& got);
+    double sqnr_db() const;  // +inf when they agree exactly
+};
+
 struct layer_error {
     std::string name;       // op (= node) name
     std::string tensor;     // graph tensor compared
