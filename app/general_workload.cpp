@@ -10,6 +10,7 @@
 #include "sw/onnx/model.h"
 #include "sw/onnx/npy.h"
 #include "sw/quant/network_quantizer.h"
+#include "sw/transformers/transformer_zoo.h"
 
 namespace nnvp {
 
@@ -126,10 +127,19 @@ nlohmann::json general_network_info(const std::string& name, const compiler::net
 
 namespace {
 
+// The ONNX model of the workload: its file, or a zoo transformer built for
+// the workload's pass with seeded weights.
+onnx::ModelProto load_workload_model(const workload_spec& w) {
+    if (w.transformer.empty())
+        return onnx_import::load_model(w.network_path);
+    return transformers::build_transformer(*transformers::find_transformer(w.transformer),
+                                           {w.batch, w.tokens, w.past}, w.seed);
+}
+
 // What the general path does not take, named by field.
 void refuse_quantizer_fields(const workload_spec& w, const std::string& file) {
     const std::string at = file + ": workload.";
-    if (w.batch != 1)
+    if (w.batch != 1 && w.transformer.empty())
         throw config_error(at + "batch: an ONNX model runs at its own batch: give it in "
                                 "workload.input_shapes");
     if (w.sparsity.weight_zero_pct > 0)
@@ -234,7 +244,9 @@ void quantize_general(const workload_spec& w, bool timing,
 
 }  // namespace
 
-bool runs_general(const workload_spec& w) { return !w.network_path.empty(); }
+bool runs_general(const workload_spec& w) {
+    return !w.network_path.empty() || !w.transformer.empty();
+}
 
 resolved_workload resolve_general_workload(const workload_spec& w, bool timing,
                                            const std::string& file) {
@@ -243,7 +255,8 @@ resolved_workload resolve_general_workload(const workload_spec& w, bool timing,
     const bool quantized = w.quant.precision != ref::precision::fp32;
     resolved_workload r;
     try {
-        const onnx::ModelProto model = onnx_import::load_model(w.network_path);
+        const std::string source = w.transformer.empty() ? w.network_path : w.transformer;
+        onnx::ModelProto model = load_workload_model(w);
         const loaded_inputs files = load_input_files(w);
         // A file's dims fix the symbolic sizes of its input.
         std::map<std::string, std::vector<int64_t>> shapes = w.input_shapes;
@@ -253,7 +266,7 @@ resolved_workload resolve_general_workload(const workload_spec& w, bool timing,
                 shapes[in.name()] = f->second[0].dims;
         }
         const std::vector<onnx_import::graph_input> ins =
-            onnx_import::runtime_inputs(model, w.network_path, shapes, "workload.input_shapes",
+            onnx_import::runtime_inputs(model, source, shapes, "workload.input_shapes",
                                         "workload.input_shapes {\"NAME\": [sizes]}");
         refuse_unknown_inputs(files, ins, file);
         std::vector<std::map<std::string, onnx_tensor>> sets, calibration_sets;
@@ -265,8 +278,10 @@ resolved_workload resolve_general_workload(const workload_spec& w, bool timing,
             for (unsigned k = 0; k < w.calibration_inputs && quantized && !timing; ++k)
                 calibration_sets.push_back(input_set(w, files, ins, k, file, w.seed * 104729));
         }
-        const onnx_import::check_network cn =
-            onnx_import::import_for_check(model, sets[0], w.network_path);
+        onnx_import::check_network cn = onnx_import::import_for_check(model, sets[0], source);
+        r.name = model.graph().name().empty() ? fs::path(w.network_path).stem().string()
+                                              : model.graph().name();
+        model = onnx::ModelProto();  // the network holds the weights now (GPT-2: 0.5 GB each)
         refuse_varying_parameters(cn, sets, file);
         const auto stage = [&](const std::map<std::string, onnx_tensor>& set) {
             std::vector<nn::tensor> staged;
@@ -276,16 +291,16 @@ resolved_workload resolve_general_workload(const workload_spec& w, bool timing,
         };
         for (const auto& set : sets)
             r.float_inputs.push_back(stage(set));
-        r.float_net = cn.net;
-        r.name = model.graph().name().empty() ? fs::path(w.network_path).stem().string()
-                                              : model.graph().name();
         if (quantized) {
+            r.float_net = std::move(cn.net);
             std::vector<std::vector<nn::tensor>> calibration;
             for (const auto& set : calibration_sets)
                 calibration.push_back(stage(set));
             quantize_general(w, timing, calibration, r);
-        } else {
-            r.net = cn.net;
+            if (timing)  // nothing to compare against: no accuracy in timing mode
+                r.float_net = compiler::network();
+        } else {  // the network is its own float version (float_net stays empty)
+            r.net = std::move(cn.net);
             r.inputs = r.float_inputs;
         }
         r.network_info = general_network_info(r.name, r.net);

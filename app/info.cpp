@@ -8,6 +8,7 @@
 
 #include "app/format.h"
 #include "app/info_general.h"
+#include "app/info_transformer.h"
 #include "sw/net/zoo.h"
 
 namespace nnvp {
@@ -44,11 +45,16 @@ bool parse_input_shape(const std::string& v, std::map<std::string, std::vector<i
 
 void usage(std::ostream& os) {
     os << "usage: nnvp info NETWORK|MODEL.onnx [--json] [--input-shape NAME=D,D,...]\n"
+          "       nnvp info TRANSFORMER [--tokens N] [--past N] [--batch N] [--export F.onnx]\n"
           "  a model is shown as the importer reads it (the one nnvp check and nnvp run\n"
           "  use): its steps, where each runs, what was fused;\n"
-          "  --input-shape gives symbolic input sizes\n  networks:";
+          "  --input-shape gives symbolic input sizes; a transformer of the zoo is built\n"
+          "  for one pass (--tokens new tokens after --past cached ones) and --export\n"
+          "  writes it as an ONNX model\n  networks:";
     for (const net::zoo_entry& e : net::zoo())
         os << "\n    " << e.name << "  " << e.summary;
+    for (const transformers::transformer_config& c : transformers::transformer_zoo())
+        os << "\n    " << c.name << "  " << c.summary;
     os << "\n";
 }
 
@@ -210,6 +216,8 @@ int run_info(int argc, char* argv[]) {
     std::string target;
     bool json = false;
     std::map<std::string, std::vector<int64_t>> input_shapes;
+    transformers::transformer_shape shape;
+    std::string export_path;
     for (int i = 2; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--json") {
@@ -220,6 +228,16 @@ int run_info(int argc, char* argv[]) {
                           << "\": expected NAME=D,D,... with positive sizes\n";
                 return 2;
             }
+        } else if ((a == "--tokens" || a == "--past" || a == "--batch") && i + 1 < argc) {
+            const int v = std::atoi(argv[++i]);
+            (a == "--tokens" ? shape.tokens : a == "--past" ? shape.past : shape.batch) = v;
+            if (v < (a == "--past" ? 0 : 1)) {
+                std::cerr << "nnvp info: " << a << " \"" << argv[i] << "\": expected a "
+                          << (a == "--past" ? "count" : "positive count") << "\n";
+                return 2;
+            }
+        } else if (a == "--export" && i + 1 < argc) {
+            export_path = argv[++i];
         } else if (a == "--help" || a == "-h") {
             usage(std::cout);
             return 0;
@@ -238,11 +256,15 @@ int run_info(int argc, char* argv[]) {
     const std::string ext = target.size() >= 5 ? target.substr(target.size() - 5) : "";
     if (ext == ".onnx" || ext == ".ONNX")
         return print_general_info(std::cout, std::cerr, target, json, input_shapes);
+    if (const auto* t = transformers::find_transformer(target))
+        return print_transformer_info(std::cout, std::cerr, *t, shape, json, export_path);
     const net::zoo_entry* entry = net::find_zoo(target);
     if (!entry) {
         std::cerr << "nnvp info: unknown network '" << target << "'; known networks:";
         for (const std::string& n : net::zoo_names())
             std::cerr << " " << n;
+        for (const transformers::transformer_config& c : transformers::transformer_zoo())
+            std::cerr << " " << c.name;
         std::cerr << "\n";
         return 2;
     }

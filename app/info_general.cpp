@@ -62,6 +62,31 @@ int print_general_info(std::ostream& out, std::ostream& err, const std::string& 
                        const std::map<std::string, std::vector<int64_t>>& input_shapes) {
     try {
         const onnx::ModelProto m = onnx_import::load_model(path);
+        print_model_info(out, m, "ONNX model " + path, path, json, input_shapes,
+                         nlohmann::json::object());
+        return 0;
+    } catch (const std::exception& e) {
+        err << "nnvp info: " << e.what() << "\n";
+        return 2;
+    }
+}
+
+uint64_t model_parameters(const onnx::ModelProto& m) {
+    uint64_t n = 0;
+    for (const onnx::TensorProto& t : m.graph().initializer()) {
+        uint64_t count = 1;
+        for (int64_t d : t.dims())
+            count *= static_cast<uint64_t>(d);
+        n += count;
+    }
+    return n;
+}
+
+void print_model_info(std::ostream& out, const onnx::ModelProto& m, const std::string& label,
+                      const std::string& path, bool json,
+                      const std::map<std::string, std::vector<int64_t>>& input_shapes,
+                      const nlohmann::json& extra) {
+    {  // one scope: the network and its tables go before the caller's next step
         const onnx_import::check_network cn =
             onnx_import::import_for_check(m, seeded_inputs(m, path, input_shapes), path);
         const compiler::network& net = cn.net;
@@ -71,11 +96,12 @@ int print_general_info(std::ostream& out, std::ostream& err, const std::string& 
             core += op.type == compiler::op_type::layer;
         const nlohmann::json stats = general_network_info(m.graph().name(), net);
         const std::string summary =
-            "ONNX model " + path + " (at its own ONNX types, constants folded): " +
+            label + " (at its own ONNX types, constants folded): " +
             std::to_string(net.ops.size()) + " steps, " + std::to_string(core) +
             " NN-core layers, " + std::to_string(net.ops.size() - static_cast<std::size_t>(core)) +
-            " CPU ops; " + grouped(stats["macs"].get<uint64_t>()) + " MACs (CONV / FC), " +
-            grouped(stats["weights"].get<uint64_t>()) + " weights";
+            " CPU ops; " + grouped(stats["macs"].get<uint64_t>()) + " MACs (CONV / FC / matmul), " +
+            grouped(stats["weights"].get<uint64_t>()) + " weights in core layers, " +
+            grouped(model_parameters(m)) + " parameters (initializers)";
         if (json) {
             nlohmann::json steps = nlohmann::json::array();
             for (std::size_t i = 0; i < net.ops.size(); ++i)
@@ -84,17 +110,21 @@ int print_general_info(std::ostream& out, std::ostream& err, const std::string& 
                                  {"unit", unit_of(net.ops[i])},
                                  {"output", shape_text(tensors[i + 1].shape)},
                                  {"type", nn::to_string(tensors[i + 1].type)}});
-            out << nlohmann::json{{"summary", summary},
-                                  {"macs", stats["macs"]},
-                                  {"weights", stats["weights"]},
-                                  {"fused", cn.fused},
-                                  {"steps", steps}}
-                       .dump(2)
-                << "\n";
-            return 0;
+            nlohmann::json j = {{"summary", summary},
+                                {"macs", stats["macs"]},
+                                {"weights", stats["weights"]},
+                                {"parameters", model_parameters(m)},
+                                {"fused", cn.fused},
+                                {"steps", steps}};
+            j.update(extra);
+            out << j.dump(2) << "\n";
+            return;
         }
-        out << summary << "\n"
-            << "nnvp run takes it at workload.precision \"fp32\" (as exported), \"int8\" / "
+        out << summary << "\n";
+        for (const auto& [key, value] : extra.items())
+            out << key << ": " << (value.is_string() ? value.get<std::string>() : value.dump())
+                << "\n";
+        out << "nnvp run takes it at workload.precision \"fp32\" (as exported), \"int8\" / "
                "\"int16\" (quantized after import: steps without an integer path keep "
                "their type) or \"fp16\"\n\n";
         for (const onnx_import::port& p : cn.inputs)
@@ -117,10 +147,6 @@ int print_general_info(std::ostream& out, std::ostream& err, const std::string& 
                           nn::to_string(tensors[i + 1].type));
             out << line;
         }
-        return 0;
-    } catch (const std::exception& e) {
-        err << "nnvp info: " << e.what() << "\n";
-        return 2;
     }
 }
 

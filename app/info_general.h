@@ -5,7 +5,11 @@
 // come from --input-shape NAME=D,D,...
 #pragma once
 
+#include <onnx/onnx_pb.h>
+
+#include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -16,5 +20,16 @@ namespace nnvp {
 // a message on `err` (unknown sizes, unsupported ops, ...).
 int print_general_info(std::ostream& out, std::ostream& err, const std::string& path, bool json,
                        const std::map<std::string, std::vector<int64_t>>& input_shapes);
+
+// The same for a model in memory (a zoo transformer), headed by `label`
+// and `extra`'s entries (JSON: merged into the object); `path` names it in
+// messages. Throws what the importer throws.
+void print_model_info(std::ostream& out, const onnx::ModelProto& m, const std::string& label,
+                      const std::string& path, bool json,
+                      const std::map<std::string, std::vector<int64_t>>& input_shapes,
+                      const nlohmann::json& extra);
+
+// Elements of the model's initializers (its parameters).
+uint64_t model_parameters(const onnx::ModelProto& m);
 
 }  // namespace nnvp

@@ -16,6 +16,7 @@
 #include "sw/quant/calibration.h"
 #include "sw/quant/fuse.h"
 #include "sw/quant/quantizer.h"
+#include "sw/transformers/transformer_zoo.h"
 
 namespace nnvp {
 
@@ -42,10 +43,14 @@ void parse_network(const config_node& node, const std::string& scenario_dir, wor
         w.network_path = (fs::path(scenario_dir) / w.network).lexically_normal().string();
         if (!fs::exists(w.network_path))
             node.fail("network", "an existing .onnx file (" + w.network_path + " not found)");
+    } else if (const auto* t = transformers::find_transformer(w.network)) {
+        w.transformer = t->name;
     } else if (!net::in_zoo(w.network) && w.network != dataset::fmnist_network_name) {
         std::string known;
         for (const std::string& n : net::zoo_names())
             known += (known.empty() ? "" : ", ") + n;
+        for (const transformers::transformer_config& c : transformers::transformer_zoo())
+            known += std::string(", ") + c.name;
         known += std::string(", ") + dataset::fmnist_network_name;
         node.fail("network",
                   "a zoo network (" + known + ") or a .onnx path, got \"" + w.network + "\"");
@@ -178,6 +183,28 @@ sparsity_spec parse_sparsity(const config_node& sp) {
 
 }  // namespace
 
+namespace {
+
+// "tokens" and "past": the pass a zoo transformer runs (transformer_zoo.h).
+void parse_transformer_shape(const config_node& node, workload_spec& w) {
+    if (w.transformer.empty()) {
+        for (const char* key : {"tokens", "past"})
+            if (node.has(key))
+                node.fail(key, "none here: tokens and past are for the zoo's transformers");
+        return;
+    }
+    w.tokens = static_cast<int>(node.number_in("tokens", 0, 1e6, 0));
+    w.past = static_cast<int>(node.number_in("past", 0, 1e6, 0));
+    try {
+        transformers::resolve_shape(*transformers::find_transformer(w.transformer),
+                                    {w.batch, w.tokens, w.past});
+    } catch (const std::invalid_argument& e) {
+        node.fail(node.has("past") ? "past" : "tokens", e.what());
+    }
+}
+
+}  // namespace
+
 workload_spec parse_workload(const config_node& node, const std::string& scenario_dir) {
     workload_spec w;
     parse_network(node, scenario_dir, w);
@@ -200,6 +227,7 @@ workload_spec parse_workload(const config_node& node, const std::string& scenari
     if (node.has("power"))
         w.power = parse_power_spec(node.child("power"));
     parse_model_inputs(node, scenario_dir, w);
+    parse_transformer_shape(node, w);
     if ((node.has("input_shapes") || node.has("inputs")) && w.network_path.empty())
         node.fail(node.has("inputs") ? "inputs" : "input_shapes",
                   "none here: input shapes and files are for ONNX models (a zoo network has "

@@ -22,6 +22,7 @@
 //                  "activation_density": 0.6,    timing mode: non-zero share of inputs
 //                  "weight_format": "automatic"},   dense bitmap csr automatic (DRAM storage)
 //     "power": {"governor": {...}, "idle": {...}},   the NN core's power management (power_spec.h)
+//     "tokens": 128, "past": 0,       zoo transformers: the pass's new and cached tokens
 //     "input_shapes": {"x": [1, 40, 98]},   "inputs": {"x": "x.npy"},   ONNX models:
 //                                     general_workload.h
 //     "dataset": {"name": "fashion-mnist", "split": "t10k", "images": 500, "offset": 0,
@@ -92,6 +93,11 @@ struct workload_spec {
     // and input files per graph input (one for every set, or one per set; resolved).
     std::map<std::string, std::vector<int64_t>> input_shapes;
     std::map<std::string, std::vector<std::string>> input_files;
+    // A zoo transformer (sw/transformers): its name, and the pass it runs:
+    // `tokens` new tokens (0: the model's default) after `past` cached ones.
+    std::string transformer;
+    int tokens = 0;
+    int past = 0;
 };
 
 // `node` is the scenario's "workload" object; `scenario_dir` resolves paths.

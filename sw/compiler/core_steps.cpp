@@ -63,6 +63,36 @@ nn::tensor channels_slice(const nn::tensor& t, int c0, int cg) {  // [1,1,1,C] b
     return out;
 }
 
+// Position-wise ops (no window, no reduction across positions).
+bool position_wise(ref::op_kind op) {
+    switch (op) {
+    case ref::op_kind::conv2d:
+    case ref::op_kind::fully_connected:
+    case ref::op_kind::max_pool:
+    case ref::op_kind::avg_pool:
+    case ref::op_kind::global_avg_pool:
+    case ref::op_kind::global_max_pool: return false;
+    default: return true;
+    }
+}
+
+// Folds the positions of a position-wise layer into rows of C (N*H*W x 1),
+// its second operand alike when it spans the same positions; false when the
+// second operand broadcasts over only some of them.
+bool token_rows(ref::op_kind op, nn::shape4& shape, nn::tensor* second) {
+    const nn::shape4 rows{1, shape.n * shape.h * shape.w, 1, shape.c};
+    if (!position_wise(op) || rows.h == shape.h)
+        return false;
+    const nn::shape4 other = second ? second->shape() : nn::shape4{1, 1, 1, shape.c};
+    const bool per_channel = other.n == 1 && other.h == 1 && other.w == 1;
+    if (!per_channel && other.count() != shape.count())
+        return false;
+    shape = rows;
+    if (!per_channel)
+        *second = nn::tensor(second->type(), rows);
+    return true;
+}
+
 }  // namespace
 
 // Compiles one output-channel group of op i (the whole layer when cg == O)
@@ -76,9 +106,8 @@ bool package_builder::compile_group(std::size_t i, const ref::layer& l, const nn
     nn::shape4 in_shape = part ? part->in_shape : whole_in.shape;
     if (weights && l.op == ref::op_kind::conv2d)
         in_shape.c = weights->shape().c * l.geo.groups;
-    const nn::tensor input(whole_in.type, in_shape);
     const bool has_in2 = in.size() > 1 && !part;  // a product's operand 1 is its weights
-    const nn::tensor in2 = has_in2 ? zeros(in[1]) : nn::tensor();
+    nn::tensor in2 = has_in2 ? zeros(in[1]) : nn::tensor();
     const nn::tensor* second = has_in2 ? &in2 : weights;
     compiler::program_options po;
     po.df = m_opt.df;
@@ -86,7 +115,18 @@ bool package_builder::compile_group(std::size_t i, const ref::layer& l, const nn
     po.weight_format = part ? cost::weight_format::dense : m_opt.weight_format;  // run-time weights
     compiler::program p;
     try {
-        p = compiler::single_layer_program(l, input, second, bias, m_opt.buffers, po);
+        try {
+            p = compiler::single_layer_program(l, nn::tensor(whole_in.type, in_shape), second, bias,
+                                               m_opt.buffers, po);
+        } catch (const std::invalid_argument&) {
+            // The tiler splits rows (H): a position-wise layer over 1 x 1 x T x C
+            // (a rank-3 [batch, tokens, hidden] tensor) or over heads' score
+            // rows reads the same bytes as N*H*W rows of 1 x C instead.
+            if (part || !token_rows(l.op, in_shape, has_in2 ? &in2 : nullptr))
+                throw;
+            p = compiler::single_layer_program(l, nn::tensor(whole_in.type, in_shape), second, bias,
+                                               m_opt.buffers, po);
+        }
     } catch (const std::invalid_argument& e) {
         why = e.what();
         return false;

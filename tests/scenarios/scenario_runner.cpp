@@ -146,6 +146,11 @@ const std::vector<long_scenario>& long_scenarios() {
          "about 60 s: AlexNet's 61 M weights generated, quantized and compiled on the host"},
         {"networks/vgg16_int8.json",
          "about 30 s: VGG-16's 138 M weights generated, quantized and compiled on the host"},
+        {"transformers/bert_base_timing.json",
+         "about 12 s: BERT-base's 110 M weights are seeded, imported, quantized and compiled on "
+         "the host (2.2 GB peak)"},
+        {"transformers/vit_b16_timing.json", "about 12 s: ViT-B/16's 86 M weights, as BERT's"},
+        {"transformers/gpt2_prefill_timing.json", "GPT-2's 124 M weights, as BERT's"},
         {"networks/resnet50_int8_timing.json",
          "about 15 s: ResNet-50's 25 M weights are generated, quantized and compiled on the "
          "host before the 3 s simulation"},
