@@ -71,17 +71,6 @@ int print_general_info(std::ostream& out, std::ostream& err, const std::string& 
     }
 }
 
-uint64_t model_parameters(const onnx::ModelProto& m) {
-    uint64_t n = 0;
-    for (const onnx::TensorProto& t : m.graph().initializer()) {
-        uint64_t count = 1;
-        for (int64_t d : t.dims())
-            count *= static_cast<uint64_t>(d);
-        n += count;
-    }
-    return n;
-}
-
 void print_model_info(std::ostream& out, const onnx::ModelProto& m, const std::string& label,
                       const std::string& path, bool json,
                       const std::map<std::string, std::vector<int64_t>>& input_shapes,
@@ -101,7 +90,7 @@ void print_model_info(std::ostream& out, const onnx::ModelProto& m, const std::s
             " NN-core layers, " + std::to_string(net.ops.size() - static_cast<std::size_t>(core)) +
             " CPU ops; " + grouped(stats["macs"].get<uint64_t>()) + " MACs (CONV / FC / matmul), " +
             grouped(stats["weights"].get<uint64_t>()) + " weights in core layers, " +
-            grouped(model_parameters(m)) + " parameters (initializers)";
+            grouped(onnx_import::parameter_count(m)) + " parameters (initializers)";
         if (json) {
             nlohmann::json steps = nlohmann::json::array();
             for (std::size_t i = 0; i < net.ops.size(); ++i)
@@ -113,7 +102,7 @@ void print_model_info(std::ostream& out, const onnx::ModelProto& m, const std::s
             nlohmann::json j = {{"summary", summary},
                                 {"macs", stats["macs"]},
                                 {"weights", stats["weights"]},
-                                {"parameters", model_parameters(m)},
+                                {"parameters", onnx_import::parameter_count(m)},
                                 {"fused", cn.fused},
                                 {"steps", steps}};
             j.update(extra);

@@ -29,7 +29,4 @@ void print_model_info(std::ostream& out, const onnx::ModelProto& m, const std::s
                       const std::map<std::string, std::vector<int64_t>>& input_shapes,
                       const nlohmann::json& extra);
 
-// Elements of the model's initializers (its parameters).
-uint64_t model_parameters(const onnx::ModelProto& m);
-
 }  // namespace nnvp

@@ -4,27 +4,11 @@
 #include <cstring>
 
 #include "nn/tensor/endian.h"
+#include "sw/net/seeded_stream.h"
 
 namespace nnvp::net {
 
 namespace {
-
-uint64_t splitmix64(uint64_t& state) {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-// FNV-1a, 64 bit.
-uint64_t hash_name(const std::string& s) {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (unsigned char ch : s) {
-        h ^= ch;
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
 
 // Uniform in [-bound, bound): 24 random bits, exact in float.
 nn::tensor uniform(nn::shape4 shape, uint64_t state, float bound) {

@@ -50,6 +50,17 @@ onnx::ModelProto load_model(const std::string& path) {
     return m;
 }
 
+uint64_t parameter_count(const onnx::ModelProto& m) {
+    uint64_t n = 0;
+    for (const onnx::TensorProto& t : m.graph().initializer()) {
+        uint64_t count = 1;
+        for (int64_t d : t.dims())
+            count *= static_cast<uint64_t>(d);
+        n += count;
+    }
+    return n;
+}
+
 int64_t opset_of(const onnx::ModelProto& m) {
     for (const auto& o : m.opset_import())
         if (o.domain().empty() || o.domain() == "ai.onnx")

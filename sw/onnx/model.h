@@ -20,6 +20,9 @@ namespace nnvp::onnx_import {
 // topological order). Throws onnx_error.
 onnx::ModelProto load_model(const std::string& path);
 
+// Elements of the model's initializers: its parameters.
+uint64_t parameter_count(const onnx::ModelProto& m);
+
 // The opset version of the default ONNX domain (1 if absent).
 int64_t opset_of(const onnx::ModelProto& m);
 

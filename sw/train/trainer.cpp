@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "sw/dataset/fmnist_model.h"
+#include "sw/net/seeded_stream.h"
 #include "sw/net/weights.h"
 #include "sw/train/adam.h"
 
@@ -12,13 +13,7 @@ namespace nnvp::train {
 
 namespace {
 
-// SplitMix64 (Steele et al., OOPSLA 2014), as sw/net/weights.cpp uses.
-uint64_t splitmix64(uint64_t& state) {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
+using net::splitmix64;
 
 void shuffle(std::vector<int>& order, uint64_t& state) {
     for (std::size_t i = order.size(); i > 1; --i) {

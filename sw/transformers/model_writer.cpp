@@ -5,26 +5,14 @@
 #include <stdexcept>
 
 #include "nn/tensor/endian.h"
+#include "sw/net/seeded_stream.h"
 
 namespace nnvp::transformers {
 
 namespace {
 
-uint64_t splitmix64(uint64_t& state) {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-uint64_t hash_name(const std::string& s) {  // FNV-1a, 64 bit
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (unsigned char ch : s) {
-        h ^= ch;
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
+using net::hash_name;
+using net::splitmix64;
 
 uint64_t element_count(const std::vector<int64_t>& dims) {
     uint64_t n = 1;
@@ -102,32 +90,32 @@ std::string model_writer::parameter(const std::string& name, const std::vector<i
     return name;
 }
 
-std::string model_writer::constant(const std::string& name, const std::vector<int64_t>& dims,
-                                   const std::vector<float>& values) {
-    if (values.size() != element_count(dims))
+onnx::TensorProto& model_writer::constant_node(const std::string& name,
+                                              const std::vector<int64_t>& dims,
+                                              std::size_t values, int32_t type) {
+    if (values != element_count(dims))
         throw std::logic_error("model_writer: constant '" + name + "' has the wrong count");
     node("Constant", name, {});
     onnx::AttributeProto& a = new_attr(m_graph, "value");
     a.set_type(onnx::AttributeProto::TENSOR);
     onnx::TensorProto* t = a.mutable_t();
-    t->set_data_type(onnx::TensorProto::FLOAT);
+    t->set_data_type(type);
     set_dims(*t, dims);
-    t->set_raw_data(float_bytes(values.size(), [&](uint64_t i) { return values[i]; }));
+    return *t;
+}
+
+std::string model_writer::constant(const std::string& name, const std::vector<int64_t>& dims,
+                                   const std::vector<float>& values) {
+    constant_node(name, dims, values.size(), onnx::TensorProto::FLOAT)
+        .set_raw_data(float_bytes(values.size(), [&](uint64_t i) { return values[i]; }));
     return name;
 }
 
 std::string model_writer::integers(const std::string& name, const std::vector<int64_t>& dims,
                                    const std::vector<int64_t>& values) {
-    if (values.size() != element_count(dims))
-        throw std::logic_error("model_writer: constant '" + name + "' has the wrong count");
-    node("Constant", name, {});
-    onnx::AttributeProto& a = new_attr(m_graph, "value");
-    a.set_type(onnx::AttributeProto::TENSOR);
-    onnx::TensorProto* t = a.mutable_t();
-    t->set_data_type(onnx::TensorProto::INT64);
-    set_dims(*t, dims);
+    onnx::TensorProto& t = constant_node(name, dims, values.size(), onnx::TensorProto::INT64);
     for (int64_t v : values)
-        t->add_int64_data(v);
+        t.add_int64_data(v);
     return name;
 }
 

@@ -57,6 +57,10 @@ public:
     onnx::ModelProto finish(const std::string& graph_name);
 
 private:
+    // A Constant node of `type` holding `values` elements of `dims`.
+    onnx::TensorProto& constant_node(const std::string& name, const std::vector<int64_t>& dims,
+                                     std::size_t values, int32_t type);
+
     uint64_t m_seed;
     uint64_t m_parameters = 0;
     onnx::GraphProto m_graph;
