@@ -58,9 +58,10 @@ TEST(transformer_zoo, parameters_match_the_configuration_and_the_published_count
         EXPECT_EQ(transformers::parameter_count(c), exact.at(c.name));
         // Published figures have 2-3 digits (ViT's 86M leaves out the head:
         // 85.8M without it): within 1 %.
-        if (c.published_params)
+        if (c.published_params) {
             EXPECT_LT(std::fabs(double(exact.at(c.name)) - double(c.published_params)),
                       0.01 * double(c.published_params));
+        }
     }
 }
 
