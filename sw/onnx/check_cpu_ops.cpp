@@ -124,8 +124,13 @@ value transpose4(check_builder& b, const value& x, const std::vector<int64_t>& p
         p4[i] = next;
         used[next] = true;
     }
-    const tref r = b.add_cpu({cpuops::kind::transpose, {p4[0], p4[1], p4[2], p4[3]}, {}},
-                             {b.runtime(x, in_lay)}, suffix);
+    const cpuops::op o{cpuops::kind::transpose, {p4[0], p4[1], p4[2], p4[3]}, {}};
+    if (x.known) {  // a constant (a tied weight's transpose): folded by the same op
+        value v = emit(b, o, {&x}, layout::plain, out, x.elem_type, suffix);
+        v.offset = x.offset;
+        return v;
+    }
+    const tref r = b.add_cpu(o, {b.runtime(x, in_lay)}, suffix);
     return runtime_value(b, r, layout::plain, out, x.elem_type, x.offset);
 }
 
@@ -175,35 +180,6 @@ axes_and_perm fewer_axes(const std::vector<int64_t>& dims, const std::vector<int
     return r;
 }
 
-// x's values moved by `perm` (known values are stored in whole bytes).
-value transposed_constant(const value& x, const std::vector<int64_t>& perm) {
-    const onnx_tensor& in = *x.known;
-    const std::size_t rank = perm.size();
-    std::vector<int64_t> out_dims(rank), in_stride(rank, 1), out_stride(rank, 1);
-    for (std::size_t i = 0; i < rank; ++i)
-        out_dims[i] = in.dims[static_cast<std::size_t>(perm[i])];
-    for (std::size_t i = rank; i-- > 1;) {
-        in_stride[i - 1] = in_stride[i] * in.dims[i];
-        out_stride[i - 1] = out_stride[i] * out_dims[i];
-    }
-    value v = x;
-    v.dims = v.known->dims = out_dims;
-    v.known->data = nn::tensor(in.data.type(), to_shape4(out_dims, layout::plain, in.name));
-    const std::size_t width = static_cast<std::size_t>(nn::bits_of(in.data.type()) / 8);
-    const uint8_t* from = in.data.bytes().data();
-    uint8_t* to = v.known->data.bytes().data();
-    for (std::size_t o = 0; o < in.count(); ++o) {
-        std::size_t src = 0, rest = o;
-        for (std::size_t i = 0; i < rank; ++i) {
-            const auto at = rest / static_cast<std::size_t>(out_stride[i]);
-            rest %= static_cast<std::size_t>(out_stride[i]);
-            src += at * static_cast<std::size_t>(in_stride[static_cast<std::size_t>(perm[i])]);
-        }
-        std::copy(from + src * width, from + (src + 1) * width, to + o * width);
-    }
-    return v;
-}
-
 void transpose(check_builder& b) {
     b.single_output();
     const attributes a = b.attrs();
@@ -221,10 +197,6 @@ void transpose(check_builder& b) {
         if (p < 0 || p >= rank || seen[static_cast<std::size_t>(p)])
             b.fail("perm: expected a permutation of 0.." + std::to_string(rank - 1));
         seen[static_cast<std::size_t>(p)] = true;
-    }
-    if (x.known) {  // a constant (a tied weight's transpose): folded
-        b.set_output(transposed_constant(x, perm));
-        return;
     }
     if (rank <= 4) {
         b.set_output(transpose4(b, x, perm));

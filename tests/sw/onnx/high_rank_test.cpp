@@ -96,5 +96,48 @@ TEST(HighRank, LastAxesRunFoldedAxesAreRefused) {
     }
 }
 
+// Transposes of constants fold at import (GPT-2's head is the token table
+// transposed): no CPU transpose is left, the product reads Wᵀ, and a rank-5
+// constant folds through the same 4-axis reduction as a runtime value.
+TEST(HighRank, ConstantTransposesFold) {
+    onnx::ModelProto m = test::new_model();
+    onnx::GraphProto* g = m.mutable_graph();
+    test::add_value_info(g->add_input(), "X", {1, 2, 3});
+    std::vector<float> w, c;
+    for (int i = 0; i < 9; ++i)
+        w.push_back(static_cast<float>(i + 1));
+    for (int i = 0; i < 6; ++i)
+        c.push_back(static_cast<float>(100 * (i + 1)));
+    *g->add_initializer() = test::float_tensor("W", {3, 3}, w);
+    *g->add_initializer() = test::float_tensor("C", {1, 1, 2, 1, 3}, c);
+    *g->add_initializer() = test::int64_tensor("shape5", {5}, {1, 1, 3, 1, 2});
+    test::set_ints(test::add_node(g, "Transpose", {"W"}, {"Wt"}, "w_t"), "perm", {1, 0});
+    test::add_node(g, "MatMul", {"X", "Wt"}, {"Y"}, "head");
+    test::set_ints(test::add_node(g, "Transpose", {"C"}, {"Ct"}, "c_t"), "perm", {0, 1, 4, 3, 2});
+    test::add_node(g, "Reshape", {"X", "shape5"}, {"X5"}, "x5");
+    test::add_node(g, "Add", {"X5", "Ct"}, {"Z"}, "add");
+    test::add_value_info(g->add_output(), "Y", {1, 2, 3});
+    test::add_value_info(g->add_output(), "Z", {1, 1, 3, 1, 2});
+    const onnx_tensor x = ramp("X", {1, 2, 3});
+    for (const compiler::net_op& op : import_for_check(m, {{"X", x}}, "m.onnx").net.ops)
+        EXPECT_FALSE(op.type == compiler::op_type::cpu && op.cpu.k == cpuops::kind::transpose)
+            << op.name;
+    const std::vector<onnx_tensor> out = run(m, x);
+    ASSERT_EQ(out.size(), 2u);
+    for (int r = 0; r < 2; ++r)
+        for (int o = 0; o < 3; ++o) {  // Y[r][o] = sum_k X[r][k] W[o][k]
+            double want = 0;
+            for (int k = 0; k < 3; ++k)
+                want += x.value(static_cast<std::size_t>(r * 3 + k)) * w[static_cast<std::size_t>(o * 3 + k)];
+            EXPECT_NEAR(out[0].value(static_cast<std::size_t>(r * 3 + o)), want, 1e-5) << r << o;
+        }
+    ASSERT_EQ(out[1].dims, (std::vector<int64_t>{1, 1, 3, 1, 2}));
+    for (int i = 0; i < 3; ++i)
+        for (int j = 0; j < 2; ++j) {  // Ct[i][j] = C[j][i]
+            const auto e = static_cast<std::size_t>(i * 2 + j);
+            EXPECT_EQ(out[1].value(e), x.value(e) + c[static_cast<std::size_t>(j * 3 + i)]) << e;
+        }
+}
+
 }  // namespace
 }  // namespace nnvp::onnx_import
