@@ -75,67 +75,66 @@ void print_model_info(std::ostream& out, const onnx::ModelProto& m, const std::s
                       const std::string& path, bool json,
                       const std::map<std::string, std::vector<int64_t>>& input_shapes,
                       const nlohmann::json& extra) {
-    {  // one scope: the network and its tables go before the caller's next step
-        const onnx_import::check_network cn =
-            onnx_import::import_for_check(m, seeded_inputs(m, path, input_shapes), path);
-        const compiler::network& net = cn.net;
-        const std::vector<compiler::tensor_desc> tensors = compiler::plan_tensors(net);
-        int core = 0;
-        for (const compiler::net_op& op : net.ops)
-            core += op.type == compiler::op_type::layer;
-        const nlohmann::json stats = general_network_info(m.graph().name(), net);
-        const std::string summary =
-            label + " (at its own ONNX types, constants folded): " +
-            std::to_string(net.ops.size()) + " steps, " + std::to_string(core) +
-            " NN-core layers, " + std::to_string(net.ops.size() - static_cast<std::size_t>(core)) +
-            " CPU ops; " + grouped(stats["macs"].get<uint64_t>()) + " MACs (CONV / FC / matmul), " +
-            grouped(stats["weights"].get<uint64_t>()) + " weights in core layers, " +
-            grouped(onnx_import::parameter_count(m)) + " parameters (initializers)";
-        if (json) {
-            nlohmann::json steps = nlohmann::json::array();
-            for (std::size_t i = 0; i < net.ops.size(); ++i)
-                steps.push_back({{"index", i + 1},
-                                 {"name", net.ops[i].name},
-                                 {"unit", unit_of(net.ops[i])},
-                                 {"output", shape_text(tensors[i + 1].shape)},
-                                 {"type", nn::to_string(tensors[i + 1].type)}});
-            nlohmann::json j = {{"summary", summary},
-                                {"macs", stats["macs"]},
-                                {"weights", stats["weights"]},
-                                {"parameters", onnx_import::parameter_count(m)},
-                                {"fused", cn.fused},
-                                {"steps", steps}};
-            j.update(extra);
-            out << j.dump(2) << "\n";
-            return;
-        }
-        out << summary << "\n";
-        for (const auto& [key, value] : extra.items())
-            out << key << ": " << (value.is_string() ? value.get<std::string>() : value.dump())
-                << "\n";
-        out << "nnvp run takes it at workload.precision \"fp32\" (as exported), \"int8\" / "
-               "\"int16\" (quantized after import: steps without an integer path keep "
-               "their type) or \"fp16\"\n\n";
-        for (const onnx_import::port& p : cn.inputs)
-            out << port_line("input", p, tensors) << "\n";
-        out << port_line("output", cn.output, tensors) << "\n";
-        for (const onnx_import::port& p : cn.extra_outputs)
-            out << port_line("output", p, tensors) << "\n";
+    const onnx_import::check_network cn =
+        onnx_import::import_for_check(m, seeded_inputs(m, path, input_shapes), path);
+    const compiler::network& net = cn.net;
+    const std::vector<compiler::tensor_desc> tensors = compiler::plan_tensors(net);
+    int core = 0;
+    for (const compiler::net_op& op : net.ops)
+        core += op.type == compiler::op_type::layer;
+    const nlohmann::json stats = general_network_info(m.graph().name(), net);
+    const uint64_t parameters = onnx_import::parameter_count(m);
+    const std::string summary =
+        label + " (at its own ONNX types, constants folded): " +
+        std::to_string(net.ops.size()) + " steps, " + std::to_string(core) +
+        " NN-core layers, " + std::to_string(net.ops.size() - static_cast<std::size_t>(core)) +
+        " CPU ops; " + grouped(stats["macs"].get<uint64_t>()) + " MACs (CONV / FC / matmul), " +
+        grouped(stats["weights"].get<uint64_t>()) + " weights in core layers, " +
+        grouped(parameters) + " parameters (initializers)";
+    if (json) {
+        nlohmann::json steps = nlohmann::json::array();
+        for (std::size_t i = 0; i < net.ops.size(); ++i)
+            steps.push_back({{"index", i + 1},
+                             {"name", net.ops[i].name},
+                             {"unit", unit_of(net.ops[i])},
+                             {"output", shape_text(tensors[i + 1].shape)},
+                             {"type", nn::to_string(tensors[i + 1].type)}});
+        nlohmann::json j = {{"summary", summary},
+                            {"macs", stats["macs"]},
+                            {"weights", stats["weights"]},
+                            {"parameters", parameters},
+                            {"fused", cn.fused},
+                            {"steps", steps}};
+        j.update(extra);
+        out << j.dump(2) << "\n";
+        return;
+    }
+    out << summary << "\n";
+    for (const auto& [key, value] : extra.items())
+        out << key << ": " << (value.is_string() ? value.get<std::string>() : value.dump())
+            << "\n";
+    out << "nnvp run takes it at workload.precision \"fp32\" (as exported), \"int8\" / "
+           "\"int16\" (quantized after import: steps without an integer path keep "
+           "their type) or \"fp16\"\n\n";
+    for (const onnx_import::port& p : cn.inputs)
+        out << port_line("input", p, tensors) << "\n";
+    out << port_line("output", cn.output, tensors) << "\n";
+    for (const onnx_import::port& p : cn.extra_outputs)
+        out << port_line("output", p, tensors) << "\n";
+    out << "\n";
+    for (const std::string& f : cn.fused)
+        out << "fused: " << f << "\n";
+    if (!cn.fused.empty())
         out << "\n";
-        for (const std::string& f : cn.fused)
-            out << "fused: " << f << "\n";
-        if (!cn.fused.empty())
-            out << "\n";
-        out << "  #  step                                      unit                        output "
-               "(stored NxHxWxC)\n";
-        for (std::size_t i = 0; i < net.ops.size(); ++i) {
-            char line[256];
-            std::snprintf(line, sizeof line, "%3zu  %-40.40s  %-26s  %s %s\n", i + 1,
-                          net.ops[i].name.c_str(), unit_of(net.ops[i]).c_str(),
-                          shape_text(tensors[i + 1].shape).c_str(),
-                          nn::to_string(tensors[i + 1].type));
-            out << line;
-        }
+    out << "  #  step                                      unit                        output "
+           "(stored NxHxWxC)\n";
+    for (std::size_t i = 0; i < net.ops.size(); ++i) {
+        char line[256];
+        std::snprintf(line, sizeof line, "%3zu  %-40.40s  %-26s  %s %s\n", i + 1,
+                      net.ops[i].name.c_str(), unit_of(net.ops[i]).c_str(),
+                      shape_text(tensors[i + 1].shape).c_str(),
+                      nn::to_string(tensors[i + 1].type));
+        out << line;
     }
 }
 

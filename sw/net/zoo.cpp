@@ -13,19 +13,19 @@ namespace {
 
 using ref::act_kind;
 
-std::string normalise(const std::string& s) {
-    std::string r;
-    for (char ch : s)
-        if (ch != '-' && ch != '_')
-            r += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    return r;
-}
-
 graph alexnet_grouped() {
     return alexnet(true);
 }
 
 }  // namespace
+
+std::string name_key(const std::string& name) {
+    std::string r;
+    for (char ch : name)
+        if (ch != '-' && ch != '_')
+            r += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return r;
+}
 
 const std::vector<zoo_entry>& zoo() {
     static const std::vector<zoo_entry> entries = {
@@ -49,7 +49,7 @@ std::vector<std::string> zoo_names() {
 
 const zoo_entry* find_zoo(const std::string& name) {
     for (const zoo_entry& e : zoo())
-        if (normalise(e.name) == normalise(name))
+        if (name_key(e.name) == name_key(name))
             return &e;
     return nullptr;
 }

@@ -20,6 +20,8 @@ struct zoo_entry {
 
 const std::vector<zoo_entry>& zoo();
 std::vector<std::string> zoo_names();
+// A name as look-ups compare it: lower case, without '-' and '_'.
+std::string name_key(const std::string& name);
 // Names compare without case, '-' and '_' ("ResNet-50" finds resnet50).
 // nullptr when the zoo has no such network.
 const zoo_entry* find_zoo(const std::string& name);

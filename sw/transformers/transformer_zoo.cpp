@@ -1,8 +1,9 @@
 #include "sw/transformers/transformer_zoo.h"
 
-#include <cctype>
+#include <algorithm>
 #include <stdexcept>
 
+#include "sw/net/zoo.h"
 #include "sw/transformers/blocks.h"
 
 namespace nnvp::transformers {
@@ -11,12 +12,10 @@ namespace {
 
 using onnx::TensorProto;
 
-std::string canonical(const std::string& s) {
-    std::string r;
-    for (char ch : s)
-        if (ch != '-' && ch != '_' && ch != '/')
-            r += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    return r;
+// The CNN zoo's key, '/' dropped too ("ViT-B/16").
+std::string canonical(std::string s) {
+    s.erase(std::remove(s.begin(), s.end(), '/'), s.end());
+    return net::name_key(s);
 }
 
 block_dims dims_of(const transformer_config& c, const transformer_shape& s) {

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "app/general_workload.h"
 #include "sw/onnx/check_importer.h"
 #include "sw/onnx/model.h"
 #include "sw/transformers/transformer_zoo.h"
@@ -17,23 +18,9 @@ using namespace nnvp;
 using transformers::find_transformer;
 using transformers::transformer_config;
 
-// MACs of the imported network: FC layers rows x K x O, products of
-// activations batch x M x K x N.
+// MACs of the imported network as `nnvp info` and the report count them.
 uint64_t imported_macs(const compiler::network& net) {
-    const std::vector<compiler::tensor_desc> t = compiler::plan_tensors(net);
-    uint64_t macs = 0;
-    for (std::size_t i = 0; i < net.ops.size(); ++i) {
-        const compiler::net_op& op = net.ops[i];
-        if (op.type != compiler::op_type::layer)
-            continue;
-        const nn::shape4& in = t[static_cast<std::size_t>(compiler::operands(net, i)[0])].shape;
-        if (op.layer.op == ref::op_kind::fully_connected)
-            macs += static_cast<uint64_t>(in.count()) * static_cast<uint64_t>(op.layer.out_channels);
-        else if (op.layer.op == ref::op_kind::conv2d)
-            macs += static_cast<uint64_t>(t[i + 1].shape.count()) * op.weights->shape().count() /
-                    static_cast<uint64_t>(op.layer.out_channels);
-    }
-    return macs;
+    return general_network_info(net.name, net)["macs"].get<uint64_t>();
 }
 
 compiler::network import(const transformer_config& c, transformers::transformer_shape s) {
