@@ -34,9 +34,28 @@ double energy_meter::leakage_j() const {
     return m_leak_j + leakage_power_w() * dt;
 }
 
+double energy_meter::running_j() const {
+    if (m_running_j_per_cycle == 0.0)
+        return 0.0;
+    const sc_core::sc_time now = sc_core::sc_time_stamp();
+    if (now <= m_running_since)
+        return 0.0;
+    const double ratio = m_domain.voltage() / m_domain.v_nominal();
+    return static_cast<double>(m_domain.cycles_in(now - m_running_since)) *
+           m_running_j_per_cycle * ratio * ratio;
+}
+
+void energy_meter::set_running(double joules_at_vnom_per_cycle) {
+    m_dynamic_j += running_j();
+    m_running_since = sc_core::sc_time_stamp();
+    m_running_j_per_cycle = joules_at_vnom_per_cycle;
+}
+
 void energy_meter::settle() {
     m_leak_j = leakage_j();
     m_settled_at = sc_core::sc_time_stamp();
+    m_dynamic_j += running_j();
+    m_running_since = m_settled_at;
 }
 
 }  // namespace nnvp

@@ -45,20 +45,16 @@ cpu::cpu(sc_module_name name, clock_domain& clk, const cpu_config& cfg, const me
     SC_HAS_PROCESS(cpu);
     SC_THREAD(run);
     initiator.register_invalidate_direct_mem_ptr(this, &cpu::invalidate_direct_mem_ptr);
-    // Active energy is charged per cycle at the clock and voltage in force,
-    // so settle it before every DVFS change of the CPU's domain.
-    m_clk.on_change([this] {
-        if (!m_halted)
-            settle_active_energy();
-    });
 }
 
 void cpu::run() {
     m_qk.reset();
-    m_active_since = sc_time_stamp();
+    // Active energy accrues per cycle at the clock and voltage in force
+    // while the CPU executes (the meter settles it at every DVFS change).
+    m_meter.set_running(m_cfg.active_pj_per_cycle * 1e-12);
     m_exit_code = m_program ? m_program(*this) : 0;
     m_qk.sync();
-    settle_active_energy();
+    m_meter.set_running(0);
     m_halted = true;
     m_halted_event.notify(SC_ZERO_TIME);
 }
@@ -66,14 +62,6 @@ void cpu::run() {
 sc_time cpu::local_now() const { return sc_time_stamp() + m_qk.get_local_time(); }
 
 uint64_t cpu::now_ns() const { return static_cast<uint64_t>(local_now().to_seconds() * 1e9 + 0.5); }
-
-void cpu::settle_active_energy() {
-    const sc_time now = local_now();
-    if (now > m_active_since)
-        m_meter.add_dynamic(static_cast<double>(m_clk.cycles_in(now - m_active_since)) *
-                            m_cfg.active_pj_per_cycle * 1e-12);
-    m_active_since = now;
-}
 
 void cpu::advance(const sc_time& t) {
     m_qk.inc(t);
@@ -241,8 +229,8 @@ bool cpu::wait_irq(uint64_t timeout_ns) {
         m_taken_since_wait = false;
         return true;
     }
-    settle_active_energy();
     m_qk.sync();
+    m_meter.set_running(0);  // clock-gated while waiting: no active energy
     const sc_time start = sc_time_stamp();
     if (!irq.read()) {
         if (timeout_ns == 0)
@@ -251,7 +239,7 @@ bool cpu::wait_irq(uint64_t timeout_ns) {
             sleep(start + sc_time(static_cast<double>(timeout_ns), SC_NS), true);
     }
     m_stats.wfi_time += sc_time_stamp() - start;
-    m_active_since = sc_time_stamp();  // clock-gated while waiting: no active energy
+    m_meter.set_running(m_cfg.active_pj_per_cycle * 1e-12);
     const bool woke = irq.read();
     take_interrupts();
     m_taken_since_wait = false;

@@ -103,7 +103,6 @@ private:
     void advance(const sc_core::sc_time& t);  // local time += t, sync when the quantum is used
     void sleep(const sc_core::sc_time& limit, bool wake_on_irq);
     void take_interrupts();
-    void settle_active_energy();
     sc_core::sc_time local_now() const;
 
     clock_domain& m_clk;
@@ -124,7 +123,6 @@ private:
     std::function<void(const std::string&, const sc_core::sc_time&)> m_log_hook;
     std::function<void(uint64_t, uint64_t, bool)> m_dmi_hook;
     cpu_stats m_stats;
-    sc_core::sc_time m_active_since = sc_core::SC_ZERO_TIME;
 };
 
 }  // namespace nnvp

@@ -39,3 +39,27 @@ TEST(energy_meter, dynamic_scales_with_v_squared_and_leakage_integrates) {
     EXPECT_NEAR(m.leakage_j(), 15e-6, 1e-15);
     EXPECT_NEAR(m.total_j(), 15e-6 + 1.25e-9, 1e-15);
 }
+
+// A running component (a CPU executing) accrues its per-cycle energy as time
+// passes, at the clock and voltage of each moment, and none while stopped:
+// what a power plot samples mid-run is the power of that moment.
+TEST(energy_meter, running_energy_accrues_per_cycle_as_time_passes) {
+    clock_domain d("cpu", {{500e6, 0.5}, {1000e6, 1.0}}, 1, 1.0);
+    energy_meter m("cpu", d, 0.0);
+    double at_1ms = 0, at_2ms = 0, stopped = 0;
+    test::run_thread([&] {
+        m.set_running(10e-12);  // 10 pJ per cycle at 1.0 V
+        wait(1, SC_MS);         // 1e6 cycles: 10 uJ
+        at_1ms = m.total_j();
+        d.set_opp(0);           // 500 MHz at 0.5 V: 5e5 cycles x 10 pJ / 4
+        wait(1, SC_MS);
+        at_2ms = m.total_j();
+        m.set_running(0);
+        wait(1, SC_MS);
+        stopped = m.total_j();
+    });
+    EXPECT_NEAR(at_1ms, 10e-6, 1e-15);
+    EXPECT_NEAR(at_2ms, 10e-6 + 1.25e-6, 1e-15);
+    EXPECT_NEAR(stopped, at_2ms, 1e-18);
+    EXPECT_NEAR(m.dynamic_j(), 11.25e-6, 1e-15);
+}
