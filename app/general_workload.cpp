@@ -133,7 +133,7 @@ onnx::ModelProto load_workload_model(const workload_spec& w) {
     if (w.transformer.empty())
         return onnx_import::load_model(w.network_path);
     return transformers::build_transformer(*transformers::find_transformer(w.transformer),
-                                           {w.batch, w.tokens, w.past}, w.seed);
+                                           {w.batch, w.tokens, w.past, w.capacity}, w.seed);
 }
 
 // What the general path does not take, named by field.
@@ -249,7 +249,8 @@ bool runs_general(const workload_spec& w) {
 }
 
 resolved_workload resolve_general_workload(const workload_spec& w, bool timing,
-                                           const std::string& file) {
+                                           const std::string& file,
+                                           const given_input_sets* given) {
     const auto t0 = std::chrono::steady_clock::now();
     refuse_quantizer_fields(w, file);
     const bool quantized = w.quant.precision != ref::precision::fp32;
@@ -270,7 +271,10 @@ resolved_workload resolve_general_workload(const workload_spec& w, bool timing,
                                         "workload.input_shapes {\"NAME\": [sizes]}");
         refuse_unknown_inputs(files, ins, file);
         std::vector<std::map<std::string, onnx_tensor>> sets, calibration_sets;
-        if (!w.dataset.name.empty()) {
+        if (given) {
+            sets = given->sets;
+            calibration_sets = given->calibration;
+        } else if (!w.dataset.name.empty()) {
             dataset_sets(w, ins, file, r, sets, calibration_sets);
         } else {
             for (unsigned k = 0; k < w.input_sets; ++k)

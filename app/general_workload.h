@@ -24,6 +24,7 @@
 #include <string>
 
 #include "app/workload.h"
+#include "sw/onnx/model.h"
 
 namespace nnvp {
 
@@ -34,11 +35,19 @@ nlohmann::json general_network_info(const std::string& name, const compiler::net
 // True when `w` runs through the general importer (an ONNX model).
 bool runs_general(const workload_spec& w);
 
+// Input sets a caller makes itself instead of seeded or file ones (a
+// generation's prompts, the decode states it calibrates on): per set, a
+// value for every runtime input.
+struct given_input_sets {
+    std::vector<std::map<std::string, onnx_import::onnx_tensor>> sets, calibration;
+};
+
 // Imports the model with its inputs bound, quantizes it when the workload's
 // precision is an integer one (calibrated in functional mode), and stages
 // every input set. Throws config_error naming the scenario file and the
 // workload field.
 resolved_workload resolve_general_workload(const workload_spec& w, bool timing,
-                                           const std::string& file);
+                                           const std::string& file,
+                                           const given_input_sets* given = nullptr);
 
 }  // namespace nnvp

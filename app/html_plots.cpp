@@ -88,7 +88,10 @@ std::string power_plot(const json& report, const power_series& series) {
     for (const auto& w : series.power)
         top = std::max(top, w.watts);
     const int band_h = 14;
-    const int bands = static_cast<int>(series.states.size());
+    // Generation runs: a band of phases (prefill, decode) under the states.
+    const json& requests = json_array(report, "inferences");
+    const bool phases = !requests.empty() && json_find(requests[0], "prefill_end_s");
+    const int bands = static_cast<int>(series.states.size()) + (phases ? 1 : 0);
     svg_plot p("plot-power", "Power over time, with power-state bands per domain", 900,
                230 + bands * (band_h + 2));
     p.set_margins(90, 20, 20, 60 + bands * (band_h + 2));
@@ -119,6 +122,18 @@ std::string power_plot(const json& report, const power_series& series) {
                        format_si(t1, "s"));
         }
         y += band_h + 2;
+    }
+    if (phases) {
+        p.text(p.plot_left() - 4, y + band_h - 3, "phase", "tick", "end");
+        for (const json& r : requests) {
+            const double t0 = json_number(r, "start_s").value_or(0);
+            const double t1 = json_number(r, "prefill_end_s").value_or(t0);
+            const double t2 = json_number(r, "end_s").value_or(t1);
+            p.rect(p.px(t0), y, p.px(t1) - p.px(t0), band_h, "ph-prefill",
+                   "prefill from " + format_si(t0, "s") + " to " + format_si(t1, "s"));
+            p.rect(p.px(t1), y, p.px(t2) - p.px(t1), band_h, "ph-decode",
+                   "decode from " + format_si(t1, "s") + " to " + format_si(t2, "s"));
+        }
     }
     return p.str();
 }
@@ -267,6 +282,74 @@ std::string residency_plot(const json& report) {
                        format_metric(share / 100, "%") + ")");
             acc += share;
         }
+    }
+    return p.str();
+}
+
+std::string generation_latency_plot(const json& report) {
+    const json& requests = json_array(report, "generation.requests_detail");
+    if (requests.empty())
+        return "";
+    double top = 0, end = 0, start = -1;  // x from the first arrival: boot is not shown
+    for (const json& r : requests) {
+        top = std::max(top, json_number(r, "ttft_s").value_or(0));
+        const json& first = json_array(r, "token_end_s");
+        if (!first.empty()) {
+            const double arrival = first[0].get<double>() - json_number(r, "ttft_s").value_or(0);
+            start = start < 0 ? arrival : std::min(start, arrival);
+        }
+        for (const json& t : json_array(r, "tpot_s"))
+            top = std::max(top, t.get<double>());
+        for (const json& t : json_array(r, "token_end_s"))
+            end = std::max(end, t.get<double>());
+    }
+    svg_plot p("plot-generation-latency",
+               "Time to first token (orange) and time per output token (blue) over the run", 900,
+               300);
+    start = std::max(start, 0.0);
+    p.draw_axes({start, end > start ? end + (end - start) * 0.02 : start + 1, false,
+                 "simulated time (s): when the token was picked"},
+                {0, top > 0 ? top * 1.1 : 1, false, "latency (s)"});
+    for (const json& r : requests) {
+        const json& ends = json_array(r, "token_end_s");
+        const json& gaps = json_array(r, "tpot_s");
+        const std::string req = "request " + std::to_string(json_number(r, "index").value_or(0));
+        if (!ends.empty()) {
+            const double ttft = json_number(r, "ttft_s").value_or(0);
+            p.circle(p.px(ends[0].get<double>()), p.py(ttft), 4, "ttft",
+                     req + ": first token after " + format_si(ttft, "s"));
+        }
+        for (std::size_t g = 0; g < gaps.size() && g + 1 < ends.size(); ++g)
+            p.circle(p.px(ends[g + 1].get<double>()), p.py(gaps[g].get<double>()), 2.5, "tpot",
+                     req + ", token " + std::to_string(g + 1) + ": " +
+                         format_si(gaps[g].get<double>(), "s"));
+    }
+    return p.str();
+}
+
+std::string token_energy_plot(const json& report) {
+    const json& requests = json_array(report, "generation.requests_detail");
+    if (requests.empty())
+        return "";
+    double top = 0;
+    std::size_t tokens = 0;
+    for (const json& r : requests) {
+        const json& e = json_array(r, "token_energy_j");
+        tokens = std::max(tokens, e.size());
+        for (const json& v : e)
+            top = std::max(top, v.get<double>());
+    }
+    svg_plot p("plot-token-energy",
+               "Energy per generated token (token 0: the prompt's prefill), every request", 900, 300);
+    p.draw_axes({0, std::max<double>(1, static_cast<double>(tokens) - 1), false,
+                 "token of the request"},
+                {0, top > 0 ? top * 1.1 : 1, false, "energy (J), whole SoC"});
+    for (const json& r : requests) {
+        const json& e = json_array(r, "token_energy_j");
+        for (std::size_t g = 0; g < e.size(); ++g)
+            p.circle(p.px(static_cast<double>(g)), p.py(e[g].get<double>()), 3,
+                     g == 0 ? "ttft" : "tpot",
+                     "token " + std::to_string(g) + ": " + format_si(e[g].get<double>(), "J"));
     }
     return p.str();
 }

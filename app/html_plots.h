@@ -12,7 +12,8 @@
 namespace nnvp {
 
 // Power over time (step line per sampling window) with one band per domain
-// coloured by power state. id "plot-power".
+// coloured by power state, and for a generation run a band of its phases
+// (prefill, decode). id "plot-power".
 std::string power_plot(const nlohmann::json& report, const power_series& series);
 // Horizontal bars per layer row: latency split into compute and stall
 // ("plot-layer-latency"), energy ("plot-layer-energy").
@@ -26,6 +27,10 @@ std::string roofline_plot(const nlohmann::json& report);
 // Share of simulated time per power state, one stacked bar per domain.
 // id "plot-residency".
 std::string residency_plot(const nlohmann::json& report);
+// Generation runs: TTFT and TPOT against simulated time
+// ("plot-generation-latency") and energy per token ("plot-token-energy").
+std::string generation_latency_plot(const nlohmann::json& report);
+std::string token_energy_plot(const nlohmann::json& report);
 // Latency per inference, deadline misses marked. id "plot-inferences".
 std::string inference_plot(const nlohmann::json& report);
 

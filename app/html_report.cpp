@@ -34,6 +34,8 @@ svg { display: block; margin: 8px 0; font-size: 11px; }
 .roof { fill: none; stroke: #333; stroke-width: 1.5; }
 .layer-pt { fill: #c0392b; fill-opacity: 0.7; }
 .hit { fill: #2980b9; } .miss { fill: #c0392b; }
+.ph-prefill { fill: #e67e22; } .ph-decode { fill: #5dade2; }
+.ttft { fill: #e67e22; } .tpot { fill: #2980b9; fill-opacity: 0.8; }
 )";
 
 std::string esc(const std::string& s) {
@@ -96,6 +98,40 @@ std::string layer_table(const json& report) {
     return os.str();
 }
 
+// A generation run's figures: per phase, and the request-level percentiles.
+std::string generation_table(const json& report) {
+    std::ostringstream os;
+    os << "<h2>Generation</h2>\n<table id=\"generation\">\n<tr><th>metric</th><th>p50</th>"
+          "<th>p95</th><th>p99</th><th>max</th></tr>\n";
+    for (const auto& [k, label] : {std::pair{"ttft_s", "time to first token"},
+                                   std::pair{"tpot_s", "time per output token"}}) {
+        os << "<tr><td>" << label;
+        for (const char* p : {"p50", "p95", "p99", "max"})
+            os << "</td><td>"
+               << format_si(json_number(report, std::string("generation.") + k + "." + p).value_or(0), "s");
+        os << "</td></tr>\n";
+    }
+    os << "</table>\n<table id=\"generation-phases\">\n<tr><th>phase</th><th>time per pass</th>"
+          "<th>MACs</th><th>utilization</th><th>NN-core DRAM bytes</th><th>ops/byte</th>"
+          "<th>bound</th></tr>\n";
+    for (const char* ph : {"prefill", "decode"}) {
+        const std::string at = std::string("generation.phases.") + ph + ".";
+        auto n = [&](const char* k) { return json_number(report, at + k).value_or(0); };
+        os << "<tr><td>" << ph << "</td><td>" << format_si(n("time_s"), "s") << "</td><td>"
+           << format_si(n("macs"), "") << "</td><td>" << format_metric(n("utilization"), "%")
+           << "</td><td>" << format_si(n("nncore_dram_bytes"), "B") << "</td><td>"
+           << format_metric(n("ops_per_dram_byte"), "") << "</td><td>"
+           << esc(json_text(report, at + "bound")) << "</td></tr>\n";
+    }
+    os << "</table>\n<p class=\"meta\">"
+       << format_si(json_number(report, "generation.tokens_per_s").value_or(0), "") << " tokens/s, "
+       << format_si(json_number(report, "generation.energy_per_token_j").value_or(0), "J")
+       << " per token, KV cache "
+       << format_si(json_number(report, "generation.kv_cache.bytes").value_or(0), "B") << " in "
+       << esc(json_text(report, "generation.kv_cache.memory")) << "</p>\n";
+    return os.str();
+}
+
 // A plot, or a line saying why it is not there.
 std::string section(const std::string& title, const std::string& svg, const std::string& why) {
     return "<h2>" + esc(title) + "</h2>\n" +
@@ -121,6 +157,12 @@ std::string make_html_report(const json& report, const power_series& series) {
                   "No power samples: the report has no power.samples and trace.json has no "
                   "power_w counters (platform trace_power_sample_us = 0, or a run shorter than "
                   "one sampling period).");
+    if (json_find(report, "generation")) {
+        os << generation_table(report);
+        os << section("Time to first token and per output token", generation_latency_plot(report),
+                      "No token was generated.");
+        os << section("Energy per token", token_energy_plot(report), "No token was generated.");
+    }
     os << section("State residency", residency_plot(report),
                   "The report has no power.states residency.");
     const std::string no_layers =

@@ -45,12 +45,14 @@ bool parse_input_shape(const std::string& v, std::map<std::string, std::vector<i
 
 void usage(std::ostream& os) {
     os << "usage: nnvp info NETWORK|MODEL.onnx [--json] [--input-shape NAME=D,D,...]\n"
-          "       nnvp info TRANSFORMER [--tokens N] [--past N] [--batch N] [--export F.onnx]\n"
+          "       nnvp info TRANSFORMER [--tokens N] [--past N] [--capacity N] [--batch N]\n"
+          "                         [--export F.onnx]\n"
           "  a model is shown as the importer reads it (the one nnvp check and nnvp run\n"
           "  use): its steps, where each runs, what was fused;\n"
           "  --input-shape gives symbolic input sizes; a transformer of the zoo is built\n"
-          "  for one pass (--tokens new tokens after --past cached ones) and --export\n"
-          "  writes it as an ONNX model\n  networks:";
+          "  for one pass (--tokens new tokens after --past cached ones, or --capacity:\n"
+          "  a decode step over a static cache of N slots) and --export writes it as\n"
+          "  an ONNX model\n  networks:";
     for (const net::zoo_entry& e : net::zoo())
         os << "\n    " << e.name << "  " << e.summary;
     for (const transformers::transformer_config& c : transformers::transformer_zoo())
@@ -228,12 +230,15 @@ int run_info(int argc, char* argv[]) {
                           << "\": expected NAME=D,D,... with positive sizes\n";
                 return 2;
             }
-        } else if ((a == "--tokens" || a == "--past" || a == "--batch") && i + 1 < argc) {
+        } else if ((a == "--tokens" || a == "--past" || a == "--capacity" || a == "--batch") &&
+                   i + 1 < argc) {
             const int v = std::atoi(argv[++i]);
-            (a == "--tokens" ? shape.tokens : a == "--past" ? shape.past : shape.batch) = v;
-            if (v < (a == "--past" ? 0 : 1)) {
+            const bool count = a == "--past" || a == "--capacity";  // 0 allowed
+            (a == "--tokens" ? shape.tokens : a == "--past" ? shape.past
+                              : a == "--capacity" ? shape.capacity : shape.batch) = v;
+            if (v < (count ? 0 : 1)) {
                 std::cerr << "nnvp info: " << a << " \"" << argv[i] << "\": expected a "
-                          << (a == "--past" ? "count" : "positive count") << "\n";
+                          << (count ? "count" : "positive count") << "\n";
                 return 2;
             }
         } else if (a == "--export" && i + 1 < argc) {

@@ -21,12 +21,17 @@ int print_transformer_info(std::ostream& out, std::ostream& err,
                 throw std::runtime_error("--export " + export_path + ": cannot write the model");
             err << "nnvp info: wrote " << export_path << "\n";
         }
-        const int context = shape.past + shape.tokens;
+        const int context = shape.past + shape.tokens + shape.capacity;
         const uint64_t per_token = transformers::macs_per_token(c, context);
         nlohmann::json extra = {
             {"architecture", c.summary},
-            {"pass", "batch " + std::to_string(shape.batch) + ", " + std::to_string(shape.tokens) +
-                         " tokens after " + std::to_string(shape.past) + " cached"},
+            {"pass", shape.capacity > 0
+                         ? "batch " + std::to_string(shape.batch) +
+                               ", a decode step over a static cache of " +
+                               std::to_string(shape.capacity) + " slots"
+                         : "batch " + std::to_string(shape.batch) + ", " +
+                               std::to_string(shape.tokens) + " tokens after " +
+                               std::to_string(shape.past) + " cached"},
             {"parameters_expected", transformers::parameter_count(c)},
             {"macs_per_token", per_token},
             {"macs_per_token_formula",

@@ -1,5 +1,7 @@
 #include "app/network_job.h"
 
+#include "app/layer_rows.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -24,6 +26,48 @@ uint64_t align_up(uint64_t v, uint64_t a) {
 
 }  // namespace
 
+compiler::build_options core_build_options(const platform_config& cfg, cost::dataflow df,
+                                           cost::weight_format format) {
+    compiler::build_options o;
+    o.buffers = {cfg.nncore.core.input_kb, cfg.nncore.core.weight_kb, cfg.nncore.core.output_kb};
+    o.core_precisions = (1u << cost::num_precisions) - 1;  // the core runs every precision
+    o.df = df;
+    o.weight_format = format;
+    return o;
+}
+
+uint64_t arena_bound(const compiler::network& net) {
+    uint64_t bytes = 0;
+    for (const compiler::tensor_desc& t : compiler::plan_tensors(net))
+        bytes += align_up(nn::storage_bytes(t.type, t.shape.count()), 64);
+    return bytes;
+}
+
+void place_arena(compiler::build_options& o, const platform_config& cfg, const std::string& arena,
+                 uint64_t dram_arena, const std::string& file) {
+    o.arena_base = dram_arena;
+    if (arena == "dram")
+        return;
+    const region* sram = cfg.map.find("sram");
+    if (!sram)
+        throw config_error(file + ": workload.arena: \"" + arena +
+                           "\" needs an \"sram\" region in the platform's memory map");
+    o.arena_base = sram->base;
+    if (arena == "auto") {
+        o.arena_capacity = sram->size;
+        o.overflow_arena_base = dram_arena;
+    }
+}
+
+void check_arena(const compiler::built_package& pkg, const platform_config& cfg,
+                 const std::string& arena, const std::string& file) {
+    const region* sram = cfg.map.find("sram");
+    if (arena == "sram" && sram && pkg.arena_size > sram->size)
+        throw config_error(file + ": workload.arena: the activations need " +
+                           std::to_string(pkg.arena_size) + " bytes; expected at most the " +
+                           std::to_string(sram->size) + " bytes of SRAM (or \"auto\" / \"dram\")");
+}
+
 network_session::network_session(network_job job, const platform_config& cfg)
     : m_job(std::move(job)) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -34,34 +78,13 @@ network_session::network_session(network_job job, const platform_config& cfg)
     // The arena comes first, the package after it: the arena never needs
     // more than every tensor of the network side by side (no reuse), which
     // plan_tensors() tells without compiling, so one build suffices.
-    compiler::build_options o;
+    compiler::build_options o = core_build_options(cfg, m_job.df, m_job.weight_format);
     const uint64_t dram_arena = dram.base + 64 * MiB;
-    o.arena_base = dram_arena;
-    const region* sram = cfg.map.find("sram");
-    if (m_job.arena != "dram") {
-        if (!sram)
-            throw config_error(m_job.file + ": workload.arena: \"" + m_job.arena +
-                               "\" needs an \"sram\" region in the platform's memory map");
-        o.arena_base = sram->base;
-        if (m_job.arena == "auto") {
-            o.arena_capacity = sram->size;
-            o.overflow_arena_base = dram_arena;
-        }
-    }
-    uint64_t arena_bound = 0;
-    for (const compiler::tensor_desc& t : compiler::plan_tensors(m_job.net))
-        arena_bound += align_up(nn::storage_bytes(t.type, t.shape.count()), 64);
-    m_package_at = align_up(dram_arena + arena_bound, MiB);
+    place_arena(o, cfg, m_job.arena, dram_arena, m_job.file);
+    m_package_at = align_up(dram_arena + arena_bound(m_job.net), MiB);
     o.load_address = m_package_at;
-    o.buffers = {cfg.nncore.core.input_kb, cfg.nncore.core.weight_kb, cfg.nncore.core.output_kb};
-    o.core_precisions = (1u << cost::num_precisions) - 1;  // the core runs every precision
-    o.df = m_job.df;
-    o.weight_format = m_job.weight_format;
     m_pkg = compiler::build(m_job.net, o);
-    if (m_job.arena == "sram" && m_pkg.arena_size > sram->size)
-        throw config_error(m_job.file + ": workload.arena: the activations need " +
-                           std::to_string(m_pkg.arena_size) + " bytes; expected at most the " +
-                           std::to_string(sram->size) + " bytes of SRAM (or \"auto\" / \"dram\")");
+    check_arena(m_pkg, cfg, m_job.arena, m_job.file);
     m_staging_at = align_up(m_package_at + m_pkg.image.size(), MiB);
     m_slot_bytes = 0;
     for (const nn::tensor& t : m_job.input_sets[0])
@@ -283,118 +306,54 @@ nlohmann::json network_session::throughput_json(uint64_t macs, double energy_j) 
 }
 
 nlohmann::json network_session::power_management_json() const {
-    auto arg = [this](const char* k) { return m_pm_args.count(k) ? m_pm_args.at(k) : 0; };
-    nlohmann::json g = {{"name", m_job.power.governor}, {"sampling_ms", m_job.power.sampling_ms}};
-    for (const auto& [k, v] : m_job.power.params)
-        g[k] = v;
-    nlohmann::json idle = {{"policy", m_job.power.idle}};
-    if (m_job.power.idle == "always" || m_job.power.idle == "fixed_timeout")
-        idle["state"] = m_job.power.idle_state;
-    if (m_job.power.idle == "fixed_timeout")
-        idle["timeout_us"] = m_job.power.timeout_us;
-    if (m_job.power.idle == "residency_aware")
-        idle["max_exit_us"] = m_job.power.max_exit_us;
-    if (m_job.power.idle != "none") {
-        idle["gap_prediction"] = m_job.power.gap_prediction;
-        idle["on_idle_w"] = static_cast<double>(arg("pm_on_idle_uw")) * 1e-6;
-    }
     double wake = 0;
     for (const inference_record& r : m_records)
         wake += r.wake_s;
+    return power_management_json_of(m_job.power, m_pm_args, m_pm, wake);
+}
+
+nlohmann::json power_management_json_of(const power_spec& power,
+                                        const std::map<std::string, int64_t>& pm_args,
+                                        const power_management_counts& counts, double wake_s) {
+    auto arg = [&](const char* k) { return pm_args.count(k) ? pm_args.at(k) : 0; };
+    nlohmann::json g = {{"name", power.governor}, {"sampling_ms", power.sampling_ms}};
+    for (const auto& [k, v] : power.params)
+        g[k] = v;
+    nlohmann::json idle = {{"policy", power.idle}};
+    if (power.idle == "always" || power.idle == "fixed_timeout")
+        idle["state"] = power.idle_state;
+    if (power.idle == "fixed_timeout")
+        idle["timeout_us"] = power.timeout_us;
+    if (power.idle == "residency_aware")
+        idle["max_exit_us"] = power.max_exit_us;
+    if (power.idle != "none") {
+        idle["gap_prediction"] = power.gap_prediction;
+        idle["on_idle_w"] = static_cast<double>(arg("pm_on_idle_uw")) * 1e-6;
+    }
     return {{"domain", "nncore"},
             {"governor", g},
             {"idle", idle},
-            {"opp_requests", m_pm.opp_requests},
-            {"idle_entries", m_pm.idle_entries},
-            {"core_reinits_after_power_loss", m_pm.reinits},
-            {"wake_s_total", wake}};
+            {"opp_requests", counts.opp_requests},
+            {"idle_entries", counts.idle_entries},
+            {"core_reinits_after_power_loss", counts.reinits},
+            {"wake_s_total", wake_s}};
 }
 
 nlohmann::json network_session::layers_json(const soc& chip) const {
     // Core steps in package order; streams run one per core step per inference.
-    std::vector<std::size_t> core_ops;  // op index of each core step
-    std::vector<std::size_t> step_op;   // op index of each package step
-    for (std::size_t i = 0; i < m_pkg.kinds.size(); ++i) {
-        if (m_pkg.kinds[i] == package::step_kind::none)
-            continue;
-        step_op.push_back(i);
-        if (m_pkg.kinds[i] == package::step_kind::core)
-            core_ops.push_back(step_op.size() - 1);
-    }
-    struct acc {
-        std::string type, precision, dataflow;
-        uint64_t macs = 0, compute = 0, stall = 0, dr = 0, dw = 0, sr = 0, sw = 0, skipped = 0;
-        double energy = 0, util_sum = 0;
-        unsigned commands = 0;
-    };
-    std::vector<acc> a(step_op.size());
-    const auto& cmds = chip.nn_commands();
+    const auto core_steps = static_cast<std::size_t>(
+        std::count(m_pkg.kinds.begin(), m_pkg.kinds.end(), package::step_kind::core));
     const auto& streams = chip.nn_command_streams();
-    for (std::size_t k = 0; k < cmds.size() && !core_ops.empty(); ++k) {
-        const std::size_t step = core_ops[streams[k] % core_ops.size()];
-        const auto& r = cmds[k];
-        acc& x = a[step];
-        if (x.commands == 0) {
-            x.type = nncore_cmd::to_string(r.op);
-            x.precision = ref::to_string(r.prec);
-            x.dataflow = cost::to_string(r.flow);
-        }
-        ++x.commands;
-        x.macs += r.macs;
-        x.compute += r.compute_cycles;
-        x.stall += r.stall_cycles;
-        x.dr += r.dram_read_bytes;
-        x.dw += r.dram_write_bytes;
-        x.sr += r.sram_read_bytes;
-        x.sw += r.sram_write_bytes;
-        x.skipped += r.zero_skipped_macs;
-        x.energy += r.energy_j;
-        x.util_sum += r.utilization * static_cast<double>(r.compute_cycles + r.stall_cycles);
-    }
-    const double n = m_records.empty() ? 1.0 : static_cast<double>(m_records.size());
-    auto per = [n](uint64_t v) {
-        return static_cast<uint64_t>(std::llround(static_cast<double>(v) / n));
+    layer_rows_input in;
+    in.net = &m_job.net;
+    in.pkg = &m_pkg;
+    in.core_step_of = [&](std::size_t k) {
+        return core_steps ? static_cast<int>(streams[k] % core_steps) : -1;
     };
-    nlohmann::json rows = nlohmann::json::array();
-    for (std::size_t s = 0; s < step_op.size(); ++s) {
-        const compiler::net_op& op = m_job.net.ops[step_op[s]];
-        const acc& x = a[s];
-        const bool core = m_pkg.kinds[step_op[s]] == package::step_kind::core;
-        const std::string name =
-            op.name.empty()
-                ? (op.type == compiler::op_type::layer ? op.layer.name : cpuops::to_string(op.cpu.k))
-                : op.name;
-        const uint64_t cycles = x.compute + x.stall;
-        nlohmann::json row = {
-            {"name", name},
-            {"type", core                                 ? x.type
-                     : op.type == compiler::op_type::layer ? ref::to_string(op.layer.op)
-                                                          : cpuops::to_string(op.cpu.k)},
-            {"unit", core ? "nncore" : "cpu"},
-            {"cpu_reason", m_pkg.cpu_reasons[step_op[s]]},
-            {"precision", core                                 ? x.precision
-                          : op.type == compiler::op_type::layer ? ref::to_string(op.layer.prec)
-                                                               : "-"},
-            {"dataflow", core ? x.dataflow : "-"},
-            {"macs", per(x.macs)},
-            {"cycles", per(cycles)},
-            {"compute_cycles", per(x.compute)},
-            {"stall_cycles", per(x.stall)},
-            {"utilization", cycles ? x.util_sum / static_cast<double>(cycles) : 0.0},
-            {"dram_read_bytes", per(x.dr)},
-            {"dram_write_bytes", per(x.dw)},
-            {"sram_read_bytes", per(x.sr)},
-            {"sram_write_bytes", per(x.sw)},
-            {"energy_j", x.energy / n},
-            {"zero_skipped_macs", per(x.skipped)},
-            {"commands", per(x.commands)},
-            {"time_s", s < m_step_ns.size() ? static_cast<double>(m_step_ns[s]) * 1e-9 / n : 0.0},
-            {"cpu_cycles", s < m_step_cycles.size() ? per(m_step_cycles[s]) : 0}};
-        if (core)
-            row["programs"] = m_pkg.core_programs[step_op[s]];
-        rows.push_back(row);
-    }
-    return rows;
+    in.runs = m_records.empty() ? 1.0 : static_cast<double>(m_records.size());
+    in.step_ns = m_step_ns;
+    in.step_cycles = m_step_cycles;
+    return layer_rows(in, chip.nn_commands());
 }
 
 network_job_result run_network_job(const network_job& job, const platform_config& cfg,

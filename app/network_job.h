@@ -49,6 +49,21 @@ struct network_job {
     std::string file = "workload";  // names the scenario in error messages
 };
 
+// The compiler's options for the platform's NN core (its buffers, every
+// precision) with the workload's dataflow and weight format.
+compiler::build_options core_build_options(const platform_config& cfg, cost::dataflow df,
+                                           cost::weight_format format);
+// Every tensor of `net` side by side (64-byte aligned): an arena never needs more.
+uint64_t arena_bound(const compiler::network& net);
+// The arena's place for workload.arena ("dram": at `dram_arena`; "sram":
+// the on-chip SRAM; "auto": SRAM when it fits, else `dram_arena`).
+// config_error when the platform has no SRAM; check_arena() after the build
+// refuses an "sram" arena that does not fit.
+void place_arena(compiler::build_options& o, const platform_config& cfg, const std::string& arena,
+                 uint64_t dram_arena, const std::string& file);
+void check_arena(const compiler::built_package& pkg, const platform_config& cfg,
+                 const std::string& arena, const std::string& file);
+
 struct inference_record {
     double arrival_s = 0, start_s = 0, end_s = 0;
     double energy_j = 0;         // every power domain, start to end (the firmware's counter reads)
@@ -62,6 +77,11 @@ struct inference_record {
 struct power_management_counts {
     uint64_t opp_requests = 0, idle_entries = 0, reinits = 0;
 };
+
+// report power.management: governor, idle policy and what they did.
+nlohmann::json power_management_json_of(const power_spec& power,
+                                        const std::map<std::string, int64_t>& pm_args,
+                                        const power_management_counts& counts, double wake_s);
 
 class network_session {
 public:

@@ -15,6 +15,10 @@
 namespace nnvp {
 
 network_run::network_run(scenario& sc) : m_spec(*sc.workload), m_timing(sc.mode == "timing") {
+    if (m_spec.generate > 0) {
+        m_llm = std::make_unique<llm_run>(sc);
+        return;
+    }
     m_work = resolve_workload(m_spec, m_timing, sc.file);
     network_job job;
     job.net = m_work.net;
@@ -184,6 +188,8 @@ nlohmann::json network_run::accuracy_json(bool& ok) const {
 
 bool network_run::finish(soc& chip, const run_outcome& outcome, nlohmann::json& report) {
     (void)outcome;
+    if (m_llm)
+        return m_llm->finish(chip, report);
     bool ok = m_session->collect(chip);
     nlohmann::json net = m_work.network_info;
     net["compile_wall_s"] = m_work.compile_wall_s + m_session->compile_wall_s();

@@ -1,5 +1,6 @@
 // `nnvp run` on a scenario with a workload: resolves the network (zoo or
-// ONNX, quantized), compiles and stages it (network_job.h), and after the
+// ONNX, quantized), compiles and stages it (network_job.h; a generation
+// workload goes to llm_run.h instead), and after the
 // run adds the report's network, inferences, throughput, layers and accuracy
 // sections. In functional mode the outputs are checked bit for bit against
 // the reference executor (workload.check) and compared with the FP32
@@ -10,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/llm_run.h"
 #include "app/network_job.h"
 #include "app/scenario.h"
 #include "app/workload.h"
@@ -21,9 +23,11 @@ public:
     // Throws config_error for bad workloads (exit 2).
     explicit network_run(scenario& sc);
 
-    void preload(soc& chip) const { m_session->preload(chip); }
+    void preload(soc& chip) const {
+        m_llm ? m_llm->preload(chip) : m_session->preload(chip);
+    }
     network_session::run_progress progress(const soc& chip) const {
-        return m_session->progress(chip);
+        return m_llm ? m_llm->progress(chip) : m_session->progress(chip);
     }
     // Adds the sections; returns false when a check failed (exit 1).
     bool finish(soc& chip, const run_outcome& outcome, nlohmann::json& report);
@@ -36,6 +40,7 @@ private:
     bool m_timing = false;
     resolved_workload m_work;
     std::unique_ptr<network_session> m_session;
+    std::unique_ptr<llm_run> m_llm;  // a generation workload instead (workload.generate)
 };
 
 }  // namespace nnvp

@@ -185,19 +185,46 @@ sparsity_spec parse_sparsity(const config_node& sp) {
 
 namespace {
 
+// "prompt" and "generate": a decoder generating text (llm_run.h), which
+// takes the place of one pass's "tokens" and "past".
+void parse_generation(const config_node& node, const transformers::transformer_config& c,
+                      workload_spec& w) {
+    for (const char* key : {"tokens", "past"})
+        if (node.has(key))
+            node.fail(key, "none with prompt and generate: a generation runs the prompt, then "
+                           "one token per step");
+    if (!c.decoder())
+        node.fail(node.has("prompt") ? "prompt" : "generate",
+                  std::string(c.name) + " is an encoder: generation needs a decoder (gpt2, llama_small)");
+    w.prompt = static_cast<int>(node.number_in("prompt", 1, 1e6, 0));
+    w.generate = static_cast<int>(node.number_in("generate", 2, 1e6, 0));
+    if (!node.has("prompt") || !node.has("generate"))
+        node.fail(node.has("prompt") ? "generate" : "prompt",
+                  "expected both prompt (tokens in) and generate (tokens out, at least 2)");
+    if (w.prompt + w.generate - 1 > c.max_positions)
+        node.fail("generate", "prompt + generate - 1 = " + std::to_string(w.prompt + w.generate - 1) +
+                                  ": " + c.name + " has " + std::to_string(c.max_positions) +
+                                  " positions");
+}
+
 // "tokens" and "past": the pass a zoo transformer runs (transformer_zoo.h).
 void parse_transformer_shape(const config_node& node, workload_spec& w) {
     if (w.transformer.empty()) {
-        for (const char* key : {"tokens", "past"})
+        for (const char* key : {"tokens", "past", "prompt", "generate"})
             if (node.has(key))
-                node.fail(key, "none here: tokens and past are for the zoo's transformers");
+                node.fail(key, "none here: tokens, past, prompt and generate are for the zoo's "
+                               "transformers");
+        return;
+    }
+    const transformers::transformer_config& c = *transformers::find_transformer(w.transformer);
+    if (node.has("prompt") || node.has("generate")) {
+        parse_generation(node, c, w);
         return;
     }
     w.tokens = static_cast<int>(node.number_in("tokens", 0, 1e6, 0));
     w.past = static_cast<int>(node.number_in("past", 0, 1e6, 0));
     try {
-        transformers::resolve_shape(*transformers::find_transformer(w.transformer),
-                                    {w.batch, w.tokens, w.past});
+        transformers::resolve_shape(c, {w.batch, w.tokens, w.past});
     } catch (const std::invalid_argument& e) {
         node.fail(node.has("past") ? "past" : "tokens", e.what());
     }

@@ -23,6 +23,7 @@
 //                  "weight_format": "automatic"},   dense bitmap csr automatic (DRAM storage)
 //     "power": {"governor": {...}, "idle": {...}},   the NN core's power management (power_spec.h)
 //     "tokens": 128, "past": 0,       zoo transformers: the pass's new and cached tokens
+//     "prompt": 32, "generate": 32,   zoo decoders: generation, request = prompt + tokens out
 //     "input_shapes": {"x": [1, 40, 98]},   "inputs": {"x": "x.npy"},   ONNX models:
 //                                     general_workload.h
 //     "dataset": {"name": "fashion-mnist", "split": "t10k", "images": 500, "offset": 0,
@@ -98,6 +99,12 @@ struct workload_spec {
     std::string transformer;
     int tokens = 0;
     int past = 0;
+    // Generation (decoders): `prompt` tokens in, `generate` tokens out per
+    // request (llm_run.h); 0: one pass as tokens / past say.
+    int prompt = 0;
+    int generate = 0;
+    // Set by the generation run, not read: the decode step's static cache.
+    int capacity = 0;
 };
 
 // `node` is the scenario's "workload" object; `scenario_dir` resolves paths.

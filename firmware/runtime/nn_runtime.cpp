@@ -249,6 +249,8 @@ runtime_status nn_runtime::run_core(const step_record& s, run_summary& out, int 
 
 runtime_status nn_runtime::run_cpu(const step_record& s, step_result& r, std::string& why) {
     const auto kind = static_cast<step_kind>(s.kind);
+    if (kind == step_kind::cpu_op)
+        return run_cpu_op(s, r, why);  // reads what it needs itself
     try {
         nn::tensor in, out;
         if (read_tensor(s.input, in) != runtime_status::ok) {
@@ -278,25 +280,6 @@ runtime_status nn_runtime::run_cpu(const step_record& s, step_result& r, std::st
                                    p.has_second || p.has_weights ? &second : nullptr,
                                    d.layer.has_bias ? &bias : nullptr);
             r.cpu_cycles = layer_cycles(m_cost, d);
-        } else if (kind == step_kind::cpu_op) {
-            const cpuops::encoded e = cpuops::decode(m_image.data() + s.code_offset, s.code_bytes);
-            std::vector<nn::tensor> values(e.inputs.size());
-            std::vector<const nn::tensor*> ins;
-            std::vector<cpuops::tensor_info> infos;
-            values[0] = in;
-            for (std::size_t k = 0; k < e.inputs.size(); ++k) {
-                if (k > 0 && read_tensor(e.inputs[k], values[k]) != runtime_status::ok) {
-                    why = "cannot read input " + std::to_string(k) + " (bus error)";
-                    return runtime_status::bus_error;
-                }
-                const package::tensor_record& t = m_view.tensors[e.inputs[k]];
-                ins.push_back(&values[k]);
-                infos.push_back({t.shape, t.dtype(), {t.scale, t.zero_point}});
-            }
-            const package::tensor_record& o = m_view.tensors[s.output];
-            const cpuops::tensor_info oi{o.shape, o.dtype(), {o.scale, o.zero_point}};
-            out = cpuops::execute(e.o, ins, infos, oi);
-            r.cpu_cycles = cpu_op_cycles(m_cost, cpuops::cost(e.o, infos, oi));
         } else if (kind == step_kind::softmax) {
             const package::tensor_record& t = m_view.tensors[s.input];
             out = softmax(in, {t.scale, t.zero_point});
@@ -356,11 +339,13 @@ runtime_status nn_runtime::run(run_summary& out) {
         (r.on_core() ? out.core_steps : out.cpu_steps) += 1;
         (r.on_core() ? out.core_ns : out.cpu_ns) += r.ns();
         out.cpu_cycles += r.cpu_cycles;
-        m_hal.log("runtime: " + step_label(static_cast<int>(i), s) + ": " + us(r.ns()) +
-                  (r.on_core() ? "" : ", " + std::to_string(r.cpu_cycles) + " CPU cycles"));
+        if (m_opt.log_steps)
+            m_hal.log("runtime: " + step_label(static_cast<int>(i), s) + ": " + us(r.ns()) +
+                      (r.on_core() ? "" : ", " + std::to_string(r.cpu_cycles) + " CPU cycles"));
     }
     out.total_ns = m_hal.now_ns() - t0;
-    m_hal.log("runtime: '" + m_view.hdr.name + "' done: " + std::to_string(out.core_steps) +
+    if (m_opt.log_steps)
+        m_hal.log("runtime: '" + m_view.hdr.name + "' done: " + std::to_string(out.core_steps) +
               " steps on the NN core (" + us(out.core_ns) + "), " + std::to_string(out.cpu_steps) +
               " on the CPU (" + us(out.cpu_ns) + ", " + std::to_string(out.cpu_cycles) +
               " cycles), total " + us(out.total_ns));

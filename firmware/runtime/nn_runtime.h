@@ -28,6 +28,7 @@
 #include "arch/hal/hal.h"
 #include "firmware/runtime/cpu_cost_model.h"
 #include "arch/package/validator.h"
+#include "nn/cpuops/cpu_op.h"
 #include "nn/tensor/tensor.h"
 
 namespace nnvp::fw {
@@ -48,6 +49,7 @@ const char* to_string(runtime_status s);
 struct runtime_options {
     uint64_t core_timeout_ns = 1'000'000'000;  // per core step (simulated), 0: unbounded
     uint32_t max_package_bytes = 1u << 30;     // larger packages are rejected (bad_size)
+    bool log_steps = true;  // a console line per step and per run (false: errors only)
 };
 
 struct step_result {
@@ -125,6 +127,10 @@ private:
     runtime_status fail(run_summary& out, runtime_status s, int step, const std::string& why);
     runtime_status run_core(const package::step_record& s, run_summary& out, int index);
     runtime_status run_cpu(const package::step_record& s, step_result& r, std::string& why);
+    // cpu_op_step.cpp: a CPU op, and the rows of a gather's table it reads.
+    runtime_status run_cpu_op(const package::step_record& s, step_result& r, std::string& why);
+    bool read_gathered_rows(const cpuops::encoded& e, std::vector<nn::tensor>& values,
+                            std::vector<cpuops::tensor_info>& infos);
     runtime_status read_tensor(uint16_t index, nn::tensor& t);
     runtime_status write_tensor(uint16_t index, const nn::tensor& t);
 

@@ -67,17 +67,33 @@ std::string block_writer::split_heads(const std::string& x, const std::string& n
 
 std::string block_writer::rotary(const std::string& x, const std::string& name) {
     const int hd = m_d.head_dim(), half = hd / 2;
+    // Static cache: a table of every position the cache holds, looked up at
+    // position_ids; otherwise the pass's own positions, constant.
+    const int rows = m_d.static_cache ? m_d.past + 1 : m_d.tokens;
+    const int first = m_d.static_cache ? 0 : m_d.past;
     std::vector<float> cos_t, sin_t;
-    for (int t = 0; t < m_d.tokens; ++t)
+    for (int t = 0; t < rows; ++t)
         for (int i = 0; i < hd; ++i) {
             const double inv_freq = std::pow(10000.0, -2.0 * (i % half) / hd);
-            const double angle = (m_d.past + t) * inv_freq;
+            const double angle = (first + t) * inv_freq;
             cos_t.push_back(static_cast<float>(std::cos(angle)));
             sin_t.push_back(static_cast<float>(std::sin(angle)));
         }
-    const std::vector<int64_t> table = {1, 1, m_d.tokens, hd};
-    const std::string c = m_w.constant(name + "/cos", table, cos_t);
-    const std::string s = m_w.constant(name + "/sin", table, sin_t);
+    std::string c, s;
+    if (m_d.static_cache) {
+        const std::string at = m_w.shape(name + "/at", {1, 1, 1, hd});
+        auto lookup = [&](const char* which, const std::vector<float>& table) {
+            const std::string t = m_w.constant(name + "/" + which + "_table", {rows, hd}, table);
+            const std::string g = m_w.node("Gather", name + "/Gather_" + which, {t, m_positions});
+            return m_w.node("Reshape", name + "/Reshape_" + which, {g, at});
+        };
+        c = lookup("cos", cos_t);
+        s = lookup("sin", sin_t);
+    } else {
+        const std::vector<int64_t> table = {1, 1, m_d.tokens, hd};
+        c = m_w.constant(name + "/cos", table, cos_t);
+        s = m_w.constant(name + "/sin", table, sin_t);
+    }
     const std::string axis = m_w.shape(name + "/axis", {3});
     const std::string lo = m_w.node("Slice", name + "/Slice",
                                     {x, m_w.shape(name + "/zero", {0}),
@@ -115,7 +131,9 @@ std::string block_writer::attention(const std::string& q, const std::string& k,
         "Div", name + "/Div",
         {m_w.node("MatMul", name + "/MatMul", {q, kt}),
          m_w.scalar(name + "/scale", static_cast<float>(std::sqrt(double(m_d.head_dim()))))});
-    if (causal && m_d.tokens > 1) {  // one new token sees the whole cache
+    if (!m_mask_bias.empty()) {
+        scores = m_w.node("Add", name + "/Add", {scores, m_mask_bias});
+    } else if (causal && m_d.tokens > 1) {  // one new token sees the whole cache
         std::vector<float> mask;
         for (int i = 0; i < m_d.tokens; ++i)
             for (int j = 0; j < m_d.context(); ++j)

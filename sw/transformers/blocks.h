@@ -18,6 +18,10 @@ struct block_dims {
     int hidden = 0;
     int heads = 1;
     int kv_heads = 1;  // grouped-query attention: heads / kv_heads share one K/V head
+    // A decode step over a static cache (Hugging Face's StaticCache): `past`
+    // is the cache's capacity, the token's position is the graph input
+    // `position_ids` and which slots hold tokens the input `attention_mask`.
+    bool static_cache = false;
     int head_dim() const { return hidden / heads; }
     int context() const { return past + tokens; }
 };
@@ -48,19 +52,26 @@ public:
     // [b, t, n * hd] -> [b, n, t, hd].
     std::string split_heads(const std::string& x, const std::string& name, int n);
     // Rotary position embedding (Su et al. 2021, the rotate-half form) of
-    // heads [b, n, t, hd] at positions past .. past + t - 1, base 10000.
+    // heads [b, n, t, hd] at positions past .. past + t - 1, base 10000
+    // (static cache: at `position_ids`, looked up in a table of past + 1).
     std::string rotary(const std::string& x, const std::string& name);
     // GQA: [b, kv, T, hd] -> [b, heads, T, hd], each K/V head repeated for
     // its heads / kv_heads query heads.
     std::string repeat_kv(const std::string& x, const std::string& name);
     // softmax(q kᵀ / sqrt(hd) + causal mask) v for q [b, heads, t, hd] and
-    // k, v [b, heads, T, hd], merged back to [b, t, hidden].
+    // k, v [b, heads, T, hd], merged back to [b, t, hidden]. With a static
+    // cache the mask is `mask_bias` [1, 1, 1, T] (set_mask_bias).
     std::string attention(const std::string& q, const std::string& k, const std::string& v,
                           const std::string& name, bool causal);
+    // The static cache's additive mask, built once from attention_mask.
+    void set_mask_bias(const std::string& bias) { m_mask_bias = bias; }
+    // Static cache: the input position_ids [1, 1].
+    void set_positions(const std::string& ids) { m_positions = ids; }
 
 private:
     model_writer& m_w;
     block_dims m_d;
+    std::string m_mask_bias, m_positions;
 };
 
 }  // namespace nnvp::transformers

@@ -26,6 +26,10 @@ block_dims dims_of(const transformer_config& c, const transformer_shape& s) {
     d.hidden = c.hidden;
     d.heads = c.heads;
     d.kv_heads = c.kv_heads;
+    if (s.capacity > 0) {
+        d.static_cache = true;
+        d.past = s.capacity;
+    }
     return d;
 }
 
@@ -43,8 +47,9 @@ std::string embed(block_writer& b, const transformer_config& c, const std::strin
     for (int t = 0; t < d.tokens; ++t)
         pos.push_back(d.past + t);
     const std::string table = w.parameter(positions + ".weight", {c.max_positions, c.hidden}, 0.02f);
-    const std::string p = w.node("Gather", positions + "/Gather",
-                                 {table, w.integers(positions + "/ids", {1, d.tokens}, pos)});
+    const std::string at = d.static_cache ? std::string("position_ids")
+                                          : w.integers(positions + "/ids", {1, d.tokens}, pos);
+    const std::string p = w.node("Gather", positions + "/Gather", {table, at});
     return w.node("Add", positions + "/Add", {x, p});
 }
 
@@ -130,6 +135,12 @@ std::string cached(block_writer& b, const std::string& now, int l, const char* w
         all = w.node("Concat", "h." + std::to_string(l) + "/attn/Concat_" + which, {past, now});
         w.attr("axis", int64_t{2});
     }
+    if (d.static_cache) {  // the token's row; the runtime writes it into the cache
+        const std::string update = "cache_update." + std::to_string(l) + "." + which;
+        w.node("Identity", update, {now});
+        w.output(update, TensorProto::FLOAT, {d.batch, d.kv_heads, 1, d.head_dim()});
+        return all;
+    }
     const std::string present = "present." + std::to_string(l) + "." + which;
     w.node("Identity", present, {all});
     w.output(present, TensorProto::FLOAT, {d.batch, d.kv_heads, d.context(), d.head_dim()});
@@ -172,10 +183,28 @@ std::string llama_block(block_writer& b, const transformer_config& c, const std:
     return w.node("Add", p + "/Add_1", {h, f});
 }
 
+// A static cache's step inputs: the position, and the mask as Hugging Face
+// turns it into an additive bias: (mask - 1) x 30, so a 0 adds masked_score.
+void static_cache_inputs(block_writer& b) {
+    model_writer& w = b.writer();
+    const block_dims& d = b.dims();
+    b.set_positions(w.input("position_ids", TensorProto::INT64, {1, 1}));
+    const std::string mask = w.input("attention_mask", TensorProto::INT64, {1, d.context()});
+    const std::string m = w.node("Cast", "mask/Cast", {mask});
+    w.attr("to", int64_t{TensorProto::FLOAT});
+    const std::string bias =
+        w.node("Mul", "mask/Mul", {w.node("Sub", "mask/Sub", {m, w.scalar("mask/one", 1.0f)}),
+                                   w.scalar("mask/scale", -masked_score)});
+    b.set_mask_bias(
+        w.node("Reshape", "mask/Reshape", {bias, w.shape("mask/shape", {1, 1, 1, d.context()})}));
+}
+
 onnx::ModelProto decoder(const transformer_config& c, const block_dims& d, model_writer& w) {
     block_writer b(w, d);
     const bool gpt2 = c.fam == family::gpt2;
     const std::string ids = w.input("input_ids", TensorProto::INT64, {d.batch, d.tokens});
+    if (d.static_cache)
+        static_cache_inputs(b);
     std::string x = embed(b, c, ids, gpt2 ? "wte" : "embed_tokens", gpt2 ? "wpe" : "");
     for (int l = 0; l < c.layers; ++l)
         x = gpt2 ? gpt2_block(b, x, l) : llama_block(b, c, x, l);
@@ -235,7 +264,7 @@ transformer_shape resolve_shape(const transformer_config& c, transformer_shape s
     if (s.batch < 1)
         throw std::invalid_argument(at + "batch " + std::to_string(s.batch) + ": at least 1");
     if (s.tokens == 0)
-        s.tokens = c.default_tokens;
+        s.tokens = s.capacity > 0 ? 1 : c.default_tokens;
     if (c.fam == family::vit && s.tokens != c.default_tokens)
         throw std::invalid_argument(at + "tokens " + std::to_string(s.tokens) +
                                     ": ViT-B/16 reads 197 tokens (196 patches and the class token)");
@@ -244,6 +273,16 @@ transformer_shape resolve_shape(const transformer_config& c, transformer_shape s
     if (s.past < 0 || (s.past > 0 && !c.decoder()))
         throw std::invalid_argument(at + "past " + std::to_string(s.past) +
                                     (c.decoder() ? ": not negative" : ": an encoder has no KV cache"));
+    if (s.capacity < 0 || (s.capacity > 0 && !c.decoder()))
+        throw std::invalid_argument(at + "capacity " + std::to_string(s.capacity) +
+                                    (c.decoder() ? ": not negative" : ": an encoder has no KV cache"));
+    if (s.capacity > 0 && (s.tokens != 1 || s.past != 0))
+        throw std::invalid_argument(at + "capacity " + std::to_string(s.capacity) +
+                                    ": a static-cache step takes one token and no past (tokens " +
+                                    std::to_string(s.tokens) + ", past " + std::to_string(s.past) + ")");
+    if (s.capacity + 1 > c.max_positions)
+        throw std::invalid_argument(at + "capacity + 1 = " + std::to_string(s.capacity + 1) +
+                                    ": the model has " + std::to_string(c.max_positions) + " positions");
     if (s.past + s.tokens > c.max_positions)
         throw std::invalid_argument(at + "past + tokens = " + std::to_string(s.past + s.tokens) +
                                     ": the model has " + std::to_string(c.max_positions) + " positions");

@@ -35,14 +35,27 @@ struct transformer_shape {
     int batch = 1;
     int tokens = 0;  // 0: the model's default (ViT: always its 197 patches + class token)
     int past = 0;
+    // > 0: one decode step over a static cache of `capacity` slots
+    // (decode_step_inputs below); tokens 1, past 0.
+    int capacity = 0;
 };
+
+// A decode step over a static cache, as a runtime drives it token by token
+// (Hugging Face's StaticCache export): inputs input_ids [batch, 1],
+// position_ids [1, 1] (the token's position), attention_mask [1, capacity
+// + 1] (1 for the cache slots that hold tokens and for the last entry, the
+// token itself; 0 masks) and past_key_values.<l>.key / .value [batch,
+// kv_heads, capacity, head_dim]; outputs, in this order, cache_update.<l>.key
+// / .value [batch, kv_heads, 1, head_dim] (the token's keys and values, which
+// the runtime writes into slot `position`) per layer, then logits [batch, 1,
+// vocab]. Every step attends over the whole capacity, masked.
 
 const std::vector<transformer_config>& transformer_zoo();
 // Names compare without case, '-', '_' and '/' ("ViT-B/16"); nullptr when unknown.
 const transformer_config* find_transformer(const std::string& name);
 
 // The model for one pass. Throws std::invalid_argument naming the field
-// ("tokens", "past", "batch") when the shape does not fit the model: more
+// ("tokens", "past", "batch", "capacity") when the shape does not fit the model: more
 // positions than it has, a cache on an encoder, ViT tokens other than 197.
 onnx::ModelProto build_transformer(const transformer_config& c, transformer_shape s,
                                    uint64_t seed);

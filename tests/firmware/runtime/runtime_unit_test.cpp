@@ -9,6 +9,7 @@
 #include "firmware/runtime/cpu_ops.h"
 #include "firmware/runtime/nn_runtime.h"
 #include "arch/nncore/layer_codec.h"
+#include "sw/compiler/reference.h"
 #include "sw/compiler/sample_network.h"
 #include "tests/support/fake_hal.h"
 
@@ -172,4 +173,69 @@ TEST(nn_runtime, corrupt_package_is_rejected_and_nothing_runs) {
     f.hal.write_block(load_at, hb, sizeof hb);
     EXPECT_EQ(rt.load(load_at), runtime_status::invalid_package);
     EXPECT_EQ(rt.load_error().error, package::package_error::bad_size);
+}
+
+namespace {
+
+// A fake HAL that counts the bytes block reads move (what the bus would carry).
+class counting_hal : public test::fake_hal {
+public:
+    using fake_hal::fake_hal;
+    uint64_t block_bytes_read = 0;
+    bus_status read_block(uint64_t addr, void* dst, std::size_t bytes) override {
+        block_bytes_read += bytes;
+        return fake_hal::read_block(addr, dst, bytes);
+    }
+};
+
+// An embedding lookup: a 1000 x 64 fp32 table (a constant), three int32
+// token ids as the input, gathered along `axis`.
+compiler::network embedding(int axis) {
+    compiler::network net;
+    net.name = "embedding";
+    net.input_type = nn::dtype::int32;
+    net.input_shape = {1, 1, 1, 3};
+    nn::tensor table(nn::dtype::fp32, axis == 2 ? nn::shape4{1, 1, 1000, 64} : nn::shape4{1, 1, 64, 1000});
+    for (std::size_t i = 0; i < table.size(); ++i)
+        table.set_float(i, static_cast<float>(i % 977) * 0.25f);
+    net.constants.push_back({"table", table, {}});
+    net.ops.push_back(compiler::cpu_op({cpuops::kind::gather, {axis}, {}}, {}, "lookup"));
+    net.ops[0].in = {net.constant_index(0), 0};  // indices final once every op is in
+    return net;
+}
+
+}  // namespace
+
+// A gather whose rows lie apart reads those rows, not the table: three
+// 256-byte rows and the 12 bytes of ids instead of 256 kB per token; the
+// output is the reference executor's, bit for bit. Gathered along the
+// innermost axis the rows interleave, and the whole table is read.
+TEST(nn_runtime, gather_reads_only_the_selected_rows) {
+    for (int axis : {2, 3}) {
+        counting_hal hal{test_map()};
+        intc_driver intc{hal, 0x40000000};
+        nncore_driver core{hal, 0x40004000};
+        const compiler::network net = embedding(axis);
+        compiler::build_options o;
+        o.load_address = load_at;
+        o.arena_base = arena_at;
+        o.core_precisions = 0;
+        const compiler::built_package pkg = compiler::build(net, o);
+        hal.write_block(load_at, pkg.image.data(), pkg.image.size());
+        nn_runtime rt(hal, intc, core, cpu_cost_model{});
+        ASSERT_EQ(rt.load(load_at), runtime_status::ok) << rt.load_error().message;
+        nn::tensor ids(nn::dtype::int32, {1, 1, 1, 3});
+        ids.set_int(0, 7);
+        ids.set_int(1, -1);  // the last row
+        ids.set_int(2, 7);
+        ASSERT_EQ(rt.write_input(ids), runtime_status::ok);
+        const uint64_t before = hal.block_bytes_read;
+        run_summary s;
+        ASSERT_EQ(rt.run(s), runtime_status::ok) << s.message;
+        const uint64_t read = hal.block_bytes_read - before;
+        EXPECT_EQ(read, axis == 2 ? 3 * 64 * 4 + 12 : 1000 * 64 * 4 + 12) << "axis " << axis;
+        nn::tensor out;
+        ASSERT_EQ(rt.read_output(out), runtime_status::ok);
+        EXPECT_EQ(out.bytes(), compiler::reference_run(net, ids)[1].bytes()) << "axis " << axis;
+    }
 }

@@ -1,0 +1,29 @@
+// The report's layers[] rows: one per package step (CPU steps included),
+// from the NN core's command records and the firmware's per-step totals.
+// nn_network's runs and generation runs (one row set per package) share it.
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "ip/nncore/nncore.h"
+#include "sw/compiler/builder.h"
+
+namespace nnvp {
+
+struct layer_rows_input {
+    const compiler::network* net = nullptr;
+    const compiler::built_package* pkg = nullptr;
+    // Command k's core step (its index among the package's core steps), or
+    // -1 when it belongs to something else.
+    std::function<int(std::size_t)> core_step_of;
+    double runs = 1;  // the rows are means over this many runs of the package
+    // Per package step (may be empty): simulated ns and CPU cycles over every run.
+    std::vector<uint64_t> step_ns, step_cycles;
+};
+
+nlohmann::json layer_rows(const layer_rows_input& in,
+                          const std::vector<nncore::core::command_record>& cmds);
+
+}  // namespace nnvp
