@@ -57,7 +57,7 @@ std::string format_metric(double value, const std::string& unit) {
         return buf;
     }
     if (unit == "cycles" || unit == "MAC" || unit == "inf/s" || unit == "inf/J" || unit == "GOPS" ||
-        unit == "GOPS/W") {
+        unit == "GOPS/W" || unit == "tok/s") {
         // Counted things read better without an SI prefix fused to the unit.
         return format_si(value, "") + " " + unit;
     }

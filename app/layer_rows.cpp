@@ -81,6 +81,8 @@ nlohmann::json layer_rows(const layer_rows_input& in,
             {"compute_cycles", per(x.compute)},
             {"stall_cycles", per(x.stall)},
             {"utilization", cycles ? x.util_sum / static_cast<double>(cycles) : 0.0},
+            // The core waited for data longer than it computed: memory-bound.
+            {"bound", !core ? "cpu" : x.stall > x.compute ? "memory" : "compute"},
             {"dram_read_bytes", per(x.dr)},
             {"dram_write_bytes", per(x.dw)},
             {"sram_read_bytes", per(x.sr)},

@@ -88,12 +88,12 @@ json llm_run::inferences_json() const {
     return a;
 }
 
-json llm_run::generation_json(const soc& chip, bool& ok) const {
+json llm_run::generation_json(const soc& chip) const {
     const auto tokens_per_request =
         static_cast<double>(m_g.batch) * static_cast<double>(m_spec.generate);
     std::vector<double> ttft, tpot;
     json requests = json::array();
-    double energy = 0, busy = 0;
+    double energy = 0;
     phase_sums prefill, decode;
     const auto& cmds = chip.nn_commands();
     for (std::size_t i = 0; i < m_requests.size(); ++i) {
@@ -108,7 +108,6 @@ json llm_run::generation_json(const soc& chip, bool& ok) const {
             gaps.push_back(tpot.back());
         }
         energy += r.energy_j;
-        busy += r.end_s - r.start_s;
         for (const auto& c : cmds) {
             const double t = c.start.to_seconds();
             if (t >= r.start_s && t < r.first_token_s)
@@ -149,7 +148,7 @@ json llm_run::generation_json(const soc& chip, bool& ok) const {
         {"energy_per_token_j", n > 0 ? energy / (n * tokens_per_request) : 0.0},
         {"kv_cache", {{"capacity_tokens", m_g.capacity},
                       {"bytes", kv_bytes},
-                      {"bytes_per_token", m_g.capacity ? kv_bytes / m_g.capacity : 0},
+                      {"bytes_per_token", m_g.capacity ? kv_bytes / (uint64_t{m_g.capacity} * m_g.batch) : 0},
                       {"memory", kv_memory ? kv_memory->name : "?"},
                       {"type", nn::to_string(m_step->pkg.tensors[m_g.cache[0]].type)},
                       {"attention", "every step attends over the whole capacity, masked "
@@ -161,8 +160,6 @@ json llm_run::generation_json(const soc& chip, bool& ok) const {
           {"decode", decode.to_json(std::max(decode_tokens, 1.0),
                                     decode_tokens > 0 ? decode_s / decode_tokens : 0.0)}}},
         {"requests_detail", requests}};
-    (void)busy;
-    (void)ok;
     return g;
 }
 
@@ -288,7 +285,7 @@ bool llm_run::finish(soc& chip, json& report) {
     report["quantization"] = m_prefill->work.quantization;
     report["inferences"] = inferences_json();
     report["layers"] = layers_json(chip);
-    report["generation"] = generation_json(chip, ok);
+    report["generation"] = generation_json(chip);
     const json& gen = report["generation"];
     std::vector<double> lat;
     double busy_energy = 0, busy_s = 0;

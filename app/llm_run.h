@@ -62,7 +62,7 @@ private:
     using pass = generation_pass;
     void compile(const scenario& sc);
     bool collect(soc& chip);
-    nlohmann::json generation_json(const soc& chip, bool& ok) const;
+    nlohmann::json generation_json(const soc& chip) const;
     nlohmann::json inferences_json() const;
     nlohmann::json layers_json(const soc& chip) const;
     nlohmann::json accuracy_json(bool& ok) const;

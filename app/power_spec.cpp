@@ -30,6 +30,10 @@ const std::vector<param_def>& param_defs() {
         {"transition_us", 0, 1e6, "pm_transition_us"},
         {"compute_opp", 0, 255, "pm_compute_opp"},
         {"frequency_only", 0, 1, "pm_frequency_only"},
+        {"prefill_opp", 0, 255, "pm_prefill_opp"},
+        {"decode_opp", 0, 255, "pm_decode_opp"},
+        {"cap_mw", 1, 1e9, "pm_cap_mw"},
+        {"window_us", 1, 1e9, "pm_cap_window_us"},
     };
     return defs;
 }
@@ -48,13 +52,15 @@ const std::map<std::string, std::vector<std::string>>& governor_keys() {
         {"race_to_idle", {}},
         {"pace_to_deadline", {"margin_pct", "transition_us"}},
         {"per_layer", {"compute_opp", "frequency_only"}},
+        {"phase_aware", {"prefill_opp", "decode_opp"}},
+        {"power_cap", {"cap_mw", "window_us"}},
     };
     return keys;
 }
 
 bool load_based(const std::string& g) {
     return g == "ondemand" || g == "conservative" || g == "schedutil" || g == "simple_ondemand" ||
-           g == "race_to_idle";
+           g == "race_to_idle" || g == "power_cap";
 }
 
 std::string joined(const std::vector<std::string>& v) {
@@ -127,7 +133,7 @@ void power_program_args(const power_spec& p, const platform_config& cfg, double 
     if (nn == nullptr || nn->opps.empty())
         fail("governor", "a platform with an nncore domain and its OPP table");
     const std::string top = std::to_string(nn->opps.size() - 1);
-    for (const char* k : {"opp", "compute_opp"})
+    for (const char* k : {"opp", "compute_opp", "prefill_opp", "decode_opp"})
         if (p.params.count(k) && p.params.at(k) > static_cast<double>(nn->opps.size() - 1))
             fail(std::string("governor.") + k, "an nncore OPP index 0.." + top);
     if (p.governor == "pace_to_deadline" && deadline_s <= 0)

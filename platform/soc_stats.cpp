@@ -20,18 +20,28 @@ nlohmann::json soc::cpu_stats() const {
 }
 
 nlohmann::json soc::dma_stats() const {
+    // The first runs only: a long run has hundreds of thousands (the NN
+    // core's every tile), which would make report.json hundreds of MB.
+    constexpr std::size_t kept = 10000;
     nlohmann::json runs = nlohmann::json::array();
-    for (const dma_run& r : m_dma_runs)
+    for (std::size_t i = 0; i < m_dma_runs.size() && i < kept; ++i) {
+        const dma_run& r = m_dma_runs[i];
         runs.push_back({{"channel", r.channel},
                         {"start_s", r.start_s},
                         {"end_s", r.end_s},
                         {"bytes", r.bytes},
                         {"error", r.error},
                         {"bytes_per_s", r.end_s > r.start_s ? r.bytes / (r.end_s - r.start_s) : 0.0}});
-    return {{"bytes_moved", m_dma->bytes_moved()},
-            {"bursts", m_dma->bursts()},
-            {"descriptors_fetched", m_dma->descriptors_fetched()},
-            {"runs", runs}};
+    }
+    nlohmann::json d = {{"bytes_moved", m_dma->bytes_moved()},
+                        {"bursts", m_dma->bursts()},
+                        {"descriptors_fetched", m_dma->descriptors_fetched()},
+                        {"runs_total", m_dma_runs.size()},
+                        {"runs", runs}};
+    if (m_dma_runs.size() > kept)
+        d["runs_note"] = "runs lists the first " + std::to_string(kept) + " of " +
+                         std::to_string(m_dma_runs.size()) + " runs";
+    return d;
 }
 
 

@@ -35,26 +35,32 @@ double us(double s) { return s * 1e6; }
 }  // namespace
 
 void timeline::write_trace_json(std::ostream& os) const {
-    nlohmann::json events = nlohmann::json::array();
+    // Streamed one event per line: a long run has millions of events, and a
+    // document built in memory first would take gigabytes.
+    os << "{\"displayTimeUnit\": \"ns\", \"traceEvents\": [\n";
+    bool first = true;
+    auto put = [&](const nlohmann::json& e) {
+        os << (first ? "" : ",\n") << e.dump();
+        first = false;
+    };
     track_ids tracks;
     for (const span& s : m_spans) {
         nlohmann::json e = {{"name", s.name}, {"ph", "X"},          {"ts", us(s.start_s)},
                             {"dur", us(s.end_s - s.start_s)}, {"pid", 1}, {"tid", tracks.of(s.track)}};
         if (!s.args.empty())
             e["args"] = s.args;
-        events.push_back(e);
+        put(e);
     }
     for (const instant& i : m_instants)
-        events.push_back({{"name", i.name}, {"ph", "i"}, {"s", "t"}, {"ts", us(i.at_s)},
-                          {"pid", 1}, {"tid", tracks.of(i.track)}});
+        put({{"name", i.name}, {"ph", "i"}, {"s", "t"}, {"ts", us(i.at_s)}, {"pid", 1},
+             {"tid", tracks.of(i.track)}});
     for (const sample& c : m_samples)
-        events.push_back({{"name", c.signal}, {"ph", "C"}, {"ts", us(c.at_s)}, {"pid", 1},
-                          {"args", {{"value", c.value}}}});
-    events.push_back({{"name", "process_name"}, {"ph", "M"}, {"pid", 1}, {"args", {{"name", "soc"}}}});
+        put({{"name", c.signal}, {"ph", "C"}, {"ts", us(c.at_s)}, {"pid", 1},
+             {"args", {{"value", c.value}}}});
+    put({{"name", "process_name"}, {"ph", "M"}, {"pid", 1}, {"args", {{"name", "soc"}}}});
     for (const auto& [name, id] : tracks.ids)
-        events.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", 1}, {"tid", id},
-                          {"args", {{"name", name}}}});
-    os << nlohmann::json{{"traceEvents", events}, {"displayTimeUnit", "ns"}}.dump(1) << "\n";
+        put({{"name", "thread_name"}, {"ph", "M"}, {"pid", 1}, {"tid", id}, {"args", {{"name", name}}}});
+    os << "\n]}\n";
 }
 
 void timeline::write_vcd(std::ostream& os, double end_s) const {

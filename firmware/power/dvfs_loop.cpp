@@ -16,6 +16,8 @@ power_status dvfs_loop::init() {
             return s;
         m_table.push_back({o.freq_khz * 1e3, o.volt_mv * 1e-3});
     }
+    m_prev_ns = m_hal.now_ns();
+    m_stepped = true;
     return m_drv.telemetry(m_domain, m_prev);
 }
 
@@ -25,10 +27,15 @@ power_status dvfs_loop::step() {
         return m_last_status = s;
     ++m_steps;
     m_last_util = utilisation(m_prev, now);
+    const uint64_t t = m_hal.now_ns();
+    gov_sample smp;
+    smp.energy_j = static_cast<double>(now.energy_nj - m_prev.energy_nj) * 1e-9;
+    smp.period_ns = m_stepped && t > m_prev_ns ? t - m_prev_ns : 0;
     m_prev = now;
+    m_prev_ns = t;
+    m_stepped = true;
     if (m_table.empty())
         return m_last_status = power_status::bad_index;
-    gov_sample smp;
     smp.util = m_last_util;
     smp.cur = now.opp;
     smp.opp_max = now.opp_max;

@@ -39,6 +39,8 @@ private:
     governor& m_gov;
     opp_table m_table;
     domain_telemetry m_prev;
+    uint64_t m_prev_ns = 0;  // when m_prev was read
+    bool m_stepped = false;  // m_prev holds a reading
     uint64_t m_steps = 0;
     uint64_t m_requests = 0;
     double m_last_util = 0;

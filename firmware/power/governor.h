@@ -23,7 +23,17 @@ struct gov_sample {
     unsigned cur = 0;        // the current OPP
     unsigned opp_max = ~0u;  // the fastest OPP allowed (thermal cap)
     uint64_t now_ns = 0;
+    // The domain's energy (its ENERGY_NJ counter) over the last period of
+    // period_ns; period 0 when unknown (a step at a job or phase boundary
+    // right after another).
+    double energy_j = 0;
+    uint64_t period_ns = 0;
 };
+
+// The phase of the work the runtime runs (LLM serving: the prompt's pass,
+// token-by-token decoding, nothing); `none` when the runtime does not say.
+enum class phase : uint8_t { none, idle, prefill, decode };
+const char* to_string(phase p);
 
 // What the runtime knows about the inference in flight.
 struct job_hint {
@@ -64,6 +74,12 @@ struct governor_params {
     // only lower the frequency at that OPP's voltage when frequency_only.
     unsigned layer_compute_opp = ~0u;
     bool frequency_only = true;
+    // phase_aware: the OPP of each phase (~0u: the top); idle takes decode's.
+    unsigned prefill_opp = ~0u;
+    unsigned decode_opp = 0;
+    // power_cap: the domain's average power over the window stays under cap_w.
+    double cap_w = 0;
+    double cap_window_us = 10000;
 };
 
 class governor {
@@ -74,6 +90,7 @@ public:
     // Hints (ignored by the governors that do not use them).
     virtual void on_job(const job_hint&) {}
     virtual void on_layer(const layer_hint&) {}
+    virtual void on_phase(phase) {}
 };
 
 // nullptr for an unknown name (valid names: governor_names()).

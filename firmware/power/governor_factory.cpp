@@ -30,6 +30,10 @@ std::unique_ptr<governor> make_governor(const governor_params& p) {
         return std::make_unique<pace_to_deadline_governor>(p.margin, p.transition_us);
     if (n == "per_layer")
         return std::make_unique<per_layer_governor>(p.layer_compute_opp, p.frequency_only);
+    if (n == "phase_aware")
+        return std::make_unique<phase_aware_governor>(p.prefill_opp, p.decode_opp);
+    if (n == "power_cap")
+        return std::make_unique<power_cap_governor>(p.cap_w, p.cap_window_us);
     return nullptr;
 }
 

@@ -2,6 +2,8 @@
 // docs/power.md).
 #pragma once
 
+#include <vector>
+
 #include "firmware/power/governor.h"
 
 namespace nnvp::fw::pm {
@@ -133,6 +135,47 @@ private:
     unsigned m_compute_opp;
     bool m_frequency_only;
     layer_hint m_layer;
+};
+
+// Phase-aware (LLM serving): the prompt's pass is compute-bound, decoding a
+// token streams every weight from DRAM and barely uses the PE array, so
+// each phase gets its own OPP: prefill_opp while the prompt runs,
+// decode_opp while tokens are generated and when idle; the top OPP when the
+// runtime names no phase. It decides at the phase boundaries the runtime
+// reports (on_phase) and on every sample.
+class phase_aware_governor : public governor {
+public:
+    phase_aware_governor(unsigned prefill_opp, unsigned decode_opp)
+        : m_prefill(prefill_opp), m_decode(decode_opp) {}
+    const char* name() const override { return "phase_aware"; }
+    unsigned decide(const gov_sample& s, const opp_table& t) override;
+    void on_phase(phase p) override { m_phase = p; }
+
+private:
+    unsigned m_prefill, m_decode;
+    phase m_phase = phase::none;
+};
+
+// Power cap: the fastest OPP whose domain power, averaged over a sliding
+// window of the samples, stays under cap_w. Above the cap it steps one OPP
+// down; it steps one up only when the window's power scaled to that OPP
+// (dynamic power ~ f V^2) would stay under the cap. Samples without a
+// period (boundary steps) keep the OPP.
+class power_cap_governor : public governor {
+public:
+    power_cap_governor(double cap_w, double window_us)
+        : m_cap_w(cap_w), m_window_ns(window_us * 1e3) {}
+    const char* name() const override { return "power_cap"; }
+    unsigned decide(const gov_sample& s, const opp_table& t) override;
+    double window_power_w() const;  // over the samples kept, 0 without any
+
+private:
+    struct window_sample {
+        double energy_j;
+        uint64_t period_ns;
+    };
+    double m_cap_w, m_window_ns;
+    std::vector<window_sample> m_window;  // newest last, about window_ns long
 };
 
 }  // namespace nnvp::fw::pm

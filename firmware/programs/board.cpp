@@ -76,4 +76,41 @@ unsigned board::opp_count(const std::string& name) {
     return n;
 }
 
+namespace {
+
+// Sum over every power domain of one of the power controller's counters,
+// read by `read(domain, value)`.
+template <typename T, typename Read>
+uint64_t sum_domains(power_driver& p, Read read) {
+    uint32_t domains = 0;
+    if (p.domain_count(domains) != power_status::ok)
+        return 0;
+    uint64_t sum = 0;
+    for (unsigned d = 0; d < domains; ++d) {
+        T nj = 0;
+        if (read(d, nj) == power_status::ok)
+            sum += nj;
+    }
+    return sum;
+}
+
+}  // namespace
+
+uint64_t board::energy_nj() {
+    return sum_domains<uint64_t>(power, [&](unsigned d, uint64_t& nj) { return power.energy_nj(d, nj); });
+}
+
+uint64_t board::transition_nj() {
+    return sum_domains<uint32_t>(
+        power, [&](unsigned d, uint32_t& nj) { return power.transition_energy_nj(d, nj); });
+}
+
+bool board::put_fields(uint64_t base,
+                       std::initializer_list<std::pair<uint64_t, uint64_t>> fields) {
+    for (const auto& [offset, value] : fields)
+        if (io.write64(base + offset, value) != bus_status::ok)
+            return false;
+    return true;
+}
+
 }  // namespace nnvp::fw

@@ -9,7 +9,10 @@
 #include "firmware/drivers/timer/timer_driver.h"
 #include "arch/hal/hal.h"
 
+#include <cstdint>
+#include <initializer_list>
 #include <string>
+#include <utility>
 
 namespace nnvp::fw {
 
@@ -32,6 +35,13 @@ public:
     bool set_opp(const std::string& name, unsigned index);
     // The OPP table size of domain `name` (0 if it has none).
     unsigned opp_count(const std::string& name);
+    // Sums over every power domain of its energy counter and of its relock
+    // and state-transition energy (nJ); unreadable domains count 0.
+    uint64_t energy_nj();
+    uint64_t transition_nj();
+    // Writes each (offset from `base`, value) as a u64 in order (a results
+    // table the host reads back); false at the first bus error.
+    bool put_fields(uint64_t base, std::initializer_list<std::pair<uint64_t, uint64_t>> fields);
     void say(const std::string& line) { io.log(line); }
 };
 

@@ -47,32 +47,6 @@ generate_args generate_args_from(const program_args& a) {
             static_cast<uint64_t>(a.get("seed"))};
 }
 
-uint64_t domains_energy(board& b) {
-    uint32_t domains = 0;
-    uint64_t sum = 0;
-    if (b.power.domain_count(domains) != power_status::ok)
-        return 0;
-    for (unsigned d = 0; d < domains; ++d) {
-        uint64_t nj = 0;
-        if (b.power.energy_nj(d, nj) == power_status::ok)
-            sum += nj;
-    }
-    return sum;
-}
-
-uint64_t domains_transitions(board& b) {
-    uint32_t domains = 0;
-    uint64_t sum = 0;
-    if (b.power.domain_count(domains) != power_status::ok)
-        return 0;
-    for (unsigned d = 0; d < domains; ++d) {
-        uint32_t nj = 0;
-        if (b.power.transition_energy_nj(d, nj) == power_status::ok)
-            sum += nj;
-    }
-    return sum;
-}
-
 // One request after another: prefill, then a step per further token.
 class generation_loop {
 public:
@@ -94,7 +68,7 @@ public:
             while (m_h.now_ns() < arrival)  // asleep until the request arrives
                 m_h.wait_irq(arrival - m_h.now_ns());
             const uint64_t start = m_h.now_ns();
-            const uint64_t e0 = domains_energy(m_b), tr0 = domains_transitions(m_b),
+            const uint64_t e0 = m_b.energy_nj(), tr0 = m_b.transition_nj(),
                            n0 = nncore_energy();
             m_e0 = e0;
             m_n0 = n0;
@@ -111,11 +85,11 @@ public:
                     std::to_string((first - arrival) / 1000) + " us after arrival, " +
                     std::to_string(m_a.generate) + " tokens in " +
                     std::to_string((end - start) / 1000) + " us");
-            if (!put(gt::request_at(m_a.results, r),
+            if (!m_b.put_fields(gt::request_at(m_a.results, r),
                      {{gt::r_arrival, arrival}, {gt::r_start, start}, {gt::r_first_token, first},
-                      {gt::r_end, end}, {gt::r_energy, domains_energy(m_b) - e0},
+                      {gt::r_end, end}, {gt::r_energy, m_b.energy_nj() - e0},
                       {gt::r_nncore_energy, nncore_energy() - n0},
-                      {gt::r_transition, domains_transitions(m_b) - tr0}, {gt::r_wake, wake}}))
+                      {gt::r_transition, m_b.transition_nj() - tr0}, {gt::r_wake, wake}}))
                 return 15;
             ++m_done;
             if (m_a.pattern == 1)
@@ -125,6 +99,7 @@ public:
             else
                 next = end;
             const uint64_t now = m_h.now_ns();
+            m_pm.set_phase(pm::phase::idle);
             m_pm.end_inference(r + 1 < m_a.requests && next > now ? next - now : 0);
         }
         return 0;
@@ -132,11 +107,11 @@ public:
 
     int finish() {
         for (std::size_t k = 0; k < m_step_ns.size(); ++k)
-            if (!put(gt::step_at(m_a.results, m_a.requests, m_a.generate, m_g.batch, k),
+            if (!m_b.put_fields(gt::step_at(m_a.results, m_a.requests, m_a.generate, m_g.batch, k),
                      {{0, m_step_ns[k]}, {8, m_step_cycles[k]}}))
                 return 15;
         const network_power_counts pc = m_pm.counts();
-        if (!put(m_a.results, {{gt::h_magic, gt::magic}, {gt::h_done, m_done},
+        if (!m_b.put_fields(m_a.results, {{gt::h_magic, gt::magic}, {gt::h_done, m_done},
                                {gt::h_status, m_status}, {gt::h_failed_request, m_failed},
                                {gt::h_opp_requests, pc.opp_requests},
                                {gt::h_idle_entries, pc.idle_entries},
@@ -151,13 +126,6 @@ public:
     }
 
 private:
-    bool put(uint64_t base, std::initializer_list<std::pair<uint64_t, uint64_t>> fields) {
-        for (const auto& [offset, value] : fields)
-            if (m_h.write64(base + offset, value) != bus_status::ok)
-                return false;
-        return true;
-    }
-
     uint64_t nncore_energy() {
         uint64_t nj = 0;
         m_b.power.energy_nj(m_pm.domain(), nj);
@@ -232,7 +200,7 @@ private:
         m_h.consume_cycles(copy_cycles(m_cost, l.size()));  // one compare per logit
         picked_ns = m_h.now_ns();
         const uint64_t at = gt::token_at(m_a.results, m_a.requests, m_a.generate, m_g.batch, r, g);
-        if (!put(at, {{gt::t_end, picked_ns}, {gt::t_energy, domains_energy(m_b) - m_e0},
+        if (!m_b.put_fields(at, {{gt::t_end, picked_ns}, {gt::t_energy, m_b.energy_nj() - m_e0},
                       {gt::t_nncore_energy, nncore_energy() - m_n0}}))
             return false;
         for (std::size_t b = 0; b < tokens.size(); ++b)
@@ -250,6 +218,7 @@ private:
             m_h.write_block(ids.address, m_buf.data(), m_buf.size()) != bus_status::ok)
             return 13;
         m_h.consume_cycles(copy_cycles(m_cost, m_buf.size()));
+        m_pm.set_phase(pm::phase::prefill);
         if (!run(m_prefill, r))
             return -1;
         std::vector<int64_t> tokens;
@@ -258,6 +227,7 @@ private:
         for (std::size_t k = 0; k < m_g.present.size(); ++k)
             if (!append(m_pv.tensors[m_g.present[k]], k, 0))
                 return 14;
+        m_pm.set_phase(pm::phase::decode);
         std::vector<int64_t> mask(m_g.capacity + 1, 0);
         for (unsigned s = 0; s < m_g.prompt; ++s)
             mask[s] = 1;

@@ -17,7 +17,7 @@ const std::vector<std::string>& pm_governor_codes() {
     static const std::vector<std::string> codes = {
         "none",         "performance",      "powersave", "userspace",
         "ondemand",     "conservative",     "schedutil", "simple_ondemand",
-        "race_to_idle", "pace_to_deadline", "per_layer"};
+        "race_to_idle", "pace_to_deadline", "per_layer", "phase_aware", "power_cap"};
     return codes;
 }
 
@@ -38,10 +38,11 @@ std::vector<arg_spec> power_arg_specs() {
     constexpr int64_t big = INT64_MAX;
     return {
         {"deadline_ns", 0, 0, big, "deadline after each arrival (0: none)"},
-        {"pm_governor", 0, 0, 10,
+        {"pm_governor", 0, 0, 12,
          "NN-core DVFS governor: 0 none, 1 performance, 2 powersave, "
          "3 userspace, 4 ondemand, 5 conservative, 6 schedutil, "
-         "7 simple_ondemand, 8 race_to_idle, 9 pace_to_deadline, 10 per_layer"},
+         "7 simple_ondemand, 8 race_to_idle, 9 pace_to_deadline, 10 per_layer, "
+         "11 phase_aware, 12 power_cap"},
         {"pm_sampling_us", 0, 0, 1'000'000'000,
          "governor sampling period (0: job/layer boundaries only)"},
         {"pm_userspace_opp", 0, 0, 255, "userspace: the OPP"},
@@ -57,6 +58,10 @@ std::vector<arg_spec> power_arg_specs() {
         {"pm_transition_us", 100, 0, 1'000'000, "pace_to_deadline: worst OPP transition (us)"},
         {"pm_compute_opp", -1, -1, 255, "per_layer: OPP of compute-bound layers (-1: the top)"},
         {"pm_frequency_only", 1, 0, 1, "per_layer: memory-bound layers keep the voltage"},
+        {"pm_prefill_opp", -1, -1, 255, "phase_aware: OPP of the prefill phase (-1: the top)"},
+        {"pm_decode_opp", 0, 0, 255, "phase_aware: OPP of the decode phase and of idle"},
+        {"pm_cap_mw", 1000, 1, big, "power_cap: the NN core's average power cap (mW)"},
+        {"pm_cap_window_us", 10000, 1, big, "power_cap: the window the average is over (us)"},
         {"pm_idle", 0, 0, 3, "idle policy: 0 none, 1 always, 2 fixed_timeout, 3 residency_aware"},
         {"pm_idle_state", 3, 1, 3, "always / fixed_timeout: 1 idle, 2 retention, 3 off"},
         {"pm_timeout_us", 1000, 0, 1'000'000'000, "fixed_timeout: idle time before entering"},
@@ -98,6 +103,11 @@ network_power_config power_config_from(const program_args& a) {
     const int64_t compute = a.get("pm_compute_opp");
     c.gov.layer_compute_opp = compute < 0 ? ~0u : static_cast<unsigned>(compute);
     c.gov.frequency_only = a.get("pm_frequency_only") != 0;
+    const int64_t prefill = a.get("pm_prefill_opp");
+    c.gov.prefill_opp = prefill < 0 ? ~0u : static_cast<unsigned>(prefill);
+    c.gov.decode_opp = static_cast<unsigned>(a.get("pm_decode_opp"));
+    c.gov.cap_w = static_cast<double>(a.get("pm_cap_mw")) * 1e-3;
+    c.gov.cap_window_us = static_cast<double>(a.get("pm_cap_window_us"));
     const int64_t i = a.get("pm_idle");
     c.idle = i > 0;
     pm::idle_params& p = c.idle_policy;
@@ -148,8 +158,9 @@ bool network_power::init() {
         // Load-based governors decide on their own tick only: a step at a
         // job boundary would measure a window of pure work (or pure idle).
         const std::string& g = m_cfg.gov.name;
-        m_boundary_steps = m_cfg.sampling_ns == 0 || !(g == "ondemand" || g == "conservative" ||
-                                                       g == "schedutil" || g == "simple_ondemand");
+        m_boundary_steps = m_cfg.sampling_ns == 0 ||
+                           !(g == "ondemand" || g == "conservative" || g == "schedutil" ||
+                             g == "simple_ondemand" || g == "power_cap");
         step_governor();
         if (m_cfg.sampling_ns > 0 &&
             m_loop->attach(m_b.timer, sampling_channel, m_cfg.sampling_ns) != timer_status::ok) {
@@ -267,6 +278,14 @@ void network_power::on_step(const step_event& e) {
     const double busy_ns = m_step_hz > 0 ? p.busy_cycles / m_step_hz * 1e9 : 0;
     p.fixed_ns = ns > busy_ns ? ns - busy_ns : 0;
     p.memory_s = stall > m_stall0 ? ns * 1e-9 : 0;
+}
+
+void network_power::set_phase(pm::phase p) {
+    if (!m_gov)
+        return;
+    m_gov->on_phase(p);
+    if (m_boundary_steps)
+        step_governor();  // the phase boundary is a decision point
 }
 
 void network_power::end_inference(uint64_t gap_ns) {

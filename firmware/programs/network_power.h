@@ -73,6 +73,9 @@ public:
     void begin_inference(uint64_t arrival_ns, uint64_t& wake_ns);
     // nn_runtime's step hook: per-layer hints and measurements.
     void on_step(const step_event& e);
+    // The phase of the work (llm_generate: prefill, decode, idle), told to
+    // the governor, which decides at once.
+    void set_phase(pm::phase p);
     // After the inference: the job is over; the domain may sleep for the
     // gap until the next arrival (gap_ns, known to the program).
     void end_inference(uint64_t gap_ns);

@@ -26,47 +26,6 @@ namespace {
 
 enum class arrival : int64_t { back_to_back = 0, periodic = 1, poisson = 2 };
 
-bool put64(hal& h, uint64_t addr, uint64_t v) {
-    return h.write64(addr, v) == bus_status::ok;
-}
-
-// Writes each (offset from `base`, value) in order; false at the first bus error.
-bool put_fields(hal& h, uint64_t base,
-                std::initializer_list<std::pair<uint64_t, uint64_t>> fields) {
-    for (const auto& [offset, value] : fields)
-        if (!put64(h, base + offset, value))
-            return false;
-    return true;
-}
-
-// Sum over every power domain of one of the power controller's counters
-// (nJ), read by `read(domain, value)`; unreadable domains count 0.
-template <typename T, typename Read>
-uint64_t sum_domains(board& b, Read read) {
-    uint32_t domains = 0;
-    if (b.power.domain_count(domains) != power_status::ok)
-        return 0;
-    uint64_t sum = 0;
-    for (unsigned d = 0; d < domains; ++d) {
-        T nj = 0;
-        if (read(d, nj) == power_status::ok)
-            sum += nj;
-    }
-    return sum;
-}
-
-// Energy of every power domain so far.
-uint64_t energy_nj(board& b) {
-    return sum_domains<uint64_t>(
-        b, [&](unsigned d, uint64_t& nj) { return b.power.energy_nj(d, nj); });
-}
-
-// Every domain's relock and state-transition energy so far.
-uint64_t transition_nj(board& b) {
-    return sum_domains<uint32_t>(
-        b, [&](unsigned d, uint32_t& nj) { return b.power.transition_energy_nj(d, nj); });
-}
-
 // Moves `bytes` from `from` to `to` with the CPU (DMI bulk copy), charging
 // the copy loop's cycles.
 bool copy(hal& h, uint64_t from, uint64_t to, std::size_t bytes, const cpu_cost_model& cost,
@@ -161,7 +120,7 @@ public:
             uint32_t opp = 0;
             m_b.power.current_opp(m_pm.domain(), opp);
             namespace ns = results_table;
-            if (!put_fields(m_h, ns::inference_at(m_a.stats, i),
+            if (!m_b.put_fields(ns::inference_at(m_a.stats, i),
                             {{ns::f_arrival, arrival_ns},
                              {ns::f_start, start},
                              {ns::f_end, end},
@@ -184,11 +143,11 @@ public:
         namespace ns = results_table;
         const uint64_t n = m_a.inferences;
         for (std::size_t k = 0; k < m_v.steps.size(); ++k)
-            if (!put_fields(m_h, ns::step_at(m_a.stats, n, k),
+            if (!m_b.put_fields(ns::step_at(m_a.stats, n, k),
                             {{0, m_step_ns[k]}, {8, m_step_cycles[k]}}))
                 return 15;
         const network_power_counts pc = m_pm.counts();
-        if (!put_fields(m_h, m_a.stats,
+        if (!m_b.put_fields(m_a.stats,
                         {{0, ns::magic},
                          {8, m_done},
                          {16, m_v.steps.size()},
@@ -210,8 +169,8 @@ private:
     // `nncore` stands when the NN core's domain cannot be read.
     energy_marks energy(uint64_t nncore) {
         energy_marks m;
-        m.soc = energy_nj(m_b);
-        m.transition = transition_nj(m_b);
+        m.soc = m_b.energy_nj();
+        m.transition = m_b.transition_nj();
         m.nncore = nncore;
         m_b.power.energy_nj(m_pm.domain(), m.nncore);
         return m;

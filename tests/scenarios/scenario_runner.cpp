@@ -151,6 +151,11 @@ const std::vector<long_scenario>& long_scenarios() {
          "the host (2.2 GB peak)"},
         {"transformers/vit_b16_timing.json", "about 12 s: ViT-B/16's 86 M weights, as BERT's"},
         {"transformers/gpt2_prefill_timing.json", "GPT-2's 124 M weights, as BERT's"},
+        {"transformers/llama_small_generate.json",
+         "about 25 s: two FP32 packages of a 45 M-parameter decoder (tests/sw/transformers runs "
+         "it functionally, its tokens checked)"},
+        {"power/llm_serving.json", "about 70 s: 8 requests of 32 + 32 tokens (docs/llm.md)"},
+        {"power/gpt2_serving.json", "about 100 s: GPT-2 serving 4 requests (docs/llm.md)"},
         {"networks/resnet50_int8_timing.json",
          "about 15 s: ResNet-50's 25 M weights are generated, quantized and compiled on the "
          "host before the 3 s simulation"},

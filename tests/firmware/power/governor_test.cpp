@@ -148,3 +148,51 @@ TEST(governor, factory_knows_every_name) {
     bad.name = "turbo";
     EXPECT_EQ(make_governor(bad), nullptr);
 }
+
+// Phase-aware: the runtime's phase picks the OPP; the thermal cap still binds.
+TEST(governor, phase_aware_follows_the_phase) {
+    const opp_table t = nncore_table();
+    phase_aware_governor g(~0u, 2);
+    EXPECT_EQ(g.decide(at(0.1, 0), t), 7u);  // no phase known: the top
+    g.on_phase(phase::prefill);
+    EXPECT_EQ(g.decide(at(0.0, 2), t), 7u);
+    EXPECT_EQ(g.decide(at(0.0, 2, 0, 5), t), 5u);  // capped at 5
+    g.on_phase(phase::decode);
+    EXPECT_EQ(g.decide(at(1.0, 7), t), 2u);
+    g.on_phase(phase::idle);
+    EXPECT_EQ(g.decide(at(0.0, 7), t), 2u);
+    EXPECT_STREQ(to_string(phase::decode), "decode");
+}
+
+namespace {
+
+// A sample of `mw` average power over `period_us` at OPP `cur`.
+gov_sample powered(double mw, unsigned cur, uint64_t period_us) {
+    gov_sample s = at(1.0, cur);
+    s.period_ns = period_us * 1000;
+    s.energy_j = mw * 1e-3 * static_cast<double>(period_us) * 1e-6;
+    return s;
+}
+
+}  // namespace
+
+// Power cap of 300 mW over a 3 ms window of 1 ms samples:
+//   at 7, 400 mW: over -> 6; window (400 + 330) / 2 = 365 -> 5;
+//   (400 + 330 + 260) / 3 = 330 -> 4; the 400 leaves: (330 + 260 + 200) / 3
+//   = 263 <= 300, but up to 5 scales by (800 x 0.75^2) / (700 x 0.70^2) =
+//   1.312 -> 345 > 300: stay; 150 mW: (260 + 200 + 150) / 3 = 203, x 1.312 =
+//   267: up to 5; 150 again: (200 + 150 + 150) / 3 = 167, up to 6 scales by
+//   (900 x 0.80^2) / (800 x 0.75^2) = 1.28 -> 213: up to 6. A boundary
+//   sample (no period) keeps the OPP.
+TEST(governor, power_cap_steps_down_over_the_cap_and_up_with_room) {
+    const opp_table t = nncore_table();
+    power_cap_governor g(0.300, 3000);
+    EXPECT_EQ(g.decide(powered(400, 7, 1000), t), 6u);
+    EXPECT_EQ(g.decide(powered(330, 6, 1000), t), 5u);
+    EXPECT_EQ(g.decide(powered(260, 5, 1000), t), 4u);
+    EXPECT_EQ(g.decide(powered(200, 4, 1000), t), 4u);
+    EXPECT_NEAR(g.window_power_w(), 0.263333, 1e-6);
+    EXPECT_EQ(g.decide(powered(150, 4, 1000), t), 5u);
+    EXPECT_EQ(g.decide(powered(150, 5, 1000), t), 6u);
+    EXPECT_EQ(g.decide(at(1.0, 6), t), 6u);  // no period: keep
+}
