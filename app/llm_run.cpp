@@ -8,7 +8,6 @@
 #include "app/llm_reference.h"
 #include "app/power_report.h"
 #include "arch/package/generation_table.h"
-#include "nn/tensor/endian.h"
 #include "sw/onnx/check_importer.h"
 #include "sw/transformers/transformer_zoo.h"
 
@@ -99,6 +98,12 @@ llm_run::llm_run(scenario& sc)
     const int batch = m_spec.batch, prompt = m_spec.prompt;
     const int capacity = prompt + m_spec.generate - 2;
     const bool quantized = m_spec.quant.precision != ref::precision::fp32;
+    const std::string& governor = m_spec.power.governor;
+    if (governor == "per_layer" || governor == "pace_to_deadline")
+        throw config_error(m_file + ": workload.power.governor.name: " + governor +
+                           " predicts from one package's steps, and a generation runs two "
+                           "(prefill and decode step): use phase_aware, power_cap or a "
+                           "load-based governor");
     given_input_sets prompts;
     for (unsigned k = 0; k < m_spec.input_sets; ++k)
         prompts.sets.push_back(prompt_set(batch, prompt, c.vocab, m_spec.seed * 7919 + k));
@@ -224,27 +229,15 @@ void llm_run::preload(soc& chip) const {
     chip.dram().load(m_stats_at - m_dram_base, zero.data(), zero.size());
 }
 
-network_session::run_progress llm_run::progress(const soc& chip) const {
-    network_session::run_progress p;
+stream_progress llm_run::progress(const soc& chip) const {
     const std::size_t per_request =
         m_prefill->core_steps + (static_cast<std::size_t>(m_spec.generate) - 1) * m_step->core_steps;
-    if (per_request == 0)
-        return p;
-    const std::size_t total = per_request * m_spec.inferences;
-    const std::size_t done = std::min(chip.nn_streams().size(), total);
-    p.fraction = static_cast<double>(done) / static_cast<double>(total);
-    const std::size_t request = std::min<std::size_t>(done / per_request + 1, m_spec.inferences);
-    p.detail = "request " + std::to_string(request) + " of " + std::to_string(m_spec.inferences);
-    return p;
+    return progress_of(chip.nn_streams().size(), per_request, m_spec.inferences, "request");
 }
 
 bool llm_run::collect(soc& chip) {
     namespace gt = generation_table;
-    auto get = [&](uint64_t addr) {
-        uint8_t b[8];
-        chip.dram().dump(addr - m_dram_base, b, 8);
-        return nn::load_le<uint64_t>(b);
-    };
+    auto get = [&](uint64_t addr) { return dram_u64(chip, addr); };
     if (get(m_stats_at) != gt::magic)
         return false;
     const uint64_t done = get(m_stats_at + gt::h_done), batch = get(m_stats_at + gt::h_batch);

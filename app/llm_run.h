@@ -53,7 +53,7 @@ public:
     ~llm_run();
 
     void preload(soc& chip) const;
-    network_session::run_progress progress(const soc& chip) const;
+    stream_progress progress(const soc& chip) const;
     // Adds the report's sections; false when the firmware failed or a check
     // failed (exit 1).
     bool finish(soc& chip, nlohmann::json& report);

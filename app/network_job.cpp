@@ -160,27 +160,34 @@ void network_session::preload(soc& chip) const {
     chip.dram().load(m_stats_at - m_dram_base, zero.data(), zero.size());
 }
 
+stream_progress progress_of(std::size_t streams_done, std::size_t per_job, std::size_t jobs,
+                            const std::string& noun) {
+    stream_progress p;
+    if (per_job == 0 || jobs == 0)
+        return p;
+    const std::size_t total = per_job * jobs;
+    const std::size_t done = std::min(streams_done, total);
+    p.fraction = static_cast<double>(done) / static_cast<double>(total);
+    const std::size_t current = std::min(done / per_job + 1, jobs);
+    p.detail = noun + " " + std::to_string(current) + " of " + std::to_string(jobs);
+    return p;
+}
+
+uint64_t dram_u64(soc& chip, uint64_t addr) {
+    uint8_t b[8];
+    chip.dram().dump(addr - chip.config().map.at("dram").base, b, 8);
+    return nn::load_le<uint64_t>(b);
+}
+
 network_session::run_progress network_session::progress(const soc& chip) const {
-    run_progress p;
     const auto core_steps = static_cast<std::size_t>(
         std::count(m_pkg.kinds.begin(), m_pkg.kinds.end(), package::step_kind::core));
-    if (core_steps == 0)
-        return p;
-    const std::size_t total = core_steps * m_job.inferences;
-    const std::size_t done = std::min(chip.nn_streams().size(), total);
-    p.fraction = static_cast<double>(done) / static_cast<double>(total);
-    const std::size_t current = std::min<std::size_t>(done / core_steps + 1, m_job.inferences);
-    p.detail = "inference " + std::to_string(current) + " of " + std::to_string(m_job.inferences);
-    return p;
+    return progress_of(chip.nn_streams().size(), core_steps, m_job.inferences, "inference");
 }
 
 bool network_session::collect(soc& chip) {
     namespace ns = results_table;
-    auto get = [&](uint64_t addr) {
-        uint8_t b[8];
-        chip.dram().dump(addr - m_dram_base, b, 8);
-        return nn::load_le<uint64_t>(b);
-    };
+    auto get = [&](uint64_t addr) { return dram_u64(chip, addr); };
     if (get(m_stats_at) != ns::magic)
         return false;
     const uint64_t done = get(m_stats_at + 8), steps = get(m_stats_at + 16);

@@ -83,6 +83,18 @@ nlohmann::json power_management_json_of(const power_spec& power,
                                         const std::map<std::string, int64_t>& pm_args,
                                         const power_management_counts& counts, double wake_s);
 
+// A little-endian u64 the firmware left in DRAM at `addr` (results tables).
+uint64_t dram_u64(soc& chip, uint64_t addr);
+
+// Progress from the NN-core streams done: `per_job` streams per job (an
+// inference, a request), `jobs` of them, named `noun` ("inference 3 of 8").
+struct stream_progress {
+    double fraction = -1;  // negative when no step runs on the core
+    std::string detail;
+};
+stream_progress progress_of(std::size_t streams_done, std::size_t per_job, std::size_t jobs,
+                            const std::string& noun);
+
 class network_session {
 public:
     // Compiles the package. Throws config_error when it does not fit the
@@ -103,10 +115,7 @@ public:
     // While the run goes, from the NN-core streams finished so far (one per
     // core step): the fraction of the job done (negative when no step runs
     // on the core) and "inference 3 of 8".
-    struct run_progress {
-        double fraction = -1;
-        std::string detail;
-    };
+    using run_progress = stream_progress;
     run_progress progress(const soc& chip) const;
 
     const std::vector<inference_record>& inferences() const { return m_records; }

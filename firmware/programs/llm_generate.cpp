@@ -68,10 +68,9 @@ public:
             while (m_h.now_ns() < arrival)  // asleep until the request arrives
                 m_h.wait_irq(arrival - m_h.now_ns());
             const uint64_t start = m_h.now_ns();
-            const uint64_t e0 = m_b.energy_nj(), tr0 = m_b.transition_nj(),
-                           n0 = nncore_energy();
-            m_e0 = e0;
-            m_n0 = n0;
+            m_e0 = m_b.energy_nj();
+            m_n0 = nncore_energy();
+            const uint64_t tr0 = m_b.transition_nj();
             uint64_t wake = 0;
             m_pm.begin_inference(arrival, wake);
             uint64_t first = 0;
@@ -87,8 +86,8 @@ public:
                     std::to_string((end - start) / 1000) + " us");
             if (!m_b.put_fields(gt::request_at(m_a.results, r),
                      {{gt::r_arrival, arrival}, {gt::r_start, start}, {gt::r_first_token, first},
-                      {gt::r_end, end}, {gt::r_energy, m_b.energy_nj() - e0},
-                      {gt::r_nncore_energy, nncore_energy() - n0},
+                      {gt::r_end, end}, {gt::r_energy, m_b.energy_nj() - m_e0},
+                      {gt::r_nncore_energy, nncore_energy() - m_n0},
                       {gt::r_transition, m_b.transition_nj() - tr0}, {gt::r_wake, wake}}))
                 return 15;
             ++m_done;

@@ -78,16 +78,11 @@ runtime_status nn_runtime::run_cpu_op(const package::step_record& s, step_result
         const cpuops::tensor_info oi{o.shape, o.dtype(), {o.scale, o.zero_point}};
         const nn::tensor out = cpuops::execute(e.o, ins, infos, oi);
         r.cpu_cycles = cpu_op_cycles(m_cost, cpuops::cost(e.o, declared, oi));
-        m_hal.consume_cycles(r.cpu_cycles);
-        if (write_tensor(s.output, out) != runtime_status::ok) {
-            why = "cannot write the output tensor";
-            return runtime_status::bus_error;
-        }
+        return store_cpu_output(s, r, out, why);
     } catch (const std::exception& e) {
         why = e.what();
         return runtime_status::cpu_error;
     }
-    return runtime_status::ok;
 }
 
 }  // namespace nnvp::fw

@@ -289,14 +289,19 @@ runtime_status nn_runtime::run_cpu(const step_record& s, step_result& r, std::st
             out = nn::unpack(t.dtype(), t.shape, in.bytes().data(), in.bytes().size());
             r.cpu_cycles = copy_cycles(m_cost, in.bytes().size());
         }
-        m_hal.consume_cycles(r.cpu_cycles);
-        if (write_tensor(s.output, out) != runtime_status::ok) {
-            why = "cannot write the output tensor";
-            return runtime_status::bus_error;
-        }
+        return store_cpu_output(s, r, out, why);
     } catch (const std::exception& e) {
         why = e.what();
         return runtime_status::cpu_error;
+    }
+}
+
+runtime_status nn_runtime::store_cpu_output(const step_record& s, const step_result& r,
+                                            const nn::tensor& out, std::string& why) {
+    m_hal.consume_cycles(r.cpu_cycles);
+    if (write_tensor(s.output, out) != runtime_status::ok) {
+        why = "cannot write the output tensor";
+        return runtime_status::bus_error;
     }
     return runtime_status::ok;
 }

@@ -131,6 +131,9 @@ private:
     runtime_status run_cpu_op(const package::step_record& s, step_result& r, std::string& why);
     bool read_gathered_rows(const cpuops::encoded& e, std::vector<nn::tensor>& values,
                             std::vector<cpuops::tensor_info>& infos);
+    // A CPU step's end: its cycles annotated, its output written.
+    runtime_status store_cpu_output(const package::step_record& s, const step_result& r,
+                                    const nn::tensor& out, std::string& why);
     runtime_status read_tensor(uint16_t index, nn::tensor& t);
     runtime_status write_tensor(uint16_t index, const nn::tensor& t);
 

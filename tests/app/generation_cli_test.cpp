@@ -119,4 +119,7 @@ TEST(generation, bad_generation_workloads_are_refused_by_field) {
             "prompt + generate - 1 = 1039: gpt2 has 1024 positions");
     refused(R"({"network": "llama_small", "prompt": 8, "generate": 4, "past": 2})",
             "workload.past: none with prompt and generate");
+    refused(R"({"network": "llama_small", "prompt": 8, "generate": 4,
+                "power": {"governor": {"name": "per_layer"}}})",
+            "workload.power.governor.name: per_layer predicts from one package's steps");
 }
