@@ -66,6 +66,8 @@ private:
     ref::quant_params params(value_range r, dtype t) const;
     std::vector<float> weight_scales(const nn::tensor& w, dtype wt) const;
     precision precision_of(std::size_t i) const;
+    std::optional<precision> quantized_source(int u) const;
+    std::optional<precision> concat_partner(std::size_t i, int t) const;
     bool quantized(std::size_t i) const;
     repr original(int t) const { return {m_t[static_cast<std::size_t>(t)].type, m_t[static_cast<std::size_t>(t)].q}; }
     repr act_repr(int t, precision p) const;
@@ -179,8 +181,37 @@ repr network_lowering::act_repr(int t, precision p) const {
     return {type, params(range(t), type)};
 }
 
+// The precision of the quantized op whose output reaches tensor `u`
+// through data movement only; nothing for an input, a constant or a float op.
+std::optional<precision> network_lowering::quantized_source(int u) const {
+    while (u >= 1 && u <= static_cast<int>(m_src.ops.size())) {
+        const auto j = static_cast<std::size_t>(u - 1);
+        if (quantized(j))
+            return precision_of(j);
+        const compiler::net_op& op = m_src.ops[j];
+        if (op.type != compiler::op_type::cpu || !moves_data(op.cpu.k))
+            return std::nullopt;
+        u = compiler::operands(m_src, j).at(0);
+    }
+    return std::nullopt;
+}
+
+// Op i, a concat reading `t`, joins it to another operand a quantized op
+// produced: that op's precision (the concat then runs in integers).
+std::optional<precision> network_lowering::concat_partner(std::size_t i, int t) const {
+    const compiler::net_op& op = m_src.ops[i];
+    if (op.type != compiler::op_type::cpu || op.cpu.k != cpuops::kind::concat)
+        return std::nullopt;
+    for (int u : compiler::operands(m_src, i))
+        if (u != t)
+            if (const std::optional<precision> q = quantized_source(u))
+                return q;
+    return std::nullopt;
+}
+
 // A float input whose readers all take integers (quantized layers, data
-// movement) is quantized by the host; any other reader keeps it float.
+// movement, a concat with quantized activations: a decoder's KV cache) is
+// quantized by the host; any other reader keeps it float.
 void network_lowering::set_inputs() {
     std::vector<int> inputs = {0};
     for (std::size_t j = 0; j < m_src.extra_inputs.size(); ++j)
@@ -193,9 +224,13 @@ void network_lowering::set_inputs() {
             const std::vector<int> in = compiler::operands(m_src, i);
             if (std::find(in.begin(), in.end(), t) == in.end())
                 continue;
+            const std::optional<precision> joined = concat_partner(i, t);
             if (quantized(i) && (!p || *p == precision_of(i))) {
                 integer_readers = true;
                 p = precision_of(i);
+            } else if (joined && (!p || *p == *joined)) {
+                integer_readers = true;  // a KV cache joined to quantized keys
+                p = joined;
             } else if (!(m_src.ops[i].type == compiler::op_type::cpu &&
                          moves_data(m_src.ops[i].cpu.k))) {
                 float_readers = true;

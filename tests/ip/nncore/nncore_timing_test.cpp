@@ -263,3 +263,42 @@ TEST(nncore_timing, energy_totals_equal_the_sum_of_parts) {
                     b.core.energy().dynamic_j() + b.core.energy().leakage_j(), 1e-15);
     });
 }
+
+// The product of two activations runs as a fully_connected command whose
+// weights are the second activation (Q·Kᵀ of one head: 20 queries of 64
+// against 24 keys; the compiler loads Kᵀ into the weight buffer at run
+// time). Its cycles follow the closed form SCALE-Sim uses for a GEMM
+// (docs/nncore_timing.md), P = 20 rows, K = 64, M = 24, 8 x 8, int8 (4 MACs
+// per PE):
+//   OS (P,M,K): folds ceil(20/8)*ceil(24/8) = 9,  T' = 16, 9 * (16 + 8 + 8 - 2) = 270
+//   WS (K,M,P): folds 8*3 = 24, T' = ceil(20/4) = 5, 24 * (2*8 + 8 + 5 - 2) = 648
+//   IS (K,P,M): folds 8*3 = 24, T' = ceil(24/4) = 6, 24 * (2*8 + 8 + 6 - 2) = 672
+TEST(nncore_timing, gemm_of_two_activations_follows_the_closed_form) {
+    nncore_bench b;
+    std::mt19937 rng(9);
+    test::run_thread([&] {
+        ref::layer l;
+        l.name = "scores";
+        l.op = ref::op_kind::fully_connected;
+        l.prec = precision::int8;
+        l.out_channels = 24;
+        l.in_q = {0.05f, 0};
+        l.out_q = {0.1f, 0};
+        l.w_scales = {0.02f};
+        ref::lower_quantization(l);
+        const nn::tensor q = random_tensor(rng, dtype::int8, {20, 1, 1, 64}, 100);
+        const nn::tensor kt = random_tensor(rng, dtype::int8, {24, 1, 1, 64}, 100);
+        const struct {
+            dataflow df;
+            uint64_t cycles;
+        } cases[] = {{dataflow::output_stationary, 270},
+                     {dataflow::weight_stationary, 648},
+                     {dataflow::input_stationary, 672}};
+        for (const auto& c : cases) {
+            const job_result r = run_job(b, l, q, &kt, nullptr, c.df, timing_mode);
+            ASSERT_EQ(r.status, done);
+            EXPECT_EQ(r.rec.compute_cycles, c.cycles) << int(c.df);
+            EXPECT_EQ(r.rec.macs, 20u * 64 * 24);
+        }
+    });
+}
