@@ -66,6 +66,20 @@ void add_power_summary(const soc& chip, nlohmann::json& report, nlohmann::json m
         sum["nncore_state_transitions"] = power["power_states"][dom].value("state_transitions", 0);
     if (!chip.config().trace_power_sample_us)
         sum.erase("peak_power_w");  // no samples to take it from
+    const nlohmann::json& gov = management["governor"];
+    if (gov.value("name", "") == "power_cap") {
+        // Whether the cap held while serving: the NN core's energy over the
+        // requests' own time (the domain may not get under a cap below what
+        // it draws at its slowest OPP).
+        double service_s = 0;
+        for (const nlohmann::json& r : inferences)
+            service_s += number(r, "service_s");
+        const double cap_w = number(gov, "cap_mw") * 1e-3;
+        const double serving_w = service_s > 0 ? nncore_j / service_s : 0.0;
+        management["cap"] = {{"cap_w", cap_w},
+                             {"nncore_serving_power_w", serving_w},
+                             {"met", serving_w <= cap_w}};
+    }
     power["management"] = std::move(management);
     power["summary"] = std::move(sum);
 }

@@ -96,6 +96,9 @@ power_spec parse_power_spec(const config_node& node) {
         auto value = [&p](const char* k, double dflt) {
             return p.params.count(k) ? p.params.at(k) : dflt;
         };
+        if (p.governor == "power_cap")  // the report names the cap it held to
+            for (const auto& [k, dflt] : {std::pair{"cap_mw", 1000.0}, std::pair{"window_us", 10000.0}})
+                p.params.emplace(k, dflt);
         if (p.governor == "conservative" &&
             value("down_threshold_pct", 20) >= value("up_threshold_pct", 80))
             g.fail("down_threshold_pct", "expected a value below up_threshold_pct");

@@ -386,3 +386,24 @@ TEST(cli, layer_rows_add_up_and_timing_mode_keeps_the_cycles) {
     std::getline(csv, header);
     EXPECT_EQ(header.rfind("name,type,unit,cpu_reason,time_s,precision,dataflow,macs,cycles,", 0), 0u);
 }
+
+// The power cap governor on LeNet-5 bursts: a cap the NN core cannot meet
+// even at its slowest OPP (1 mW) drives it there and the report says the
+// cap did not hold; a generous one (10 W) keeps the top OPP and holds.
+TEST(cli, power_cap_reports_whether_the_cap_held) {
+    for (const auto& [cap, met] : {std::pair{1, false}, std::pair{10000, true}}) {
+        const fs::path out = scratch("cap" + std::to_string(cap));
+        const result r = run("run " + scenario("scenarios/power/bursty_idle.json") + " --out " +
+                             out.string() + " --set workload.inferences=20" +
+                             " --set 'workload.power.governor={\"name\":\"power_cap\",\"cap_mw\":" +
+                             std::to_string(cap) + ",\"sampling_ms\":0.1}'");
+        ASSERT_EQ(r.exit_code, 0) << r.output;
+        const nlohmann::json rep = load(out / "report.json");
+        const nlohmann::json& c = rep["power"]["management"]["cap"];
+        EXPECT_DOUBLE_EQ(c["cap_w"].get<double>(), cap * 1e-3);
+        EXPECT_EQ(c["met"], met) << c.dump();
+        const nlohmann::json& opp = rep["power"]["summary"]["nncore_opp_residency_s"];
+        const double slowest = opp.value("300MHz", 0.0), fastest = opp.value("1000MHz", 0.0);
+        EXPECT_GT(met ? fastest : slowest, 0.9 * (slowest + fastest)) << opp.dump();
+    }
+}
