@@ -7,36 +7,24 @@
 
 namespace nnvp {
 
-namespace {
-
-// One step's commands, summed.
-struct step_sums {
-    std::string type, precision, dataflow;
-    uint64_t macs = 0, compute = 0, stall = 0, dr = 0, dw = 0, sr = 0, sw = 0, skipped = 0;
-    double energy = 0, util_sum = 0;
-    unsigned commands = 0;
-
-    void add(const nncore::core::command_record& r) {
-        if (commands == 0) {
-            type = nncore_cmd::to_string(r.op);
-            precision = ref::to_string(r.prec);
-            dataflow = cost::to_string(r.flow);
-        }
-        ++commands;
-        macs += r.macs;
-        compute += r.compute_cycles;
-        stall += r.stall_cycles;
-        dr += r.dram_read_bytes;
-        dw += r.dram_write_bytes;
-        sr += r.sram_read_bytes;
-        sw += r.sram_write_bytes;
-        skipped += r.zero_skipped_macs;
-        energy += r.energy_j;
-        util_sum += r.utilization * static_cast<double>(r.compute_cycles + r.stall_cycles);
+void command_sums::add(const nncore::core::command_record& r) {
+    if (commands == 0) {
+        type = nncore_cmd::to_string(r.op);
+        precision = ref::to_string(r.prec);
+        dataflow = cost::to_string(r.flow);
     }
-};
-
-}  // namespace
+    ++commands;
+    macs += r.macs;
+    compute += r.compute_cycles;
+    stall += r.stall_cycles;
+    dr += r.dram_read_bytes;
+    dw += r.dram_write_bytes;
+    sr += r.sram_read_bytes;
+    sw += r.sram_write_bytes;
+    skipped += r.zero_skipped_macs;
+    energy += r.energy_j;
+    util_sum += r.utilization * static_cast<double>(r.compute_cycles + r.stall_cycles);
+}
 
 nlohmann::json layer_rows(const layer_rows_input& in,
                           const std::vector<nncore::core::command_record>& cmds) {
@@ -50,7 +38,7 @@ nlohmann::json layer_rows(const layer_rows_input& in,
         if (pkg.kinds[i] == package::step_kind::core)
             core_ops.push_back(step_op.size() - 1);
     }
-    std::vector<step_sums> a(step_op.size());
+    std::vector<command_sums> a(step_op.size());
     for (std::size_t k = 0; k < cmds.size(); ++k) {
         const int core = in.core_step_of(k);
         if (core >= 0 && static_cast<std::size_t>(core) < core_ops.size())
@@ -63,7 +51,7 @@ nlohmann::json layer_rows(const layer_rows_input& in,
     nlohmann::json rows = nlohmann::json::array();
     for (std::size_t s = 0; s < step_op.size(); ++s) {
         const compiler::net_op& op = in.net->ops[step_op[s]];
-        const step_sums& x = a[s];
+        const command_sums& x = a[s];
         const bool core = pkg.kinds[step_op[s]] == package::step_kind::core;
         const bool layer = op.type == compiler::op_type::layer;
         const std::string name =
@@ -82,7 +70,7 @@ nlohmann::json layer_rows(const layer_rows_input& in,
             {"stall_cycles", per(x.stall)},
             {"utilization", cycles ? x.util_sum / static_cast<double>(cycles) : 0.0},
             // The core waited for data longer than it computed: memory-bound.
-            {"bound", !core ? "cpu" : x.stall > x.compute ? "memory" : "compute"},
+            {"bound", core ? x.bound() : "cpu"},
             {"dram_read_bytes", per(x.dr)},
             {"dram_write_bytes", per(x.dw)},
             {"sram_read_bytes", per(x.sr)},

@@ -3,7 +3,9 @@
 // nn_network's runs and generation runs (one row set per package) share it.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <string>
 #include <nlohmann/json.hpp>
 #include <vector>
 
@@ -11,6 +13,18 @@
 #include "sw/compiler/builder.h"
 
 namespace nnvp {
+
+// NN-core commands summed (one layer's, or one phase's).
+struct command_sums {
+    std::string type, precision, dataflow;  // of the first command
+    uint64_t macs = 0, compute = 0, stall = 0, dr = 0, dw = 0, sr = 0, sw = 0, skipped = 0;
+    double energy = 0, util_sum = 0;  // util_sum: utilisation x cycles
+    unsigned commands = 0;
+
+    void add(const nncore::core::command_record& r);
+    // The core waited for data longer than it computed: "memory", else "compute".
+    const char* bound() const { return stall > compute ? "memory" : "compute"; }
+};
 
 struct layer_rows_input {
     const compiler::network* net = nullptr;

@@ -9,13 +9,6 @@ namespace nnvp {
 
 namespace {
 
-nn::tensor integers(const package::tensor_record& t, const std::vector<int64_t>& values) {
-    nn::tensor v(t.dtype(), t.shape);
-    for (std::size_t i = 0; i < values.size() && i < v.size(); ++i)
-        v.set_int(i, values[i]);
-    return v;
-}
-
 // `rows` (the cache's type already) into `cache` at slots `slot` ..: one
 // block per (sequence, KV head), as the firmware writes them.
 void write_slots(nn::tensor& cache, const nn::tensor& rows, unsigned slot) {
@@ -78,9 +71,9 @@ token_table reference_generation(const generation_package& prefill,
         mask[g.capacity] = 1;
         for (unsigned k = 1; k < generate; ++k) {
             const unsigned position = g.prompt + k - 1;
-            std::vector<nn::tensor> in = {integers(sv.tensors[g.step_ids], tokens),
-                                          integers(sv.tensors[g.position], {position}),
-                                          integers(sv.tensors[g.mask], mask)};
+            std::vector<nn::tensor> in = {fw::integers_for(sv.tensors[g.step_ids], tokens),
+                                          fw::integers_for(sv.tensors[g.position], {position}),
+                                          fw::integers_for(sv.tensors[g.mask], mask)};
             in.insert(in.end(), cache.begin(), cache.end());
             const std::vector<nn::tensor> s = compiler::reference_run(*step.net, in);
             tokens = fw::greedy_tokens(s[g.step_logits]);

@@ -20,48 +20,22 @@ namespace {
 
 using json = nlohmann::json;
 
-// p50 / p95 / p99 (nearest rank), mean and max of `v`.
-json percentiles(std::vector<double> v) {
-    if (v.empty())
-        return json::object();
-    std::sort(v.begin(), v.end());
-    auto pct = [&](double p) {
-        const auto k = static_cast<std::size_t>(std::ceil(p / 100 * static_cast<double>(v.size())));
-        return v[std::min(v.size() - 1, k == 0 ? 0 : k - 1)];
-    };
-    return {{"p50", pct(50)}, {"p95", pct(95)}, {"p99", pct(99)}, {"max", v.back()},
-            {"mean", std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size())}};
+// One phase's NN-core commands, per pass (request or token) of `time_s`.
+json phase_json(const command_sums& x, double n, double time_s) {
+    const auto cycles = static_cast<double>(x.compute + x.stall);
+    const uint64_t dram = x.dr + x.dw;
+    return {{"passes", n},
+            {"time_s", time_s},
+            {"macs", static_cast<double>(x.macs) / n},
+            {"nncore_cycles", cycles / n},
+            {"stall_cycles", static_cast<double>(x.stall) / n},
+            {"utilization", cycles > 0 ? x.util_sum / cycles : 0.0},
+            {"nncore_dram_bytes", static_cast<double>(dram) / n},
+            {"ops_per_dram_byte",
+             dram ? 2.0 * static_cast<double>(x.macs) / static_cast<double>(dram) : 0.0},
+            {"nncore_energy_j", x.energy / n},
+            {"bound", x.bound()}};
 }
-
-// NN-core commands summed over one phase.
-struct phase_sums {
-    uint64_t macs = 0, compute = 0, stall = 0, dram = 0, commands = 0;
-    double energy = 0, util_sum = 0;
-    void add(const nncore::core::command_record& c) {
-        macs += c.macs;
-        compute += c.compute_cycles;
-        stall += c.stall_cycles;
-        dram += c.dram_read_bytes + c.dram_write_bytes;
-        energy += c.energy_j;
-        util_sum += c.utilization * static_cast<double>(c.compute_cycles + c.stall_cycles);
-        ++commands;
-    }
-    // Per `n` passes (requests or tokens), `time_s` of wall time each.
-    json to_json(double n, double time_s) const {
-        const auto cycles = static_cast<double>(compute + stall);
-        return {{"passes", n},
-                {"time_s", time_s},
-                {"macs", static_cast<double>(macs) / n},
-                {"nncore_cycles", cycles / n},
-                {"stall_cycles", static_cast<double>(stall) / n},
-                {"utilization", cycles > 0 ? util_sum / cycles : 0.0},
-                {"nncore_dram_bytes", static_cast<double>(dram) / n},
-                {"ops_per_dram_byte", dram ? 2.0 * static_cast<double>(macs) / static_cast<double>(dram) : 0.0},
-                {"nncore_energy_j", energy / n},
-                // The core waited for data longer than it computed: memory-bound.
-                {"bound", stall > compute ? "memory" : "compute"}};
-    }
-};
 
 }  // namespace
 
@@ -94,7 +68,7 @@ json llm_run::generation_json(const soc& chip) const {
     std::vector<double> ttft, tpot;
     json requests = json::array();
     double energy = 0;
-    phase_sums prefill, decode;
+    command_sums prefill, decode;
     const auto& cmds = chip.nn_commands();
     for (std::size_t i = 0; i < m_requests.size(); ++i) {
         const request_record& r = m_requests[i];
@@ -142,8 +116,8 @@ json llm_run::generation_json(const soc& chip) const {
         {"batch", m_g.batch},
         {"requests", m_requests.size()},
         {"decoding", "greedy"},
-        {"ttft_s", percentiles(ttft)},
-        {"tpot_s", percentiles(tpot)},
+        {"ttft_s", percentiles_json(ttft)},
+        {"tpot_s", percentiles_json(tpot)},
         {"tokens_per_s", span > 0 ? n * tokens_per_request / span : 0.0},
         {"energy_per_token_j", n > 0 ? energy / (n * tokens_per_request) : 0.0},
         {"kv_cache", {{"capacity_tokens", m_g.capacity},
@@ -154,11 +128,11 @@ json llm_run::generation_json(const soc& chip) const {
                       {"attention", "every step attends over the whole capacity, masked "
                                     "(a static cache)"}}},
         {"nncore_dram_bytes_per_token",
-         decode_tokens > 0 ? static_cast<double>(decode.dram) / decode_tokens : 0.0},
+         decode_tokens > 0 ? static_cast<double>(decode.dr + decode.dw) / decode_tokens : 0.0},
         {"phases",
-         {{"prefill", prefill.to_json(std::max(n, 1.0), n > 0 ? prefill_s / n : 0.0)},
-          {"decode", decode.to_json(std::max(decode_tokens, 1.0),
-                                    decode_tokens > 0 ? decode_s / decode_tokens : 0.0)}}},
+         {{"prefill", phase_json(prefill, std::max(n, 1.0), n > 0 ? prefill_s / n : 0.0)},
+          {"decode", phase_json(decode, std::max(decode_tokens, 1.0),
+                                decode_tokens > 0 ? decode_s / decode_tokens : 0.0)}}},
         {"requests_detail", requests}};
     return g;
 }
@@ -309,7 +283,7 @@ bool llm_run::finish(soc& chip, json& report) {
                             {"gops_per_w", busy_w > 0 && busy_s > 0 ? ops / busy_s / 1e9 / busy_w : 0.0},
                             {"tokens_per_s", gen["tokens_per_s"]},
                             {"energy_per_token_j", gen["energy_per_token_j"]},
-                            {"latency_s", percentiles(lat)},
+                            {"latency_s", percentiles_json(lat)},
                             {"deadline_s", m_spec.arrival.deadline_s}};
     double wake = 0;
     for (const request_record& r : m_requests)

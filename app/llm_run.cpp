@@ -129,12 +129,6 @@ llm_run::llm_run(scenario& sc)
     m_compile_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     compile(sc);
     sc.program = fw::find_program("llm_generate");
-    const int64_t pattern = m_spec.arrival.pattern == "periodic"  ? 1
-                            : m_spec.arrival.pattern == "poisson" ? 2
-                                                                  : 0;
-    const double period = pattern == 1   ? 1.0 / m_spec.arrival.fps
-                          : pattern == 2 ? 1.0 / m_spec.arrival.rate_per_s
-                                         : 0.0;
     std::map<std::string, int64_t> v = {
         {"prefill_package", static_cast<int64_t>(m_prefill->package_at)},
         {"step_package", static_cast<int64_t>(m_step->package_at)},
@@ -143,8 +137,8 @@ llm_run::llm_run(scenario& sc)
         {"stats", static_cast<int64_t>(m_stats_at)},
         {"requests", m_spec.inferences},
         {"generate", m_spec.generate},
-        {"arrival", pattern},
-        {"period_ns", static_cast<int64_t>(std::llround(period * 1e9))},
+        {"arrival", arrival_code(m_spec.arrival.pattern)},
+        {"period_ns", static_cast<int64_t>(std::llround(arrival_gap_s(m_spec.arrival) * 1e9))},
         {"seed", static_cast<int64_t>(m_spec.seed)},
         {"timing", m_timing ? 1 : 0}};
     v.insert(m_pm_args.begin(), m_pm_args.end());
@@ -163,10 +157,7 @@ void llm_run::compile(const scenario& sc) {
     const platform_config& cfg = sc.platform;
     const region& dram = cfg.map.at("dram");
     m_dram_base = dram.base;
-    const cost::dataflow df = m_spec.dataflow == "os"   ? cost::dataflow::output_stationary
-                              : m_spec.dataflow == "ws" ? cost::dataflow::weight_stationary
-                              : m_spec.dataflow == "is" ? cost::dataflow::input_stationary
-                                                        : cost::dataflow::automatic;
+    const cost::dataflow df = dataflow_of(m_spec);
     const cost::weight_format wf = cost::parse_weight_format(m_spec.sparsity.weight_format);
     // Arenas first (prefill's, then the step's unless it goes on chip),
     // then the packages: every address is known before either is built.

@@ -1,6 +1,7 @@
 #include "app/network_job.h"
 
 #include "app/layer_rows.h"
+#include "app/workload.h"
 
 #include <algorithm>
 #include <chrono>
@@ -121,7 +122,7 @@ int64_t density_arg(double share) {
 }  // namespace
 
 fw::program_args network_session::args() const {
-    const int64_t pattern = m_job.arrival == "periodic" ? 1 : m_job.arrival == "poisson" ? 2 : 0;
+    const int64_t pattern = arrival_code(m_job.arrival);
     std::map<std::string, int64_t> v = {
         {"package", static_cast<int64_t>(m_package_at)},
         {"inputs", static_cast<int64_t>(m_staging_at)},
@@ -158,6 +159,18 @@ void network_session::preload(soc& chip) const {
     // An empty results table, so a run that dies early is recognisable.
     const std::vector<uint8_t> zero(results_table::header_bytes, 0);
     chip.dram().load(m_stats_at - m_dram_base, zero.data(), zero.size());
+}
+
+nlohmann::json percentiles_json(std::vector<double> v) {
+    if (v.empty())
+        return nlohmann::json::object();
+    std::sort(v.begin(), v.end());
+    auto pct = [&](double p) {  // nearest rank
+        const auto k = static_cast<std::size_t>(std::ceil(p / 100 * static_cast<double>(v.size())));
+        return v[std::min(v.size() - 1, k == 0 ? 0 : k - 1)];
+    };
+    return {{"p50", pct(50)}, {"p95", pct(95)}, {"p99", pct(99)}, {"max", v.back()},
+            {"mean", std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size())}};
 }
 
 stream_progress progress_of(std::size_t streams_done, std::size_t per_job, std::size_t jobs,
@@ -275,11 +288,6 @@ nlohmann::json network_session::throughput_json(uint64_t macs, double energy_j) 
         if (m_job.deadline_s > 0)
             worst_lateness = std::max(worst_lateness, r.end_s - r.arrival_s - m_job.deadline_s);
     }
-    std::sort(lat.begin(), lat.end());
-    auto pct = [&](double p) {  // nearest rank
-        const std::size_t k = static_cast<std::size_t>(std::ceil(p / 100 * lat.size()));
-        return lat[std::min(lat.size() - 1, k == 0 ? 0 : k - 1)];
-    };
     double busy_energy = 0, busy_s = 0;
     for (const inference_record& r : m_records) {
         busy_energy += r.energy_j;
@@ -301,11 +309,7 @@ nlohmann::json network_session::throughput_json(uint64_t macs, double energy_j) 
     // validation and idle gaps between arrivals.
     t["energy_per_inference_j"] = busy_energy / static_cast<double>(m_records.size());
     t["run_energy_per_inference_j"] = energy_j / static_cast<double>(m_records.size());
-    t["latency_s"] = {{"p50", pct(50)},
-                      {"p95", pct(95)},
-                      {"p99", pct(99)},
-                      {"max", lat.back()},
-                      {"mean", std::accumulate(lat.begin(), lat.end(), 0.0) / lat.size()}};
+    t["latency_s"] = percentiles_json(std::move(lat));
     t["deadline_s"] = m_job.deadline_s;
     t["deadline_misses"] = misses;
     t["worst_lateness_s"] = worst_lateness;

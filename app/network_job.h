@@ -83,6 +83,9 @@ nlohmann::json power_management_json_of(const power_spec& power,
                                         const std::map<std::string, int64_t>& pm_args,
                                         const power_management_counts& counts, double wake_s);
 
+// p50, p95, p99 (nearest rank), max and mean of `v` (latencies); {} when empty.
+nlohmann::json percentiles_json(std::vector<double> v);
+
 // A little-endian u64 the firmware left in DRAM at `addr` (results tables).
 uint64_t dram_u64(soc& chip, uint64_t addr);
 

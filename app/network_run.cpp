@@ -25,18 +25,12 @@ network_run::network_run(scenario& sc) : m_spec(*sc.workload), m_timing(sc.mode 
     job.input_sets = m_work.inputs;
     job.inferences = m_work.inferences ? m_work.inferences : m_spec.inferences;
     job.arrival = m_spec.arrival.pattern;
-    if (job.arrival == "periodic")
-        job.period_s = 1.0 / m_spec.arrival.fps;
-    else if (job.arrival == "poisson")
-        job.period_s = 1.0 / m_spec.arrival.rate_per_s;
+    job.period_s = arrival_gap_s(m_spec.arrival);
     job.deadline_s = m_spec.arrival.deadline_s > 0 ? m_spec.arrival.deadline_s
                      : job.arrival == "periodic"   ? job.period_s
                                                    : 0;
     job.seed = m_spec.seed;
-    job.df = m_spec.dataflow == "os"   ? cost::dataflow::output_stationary
-             : m_spec.dataflow == "ws" ? cost::dataflow::weight_stationary
-             : m_spec.dataflow == "is" ? cost::dataflow::input_stationary
-                                       : cost::dataflow::automatic;
+    job.df = dataflow_of(m_spec);
     job.timing = m_timing;
     job.power = m_spec.power;
     job.sparsity = m_spec.sparsity.mode == "gate" ? 1 : m_spec.sparsity.mode == "skip" ? 2 : 0;

@@ -419,4 +419,23 @@ resolved_workload resolve_workload(const workload_spec& w, bool timing, const st
     return r;
 }
 
+int64_t arrival_code(const std::string& pattern) {
+    return pattern == "periodic" ? 1 : pattern == "poisson" ? 2 : 0;
+}
+
+double arrival_gap_s(const arrival_spec& a) {
+    switch (arrival_code(a.pattern)) {
+    case 1: return 1.0 / a.fps;
+    case 2: return 1.0 / a.rate_per_s;
+    default: return 0.0;
+    }
+}
+
+cost::dataflow dataflow_of(const workload_spec& w) {
+    return w.dataflow == "os"   ? cost::dataflow::output_stationary
+           : w.dataflow == "ws" ? cost::dataflow::weight_stationary
+           : w.dataflow == "is" ? cost::dataflow::input_stationary
+                                : cost::dataflow::automatic;
+}
+
 }  // namespace nnvp

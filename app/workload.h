@@ -145,4 +145,11 @@ dataset_images load_dataset_images(const workload_spec& w, unsigned calibration_
 // config_error for unknown networks / bad files, quant errors as they come.
 resolved_workload resolve_workload(const workload_spec& w, bool timing, const std::string& file);
 
+// How the firmware programs take the arrival: 0 back to back, 1 periodic,
+// 2 Poisson; and the mean gap (the period, 1 / rate; 0 back to back).
+int64_t arrival_code(const std::string& pattern);
+double arrival_gap_s(const arrival_spec& a);
+// workload.dataflow as the compiler takes it ("auto": the core picks).
+cost::dataflow dataflow_of(const workload_spec& w);
+
 }  // namespace nnvp

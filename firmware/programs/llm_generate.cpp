@@ -141,10 +141,7 @@ private:
     }
 
     bool write_ints(const package::tensor_record& t, const std::vector<int64_t>& values) {
-        nn::tensor v(t.dtype(), t.shape);
-        for (std::size_t i = 0; i < values.size() && i < v.size(); ++i)
-            v.set_int(i, values[i]);
-        const std::vector<uint8_t> bytes = nn::pack(v);
+        const std::vector<uint8_t> bytes = nn::pack(integers_for(t, values));
         m_h.consume_cycles(copy_cycles(m_cost, bytes.size()));
         return m_h.write_block(t.address, bytes.data(), bytes.size()) == bus_status::ok;
     }

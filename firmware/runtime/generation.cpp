@@ -138,6 +138,13 @@ nn::tensor to_cache_type(const nn::tensor& rows, const package::tensor_record& f
     return cpuops::execute(convert, {&rows}, {in}, out);
 }
 
+nn::tensor integers_for(const package::tensor_record& t, const std::vector<int64_t>& values) {
+    nn::tensor v(t.dtype(), t.shape);
+    for (std::size_t i = 0; i < values.size() && i < v.size(); ++i)
+        v.set_int(i, values[i]);
+    return v;
+}
+
 std::vector<int64_t> greedy_tokens(const nn::tensor& logits) {
     const auto width = static_cast<std::size_t>(logits.shape().c);
     std::vector<int64_t> picks;

@@ -50,6 +50,10 @@ cpuops::tensor_info info_of(const package::tensor_record& t);
 nn::tensor to_cache_type(const nn::tensor& rows, const package::tensor_record& from,
                          const package::tensor_record& to, cpuops::work& work);
 
+// An integer input (ids, position, mask) in the tensor's type and shape,
+// `values` in order (the rest 0).
+nn::tensor integers_for(const package::tensor_record& t, const std::vector<int64_t>& values);
+
 // The greedy pick: per row of the logits (their innermost dim, the
 // vocabulary), the index of the largest value (the first of equals).
 std::vector<int64_t> greedy_tokens(const nn::tensor& logits);
