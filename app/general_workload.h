@@ -42,6 +42,11 @@ struct given_input_sets {
     std::vector<std::map<std::string, onnx_import::onnx_tensor>> sets, calibration;
 };
 
+// report.json network.weight_values of a run whose weights have no values.
+inline constexpr const char* weights_without_values_note =
+    "sizes only: timing mode compiles the large weights without generating, quantizing or "
+    "staging their values";
+
 // Imports the model with its inputs bound, quantizes it when the workload's
 // precision is an integer one (calibrated in functional mode), and stages
 // every input set. Throws config_error naming the scenario file and the

@@ -185,9 +185,12 @@ std::string make_html_report(const json& report, const power_series& series) {
     return os.str();
 }
 
-std::string write_html_report(const std::string& dir, const json& report) {
+std::string write_html_report(const std::string& dir, const json& report,
+                              const power_series* counters) {
     power_series series = power_series_from_report(report);
-    if (series.empty()) {
+    if (series.empty() && counters) {
+        series = *counters;
+    } else if (series.empty()) {
         std::ifstream in(dir + "/trace.json");
         if (in) {
             const json trace = json::parse(in, nullptr, false);

@@ -16,8 +16,10 @@ std::string make_html_report(const nlohmann::json& report, const power_series& s
 
 // Writes DIR/report.html for a run whose report.json is `report`. The power
 // series comes from report["power"]["samples"] when present, else from
-// DIR/trace.json when that exists. Returns the path written; throws
+// `counters` (the run's own, as its trace.json holds them) when given, else
+// from DIR/trace.json when that exists. Returns the path written; throws
 // std::runtime_error when the file cannot be written.
-std::string write_html_report(const std::string& dir, const nlohmann::json& report);
+std::string write_html_report(const std::string& dir, const nlohmann::json& report,
+                              const power_series* counters = nullptr);
 
 }  // namespace nnvp

@@ -255,6 +255,8 @@ bool llm_run::finish(soc& chip, json& report) {
     net["prefill"]["package_bytes"] = m_prefill->pkg.image.size();
     net["step"]["package_bytes"] = m_step->pkg.image.size();
     net["package_bytes"] = m_prefill->pkg.image.size() + m_step->pkg.image.size();
+    if (!m_prefill->work.values)
+        net["weight_values"] = weights_without_values_note;
     report["network"] = net;
     report["quantization"] = m_prefill->work.quantization;
     report["inferences"] = inferences_json();

@@ -211,7 +211,7 @@ void llm_run::compile(const scenario& sc) {
 
 void llm_run::preload(soc& chip) const {
     for (const pass* p : {m_prefill.get(), m_step.get()})
-        chip.dram().load(p->package_at - m_dram_base, p->pkg.image.data(), p->pkg.image.size());
+        stage_package(chip, p->package_at - m_dram_base, p->pkg.image);
     for (std::size_t k = 0; k < m_prompts.size(); ++k) {
         const std::vector<uint8_t>& b = m_prompts[k].bytes();
         chip.dram().load(m_prompts_at + k * m_prompt_bytes - m_dram_base, b.data(), b.size());

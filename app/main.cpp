@@ -101,7 +101,12 @@ void write_outputs(const std::string& out_dir, const nlohmann::json& report, nnv
         std::ofstream vcd(out_dir + "/power.vcd");
         chip.trace().write_vcd(vcd, outcome.simulated.to_seconds());
     }
-    nnvp::write_html_report(out_dir, report);
+    // The power counters trace.json holds, without reading the file back.
+    nnvp::power_series counters;
+    for (const nnvp::timeline::sample& c : chip.trace().samples())
+        nnvp::add_counter(counters, c.signal, c.at_s * 1e6, c.value);
+    nnvp::sort_by_time(counters);
+    nnvp::write_html_report(out_dir, report, &counters);
     nnvp::print_summary_table(std::cout, report);
     std::cout << "\nreport: " << out_dir
               << "/report.json (report.html, layers.csv, trace.json, power.vcd beside it)\n";

@@ -146,7 +146,7 @@ fw::program_args network_session::args() const {
 }
 
 void network_session::preload(soc& chip) const {
-    chip.dram().load(m_package_at - m_dram_base, m_pkg.image.data(), m_pkg.image.size());
+    stage_package(chip, m_package_at - m_dram_base, m_pkg.image);
     uint64_t at = m_staging_at;
     for (const std::vector<nn::tensor>& set : m_job.input_sets) {
         uint64_t slot = at;
@@ -190,6 +190,15 @@ uint64_t dram_u64(soc& chip, uint64_t addr) {
     uint8_t b[8];
     chip.dram().dump(addr - chip.config().map.at("dram").base, b, 8);
     return nn::load_le<uint64_t>(b);
+}
+
+void stage_package(soc& chip, uint64_t offset, const std::vector<uint8_t>& image) {
+    const package::byte_range skip = package::constants_without_values(image.data(), image.size());
+    const uint64_t head = skip.size ? skip.offset : image.size();
+    chip.dram().load(offset, image.data(), head);
+    if (skip.size)
+        chip.dram().load(offset + skip.offset + skip.size, image.data() + skip.offset + skip.size,
+                         image.size() - skip.offset - skip.size);
 }
 
 network_session::run_progress network_session::progress(const soc& chip) const {

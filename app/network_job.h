@@ -89,6 +89,11 @@ nlohmann::json percentiles_json(std::vector<double> v);
 // A little-endian u64 the firmware left in DRAM at `addr` (results tables).
 uint64_t dram_u64(soc& chip, uint64_t addr);
 
+// Writes a package image into DRAM at `offset` (from DRAM's base), leaving
+// out a timing-only package's constants (they hold no values: the pages
+// stay unallocated and read as zeros).
+void stage_package(soc& chip, uint64_t offset, const std::vector<uint8_t>& image);
+
 // Progress from the NN-core streams done: `per_job` streams per job (an
 // inference, a request), `jobs` of them, named `noun` ("inference 3 of 8").
 struct stream_progress {

@@ -1,5 +1,6 @@
 #include "app/network_run.h"
 
+#include "app/general_workload.h"
 #include "app/power_report.h"
 
 #include <chrono>
@@ -188,6 +189,8 @@ bool network_run::finish(soc& chip, const run_outcome& outcome, nlohmann::json& 
     nlohmann::json net = m_work.network_info;
     net["compile_wall_s"] = m_work.compile_wall_s + m_session->compile_wall_s();
     net["package_bytes"] = m_session->package().image.size();
+    if (!m_work.values)
+        net["weight_values"] = weights_without_values_note;
     net["arena_bytes"] = m_session->package().arena_size;
     const region* arena = chip.config().map.decode(m_session->package().arena_base);
     net["arena_memory"] = arena ? arena->name : "?";

@@ -19,6 +19,8 @@ void add_state(power_series& s, const std::string& domain, double at_s, const st
         changes.push_back({at_s, st});
 }
 
+}  // namespace
+
 void sort_by_time(power_series& s) {
     std::stable_sort(s.power.begin(), s.power.end(),
                      [](const auto& a, const auto& b) { return a.end_s < b.end_s; });
@@ -26,8 +28,6 @@ void sort_by_time(power_series& s) {
         std::stable_sort(changes.begin(), changes.end(),
                          [](const auto& a, const auto& b) { return a.at_s < b.at_s; });
 }
-
-}  // namespace
 
 power_series power_series_from_report(const nlohmann::json& report) {
     power_series s;
@@ -48,28 +48,32 @@ power_series power_series_from_report(const nlohmann::json& report) {
     return s;
 }
 
+void add_counter(power_series& s, const std::string& name, double ts_us, double value) {
+    const double t = ts_us * 1e-6;
+    const std::string suffix = ".state";
+    if (name == "power_w") {
+        s.power.push_back({t, value});
+    } else if (name.size() > suffix.size() &&
+               name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        add_state(s, name.substr(0, name.size() - suffix.size()), t,
+                  power_state_name(static_cast<int>(value)));
+    }
+}
+
 power_series power_series_from_trace(const nlohmann::json& trace) {
     power_series s;
     for (const auto& ev : json_array(trace, "traceEvents")) {
         if (json_text(ev, "ph") != "C")
             continue;
-        const std::string name = json_text(ev, "name");
         const auto ts = json_number(ev, "ts");
         const auto value = json_number(ev, "args.value");
-        if (!ts || !value)
-            continue;
-        const double t = *ts * 1e-6;
-        const std::string suffix = ".state";
-        if (name == "power_w") {
-            s.power.push_back({t, *value});
-        } else if (name.size() > suffix.size() &&
-                   name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
-            add_state(s, name.substr(0, name.size() - suffix.size()), t,
-                      power_state_name(static_cast<int>(*value)));
-        }
+        if (ts && value)
+            add_counter(s, json_text(ev, "name"), *ts, *value);
     }
     sort_by_time(s);
     return s;
 }
+
+
 
 }  // namespace nnvp

@@ -34,5 +34,9 @@ std::string power_state_name(int code);
 power_series power_series_from_report(const nlohmann::json& report);
 // From a Chrome trace-event document written by nnvp run (timestamps in us).
 power_series power_series_from_trace(const nlohmann::json& trace);
+// Building a series from counter samples one by one (what a trace's "C"
+// events hold: `ts_us` in microseconds), then sorting it once.
+void add_counter(power_series& s, const std::string& name, double ts_us, double value);
+void sort_by_time(power_series& s);
 
 }  // namespace nnvp

@@ -294,7 +294,7 @@ nlohmann::json network_info(const net::graph& g, const compiler::network& q) {
     uint64_t weight_bytes = 0;
     for (const compiler::net_op& op : q.ops)
         if (op.weights)
-            weight_bytes += op.weights->bytes().size();
+            weight_bytes += op.weights->byte_size();
     return {{"name", g.name()},
             {"layers", st.layers.size()},
             {"conv_layers", st.conv_layers},

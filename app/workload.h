@@ -129,6 +129,10 @@ struct resolved_workload {
     nlohmann::json network_info;          // name, layers, macs, weights, weight_bytes
     nlohmann::json quantization;          // scheme and per-layer error (functional mode)
     double weight_density = 1;            // non-zero share of the quantized weights (all layers)
+    // false: a timing run's zoo transformer built its large weights without
+    // values (general_workload.cpp): its packages are timing-only, and the
+    // report's network.weight_values says so.
+    bool values = true;
     double compile_wall_s = 0;
 };
 

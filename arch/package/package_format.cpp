@@ -126,6 +126,7 @@ void encode(const header& h, uint8_t* out) {
     put16(out + 44, h.tensor_count);
     put16(out + 46, h.input_tensor);
     put16(out + 48, h.output_tensor);
+    put16(out + 50, h.flags);
     put32(out + 52, h.body_checksum);
     put_name(out + 56, h.name);
 }
@@ -145,6 +146,7 @@ header decode_header(const uint8_t* in) {
     h.tensor_count = get16(in + 44);
     h.input_tensor = get16(in + 46);
     h.output_tensor = get16(in + 48);
+    h.flags = get16(in + 50);
     h.body_checksum = get32(in + 52);
     h.name = get_name(in + 56);
     return h;
@@ -227,9 +229,27 @@ uint32_t header_checksum(const uint8_t* image, std::size_t section_entries) {
     return fnv1a(image + offset::header_checksum + 4, rest - offset::header_checksum - 4, h);
 }
 
+byte_range constants_without_values(const uint8_t* image, std::size_t size) {
+    const std::size_t k = static_cast<std::size_t>(section_kind::constants) - 1;
+    if (size < header_bytes + section_count * section_entry_bytes ||
+        (get16(image + offset::flags) & header_flag_without_values) == 0 ||
+        get16(image + 40) < section_count)
+        return {};
+    const section_entry s = decode_section(image + header_bytes + k * section_entry_bytes);
+    if (uint64_t{s.offset} + s.size > size)
+        return {};  // out of bounds: the validator reports it
+    return {s.offset, s.size};
+}
+
 uint32_t body_checksum(const uint8_t* image, std::size_t size, std::size_t section_entries) {
     const std::size_t from = header_bytes + section_entries * section_entry_bytes;
-    return size > from ? fnv1a(image + from, size - from) : fnv1a(image, 0);
+    if (size <= from)
+        return fnv1a(image, 0);
+    const byte_range skip = constants_without_values(image, size);
+    if (skip.size == 0 || skip.offset < from)
+        return fnv1a(image + from, size - from);
+    const uint32_t h = fnv1a(image + from, skip.offset - from);
+    return fnv1a(image + skip.offset + skip.size, size - skip.offset - skip.size, h);
 }
 
 void seal(std::vector<uint8_t>& image) {
@@ -243,7 +263,9 @@ void seal(std::vector<uint8_t>& image) {
         section_entry s = decode_section(e);
         if (uint64_t{s.offset} + s.size > image.size())
             continue;  // out of bounds: leave it for the validator to report
-        s.checksum = fnv1a(image.data() + s.offset, s.size);
+        const bool skipped = s.kind == static_cast<uint32_t>(section_kind::constants) &&
+                             constants_without_values(image.data(), image.size()).size > 0;
+        s.checksum = skipped ? 0 : fnv1a(image.data() + s.offset, s.size);
         encode(s, e);
     }
     put32(image.data() + offset::body_checksum, body_checksum(image.data(), image.size(), n));

@@ -23,7 +23,7 @@
 //   | 8 total_size u32 (bytes of the whole package) | 12 header_checksum u32
 //   | 16 load_address u64 | 24 arena_base u64 | 32 arena_size u64
 //   | 40 section_count u16 (5) | 42 step_count u16 | 44 tensor_count u16
-//   | 46 input_tensor u16 | 48 output_tensor u16 | 50 zero u16
+//   | 46 input_tensor u16 | 48 output_tensor u16 | 50 flags u16 (header_flag_*)
 //   | 52 body_checksum u32 | 56 name[24]
 // section entry: 0 kind u32 | 4 offset u32 | 8 size u32 | 12 checksum u32
 // tensor record: 0 address u64 | 8 n, 12 h, 16 w, 20 c i32 | 24 dtype u8
@@ -42,6 +42,12 @@
 // header_checksum field itself taken as zero. FNV-1a is a byte loop without
 // tables, cheap for a small firmware CPU, and any single flipped byte changes
 // it (it detects corruption, not tampering).
+//
+// A timing-only package (header flag without_values) was built without the
+// values of (some of) its weights: timing mode needs their sizes, not their
+// values. Its constants section holds zeros where values were left out, is
+// not staged by the host, and is left out of the checksums (its section
+// checksum is zero, body_checksum skips it); a functional run never builds one.
 //
 // Tensors are numbered: the network input, then the outputs of the steps.
 // Steps:
@@ -112,6 +118,10 @@ enum class tensor_role : uint8_t { activation = 0, input = 1, constant = 2, view
 constexpr uint8_t tensor_flag_output = 1;
 constexpr uint8_t tensor_flags_known = tensor_flag_output;
 
+// Header flags (offset 50). Packages before them have the field zero.
+constexpr uint16_t header_flag_without_values = 1;
+constexpr uint16_t header_flags_known = header_flag_without_values;
+
 const char* to_string(section_kind k);
 const char* to_string(step_kind k);  // "unknown" for a value outside the enum
 
@@ -129,6 +139,7 @@ struct header {
     uint16_t tensor_count = 0;
     uint16_t input_tensor = 0;
     uint16_t output_tensor = 0;
+    uint16_t flags = 0;  // header_flag_*
     uint32_t body_checksum = 0;
     std::string name;
 };
@@ -183,8 +194,16 @@ step_record decode_step(const uint8_t* in);
 // place (the stored header_checksum field is ignored).
 uint32_t header_checksum(const uint8_t* image, std::size_t section_entries);
 
-// FNV-1a of the bytes after the section table (body_checksum).
+// FNV-1a of the bytes after the section table (body_checksum), without the
+// constants section when the header has header_flag_without_values.
 uint32_t body_checksum(const uint8_t* image, std::size_t size, std::size_t section_entries);
+
+// [offset, offset + size) of the constants section when the image's header
+// says it holds no values (flag set, section in bounds); {0, 0} otherwise.
+struct byte_range {
+    uint64_t offset = 0, size = 0;
+};
+byte_range constants_without_values(const uint8_t* image, std::size_t size);
 
 // Recomputes every section checksum, the body checksum and then the header checksum of a
 // package image in place (the builder's last step; tests use it to make a
@@ -197,6 +216,7 @@ namespace offset {
 constexpr std::size_t version = 4;
 constexpr std::size_t total_size = 8;
 constexpr std::size_t header_checksum = 12;
+constexpr std::size_t flags = 50;
 constexpr std::size_t body_checksum = 52;
 constexpr std::size_t load_address = 16;
 constexpr std::size_t section_table = header_bytes;

@@ -52,8 +52,11 @@ validation checker::sections() {
         return fail(package_error::bad_section, "section 1 (tensors): size " +
                                                     std::to_string(tt.size) + ": expected " +
                                                     std::to_string(h.tensor_count) + " x 40 bytes");
+    const bool skip_constants = constants_without_values(m_data, h.total_size).size > 0;
     for (std::size_t i = 0; i < section_count; ++i) {
         const section_entry& s = m_v.sections[i];
+        if (skip_constants && i + 1 == static_cast<std::size_t>(section_kind::constants))
+            continue;  // a timing-only package: no values to protect
         const uint32_t sum = fnv1a(m_data + s.offset, s.size);
         if (sum != s.checksum)
             return fail(package_error::checksum,
@@ -212,6 +215,10 @@ validation check_header(const uint8_t* data, std::size_t size, header* out) {
         return fail(package_error::bad_header,
                     "header.header_size/section_count " + std::to_string(h.header_size) + "/" +
                         std::to_string(h.section_count) + ": expected 80/5");
+    if ((h.flags & ~header_flags_known) != 0)
+        return fail(package_error::bad_header,
+                    "header.flags " + hex(h.flags) + ": unknown bits (known: " +
+                        hex(header_flags_known) + ")");
     if (h.step_count == 0 || h.tensor_count == 0)
         return fail(package_error::bad_header,
                     "header.step_count/tensor_count: expected at least one step and one tensor");

@@ -165,7 +165,10 @@ runtime_status nn_runtime::load(uint64_t package_addr) {
     m_hal.log("runtime: package '" + m_view.hdr.name +
               "' loaded: " + std::to_string(m_image.size()) + " bytes, " +
               std::to_string(m_view.steps.size()) + " steps (" + std::to_string(core) +
-              " on the NN core, " + std::to_string(m_view.steps.size() - core) + " on the CPU)");
+              " on the NN core, " + std::to_string(m_view.steps.size() - core) + " on the CPU)" +
+              ((m_view.hdr.flags & package::header_flag_without_values)
+                   ? "; timing-only: its constants hold no values"
+                   : ""));
     return runtime_status::ok;
 }
 

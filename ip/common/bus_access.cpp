@@ -1,5 +1,7 @@
 #include "ip/common/bus_access.h"
 
+#include <vector>
+
 namespace nnvp {
 
 void set_access(tlm::tlm_generic_payload& t, tlm::tlm_command cmd, uint64_t addr, void* data,
@@ -15,12 +17,45 @@ void set_access(tlm::tlm_generic_payload& t, tlm::tlm_command cmd, uint64_t addr
     t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
 }
 
+namespace {
+
+// Payloads are reused: constructing one allocates its extension array, and
+// a DMA run makes millions. A target may wait inside b_transport while other
+// threads access the bus, so each access takes its own from a free list
+// (SystemC threads take turns on one OS thread: no locking).
+class payload_pool {
+public:
+    tlm::tlm_generic_payload* take() {
+        if (m_free.empty())
+            return new tlm::tlm_generic_payload;
+        tlm::tlm_generic_payload* t = m_free.back();
+        m_free.pop_back();
+        return t;
+    }
+    void give_back(tlm::tlm_generic_payload* t) { m_free.push_back(t); }
+    ~payload_pool() {
+        for (tlm::tlm_generic_payload* t : m_free)
+            delete t;
+    }
+
+private:
+    std::vector<tlm::tlm_generic_payload*> m_free;
+};
+
+}  // namespace
+
 bus_result bus_access(fw_port& port, tlm::tlm_command cmd, uint64_t addr, void* data,
                       unsigned len, sc_core::sc_time& delay) {
-    tlm::tlm_generic_payload t;
-    set_access(t, cmd, addr, data, len);
-    port->b_transport(t, delay);
-    return {t.get_response_status(), t.is_dmi_allowed()};
+    static payload_pool pool;
+    tlm::tlm_generic_payload* t = pool.take();
+    struct give_back {
+        payload_pool& pool;
+        tlm::tlm_generic_payload* t;
+        ~give_back() { pool.give_back(t); }
+    } release{pool, t};
+    set_access(*t, cmd, addr, data, len);
+    port->b_transport(*t, delay);
+    return {t->get_response_status(), t->is_dmi_allowed()};
 }
 
 }  // namespace nnvp

@@ -143,6 +143,9 @@ private:
     std::function<bool()> m_busy_probe;
     uint64_t m_contexts_lost = 0;
     std::function<void()> m_wake;
+    // The kernel's time resolution in seconds, read once (cycles() runs per
+    // bus transfer; the resolution is fixed before any time is made).
+    mutable double m_resolution_s = 0;
 };
 
 }  // namespace nnvp

@@ -129,33 +129,37 @@ double core::buffer_pj_per_byte(uint64_t addr) const {
 void core::buffer_b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
     const uint64_t addr = trans.get_address();
     const uint64_t len = trans.get_data_length();
-    std::ostringstream where;
-    where << "local memory " << (trans.is_read() ? "read" : "write") << " of " << len
+    // The message is built only when an access fails (millions succeed).
+    const auto where = [&] {
+        std::ostringstream w;
+        w << "local memory " << (trans.is_read() ? "read" : "write") << " of " << len
           << " bytes at 0x" << std::hex << addr;
+        return w.str();
+    };
     const tlm::tlm_command cmd = trans.get_command();
     if (cmd == tlm::TLM_IGNORE_COMMAND) {
         trans.set_response_status(tlm::TLM_OK_RESPONSE);
         return;
     }
     if (trans.get_byte_enable_ptr() != nullptr) {
-        warn(where.str() + ": byte enables are not supported");
+        warn(where() + ": byte enables are not supported");
         trans.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
         return;
     }
     if (trans.get_streaming_width() < len) {
-        warn(where.str() + ": streaming bursts are not supported");
+        warn(where() + ": streaming bursts are not supported");
         trans.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
         return;
     }
     if (addr > m_local.size() || len > m_local.size() - addr || trans.get_data_ptr() == nullptr) {
-        warn(where.str() + ": outside the local memory");
+        warn(where() + ": outside the local memory");
         trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
         return;
     }
     // A clock-gated core (IDLE, RETENTION, a PLL relock) stalls the access
     // until its clock runs again (docs/power.md); an OFF core answers an error.
     if (!m_clk.clocked() && !m_clk.wait_until_clocked(delay)) {
-        warn(where.str() + ": the core is " + to_string(m_clk.state()));
+        warn(where() + ": the core is " + to_string(m_clk.state()));
         trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
         return;
     }

@@ -193,6 +193,8 @@ nn::tensor convert(const op& o, const nn::tensor& in, const ref::quant_params& f
 nn::tensor transposed(const nn::tensor& in, const std::array<int, 4>& perm) {
     const nn::shape4& s = in.shape();
     const nn::shape4 os{s.at(perm[0]), s.at(perm[1]), s.at(perm[2]), s.at(perm[3])};
+    if (!in.has_values())
+        return nn::tensor::without_values(in.type(), os);
     nn::tensor out(in.type(), os);
     const std::size_t bytes = static_cast<std::size_t>(nn::bits_of(in.type())) / 8;
     int i[4];

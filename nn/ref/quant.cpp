@@ -103,6 +103,8 @@ tensor quantize(const tensor& real, quant_params q, dtype t)
 {
     if (!nn::is_integer(t))
         throw std::invalid_argument("quantize: target type must be an integer type");
+    if (!real.has_values())
+        return tensor::without_values(t, real.shape());
     tensor out(t, real.shape());
     for (std::size_t i = 0; i < real.size(); ++i)
         out.set_int(i, quantize_value(real.get_float(i), q, t));
@@ -142,6 +144,8 @@ void check_scales(const std::vector<float>& scales, int channels, const char* wh
 tensor quantize_weights(const tensor& real, const std::vector<float>& scales, dtype t)
 {
     check_scales(scales, real.shape().n, "quantize_weights");
+    if (!real.has_values())
+        return tensor::without_values(t, real.shape());
     tensor out(t, real.shape());
     const std::size_t per = real.size() / static_cast<std::size_t>(real.shape().n);
     if (real.type() == dtype::fp32 && t == dtype::int8) {

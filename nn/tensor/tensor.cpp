@@ -43,15 +43,38 @@ tensor::tensor(dtype t, shape4 s) : m_type(t), m_shape(s)
     m_bytes.assign(storage_bytes(t, s.count()), 0);
 }
 
+tensor tensor::without_values(dtype t, shape4 s)
+{
+    if (s.n <= 0 || s.h <= 0 || s.w <= 0 || s.c <= 0)
+        throw std::invalid_argument("tensor: non-positive dimension in shape " + to_string(s));
+    tensor x;
+    x.m_type = t;
+    x.m_shape = s;
+    x.m_no_values = true;
+    return x;
+}
+
+// The inline fp32 accessors copy the host's bytes as they are.
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "tensor: needs a little-endian host");
+
+void tensor::throw_no_values() const
+{
+    throw no_values_error("tensor: the bytes of a " + to_string(m_shape) +
+                          " tensor built without values (timing mode)");
+}
+
 void tensor::check_index(std::size_t i) const
 {
+    if (m_no_values)
+        throw no_values_error("tensor: element " + std::to_string(i) + " of a " +
+                              to_string(m_shape) + " tensor built without values (timing mode)");
     if (i >= size())
         throw std::out_of_range("tensor: element " + std::to_string(i) + " of " +
                                 std::to_string(size()));
 }
 
 
-float tensor::get_float(std::size_t i) const
+float tensor::get_float_slow(std::size_t i) const
 {
     check_index(i);
     if (m_type == dtype::fp32) {
@@ -82,7 +105,7 @@ int64_t tensor::get_int(std::size_t i) const
     }
 }
 
-void tensor::set_float(std::size_t i, float v)
+void tensor::set_float_slow(std::size_t i, float v)
 {
     check_index(i);
     if (m_type == dtype::fp32) {

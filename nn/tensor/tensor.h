@@ -10,6 +10,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -41,12 +43,25 @@ std::string to_string(const shape4& s);
 // Bytes `count` packed elements of `t` occupy (sub-byte types round up).
 std::size_t storage_bytes(dtype t, std::size_t count);
 
+// Reading or writing an element of a tensor built without values.
+struct no_values_error : std::logic_error {
+    using std::logic_error::logic_error;
+};
+
 class tensor {
 public:
     tensor() = default;
     // Zero-filled storage (binary: all bits 0, i.e. every element -1).
     // Throws std::invalid_argument on a non-positive dimension.
     tensor(dtype t, shape4 s);
+
+    // A type and a shape without storage: what timing mode carries for
+    // weights it never reads (their size is all the simulation needs). Every
+    // element access throws no_values_error; bytes() is empty.
+    static tensor without_values(dtype t, shape4 s);
+    bool has_values() const { return !m_no_values; }
+    // Packed bytes of the elements, with or without values.
+    std::size_t byte_size() const { return storage_bytes(m_type, size()); }
 
     dtype type() const { return m_type; }
     const shape4& shape() const { return m_shape; }
@@ -63,13 +78,27 @@ public:
     }
 
     // Value of element i as a float: fp32/fp16 exactly, integer types and
-    // binary (+-1) converted.
-    float get_float(std::size_t i) const;
+    // binary (+-1) converted. fp32 is inline: weight passes read billions.
+    float get_float(std::size_t i) const
+    {
+        if (m_type == dtype::fp32 && i < m_bytes.size() / 4) {
+            float f;
+            std::memcpy(&f, &m_bytes[4 * i], sizeof f);  // little-endian host (tensor.cpp)
+            return f;
+        }
+        return get_float_slow(i);
+    }
     // Value of an integer or binary (+-1) element. Throws for float types.
     int64_t get_int(std::size_t i) const;
 
     // fp32 stores v; fp16 rounds to nearest even. Throws for other types.
-    void set_float(std::size_t i, float v);
+    void set_float(std::size_t i, float v)
+    {
+        if (m_type == dtype::fp32 && i < m_bytes.size() / 4)
+            std::memcpy(&m_bytes[4 * i], &v, sizeof v);
+        else
+            set_float_slow(i, v);
+    }
     // Integer types: v must lie in the type's range; binary: v must be +-1.
     // Throws std::out_of_range otherwise (the reference never saturates
     // silently: callers clamp where the numerics say so).
@@ -82,15 +111,30 @@ public:
     // Same storage, new shape with the same element count.
     tensor reshaped(shape4 s) const;
 
-    const std::vector<uint8_t>& bytes() const { return m_bytes; }
-    std::vector<uint8_t>& bytes() { return m_bytes; }
+    // The packed elements; throws no_values_error for a tensor without values.
+    const std::vector<uint8_t>& bytes() const
+    {
+        if (m_no_values)
+            throw_no_values();
+        return m_bytes;
+    }
+    std::vector<uint8_t>& bytes()
+    {
+        if (m_no_values)
+            throw_no_values();
+        return m_bytes;
+    }
 
 private:
     void check_index(std::size_t i) const;
+    [[noreturn]] void throw_no_values() const;
+    float get_float_slow(std::size_t i) const;
+    void set_float_slow(std::size_t i, float v);
 
     dtype m_type = dtype::fp32;
     shape4 m_shape{};
     std::vector<uint8_t> m_bytes;
+    bool m_no_values = false;
 };
 
 // Fraction of elements that are real zeros (float 0, integer q == zero_point;

@@ -18,8 +18,15 @@ namespace nnvp::compiler::detail {
 uint32_t package_builder::add_constant(const uint8_t* data, std::size_t bytes) {
     const std::size_t at = align_up(m_constants.size());
     m_constants.resize(at + bytes, 0);
-    std::copy(data, data + bytes, m_constants.begin() + static_cast<long>(at));
+    if (data)
+        std::copy(data, data + bytes, m_constants.begin() + static_cast<long>(at));
+    else
+        m_without_values = true;
     return static_cast<uint32_t>(m_constants_offset + at);
+}
+
+uint32_t package_builder::add_constant(const nn::tensor& t) {
+    return add_constant(t.has_values() ? t.bytes().data() : nullptr, t.byte_size());
 }
 
 int channel_grain(nn::dtype t) {
@@ -45,8 +52,10 @@ ref::layer channel_slice(const ref::layer& l, int c0, int cg) {
 
 nn::tensor rows_slice(const nn::tensor& t, int r0, int rows) {
     nn::shape4 s = t.shape();
-    const std::size_t per = t.bytes().size() / static_cast<std::size_t>(s.n);
+    const std::size_t per = t.byte_size() / static_cast<std::size_t>(s.n);
     s.n = rows;
+    if (!t.has_values())
+        return nn::tensor::without_values(t.type(), s);
     nn::tensor out(t.type(), s);
     std::copy(t.bytes().begin() + static_cast<long>(per * static_cast<std::size_t>(r0)),
               t.bytes().begin() + static_cast<long>(per * static_cast<std::size_t>(r0 + rows)),
@@ -55,6 +64,8 @@ nn::tensor rows_slice(const nn::tensor& t, int r0, int rows) {
 }
 
 nn::tensor channels_slice(const nn::tensor& t, int c0, int cg) {  // [1,1,1,C] bias
+    if (!t.has_values())
+        return nn::tensor::without_values(t.type(), {1, 1, 1, cg});
     nn::tensor out(t.type(), {1, 1, 1, cg});
     const std::size_t eb = nn::storage_bytes(t.type(), 1);
     std::copy(t.bytes().begin() + static_cast<long>(eb * static_cast<std::size_t>(c0)),
@@ -133,8 +144,10 @@ bool package_builder::compile_group(std::size_t i, const ref::layer& l, const nn
     }
     const compiler::dram_layout& d = p.dram;
     const uint64_t base = d.end - p.image.size();
-    auto constant = [&](uint64_t addr, std::size_t bytes) -> uint64_t {
-        return bytes ? add_constant(p.image.data() + (addr - base), bytes) : 0;
+    // Operands without values (timing mode) stay without: nullptr.
+    auto constant = [&](uint64_t addr, std::size_t bytes, const nn::tensor* from) -> uint64_t {
+        const bool values = !from || from->has_values();
+        return bytes ? add_constant(values ? p.image.data() + (addr - base) : nullptr, bytes) : 0;
     };
     struct region {
         uint64_t from, bytes;
@@ -145,9 +158,10 @@ bool package_builder::compile_group(std::size_t i, const ref::layer& l, const nn
         {d.input, d.input_bytes, area::input, 0},
         {d.in2, d.in2_bytes, area::in2, 0},
         part ? region{d.weights, d.weight_bytes, area::weights_operand, 0}
-             : region{d.weights, d.weight_bytes, area::constant, constant(d.weights, d.weight_bytes)},
-        {d.bias, d.bias_bytes, area::constant, constant(d.bias, d.bias_bytes)},
-        {d.table, d.table_bytes, area::constant, constant(d.table, d.table_bytes)},
+             : region{d.weights, d.weight_bytes, area::constant,
+                      constant(d.weights, d.weight_bytes, weights)},
+        {d.bias, d.bias_bytes, area::constant, constant(d.bias, d.bias_bytes, bias)},
+        {d.table, d.table_bytes, area::constant, constant(d.table, d.table_bytes, nullptr)},
         {d.output, d.output_bytes, area::output, 0}};
     const tensor_desc& out = m_out.tensors[i + 1];
     const uint32_t out_bits = static_cast<uint32_t>(nn::bits_of(out.type));
@@ -226,7 +240,7 @@ bool package_builder::try_gemm(std::size_t i, core_code& code, std::string& why)
                                      ub * static_cast<uint64_t>(d.m) * a_row,
                                      (ub * static_cast<uint64_t>(d.n) + static_cast<uint64_t>(c0)) * b_row,
                                      ub * static_cast<uint64_t>(d.m) * c_row};
-                const nn::tensor w(bt.type, {n, 1, 1, d.k});
+                const nn::tensor w = nn::tensor::without_values(bt.type, {n, 1, 1, d.k});  // run-time operand
                 ok = compile_group(i, channel_slice(op.layer, c0, n), &w, nullptr,
                                    static_cast<uint32_t>(c0), 0, code, why, &part);
             }
@@ -339,8 +353,8 @@ void package_builder::cpu_layer(std::size_t i, package::step_record& s) {
             fail(i, std::string(what) + ": expected " + nn::to_string(type) + " " +
                         nn::to_string(shape) + ", got " + nn::to_string(t->type()) + " " +
                         nn::to_string(t->shape()));
-        off = add_constant(t->bytes().data(), t->bytes().size());
-        bytes = static_cast<uint32_t>(t->bytes().size());
+        off = add_constant(*t);
+        bytes = static_cast<uint32_t>(t->byte_size());
     };
     blob("weights", op.weights, p.has_weights, p.w_shape, p.w_type, s.weights_offset,
          s.weights_bytes);

@@ -31,7 +31,7 @@ built_package package_builder::run() {
     for (std::size_t j = 0; j < m_net.constants.size(); ++j) {
         const nn::tensor& v = m_net.constants[j].value;
         m_out.tensors[static_cast<std::size_t>(m_net.constant_index(j))].address =
-            m_opt.load_address + add_constant(v.bytes().data(), v.bytes().size());
+            m_opt.load_address + add_constant(v);
     }
     place_steps();
     m_free = free_concats();
@@ -272,6 +272,7 @@ void package_builder::write_image() {
     h.input_tensor = 0;
     h.output_tensor = static_cast<uint16_t>(m_net.output_index());
     h.name = m_net.name;
+    h.flags = m_without_values ? package::header_flag_without_values : 0;
     package::encode(h, img.data());
     package::seal(img);
 }

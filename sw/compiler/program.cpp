@@ -240,7 +240,7 @@ void fill_image(program& prog, uint64_t base, const nn::tensor& input, const nn:
         std::copy(src.begin(), src.end(), prog.image.begin() + static_cast<long>(addr - base));
     };
     copy(d.input, input.bytes());
-    if (in2)
+    if (in2 && in2->has_values())
         copy(d.in2, in2->bytes());
     if (weights)
         copy(d.weights, *weights);
@@ -285,11 +285,11 @@ program single_layer_program(const ref::layer& l, const nn::tensor& input, const
     prog.out_type = p.out_t;
     prog.local = lay_out_local(l, buffers, A);
     dram_layout& d = prog.dram;
-    d.input_bytes = input.bytes().size();
-    d.in2_bytes = has_in2 ? second->bytes().size() : 0;
-    d.weight_bytes = has_w ? second->bytes().size() : 0;
+    d.input_bytes = input.byte_size();
+    d.in2_bytes = has_in2 ? second->byte_size() : 0;
+    d.weight_bytes = has_w ? second->byte_size() : 0;  // with values or without (timing)
     d.weight_dense_bytes = d.weight_bytes;
-    d.bias_bytes = bias ? bias->bytes().size() : 0;
+    d.bias_bytes = bias ? bias->byte_size() : 0;
     d.table_bytes = whole.table.size();
     d.output_bytes = nn::storage_bytes(p.out_t, p.out.count());
     const uint64_t w_end = place_constants(l, d, A, prog.local);
@@ -316,8 +316,10 @@ program single_layer_program(const ref::layer& l, const nn::tensor& input, const
     d.stream_bytes = prog.stream.size();
     d.end = place.at;
     fill_image(prog, opt.dram_base, input, has_in2 ? second : nullptr,
-               has_w ? (wb.format == cost::weight_format::dense ? &second->bytes() : &wb.blob)
-                     : nullptr,
+               !has_w                                  ? nullptr
+               : wb.format != cost::weight_format::dense ? &wb.blob
+               : second->has_values()                  ? &second->bytes()
+                                                       : nullptr,  // timing: no values
                bias, whole.table);
     return prog;
 }

@@ -15,11 +15,15 @@ uint32_t csr_row_len(std::size_t elements, int out_channels) {
 
 weight_blob encode_weights(const nn::tensor& w, int out_channels, cost::weight_format f) {
     weight_blob out;
-    out.dense_bytes = w.bytes().size();
+    out.dense_bytes = w.byte_size();
     const unsigned bits = static_cast<unsigned>(nn::storage_bytes(w.type(), 8));
     if (f == cost::weight_format::dense || w.size() == 0 || w.size() > UINT32_MAX ||
         (bits != 8 && bits != 16 && bits != 32))
         return out;
+    // A compressed blob's size is its values' (timing mode builds them when asked).
+    if (!w.has_values())
+        throw nn::no_values_error("weight_format " + std::string(cost::to_string(f)) +
+                                  ": the compressed size needs the weights' values");
     nncore_cmd::blob_shape shape;
     shape.elements = static_cast<uint32_t>(w.size());
     shape.elem_bits = bits;

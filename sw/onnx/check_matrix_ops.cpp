@@ -48,8 +48,10 @@ void gemm(check_builder& b) {
         xa.known.reset();
         xa.dims = {m, k};
     }
-    nn::tensor w(nn::dtype::fp32, {static_cast<int>(n), 1, 1, static_cast<int>(k)});
-    for (int64_t j = 0; j < n; ++j)
+    const nn::shape4 ws{static_cast<int>(n), 1, 1, static_cast<int>(k)};
+    nn::tensor w = bt.data.has_values() ? nn::tensor(nn::dtype::fp32, ws)
+                                        : nn::tensor::without_values(nn::dtype::fp32, ws);
+    for (int64_t j = 0; j < n && w.has_values(); ++j)
         for (int64_t i = 0; i < k; ++i)
             w.set_float(
                 static_cast<std::size_t>(j * k + i),
@@ -121,7 +123,14 @@ void matmul(check_builder& b) {
     out.push_back(x.dims[x.dims.size() - 2]);
     out.push_back(n);
     if (y.known && y.dims.size() == 2) {  // constant B: the core's fully connected layer
-        nn::tensor w(nn::dtype::fp32, {static_cast<int>(n), 1, 1, static_cast<int>(k)});
+        const nn::shape4 ws{static_cast<int>(n), 1, 1, static_cast<int>(k)};
+        if (!y.known->data.has_values()) {
+            b.set_output(fully_connected(b, x, element_count(x.dims) / k,
+                                         nn::tensor::without_values(nn::dtype::fp32, ws),
+                                         std::nullopt, out));
+            return;
+        }
+        nn::tensor w(nn::dtype::fp32, ws);
         for (int64_t j = 0; j < n; ++j)
             for (int64_t i = 0; i < k; ++i)
                 w.set_float(static_cast<std::size_t>(j * k + i),

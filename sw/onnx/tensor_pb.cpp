@@ -59,6 +59,22 @@ void put(nn::tensor& out, std::size_t i, int32_t t, uint64_t bits) {
 
 }  // namespace
 
+const char* const without_values_location = "nnvp:without-values";
+
+bool is_without_values(const onnx::TensorProto& t) {
+    return t.data_location() == tp::EXTERNAL && t.external_data_size() == 1 &&
+           t.external_data(0).key() == "location" &&
+           t.external_data(0).value() == without_values_location && !t.has_raw_data();
+}
+
+void mark_without_values(onnx::TensorProto& t) {
+    t.clear_raw_data();
+    t.set_data_location(tp::EXTERNAL);
+    onnx::StringStringEntryProto* e = t.add_external_data();
+    e->set_key("location");
+    e->set_value(without_values_location);
+}
+
 std::size_t raw_width(int32_t t) {
     switch (t) {
         case onnx::TensorProto::INT8:
@@ -137,7 +153,8 @@ onnx_tensor from_proto(const onnx::TensorProto& t, const std::string& where_in) 
     onnx_tensor r;
     r.name = t.name();
     r.elem_type = t.data_type();
-    if (t.data_location() == tp::EXTERNAL || t.external_data_size() > 0)
+    const bool without_values = is_without_values(t);
+    if (!without_values && (t.data_location() == tp::EXTERNAL || t.external_data_size() > 0))
         fail(where, "data_location: external data is not supported (expected the values inline)");
     if (t.has_segment())
         fail(where, "segment: segmented tensors are not supported");
@@ -168,6 +185,10 @@ onnx_tensor from_proto(const onnx::TensorProto& t, const std::string& where_in) 
         const int k = std::max(0, 4 - rank + i);
         *dst[k] = (k == 0 ? *dst[0] : 1) * static_cast<int>(r.dims[static_cast<std::size_t>(i)]);
     }
+    if (without_values) {
+        r.data = nn::tensor::without_values(type, s);
+        return r;
+    }
     r.data = nn::tensor(type, s);
     const std::size_t n = static_cast<std::size_t>(count);
 
@@ -179,6 +200,10 @@ onnx_tensor from_proto(const onnx::TensorProto& t, const std::string& where_in) 
                             std::to_string(n * w) + " for " + std::to_string(n) + " " +
                             elem_type_name(r.elem_type) + " elements");
         const auto* p = reinterpret_cast<const uint8_t*>(raw.data());
+        if (r.elem_type == tp::FLOAT) {  // the same little-endian bytes
+            std::memcpy(r.data.bytes().data(), p, raw.size());
+            return r;
+        }
         for (std::size_t i = 0; i < n; ++i) {
             uint64_t bits = 0;
             for (std::size_t b = 0; b < w; ++b)

@@ -57,7 +57,14 @@ nn::dtype storage_type(int32_t elem_type, const std::string& where);
 std::size_t raw_width(int32_t elem_type);
 
 // Decodes a TensorProto. `where` names the file / node for messages.
+// A tensor marked without values (below) decodes to data without values.
 onnx_tensor from_proto(const onnx::TensorProto& t, const std::string& where);
+
+// Timing mode builds the zoo's large parameters without values: external
+// data at the location "nnvp:without-values" (no file is read). Anything that
+// needs their values throws nn::no_values_error.
+void mark_without_values(onnx::TensorProto& t);
+bool is_without_values(const onnx::TensorProto& t);
 
 // A tensor of zeros (tensor_pb's storage) of `elem_type` and `dims`;
 // throws onnx_error naming `where` for an unsupported type.

@@ -79,6 +79,8 @@ std::vector<nn::tensor> quantize_inputs(const compiler::network& q,
 
 nn::tensor real_values(const compiler::tensor_desc& d, const nn::tensor& t) {
     // Integer tensors without a quantization (indices) have scale 1, zero point 0.
+    if (!t.has_values())
+        return nn::tensor::without_values(dtype::fp32, t.shape());
     nn::tensor r(dtype::fp32, t.shape());
     for (std::size_t i = 0; i < t.size(); ++i)
         r.set_float(i, nn::is_integer(t.type())

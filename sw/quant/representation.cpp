@@ -15,6 +15,8 @@ std::string repr_key(const std::string& tensor, const repr& r) {
 nn::tensor as_float_type(const nn::tensor& v, nn::dtype t) {
     if (v.type() == t)
         return v;
+    if (!v.has_values())
+        return nn::tensor::without_values(t, v.shape());
     nn::tensor r(t, v.shape());
     for (std::size_t i = 0; i < v.size(); ++i)
         r.set_float(i, v.get_float(i));

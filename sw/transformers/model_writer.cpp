@@ -6,6 +6,7 @@
 
 #include "nn/tensor/endian.h"
 #include "sw/net/seeded_stream.h"
+#include "sw/onnx/tensor_pb.h"
 
 namespace nnvp::transformers {
 
@@ -85,7 +86,10 @@ std::string model_writer::parameter(const std::string& name, const std::vector<i
     t->set_data_type(onnx::TensorProto::FLOAT);
     set_dims(*t, dims);
     const uint64_t n = element_count(dims);
-    t->set_raw_data(float_bytes(n, draw));
+    if (m_values || n < large_parameter)
+        t->set_raw_data(float_bytes(n, draw));
+    else
+        onnx_import::mark_without_values(*t);
     m_parameters += n;
     return name;
 }

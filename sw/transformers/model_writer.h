@@ -18,7 +18,11 @@ namespace nnvp::transformers {
 
 class model_writer {
 public:
-    explicit model_writer(uint64_t seed) : m_seed(seed) {}
+    // values false: parameters of at least large_parameter elements are
+    // written without values (onnx_import::mark_without_values), as timing
+    // mode wants them: it needs their sizes only.
+    explicit model_writer(uint64_t seed, bool values = true) : m_seed(seed), m_values(values) {}
+    static constexpr uint64_t large_parameter = 65536;
 
     // Graph inputs and outputs (ONNX element types, static dims).
     std::string input(const std::string& name, int32_t elem_type, const std::vector<int64_t>& dims);
@@ -62,6 +66,7 @@ private:
                                      std::size_t values, int32_t type);
 
     uint64_t m_seed;
+    bool m_values;
     uint64_t m_parameters = 0;
     onnx::GraphProto m_graph;
 };

@@ -289,9 +289,10 @@ transformer_shape resolve_shape(const transformer_config& c, transformer_shape s
     return s;
 }
 
-onnx::ModelProto build_transformer(const transformer_config& c, transformer_shape s, uint64_t seed) {
+onnx::ModelProto build_transformer(const transformer_config& c, transformer_shape s, uint64_t seed,
+                                   bool values) {
     const block_dims d = dims_of(c, resolve_shape(c, s));
-    model_writer w(seed);
+    model_writer w(seed, values);
     switch (c.fam) {
     case family::bert: return bert(c, d, w);
     case family::vit: return vit(c, d, w);

@@ -57,8 +57,10 @@ const transformer_config* find_transformer(const std::string& name);
 // The model for one pass. Throws std::invalid_argument naming the field
 // ("tokens", "past", "batch", "capacity") when the shape does not fit the model: more
 // positions than it has, a cache on an encoder, ViT tokens other than 197.
+// values false: the large parameters have no values (model_writer), for
+// timing mode.
 onnx::ModelProto build_transformer(const transformer_config& c, transformer_shape s,
-                                   uint64_t seed);
+                                   uint64_t seed, bool values = true);
 
 // The shape with its defaults filled in (and checked as build_transformer does).
 transformer_shape resolve_shape(const transformer_config& c, transformer_shape s);
