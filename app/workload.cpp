@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <chrono>
+#include <iostream>
 #include <filesystem>
 
 #include "app/general_workload.h"
@@ -371,14 +372,18 @@ dataset_images load_dataset_images(const workload_spec& w, unsigned calibration_
     return d;
 }
 
-resolved_workload resolve_workload(const workload_spec& w, bool timing, const std::string& file) {
-    if (runs_general(w))
-        return resolve_general_workload(w, timing, file);
+namespace {
+
+resolved_workload resolve_zoo(const workload_spec& w, bool timing, const std::string& file,
+                              bool values) {
     const auto t0 = std::chrono::steady_clock::now();
     resolved_workload r;
     net::graph g = load_graph(w, file);
     r.name = g.name();
-    net::materialize_weights(g, w.seed);  // keeps imported or trained weights
+    if (values)
+        net::materialize_weights(g, w.seed);  // keeps imported or trained weights
+    else
+        net::materialize_weight_sizes(g, w.seed);
     if (w.sparsity.weight_zero_pct > 0) {
         try {
             net::prune_weights(g, w.sparsity.weight_zero_pct / 100);
@@ -403,6 +408,8 @@ resolved_workload resolve_workload(const workload_spec& w, bool timing, const st
         } else {
             r.net = quant::quantize(g, w.quant, cal);
         }
+    } catch (const nn::no_values_error&) {
+        throw;  // resolve_workload builds the values after all
     } catch (const std::exception& e) {
         throw config_error(file + ": workload: " + e.what());
     }
@@ -414,9 +421,30 @@ resolved_workload resolve_workload(const workload_spec& w, bool timing, const st
     r.quantization = {{"scheme", quant::to_string(w.quant.scheme)},
                       {"precision", ref::to_string(w.quant.precision)},
                       {"bits", w.quant.bits}};
+    r.values = values;
     r.compile_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     r.graph = std::move(g);
     return r;
+}
+
+}  // namespace
+
+resolved_workload resolve_workload(const workload_spec& w, bool timing, const std::string& file) {
+    if (runs_general(w))
+        return resolve_general_workload(w, timing, file);
+    // Timing mode needs the weights' sizes, not their values (as for the
+    // transformers, general_workload.cpp); pruning, zero handling and
+    // compressed formats read the values.
+    const sparsity_spec& sp = w.sparsity;
+    if (timing && sp.mode == "none" && sp.weight_zero_pct == 0 && sp.weight_format == "dense") {
+        try {
+            return resolve_zoo(w, timing, file, false);
+        } catch (const nn::no_values_error& e) {
+            std::cout << "nnvp: " << w.network << ": building the weights' values after all ("
+                      << e.what() << ")\n";
+        }
+    }
+    return resolve_zoo(w, timing, file, true);
 }
 
 int64_t arrival_code(const std::string& pattern) {

@@ -43,20 +43,43 @@ void timeline::write_trace_json(std::ostream& os) const {
         os << (first ? "" : ",\n") << e.dump();
         first = false;
     };
+    // Spans and counters are nearly all the events: they are written without
+    // building a JSON object each, in the bytes dumping one gives (keys in
+    // sorted order, numbers and strings through the same serializer).
+    nlohmann::json scalar;
+    const auto text = [&](const auto& v) {
+        scalar = v;
+        return scalar.dump();
+    };
     track_ids tracks;
     for (const span& s : m_spans) {
-        nlohmann::json e = {{"name", s.name}, {"ph", "X"},          {"ts", us(s.start_s)},
-                            {"dur", us(s.end_s - s.start_s)}, {"pid", 1}, {"tid", tracks.of(s.track)}};
-        if (!s.args.empty())
-            e["args"] = s.args;
-        put(e);
+        os << (first ? "{" : ",\n{");
+        first = false;
+        if (!s.args.empty()) {
+            const char* sep = "\"args\":{";
+            for (const auto& [key, value] : s.args) {
+                os << sep << text(key) << ':' << text(value);
+                sep = ",";
+            }
+            os << "},";
+        }
+        os << "\"dur\":" << text(us(s.end_s - s.start_s)) << ",\"name\":" << text(s.name)
+           << ",\"ph\":\"X\",\"pid\":1,\"tid\":" << tracks.of(s.track)
+           << ",\"ts\":" << text(us(s.start_s)) << '}';
     }
     for (const instant& i : m_instants)
         put({{"name", i.name}, {"ph", "i"}, {"s", "t"}, {"ts", us(i.at_s)}, {"pid", 1},
              {"tid", tracks.of(i.track)}});
-    for (const sample& c : m_samples)
-        put({{"name", c.signal}, {"ph", "C"}, {"ts", us(c.at_s)}, {"pid", 1},
-             {"args", {{"value", c.value}}}});
+    std::map<std::string, std::string> quoted;  // signal -> its JSON string (few signals)
+    for (const sample& c : m_samples) {
+        auto q = quoted.find(c.signal);
+        if (q == quoted.end())
+            q = quoted.emplace(c.signal, text(c.signal)).first;
+        os << (first ? "" : ",\n") << "{\"args\":{\"value\":" << text(c.value)
+           << "},\"name\":" << q->second << ",\"ph\":\"C\",\"pid\":1,\"ts\":"
+           << text(us(c.at_s)) << '}';
+        first = false;
+    }
     put({{"name", "process_name"}, {"ph", "M"}, {"pid", 1}, {"args", {{"name", "soc"}}}});
     for (const auto& [name, id] : tracks.ids)
         put({{"name", "thread_name"}, {"ph", "M"}, {"pid", 1}, {"tid", id}, {"args", {{"name", name}}}});

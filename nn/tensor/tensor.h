@@ -60,6 +60,9 @@ public:
     // element access throws no_values_error; bytes() is empty.
     static tensor without_values(dtype t, shape4 s);
     bool has_values() const { return !m_no_values; }
+    // Holds nothing: neither values nor a size (a default-built tensor, a
+    // parameter not generated yet).
+    bool empty() const { return !m_no_values && m_bytes.empty(); }
     // Packed bytes of the elements, with or without values.
     std::size_t byte_size() const { return storage_bytes(m_type, size()); }
 

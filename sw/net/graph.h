@@ -84,7 +84,7 @@ struct node {
     nn::shape4 target{};             // reshape
     lrn_params lrn;                  // lrn
 
-    // Parameter values: no bytes (bytes().empty()) until materialized or
+    // Parameter values: empty() until materialized or
     // imported.
     nn::tensor weights;
     nn::tensor bias;

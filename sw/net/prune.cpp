@@ -49,7 +49,7 @@ uint64_t prune_weights(graph& g, double zero_fraction) {
     for (node& n : g.edit_nodes()) {
         if (n.op != op_type::conv2d && n.op != op_type::fully_connected)
             continue;
-        if (n.weights.type() != nn::dtype::fp32 || n.weights.bytes().empty())
+        if (n.weights.type() != nn::dtype::fp32 || n.weights.empty())
             throw std::invalid_argument("prune_weights: node '" + n.name +
                                         "' has no materialized fp32 weights");
         const auto k = static_cast<std::size_t>(

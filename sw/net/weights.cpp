@@ -60,19 +60,35 @@ void materialize_weights(graph& g, uint64_t seed) {
     const graph& cg = g;
     for (std::size_t i = 0; i < cg.nodes().size(); ++i) {
         const node& n = cg.nodes()[i];
-        if (n.weights.bytes().empty())
+        if (n.weights.empty())
             made[i].first = generate_weights(cg, n, seed);
-        if (n.bias.bytes().empty())
+        if (n.bias.empty())
             made[i].second = generate_bias(cg, n, seed);
     }
     std::vector<node>& nodes = g.edit_nodes();
     for (std::size_t i = 0; i < nodes.size(); ++i) {
-        if (!made[i].first.bytes().empty())
+        if (!made[i].first.empty())
             nodes[i].weights = std::move(made[i].first);
-        if (!made[i].second.bytes().empty())
+        if (!made[i].second.empty())
             nodes[i].bias = std::move(made[i].second);
     }
     g.validate();
+}
+
+void materialize_weight_sizes(graph& g, uint64_t seed) {
+    if (!g.valid())
+        g.validate();
+    std::vector<nn::shape4> shapes(g.nodes().size());
+    const graph& cg = g;
+    for (std::size_t i = 0; i < cg.nodes().size(); ++i)
+        if (has_params(cg.nodes()[i]) && cg.nodes()[i].weights.empty())
+            shapes[i] = cg.weight_shape(cg.nodes()[i]);
+    std::vector<node>& nodes = g.edit_nodes();
+    for (std::size_t i = 0; i < nodes.size(); ++i)
+        if (has_params(nodes[i]) && nodes[i].weights.empty())
+            nodes[i].weights = nn::tensor::without_values(nn::dtype::fp32, shapes[i]);
+    g.validate();
+    materialize_weights(g, seed);  // the biases (small) with their values
 }
 
 }  // namespace nnvp::net

@@ -22,6 +22,10 @@ namespace nnvp::net {
 // empty; values already present (imported) are kept. fp32 tensors.
 void materialize_weights(graph& g, uint64_t seed);
 
+// Timing mode's version: every weight tensor still empty gets its shape
+// without values (nn::tensor::without_values), biases get their values.
+void materialize_weight_sizes(graph& g, uint64_t seed);
+
 // The parameter tensors of one node, generated without touching the graph
 // (so a compiler can stream layer by layer). Empty tensors for ops without
 // parameters.

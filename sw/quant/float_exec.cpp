@@ -34,7 +34,7 @@ nn::tensor run_core(const net::graph& g, const net::node& n,
     ref::layer l = net::to_ref_layer(g, n);
     const kernels::options kopt{opt.threads};
     const bool weighted = n.op == net::op_type::conv2d || n.op == net::op_type::fully_connected;
-    if (weighted && (n.weights.bytes().empty() || (n.has_bias && n.bias.bytes().empty())))
+    if (weighted && (n.weights.empty() || (n.has_bias && n.bias.empty())))
         fail(g, "node '" + n.name + "': weights: not materialized (call materialize_weights)");
     const nn::tensor* second = weighted ? &n.weights : (ins.size() > 1 ? ins[1] : nullptr);
     const nn::tensor* bias = weighted && n.has_bias ? &n.bias : nullptr;

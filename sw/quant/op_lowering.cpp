@@ -82,7 +82,7 @@ void lowering::set_input() {
 }
 
 void lowering::lower_weights(const net::node& n, ref::layer& l, compiler::net_op& op) const {
-    if (n.weights.bytes().empty() || (n.has_bias && n.bias.bytes().empty()))
+    if (n.weights.empty() || (n.has_bias && n.bias.empty()))
         throw net::graph_error("network '" + m_g.name() + "': node '" + n.name +
                                "': weights: not materialized (call materialize_weights)");
     if (l.prec == precision::fp32 || l.prec == precision::fp16) {

@@ -76,7 +76,7 @@ void lowering::measure_globals() {
             m_act_absmax = std::max(m_act_absmax, it->second.absmax());
         const precision p = net::runs_on_core(n.op) ? precision_of(n) : precision::fp32;
         if (is_weighted(n.op) && !is_float_precision(p) && p != precision::binary &&
-            !n.weights.bytes().empty())
+            !n.weights.empty())
             m_w_absmax = std::max(m_w_absmax, absmax_of(n.weights, 0, n.weights.size()));
     }
 }

@@ -1,5 +1,6 @@
-// Timing mode builds a zoo transformer's large weights without values
-// (model_writer, onnx_import::mark_without_values): the package it compiles
+// Timing mode builds a zoo network's weights without values (transformers:
+// model_writer, onnx_import::mark_without_values; CNNs:
+// net::materialize_weight_sizes): the package it compiles
 // has the layout, records and DRAM transfers of the package the values give;
 // it leaves out the constants' values (zeros, unchecked), and the weights'
 // scales are the unit ones timing mode gives activations too.
@@ -11,10 +12,13 @@
 #include "arch/nncore/stream.h"
 #include "arch/package/validator.h"
 #include "sw/compiler/builder.h"
+#include "sw/net/weights.h"
+#include "sw/net/zoo.h"
 #include "sw/onnx/check_importer.h"
 #include "sw/onnx/model.h"
 #include "sw/onnx/tensor_pb.h"
 #include "sw/quant/network_quantizer.h"
+#include "sw/quant/quantizer.h"
 #include "sw/transformers/transformer_zoo.h"
 
 namespace {
@@ -22,6 +26,13 @@ namespace {
 using namespace nnvp;
 
 constexpr uint64_t load_at = 0x1000'0000, arena_at = 0x4000'0000;
+
+std::vector<uint8_t> package_of(const compiler::network& net) {
+    compiler::build_options o;
+    o.load_address = load_at;
+    o.arena_base = arena_at;
+    return compiler::build(net, o).image;
+}
 
 // The INT8 package of `name` as a timing run compiles it (unit ranges).
 std::vector<uint8_t> timing_package(const std::string& name, transformers::transformer_shape s,
@@ -31,12 +42,18 @@ std::vector<uint8_t> timing_package(const std::string& name, transformers::trans
     std::map<std::string, onnx_import::onnx_tensor> bound;
     for (const onnx_import::graph_input& in : onnx_import::runtime_inputs(m, c.name, {}, "", ""))
         bound[in.name] = onnx_import::zero_value(in.elem_type, in.dims, in.name);
-    const compiler::network net = quant::quantize_network(
-        onnx_import::import_for_check(m, bound, c.name).net, quant::quant_options{}, {});
-    compiler::build_options o;
-    o.load_address = load_at;
-    o.arena_base = arena_at;
-    return compiler::build(net, o).image;
+    return package_of(quant::quantize_network(onnx_import::import_for_check(m, bound, c.name).net,
+                                              quant::quant_options{}, {}));
+}
+
+// The same for a CNN of the zoo (sw/net): weights generated or sizes only.
+std::vector<uint8_t> timing_package(const std::string& name, bool values) {
+    net::graph g = net::build_zoo(name);
+    if (values)
+        net::materialize_weights(g, 1);
+    else
+        net::materialize_weight_sizes(g, 1);
+    return package_of(quant::quantize(g, quant::quant_options{}, quant::calibration{}));
 }
 
 uint32_t u32(const std::vector<uint8_t>& b, std::size_t at) {
@@ -115,6 +132,12 @@ TEST(timing_build, a_vision_transformer_package_differs_only_in_the_values_left_
     // to OHWI) and the position table is folded, both without values.
     expect_same_but_the_values(timing_package("vit_b16", {}, true),
                                timing_package("vit_b16", {}, false));
+}
+
+TEST(timing_build, a_cnn_package_differs_only_in_the_values_left_out) {
+    // MobileNet v1: depthwise and pointwise convs, a fully connected head.
+    expect_same_but_the_values(timing_package("mobilenet_v1", true),
+                               timing_package("mobilenet_v1", false));
 }
 
 TEST(timing_build, a_package_without_values_still_protects_its_code) {
