@@ -135,6 +135,7 @@ fw::program_args network_session::args() const {
         {"period_ns", static_cast<int64_t>(std::llround(m_job.period_s * 1e9))},
         {"seed", static_cast<int64_t>(m_job.seed)},
         {"timing", m_job.timing ? 1 : 0},
+        {"log_steps", m_job.log_steps ? 1 : 0},
         {"sparsity", m_job.sparsity},
         {"weight_density", density_arg(m_job.weight_density)},
         {"act_density", density_arg(m_job.act_density)}};

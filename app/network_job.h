@@ -46,6 +46,7 @@ struct network_job {
     // Where the activation arena lies: "dram", "sram" (the on-chip SRAM;
     // config_error when it does not fit) or "auto" (SRAM when it fits).
     std::string arena = "dram";
+    bool log_steps = false;         // the firmware's console line per step
     std::string file = "workload";  // names the scenario in error messages
 };
 

@@ -39,6 +39,7 @@ network_run::network_run(scenario& sc) : m_spec(*sc.workload), m_timing(sc.mode 
     job.act_density = m_spec.sparsity.activation_density;
     job.weight_format = cost::parse_weight_format(m_spec.sparsity.weight_format);
     job.arena = m_spec.arena;
+    job.log_steps = m_spec.log_steps;
     job.file = sc.file;
     try {
         m_session = std::make_unique<network_session>(std::move(job), sc.platform);

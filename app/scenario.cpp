@@ -18,6 +18,12 @@ scenario load_scenario(const std::string& path,
     }
 
     config_node root(doc, path);
+    // A sweep file (app/sweep_spec.h) given to `nnvp run` by mistake, e.g.
+    // by a glob over a folder that holds both.
+    if (!root.has("name") && root.has("scenario") && (root.has("grid") || root.has("list")))
+        throw config_error(path + ": a sweep file (it has \"scenario\" and \"" +
+                           (root.has("grid") ? "grid" : "list") +
+                           "\"), not a scenario: run it with nnvp sweep " + path);
     scenario s;
     s.file = path;
     s.resolved = doc;

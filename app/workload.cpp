@@ -244,6 +244,7 @@ workload_spec parse_workload(const config_node& node, const std::string& scenari
     w.calibration_inputs = static_cast<unsigned>(node.number_in("calibration_inputs", 1, 1000, 2));
     w.input_sets = static_cast<unsigned>(node.number_in("input_sets", 1, 100000, 1));
     w.check = node.boolean("check", true);
+    w.log_steps = node.boolean("log_steps", false);
     w.dataflow = node.one_of("dataflow", {"auto", "os", "ws", "is"}, "auto");
     w.arena = node.one_of("arena", {"dram", "sram", "auto"}, "dram");
     if (node.has("arrival"))

@@ -17,6 +17,7 @@
 //                 "fps": 30, "rate_per_s": 100, "deadline_ms": 33.3},
 //     "check": true,                  functional: outputs against the reference executor
 //     "arena": "dram",                activations in DRAM, the on-chip SRAM, or auto (SRAM if it fits)
+//     "log_steps": false,             the firmware's console line per step and inference
 //     "sparsity": {"mode": "skip",    the NN core's zero handling: none gate skip
 //                  "weight_zero_pct": 50,    magnitude pruning of every conv / fc layer
 //                  "activation_density": 0.6,    timing mode: non-zero share of inputs
@@ -88,6 +89,7 @@ struct workload_spec {
     std::string dataflow = "auto";  // the compiler's dataflow for every core layer: auto os ws is
     sparsity_spec sparsity;
     std::string arena = "dram";     // where activations live: dram sram auto
+    bool log_steps = false;         // a console line per network step (report.json has them all)
     dataset_spec dataset;
     power_spec power;
     // ONNX models at fp32 (general_workload.h): sizes of symbolic input dims,

@@ -251,7 +251,9 @@ int nn_network(hal& h, const program_args& args) {
         return 10;
     nncore_driver core(h, h.map().at("nncore").base);
     const cpu_cost_model cost;
-    nn_runtime rt(h, b.intc, core, cost);
+    runtime_options opt;
+    opt.log_steps = args.get("log_steps") != 0;
+    nn_runtime rt(h, b.intc, core, cost, opt);
     if (rt.init(settings_from(args)) != runtime_status::ok)
         return 11;
     const network_args a = network_args_from(args);
@@ -284,6 +286,9 @@ std::vector<arg_spec> nn_network_args() {
         {"period_ns", 0, 0, INT64_MAX, "periodic: the period; Poisson: the mean gap"},
         {"seed", 1, 0, INT64_MAX, "seed of the Poisson arrivals"},
         {"timing", 0, 0, 1, "1: timing mode (no arithmetic); set from the scenario's mode"},
+        {"log_steps", 0, 0, 1,
+         "1: a console line per network step and per inference (the results table has the "
+         "steps either way)"},
         {"sparsity", 0, 0, 2, "the NN core's zero handling: 0 none, 1 gate, 2 skip"},
         {"weight_density", 65536, 0, 65536,
          "timing mode: non-zero share of the weights, in 1/65536 (functional mode measures it)"},

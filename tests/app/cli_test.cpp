@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <regex>
 #include <set>
 #include <string>
 
@@ -146,7 +147,7 @@ void drop_wall_times(nlohmann::json& j) {
 TEST(cli, the_progress_line_changes_nothing_but_the_terminal) {
     const fs::path a = scratch("progress_a"), b = scratch("progress_b");
     const std::string sc = scenario("scenarios/networks/lenet5_int8.json") +
-                           " --set mode=timing --set workload.inferences=8";
+                           " --set mode=timing --set workload.inferences=8 --set workload.log_steps=true";
     const result plain = run("run " + sc + " --out " + a.string());
     const result drawn = run("run " + sc + " --progress --out " + b.string());
     ASSERT_EQ(plain.exit_code, 0) << plain.output;
@@ -166,6 +167,31 @@ TEST(cli, the_progress_line_changes_nothing_but_the_terminal) {
     std::ifstream ta(a / "trace.json"), tb(b / "trace.json");
     EXPECT_TRUE(std::equal(std::istreambuf_iterator<char>(ta), {},
                            std::istreambuf_iterator<char>(tb), {}));
+}
+
+// The firmware prints a line per network step only when asked: ten frames
+// of a network are not hundreds of console lines by default.
+TEST(cli, network_steps_are_quiet_unless_asked) {
+    const fs::path a = scratch("quiet_a"), b = scratch("quiet_b");
+    const std::string sc = scenario("scenarios/networks/lenet5_int8.json") +
+                           " --set mode=timing --set workload.inferences=10";
+    const result quiet = run("run " + sc + " --out " + a.string());
+    const result loud = run("run " + sc + " --set workload.log_steps=true --out " + b.string());
+    ASSERT_EQ(quiet.exit_code, 0) << quiet.output;
+    ASSERT_EQ(loud.exit_code, 0) << loud.output;
+    const auto lines = [](const std::string& s, const std::string& what) {
+        std::size_t n = 0;
+        for (std::size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1))
+            ++n;
+        return n;
+    };
+    EXPECT_EQ(lines(quiet.output, "runtime: step "), 0u) << quiet.output;
+    EXPECT_EQ(lines(quiet.output, "' done: "), 0u);
+    EXPECT_EQ(lines(loud.output, "' done: "), 10u);
+    EXPECT_GE(lines(loud.output, "runtime: step "), 10u * 8);  // every step of every frame
+    EXPECT_NE(quiet.output.find("10 of 10 inferences"), std::string::npos) << quiet.output;
+    // The steps are in the report either way.
+    EXPECT_EQ(load(a / "report.json")["layers"], load(b / "report.json")["layers"]);
 }
 
 // A pruned network in functional mode: 75% of LeNet-5's weights zero (the
@@ -238,6 +264,28 @@ TEST(cli, activations_in_sram_change_where_bytes_go_not_the_outputs) {
     const double saved = rd["power"]["energy_j"].get<double>() - rs["power"]["energy_j"].get<double>();
     EXPECT_NEAR(saved, moved * (160e-12 - 1.25e-12), 0.1 * moved * 160e-12);
     EXPECT_EQ(ra["power"]["energy_j"], rs["power"]["energy_j"]);
+}
+
+TEST(cli, the_help_examples_work) {
+    // Every "e.g. KEY=VALUE with SCENARIO" the help text shows runs as shown.
+    const result help = run("--help");
+    const std::regex example(R"(e\.g\. ([A-Za-z_.0-9]+=[^ \n]+) with\s+([^ \n)]+))");
+    int examples = 0;
+    for (auto it = std::sregex_iterator(help.output.begin(), help.output.end(), example);
+         it != std::sregex_iterator(); ++it, ++examples) {
+        const fs::path out = scratch("help_example");
+        const result r = run("run " + scenario((*it)[2]) + " --set " + (*it)[1].str() + " --out " +
+                             out.string());
+        EXPECT_EQ(r.exit_code, 0) << (*it)[0] << "\n" << r.output;
+    }
+    EXPECT_GE(examples, 1) << help.output;
+}
+
+TEST(cli, a_sweep_file_given_to_run_says_to_sweep_it) {
+    const result r = run("run " + scenario("scenarios/power/llm_serving.sweep.json"));
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.output.find("a sweep file"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("nnvp sweep"), std::string::npos) << r.output;
 }
 
 TEST(cli, set_overrides_reach_scenario_and_platform) {
