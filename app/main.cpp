@@ -203,6 +203,11 @@ int run(int argc, char* argv[]) {
     nlohmann::json report = nnvp::make_report(sc, chip, outcome, g_warnings);
     const bool network_ok = !network || network->finish(chip, outcome, report);
     write_outputs(out_dir, report, chip, outcome);
+    if (!outcome.stopped_by.empty()) {
+        std::cerr << "nnvp: the run stopped at " << outcome.simulated.to_seconds()
+                  << " s simulated: " << outcome.stopped_by << "\n";
+        return 1;
+    }
     if (outcome.starved) {
         std::cerr << "nnvp: the firmware stopped making progress (waiting for an interrupt "
                      "that never comes)\n";

@@ -12,7 +12,11 @@ nlohmann::json make_report(const scenario& sc, soc& chip, const run_outcome& out
         end = "time_limit";
     if (outcome.starved)
         end = "starved";
-    return {
+    if (outcome.stopped_by.rfind("firmware exception", 0) == 0)
+        end = "firmware_exception";
+    else if (!outcome.stopped_by.empty())
+        end = "simulator_error";
+    nlohmann::json report = {
         {"scenario", {{"name", sc.name}, {"file", sc.file}, {"description", sc.description},
                       {"mode", sc.mode}, {"resolved", sc.resolved}}},
         {"platform", sc.platform.resolved},
@@ -27,6 +31,9 @@ nlohmann::json make_report(const scenario& sc, soc& chip, const run_outcome& out
         {"layers", chip.layer_rows()},
         {"nncore", chip.nncore_stats()},
     };
+    if (!outcome.stopped_by.empty())
+        report["sim"]["end_detail"] = outcome.stopped_by;
+    return report;
 }
 
 

@@ -134,6 +134,26 @@ run_outcome soc::run(cpu::program_fn program, const sc_time& limit, const progre
     using clock = std::chrono::steady_clock;
     m_cpu->load(std::move(program));
     const auto wall_start = clock::now();
+    std::string error;
+    try {
+        slices(limit, progress, first_slice);
+    } catch (const sc_core::sc_report& e) {  // a model's SC_REPORT_ERROR, outside the CPU
+        error = std::string("simulator error: ") + e.what();
+    }
+    run_outcome out;
+    out.wall_s =
+        std::chrono::duration<double>(clock::now() - wall_start).count();
+    out.simulated = sc_time_stamp();
+    out.halted = m_cpu->halted();
+    out.exit_code = m_cpu->exit_code();
+    out.stopped_by = error.empty() ? m_cpu->stopped_by() : error;
+    out.time_limit = !out.halted && error.empty() && sc_time_stamp() >= limit;
+    out.starved = !out.halted && error.empty() && !out.time_limit;
+    return out;
+}
+
+void soc::slices(const sc_time& limit, const progress_fn& progress, const sc_time& first_slice) {
+    using clock = std::chrono::steady_clock;
     if (!progress || first_slice == SC_ZERO_TIME) {
         sc_start(limit);
     } else {
@@ -156,15 +176,6 @@ run_outcome soc::run(cpu::program_fn program, const sc_time& limit, const progre
                 slice = slice / 2;
         }
     }
-    run_outcome out;
-    out.wall_s =
-        std::chrono::duration<double>(clock::now() - wall_start).count();
-    out.simulated = sc_time_stamp();
-    out.halted = m_cpu->halted();
-    out.exit_code = m_cpu->exit_code();
-    out.time_limit = !out.halted && sc_time_stamp() >= limit;
-    out.starved = !out.halted && !out.time_limit;
-    return out;
 }
 
 }  // namespace nnvp

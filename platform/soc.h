@@ -31,6 +31,9 @@ struct run_outcome {
     int exit_code = 0;
     bool time_limit = false;    // stopped at the simulated-time limit
     bool starved = false;       // nothing left to happen (firmware waiting forever)
+    // The firmware threw (cpu::stopped_by) or a model's error ended the
+    // simulation ("simulator error: ..."); empty otherwise.
+    std::string stopped_by;
     sc_core::sc_time simulated;
     double wall_s = 0;
 };
@@ -92,6 +95,9 @@ public:
     nlohmann::json nncore_stats() const;
 
 private:
+    // sc_start in slices of simulated time (progress between them) up to `limit`.
+    void slices(const sc_core::sc_time& limit, const progress_fn& progress,
+                const sc_core::sc_time& first_slice);
     // Wiring (soc.cpp).
     void build_blocks();
     void wire_buses();

@@ -52,11 +52,29 @@ void cpu::run() {
     // Active energy accrues per cycle at the clock and voltage in force
     // while the CPU executes (the meter settles it at every DVFS change).
     m_meter.set_running(m_cfg.active_pj_per_cycle * 1e-12);
-    m_exit_code = m_program ? m_program(*this) : 0;
+    try {
+        m_exit_code = m_program ? m_program(*this) : 0;
+    } catch (const sc_core::sc_unwind_exception&) {
+        throw;  // the kernel ending this thread: not the firmware's doing
+    } catch (const sc_core::sc_report& e) {
+        stop_by(std::string("simulator error: ") + e.what());
+    } catch (const std::exception& e) {
+        stop_by(std::string("firmware exception: ") + e.what());
+    } catch (...) {
+        stop_by("firmware exception: not a std::exception");
+    }
     m_qk.sync();
     m_meter.set_running(0);
     m_halted = true;
     m_halted_event.notify(SC_ZERO_TIME);
+}
+
+// The firmware threw: the CPU halts as if it had returned -1, and says why
+// on its console (the report and the trace keep the line).
+void cpu::stop_by(const std::string& why) {
+    m_stopped_by = why;
+    m_exit_code = -1;
+    log("cpu halted: " + why);
 }
 
 sc_time cpu::local_now() const { return sc_time_stamp() + m_qk.get_local_time(); }

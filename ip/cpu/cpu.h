@@ -61,6 +61,11 @@ public:
     void load(program_fn program) { m_program = std::move(program); }
     bool halted() const { return m_halted; }
     int exit_code() const { return m_exit_code; }
+    // Why the firmware stopped by throwing (empty when it returned): an
+    // exception of its own ("firmware exception: ...") or a model's error
+    // reported while it accessed the bus ("simulator error: ..."). The CPU
+    // halts with exit code -1 either way.
+    const std::string& stopped_by() const { return m_stopped_by; }
     const sc_core::sc_event& halted_event() const { return m_halted_event; }
     const cpu_stats& stats() const { return m_stats; }
     const std::vector<std::string>& console() const { return m_console; }
@@ -93,6 +98,7 @@ public:
 
 private:
     void run();
+    void stop_by(const std::string& why);
     fw::bus_status transport(tlm::tlm_command cmd, uint64_t addr, void* data, unsigned len,
                              bool* dmi_hint);
     fw::bus_status mmio(tlm::tlm_command cmd, uint64_t addr, void* data, unsigned len);
@@ -117,6 +123,7 @@ private:
     bool m_taken_since_wait = false;  // WFE-style event: an interrupt ran since wait_irq
     bool m_halted = false;
     int m_exit_code = 0;
+    std::string m_stopped_by;
     sc_core::sc_event m_halted_event;
     std::vector<tlm::tlm_dmi> m_dmi;
     std::vector<std::string> m_console;

@@ -277,3 +277,21 @@ TEST(soc, dmi_copies_are_charged_to_the_memory) {
     EXPECT_GT(chip.core().stats().bulk_bytes_dmi, 100000u);
     EXPECT_NEAR(p["by_component"]["dram"]["dynamic_j"].get<double>(), 2 * 65536 * 160e-12, 1e-12);
 }
+
+TEST(soc, a_firmware_exception_halts_the_cpu_and_says_why) {
+    soc chip("soc", quiet_config());
+    const run_outcome out = chip.run(
+        [](fw::hal& h) -> int {
+            h.log("starting");
+            throw std::runtime_error("descriptor table full");
+        },
+        sc_time(1, SC_SEC), [](const soc&) {});  // in slices, as nnvp run does
+    EXPECT_TRUE(out.halted);
+    EXPECT_FALSE(out.time_limit);
+    EXPECT_FALSE(out.starved);
+    EXPECT_EQ(out.exit_code, -1);
+    EXPECT_EQ(out.stopped_by, "firmware exception: descriptor table full");
+    ASSERT_EQ(chip.core().console().size(), 2u);
+    EXPECT_EQ(chip.core().console().back(), "cpu halted: firmware exception: descriptor table full");
+    EXPECT_LT(out.simulated.to_seconds(), 1e-3) << "stopped when it threw, not at the limit";
+}
