@@ -54,6 +54,27 @@ std::string headline_table(const json& report) {
     return os.str();
 }
 
+// The run's warnings (sim.warning_log), the first 100 of them.
+std::string warning_table(const json& report) {
+    const json& log = json_array(report, "sim.warning_log");
+    if (log.empty())
+        return "";
+    std::ostringstream os;
+    os << "<h2>Warnings</h2>\n<table id=\"warnings\">\n<tr><th>time</th><th>block</th>"
+          "<th>warning</th></tr>\n";
+    const std::size_t shown = std::min<std::size_t>(log.size(), 100);
+    for (std::size_t i = 0; i < shown; ++i)
+        os << "<tr><td>" << format_si(json_number(log[i], "t_s").value_or(0), "s") << "</td><td>"
+           << esc(json_text(log[i], "block")) << "</td><td class=\"text\">"
+           << esc(json_text(log[i], "text")) << "</td></tr>\n";
+    os << "</table>\n";
+    const double total = json_number(report, "sim.warnings").value_or(0);
+    if (total > static_cast<double>(shown))
+        os << "<p>The first " << shown << " of " << total
+           << " warnings; report.json sim.warning_log keeps up to 10000.</p>\n";
+    return os.str();
+}
+
 std::string component_table(const json& report) {
     const json* by = json_find(report, "power.by_component");
     if (!by || !by->is_object())
@@ -153,6 +174,7 @@ std::string make_html_report(const json& report, const power_series& series) {
        << esc(json_text(report, "sim.end", "?")) << "</p>\n";
 
     os << "<h2>Headline</h2>\n" << headline_table(report);
+    os << warning_table(report);
     os << section("Power over time", power_plot(report, series),
                   "No power samples: the report has no power.samples and trace.json has no "
                   "power_w counters (platform trace_power_sample_us = 0, or a run shorter than "

@@ -32,13 +32,28 @@ namespace {
 
 int g_warnings = 0;
 
-// Warnings go to stderr and are counted for the report; errors keep the
+// Every warning, for report.json, trace.json and report.html (the first
+// max_warning_log of them: a guest can raise millions).
+struct warning_record {
+    double t_s;
+    std::string block, text;
+};
+std::vector<warning_record> g_warning_log;
+constexpr std::size_t max_warning_log = 10000;
+
+// Warnings go to stderr and are kept for the report; errors keep the
 // default behaviour (an exception out of sc_start).
 void report_handler(const sc_core::sc_report& rep, const sc_core::sc_actions& actions) {
     if (rep.get_severity() == sc_core::SC_WARNING) {
         ++g_warnings;
         std::cerr << "warning: " << rep.get_msg_type() << " @ " << sc_core::sc_time_stamp()
                   << ": " << rep.get_msg() << "\n";
+        if (g_warning_log.size() < max_warning_log) {
+            std::string block = rep.get_msg_type();
+            if (block.rfind("nnvp/", 0) == 0)
+                block = block.substr(5);
+            g_warning_log.push_back({sc_core::sc_time_stamp().to_seconds(), block, rep.get_msg()});
+        }
         return;
     }
     if (rep.get_severity() == sc_core::SC_INFO) {
@@ -201,6 +216,15 @@ int run(int argc, char* argv[]) {
     progress.finish(chip);
 
     nlohmann::json report = nnvp::make_report(sc, chip, outcome, g_warnings);
+    nlohmann::json log = nlohmann::json::array();
+    for (const warning_record& w : g_warning_log) {
+        log.push_back({{"t_s", w.t_s}, {"block", w.block}, {"text", w.text}});
+        chip.trace().add_instant({"warnings", w.block + ": " + w.text, w.t_s});
+    }
+    report["sim"]["warning_log"] = std::move(log);
+    if (g_warnings > static_cast<int>(g_warning_log.size()))
+        report["sim"]["warning_log_note"] = "the first " + std::to_string(g_warning_log.size()) +
+                                            " of " + std::to_string(g_warnings) + " warnings";
     const bool network_ok = !network || network->finish(chip, outcome, report);
     write_outputs(out_dir, report, chip, outcome);
     if (!outcome.stopped_by.empty()) {

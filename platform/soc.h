@@ -82,6 +82,7 @@ public:
     const std::vector<nncore::core::stream_record>& nn_streams() const { return m_nn_streams; }
     const std::vector<dma_run>& dma_runs() const { return m_dma_runs; }
     const timeline& trace() const { return m_timeline; }
+    timeline& trace() { return m_timeline; }
     // Total energy of every meter now (J).
     double total_energy_j() const;
 

@@ -110,6 +110,29 @@ TEST(cli, the_error_demo_shows_the_error_interrupt_path) {
     EXPECT_EQ(rep["bus"]["initiators"]["dma"]["errors"], 1);
     EXPECT_EQ(rep["dma"]["runs"][0]["error"], 1);  // read_bus
     EXPECT_NE(r.output.find("error interrupt received: bus error on read"), std::string::npos);
+    // Every warning is kept: time, block and text in report.json, an instant
+    // on the "warnings" track of trace.json, a row in report.html.
+    const nlohmann::json& log = rep["sim"]["warning_log"];
+    ASSERT_EQ(log.size(), rep["sim"]["warnings"].get<std::size_t>());
+    EXPECT_EQ(log[0]["block"], "bus");
+    EXPECT_EQ(log[0]["text"], "read of 256 bytes at 0xc0000000 from dma: no region at this address");
+    EXPECT_EQ(log[1]["block"], "dma");
+    EXPECT_GT(log[0]["t_s"].get<double>(), 0);
+    EXPECT_LE(log[0]["t_s"].get<double>(), log[1]["t_s"].get<double>());
+    std::ifstream trace_file(out / "trace.json");
+    const nlohmann::json trace = nlohmann::json::parse(trace_file);
+    int warnings_track = -1, instants = 0;
+    for (const auto& e : trace["traceEvents"])
+        if (e["name"] == "thread_name" && e["args"]["name"] == "warnings")
+            warnings_track = e["tid"].get<int>();
+    for (const auto& e : trace["traceEvents"])
+        instants += e["ph"] == "i" && e.value("tid", 0) == warnings_track &&
+                    e["name"] == "bus: " + log[0]["text"].get<std::string>();
+    EXPECT_EQ(instants, 1);
+    std::ifstream html_file(out / "report.html");
+    const std::string html((std::istreambuf_iterator<char>(html_file)), {});
+    EXPECT_NE(html.find("<table id=\"warnings\">"), std::string::npos);
+    EXPECT_NE(html.find("channel 0: bus error reading 256 bytes at 0xc0000000"), std::string::npos);
 }
 
 TEST(cli, runs_are_deterministic) {
