@@ -147,6 +147,8 @@ const std::vector<definition>& definitions() {
         {{"inferences", "", "inferences completed"}, rows_of("inferences")},
         {{"deadline_misses", "", "inferences whose deadline_met is false"}, deadline_misses},
         {{"inferences_per_s", "inf/s", "throughput"}, number_at("throughput.inferences_per_s")},
+        {{"images_per_s", "img/s", "throughput in samples: inferences x batch"},
+         number_at("throughput.images_per_s")},
         {{"inferences_per_j", "inf/J", "energy efficiency: inferences / energy"},
          inferences_per_joule},
         {{"tokens_per_s", "tok/s", "generation: tokens generated per second over the requests' span"},

@@ -310,6 +310,13 @@ nlohmann::json network_session::throughput_json(uint64_t macs, double energy_j) 
     const double busy_w = busy_s > 0 ? busy_energy / busy_s : 0;
     t["span_s"] = span;
     t["inferences_per_s"] = span > 0 ? m_records.size() / span : 0;
+    // An inference runs the whole batch: images (samples) are what a user
+    // compares across batch sizes.
+    const double images = static_cast<double>(m_records.size()) *
+                          static_cast<double>(m_job.input_sets[0][0].shape().n);
+    t["images_per_s"] = span > 0 ? images / span : 0;
+    t["images_per_j"] = busy_energy > 0 ? images / busy_energy : 0;
+    t["energy_per_image_j"] = busy_energy / images;
     t["gops"] = gops;
     t["busy_power_w"] = busy_w;
     t["gops_per_w"] = busy_w > 0 ? (busy_s > 0 ? ops / busy_s / 1e9 : 0) / busy_w : 0;

@@ -217,6 +217,23 @@ TEST(cli, network_steps_are_quiet_unless_asked) {
     EXPECT_EQ(load(a / "report.json")["layers"], load(b / "report.json")["layers"]);
 }
 
+// Throughput counts images as well as inferences: an inference of batch 4
+// is four images (issue 17: batches looked like images).
+TEST(cli, throughput_counts_the_images_of_a_batch) {
+    const fs::path out = scratch("batch");
+    const result r = run("run " + scenario("scenarios/networks/lenet5_int8.json") +
+                         " --set mode=timing --set workload.batch=4 --set workload.inferences=3 "
+                         "--out " + out.string());
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const nlohmann::json t = load(out / "report.json")["throughput"];
+    EXPECT_EQ(t["batch"], 4);
+    EXPECT_EQ(t["inferences"], 3);
+    EXPECT_DOUBLE_EQ(t["images_per_s"].get<double>(), 4 * t["inferences_per_s"].get<double>());
+    EXPECT_DOUBLE_EQ(t["energy_per_image_j"].get<double>(),
+                     t["energy_per_inference_j"].get<double>() / 4);
+    EXPECT_NE(r.output.find("images_per_s"), std::string::npos) << "in the summary's headline";
+}
+
 // A pruned network in functional mode: 75% of LeNet-5's weights zero (the
 // smallest), stored compressed where that is smaller, zeros skipped. The
 // outputs stay bit-exact against the reference executor (compression and
