@@ -167,7 +167,7 @@ runtime_status nn_runtime::load(uint64_t package_addr) {
               std::to_string(m_view.steps.size()) + " steps (" + std::to_string(core) +
               " on the NN core, " + std::to_string(m_view.steps.size() - core) + " on the CPU)" +
               ((m_view.hdr.flags & package::header_flag_without_values)
-                   ? "; timing-only: its constants hold no values"
+                   ? "; timing-only: built without the weights' values"
                    : ""));
     return runtime_status::ok;
 }
