@@ -43,22 +43,26 @@ void peripheral::warn(const std::string& what) const {
 void peripheral::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
     const uint64_t addr = trans.get_address();
     const unsigned len = trans.get_data_length();
-    std::ostringstream where;
-    where << (trans.is_read() ? "read" : "write") << " of " << len << " bytes at offset 0x"
+    // The message is built only when needed (millions of accesses succeed).
+    const auto where = [&] {
+        std::ostringstream w;
+        w << (trans.is_read() ? "read" : "write") << " of " << len << " bytes at offset 0x"
           << std::hex << addr;
+        return w.str();
+    };
 
     if (trans.get_byte_enable_ptr() != nullptr) {
-        warn(where.str() + ": byte enables are not supported by registers");
+        warn(where() + ": byte enables are not supported by registers");
         trans.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
         return;
     }
     if ((len != 4 && len != 8) || trans.get_streaming_width() < len) {
-        warn(where.str() + ": registers take 32- or 64-bit accesses");
+        warn(where() + ": registers take 32- or 64-bit accesses");
         trans.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
         return;
     }
     if (addr % 4 != 0 || addr + len > m_window) {
-        warn(where.str() + ": misaligned or outside the register window");
+        warn(where() + ": misaligned or outside the register window");
         trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
         return;
     }
@@ -67,7 +71,7 @@ void peripheral::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
         return;
     }
     if (!m_clk.wait_until_clocked(delay)) {
-        warn(where.str() + ": block is powered off");
+        warn(where() + ": block is powered off");
         trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
         return;
     }
@@ -76,7 +80,7 @@ void peripheral::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
     for (unsigned i = 0; i < len; i += 4) {
         const uint32_t off = static_cast<uint32_t>(addr) + i;
         if (!m_regs.contains(off)) {
-            warn(where.str() + ": no register at this offset");
+            warn(where() + ": no register at this offset");
             trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
             return;
         }
