@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <iostream>
 #include <random>
 
 #include "nn/cost/layer_cost.h"
@@ -347,15 +346,10 @@ resolved_workload resolve_general_workload(const workload_spec& w, bool timing,
     // their values (the core computes nothing): they are not generated,
     // quantized or staged. A step that does need them (a compressed weight
     // format, an op that folds a weight) builds them after all.
-    if (timing && !w.transformer.empty() && w.sparsity.weight_format == "dense") {
-        try {
-            return resolve_general(w, timing, file, given, false);
-        } catch (const nn::no_values_error& e) {
-            std::cout << "nnvp: " << w.transformer << ": building the weights' values after all ("
-                      << e.what() << ")\n";
-        }
-    }
-    return resolve_general(w, timing, file, given, true);
+    const auto resolve = [&](bool values) { return resolve_general(w, timing, file, given, values); };
+    if (timing && !w.transformer.empty() && w.sparsity.weight_format == "dense")
+        return resolve_sizes_first(w.transformer, resolve);
+    return resolve(true);
 }
 
 }  // namespace nnvp

@@ -70,8 +70,8 @@ std::string warning_table(const json& report) {
     os << "</table>\n";
     const double total = json_number(report, "sim.warnings").value_or(0);
     if (total > static_cast<double>(shown))
-        os << "<p>The first " << shown << " of " << total
-           << " warnings; report.json sim.warning_log keeps up to 10000.</p>\n";
+        os << "<p>The first " << shown << " of " << total << " warnings; report.json "
+           << "sim.warning_log has the first " << log.size() << ".</p>\n";
     return os.str();
 }
 

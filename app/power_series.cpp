@@ -74,6 +74,4 @@ power_series power_series_from_trace(const nlohmann::json& trace) {
     return s;
 }
 
-
-
 }  // namespace nnvp

@@ -437,15 +437,21 @@ resolved_workload resolve_workload(const workload_spec& w, bool timing, const st
     // transformers, general_workload.cpp); pruning, zero handling and
     // compressed formats read the values.
     const sparsity_spec& sp = w.sparsity;
-    if (timing && sp.mode == "none" && sp.weight_zero_pct == 0 && sp.weight_format == "dense") {
-        try {
-            return resolve_zoo(w, timing, file, false);
-        } catch (const nn::no_values_error& e) {
-            std::cout << "nnvp: " << w.network << ": building the weights' values after all ("
-                      << e.what() << ")\n";
-        }
+    const auto resolve = [&](bool values) { return resolve_zoo(w, timing, file, values); };
+    if (timing && sp.mode == "none" && sp.weight_zero_pct == 0 && sp.weight_format == "dense")
+        return resolve_sizes_first(w.network, resolve);
+    return resolve(true);
+}
+
+resolved_workload resolve_sizes_first(const std::string& network,
+                                      const std::function<resolved_workload(bool values)>& resolve) {
+    try {
+        return resolve(false);
+    } catch (const nn::no_values_error& e) {
+        std::cout << "nnvp: " << network << ": building the weights' values after all ("
+                  << e.what() << ")\n";
     }
-    return resolve_zoo(w, timing, file, true);
+    return resolve(true);
 }
 
 int64_t arrival_code(const std::string& pattern) {

@@ -34,6 +34,7 @@
 //                                      calibration uses the first images of the train split)
 #pragma once
 
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -150,6 +151,12 @@ dataset_images load_dataset_images(const workload_spec& w, unsigned calibration_
 // Builds, calibrates (functional mode) and quantizes the network. Throws
 // config_error for unknown networks / bad files, quant errors as they come.
 resolved_workload resolve_workload(const workload_spec& w, bool timing, const std::string& file);
+
+// Timing mode's build with the weights as sizes only: resolve(false), and
+// when a step needs the values after all (nn::no_values_error), says so and
+// returns resolve(true). `network` names the network on the console.
+resolved_workload resolve_sizes_first(const std::string& network,
+                                      const std::function<resolved_workload(bool values)>& resolve);
 
 // How the firmware programs take the arrival: 0 back to back, 1 periodic,
 // 2 Poisson; and the mean gap (the period, 1 / rate; 0 back to back).

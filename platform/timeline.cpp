@@ -39,9 +39,13 @@ void timeline::write_trace_json(std::ostream& os) const {
     // document built in memory first would take gigabytes.
     os << "{\"displayTimeUnit\": \"ns\", \"traceEvents\": [\n";
     bool first = true;
-    auto put = [&](const nlohmann::json& e) {
-        os << (first ? "" : ",\n") << e.dump();
+    const auto next = [&] {  // the separator before every event but the first
+        os << (first ? "" : ",\n");
         first = false;
+    };
+    auto put = [&](const nlohmann::json& e) {
+        next();
+        os << e.dump();
     };
     // Spans and counters are nearly all the events: they are written without
     // building a JSON object each, in the bytes dumping one gives (keys in
@@ -53,8 +57,8 @@ void timeline::write_trace_json(std::ostream& os) const {
     };
     track_ids tracks;
     for (const span& s : m_spans) {
-        os << (first ? "{" : ",\n{");
-        first = false;
+        next();
+        os << '{';
         if (!s.args.empty()) {
             const char* sep = "\"args\":{";
             for (const auto& [key, value] : s.args) {
@@ -75,10 +79,9 @@ void timeline::write_trace_json(std::ostream& os) const {
         auto q = quoted.find(c.signal);
         if (q == quoted.end())
             q = quoted.emplace(c.signal, text(c.signal)).first;
-        os << (first ? "" : ",\n") << "{\"args\":{\"value\":" << text(c.value)
-           << "},\"name\":" << q->second << ",\"ph\":\"C\",\"pid\":1,\"ts\":"
-           << text(us(c.at_s)) << '}';
-        first = false;
+        next();
+        os << "{\"args\":{\"value\":" << text(c.value) << "},\"name\":" << q->second
+           << ",\"ph\":\"C\",\"pid\":1,\"ts\":" << text(us(c.at_s)) << '}';
     }
     put({{"name", "process_name"}, {"ph", "M"}, {"pid", 1}, {"args", {{"name", "soc"}}}});
     for (const auto& [name, id] : tracks.ids)

@@ -87,8 +87,7 @@ void materialize_weight_sizes(graph& g, uint64_t seed) {
     for (std::size_t i = 0; i < nodes.size(); ++i)
         if (has_params(nodes[i]) && nodes[i].weights.empty())
             nodes[i].weights = nn::tensor::without_values(nn::dtype::fp32, shapes[i]);
-    g.validate();
-    materialize_weights(g, seed);  // the biases (small) with their values
+    materialize_weights(g, seed);  // the biases (small) with their values; validates
 }
 
 }  // namespace nnvp::net

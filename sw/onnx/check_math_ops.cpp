@@ -70,18 +70,15 @@ value emit(check_builder& b, const cpuops::op& o, const std::vector<const value*
         const nn::shape4 shape = shape_in(b, dims, layout::plain, "output");
         if (!values) {  // folding a weight without values (timing mode): a result without
             t.data = nn::tensor::without_values(type, shape);
-            r.known = std::move(t);
-            r.dims = dims;
-            r.elem_type = elem;
-            return r;
-        }
-        const nn::tensor result = cpuops::execute(o, ptrs, infos, out);
-        t.data = nn::tensor(type, shape);
-        for (std::size_t i = 0; i < result.size(); ++i) {
-            if (nn::is_float(t.data.type()))
-                t.data.set_float(i, result.get_float(i));
-            else
-                t.data.set_int(i, result.get_int(i));
+        } else {
+            const nn::tensor result = cpuops::execute(o, ptrs, infos, out);
+            t.data = nn::tensor(type, shape);
+            for (std::size_t i = 0; i < result.size(); ++i) {
+                if (nn::is_float(t.data.type()))
+                    t.data.set_float(i, result.get_float(i));
+                else
+                    t.data.set_int(i, result.get_int(i));
+            }
         }
         r.known = std::move(t);
     } catch (const cpuops::op_error& e) {

@@ -123,18 +123,9 @@ void matmul(check_builder& b) {
     out.push_back(x.dims[x.dims.size() - 2]);
     out.push_back(n);
     if (y.known && y.dims.size() == 2) {  // constant B: the core's fully connected layer
-        const nn::shape4 ws{static_cast<int>(n), 1, 1, static_cast<int>(k)};
-        if (!y.known->data.has_values()) {
-            b.set_output(fully_connected(b, x, element_count(x.dims) / k,
-                                         nn::tensor::without_values(nn::dtype::fp32, ws),
-                                         std::nullopt, out));
-            return;
-        }
-        nn::tensor w(nn::dtype::fp32, ws);
-        for (int64_t j = 0; j < n; ++j)
-            for (int64_t i = 0; i < k; ++i)
-                w.set_float(static_cast<std::size_t>(j * k + i),
-                            y.known->data.get_float(static_cast<std::size_t>(i * n + j)));
+        // B [1, 1, K, N] (plain) transposed to the layer's weights [N, 1, 1, K]
+        // (without values when B has none).
+        const nn::tensor w = transpose(y.known->data, {3, 0, 1, 2});
         b.set_output(fully_connected(b, x, element_count(x.dims) / k, w, std::nullopt, out));
         return;
     }
