@@ -98,12 +98,13 @@ constexpr std::size_t section_count = 5;  // every package has all five, in this
 constexpr std::size_t first_section_offset =
     (header_bytes + section_count * section_entry_bytes + alignment - 1) / alignment * alignment;
 
-// none: an op the compiler removed (a concat its producers write in place);
-// it never appears in a package.
+// none: an op the compiler removed (a concat its producers write in place,
+// a reshape whose output aliases its input); it never appears in a package.
 enum class step_kind : uint8_t { none = 0, core = 1, cpu_layer = 2, softmax = 3, copy = 4, cpu_op = 5 };
 
 // What a tensor record describes (byte 25 of the record).
-//   activation  a buffer in the arena, written by a step
+//   activation  a buffer in the arena, written by a step, or an alias at the
+//               address of another tensor (a removed reshape: the same bytes)
 //   input       a network input in the arena, written by the host / runtime
 //   constant    data inside the constants section (never written)
 //   view        a channel slice of another tensor that its producer stores

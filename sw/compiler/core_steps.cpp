@@ -369,7 +369,7 @@ void package_builder::cpu_layer(std::size_t i, package::step_record& s) {
     s.code_bytes = static_cast<uint32_t>(nncore_cmd::command_bytes + e.table.size());
 }
 
-void package_builder::cpu_op(std::size_t i, package::step_record& s) {
+void package_builder::emit_cpu_op(std::size_t i, package::step_record& s) {
     std::vector<uint16_t> in;
     for (int k : m_operands[i])
         in.push_back(static_cast<uint16_t>(k));
@@ -377,7 +377,6 @@ void package_builder::cpu_op(std::size_t i, package::step_record& s) {
     const std::size_t at = align_up(m_cpu_code.size());
     m_cpu_code.resize(at, 0);
     m_cpu_code.insert(m_cpu_code.end(), code.begin(), code.end());
-    s.kind = static_cast<uint8_t>(package::step_kind::cpu_op);
     s.code_offset = static_cast<uint32_t>(at);
     s.code_bytes = static_cast<uint32_t>(code.size());
 }
@@ -430,7 +429,7 @@ void package_builder::place_steps() {
         s.output = static_cast<uint16_t>(i + 1);
         std::string& why = m_out.cpu_reasons[i];
         if (op.type == op_type::cpu) {
-            cpu_op(i, s);
+            s.kind = static_cast<uint8_t>(package::step_kind::cpu_op);  // code: emit_streams
             why = "op unsupported: the NN core has no " + cpuops::describe(op.cpu) + " command";
         } else {
             if (m_operands[i].size() > 1)

@@ -71,8 +71,10 @@ private:
                        std::string& why, const gemm_part* part = nullptr);
     bool try_gemm(std::size_t i, core_code& code, std::string& why);
     void cpu_layer(std::size_t i, package::step_record& s);
-    void cpu_op(std::size_t i, package::step_record& s);
+    // A CPU op's code, once it is known to be a step (free ops have none).
+    void emit_cpu_op(std::size_t i, package::step_record& s);
     std::vector<bool> free_concats() const;
+    void mark_free_reshapes();
     nn::tensor zeros(int index) const {
         const tensor_desc& d = m_out.tensors[static_cast<std::size_t>(index)];
         return nn::tensor(d.type, d.shape);
@@ -83,7 +85,7 @@ private:
     void relocate(std::size_t i);
     void emit_streams();
     void write_image();
-    // The tensor a view tensor is a channel slice of (itself when none).
+    // The tensor a view tensor is a channel slice or an alias of (itself when none).
     std::size_t root(std::size_t t) const {
         return m_view_of[t] >= 0 ? static_cast<std::size_t>(m_view_of[t]) : t;
     }
@@ -97,6 +99,7 @@ private:
     std::vector<bool> m_free;                   // per op: a concat that needs no step
     std::vector<int> m_view_of;                 // per tensor: the concat output it is a slice of
     std::vector<uint32_t> m_view_c0;            // per tensor: its first channel in that output
+    std::vector<bool> m_alias;  // per tensor: a free reshape's output, all of m_view_of's bytes
     std::vector<std::size_t> m_kept;            // the ops that become steps
     uint64_t m_steps_offset = 0, m_tensors_offset = 0;
     uint64_t m_constants_offset = 0;  // package offset of the constants section

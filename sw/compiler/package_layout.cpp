@@ -36,6 +36,7 @@ built_package package_builder::run() {
     place_steps();
     m_free = free_concats();
     plan_views();
+    mark_free_reshapes();
     place_arena();
     emit_streams();
     write_image();
@@ -51,6 +52,7 @@ void package_builder::plan_views() {
     const std::size_t tcount = m_out.tensors.size();
     m_view_of.assign(tcount, -1);
     m_view_c0.assign(tcount, 0);
+    m_alias.assign(tcount, false);
     for (std::size_t i = 0; i < m_net.ops.size(); ++i) {
         if (!m_free[i])
             continue;
@@ -60,6 +62,59 @@ void package_builder::plan_views() {
             m_view_c0[static_cast<std::size_t>(k)] = c;
             c += static_cast<uint32_t>(m_out.tensors[static_cast<std::size_t>(k)].shape.c);
         }
+    }
+}
+
+namespace {
+
+// A reshape, or a transpose that moves only dims of size 1: the output's
+// bytes are the input's, in the same order.
+bool keeps_bytes(const cpuops::op& o, const nn::shape4& in) {
+    if (o.k == cpuops::kind::reshape)
+        return true;
+    if (o.k != cpuops::kind::transpose || o.ints.size() != 4)
+        return false;
+    const int dims[4] = {in.n, in.h, in.w, in.c};
+    int last = -1;
+    for (int axis : o.ints) {
+        if (axis < 0 || axis > 3)
+            return false;
+        if (dims[axis] == 1)
+            continue;
+        if (axis < last)
+            return false;
+        last = axis;
+    }
+    return true;
+}
+
+}  // namespace
+
+// Free reshapes: a reshape (or a transpose that keeps the byte order) keeps
+// the bytes, so its output is an alias of its (whole) input, in the same
+// type and scale, and the step disappears.
+// Reshapes of constants keep their step (an alias must lie in the arena),
+// so do those of network outputs (a package of no step is invalid; the host
+// reads an output as a tensor of its own).
+void package_builder::mark_free_reshapes() {
+    for (std::size_t i = 0; i < m_net.ops.size(); ++i) {
+        const net_op& op = m_net.ops[i];
+        if (op.type != op_type::cpu || m_operands[i].size() != 1)
+            continue;
+        const auto in = static_cast<std::size_t>(m_operands[i][0]);
+        const tensor_desc& a = m_out.tensors[in];
+        if (!keeps_bytes(op.cpu, a.shape))
+            continue;
+        const tensor_desc& b = m_out.tensors[i + 1];
+        const bool whole = m_view_of[in] < 0 || m_alias[in];
+        if (in >= static_cast<std::size_t>(m_net.constant_index(0)) || !whole ||
+            m_net.is_output(static_cast<int>(i + 1)) ||
+            m_view_of[i + 1] >= 0 || a.type != b.type || a.q.scale != b.q.scale ||
+            a.q.zero_point != b.q.zero_point || a.shape.count() != b.shape.count())
+            continue;
+        m_free[i] = true;
+        m_view_of[i + 1] = static_cast<int>(root(in));
+        m_alias[i + 1] = true;
     }
 }
 
@@ -189,12 +244,15 @@ void package_builder::relocate(std::size_t i) {
     }
 }
 
-// The kept steps; the core ones relocated, their streams in the streams section.
+// The kept steps: CPU ops' code in the CPU code section, the core ones
+// relocated, their streams in the streams section.
 void package_builder::emit_streams() {
     for (std::size_t i = 0; i < m_net.ops.size(); ++i) {
         if (m_free[i])
             continue;
         m_kept.push_back(i);
+        if (m_steps[i].kind == static_cast<uint8_t>(package::step_kind::cpu_op))
+            emit_cpu_op(i, m_steps[i]);
         if (m_steps[i].kind != static_cast<uint8_t>(package::step_kind::core))
             continue;
         relocate(i);
@@ -243,7 +301,7 @@ void package_builder::write_image() {
         const bool input = t == 0 || (t >= extra && t < constants);
         r.role = input              ? package::tensor_role::input
                  : t >= constants   ? package::tensor_role::constant
-                 : m_view_of[t] >= 0 ? package::tensor_role::view
+                 : m_view_of[t] >= 0 && !m_alias[t] ? package::tensor_role::view
                                      : package::tensor_role::activation;
         package::encode(r, img.data() + m_tensors_offset + t * package::tensor_record_bytes);
     }

@@ -69,6 +69,8 @@ private:
     std::optional<precision> quantized_source(int u) const;
     std::optional<precision> concat_partner(std::size_t i, int t) const;
     bool quantized(std::size_t i) const;
+    std::optional<std::size_t> divisor_constant(std::size_t i) const;
+    int reciprocal(std::size_t j, dtype type, repr& r);
     repr original(int t) const { return {m_t[static_cast<std::size_t>(t)].type, m_t[static_cast<std::size_t>(t)].q}; }
     repr act_repr(int t, precision p) const;
 
@@ -159,14 +161,51 @@ precision network_lowering::precision_of(std::size_t i) const {
 
 bool network_lowering::quantized(std::size_t i) const {
     const compiler::net_op& op = m_src.ops[i];
-    // div has no integer path; integer row ops take no fused activation.
+    // div has no integer path but as a mul by a constant's reciprocal;
+    // integer row ops take no fused activation.
     const precision p = precision_of(i);
     if (op.type != compiler::op_type::layer || op.layer.prec != precision::fp32 ||
         p == precision::fp32)
         return false;
     return p == precision::fp16 ||
-           (op.layer.op != op_kind::div &&
+           ((op.layer.op != op_kind::div || divisor_constant(i)) &&
             !(ref::is_row_op(op.layer.op) && op.layer.act.kind != ref::act_kind::none));
+}
+
+// Op i divides by a constant with values, none of them 0: it runs as x * (1 / c).
+std::optional<std::size_t> network_lowering::divisor_constant(std::size_t i) const {
+    const std::vector<int> ins = compiler::operands(m_src, i);
+    if (m_src.ops[i].layer.op != op_kind::div || ins.size() != 2 || !is_constant(ins[1]))
+        return std::nullopt;
+    const auto j = static_cast<std::size_t>(ins[1] - first_constant());
+    const nn::tensor& c = m_src.constants[j].value;
+    if (!c.has_values())
+        return std::nullopt;
+    const nn::tensor real = real_values(m_t[static_cast<std::size_t>(ins[1])], c);
+    for (std::size_t k = 0; k < real.size(); ++k)
+        if (!std::isfinite(1.0f / real.get_float(k)))
+            return std::nullopt;
+    return j;
+}
+
+// The reciprocal of constant j in the integer type `type`, symmetric (as
+// weights are) so that a scalar such as 1/sqrt(head_dim) is exact.
+int network_lowering::reciprocal(std::size_t j, dtype type, repr& r) {
+    const int t = first_constant() + static_cast<int>(j);
+    const nn::tensor real = real_values(m_t[static_cast<std::size_t>(t)], m_src.constants[j].value);
+    nn::tensor inv(dtype::fp32, real.shape());
+    float absmax = 0.0f;
+    for (std::size_t k = 0; k < real.size(); ++k) {
+        inv.set_float(k, 1.0f / real.get_float(k));
+        absmax = std::max(absmax, std::fabs(inv.get_float(k)));
+    }
+    r = {type, symmetric_params(absmax, storage_range(type, 0).hi)};
+    compiler::constant c = m_src.constants[j];
+    c.value = ref::quantize(inv, r.q, type);
+    c.q = r.q;
+    c.name += std::string("/reciprocal/") + nn::to_string(type);
+    m_out.constants.push_back(std::move(c));
+    return constant_code(m_out.constants.size() - 1);
 }
 
 // A tensor already held as integers of the wanted type is read as it is
@@ -307,7 +346,15 @@ void network_lowering::lower_layer(std::size_t i) {
     op.in.clear();
     std::vector<repr> want;
     const std::vector<int> ins = compiler::operands(m_src, i);
+    const std::optional<std::size_t> divisor =
+        p == precision::fp16 ? std::nullopt : divisor_constant(i);
     for (std::size_t k = 0; k < ins.size(); ++k) {
+        if (divisor && k == 1) {  // x / c as the integer x * (1 / c)
+            want.emplace_back();
+            op.in.push_back(reciprocal(*divisor, ref::activation_type(p), want.back()));
+            l.op = op_kind::mul;
+            continue;
+        }
         want.push_back(act_repr(ins[k], p));
         // A product's run-time weights are symmetric: one scale, zero point 0.
         if (s.weights_operand && k == 1 && want.back().q.zero_point != 0)

@@ -248,6 +248,62 @@ TEST(graph_package, concat_of_core_outputs_is_done_in_place) {
     EXPECT_EQ(output_bytes(p, net, mem), ref.back().bytes());
 }
 
+// Reshapes in the middle are free: their outputs alias their inputs (the
+// network input too), whose buffers then live until the aliases' last
+// reader; here b is computed while r still holds a's bytes.
+TEST(graph_package, reshapes_alias_their_inputs_and_keep_them_alive) {
+    std::mt19937 rng(8);
+    network net;
+    net.name = "reshapes";
+    net.input_shape = {1, 4, 4, 8};
+    net.input_q = q_act;
+    net.ops.push_back(layer_op(int8_layer("a", ref::op_kind::conv2d, 8), random_int8(rng, {8, 1, 1, 8})));
+    net.ops.push_back(reshape_op({1, 2, 8, 8}, "r"));  // tensor 2, alias of a (1)
+    net.ops.push_back(layer_op(int8_layer("b", ref::op_kind::conv2d, 8, 3), random_int8(rng, {8, 3, 3, 8})));
+    net.ops.back().in = {0};
+    net.ops.push_back(reshape_op({1, 2, 8, 8}, "r2"));  // tensor 4, alias of b (3)
+    net.ops.push_back(layer_op(int8_layer("sum", ref::op_kind::add, 0)));
+    net.ops.back().in = {2, 4};
+    net.ops.push_back(reshape_op({1, 16, 1, 8}, "x2"));  // tensor 6, alias of the input
+    net.ops.back().in = {0};
+    // A transpose that moves only a dim of size 1 keeps the bytes too.
+    net.ops.push_back(cpu_op({cpuops::kind::transpose, {0, 2, 1, 3}, {}}, {}, "x2t"));
+    net.ops.push_back(reshape_op({1, 2, 8, 8}, "x3"));  // tensor 8, alias of an alias
+    net.ops.push_back(layer_op(int8_layer("out", ref::op_kind::add, 0)));
+    net.ops.back().in = {5, 8};
+    const built_package p = build(net, options());
+    for (std::size_t i : {1, 3, 5, 6, 7})
+        EXPECT_EQ(p.kinds[i], step_kind::none) << i;
+    package_view v;
+    ASSERT_TRUE(validate(p.image.data(), p.image.size(), load_at, {dram_base, dram_size}, &v).ok());
+    EXPECT_EQ(v.steps.size(), 4u);
+    EXPECT_EQ(v.tensors[2].address, v.tensors[1].address);
+    EXPECT_EQ(v.tensors[4].address, v.tensors[3].address);
+    for (uint16_t t : {6, 7, 8})
+        EXPECT_EQ(v.tensors[t].address, v.tensors[0].address) << t;
+    EXPECT_NE(v.tensors[3].address, v.tensors[1].address);  // a is alive while b is written
+    for (uint16_t t : {2, 4, 6, 7, 8})
+        EXPECT_EQ(v.tensors[t].role, tensor_role::activation) << t;
+    const nn::tensor x = random_int8(rng, net.input_shape);
+    const std::vector<nn::tensor> ref = reference_run(net, {x});
+    EXPECT_EQ(output_bytes(p, net, run_on_host(p, {x})), ref.back().bytes());
+}
+
+// A transpose that reorders bytes is a step, and computes the reference.
+TEST(graph_package, a_transpose_that_moves_bytes_stays_a_step) {
+    std::mt19937 rng(9);
+    network net;
+    net.name = "transpose";
+    net.input_shape = {1, 2, 8, 8};
+    net.input_q = q_act;
+    net.ops.push_back(cpu_op({cpuops::kind::transpose, {0, 2, 1, 3}, {}}, {}, "t"));
+    net.ops.push_back(layer_op(int8_layer("a", ref::op_kind::conv2d, 8), random_int8(rng, {8, 1, 1, 8})));
+    const built_package p = build(net, options());
+    EXPECT_EQ(p.kinds[0], step_kind::cpu_op);
+    const nn::tensor x = random_int8(rng, net.input_shape);
+    EXPECT_EQ(output_bytes(p, net, run_on_host(p, {x})), reference_run(net, {x}).back().bytes());
+}
+
 // A concat with an operand no core step produces (here the network input)
 // stays a CPU step, and still computes the reference.
 TEST(graph_package, concat_of_the_network_input_stays_a_cpu_step) {

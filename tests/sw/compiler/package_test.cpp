@@ -201,18 +201,30 @@ TEST(package, cpu_steps_carry_their_reason) {
         << tiny.cpu_reasons[0];
 }
 
-TEST(package, reshape_becomes_a_cpu_op_step) {
+// A reshape keeps the bytes: in the middle of a network it is free (its
+// output an alias of its input); as the network's output it is a CPU step.
+TEST(package, a_reshape_is_free_unless_it_is_the_output) {
     network net = tiny_classifier(7);
     net.ops.insert(net.ops.begin() + 3, reshape_op({1, 1, 1, 32}, "flatten"));
-    const built_package p = build(net, options());
+    built_package p = build(net, options());
     package_view v;
     ASSERT_TRUE(validate(p.image.data(), p.image.size(), load_at, dram, &v).ok());
-    EXPECT_EQ(v.steps[3].kind, static_cast<uint8_t>(step_kind::cpu_op));
-    EXPECT_EQ(v.steps[3].name, "flatten");
-    const cpuops::encoded e = cpuops::decode(p.image.data() + v.steps[3].code_offset,
-                                             v.steps[3].code_bytes);
+    EXPECT_EQ(p.kinds[3], step_kind::none);
+    ASSERT_EQ(v.steps.size(), net.ops.size() - 1);
+    EXPECT_EQ(v.steps[3].name, "fc");
+    EXPECT_EQ(v.steps[3].input, 4);  // the alias
+    EXPECT_EQ(v.tensors[4].role, tensor_role::activation);
+    EXPECT_EQ(v.tensors[4].address, v.tensors[3].address);
+
+    net.ops.push_back(reshape_op({1, 1, 2, 5}, "unflatten"));
+    p = build(net, options());
+    ASSERT_TRUE(validate(p.image.data(), p.image.size(), load_at, dram, &v).ok());
+    EXPECT_EQ(p.kinds.back(), step_kind::cpu_op);
+    const step_record& last = v.steps.back();
+    EXPECT_EQ(last.name, "unflatten");
+    const cpuops::encoded e = cpuops::decode(p.image.data() + last.code_offset, last.code_bytes);
     EXPECT_EQ(e.o.k, cpuops::kind::reshape);
-    EXPECT_EQ(e.inputs, (std::vector<uint16_t>{3}));
+    EXPECT_EQ(e.inputs, (std::vector<uint16_t>{static_cast<uint16_t>(net.ops.size() - 1)}));
 }
 
 TEST(package, builder_names_the_bad_op) {

@@ -114,8 +114,7 @@ TEST(NetworkQuantizer, IntegerWhereTheCoreCanFloatElsewhereWithConverts) {
         calibrate_network(f, cal_samples, range_method::max_abs, 100.0);
     quant_options o;
     const compiler::network q = quantize_network(f, o, cal);
-    EXPECT_EQ(names(q), (std::vector<std::string>{"conv", "reshape", "fc", "fc/to_fp32", "div",
-                                                  "div/to_int8", "add"}));
+    EXPECT_EQ(names(q), (std::vector<std::string>{"conv", "reshape", "fc", "div", "add"}));
     const std::vector<compiler::tensor_desc> t = compiler::plan_tensors(q);
     // Inputs read only by integer layers: quantized by the host.
     EXPECT_EQ(q.input_type, dtype::int8);
@@ -144,19 +143,49 @@ TEST(NetworkQuantizer, IntegerWhereTheCoreCanFloatElsewhereWithConverts) {
         EXPECT_FLOAT_EQ(conv.w_scales[static_cast<std::size_t>(c)], m / 127.0f);
     }
     EXPECT_EQ(q.ops[0].weights->type(), dtype::int8);
-    // Reshape passes int8 through at conv's scale; div stays fp32 with its
-    // float divisor; add reads div's converted output and the int8 input y.
+    // Reshape passes int8 through at conv's scale; div by the constant runs
+    // as an integer mul by its reciprocal, quantized symmetrically on its own
+    // absmax; add reads div's output and the int8 input y.
     EXPECT_EQ(t[2].type, dtype::int8);
     EXPECT_FLOAT_EQ(t[2].q.scale, conv.out_q.scale);
     EXPECT_EQ(q.ops[2].layer.prec, precision::int8);
-    EXPECT_EQ(q.ops[4].layer.prec, precision::fp32);
-    EXPECT_EQ(q.ops[6].layer.prec, precision::int8);
-    EXPECT_EQ(q.ops[6].in, (std::vector<int>{6, q.extra_input_index(0)}));
+    EXPECT_EQ(q.ops[3].layer.prec, precision::int8);
+    EXPECT_EQ(q.ops[3].layer.op, op_kind::mul);
+    EXPECT_EQ(q.ops[3].in, (std::vector<int>{3, q.constant_index(0)}));
     ASSERT_EQ(q.constants.size(), 1u);
-    EXPECT_EQ(q.constants[0].value.type(), dtype::fp32);
-    EXPECT_EQ(q.output_index(), 7);
+    const nn::tensor& divisor = f.constants[0].value;
+    float inv_max = 0;
+    for (std::size_t i = 0; i < 4; ++i)
+        inv_max = std::max(inv_max, 1.0f / divisor.get_float(i));
+    EXPECT_EQ(q.constants[0].value.type(), dtype::int8);
+    EXPECT_FLOAT_EQ(q.constants[0].q.scale, inv_max / 127.0f);
+    EXPECT_EQ(q.constants[0].q.zero_point, 0);
+    for (std::size_t i = 0; i < 4; ++i)
+        EXPECT_EQ(q.constants[0].value.get_int(i),
+                  std::lround(1.0f / divisor.get_float(i) / (inv_max / 127.0f)));
+    EXPECT_EQ(q.ops[4].layer.prec, precision::int8);
+    EXPECT_EQ(q.ops[4].in, (std::vector<int>{4, q.extra_input_index(0)}));
+    EXPECT_EQ(q.output_index(), 5);
     // On inputs it was not calibrated on, the output stays close to fp32's.
-    EXPECT_GT(sqnr_db(f, 5, q, 7, samples(20, 4)), 30.0);
+    EXPECT_GT(sqnr_db(f, 5, q, 5, samples(20, 4)), 30.0);
+}
+
+// A divisor with a zero, or one built without values (timing mode), has no
+// reciprocal: div stays fp32, with converts at its edges. (Unit ranges: the
+// float network is not run.)
+TEST(NetworkQuantizer, DivisionWithoutAReciprocalStaysFloatWithConverts) {
+    compiler::network with_zero = float_network();
+    with_zero.constants[0].value.set_float(2, 0.0f);
+    compiler::network sizes_only = float_network();
+    sizes_only.constants[0].value = nn::tensor::without_values(dtype::fp32, {1, 1, 1, 4});
+    for (const compiler::network& f : {with_zero, sizes_only}) {
+        const compiler::network q = quantize_network(f, quant_options{}, network_calibration{});
+        EXPECT_EQ(names(q), (std::vector<std::string>{"conv", "reshape", "fc", "fc/to_fp32",
+                                                      "div", "div/to_int8", "add"}));
+        EXPECT_EQ(q.ops[4].layer.prec, precision::fp32);
+        EXPECT_EQ(q.ops[4].layer.op, op_kind::div);
+        EXPECT_EQ(q.constants.at(0).value.type(), dtype::fp32);
+    }
 }
 
 // A constant read by an integer layer is quantized at compile time (no
