@@ -29,12 +29,16 @@ clock_domain::clock_domain(std::string name, std::vector<operating_point> opps,
 }
 
 sc_core::sc_time clock_domain::cycles(uint64_t n) const {
+    cycles_memo& memo = m_cycles_memo[n % m_cycles_memo.size()];
+    if (memo.n == n && memo.freq_hz == m_freq_hz)
+        return memo.t;
     const double seconds = static_cast<double>(n) / m_freq_hz;
     if (m_resolution_s == 0)
         m_resolution_s = sc_core::sc_get_time_resolution().to_seconds();
     // resolution x k, as sc_time's operator* rounds it (the resolution's value is 1).
     const double k = static_cast<double>(std::llround(seconds / m_resolution_s));
-    return sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(k + 0.5));
+    memo = {n, m_freq_hz, sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(k + 0.5))};
+    return memo.t;
 }
 
 uint64_t clock_domain::cycles_in(const sc_core::sc_time& t) const {

@@ -6,6 +6,7 @@
 
 #include <systemc>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -146,6 +147,14 @@ private:
     // The kernel's time resolution in seconds, read once (cycles() runs per
     // bus transfer; the resolution is fixed before any time is made).
     mutable double m_resolution_s = 0;
+    // The last durations computed, by n mod 16, at the frequency they were
+    // computed for (a bus transfer asks for the same few spans millions of times).
+    struct cycles_memo {
+        uint64_t n = UINT64_MAX;
+        double freq_hz = 0;
+        sc_core::sc_time t;
+    };
+    mutable std::array<cycles_memo, 16> m_cycles_memo{};
 };
 
 }  // namespace nnvp

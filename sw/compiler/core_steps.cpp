@@ -16,13 +16,7 @@
 namespace nnvp::compiler::detail {
 
 uint32_t package_builder::add_constant(const uint8_t* data, std::size_t bytes) {
-    const std::size_t at = align_up(m_constants.size());
-    m_constants.resize(at + bytes, 0);
-    if (data)
-        std::copy(data, data + bytes, m_constants.begin() + static_cast<long>(at));
-    else
-        m_without_values = true;
-    return static_cast<uint32_t>(m_constants_offset + at);
+    return static_cast<uint32_t>(m_constants_offset + m_constants.add(data, bytes));
 }
 
 uint32_t package_builder::add_constant(const nn::tensor& t) {
@@ -227,10 +221,10 @@ bool package_builder::try_gemm(std::size_t i, core_code& code, std::string& why)
                       c_row = nn::storage_bytes(c.type, static_cast<std::size_t>(d.n));
     const std::size_t budget = std::size_t{m_opt.buffers.weight_kb} * 1024u * 9 / 10;
     int cg = static_cast<int>(std::clamp<std::size_t>(budget / b_row, 1, static_cast<std::size_t>(d.n)));
-    const std::size_t mark = m_constants.size();
+    const uint64_t mark = m_constants.size();
     for (; cg >= 1; cg = cg == 1 ? 0 : std::max(1, cg * 3 / 4)) {
         code = {};
-        m_constants.resize(mark);
+        m_constants.truncate(mark);
         bool ok = true;
         for (int b = 0; b < d.batch && ok; ++b)
             for (int c0 = 0; c0 < d.n && ok; c0 += cg) {
@@ -248,7 +242,7 @@ bool package_builder::try_gemm(std::size_t i, core_code& code, std::string& why)
             return true;
     }
     code = {};
-    m_constants.resize(mark);
+    m_constants.truncate(mark);
     return false;
 }
 
@@ -262,7 +256,7 @@ bool package_builder::try_core(std::size_t i, core_code& code, std::string& why)
     const ref::layer& l = op.layer;
     const nn::tensor* w = op.weights ? &*op.weights : nullptr;
     const nn::tensor* b = op.bias ? &*op.bias : nullptr;
-    const std::size_t mark = m_constants.size();
+    const uint64_t mark = m_constants.size();
     if (compile_group(i, l, w, b, 0, 0, code, why))
         return true;
     // Grouped convs split at group boundaries (each part reads its groups'
@@ -298,7 +292,7 @@ bool package_builder::try_core(std::size_t i, core_code& code, std::string& why)
         cg = groups > 1 && cg >= unit ? cg / unit * unit : cg / grain * grain;
     while (cg >= 1) {
         code = {};
-        m_constants.resize(mark);
+        m_constants.truncate(mark);
         bool ok = true;
         for (int c0 = 0; c0 < l.out_channels && ok;) {
             const int group_end = cg >= unit ? l.out_channels : (c0 / unit + 1) * unit;
@@ -319,7 +313,7 @@ bool package_builder::try_core(std::size_t i, core_code& code, std::string& why)
                                      : cg * 3 / 4 / grain * grain;
     }
     code = {};
-    m_constants.resize(mark);
+    m_constants.truncate(mark);
     if (op.where == placement::core)
         fail(i, why);
     return false;

@@ -11,6 +11,7 @@
 #include "arch/nncore/command.h"
 #include "arch/package/package_format.h"
 #include "sw/compiler/builder.h"
+#include "sw/compiler/constant_pool.h"
 
 namespace nnvp::compiler::detail {
 
@@ -54,8 +55,8 @@ public:
 private:
     [[noreturn]] void fail(std::size_t i, const std::string& what) const { fail_op(m_net, i, what); }
     // --- core_steps.cpp: one op at a time -------------------------------------
-    // Appends `bytes` of constants (zeros and m_without_values when `data`
-    // is null); returns their package offset.
+    // Appends `bytes` of constants (zeros without values when `data` is
+    // null); returns their package offset.
     uint32_t add_constant(const uint8_t* data, std::size_t bytes);
     uint32_t add_constant(const nn::tensor& t);
     void place_steps();
@@ -103,8 +104,8 @@ private:
     std::vector<std::size_t> m_kept;            // the ops that become steps
     uint64_t m_steps_offset = 0, m_tensors_offset = 0;
     uint64_t m_constants_offset = 0;  // package offset of the constants section
-    bool m_without_values = false;    // a constant was built without values (timing mode)
-    std::vector<uint8_t> m_constants, m_streams, m_cpu_code;
+    constant_pool m_constants;
+    std::vector<uint8_t> m_streams, m_cpu_code;
 };
 
 }  // namespace nnvp::compiler::detail

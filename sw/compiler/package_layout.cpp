@@ -305,8 +305,7 @@ void package_builder::write_image() {
                                      : package::tensor_role::activation;
         package::encode(r, img.data() + m_tensors_offset + t * package::tensor_record_bytes);
     }
-    std::copy(m_constants.begin(), m_constants.end(),
-              img.begin() + static_cast<long>(m_constants_offset));
+    m_constants.write_to(img.data() + m_constants_offset);
     std::copy(m_streams.begin(), m_streams.end(), img.begin() + static_cast<long>(streams_off));
     std::copy(m_cpu_code.begin(), m_cpu_code.end(), img.begin() + static_cast<long>(cpu_off));
 
@@ -330,7 +329,7 @@ void package_builder::write_image() {
     h.input_tensor = 0;
     h.output_tensor = static_cast<uint16_t>(m_net.output_index());
     h.name = m_net.name;
-    h.flags = m_without_values ? package::header_flag_without_values : 0;
+    h.flags = m_constants.without_values() ? package::header_flag_without_values : 0;
     package::encode(h, img.data());
     package::seal(img);
 }
