@@ -10,6 +10,7 @@
 #include "sw/onnx/model.h"
 #include "sw/onnx/npy.h"
 #include "sw/quant/network_quantizer.h"
+#include "sw/quant/smoothing.h"
 #include "sw/transformers/transformer_zoo.h"
 
 namespace nnvp {
@@ -232,16 +233,34 @@ void refuse_varying_parameters(const onnx_import::check_network& cn,
 // Post-training quantization of the imported network (network_quantizer.h):
 // ranges measured on `calibration` sets in functional mode, unit ranges in
 // timing mode (it computes nothing, so scales do not change what it reports).
-void quantize_general(const workload_spec& w, bool timing,
-                      const std::vector<std::vector<nn::tensor>>& calibration,
-                      resolved_workload& r) {
+// With smoothquant, the smoothed float network is calibrated and quantized
+// (returned: what was smoothed); r.float_net stays the model as imported.
+nlohmann::json quantize_general(const workload_spec& w, bool timing,
+                                const std::vector<std::vector<nn::tensor>>& calibration,
+                                resolved_workload& r) {
+    nlohmann::json smoothing;
+    const compiler::network* net = &r.float_net;
+    quant::smoothing_result smoothed;
+    if (w.quant.smoothquant > 0 && timing) {
+        smoothing = {{"alpha", w.quant.smoothquant},
+                     {"note", "not applied in timing mode: it needs measured ranges and "
+                              "changes no cycle or byte"}};
+    } else if (w.quant.smoothquant > 0) {
+        smoothed = quant::smooth_network(r.float_net, calibration, w.quant.smoothquant);
+        net = &smoothed.net;
+        smoothing = {{"alpha", w.quant.smoothquant}, {"smoothed", smoothed.smoothed}};
+        if (smoothed.smoothed.empty())
+            smoothing["note"] = "no LayerNorm / RMSNorm output read only by linear layers: "
+                                "nothing smoothed";
+    }
     quant::network_calibration cal;
     if (!timing && w.quant.precision != ref::precision::fp16)  // fp16 has no scales
-        cal = quant::calibrate_network(r.float_net, calibration, w.quant.calibration,
+        cal = quant::calibrate_network(*net, calibration, w.quant.calibration,
                                        w.quant.percentile);
-    r.net = quant::quantize_network(r.float_net, w.quant, cal);
+    r.net = quant::quantize_network(*net, w.quant, cal);
     for (const std::vector<nn::tensor>& set : r.float_inputs)
         r.inputs.push_back(quant::quantize_inputs(r.net, set));
+    return smoothing;
 }
 
 }  // namespace
@@ -258,6 +277,7 @@ resolved_workload resolve_general(const workload_spec& w, bool timing, const std
     refuse_quantizer_fields(w, file);
     const bool quantized = w.quant.precision != ref::precision::fp32;
     resolved_workload r;
+    nlohmann::json smoothing;
     try {
         const std::string source = w.transformer.empty() ? w.network_path : w.transformer;
         onnx::ModelProto model = load_workload_model(w, values);
@@ -303,7 +323,7 @@ resolved_workload resolve_general(const workload_spec& w, bool timing, const std
             std::vector<std::vector<nn::tensor>> calibration;
             for (const auto& set : calibration_sets)
                 calibration.push_back(stage(set));
-            quantize_general(w, timing, calibration, r);
+            smoothing = quantize_general(w, timing, calibration, r);
             if (timing)  // nothing to compare against: no accuracy in timing mode
                 r.float_net = compiler::network();
         } else {  // the network is its own float version (float_net stays empty)
@@ -332,6 +352,8 @@ resolved_workload resolve_general(const workload_spec& w, bool timing, const std
         r.quantization = {{"scheme", "none"},
                           {"precision", "fp32"},
                           {"note", "the model's own ONNX types (general importer)"}};
+    if (quantized && !smoothing.is_null())
+        r.quantization["smoothquant"] = smoothing;
     r.values = values;
     r.compile_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return r;

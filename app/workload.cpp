@@ -81,6 +81,7 @@ quant::quant_options parse_quantization(const config_node& node) {
         return quant::parse_scheme(node.string("quantization", is_float ? "none" : "per_channel"));
     });
     q.bits = static_cast<int>(node.number_in("bits", 0, 32, 0));
+    q.smoothquant = node.number_in("smoothquant", 0, 1, 0);
     if (node.has("layer_precision")) {
         const config_node lp = node.child("layer_precision");
         for (const std::string& k : lp.keys())
@@ -401,6 +402,10 @@ resolved_workload resolve_zoo(const workload_spec& w, bool timing, const std::st
         for (unsigned k = 0; k < w.calibration_inputs; ++k)
             cal.push_back(net::generate_input(g, 0, w.seed * 104729 + k));
     }
+    if (w.quant.smoothquant > 0)
+        throw config_error(file + ": workload.smoothquant: applies to ONNX models and zoo "
+                                  "transformers (LayerNorm outputs read by linear layers); '" +
+                           w.network + "' is a zoo CNN");
     try {
         if (timing || w.quant.scheme == quant::scheme::none) {
             // Timing mode computes nothing: scales from unit ranges are as

@@ -77,6 +77,11 @@ void check_options(const quant_options& o) {
     if (o.asymmetric && o.scheme != scheme::per_channel)
         fail("asymmetric with scheme " + scheme_name +
              ": expected scheme per_channel (fixed-point formats are symmetric)");
+    if (!(o.smoothquant >= 0.0 && o.smoothquant <= 1.0))
+        fail("smoothquant " + std::to_string(o.smoothquant) + ": expected 0 (off) or a value in (0, 1]");
+    if (o.smoothquant > 0.0 && is_float(o.precision))
+        fail("smoothquant with precision " + prec_name +
+             ": expected an integer precision (it moves ranges between quantized tensors)");
     if (o.calibration == range_method::percentile &&
         !(o.percentile > 50.0 && o.percentile <= 100.0))
         fail("percentile " + std::to_string(o.percentile) + ": expected a value in (50, 100]");

@@ -40,6 +40,9 @@ struct quant_options {
     // Mixed precision: node name -> precision of that core node.
     std::map<std::string, ref::precision> overrides;
     unsigned threads = 1;  // calibration: worker threads inside one layer
+    // SmoothQuant's migration strength alpha in (0, 1] (smoothing.h); 0: off.
+    // Imported networks only (ONNX models, zoo transformers).
+    double smoothquant = 0.0;
 };
 
 class quant_error : public std::invalid_argument {

@@ -123,3 +123,39 @@ TEST(generation, bad_generation_workloads_are_refused_by_field) {
                 "power": {"governor": {"name": "per_layer"}}})",
             "workload.power.governor.name: per_layer predicts from one package's steps");
 }
+
+// SmoothQuant on a zoo transformer: every RMSNorm output (read only by the
+// projections) is smoothed, the packages stay bit-exact against the
+// reference executor, and the accuracy against FP32 is reported.
+TEST(generation, smoothquant_smooths_every_norm_and_stays_bit_exact) {
+    const fs::path out = scratch("smoothquant");
+    const auto r = nnvp::test::run_nnvp(
+        "run " + scenario("scenarios/transformers/llama_small_prefill.json") +
+        " --set workload.precision=int8 --set workload.smoothquant=0.5 --out " + out.string());
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const nlohmann::json report = nlohmann::json::parse(std::ifstream(out / "report.json"));
+    const nlohmann::json& sq = report.at("quantization").at("smoothquant");
+    EXPECT_EQ(sq.at("alpha"), 0.5);
+    ASSERT_EQ(sq.at("smoothed").size(), 8u);  // 4 layers x (input, post-attention) RMSNorm
+    EXPECT_EQ(sq.at("smoothed")[0], "layers.0/input_layernorm/Mul_1");
+    const nlohmann::json& acc = report.at("accuracy");
+    EXPECT_TRUE(acc.at("bit_exact_vs_reference_executor").get<bool>());
+    EXPECT_GT(acc.at("sqnr_db").get<double>(), 15.0);
+}
+
+TEST(generation, smoothquant_is_refused_where_it_cannot_apply) {
+    const fs::path dir = scratch("smoothquant_bad");
+    auto refused = [&](const std::string& sc, const std::string& sets, const std::string& expect) {
+        const auto r = nnvp::test::run_nnvp("run " + scenario(sc) + " --set mode=timing " + sets +
+                                            " --out " + (dir / "out").string());
+        EXPECT_EQ(r.exit_code, 2) << r.output;
+        EXPECT_NE(r.output.find(expect), std::string::npos) << r.output;
+    };
+    refused("scenarios/networks/lenet5_int8.json", "--set workload.smoothquant=0.5",
+            "workload.smoothquant: applies to ONNX models and zoo transformers");
+    refused("scenarios/transformers/llama_small_prefill.json", "--set workload.smoothquant=1.5",
+            "workload.smoothquant");
+    refused("scenarios/transformers/llama_small_prefill.json",
+            "--set workload.precision=fp16 --set workload.smoothquant=0.5",
+            "smoothquant with precision fp16: expected an integer precision");
+}
