@@ -12,6 +12,7 @@
 #include "app/format.h"
 #include "app/headline.h"
 #include "app/pareto.h"
+#include "app/sweep_html.h"
 #include "ip/common/config_reader.h"
 
 namespace nnvp {
@@ -67,9 +68,10 @@ std::string value_text(const json& v) {
     return v.is_string() ? v.get<std::string>() : v.dump();
 }
 
-// Pareto flags over successful points for one pair of objectives.
-std::vector<bool> front(const std::vector<sweep_result>& results, const pareto_axis& a,
-                        const pareto_axis& b) {
+}  // namespace
+
+std::vector<bool> pareto_flags(const std::vector<sweep_result>& results, const pareto_axis& a,
+                               const pareto_axis& b) {
     std::vector<std::optional<std::pair<double, double>>> pts;
     for (const auto& r : results) {
         std::optional<double> x, y;
@@ -84,6 +86,8 @@ std::vector<bool> front(const std::vector<sweep_result>& results, const pareto_a
     }
     return pareto_front(pts);
 }
+
+namespace {
 
 std::string pareto_column(const pareto_axis& a, const pareto_axis& b) {
     return "pareto_" + a.metric + "_" + b.metric;
@@ -115,8 +119,9 @@ bool resume(const fs::path& dir, const std::vector<std::string>& args, sweep_res
 void usage(std::ostream& os) {
     os << "usage: nnvp sweep SWEEP.json [-j N] [--out DIR]\n"
           "  Runs every point of SWEEP.json (docs/outputs.md) as its own nnvp run, N at a time\n"
-          "  (default: the number of cores); writes DIR/sweep.csv and one run folder per point\n"
-          "  (default DIR: runs/sweep-<name of SWEEP.json>). Finished points are not run again.\n";
+          "  (default: the number of cores); writes DIR/sweep.csv, DIR/sweep.html and one run\n"
+          "  folder per point (default DIR: runs/sweep-<name of SWEEP.json>). Finished points\n"
+          "  are not run again.\n";
 }
 
 }  // namespace
@@ -138,10 +143,10 @@ std::vector<std::string> point_arguments(const sweep_spec& spec, std::size_t i,
 void write_sweep_csv(std::ostream& os, const sweep_spec& spec,
                      const std::vector<sweep_result>& results) {
     const pareto_axis energy{"energy_j", false}, latency{"latency_s", false};
-    const std::vector<bool> first = front(results, energy, latency);
+    const std::vector<bool> first = pareto_flags(results, energy, latency);
     std::vector<bool> second;
     if (spec.pareto.size() == 2)
-        second = front(results, spec.pareto[0], spec.pareto[1]);
+        second = pareto_flags(results, spec.pareto[0], spec.pareto[1]);
 
     os << "point,status,exit_code";
     for (const auto& p : spec.parameters)
@@ -285,10 +290,13 @@ int run_sweep(int argc, char* argv[]) {
     std::ofstream csv(csv_path);
     write_sweep_csv(csv, spec, results);
     csv.close();
+    const std::string html_path = (fs::path(out) / "sweep.html").string();
+    std::ofstream(html_path) << make_sweep_html(spec, results);
     std::size_t bad = 0;
     for (const auto& r : results)
         bad += r.status != "ok";
-    std::cout << "nnvp sweep: " << n - bad << " of " << n << " points ok; " << csv_path << "\n";
+    std::cout << "nnvp sweep: " << n - bad << " of " << n << " points ok; " << csv_path << ", "
+              << html_path << "\n";
     return bad == 0 ? 0 : 1;
 }
 

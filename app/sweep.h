@@ -1,7 +1,8 @@
 // nnvp sweep SWEEP.json [-j N] [--out DIR]: runs every point of a sweep file
 // (app/sweep_spec.h) as a child `nnvp run` in DIR/pNNNN, N at a time, and
 // writes DIR/sweep.csv: one row per point with its parameters, status and
-// headline metrics, and Pareto-optimal points marked. A point whose
+// headline metrics, and Pareto-optimal points marked, and DIR/sweep.html
+// (app/sweep_html.h): the fronts plotted, every point in a table. A point whose
 // report.json exists (from the same overrides) is not run again; a failing
 // point is recorded with its exit code and error and the sweep goes on.
 #pragma once
@@ -32,6 +33,11 @@ std::vector<std::string> point_arguments(const sweep_spec& spec, std::size_t i,
 // pareto_energy_j_latency_s, [pareto_<a>_<b>], error, dir.
 void write_sweep_csv(std::ostream& os, const sweep_spec& spec,
                      const std::vector<sweep_result>& results);
+
+// Pareto flags of the successful points for objectives a and b (false for
+// the others and for points that lack either metric).
+std::vector<bool> pareto_flags(const std::vector<sweep_result>& results, const pareto_axis& a,
+                               const pareto_axis& b);
 
 // The command; exit 0 when every point succeeded, 1 when some failed,
 // 2 on a bad sweep file or arguments.

@@ -172,6 +172,9 @@ TEST(outputs, sweep_runs_points_records_a_bad_one_and_resumes) {
 
     const auto rows = lines(read(fs::path(out) / "sweep.csv"));
     ASSERT_EQ(rows.size(), 4u);
+    const std::string html = read(fs::path(out) / "sweep.html");
+    EXPECT_NE(html.find("3 points, 2 ok, 1 failed"), std::string::npos) << html;
+    EXPECT_NE(html.find("id=\"front2\""), std::string::npos);
     const auto header = split_csv(rows[0]);
     std::map<std::string, std::size_t> col;
     for (std::size_t i = 0; i < header.size(); ++i)

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "app/sweep.h"
+#include "app/sweep_html.h"
 #include "ip/common/config_reader.h"
 
 namespace {
@@ -137,4 +138,45 @@ TEST(sweep_csv, rows_carry_parameters_metrics_and_pareto_flags) {
     EXPECT_NE(row1.find(",1,0,,d/p0001"), std::string::npos) << row1;
     EXPECT_EQ(row2.rfind("2,error,2,32,", 0), 0u) << row2;
     EXPECT_NE(row2.find(",0,0,\"nnvp: bad, \"\"quoted\"\"\",d/p0002"), std::string::npos) << row2;
+}
+
+// sweep.html: a circle per successful point with both metrics, the front's
+// points marked and labelled with their parameters, every point (failed
+// ones with their error) in the table.
+TEST(sweep_html, plots_the_fronts_and_lists_every_point) {
+    const auto s = parse(R"({"scenario": "base.json",
+        "grid": {"platform.nncore.rows": [8, 16], "workload.power.governor.name": ["a", "b"]},
+        "pareto": [{"min": "avg_power_w"}, {"max": "simulated_s"}]})");
+    const auto report = [](double t, double e, double latency) {
+        return nlohmann::json{{"sim", {{"simulated_s", t}}},
+                              {"power", {{"energy_j", e}, {"avg_power_w", e / t}}},
+                              {"inferences", {{{"latency_s", latency}}}}};
+    };
+    std::vector<nnvp::sweep_result> results(4);
+    results[0] = {"d/p0000", "ok", 0, false, "", report(2, 4, 0.004)};
+    results[1] = {"d/p0001", "ok", 0, false, "", report(1, 8, 0.002)};
+    results[2] = {"d/p0002", "ok", 0, false, "", report(2, 9, 0.005)};  // beaten by p0 and p1
+    results[3] = {"d/p0003", "error", 2, false, "nnvp: <bad> value", nullptr};
+    EXPECT_EQ(nnvp::point_label(s, 1), "rows=8, name=b");
+    const std::string html = nnvp::make_sweep_html(s, results);
+    const auto count = [&](const std::string& what) {
+        std::size_t n = 0;
+        for (auto at = html.find(what); at != std::string::npos; at = html.find(what, at + 1))
+            ++n;
+        return n;
+    };
+    ASSERT_NE(html.find("id=\"front1\""), std::string::npos);
+    ASSERT_NE(html.find("id=\"front2\""), std::string::npos);
+    // Front 1 (energy against latency): p0 and p1; front 2 (power, time): p0.
+    EXPECT_EQ(count("<circle class=\"front\""), 3u) << html;
+    EXPECT_EQ(count("<tr class=\"front\""), 2u);
+    EXPECT_EQ(count("<circle class=\"pt\""), 3u);
+    EXPECT_NE(html.find(">rows=8, name=a</text>"), std::string::npos);
+    EXPECT_NE(html.find("latency_s (ms), lower is better"), std::string::npos);
+    EXPECT_NE(html.find("simulated_s (s), higher is better"), std::string::npos);
+    // The table: every point, the failed one with its error escaped.
+    EXPECT_EQ(count("<tr class=\"failed\">"), 1u);
+    EXPECT_NE(html.find("nnvp: &lt;bad&gt; value"), std::string::npos);
+    EXPECT_NE(html.find("4 points, 3 ok, 1 failed"), std::string::npos);
+    EXPECT_EQ(html.find("<script"), std::string::npos);
 }
