@@ -161,16 +161,60 @@ TEST(compare, ratios_of_headline_and_layer_metrics) {
     auto a = nnvp::test::network_report();
     auto b = a;
     b["power"]["energy_j"] = 8e-6;   // B uses twice the energy
-    b["layers"][0]["cycles"] = 500;  // and half the cycles on conv1
+    b["layers"][0]["end_s"] = 1.5e-6;  // and half the time on conv1
     b["layers"][1]["name"] = "fc_int4";
     std::ostringstream os;
-    nnvp::print_comparison(os, a, b, "runs/a", "runs/b");
+    nnvp::print_comparison(os, {a, b}, {"runs/a", "runs/b"});
     const std::string s = os.str();
     EXPECT_TRUE(has(s, "A: runs/a (net)")) << s;
     EXPECT_EQ(line_of(s, "  energy_j "), "energy_j 4 uJ 8 uJ 2.00x") << s;
     EXPECT_EQ(line_of(s, "  firmware_exit_code "), "firmware_exit_code 0 0 -");  // 0/0 has no ratio
     EXPECT_EQ(line_of(s, "     0  conv1"),
-              "0 conv1 1000 500 0.50x 1 uJ 1 uJ 1.00x 1.00x 50.0% 50.0%");
+              "0 conv1 - 1 us 500 ns 0.50x 1 uJ 1 uJ 1.00x 1.00x 50.0% 50.0%");
     EXPECT_TRUE(has(s, "fc|fc_int4"));  // rows pair by position; differing names shown
     EXPECT_FALSE(has(s, "sqnr_db"));    // neither report has it
+}
+
+// Three runs: per-inference energy (the runs were simulated for different
+// times), energy by domain, latency percentiles, residency and transitions.
+TEST(compare, several_runs_per_inference_per_domain_and_residency) {
+    auto a = nnvp::test::network_report();
+    a["sim"]["simulated_s"] = 2e-5;
+    a["power"]["by_domain"] = {{"nncore", {{"energy_j", 3e-6}}}, {"cpu", {{"energy_j", 1e-6}}}};
+    a["power"]["states"] = {{"nncore", {{"on", 1.5e-5}, {"off", 5e-6}}}};
+    a["power"]["opp_residency"] = {{"nncore", {{"1000MHz", 2e-5}}}};
+    a["power"]["transitions"] = {{"nncore", 2}};
+    a["power"]["power_states"] = {{"nncore", {{"state_transitions", 4}}}};
+    auto b = a;  // twice as long: six inferences, twice the energy
+    b["sim"]["simulated_s"] = 4e-5;
+    b["power"]["energy_j"] = 8e-6;
+    b["power"]["by_domain"]["nncore"]["energy_j"] = 6e-6;
+    for (int k = 0; k < 3; ++k)
+        b["inferences"].push_back(b["inferences"][static_cast<std::size_t>(k)]);
+    b["power"]["states"]["nncore"] = {{"on", 1e-5}, {"off", 3e-5}};
+    b["power"]["transitions"]["nncore"] = 6;
+    b["power"]["power_states"]["nncore"]["state_transitions"] = 10;
+    auto c = a;
+    c["inferences"][1]["latency_s"] = 1.2e-5;
+    std::ostringstream os;
+    nnvp::print_comparison(os, {a, b, c}, {"a", "b", "c"});
+    const std::string s = os.str();
+    EXPECT_TRUE(has(s, "C: c (net)")) << s;
+    EXPECT_TRUE(has(s, "B/A") && has(s, "C/A"));
+    // Per inference: 4 uJ / 3, 8 uJ / 6: equal although B's total doubled.
+    EXPECT_EQ(line_of(s, "per inference (energy"), "per inference (energy / inferences)");
+    const std::string per = s.substr(s.find("per inference"));
+    EXPECT_EQ(line_of(per, "  energy_j "), "energy_j 1.33 uJ 1.33 uJ 1.33 uJ 1.00x 1.00x") << s;
+    EXPECT_EQ(line_of(per, "  energy nncore "), "energy nncore 1 uJ 1 uJ 1 uJ 1.00x 1.00x");
+    EXPECT_TRUE(has(s, "note: the runs were simulated for different times (A 20 us, B 40 us, C 20 us)"));
+    const std::string dom = s.substr(s.find("energy by power domain"));
+    EXPECT_EQ(line_of(dom, "  nncore "), "nncore 3 uJ 6 uJ 3 uJ 2.00x 1.00x");
+    EXPECT_EQ(line_of(s, "  latency p50 "), "latency p50 4 us 4 us 4 us 1.00x 1.00x");
+    EXPECT_EQ(line_of(s, "  latency max "), "latency max 6 us 6 us 12 us 1.00x 2.00x");
+    EXPECT_EQ(line_of(s, "  nncore state on "), "nncore state on 75.0% 25.0% 75.0% 0.33x 1.00x");
+    EXPECT_EQ(line_of(s, "  nncore opp 1000MHz "), "nncore opp 1000MHz 100.0% 50.0% 100.0% 0.50x 1.00x");
+    EXPECT_EQ(line_of(s, "  nncore opp transitions "), "nncore opp transitions 2 6 2 3.00x 1.00x");
+    EXPECT_EQ(line_of(s, "  nncore state transitions "),
+              "nncore state transitions 4 10 4 2.50x 1.00x");
+    EXPECT_TRUE(has(s, "the per-layer table compares two reports at a time"));
 }
