@@ -84,9 +84,18 @@ std::string power_plot(const json& report, const power_series& series) {
         return "";
     const double end =
         std::max(json_number(report, "sim.simulated_s").value_or(0), series.power.back().end_s);
-    double top = 0;
+    // One or two windows far above all others would flatten the plot (bursts
+    // of many windows are the signal and stay): when the peak is more than
+    // 3x the third-highest window, the range ends at 1.5x that window, and
+    // the windows above are drawn at the top edge and named.
+    std::vector<double> watts;
     for (const auto& w : series.power)
-        top = std::max(top, w.watts);
+        watts.push_back(w.watts);
+    std::sort(watts.begin(), watts.end());
+    const double peak = watts.back();
+    const double third = watts.size() >= 3 ? watts[watts.size() - 3] : peak;
+    const bool clip = watts.size() >= 100 && third > 0 && peak > 3 * third;
+    const double top = clip ? 1.5 * third : peak * 1.1;
     const int band_h = 14;
     // Generation runs: a band of phases (prefill, decode) under the states.
     const json& requests = json_array(report, "inferences");
@@ -96,15 +105,26 @@ std::string power_plot(const json& report, const power_series& series) {
                230 + bands * (band_h + 2));
     p.set_margins(90, 20, 20, 60 + bands * (band_h + 2));
     p.draw_axes({0, end > 0 ? end : 1, false, "simulated time (s)"},
-                {0, top > 0 ? top * 1.1 : 1, false, "average power (W)"});
+                {0, top > 0 ? top : 1, false, "average power (W)"});
     std::vector<std::pair<double, double>> pts;
-    double prev = 0;
+    double prev = 0, peak_at = 0;
+    std::size_t above = 0;
     for (const auto& w : series.power) {
-        pts.emplace_back(p.px(prev), p.py(w.watts));
-        pts.emplace_back(p.px(w.end_s), p.py(w.watts));
+        const double shown = std::min(w.watts, top);
+        above += w.watts > top;
+        if (w.watts == peak)
+            peak_at = w.end_s;
+        pts.emplace_back(p.px(prev), p.py(shown));
+        pts.emplace_back(p.px(w.end_s), p.py(shown));
         prev = w.end_s;
     }
     p.polyline(pts, "power");
+    if (clip)
+        p.text(p.plot_left() + 6, p.plot_top() + 12,
+               std::to_string(above) + (above == 1 ? " window" : " windows") +
+                   " above the range, cut at the top edge (peak " + format_si(peak, "W") +
+                   " in the window ending at " + format_si(peak_at, "s") + ")",
+               "deadline-label");
     if (auto avg = json_number(report, "power.avg_power_w")) {
         p.line(p.plot_left(), p.py(*avg), p.plot_right(), p.py(*avg), "avg");
         p.text(p.plot_right() - 4, p.py(*avg) - 4, "average " + format_si(*avg, "W"), "tick",
@@ -180,20 +200,24 @@ std::string layer_energy_plot(const json& report) {
 
 std::string roofline_plot(const json& report) {
     struct point {
-        double intensity, ops_per_s;
-        std::string label;
+        double intensity, ops_per_s, seconds;
+        std::string label, name;
+        std::size_t row;
     };
     std::vector<point> points;
     std::set<std::string> precisions;
-    for (const json& l : json_array(report, "layers")) {
+    const json& layers = json_array(report, "layers");
+    for (std::size_t row = 0; row < layers.size(); ++row) {
+        const json& l = layers[row];
         const double ops = 2 * json_number(l, "macs").value_or(0);
         const double bytes = json_number(l, "dram_read_bytes").value_or(0) +
                              json_number(l, "dram_write_bytes").value_or(0);
         const auto s = layer_seconds(report, l);
         if (ops <= 0 || bytes <= 0 || !s || *s <= 0)
             continue;  // no compute or no DRAM traffic: no place on a log-log roofline
-        points.push_back(
-            {ops / bytes, ops / *s, json_text(l, "name") + " (" + json_text(l, "precision") + ")"});
+        points.push_back({ops / bytes, ops / *s, *s,
+                          json_text(l, "name") + " (" + json_text(l, "precision") + ")",
+                          json_text(l, "name"), row});
         precisions.insert(json_text(l, "precision", "int8"));
     }
     if (points.empty())
@@ -240,10 +264,24 @@ std::string roofline_plot(const json& report) {
                    format_si(pk.dram_bytes_per_s, "B/s"),
                "tick", "end");
     }
-    for (const auto& pt : points)
-        p.circle(p.px(pt.intensity), p.py(pt.ops_per_s), 4, "layer-pt",
-                 pt.label + ": " + format_si(pt.intensity, "op/B") + ", " +
-                     format_si(pt.ops_per_s, "op/s"));
+    // Every point carries its layer's row number (as in the table below);
+    // the ten slowest also their names.
+    std::vector<std::size_t> by_time(points.size());
+    for (std::size_t i = 0; i < points.size(); ++i)
+        by_time[i] = i;
+    std::sort(by_time.begin(), by_time.end(),
+              [&](std::size_t a, std::size_t b) { return points[a].seconds > points[b].seconds; });
+    by_time.resize(std::min<std::size_t>(by_time.size(), 10));
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        const point& pt = points[i];
+        const double x = p.px(pt.intensity), y = p.py(pt.ops_per_s);
+        p.circle(x, y, 4, "layer-pt",
+                 "#" + std::to_string(pt.row) + " " + pt.label + ": " +
+                     format_si(pt.intensity, "op/B") + ", " + format_si(pt.ops_per_s, "op/s"));
+        const bool named = std::find(by_time.begin(), by_time.end(), i) != by_time.end();
+        p.text(x + 5, y - 3, named ? "#" + std::to_string(pt.row) + " " + pt.name
+                                   : std::to_string(pt.row), "idx");
+    }
     return p.str();
 }
 
@@ -358,12 +396,18 @@ std::string inference_plot(const json& report) {
     const json& inferences = json_array(report, "inferences");
     if (inferences.empty())
         return "";
-    double top = 0;
+    const double deadline = json_number(report, "throughput.deadline_s").value_or(0);
+    double top = deadline;
     for (const json& inf : inferences)
         top = std::max(top, json_number(inf, "latency_s").value_or(0));
     svg_plot p("plot-inferences", "Latency per inference (red: deadline missed)", 900, 300);
     p.draw_axes({0, std::max<double>(1, inferences.size() - 1.0), false, "inference"},
                 {0, top > 0 ? top * 1.1 : 1, false, "latency (s)"});
+    if (deadline > 0) {
+        p.line(p.plot_left(), p.py(deadline), p.plot_right(), p.py(deadline), "deadline");
+        p.text(p.plot_right() - 4, p.py(deadline) - 4, "deadline " + format_si(deadline, "s"),
+               "deadline-label", "end");
+    }
     for (std::size_t i = 0; i < inferences.size(); ++i) {
         const double lat = json_number(inferences[i], "latency_s").value_or(0);
         const json* met = json_find(inferences[i], "deadline_met");

@@ -36,6 +36,13 @@ svg { display: block; margin: 8px 0; font-size: 11px; }
 .hit { fill: #2980b9; } .miss { fill: #c0392b; }
 .ph-prefill { fill: #e67e22; } .ph-decode { fill: #5dade2; }
 .ttft { fill: #e67e22; } .tpot { fill: #2980b9; fill-opacity: 0.8; }
+.clk0, .clk1, .clk2, .clk3, .clk4, .clk5 { fill: none; stroke-width: 1.5; }
+.clk0 { stroke: #c0392b; } .clk1 { stroke: #2980b9; } .clk2 { stroke: #27ae60; }
+.clk3 { stroke: #8e44ad; } .clk4 { stroke: #e67e22; } .clk5 { stroke: #7f8c8d; }
+.clk0-label { fill: #c0392b; } .clk1-label { fill: #2980b9; } .clk2-label { fill: #27ae60; }
+.clk3-label { fill: #8e44ad; } .clk4-label { fill: #e67e22; } .clk5-label { fill: #7f8c8d; }
+.deadline { stroke: #c0392b; stroke-dasharray: 6 3; } .deadline-label { fill: #c0392b; }
+.idx { fill: #555; font-size: 9px; }
 )";
 
 std::string esc(const std::string& s) {
@@ -100,15 +107,17 @@ std::string component_table(const json& report) {
 std::string layer_table(const json& report) {
     const json& layers = json_array(report, "layers");
     std::ostringstream os;
-    os << "<table id=\"layers\">\n<tr><th>#</th><th>name</th><th>type</th><th>precision</th>"
-          "<th>dataflow</th><th>MACs</th><th>cycles</th><th>stall</th><th>utilization</th>"
-          "<th>DRAM bytes</th><th>energy</th></tr>\n";
+    os << "<table id=\"layers\">\n<tr><th>#</th><th>name</th><th>type</th><th>unit</th>"
+          "<th>precision</th><th>dataflow</th><th>time</th><th>MACs</th><th>cycles</th>"
+          "<th>stall</th><th>utilization</th><th>DRAM bytes</th><th>energy</th></tr>\n";
     for (std::size_t i = 0; i < layers.size(); ++i) {
         const json& l = layers[i];
         const auto n = [&](const char* k) { return json_number(l, k).value_or(0); };
         os << "<tr><td>" << i << "</td><td>" << esc(json_text(l, "name")) << "</td><td>"
-           << esc(json_text(l, "type")) << "</td><td>" << esc(json_text(l, "precision"))
-           << "</td><td>" << esc(json_text(l, "dataflow")) << "</td><td>"
+           << esc(json_text(l, "type")) << "</td><td>" << esc(json_text(l, "unit", "-"))
+           << "</td><td>" << esc(json_text(l, "precision")) << "</td><td>"
+           << esc(json_text(l, "dataflow")) << "</td><td>"
+           << (json_number(l, "time_s") ? format_si(n("time_s"), "s") : "-") << "</td><td>"
            << format_si(n("macs"), "") << "</td><td>" << format_si(n("cycles"), "") << "</td><td>"
            << format_si(n("stall_cycles"), "") << "</td><td>"
            << format_metric(n("utilization"), "%") << "</td><td>"
@@ -179,6 +188,8 @@ std::string make_html_report(const json& report, const power_series& series) {
                   "No power samples: the report has no power.samples and trace.json has no "
                   "power_w counters (platform trace_power_sample_us = 0, or a run shorter than "
                   "one sampling period).");
+    os << section("Clock frequency over time", clock_plot(report, series),
+                  "No clock counters: trace.json has no <domain>.freq_mhz counters.");
     if (json_find(report, "generation")) {
         os << generation_table(report);
         os << section("Time to first token and per output token", generation_latency_plot(report),

@@ -27,6 +27,9 @@ void sort_by_time(power_series& s) {
     for (auto& [domain, changes] : s.states)
         std::stable_sort(changes.begin(), changes.end(),
                          [](const auto& a, const auto& b) { return a.at_s < b.at_s; });
+    for (auto& [domain, changes] : s.clocks)
+        std::stable_sort(changes.begin(), changes.end(),
+                         [](const auto& a, const auto& b) { return a.at_s < b.at_s; });
 }
 
 power_series power_series_from_report(const nlohmann::json& report) {
@@ -50,14 +53,18 @@ power_series power_series_from_report(const nlohmann::json& report) {
 
 void add_counter(power_series& s, const std::string& name, double ts_us, double value) {
     const double t = ts_us * 1e-6;
-    const std::string suffix = ".state";
-    if (name == "power_w") {
+    const auto domain_of = [&](const std::string& suffix) {
+        return name.size() > suffix.size() &&
+                       name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0
+                   ? name.substr(0, name.size() - suffix.size())
+                   : std::string();
+    };
+    if (name == "power_w")
         s.power.push_back({t, value});
-    } else if (name.size() > suffix.size() &&
-               name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
-        add_state(s, name.substr(0, name.size() - suffix.size()), t,
-                  power_state_name(static_cast<int>(value)));
-    }
+    else if (const std::string d = domain_of(".state"); !d.empty())
+        add_state(s, d, t, power_state_name(static_cast<int>(value)));
+    else if (const std::string d = domain_of(".freq_mhz"); !d.empty())
+        s.clocks[d].push_back({t, value});
 }
 
 power_series power_series_from_trace(const nlohmann::json& trace) {

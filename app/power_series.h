@@ -1,6 +1,7 @@
 // Power over time for report.html, taken from what a run wrote: either a
 // `power.samples` array in report.json, or the counter events of trace.json
-// ("power_w" and "<domain>.state" counters, platform/timeline.h).
+// ("power_w", "<domain>.state" and "<domain>.freq_mhz" counters,
+// platform/timeline.h).
 #pragma once
 
 #include <map>
@@ -22,8 +23,14 @@ struct power_series {
     std::vector<window> power;
     // Power-state changes per domain, in time order; the first is at t = 0.
     std::map<std::string, std::vector<change>> states;
+    struct frequency {
+        double at_s;
+        double mhz;
+    };
+    // Clock changes per domain ("<domain>.freq_mhz" counters), in time order.
+    std::map<std::string, std::vector<frequency>> clocks;
 
-    bool empty() const { return power.empty() && states.empty(); }
+    bool empty() const { return power.empty() && states.empty() && clocks.empty(); }
 };
 
 // Name of a power state as the timeline encodes it (ip/common/clock_domain.h).

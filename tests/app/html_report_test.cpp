@@ -106,3 +106,45 @@ TEST(power_series, reads_trace_counters) {
     EXPECT_DOUBLE_EQ(s.states.at("nncore")[1].at_s, 12e-6);
     EXPECT_EQ(nnvp::power_state_name(2), "retention");
 }
+
+// One window far above all others (a modelling artefact, or a real glitch)
+// would flatten the plot: it is cut at the top edge and named. Bursts of
+// many windows are the signal and keep the full range.
+TEST(html_report, a_single_power_window_does_not_set_the_range) {
+    const auto r = nnvp::test::network_report();
+    nnvp::power_series spike, bursts;
+    for (int i = 0; i < 200; ++i) {
+        spike.power.push_back({(i + 1) * 1e-5, i == 120 ? 20.0 : 0.2 + 0.001 * (i % 7)});
+        bursts.power.push_back({(i + 1) * 1e-5, i % 20 == 0 ? 2.0 : 0.2});
+    }
+    const std::string a = nnvp::power_plot(r, spike);
+    EXPECT_TRUE(has(a, "1 window above the range, cut at the top edge (peak 20 W in the window "
+                       "ending at 1.21 ms)"))
+        << a;
+    EXPECT_FALSE(has(a, ">20<"));   // no tick at the spike's height
+    EXPECT_TRUE(has(a, ">200 m<"));  // the rest has ticks of its own
+    const std::string b = nnvp::power_plot(r, bursts);
+    EXPECT_FALSE(has(b, "above the range")) << b;
+    EXPECT_TRUE(has(b, ">2<"));
+}
+
+// The clocks DVFS chose, the deadline of a paced run, named roofline points.
+TEST(html_report, clocks_deadline_and_roofline_labels) {
+    auto r = nnvp::test::network_report();
+    r["throughput"]["deadline_s"] = 5e-6;
+    nnvp::power_series s = nnvp::power_series_from_report(r);
+    nnvp::add_counter(s, "nncore.freq_mhz", 0, 1000);
+    nnvp::add_counter(s, "nncore.freq_mhz", 7, 300);
+    nnvp::add_counter(s, "cpu.freq_mhz", 0, 1200);
+    nnvp::sort_by_time(s);
+    const std::string html = nnvp::make_html_report(r, s);
+    EXPECT_TRUE(has(html, "id=\"plot-clocks\""));
+    EXPECT_TRUE(has(html, ">nncore 300 MHz (1 changes)</text>")) << html;
+    EXPECT_TRUE(has(html, ">cpu 1.2 GHz</text>"));
+    EXPECT_TRUE(has(html, "class=\"deadline\""));
+    EXPECT_TRUE(has(html, ">deadline 5 us</text>"));
+    EXPECT_TRUE(has(html, ">#0 conv1</text>"));  // row number and name
+    // Without clock counters the page says so.
+    EXPECT_TRUE(has(nnvp::make_html_report(r, nnvp::power_series_from_report(r)),
+                    "No clock counters"));
+}
