@@ -204,7 +204,8 @@ void llm_run::compile(const scenario& sc) {
                            std::to_string(m_prefill->pkg.image.size() + m_step->pkg.image.size()) +
                            " bytes), arenas, prompts and results need " +
                            std::to_string(end - dram.base) + " bytes of DRAM: expected at most " +
-                           std::to_string(dram.size) + " (platform dram size)");
+                           std::to_string(dram.size) +
+                           " (the platform's DRAM: raise it with --set platform.dram.size_bytes=2G)");
     power_program_args(m_spec.power, cfg, m_spec.arrival.deadline_s, m_file, m_pm_args);
     m_compile_wall_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }

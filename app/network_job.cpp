@@ -103,7 +103,8 @@ network_session::network_session(network_job job, const platform_config& cfg)
         throw config_error("workload: the package (" + std::to_string(m_pkg.image.size()) +
                            " bytes), arena, inputs and results need " +
                            std::to_string(end - dram.base) + " bytes of DRAM: expected at most " +
-                           std::to_string(dram.size) + " (platform dram size)");
+                           std::to_string(dram.size) +
+                           " (the platform's DRAM: raise it with --set platform.dram.size_bytes=2G)");
     power_program_args(m_job.power, cfg, m_job.deadline_s, m_job.file, m_pm_args);
     m_compile_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }

@@ -7,13 +7,20 @@ namespace nnvp {
 
 namespace {
 
+// Regions whose block sets their size: a map entry may leave "size" out.
+bool sized_by_block(const std::string& region) {
+    return region == "dram" || region == "sram" || region == "nncore_buf";
+}
+
+// Regions without a "size" get size 0 here and their block's size later.
 memory_map parse_memory_map(const config_node& root) {
     memory_map map;
     for (const config_node& e : root.elements("memory_map")) {
         region r;
         r.name = e.string("name");
         r.base = e.uint("base");
-        r.size = e.uint("size");
+        if (e.has("size") || !sized_by_block(r.name))
+            r.size = e.uint("size");
         r.irq = static_cast<int>(e.uint_in("irq", 1, 1023, 0));
         if (!e.has("irq"))
             r.irq = -1;
@@ -77,19 +84,32 @@ platform_config parse_platform_config(const nlohmann::json& doc, const std::stri
     cfg.nncore = parse_nncore_config(block("nncore"));
     root.reject_unknown();
 
+    // The memories' windows follow their blocks unless the map sizes them.
+    // A memory smaller than its window would answer part of the window with
+    // errors; larger, part of it would be unreachable. Both are config slips.
+    const std::string follow = " (or leave the region's size out: it follows the block)";
+    for (std::size_t i = 0; i < cfg.map.regions.size(); ++i) {
+        region& r = cfg.map.regions[i];
+        const uint64_t block = r.name == "dram"   ? cfg.dram.size_bytes
+                               : r.name == "sram" ? cfg.sram.size_bytes
+                                                  : cfg.nncore.local_bytes();
+        if (!sized_by_block(r.name))
+            continue;
+        if (r.size == 0) {
+            r.size = block;
+            cfg.resolved["memory_map"][i]["size"] = block;
+        } else if (r.size != block && r.name == "nncore_buf") {
+            root.fail("memory_map", "region \"nncore_buf\" must be input_kb + weight_kb + "
+                                    "output_kb of the nncore block (" +
+                                        std::to_string(block) + " bytes)" + follow);
+        } else if (r.size != block) {
+            root.fail(r.name + ".size_bytes",
+                      "must equal the size of the \"" + r.name + "\" region in memory_map" + follow);
+        }
+    }
     const std::string problem = cfg.map.validate(cfg.intc.sources);
     if (!problem.empty())
         root.fail("memory_map", problem);
-    // A memory smaller than its window would answer part of the window with
-    // errors; larger, part of it would be unreachable. Both are config slips.
-    if (cfg.map.at("dram").size != cfg.dram.size_bytes)
-        root.fail("dram.size_bytes", "must equal the size of the \"dram\" region in memory_map");
-    if (cfg.map.at("sram").size != cfg.sram.size_bytes)
-        root.fail("sram.size_bytes", "must equal the size of the \"sram\" region in memory_map");
-    if (cfg.map.at("nncore_buf").size != cfg.nncore.local_bytes())
-        root.fail("memory_map", "region \"nncore_buf\" must be input_kb + weight_kb + output_kb"
-                                " of the nncore block (" +
-                                    std::to_string(cfg.nncore.local_bytes()) + " bytes)");
     for (const char* reg : {"timer", "dma", "power", "nncore"})
         if (cfg.map.at(reg).irq < 0)
             root.fail("memory_map", std::string("region \"") + reg + "\" needs an \"irq\"");

@@ -49,26 +49,51 @@ TEST(platform_config, overrides_reach_every_block) {
     EXPECT_EQ(cfg.resolved["dma"]["burst_bytes"], 64);
 }
 
+// The memories' windows follow their blocks (issue 17: buffer sizes needed
+// the map patched by position); other regions must give a size.
+TEST(platform_config, memory_windows_follow_their_blocks) {
+    const platform_config cfg = load_platform_config(
+        default_config, {{"nncore.weight_kb", 64}, {"dram.size_bytes", "2G"},
+                         {"sram.size_bytes", "2M"}});
+    EXPECT_EQ(cfg.map.at("nncore_buf").size, (128u + 64u + 64u) * 1024u);
+    EXPECT_EQ(cfg.map.at("dram").size, 2ull << 30);
+    EXPECT_EQ(cfg.map.at("sram").size, 2u << 20);
+    EXPECT_EQ(cfg.resolved["memory_map"][7]["size"], 2ull << 30);  // the report shows it
+    EXPECT_THROW(load_platform_config(default_config, {{"sram.size_bytes", "512M"}}),
+                 config_error);  // now overlaps nncore_buf at 0x20000000
+    nlohmann::json doc = load_config_file(default_config).json();
+    doc["memory_map"][1].erase("size");
+    try {
+        parse_platform_config(doc, "p.json");
+        FAIL() << "expected an error";
+    } catch (const config_error& e) {
+        EXPECT_NE(std::string(e.what()).find("p.json: memory_map[1].size: missing (required)"), std::string::npos)
+            << e.what();
+    }
+}
+
 TEST(platform_config, mistakes_name_the_file_and_the_field) {
     const std::string f = default_config + ": ";
     EXPECT_EQ(error_of({{"dma.typo", 1}}), f + "dma.typo: unknown key");
     EXPECT_EQ(error_of({{"typo", 1}}), f + "typo: unknown key");
     EXPECT_EQ(error_of({{"quantum_ns", 0}}), f + "quantum_ns: expected a number in [1, 1e+09], got 0");
-    EXPECT_EQ(error_of({{"memory_map.0.name", "flash"}}),
-              f + "memory_map: no region named \"sram\" (required)");
+    EXPECT_EQ(error_of({{"memory_map.1.name", "flash"}}),
+              f + "memory_map: no region named \"intc\" (required)");
     EXPECT_EQ(error_of({{"memory_map.1.base", "0x10000000"}}),
               f + "memory_map: regions \"sram\" and \"intc\" overlap");
     EXPECT_EQ(error_of({{"memory_map.2.irq", 3}}),
               f + "memory_map: regions \"timer\" and \"power\" share irq 3");
     EXPECT_EQ(error_of({{"memory_map.7.size", "512M"}}),
-              f + "dram.size_bytes: must equal the size of the \"dram\" region in memory_map");
+              f + "dram.size_bytes: must equal the size of the \"dram\" region in memory_map (or "
+                  "leave the region's size out: it follows the block)");
     EXPECT_EQ(error_of({{"domains.gpu", nlohmann::json::object()}}), f + "domains.gpu: unknown key");
     EXPECT_NE(error_of({{"domains.nncore.opps.1.mhz", 200}}).find(f + "domains.nncore.opps"),
               std::string::npos);
     EXPECT_NE(error_of({{"dma.burst_bytes", 96}}).find("dma.burst_bytes"), std::string::npos);
-    EXPECT_EQ(error_of({{"nncore.weight_kb", 64}}),
+    EXPECT_EQ(error_of({{"memory_map.6.size", "160K"}}),
               f + "memory_map: region \"nncore_buf\" must be input_kb + weight_kb + output_kb of "
-                  "the nncore block (262144 bytes)");
+                  "the nncore block (327680 bytes) (or leave the region's size out: it follows "
+                  "the block)");
     EXPECT_EQ(error_of({{"nncore.rows", "many"}}).rfind(f + "nncore.rows", 0), 0u);
 }
 
