@@ -87,4 +87,25 @@ nlohmann::json layer_rows(const layer_rows_input& in,
     return rows;
 }
 
+std::vector<std::string> core_step_names(const compiler::network& net,
+                                         const compiler::built_package& pkg) {
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < pkg.kinds.size(); ++i)
+        if (pkg.kinds[i] == package::step_kind::core) {
+            const compiler::net_op& op = net.ops[i];
+            names.push_back(op.name.empty() ? op.layer.name : op.name);
+        }
+    return names;
+}
+
+void name_core_spans(timeline& trace, const std::vector<std::string>& names,
+                     const std::function<int(std::size_t)>& core_step_of) {
+    trace.rename_spans("nncore", [&](std::size_t k, const std::string& platform_name) {
+        const int step = core_step_of(k);
+        return step >= 0 && static_cast<std::size_t>(step) < names.size()
+                   ? names[static_cast<std::size_t>(step)]
+                   : platform_name;
+    });
+}
+
 }  // namespace nnvp

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ip/nncore/nncore.h"
+#include "platform/timeline.h"
 #include "sw/compiler/builder.h"
 
 namespace nnvp {
@@ -39,5 +40,16 @@ struct layer_rows_input {
 
 nlohmann::json layer_rows(const layer_rows_input& in,
                           const std::vector<nncore::core::command_record>& cmds);
+
+// The name of each core step's op, in core-step order (what layers[] and
+// trace.json call the NN-core commands of that step).
+std::vector<std::string> core_step_names(const compiler::network& net,
+                                         const compiler::built_package& pkg);
+
+// Names the NN core's spans in the chip's trace by their layers: command k
+// (the trace's k-th "nncore" span) gets names[core_step_of(k)], its
+// platform name ("conv2d#6") when it belongs to no step.
+void name_core_spans(timeline& trace, const std::vector<std::string>& names,
+                     const std::function<int(std::size_t)>& core_step_of);
 
 }  // namespace nnvp

@@ -137,10 +137,21 @@ json llm_run::generation_json(const soc& chip) const {
     return g;
 }
 
-json llm_run::layers_json(const soc& chip) const {
-    const auto& streams = chip.nn_command_streams();
+std::function<int(std::size_t)> llm_run::core_step_of(const soc& chip, bool prefill) const {
+    const std::vector<uint32_t>* streams = &chip.nn_command_streams();
     const std::size_t sp = m_prefill->core_steps, ss = m_step->core_steps;
     const std::size_t per_request = sp + (static_cast<std::size_t>(m_spec.generate) - 1) * ss;
+    return [=](std::size_t k) {
+        if (per_request == 0 || k >= streams->size())
+            return -1;
+        const std::size_t local = (*streams)[k] % per_request;
+        if (prefill)
+            return local < sp ? static_cast<int>(local) : -1;
+        return local >= sp && ss ? static_cast<int>((local - sp) % ss) : -1;
+    };
+}
+
+json llm_run::layers_json(const soc& chip) const {
     const std::size_t prefill_steps = static_cast<std::size_t>(std::count_if(
         m_prefill->pkg.kinds.begin(), m_prefill->pkg.kinds.end(),
         [](package::step_kind k) { return k != package::step_kind::none; }));
@@ -150,14 +161,7 @@ json llm_run::layers_json(const soc& chip) const {
         layer_rows_input in;
         in.net = &p->work.net;
         in.pkg = &p->pkg;
-        in.core_step_of = [&](std::size_t k) {
-            if (per_request == 0)
-                return -1;
-            const std::size_t local = streams[k] % per_request;
-            if (first)
-                return local < sp ? static_cast<int>(local) : -1;
-            return local >= sp && ss ? static_cast<int>((local - sp) % ss) : -1;
-        };
+        in.core_step_of = core_step_of(chip, first);
         in.runs = m_requests.empty() ? 1.0 : static_cast<double>(m_requests.size());
         const auto from = static_cast<long>(first ? 0 : prefill_steps);
         const auto to = static_cast<long>(first ? prefill_steps : m_step_ns.size());
@@ -234,6 +238,18 @@ json llm_run::accuracy_json(bool& ok) const {
 
 bool llm_run::finish(soc& chip, json& report) {
     bool ok = collect(chip);
+    // trace.json's NN-core spans named by their layers, "prefill" or "decode" first.
+    const std::vector<std::string> prefill_names = core_step_names(m_prefill->work.net, m_prefill->pkg),
+                                   step_names = core_step_names(m_step->work.net, m_step->pkg);
+    const auto in_prefill = core_step_of(chip, true), in_step = core_step_of(chip, false);
+    chip.trace().rename_spans("nncore", [&](std::size_t k, const std::string& platform_name) {
+        const int p = in_prefill(k), s = in_step(k);
+        if (p >= 0 && static_cast<std::size_t>(p) < prefill_names.size())
+            return "prefill " + prefill_names[static_cast<std::size_t>(p)];
+        if (s >= 0 && static_cast<std::size_t>(s) < step_names.size())
+            return "decode " + step_names[static_cast<std::size_t>(s)];
+        return platform_name;
+    });
     const int decode_steps = m_spec.generate - 1;
     const uint64_t prefill_macs = m_prefill->work.network_info.value("macs", uint64_t{0});
     const uint64_t step_macs = m_step->work.network_info.value("macs", uint64_t{0});

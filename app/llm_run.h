@@ -65,6 +65,9 @@ private:
     nlohmann::json generation_json(const soc& chip) const;
     nlohmann::json inferences_json() const;
     nlohmann::json layers_json(const soc& chip) const;
+    // NN-core command k's core step in the prefill (first) or the step
+    // package, or -1.
+    std::function<int(std::size_t)> core_step_of(const soc& chip, bool prefill) const;
     nlohmann::json accuracy_json(bool& ok) const;
 
     workload_spec m_spec;

@@ -368,17 +368,25 @@ nlohmann::json power_management_json_of(const power_spec& power,
             {"wake_s_total", wake_s}};
 }
 
-nlohmann::json network_session::layers_json(const soc& chip) const {
-    // Core steps in package order; streams run one per core step per inference.
+std::function<int(std::size_t)> network_session::core_step_of(const soc& chip) const {
     const auto core_steps = static_cast<std::size_t>(
         std::count(m_pkg.kinds.begin(), m_pkg.kinds.end(), package::step_kind::core));
-    const auto& streams = chip.nn_command_streams();
+    const std::vector<uint32_t>* streams = &chip.nn_command_streams();
+    return [core_steps, streams](std::size_t k) {
+        return core_steps && k < streams->size() ? static_cast<int>((*streams)[k] % core_steps)
+                                                 : -1;
+    };
+}
+
+void network_session::name_core_spans(soc& chip) const {
+    nnvp::name_core_spans(chip.trace(), core_step_names(m_job.net, m_pkg), core_step_of(chip));
+}
+
+nlohmann::json network_session::layers_json(const soc& chip) const {
     layer_rows_input in;
     in.net = &m_job.net;
     in.pkg = &m_pkg;
-    in.core_step_of = [&](std::size_t k) {
-        return core_steps ? static_cast<int>(streams[k] % core_steps) : -1;
-    };
+    in.core_step_of = core_step_of(chip);
     in.runs = m_records.empty() ? 1.0 : static_cast<double>(m_records.size());
     in.step_ns = m_step_ns;
     in.step_cycles = m_step_cycles;

@@ -142,8 +142,12 @@ public:
     nlohmann::json throughput_json(uint64_t macs, double energy_j) const;
     // Per package step, per inference (means over the completed inferences).
     nlohmann::json layers_json(const soc& chip) const;
+    // trace.json's NN-core spans named by their layers (layer_rows.h).
+    void name_core_spans(soc& chip) const;
 
 private:
+    // NN-core command k's core step (streams run one per core step per inference).
+    std::function<int(std::size_t)> core_step_of(const soc& chip) const;
     network_job m_job;
     compiler::built_package m_pkg;
     double m_compile_wall_s = 0;

@@ -187,6 +187,7 @@ bool network_run::finish(soc& chip, const run_outcome& outcome, nlohmann::json& 
     if (m_llm)
         return m_llm->finish(chip, report);
     bool ok = m_session->collect(chip);
+    m_session->name_core_spans(chip);
     nlohmann::json net = m_work.network_info;
     net["compile_wall_s"] = m_work.compile_wall_s + m_session->compile_wall_s();
     net["package_bytes"] = m_session->package().image.size();

@@ -89,6 +89,43 @@ void timeline::write_trace_json(std::ostream& os) const {
     os << "\n]}\n";
 }
 
+namespace {
+
+// VCD types: interrupt lines are 1-bit wires, power states and OPP indices
+// integers, the rest (power, frequency, voltage) reals.
+enum class vcd_kind { wire, integer, real };
+
+bool ends_with(const std::string& s, const std::string& tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+vcd_kind vcd_kind_of(const std::string& signal) {
+    if (signal.rfind("irq.", 0) == 0)
+        return vcd_kind::wire;
+    if (ends_with(signal, ".state") || ends_with(signal, ".opp"))
+        return vcd_kind::integer;
+    return vcd_kind::real;
+}
+
+std::string binary(long long v) {
+    if (v <= 0)
+        return "0";
+    std::string b;
+    for (; v > 0; v /= 2)
+        b.insert(b.begin(), static_cast<char>('0' + v % 2));
+    return b;
+}
+
+}  // namespace
+
+void timeline::rename_spans(const std::string& track,
+                            const std::function<std::string(std::size_t, const std::string&)>& name) {
+    std::size_t k = 0;
+    for (span& s : m_spans)
+        if (s.track == track)
+            s.name = name(k++, s.name);
+}
+
 void timeline::write_vcd(std::ostream& os, double end_s) const {
     // One identifier per signal, printable ASCII from '!' on.
     std::map<std::string, std::string> ids;
@@ -107,7 +144,9 @@ void timeline::write_vcd(std::ostream& os, double end_s) const {
     for (const auto& [signal, id] : ids) {
         std::string name = signal;
         std::replace(name.begin(), name.end(), '.', '_');
-        os << "$var real 64 " << id << " " << name << " $end\n";
+        const vcd_kind k = vcd_kind_of(signal);
+        os << "$var " << (k == vcd_kind::wire ? "wire 1 " : k == vcd_kind::integer ? "integer 32 " : "real 64 ")
+           << id << " " << name << " $end\n";
     }
     os << "$upscope $end\n$enddefinitions $end\n";
     std::vector<sample> ordered = m_samples;
@@ -120,7 +159,18 @@ void timeline::write_vcd(std::ostream& os, double end_s) const {
             os << "#" << t << "\n";
             current = t;
         }
-        os << "r" << s.value << " " << ids[s.signal] << "\n";
+        const std::string& id = ids[s.signal];
+        switch (vcd_kind_of(s.signal)) {
+            case vcd_kind::wire:
+                os << (s.value != 0 ? '1' : '0') << id << "\n";
+                break;
+            case vcd_kind::integer:
+                os << "b" << binary(std::llround(s.value)) << " " << id << "\n";
+                break;
+            case vcd_kind::real:
+                os << "r" << s.value << " " << id << "\n";
+                break;
+        }
     }
     const long long end = std::llround(end_s * 1e12);
     if (end > current)

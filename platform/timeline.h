@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <ostream>
 #include <string>
@@ -35,6 +36,11 @@ public:
 
     void add_span(span s) { m_spans.push_back(std::move(s)); }
     void add_instant(instant i) { m_instants.push_back(std::move(i)); }
+    // Renames the spans of `track`: name(k, old name) for its k-th span in
+    // recording order (the platform names NN-core commands "conv2d#6"; the
+    // host that compiled them knows their layers).
+    void rename_spans(const std::string& track,
+                      const std::function<std::string(std::size_t, const std::string&)>& name);
     // Records a value only when it differs from the signal's last value.
     void set(const std::string& signal, double at_s, double value);
 
@@ -45,7 +51,9 @@ public:
     // Chrome trace-event JSON: one track (thread) per block, "X" spans,
     // "i" instants, "C" counters; timestamps in microseconds.
     void write_trace_json(std::ostream& os) const;
-    // Value change dump of every sampled signal (real variables; time in ps).
+    // Value change dump of every sampled signal, time in ps: interrupt lines
+    // (irq.*) as 1-bit wires, power states and OPP indices (*.state, *.opp)
+    // as integers, the rest as reals.
     void write_vcd(std::ostream& os, double end_s) const;
 
 private:

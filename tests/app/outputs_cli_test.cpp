@@ -119,7 +119,8 @@ TEST(outputs, trace_json_is_trace_event_json_with_a_track_per_block) {
 TEST(outputs, power_vcd_parses) {
     const fs::path out = scratch("vcd");
     ASSERT_EQ(nnvp_cli("run " + demo + " --out " + out.string() + small).exit_code, 0);
-    std::set<std::string> ids;
+    std::map<std::string, std::string> type_of;  // id -> wire, integer or real
+    std::map<std::string, std::string> name_of;
     bool definitions_done = false;
     long long last_time = -1;
     int changes = 0;
@@ -127,11 +128,13 @@ TEST(outputs, power_vcd_parses) {
         if (l.empty())
             continue;
         if (!definitions_done) {
-            if (l.rfind("$var real 64 ", 0) == 0) {
-                std::istringstream in(l.substr(13));
-                std::string id, name;
-                in >> id >> name;
-                ids.insert(id);
+            if (l.rfind("$var ", 0) == 0) {
+                std::istringstream in(l.substr(5));
+                std::string type, width, id, name;
+                in >> type >> width >> id >> name;
+                EXPECT_EQ(width, type == "wire" ? "1" : type == "integer" ? "32" : "64") << l;
+                type_of[id] = type;
+                name_of[id] = name;
             }
             definitions_done = l == "$enddefinitions $end";
             continue;
@@ -140,17 +143,36 @@ TEST(outputs, power_vcd_parses) {
             const long long t = std::stoll(l.substr(1));
             EXPECT_GT(t, last_time) << "time must increase: " << l;
             last_time = t;
+            continue;
+        }
+        ++changes;
+        if (l[0] == '0' || l[0] == '1') {  // a scalar: value then id, no space
+            EXPECT_EQ(type_of[l.substr(1)], "wire") << l;
+            continue;
+        }
+        const auto space = l.find(' ');
+        ASSERT_NE(space, std::string::npos) << l;
+        const std::string id = l.substr(space + 1);
+        ASSERT_TRUE(type_of.count(id)) << "undeclared id in " << l;
+        if (l[0] == 'b') {
+            EXPECT_EQ(type_of[id], "integer") << l;
+            EXPECT_EQ(l.substr(1, space - 1).find_first_not_of("01"), std::string::npos) << l;
         } else {
             ASSERT_EQ(l[0], 'r') << l;
-            const auto space = l.find(' ');
-            ASSERT_NE(space, std::string::npos) << l;
+            EXPECT_EQ(type_of[id], "real") << l;
             std::stod(l.substr(1, space - 1));
-            EXPECT_TRUE(ids.count(l.substr(space + 1))) << "undeclared id in " << l;
-            ++changes;
         }
     }
     EXPECT_TRUE(definitions_done);
-    EXPECT_GE(ids.size(), 20u);  // 5 domains x 5 signals, irqs, total power
+    EXPECT_GE(type_of.size(), 20u);  // 5 domains x 5 signals, irqs, total power
+    for (const auto& [id, name] : name_of) {
+        const std::string want = name.rfind("irq_", 0) == 0 ? "wire"
+                                 : name.find("_state") != std::string::npos ||
+                                           name.find("_opp") != std::string::npos
+                                     ? "integer"
+                                     : "real";
+        EXPECT_EQ(type_of[id], want) << name;
+    }
     EXPECT_GT(changes, 0);
     EXPECT_GT(last_time, 0);
 }
@@ -276,4 +298,21 @@ TEST(outputs, no_power_window_dominates_a_real_run) {
         EXPECT_LE(w.back(), 3 * w[w.size() - 3]) << name << ": peak " << w.back();
     }
     EXPECT_EQ(read(out / "report.html").find("above the range"), std::string::npos);
+    // The NN core's spans carry their layers' names (issue 17: "conv2d#6").
+    const auto report = nlohmann::json::parse(read(out / "report.json"));
+    std::set<std::string> layers;
+    for (const auto& l : report.at("layers"))
+        layers.insert(l.at("name").get<std::string>());
+    int nncore_tid = -1;
+    for (const auto& ev : trace.at("traceEvents"))
+        if (ev.value("ph", "") == "M" && ev.value("name", "") == "thread_name" &&
+            ev.at("args").at("name") == "nncore")
+            nncore_tid = ev.at("tid").get<int>();
+    std::size_t spans = 0;
+    for (const auto& ev : trace.at("traceEvents"))
+        if (ev.value("ph", "") == "X" && ev.value("tid", -2) == nncore_tid) {
+            ++spans;
+            EXPECT_TRUE(layers.count(ev.at("name").get<std::string>())) << ev.at("name");
+        }
+    EXPECT_GT(spans, 72u);  // 72 core steps, some of several commands
 }

@@ -19,6 +19,8 @@ timeline sample_timeline() {
     t.set("nncore.freq_mhz", 1e-6, 1000);  // unchanged: not recorded
     t.set("nncore.freq_mhz", 2e-6, 300);
     t.set("power_w", 1e-6, 0.25);
+    t.set("irq.dma", 3e-6, 1);
+    t.set("nncore.state", 2e-6, 2);
     return t;
 }
 }  // namespace
@@ -48,7 +50,7 @@ TEST(timeline, trace_json_has_spans_instants_counters_and_named_tracks) {
     }
     EXPECT_EQ(spans, 2);
     EXPECT_EQ(instants, 1);
-    EXPECT_EQ(counters, 3);
+    EXPECT_EQ(counters, 5);
     EXPECT_EQ(tracks, (std::set<std::string>{"dma.ch0", "dma.ch1", "irq"}));
     EXPECT_DOUBLE_EQ(ev[0].at("ts").get<double>(), 1.0);  // microseconds
     EXPECT_DOUBLE_EQ(ev[0].at("dur").get<double>(), 2.0);
@@ -74,6 +76,23 @@ TEST(timeline, vcd_declares_every_signal_and_orders_time) {
             last = t;
             times.push_back(t);
         }
-    EXPECT_EQ(times, (std::vector<long long>{0, 1000000, 2000000, 10000000}));
+    EXPECT_EQ(times, (std::vector<long long>{0, 1000000, 2000000, 3000000, 10000000}));
     EXPECT_NE(vcd.find("r300 !"), std::string::npos);
+    // Interrupt lines are wires, power states integers (issue 17: all were reals).
+    EXPECT_NE(vcd.find("$var wire 1 # irq_dma $end"), std::string::npos) << vcd;
+    EXPECT_NE(vcd.find("$var integer 32 $ nncore_state $end"), std::string::npos);
+    EXPECT_NE(vcd.find("\n1#\n"), std::string::npos);
+    EXPECT_NE(vcd.find("\nb10 $\n"), std::string::npos);
+}
+
+TEST(timeline, spans_of_a_track_can_be_renamed_in_order) {
+    timeline t = sample_timeline();
+    t.add_span({"dma.ch0", "transfer", 4e-6, 5e-6, {}});
+    t.rename_spans("dma.ch0", [](std::size_t k, const std::string& old) {
+        return old + " " + std::to_string(k);
+    });
+    std::vector<std::string> names;
+    for (const timeline::span& s : t.spans())
+        names.push_back(s.name);
+    EXPECT_EQ(names, (std::vector<std::string>{"transfer 0", "transfer", "transfer 1"}));
 }
