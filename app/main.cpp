@@ -232,14 +232,20 @@ int run(int argc, char* argv[]) {
                   << " s simulated: " << outcome.stopped_by << "\n";
         return 1;
     }
+    // What the CPU was blocked on, and the blocks still busy.
+    std::string busy;
+    for (const std::string& b : outcome.busy)
+        busy += (busy.empty() ? "" : ", ") + b;
+    const std::string stuck = "\nnnvp: the CPU was " + outcome.blocked_on + "; busy: " +
+                              (busy.empty() ? "nothing" : busy) + "\n";
     if (outcome.starved) {
-        std::cerr << "nnvp: the firmware stopped making progress (waiting for an interrupt "
-                     "that never comes)\n";
+        std::cerr << "nnvp: the firmware stopped making progress (nothing left to happen)"
+                  << stuck;
         return 1;
     }
     if (outcome.time_limit) {
         std::cerr << "nnvp: the firmware did not finish within max_simulated_s = "
-                  << sc.max_simulated_s << " s\n";
+                  << sc.max_simulated_s << " s" << stuck;
         return 1;
     }
     return outcome.exit_code == 0 && network_ok ? 0 : 1;

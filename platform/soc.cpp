@@ -149,6 +149,10 @@ run_outcome soc::run(cpu::program_fn program, const sc_time& limit, const progre
     out.stopped_by = error.empty() ? m_cpu->stopped_by() : error;
     out.time_limit = !out.halted && error.empty() && sc_time_stamp() >= limit;
     out.starved = !out.halted && error.empty() && !out.time_limit;
+    if (!out.halted) {
+        out.blocked_on = blocked_on();
+        out.busy = busy_blocks();
+    }
     return out;
 }
 

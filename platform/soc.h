@@ -31,6 +31,11 @@ struct run_outcome {
     int exit_code = 0;
     bool time_limit = false;    // stopped at the simulated-time limit
     bool starved = false;       // nothing left to happen (firmware waiting forever)
+    // When it did not halt: what the CPU was blocked on ("waiting for an
+    // interrupt (WFI) since 1.2 ms; ...", "polling dma.STATUS ...") and the
+    // blocks still busy.
+    std::string blocked_on;
+    std::vector<std::string> busy;
     // The firmware threw (cpu::stopped_by) or a model's error ended the
     // simulation ("simulator error: ..."); empty otherwise.
     std::string stopped_by;
@@ -96,6 +101,9 @@ public:
     nlohmann::json nncore_stats() const;
 
 private:
+    // What the CPU was blocked on and which blocks were busy (soc_diagnosis.cpp).
+    std::string blocked_on() const;
+    std::vector<std::string> busy_blocks() const;
     // sc_start in slices of simulated time (progress between them) up to `limit`.
     void slices(const sc_core::sc_time& limit, const progress_fn& progress,
                 const sc_core::sc_time& first_slice);

@@ -33,6 +33,8 @@ public:
 
     clock_domain& clock() const { return m_clk; }
     uint64_t reads() const { return m_reads; }
+    // The name of the register at `offset` in the window ("?" when none).
+    const char* register_name(uint32_t offset) const { return m_regs.name_at(offset); }
     uint64_t writes() const { return m_writes; }
     // Charges `joules_per_access` (at nominal voltage) to `meter` for every
     // 32-bit register access.

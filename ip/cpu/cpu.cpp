@@ -119,6 +119,14 @@ fw::bus_status cpu::transport(tlm::tlm_command cmd, uint64_t addr, void* data, u
 }
 
 fw::bus_status cpu::mmio(tlm::tlm_command cmd, uint64_t addr, void* data, unsigned len) {
+    // A run of reads of one address is a poll loop (a write ends it).
+    if (cmd == tlm::TLM_READ_COMMAND && addr == m_poll_addr && m_poll_reads > 0) {
+        ++m_poll_reads;
+    } else {
+        m_poll_addr = addr;
+        m_poll_reads = cmd == tlm::TLM_READ_COMMAND ? 1 : 0;
+        m_poll_since = local_now();
+    }
     const fw::bus_status s = transport(cmd, addr, data, len, nullptr);
     take_interrupts();
     return s;
@@ -250,12 +258,15 @@ bool cpu::wait_irq(uint64_t timeout_ns) {
     m_qk.sync();
     m_meter.set_running(0);  // clock-gated while waiting: no active energy
     const sc_time start = sc_time_stamp();
+    m_blocking = blocking::wfi;
+    m_blocked_since = start;
     if (!irq.read()) {
         if (timeout_ns == 0)
             wait(irq.posedge_event());
         else
             sleep(start + sc_time(static_cast<double>(timeout_ns), SC_NS), true);
     }
+    m_blocking = blocking::none;
     m_stats.wfi_time += sc_time_stamp() - start;
     m_meter.set_running(m_cfg.active_pj_per_cycle * 1e-12);
     const bool woke = irq.read();
@@ -266,11 +277,32 @@ bool cpu::wait_irq(uint64_t timeout_ns) {
 
 void cpu::delay_ns(uint64_t ns) {
     const sc_time t(static_cast<double>(ns), SC_NS);
-    if (t <= tlm_utils::tlm_quantumkeeper::get_global_quantum())
+    if (t <= tlm_utils::tlm_quantumkeeper::get_global_quantum()) {
         advance(t);
-    else
+    } else {
+        m_blocking = blocking::delay;
+        m_blocked_since = local_now();
         sleep(local_now() + t, false);
+        m_blocking = blocking::none;
+    }
     take_interrupts();
+}
+
+cpu::activity cpu::activity_now() const {
+    activity a;
+    a.irq_enabled = m_irq_enabled;
+    if (m_halted) {
+        a.what = activity::kind::halted;
+    } else if (m_blocking == blocking::wfi || m_blocking == blocking::delay) {
+        a.what = m_blocking == blocking::wfi ? activity::kind::waiting_irq : activity::kind::sleeping;
+        a.since = m_blocked_since;
+    } else if (m_poll_reads >= 4) {
+        a.what = activity::kind::polling;
+        a.addr = m_poll_addr;
+        a.reads = m_poll_reads;
+        a.since = m_poll_since;
+    }
+    return a;
 }
 
 void cpu::consume_cycles(uint64_t cycles) {

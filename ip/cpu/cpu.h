@@ -68,6 +68,19 @@ public:
     const std::string& stopped_by() const { return m_stopped_by; }
     const sc_core::sc_event& halted_event() const { return m_halted_event; }
     const cpu_stats& stats() const { return m_stats; }
+
+    // What the firmware is doing now, for a run that ends without halting:
+    // waiting for an interrupt (WFI), polling one address (4 or more reads
+    // of it in a row, no other access between), sleeping in a delay, or
+    // running.
+    struct activity {
+        enum class kind { running, waiting_irq, polling, sleeping, halted } what = kind::running;
+        uint64_t addr = 0;   // polling: the address read
+        uint64_t reads = 0;  // polling: reads of it in a row
+        sc_core::sc_time since;
+        bool irq_enabled = false;  // the CPU takes interrupts
+    };
+    activity activity_now() const;
     const std::vector<std::string>& console() const { return m_console; }
     // Called for every bulk copy done through a DMI pointer (it bypasses the
     // bus), so the platform can charge the memory's energy and counters.
@@ -122,6 +135,11 @@ private:
     bool m_in_handler = false;
     bool m_taken_since_wait = false;  // WFE-style event: an interrupt ran since wait_irq
     bool m_halted = false;
+    // Activity tracking (activity_now()).
+    enum class blocking { none, wfi, delay } m_blocking = blocking::none;
+    sc_core::sc_time m_blocked_since;
+    uint64_t m_poll_addr = 0, m_poll_reads = 0;
+    sc_core::sc_time m_poll_since;
     int m_exit_code = 0;
     std::string m_stopped_by;
     sc_core::sc_event m_halted_event;

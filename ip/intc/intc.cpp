@@ -91,6 +91,12 @@ uint32_t intc::bank_word(unsigned w, bool levels_only) const {
 }
 
 // Pending, enabled and above the threshold: what cpu_irq announces.
+bool intc::enabled(unsigned id) const {
+    return id < m_cfg.sources && (m_regs.get(r::ENABLE[r::word_of(id)]) & r::bit_of(id)) != 0 &&
+           r::PRIORITY_VALUE.get(m_regs.get(r::priority_reg(id))) >
+               r::THRESHOLD_VALUE.get(m_regs.get(r::THRESHOLD));
+}
+
 bool intc::eligible(unsigned id) const {
     if (!pending(id) || (m_regs.get(r::ENABLE[r::word_of(id)]) & r::bit_of(id)) == 0)
         return false;

@@ -40,6 +40,8 @@ public:
     // Model-side views (tests, trace).
     bool level(unsigned id) const;
     bool pending(unsigned id) const { return level(id) && !in_service(id); }
+    // Source `id` can interrupt: enabled, with a priority above THRESHOLD.
+    bool enabled(unsigned id) const;
     bool in_service(unsigned id) const;
     uint64_t claims() const { return m_claims; }
     energy_meter& energy() { return m_energy; }

@@ -414,7 +414,26 @@ TEST(cli, a_firmware_that_hangs_is_a_failed_check_not_a_hang) {
                          out.string() + " --set max_simulated_s=1e-5 --set firmware.args.bytes=1048576");
     EXPECT_EQ(r.exit_code, 1) << r.output;
     EXPECT_NE(r.output.find("did not finish within max_simulated_s"), std::string::npos) << r.output;
-    EXPECT_TRUE(fs::exists(out / "report.json"));
+    // It says what the CPU was doing: its own check loop over the bytes.
+    EXPECT_NE(r.output.find("the CPU was running (not blocked on a wait, a delay or a poll "
+                            "loop); busy: nothing"),
+              std::string::npos)
+        << r.output;
+    EXPECT_EQ(load(out / "report.json")["sim"]["busy"], nlohmann::json::array());
+    // A DMA demo stopped mid-transfer: a WFI the DMA would end, the channel busy.
+    const fs::path wfi = scratch("hang_wfi");
+    const result w = run("run " + scenario("scenarios/bringup/dma_tensor_demo.json") + " --out " +
+                         wfi.string() + " --set max_simulated_s=1e-5");
+    EXPECT_EQ(w.exit_code, 1) << w.output;
+    EXPECT_NE(w.output.find("the CPU was waiting for an interrupt (WFI) since "), std::string::npos)
+        << w.output;
+    EXPECT_NE(w.output.find("enabled at the interrupt controller: timer (irq 1), dma (irq 2)"),
+              std::string::npos);
+    EXPECT_NE(w.output.find("busy: dma channel 0"), std::string::npos);
+    const nlohmann::json sim = load(wfi / "report.json")["sim"];
+    EXPECT_EQ(sim["end"], "time_limit");
+    EXPECT_EQ(sim["busy"], nlohmann::json::array({"dma channel 0"}));
+    EXPECT_EQ(sim["blocked_on"].get<std::string>().rfind("waiting for an interrupt (WFI)", 0), 0u);
 }
 
 // A layer through firmware, driver, command stream, DMA and core: bit exact

@@ -2,6 +2,7 @@
 // follows the bus/DRAM formula to the cycle, masters contend for DRAM, energy
 // adds up, and bad guest accesses come back as bus errors.
 #include "firmware/programs/board.h"
+#include "arch/regs/dma_regs.h"
 #include "platform/soc.h"
 #include "tests/support/sc_harness.h"
 
@@ -294,4 +295,44 @@ TEST(soc, a_firmware_exception_halts_the_cpu_and_says_why) {
     ASSERT_EQ(chip.core().console().size(), 2u);
     EXPECT_EQ(chip.core().console().back(), "cpu halted: firmware exception: descriptor table full");
     EXPECT_LT(out.simulated.to_seconds(), 1e-3) << "stopped when it threw, not at the limit";
+}
+
+// A run that does not halt says what the CPU was blocked on (issue 16: a
+// WFI on an interrupt never enabled ran to the limit and said nothing).
+TEST(soc, a_run_that_does_not_halt_says_what_the_cpu_was_blocked_on) {
+    soc chip("soc", quiet_config());
+    const run_outcome wfi = chip.run(
+        [](fw::hal& h) -> int {
+            h.delay_ns(2000);
+            h.wait_irq(0);  // nothing enabled: never wakes
+            return 0;
+        },
+        sc_time(1, SC_MS));
+    EXPECT_FALSE(wfi.halted);
+    EXPECT_EQ(wfi.blocked_on.rfind("waiting for an interrupt (WFI) since 0.002 ms; the CPU has "
+                                   "interrupts disabled; no interrupt source is enabled at the "
+                                   "interrupt controller",
+                                   0),
+              0u)
+        << wfi.blocked_on;
+    EXPECT_TRUE(wfi.busy.empty());
+}
+
+TEST(soc, a_poll_loop_is_named_by_its_register) {
+    soc chip("soc", quiet_config());
+    const uint64_t status =
+        chip.config().map.at("dma").base + dma_regs::channel_reg(dma_regs::STATUS, 1).offset;
+    const run_outcome poll = chip.run(
+        [status](fw::hal& h) -> int {
+            for (;;) {  // waits for a channel nobody started
+                uint32_t v = 0;
+                h.read32(status, v);
+                h.delay_ns(100);
+            }
+        },
+        sc_time(20, SC_US));
+    EXPECT_TRUE(poll.time_limit);
+    EXPECT_EQ(poll.blocked_on.rfind("polling dma.STATUS (", 0), 0u) << poll.blocked_on;
+    EXPECT_NE(poll.blocked_on.find(" reads in a row since 0 ms)"), std::string::npos)
+        << poll.blocked_on;
 }
