@@ -33,6 +33,8 @@ nlohmann::json make_report(const scenario& sc, soc& chip, const run_outcome& out
     };
     if (!outcome.stopped_by.empty())
         report["sim"]["end_detail"] = outcome.stopped_by;
+    if (!sc.library.empty())
+        report["firmware"]["library"] = sc.library;
     return report;
 }
 
