@@ -6,6 +6,7 @@
 
 #include "app/general_workload.h"
 #include "app/llm_reference.h"
+#include "firmware/programs/registry.h"
 #include "app/power_report.h"
 #include "arch/package/generation_table.h"
 #include "sw/onnx/check_importer.h"

@@ -1,12 +1,13 @@
 // nnvp: the command line of the virtual platform.
-//   nnvp run SCENARIO.json [--out DIR] [--set key.path=value ...] [--progress]
-//   nnvp programs            lists the firmware programs a scenario can boot
+//   nnvp run SCENARIO.json [--out DIR] [--set key.path=value ...] [--firmware LIB] [--progress]
+//   nnvp programs [--firmware LIB]  lists the firmware programs a scenario can boot
 //   nnvp info NETWORK [--json]  layer table of a network (app/info.h)
 // Exit codes: 0 success, 1 a check failed (firmware failed, hung, or hit the
 // time limit), 2 bad input.
 #include "app/compare.h"
 #include "app/html_report.h"
 #include "app/check.h"
+#include "app/firmware_library.h"
 #include "app/firmware_staging.h"
 #include "app/info.h"
 #include "app/network_run.h"
@@ -16,6 +17,7 @@
 #include "app/summary.h"
 #include "app/sweep.h"
 #include "app/scenario.h"
+#include "firmware/programs/registry.h"
 
 #include <systemc>
 
@@ -68,15 +70,19 @@ void report_handler(const sc_core::sc_report& rep, const sc_core::sc_actions& ac
 
 void usage(std::ostream& os) {
     os << "usage:\n"
-          "  nnvp run SCENARIO.json [--out DIR] [--set key.path=value ...] [--progress]\n"
+          "  nnvp run SCENARIO.json [--out DIR] [--set key.path=value ...] [--firmware LIB]\n"
+          "           [--progress]\n"
           "      Runs a scenario; writes DIR/report.json (default DIR: runs/<scenario name>).\n"
           "      --set platform.<block>.<param>=V overrides the platform config,\n"
           "      any other key the scenario (e.g. firmware.args.tile=32 with\n"
           "      scenarios/bringup/dma_tensor_demo.json).\n"
+          "      --firmware LIB loads the firmware library LIB (built with the SDK's\n"
+          "      nnvp_add_firmware, docs/bringup.md) instead of the scenario's\n"
+          "      firmware.library; firmware.program then names one of its programs.\n"
           "      A progress line is drawn while it runs when stdout is a terminal\n"
           "      (--progress: always).\n"
-          "  nnvp programs\n"
-          "      Lists the firmware programs and their arguments.\n"
+          "  nnvp programs [--firmware LIB]\n"
+          "      Lists the built-in firmware programs (or LIB's) and their arguments.\n"
           "  nnvp info NETWORK|MODEL.onnx [--json] [--input-shape NAME=D,D,...]\n"
           "      Layer table of a zoo network or model: shapes, MACs, weights, activations,\n"
           "      totals split into CONV and FC (nnvp info --help lists the networks); a\n"
@@ -92,8 +98,19 @@ void usage(std::ostream& os) {
           "      Headline and per-layer metrics of two runs side by side, with ratios.\n";
 }
 
-int list_programs() {
-    for (const auto& p : nnvp::fw::programs()) {
+int list_programs(int argc, char* argv[]) {
+    std::vector<const nnvp::fw::program*> list;
+    if (argc == 4 && std::string(argv[2]) == "--firmware") {
+        list = nnvp::load_firmware_library(argv[3], "--firmware").programs;
+    } else if (argc == 2) {
+        for (const auto& p : nnvp::fw::programs())
+            list.push_back(&p);
+    } else {
+        usage(std::cerr);
+        return 2;
+    }
+    for (const nnvp::fw::program* prog : list) {
+        const nnvp::fw::program& p = *prog;
         std::cout << p.name << ": " << p.summary << "\n";
         for (const auto& a : p.args)
             std::cout << "    " << a.name << " (default " << a.default_value << ", " << a.min
@@ -129,7 +146,7 @@ void write_outputs(const std::string& out_dir, const nlohmann::json& report, nnv
 }
 
 struct run_args {
-    std::string scenario_path, out_dir;
+    std::string scenario_path, out_dir, firmware;
     std::vector<std::pair<std::string, nlohmann::json>> overrides;
     bool force_progress = false;
 };
@@ -140,6 +157,8 @@ bool parse_run_args(int argc, char* argv[], run_args& r) {
         const std::string a = argv[i];
         if (a == "--progress") {
             r.force_progress = true;
+        } else if (a == "--firmware" && i + 1 < argc) {
+            r.firmware = argv[++i];
         } else if (a == "--out" && i + 1 < argc) {
             r.out_dir = argv[++i];
         } else if (a == "--set" && i + 1 < argc) {
@@ -173,7 +192,7 @@ int run(int argc, char* argv[]) {
     std::string out_dir = ra.out_dir;
     nnvp::scenario sc;
     try {
-        sc = nnvp::load_scenario(ra.scenario_path, ra.overrides);
+        sc = nnvp::load_scenario(ra.scenario_path, ra.overrides, ra.firmware);
     } catch (const nnvp::config_error& e) {
         std::cerr << "nnvp: " << e.what() << "\n";
         return 2;
@@ -187,7 +206,9 @@ int run(int argc, char* argv[]) {
     // What the host stages in DRAM for the program (the NN-core demos).
     std::optional<nnvp::firmware_staging> staging;
     try {
-        staging = nnvp::stage_firmware(*sc.program, sc.args, sc.platform);
+        // Only the built-in NN-core demos get data staged by the host.
+        if (sc.library.empty())
+            staging = nnvp::stage_firmware(*sc.program, sc.args, sc.platform);
         if (staging)
             sc.args = nnvp::with_staging(*sc.program, sc.args, *staging);
     } catch (const nnvp::config_error& e) {
@@ -266,7 +287,7 @@ int sc_main(int argc, char* argv[]) {
         if (cmd == "run")
             return run(argc, argv);
         if (cmd == "programs")
-            return list_programs();
+            return list_programs(argc, argv);
         if (cmd == "info")
             return nnvp::run_info(argc, argv);
         if (cmd == "check")

@@ -2,6 +2,7 @@
 
 #include "app/layer_rows.h"
 #include "app/workload.h"
+#include "firmware/programs/registry.h"
 
 #include <algorithm>
 #include <chrono>

@@ -37,6 +37,8 @@ nlohmann::json make_report(const scenario& sc, soc& chip, const run_outcome& out
         report["sim"]["blocked_on"] = outcome.blocked_on;
         report["sim"]["busy"] = outcome.busy;
     }
+    if (!sc.library.empty())
+        report["firmware"]["library"] = sc.library;
     return report;
 }
 

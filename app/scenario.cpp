@@ -1,13 +1,47 @@
 #include "app/scenario.h"
 
+#include "app/firmware_library.h"
+#include "firmware/programs/registry.h"
+
 #include <filesystem>
 
 namespace nnvp {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// The program the firmware section names: built in, or from its library
+// (firmware.library relative to the scenario's folder, or --firmware).
+const fw::program* pick_program(const config_node& firmware, const fs::path& folder,
+                                const std::string& firmware_path, scenario& s) {
+    std::string origin = "--firmware";
+    s.library = firmware_path;
+    const std::string in_scenario = firmware.string("library", "");  // read even when overridden
+    if (s.library.empty() && firmware.has("library")) {
+        s.library = (folder / in_scenario).lexically_normal().string();
+        origin = firmware.file() + ": " + firmware.field("library");
+    }
+    if (!s.library.empty()) {
+        const firmware_library& lib = load_firmware_library(s.library, origin);
+        return &lib.pick(firmware.string("program", ""),
+                         firmware.file() + ": " + firmware.field("program"));
+    }
+    const std::string program = firmware.string("program");
+    if (const fw::program* p = fw::find_program(program))
+        return p;
+    std::string known;
+    for (const auto& p : fw::programs())
+        known += (known.empty() ? "" : ", ") + p.name;
+    firmware.fail("program", "unknown program \"" + program + "\" (known: " + known +
+                                 "; a program of your own comes from firmware.library)");
+}
+
+}  // namespace
+
 scenario load_scenario(const std::string& path,
-                       const std::vector<std::pair<std::string, nlohmann::json>>& overrides) {
+                       const std::vector<std::pair<std::string, nlohmann::json>>& overrides,
+                       const std::string& firmware_path) {
     nlohmann::json doc = load_config_file(path).json();
     std::vector<std::pair<std::string, nlohmann::json>> platform_overrides;
     for (const auto& [key, value] : overrides) {
@@ -46,6 +80,10 @@ scenario load_scenario(const std::string& path,
     s.platform = load_platform_config(platform_path.lexically_normal().string(), platform_overrides);
 
     if (root.has("workload")) {
+        if (!firmware_path.empty())
+            throw config_error("--firmware " + firmware_path + ": " + path +
+                               " runs a workload (the built-in nn_network program); a firmware "
+                               "library needs a scenario with a firmware section");
         if (root.has("firmware"))
             root.fail("firmware", "no firmware section beside a workload (the workload runs "
                                   "the nn_network program)");
@@ -55,14 +93,7 @@ scenario load_scenario(const std::string& path,
         return s;
     }
     const config_node firmware = root.child("firmware");
-    const std::string program = firmware.string("program");
-    s.program = fw::find_program(program);
-    if (!s.program) {
-        std::string known;
-        for (const auto& p : fw::programs())
-            known += (known.empty() ? "" : ", ") + p.name;
-        firmware.fail("program", "unknown program \"" + program + "\" (known: " + known + ")");
-    }
+    s.program = pick_program(firmware, fs::path(path).parent_path(), firmware_path, s);
     std::map<std::string, int64_t> values;
     if (firmware.has("args")) {
         const config_node args = firmware.child("args");

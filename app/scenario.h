@@ -25,6 +25,7 @@ struct scenario {
     double max_simulated_s = 10.0;
     platform_config platform;
     const fw::program* program = nullptr;
+    std::string library;  // the firmware library the program comes from ("": built in)
     fw::program_args args;
     // A network workload (instead of "firmware"): the nn_network program
     // runs it; its arguments are set when the network is compiled.
@@ -32,8 +33,10 @@ struct scenario {
 };
 
 // `overrides` are --set pairs: "platform.<path>" reaches the platform config,
-// anything else the scenario document itself.
+// anything else the scenario document itself. `firmware_path` (--firmware)
+// replaces firmware.library.
 scenario load_scenario(const std::string& path,
-                       const std::vector<std::pair<std::string, nlohmann::json>>& overrides);
+                       const std::vector<std::pair<std::string, nlohmann::json>>& overrides,
+                       const std::string& firmware_path = "");
 
 }  // namespace nnvp

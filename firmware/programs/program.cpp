@@ -29,11 +29,4 @@ std::string program::resolve(std::map<std::string, int64_t>& values) const {
     return {};
 }
 
-const program* find_program(const std::string& name) {
-    for (const auto& p : programs())
-        if (p.name == name)
-            return &p;
-    return nullptr;
-}
-
 }  // namespace nnvp::fw

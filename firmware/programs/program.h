@@ -1,6 +1,8 @@
 // Firmware programs the platform can boot: each has a name, a summary, the
 // arguments it accepts (like a kernel command line) and an entry point that
-// runs on the virtual CPU through the HAL. No SystemC here.
+// runs on the virtual CPU through the HAL. No SystemC here. Part of the SDK:
+// built-in programs (registry.h) and firmware libraries (firmware_library.h)
+// declare theirs with the same struct.
 #pragma once
 
 #include "arch/hal/hal.h"
@@ -41,8 +43,5 @@ struct program {
     // Fills in defaults; empty string when valid, else the first problem.
     std::string resolve(std::map<std::string, int64_t>& values) const;
 };
-
-const std::vector<program>& programs();
-const program* find_program(const std::string& name);
 
 }  // namespace nnvp::fw

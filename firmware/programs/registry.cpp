@@ -1,5 +1,5 @@
 // Every firmware program a scenario can boot.
-#include "firmware/programs/program.h"
+#include "firmware/programs/registry.h"
 
 namespace nnvp::fw {
 
@@ -15,6 +15,13 @@ const std::vector<program>& programs() {
                                               nn_layer_demo_program, nn_package_demo_program,
                                               nn_network_program, llm_generate_program};
     return all;
+}
+
+const program* find_program(const std::string& name) {
+    for (const auto& p : programs())
+        if (p.name == name)
+            return &p;
+    return nullptr;
 }
 
 }  // namespace nnvp::fw

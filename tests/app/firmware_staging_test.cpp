@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/firmware_staging.h"
+#include "firmware/programs/registry.h"
 #include "ip/common/config_reader.h"
 #include "platform/soc.h"
 #include "tests/support/sc_harness.h"

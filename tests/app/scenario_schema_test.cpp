@@ -157,6 +157,10 @@ TEST(scenario_schema, every_curated_scenario_validates) {
         EXPECT_TRUE(errors.empty()) << entry.path().string() << ":\n" << joined(errors);
     }
     EXPECT_GE(files, 5);
+    // The SDK example's scenario (CMake fills in the installed platform folder).
+    const auto example = errors_of(load(fs::path(NNVP_SOURCE_DIR) / "examples" / "firmware" /
+                                        "dma_copy.json.in"));
+    EXPECT_TRUE(example.empty()) << joined(example);
 }
 
 TEST(scenario_schema, malformed_scenarios_are_refused_with_the_field) {
@@ -164,6 +168,9 @@ TEST(scenario_schema, malformed_scenarios_are_refused_with_the_field) {
     json firmware_only = good();
     firmware_only.erase("workload");
     firmware_only["firmware"] = {{"program", "nn_layer_demo"}, {"args", {{"size", 28}}}};
+    EXPECT_TRUE(errors_of(firmware_only).empty()) << joined(errors_of(firmware_only));
+    // A firmware library's only program needs no name.
+    firmware_only["firmware"] = {{"library", "build/libmy_fw.so"}};
     EXPECT_TRUE(errors_of(firmware_only).empty()) << joined(errors_of(firmware_only));
     const struct {
         std::function<void(json&)> spoil;
@@ -182,7 +189,12 @@ TEST(scenario_schema, malformed_scenarios_are_refused_with_the_field) {
              d.erase("workload");
              d["firmware"] = json::object();
          },
-         "firmware: missing required key \"program\""},
+         "firmware: expected to match one of [{\"required\":[\"program\"]},{\"required\":[\"library\"]}]"},
+        {[](json& d) {
+             d.erase("workload");
+             d["firmware"] = {{"library", 3}};
+         },
+         "firmware.library: expected [\"string\"]"},
         {[](json& d) {
              d.erase("firmware");
              d.erase("workload");
