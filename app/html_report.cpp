@@ -18,14 +18,9 @@ using json = nlohmann::json;
 
 const char* const css = R"(
 body { font-family: sans-serif; margin: 24px; color: #222; max-width: 960px; }
-h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; margin-top: 28px; }
-p.meta { color: #555; margin-top: 0; } p.missing { color: #777; font-style: italic; }
-table { border-collapse: collapse; font-size: 13px; }
+table { font-size: 13px; }
 td, th { padding: 2px 10px; border-bottom: 1px solid #ddd; text-align: right; }
 td:first-child, th:first-child, .text { text-align: left; }
-svg { display: block; margin: 8px 0; font-size: 11px; }
-.frame { fill: #fcfcfc; stroke: #999; } .grid { stroke: #e4e4e4; }
-.tick { fill: #444; } .label { fill: #222; font-size: 12px; }
 .power { fill: none; stroke: #c0392b; stroke-width: 1.5; }
 .avg { stroke: #555; stroke-dasharray: 4 3; }
 .st-on { fill: #2ecc71; } .st-idle { fill: #f1c40f; } .st-retention { fill: #3498db; }
@@ -42,7 +37,6 @@ svg { display: block; margin: 8px 0; font-size: 11px; }
 .clk0-label { fill: #c0392b; } .clk1-label { fill: #2980b9; } .clk2-label { fill: #27ae60; }
 .clk3-label { fill: #8e44ad; } .clk4-label { fill: #e67e22; } .clk5-label { fill: #7f8c8d; }
 .deadline { stroke: #c0392b; stroke-dasharray: 6 3; } .deadline-label { fill: #c0392b; }
-.idx { fill: #555; font-size: 9px; }
 )";
 
 std::string esc(const std::string& s) {
@@ -174,7 +168,8 @@ std::string make_html_report(const json& report, const power_series& series) {
     const std::string name = json_text(report, "scenario.name", "nnvp run");
     std::ostringstream os;
     os << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-       << "<title>nnvp: " << esc(name) << "</title>\n<style>" << css << "</style>\n</head>\n"
+       << "<title>nnvp: " << esc(name) << "</title>\n<style>" << plot_page_css << css
+       << "</style>\n</head>\n"
        << "<body>\n<h1>" << esc(name) << "</h1>\n<p class=\"meta\">"
        << esc(json_text(report, "scenario.description")) << "<br>mode "
        << esc(json_text(report, "scenario.mode", "?")) << ", platform "

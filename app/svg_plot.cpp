@@ -8,6 +8,16 @@
 
 namespace nnvp {
 
+const char* const plot_page_css = R"(
+h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; margin-top: 28px; }
+p.meta { color: #555; margin-top: 0; } p.missing { color: #777; font-style: italic; }
+table { border-collapse: collapse; }
+svg { display: block; margin: 8px 0; font-size: 11px; }
+.frame { fill: #fcfcfc; stroke: #999; } .grid { stroke: #e4e4e4; }
+.tick { fill: #444; } .label { fill: #222; font-size: 12px; }
+.idx { fill: #555; font-size: 9px; }
+)";
+
 std::string xml_escape(const std::string& text) {
     std::string out;
     out.reserve(text.size());

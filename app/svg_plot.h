@@ -12,6 +12,10 @@ namespace nnvp {
 // Text made safe inside XML elements and attributes.
 std::string xml_escape(const std::string& text);
 
+// The CSS every page of plots shares (report.html, sweep.html): headings,
+// notes, plot frame, grid, ticks, labels and point numbers.
+extern const char* const plot_page_css;
+
 struct axis {
     double lo = 0;
     double hi = 1;

@@ -17,19 +17,14 @@ using json = nlohmann::json;
 
 const char* const css = R"(
 body { font-family: sans-serif; margin: 24px; color: #222; max-width: 1100px; }
-h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; margin-top: 28px; }
-p.meta { color: #555; margin-top: 0; } p.missing { color: #777; font-style: italic; }
 div.wide { overflow-x: auto; }
-table { border-collapse: collapse; font-size: 12px; }
+table { font-size: 12px; }
 td, th { padding: 2px 8px; border-bottom: 1px solid #ddd; text-align: right; white-space: nowrap; }
 td.text, th.text { text-align: left; } tr.failed td { color: #c0392b; }
 tr.front td { background: #fdf2e9; }
-svg { display: block; margin: 8px 0; font-size: 11px; }
-.frame { fill: #fcfcfc; stroke: #999; } .grid { stroke: #e4e4e4; }
-.tick { fill: #444; } .label { fill: #222; font-size: 12px; }
 .pt { fill: #2980b9; fill-opacity: 0.6; } .front { fill: #e67e22; stroke: #a04000; }
 .front-line { fill: none; stroke: #e67e22; stroke-width: 1.5; }
-.idx { fill: #555; font-size: 9px; } .front-label { fill: #a04000; font-size: 10px; }
+.front-label { fill: #a04000; font-size: 10px; }
 )";
 
 std::string esc(const std::string& s) { return xml_escape(s); }
@@ -199,7 +194,8 @@ std::string make_sweep_html(const sweep_spec& spec, const std::vector<sweep_resu
         ok += r.status == "ok";
     std::ostringstream os;
     os << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n<title>nnvp sweep: "
-       << esc(spec.file) << "</title>\n<style>" << css << "</style>\n</head>\n<body>\n"
+       << esc(spec.file) << "</title>\n<style>" << plot_page_css << css
+       << "</style>\n</head>\n<body>\n"
        << "<h1>Sweep " << esc(spec.file) << "</h1>\n<p class=\"meta\">scenario "
        << esc(spec.scenario) << "; " << results.size() << " points, " << ok << " ok, "
        << results.size() - ok << " failed"

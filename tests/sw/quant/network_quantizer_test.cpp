@@ -12,6 +12,7 @@
 
 #include "nn/ref/ops.h"
 #include "sw/compiler/reference.h"
+#include "tests/sw/quant/network_test_support.h"
 
 namespace nnvp::quant {
 namespace {
@@ -19,6 +20,8 @@ namespace {
 using nn::dtype;
 using ref::op_kind;
 using ref::precision;
+using test::layer_of;
+using test::sqnr_db;
 
 nn::tensor seeded(nn::shape4 s, unsigned seed, float span = 1.0f) {
     std::mt19937 rng(seed);
@@ -28,12 +31,6 @@ nn::tensor seeded(nn::shape4 s, unsigned seed, float span = 1.0f) {
     return t;
 }
 
-ref::layer layer_of(const std::string& name, op_kind k) {
-    ref::layer l;
-    l.name = name;
-    l.op = k;
-    return l;
-}
 
 // x [1,4,4,2] -> conv "conv" 3x3 pad 1, 3 channels, sigmoid (a table) ->
 // reshape [1,1,1,48] -> fc "fc" 4 outputs, ReLU -> div "div" by a constant
@@ -88,24 +85,6 @@ float absmax(const nn::tensor& t) {
     return m;
 }
 
-// SQNR of the quantized network's tensor `qt` (dequantized) against the
-// float network's `ft` over the samples.
-double sqnr_db(const compiler::network& f, int ft, const compiler::network& q, int qt,
-               const std::vector<std::vector<nn::tensor>>& inputs) {
-    const compiler::tensor_desc d = compiler::plan_tensors(q)[static_cast<std::size_t>(qt)];
-    double signal = 0, noise = 0;
-    for (const auto& s : inputs) {
-        const nn::tensor want = compiler::reference_run(f, s)[static_cast<std::size_t>(ft)];
-        const nn::tensor got = real_values(
-            d, compiler::reference_run(q, quantize_inputs(q, s))[static_cast<std::size_t>(qt)]);
-        for (std::size_t i = 0; i < want.size(); ++i) {
-            const double e = double(got.get_float(i)) - want.get_float(i);
-            signal += double(want.get_float(i)) * want.get_float(i);
-            noise += e * e;
-        }
-    }
-    return 10 * std::log10(signal / noise);
-}
 
 TEST(NetworkQuantizer, IntegerWhereTheCoreCanFloatElsewhereWithConverts) {
     const compiler::network f = float_network();

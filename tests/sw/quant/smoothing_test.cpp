@@ -10,12 +10,14 @@
 
 #include "sw/compiler/reference.h"
 #include "sw/quant/network_quantizer.h"
+#include "tests/sw/quant/network_test_support.h"
 
 namespace nnvp::quant {
 namespace {
 
 using nn::dtype;
 using ref::op_kind;
+using test::layer_of;
 
 constexpr int rows = 8, channels = 16, outputs = 12, outlier = 3;
 
@@ -28,12 +30,6 @@ nn::tensor seeded(nn::shape4 s, unsigned seed, float lo, float hi) {
     return t;
 }
 
-ref::layer layer_of(const std::string& name, op_kind k) {
-    ref::layer l;
-    l.name = name;
-    l.op = k;
-    return l;
-}
 
 // x [8 rows, 16] -> normalize -> "gamma" (mul by γ, channel 3 = 100: an
 // outlier channel as LayerNorms of large transformers have) -> "beta" (add
@@ -74,21 +70,7 @@ double int8_sqnr(const compiler::network& original, const compiler::network& to_
     const network_calibration cal =
         calibrate_network(to_quantize, samples(0, 8), range_method::max_abs, 100);
     const compiler::network q = quantize_network(to_quantize, quant_options{}, cal);
-    const compiler::tensor_desc d =
-        compiler::plan_tensors(q)[static_cast<std::size_t>(q.output_index())];
-    double signal = 0, noise = 0;
-    for (const auto& s : samples(20, 4)) {
-        const nn::tensor want =
-            compiler::reference_run(original, s)[static_cast<std::size_t>(original.output_index())];
-        const nn::tensor got = real_values(
-            d, compiler::reference_run(q, quantize_inputs(q, s))[static_cast<std::size_t>(q.output_index())]);
-        for (std::size_t i = 0; i < want.size(); ++i) {
-            const double e = double(got.get_float(i)) - want.get_float(i);
-            signal += double(want.get_float(i)) * want.get_float(i);
-            noise += e * e;
-        }
-    }
-    return 10 * std::log10(signal / noise);
+    return test::sqnr_db(original, original.output_index(), q, q.output_index(), samples(20, 4));
 }
 
 TEST(Smoothing, FactorsFoldIntoTheAffineConstantsAndTheWeights) {
