@@ -33,6 +33,8 @@ nlohmann::json make_report(const scenario& sc, soc& chip, const run_outcome& out
     };
     if (!outcome.stopped_by.empty())
         report["sim"]["end_detail"] = outcome.stopped_by;
+    if (const nlohmann::json notes = chip.trace_notes(); !notes.empty())
+        report["trace"] = notes;
     if (!outcome.halted) {
         report["sim"]["blocked_on"] = outcome.blocked_on;
         report["sim"]["busy"] = outcome.busy;

@@ -41,6 +41,9 @@ platform_config parse_platform_config(const nlohmann::json& doc, const std::stri
     root.string("description", "");
     cfg.quantum_ns = root.number_in("quantum_ns", 1, 1e9, cfg.quantum_ns);
     cfg.trace_registers = root.boolean("trace_registers", false);
+    cfg.trace_transactions = root.boolean("trace_transactions", false);
+    cfg.trace_event_limit =
+        static_cast<uint64_t>(root.number_in("trace_event_limit", 1, 1e8, 200000));
     cfg.trace_power_sample_us =
         root.number_in("trace_power_sample_us", 0, 1e9, cfg.trace_power_sample_us);
 

@@ -45,7 +45,9 @@ struct platform_config {
     nlohmann::json resolved;  // the document after overrides, as simulated
     std::string name;
     double quantum_ns = 1000;
-    bool trace_registers = false;
+    bool trace_registers = false;     // register accesses into trace.json
+    bool trace_transactions = false;  // bus transactions into trace.json
+    uint64_t trace_event_limit = 200000;  // of each: the first this many are kept
     double trace_power_sample_us = 10;  // power samples in trace.json/power.vcd; 0: none
     memory_map map;
     std::vector<domain_desc> domains;  // in domain_order

@@ -87,10 +87,7 @@ void soc::wire_irqs() {
 // What the blocks report to each other and to the user beyond buses and
 // lines: register access logs, utilisation probes, DMI accounting.
 void soc::wire_telemetry() {
-    if (m_cfg.trace_registers)
-        for (peripheral* p : std::vector<peripheral*>{m_intc.get(), m_timer.get(), m_dma.get(),
-                                                      m_power.get(), m_nncore.get()})
-            p->set_access_log(true);
+    wire_access_traces();
 
     // Utilisation telemetry: the core brackets each stream with its domain's
     // begin/end_activity(); auto-idle also asks busy() (a doorbell rung but

@@ -88,6 +88,9 @@ public:
     const std::vector<dma_run>& dma_runs() const { return m_dma_runs; }
     const timeline& trace() const { return m_timeline; }
     timeline& trace() { return m_timeline; }
+    // What the register and transaction traces recorded and left out
+    // (platform trace_registers / trace_transactions): report.json's trace.
+    nlohmann::json trace_notes() const;
     // Total energy of every meter now (J).
     double total_energy_j() const;
 
@@ -112,6 +115,7 @@ private:
     void wire_buses();
     void wire_irqs();
     void wire_telemetry();
+    void wire_access_traces();  // soc_record.cpp
     void watch_halt();
     // Run recording (soc_record.cpp).
     void record_runs();
@@ -143,6 +147,9 @@ private:
     std::vector<dma_run> m_dma_runs;
     residency_tracker m_residency;
     timeline m_timeline;
+    // Register accesses and bus transactions seen; the timeline keeps the
+    // first trace_event_limit of each (a long run's would fill the memory).
+    uint64_t m_register_events = 0, m_transactions = 0;
     std::map<std::string, double> m_sampled_energy;  // per domain, at the last power sample
     double m_sampled_total = 0;
 };

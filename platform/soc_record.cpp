@@ -1,6 +1,8 @@
 // The SoC's run recording: DMA runs, the NN core's commands and streams as
 // layer rows, and the timeline (spans, instants, counters of interrupt
 // lines, clock domains and power) that trace.json is written from.
+#include <cstdio>
+
 #include "platform/soc.h"
 
 namespace nnvp {
@@ -110,6 +112,73 @@ void soc::sample_power() {
             m_sampled_energy[name] = e;
         }
     }
+}
+
+}  // namespace nnvp
+
+namespace nnvp {
+
+namespace {
+
+std::string hex(uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+
+}  // namespace
+
+// Register accesses as instants on "regs.<block>" (DMA channel registers
+// named ch<k>.<REG>), bus transactions as spans on "bus.<initiator>", each
+// up to its limit; trace_notes() counts what was left out.
+void soc::wire_access_traces() {
+    if (m_cfg.trace_registers) {
+        const std::pair<const char*, peripheral*> blocks[] = {
+            {"intc", m_intc.get()}, {"timer", m_timer.get()}, {"dma", m_dma.get()},
+            {"power", m_power.get()}, {"nncore", m_nncore.get()}};
+        for (const auto& [name, block] : blocks) {
+            const std::string track = std::string("regs.") + name;
+            const bool dma_block = block == m_dma.get();
+            block->on_access([this, track, dma_block](const peripheral::register_access& a) {
+                if (++m_register_events > m_cfg.trace_event_limit)
+                    return;
+                std::string reg = a.reg;
+                if (dma_block && a.offset >= dma_regs::channel_base)
+                    reg = "ch" + std::to_string((a.offset - dma_regs::channel_base) /
+                                                dma_regs::channel_stride) +
+                          "." + reg;
+                m_timeline.add_instant({track, std::string(a.write ? "write " : "read ") + reg +
+                                                   " = " + hex(a.value),
+                                        a.at.to_seconds()});
+            });
+        }
+    }
+    if (m_cfg.trace_transactions)
+        m_bus->on_transaction([this](const interconnect::transaction& t) {
+            if (++m_transactions > m_cfg.trace_event_limit)
+                return;
+            m_timeline.add_span({"bus." + *t.initiator,
+                                 std::string(t.write ? "write " : "read ") + *t.target +
+                                     (t.ok ? "" : " (error)"),
+                                 t.start.to_seconds(), t.end.to_seconds(),
+                                 {{"address", static_cast<double>(t.addr)},
+                                  {"bytes", static_cast<double>(t.bytes)}}});
+        });
+}
+
+nlohmann::json soc::trace_notes() const {
+    nlohmann::json n = nlohmann::json::object();
+    const auto note = [&](const char* what, bool on, uint64_t seen, uint64_t limit) {
+        if (!on)
+            return;
+        n[what] = {{"seen", seen}, {"recorded", std::min(seen, limit)}};
+        if (seen > limit)
+            n[what]["note"] = "trace.json holds the first " + std::to_string(limit) + " of " +
+                              std::to_string(seen);
+    };
+    note("register_accesses", m_cfg.trace_registers, m_register_events, m_cfg.trace_event_limit);
+    note("transactions", m_cfg.trace_transactions, m_transactions, m_cfg.trace_event_limit);
+    return n;
 }
 
 }  // namespace nnvp

@@ -100,12 +100,8 @@ void peripheral::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
             m_regs.write(off, word);
             ++m_writes;
         }
-        if (m_access_log) {
-            std::ostringstream msg;
-            msg << (trans.is_read() ? "read  " : "write ") << m_regs.name_at(off) << " = 0x"
-                << std::hex << word << " @ " << (sc_time_stamp() + delay);
-            SC_REPORT_INFO(msg_type().c_str(), msg.str().c_str());
-        }
+        if (m_access_hook)
+            m_access_hook({off, m_regs.name_at(off), word, !trans.is_read(), sc_time_stamp() + delay});
     }
     m_access_offset = SC_ZERO_TIME;
     delay += m_clk.cycles(m_access_cycles);

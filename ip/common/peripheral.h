@@ -15,6 +15,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,7 +44,16 @@ public:
         m_access_j = joules_per_access;
     }
     // Logs every register access as an SC_INFO report (bring-up aid).
-    void set_access_log(bool on) { m_access_log = on; }
+    // Every register access, as the guest made it (the platform records them
+    // in trace.json when asked: platform.trace_registers).
+    struct register_access {
+        uint32_t offset;
+        const char* reg;  // its name, "?" when no register sits there
+        uint32_t value;   // read: the value returned; write: the value written
+        bool write;
+        sc_core::sc_time at;
+    };
+    void on_access(std::function<void(const register_access&)> hook) { m_access_hook = std::move(hook); }
 
 protected:
     // Message type for this block's reports, e.g. "nnvp/dma".
@@ -73,7 +83,7 @@ private:
     power_state m_last_state;
     uint64_t m_reads = 0;
     uint64_t m_writes = 0;
-    bool m_access_log = false;
+    std::function<void(const register_access&)> m_access_hook;
     energy_meter* m_access_meter = nullptr;
     double m_access_j = 0;
     sc_core::sc_time m_access_offset = sc_core::SC_ZERO_TIME;

@@ -157,6 +157,9 @@ void interconnect::b_transport(int id, tlm::tlm_generic_payload& trans, sc_time&
     trans.set_address(addr - r.base);
     m_to_targets[port.socket_id]->b_transport(trans, delay);
     trans.set_address(addr);
+    if (m_hook)
+        m_hook({&from.name, &r.name, addr, len, trans.is_write(),
+                trans.get_response_status() == tlm::TLM_OK_RESPONSE, start, now + delay});
 
     if (trans.get_response_status() != tlm::TLM_OK_RESPONSE) {
         ++from.errors;

@@ -42,6 +42,7 @@
 #include <tlm_utils/multi_passthrough_target_socket.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,20 @@ public:
                         tlm::tlm_initiator_socket<32>& initiator);
     // Regions no target has been bound to yet.
     std::vector<std::string> unbound_regions() const;
+
+    // Every transaction the fabric forwarded (the platform records them in
+    // trace.json when asked: platform.trace_transactions): who, to which
+    // region, where, how many bytes, from arrival to completion.
+    struct transaction {
+        const std::string* initiator;
+        const std::string* target;
+        uint64_t addr;
+        uint64_t bytes;
+        bool write;
+        bool ok;
+        sc_core::sc_time start, end;
+    };
+    void on_transaction(std::function<void(const transaction&)> hook) { m_hook = std::move(hook); }
 
     struct port_stats {
         std::string name;            // initiator name or region name
@@ -121,6 +136,7 @@ private:
     std::vector<target_port> m_targets;       // by region index
     std::vector<int> m_region_of_socket;      // socket id on m_to_targets -> region
     std::vector<port_stats> m_initiators;     // by socket id on m_from_initiators
+    std::function<void(const transaction&)> m_hook;
     int m_bound_initiators = 0;
 };
 

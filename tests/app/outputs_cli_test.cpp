@@ -316,3 +316,49 @@ TEST(outputs, no_power_window_dominates_a_real_run) {
         }
     EXPECT_GT(spans, 72u);  // 72 core steps, some of several commands
 }
+
+// Issue 16: register accesses (block, register, value; DMA channels named)
+// and bus transactions (initiator, target, address, bytes, start and end)
+// in trace.json when asked, bounded, with a note when cut.
+TEST(outputs, register_and_bus_traces_are_in_trace_json_and_bounded) {
+    const fs::path out = scratch("regtrace"), cut = scratch("regtrace_cut");
+    const std::string sets =
+        " --set platform.trace_registers=true --set platform.trace_transactions=true";
+    ASSERT_EQ(nnvp_cli("run " + demo + " --out " + out.string() + small + sets).exit_code, 0);
+    const auto trace = nlohmann::json::parse(read(out / "trace.json"));
+    std::map<int, std::string> track;
+    for (const auto& ev : trace.at("traceEvents"))
+        if (ev.value("ph", "") == "M" && ev.value("name", "") == "thread_name")
+            track[ev.at("tid").get<int>()] = ev.at("args").at("name").get<std::string>();
+    std::map<std::string, int> events;
+    bool channel_named = false, dram_bytes = false;
+    for (const auto& ev : trace.at("traceEvents")) {
+        if (!ev.contains("tid") || ev.value("ph", "") == "M")
+            continue;
+        const std::string t = track[ev.at("tid").get<int>()], name = ev.value("name", "");
+        ++events[t];
+        channel_named |= t == "regs.dma" && name.rfind("write ch0.CTRL = 0x", 0) == 0;
+        dram_bytes |= t == "bus.dma" && name == "read dram" &&
+                      ev.at("args").at("bytes").get<double>() > 0 && ev.at("dur").get<double>() > 0;
+    }
+    EXPECT_TRUE(channel_named);
+    EXPECT_TRUE(dram_bytes);
+    for (const char* t : {"regs.dma", "regs.intc", "bus.cpu", "bus.dma"})
+        EXPECT_GT(events[t], 0) << t;
+    const auto report = nlohmann::json::parse(read(out / "report.json"));
+    const auto& notes = report.at("trace");
+    EXPECT_EQ(notes.at("register_accesses").at("seen"),
+              events["regs.dma"] + events["regs.intc"] + events["regs.timer"] + events["regs.power"]);
+    EXPECT_EQ(notes.at("transactions").at("seen"), events["bus.cpu"] + events["bus.dma"]);
+    EXPECT_FALSE(notes.at("transactions").contains("note"));
+    // Cut at 100 of each: the first 100 kept, the note says so.
+    ASSERT_EQ(nnvp_cli("run " + demo + " --out " + cut.string() + small + sets +
+                       " --set platform.trace_event_limit=100")
+                  .exit_code,
+              0);
+    const auto cut_notes = nlohmann::json::parse(read(cut / "report.json")).at("trace");
+    EXPECT_EQ(cut_notes.at("transactions").at("recorded"), 100);
+    EXPECT_EQ(cut_notes.at("transactions").at("note"),
+              "trace.json holds the first 100 of " +
+                  std::to_string(cut_notes.at("transactions").at("seen").get<uint64_t>()));
+}
