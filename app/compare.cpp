@@ -97,9 +97,7 @@ value latency_percentile(const json& r, double p) {
             v.push_back(*l);
     if (v.empty())
         return std::nullopt;
-    std::sort(v.begin(), v.end());
-    const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size())));
-    return v[std::min(v.size() - 1, rank == 0 ? 0 : rank - 1)];
+    return nearest_rank(std::move(v), p);
 }
 
 // A share of the run's simulated time.

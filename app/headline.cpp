@@ -54,12 +54,15 @@ std::vector<double> latencies(const json& r) {
     return v;
 }
 
-// Nearest-rank percentile (no interpolation: the value of a real inference).
-double percentile(std::vector<double> v, double p) {
+}  // namespace
+
+double nearest_rank(std::vector<double> v, double p) {
     std::sort(v.begin(), v.end());
     const std::size_t rank = static_cast<std::size_t>(std::ceil(p / 100.0 * v.size()));
     return v[std::max<std::size_t>(rank, 1) - 1];
 }
+
+namespace {
 
 std::optional<double> mean_latency(const json& r) {
     const auto v = latencies(r);
@@ -75,7 +78,7 @@ std::optional<double> p99_latency(const json& r) {
     const auto v = latencies(r);
     if (v.empty())
         return std::nullopt;
-    return percentile(v, 99);
+    return nearest_rank(v, 99);
 }
 
 std::optional<double> deadline_misses(const json& r) {

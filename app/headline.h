@@ -21,6 +21,10 @@ struct headline_metric {
 const std::vector<headline_metric>& headline_metrics();
 bool is_headline_metric(const std::string& name);
 
+// Nearest-rank percentile `p` (0..100] of `v` (not empty): the value of a
+// real sample, no interpolation.
+double nearest_rank(std::vector<double> v, double p);
+
 // The value of one metric in `report`, or nothing when the report lacks the
 // section it comes from.
 std::optional<double> headline_value(const nlohmann::json& report, const std::string& name);

@@ -64,11 +64,11 @@ std::string csv_number(double v) {
     return buf;
 }
 
-std::string value_text(const json& v) {
+}  // namespace
+
+std::string parameter_text(const json& v) {
     return v.is_string() ? v.get<std::string>() : v.dump();
 }
-
-}  // namespace
 
 std::vector<bool> pareto_flags(const std::vector<sweep_result>& results, const pareto_axis& a,
                                const pareto_axis& b) {
@@ -165,7 +165,7 @@ void write_sweep_csv(std::ostream& os, const sweep_spec& spec,
             std::string v;
             for (const auto& [key, value] : spec.points[i])
                 if (key == p)
-                    v = value_text(value);
+                    v = parameter_text(value);
             os << "," << csv_field(v);
         }
         for (const auto& m : headline_metrics()) {

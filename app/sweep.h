@@ -34,6 +34,9 @@ std::vector<std::string> point_arguments(const sweep_spec& spec, std::size_t i,
 void write_sweep_csv(std::ostream& os, const sweep_spec& spec,
                      const std::vector<sweep_result>& results);
 
+// A swept parameter's value as tables show it: strings bare, others as JSON.
+std::string parameter_text(const nlohmann::json& v);
+
 // Pareto flags of the successful points for objectives a and b (false for
 // the others and for points that lack either metric).
 std::vector<bool> pareto_flags(const std::vector<sweep_result>& results, const pareto_axis& a,

@@ -157,7 +157,7 @@ std::string points_table(const sweep_spec& spec, const std::vector<sweep_result>
             std::string v;
             for (const auto& [key, value] : spec.points[i])
                 if (key == p)
-                    v = value.is_string() ? value.get<std::string>() : value.dump();
+                    v = parameter_text(value);
             os << "<td class=\"text\">" << esc(v) << "</td>";
         }
         for (const headline_metric* m : metrics) {
@@ -179,7 +179,7 @@ std::string point_label(const sweep_spec& spec, std::size_t i) {
     for (const auto& [key, value] : spec.points.at(i)) {
         const std::size_t dot = key.rfind('.');
         s += (s.empty() ? "" : ", ") + (dot == std::string::npos ? key : key.substr(dot + 1)) +
-             "=" + (value.is_string() ? value.get<std::string>() : value.dump());
+             "=" + parameter_text(value);
     }
     return s;
 }

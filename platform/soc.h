@@ -52,6 +52,9 @@ struct dma_run {
     unsigned error;
 };
 
+// "0x1f": addresses and register values in messages and traces.
+std::string hex_text(uint64_t v);
+
 class soc : public sc_core::sc_module {
 public:
     explicit soc(sc_core::sc_module_name name, const platform_config& cfg);
@@ -104,6 +107,8 @@ public:
     nlohmann::json nncore_stats() const;
 
 private:
+    // The register blocks by their memory-map names (diagnosis and traces).
+    std::vector<std::pair<const char*, peripheral*>> register_blocks() const;
     // What the CPU was blocked on and which blocks were busy (soc_diagnosis.cpp).
     std::string blocked_on() const;
     std::vector<std::string> busy_blocks() const;

@@ -9,13 +9,13 @@
 
 namespace nnvp {
 
-namespace {
-
-std::string hex(uint64_t v) {
+std::string hex_text(uint64_t v) {
     std::ostringstream os;
     os << "0x" << std::hex << v;
     return os.str();
 }
+
+namespace {
 
 std::string at_time(const sc_core::sc_time& t) {
     std::ostringstream os;
@@ -24,6 +24,11 @@ std::string at_time(const sc_core::sc_time& t) {
 }
 
 }  // namespace
+
+std::vector<std::pair<const char*, peripheral*>> soc::register_blocks() const {
+    return {{"intc", m_intc.get()},   {"timer", m_timer.get()}, {"dma", m_dma.get()},
+            {"power", m_power.get()}, {"nncore", m_nncore.get()}};
+}
 
 std::string soc::blocked_on() const {
     const cpu::activity a = m_cpu->activity_now();
@@ -36,19 +41,15 @@ std::string soc::blocked_on() const {
         case kind::sleeping:
             return "sleeping in a delay since " + at_time(a.since);
         case kind::polling: {
-            std::string reg = hex(a.addr);
+            std::string reg = hex_text(a.addr);
             if (const region* r = m_cfg.map.decode(a.addr)) {
                 reg = r->name;
-                const std::pair<const char*, const peripheral*> blocks[] = {
-                    {"dma", m_dma.get()},     {"timer", m_timer.get()},
-                    {"intc", m_intc.get()},   {"power", m_power.get()},
-                    {"nncore", m_nncore.get()}};
                 const peripheral* p = nullptr;
-                for (const auto& [name, block] : blocks)
+                for (const auto& [name, block] : register_blocks())
                     if (r->name == name)
                         p = block;
                 reg += p ? std::string(".") + p->register_name(static_cast<uint32_t>(a.addr - r->base))
-                         : " at " + hex(a.addr);
+                         : " at " + hex_text(a.addr);
             }
             return "polling " + reg + " (" + std::to_string(a.reads) + " reads in a row since " +
                    at_time(a.since) + ")";

@@ -1,8 +1,6 @@
 // The SoC's run recording: DMA runs, the NN core's commands and streams as
 // layer rows, and the timeline (spans, instants, counters of interrupt
 // lines, clock domains and power) that trace.json is written from.
-#include <cstdio>
-
 #include "platform/soc.h"
 
 namespace nnvp {
@@ -118,25 +116,13 @@ void soc::sample_power() {
 
 namespace nnvp {
 
-namespace {
-
-std::string hex(uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-    return buf;
-}
-
-}  // namespace
 
 // Register accesses as instants on "regs.<block>" (DMA channel registers
 // named ch<k>.<REG>), bus transactions as spans on "bus.<initiator>", each
 // up to its limit; trace_notes() counts what was left out.
 void soc::wire_access_traces() {
     if (m_cfg.trace_registers) {
-        const std::pair<const char*, peripheral*> blocks[] = {
-            {"intc", m_intc.get()}, {"timer", m_timer.get()}, {"dma", m_dma.get()},
-            {"power", m_power.get()}, {"nncore", m_nncore.get()}};
-        for (const auto& [name, block] : blocks) {
+        for (const auto& [name, block] : register_blocks()) {
             const std::string track = std::string("regs.") + name;
             const bool dma_block = block == m_dma.get();
             block->on_access([this, track, dma_block](const peripheral::register_access& a) {
@@ -148,7 +134,7 @@ void soc::wire_access_traces() {
                                                 dma_regs::channel_stride) +
                           "." + reg;
                 m_timeline.add_instant({track, std::string(a.write ? "write " : "read ") + reg +
-                                                   " = " + hex(a.value),
+                                                   " = " + hex_text(a.value),
                                         a.at.to_seconds()});
             });
         }

@@ -97,12 +97,7 @@ bool intc::enabled(unsigned id) const {
                r::THRESHOLD_VALUE.get(m_regs.get(r::THRESHOLD));
 }
 
-bool intc::eligible(unsigned id) const {
-    if (!pending(id) || (m_regs.get(r::ENABLE[r::word_of(id)]) & r::bit_of(id)) == 0)
-        return false;
-    return r::PRIORITY_VALUE.get(m_regs.get(r::priority_reg(id))) >
-           r::THRESHOLD_VALUE.get(m_regs.get(r::THRESHOLD));
-}
+bool intc::eligible(unsigned id) const { return pending(id) && enabled(id); }
 
 uint32_t intc::claim() {
     unsigned best = 0;
