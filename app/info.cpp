@@ -1,4 +1,5 @@
 #include "app/info.h"
+#include "app/info_mapping.h"
 
 #include <cstdio>
 #include <iostream>
@@ -45,6 +46,7 @@ bool parse_input_shape(const std::string& v, std::map<std::string, std::vector<i
 
 void usage(std::ostream& os) {
     os << "usage: nnvp info NETWORK|MODEL.onnx [--json] [--input-shape NAME=D,D,...]\n"
+          "       nnvp info --mapping SCENARIO.json [--set key=value]... [--json]\n"
           "       nnvp info TRANSFORMER [--tokens N] [--past N] [--capacity N] [--batch N]\n"
           "                         [--export F.onnx]\n"
           "  a model is shown as the importer reads it (the one nnvp check and nnvp run\n"
@@ -52,7 +54,9 @@ void usage(std::ostream& os) {
           "  --input-shape gives symbolic input sizes; a transformer of the zoo is built\n"
           "  for one pass (--tokens new tokens after --past cached ones, or --capacity:\n"
           "  a decode step over a static cache of N slots) and --export writes it as\n"
-          "  an ONNX model\n  networks:";
+          "  an ONNX model; --mapping compiles a scenario's network for its platform and\n"
+          "  shows how every NN-core layer was tiled and what else the mapper weighed\n"
+          "  networks:";
     for (const net::zoo_entry& e : net::zoo())
         os << "\n    " << e.name << "  " << e.summary;
     for (const transformers::transformer_config& c : transformers::transformer_zoo())
@@ -215,6 +219,9 @@ nlohmann::json info_json(const net::graph& g, const network_stats& s, const std:
 }
 
 int run_info(int argc, char* argv[]) {
+    for (int i = 2; i < argc; ++i)
+        if (std::string(argv[i]) == "--mapping")
+            return run_info_mapping(argc, argv);
     std::string target;
     bool json = false;
     std::map<std::string, std::vector<int64_t>> input_shapes;

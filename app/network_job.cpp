@@ -35,6 +35,18 @@ compiler::build_options core_build_options(const platform_config& cfg, cost::dat
     o.core_precisions = (1u << cost::num_precisions) - 1;  // the core runs every precision
     o.df = df;
     o.weight_format = format;
+    // The mapper's view of the chip at its initial operating points.
+    o.core = cfg.nncore.core;
+    double dram_mhz = 0, core_mhz = 0;
+    for (const domain_desc& d : cfg.domains) {
+        if (d.name == "dram")
+            dram_mhz = d.opps[d.initial].freq_mhz;
+        if (d.name == "nncore")
+            core_mhz = d.opps[d.initial].freq_mhz;
+    }
+    if (dram_mhz > 0 && core_mhz > 0)
+        o.dram_bytes_per_cycle = cfg.dram.bytes_per_cycle * dram_mhz / core_mhz;
+    o.dram_pj_per_byte = (cfg.dram.read_pj_per_byte + cfg.dram.write_pj_per_byte) / 2;
     return o;
 }
 

@@ -29,6 +29,11 @@ public:
     network_session::run_progress progress(const soc& chip) const {
         return m_llm ? m_llm->progress(chip) : m_session->progress(chip);
     }
+    // The compiled network and its package (nullptr for a generation workload).
+    const compiler::network& network() const { return m_work.net; }
+    const compiler::built_package* package() const {
+        return m_session ? &m_session->package() : nullptr;
+    }
     // Adds the sections; returns false when a check failed (exit 1).
     bool finish(soc& chip, const run_outcome& outcome, nlohmann::json& report);
 

@@ -134,6 +134,11 @@ struct build_options {
     // dense): automatic picks the smallest of dense, bitmap and CSR per
     // program and keeps dense where the blob has no staging room.
     cost::weight_format weight_format = cost::weight_format::dense;
+    // The mapper's cost model (program_options): the core's parameters and
+    // DRAM bandwidth (bytes per core cycle) and energy; absent: largest tiles.
+    std::optional<cost::core_params> core;
+    double dram_bytes_per_cycle = 0.0;
+    double dram_pj_per_byte = 0.0;
     uint32_t core_precisions = 0x3f;  // bit p: the core runs ref::precision p
     bool reuse_arena = true;          // false: every tensor its own buffer (debugging)
 };
@@ -153,6 +158,8 @@ struct built_package {
     std::vector<package::step_kind> kinds;      // per op: where it ended up
     // Per op: its single-layer programs (output-channel groups), 0 on the CPU.
     std::vector<unsigned> core_programs;
+    // Per op: how each of its programs was tiled (mapper.h), empty on the CPU.
+    std::vector<std::vector<mapping_choice>> mappings;
     // Per op: why it runs on the CPU ("op unsupported: ...", "precision ...",
     // "shape does not fit the core: ...", "placed on the CPU ..."); empty on the core.
     std::vector<std::string> cpu_reasons;

@@ -118,6 +118,9 @@ bool package_builder::compile_group(std::size_t i, const ref::layer& l, const nn
     po.df = m_opt.df;
     po.align = package::alignment;
     po.weight_format = part ? cost::weight_format::dense : m_opt.weight_format;  // run-time weights
+    po.core = m_opt.core;
+    po.dram_bytes_per_cycle = m_opt.dram_bytes_per_cycle;
+    po.dram_pj_per_byte = m_opt.dram_pj_per_byte;
     compiler::program p;
     try {
         try {
@@ -202,6 +205,7 @@ bool package_builder::compile_group(std::size_t i, const ref::layer& l, const nn
         code.commands.push_back(c);
     }
     ++code.programs;
+    code.mappings.push_back(std::move(p.mapping));
     return true;
 }
 
@@ -414,6 +418,7 @@ void package_builder::place_steps() {
     m_steps.assign(n, {});
     m_code.assign(n, {});
     m_out.core_programs.assign(n, 0);
+    m_out.mappings.assign(n, {});
     m_out.cpu_reasons.assign(n, {});
     for (std::size_t i = 0; i < n; ++i) {
         const net_op& op = m_net.ops[i];
@@ -436,6 +441,7 @@ void package_builder::place_steps() {
             if (op.where != placement::cpu && core_ok && try_core(i, m_code[i], why)) {
                 s.kind = static_cast<uint8_t>(package::step_kind::core);
                 m_out.core_programs[i] = m_code[i].programs;
+                m_out.mappings[i] = m_code[i].mappings;
                 why.clear();
             } else if (op.weights_operand) {  // its weights exist only at run time
                 fail(i, "a product of two activations runs on the NN core only: " +

@@ -45,6 +45,7 @@ struct core_code {
     std::vector<nncore_cmd::command> commands;
     std::vector<move_ref> moves;
     unsigned programs = 0;
+    std::vector<mapping_choice> mappings;  // one per program
 };
 
 class package_builder {

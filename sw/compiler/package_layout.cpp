@@ -183,17 +183,25 @@ void package_builder::place_arena() {
 
 namespace {
 
-// A contiguous move of whole pixels of `cg` channels turned into one row per
-// pixel into (or out of) a tensor whose pixels are `c_total` channels apart,
-// starting at channel c0 of pixel `offset / px` of the tensor at `base`.
+// A move of whole pixels of `cg` channels turned into one row per pixel into
+// (or out of) a tensor whose pixels are `c_total` channels apart, starting
+// at channel c0 of pixel `offset / px` of the tensor at `base`. A 2-D move
+// (rows of a column block, `dram_stride1` apart) becomes a 3-D one.
 bool move_channel_slice(nncore_cmd::move_cmd& m, uint64_t base, uint64_t offset, uint32_t cg,
                         uint32_t c0, uint32_t c_total, uint32_t elem_bits) {
     const uint32_t px = cg * elem_bits / 8;
-    if (m.count1 > 1 || m.count2 > 1 || m.len % px != 0 || offset % px != 0)
+    const uint32_t whole_px = c_total * elem_bits / 8;
+    if (m.count2 > 1 || m.len % px != 0 || offset % px != 0 ||
+        (m.count1 > 1 && m.dram_stride1 % px != 0))
         return false;
+    if (m.count1 > 1) {
+        m.count2 = m.count1;
+        m.dram_stride2 = m.dram_stride1 / px * whole_px;
+        m.local_stride2 = m.local_stride1;
+    }
     m.dram_addr = base + ((offset / px) * c_total + c0) * elem_bits / 8;
     m.count1 = m.len / px;
-    m.dram_stride1 = c_total * elem_bits / 8;
+    m.dram_stride1 = whole_px;
     m.local_stride1 = px;
     m.len = px;
     return true;

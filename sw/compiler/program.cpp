@@ -1,5 +1,5 @@
 // single_layer_program: operands checked, local memory laid out, the layer
-// tiled (row_tiler.cpp), weights stored (dense or compressed), the DRAM image
+// tiled (tiler.cpp), weights stored (dense or compressed), the DRAM image
 // laid out and the double-buffered stream written.
 #include "sw/compiler/program.h"
 
@@ -10,7 +10,8 @@
 #include "arch/nncore/stream.h"
 #include "nn/ref/ops.h"
 #include "nn/tensor/tensor_pack.h"
-#include "sw/compiler/row_tiler.h"
+#include "sw/compiler/mapper.h"
+#include "sw/compiler/tiler.h"
 
 namespace nnvp::compiler {
 
@@ -146,16 +147,34 @@ void load_constants(const program& prog, const weight_blob& wb, stream_writer& w
         w.load(contiguous(d.table, loc.table, static_cast<uint32_t>(d.table_bytes)), tag_const);
 }
 
-// LOAD of a tile's input rows (and its part of the second operand) into `slot`.
+// A tile's rows (of `pixels_per_row` pixels of `channels` channels) from a
+// tensor whose rows are `row_pixels` pixels: one move of the whole block when
+// the tile spans whole rows, else one row per block row.
+nncore_cmd::move_cmd block_move(dtype t, const shape4& whole, int n0, int images, int row0,
+                                int rows, int col0, int cols, uint64_t dram, uint32_t local) {
+    const std::size_t row = std::size_t(whole.w) * std::size_t(whole.c);
+    const std::size_t first = (std::size_t(n0) * std::size_t(whole.h) + std::size_t(row0)) * row +
+                              std::size_t(col0) * std::size_t(whole.c);
+    const uint64_t at = dram + element_byte_offset(t, first);
+    if (cols == whole.w)
+        return contiguous(at, local,
+                          static_cast<uint32_t>(nn::storage_bytes(
+                              t, std::size_t(images) * std::size_t(rows) * row)));
+    const auto len = static_cast<uint32_t>(nn::storage_bytes(t, std::size_t(cols) * std::size_t(whole.c)));
+    move_cmd m = contiguous(at, local, len);  // column blocks: one image at a time
+    m.count1 = static_cast<uint32_t>(rows);
+    m.dram_stride1 = static_cast<uint32_t>(nn::storage_bytes(t, row));
+    m.local_stride1 = len;
+    return m;
+}
+
+// LOAD of a tile's input block (and its part of the second operand) into `slot`.
 void load_tile(const plan_input& p, const program& prog, const tile_plan& t, int slot,
                uint64_t A, stream_writer& w) {
     const dram_layout& d = prog.dram;
     const uint32_t at = prog.local.in_slot[slot];
-    const std::size_t in_row = std::size_t(p.in.w) * std::size_t(p.in.c);
-    const std::size_t first =
-        std::size_t(t.n0) * in_row * std::size_t(p.in.h) + std::size_t(t.in_row0) * in_row;
-    w.load(contiguous(d.input + element_byte_offset(p.in_t, first), at,
-                      static_cast<uint32_t>(t.in_bytes)),
+    w.load(block_move(p.in_t, p.in, t.n0, t.images, t.in_row0, t.in_rows, t.in_col0, t.in_cols,
+                      d.input, at),
            tag_in[slot]);
     if (!p.has_in2)
         return;
@@ -179,9 +198,6 @@ void compute_tile(const plan_input& p, const program& prog, std::size_t i,
     if (i == 0)
         mask = static_cast<uint16_t>(mask | (1u << tag_const));
     w.barrier(mask);
-    ref::layer lt = p.l;
-    lt.geo.pad_top = detail::windowed(p.l.op) ? t.pad_top : p.l.geo.pad_top;
-    lt.geo.pad_bottom = detail::windowed(p.l.op) ? t.pad_bottom : p.l.geo.pad_bottom;
     operand_offsets off;
     off.in = loc.in_slot[s];
     off.in2 = static_cast<uint32_t>(loc.in_slot[s] + align_to(t.in_bytes, opt.align));
@@ -189,14 +205,12 @@ void compute_tile(const plan_input& p, const program& prog, std::size_t i,
     off.weights = loc.weights;
     off.bias = loc.bias;
     off.table = loc.table;
-    const shape4 in_t{t.images, t.in_rows, p.in.w, p.in.c};
     const shape4 in2_t = p.has_in2 ? detail::in2_tile_shape(p, t.images, t.out_rows) : shape4{};
-    w.compute(encode_layer(lt, in_t, off, opt.df, in2_t).cmd);
-    const std::size_t out_row = std::size_t(p.out.w) * std::size_t(p.out.c);
-    const std::size_t ofirst =
-        std::size_t(t.n0) * out_row * std::size_t(p.out.h) + std::size_t(t.out_row0) * out_row;
-    w.store(contiguous(prog.dram.output + element_byte_offset(p.out_t, ofirst), loc.out_slot[s],
-                       static_cast<uint32_t>(t.out_bytes)),
+    w.compute(encode_layer(detail::tile_layer(p, t), detail::tile_input_shape(p, t), off, opt.df,
+                           in2_t)
+                  .cmd);
+    w.store(block_move(p.out_t, p.out, t.n0, t.images, t.out_row0, t.out_rows, t.out_col0,
+                       t.out_cols, prog.dram.output, loc.out_slot[s]),
             tag_out[s]);
 }
 
@@ -293,7 +307,8 @@ program single_layer_program(const ref::layer& l, const nn::tensor& input, const
     d.table_bytes = whole.table.size();
     d.output_bytes = nn::storage_bytes(p.out_t, p.out.count());
     const uint64_t w_end = place_constants(l, d, A, prog.local);
-    prog.tiles = detail::plan_tiles(p, prog.local.in_slot_bytes, prog.local.out_slot_bytes, A);
+    prog.tiles = detail::map_layer(p, {prog.local.in_slot_bytes, prog.local.out_slot_bytes, A},
+                                   opt, prog.mapping);
     weight_blob wb;
     if (has_w)
         wb = encode_weights(*second, l.out_channels, opt.weight_format);

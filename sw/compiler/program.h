@@ -17,12 +17,15 @@
 // then for add / mul the second operand's rows), the weight buffer holds
 // weights, bias and the table image, the output buffer two output slots.
 //
-// Tiles: conv2d, max/avg pool, add, mul and activation are tiled over output
-// rows of one image (each tile loads the input rows its windows touch, with
-// the padding of the tile's edge rows adjusted so that the tile computes
-// exactly its rows of the whole layer). fully_connected and global pools are
-// tiled over whole images (batch rows). Sub-byte tensors (int4, binary) whose
-// rows do not fill whole bytes are tiled over whole images, or as one tile.
+// Tiles (tiler.h, chosen by mapper.h): conv2d, max/avg pool, add, mul and
+// activation are tiled over output rows of one image (each tile loads the
+// input rows its windows touch, with the padding of the tile's edge rows
+// adjusted so that the tile computes exactly its rows of the whole layer);
+// conv2d and pools also over blocks of output columns (each block row one
+// strided move), which is what lets a wide layer fit small buffers.
+// fully_connected and global pools are tiled over whole images (batch rows).
+// Sub-byte tensors (int4, binary) whose rows do not fill whole bytes are
+// tiled over whole images, or as one tile.
 // Compressed weights (program_options::weight_format, sw/compiler/weight_blob.h):
 // the DRAM image holds the blob at dram.weights (dram.weight_bytes = blob
 // bytes), and the first command is a LOAD_COMPRESSED (tag 0) that stages the
@@ -38,10 +41,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "arch/nncore/command.h"
+#include "nn/cost/core_params.h"
 #include "sw/compiler/weight_blob.h"
 #include "nn/ref/layer.h"
 #include "nn/tensor/tensor.h"
@@ -65,6 +70,12 @@ struct program_options {
     uint32_t align = 64;  // alignment of DRAM areas and local slots (power of 2)
     // Storage of conv2d / fully_connected weights of 8/16/32-bit elements.
     cost::weight_format weight_format = cost::weight_format::dense;
+    // The mapper (mapper.h): with the core's parameters it costs every
+    // tiling that fits and keeps the best for core.auto_objective; without,
+    // it takes the largest tiles.
+    std::optional<cost::core_params> core;
+    double dram_bytes_per_cycle = 0.0;  // per core cycle; 0: compute time only
+    double dram_pj_per_byte = 0.0;      // objective energy: a DRAM byte's energy
 };
 
 // Absolute DRAM addresses (0 and size 0 for an absent operand).
@@ -89,14 +100,35 @@ struct local_layout {
     uint32_t weight_staging = 0;       // compressed weights: where the blob lands
 };
 
-// One tile: images [n0, n0 + images), output rows [out_row0, out_row0 + out_rows)
-// from input rows [in_row0, in_row0 + in_rows) with the padding it computes with.
+// One tile: images [n0, n0 + images), output rows [out_row0, out_row0 +
+// out_rows) and columns [out_col0, out_col0 + out_cols) from input rows
+// [in_row0, in_row0 + in_rows) and columns [in_col0, in_col0 + in_cols) with
+// the padding it computes with.
 struct tile_plan {
     int n0 = 0, images = 1;
     int out_row0 = 0, out_rows = 0;
     int in_row0 = 0, in_rows = 0;
     int pad_top = 0, pad_bottom = 0;
+    int out_col0 = 0, out_cols = 0;
+    int in_col0 = 0, in_cols = 0;
+    int pad_left = 0, pad_right = 0;
     std::size_t in_bytes = 0, in2_bytes = 0, out_bytes = 0;  // what the tile moves
+};
+
+// How the mapper chose a layer's tiling (mapper.h): every tiling that fits,
+// with its estimate, and the one taken.
+struct tiling_candidate {
+    int images = 1, rows = 0, cols = 0;  // cols 0: groups of whole images
+    std::size_t tiles = 0;
+    uint64_t compute_cycles = 0;  // sum over the tiles (fold model)
+    uint64_t est_cycles = 0;      // sum of max(compute, DRAM bytes / bandwidth)
+    uint64_t dram_bytes = 0;      // input, second operand and output moved
+    double energy_j = 0.0;        // core energy + DRAM bytes' energy
+};
+struct mapping_choice {
+    std::string objective;  // "cycles", "energy" or "largest" (no cost model)
+    std::vector<tiling_candidate> candidates;
+    std::size_t chosen = 0;
 };
 
 struct program {
@@ -104,6 +136,7 @@ struct program {
     dram_layout dram;
     local_layout local;
     std::vector<tile_plan> tiles;
+    mapping_choice mapping;
     std::vector<uint8_t> image;   // DRAM bytes [dram_base, dram.end), stream included
     std::vector<uint8_t> stream;  // the command stream (also at dram.stream)
     nn::shape4 out_shape;

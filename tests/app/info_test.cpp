@@ -142,3 +142,36 @@ TEST(info_cli, usage_errors) {
 }
 
 }  // namespace
+
+// `info --mapping`: VGG-16 with 36 KiB buffers (three 224-pixel rows of 64
+// channels do not fit an 18 KiB slot) is tiled in column blocks, every
+// layer's choice is the least estimate it weighed, and the table names it.
+TEST(info_cli, mapping_shows_the_chosen_tiling_and_what_was_weighed) {
+    const std::string sc = std::string(NNVP_SOURCE_DIR) + "/scenarios/networks/vgg16_int8.json" +
+                           " --set platform.nncore.input_kb=36 --set platform.nncore.weight_kb=36"
+                           " --set platform.nncore.output_kb=36";
+    const result j = run("info --mapping " + sc + " --json");
+    ASSERT_EQ(j.exit_code, 0) << j.all;
+    const nlohmann::json doc = nlohmann::json::parse(j.out);
+    ASSERT_GE(doc["layers"].size(), 20u);  // 13 conv, 5 pools, fc7, fc8 (fc6 does not fit)
+    for (const nlohmann::json& l : doc["layers"])
+        for (const nlohmann::json& p : l["programs"]) {
+            EXPECT_EQ(p["objective"], "cycles");
+            const auto chosen = p["candidates"][p["chosen"].get<std::size_t>()];
+            for (const nlohmann::json& c : p["candidates"])
+                EXPECT_GE(c["est_cycles"].get<uint64_t>(), chosen["est_cycles"].get<uint64_t>())
+                    << l["name"];
+        }
+    const nlohmann::json& conv1_2 = doc["layers"][1];
+    EXPECT_EQ(conv1_2["name"], "conv1_2");
+    const auto chosen = conv1_2["programs"][0]["candidates"][conv1_2["programs"][0]["chosen"].get<std::size_t>()];
+    EXPECT_LT(chosen["cols"].get<int>(), 224);
+    const result t = run("info --mapping " + sc);
+    ASSERT_EQ(t.exit_code, 0) << t.all;
+    EXPECT_TRUE(has(t.out, "conv1_2")) << t.out;
+    EXPECT_TRUE(has(t.out, "objective: cycles")) << t.out;
+    const result none = run("info --mapping " + std::string(NNVP_SOURCE_DIR) +
+                            "/scenarios/bringup/dma_tensor_demo.json");
+    EXPECT_EQ(none.exit_code, 2);
+    EXPECT_TRUE(has(none.all, "no workload")) << none.all;
+}

@@ -123,8 +123,9 @@ TEST(exploration, fp16_doubles_compute_cycles_and_dram_bytes_of_int8) {
     EXPECT_GE(latency(fp16) / latency(int8), 1.5);
 }
 
-// DRAM bandwidth does not enter the fold model: compute cycles stay the same
-// to the cycle. A layer is memory-bound when it moves more DRAM bytes per
+// DRAM bandwidth does not enter the fold model, only the mapper's choice of
+// tiles (it weighs each tile's DRAM time against its compute): compute
+// cycles stay within 1%. A layer is memory-bound when it moves more DRAM bytes per
 // compute cycle than DRAM delivers per NN-core cycle (16 B x 800 MHz /
 // 1000 MHz = 12.8); at half bandwidth its time grows by well over 1.4x,
 // while layers under half that (6.4 B/cycle) stay compute-bound (< 1.2x).
@@ -132,8 +133,10 @@ TEST(exploration, halved_dram_bandwidth_slows_the_memory_bound_layers) {
     RUN(base, "exploration/mobilenet_v1_base.json");
     RUN(half, "exploration/mobilenet_v1_dram_half.json");
     RUN(twice, "exploration/mobilenet_v1_dram_double.json");
-    EXPECT_EQ(core(half, "compute_cycles"), core(base, "compute_cycles"));
-    EXPECT_EQ(core(twice, "compute_cycles"), core(base, "compute_cycles"));
+    EXPECT_NEAR(core(half, "compute_cycles"), core(base, "compute_cycles"),
+                0.01 * core(base, "compute_cycles"));
+    EXPECT_NEAR(core(twice, "compute_cycles"), core(base, "compute_cycles"),
+                0.01 * core(base, "compute_cycles"));
 
     const double bytes_per_core_cycle = base["platform"]["dram"]["bytes_per_cycle"].get<double>() *
                                         mhz(base, "dram") / mhz(base, "nncore");

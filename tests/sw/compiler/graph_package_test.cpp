@@ -143,6 +143,32 @@ TEST(graph_package, conv_split_over_output_channels_matches_the_reference) {
     EXPECT_EQ(output_bytes(p, net, run_on_host(p, {x})), reference_run(net, {x}).back().bytes());
 }
 
+// A wide conv whose weights split over output channels and whose rows do
+// not fit the input slot: each group's column blocks store their channel
+// slice with 3-D moves (rows x pixels x channels), bit for bit; likewise a
+// grouped conv's part loads its input channels from column blocks.
+TEST(graph_package, column_blocks_of_output_channel_groups_match_the_reference) {
+    std::mt19937 rng(12);
+    network net;
+    net.name = "wide_rows";
+    net.input_shape = {1, 6, 64, 32};  // 2 KiB rows; the input slot holds 2 KiB
+    net.input_q = q_act;
+    const ref::layer c = int8_layer("conv", ref::op_kind::conv2d, 96, 3);  // 27 KiB of weights
+    net.ops.push_back(layer_op(c, random_int8(rng, {96, 3, 3, 32})));
+    ref::layer g = int8_layer("grouped", ref::op_kind::conv2d, 64, 3);
+    g.geo.groups = 2;
+    net.ops.push_back(layer_op(g, random_int8(rng, {64, 3, 3, 48})));
+    build_options o = options();
+    o.buffers = {4, 16, 8};
+    const built_package p = build(net, o);
+    ASSERT_EQ(p.kinds[0], step_kind::core) << p.cpu_reasons[0];
+    ASSERT_EQ(p.kinds[1], step_kind::core) << p.cpu_reasons[1];
+    EXPECT_GT(p.core_programs[0], 1u);
+    EXPECT_GT(p.core_programs[1], 1u);
+    const nn::tensor x = random_int8(rng, net.input_shape);
+    EXPECT_EQ(output_bytes(p, net, run_on_host(p, {x})), reference_run(net, {x}).back().bytes());
+}
+
 // AlexNet-style grouped conv (2 groups) whose weights exceed a 16 KiB weight
 // buffer: split at the group boundary, each half reading its 32 input
 // channels with strided loads and storing its 48 output channels.

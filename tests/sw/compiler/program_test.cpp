@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "arch/nncore/stream.h"
+#include "nn/cost/layer_cost.h"
 #include "tests/sw/compiler/compiler_test_util.h"
 
 using namespace nnvp;
@@ -247,10 +248,11 @@ TEST(single_layer_program, too_big_layers_get_clear_errors) {
     };
     // 64 x 3 x 3 x 64 int8 weights = 36 KiB > 16 KiB.
     expect_error(conv(precision::int8, 3, 64, 1, 1), {1, 8, 8, 64}, {64, 16, 64}, "weight buffer");
-    // One output row needs 3 input rows of 1 KiB: more than a 1 KiB slot.
-    expect_error(conv(precision::int8, 3, 4, 1, 1), {1, 8, 128, 8}, {2, 16, 64}, "buffers");
-    // Output row of 4 KiB in 2 KiB slots.
-    expect_error(conv(precision::fp32, 1, 64, 1, 0), {1, 4, 16, 4}, {64, 16, 4}, "buffers");
+    // One output pixel needs a 3 x 3 window of 512 channels (4.5 KiB): more
+    // than a 1 KiB slot, even in one-column blocks.
+    expect_error(conv(precision::int8, 3, 4, 1, 1), {1, 8, 8, 512}, {2, 64, 64}, "buffers");
+    // One fp32 input pixel of 1024 channels (4 KiB) in 2 KiB slots.
+    expect_error(conv(precision::fp32, 1, 2, 1, 0), {1, 4, 16, 1024}, {4, 16, 4}, "buffers");
     // Wrong operand type.
     ref::layer l = conv(precision::int8, 3, 4, 1, 1);
     std::mt19937 rng(27);
@@ -259,4 +261,85 @@ TEST(single_layer_program, too_big_layers_get_clear_errors) {
     const nn::tensor b = test::random_tensor(rng, nn::dtype::int32, {1, 1, 1, 4});
     EXPECT_THROW(single_layer_program(l, x, &w, &b, tiny), std::invalid_argument);
     EXPECT_THROW(single_layer_program(l, x, &w, nullptr, tiny), std::invalid_argument);
+}
+
+// Three input rows of 1 KiB do not fit a 1 KiB slot: the tiler cuts the
+// output into blocks of columns (each block row one strided LOAD / STORE),
+// with the padding of the edge blocks, bit for bit.
+TEST(single_layer_program, column_blocks_let_wide_rows_fit) {
+    const ref::layer l = conv(precision::int8, 3, 8, 1, 1, act_kind::relu, true);
+    const auto r = check(l, {1, 8, 128, 8}, {2, 16, 2}, 31);
+    // Whole rows need 3 x 1 KiB; blocks of 64 and 43 columns need 3 x 66 x 8
+    // = 1584 and 3 x 45 x 8 = 1080 bytes; 32 columns need 3 x 34 x 8 = 816
+    // (2 rows: 4 x 34 x 8 = 1088): 8 bands of 4 blocks of 1 row.
+    ASSERT_EQ(r.prog.tiles.size(), 32u);
+    const tile_plan& first = r.prog.tiles.front();
+    const tile_plan& last = r.prog.tiles.back();
+    EXPECT_EQ(first.out_cols, 32);
+    EXPECT_EQ(first.out_rows, 1);
+    EXPECT_EQ(first.out_col0, 0);
+    EXPECT_EQ(first.in_col0, 0);
+    EXPECT_EQ(first.pad_left, 1);
+    EXPECT_EQ(first.pad_right, 0);
+    EXPECT_EQ(first.in_cols, first.out_cols + 1);
+    EXPECT_EQ(last.out_col0 + last.out_cols, 128);
+    EXPECT_EQ(last.pad_right, 1);
+    EXPECT_EQ(last.in_col0 + last.in_cols, 128);
+    EXPECT_EQ(r.prog.mapping.objective, "largest");
+    // Every input pixel of every band is loaded, halo columns twice.
+    EXPECT_GT(r.stats.bytes_loaded, std::size_t{8} * 128 * 8);
+}
+
+TEST(single_layer_program, column_blocks_with_stride_dilation_and_pools) {
+    ref::layer s2 = conv(precision::fp32, 3, 4, 2, 1);
+    check(s2, {1, 9, 61, 4}, {2, 16, 2}, 32);  // 976-byte fp32 input rows
+    ref::layer dil = conv(precision::int16, 3, 4, 1, 2);
+    dil.geo.dilation_h = dil.geo.dilation_w = 2;
+    check(dil, {1, 7, 90, 4}, {2, 16, 2}, 33);
+    ref::layer pool = test::make_layer(op_kind::max_pool, precision::int8, 16);
+    pool.geo.kernel_h = pool.geo.kernel_w = 3;
+    pool.geo.stride_h = pool.geo.stride_w = 2;
+    pool.geo.pad_top = pool.geo.pad_bottom = pool.geo.pad_left = pool.geo.pad_right = 1;
+    test::lower(pool);
+    const auto r = check(pool, {1, 6, 100, 16}, {2, 16, 2}, 34);
+    EXPECT_LT(r.prog.tiles.front().out_cols, 50);
+}
+
+// With the core's parameters the mapper costs every tiling that fits and
+// keeps the one with the fewest estimated cycles.
+TEST(single_layer_program, the_mapper_keeps_the_cheapest_tiling) {
+    const ref::layer l = conv(precision::int8, 3, 16, 1, 1);
+    std::mt19937 rng(35);
+    const nn::tensor x = test::random_tensor(rng, nn::dtype::int8, {1, 30, 60, 16});
+    const nn::tensor w = test::random_tensor(rng, nn::dtype::int8, {16, 3, 3, 16});
+    const nn::tensor b = test::random_tensor(rng, nn::dtype::int32, {1, 1, 1, 16});
+    program_options opt;
+    opt.core = cost::core_params{};
+    opt.dram_bytes_per_cycle = 16;
+    const program p = single_layer_program(l, x, &w, &b, {8, 16, 8}, opt);
+    const mapping_choice& m = p.mapping;
+    EXPECT_EQ(m.objective, "cycles");
+    ASSERT_GT(m.candidates.size(), 1u);
+    for (const tiling_candidate& c : m.candidates) {
+        EXPECT_GE(c.est_cycles, m.candidates[m.chosen].est_cycles);
+        EXPECT_GE(c.est_cycles, c.compute_cycles);
+        EXPECT_GT(c.dram_bytes, 0u);
+    }
+    EXPECT_EQ(p.tiles.size(), m.candidates[m.chosen].tiles);
+    // The whole-row tiling comes first; the others are column blocks.
+    EXPECT_EQ(m.candidates[0].cols, 60);
+    EXPECT_LT(m.candidates[1].cols, 60);
+    // The estimate is the sum of its tiles' fold-model cycles.
+    uint64_t cycles = 0;
+    for (const tile_plan& t : p.tiles) {
+        ref::layer lt = l;
+        lt.geo.pad_top = t.pad_top;
+        lt.geo.pad_bottom = t.pad_bottom;
+        lt.geo.pad_left = t.pad_left;
+        lt.geo.pad_right = t.pad_right;
+        cycles += cost::of_layer(lt, {1, t.in_rows, t.in_cols, 16}, cost::dataflow::automatic,
+                                 *opt.core)
+                      .compute_cycles;
+    }
+    EXPECT_EQ(cycles, m.candidates[m.chosen].compute_cycles);
 }
