@@ -26,6 +26,7 @@ nlohmann::json make_report(const scenario& sc, soc& chip, const run_outcome& out
                       {"exit_code", outcome.exit_code}, {"console", chip.core().console()}}},
         {"cpu", chip.cpu_stats()},
         {"bus", chip.bus_stats()},
+        {"dram", chip.dram_stats()},
         {"dma", chip.dma_stats()},
         {"power", chip.power_stats()},
         {"layers", chip.layer_rows()},

@@ -98,6 +98,8 @@ public:
     double total_energy_j() const;
 
     // Statistics for report.json.
+    // The DRAM's row-buffer figures (bank model on), else {"model": "fixed"}.
+    nlohmann::json dram_stats() const;
     nlohmann::json bus_stats() const;
     nlohmann::json dma_stats() const;
     nlohmann::json cpu_stats() const;

@@ -87,6 +87,25 @@ nlohmann::json soc::power_stats() const {
 }
 
 
+nlohmann::json soc::dram_stats() const {
+    const dram_banks* b = m_dram->banks();
+    if (!b)
+        return {{"model", "fixed"}};
+    const dram_banks::stats& s = b->get_stats();
+    const uint64_t accesses = s.hits + s.empties + s.misses;
+    return {{"model", "banks"},
+            {"row_hits", s.hits},
+            {"row_empty", s.empties},
+            {"row_misses", s.misses},
+            {"row_hit_rate", accesses ? double(s.hits) / double(accesses) : 0.0},
+            {"activates", s.activates()},
+            {"refresh_waits", s.refresh_waits},
+            {"refresh_wait_s", s.refresh_wait_ns * 1e-9},
+            {"turnarounds", s.turnarounds},
+            {"turnaround_wait_s", s.turnaround_ns * 1e-9},
+            {"bank_wait_s", s.bank_wait_ns * 1e-9}};
+}
+
 nlohmann::json soc::bus_stats() const {
     const interconnect::stats st = m_bus->get_stats();
     auto port = [](const interconnect::port_stats& p) {

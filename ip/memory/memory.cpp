@@ -29,6 +29,8 @@ memory::memory(sc_module_name name, clock_domain& clk, const memory_config& cfg)
       m_energy(basename(), clk, cfg.leakage_mw * 1e-3) {
     if (m_cfg.size_bytes == 0 || m_cfg.bytes_per_cycle == 0)
         throw std::invalid_argument(std::string(name) + ": size and bandwidth must be > 0");
+    if (m_cfg.banks.enabled)
+        m_banks = std::make_unique<dram_banks>(m_cfg.banks);
     target.register_b_transport(this, &memory::b_transport);
     target.register_get_direct_mem_ptr(this, &memory::get_direct_mem_ptr);
     target.register_transport_dbg(this, &memory::transport_dbg);
@@ -128,7 +130,17 @@ void memory::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
     const sc_time arrival = sc_time_stamp() + delay;
     const uint64_t occupancy_cycles = ceil_div(trans.get_data_length(), m_cfg.bytes_per_cycle);
     const sc_time occupancy = m_clk.cycles(occupancy_cycles);
-    const sc_time start = m_port.reserve(arrival, occupancy);
+    sc_time ready = arrival;
+    if (m_banks) {
+        const dram_banks::timing t = m_banks->access(trans.get_address(), trans.get_data_length(),
+                                                     trans.is_write(), arrival.to_seconds() * 1e9);
+        ready = std::max(arrival, sc_time(t.first_data_ns, SC_NS));
+        if (t.kind != dram_banks::outcome::hit)
+            m_energy.add_dynamic(m_cfg.banks.activate_pj * 1e-12);
+    }
+    const sc_time start = m_port.reserve(ready, occupancy);
+    if (m_banks)
+        m_banks->data_end((start + occupancy).to_seconds() * 1e9, trans.is_write());
     m_stats.busy += occupancy;
     delay += (start - arrival) + m_clk.cycles(m_cfg.latency_cycles + occupancy_cycles);
 

@@ -9,6 +9,10 @@
 //   delay     += (start - t) + latency_cycles + occupancy   (in cycles)
 // so back-to-back accesses are limited to bytes_per_cycle, and each sees the
 // first-data latency once. TLM_IGNORE_COMMAND and debug transport cost nothing.
+// With the bank model on (memory_config::banks, dram_banks.h) an access's
+// data phase starts no earlier than its bank allows (row hit, empty or miss,
+// refresh, read/write turnaround), and latency_cycles is the controller's
+// and PHY's own latency on top. DMI accesses skip the bank model.
 //
 // Protocol (IEEE 1666-2011, 14.13-14.18):
 // - byte enables: byte i is accessed when be[i % be_length] == 0xff; disabled
@@ -35,6 +39,7 @@
 #include "ip/common/clock_domain.h"
 #include "ip/common/energy_meter.h"
 #include "ip/common/port_schedule.h"
+#include "ip/memory/dram_banks.h"
 #include "ip/memory/memory_config.h"
 #include "ip/memory/paged_store.h"
 
@@ -43,6 +48,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace nnvp {
@@ -71,6 +77,8 @@ public:
     clock_domain& clock() const { return m_clk; }
     energy_meter& energy() { return m_energy; }
     const energy_meter& energy() const { return m_energy; }
+    // The bank model (memory_config::banks), nullptr when it is off.
+    const dram_banks* banks() const { return m_banks.get(); }
     // Pages of backing store allocated so far.
     std::size_t allocated_pages() const { return m_store.page_count(); }
 
@@ -104,6 +112,7 @@ private:
     paged_store m_store;
     stats m_stats;
     port_schedule m_port;
+    std::unique_ptr<dram_banks> m_banks;
     bool m_dmi_granted = false;
 };
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "ip/common/config_reader.h"
+#include "ip/memory/dram_banks.h"
 
 #include <cstdint>
 
@@ -19,6 +20,7 @@ struct memory_config {
     double write_pj_per_byte = 160.0;
     double leakage_mw = 20.0;        // at the domain's nominal voltage
     bool dmi = true;                 // grant direct memory pointers
+    dram_bank_config banks;          // off: latency + bandwidth only
 
     // DRAM: 640 pJ per 32-bit read (DESIGN.md, Horowitz ISSCC 2014) = 160 pJ/byte.
     // Horowitz gives no write figure; a DRAM write moves the same bits across the
@@ -36,7 +38,10 @@ struct memory_config {
 // Reads a memory block's JSON object. Keys (all optional): "kind" ("dram" or
 // "sram": selects the defaults above; default `default_kind`), "size_bytes",
 // "latency_cycles", "bytes_per_cycle", "read_pj_per_byte", "write_pj_per_byte",
-// "leakage_mw", "dmi". Unknown keys are rejected.
+// "leakage_mw", "dmi", "banks" (an object turns the bank model on: "count",
+// "row_bytes", "t_rcd_ns", "t_rp_ns", "t_cl_ns", "t_wtr_ns", "t_rtw_ns",
+// "t_rfc_ns", "t_refi_ns", "activate_pj"; defaults dram_bank_config's).
+// Unknown keys are rejected.
 memory_config parse_memory_config(const config_node& node,
                                   memory_kind default_kind = memory_kind::dram);
 
