@@ -63,6 +63,14 @@ span axis_window(int o0, int n, int in_len, int stride, int kernel, int dilation
             static_cast<int>(last - hi)};
 }
 
+// A whole axis reads all of it with the layer's own padding.
+span tile_axis(bool whole, int in_len, int o0, int n, int stride, int kernel, int dilation,
+               int pad_lo, int pad_hi) {
+    if (whole)
+        return {0, in_len, pad_lo, pad_hi};
+    return axis_window(o0, n, in_len, stride, kernel, dilation, pad_lo);
+}
+
 // Input rows and columns (and the edge padding) a tile's outputs read.
 void input_window(const plan_input& p, tile_plan& t) {
     const ref::geometry& g = p.l.geo;
@@ -79,28 +87,18 @@ void input_window(const plan_input& p, tile_plan& t) {
         t.in_rows = t.out_rows;
         return;
     }
-    if (whole_rows) {  // the layer's own padding
-        t.pad_top = g.pad_top;
-        t.pad_bottom = g.pad_bottom;
-    } else {
-        const span r = axis_window(t.out_row0, t.out_rows, p.in.h, g.stride_h, g.kernel_h,
-                                   g.dilation_h, g.pad_top);
-        t.in_row0 = r.in0;
-        t.in_rows = r.count;
-        t.pad_top = r.pad_lo;
-        t.pad_bottom = r.pad_hi;
-    }
-    if (whole_cols) {
-        t.pad_left = g.pad_left;
-        t.pad_right = g.pad_right;
-    } else {
-        const span c = axis_window(t.out_col0, t.out_cols, p.in.w, g.stride_w, g.kernel_w,
-                                   g.dilation_w, g.pad_left);
-        t.in_col0 = c.in0;
-        t.in_cols = c.count;
-        t.pad_left = c.pad_lo;
-        t.pad_right = c.pad_hi;
-    }
+    const span r = tile_axis(whole_rows, p.in.h, t.out_row0, t.out_rows, g.stride_h, g.kernel_h,
+                             g.dilation_h, g.pad_top, g.pad_bottom);
+    const span c = tile_axis(whole_cols, p.in.w, t.out_col0, t.out_cols, g.stride_w, g.kernel_w,
+                             g.dilation_w, g.pad_left, g.pad_right);
+    t.in_row0 = r.in0;
+    t.in_rows = r.count;
+    t.pad_top = r.pad_lo;
+    t.pad_bottom = r.pad_hi;
+    t.in_col0 = c.in0;
+    t.in_cols = c.count;
+    t.pad_left = c.pad_lo;
+    t.pad_right = c.pad_hi;
 }
 
 void size_tile(const plan_input& p, tile_plan& t) {
