@@ -1,5 +1,6 @@
 #include "app/html_report.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -73,6 +74,38 @@ std::string warning_table(const json& report) {
     if (total > static_cast<double>(shown))
         os << "<p>The first " << shown << " of " << total << " warnings; report.json "
            << "sim.warning_log has the first " << log.size() << ".</p>\n";
+    return os.str();
+}
+
+// Layers that ran on the CPU, slowest first, with the compiler's reason: a
+// fallback (a layer too big for the core's buffers) must not hide in the
+// layer table.
+std::string cpu_step_table(const json& report) {
+    std::vector<const json*> cpu;
+    double all_s = 0;
+    for (const json& l : json_array(report, "layers")) {
+        all_s += json_number(l, "time_s").value_or(0);
+        if (json_text(l, "unit") == "cpu")
+            cpu.push_back(&l);
+    }
+    if (cpu.empty())
+        return "";
+    std::stable_sort(cpu.begin(), cpu.end(), [](const json* a, const json* b) {
+        return json_number(*a, "time_s").value_or(0) > json_number(*b, "time_s").value_or(0);
+    });
+    double cpu_s = 0;
+    for (const json* l : cpu)
+        cpu_s += json_number(*l, "time_s").value_or(0);
+    std::ostringstream os;
+    os << "<h2>Steps on the CPU</h2>\n<p>" << cpu.size() << " of "
+       << json_array(report, "layers").size() << " steps ran on the CPU: "
+       << format_si(cpu_s, "s") << " of the steps' " << format_si(all_s, "s") << ".</p>\n"
+       << "<table id=\"cpu-steps\">\n<tr><th>name</th><th>time</th><th>why not on the NN core</th></tr>\n";
+    for (const json* l : cpu)
+        os << "<tr><td>" << esc(json_text(*l, "name")) << "</td><td>"
+           << format_si(json_number(*l, "time_s").value_or(0), "s") << "</td><td class=\"text\">"
+           << esc(json_text(*l, "cpu_reason", "-")) << "</td></tr>\n";
+    os << "</table>\n";
     return os.str();
 }
 
@@ -179,6 +212,7 @@ std::string make_html_report(const json& report, const power_series& series) {
 
     os << "<h2>Headline</h2>\n" << headline_table(report);
     os << warning_table(report);
+    os << cpu_step_table(report);
     os << section("Power over time", power_plot(report, series),
                   "No power samples: the report has no power.samples and trace.json has no "
                   "power_w counters (platform trace_power_sample_us = 0, or a run shorter than "

@@ -148,3 +148,21 @@ TEST(html_report, clocks_deadline_and_roofline_labels) {
     EXPECT_TRUE(has(nnvp::make_html_report(r, nnvp::power_series_from_report(r)),
                     "No clock counters"));
 }
+
+// Steps on the CPU are listed slowest first with the compiler's reason;
+// a run with every layer on the core has no such section.
+TEST(html_report, steps_on_the_cpu_are_listed_with_their_reason) {
+    auto r = nnvp::test::network_report();
+    EXPECT_FALSE(has(nnvp::make_html_report(r, {}), "id=\"cpu-steps\""));
+    r["layers"][0]["unit"] = "nncore";
+    r["layers"][0]["time_s"] = 1e-6;
+    r["layers"][1]["unit"] = "cpu";
+    r["layers"][1]["time_s"] = 3e-6;
+    r["layers"][1]["cpu_reason"] = "shape does not fit the core: <buffers>";
+    const std::string html = nnvp::make_html_report(r, {});
+    EXPECT_TRUE(has(html, "id=\"cpu-steps\"")) << html;
+    EXPECT_TRUE(has(html, "1 of 2 steps ran on the CPU: 3 us of the steps' 4 us")) << html;
+    EXPECT_TRUE(has(html, "<td>fc</td><td>3 us</td><td class=\"text\">shape does not fit the "
+                          "core: &lt;buffers&gt;</td>"))
+        << html;
+}
