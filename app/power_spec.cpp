@@ -164,7 +164,7 @@ void power_program_args(const power_spec& p, const platform_config& cfg, double 
     // retention factor 0.1, the state costs of power.states.
     const power_config& pw = cfg.power;
     const double v = nn->opps.back().volt_mv / 1e3, vn = nn->v_nominal_mv / 1e3;
-    const double leak_w = cfg.nncore.core.leakage_mw * 1e-3 * (v / vn) *
+    const double leak_w = cfg.nncore.core.core_leakage_mw() * 1e-3 * (v / vn) *
                           std::exp(pw.leak_k_v_per_v * (v - vn)) *
                           std::exp(pw.leak_k_t_per_c * (pw.thermal.ambient_c - pw.leak_t_ref_c));
     args["pm_on_idle_uw"] = static_cast<int64_t>(std::llround(leak_w * 1e6));

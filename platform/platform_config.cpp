@@ -86,6 +86,11 @@ platform_config parse_platform_config(const nlohmann::json& doc, const std::stri
     cfg.power = parse_power_config(block("power"));
     cfg.nncore = parse_nncore_config(block("nncore"));
     root.reject_unknown();
+    // The core's energies hold at its domain's nominal voltage (the
+    // technology scaling of nn/cost/technology.h takes node and voltage).
+    for (const domain_desc& d : cfg.domains)
+        if (d.name == "nncore")
+            cfg.nncore.core.nominal_v = d.v_nominal_mv / 1000.0;
 
     // The memories' windows follow their blocks unless the map sizes them.
     // A memory smaller than its window would answer part of the window with

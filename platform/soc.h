@@ -107,6 +107,9 @@ public:
     // One row per NN-core compute command (DESIGN.md's layers[] contract).
     nlohmann::json layer_rows() const;
     nlohmann::json nncore_stats() const;
+    // The NN core's energy by level and action (report power.nncore_by_action):
+    // the parts sum to energy_j, the core meter's total.
+    nlohmann::json nncore_energy_by_action() const;
 
 private:
     // The register blocks by their memory-map names (diagnosis and traces).

@@ -83,6 +83,7 @@ nlohmann::json soc::power_stats() const {
             {"opp_residency", m_residency.opp_residency()},
             {"transitions", transitions},
             {"power_states", power_state_stats(*this)},
+            {"nncore_by_action", nncore_energy_by_action()},
             {"energy_model", power_energy_model(*this)}};
 }
 
@@ -168,6 +169,33 @@ nlohmann::json soc::nncore_stats() const {
                            {"error", static_cast<unsigned>(s.error)},
                            {"error_cmd", s.error_cmd}});
     return {{"counters", counters}, {"streams", streams}};
+}
+
+nlohmann::json soc::nncore_energy_by_action() const {
+    using nncore_regs::counter;
+    const cost::energy_split& a = m_nncore->energy_by_action();
+    const energy_meter& m = m_nncore->energy();
+    const cost::core_params& p = m_cfg.nncore.core;
+    const uint64_t macs =
+        m_nncore->counter(counter::macs) + m_nncore->counter(counter::macs_skipped);
+    return {{"mac_j", a.mac_j},
+            {"vector_j", a.vector_j},
+            {"scratchpad_j", a.spad_j},
+            {"buffers", {{"input_j", a.input_buffer_j},
+                         {"weight_j", a.weight_buffer_j},
+                         {"output_j", a.output_buffer_j}}},
+            {"noc_j", a.noc_j},
+            {"clock_j", a.clock_j},
+            {"decompress_j", m_nncore->decompress_energy_j()},
+            {"leakage_j", m.leakage_j()},
+            {"transition_j", m.fixed_j()},
+            {"energy_j", m.total_j()},
+            {"macs", macs},
+            {"pj_per_mac", macs > 0 ? m.total_j() / static_cast<double>(macs) * 1e12 : 0.0},
+            {"technology_nm", p.technology_nm},
+            {"energy_scale", p.energy_scale()},
+            {"leakage_mw_at_vnom", p.core_leakage_mw()},
+            {"zero_gating", p.zero_gating}};
 }
 
 }  // namespace nnvp

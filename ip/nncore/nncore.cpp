@@ -20,7 +20,7 @@ core::core(sc_module_name name, clock_domain& clk, const nncore_config& cfg, uin
       m_cfg(cfg),
       m_dma_base(dma_base),
       m_buffer_base(buffer_base),
-      m_energy(basename(), clk, cfg.core.leakage_mw * 1e-3) {
+      m_energy(basename(), clk, cfg.core.core_leakage_mw() * 1e-3) {
     m_cfg.buffer_bytes_per_cycle = std::max(m_cfg.buffer_bytes_per_cycle, 1u);
     m_cfg.cmd_fetch_burst = std::max<uint32_t>(m_cfg.cmd_fetch_burst, 1);
     m_cfg.max_commands = std::max<uint32_t>(m_cfg.max_commands, 1);
@@ -116,16 +116,6 @@ void core::ring() {
 
 // --- local memory port ------------------------------------------------------------
 
-double core::buffer_pj_per_byte(uint64_t addr) const {
-    const uint64_t in_end = uint64_t{m_cfg.core.input_kb} * 1024;
-    const uint64_t w_end = in_end + uint64_t{m_cfg.core.weight_kb} * 1024;
-    if (addr < in_end)
-        return m_cfg.core.input_buffer_pj_per_byte();
-    if (addr < w_end)
-        return m_cfg.core.weight_buffer_pj_per_byte();
-    return m_cfg.core.output_buffer_pj_per_byte();
-}
-
 void core::buffer_b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
     const uint64_t addr = trans.get_address();
     const uint64_t len = trans.get_data_length();
@@ -173,18 +163,7 @@ void core::buffer_b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
     else
         std::memcpy(m_local.data() + addr, trans.get_data_ptr(), len);
     // Per-byte energy of the buffer each byte lies in.
-    double pj = 0.0;
-    for (uint64_t a = addr; a < addr + len;) {
-        const uint64_t in_end = uint64_t{m_cfg.core.input_kb} * 1024;
-        const uint64_t w_end = in_end + uint64_t{m_cfg.core.weight_kb} * 1024;
-        const uint64_t region_end = a < in_end ? in_end : a < w_end ? w_end : m_local.size();
-        const uint64_t n = std::min(addr + len, region_end) - a;
-        pj += static_cast<double>(n) * buffer_pj_per_byte(a);
-        a += n;
-    }
-    const double before = m_energy.dynamic_j();
-    m_energy.add_dynamic(pj * 1e-12);
-    m_port_energy_j += m_energy.dynamic_j() - before;
+    m_port_energy_j += charge(buffer_energy(addr, len), 0.0);
     trans.set_dmi_allowed(true);
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }

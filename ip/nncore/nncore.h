@@ -34,13 +34,15 @@
 //   buffer:   an access of L bytes costs buffer_latency_cycles +
 //             ceil(L / buffer_bytes_per_cycle) cycles, queued on one port
 // Energy (meter named after the module, nncore domain): per compute command
-// cost().energy.total_j() (MACs or vector ops + local-buffer accesses) at
+// cost().energy.total_j() (MACs or vector ops, PE-local registers,
+// local buffers, operand network, clock: docs/nncore_timing.md "Energy") at
 // Vnom, scaled by (V/Vnom)^2; DMA traffic through `buffer` at the region's
 // per-byte buffer energy; decompression: blob bytes x the staging buffer's
 // pJ/byte + dense bytes x (the destination buffer's pJ/byte +
-// decompress_pj_per_byte), on the BARRIER's record; leakage
-// core.leakage_mw. Invariant: meter dynamic energy == sum of the records'
-// energy_j + port_energy_j().
+// decompress_pj_per_byte x energy_scale()), on the BARRIER's record; leakage
+// core.core_leakage_mw(). Invariant: meter dynamic energy == sum of the
+// records' energy_j + port_energy_j() == energy_by_action().total_j() +
+// decompress_energy_j().
 //
 // Guest errors (STATUS.ERROR, ERROR_CODE, ERROR_CMD, IRQ_STATUS.error, a
 // warning; the core stops and accepts the next doorbell) never crash or hang
@@ -94,6 +96,12 @@ public:
     const energy_meter& energy() const { return m_energy; }
     // Dynamic energy (real joules) of DMA traffic through `buffer`.
     double port_energy_j() const { return m_port_energy_j; }
+    // Dynamic energy by level and action (real joules): compute commands,
+    // DMA traffic through `buffer` and decompression's buffer accesses in
+    // the buffers by name; the decompressor's logic apart. Invariant:
+    // energy_by_action().total_j() + decompress_energy_j() == meter dynamic.
+    const cost::energy_split& energy_by_action() const { return m_actions; }
+    double decompress_energy_j() const { return m_decompress_j; }
     uint64_t counter(nncore_regs::counter c) const {
         return m_counters[static_cast<std::size_t>(c)];
     }
@@ -177,7 +185,12 @@ private:
     void buffer_b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
     bool buffer_get_dmi(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
     unsigned buffer_dbg(tlm::tlm_generic_payload& trans);
-    double buffer_pj_per_byte(uint64_t addr) const;
+
+    // energy accounting (nncore_energy.cpp)
+    // Energy at Vnom of `len` bytes accessed from `addr`, in the buffers they lie in.
+    cost::energy_split buffer_energy(uint64_t addr, uint64_t len) const;
+    // Charges the meter and the breakdown; returns the real joules charged.
+    double charge(const cost::energy_split& at_vnom, double decompress_j_at_vnom);
 
     // command processor (nncore_exec.cpp)
     void processor_thread();
@@ -212,6 +225,8 @@ private:
     std::vector<uint8_t> m_local;
     port_schedule m_port;
     double m_port_energy_j = 0.0;
+    cost::energy_split m_actions;
+    double m_decompress_j = 0.0;
 
     std::array<uint64_t, static_cast<std::size_t>(nncore_regs::counter::count)> m_counters{};
     std::array<uint32_t, static_cast<std::size_t>(nncore_regs::counter::count)> m_hi_latch{};

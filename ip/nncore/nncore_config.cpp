@@ -1,5 +1,7 @@
 #include "ip/nncore/nncore_config.h"
 
+#include "nn/cost/technology.h"
+
 namespace nnvp {
 
 namespace {
@@ -45,7 +47,20 @@ cost::core_params parse_core_params(const config_node& node) {
     p.weight_pj_per_byte = node.number_in("weight_pj_per_byte", 0.0, 1e6, p.weight_pj_per_byte);
     p.input_pj_per_byte = node.number_in("input_pj_per_byte", 0.0, 1e6, p.input_pj_per_byte);
     p.output_pj_per_byte = node.number_in("output_pj_per_byte", 0.0, 1e6, p.output_pj_per_byte);
-    p.leakage_mw = node.number_in("leakage_mw", 0.0, 1e6, p.leakage_mw);
+    p.spad_pj_per_byte = node.number_in("spad_pj_per_byte", 0.0, 1e6, p.spad_pj_per_byte);
+    p.noc_pj_per_byte = node.number_in("noc_pj_per_byte", 0.0, 1e6, p.noc_pj_per_byte);
+    p.clock_pj_per_pe_cycle =
+        node.number_in("clock_pj_per_pe_cycle", 0.0, 1e6, p.clock_pj_per_pe_cycle);
+    p.leakage_uw_per_pe = node.number_in("leakage_uw_per_pe", 0.0, 1e6, p.leakage_uw_per_pe);
+    p.leakage_uw_per_kb = node.number_in("leakage_uw_per_kb", 0.0, 1e6, p.leakage_uw_per_kb);
+    // An explicit leakage_mw overrides the figure derived from PEs and buffers.
+    if (node.has("leakage_mw"))
+        p.leakage_mw = node.number_in("leakage_mw", 0.0, 1e6, 0.0);
+    p.technology_nm = static_cast<unsigned>(node.uint_in("technology_nm", 1, 1000, 45));
+    if (!cost::known_technology(p.technology_nm))
+        node.fail("technology_nm", "expected " + cost::known_technologies() + " (nm), got " +
+                                       std::to_string(p.technology_nm));
+    p.zero_gating = node.boolean("zero_gating", p.zero_gating);
     p.auto_objective = node.one_of("auto_objective", {"cycles", "energy"}, "cycles") == "energy"
                            ? cost::objective::energy
                            : cost::objective::cycles;

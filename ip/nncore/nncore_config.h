@@ -28,7 +28,8 @@ struct nncore_config {
     // Weight decompressor (LOAD_COMPRESSED): dense elements it writes per
     // nncore cycle, and its logic energy per dense byte written (on top of
     // the local-buffer accesses). 0.03 pJ is an 8-bit add (Horowitz, ISSCC
-    // 2014): the per-element prefix count that places a value.
+    // 2014): the per-element prefix count that places a value. A 45 nm,
+    // 0.9 V figure, scaled like the core's (core_params::energy_scale()).
     unsigned decompress_elements_per_cycle = 16;
     double decompress_pj_per_byte = 0.03;
 
@@ -45,14 +46,20 @@ struct nncore_config {
 //   vector_lanes (1..4096), vector_function_ops (0..64), mac_pj {...},
 //   vector_pj {...} (0..1e6 each),
 //   sram_pj_per_byte_8kb, weight_pj_per_byte, input_pj_per_byte,
-//   output_pj_per_byte, leakage_mw (0..1e6), auto_objective ("cycles"|"energy").
+//   output_pj_per_byte, spad_pj_per_byte, noc_pj_per_byte,
+//   clock_pj_per_pe_cycle, leakage_uw_per_pe, leakage_uw_per_kb,
+//   leakage_mw (0..1e6; when present it overrides the derived leakage),
+//   technology_nm (130, 90, 65, 45, 32, 20, 16, 14, 10, 7), zero_gating (bool),
+//   auto_objective ("cycles"|"energy"). nominal_v is not a key: the
+//   platform sets it from the nncore domain's v_nominal_mv.
 cost::core_params parse_core_params(const config_node& node);
 
 // Reads every key of `node` (all optional, defaults above): the core_params
 // keys (rows, cols, weight_kb, input_kb, output_kb, macs_per_pe, vector_lanes,
 // vector_function_ops,
 // mac_pj, vector_pj, sram_pj_per_byte_8kb, weight/input/output_pj_per_byte,
-// leakage_mw, auto_objective) at the same level, plus buffer_latency_cycles
+// spad/noc_pj_per_byte, clock_pj_per_pe_cycle, leakage_uw_per_pe/kb,
+// leakage_mw, technology_nm, zero_gating, auto_objective) at the same level, plus buffer_latency_cycles
 // (0..1000), buffer_bytes_per_cycle (1..4096), max_commands (1..2^24),
 // cmd_fetch_burst (1..256), register_access_cycles (0..1000),
 // kernel_threads (1..64), decompress_elements_per_cycle (1..65536),

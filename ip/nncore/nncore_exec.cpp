@@ -295,12 +295,13 @@ core::outcome core::expand_blobs(uint16_t mask, command_record& rec) {
         rec.stall_cycles += cycles;
         rec.decompress_cycles += cycles;
         count(nncore_regs::counter::decompress_cycles, cycles);
-        const double pj = static_cast<double>(e.len) * buffer_pj_per_byte(e.staging) +
-                          static_cast<double>(e.shape.dense_bytes()) *
-                              (buffer_pj_per_byte(e.dest) + m_cfg.decompress_pj_per_byte);
-        const double before = m_energy.dynamic_j();
-        m_energy.add_dynamic(pj * 1e-12);
-        rec.energy_j += m_energy.dynamic_j() - before;
+        // The blob read from staging, the dense bytes written to their
+        // buffer, and the decompressor's logic per dense byte.
+        cost::energy_split parts = buffer_energy(e.staging, e.len);
+        parts += buffer_energy(e.dest, e.shape.dense_bytes());
+        const double logic_j = static_cast<double>(e.shape.dense_bytes()) *
+                               m_cfg.decompress_pj_per_byte * m_cfg.core.energy_scale() * 1e-12;
+        rec.energy_j += charge(parts, logic_j);
     }
     return {};
 }
@@ -384,7 +385,8 @@ core::outcome core::execute_compute(uint32_t index, const command& c, command_re
             if (plan.bias.bytes > 0)
                 bias = local_tensor(plan.bias, plan.bias_type,
                                    {1, 1, 1, c.compute.out_channels});
-            if (sp.kind != cost::sparsity::none) {
+            // Hardware zero gating needs the measured activation density too.
+            if (sp.kind != cost::sparsity::none || m_cfg.core.zero_gating) {
                 const int32_t zp = l.binary_input ? 0 : l.in_q.zero_point;
                 sp.activation_density = 1.0 - nn::zero_fraction(in, zp);
                 if (plan.has_weights)
@@ -410,9 +412,7 @@ core::outcome core::execute_compute(uint32_t index, const command& c, command_re
     if (!m_run.timing)
         nn::pack_into(out, m_local.data() + plan.out.offset);
 
-    const double before = m_energy.dynamic_j();
-    m_energy.add_dynamic(lc.energy.total_j());
-    rec.energy_j = m_energy.dynamic_j() - before;
+    rec.energy_j = charge(lc.energy, 0.0);
     rec.prec = l.prec;
     rec.flow = lc.flow;
     rec.macs = lc.macs;

@@ -66,20 +66,67 @@ struct core_params {
     double weight_pj_per_byte = 0.0;
     double input_pj_per_byte = 0.0;
     double output_pj_per_byte = 0.0;
-    // Leakage of the whole core at the nominal voltage (an assumption for a
-    // 256-PE, 320 KiB core at 45 nm). The SystemC model integrates it over
-    // time through its power domain; this library only carries it.
-    double leakage_mw = 50.0;
+    // PE-local register/scratchpad energy per byte accessed. Every MAC with
+    // two non-zero operands reads its two operands and reads and writes its
+    // accumulator there. 0.072 pJ/B: Aladdin's register, 0.009 pJ per bit
+    // read (Shao et al., ISCA 2014; 40 nm, taken as the 45 nm figure) -- a
+    // systolic PE's pipeline registers. Eyeriss-like PEs with SRAM
+    // scratchpads set more (platform/configs/eyeriss.json).
+    double spad_pj_per_byte = 0.072;
+    // On-chip network: energy per byte delivered from a local buffer to the
+    // PEs (or a partial sum / output back), one traversal of the array.
+    // Chen, Emer, Sze (ISCA 2016, Table IV): an inter-PE transfer costs 2x a
+    // 16-bit MAC per 16-bit word in arrays of a few hundred PEs, so
+    // 2 x mac_pj[int16] (1.0) / 2 B = 1.0 pJ/B for the reference 256-PE array;
+    // the wire length grows with the array's side: x sqrt(rows*cols / 256).
+    double noc_pj_per_byte = 1.0;
+    // Clock tree and control per PE per active compute cycle (vector unit:
+    // per lane). A PE's two 32-bit operand pipeline registers latch every
+    // cycle: 64 bits x Aladdin's 0.009 pJ/bit = 0.576, rounded to 0.6 pJ
+    // with the PE's share of the control. Idle cycles are clock-gated.
+    double clock_pj_per_pe_cycle = 0.6;
+    // Leakage at 45 nm, 0.9 V, derived from area: Aladdin's 40 nm 32-bit
+    // multiplier leaks 80 uW in 6350 um^2 (12.6 nW/um^2). A PE (a 32-bit
+    // fused multiplier plus a 64-bit accumulator: two 32-bit adders, 2.4 uW
+    // each) leaks 85 uW; an SRAM KiB (8192 bits of 0.346 um^2 6T cells,
+    // Intel 45 nm, at 50 % array efficiency: 5670 um^2) 72 uW at the same
+    // density. Both scale with technology_energy_factor().
+    double leakage_uw_per_pe = 85.0;
+    double leakage_uw_per_kb = 72.0;
+    // Explicit whole-core leakage at the nominal voltage, in mW (the
+    // platform config's leakage_mw); negative derives it from the PEs and
+    // buffers above. The SystemC model integrates it over time.
+    double leakage_mw = -1.0;
+    // Process node and nominal supply of the core's domain: every energy
+    // and leakage figure above is a 45 nm, 0.9 V value scaled by
+    // technology_energy_factor(technology_nm, nominal_v) (technology.h).
+    // The SystemC model then applies (V / nominal_v)^2 to the voltage of
+    // the moment. nominal_v comes from the domain's v_nominal_mv.
+    unsigned technology_nm = 45;
+    double nominal_v = 0.9;
+    // Hardware zero gating (Eyeriss): a zero input activation gates its MAC
+    // and scratchpad accesses whatever MODE.sparsity says.
+    bool zero_gating = false;
     // What dataflow::automatic minimises.
     objective auto_objective = objective::cycles;
 
     unsigned macs_for(ref::precision p) const { return macs_per_pe[index_of(p)]; }
-    double mac_energy_pj(ref::precision p) const { return mac_pj[index_of(p)]; }
-    double vector_energy_pj(ref::precision p) const { return vector_pj[index_of(p)]; }
+    // Energies at technology_nm and nominal_v (the figures above x energy_scale()).
+    double energy_scale() const;
+    double mac_energy_pj(ref::precision p) const { return mac_pj[index_of(p)] * energy_scale(); }
+    double vector_energy_pj(ref::precision p) const {
+        return vector_pj[index_of(p)] * energy_scale();
+    }
+    double spad_energy_pj_per_byte() const { return spad_pj_per_byte * energy_scale(); }
+    double noc_energy_pj_per_byte() const;
+    double clock_energy_pj_per_pe_cycle() const { return clock_pj_per_pe_cycle * energy_scale(); }
     // Effective per-byte energies of the three buffers (explicit or derived).
     double weight_buffer_pj_per_byte() const;
     double input_buffer_pj_per_byte() const;
     double output_buffer_pj_per_byte() const;
+    // The core's leakage at the nominal voltage: leakage_mw when set, else
+    // (rows*cols*leakage_uw_per_pe + KiB*leakage_uw_per_kb) x energy_scale().
+    double core_leakage_mw() const;
     // Half of each buffer in bytes: what one tile may use.
     uint64_t weight_tile_budget() const { return uint64_t{weight_kb} * 1024 / 2; }
     uint64_t input_tile_budget() const { return uint64_t{input_kb} * 1024 / 2; }

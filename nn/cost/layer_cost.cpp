@@ -1,6 +1,7 @@
 // Cost of one layer: the GEMM view of conv2d / fully_connected on the PE array
 // (fold_model.cpp), the vector unit for the other ops, sparsity, buffer bytes
 // and energy. docs/nncore_timing.md has the derivations.
+#include "nn/cost/action_energy.h"
 #include "nn/cost/count_math.h"
 #include "nn/cost/layer_view.h"
 #include "nn/cost/layer_cost.h"
@@ -48,17 +49,23 @@ layer_cost gemm_cost(const detail::layer_view& v, dataflow flow, const core_para
     c.folds = f.folds * g;
     c.cycles_per_fold = f.cycles_per_fold;
     c.compute_cycles = f.compute_cycles * g;
+    // Summed over folds, the mapped PEs are sr * sc (a partial fold maps fewer).
+    c.clocked_pe_cycles = g * f.sr * f.sc * f.cycles_per_fold;
     c.macs = f.macs * g;
     const uint64_t executed = f.executed_macs * g;
     c.zero_skipped_macs = c.macs - executed;
     // Gating (also part of skipping hardware): a MAC with a zero operand costs
     // no energy. Zeros are independent, so weight_density * activation_density
     // of the MACs see two non-zero operands.
+    // Hardware zero gating (params.zero_gating, Eyeriss) gates on zero
+    // activations alone when the command asks for no sparsity handling.
     uint64_t nonzero = executed;
     if (sp.kind != sparsity::none) {
         const double both =
             clamp_fraction(sp.weight_density) * clamp_fraction(sp.activation_density);
         nonzero = std::min(executed, scaled_count(c.macs, both));
+    } else if (params.zero_gating) {
+        nonzero = scaled_count(executed, clamp_fraction(sp.activation_density));
     }
     c.gated_macs = executed - nonzero;
     if (c.compute_cycles > 0)
@@ -72,8 +79,6 @@ layer_cost gemm_cost(const detail::layer_view& v, dataflow flow, const core_para
     c.bytes.output_read = packed_bytes(a.psum_reads * g, v.acc_bits);
     c.bytes.output_write =
         packed_bytes(a.psum_writes * g, v.acc_bits) + packed_bytes(a.ofmap_writes * g, v.out_bits);
-
-    c.energy.mac_j = static_cast<double>(nonzero) * params.mac_energy_pj(v.prec) * 1e-12;
     return c;
 }
 
@@ -87,23 +92,15 @@ layer_cost vector_cost(const detail::layer_view& v, const core_params& params) {
     if (v.float_function)
         c.vector_ops += outputs * params.vector_function_ops;
     c.compute_cycles = ceil_div(c.vector_ops, params.vector_lanes);
+    c.clocked_pe_cycles = c.compute_cycles * params.vector_lanes;
     c.bytes.input_read = packed_bytes(taps * v.inputs, v.in_bits);
     c.bytes.output_write = packed_bytes(outputs, v.out_bits);
     // A multiply (mul, div: the divider as a multiply-class unit) costs a MAC.
     const bool multiply = v.op == ref::op_kind::mul || v.op == ref::op_kind::div;
     const double op_pj =
         multiply ? params.mac_energy_pj(v.prec) : params.vector_energy_pj(v.prec);
-    c.energy.mac_j = static_cast<double>(c.vector_ops) * op_pj * 1e-12;
+    c.energy.vector_j = static_cast<double>(c.vector_ops) * op_pj * 1e-12;
     return c;
-}
-
-void add_buffer_energy(layer_cost& c, const core_params& params) {
-    c.energy.buffer_j =
-        (static_cast<double>(c.bytes.input_read) * params.input_buffer_pj_per_byte() +
-         static_cast<double>(c.bytes.weight_read) * params.weight_buffer_pj_per_byte() +
-         static_cast<double>(c.bytes.output_read + c.bytes.output_write) *
-             params.output_buffer_pj_per_byte()) *
-        1e-12;
 }
 
 // True when `a` beats `b` under `obj` (the caller visits OS, WS, IS in order
@@ -141,12 +138,12 @@ layer_cost cost_view(const layer_view& v, dataflow flow, const core_params& para
     if (!v.on_array) {
         layer_cost c = vector_cost(v, params);
         c.flow = flow == dataflow::automatic ? dataflow::output_stationary : flow;
-        add_buffer_energy(c, params);
+        add_action_energy(c, v, params);
         return c;
     }
     if (flow != dataflow::automatic) {
         layer_cost c = gemm_cost(v, flow, params, sp);
-        add_buffer_energy(c, params);
+        add_action_energy(c, v, params);
         return c;
     }
     layer_cost best;
@@ -154,7 +151,7 @@ layer_cost cost_view(const layer_view& v, dataflow flow, const core_params& para
     for (dataflow d :
          {dataflow::output_stationary, dataflow::weight_stationary, dataflow::input_stationary}) {
         layer_cost c = gemm_cost(v, d, params, sp);
-        add_buffer_energy(c, params);
+        add_action_energy(c, v, params);
         if (first || better(c, best, obj))
             best = c;
         first = false;

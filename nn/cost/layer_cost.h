@@ -67,11 +67,23 @@ struct buffer_bytes {
     uint64_t output_write = 0;  // partial sums and finished outputs
 };
 
-// Dynamic energy at the nominal voltage (the SystemC model scales by (V/Vnom)^2).
+// Dynamic energy by level and action at the nominal voltage (the SystemC
+// model scales by (V/Vnom)^2), docs/nncore_timing.md "Energy".
 struct energy_split {
-    double mac_j = 0.0;     // PE array MACs, or vector-unit operations
-    double buffer_j = 0.0;  // local-buffer accesses
-    double total_j() const { return mac_j + buffer_j; }
+    double mac_j = 0.0;              // PE-array MACs with two non-zero operands
+    double vector_j = 0.0;           // vector-unit element operations
+    double spad_j = 0.0;             // PE-local registers / scratchpads
+    double input_buffer_j = 0.0;     // local buffers, by name
+    double weight_buffer_j = 0.0;
+    double output_buffer_j = 0.0;
+    double noc_j = 0.0;              // operand delivery buffer <-> PE array
+    double clock_j = 0.0;            // clock tree and control, active cycles
+    double buffer_j() const { return input_buffer_j + weight_buffer_j + output_buffer_j; }
+    double total_j() const {
+        return mac_j + vector_j + spad_j + buffer_j() + noc_j + clock_j;
+    }
+    energy_split& operator+=(const energy_split& o);
+    energy_split scaled(double k) const;
 };
 
 struct layer_cost {
@@ -87,6 +99,10 @@ struct layer_cost {
     uint64_t zero_skipped_macs = 0;  // MACs whose cycles zero skipping removed
     uint64_t gated_macs = 0;         // MACs executed with a zero operand (no energy)
     uint64_t vector_ops = 0;         // vector-unit element operations
+    // PE-cycles with the clock running: each fold clocks only the PEs the
+    // GEMM maps onto (unused PEs are clock-gated, as in Eyeriss), so
+    // groups * sr * sc * cycles_per_fold; vector unit: cycles * lanes.
+    uint64_t clocked_pe_cycles = 0;
     buffer_bytes bytes;
     energy_split energy;
     double utilization = 0.0;  // (macs - skipped) / (cycles * rows * cols * macs_per_pe)

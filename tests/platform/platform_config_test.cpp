@@ -37,6 +37,30 @@ TEST(platform_config, the_default_soc_parses) {
     EXPECT_EQ(cfg.dma.channels, 4u);
 }
 
+// The Eyeriss calibration platform: 12 x 14 PEs, 108 KiB of buffers, one
+// 200 MHz OPP at its nominal 1 V, 65 nm: every energy x 1.332 / 0.84433
+// (Stillmaker & Baas at 65 nm, 1.0 V over 45 nm, 0.9 V); leakage derived,
+// (168 x 61 + 108 x 72) uW = 18.024 mW x that factor = 28.43 mW.
+TEST(platform_config, the_eyeriss_soc_parses_with_its_technology) {
+    const platform_config cfg =
+        load_platform_config(std::string(NNVP_SOURCE_DIR) + "/platform/configs/eyeriss.json");
+    const cost::core_params& p = cfg.nncore.core;
+    EXPECT_EQ(p.rows * p.cols, 168u);
+    EXPECT_EQ(p.input_kb + p.weight_kb + p.output_kb, 108u);
+    EXPECT_EQ(p.macs_for(ref::precision::int16), 1u);
+    ASSERT_EQ(cfg.domains[2].opps.size(), 1u);
+    EXPECT_EQ(cfg.domains[2].opps[0].freq_mhz, 200);
+    EXPECT_DOUBLE_EQ(p.nominal_v, 1.0);
+    EXPECT_EQ(p.technology_nm, 65u);
+    EXPECT_TRUE(p.zero_gating);
+    const double k = 1.332 / (1.103 * 0.81 - 0.362 * 0.9 + 0.2767);
+    EXPECT_NEAR(p.energy_scale(), k, 1e-12);
+    EXPECT_NEAR(p.core_leakage_mw(), 18.024 * k, 1e-9);
+    EXPECT_NEAR(p.input_buffer_pj_per_byte(), 3.0 * k, 1e-12);
+    // The default platform stays at 45 nm and 0.9 V: factor 1.
+    EXPECT_DOUBLE_EQ(load_platform_config(default_config).nncore.core.energy_scale(), 1.0);
+}
+
 TEST(platform_config, overrides_reach_every_block) {
     const platform_config cfg = load_platform_config(
         default_config, {{"dma.burst_bytes", 64}, {"interconnect.hop_cycles", 5},
@@ -95,6 +119,9 @@ TEST(platform_config, mistakes_name_the_file_and_the_field) {
                   "the nncore block (327680 bytes) (or leave the region's size out: it follows "
                   "the block)");
     EXPECT_EQ(error_of({{"nncore.rows", "many"}}).rfind(f + "nncore.rows", 0), 0u);
+    EXPECT_EQ(error_of({{"nncore.technology_nm", 40}}),
+              f + "nncore.technology_nm: expected 130, 90, 65, 45, 32, 20, 16, 14, 10 or 7 (nm), "
+                  "got 40");
 }
 
 TEST(platform_config, files_that_cannot_be_read) {

@@ -46,6 +46,22 @@ void expect_keys(const nlohmann::json& j, const std::string& where,
     }
 }
 
+// The NN core's energy by level and action adds up to its meter
+// (docs/outputs.md: power.nncore_by_action), whatever the scenario.
+void expect_core_energy_adds_up(const nlohmann::json& power) {
+    ASSERT_TRUE(power.contains("nncore_by_action")) << "power lacks \"nncore_by_action\"";
+    const nlohmann::json& a = power["nncore_by_action"];
+    double parts = 0;
+    for (const char* k : {"mac_j", "vector_j", "scratchpad_j", "noc_j", "clock_j", "decompress_j",
+                          "leakage_j", "transition_j"})
+        parts += a.at(k).get<double>();
+    for (const char* k : {"input_j", "weight_j", "output_j"})
+        parts += a.at("buffers").at(k).get<double>();
+    const double total = a.at("energy_j").get<double>();
+    EXPECT_NEAR(parts, total, 1e-9 * total);
+    EXPECT_DOUBLE_EQ(total, power.at("by_component").at("nncore").at("energy_j").get<double>());
+}
+
 // DESIGN.md "report.json (keys that must exist)".
 void expect_contract(const nlohmann::json& r, bool network) {
     expect_keys(r, "report", {"scenario", "platform", "sim", "power"});
@@ -54,6 +70,7 @@ void expect_contract(const nlohmann::json& r, bool network) {
         r.value("power", nlohmann::json()), "power",
         {"energy_j", "avg_power_w", "by_component", "states", "opp_residency", "transitions"});
     EXPECT_GT(r["power"].value("energy_j", 0.0), 0.0) << "a run spends energy";
+    expect_core_energy_adds_up(r.value("power", nlohmann::json()));
     if (!network)
         return;
     expect_keys(r, "report", {"network", "layers", "inferences", "throughput"});

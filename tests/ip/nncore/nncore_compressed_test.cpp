@@ -166,6 +166,11 @@ TEST(nncore_compressed, sparse_int8_conv_matches_dense_with_the_blobs_dram_bytes
         for (const auto& x : b.records)
             records_j += x.energy_j;
         EXPECT_NEAR(b.core.energy().dynamic_j(), records_j + b.core.port_energy_j(), 1e-15);
+        // By action: the decoder's logic apart (two expansions of 576 bytes
+        // at 0.03 pJ), everything else in its level.
+        EXPECT_NEAR(b.core.decompress_energy_j(), 2 * 576 * 0.03e-12, 1e-18);
+        EXPECT_NEAR(b.core.energy_by_action().total_j() + b.core.decompress_energy_j(),
+                    b.core.energy().dynamic_j(), 1e-15);
     });
 }
 

@@ -48,7 +48,15 @@ TEST(core_params, defaults_and_documented_tables) {
     EXPECT_DOUBLE_EQ(p.mac_energy_pj(ref::precision::int8), 0.2 + 0.1);
     EXPECT_DOUBLE_EQ(p.mac_energy_pj(ref::precision::int4), 0.05 + 0.1);
     EXPECT_DOUBLE_EQ(p.mac_energy_pj(ref::precision::binary), 0.2 / 64 + 0.2 / 32);
-    EXPECT_DOUBLE_EQ(p.leakage_mw, 50.0);
+    // No leakage_mw: derived, 256 PEs x 85 uW + 320 KiB x 72 uW = 44.8 mW.
+    EXPECT_LT(p.leakage_mw, 0.0);
+    EXPECT_NEAR(p.core_leakage_mw(), 44.8, 1e-12);
+    EXPECT_EQ(p.technology_nm, 45u);
+    EXPECT_DOUBLE_EQ(p.energy_scale(), 1.0);
+    EXPECT_FALSE(p.zero_gating);
+    EXPECT_DOUBLE_EQ(p.spad_energy_pj_per_byte(), 0.072);
+    EXPECT_DOUBLE_EQ(p.noc_energy_pj_per_byte(), 1.0);
+    EXPECT_DOUBLE_EQ(p.clock_energy_pj_per_pe_cycle(), 0.6);
     EXPECT_EQ(p.auto_objective, objective::cycles);
     // sqrt rule: 128 KiB = 16 x 8 KiB -> 4 x 1.25; 64 KiB -> sqrt(8) x 1.25.
     EXPECT_DOUBLE_EQ(p.weight_buffer_pj_per_byte(), 5.0);
@@ -63,7 +71,9 @@ TEST(core_params, every_key_overrides) {
         "output_kb": 32, "macs_per_pe": {"int8": 2, "binary": 16}, "vector_lanes": 32,
         "mac_pj": {"fp32": 5}, "vector_pj": {"int8": 0.1}, "sram_pj_per_byte_8kb": 2,
         "weight_pj_per_byte": 7, "input_pj_per_byte": 8, "output_pj_per_byte": 9,
-        "leakage_mw": 12.5, "auto_objective": "energy"})");
+        "leakage_mw": 12.5, "auto_objective": "energy", "spad_pj_per_byte": 0.5,
+        "noc_pj_per_byte": 2, "clock_pj_per_pe_cycle": 0.25, "leakage_uw_per_pe": 10,
+        "leakage_uw_per_kb": 20, "technology_nm": 45, "zero_gating": true})");
     EXPECT_EQ(p.rows, 32u);
     EXPECT_EQ(p.cols, 8u);
     EXPECT_EQ(p.weight_kb, 256u);
@@ -80,7 +90,15 @@ TEST(core_params, every_key_overrides) {
     EXPECT_DOUBLE_EQ(p.input_buffer_pj_per_byte(), 8.0);
     EXPECT_DOUBLE_EQ(p.output_buffer_pj_per_byte(), 9.0);
     EXPECT_DOUBLE_EQ(p.leakage_mw, 12.5);
+    EXPECT_DOUBLE_EQ(p.core_leakage_mw(), 12.5);  // explicit: no derivation, no scaling
     EXPECT_EQ(p.auto_objective, objective::energy);
+    EXPECT_DOUBLE_EQ(p.spad_energy_pj_per_byte(), 0.5);
+    // 32 x 8 = 256 PEs: the reference array side, so 2 pJ/B unscaled.
+    EXPECT_DOUBLE_EQ(p.noc_energy_pj_per_byte(), 2.0);
+    EXPECT_DOUBLE_EQ(p.clock_energy_pj_per_pe_cycle(), 0.25);
+    EXPECT_DOUBLE_EQ(p.leakage_uw_per_pe, 10.0);
+    EXPECT_DOUBLE_EQ(p.leakage_uw_per_kb, 20.0);
+    EXPECT_TRUE(p.zero_gating);
 }
 
 TEST(core_params, bad_values_and_unknown_keys_are_config_errors) {
@@ -98,6 +116,15 @@ TEST(core_params, bad_values_and_unknown_keys_are_config_errors) {
     EXPECT_NE(error_of([] { parse(R"({"cols": "many"})"); }).find("core.json: cols"),
               std::string::npos);
     EXPECT_NE(error_of([] { parse(R"({"macs_per_pe": 4})"); }).find("core.json: macs_per_pe"),
+              std::string::npos);
+    EXPECT_EQ(error_of([] { parse(R"({"technology_nm": 40})"); }),
+              "core.json: technology_nm: expected 130, 90, 65, 45, 32, 20, 16, 14, 10 or 7 "
+              "(nm), got 40");
+    EXPECT_EQ(error_of([] { parse(R"({"technology_nm": 0})"); }),
+              "core.json: technology_nm: expected an integer in [1, 1000], got 0");
+    EXPECT_NE(error_of([] { parse(R"({"zero_gating": 1})"); }).find("core.json: zero_gating"),
+              std::string::npos);
+    EXPECT_NE(error_of([] { parse(R"({"noc_pj_per_byte": -1})"); }).find("noc_pj_per_byte"),
               std::string::npos);
 }
 

@@ -261,6 +261,16 @@ TEST(nncore_timing, energy_totals_equal_the_sum_of_parts) {
         EXPECT_NEAR(b.core.energy().leakage_j(), 0.010 * sc_time_stamp().to_seconds(), 1e-15);
         EXPECT_NEAR(b.core.energy().total_j(),
                     b.core.energy().dynamic_j() + b.core.energy().leakage_j(), 1e-15);
+        // By action, the same joules: the commands' splits plus the DMA's
+        // bytes in the buffers by name (no compressed weights here).
+        const cost::energy_split& a = b.core.energy_by_action();
+        EXPECT_EQ(b.core.decompress_energy_j(), 0.0);
+        EXPECT_NEAR(a.total_j(), b.core.energy().dynamic_j(), 1e-15);
+        EXPECT_GT(a.mac_j, 0.0);
+        EXPECT_GT(a.spad_j, 0.0);
+        EXPECT_GT(a.noc_j, 0.0);
+        EXPECT_GT(a.clock_j, 0.0);
+        EXPECT_GT(a.weight_buffer_j, 0.0);
     });
 }
 

@@ -49,6 +49,9 @@ TEST(layer_cost, resnet50_conv3x3_gemm_view_and_cycles) {
 // Energy of the OS mapping at fp32, by hand: 115605504 MACs * 4.6 pJ; input
 // and weight buffers (128 KiB: 1.25 * sqrt(16) = 5 pJ/B) each read
 // 7225344 * 4 B; outputs 200704 * 4 B into the 64 KiB buffer (1.25 * sqrt(8)).
+// PE registers: per MAC (32 + 32 + 2 * 32) / 8 = 16 B at 0.072 pJ/B = 1.152 pJ.
+// Network: 2 * 28901376 + 802816 = 58605568 B at 1.0 pJ/B (16 x 16 array).
+// Clock: 475104 cycles * 256 PEs * 0.6 pJ = 72975974.4 pJ.
 TEST(layer_cost, energy_is_the_sum_of_its_parts) {
     const core_params p;
     const layer_cost c = of_layer(conv(3, 1, 1, 64), res2, OS, p);
@@ -57,16 +60,24 @@ TEST(layer_cost, energy_is_the_sum_of_its_parts) {
     EXPECT_EQ(c.bytes.output_read, 0u);
     EXPECT_EQ(c.bytes.output_write, 802816u);
     EXPECT_NEAR(c.energy.mac_j, 115605504 * 4.6e-12, 1e-12);
-    const double buffer_pj = 28901376.0 * 5 * 2 + 802816.0 * 1.25 * std::sqrt(8.0);
-    EXPECT_NEAR(c.energy.buffer_j, buffer_pj * 1e-12, 1e-12);
-    EXPECT_DOUBLE_EQ(c.energy.total_j(), c.energy.mac_j + c.energy.buffer_j);
+    EXPECT_NEAR(c.energy.input_buffer_j, 28901376.0 * 5 * 1e-12, 1e-12);
+    EXPECT_NEAR(c.energy.weight_buffer_j, 28901376.0 * 5 * 1e-12, 1e-12);
+    EXPECT_NEAR(c.energy.output_buffer_j, 802816.0 * 1.25 * std::sqrt(8.0) * 1e-12, 1e-12);
+    EXPECT_NEAR(c.energy.spad_j, 115605504 * 1.152e-12, 1e-12);
+    EXPECT_NEAR(c.energy.noc_j, 58605568 * 1.0e-12, 1e-12);
+    EXPECT_NEAR(c.energy.clock_j, 72975974.4e-12, 1e-12);
+    EXPECT_EQ(c.energy.vector_j, 0.0);
+    EXPECT_NEAR(c.energy.total_j(),
+                c.energy.mac_j + c.energy.spad_j + c.energy.buffer_j() + c.energy.noc_j +
+                    c.energy.clock_j,
+                1e-15);
     // Explicit per-buffer energies override the sqrt rule.
     core_params q = p;
     q.input_pj_per_byte = 1.0;
     q.weight_pj_per_byte = 2.0;
     q.output_pj_per_byte = 3.0;
     const layer_cost e = of_layer(conv(3, 1, 1, 64), res2, OS, q);
-    EXPECT_NEAR(e.energy.buffer_j, (28901376.0 * 3 + 802816.0 * 3) * 1e-12, 1e-12);
+    EXPECT_NEAR(e.energy.buffer_j(), (28901376.0 * 3 + 802816.0 * 3) * 1e-12, 1e-12);
 }
 
 // WS partial sums: 200704 outputs * 35 extra row folds written and read at
@@ -178,7 +189,10 @@ TEST(layer_cost, gating_saves_mac_energy_not_cycles) {
     EXPECT_EQ(g.zero_skipped_macs, 0u);
     EXPECT_EQ(g.gated_macs, 115605504u - 28901376u);
     EXPECT_NEAR(g.energy.mac_j, 28901376 * 4.6e-12, 1e-12);
-    EXPECT_DOUBLE_EQ(g.energy.buffer_j, dense.energy.buffer_j);
+    EXPECT_DOUBLE_EQ(g.energy.buffer_j(), dense.energy.buffer_j());
+    // The registers of gated MACs are not accessed either: 28901376 * 1.152 pJ.
+    EXPECT_NEAR(g.energy.spad_j, 28901376 * 1.152e-12, 1e-12);
+    EXPECT_DOUBLE_EQ(g.energy.clock_j, dense.energy.clock_j);
     // none ignores the densities.
     sp.kind = sparsity::none;
     EXPECT_DOUBLE_EQ(of_layer(conv(3, 1, 1, 64), res2, OS, p, sp).energy.mac_j, dense.energy.mac_j);
@@ -228,7 +242,7 @@ TEST(layer_cost, vector_unit_ops) {
     EXPECT_EQ(c.macs, 0u);
     EXPECT_EQ(c.vector_ops, 1806336u);
     EXPECT_EQ(c.compute_cycles, 112896u);
-    EXPECT_NEAR(c.energy.mac_j, 1806336 * 0.9e-12, 1e-15);
+    EXPECT_NEAR(c.energy.vector_j, 1806336 * 0.9e-12, 1e-15);
     EXPECT_EQ(c.bytes.output_write, 200704u * 4);
     const layer_cost g = of_layer(simple(op_kind::global_avg_pool), nn::shape4{1, 7, 7, 2048}, AUTO, p);
     EXPECT_EQ(g.vector_ops, 100352u);
@@ -237,10 +251,10 @@ TEST(layer_cost, vector_unit_ops) {
         of_layer(simple(op_kind::add, precision::int8), nn::shape4{1, 56, 56, 256}, OS, p);
     EXPECT_EQ(a.compute_cycles, 50176u);
     EXPECT_EQ(a.bytes.input_read, 2u * 802816u);
-    EXPECT_NEAR(a.energy.mac_j, 802816 * 0.03e-12, 1e-15);
+    EXPECT_NEAR(a.energy.vector_j, 802816 * 0.03e-12, 1e-15);
     const layer_cost m =
         of_layer(simple(op_kind::mul, precision::int8), nn::shape4{1, 56, 56, 256}, OS, p);
-    EXPECT_NEAR(m.energy.mac_j, 802816 * 0.3e-12, 1e-15);  // a multiply per element
+    EXPECT_NEAR(m.energy.vector_j, 802816 * 0.3e-12, 1e-15);  // a multiply per element
     EXPECT_EQ(of_layer(simple(op_kind::activation), nn::shape4{1, 3, 5, 7}, AUTO, p).compute_cycles,
               7u);  // ceil(105 / 16)
 }
@@ -257,7 +271,7 @@ TEST(layer_cost, vector_functions_cost_extra_passes_on_float_paths) {
     const layer_cost f = of_layer(e, s, AUTO, p);
     EXPECT_EQ(f.vector_ops, 1280u);
     EXPECT_EQ(f.compute_cycles, 80u);
-    EXPECT_NEAR(f.energy.mac_j, 1280 * 0.9e-12, 1e-15);
+    EXPECT_NEAR(f.energy.vector_j, 1280 * 0.9e-12, 1e-15);
     ref::layer i = simple(op_kind::activation, precision::int8);
     i.act.kind = ref::act_kind::exp;
     EXPECT_EQ(of_layer(i, s, AUTO, p).compute_cycles, 16u);
@@ -321,7 +335,11 @@ TEST(layer_cost, random_layers_never_faster_than_peak) {
             ASSERT_LE(lc.utilization, 1.0);
             ASSERT_GE(lc.utilization, 0.0);
             ASSERT_LE(lc.zero_skipped_macs + lc.gated_macs, lc.macs);
-            ASSERT_DOUBLE_EQ(lc.energy.total_j(), lc.energy.mac_j + lc.energy.buffer_j);
+            // MAC energy counts exactly the MACs that did work.
+            const uint64_t worked = lc.macs - lc.zero_skipped_macs - lc.gated_macs;
+            ASSERT_NEAR(lc.energy.mac_j, worked * p.mac_energy_pj(lc.prec) * 1e-12, 1e-15);
+            ASSERT_GE(lc.energy.spad_j, 0.0);
+            ASSERT_GE(lc.energy.clock_j, 0.0);
             min_cycles = std::min(min_cycles, lc.compute_cycles);
         }
         ASSERT_EQ(of_layer(l, in, AUTO, p, sp).compute_cycles, min_cycles);
