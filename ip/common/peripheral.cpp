@@ -71,7 +71,11 @@ void peripheral::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
         return;
     }
     if (!m_clk.wait_until_clocked(delay)) {
-        warn(where() + ": block is powered off");
+        if (m_clk.state() == power_state::off)
+            warn(where() + ": block is powered off");
+        else
+            warn(where() + ": block is clock-gated (" + to_string(m_clk.state()) +
+                 ") and nothing woke it within 1 s of simulated time (auto_wake is off)");
         trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
         return;
     }
