@@ -67,6 +67,23 @@ void add_zoo_network(const workload_spec& w, std::vector<memory_part>& parts, do
                                             : "lower workload.dataset.images"});
 }
 
+// An ONNX model's inputs of the sizes workload.input_shapes gives (a
+// symbolic dim set to 1e9 would otherwise be allocated per input set).
+void add_given_inputs(const workload_spec& w, std::vector<memory_part>& parts) {
+    double elements = 0;
+    for (const auto& [name, dims] : w.input_shapes) {
+        double n = 1;
+        for (const int64_t d : dims)
+            n *= static_cast<double>(std::max<int64_t>(d, 1));
+        elements += n;
+    }
+    if (elements > 0)
+        parts.push_back({"workload.input_shapes",
+                         std::to_string(w.input_sets) + " input sets of the given shapes",
+                         (w.input_sets + w.calibration_inputs) * elements * bytes_per_element,
+                         "give smaller workload.input_shapes (or fewer workload.input_sets)"});
+}
+
 }  // namespace
 
 std::vector<memory_part> estimate_memory(const scenario& sc) {
@@ -76,6 +93,7 @@ std::vector<memory_part> estimate_memory(const scenario& sc) {
         return parts;
     const workload_spec& w = *sc.workload;
     double layers = 100;  // a typical network when its graph is not built here
+    add_given_inputs(w, parts);
     if (!runs_general(w) && w.transformer.empty() && net::in_zoo(w.network)) {
         try {
             add_zoo_network(w, parts, layers);

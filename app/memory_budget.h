@@ -20,8 +20,8 @@ struct memory_part {
     std::string fix;    // "lower workload.batch"
 };
 
-// The parts of `sc`'s estimate (zoo CNNs in full; other workloads their
-// per-inference records only).
+// The parts of `sc`'s estimate (zoo CNNs in full; ONNX models their
+// inputs of the given input_shapes; every workload its per-inference records).
 std::vector<memory_part> estimate_memory(const scenario& sc);
 
 // config_error naming sc.file, the total, the costliest field and how to
