@@ -205,7 +205,27 @@ json load_report(const std::string& path) {
     const config_node node = load_config_file(file);
     if (!node.json().is_object() || !node.has("sim") || !node.has("power"))
         throw config_error(file + ": not an nnvp report (expected the keys \"sim\" and \"power\")");
-    return node.json();
+    // The values compare reads: a malformed report is an error, not a table of dashes.
+    const json& r = node.json();
+    const auto expect = [&](bool ok, const std::string& field, const std::string& what) {
+        if (!ok)
+            throw config_error(file + ": " + field + ": expected " + what +
+                               " (a malformed nnvp report)");
+    };
+    expect(r["sim"].is_object(), "sim", "an object");
+    expect(r["power"].is_object(), "power", "an object");
+    expect(r["sim"].contains("simulated_s") && r["sim"]["simulated_s"].is_number(),
+           "sim.simulated_s", "a number");
+    expect(r["power"].contains("energy_j") && r["power"]["energy_j"].is_number(),
+           "power.energy_j", "a number");
+    for (const char* list : {"layers", "inferences"}) {
+        if (!r.contains(list))
+            continue;
+        expect(r[list].is_array(), list, "an array of objects");
+        for (const json& e : r[list])
+            expect(e.is_object(), list, "an array of objects");
+    }
+    return r;
 }
 
 void print_comparison(std::ostream& os, const std::vector<json>& rs,

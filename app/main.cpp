@@ -12,9 +12,12 @@
 #include "app/info.h"
 #include "app/network_run.h"
 #include "app/layers_csv.h"
+#include "app/memory_budget.h"
+#include "app/output_dir.h"
 #include "app/report.h"
 #include "app/run_progress.h"
 #include "app/summary.h"
+#include "app/warning_log.h"
 #include "app/sweep.h"
 #include "app/scenario.h"
 #include "firmware/programs/registry.h"
@@ -23,7 +26,6 @@
 
 #include <cstdlib>
 #include <malloc.h>
-#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -32,46 +34,10 @@
 
 namespace {
 
-int g_warnings = 0;
-
-// Every warning, for report.json, trace.json and report.html (the first
-// max_warning_log of them: a guest can raise millions).
-struct warning_record {
-    double t_s;
-    std::string block, text;
-};
-std::vector<warning_record> g_warning_log;
-constexpr std::size_t max_warning_log = 10000;
-
-// Warnings go to stderr and are kept for the report; errors keep the
-// default behaviour (an exception out of sc_start).
-void report_handler(const sc_core::sc_report& rep, const sc_core::sc_actions& actions) {
-    if (rep.get_severity() == sc_core::SC_WARNING) {
-        ++g_warnings;
-        std::cerr << "warning: " << rep.get_msg_type() << " @ " << sc_core::sc_time_stamp()
-                  << ": " << rep.get_msg() << "\n";
-        if (g_warning_log.size() < max_warning_log) {
-            std::string block = rep.get_msg_type();
-            if (block.rfind("nnvp/", 0) == 0)
-                block = block.substr(5);
-            g_warning_log.push_back({sc_core::sc_time_stamp().to_seconds(), block, rep.get_msg()});
-        }
-        return;
-    }
-    if (rep.get_severity() == sc_core::SC_INFO) {
-        // Our own information (register-access traces); the kernel's chatter
-        // ("simulation stopped by user") is not news.
-        if (std::string(rep.get_msg_type()).rfind("nnvp/", 0) == 0)
-            std::cout << "info: " << rep.get_msg_type() << ": " << rep.get_msg() << "\n";
-        return;
-    }
-    sc_core::sc_report_handler::default_handler(rep, actions);
-}
-
 void usage(std::ostream& os) {
     os << "usage:\n"
           "  nnvp run SCENARIO.json [--out DIR] [--set key.path=value ...] [--firmware LIB]\n"
-          "           [--progress]\n"
+          "           [--progress] [--break-on-warning] [--max-memory GB]\n"
           "      Runs a scenario; writes DIR/report.json (default DIR: runs/<scenario name>).\n"
           "      --set platform.<block>.<param>=V overrides the platform config,\n"
           "      any other key the scenario (e.g. firmware.args.tile=32 with\n"
@@ -80,7 +46,10 @@ void usage(std::ostream& os) {
           "      nnvp_add_firmware, docs/bringup.md) instead of the scenario's\n"
           "      firmware.library; firmware.program then names one of its programs.\n"
           "      A progress line is drawn while it runs when stdout is a terminal\n"
-          "      (--progress: always).\n"
+          "      (--progress: always). --break-on-warning stops the run at the first\n"
+          "      warning (platform.break_on_warning; traps when a debugger is attached).\n"
+          "      --max-memory GB raises the memory a run may be estimated to need\n"
+          "      (max_memory_gb, default 8; docs/bad_input.md).\n"
           "  nnvp programs [--firmware LIB]\n"
           "      Lists the built-in firmware programs (or LIB's) and their arguments.\n"
           "  nnvp info NETWORK|MODEL.onnx [--json] [--input-shape NAME=D,D,...]\n"
@@ -123,16 +92,19 @@ int list_programs(int argc, char* argv[]) {
 // `out_dir`, and the summary on stdout.
 void write_outputs(const std::string& out_dir, const nlohmann::json& report, nnvp::soc& chip,
                    const nnvp::run_outcome& outcome) {
-    std::error_code ec;
-    std::filesystem::create_directories(out_dir, ec);
-    std::ofstream(out_dir + "/report.json") << report.dump(2) << "\n";
     {
+        std::ofstream json(out_dir + "/report.json");
+        json << report.dump(2) << "\n";
+        nnvp::finish_output_file(json, out_dir + "/report.json");
         std::ofstream trace(out_dir + "/trace.json");
         chip.trace().write_trace_json(trace);
+        nnvp::finish_output_file(trace, out_dir + "/trace.json");
         std::ofstream csv(out_dir + "/layers.csv");
         nnvp::write_layers_csv(csv, report);
+        nnvp::finish_output_file(csv, out_dir + "/layers.csv");
         std::ofstream vcd(out_dir + "/power.vcd");
         chip.trace().write_vcd(vcd, outcome.simulated.to_seconds());
+        nnvp::finish_output_file(vcd, out_dir + "/power.vcd");
     }
     // The power counters trace.json holds, without reading the file back.
     nnvp::power_series counters;
@@ -157,6 +129,10 @@ bool parse_run_args(int argc, char* argv[], run_args& r) {
         const std::string a = argv[i];
         if (a == "--progress") {
             r.force_progress = true;
+        } else if (a == "--max-memory" && i + 1 < argc) {
+            r.overrides.emplace_back("max_memory_gb", nnvp::parse_override_value(argv[++i]));
+        } else if (a == "--break-on-warning") {
+            r.overrides.emplace_back("platform.break_on_warning", true);
         } else if (a == "--firmware" && i + 1 < argc) {
             r.firmware = argv[++i];
         } else if (a == "--out" && i + 1 < argc) {
@@ -185,6 +161,45 @@ bool parse_run_args(int argc, char* argv[], run_args& r) {
     return true;
 }
 
+// The exit code of a finished run, with a line on stderr saying why it ended
+// when it did not halt cleanly.
+int end_status(const nnvp::run_outcome& outcome, const nnvp::scenario& sc, bool network_ok) {
+    if (!outcome.stopped_by.empty()) {
+        std::cerr << "nnvp: the run stopped at " << outcome.simulated.to_seconds()
+                  << " s simulated: " << outcome.stopped_by << "\n";
+        return 1;
+    }
+    if (!outcome.warning_break.empty()) {
+        std::cerr << "nnvp: stopped at the first warning (break_on_warning) at "
+                  << outcome.simulated.to_seconds() << " s simulated: " << outcome.warning_break
+                  << "\n";
+        return 1;
+    }
+    // What the CPU was blocked on, and the blocks still busy.
+    std::string busy;
+    for (const std::string& b : outcome.busy)
+        busy += (busy.empty() ? "" : ", ") + b;
+    const std::string stuck = "\nnnvp: the CPU was " + outcome.blocked_on + "; busy: " +
+                              (busy.empty() ? "nothing" : busy) + "\n";
+    if (outcome.wall_limit) {
+        std::cerr << "nnvp: the run reached max_wall_s = " << sc.max_wall_s
+                  << " s of wall-clock time at " << outcome.simulated.to_seconds()
+                  << " s simulated" << stuck;
+        return 1;
+    }
+    if (outcome.starved) {
+        std::cerr << "nnvp: the firmware stopped making progress (nothing left to happen)"
+                  << stuck;
+        return 1;
+    }
+    if (outcome.time_limit) {
+        std::cerr << "nnvp: the firmware did not finish within max_simulated_s = "
+                  << sc.max_simulated_s << " s" << stuck;
+        return 1;
+    }
+    return outcome.exit_code == 0 && network_ok ? 0 : 1;
+}
+
 int run(int argc, char* argv[]) {
     run_args ra;
     if (!parse_run_args(argc, argv, ra))
@@ -193,12 +208,19 @@ int run(int argc, char* argv[]) {
     nnvp::scenario sc;
     try {
         sc = nnvp::load_scenario(ra.scenario_path, ra.overrides, ra.firmware);
+        nnvp::check_memory_budget(sc);
     } catch (const nnvp::config_error& e) {
         std::cerr << "nnvp: " << e.what() << "\n";
         return 2;
     }
     if (out_dir.empty())
         out_dir = "runs/" + sc.name;
+    try {
+        nnvp::prepare_output_dir(out_dir, "--out");
+    } catch (const nnvp::config_error& e) {
+        std::cerr << "nnvp: " << e.what() << "\n";
+        return 2;
+    }
 
     std::unique_ptr<nnvp::network_run> network;
     if (sc.workload)
@@ -221,8 +243,14 @@ int run(int argc, char* argv[]) {
     nnvp::run_progress progress(std::cout, ra.force_progress || isatty(STDOUT_FILENO) != 0,
                                 network.get());
     progress.adopt_console(sc.platform);
-    sc_core::sc_report_handler::set_handler(report_handler);
+    nnvp::soc* chip_ptr = nullptr;
+    nnvp::install_warning_log([&chip_ptr](const std::string& text) {
+        if (chip_ptr)
+            chip_ptr->on_warning(text);
+    });
     nnvp::soc chip("soc", sc.platform);
+    chip_ptr = &chip;
+    chip.set_wall_limit(sc.max_wall_s);
     if (network)
         network->preload(chip);
     if (staging)
@@ -236,40 +264,16 @@ int run(int argc, char* argv[]) {
         sc_core::sc_time(sc.max_simulated_s, sc_core::SC_SEC), progress.hook());
     progress.finish(chip);
 
-    nlohmann::json report = nnvp::make_report(sc, chip, outcome, g_warnings);
-    nlohmann::json log = nlohmann::json::array();
-    for (const warning_record& w : g_warning_log) {
-        log.push_back({{"t_s", w.t_s}, {"block", w.block}, {"text", w.text}});
-        chip.trace().add_instant({"warnings", w.block + ": " + w.text, w.t_s});
-    }
-    report["sim"]["warning_log"] = std::move(log);
-    if (g_warnings > static_cast<int>(g_warning_log.size()))
-        report["sim"]["warning_log_note"] = "the first " + std::to_string(g_warning_log.size()) +
-                                            " of " + std::to_string(g_warnings) + " warnings";
+    nlohmann::json report = nnvp::make_report(sc, chip, outcome, nnvp::warning_count());
+    nnvp::add_warning_log(report, chip.trace());
     const bool network_ok = !network || network->finish(chip, outcome, report);
-    write_outputs(out_dir, report, chip, outcome);
-    if (!outcome.stopped_by.empty()) {
-        std::cerr << "nnvp: the run stopped at " << outcome.simulated.to_seconds()
-                  << " s simulated: " << outcome.stopped_by << "\n";
-        return 1;
+    try {
+        write_outputs(out_dir, report, chip, outcome);
+    } catch (const std::runtime_error& e) {  // the disk filled, or the folder went away
+        std::cerr << "nnvp: the outputs could not be written: " << e.what() << "\n";
+        return 2;
     }
-    // What the CPU was blocked on, and the blocks still busy.
-    std::string busy;
-    for (const std::string& b : outcome.busy)
-        busy += (busy.empty() ? "" : ", ") + b;
-    const std::string stuck = "\nnnvp: the CPU was " + outcome.blocked_on + "; busy: " +
-                              (busy.empty() ? "nothing" : busy) + "\n";
-    if (outcome.starved) {
-        std::cerr << "nnvp: the firmware stopped making progress (nothing left to happen)"
-                  << stuck;
-        return 1;
-    }
-    if (outcome.time_limit) {
-        std::cerr << "nnvp: the firmware did not finish within max_simulated_s = "
-                  << sc.max_simulated_s << " s" << stuck;
-        return 1;
-    }
-    return outcome.exit_code == 0 && network_ok ? 0 : 1;
+    return end_status(outcome, sc, network_ok);
 }
 
 }  // namespace

@@ -16,6 +16,10 @@ nlohmann::json make_report(const scenario& sc, soc& chip, const run_outcome& out
         end = "firmware_exception";
     else if (!outcome.stopped_by.empty())
         end = "simulator_error";
+    else if (!outcome.warning_break.empty())
+        end = "break_on_warning";
+    else if (outcome.wall_limit)
+        end = "wall_limit";
     nlohmann::json report = {
         {"scenario", {{"name", sc.name}, {"file", sc.file}, {"description", sc.description},
                       {"mode", sc.mode}, {"resolved", sc.resolved}}},
@@ -34,6 +38,8 @@ nlohmann::json make_report(const scenario& sc, soc& chip, const run_outcome& out
     };
     if (!outcome.stopped_by.empty())
         report["sim"]["end_detail"] = outcome.stopped_by;
+    else if (!outcome.warning_break.empty())
+        report["sim"]["end_detail"] = "stopped at the first warning: " + outcome.warning_break;
     if (const nlohmann::json notes = chip.trace_notes(); !notes.empty())
         report["trace"] = notes;
     if (!outcome.halted) {

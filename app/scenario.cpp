@@ -4,6 +4,7 @@
 #include "firmware/programs/registry.h"
 
 #include <filesystem>
+#include <limits>
 
 namespace nnvp {
 
@@ -65,6 +66,8 @@ scenario load_scenario(const std::string& path,
     s.description = root.string("description", "");
     s.mode = root.one_of("mode", {"functional", "timing"}, "functional");
     s.max_simulated_s = root.number_in("max_simulated_s", 1e-9, 1e6, s.max_simulated_s);
+    s.max_wall_s = root.number_in("max_wall_s", 0, 1e7, s.max_wall_s);
+    s.max_memory_gb = root.number_in("max_memory_gb", 0.001, 1e6, s.max_memory_gb);
 
     // The platform file is relative to the scenario's folder.
     const std::string platform_file = root.string("platform");
@@ -101,6 +104,11 @@ scenario load_scenario(const std::string& path,
             const auto& v = args.json().at(key);
             if (!v.is_number_integer())
                 args.fail(key, "expected an integer, got " + v.dump());
+            // Above 2^63-1 the value would wrap (and be shown as negative).
+            if (v.is_number_unsigned() &&
+                v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+                args.fail(key, "expected an integer up to 9223372036854775807 (2^63-1), got " +
+                                   v.dump());
             values[key] = v.get<int64_t>();
         }
     }

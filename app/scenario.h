@@ -23,6 +23,8 @@ struct scenario {
     std::string description;
     std::string mode;  // "functional" or "timing"
     double max_simulated_s = 10.0;
+    double max_wall_s = 0;       // wall-clock limit of the simulation (0: none)
+    double max_memory_gb = 8;    // refuse runs estimated above this (app/memory_budget.h)
     platform_config platform;
     const fw::program* program = nullptr;
     std::string library;  // the firmware library the program comes from ("": built in)

@@ -80,7 +80,7 @@ quant::quant_options parse_quantization(const config_node& node) {
     q.scheme = parse_field(node, "quantization", [&] {
         return quant::parse_scheme(node.string("quantization", is_float ? "none" : "per_channel"));
     });
-    q.bits = static_cast<int>(node.number_in("bits", 0, 32, 0));
+    q.bits = static_cast<int>(node.uint_in("bits", 0, 32, 0));
     q.smoothquant = node.number_in("smoothquant", 0, 1, 0);
     if (node.has("layer_precision")) {
         const config_node lp = node.child("layer_precision");
@@ -111,8 +111,8 @@ void parse_dataset(const config_node& node, workload_spec& w) {
     w.dataset.name = d.one_of("name", {"fashion-mnist"});
     w.dataset.dir = d.string("dir", w.dataset.dir);
     w.dataset.split = d.one_of("split", {"t10k", "train"}, "t10k");
-    w.dataset.images = static_cast<unsigned>(d.number_in("images", 1, 60000));
-    w.dataset.offset = static_cast<unsigned>(d.number_in("offset", 0, 59999, 0));
+    w.dataset.images = static_cast<unsigned>(d.uint_in("images", 1, 60000));
+    w.dataset.offset = static_cast<unsigned>(d.uint_in("offset", 0, 59999, 0));
     d.reject_unknown();
     if (w.dataset.images % static_cast<unsigned>(w.batch) != 0)
         d.fail("images", "a multiple of workload.batch (" + std::to_string(w.batch) + ")");
@@ -198,8 +198,8 @@ void parse_generation(const config_node& node, const transformers::transformer_c
     if (!c.decoder())
         node.fail(node.has("prompt") ? "prompt" : "generate",
                   std::string(c.name) + " is an encoder: generation needs a decoder (gpt2, llama_small)");
-    w.prompt = static_cast<int>(node.number_in("prompt", 1, 1e6, 0));
-    w.generate = static_cast<int>(node.number_in("generate", 2, 1e6, 0));
+    w.prompt = static_cast<int>(node.uint_in("prompt", 1, 1000000, 0));
+    w.generate = static_cast<int>(node.uint_in("generate", 2, 1000000, 0));
     if (!node.has("prompt") || !node.has("generate"))
         node.fail(node.has("prompt") ? "generate" : "prompt",
                   "expected both prompt (tokens in) and generate (tokens out, at least 2)");
@@ -223,8 +223,8 @@ void parse_transformer_shape(const config_node& node, workload_spec& w) {
         parse_generation(node, c, w);
         return;
     }
-    w.tokens = static_cast<int>(node.number_in("tokens", 0, 1e6, 0));
-    w.past = static_cast<int>(node.number_in("past", 0, 1e6, 0));
+    w.tokens = static_cast<int>(node.uint_in("tokens", 0, 1000000, 0));
+    w.past = static_cast<int>(node.uint_in("past", 0, 1000000, 0));
     try {
         transformers::resolve_shape(c, {w.batch, w.tokens, w.past});
     } catch (const std::invalid_argument& e) {
@@ -238,12 +238,12 @@ workload_spec parse_workload(const config_node& node, const std::string& scenari
     workload_spec w;
     parse_network(node, scenario_dir, w);
     w.quant = parse_quantization(node);
-    w.batch = static_cast<int>(node.number_in("batch", 1, 4096, 1));
-    w.inferences = static_cast<unsigned>(node.number_in("inferences", 1, 1e7, 1));
+    w.batch = static_cast<int>(node.uint_in("batch", 1, 4096, 1));
+    w.inferences = static_cast<unsigned>(node.uint_in("inferences", 1, 10000000, 1));
     w.inferences_given = node.has("inferences");
-    w.seed = static_cast<uint64_t>(node.number_in("seed", 0, 4294967295.0, 1));
-    w.calibration_inputs = static_cast<unsigned>(node.number_in("calibration_inputs", 1, 1000, 2));
-    w.input_sets = static_cast<unsigned>(node.number_in("input_sets", 1, 100000, 1));
+    w.seed = node.uint_in("seed", 0, 4294967295u, 1);
+    w.calibration_inputs = static_cast<unsigned>(node.uint_in("calibration_inputs", 1, 1000, 2));
+    w.input_sets = static_cast<unsigned>(node.uint_in("input_sets", 1, 100000, 1));
     w.check = node.boolean("check", true);
     w.log_steps = node.boolean("log_steps", false);
     w.dataflow = node.one_of("dataflow", {"auto", "os", "ws", "is"}, "auto");

@@ -43,9 +43,15 @@ platform_config parse_platform_config(const nlohmann::json& doc, const std::stri
     cfg.trace_registers = root.boolean("trace_registers", false);
     cfg.trace_transactions = root.boolean("trace_transactions", false);
     cfg.trace_event_limit =
-        static_cast<uint64_t>(root.number_in("trace_event_limit", 1, 1e8, 200000));
+        root.uint_in("trace_event_limit", 1, 100000000, 200000);
+    cfg.break_on_warning = root.boolean("break_on_warning", false);
     cfg.trace_power_sample_us =
         root.number_in("trace_power_sample_us", 0, 1e9, cfg.trace_power_sample_us);
+    // Finer than a nanosecond is no power measurement, only a full memory.
+    if (cfg.trace_power_sample_us > 0 && cfg.trace_power_sample_us < 1e-3)
+        root.fail("trace_power_sample_us", "expected 0 (no power samples) or a period of at "
+                                           "least 0.001 us, got " +
+                                               std::to_string(cfg.trace_power_sample_us));
 
     const config_node domains = root.child("domains");
     for (const std::string& name : domain_order) {

@@ -48,6 +48,8 @@ struct platform_config {
     bool trace_registers = false;     // register accesses into trace.json
     bool trace_transactions = false;  // bus transactions into trace.json
     uint64_t trace_event_limit = 200000;  // of each: the first this many are kept
+    // Stop the simulation at the first warning (soc::on_warning).
+    bool break_on_warning = false;
     double trace_power_sample_us = 10;  // power samples in trace.json/power.vcd; 0: none
     memory_map map;
     std::vector<domain_desc> domains;  // in domain_order

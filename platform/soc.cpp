@@ -4,10 +4,27 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
+#include <fstream>
+#include <string>
 
 namespace nnvp {
 
 using namespace sc_core;
+
+namespace {
+
+// A debugger (gdb, strace) is attached when /proc/self/status names a tracer.
+bool debugger_attached() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("TracerPid:", 0) == 0)
+            return std::stoi(line.substr(10)) != 0;
+    return false;
+}
+
+}  // namespace
 
 soc::soc(sc_module_name name, const platform_config& cfg) : sc_module(name), m_cfg(cfg) {
     SC_HAS_PROCESS(soc);
@@ -126,6 +143,17 @@ void soc::watch_halt() {
     sc_stop();
 }
 
+void soc::on_warning(const std::string& text) {
+    if (!m_cfg.break_on_warning || !m_warning_break.empty())
+        return;
+    m_warning_break = text;
+    sc_stop();
+    // Under gdb the trap stops in the thread that raised the warning (the
+    // firmware's stack when it made the bad access).
+    if (debugger_attached())
+        std::raise(SIGTRAP);
+}
+
 run_outcome soc::run(cpu::program_fn program, const sc_time& limit, const progress_fn& progress,
                      const sc_time& first_slice) {
     using clock = std::chrono::steady_clock;
@@ -144,8 +172,11 @@ run_outcome soc::run(cpu::program_fn program, const sc_time& limit, const progre
     out.halted = m_cpu->halted();
     out.exit_code = m_cpu->exit_code();
     out.stopped_by = error.empty() ? m_cpu->stopped_by() : error;
-    out.time_limit = !out.halted && error.empty() && sc_time_stamp() >= limit;
-    out.starved = !out.halted && error.empty() && !out.time_limit;
+    out.warning_break = m_warning_break;
+    out.wall_limit = m_wall_limit_hit;
+    const bool other_end = !error.empty() || !m_warning_break.empty() || m_wall_limit_hit;
+    out.time_limit = !out.halted && !other_end && sc_time_stamp() >= limit;
+    out.starved = !out.halted && !other_end && !out.time_limit;
     if (!out.halted) {
         out.blocked_on = blocked_on();
         out.busy = busy_blocks();
@@ -155,27 +186,36 @@ run_outcome soc::run(cpu::program_fn program, const sc_time& limit, const progre
 
 void soc::slices(const sc_time& limit, const progress_fn& progress, const sc_time& first_slice) {
     using clock = std::chrono::steady_clock;
-    if (!progress || first_slice == SC_ZERO_TIME) {
+    const bool watch_wall = m_max_wall_s > 0;
+    if ((!progress || first_slice == SC_ZERO_TIME) && !watch_wall) {
         sc_start(limit);
-    } else {
-        // sc_stop() (the firmware halted) ends the simulation for good; no
-        // pending activity means nothing will ever happen again.
-        // At most 1 ms of simulated time a slice: a fast phase (boot, idle
-        // gaps) must not leave one huge slice for the slow one after it.
-        const sc_time max_slice = std::max(first_slice, sc_time(1, SC_MS));
-        sc_time slice = first_slice;
-        while (sc_get_status() != SC_STOPPED && sc_time_stamp() < limit) {
-            const auto t0 = clock::now();
-            sc_start(std::min(slice, limit - sc_time_stamp()));
-            if (sc_get_status() == SC_STOPPED || !sc_pending_activity())
-                break;
+        return;
+    }
+    // sc_stop() (the firmware halted) ends the simulation for good; no
+    // pending activity means nothing will ever happen again.
+    // At most 1 ms of simulated time a slice: a fast phase (boot, idle
+    // gaps) must not leave one huge slice for the slow one after it.
+    const sc_time start_slice = first_slice == SC_ZERO_TIME ? sc_time(10, SC_US) : first_slice;
+    const sc_time max_slice = std::max(start_slice, sc_time(1, SC_MS));
+    sc_time slice = start_slice;
+    const auto run_start = clock::now();
+    while (sc_get_status() != SC_STOPPED && sc_time_stamp() < limit) {
+        const auto t0 = clock::now();
+        sc_start(std::min(slice, limit - sc_time_stamp()));
+        if (sc_get_status() == SC_STOPPED || !sc_pending_activity())
+            break;
+        if (progress)
             progress(*this);
-            const double wall = std::chrono::duration<double>(clock::now() - t0).count();
-            if (wall < 0.025 && slice < max_slice)
-                slice = slice * 2;
-            else if (wall > 0.1 && slice > first_slice)
-                slice = slice / 2;
+        const auto now = clock::now();
+        if (watch_wall && std::chrono::duration<double>(now - run_start).count() >= m_max_wall_s) {
+            m_wall_limit_hit = true;
+            break;
         }
+        const double wall = std::chrono::duration<double>(now - t0).count();
+        if (wall < 0.025 && slice < max_slice)
+            slice = slice * 2;
+        else if (wall > 0.1 && slice > start_slice)
+            slice = slice / 2;
     }
 }
 

@@ -39,6 +39,9 @@ struct run_outcome {
     // The firmware threw (cpu::stopped_by) or a model's error ended the
     // simulation ("simulator error: ..."); empty otherwise.
     std::string stopped_by;
+    // platform.break_on_warning stopped the run: the first warning's text.
+    std::string warning_break;
+    bool wall_limit = false;    // stopped at the wall-clock limit (set_wall_limit)
     sc_core::sc_time simulated;
     double wall_s = 0;
 };
@@ -76,6 +79,16 @@ public:
                     const sc_core::sc_time& first_slice = sc_core::sc_time(10, sc_core::SC_US));
 
     const platform_config& config() const { return m_cfg; }
+    // Power samples kept per signal (trace_power_sample_us; about 48 bytes each).
+    static constexpr uint64_t max_power_samples = 2'000'000;
+    // Ends run() once `seconds` of wall-clock time have passed (0: never).
+    // Checked between slices of at most 1 ms simulated: a single NN-core
+    // command or DMA run finishes first.
+    void set_wall_limit(double seconds) { m_max_wall_s = seconds; }
+    // Every SC_REPORT_WARNING of the run passes here (the app's report
+    // handler): with platform.break_on_warning the first one stops the
+    // simulation, and traps into a debugger when one is attached.
+    void on_warning(const std::string& text);
     clock_domain& domain(const std::string& name) const;
     cpu& core() { return *m_cpu; }
     dma& dma_engine() { return *m_dma; }
@@ -135,6 +148,9 @@ private:
     void record_domain(const clock_domain& d);
 
     platform_config m_cfg;
+    std::string m_warning_break;
+    double m_max_wall_s = 0;
+    bool m_wall_limit_hit = false;
     std::map<std::string, std::unique_ptr<clock_domain>> m_domains;
     std::unique_ptr<interconnect> m_bus;
     std::unique_ptr<cpu> m_cpu;
@@ -162,6 +178,7 @@ private:
     uint64_t m_register_events = 0, m_transactions = 0;
     std::map<std::string, double> m_sampled_energy;  // per domain, at the last power sample
     double m_sampled_total = 0;
+    uint64_t m_power_samples = 0;
 };
 
 }  // namespace nnvp

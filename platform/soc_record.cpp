@@ -96,8 +96,11 @@ void soc::sample_power() {
     // State lives in members: this thread never returns, so its locals are
     // never destroyed.
     const sc_time period(m_cfg.trace_power_sample_us, SC_US);
-    for (;;) {
+    // Bounded: a 1 ps period would otherwise fill the memory (and take
+    // forever); trace_notes() says where the samples stop.
+    while (m_power_samples < max_power_samples) {
         wait(period);
+        ++m_power_samples;
         const double t = sc_time_stamp().to_seconds();
         const double total = total_energy_j();
         m_timeline.set("power_w", t, (total - m_sampled_total) / period.to_seconds());
@@ -164,6 +167,14 @@ nlohmann::json soc::trace_notes() const {
     };
     note("register_accesses", m_cfg.trace_registers, m_register_events, m_cfg.trace_event_limit);
     note("transactions", m_cfg.trace_transactions, m_transactions, m_cfg.trace_event_limit);
+    if (m_power_samples >= max_power_samples)
+        n["power_samples"] = {
+            {"recorded", m_power_samples},
+            {"note", "power sampling (platform.trace_power_sample_us) stopped after " +
+                         std::to_string(max_power_samples) + " samples, at " +
+                         std::to_string(static_cast<double>(max_power_samples) *
+                                        m_cfg.trace_power_sample_us * 1e-6) +
+                         " s simulated"}};
     return n;
 }
 

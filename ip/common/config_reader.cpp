@@ -1,7 +1,8 @@
 #include "ip/common/config_reader.h"
 
+#include "ip/common/json_text.h"
+
 #include <cmath>
-#include <fstream>
 #include <sstream>
 
 namespace nnvp {
@@ -253,18 +254,23 @@ void set_by_path(nlohmann::json& doc, const std::string& dotted_path,
 }
 
 nlohmann::json parse_override_value(const std::string& text) {
+    check_json_depth(text, "--set value");
     try {
         return nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error&) {
+    } catch (const nlohmann::json::exception&) {  // not JSON, or a number out of range
         return text;
     }
 }
 
 config_node parse_config_text(const std::string& text, const std::string& file) {
+    check_json_depth(text, file);
     auto root = std::make_shared<nlohmann::json>();
     try {
         *root = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::out_of_range& e) {  // 1e999
+        throw config_error(file + ": a number out of range (" + e.what() +
+                           "): numbers must fit a double");
+    } catch (const nlohmann::json::exception& e) {
         throw config_error(file + ": not valid JSON (" + e.what() + ")");
     }
     config_node node(*root, file);
@@ -273,12 +279,7 @@ config_node parse_config_text(const std::string& text, const std::string& file) 
 }
 
 config_node load_config_file(const std::string& path) {
-    std::ifstream in(path);
-    if (!in)
-        throw config_error(path + ": cannot open file");
-    std::stringstream buf;
-    buf << in.rdbuf();
-    return parse_config_text(buf.str(), path);
+    return parse_config_text(read_text_file(path), path);
 }
 
 }  // namespace nnvp

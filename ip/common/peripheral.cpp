@@ -71,7 +71,11 @@ void peripheral::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
         return;
     }
     if (!m_clk.wait_until_clocked(delay)) {
-        warn(where() + ": block is powered off");
+        if (m_clk.state() == power_state::off)
+            warn(where() + ": block is powered off");
+        else
+            warn(where() + ": block is clock-gated (" + to_string(m_clk.state()) +
+                 ") and nothing woke it within 1 s of simulated time (auto_wake is off)");
         trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
         return;
     }
@@ -97,7 +101,7 @@ void peripheral::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
             ++m_reads;
         } else {
             std::memcpy(&word, data + i, 4);
-            m_regs.write(off, word);
+            warn_ignored(off, word, m_regs.write(off, word));
             ++m_writes;
         }
         if (m_access_hook)
@@ -107,6 +111,23 @@ void peripheral::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
     delay += m_clk.cycles(m_access_cycles);
     trans.set_dmi_allowed(false);
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+// The declaration says these bits or this register ignore writes: the write
+// completes (as on hardware) but firmware that relies on it has a bug.
+void peripheral::warn_ignored(uint32_t offset, uint32_t value,
+                              const register_bank::write_result& r) const {
+    if (!r.read_only && r.reserved_set == 0)
+        return;
+    std::ostringstream w;
+    w << "write of 0x" << std::hex << value << " to " << m_regs.name_at(offset) << " (offset 0x"
+      << offset << "): ";
+    if (r.read_only)
+        w << "the register is read-only; the write is ignored";
+    else
+        w << "reserved bits 0x" << r.reserved_set << " are ignored (writable bits 0x"
+          << m_regs.find(offset)->write_mask << ")";
+    warn(w.str());
 }
 
 // Debug reads never trigger side effects (a claim register must not be

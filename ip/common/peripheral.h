@@ -77,6 +77,7 @@ protected:
 private:
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
     unsigned transport_dbg(tlm::tlm_generic_payload& trans);
+    void warn_ignored(uint32_t offset, uint32_t value, const register_bank::write_result& r) const;
 
     uint32_t m_window;
     unsigned m_access_cycles;

@@ -22,12 +22,17 @@ bool register_bank::read(uint32_t offset, uint32_t& value) const {
     return true;
 }
 
-bool register_bank::write(uint32_t offset, uint32_t value) {
+register_bank::write_result register_bank::write(uint32_t offset, uint32_t value) {
+    write_result result;
     auto it = m_regs.find(offset);
     if (it == m_regs.end())
-        return false;
+        return result;
+    result.decoded = true;
     entry& e = it->second;
     const uint32_t before = e.value;
+    // Writing back what was read (read-modify-write) is no mistake; setting a
+    // reserved bit that reads 0 is.
+    result.reserved_set = value & ~e.def.write_mask & ~before;
     switch (e.def.kind) {
     case regs::access::rw:
     case regs::access::wo:
@@ -37,11 +42,13 @@ bool register_bank::write(uint32_t offset, uint32_t value) {
         e.value = before & ~(value & e.def.write_mask);
         break;
     case regs::access::ro:
-        return true;  // writes to read-only registers are ignored
+        result.read_only = true;  // writes to read-only registers are ignored
+        result.reserved_set = 0;
+        return result;
     }
     if (e.on_write)
         e.on_write(e.def.kind == regs::access::wo ? (value & e.def.write_mask) : e.value, before);
-    return true;
+    return result;
 }
 
 const register_bank::entry& register_bank::lookup(const regs::reg_def& def) const {

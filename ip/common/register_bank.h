@@ -37,10 +37,19 @@ public:
     // write_mask): bits of channels or sources an instance lacks.
     void restrict_writes(const regs::reg_def& def, uint32_t mask);
 
+    // What a write did beyond storing: the caller warns about writes the
+    // declaration says are ignored (a read-only register, reserved bits).
+    struct write_result {
+        bool decoded = false;        // a register sits at the offset
+        bool read_only = false;      // a RO register: the whole write was ignored
+        uint32_t reserved_set = 0;   // bits set outside write_mask that read 0 (ignored)
+        explicit operator bool() const { return decoded; }
+    };
+
     // false when no register sits at `offset` (the caller answers with an
     // address error).
     bool read(uint32_t offset, uint32_t& value) const;
-    bool write(uint32_t offset, uint32_t value);
+    write_result write(uint32_t offset, uint32_t value);
 
     // Model-internal access, bypassing access kinds and callbacks.
     uint32_t get(const regs::reg_def& def) const;

@@ -80,8 +80,11 @@ power_controller::power_controller(sc_module_name name, clock_domain& always_on,
         sc_spawn([this, d] { auto_idle(d); }, sc_gen_unique_name(("idle_" + name).c_str()));
         clock_domain& c = *m_doms[d]->clk;
         c.on_change([this, d] { settle_residency(*m_doms[d]); });
-        if (cfg.auto_wake && !m_doms[d]->always_on)
-            c.set_wake_handler([this, d] { wake(d); });
+        if (!m_doms[d]->always_on)
+            c.set_wake_handler([this, d] {
+                if (m_cfg.auto_wake || m_doms[d]->auto_idled)
+                    wake(d);
+            });
     }
     if (cfg.thermal.enabled)
         sc_spawn([this] { thermal_thread(); }, sc_gen_unique_name("thermal"));
@@ -205,6 +208,8 @@ bool power_controller::start(std::size_t d, request_kind kind, uint32_t value, b
     s.busy = true;
     s.kind = kind;
     s.from_firmware = from_firmware;
+    if (kind == kind_state)
+        s.auto_idled = false;  // auto_idle() sets it again for its own request
     if (kind == kind_opp) {
         s.target = value;
         if (from_firmware)

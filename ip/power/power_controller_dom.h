@@ -37,6 +37,9 @@ struct power_controller::dom {
     sc_core::sc_time res_since = sc_core::SC_ZERO_TIME;
     std::array<uint32_t, 8> hi_latch{};  // residency (4) and cycle (2) counters' HI halves
     bool wake_pending = false;
+    // The domain is IDLE because auto-idle gated it (not firmware): the
+    // hardware that gated it ungates it on the next access, auto_wake or not.
+    bool auto_idled = false;
     std::size_t opp_max = 0;
     uint32_t auto_idle_cycles = 0;
     sc_core::sc_event auto_idle_changed;

@@ -161,8 +161,9 @@ void power_controller::auto_idle(std::size_t d) {
         wait(quiet, c.changed_event() | c.activity_event() | s.auto_idle_changed);
         if (sc_time_stamp() - t0 < quiet)
             continue;  // something happened: start counting again
-        if (c.state() == power_state::on && !s.busy && !c.busy_now() && s.auto_idle_cycles != 0)
-            start(d, kind_state, regs::value(pr::state::idle), false);
+        if (c.state() == power_state::on && !s.busy && !c.busy_now() && s.auto_idle_cycles != 0 &&
+            start(d, kind_state, regs::value(pr::state::idle), false))
+            s.auto_idled = true;
     }
 }
 

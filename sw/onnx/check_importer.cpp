@@ -1,6 +1,7 @@
 // The driver of import_for_check: graph inputs and initializers, node by
 // node translation (check_ops.cpp), tensor numbering of the package network.
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "nn/ref/ops.h"
@@ -191,6 +192,14 @@ tref check_builder::add_layer(const ref::layer& l_in, std::vector<tref> ins,
     ref::layer l = l_in;
     if (l.name.empty())
         l.name = op_name();
+    // NaN or infinite weights would surface much later as a bad scale or a
+    // mismatch with no file or tensor named.
+    if (weights && weights->has_values() && nn::is_float(weights->type()))
+        for (std::size_t k = 0; k < weights->size(); ++k)
+            if (!std::isfinite(weights->get_float(k)))
+                fail("weights" + (node().input_size() > 1 ? " '" + node().input(1) + "'" : "") +
+                     ": element " + std::to_string(k) + " is " +
+                     std::to_string(weights->get_float(k)) + ": expected finite values");
     cpuops::tensor_info out;
     try {
         if (l.prec != ref::precision::fp32)

@@ -185,6 +185,12 @@ graph_input input_dims(const onnx::ValueInfoProto& in, const std::string& path,
     }
     for (int k = 0; k < rank; ++k) {
         const auto* d = model_rank >= 0 ? &tt.shape().dim(k) : nullptr;
+        // A negative size is a broken model, not a symbolic dim to be given.
+        if (d && d->has_dim_value() && d->dim_value() < 0)
+            throw onnx_error(where + "dim " + std::to_string(k) + " = " +
+                             std::to_string(d->dim_value()) +
+                             ": the model gives a negative size (expected >= 1, or a symbolic "
+                             "dim_param)");
         const bool known = d && d->has_dim_value() && d->dim_value() >= 1;
         if (it != given.end()) {
             const int64_t v = it->second[static_cast<std::size_t>(k)];

@@ -148,6 +148,44 @@ onnx_tensor zero_value(int32_t elem_type, const std::vector<int64_t>& dims,
     return from_proto(t, where);
 }
 
+namespace {
+
+// The file holds `n` values of `elem_type` (raw_data, or the typed field
+// onnx.proto names: float_data for FLOAT; int32_data for the narrow integer
+// types, BOOL and FLOAT16 bits; int64_data for INT64).
+void check_value_count(const onnx::TensorProto& t, int32_t elem_type, std::size_t n,
+                       const std::string& where) {
+    if (t.has_raw_data()) {
+        const std::size_t w = raw_width(elem_type);
+        if (t.raw_data().size() != n * w)
+            fail(where, "raw_data: " + std::to_string(t.raw_data().size()) + " bytes, expected " +
+                            std::to_string(n * w) + " for " + std::to_string(n) + " " +
+                            elem_type_name(elem_type) + " elements");
+        return;
+    }
+    std::size_t have = 0;
+    const char* field = "";
+    switch (elem_type) {
+        case tp::FLOAT:
+            have = static_cast<std::size_t>(t.float_data_size());
+            field = "float_data";
+            break;
+        case tp::INT64:
+            have = static_cast<std::size_t>(t.int64_data_size());
+            field = "int64_data";
+            break;
+        default:
+            have = static_cast<std::size_t>(t.int32_data_size());
+            field = "int32_data";
+            break;
+    }
+    if (have != n)
+        fail(where, std::string(field) + ": " + std::to_string(have) + " values, expected " +
+                        std::to_string(n) + " (dims) or raw_data");
+}
+
+}  // namespace
+
 onnx_tensor from_proto(const onnx::TensorProto& t, const std::string& where_in) {
     const std::string where = where_in + (t.name().empty() ? "" : " tensor '" + t.name() + "'");
     onnx_tensor r;
@@ -189,16 +227,16 @@ onnx_tensor from_proto(const onnx::TensorProto& t, const std::string& where_in) 
         r.data = nn::tensor::without_values(type, s);
         return r;
     }
-    r.data = nn::tensor(type, s);
     const std::size_t n = static_cast<std::size_t>(count);
+    // The values the file holds must match the dims before the tensor is
+    // allocated: dims of 1e9 elements over a few bytes of data would take
+    // gigabytes only to be refused.
+    check_value_count(t, r.elem_type, n, where);
+    r.data = nn::tensor(type, s);
 
     if (t.has_raw_data()) {
         const std::string& raw = t.raw_data();
         const std::size_t w = raw_width(r.elem_type);
-        if (raw.size() != n * w)
-            fail(where, "raw_data: " + std::to_string(raw.size()) + " bytes, expected " +
-                            std::to_string(n * w) + " for " + std::to_string(n) + " " +
-                            elem_type_name(r.elem_type) + " elements");
         const auto* p = reinterpret_cast<const uint8_t*>(raw.data());
         if (r.elem_type == tp::FLOAT) {  // the same little-endian bytes
             std::memcpy(r.data.bytes().data(), p, raw.size());
@@ -212,27 +250,6 @@ onnx_tensor from_proto(const onnx::TensorProto& t, const std::string& where_in) 
         }
         return r;
     }
-    // Typed fields (onnx.proto: float_data for FLOAT; int32_data for the
-    // narrow integer types, BOOL and FLOAT16 bits; int64_data for INT64).
-    std::size_t have = 0;
-    const char* field = "";
-    switch (r.elem_type) {
-        case tp::FLOAT:
-            have = static_cast<std::size_t>(t.float_data_size());
-            field = "float_data";
-            break;
-        case tp::INT64:
-            have = static_cast<std::size_t>(t.int64_data_size());
-            field = "int64_data";
-            break;
-        default:
-            have = static_cast<std::size_t>(t.int32_data_size());
-            field = "int32_data";
-            break;
-    }
-    if (have != n)
-        fail(where, std::string(field) + ": " + std::to_string(have) + " values, expected " +
-                        std::to_string(n) + " (dims) or raw_data");
     for (std::size_t i = 0; i < n; ++i) {
         const int k = static_cast<int>(i);
         if (r.elem_type == tp::FLOAT) {

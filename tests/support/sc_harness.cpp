@@ -34,6 +34,15 @@ int warnings_seen() { return g_warnings; }
 const std::string& last_warning() { return g_last; }
 void allow_warnings(bool allowed) { g_allowed = allowed; }
 
+int warnings_during(const std::function<void()>& body) {
+    const bool was = g_allowed;
+    const int before = g_warnings;
+    g_allowed = true;
+    body();
+    g_allowed = was;
+    return g_warnings - before;
+}
+
 // Installed by sc_test_main before any test runs.
 void report_handler(const sc_report& rep, const sc_actions& actions) {
     if (rep.get_severity() == SC_WARNING) {

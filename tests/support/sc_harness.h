@@ -23,6 +23,9 @@ const std::string& last_warning();
 // While allowed, warnings are counted but do not fail the test (tests of bad
 // guest programming expect them).
 void allow_warnings(bool allowed);
+// Runs `body` with warnings allowed; the number it raised (a write the
+// register map ignores warns once: tests assert the count).
+int warnings_during(const std::function<void()>& body);
 
 // Runs `body` in an SC_THREAD and simulates until the body returns; fails the
 // test if simulated time reaches `limit` first (a hang).

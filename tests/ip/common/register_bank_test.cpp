@@ -111,3 +111,28 @@ TEST(register_bank, restricted_writes_keep_the_bits_an_instance_lacks_at_zero) {
     EXPECT_EQ(bank.get(ctrl), 0x5u);
     EXPECT_EQ(bank.find(ctrl.offset)->write_mask, 0x3u) << "a reset keeps the instance's mask";
 }
+
+// What a write the declaration ignores reports, so the peripheral can warn.
+TEST(register_bank, write_result_names_ignored_writes) {
+    register_bank bank;
+    for (const auto& r : map)
+        bank.add(r);
+    const auto legal = bank.write(ctrl.offset, 0x0a);
+    EXPECT_TRUE(legal.decoded);
+    EXPECT_FALSE(legal.read_only);
+    EXPECT_EQ(legal.reserved_set, 0u);
+
+    const auto to_ro = bank.write(id.offset, 1);
+    EXPECT_TRUE(to_ro.read_only);
+    EXPECT_EQ(bank.get(id), 0xabcdu);
+
+    const auto reserved = bank.write(ctrl.offset, 0x3a);
+    EXPECT_EQ(reserved.reserved_set, 0x30u) << "bits 5:4 are outside the write mask";
+    EXPECT_EQ(bank.get(ctrl), 0x0au) << "the writable bits still take the write";
+
+    // Read-modify-write of a register whose reserved bits read 1 is legal.
+    bank.set(ctrl, 0x100);
+    EXPECT_EQ(bank.write(ctrl.offset, 0x105).reserved_set, 0u);
+
+    EXPECT_FALSE(bank.write(0x40, 1).decoded);
+}

@@ -3,7 +3,9 @@
 // exactly the listed registers (built from the list), every register
 // decodes, reads its reset value, honours its access kind (RO ignores
 // writes, W1C clears the ones written, WO reads 0, RW keeps the write_mask
-// bits), and reads its reset value again after reset().
+// bits), warns once for a write the declaration ignores (to a RO register,
+// setting reserved bits) and never for a legal one, and reads its reset
+// value again after reset().
 //
 // The exceptions are by register name, per block, and few:
 //   derived  - the value is not storage: set from the instance's
@@ -26,6 +28,7 @@
 
 #include <tlm_utils/simple_target_socket.h>
 
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -81,6 +84,12 @@ void expect_reset_values(test::bus_master& bus, const reg_list& list, const exce
     }
 }
 
+// `write` made exactly `expected` warnings (a write the declaration says is
+// ignored warns; a legal one never does).
+void expect_warnings(const std::function<void()>& write, int expected, const char* what) {
+    EXPECT_EQ(test::warnings_during(write), expected) << what;
+}
+
 void expect_access_kind(test::bus_master& bus, register_bank& bank, const regs::reg_def& r,
                         const exceptions& ex) {
     SCOPED_TRACE(r.name);
@@ -89,7 +98,8 @@ void expect_access_kind(test::bus_master& bus, register_bank& bank, const regs::
         case regs::access::ro: {
             const uint32_t stored = bank.get(r);
             const uint32_t before = bus.read32(r.offset);
-            bus.write32_ok(r.offset, ~before);
+            expect_warnings([&] { bus.write32_ok(r.offset, ~before); }, 1,
+                            "a write to a read-only register warns");
             EXPECT_EQ(bank.get(r), stored) << "a write changed a read-only register";
             if (!derived) {
                 EXPECT_EQ(bus.read32(r.offset), before);
@@ -97,28 +107,42 @@ void expect_access_kind(test::bus_master& bus, register_bank& bank, const regs::
             break;
         }
         case regs::access::wo:
-            bus.write32_ok(r.offset, r.write_mask);
+            expect_warnings([&] { bus.write32_ok(r.offset, r.write_mask); }, 0, "legal write");
             EXPECT_EQ(bus.read32(r.offset), 0u) << "a write-only register reads 0";
             break;
         case regs::access::rw: {
             const uint32_t before = bus.read32(r.offset);
-            bus.write32_ok(r.offset, ~before);
+            // Every writable bit flipped, the reserved ones written as read.
+            const uint32_t flipped = (before & ~r.write_mask) | (~before & r.write_mask);
+            expect_warnings([&] { bus.write32_ok(r.offset, flipped); }, 0, "legal write");
             if (!derived) {
-                EXPECT_EQ(bus.read32(r.offset), (before & ~r.write_mask) | (~before & r.write_mask));
+                EXPECT_EQ(bus.read32(r.offset), flipped);
             }
             bus.write32_ok(r.offset, before);
             if (!derived) {
                 EXPECT_EQ(bus.read32(r.offset), before);
             }
+            const uint32_t reserved = ~r.write_mask & ~bank.get(r);
+            if (reserved != 0) {
+                expect_warnings([&] { bus.write32_ok(r.offset, before | reserved); }, 1,
+                                "setting reserved bits warns");
+                if (!derived) {
+                    EXPECT_EQ(bus.read32(r.offset), before) << "reserved bits were stored";
+                }
+            }
             break;
         }
         case regs::access::w1c:
-            bus.write32_ok(r.offset, r.write_mask);
+            expect_warnings([&] { bus.write32_ok(r.offset, r.write_mask); }, 0, "legal write");
             EXPECT_EQ(bus.read32(r.offset), 0u) << "writing ones never sets a W1C bit";
             bank.set(r, r.write_mask);  // the hardware latches events
             EXPECT_EQ(bus.read32(r.offset), r.write_mask);
             bus.write32_ok(r.offset, r.write_mask);
             EXPECT_EQ(bus.read32(r.offset), 0u) << "writing ones clears them";
+            if (r.write_mask != 0xffffffffu) {
+                expect_warnings([&] { bus.write32_ok(r.offset, ~r.write_mask); }, 1,
+                                "setting reserved bits warns");
+            }
             break;
     }
 }

@@ -26,14 +26,15 @@ TEST(dma_regs, reset_values_come_from_the_register_header) {
 TEST(dma_regs, access_kinds_and_write_masks) {
     test::dma_bench b;
     test::run_thread([&] {
-        // Read-only registers ignore writes.
-        b.write_global(ID, 0);
+        // Read-only registers ignore writes, with a warning each.
+        EXPECT_EQ(test::warnings_during([&] { b.write_global(ID, 0); }), 1);
         EXPECT_EQ(b.read_global(ID), ID.reset);
-        b.write_global(CONFIG, 0);
+        EXPECT_EQ(test::warnings_during([&] { b.write_global(CONFIG, 0); }), 1);
         EXPECT_NE(b.read_global(CONFIG), 0u);
         for (const reg_def& r : channel_regs)
             if (r.kind == regs::access::ro) {
-                b.write(r, 1, 0xffffffffu);
+                EXPECT_EQ(test::warnings_during([&] { b.write(r, 1, 0xffffffffu); }), 1)
+                    << r.name;
                 EXPECT_EQ(b.read(r, 1), r.reset) << r.name;
             }
         // Read/write geometry registers keep what is written.
@@ -48,14 +49,20 @@ TEST(dma_regs, access_kinds_and_write_masks) {
         // (ABORT on an idle channel does nothing).
         const uint32_t mode = CTRL_USE_DESC.make(1) | CTRL_IRQ_DONE.make(1) |
                               CTRL_IRQ_ERR.make(1);
-        b.write(CTRL, 0, mode | CTRL_ABORT.make(1) | 0xffffff00u);
+        // (the reserved bits above them are ignored, with a warning).
+        EXPECT_EQ(test::warnings_during(
+                      [&] { b.write(CTRL, 0, mode | CTRL_ABORT.make(1) | 0xffffff00u); }),
+                  1);
         EXPECT_EQ(b.read(CTRL, 0), mode);
         EXPECT_EQ(b.read(STATUS, 0), 0u);
         // Only the bits of the 4 existing channels exist in the IRQ registers.
-        b.write_global(IRQ_ENABLE, 0xffffffffu);
+        // The others are reserved: setting them warns.
+        EXPECT_EQ(test::warnings_during([&] { b.write_global(IRQ_ENABLE, 0xffffffffu); }), 1);
         EXPECT_EQ(b.read_global(IRQ_ENABLE), irq_bits(0xfu));
-        b.write_global(IRQ_STATUS, 0xffffffffu);  // W1C with nothing pending
+        // W1C with nothing pending.
+        EXPECT_EQ(test::warnings_during([&] { b.write_global(IRQ_STATUS, 0xffffffffu); }), 1);
         EXPECT_EQ(b.read_global(IRQ_STATUS), 0u);
+        EXPECT_EQ(test::warnings_during([&] { b.write_global(IRQ_STATUS, irq_bits(0xfu)); }), 0);
     });
     EXPECT_FALSE(b.irq_line.read());
     EXPECT_TRUE(b.runs.empty());

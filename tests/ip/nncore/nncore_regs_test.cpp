@@ -32,18 +32,21 @@ TEST(nncore_regs, reset_values_and_access_kinds) {
             switch (r.kind) {
                 case regs::access::ro:
                     EXPECT_EQ(b.reg(r), expected_ro(r));
-                    b.set(r, ~expected_ro(r));
+                    EXPECT_EQ(test::warnings_during([&] { b.set(r, ~expected_ro(r)); }), 1);
                     EXPECT_EQ(b.reg(r), expected_ro(r));
                     break;
                 case regs::access::rw:
                     EXPECT_EQ(b.reg(r), r.reset);
-                    b.set(r, 0xffffffffu);
+                    // Reserved bits (outside the write mask) are ignored, with a warning.
+                    EXPECT_EQ(test::warnings_during([&] { b.set(r, 0xffffffffu); }),
+                              r.write_mask == 0xffffffffu ? 0 : 1);
                     EXPECT_EQ(b.reg(r), r.write_mask);
                     b.set(r, r.reset);
                     break;
                 case regs::access::w1c:
                     EXPECT_EQ(b.reg(r), r.reset);
-                    b.set(r, 0xffffffffu);
+                    EXPECT_EQ(test::warnings_during([&] { b.set(r, 0xffffffffu); }),
+                              r.write_mask == 0xffffffffu ? 0 : 1);
                     EXPECT_EQ(b.reg(r), 0u);
                     break;
                 case regs::access::wo:

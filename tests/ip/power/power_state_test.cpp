@@ -255,6 +255,40 @@ TEST(power_state, hardware_auto_idle) {
     });
 }
 
+// A block auto-idle gated (the hardware, not firmware) wakes on the next
+// access with the IDLE exit latency, auto_wake or not, and no warning.
+TEST(power_state, an_auto_idled_block_wakes_on_access) {
+    power_bench b(3);
+    run_thread([&] {
+        b.wr(nn, pr::AUTO_IDLE, 600);
+        wait(2 * us);
+        ASSERT_EQ(b.nncore->state(), power_state::idle);
+        const int warnings = warnings_seen();
+        const sc_time t0 = sc_time_stamp();
+        b.nn_bus.write32_ok(0, 7);
+        EXPECT_EQ(sc_time_stamp(), t0 + 50 * ns + b.nncore->cycles(1));  // IDLE exit
+        EXPECT_EQ(warnings_seen(), warnings);
+        EXPECT_EQ(b.nncore->state(), power_state::on);
+        EXPECT_EQ(b.nn_bus.read32(0), 7u);
+    });
+}
+
+// Gated by firmware and never ungated: after the 1 s bound the access fails
+// and the warning says clock-gated, not powered off.
+TEST(power_state, a_gated_block_nobody_wakes_is_reported_clock_gated) {
+    power_bench b(3);
+    run_thread([&] {
+        b.wr(nn, pr::STATE_REQ, regs::value(pr::state::idle));
+        wait(1 * us);
+        allow_warnings(true);
+        uint32_t v = 0;
+        EXPECT_EQ(b.nn_bus.read32(0, v), tlm::TLM_GENERIC_ERROR_RESPONSE);
+        allow_warnings(false);
+        EXPECT_NE(last_warning().find("block is clock-gated (idle)"), std::string::npos)
+            << last_warning();
+    });
+}
+
 // Energy never decreases across OPP and state transitions; with the domain
 // idle and at a fixed point, energy = leakage power x time.
 TEST(power_state, energy_is_monotonic_and_constant_load_integrates) {

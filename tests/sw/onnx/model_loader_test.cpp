@@ -2,6 +2,8 @@
 // op and the field.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "sw/onnx/check_importer.h"
 #include "sw/onnx/model.h"
 #include "tests/sw/onnx/conv_bn_model.h"
@@ -69,6 +71,41 @@ TEST(ModelLoader, TruncatedFileAndMissingInitializer) {
                       "initializer nor the output of an earlier node");
     }
     EXPECT_THROW(load_model("/nonexistent/model.onnx"), onnx_error);
+}
+
+}  // namespace
+}  // namespace nnvp::onnx_import
+
+namespace nnvp::onnx_import {
+namespace {
+
+// A negative size is a broken model, not a symbolic dim to be given.
+TEST(ModelLoader, NegativeDimIsNotCalledSymbolic) {
+    onnx::ModelProto m = test::new_model();
+    test::add_value_info(m.mutable_graph()->add_input(), "X", {1, 3});
+    m.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape()
+        ->mutable_dim(1)->set_dim_value(-3);
+    try {
+        runtime_inputs(m, "m.onnx", {}, "workload.input_shapes", "--input-shape NAME=D,D");
+        FAIL();
+    } catch (const onnx_error& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  "m.onnx: graph input 'X': dim 1 = -3: the model gives a negative size "
+                  "(expected >= 1, or a symbolic dim_param)");
+    }
+}
+
+
+// NaN weights are named with the file, the node and the tensor.
+TEST(Importer, NanWeightsNameTheFileAndTheTensor) {
+    const conv_bn cb;
+    onnx::ModelProto m = cb.model();
+    for (auto& init : *m.mutable_graph()->mutable_initializer())
+        if (init.name() == "W")
+            init.set_float_data(3, std::nanf(""));
+    const std::string e = import_error(m);
+    EXPECT_EQ(e.rfind("m.onnx: node 'conv' (Conv): weights 'W': element ", 0), 0u) << e;
+    EXPECT_NE(e.find("nan: expected finite values"), std::string::npos) << e;
 }
 
 }  // namespace

@@ -225,6 +225,9 @@ TEST(RunOnnx, WorkloadMistakesNameTheField) {
          "layer_precision 'nope': no step of that name"},
         {{{"input_shapes", {{"X", {2, 3}}}}, {"layer_precision", {{"add", "int8"}}}},
          "override 'add' = int8 with scheme none"},
+        // A symbolic dim of 1e9 would be allocated per input set: refused up front.
+        {{{"input_shapes", {{"X", {1000000000, 3}}}}},
+         "workload.input_shapes: the run would need about"},
     };
     int k = 0;
     for (const auto& c : cases) {

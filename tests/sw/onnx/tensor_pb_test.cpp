@@ -105,3 +105,27 @@ TEST(TensorPb, ErrorsNameTheFileAndTheField) {
 
 }  // namespace
 }  // namespace nnvp::onnx_import
+
+namespace nnvp::onnx_import {
+namespace {
+
+// Dims of 1e9 elements over 4 bytes of data are refused before the 4 GB
+// tensor is allocated.
+TEST(TensorPb, DimsBeyondTheDataAreRefusedBeforeAllocating) {
+    onnx::TensorProto p;
+    p.set_name("w");
+    p.set_data_type(onnx::TensorProto::FLOAT);
+    p.add_dims(1000000000);
+    p.set_raw_data(std::string(4, '\0'));
+    try {
+        from_proto(p, "m.onnx");
+        FAIL();
+    } catch (const onnx_error& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  "m.onnx tensor 'w': raw_data: 4 bytes, expected 4000000000 for 1000000000 "
+                  "FLOAT elements");
+    }
+}
+
+}  // namespace
+}  // namespace nnvp::onnx_import
