@@ -26,6 +26,27 @@ uint64_t align_up(uint64_t v, uint64_t a) {
     return (v + a - 1) / a * a;
 }
 
+// The firmware's bound on one NN-core step: ten times the mapper's estimate
+// of the slowest step at the core's slowest operating point (a governor may
+// hold it there), and never under the runtime's default 1 s.
+int64_t core_timeout_ms(const compiler::built_package& pkg, const platform_config& cfg) {
+    double slowest_mhz = 0;
+    for (const domain_desc& d : cfg.domains)
+        if (d.name == "nncore")
+            slowest_mhz = d.opps.front().freq_mhz;
+    uint64_t worst = 0;
+    for (const std::vector<compiler::mapping_choice>& programs : pkg.mappings) {
+        uint64_t cycles = 0;
+        for (const compiler::mapping_choice& m : programs)
+            cycles += m.candidates[m.chosen].est_cycles;
+        worst = std::max(worst, cycles);
+    }
+    if (slowest_mhz <= 0)
+        return 1000;
+    const double ms = 10.0 * static_cast<double>(worst) / (slowest_mhz * 1e3);
+    return std::max<int64_t>(1000, static_cast<int64_t>(std::ceil(ms)));
+}
+
 }  // namespace
 
 compiler::build_options core_build_options(const platform_config& cfg, cost::dataflow df,
@@ -99,6 +120,7 @@ network_session::network_session(network_job job, const platform_config& cfg)
     o.load_address = m_package_at;
     m_pkg = compiler::build(m_job.net, o);
     check_arena(m_pkg, cfg, m_job.arena, m_job.file);
+    m_core_timeout_ms = core_timeout_ms(m_pkg, cfg);
     m_staging_at = align_up(m_package_at + m_pkg.image.size(), MiB);
     m_slot_bytes = 0;
     for (const nn::tensor& t : m_job.input_sets[0])
@@ -150,6 +172,7 @@ fw::program_args network_session::args() const {
         {"seed", static_cast<int64_t>(m_job.seed)},
         {"timing", m_job.timing ? 1 : 0},
         {"log_steps", m_job.log_steps ? 1 : 0},
+        {"core_timeout_ms", m_core_timeout_ms},
         {"sparsity", m_job.sparsity},
         {"weight_density", density_arg(m_job.weight_density)},
         {"act_density", density_arg(m_job.act_density)}};

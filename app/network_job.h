@@ -151,6 +151,7 @@ private:
     network_job m_job;
     compiler::built_package m_pkg;
     double m_compile_wall_s = 0;
+    int64_t m_core_timeout_ms = 1000;  // the firmware's bound on one core step
     uint64_t m_dram_base = 0, m_package_at = 0, m_staging_at = 0, m_slot_bytes = 0,
              m_results_at = 0, m_result_bytes = 0, m_stats_at = 0;
     std::vector<inference_record> m_records;

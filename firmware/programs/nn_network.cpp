@@ -253,6 +253,7 @@ int nn_network(hal& h, const program_args& args) {
     const cpu_cost_model cost;
     runtime_options opt;
     opt.log_steps = args.get("log_steps") != 0;
+    opt.core_timeout_ns = static_cast<uint64_t>(args.get("core_timeout_ms")) * 1'000'000u;
     nn_runtime rt(h, b.intc, core, cost, opt);
     if (rt.init(settings_from(args)) != runtime_status::ok)
         return 11;
@@ -289,6 +290,9 @@ std::vector<arg_spec> nn_network_args() {
         {"log_steps", 0, 0, 1,
          "1: a console line per network step and per inference (the results table has the "
          "steps either way)"},
+        {"core_timeout_ms", 1000, 0, 1'000'000'000,
+         "bound on one NN-core step (simulated ms; 0: none): a longer step is a core timeout; "
+         "nnvp sets it from the compiler's estimate of the slowest step"},
         {"sparsity", 0, 0, 2, "the NN core's zero handling: 0 none, 1 gate, 2 skip"},
         {"weight_density", 65536, 0, 65536,
          "timing mode: non-zero share of the weights, in 1/65536 (functional mode measures it)"},
