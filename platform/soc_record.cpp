@@ -3,6 +3,12 @@
 // lines, clock domains and power) that trace.json is written from.
 #include "platform/soc.h"
 
+#include "arch/regs/dma_regs.h"
+#include "arch/regs/intc_regs.h"
+#include "arch/regs/nncore_regs.h"
+#include "arch/regs/power_regs.h"
+#include "arch/regs/timer_regs.h"
+
 namespace nnvp {
 
 using namespace sc_core;
@@ -120,6 +126,27 @@ void soc::sample_power() {
 namespace nnvp {
 
 
+namespace {
+
+// " (START=1 IRQ_DONE=1)": the named fields set in a value of `reg` of
+// `block` (arch/regs/field_names.h), or nothing.
+std::string field_text(const std::string& block, const char* reg, uint32_t value) {
+    std::string f;
+    if (block == "dma")
+        f = regs::decode_fields(dma_regs::field_names, reg, value);
+    else if (block == "intc")
+        f = regs::decode_fields(intc_regs::field_names, reg, value);
+    else if (block == "timer")
+        f = regs::decode_fields(timer_regs::field_names, reg, value);
+    else if (block == "nncore")
+        f = regs::decode_fields(nncore_regs::field_names, reg, value);
+    else if (block == "power")
+        f = regs::decode_fields(power_regs::field_names, reg, value);
+    return f.empty() ? f : " (" + f + ")";
+}
+
+}  // namespace
+
 // Register accesses as instants on "regs.<block>" (DMA channel registers
 // named ch<k>.<REG>), bus transactions as spans on "bus.<initiator>", each
 // up to its limit; trace_notes() counts what was left out.
@@ -128,7 +155,9 @@ void soc::wire_access_traces() {
         for (const auto& [name, block] : register_blocks()) {
             const std::string track = std::string("regs.") + name;
             const bool dma_block = block == m_dma.get();
-            block->on_access([this, track, dma_block](const peripheral::register_access& a) {
+            const std::string block_name = name;
+            block->on_access([this, track, dma_block,
+                              block_name](const peripheral::register_access& a) {
                 if (++m_register_events > m_cfg.trace_event_limit)
                     return;
                 std::string reg = a.reg;
@@ -137,7 +166,8 @@ void soc::wire_access_traces() {
                                                 dma_regs::channel_stride) +
                           "." + reg;
                 m_timeline.add_instant({track, std::string(a.write ? "write " : "read ") + reg +
-                                                   " = " + hex_text(a.value),
+                                                   " = " + hex_text(a.value) +
+                                                   field_text(block_name, a.reg, a.value),
                                         a.at.to_seconds()});
             });
         }

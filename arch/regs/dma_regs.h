@@ -15,6 +15,7 @@
 // STATUS always records DONE / ERROR, so polling firmware needs no interrupt.
 #pragma once
 
+#include "arch/regs/field_names.h"
 #include "arch/regs/reg_def.h"
 
 #include <array>
@@ -137,5 +138,16 @@ all_regs() {
 static_assert(regs::well_formed(all_regs(), window_bytes));
 static_assert(channel_regs.back().offset + 4 <= channel_stride);
 static_assert(global_regs.back().offset + 4 <= channel_base);
+
+// Every named field, for decoding values (arch/regs/field_names.h).
+constexpr regs::named_field field_names[] = {
+    {"CONFIG", "CHANNELS", CONFIG_CHANNELS}, {"CONFIG", "BURST_LOG2", CONFIG_BURST_LOG2},
+    {"IRQ_STATUS", "DONE", IRQ_DONE},        {"IRQ_STATUS", "ERROR", IRQ_ERROR},
+    {"IRQ_ENABLE", "DONE", IRQ_DONE},        {"IRQ_ENABLE", "ERROR", IRQ_ERROR},
+    {"CTRL", "START", CTRL_START},           {"CTRL", "ABORT", CTRL_ABORT},
+    {"CTRL", "USE_DESC", CTRL_USE_DESC},     {"CTRL", "IRQ_DONE", CTRL_IRQ_DONE},
+    {"CTRL", "IRQ_ERR", CTRL_IRQ_ERR},       {"STATUS", "BUSY", STATUS_BUSY},
+    {"STATUS", "DONE", STATUS_DONE},         {"STATUS", "ERROR", STATUS_ERROR},
+    {"STATUS", "CODE", STATUS_CODE}};
 
 }  // namespace nnvp::dma_regs

@@ -21,6 +21,7 @@
 //   - COMPLETE of an id that is not in service sets STATUS.BAD_COMPLETE.
 #pragma once
 
+#include "arch/regs/field_names.h"
 #include "arch/regs/reg_def.h"
 
 #include <array>
@@ -107,5 +108,11 @@ constexpr std::array<reg_def, global_regs.size() + max_sources - 1> all_regs() {
 }
 static_assert(regs::well_formed(all_regs(), window_bytes), "intc register map overlaps or overflows");
 static_assert(ENABLE1.offset < source_base, "bit banks run into the priorities");
+
+// Every named field, for decoding values (arch/regs/field_names.h).
+constexpr regs::named_field field_names[] = {
+    {"ID", "SOURCES", ID_SOURCES},         {"ID", "MAX_PRIORITY", ID_MAX_PRIORITY},
+    {"ID", "VERSION", ID_VERSION},         {"THRESHOLD", "VALUE", THRESHOLD_VALUE},
+    {"STATUS", "BAD_COMPLETE", STATUS_BAD_COMPLETE}, {"PRIORITY", "VALUE", PRIORITY_VALUE}};
 
 }  // namespace nnvp::intc_regs

@@ -14,6 +14,7 @@
 // count since reset or since the last write of 1 to COUNTERS_CLEAR.
 #pragma once
 
+#include "arch/regs/field_names.h"
 #include "arch/regs/reg_def.h"
 
 #include <array>
@@ -134,5 +135,15 @@ constexpr std::array<reg_def, 22> control_regs{
     WEIGHT_DENSITY, ACT_DENSITY, DMA_CHANNELS, STATUS,   ERROR_CODE,     ERROR_CMD,
     CMDS_DONE,  IRQ_STATUS,  IRQ_ENABLE, COUNTERS_CLEAR};
 static_assert(regs::well_formed(control_regs, counter_base));
+
+// Every named field, for decoding values (arch/regs/field_names.h).
+constexpr regs::named_field field_names[] = {
+    {"ARRAY", "ROWS", ARRAY_ROWS},          {"ARRAY", "COLS", ARRAY_COLS},
+    {"DOORBELL", "RING", DOORBELL_RING},    {"COUNTERS_CLEAR", "ALL", COUNTERS_CLEAR_ALL},
+    {"MODE", "TIMING", MODE_TIMING},        {"MODE", "SPARSITY", MODE_SPARSITY},
+    {"STATUS", "BUSY", STATUS_BUSY},        {"STATUS", "DONE", STATUS_DONE},
+    {"STATUS", "ERROR", STATUS_ERROR},      {"IRQ_STATUS", "DONE", IRQ_DONE},
+    {"IRQ_STATUS", "ERROR", IRQ_ERROR},     {"IRQ_ENABLE", "DONE", IRQ_DONE},
+    {"IRQ_ENABLE", "ERROR", IRQ_ERROR}};
 
 }  // namespace nnvp::nncore_regs

@@ -13,6 +13,7 @@
 // Unused offsets answer with an address error.
 #pragma once
 
+#include "arch/regs/field_names.h"
 #include "arch/regs/reg_def.h"
 
 #include <array>
@@ -197,5 +198,20 @@ constexpr std::array<reg_def, 32> domain_regs{
 static_assert(regs::well_formed(global_regs, reserved_global_begin), "global registers overlap");
 static_assert(regs::well_formed(domain_regs, domain_stride), "domain registers overlap");
 static_assert(domain_offset(max_domains) <= window_bytes, "domain blocks exceed the window");
+
+// Every named field, for decoding values (arch/regs/field_names.h).
+constexpr regs::named_field field_names[] = {
+    {"ID", "DOMAINS", ID_DOMAINS},              {"ID", "VERSION", ID_VERSION},
+    {"ID", "MAGIC", ID_MAGIC},                  {"IRQ_STATUS", "OPP_DONE", IRQ_OPP_DONE},
+    {"IRQ_STATUS", "STATE_DONE", IRQ_STATE_DONE}, {"IRQ_STATUS", "ERROR", IRQ_ERROR},
+    {"IRQ_ENABLE", "OPP_DONE", IRQ_OPP_DONE},   {"IRQ_ENABLE", "STATE_DONE", IRQ_STATE_DONE},
+    {"IRQ_ENABLE", "ERROR", IRQ_ERROR},         {"HWGOV_CTRL", "ENABLE", HWGOV_ENABLE},
+    {"HWGOV_CTRL", "MASK", HWGOV_MASK},         {"HWGOV_THRESH", "UP_PCT", HWGOV_UP_PCT},
+    {"HWGOV_THRESH", "DOWN_PCT", HWGOV_DOWN_PCT}, {"THERMAL", "CAPPED", THERMAL_CAPPED},
+    {"THERMAL", "EPISODES", THERMAL_EPISODES},  {"STATUS", "BUSY", STATUS_BUSY},
+    {"STATUS", "ERROR", STATUS_ERROR},          {"STATUS", "PHASE", STATUS_PHASE},
+    {"STATUS", "ERR_CODE", STATUS_ERR_CODE},    {"STATUS", "TARGET", STATUS_TARGET},
+    {"STATUS", "STATE_BUSY", STATUS_STATE_BUSY}, {"STATUS", "THROTTLED", STATUS_THROTTLED},
+    {"STATE_REQ", "VALUE", STATE_VALUE},        {"STATE_CUR", "VALUE", STATE_VALUE}};
 
 }  // namespace nnvp::power_regs

@@ -25,6 +25,7 @@
 //   - irq = (STATUS & IRQ_ENABLE) != 0; STATUS is write-1-to-clear.
 #pragma once
 
+#include "arch/regs/field_names.h"
 #include "arch/regs/reg_def.h"
 
 #include <array>
@@ -94,5 +95,11 @@ static_assert(regs::well_formed(all_regs(), window_bytes), "timer register map o
 static_assert(PERIOD_HI.offset + 4 <= channel_stride, "channel registers overlap the next channel");
 static_assert(COUNT_LO.offset % 8 == 0 && CMP_LO.offset % 8 == 0 && PERIOD_LO.offset % 8 == 0,
               "64-bit pairs must be 8-byte aligned for 64-bit accesses");
+
+// Every named field, for decoding values (arch/regs/field_names.h).
+constexpr regs::named_field field_names[] = {
+    {"ID", "CHANNELS", ID_CHANNELS},        {"ID", "VERSION", ID_VERSION},
+    {"CTRL", "ENABLE", CTRL_ENABLE},        {"CTRL", "RESET_COUNT", CTRL_RESET_COUNT},
+    {"CH_CTRL", "ENABLE", CH_CTRL_ENABLE},  {"CH_CTRL", "PERIODIC", CH_CTRL_PERIODIC}};
 
 }  // namespace nnvp::timer_regs

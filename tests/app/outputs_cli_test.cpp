@@ -331,17 +331,22 @@ TEST(outputs, register_and_bus_traces_are_in_trace_json_and_bounded) {
         if (ev.value("ph", "") == "M" && ev.value("name", "") == "thread_name")
             track[ev.at("tid").get<int>()] = ev.at("args").at("name").get<std::string>();
     std::map<std::string, int> events;
-    bool channel_named = false, dram_bytes = false;
+    bool channel_named = false, dram_bytes = false, fields_decoded = false;
     for (const auto& ev : trace.at("traceEvents")) {
         if (!ev.contains("tid") || ev.value("ph", "") == "M")
             continue;
         const std::string t = track[ev.at("tid").get<int>()], name = ev.value("name", "");
         ++events[t];
         channel_named |= t == "regs.dma" && name.rfind("write ch0.CTRL = 0x", 0) == 0;
+        // The driver starts a channel with its done interrupt: fields by name.
+        fields_decoded |= t == "regs.dma" && name.rfind("write ch0.CTRL = 0x", 0) == 0 &&
+                          name.find("START=1") != std::string::npos &&
+                          name.find("IRQ_DONE=1") != std::string::npos;
         dram_bytes |= t == "bus.dma" && name == "read dram" &&
                       ev.at("args").at("bytes").get<double>() > 0 && ev.at("dur").get<double>() > 0;
     }
     EXPECT_TRUE(channel_named);
+    EXPECT_TRUE(fields_decoded);
     EXPECT_TRUE(dram_bytes);
     for (const char* t : {"regs.dma", "regs.intc", "bus.cpu", "bus.dma"})
         EXPECT_GT(events[t], 0) << t;
