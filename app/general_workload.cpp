@@ -219,8 +219,9 @@ void refuse_varying_parameters(const onnx_import::check_network& cn,
                                const std::vector<std::map<std::string, onnx_tensor>>& sets,
                                const std::string& file) {
     for (const auto& [name, first] : sets[0]) {
+        const std::string& wanted = name;  // a lambda cannot capture a structured binding (C++17)
         const bool runtime = std::any_of(cn.inputs.begin(), cn.inputs.end(),
-                                         [&](const onnx_import::port& p) { return p.name == name; });
+                                         [&](const onnx_import::port& p) { return p.name == wanted; });
         for (std::size_t k = 1; k < sets.size() && !runtime; ++k)
             if (sets[k].at(name).data.bytes() != first.data.bytes())
                 throw config_error(file + ": workload.inputs." + name + ": input set " +

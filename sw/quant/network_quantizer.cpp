@@ -104,8 +104,9 @@ void network_lowering::check_options() const {
     if (m_o.scheme == scheme::none && p != precision::fp16)
         fail("quantization none: an integer precision needs a scheme");
     for (const auto& [name, p] : m_o.overrides) {
+        const std::string& wanted = name;  // a lambda cannot capture a structured binding (C++17)
         const auto it = std::find_if(m_src.ops.begin(), m_src.ops.end(),
-                                     [&](const compiler::net_op& op) { return op.name == name; });
+                                     [&](const compiler::net_op& op) { return op.name == wanted; });
         if (it == m_src.ops.end())
             fail("layer_precision '" + name + "': no step of that name (nnvp info lists them)");
         if (it->type != compiler::op_type::layer)
