@@ -1,7 +1,7 @@
 // Bad input and debugging aids as a user meets them, running the nnvp binary:
-// each input of docs/bringup.md's catalogue ("Bad input") gets its message
-// and exit code; --break-on-warning stops at the first warning.
-#include "tests/support/run_command.h"
+// each input of docs/bad_input.md's catalogue gets its message and exit
+// code; --break-on-warning stops at the first warning.
+#include "tests/app/cli_helpers.h"
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -13,27 +13,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-using result = nnvp::test::command_result;  // output: stdout and stderr
-result run(const std::string& args) { return nnvp::test::run_nnvp(args); }
-
-std::string scenario(const std::string& rel) { return std::string(NNVP_SOURCE_DIR) + "/" + rel; }
+using namespace nnvp::test::cli;
 
 fs::path scratch(const std::string& name) {
-    const fs::path p = fs::temp_directory_path() / ("nnvp_bad_input_" + name);
-    fs::remove_all(p);
-    fs::create_directories(p);
-    return p;
-}
-
-nlohmann::json load(const fs::path& p) {
-    std::ifstream in(p);
-    return nlohmann::json::parse(in);
-}
-
-std::string write_file(const fs::path& dir, const std::string& name, const std::string& text) {
-    const fs::path p = dir / name;
-    std::ofstream(p) << text;
-    return p.string();
+    return nnvp::test::cli::scratch("nnvp_bad_input_", name);
 }
 
 bool has(const std::string& text, const std::string& part) {

@@ -1,7 +1,7 @@
 // The nnvp command line as users drive it: scenarios run, reports carry the
 // contract's keys and the expected metrics, runs are deterministic, and bad
 // input is refused with exit code 2 and a message naming file and field.
-#include "tests/support/run_command.h"
+#include "tests/app/cli_helpers.h"
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -17,27 +17,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-using result = nnvp::test::command_result;  // output: stdout and stderr
-result run(const std::string& args) { return nnvp::test::run_nnvp(args); }
-
-std::string scenario(const std::string& rel) { return std::string(NNVP_SOURCE_DIR) + "/" + rel; }
+using namespace nnvp::test::cli;
 
 fs::path scratch(const std::string& name) {
-    const fs::path p = fs::temp_directory_path() / ("nnvp_cli_test_" + name);
-    fs::remove_all(p);
-    fs::create_directories(p);
-    return p;
-}
-
-nlohmann::json load(const fs::path& p) {
-    std::ifstream in(p);
-    return nlohmann::json::parse(in);
-}
-
-std::string write_file(const fs::path& dir, const std::string& name, const std::string& text) {
-    const fs::path p = dir / name;
-    std::ofstream(p) << text;
-    return p.string();
+    return nnvp::test::cli::scratch("nnvp_cli_test_", name);
 }
 
 }  // namespace
