@@ -1,6 +1,7 @@
 // `nnvp info --mapping` (info_mapping.h).
 #include "app/info_mapping.h"
 
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -19,6 +20,8 @@ std::string tiling_text(const compiler::tiling_candidate& c) {
         os << c.images << (c.images == 1 ? " image" : " images");
     else
         os << c.rows << " x " << c.cols;
+    if (c.passes > 1)  // input-channel passes (sw/compiler/channel_split.h)
+        os << " in " << c.passes << " passes of " << c.in_channels << " ch";
     return os.str();
 }
 
@@ -26,7 +29,8 @@ nlohmann::json candidate_json(const compiler::tiling_candidate& c) {
     return {{"images", c.images},         {"rows", c.rows},
             {"cols", c.cols},             {"tiles", c.tiles},
             {"compute_cycles", c.compute_cycles}, {"est_cycles", c.est_cycles},
-            {"dram_bytes", c.dram_bytes}, {"energy_j", c.energy_j}};
+            {"dram_bytes", c.dram_bytes}, {"energy_j", c.energy_j},
+            {"in_channels", c.in_channels}, {"passes", c.passes}};
 }
 
 // The runner-up against the choice, for the table: "4 x 56: +3.1%".
@@ -49,8 +53,13 @@ std::string runner_up(const compiler::mapping_choice& m) {
 }
 
 void print_table(const compiler::network& net, const compiler::built_package& pkg) {
+    std::size_t tiling_w = 14;  // wider when a layer runs in passes
+    for (const std::vector<compiler::mapping_choice>& ms : pkg.mappings)
+        if (!ms.empty())
+            tiling_w = std::max(tiling_w, tiling_text(ms.front().candidates[ms.front().chosen]).size() + 2);
+    const int tw = static_cast<int>(tiling_w);
     std::cout << std::left << std::setw(24) << "layer" << std::setw(9) << "programs"
-              << std::setw(14) << "tiling" << std::setw(8) << "tiles" << std::setw(13)
+              << std::setw(tw) << "tiling" << std::setw(8) << "tiles" << std::setw(13)
               << "est cycles" << std::setw(13) << "DRAM bytes" << std::setw(8) << "weighed"
               << "next best\n";
     std::string objective;
@@ -66,7 +75,7 @@ void print_table(const compiler::network& net, const compiler::built_package& pk
             bytes += g.candidates[g.chosen].dram_bytes;
         }
         std::cout << std::setw(24) << net.ops[i].name.substr(0, 23) << std::setw(9)
-                  << pkg.mappings[i].size() << std::setw(14) << tiling_text(c) << std::setw(8)
+                  << pkg.mappings[i].size() << std::setw(tw) << tiling_text(c) << std::setw(8)
                   << c.tiles << std::setw(13) << cycles << std::setw(13) << bytes << std::setw(8)
                   << m.candidates.size() << runner_up(m) << "\n";
     }
@@ -76,7 +85,9 @@ void print_table(const compiler::network& net, const compiler::built_package& pk
                  "the first program); est cycles sum max(compute, DRAM time) over the tiles "
                  "of every program (output-channel group) of the layer, DRAM bytes their "
                  "input and output moves (weights not counted); weighed: the tilings that fit "
-                 "the buffers.\n";
+                 "the buffers. \"in P passes of K ch\": the layer runs in passes over its "
+                 "input channels, partial sums kept in the output buffer (its DRAM bytes "
+                 "include the weights, which passes reload).\n";
 }
 
 nlohmann::json mapping_json(const compiler::network& net, const compiler::built_package& pkg) {

@@ -166,12 +166,12 @@ void llm_run::compile(const scenario& sc) {
     const uint64_t step_arena = align_up(prefill_arena + arena_bound(m_prefill->work.net), MiB);
     m_prefill->package_at = align_up(step_arena + arena_bound(m_step->work.net), MiB);
     try {
-        compiler::build_options o = core_build_options(cfg, df, wf);
+        compiler::build_options o = core_build_options(cfg, df, wf, channel_split_of(m_spec));
         o.arena_base = prefill_arena;
         o.load_address = m_prefill->package_at;
         m_prefill->pkg = compiler::build(m_prefill->work.net, o);
         m_step->package_at = align_up(m_prefill->package_at + m_prefill->pkg.image.size(), MiB);
-        o = core_build_options(cfg, df, wf);
+        o = core_build_options(cfg, df, wf, channel_split_of(m_spec));
         place_arena(o, cfg, m_spec.arena, step_arena, m_file);
         o.load_address = m_step->package_at;
         m_step->pkg = compiler::build(m_step->work.net, o);

@@ -50,8 +50,10 @@ int64_t core_timeout_ms(const compiler::built_package& pkg, const platform_confi
 }  // namespace
 
 compiler::build_options core_build_options(const platform_config& cfg, cost::dataflow df,
-                                           cost::weight_format format) {
+                                           cost::weight_format format,
+                                           compiler::channel_split_policy split) {
     compiler::build_options o;
+    o.channel_split = split;
     o.buffers = {cfg.nncore.core.input_kb, cfg.nncore.core.weight_kb, cfg.nncore.core.output_kb};
     o.core_precisions = (1u << cost::num_precisions) - 1;  // the core runs every precision
     o.df = df;
@@ -65,8 +67,13 @@ compiler::build_options core_build_options(const platform_config& cfg, cost::dat
         if (d.name == "nncore")
             core_mhz = d.opps[d.initial].freq_mhz;
     }
-    if (dram_mhz > 0 && core_mhz > 0)
+    if (dram_mhz > 0 && core_mhz > 0) {
         o.dram_bytes_per_cycle = cfg.dram.bytes_per_cycle * dram_mhz / core_mhz;
+        // A burst waits out the DRAM's latency; max_outstanding of them overlap.
+        o.dram_burst_bytes = cfg.dma.burst_bytes;
+        o.dram_burst_cycles = double(cfg.dram.latency_cycles) * core_mhz / dram_mhz /
+                              std::max<uint32_t>(cfg.dma.max_outstanding, 1);
+    }
     o.dram_pj_per_byte = (cfg.dram.read_pj_per_byte + cfg.dram.write_pj_per_byte) / 2;
     return o;
 }
@@ -113,7 +120,7 @@ network_session::network_session(network_job job, const platform_config& cfg)
     // The arena comes first, the package after it: the arena never needs
     // more than every tensor of the network side by side (no reuse), which
     // plan_tensors() tells without compiling, so one build suffices.
-    compiler::build_options o = core_build_options(cfg, m_job.df, m_job.weight_format);
+    compiler::build_options o = core_build_options(cfg, m_job.df, m_job.weight_format, m_job.channel_split);
     const uint64_t dram_arena = dram.base + 64 * MiB;
     place_arena(o, cfg, m_job.arena, dram_arena, m_job.file);
     m_package_at = align_up(dram_arena + arena_bound(m_job.net), MiB);

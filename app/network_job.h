@@ -43,6 +43,7 @@ struct network_job {
     unsigned sparsity = 0;
     double weight_density = 1, act_density = 1;
     cost::weight_format weight_format = cost::weight_format::dense;
+    compiler::channel_split_policy channel_split = compiler::channel_split_policy::mapper;
     // Where the activation arena lies: "dram", "sram" (the on-chip SRAM;
     // config_error when it does not fit) or "auto" (SRAM when it fits).
     std::string arena = "dram";
@@ -51,9 +52,10 @@ struct network_job {
 };
 
 // The compiler's options for the platform's NN core (its buffers, every
-// precision) with the workload's dataflow and weight format.
+// precision) with the workload's dataflow, weight format and channel split.
 compiler::build_options core_build_options(const platform_config& cfg, cost::dataflow df,
-                                           cost::weight_format format);
+                                           cost::weight_format format,
+                                           compiler::channel_split_policy split);
 // Every tensor of `net` side by side (64-byte aligned): an arena never needs more.
 uint64_t arena_bound(const compiler::network& net);
 // The arena's place for workload.arena ("dram": at `dram_arena`; "sram":

@@ -32,6 +32,7 @@ network_run::network_run(scenario& sc) : m_spec(*sc.workload), m_timing(sc.mode 
                                                    : 0;
     job.seed = m_spec.seed;
     job.df = dataflow_of(m_spec);
+    job.channel_split = channel_split_of(m_spec);
     job.timing = m_timing;
     job.power = m_spec.power;
     job.sparsity = m_spec.sparsity.mode == "gate" ? 1 : m_spec.sparsity.mode == "skip" ? 2 : 0;

@@ -247,6 +247,7 @@ workload_spec parse_workload(const config_node& node, const std::string& scenari
     w.check = node.boolean("check", true);
     w.log_steps = node.boolean("log_steps", false);
     w.dataflow = node.one_of("dataflow", {"auto", "os", "ws", "is"}, "auto");
+    w.channel_split = node.one_of("channel_split", {"mapper", "fallback", "off"}, "mapper");
     w.arena = node.one_of("arena", {"dram", "sram", "auto"}, "dram");
     if (node.has("arrival"))
         w.arrival = parse_arrival(node.child("arrival"));
@@ -469,6 +470,12 @@ double arrival_gap_s(const arrival_spec& a) {
     case 2: return 1.0 / a.rate_per_s;
     default: return 0.0;
     }
+}
+
+compiler::channel_split_policy channel_split_of(const workload_spec& w) {
+    return w.channel_split == "off"        ? compiler::channel_split_policy::off
+           : w.channel_split == "fallback" ? compiler::channel_split_policy::fallback
+                                           : compiler::channel_split_policy::mapper;
 }
 
 cost::dataflow dataflow_of(const workload_spec& w) {

@@ -18,6 +18,7 @@
 //     "check": true,                  functional: outputs against the reference executor
 //     "arena": "dram",                activations in DRAM, the on-chip SRAM, or auto (SRAM if it fits)
 //     "log_steps": false,             the firmware's console line per step and inference
+//     "channel_split": "mapper",      input-channel passes: mapper fallback off (compiler)
 //     "sparsity": {"mode": "skip",    the NN core's zero handling: none gate skip
 //                  "weight_zero_pct": 50,    magnitude pruning of every conv / fc layer
 //                  "activation_density": 0.6,    timing mode: non-zero share of inputs
@@ -76,6 +77,7 @@ struct sparsity_spec {
 
 struct workload_spec {
     std::string network;       // as written
+    std::string channel_split = "mapper";  // mapper fallback off (compiler::channel_split_policy)
     std::string network_path;  // resolved (.onnx)
     std::string weights_path;  // fmnist_lenet: a weights file (resolved); empty: the committed one
     quant::quant_options quant;
@@ -164,5 +166,6 @@ int64_t arrival_code(const std::string& pattern);
 double arrival_gap_s(const arrival_spec& a);
 // workload.dataflow as the compiler takes it ("auto": the core picks).
 cost::dataflow dataflow_of(const workload_spec& w);
+compiler::channel_split_policy channel_split_of(const workload_spec& w);
 
 }  // namespace nnvp

@@ -192,7 +192,16 @@ constexpr uint16_t count_include_pad = 1u << 2;  // avg_pool divisor counts padd
 constexpr uint16_t binary_input = 1u << 3;
 constexpr uint16_t binary_output = 1u << 4;
 constexpr uint16_t binary_fixed_scale = 1u << 5; // else fp32 scales (bin_alpha)
-constexpr uint16_t known = (1u << 6) - 1;
+// Input-channel passes of an integer conv2d / fully_connected (added to
+// version 1; a core without them answers bad_field): partial_in starts the
+// sums from the partial sums at in2.offset (in2's shape = the output shape,
+// elements of ref::accumulator_type); partial_out writes the raw sums at
+// accumulator width to out_offset: no bias, per_channel, table, activation
+// or binary_output then. in2 and the output may be the same bytes (the core
+// reads every partial sum before it writes).
+constexpr uint16_t partial_in = 1u << 6;
+constexpr uint16_t partial_out = 1u << 7;
+constexpr uint16_t known = (1u << 8) - 1;
 }  // namespace flag
 
 // An NHWC tensor in local memory.
@@ -342,6 +351,11 @@ static_assert(follows_op_kind(opcode::conv2d, ref::op_kind::conv2d) &&
 
 inline bool is_compute(opcode op) {
     return op >= opcode::conv2d && op <= opcode::normalize;
+}
+
+// An input-channel pass (flag::partial_in / partial_out).
+inline bool uses_partials(const command& c) {
+    return is_compute(c.op) && (c.flags & (flag::partial_in | flag::partial_out)) != 0;
 }
 
 // Checksum of a command array as the header carries it.

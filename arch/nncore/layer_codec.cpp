@@ -71,6 +71,18 @@ check_result check_head(const command& c) {
         return fail(error_code::bad_field, "has_bias / per_channel on an op without weights");
     if (c.op != opcode::avg_pool && (c.flags & flag::count_include_pad))
         return fail(error_code::bad_field, "count_include_pad on an op other than avg_pool");
+    if (c.flags & (flag::partial_in | flag::partial_out)) {
+        if (!is_gemm(c.op))
+            return fail(error_code::bad_field, "partial_in / partial_out on an op without weights");
+        if (c.prec == ref::precision::fp32 || c.prec == ref::precision::fp16)
+            return fail(error_code::unsupported,
+                        "partial sums need an integer precision (float sums depend on their order)");
+    }
+    if ((c.flags & flag::partial_out) &&
+        ((c.flags & (flag::has_bias | flag::per_channel | flag::binary_output)) ||
+         c.act != ref::act_kind::none))
+        return fail(error_code::bad_field,
+                    "partial_out writes raw sums: no bias, per_channel, binary_output or activation");
     if (c.op == opcode::normalize &&
         (c.act == ref::act_kind::leaky_relu || c.act == ref::act_kind::hard_sigmoid))
         return fail(error_code::bad_field,
@@ -88,6 +100,8 @@ ref::layer shape_layer(const command& c) {
     l.binary_output = (c.flags & flag::binary_output) != 0;
     l.bin_scale =
         (c.flags & flag::binary_fixed_scale) ? ref::binary_scale::fixed : ref::binary_scale::fp32;
+    l.partial_in = (c.flags & flag::partial_in) != 0;
+    l.partial_out = (c.flags & flag::partial_out) != 0;
     l.out_channels = k.out_channels;
     l.geo.kernel_h = k.kernel_h;
     l.geo.kernel_w = k.kernel_w;
@@ -209,9 +223,17 @@ check_result plan_operands(const command& c, const ref::layer& l, bool integer_e
             return fail(error_code::bad_dims, "weights " + nn::to_string(p.w_shape) + " too large");
         p.weights = {k.weight_offset, nn::storage_bytes(p.w_type, p.w_shape.count())};
         p.bias_type = ref::bias_type(l);
+        if (l.partial_in) {
+            p.partials_type = ref::accumulator_type(l);
+            if (shape_of(k.in2) != p.out_shape)
+                return fail(error_code::bad_dims, "partial sums " + nn::to_string(shape_of(k.in2)) +
+                                                      ": expected the output shape " +
+                                                      nn::to_string(p.out_shape));
+            p.partials = {k.in2.offset, nn::storage_bytes(p.partials_type, p.out_shape.count())};
+        }
         if (c.flags & flag::has_bias)
             p.bias = {k.bias_offset, nn::storage_bytes(p.bias_type, k.out_channels)};
-        if (binary && l.bin_scale == ref::binary_scale::fp32)
+        if (binary && l.bin_scale == ref::binary_scale::fp32 && !l.partial_out)
             p.alpha_entries = k.out_channels;
         else if (c.flags & flag::per_channel)
             p.per_channel_entries = k.out_channels;
@@ -251,7 +273,7 @@ check_result check_compute(const command& c, uint64_t local_bytes, compute_plan&
     const bool binary = c.prec == ref::precision::binary;
     const bool float_path = !binary && nn::is_float(p.in_type);
     const bool integer_epilogue =
-        !float_path && (!binary || l.bin_scale == ref::binary_scale::fixed);
+        !float_path && !l.partial_out && (!binary || l.bin_scale == ref::binary_scale::fixed);
     if (!float_path)
         if (check_result r = check_quantization(c, l, integer_epilogue); !r.ok())
             return r;
@@ -261,6 +283,7 @@ check_result check_compute(const command& c, uint64_t local_bytes, compute_plan&
         return r;
     for (const auto& [name, s] : {std::pair<const char*, span>{"input", p.in},
                                   {"second input", p.in2},
+                                  {"partial sums", p.partials},
                                   {"weights", p.weights},
                                   {"bias", p.bias},
                                   {"table", p.table},

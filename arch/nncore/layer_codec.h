@@ -41,7 +41,9 @@ struct compute_plan {
     nn::dtype in_type = nn::dtype::fp32, in2_type = nn::dtype::fp32;
     nn::dtype w_type = nn::dtype::fp32, bias_type = nn::dtype::fp32;
     nn::dtype out_type = nn::dtype::fp32;
+    nn::dtype partials_type = nn::dtype::int32;  // flag::partial_in: ref::accumulator_type
     span in, in2, weights, bias, table, out;  // bytes == 0: operand unused
+    span partials;                            // flag::partial_in: at in2.offset
     bool has_second = false;                  // add / mul
     bool has_weights = false;                 // conv2d / fully_connected
     uint32_t per_channel_entries = 0;         // {mult, shift} pairs at table.offset
@@ -62,7 +64,7 @@ ref::layer decode_layer(const command& c, const compute_plan& plan, const uint8_
 // Local-memory byte offsets of a compute command's operands.
 struct operand_offsets {
     uint32_t in = 0;
-    uint32_t in2 = 0;  // add / mul
+    uint32_t in2 = 0;  // add / mul; partial sums (ref::layer::partial_in)
     uint32_t out = 0;
     uint32_t weights = 0;
     uint32_t bias = 0;

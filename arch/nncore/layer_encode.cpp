@@ -46,13 +46,15 @@ bool has_weights(op_kind k) {
 bool has_in2(op_kind k) {
     return ref::is_eltwise(k);
 }
+// Binary fp32 scales are applied (not on raw partial sums).
 bool bin_fp32(const ref::layer& l) {
-    return l.prec == ref::precision::binary && l.bin_scale == ref::binary_scale::fp32;
+    return l.prec == ref::precision::binary && l.bin_scale == ref::binary_scale::fp32 &&
+           !l.partial_out;
 }
 // The integer epilogue runs (requantization, clamp or table).
 bool int_epilogue(const ref::layer& l) {
     const bool float_path = l.prec == ref::precision::fp32 || l.prec == ref::precision::fp16;
-    return !float_path && !bin_fp32(l);
+    return !float_path && !bin_fp32(l) && !l.partial_out;
 }
 // Table activations, and the integer softmax's exp table.
 bool needs_lut(const ref::layer& l) {
@@ -92,6 +94,20 @@ uint16_t encode_flags(const ref::layer& l) {
         flags |= flag::binary_output;
     if (bin && l.bin_scale == ref::binary_scale::fixed)
         flags |= flag::binary_fixed_scale;
+    if (ref::uses_partials(l)) {
+        if (!has_weights(l.op))
+            fail(l, "partial_in/partial_out", "only conv2d and fully_connected accumulate");
+        if (l.prec == ref::precision::fp32 || l.prec == ref::precision::fp16)
+            fail(l, "partial_in/partial_out",
+                 "expected an integer precision (float sums depend on their order)");
+        if (l.partial_out && (l.has_bias || l.binary_output || l.act.kind != ref::act_kind::none))
+            fail(l, "partial_out",
+                 "raw sums take no bias, binary_output or activation (the last pass has them)");
+    }
+    if (l.partial_in)
+        flags |= flag::partial_in;
+    if (l.partial_out)
+        flags |= flag::partial_out;
     return flags;
 }
 
@@ -204,6 +220,8 @@ encoded_layer encode_layer(const ref::layer& l, const shape4& in, const operand_
             fail(l, "in2", "cannot broadcast " + nn::to_string(in2) + " onto " + nn::to_string(in));
         k.in2 = make_ref(l, "in2", in2, at.in2);
     }
+    if (l.partial_in)  // earlier passes' sums, the output's shape
+        k.in2 = make_ref(l, "partials", out, at.in2);
     const int oc = has_weights(l.op) ? l.out_channels : out.c;
     k.out_channels = narrow<uint16_t>(l, "out_channels", oc, 1);
     make_ref(l, "output", out, 0);  // the output shape must be expressible too

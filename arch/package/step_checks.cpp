@@ -81,6 +81,9 @@ validation checker::cpu_layer_step(std::size_t i, const step_record& s) {
     } catch (const std::exception& e) {
         return fail(package_error::bad_step, label + ": " + e.what());
     }
+    if (nncore_cmd::uses_partials(cmd))
+        return fail(package_error::bad_step,
+                    label + ": partial_in / partial_out: a CPU layer step computes whole layers");
     const nncore_cmd::compute_plan& p = d.plan;
     auto operand = [&](const char* what, uint16_t idx, const nn::shape4& shape,
                        nn::dtype type) -> validation {

@@ -61,9 +61,10 @@ cost::core_params parse_core_params(const config_node& node) {
         node.fail("technology_nm", "expected " + cost::known_technologies() + " (nm), got " +
                                        std::to_string(p.technology_nm));
     p.zero_gating = node.boolean("zero_gating", p.zero_gating);
-    p.auto_objective = node.one_of("auto_objective", {"cycles", "energy"}, "cycles") == "energy"
-                           ? cost::objective::energy
-                           : cost::objective::cycles;
+    const std::string objective = node.one_of("auto_objective", {"cycles", "energy", "edp"}, "cycles");
+    p.auto_objective = objective == "energy" ? cost::objective::energy
+                       : objective == "edp"  ? cost::objective::edp
+                                             : cost::objective::cycles;
     node.reject_unknown();
     return p;
 }

@@ -50,7 +50,7 @@ struct nncore_config {
 //   clock_pj_per_pe_cycle, leakage_uw_per_pe, leakage_uw_per_kb,
 //   leakage_mw (0..1e6; when present it overrides the derived leakage),
 //   technology_nm (130, 90, 65, 45, 32, 20, 16, 14, 10, 7), zero_gating (bool),
-//   auto_objective ("cycles"|"energy"). nominal_v is not a key: the
+//   auto_objective ("cycles"|"energy"|"edp"). nominal_v is not a key: the
 //   platform sets it from the nncore domain's v_nominal_mv.
 cost::core_params parse_core_params(const config_node& node);
 

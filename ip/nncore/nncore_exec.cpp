@@ -22,8 +22,8 @@ namespace {
 // The one place the functional arithmetic is called (bit-exact with
 // ref::execute; see nn/kernels/kernels.h).
 nn::tensor run_layer(const ref::layer& l, const nn::tensor& in, const nn::tensor* second,
-                     const nn::tensor* bias, unsigned threads) {
-    return kernels::execute(l, in, second, bias, kernels::options{threads});
+                     const nn::tensor* bias, const nn::tensor* partials, unsigned threads) {
+    return kernels::execute(l, in, second, bias, kernels::options{threads}, partials);
 }
 
 uint64_t move_bytes(const nncore_cmd::move_cmd& m) {
@@ -392,8 +392,13 @@ core::outcome core::execute_compute(uint32_t index, const command& c, command_re
                 if (plan.has_weights)
                     sp.weight_density = 1.0 - nn::zero_fraction(second, 0);
             }
+            // Partial sums are read whole before the output is written (they may share bytes).
+            nn::tensor partials;
+            if (plan.partials.bytes > 0)
+                partials = local_tensor(plan.partials, plan.partials_type, plan.out_shape);
             out = run_layer(l, in, plan.has_weights || plan.has_second ? &second : nullptr,
-                            plan.bias.bytes > 0 ? &bias : nullptr, m_cfg.kernel_threads);
+                            plan.bias.bytes > 0 ? &bias : nullptr,
+                            plan.partials.bytes > 0 ? &partials : nullptr, m_cfg.kernel_threads);
         } catch (const std::exception& e) {
             return error(error_code::bad_field, index, e.what());
         }

@@ -77,6 +77,12 @@ layer_cost gemm_cost(const detail::layer_view& v, dataflow flow, const core_para
     c.bytes.input_read = packed_bytes(a.ifmap_reads * g, v.in_bits);
     c.bytes.weight_read = packed_bytes(a.filter_reads * g, v.w_bits);
     c.bytes.output_read = packed_bytes(a.psum_reads * g, v.acc_bits);
+    // A pass over some input channels starts from the earlier passes' sums:
+    // one accumulator-wide read per output, streamed in while the fold fills
+    // (no extra cycles). A partial_out pass writes its sums at that width
+    // (out_bits follows ref::output_type).
+    if (v.partial_in)
+        c.bytes.output_read += packed_bytes(v.output_count(), v.acc_bits);
     c.bytes.output_write =
         packed_bytes(a.psum_writes * g, v.acc_bits) + packed_bytes(a.ofmap_writes * g, v.out_bits);
     return c;
@@ -110,6 +116,10 @@ bool better(const layer_cost& a, const layer_cost& b, objective obj) {
     const double eb = b.energy.total_j();
     if (obj == objective::energy)
         return ea < eb || (ea == eb && a.compute_cycles < b.compute_cycles);
+    if (obj == objective::edp) {
+        const double da = ea * double(a.compute_cycles), db = eb * double(b.compute_cycles);
+        return da < db || (da == db && a.compute_cycles < b.compute_cycles);
+    }
     return a.compute_cycles < b.compute_cycles || (a.compute_cycles == b.compute_cycles && ea < eb);
 }
 

@@ -30,6 +30,7 @@ layer_view view_of(const ref::layer& l, nn::shape4 in) {
     v.float_function = nn::is_float(ref::output_type(l)) && ref::is_piecewise_function(l.act.kind);
     v.in_bits = static_cast<unsigned>(nn::bits_of(ref::input_type(l)));
     v.out_bits = static_cast<unsigned>(nn::bits_of(ref::output_type(l)));
+    v.partial_in = l.partial_in;
     v.N = u(in.n);
     v.H = u(in.h);
     v.W = u(in.w);

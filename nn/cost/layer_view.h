@@ -26,6 +26,7 @@ struct layer_view {
     unsigned in_bits = 32, w_bits = 0, out_bits = 32, acc_bits = 32;
     unsigned inputs = 1;  // operand tensors read (add / mul: 2)
     bool float_function = false;  // a piecewise-evaluated activation on a float path
+    bool partial_in = false;      // conv2d / fully_connected: starts from partial sums
 
     uint64_t gemm_p() const { return N * Eh * Ew; }
     uint64_t gemm_k() const { return R * S * cpg; }

@@ -19,7 +19,7 @@ const char* to_string(dataflow d) {
 }
 
 const char* to_string(objective o) {
-    return o == objective::energy ? "energy" : "cycles";
+    return o == objective::energy ? "energy" : o == objective::edp ? "edp" : "cycles";
 }
 
 const char* to_string(weight_format f) {

@@ -19,7 +19,8 @@ enum class dataflow : uint8_t {
     automatic = 3
 };
 // What `automatic` minimises.
-enum class objective : uint8_t { cycles, energy };
+// edp: energy x cycles (energy-delay product).
+enum class objective : uint8_t { cycles, energy, edp };
 // Weight storage in DRAM: dense, bitmap (a presence bit per weight and the
 // non-zero values) or CSR (values, column indices, row pointers); automatic
 // picks the smallest (a compiler choice, never on the wire).

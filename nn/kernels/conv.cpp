@@ -39,7 +39,8 @@ namespace {
 // Everything ref::conv2d checks up front, plus the lazy checks of its
 // epilogue and the finite-weights condition of the float panel. false: the
 // caller hands the layer to the reference.
-bool conv_supported(const layer& l, const tensor& in, const tensor& w, const tensor* bias)
+bool conv_supported(const layer& l, const tensor& in, const tensor& w, const tensor* bias,
+                    const tensor* partials)
 {
     const ref::geometry& g = l.geo;
     const shape4 is = in.shape();
@@ -55,12 +56,19 @@ bool conv_supported(const layer& l, const tensor& in, const tensor& w, const ten
     if (bias && (bias->type() != ref::bias_type(l) ||
                  bias->size() != static_cast<std::size_t>(l.out_channels)))
         return false;
+    shape4 os;
     try {
-        (void)ref::output_shape(l, is);
+        os = ref::output_shape(l, is);
     } catch (const std::invalid_argument&) {
         return false;
     }
     const bool float_path = l.prec == precision::fp32 || l.prec == precision::fp16;
+    if (ref::uses_partials(l) &&  // the reference words every misuse
+        (float_path || (l.partial_out && bias) || l.partial_in != (partials != nullptr) ||
+         (partials && (partials->type() != ref::accumulator_type(l) || partials->shape() != os))))
+        return false;
+    if (l.partial_out)
+        return true;  // no epilogue
     const bool bin = l.prec == precision::binary;
     const bool bin_f32 = bin && l.bin_scale == binary_scale::fp32;
     if (bin_f32 && l.bin_alpha.size() != static_cast<std::size_t>(l.out_channels))
@@ -312,7 +320,7 @@ conv_job<T> make_job(const layer& l, const tensor& in, const tensor& w)
 // epilogue of ref::conv2d to every output element.
 template <typename T>
 tensor run(const layer& l, const tensor& in, const tensor& w, const tensor* bias,
-           const options& opt)
+           const options& opt, const tensor* partials)
 {
     conv_job<T> j = make_job<T>(l, in, w);
     const dtype ot = ref::output_type(l);
@@ -325,6 +333,8 @@ tensor run(const layer& l, const tensor& in, const tensor& w, const tensor* bias
     const std::vector<int64_t> bias_i =
         (bias && !float_path && !bin_f32) ? detail::unpack_i64(*bias) : std::vector<int64_t>{};
     const detail::int_epilogue epi(l, bin ? dtype::int8 : ot);
+    const std::vector<int64_t> partial = partials ? detail::unpack_i64(*partials)
+                                                  : std::vector<int64_t>{};
     detail::out_writer y(out);
 
     const int rows = j.os.n * j.os.h;
@@ -349,13 +359,16 @@ tensor run(const layer& l, const tensor& in, const tensor& w, const tensor* bias
                 for (int c = o0; c < o1; ++c) {
                     const S s = sums[static_cast<std::size_t>(px) * oc + c];
                     const std::size_t oi = (static_cast<std::size_t>(row) * j.os.w + px) * oc + c;
-                    if constexpr (std::is_same_v<S, float>) {
+                    if constexpr (std::is_same_v<S, float>) {  // never partial (conv_supported)
                         float facc = s;
                         if (bias)
                             facc += bias_f[static_cast<std::size_t>(c)];
                         y.put_float(oi, ref::finish_float(l, facc, ot));
+                    } else if (l.partial_out) {
+                        y.put_wide(oi, partials ? s + partial[oi] : s);
                     } else if (bin_f32) {
-                        float v = static_cast<float>(s) * l.bin_alpha[static_cast<std::size_t>(c)];
+                        const int64_t sum = partials ? s + partial[oi] : s;
+                        float v = static_cast<float>(sum) * l.bin_alpha[static_cast<std::size_t>(c)];
                         if (bias)
                             v += bias_f[static_cast<std::size_t>(c)];
                         v = ref::apply_float_activation(l.act, v);
@@ -364,7 +377,7 @@ tensor run(const layer& l, const tensor& in, const tensor& w, const tensor* bias
                         else
                             y.put_float(oi, v);
                     } else {
-                        int64_t acc = s;
+                        int64_t acc = partials ? s + partial[oi] : s;
                         if (bias && __builtin_add_overflow(
                                         acc, bias_i[static_cast<std::size_t>(c)], &acc))
                             acc = acc < 0 ? INT64_MAX : INT64_MIN;  // INT16: saturate
@@ -388,28 +401,28 @@ tensor run(const layer& l, const tensor& in, const tensor& w, const tensor* bias
 }
 
 tensor run_any(const layer& l, const tensor& in, const tensor& w, const tensor* bias,
-               const options& opt)
+               const options& opt, const tensor* partials)
 {
     switch (l.prec) {
     case precision::fp32:
-    case precision::fp16: return run<float>(l, in, w, bias, opt);
-    case precision::int16: return run<int32_t>(l, in, w, bias, opt);
-    default: return run<int16_t>(l, in, w, bias, opt);
+    case precision::fp16: return run<float>(l, in, w, bias, opt, partials);
+    case precision::int16: return run<int32_t>(l, in, w, bias, opt, partials);
+    default: return run<int16_t>(l, in, w, bias, opt, partials);
     }
 }
 
 }  // namespace
 
 tensor conv2d(const layer& l, const tensor& in, const tensor& w, const tensor* bias,
-              const options& opt)
+              const options& opt, const tensor* partials)
 {
-    if (!conv_supported(l, in, w, bias))
-        return ref::conv2d(l, in, w, bias);
-    return run_any(l, in, w, bias, opt);
+    if (!conv_supported(l, in, w, bias, partials))
+        return ref::conv2d(l, in, w, bias, partials);
+    return run_any(l, in, w, bias, opt, partials);
 }
 
 tensor fully_connected(const layer& l, const tensor& in, const tensor& w, const tensor* bias,
-                       const options& opt)
+                       const options& opt, const tensor* partials)
 {
     // As in the reference: a 1x1 convolution over a 1x1 image of K channels.
     const shape4 is = in.shape();
@@ -418,9 +431,10 @@ tensor fully_connected(const layer& l, const tensor& in, const tensor& w, const 
     as_conv.op = ref::op_kind::conv2d;
     as_conv.geo = ref::geometry{};
     const tensor rows = in.reshaped({is.n, 1, 1, k});
-    if (w.shape() != shape4{l.out_channels, 1, 1, k} || !conv_supported(as_conv, rows, w, bias))
-        return ref::fully_connected(l, in, w, bias);
-    return run_any(as_conv, rows, w, bias, opt);
+    if (w.shape() != shape4{l.out_channels, 1, 1, k} ||
+        !conv_supported(as_conv, rows, w, bias, partials))
+        return ref::fully_connected(l, in, w, bias, partials);
+    return run_any(as_conv, rows, w, bias, opt, partials);
 }
 
 }  // namespace nnvp::kernels

@@ -193,6 +193,14 @@ void out_writer::put_int(std::size_t i, int32_t v)
     }
 }
 
+void out_writer::put_wide(std::size_t i, int64_t v)
+{
+    if (m_type == dtype::int64)
+        store_le<int64_t>(m_bytes + 8 * i, v);
+    else
+        store_le<int32_t>(m_bytes + 4 * i, static_cast<int32_t>(static_cast<uint32_t>(v)));
+}
+
 void out_writer::finish()
 {
     if (!m_staged.empty())

@@ -43,6 +43,7 @@ public:
     explicit out_writer(nn::tensor& out);
     void put_float(std::size_t i, float v);  // fp32, fp16 (rounded to nearest even)
     void put_int(std::size_t i, int32_t v);  // in the type's range; binary: +-1
+    void put_wide(std::size_t i, int64_t v);  // int32 (wrapped) or int64: partial sums
     void finish();
 
 private:

@@ -28,15 +28,19 @@ struct options {
 };
 
 // Same meaning as ref::execute: `second` is the weights (conv2d,
-// fully_connected) or the second operand (add, mul); unused otherwise.
+// fully_connected) or the second operand (add, mul); unused otherwise;
+// `partials`: earlier passes' sums of a conv2d / fully_connected with partial_in.
 nn::tensor execute(const ref::layer& l, const nn::tensor& in, const nn::tensor* second,
-                   const nn::tensor* bias, const options& opt = {});
+                   const nn::tensor* bias, const options& opt = {},
+                   const nn::tensor* partials = nullptr);
 
 // The ops one by one (execute dispatches to these).
 nn::tensor conv2d(const ref::layer& l, const nn::tensor& in, const nn::tensor& w,
-                  const nn::tensor* bias, const options& opt = {});
+                  const nn::tensor* bias, const options& opt = {},
+                  const nn::tensor* partials = nullptr);
 nn::tensor fully_connected(const ref::layer& l, const nn::tensor& in, const nn::tensor& w,
-                           const nn::tensor* bias, const options& opt = {});
+                           const nn::tensor* bias, const options& opt = {},
+                           const nn::tensor* partials = nullptr);
 nn::tensor pool(const ref::layer& l, const nn::tensor& in, const options& opt = {});
 nn::tensor eltwise(const ref::layer& l, const nn::tensor& a, const nn::tensor& b,
                    const options& opt = {});

@@ -2,7 +2,9 @@
 // the kernel window in (kh, kw, ci) order, skip taps that fall into the
 // padding (they contribute a real zero: the input zero point on integer
 // paths), accumulate at the precision's accumulator width, add the bias, then
-// run the shared epilogue (nn/ref/activation.h).
+// run the shared epilogue (nn/ref/activation.h). A pass of a layer split over
+// its input channels adds earlier passes' partial sums before the bias, or
+// stops at the raw sum (ref::layer::partial_in / partial_out).
 #include "nn/ref/activation.h"
 #include "nn/ref/layer_failure.h"
 #include "nn/ref/ops.h"
@@ -117,6 +119,23 @@ void check_conv(const layer& l, const tensor& in, const tensor& w, const tensor*
     }
 }
 
+// The partial-sum flags and operand of a pass over some input channels.
+void check_partials(const layer& l, const shape4& os, const tensor* partials)
+{
+    if (uses_partials(l) && (l.prec == precision::fp32 || l.prec == precision::fp16))
+        fail(l, "partial sums need an integer precision (float sums depend on their order)");
+    if (l.partial_out && l.has_bias)
+        fail(l, "partial_out writes raw sums: the bias belongs to the last pass");
+    if (l.partial_in != (partials != nullptr))
+        fail(l, "partial_in does not match the partials argument");
+    if (partials) {
+        check_type(l, *partials, accumulator_type(l), "partials");
+        if (partials->shape() != os)
+            fail(l, "partials " + nn::to_string(partials->shape()) + ", expected " +
+                        nn::to_string(os));
+    }
+}
+
 // The epilogue's parameters: binary scales or requantization multipliers.
 void check_epilogue(const layer& l)
 {
@@ -156,11 +175,13 @@ struct window_sum {
 // epilogue per output element.
 class conv_loop {
 public:
-    conv_loop(const layer& l, const tensor& in, const tensor& w, const tensor* bias)
+    conv_loop(const layer& l, const tensor& in, const tensor& w, const tensor* bias,
+              const tensor* partials)
         : m_l(l),
           m_in(in),
           m_w(w),
           m_bias(bias),
+          m_partials(partials),
           m_cpg(in.shape().c / l.geo.groups),
           m_opg(l.out_channels / l.geo.groups),
           m_float(l.prec == precision::fp32 || l.prec == precision::fp16),
@@ -239,6 +260,12 @@ private:
     {
         const dtype ot = out.type();
         const auto ch = static_cast<std::size_t>(oc);
+        if (m_partials)  // integer paths only (check_partials)
+            s.integer += m_partials->get_int(at);
+        if (m_l.partial_out) {
+            out.set_int(at, m_l.prec == precision::int16 ? s.integer : wrap32(s.integer));
+            return;
+        }
         if (m_float) {
             if (m_bias)
                 s.real += m_bias->get_float(ch);
@@ -270,6 +297,7 @@ private:
     const tensor& m_in;
     const tensor& m_w;
     const tensor* m_bias;
+    const tensor* m_partials;  // partial_in: earlier passes' sums
     const int m_cpg;  // input channels per group
     const int m_opg;  // output channels per group
     const bool m_float, m_bin, m_popcount;
@@ -280,16 +308,20 @@ private:
 
 }  // namespace
 
-tensor conv2d(const layer& l, const tensor& in, const tensor& w, const tensor* bias)
+tensor conv2d(const layer& l, const tensor& in, const tensor& w, const tensor* bias,
+              const tensor* partials)
 {
     check_conv(l, in, w, bias);
     const shape4 os = output_shape(l, in.shape());
     const dtype ot = output_type(l);
-    check_epilogue(l);
-    return conv_loop(l, in, w, bias).run(os, ot);
+    check_partials(l, os, partials);
+    if (!l.partial_out)
+        check_epilogue(l);
+    return conv_loop(l, in, w, bias, partials).run(os, ot);
 }
 
-tensor fully_connected(const layer& l, const tensor& in, const tensor& w, const tensor* bias)
+tensor fully_connected(const layer& l, const tensor& in, const tensor& w, const tensor* bias,
+                       const tensor* partials)
 {
     const shape4 is = in.shape();
     const int k = is.h * is.w * is.c;
@@ -301,7 +333,7 @@ tensor fully_connected(const layer& l, const tensor& in, const tensor& w, const 
     layer as_conv = l;
     as_conv.op = op_kind::conv2d;
     as_conv.geo = geometry{};
-    return conv2d(as_conv, in.reshaped({is.n, 1, 1, k}), w, bias);
+    return conv2d(as_conv, in.reshaped({is.n, 1, 1, k}), w, bias, partials);
 }
 
 }  // namespace nnvp::ref

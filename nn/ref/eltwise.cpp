@@ -288,15 +288,18 @@ tensor activate(const layer& l, const tensor& in)
     return out;
 }
 
-tensor execute(const layer& l, const tensor& in, const tensor* second, const tensor* bias)
+tensor execute(const layer& l, const tensor& in, const tensor* second, const tensor* bias,
+               const tensor* partials)
 {
+    if (uses_partials(l) && l.op != op_kind::conv2d && l.op != op_kind::fully_connected)
+        fail(l, "partial sums: only conv2d and fully_connected accumulate");
     switch (l.op) {
     case op_kind::conv2d:
     case op_kind::fully_connected:
         if (!second)
             fail(l, "weights missing");
-        return l.op == op_kind::conv2d ? conv2d(l, in, *second, bias)
-                                       : fully_connected(l, in, *second, bias);
+        return l.op == op_kind::conv2d ? conv2d(l, in, *second, bias, partials)
+                                       : fully_connected(l, in, *second, bias, partials);
     case op_kind::add:
     case op_kind::mul:
     case op_kind::sub:

@@ -87,11 +87,23 @@ dtype activation_type(precision p)
 
 dtype output_type(const layer& l)
 {
+    if (l.partial_out)
+        return accumulator_type(l);
     if (l.prec != precision::binary)
         return activation_type(l.prec);
     if (l.binary_output)
         return dtype::binary;
     return l.bin_scale == binary_scale::fp32 ? dtype::fp32 : dtype::int8;
+}
+
+dtype accumulator_type(const layer& l)
+{
+    switch (l.prec) {
+    case precision::fp32:
+    case precision::fp16: return dtype::fp32;
+    case precision::int16: return dtype::int64;
+    default: return dtype::int32;
+    }
 }
 
 dtype input_type(const layer& l)

@@ -129,6 +129,16 @@ struct layer {
     bool count_include_pad = false;  // avg_pool: divisor counts padded taps
     float norm_epsilon = 1e-5f;      // normalize: added to the variance
 
+    // Input-channel passes (a conv2d / fully_connected split over its input
+    // channels): partial_in adds this call's window sums to the partial sums
+    // of earlier passes (the `partials` operand: accumulator_type, output
+    // shape); partial_out writes the raw sums at accumulator width, without
+    // bias and epilogue. Integer precisions only: integer sums are exact in
+    // any order (INT8/INT4/binary wrap to 32 bits, which commutes with
+    // addition), float sums are not, so a float layer is never split this way.
+    bool partial_in = false;
+    bool partial_out = false;
+
     // Binary precision.
     binary_scale bin_scale = binary_scale::fp32;
     bool binary_input = false;   // +-1 activations in (else int8 activations)
@@ -165,8 +175,13 @@ float norm_epsilon_steps(const layer& l);
 
 // Storage type of activations at precision p (binary: int8 unless binary_input).
 nn::dtype activation_type(precision p);
-// Output element type of a layer.
+// Output element type of a layer (accumulator_type when partial_out).
 nn::dtype output_type(const layer& l);
+// The accumulator conv2d / fully_connected sum in: int64 for INT16, int32
+// for INT8, INT4 and binary, fp32 for the float paths.
+nn::dtype accumulator_type(const layer& l);
+// partial_in / partial_out are set.
+inline bool uses_partials(const layer& l) { return l.partial_in || l.partial_out; }
 // Input element type a layer expects.
 nn::dtype input_type(const layer& l);
 // Weight element type (conv2d / fully_connected).

@@ -13,13 +13,14 @@ namespace nnvp::ref {
 // Output shape of `l` for an input of shape `in` (throws when it is empty).
 nn::shape4 output_shape(const layer& l, const nn::shape4& in);
 
-// conv2d: in NHWC, w OHWI with I = C / groups, bias [1,1,1,O] or nullptr.
+// conv2d: in NHWC, w OHWI with I = C / groups, bias [1,1,1,O] or nullptr;
+// `partials` (the output's shape, accumulator_type) when l.partial_in.
 nn::tensor conv2d(const layer& l, const nn::tensor& in, const nn::tensor& w,
-                  const nn::tensor* bias = nullptr);
+                  const nn::tensor* bias = nullptr, const nn::tensor* partials = nullptr);
 // fully_connected / matmul: in [N,H,W,C] read as N rows of K = H*W*C, w [O,1,1,K]
 // (the transposed right-hand matrix), out [N,1,1,O].
 nn::tensor fully_connected(const layer& l, const nn::tensor& in, const nn::tensor& w,
-                           const nn::tensor* bias = nullptr);
+                           const nn::tensor* bias = nullptr, const nn::tensor* partials = nullptr);
 // max_pool, avg_pool, global_avg_pool, global_max_pool.
 nn::tensor pool(const layer& l, const nn::tensor& in);
 // add, sub, mul, div, max, min: out has a's shape; every dim of b equals a's or is 1.
@@ -36,8 +37,9 @@ float float_eltwise(op_kind op, float x, float y);
 int64_t int_eltwise(op_kind op, int64_t x, int64_t y);
 
 // Dispatch on l.op: `second` is the weights (conv2d, fully_connected) or the
-// second operand (the element-wise ops); unused otherwise.
+// second operand (the element-wise ops); unused otherwise. `partials`: the
+// partial sums of a conv2d / fully_connected with partial_in.
 nn::tensor execute(const layer& l, const nn::tensor& in, const nn::tensor* second = nullptr,
-                   const nn::tensor* bias = nullptr);
+                   const nn::tensor* bias = nullptr, const nn::tensor* partials = nullptr);
 
 }  // namespace nnvp::ref

@@ -120,6 +120,12 @@ struct network {
     }
 };
 
+// When the compiler runs a conv2d / fully_connected layer in passes over its
+// input channels (sw/compiler/channel_split.h): never; only when it fits
+// neither whole nor in output-channel groups; or also when the mapper
+// estimates the passes cheaper than output-channel groups (the default).
+enum class channel_split_policy : uint8_t { off, fallback, mapper };
+
 struct build_options {
     uint64_t load_address = 0;     // where the package will lie (64-byte aligned)
     uint64_t arena_base = 0;       // first byte of the activation arena (64-byte aligned)
@@ -139,7 +145,10 @@ struct build_options {
     std::optional<cost::core_params> core;
     double dram_bytes_per_cycle = 0.0;
     double dram_pj_per_byte = 0.0;
+    uint32_t dram_burst_bytes = 256;  // program_options: short rows are latency-bound
+    double dram_burst_cycles = 0.0;
     uint32_t core_precisions = 0x3f;  // bit p: the core runs ref::precision p
+    channel_split_policy channel_split = channel_split_policy::mapper;
     bool reuse_arena = true;          // false: every tensor its own buffer (debugging)
 };
 

@@ -28,8 +28,6 @@ int channel_grain(nn::dtype t) {
     return bits >= 8 ? 1 : 8 / bits;
 }
 
-namespace {
-
 // A slice of output channels [c0, c0 + cg) of a conv2d / fully_connected layer.
 ref::layer channel_slice(const ref::layer& l, int c0, int cg) {
     ref::layer s = l;
@@ -68,6 +66,8 @@ nn::tensor channels_slice(const nn::tensor& t, int c0, int cg) {  // [1,1,1,C] b
     return out;
 }
 
+namespace {
+
 // Position-wise ops (no window, no reduction across positions).
 bool position_wise(ref::op_kind op) {
     switch (op) {
@@ -104,7 +104,8 @@ bool token_rows(ref::op_kind op, nn::shape4& shape, nn::tensor* second) {
 // and appends its commands; false with `why` when single_layer_program cannot tile it.
 bool package_builder::compile_group(std::size_t i, const ref::layer& l, const nn::tensor* weights,
                                     const nn::tensor* bias, uint32_t c0, uint32_t in_c0,
-                                    core_code& code, std::string& why, const gemm_part* part) {
+                                    core_code& code, std::string& why, const gemm_part* part,
+                                    bool channel_split) {
     const std::vector<int>& in = m_operands[i];
     const tensor_desc& whole_in = m_out.tensors[static_cast<std::size_t>(in[0])];
     // A grouped conv's slice reads only its groups' input channels.
@@ -121,6 +122,9 @@ bool package_builder::compile_group(std::size_t i, const ref::layer& l, const nn
     po.core = m_opt.core;
     po.dram_bytes_per_cycle = m_opt.dram_bytes_per_cycle;
     po.dram_pj_per_byte = m_opt.dram_pj_per_byte;
+    po.dram_burst_bytes = m_opt.dram_burst_bytes;
+    po.dram_burst_cycles = m_opt.dram_burst_cycles;
+    po.channel_split = channel_split;
     compiler::program p;
     try {
         try {
@@ -311,13 +315,26 @@ bool package_builder::try_core(std::size_t i, core_code& code, std::string& why)
                                static_cast<uint32_t>(in_c0), code, why);
             c0 += n;
         }
-        if (ok)
+        if (ok) {
+            // The mapper may prefer fewer, wider groups in input-channel passes.
+            const int split_cg = m_opt.channel_split == channel_split_policy::mapper && groups == 1
+                                     ? prefer_channel_split(i, code)
+                                     : 0;
+            if (split_cg == 0)
+                return true;
+            m_constants.truncate(mark);
+            code = {};
+            if (!compile_channel_split(i, split_cg, code, why))
+                fail(i, "internal: the chosen input-channel split does not compile: " + why);
             return true;
+        }
         cg = groups > 1 && cg > unit ? std::max(cg * 3 / 4 / unit * unit, unit)
                                      : cg * 3 / 4 / grain * grain;
     }
     code = {};
     m_constants.truncate(mark);
+    if (m_opt.channel_split != channel_split_policy::off && try_channel_split(i, code, why))
+        return true;
     if (op.where == placement::core)
         fail(i, why);
     return false;

@@ -176,11 +176,15 @@ void stream_interpreter::compute(const command& c, std::size_t index) {
     if (l.has_bias)
         bias = unpack(p.bias_type, {1, 1, 1, l.out_channels}, operand("bias", p.bias, false),
                       p.bias.bytes);
+    nn::tensor partials;  // read whole before the output (they may share bytes)
+    if (l.partial_in)
+        partials = unpack(p.partials_type, p.out_shape, operand("partial sums", p.partials, false),
+                          p.partials.bytes);
     uint8_t* out = operand("output", p.out, true);
     nn::tensor y;
     try {
         y = ref::execute(l, x, p.has_second || p.has_weights ? &second : nullptr,
-                         l.has_bias ? &bias : nullptr);
+                         l.has_bias ? &bias : nullptr, l.partial_in ? &partials : nullptr);
     } catch (const std::exception& e) {
         fail(index, e.what());
     }

@@ -35,16 +35,25 @@ private:
     std::map<std::tuple<int, int, int, int, int, int, int>, cost::layer_cost> m_memo;
 };
 
-tiling_candidate estimate(const tile_shape& sh, const std::vector<tile_plan>& tiles,
-                          tile_coster& coster, const program_options& opt) {
+// A tile's moves: contiguous when it spans whole rows, else one row per block row.
+uint64_t tile_transfer(const plan_input& p, const tile_plan& t, const program_options& opt) {
+    auto block = [&](std::size_t bytes, int rows, bool whole) {
+        return whole || rows <= 0 ? transfer_cycles(1, bytes, opt)
+                                  : transfer_cycles(uint64_t(rows), bytes / std::size_t(rows), opt);
+    };
+    return block(t.in_bytes, t.in_rows * t.images, t.in_cols == p.in.w) +
+           block(t.in2_bytes, 1, true) +
+           block(t.out_bytes, t.out_rows * t.images, t.out_cols == p.out.w);
+}
+
+tiling_candidate estimate(const plan_input& p, const tile_shape& sh,
+                          const std::vector<tile_plan>& tiles, tile_coster& coster,
+                          const program_options& opt) {
     tiling_candidate c{sh.images, sh.rows, sh.cols, tiles.size(), 0, 0, 0, 0.0};
     for (const tile_plan& t : tiles) {
         const cost::layer_cost& lc = coster.of(t);
         const uint64_t moved = t.in_bytes + t.in2_bytes + t.out_bytes;
-        const uint64_t transfer =
-            opt.dram_bytes_per_cycle > 0
-                ? static_cast<uint64_t>(std::ceil(double(moved) / opt.dram_bytes_per_cycle))
-                : 0;
+        const uint64_t transfer = tile_transfer(p, t, opt);
         c.compute_cycles += lc.compute_cycles;
         c.est_cycles += std::max(lc.compute_cycles, transfer);
         c.dram_bytes += moved;
@@ -53,18 +62,33 @@ tiling_candidate estimate(const tile_shape& sh, const std::vector<tile_plan>& ti
     return c;
 }
 
+}  // namespace
+
+double objective_value(double energy_j, double cycles, cost::objective obj) {
+    return obj == cost::objective::energy ? energy_j
+           : obj == cost::objective::edp  ? energy_j * cycles
+                                          : cycles;
+}
+
 bool better(const tiling_candidate& a, const tiling_candidate& b, cost::objective obj) {
-    if (obj == cost::objective::energy) {
-        if (a.energy_j != b.energy_j)
-            return a.energy_j < b.energy_j;
-        return a.est_cycles < b.est_cycles;
-    }
-    if (a.est_cycles != b.est_cycles)
+    const double va = objective_value(a.energy_j, double(a.est_cycles), obj);
+    const double vb = objective_value(b.energy_j, double(b.est_cycles), obj);
+    if (va != vb)
+        return va < vb;
+    if (obj != cost::objective::cycles && a.est_cycles != b.est_cycles)
         return a.est_cycles < b.est_cycles;
     return a.dram_bytes < b.dram_bytes;
 }
 
-}  // namespace
+uint64_t transfer_cycles(uint64_t rows, uint64_t row_bytes, const program_options& opt) {
+    if (opt.dram_bytes_per_cycle <= 0 || rows * row_bytes == 0)
+        return 0;
+    const auto streaming =
+        static_cast<uint64_t>(std::ceil(double(rows * row_bytes) / opt.dram_bytes_per_cycle));
+    const uint64_t burst = std::max<uint32_t>(opt.dram_burst_bytes, 1);
+    const uint64_t bursts = rows * ((row_bytes + burst - 1) / burst);
+    return std::max(streaming, static_cast<uint64_t>(std::ceil(double(bursts) * opt.dram_burst_cycles)));
+}
 
 std::vector<tile_plan> map_layer(const plan_input& p, const slots& s, const program_options& opt,
                                  mapping_choice& choice) {
@@ -85,7 +109,7 @@ std::vector<tile_plan> map_layer(const plan_input& p, const slots& s, const prog
     std::vector<tile_plan> best;
     for (const tile_shape& sh : shapes) {
         std::vector<tile_plan> tiles = tiles_of(p, sh, s);
-        choice.candidates.push_back(estimate(sh, tiles, coster, opt));
+        choice.candidates.push_back(estimate(p, sh, tiles, coster, opt));
         if (best.empty() || better(choice.candidates.back(), choice.candidates[choice.chosen], obj)) {
             choice.chosen = choice.candidates.size() - 1;
             best = std::move(tiles);

@@ -25,6 +25,11 @@ std::string op_name(const net_op& op);
 // Channels that make whole bytes: a channel slice of a tensor of this type
 // must start and span multiples of it (int4: 2, binary: 8).
 int channel_grain(nn::dtype t);
+// Output channels [c0, c0 + cg) of a conv2d / fully_connected: the layer
+// (per-channel fields cut), the weights' rows, the bias.
+ref::layer channel_slice(const ref::layer& l, int c0, int cg);
+nn::tensor rows_slice(const nn::tensor& t, int r0, int rows);
+nn::tensor channels_slice(const nn::tensor& t, int c0, int cg);
 
 // Where a DRAM move of a compiled core program points: an operand of the
 // op (resolved once the arena is planned) or a constant blob.
@@ -70,8 +75,19 @@ private:
     };
     bool compile_group(std::size_t i, const ref::layer& l, const nn::tensor* weights,
                        const nn::tensor* bias, uint32_t c0, uint32_t in_c0, core_code& code,
-                       std::string& why, const gemm_part* part = nullptr);
+                       std::string& why, const gemm_part* part = nullptr,
+                       bool channel_split = false);
     bool try_gemm(std::size_t i, core_code& code, std::string& why);
+    // A layer that fits neither whole nor in output-channel groups: groups of
+    // output channels, each in passes over its input channels (channel_split.h).
+    bool try_channel_split(std::size_t i, core_code& code, std::string& why);
+    // The output-channel group size of input-channel passes whose estimate
+    // beats `code` (the layer's output-channel groups) under the objective; 0: none.
+    int prefer_channel_split(std::size_t i, const core_code& code);
+    int channel_split_groups(std::size_t i, double& best_cost, std::string& why);
+    // Groups of cg output channels in passes (the first group alone: a trial).
+    bool compile_channel_split(std::size_t i, int cg, core_code& code, std::string& why,
+                               bool first_only = false);
     void cpu_layer(std::size_t i, package::step_record& s);
     // A CPU op's code, once it is known to be a step (free ops have none).
     void emit_cpu_op(std::size_t i, package::step_record& s);

@@ -10,6 +10,7 @@
 #include "arch/nncore/stream.h"
 #include "nn/ref/ops.h"
 #include "nn/tensor/tensor_pack.h"
+#include "sw/compiler/channel_split.h"
 #include "sw/compiler/mapper.h"
 #include "sw/compiler/tiler.h"
 
@@ -292,6 +293,13 @@ program single_layer_program(const ref::layer& l, const nn::tensor& input, const
                        ref::output_type(l),
                        has_in2};
     check_operands(p, input, second, bias, has_w);
+    if (opt.channel_split) {
+        if (!has_w || !detail::channel_splittable(l, opt))
+            fail_layer(l, "channel_split",
+                       "only an INT8 / INT16 conv2d with one group or fully_connected with dense "
+                       "weights can be split over its input channels");
+        return detail::channel_split_program(l, input, *second, bias, buffers, opt);
+    }
 
     program prog;
     prog.layer_name = l.name;

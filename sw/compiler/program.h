@@ -37,6 +37,8 @@
 // Layers whose weights + bias + tables exceed the weight buffer are REJECTED
 // (std::invalid_argument): tiling over output channels is left to the
 // network compiler, which can split such a layer into several commands.
+// With program_options::channel_split an integer conv2d / fully_connected
+// runs in passes over its input channels instead (channel_split.h).
 #pragma once
 
 #include <cstddef>
@@ -76,6 +78,14 @@ struct program_options {
     std::optional<cost::core_params> core;
     double dram_bytes_per_cycle = 0.0;  // per core cycle; 0: compute time only
     double dram_pj_per_byte = 0.0;      // objective energy: a DRAM byte's energy
+    // The DMA engine's bursts (never crossing a row of a strided move): a
+    // move of many short rows is latency-bound. burst_cycles: a burst's DRAM
+    // latency in core cycles over the bursts in flight; 0: bandwidth only.
+    uint32_t dram_burst_bytes = 256;
+    double dram_burst_cycles = 0.0;
+    // Split an integer conv2d / fully_connected over its input channels, with
+    // partial sums kept in the output buffer (sw/compiler/channel_split.h).
+    bool channel_split = false;
 };
 
 // Absolute DRAM addresses (0 and size 0 for an absent operand).
@@ -124,6 +134,8 @@ struct tiling_candidate {
     uint64_t est_cycles = 0;      // sum of max(compute, DRAM bytes / bandwidth)
     uint64_t dram_bytes = 0;      // input, second operand and output moved
     double energy_j = 0.0;        // core energy + DRAM bytes' energy
+    int in_channels = 0;          // channels per pass of an input-channel split (0: none)
+    int passes = 1;               // passes per tile (channel_split.h)
 };
 struct mapping_choice {
     std::string objective;  // "cycles", "energy" or "largest" (no cost model)

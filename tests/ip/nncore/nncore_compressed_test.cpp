@@ -9,7 +9,7 @@
 #include "arch/nncore/weight_codec.h"
 #include "sw/compiler/program.h"
 #include "nn/ref/quant.h"
-#include "tests/ip/nncore/layer_job.h"
+#include "tests/ip/nncore/program_job.h"
 
 using namespace nnvp;
 using namespace nnvp::test;
@@ -56,25 +56,6 @@ struct sparse_conv {
             l, x, &w, &b, {cfg.core.input_kb, cfg.core.weight_kb, cfg.core.output_kb}, opt);
     }
 };
-
-struct program_result {
-    uint32_t status = 0;
-    nn::tensor out;
-    std::vector<nncore::core::command_record> recs;
-    sc_time duration;
-};
-
-program_result run_program(nncore_bench& b, const compiler::program& p, uint32_t mode = 0) {
-    b.put(data_addr, p.image);
-    const std::size_t before = b.records.size();
-    program_result r;
-    r.status =
-        b.ring(static_cast<uint32_t>(p.dram.stream_bytes), mode, sc_time(50, SC_MS), p.dram.stream);
-    r.out = compiler::read_output(p, b.get(data_addr, p.image.size()));
-    r.recs.assign(b.records.begin() + static_cast<long>(before), b.records.end());
-    r.duration = b.streams.back().end - b.streams.back().start;
-    return r;
-}
 
 uint64_t sum_read(const std::vector<nncore::core::command_record>& recs) {
     uint64_t n = 0;

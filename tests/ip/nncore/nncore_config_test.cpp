@@ -112,7 +112,7 @@ TEST(core_params, bad_values_and_unknown_keys_are_config_errors) {
     EXPECT_NE(error_of([] { parse(R"({"mac_pj": {"fp16": -1}})"); }).find("core.json: mac_pj.fp16"),
               std::string::npos);
     EXPECT_EQ(error_of([] { parse(R"({"auto_objective": "speed"})"); }),
-              "core.json: auto_objective: expected one of {cycles, energy}, got \"speed\"");
+              "core.json: auto_objective: expected one of {cycles, energy, edp}, got \"speed\"");
     EXPECT_NE(error_of([] { parse(R"({"cols": "many"})"); }).find("core.json: cols"),
               std::string::npos);
     EXPECT_NE(error_of([] { parse(R"({"macs_per_pe": 4})"); }).find("core.json: macs_per_pe"),

@@ -175,6 +175,18 @@ TEST(layer_cost, energy_objective_picks_least_energy) {
     EXPECT_EQ(of_layer(conv(3, 1, 1, 64), res2, AUTO, p).flow, OS);
     p.auto_objective = objective::cycles;
     EXPECT_EQ(of_layer(conv(3, 1, 1, 64), res2, AUTO, p).flow, WS);
+    // edp keeps the dataflow with the least energy x cycles.
+    double best_edp = 1e300;
+    for (dataflow d : {OS, WS, IS}) {
+        const layer_cost c = of_layer(conv(3, 1, 1, 64), res2, d, p);
+        if (c.energy.total_j() * double(c.compute_cycles) < best_edp) {
+            best_edp = c.energy.total_j() * double(c.compute_cycles);
+            best_flow = d;
+        }
+    }
+    const layer_cost e = of_layer(conv(3, 1, 1, 64), res2, AUTO, p, {}, objective::edp);
+    EXPECT_EQ(e.flow, best_flow);
+    EXPECT_DOUBLE_EQ(e.energy.total_j() * double(e.compute_cycles), best_edp);
 }
 
 TEST(layer_cost, gating_saves_mac_energy_not_cycles) {

@@ -195,10 +195,18 @@ TEST(package, cpu_steps_carry_their_reason) {
               "precision int8: the core does not support it");
     o = options();
     o.buffers = {1, 1, 1};  // 1 KiB buffers: one 64x64-channel input row is 4 KiB
+    o.channel_split = channel_split_policy::off;
     const built_package tiny = build(tiny_classifier(7, {64, 64, 16, 32, 10}), o);
     EXPECT_EQ(tiny.kinds[0], step_kind::cpu_layer);
     EXPECT_EQ(tiny.cpu_reasons[0].rfind("shape does not fit the core: ", 0), 0u)
         << tiny.cpu_reasons[0];
+    // In passes over its input channels the layer fits after all.
+    o.channel_split = channel_split_policy::fallback;
+    const built_package passes = build(tiny_classifier(7, {64, 64, 16, 32, 10}), o);
+    EXPECT_EQ(passes.kinds[0], step_kind::core);
+    ASSERT_FALSE(passes.mappings[0].empty());
+    const mapping_choice& m = passes.mappings[0][0];
+    EXPECT_GT(m.candidates[m.chosen].passes, 1);
 }
 
 // A reshape keeps the bytes: in the middle of a network it is free (its
@@ -336,6 +344,19 @@ TEST(package_validator, bad_step_operands) {
     encode(s, img.data() + step_at(img, 3));
     seal(img);
     expect_error(check(img), package_error::bad_step, "step 3 'fc': input tensor 2");
+    // A CPU layer that would be one pass over some input channels: the
+    // runtime computes whole layers only.
+    img = sample(placement::cpu).image;
+    s = decode_step(img.data() + step_at(img, 3));
+    nncore_cmd::command c = nncore_cmd::decode(img.data() + s.code_offset);
+    c.flags |= nncore_cmd::flag::partial_in;
+    const tensor_record out = decode_tensor(img.data() + section_offset(img, section_kind::tensors) +
+                                            s.output * tensor_record_bytes);
+    c.compute.in2 = {0, static_cast<uint16_t>(out.shape.n), static_cast<uint16_t>(out.shape.h),
+                     static_cast<uint16_t>(out.shape.w), static_cast<uint16_t>(out.shape.c)};
+    nncore_cmd::encode(c, img.data() + s.code_offset);
+    seal(img);
+    expect_error(check(img), package_error::bad_step, "step 3 'fc': partial_in / partial_out");
 }
 
 TEST(package_validator, addresses_outside_dram_or_arena) {

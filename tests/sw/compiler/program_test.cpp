@@ -8,6 +8,7 @@
 
 #include "arch/nncore/stream.h"
 #include "nn/cost/layer_cost.h"
+#include "sw/compiler/mapper.h"
 #include "tests/sw/compiler/compiler_test_util.h"
 
 using namespace nnvp;
@@ -342,4 +343,40 @@ TEST(single_layer_program, the_mapper_keeps_the_cheapest_tiling) {
                       .compute_cycles;
     }
     EXPECT_EQ(cycles, m.candidates[m.chosen].compute_cycles);
+}
+
+// edp keeps the tiling with the least energy x estimated cycles.
+TEST(single_layer_program, the_mapper_minimises_energy_delay_when_asked) {
+    const ref::layer l = conv(precision::int8, 3, 16, 1, 1);
+    std::mt19937 rng(36);
+    const nn::tensor x = test::random_tensor(rng, nn::dtype::int8, {1, 30, 60, 16});
+    const nn::tensor w = test::random_tensor(rng, nn::dtype::int8, {16, 3, 3, 16});
+    const nn::tensor b = test::random_tensor(rng, nn::dtype::int32, {1, 1, 1, 16});
+    program_options opt;
+    opt.core = cost::core_params{};
+    opt.core->auto_objective = cost::objective::edp;
+    opt.dram_bytes_per_cycle = 16;
+    opt.dram_pj_per_byte = 160;
+    const mapping_choice m = single_layer_program(l, x, &w, &b, {8, 16, 8}, opt).mapping;
+    EXPECT_EQ(m.objective, "edp");
+    ASSERT_GT(m.candidates.size(), 1u);
+    const tiling_candidate& best = m.candidates[m.chosen];
+    for (const tiling_candidate& c : m.candidates)
+        EXPECT_GE(c.energy_j * double(c.est_cycles), best.energy_j * double(best.est_cycles));
+}
+
+// A move's DMA time: its bytes over the bandwidth, or its bursts (one per
+// row at most burst_bytes long) at the latency over the bursts in flight.
+TEST(single_layer_program, short_rows_are_latency_bound_in_the_estimate) {
+    program_options opt;
+    opt.dram_bytes_per_cycle = 16;
+    opt.dram_burst_bytes = 256;
+    opt.dram_burst_cycles = 12.5;
+    EXPECT_EQ(detail::transfer_cycles(1, 4096, opt), 256u);    // 16 bursts: 200 cycles < 256
+    EXPECT_EQ(detail::transfer_cycles(100, 32, opt), 1250u);   // 100 bursts of 32 bytes
+    EXPECT_EQ(detail::transfer_cycles(10, 300, opt), 250u);    // 2 bursts a row
+    opt.dram_burst_cycles = 0;
+    EXPECT_EQ(detail::transfer_cycles(100, 32, opt), 200u);
+    opt.dram_bytes_per_cycle = 0;  // no DRAM model: compute time only
+    EXPECT_EQ(detail::transfer_cycles(100, 32, opt), 0u);
 }
