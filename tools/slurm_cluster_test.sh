@@ -4,7 +4,8 @@
 # (docs/slurm.md). Starts, without systemd and in a temporary folder: munged
 # as user munge with its own key and socket, slurmctld and slurmd (SlurmUser
 # root) with a minimal slurm.conf for this host. Then: the sweep with
-# --backend slurm (waiting), the same sweep with --no-wait and --collect, the
+# --backend slurm (waiting), one point's result removed and resubmitted alone
+# (--collect --resubmit), the same sweep with --no-wait and --collect, the
 # sweep with the local backend; the three sweep.csv files must be equal byte
 # for byte apart from the wall_s column (host wall-clock time) and the
 # sweep folder's path in the dir column. Stops every daemon it started on exit.
@@ -116,6 +117,16 @@ printf 'slurm_cluster_test: cluster up in %.1f s (node %s, %s)\n' "$(echo "$up -
 t0=$(date +%s.%N)
 timeout "$(left)" "$nnvp" sweep "$sweep" --backend slurm --max-array 2 --out "$tmp/slurm" ||
   fail "nnvp sweep --backend slurm exited $?"
+# 1b. A task that left no result (as when Slurm kills it): listed as missing,
+# resubmitted alone, and the rows come back the same.
+rm -f "$tmp/slurm/p0002/exit_code" "$tmp/slurm/p0002/report.json"
+listed=$(timeout "$(left)" "$nnvp" sweep --collect "$tmp/slurm")
+[ $? -eq 1 ] && grep -q "p0002 missing" <<< "$listed" || fail "collect did not list p0002: $listed"
+timeout "$(left)" "$nnvp" sweep --collect "$tmp/slurm" --resubmit > "$tmp/resubmit.out" ||
+  fail "nnvp sweep --collect --resubmit exited $?: $(cat "$tmp/resubmit.out")"
+grep -q "1 points (2) resubmitted" "$tmp/resubmit.out" || fail "not only p0002 resubmitted"
+grep -q "4 of 4 points ok" "$tmp/resubmit.out" || fail "the resubmitted point did not finish"
+cat "$tmp/resubmit.out"
 t1=$(date +%s.%N)
 # 2. --no-wait, then wait with squeue and --collect.
 out=$(timeout "$(left)" "$nnvp" sweep "$sweep" --backend slurm --no-wait --out "$tmp/nowait") ||
@@ -150,7 +161,7 @@ for run in slurm nowait; do
 done
 cmp -s "$tmp/slurm/sweep.csv" "$tmp/local/sweep.csv" &&
   fail "the CSVs are identical even in dir: the comparison compares nothing"
-printf 'slurm_cluster_test: %d points; slurm (waiting) %.1f s, slurm --no-wait + --collect %.1f s, local -j 2 %.1f s\n' \
+printf 'slurm_cluster_test: %d points; slurm (waiting, then one resubmitted) %.1f s, slurm --no-wait + --collect %.1f s, local -j 2 %.1f s\n' \
   "$points" "$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t1" | bc)" "$(echo "$t3 - $t2" | bc)"
 echo "slurm_cluster_test: sweep.csv equal to the local backend's apart from wall_s and the dir prefix"
 echo "slurm_cluster_test: PASSED ($(echo "$(date +%s.%N) - $start" | bc | cut -c1-4) s)"
