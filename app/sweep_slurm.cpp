@@ -53,6 +53,9 @@ std::string one_line(const std::string& text) {
     return joined;
 }
 
+// squeue's states of a job that has not ended (man squeue, JOB STATE CODES).
+const char* const active_states = "PD,CF,R,CG,RD,RF,RH,RQ,RS,SI,SO,ST,S";
+
 std::string require_sbatch() {
     const std::string sbatch = find_on_path("sbatch");
     if (sbatch.empty())
@@ -188,7 +191,12 @@ void wait_for_job(const std::string& dir, const std::string& job_id) {
     auto interval = std::chrono::milliseconds(500);
     std::string shown;
     for (int failures = 0;;) {
-        const command_output q = run_captured({squeue, "-h", "-j", job_id, "-o", "%i %T"}, log);
+        // --jobs=ID (squeue's -j takes its value only when joined) and every
+        // state in which a task may still run, held or suspended ones too.
+        const command_output q =
+            run_captured({squeue, "-h", "--jobs=" + job_id,
+                          std::string("--states=") + active_states, "-o", "%i %T"},
+                         log);
         if (q.exit_code != 0) {
             // A job that left the controller's memory is over.
             if (q.output.find("Invalid job id") != std::string::npos)

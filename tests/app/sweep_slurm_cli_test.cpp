@@ -156,14 +156,18 @@ std::vector<std::string> without_wall_clock(const std::string& csv) {
 TEST(sweep_slurm_cli, a_sweep_through_a_stand_in_scheduler_gives_the_local_rows) {
     const fs::path dir = scratch("cli_whole");
     // sbatch that runs the array's tasks (ranges "a-b" and single ids) at
-    // once, one after another; squeue that finds nothing left.
+    // once, one after another.
     write_executable(dir / "bin", "sbatch",
                      "for a in \"$@\"; do case \"$a\" in --array=*) spec=${a#--array=};; esac; "
                      "script=$a; done\nspec=${spec%%%*}\n"
                      "for part in $(echo \"$spec\" | tr ',' ' '); do i=${part%-*}; "
                      "while [ \"$i\" -le \"${part#*-}\" ]; do SLURM_ARRAY_TASK_ID=$i sh "
                      "\"$script\" >/dev/null 2>&1; i=$((i+1)); done; done\necho 7\n");
-    write_executable(dir / "bin", "squeue", "exit 0\n");
+    // squeue: one task still running at the first look, none at the second.
+    write_executable(dir / "bin", "squeue",
+                     "echo \"$*\" >> '" + (dir / "squeue_calls").string() + "'\n[ -e '" +
+                         (dir / "seen").string() + "' ] && exit 0\ntouch '" +
+                         (dir / "seen").string() + "'\necho '7_2 RUNNING'\n");
     const std::string path = (dir / "bin").string() + ":/usr/bin:/bin";
     const std::string sweep = write_sweep(dir);
     const command_result slurm = nnvp_with_path(
@@ -172,6 +176,11 @@ TEST(sweep_slurm_cli, a_sweep_through_a_stand_in_scheduler_gives_the_local_rows)
     EXPECT_NE(slurm.output.find("2 of 3 points ok"), std::string::npos) << slurm.output;
     EXPECT_NE(slurm.output.find("p0001 error (exit code 2): nnvp"), std::string::npos)
         << slurm.output;
+    EXPECT_NE(slurm.output.find("job 7: 7_2 RUNNING"), std::string::npos) << slurm.output;
+    const std::string squeue_call =
+        "-h --jobs=7 --states=PD,CF,R,CG,RD,RF,RH,RQ,RS,SI,SO,ST,S -o %i %T";
+    EXPECT_EQ(lines(read(dir / "squeue_calls")),
+              (std::vector<std::string>{squeue_call, squeue_call}));
     const command_result local =
         nnvp_with_path(path, "sweep " + sweep + " -j 2 --out " + (dir / "local").string());
     EXPECT_EQ(local.exit_code, 1) << local.output;
