@@ -6,12 +6,24 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 extern char** environ;
 
 namespace nnvp {
+
+namespace {
+
+int exit_code_of(int status) {
+    return WIFEXITED(status) ? WEXITSTATUS(status)
+                             : (WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 255);
+}
+
+}  // namespace
 
 pid_t spawn_logged(const std::vector<std::string>& argv, const std::string& log_path) {
     posix_spawn_file_actions_t actions;
@@ -40,9 +52,38 @@ child_exit wait_any_child() {
     } while (pid < 0 && errno == EINTR);
     if (pid < 0)
         throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
-    const int code = WIFEXITED(status) ? WEXITSTATUS(status)
-                                       : (WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 255);
-    return {pid, code};
+    return {pid, exit_code_of(status)};
+}
+
+int wait_child(pid_t pid) {
+    int status = 0;
+    pid_t got;
+    do {
+        got = waitpid(pid, &status, 0);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0)
+        throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
+    return exit_code_of(status);
+}
+
+command_output run_captured(const std::vector<std::string>& argv, const std::string& log_path) {
+    const int code = wait_child(spawn_logged(argv, log_path));
+    std::ifstream in(log_path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return {code, text.str()};
+}
+
+std::string find_on_path(const std::string& name) {
+    const char* path = std::getenv("PATH");
+    std::istringstream dirs(path ? path : "");
+    std::string dir;
+    while (std::getline(dirs, dir, ':')) {
+        const std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+        if (access(candidate.c_str(), X_OK) == 0)
+            return candidate;
+    }
+    return "";
 }
 
 std::string self_executable() {

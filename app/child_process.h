@@ -21,6 +21,20 @@ struct child_exit {
 // Waits for any child of this process to end.
 child_exit wait_any_child();
 
+// Waits for the child `pid` to end; its exit code as child_exit gives it.
+int wait_child(pid_t pid);
+
+struct command_output {
+    int exit_code;
+    std::string output;  // stdout and stderr together
+};
+// Runs `argv` (argv[0] a path) to its end, output captured in `log_path`
+// and returned. Throws std::runtime_error when it cannot be started.
+command_output run_captured(const std::vector<std::string>& argv, const std::string& log_path);
+
+// The absolute path of `name` in one of PATH's folders (executable), or "".
+std::string find_on_path(const std::string& name);
+
 // The running executable's absolute path (/proc/self/exe).
 std::string self_executable();
 

@@ -62,7 +62,14 @@ void usage(std::ostream& os) {
           "      the outputs: exit 0 match, 1 mismatch, 2 unsupported or bad input.\n"
           "  nnvp sweep SWEEP.json [-j N] [--out DIR]\n"
           "      Runs a grid or list of --set variants of a scenario, N in parallel;\n"
-          "      writes DIR/sweep.csv (docs/outputs.md).\n"
+          "      writes DIR/sweep.csv and DIR/sweep.html (docs/outputs.md).\n"
+          "  nnvp sweep SWEEP.json --backend slurm [--out DIR] [--no-wait] [--partition P]\n"
+          "             [--max-array N]\n"
+          "      Submits the points as one Slurm job array (one nnvp run per task) and\n"
+          "      waits for it; --no-wait prints the job id and returns (docs/slurm.md).\n"
+          "  nnvp sweep --collect DIR [--resubmit]\n"
+          "      Writes DIR/sweep.csv and sweep.html from the tasks that finished, lists\n"
+          "      the failed or missing ones; --resubmit runs those again as a new array.\n"
           "  nnvp compare REPORT_A REPORT_B\n"
           "      Headline and per-layer metrics of two runs side by side, with ratios.\n";
 }

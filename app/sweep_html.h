@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "app/sweep.h"
+#include "app/sweep_results.h"
 
 namespace nnvp {
 

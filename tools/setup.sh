@@ -8,7 +8,8 @@ packages=(make pkg-config libsystemc-dev libboost-dev libgtest-dev nlohmann-json
           libbenchmark-dev zlib1g-dev dataset-fashion-mnist
           libonnx-dev libprotobuf-dev libonnx-testdata  # ONNX import, nnvp check, conformance
           python3-onnx python3-numpy  # tools/onnx_models: test models and their reference outputs
-          chromium)  # chromium: tests/app/html_browser_test.cpp renders report.html
+          chromium  # chromium: tests/app/html_browser_test.cpp renders report.html
+          slurmctld slurmd munge slurm-client)  # tools/slurm_cluster_test.sh (docs/slurm.md)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
