@@ -116,6 +116,45 @@ bool resume(const fs::path& dir, const std::vector<std::string>& args, sweep_res
     return true;
 }
 
+// The sweep file's options for every point: the shared package cache beside
+// the point folders, outputs.
+std::vector<std::string> point_options(const sweep_spec& spec, const std::string& dir) {
+    std::vector<std::string> options;
+    if (spec.package_cache)
+        options = {"--package-cache", (fs::path(dir).parent_path() / "package-cache").string()};
+    if (spec.report_only) {
+        options.push_back("--outputs");
+        options.push_back("report");
+    }
+    return options;
+}
+
+// What the points did with the package cache and outputs, for the console.
+void print_point_options(const sweep_spec& spec, const std::string& out,
+                         const std::vector<sweep_result>& results) {
+    if (spec.report_only)
+        std::cout << "nnvp sweep: points wrote report.json and layers.csv only (\"outputs\": "
+                     "\"report\"; no trace.json, power.vcd, report.html)\n";
+    if (!spec.package_cache)
+        return;
+    std::size_t hits = 0, refused = 0, cached = 0;
+    for (const sweep_result& r : results) {
+        const json use = r.report.is_object() ? r.report.value("network", json::object())
+                                                    .value("package_cache", json())
+                                              : json();
+        if (!use.is_object())
+            continue;
+        ++cached;
+        hits += use.value("outcome", "") == "hit";
+        refused += use.value("outcome", "") == "replaced";
+    }
+    std::cout << "nnvp sweep: package cache " << (fs::path(out) / "package-cache").string() << ": "
+              << hits << " of " << cached << " points reused a compiled package";
+    if (refused)
+        std::cout << ", " << refused << " refused a corrupt or stale entry and rebuilt it";
+    std::cout << "\n";
+}
+
 void usage(std::ostream& os) {
     os << "usage: nnvp sweep SWEEP.json [-j N] [--out DIR]\n"
           "  Runs every point of SWEEP.json (docs/outputs.md) as its own nnvp run, N at a time\n"
@@ -129,6 +168,8 @@ void usage(std::ostream& os) {
 std::vector<std::string> point_arguments(const sweep_spec& spec, std::size_t i,
                                          const std::string& dir) {
     std::vector<std::string> args = {"run", spec.scenario, "--out", dir};
+    for (const std::string& option : point_options(spec, dir))
+        args.push_back(option);
     for (const auto& [key, value] : spec.fixed) {
         args.push_back("--set");
         args.push_back(key + "=" + override_text(value));
@@ -292,6 +333,7 @@ int run_sweep(int argc, char* argv[]) {
     csv.close();
     const std::string html_path = (fs::path(out) / "sweep.html").string();
     std::ofstream(html_path) << make_sweep_html(spec, results);
+    print_point_options(spec, out, results);
     std::size_t bad = 0;
     for (const auto& r : results)
         bad += r.status != "ok";
