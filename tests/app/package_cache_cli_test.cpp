@@ -175,3 +175,24 @@ TEST(package_cache_cli, a_sweep_over_dram_latency_compiles_once_and_writes_repor
     EXPECT_TRUE(fs::exists(dir / "all" / "p0001" / "trace.json"));
     EXPECT_EQ(simulated_rows(out / "sweep.csv"), simulated_rows(dir / "all" / "sweep.csv"));
 }
+
+TEST(package_cache_cli, run_takes_outputs_all_or_report_and_says_what_is_not_cached) {
+    const fs::path dir = scratch("nnvp_pkgcache_", "options");
+    const result bad = run("run " + lenet + " --outputs trace --out " + (dir / "o").string());
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_NE(bad.output.find("--outputs trace: expected all or report"), std::string::npos)
+        << bad.output;
+    // A network read from a file: compiled every time, and the run says why.
+    const result onnx = run("run " + scenario("scenarios/networks/onnx_conv2d.json") +
+                            " --set mode=timing --outputs report --package-cache " +
+                            (dir / "cache").string() + " --out " + (dir / "onnx").string());
+    ASSERT_EQ(onnx.exit_code, 0) << onnx.output;
+    EXPECT_NE(onnx.output.find("package cache: not used: the network comes from an ONNX model"),
+              std::string::npos)
+        << onnx.output;
+    EXPECT_EQ(load(dir / "onnx" / "report.json")["network"]["package_cache"]["outcome"],
+              "not used");
+    EXPECT_NE(onnx.output.find("--outputs report: no trace.json"), std::string::npos);
+    EXPECT_FALSE(fs::exists(dir / "onnx" / "trace.json"));
+    EXPECT_FALSE(fs::exists(dir / "cache"));
+}
