@@ -6,7 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
+#include <algorithm>
 
 #include "app/package_codec.h"
 #include "sw/dataset/fmnist_model.h"
@@ -167,11 +167,16 @@ std::string package_cache::entry_path(const json& inputs) const {
 std::optional<compiler::built_package> package_cache::find(const json& inputs,
                                                            std::string& problem) const {
     problem.clear();
-    std::ifstream in(entry_path(inputs), std::ios::binary);
+    std::ifstream in(entry_path(inputs), std::ios::binary | std::ios::ate);
     if (!in)
         return std::nullopt;  // a plain miss
-    const std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in),
-                                     std::istreambuf_iterator<char>()};
+    std::vector<uint8_t> bytes(static_cast<std::size_t>(std::max<std::streamoff>(0, in.tellg())));
+    in.seekg(0);
+    in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    if (!in) {
+        problem = "corrupt: cannot be read whole";
+        return std::nullopt;
+    }
     if (bytes.size() < entry_header || std::memcmp(bytes.data(), entry_magic, 8) != 0) {
         problem = "not a package-cache entry";
         return std::nullopt;
@@ -202,8 +207,8 @@ std::optional<compiler::built_package> package_cache::find(const json& inputs,
         return std::nullopt;
     }
     try {
-        return decode_built_package(std::vector<uint8_t>(bytes.begin() + static_cast<long>(at),
-                                                         bytes.end()));
+        bytes.erase(bytes.begin(), bytes.begin() + static_cast<long>(at));  // the package
+        return decode_built_package(bytes);
     } catch (const package_codec_error& e) {
         problem = std::string("corrupt: ") + e.what();
     }

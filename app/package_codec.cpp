@@ -79,6 +79,7 @@ public:
         return static_cast<std::size_t>(n);
     }
     bool done() const { return m_at == m_in.size(); }
+    std::size_t left() const { return m_in.size() - m_at; }
 
 private:
     void need(std::size_t n) const {
@@ -97,29 +98,26 @@ private:
     std::size_t m_at = 0;
 };
 
-// The image without a timing-only package's zero constants: head, the
-// skipped length, tail.
+// The image without a timing-only package's zero constants: the lengths of
+// the head, the zeros and the tail first (so that the reader allocates the
+// image once), then the head and tail bytes.
 void write_image(byte_writer& w, const std::vector<uint8_t>& image) {
     const package::byte_range skip = package::constants_without_values(image.data(), image.size());
     const uint64_t head = skip.size ? skip.offset : image.size();
-    w.u64(head);
-    w.bytes(image.data(), head);
-    w.u64(skip.size);
     const uint64_t tail = image.size() - head - skip.size;
+    w.u64(head);
+    w.u64(skip.size);
     w.u64(tail);
+    w.bytes(image.data(), head);
     w.bytes(image.data() + head + skip.size, tail);
 }
 
 std::vector<uint8_t> read_image(byte_reader& r) {
-    const std::size_t head = r.count(1);
-    std::vector<uint8_t> image(head);
+    const uint64_t head = r.u64(), zeros = r.u64(), tail = r.u64();
+    if (head > r.left() || tail > r.left() - head || zeros > (uint64_t{1} << 32))
+        throw package_codec_error("an image larger than the entry says");
+    std::vector<uint8_t> image(head + zeros + tail);  // zeros where the constants lie
     r.bytes(image.data(), head);
-    const uint64_t zeros = r.u64();
-    if (zeros > (uint64_t{1} << 32))
-        throw package_codec_error("a constants section over 4 GiB");
-    image.resize(head + zeros, 0);
-    const std::size_t tail = r.count(1);
-    image.resize(image.size() + tail);
     r.bytes(image.data() + head + zeros, tail);
     return image;
 }
