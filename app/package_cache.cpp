@@ -2,11 +2,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <algorithm>
 
 #include "app/package_codec.h"
 #include "sw/dataset/fmnist_model.h"
@@ -84,7 +84,9 @@ std::string package_cache_refusal(const scenario& sc) {
     if (sc.workload->generate > 0)
         return "a generation workload";
     const std::string files = file_input(*sc.workload);
-    return files.empty() ? "" : "the network comes from " + files + ", whose contents the key does not hold";
+    return files.empty()
+               ? ""
+               : "the network comes from " + files + ", whose contents the key does not hold";
 }
 
 json package_network_identity(const scenario& sc) {
@@ -99,8 +101,7 @@ json package_network_identity(const scenario& sc) {
 // Every field but `core` is listed here; the core's parameters are the
 // platform's "nncore" section (and the nncore domain's nominal voltage),
 // which parse_core_params reads alone.
-static_assert(sizeof(compiler::build_options) ==
-                  72 + sizeof(std::optional<cost::core_params>),
+static_assert(sizeof(compiler::build_options) == 72 + sizeof(std::optional<cost::core_params>),
               "build_options changed: add the new option to package_inputs()");
 
 json package_inputs(const json& network_identity, const compiler::build_options& o,
@@ -148,7 +149,8 @@ std::string package_cache_use::console_line() const {
     if (outcome == "hit")
         return "package cache: hit, the package comes from " + entry;
     if (outcome == "replaced")
-        return "package cache: refused " + entry + " (" + problem + "); compiled again and replaced it";
+        return "package cache: refused " + entry + " (" + problem +
+               "); compiled again and replaced it";
     std::string line = "package cache: miss; compiled and stored " + entry;
     if (!problem.empty())
         line = "package cache: miss; compiled, but could not store " + entry + ": " + problem;

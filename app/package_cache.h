@@ -39,7 +39,8 @@ std::string package_cache_refusal(const scenario& sc);
 // Every input of compiler::build besides the network: the options, with the
 // platform's NN-core section and nominal voltage for the core's parameters.
 nlohmann::json package_inputs(const nlohmann::json& network_identity,
-                              const compiler::build_options& o, const nlohmann::json& nncore_section);
+                              const compiler::build_options& o,
+                              const nlohmann::json& nncore_section);
 
 // This executable: path, size and modification time (a rebuilt nnvp may
 // compile differently, so its entries are stale).

@@ -177,7 +177,8 @@ static_assert(sizeof(compiler::built_package) == 6 * sizeof(std::vector<int>) + 
               "built_package changed: encode and decode its new field here");
 static_assert(sizeof(compiler::tensor_desc) == 40, "tensor_desc changed: encode it here");
 static_assert(sizeof(compiler::tiling_candidate) == 56, "tiling_candidate changed: encode it here");
-static_assert(sizeof(compiler::mapping_choice) == sizeof(std::string) + sizeof(std::vector<int>) + 8,
+static_assert(sizeof(compiler::mapping_choice) ==
+                  sizeof(std::string) + sizeof(std::vector<int>) + 8,
               "mapping_choice changed: encode it here");
 
 std::vector<uint8_t> encode_built_package(const compiler::built_package& pkg) {

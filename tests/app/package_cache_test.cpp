@@ -3,6 +3,8 @@
 // and not with what only the simulation reads (DRAM latency, other clocks,
 // inferences); an entry decodes to exactly the package stored, and a
 // corrupt, truncated or stale entry is refused with the reason.
+#include "app/package_cache.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -11,7 +13,6 @@
 #include <string>
 
 #include "app/network_job.h"
-#include "app/package_cache.h"
 #include "app/package_codec.h"
 #include "app/scenario.h"
 #include "sw/compiler/sample_network.h"
