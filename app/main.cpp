@@ -25,6 +25,7 @@
 #include <systemc>
 
 #include <cstdlib>
+#include <filesystem>
 #include <malloc.h>
 #include <fstream>
 #include <memory>
@@ -38,7 +39,11 @@ void usage(std::ostream& os) {
     os << "usage:\n"
           "  nnvp run SCENARIO.json [--out DIR] [--set key.path=value ...] [--firmware LIB]\n"
           "           [--progress] [--break-on-warning] [--max-memory GB]\n"
+          "           [--outputs all|report] [--package-cache CACHE_DIR]\n"
           "      Runs a scenario; writes DIR/report.json (default DIR: runs/<scenario name>).\n"
+          "      --outputs report writes report.json and layers.csv only (no trace.json,\n"
+          "      power.vcd, report.html). --package-cache reuses the compiled package of an\n"
+          "      earlier run with the same build inputs from CACHE_DIR (docs/outputs.md).\n"
           "      --set platform.<block>.<param>=V overrides the platform config,\n"
           "      any other key the scenario (e.g. firmware.args.tile=32 with\n"
           "      scenarios/bringup/dma_tensor_demo.json).\n"
@@ -96,19 +101,33 @@ int list_programs(int argc, char* argv[]) {
 }
 
 // report.json, trace.json, layers.csv, power.vcd and report.html in
-// `out_dir`, and the summary on stdout.
+// `out_dir` (report.json and layers.csv alone with `report_only`: sweeps
+// read nothing else), and the summary on stdout.
 void write_outputs(const std::string& out_dir, const nlohmann::json& report, nnvp::soc& chip,
-                   const nnvp::run_outcome& outcome) {
+                   const nnvp::run_outcome& outcome, bool report_only) {
     {
         std::ofstream json(out_dir + "/report.json");
         json << report.dump(2) << "\n";
         nnvp::finish_output_file(json, out_dir + "/report.json");
-        std::ofstream trace(out_dir + "/trace.json");
-        chip.trace().write_trace_json(trace);
-        nnvp::finish_output_file(trace, out_dir + "/trace.json");
         std::ofstream csv(out_dir + "/layers.csv");
         nnvp::write_layers_csv(csv, report);
         nnvp::finish_output_file(csv, out_dir + "/layers.csv");
+    }
+    if (report_only) {
+        // An earlier run's files would no longer belong to this report.
+        std::error_code ec;
+        for (const char* stale : {"/trace.json", "/power.vcd", "/report.html"})
+            std::filesystem::remove(out_dir + stale, ec);
+        nnvp::print_summary_table(std::cout, report);
+        std::cout << "\nreport: " << out_dir
+                  << "/report.json (layers.csv beside it; --outputs report: no trace.json, "
+                     "power.vcd or report.html)\n";
+        return;
+    }
+    {
+        std::ofstream trace(out_dir + "/trace.json");
+        chip.trace().write_trace_json(trace);
+        nnvp::finish_output_file(trace, out_dir + "/trace.json");
         std::ofstream vcd(out_dir + "/power.vcd");
         chip.trace().write_vcd(vcd, outcome.simulated.to_seconds());
         nnvp::finish_output_file(vcd, out_dir + "/power.vcd");
@@ -126,8 +145,10 @@ void write_outputs(const std::string& out_dir, const nlohmann::json& report, nnv
 
 struct run_args {
     std::string scenario_path, out_dir, firmware;
+    std::string package_cache;  // --package-cache DIR (app/package_cache.h)
     std::vector<std::pair<std::string, nlohmann::json>> overrides;
     bool force_progress = false;
+    bool report_only = false;  // --outputs report
 };
 
 // `nnvp run`'s arguments; false (after a message) when they are wrong.
@@ -144,6 +165,15 @@ bool parse_run_args(int argc, char* argv[], run_args& r) {
             r.firmware = argv[++i];
         } else if (a == "--out" && i + 1 < argc) {
             r.out_dir = argv[++i];
+        } else if (a == "--package-cache" && i + 1 < argc) {
+            r.package_cache = argv[++i];
+        } else if (a == "--outputs" && i + 1 < argc) {
+            const std::string which = argv[++i];
+            if (which != "all" && which != "report") {
+                std::cerr << "nnvp: --outputs " << which << ": expected all or report\n";
+                return false;
+            }
+            r.report_only = which == "report";
         } else if (a == "--set" && i + 1 < argc) {
             const std::string kv = argv[++i];
             const auto eq = kv.find('=');
@@ -215,6 +245,7 @@ int run(int argc, char* argv[]) {
     nnvp::scenario sc;
     try {
         sc = nnvp::load_scenario(ra.scenario_path, ra.overrides, ra.firmware);
+        sc.package_cache = ra.package_cache;
         nnvp::check_memory_budget(sc);
     } catch (const nnvp::config_error& e) {
         std::cerr << "nnvp: " << e.what() << "\n";
@@ -275,7 +306,7 @@ int run(int argc, char* argv[]) {
     nnvp::add_warning_log(report, chip.trace());
     const bool network_ok = !network || network->finish(chip, outcome, report);
     try {
-        write_outputs(out_dir, report, chip, outcome);
+        write_outputs(out_dir, report, chip, outcome, ra.report_only);
     } catch (const std::runtime_error& e) {  // the disk filled, or the folder went away
         std::cerr << "nnvp: the outputs could not be written: " << e.what() << "\n";
         return 2;

@@ -125,7 +125,10 @@ network_session::network_session(network_job job, const platform_config& cfg)
     place_arena(o, cfg, m_job.arena, dram_arena, m_job.file);
     m_package_at = align_up(dram_arena + arena_bound(m_job.net), MiB);
     o.load_address = m_package_at;
-    m_pkg = compiler::build(m_job.net, o);
+    m_pkg = m_job.package_cache.empty() || m_job.package_identity.is_null()
+                ? compiler::build(m_job.net, o)
+                : build_with_cache(m_job.net, o, cfg, m_job.package_cache,
+                                   m_job.package_identity, m_cache_use);
     check_arena(m_pkg, cfg, m_job.arena, m_job.file);
     m_core_timeout_ms = core_timeout_ms(m_pkg, cfg);
     m_staging_at = align_up(m_package_at + m_pkg.image.size(), MiB);

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "app/package_cache.h"
 #include "app/power_spec.h"
 #include "firmware/programs/program.h"
 #include "platform/soc.h"
@@ -49,6 +50,10 @@ struct network_job {
     std::string arena = "dram";
     bool log_steps = false;         // the firmware's console line per step
     std::string file = "workload";  // names the scenario in error messages
+    // A package cache folder (app/package_cache.h) and what determines `net`
+    // (package_network_identity); either empty / null: compile every time.
+    std::string package_cache;
+    nlohmann::json package_identity;
 };
 
 // The compiler's options for the platform's NN core (its buffers, every
@@ -116,6 +121,8 @@ public:
     fw::program_args args() const;
     double compile_wall_s() const { return m_compile_wall_s; }
     const compiler::built_package& package() const { return m_pkg; }
+    // What the package cache did; nullopt when the job has none.
+    const std::optional<package_cache_use>& cache_use() const { return m_cache_use; }
 
     // Before the run: package and input sets into DRAM.
     void preload(soc& chip) const;
@@ -152,6 +159,7 @@ private:
     std::function<int(std::size_t)> core_step_of(const soc& chip) const;
     network_job m_job;
     compiler::built_package m_pkg;
+    std::optional<package_cache_use> m_cache_use;
     double m_compile_wall_s = 0;
     int64_t m_core_timeout_ms = 1000;  // the firmware's bound on one core step
     uint64_t m_dram_base = 0, m_package_at = 0, m_staging_at = 0, m_slot_bytes = 0,

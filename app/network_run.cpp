@@ -42,6 +42,12 @@ network_run::network_run(scenario& sc) : m_spec(*sc.workload), m_timing(sc.mode 
     job.arena = m_spec.arena;
     job.log_steps = m_spec.log_steps;
     job.file = sc.file;
+    job.package_cache = sc.package_cache;
+    if (!sc.package_cache.empty()) {
+        job.package_identity = package_network_identity(sc);
+        if (job.package_identity.is_null())
+            m_cache_refusal = package_cache_refusal(sc);
+    }
     try {
         m_session = std::make_unique<network_session>(std::move(job), sc.platform);
     } catch (const std::invalid_argument& e) {
@@ -53,6 +59,10 @@ network_run::network_run(scenario& sc) : m_spec(*sc.workload), m_timing(sc.mode 
               << m_session->package().image.size() << "-byte package, arena "
               << m_session->package().arena_size << " bytes, compiled in "
               << m_work.compile_wall_s + m_session->compile_wall_s() << " s\n";
+    if (m_session->cache_use())
+        std::cout << "nnvp: " << m_session->cache_use()->console_line() << "\n";
+    else if (!m_cache_refusal.empty())
+        std::cout << "nnvp: package cache: not used: " << m_cache_refusal << "\n";
 }
 
 namespace {
@@ -195,6 +205,10 @@ bool network_run::finish(soc& chip, const run_outcome& outcome, nlohmann::json& 
     if (!m_work.values)
         net["weight_values"] = weights_without_values_note;
     net["arena_bytes"] = m_session->package().arena_size;
+    if (m_session->cache_use())
+        net["package_cache"] = m_session->cache_use()->json();
+    else if (!m_cache_refusal.empty())
+        net["package_cache"] = {{"outcome", "not used"}, {"problem", m_cache_refusal}};
     const region* arena = chip.config().map.decode(m_session->package().arena_base);
     net["arena_memory"] = arena ? arena->name : "?";
     net["batch"] = m_spec.batch;

@@ -46,6 +46,7 @@ private:
     resolved_workload m_work;
     std::unique_ptr<network_session> m_session;
     std::unique_ptr<llm_run> m_llm;  // a generation workload instead (workload.generate)
+    std::string m_cache_refusal;     // why --package-cache was not used ("" when it was)
 };
 
 }  // namespace nnvp

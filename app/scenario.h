@@ -32,6 +32,8 @@ struct scenario {
     // A network workload (instead of "firmware"): the nn_network program
     // runs it; its arguments are set when the network is compiled.
     std::optional<workload_spec> workload;
+    // `nnvp run --package-cache DIR` (app/package_cache.h); "": compile every time.
+    std::string package_cache;
 };
 
 // `overrides` are --set pairs: "platform.<path>" reaches the platform config,

@@ -14,9 +14,28 @@ namespace nnvp {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// The sweep file's options for every point: the shared package cache beside
+// the point folders, outputs.
+std::vector<std::string> point_options(const sweep_spec& spec, const std::string& dir) {
+    std::vector<std::string> options;
+    if (spec.package_cache)
+        options = {"--package-cache", (fs::path(dir).parent_path() / "package-cache").string()};
+    if (spec.report_only) {
+        options.push_back("--outputs");
+        options.push_back("report");
+    }
+    return options;
+}
+
+}  // namespace
+
 std::vector<std::string> point_arguments(const sweep_spec& spec, std::size_t i,
                                          const std::string& dir) {
     std::vector<std::string> args = {"run", spec.scenario, "--out", dir};
+    for (const std::string& option : point_options(spec, dir))
+        args.push_back(option);
     for (const auto& [key, value] : spec.fixed) {
         args.push_back("--set");
         args.push_back(key + "=" + override_text(value));

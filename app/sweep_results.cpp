@@ -151,6 +151,37 @@ void write_sweep_csv(std::ostream& os, const sweep_spec& spec,
     }
 }
 
+namespace {
+
+// What the points did with the package cache and outputs, for the console.
+void print_point_options(const sweep_spec& spec, const std::string& out,
+                         const std::vector<sweep_result>& results) {
+    if (spec.report_only)
+        std::cout << "nnvp sweep: points wrote report.json and layers.csv only (\"outputs\": "
+                     "\"report\"; no trace.json, power.vcd, report.html)\n";
+    if (!spec.package_cache)
+        return;
+    std::size_t hits = 0, refused = 0, cached = 0;
+    for (const sweep_result& r : results) {
+        const nlohmann::json use =
+            r.report.is_object()
+                ? r.report.value("network", nlohmann::json::object()).value("package_cache", nlohmann::json())
+                : nlohmann::json();
+        if (!use.is_object())
+            continue;
+        ++cached;
+        hits += use.value("outcome", "") == "hit";
+        refused += use.value("outcome", "") == "replaced";
+    }
+    std::cout << "nnvp sweep: package cache " << (fs::path(out) / "package-cache").string() << ": "
+              << hits << " of " << cached << " points reused a compiled package";
+    if (refused)
+        std::cout << ", " << refused << " refused a corrupt or stale entry and rebuilt it";
+    std::cout << "\n";
+}
+
+}  // namespace
+
 int write_sweep_outputs(const std::string& out, const sweep_spec& spec,
                         const std::vector<sweep_result>& results) {
     const std::string csv_path = (fs::path(out) / "sweep.csv").string();
@@ -161,6 +192,7 @@ int write_sweep_outputs(const std::string& out, const sweep_spec& spec,
     std::ofstream html(html_path);
     html << make_sweep_html(spec, results);
     finish_output_file(html, html_path);
+    print_point_options(spec, out, results);
     std::size_t bad = 0;
     for (const auto& r : results)
         bad += r.status != "ok";

@@ -156,6 +156,8 @@ sweep_spec parse_sweep(const json& doc, const std::string& file) {
         for (const config_node& a : axes)
             s.pareto.push_back(read_axis(a));
     }
+    s.package_cache = root.boolean("package_cache", true);
+    s.report_only = root.one_of("outputs", {"all", "report"}, "all") == "report";
     root.reject_unknown();
     return s;
 }

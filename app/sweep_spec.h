@@ -27,6 +27,12 @@ struct sweep_spec {
     std::vector<overrides> points;        // one entry per point, values of `parameters`
     // Energy against latency is always marked; this is the second pair, if named.
     std::vector<pareto_axis> pareto;  // empty or two axes
+    // "package_cache": points share compiled packages (app/package_cache.h)
+    // in the sweep folder's package-cache/ (default true).
+    bool package_cache = true;
+    // "outputs": "all" (default) or "report": points write report.json and
+    // layers.csv only (sweep.csv and sweep.html read nothing else).
+    bool report_only = false;
 };
 
 sweep_spec load_sweep(const std::string& path);

@@ -4,6 +4,8 @@
 # the fast timing mode (docs/compiler.md). Not a test: the figures depend on
 # the machine and its load.
 #   tools/timing_speed.sh [NNVP]        (default ./build/nnvp)
+# Then the sweep rate (tools/sweep_speed.sh: AlexNet design points per
+# minute with -j 2); SWEEP=0 leaves it out.
 # Peak RSS needs GNU time (Debian package `time`); without it only wall time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,3 +37,7 @@ for entry in "${runs[@]}"; do
   fi
   printf '%-28s %9s %9s %9s %9s\n' "$name" "$wall" "$wall_target" "$rss" "$rss_target"
 done
+if [[ "${SWEEP:-1}" != 0 ]]; then
+  echo
+  tools/sweep_speed.sh "$nnvp"
+fi

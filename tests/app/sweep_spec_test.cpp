@@ -54,14 +54,31 @@ TEST(sweep_spec, grid_is_every_combination_last_key_fastest) {
     EXPECT_TRUE(s.pareto.empty());
 }
 
+TEST(sweep_spec, outputs_and_package_cache_become_run_options) {
+    const auto s = parse(R"({"scenario": "base.json", "outputs": "report", "package_cache": false,
+        "list": [{"firmware.args.tile": 8}]})");
+    EXPECT_TRUE(s.report_only);
+    EXPECT_FALSE(s.package_cache);
+    EXPECT_EQ(nnvp::point_arguments(s, 0, "out/p0000"),
+              (std::vector<std::string>{"run", s.scenario, "--out", "out/p0000", "--outputs",
+                                        "report", "--set", "firmware.args.tile=8"}));
+    const auto d = parse(R"({"scenario": "base.json", "list": [{"firmware.args.tile": 8}]})");
+    EXPECT_FALSE(d.report_only);  // every output unless asked
+    EXPECT_TRUE(d.package_cache);
+    EXPECT_THROW(parse(R"({"scenario": "base.json", "outputs": "none", "list": [{"a.b": 1}]})"),
+                 nnvp::config_error);
+}
+
 TEST(sweep_spec, list_points_and_their_run_arguments) {
     const auto s = parse(R"({"scenario": "base.json",
         "list": [{"firmware.args.tile": 8}, {"firmware.args.tile": 16, "mode": "timing"}],
         "pareto": [{"min": "avg_power_w"}, {"max": "inferences_per_s"}]})");
     EXPECT_EQ(s.parameters, (std::vector<std::string>{"firmware.args.tile", "mode"}));
     ASSERT_EQ(s.points.size(), 2u);
+    // Points share a package cache beside their folders by default.
     EXPECT_EQ(nnvp::point_arguments(s, 1, "out/p0001"),
-              (std::vector<std::string>{"run", s.scenario, "--out", "out/p0001", "--set",
+              (std::vector<std::string>{"run", s.scenario, "--out", "out/p0001",
+                                        "--package-cache", "out/package-cache", "--set",
                                         "firmware.args.tile=16", "--set", "mode=\"timing\""}));
     ASSERT_EQ(s.pareto.size(), 2u);
     EXPECT_EQ(s.pareto[0].metric, "avg_power_w");
