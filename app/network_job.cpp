@@ -30,10 +30,8 @@ uint64_t align_up(uint64_t v, uint64_t a) {
 // of the slowest step at the core's slowest operating point (a governor may
 // hold it there), and never under the runtime's default 1 s.
 int64_t core_timeout_ms(const compiler::built_package& pkg, const platform_config& cfg) {
-    double slowest_mhz = 0;
-    for (const domain_desc& d : cfg.domains)
-        if (d.name == "nncore")
-            slowest_mhz = d.opps.front().freq_mhz;
+    const domain_desc* nn = find_domain(cfg, "nncore");
+    const double slowest_mhz = nn && !nn->opps.empty() ? nn->opps.front().freq_mhz : 0;
     uint64_t worst = 0;
     for (const std::vector<compiler::mapping_choice>& programs : pkg.mappings) {
         uint64_t cycles = 0;
@@ -60,13 +58,10 @@ compiler::build_options core_build_options(const platform_config& cfg, cost::dat
     o.weight_format = format;
     // The mapper's view of the chip at its initial operating points.
     o.core = cfg.nncore.core;
-    double dram_mhz = 0, core_mhz = 0;
-    for (const domain_desc& d : cfg.domains) {
-        if (d.name == "dram")
-            dram_mhz = d.opps[d.initial].freq_mhz;
-        if (d.name == "nncore")
-            core_mhz = d.opps[d.initial].freq_mhz;
-    }
+    const domain_desc* dram = find_domain(cfg, "dram");
+    const domain_desc* core = find_domain(cfg, "nncore");
+    const double dram_mhz = dram ? dram->opps[dram->initial].freq_mhz : 0;
+    const double core_mhz = core ? core->opps[core->initial].freq_mhz : 0;
     if (dram_mhz > 0 && core_mhz > 0) {
         o.dram_bytes_per_cycle = cfg.dram.bytes_per_cycle * dram_mhz / core_mhz;
         // A burst waits out the DRAM's latency; max_outstanding of them overlap.

@@ -129,10 +129,7 @@ void power_program_args(const power_spec& p, const platform_config& cfg, double 
     auto fail = [&file](const std::string& field, const std::string& expected) {
         throw config_error(file + ": workload.power." + field + ": expected " + expected);
     };
-    const domain_desc* nn = nullptr;
-    for (const domain_desc& d : cfg.domains)
-        if (d.name == "nncore")
-            nn = &d;
+    const domain_desc* nn = find_domain(cfg, "nncore");
     if (nn == nullptr || nn->opps.empty())
         fail("governor", "a platform with an nncore domain and its OPP table");
     const std::string top = std::to_string(nn->opps.size() - 1);

@@ -32,6 +32,13 @@ memory_map parse_memory_map(const config_node& root) {
 
 }  // namespace
 
+const domain_desc* find_domain(const platform_config& cfg, const std::string& name) {
+    for (const domain_desc& d : cfg.domains)
+        if (d.name == name)
+            return &d;
+    return nullptr;
+}
+
 platform_config parse_platform_config(const nlohmann::json& doc, const std::string& file) {
     config_node root(doc, file);
     platform_config cfg;
@@ -94,9 +101,8 @@ platform_config parse_platform_config(const nlohmann::json& doc, const std::stri
     root.reject_unknown();
     // The core's energies hold at its domain's nominal voltage (the
     // technology scaling of nn/cost/technology.h takes node and voltage).
-    for (const domain_desc& d : cfg.domains)
-        if (d.name == "nncore")
-            cfg.nncore.core.nominal_v = d.v_nominal_mv / 1000.0;
+    if (const domain_desc* nn = find_domain(cfg, "nncore"))
+        cfg.nncore.core.nominal_v = nn->v_nominal_mv / 1000.0;
 
     // The memories' windows follow their blocks unless the map sizes them.
     // A memory smaller than its window would answer part of the window with

@@ -64,6 +64,9 @@ struct platform_config {
     nncore_config nncore;
 };
 
+// The domain named `name` (e.g. "nncore"), or nullptr.
+const domain_desc* find_domain(const platform_config& cfg, const std::string& name);
+
 // Parses an already loaded document (`file` names it in error messages).
 platform_config parse_platform_config(const nlohmann::json& doc, const std::string& file);
 

@@ -22,10 +22,6 @@ using ref::op_kind;
 
 namespace {
 
-constexpr uint8_t tag_const = 0;
-constexpr uint8_t tag_in[2] = {1, 2};
-constexpr uint8_t tag_out[2] = {3, 4};
-constexpr uint8_t tag_w[2] = {5, 6};
 constexpr int max_group_sizes = 24;  // candidates per layer (compile time)
 constexpr int max_passes = 1024;     // per tile: more would be mostly pass overhead
 

@@ -20,15 +20,15 @@ using namespace nncore_cmd;
 using detail::align_to;
 using detail::fail_layer;
 using detail::plan_input;
+using detail::tag_const;
+using detail::tag_in;
+using detail::tag_out;
 using nn::dtype;
 using nn::shape4;
 using ref::op_kind;
 
 namespace {
 
-constexpr uint8_t tag_const = 0;
-constexpr uint8_t tag_in[2] = {1, 2};
-constexpr uint8_t tag_out[2] = {3, 4};
 
 void check_tensor(const ref::layer& l, const char* what, const nn::tensor& t, dtype type,
                   const shape4* shape) {

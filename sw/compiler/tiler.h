@@ -22,6 +22,13 @@ namespace nnvp::compiler::detail {
     throw std::invalid_argument("layer '" + l.name + "': " + field + ": " + what);
 }
 
+// Transfer tags of single-layer streams: the constants, the two input
+// slots, the two output slots and (input-channel passes) two weight slots.
+constexpr uint8_t tag_const = 0;
+constexpr uint8_t tag_in[2] = {1, 2};
+constexpr uint8_t tag_out[2] = {3, 4};
+constexpr uint8_t tag_w[2] = {5, 6};
+
 inline uint64_t align_to(uint64_t v, uint64_t a) {
     return (v + a - 1) / a * a;
 }

@@ -2,6 +2,7 @@
 // subprocesses: report.html beside report.json, trace.json as valid
 // trace-event JSON with one track per block, power.vcd that parses, sweep
 // rows, resuming, a bad point recorded while the sweep goes on, compare.
+#include "tests/support/csv.h"
 #include "tests/support/run_command.h"
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -45,24 +46,7 @@ std::vector<std::string> lines(const std::string& text) {
     return out;
 }
 
-std::vector<std::string> split_csv(const std::string& line) {
-    std::vector<std::string> out(1);
-    bool quoted = false;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        const char c = line[i];
-        if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-            out.back() += '"';
-            ++i;
-        } else if (c == '"') {
-            quoted = !quoted;
-        } else if (c == ',' && !quoted) {
-            out.emplace_back();
-        } else {
-            out.back() += c;
-        }
-    }
-    return out;
-}
+using nnvp::test::split_csv;
 
 // The small, fast bring-up scenario every test here runs.
 const std::string demo = std::string(NNVP_SOURCE_DIR) + "/scenarios/bringup/dma_tensor_demo.json";

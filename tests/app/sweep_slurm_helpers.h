@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/csv.h"
 #include "tests/support/run_command.h"
 
 namespace nnvp::test::slurm {
@@ -48,25 +49,7 @@ inline void write_executable(const fs::path& dir, const std::string& name,
     fs::permissions(dir / name, fs::perms::owner_all, fs::perm_options::add);
 }
 
-// The fields of one CSV line (quotes as csv_field writes them).
-inline std::vector<std::string> split_csv(const std::string& line) {
-    std::vector<std::string> out(1);
-    bool quoted = false;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        const char c = line[i];
-        if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-            out.back() += '"';
-            ++i;
-        } else if (c == '"') {
-            quoted = !quoted;
-        } else if (c == ',' && !quoted) {
-            out.emplace_back();
-        } else {
-            out.back() += c;
-        }
-    }
-    return out;
-}
+using nnvp::test::split_csv;
 
 #ifdef NNVP_BINARY
 // nnvp with `args`, PATH being `path` (the fakes' folder first), stdout and stderr.
