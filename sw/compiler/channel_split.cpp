@@ -364,22 +364,11 @@ program channel_split_program(const ref::layer& l, const nn::tensor& input,
     d.bias_bytes = bias ? bias->byte_size() : 0;
     d.table_bytes = whole.table.size();
     d.output_bytes = nn::storage_bytes(prog.out_type, s.out.count());
-    uint64_t at = align_to(opt.dram_base, A);
-    auto place = [&](uint64_t& addr, std::size_t bytes) {
-        if (bytes == 0)
-            return;
-        addr = at;
-        at = align_to(at + bytes, A);
-    };
-    place(d.input, d.input_bytes);
-    place(d.weights, d.weight_bytes);
-    place(d.bias, d.bias_bytes);
-    place(d.table, d.table_bytes);
-    place(d.output, d.output_bytes);
+    dram_placer place = place_operands(d, opt.dram_base, A);
     prog.stream = write_split_stream(s, prog, best, opt);
     place(d.stream, prog.stream.size());
     d.stream_bytes = prog.stream.size();
-    d.end = at;
+    d.end = place.at;
 
     prog.image.assign(d.end - opt.dram_base, 0);
     auto copy = [&](uint64_t addr, const std::vector<uint8_t>& src) {

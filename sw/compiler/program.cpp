@@ -232,18 +232,6 @@ std::vector<uint8_t> write_stream(const plan_input& p, const program& prog, cons
     return w.bytes();
 }
 
-// Consecutive, aligned DRAM areas from `at` on (none for 0 bytes).
-struct dram_placer {
-    uint64_t at;
-    uint64_t align;
-    void operator()(uint64_t& addr, std::size_t bytes) {
-        if (bytes == 0)
-            return;
-        addr = at;
-        at = align_to(at + bytes, align);
-    }
-};
-
 // The program's DRAM image: every operand, the table and the stream where
 // the layout put them.
 void fill_image(program& prog, uint64_t base, const nn::tensor& input, const nn::tensor* in2,
@@ -327,13 +315,7 @@ program single_layer_program(const ref::layer& l, const nn::tensor& input, const
     prog.weight_format = wb.format;
 
     // DRAM image: operands, output, then the stream.
-    dram_placer place{align_to(opt.dram_base, A), A};
-    place(d.input, d.input_bytes);
-    place(d.in2, d.in2_bytes);
-    place(d.weights, d.weight_bytes);
-    place(d.bias, d.bias_bytes);
-    place(d.table, d.table_bytes);
-    place(d.output, d.output_bytes);
+    detail::dram_placer place = detail::place_operands(d, opt.dram_base, A);
     prog.stream = write_stream(p, prog, wb, opt);
     place(d.stream, prog.stream.size());
     d.stream_bytes = prog.stream.size();

@@ -33,6 +33,31 @@ inline uint64_t align_to(uint64_t v, uint64_t a) {
     return (v + a - 1) / a * a;
 }
 
+// Consecutive, aligned DRAM areas from `at` on (none for 0 bytes).
+struct dram_placer {
+    uint64_t at;
+    uint64_t align;
+    void operator()(uint64_t& addr, std::size_t bytes) {
+        if (bytes == 0)
+            return;
+        addr = at;
+        at = align_to(at + bytes, align);
+    }
+};
+
+// A program's DRAM image from `base` on: input, second operand, weights,
+// bias, table, output (their sizes set in `d`); the stream goes after.
+inline dram_placer place_operands(dram_layout& d, uint64_t base, uint64_t align) {
+    dram_placer place{align_to(base, align), align};
+    place(d.input, d.input_bytes);
+    place(d.in2, d.in2_bytes);
+    place(d.weights, d.weight_bytes);
+    place(d.bias, d.bias_bytes);
+    place(d.table, d.table_bytes);
+    place(d.output, d.output_bytes);
+    return place;
+}
+
 // Ops whose tiles read a window of input rows (with halo and padding).
 inline bool windowed(ref::op_kind k) {
     return k == ref::op_kind::conv2d || k == ref::op_kind::max_pool ||
