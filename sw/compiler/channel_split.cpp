@@ -120,7 +120,54 @@ bool lay_out_plan(const split_layer& s, const local_layout& loc, uint64_t w_free
     return true;
 }
 
-// Sum over steps of max(compute, DRAM bytes / bandwidth), as mapper.h.
+// One step's estimate: fold-model cost, DRAM time and bytes.
+struct step_cost {
+    uint64_t compute = 0, transfer = 0, moved = 0;
+    double energy_j = 0.0;
+};
+
+step_cost cost_step(const split_layer& s, const split_plan& sp, const tile_plan& t, int g,
+                    bool weights, const program_options& opt) {
+    step_cost c;
+    const int kc = pass_channels(s, sp.kg, g);
+    const uint64_t pixels = s.fc ? uint64_t(t.images) : uint64_t(t.in_rows) * uint64_t(s.in.w);
+    c.moved = pixels * uint64_t(kc) * s.in_eb;
+    c.transfer = transfer_cycles(pixels, uint64_t(kc) * s.in_eb, opt);
+    if (weights) {
+        c.moved += pass_weight_bytes(s, sp.kg, g);
+        c.transfer += transfer_cycles(1, pass_weight_bytes(s, sp.kg, g), opt);
+    }
+    if (g + 1 == sp.passes) {
+        c.moved += t.out_bytes;
+        c.transfer += transfer_cycles(1, t.out_bytes, opt);
+    }
+    const cost::layer_cost lc =
+        cost::of_layer(pass_layer(s, t, g, sp.passes), pass_input(s, t, kc), opt.df, *opt.core);
+    c.compute = lc.compute_cycles;
+    c.energy_j = lc.energy.total_j() + double(c.moved) * opt.dram_pj_per_byte * 1e-12;
+    return c;
+}
+
+// A tile's passes: the first, the last and (the same cost each) the ones
+// between, summed as mapper.h sums tiles.
+tiling_candidate tile_passes(const split_layer& s, const split_plan& sp, const tile_plan& t,
+                             bool weights, const program_options& opt) {
+    tiling_candidate c;
+    auto add = [&](const step_cost& sc, uint64_t times) {
+        c.compute_cycles += sc.compute * times;
+        c.est_cycles += std::max(sc.compute, sc.transfer) * times;
+        c.dram_bytes += sc.moved * times;
+        c.energy_j += sc.energy_j * double(times);
+    };
+    add(cost_step(s, sp, t, 0, weights, opt), 1);
+    if (sp.passes > 2)
+        add(cost_step(s, sp, t, 1, weights, opt), uint64_t(sp.passes - 2));
+    add(cost_step(s, sp, t, sp.passes - 1, weights, opt), 1);
+    return c;
+}
+
+// Sum over tiles and passes of max(compute, DRAM time), as mapper.h; tiles
+// of the same shape are costed once.
 tiling_candidate estimate_plan(const split_layer& s, const split_plan& sp,
                                const program_options& opt) {
     tiling_candidate c;
@@ -130,34 +177,19 @@ tiling_candidate estimate_plan(const split_layer& s, const split_plan& sp,
     c.tiles = sp.tiles.size();
     c.in_channels = sp.kg;
     c.passes = sp.passes;
-    std::map<std::tuple<int, int, int, int, int, int>, cost::layer_cost> memo;
+    std::map<std::tuple<int, int, int, int, int, bool>, tiling_candidate> memo;
     for (std::size_t i = 0; i < sp.tiles.size(); ++i) {
         const tile_plan& t = sp.tiles[i];
-        for (int g = 0; g < sp.passes; ++g) {
-            const int kc = pass_channels(s, sp.kg, g);
-            const uint64_t pixels = s.fc ? uint64_t(t.images) : uint64_t(t.in_rows) * uint64_t(s.in.w);
-            uint64_t moved = pixels * uint64_t(kc) * s.in_eb;
-            uint64_t transfer = transfer_cycles(pixels, uint64_t(kc) * s.in_eb, opt);
-            if (!sp.resident || i == 0) {
-                moved += pass_weight_bytes(s, sp.kg, g);
-                transfer += transfer_cycles(1, pass_weight_bytes(s, sp.kg, g), opt);
-            }
-            if (g + 1 == sp.passes) {
-                moved += t.out_bytes;
-                transfer += transfer_cycles(1, t.out_bytes, opt);
-            }
-            const auto key = std::make_tuple(t.images, t.in_rows, t.pad_top, t.pad_bottom, kc,
-                                             std::min(g, 1) + 2 * (g + 1 == sp.passes));
-            auto it = memo.find(key);
-            if (it == memo.end())
-                it = memo.emplace(key, cost::of_layer(pass_layer(s, t, g, sp.passes),
-                                                      pass_input(s, t, kc), opt.df, *opt.core))
-                         .first;
-            c.compute_cycles += it->second.compute_cycles;
-            c.est_cycles += std::max(it->second.compute_cycles, transfer);
-            c.dram_bytes += moved;
-            c.energy_j += it->second.energy.total_j() + double(moved) * opt.dram_pj_per_byte * 1e-12;
-        }
+        const bool weights = !sp.resident || i == 0;
+        const auto key =
+            std::make_tuple(t.images, t.in_rows, t.out_rows, t.pad_top, t.pad_bottom, weights);
+        auto it = memo.find(key);
+        if (it == memo.end())
+            it = memo.emplace(key, tile_passes(s, sp, t, weights, opt)).first;
+        c.compute_cycles += it->second.compute_cycles;
+        c.est_cycles += it->second.est_cycles;
+        c.dram_bytes += it->second.dram_bytes;
+        c.energy_j += it->second.energy_j;
     }
     return c;
 }

@@ -45,8 +45,9 @@ bool package_builder::compile_channel_split(std::size_t i, int cg, core_code& co
 
 // Output-channel group sizes O, O/2, ..., O/64 (passes pay off for wide
 // groups; narrow ones are what output-channel groups already do): each
-// costed by its first group's estimate times the number of groups; without
-// the core's parameters the largest that compiles. 0 when none does.
+// costed by its first group's estimate times the number of groups, until
+// the cost rises again; without the core's parameters the largest that
+// compiles. 0 when none does.
 int package_builder::channel_split_groups(std::size_t i, double& best_cost, std::string& why) {
     const net_op& op = m_net.ops[i];
     program_options po;
@@ -66,6 +67,8 @@ int package_builder::channel_split_groups(std::size_t i, double& best_cost, std:
             return cg;
         if (ok) {
             const double cost = code_cost(trial, *m_opt.core, double((O + cg - 1) / cg));
+            if (best != 0 && cost > best_cost)
+                break;  // narrower groups cost more from here on
             if (best == 0 || cost < best_cost) {
                 best = cg;
                 best_cost = cost;
