@@ -28,6 +28,10 @@ for tool in munged slurmctld slurmd sbatch squeue sinfo runuser; do
   command -v "$tool" >/dev/null 2>&1 ||
     skip "$tool not found (apt-get install slurmctld slurmd munge slurm-client)"
 done
+for pkg in slurmctld slurmd munge slurm-client; do  # installed and configured (tools/setup.sh)
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
+    skip "package $pkg is not installed and configured (tools/setup.sh installs it where it can)"
+done
 id munge >/dev/null 2>&1 || skip "no user munge (the munge package creates it)"
 [ "$(id -u)" -eq 0 ] || skip "must run as root (munged runs as user munge, slurmd as root)"
 [ -x "$nnvp" ] || fail "$nnvp: no nnvp binary"
