@@ -342,14 +342,8 @@ program channel_split_program(const ref::layer& l, const nn::tensor& input,
     prog.layer_name = l.name;
     prog.out_shape = s.out;
     prog.out_type = ref::output_type(l);
-    local_layout& loc = prog.local;
-    const uint64_t in_region = uint64_t{buffers.input_kb} * 1024u;
-    loc.in_slot_bytes = static_cast<uint32_t>(in_region / 2 / A * A);
-    loc.in_slot[1] = loc.in_slot_bytes;
-    loc.weight_region = static_cast<uint32_t>(in_region);
-    loc.weight_region_bytes = buffers.weight_kb * 1024u;
-    loc.output_region = loc.weight_region + loc.weight_region_bytes;
-    loc.out_slot_bytes = static_cast<uint32_t>(uint64_t{buffers.output_kb} * 1024u / 2 / A * A);
+    prog.local = lay_out_local(l, buffers, A);
+    local_layout& loc = prog.local;  // output slots: after the accumulators (lay_out_plan)
     loc.bias = loc.weight_region;
     loc.table = static_cast<uint32_t>(align_to(loc.bias + (bias ? bias->byte_size() : 0), A));
     const uint64_t w_used = align_to(loc.table + whole.table.size(), A) - loc.weight_region;

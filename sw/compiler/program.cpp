@@ -27,6 +27,30 @@ using nn::dtype;
 using nn::shape4;
 using ref::op_kind;
 
+namespace detail {
+
+// Local memory: two input slots, the weight region, two output slots.
+local_layout lay_out_local(const ref::layer& l, const buffer_sizes& buffers, uint64_t A) {
+    local_layout loc;
+    const uint64_t in_region = uint64_t{buffers.input_kb} * 1024u;
+    const uint64_t w_region = uint64_t{buffers.weight_kb} * 1024u;
+    const uint64_t out_region = uint64_t{buffers.output_kb} * 1024u;
+    if (in_region + w_region + out_region > UINT32_MAX)
+        fail_layer(l, "buffers", "local memory larger than 4 GiB");
+    loc.in_slot_bytes = static_cast<uint32_t>(in_region / 2 / A * A);
+    loc.in_slot[0] = 0;
+    loc.in_slot[1] = loc.in_slot_bytes;
+    loc.weight_region = static_cast<uint32_t>(in_region);
+    loc.weight_region_bytes = static_cast<uint32_t>(w_region);
+    loc.output_region = static_cast<uint32_t>(in_region + w_region);
+    loc.out_slot_bytes = static_cast<uint32_t>(out_region / 2 / A * A);
+    loc.out_slot[0] = loc.output_region;
+    loc.out_slot[1] = loc.output_region + loc.out_slot_bytes;
+    return loc;
+}
+
+}  // namespace detail
+
 namespace {
 
 
@@ -62,25 +86,6 @@ void check_operands(const plan_input& p, const nn::tensor& input, const nn::tens
     }
 }
 
-// Local memory: two input slots, the weight region, two output slots.
-local_layout lay_out_local(const ref::layer& l, const buffer_sizes& buffers, uint64_t A) {
-    local_layout loc;
-    const uint64_t in_region = uint64_t{buffers.input_kb} * 1024u;
-    const uint64_t w_region = uint64_t{buffers.weight_kb} * 1024u;
-    const uint64_t out_region = uint64_t{buffers.output_kb} * 1024u;
-    if (in_region + w_region + out_region > UINT32_MAX)
-        fail_layer(l, "buffers", "local memory larger than 4 GiB");
-    loc.in_slot_bytes = static_cast<uint32_t>(in_region / 2 / A * A);
-    loc.in_slot[0] = 0;
-    loc.in_slot[1] = loc.in_slot_bytes;
-    loc.weight_region = static_cast<uint32_t>(in_region);
-    loc.weight_region_bytes = static_cast<uint32_t>(w_region);
-    loc.output_region = static_cast<uint32_t>(in_region + w_region);
-    loc.out_slot_bytes = static_cast<uint32_t>(out_region / 2 / A * A);
-    loc.out_slot[0] = loc.output_region;
-    loc.out_slot[1] = loc.output_region + loc.out_slot_bytes;
-    return loc;
-}
 
 // Weights, bias and tables one after the other in the weight buffer
 // (rejected when they do not fit); returns the first byte after them.
@@ -293,7 +298,7 @@ program single_layer_program(const ref::layer& l, const nn::tensor& input, const
     prog.layer_name = l.name;
     prog.out_shape = p.out;
     prog.out_type = p.out_t;
-    prog.local = lay_out_local(l, buffers, A);
+    prog.local = detail::lay_out_local(l, buffers, A);
     dram_layout& d = prog.dram;
     d.input_bytes = input.byte_size();
     d.in2_bytes = has_in2 ? second->byte_size() : 0;

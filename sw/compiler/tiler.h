@@ -22,6 +22,10 @@ namespace nnvp::compiler::detail {
     throw std::invalid_argument("layer '" + l.name + "': " + field + ": " + what);
 }
 
+// Local memory: two input slots, the weight region, two output slots
+// (rejected past 4 GiB).
+local_layout lay_out_local(const ref::layer& l, const buffer_sizes& buffers, uint64_t A);
+
 // Transfer tags of single-layer streams: the constants, the two input
 // slots, the two output slots and (input-channel passes) two weight slots.
 constexpr uint8_t tag_const = 0;
