@@ -1,5 +1,7 @@
 #include "ip/common/bus_access.h"
 
+#include "ip/common/burst_train.h"
+
 #include <vector>
 
 namespace nnvp {
@@ -45,15 +47,22 @@ private:
 }  // namespace
 
 bus_result bus_access(fw_port& port, tlm::tlm_command cmd, uint64_t addr, void* data,
-                      unsigned len, sc_core::sc_time& delay) {
+                      unsigned len, sc_core::sc_time& delay, burst_train* train) {
     static payload_pool pool;
     tlm::tlm_generic_payload* t = pool.take();
     struct give_back {
         payload_pool& pool;
         tlm::tlm_generic_payload* t;
-        ~give_back() { pool.give_back(t); }
-    } release{pool, t};
+        burst_train* train;
+        ~give_back() {
+            if (train != nullptr)
+                t->clear_extension(train);
+            pool.give_back(t);
+        }
+    } release{pool, t, train};
     set_access(*t, cmd, addr, data, len);
+    if (train != nullptr)
+        t->set_extension(train);
     port->b_transport(*t, delay);
     return {t->get_response_status(), t->is_dmi_allowed()};
 }

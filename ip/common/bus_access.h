@@ -14,6 +14,8 @@
 
 namespace nnvp {
 
+class burst_train;
+
 // Fills `t` for one plain access of `len` bytes at `addr`.
 void set_access(tlm::tlm_generic_payload& t, tlm::tlm_command cmd, uint64_t addr, void* data,
                 unsigned len);
@@ -31,7 +33,8 @@ using fw_port = sc_core::sc_port_b<tlm::tlm_fw_transport_if<>>;
 // One blocking access through `port`: `delay` is the initiator's time offset
 // on the way in and includes the target's annotation on the way out (the
 // caller waits it out or keeps it, as its decoupling scheme says).
+// With `train`, the access is a burst train (ip/common/burst_train.h).
 bus_result bus_access(fw_port& port, tlm::tlm_command cmd, uint64_t addr, void* data,
-                      unsigned len, sc_core::sc_time& delay);
+                      unsigned len, sc_core::sc_time& delay, burst_train* train = nullptr);
 
 }  // namespace nnvp

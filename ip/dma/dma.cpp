@@ -2,6 +2,8 @@
 #define SC_INCLUDE_DYNAMIC_PROCESSES
 #include "ip/dma/dma.h"
 
+#include "ip/common/burst_train.h"
+
 #include <algorithm>
 #include <deque>
 #include <sstream>
@@ -34,7 +36,7 @@ dma::dma(sc_module_name name, clock_domain& clk, const dma_config& cfg)
     m_cfg.max_descriptors = std::max<uint32_t>(m_cfg.max_descriptors, 1);
     for (unsigned ch = 0; ch < m_cfg.channels; ++ch) {
         m_ch.push_back(std::make_unique<channel>());
-        m_ch.back()->buf.resize(m_cfg.burst_bytes);
+        m_ch.back()->buf.resize(std::max(m_cfg.burst_bytes, m_cfg.train_bytes));
     }
     add_registers();
     for (unsigned ch = 0; ch < m_cfg.channels; ++ch)
@@ -229,9 +231,9 @@ bool dma::wait_clocked(unsigned ch, uint64_t gen) {
 }
 
 bool dma::bus_access_at(tlm::tlm_command cmd, uint64_t addr, unsigned char* data, unsigned len,
-                        const sc_time& at, sc_time& done) {
+                        const sc_time& at, sc_time& done, burst_train* train) {
     sc_time delay = at - sc_time_stamp();
-    const bool ok = nnvp::bus_access(initiator, cmd, addr, data, len, delay).ok();
+    const bool ok = nnvp::bus_access(initiator, cmd, addr, data, len, delay, train).ok();
     done = sc_time_stamp() + delay;
     return ok;
 }
@@ -249,7 +251,8 @@ error_code dma::transfer(unsigned ch, uint64_t gen, const geometry& g) {
     wait(m_clk.cycles(m_cfg.setup_cycles));
     const uint64_t count1 = std::max<uint32_t>(g.count1, 1);
     const uint64_t count2 = std::max<uint32_t>(g.count2, 1);
-    const double j_per_byte = m_cfg.energy_pj_per_byte * 1e-12;
+    // One access moves a burst, or a train of them when trains are on.
+    const uint64_t step = std::max(m_cfg.burst_bytes, m_cfg.train_bytes);
     // Completion times of the bursts in flight, oldest first. Each access is
     // carried out (data moved) when issued; its time lies in the future.
     std::deque<sc_time> in_flight;
@@ -262,7 +265,7 @@ error_code dma::transfer(unsigned ch, uint64_t gen, const geometry& g) {
         for (uint64_t r = 0; r < count1; ++r) {
             const uint64_t src = g.src + p * g.src_stride2 + r * g.src_stride1;
             const uint64_t dst = g.dst + p * g.dst_stride2 + r * g.dst_stride1;
-            for (uint64_t off = 0; off < g.len; off += m_cfg.burst_bytes) {
+            for (uint64_t off = 0; off < g.len; off += step) {
                 // A free slot: wait for the oldest burst when all are in flight.
                 if (in_flight.size() >= m_cfg.max_outstanding) {
                     if (in_flight.front() > sc_time_stamp())
@@ -275,43 +278,78 @@ error_code dma::transfer(unsigned ch, uint64_t gen, const geometry& g) {
                     drain();
                     return error_code::aborted;
                 }
-                const unsigned n =
-                    static_cast<unsigned>(std::min<uint64_t>(m_cfg.burst_bytes, g.len - off));
-                sc_time read_done, write_done;
-                if (!bus_access_at(tlm::TLM_READ_COMMAND, src + off, c.buf.data(), n,
-                                   sc_time_stamp(), read_done)) {
-                    wait(read_done - sc_time_stamp());
-                    if (alive(ch, gen)) {
-                        std::ostringstream msg;
-                        msg << "bus error reading " << n << " bytes at 0x" << std::hex
-                            << src + off;
-                        fail(ch, msg.str());
-                    }
-                    return error_code::read_bus;
-                }
-                if (!bus_access_at(tlm::TLM_WRITE_COMMAND, dst + off, c.buf.data(), n, read_done,
-                                   write_done)) {
-                    wait(write_done - sc_time_stamp());
-                    if (alive(ch, gen)) {
-                        std::ostringstream msg;
-                        msg << "bus error writing " << n << " bytes at 0x" << std::hex
-                            << dst + off;
-                        fail(ch, msg.str());
-                    }
-                    return error_code::write_bus;
-                }
-                in_flight.push_back(write_done);
-                last_done = std::max(last_done, write_done);
-                c.bytes += n;
-                m_bytes_moved += n;
-                ++m_bursts;
-                m_energy.add_dynamic(n * j_per_byte);
+                const unsigned n = static_cast<unsigned>(std::min<uint64_t>(step, g.len - off));
+                const error_code err = move(ch, gen, src + off, dst + off, n, in_flight);
+                if (err != error_code::none)
+                    return err;
+                last_done = std::max(last_done, in_flight.back());
                 set(ch, BYTES_DONE, static_cast<uint32_t>(c.bytes));
             }
         }
     }
     drain();
     return alive(ch, gen) ? error_code::none : error_code::aborted;
+}
+
+error_code dma::move(unsigned ch, uint64_t gen, uint64_t src, uint64_t dst, unsigned n,
+                     std::deque<sc_time>& in_flight) {
+    channel& c = *m_ch[ch];
+    const uint64_t bursts = (n + m_cfg.burst_bytes - 1) / m_cfg.burst_bytes;
+    burst_train read_train, write_train;
+    read_train.burst_bytes = write_train.burst_bytes = m_cfg.burst_bytes;
+    const bool train = bursts > 1;
+    const sc_time issued = sc_time_stamp();
+    auto failed = [&](const sc_time& done, const char* what, uint64_t addr) {
+        wait(done - sc_time_stamp());
+        if (alive(ch, gen)) {
+            std::ostringstream msg;
+            msg << "bus error " << what << " " << n << " bytes at 0x" << std::hex << addr;
+            fail(ch, msg.str());
+        }
+    };
+    sc_time read_done, write_done;
+    if (!bus_access_at(tlm::TLM_READ_COMMAND, src, c.buf.data(), n, issued, read_done,
+                       train ? &read_train : nullptr)) {
+        failed(read_done, "reading", src);
+        return error_code::read_bus;
+    }
+    // A train's writes follow its reads burst by burst: burst 0 is written
+    // when it has been read, the others at the pace the reads came in.
+    sc_time write_at = read_done;
+    if (train && read_train.first_done_set) {
+        write_at = read_train.first_done;
+        write_train.feed = (read_done - write_at) / static_cast<double>(bursts - 1);
+    }
+    if (!bus_access_at(tlm::TLM_WRITE_COMMAND, dst, c.buf.data(), n, write_at, write_done,
+                       train ? &write_train : nullptr)) {
+        failed(write_done, "writing", dst);
+        return error_code::write_bus;
+    }
+    c.bytes += n;
+    m_bytes_moved += n;
+    m_bursts += bursts;
+    m_energy.add_dynamic(n * m_cfg.energy_pj_per_byte * 1e-12);
+    if (!train) {
+        in_flight.push_back(write_done);
+        return error_code::none;
+    }
+    // With N = max_outstanding, burst j + N is read only once burst j is
+    // written: the bursts complete in rounds of N, a round trip of one burst
+    // apart, and within a round at the pace of the slowest port. The last N
+    // bursts' completions then hold the next accesses' slots.
+    const sc_time first =
+        write_train.first_done_set ? write_train.first_done : write_done;
+    const sc_time pace = (write_done - first) / static_cast<double>(bursts - 1);
+    const sc_time round_trip = first - issued;
+    const uint64_t slots = m_cfg.max_outstanding;
+    const sc_time done =
+        std::max(write_done, first + round_trip * static_cast<double>((bursts - 1) / slots) +
+                                 pace * static_cast<double>((bursts - 1) % slots));
+    for (uint64_t j = std::min(slots, bursts); j-- > 0;)
+        in_flight.push_back(done - pace * static_cast<double>(j));
+    while (in_flight.size() > slots)
+        in_flight.pop_front();
+    return error_code::none;
 }
 
 error_code dma::run_list(unsigned ch, uint64_t gen) {

@@ -19,6 +19,13 @@
 //                    + setup_cycles * Tclk + sum over its bursts (t_read + t_write)
 // where t_read / t_write / t_fetch are the delays the bus annotates. A bad
 // geometry or descriptor ends the run at the moment it is found (no setup).
+// With train_bytes set, the bursts of a row go out as burst trains of up to
+// train_bytes (one transaction each, ip/common/burst_train.h): a train's
+// writes follow its reads burst by burst, and it completes no earlier than
+// the rounds of max_outstanding bursts above allow:
+//   done = max(last write, first write + floor((k-1)/N) * round trip of burst 0
+//                          + ((k-1) mod N) * pace of the slowest port)
+// Progress, ABORT and a bus error's address are then train-grained.
 // Energy: energy_pj_per_byte per byte written to the destination and per
 // descriptor byte fetched (scaled by (V/Vnom)^2), plus leakage_mw.
 //
@@ -44,11 +51,14 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <vector>
 
 namespace nnvp {
+
+class burst_train;
 
 class dma : public peripheral, public transfer_engine_if {
 public:
@@ -106,7 +116,12 @@ private:
     // Issues an access at absolute time `at` (>= now) without waiting for it;
     // `done` receives its completion time.
     bool bus_access_at(tlm::tlm_command cmd, uint64_t addr, unsigned char* data, unsigned len,
-                       const sc_core::sc_time& at, sc_core::sc_time& done);
+                       const sc_core::sc_time& at, sc_core::sc_time& done,
+                       burst_train* train = nullptr);
+    // Moves one burst, or a train of bursts, issued now; appends the
+    // completion times of its last bursts to `in_flight`.
+    dma_regs::error_code move(unsigned ch, uint64_t gen, uint64_t src, uint64_t dst, unsigned n,
+                              std::deque<sc_core::sc_time>& in_flight);
     bool wait_clocked(unsigned ch, uint64_t gen);
     bool alive(unsigned ch, uint64_t gen) const;
     void finish(unsigned ch, dma_regs::error_code err);

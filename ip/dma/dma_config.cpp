@@ -14,6 +14,12 @@ dma_config parse_dma_config(const config_node& node) {
     if ((c.burst_bytes & (c.burst_bytes - 1)) != 0)
         node.fail("burst_bytes", "expected a power of two in [4, 4096], got " +
                                      std::to_string(c.burst_bytes));
+    c.train_bytes =
+        static_cast<uint32_t>(node.uint_in("train_bytes", 0, 1u << 20, c.train_bytes));
+    if (c.train_bytes % c.burst_bytes != 0)
+        node.fail("train_bytes", "expected 0 (off) or a multiple of burst_bytes (" +
+                                     std::to_string(c.burst_bytes) + "), got " +
+                                     std::to_string(c.train_bytes));
     c.max_descriptors =
         static_cast<uint32_t>(node.uint_in("max_descriptors", 1, 1u << 20, c.max_descriptors));
     c.max_outstanding =

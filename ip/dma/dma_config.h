@@ -20,6 +20,12 @@ struct dma_config {
     // 1 is a strictly serial engine; more hide the memory latency, as the
     // outstanding-transaction queues of real DMA engines do.
     uint32_t max_outstanding = 1;
+    // Bytes of a row one bus transaction moves as a burst train
+    // (ip/common/burst_train.h, docs/dma_trains.md); 0: one transaction per
+    // burst. Trains time an uncontended stream as its bursts, in a fraction
+    // of the host time; contention and progress (BYTES_DONE, ABORT, a bus
+    // error's address) become train-grained. A multiple of burst_bytes.
+    uint32_t train_bytes = 0;
     // DMA clock cycles to set up each transfer (a register run or one descriptor).
     uint32_t setup_cycles = 16;
     // DMA clock cycles to decode a descriptor once its 64 bytes have arrived.
@@ -35,7 +41,7 @@ struct dma_config {
 };
 
 // Reads every key of `node` (all optional, defaults above) and rejects
-// unknown keys: channels, burst_bytes, max_descriptors, setup_cycles,
+// unknown keys: channels, burst_bytes, train_bytes, max_descriptors, setup_cycles,
 // descriptor_fetch_cycles, register_access_cycles, energy_pj_per_byte, leakage_mw.
 dma_config parse_dma_config(const config_node& node);
 

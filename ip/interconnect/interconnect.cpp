@@ -1,5 +1,7 @@
 #include "ip/interconnect/interconnect.h"
 
+#include "ip/common/burst_train.h"
+
 #include <algorithm>
 #include <limits>
 #include <sstream>
@@ -149,14 +151,27 @@ void interconnect::b_transport(int id, tlm::tlm_generic_payload& trans, sc_time&
     const sc_time now = sc_time_stamp();
     const uint64_t occupancy_cycles = ceil_div(len, port.width_bytes);
     const sc_time occupancy = m_clk.cycles(occupancy_cycles);
-    const sc_time start = port.schedule.reserve(now + delay, occupancy);
     port.st.busy += occupancy;
     ++port.st.transactions;
-    delay = (start - now) + m_clk.cycles(m_cfg.hop_cycles + occupancy_cycles);
+    burst_train* train = train_of(trans);
+    const train_shape shape = shape_of(train, len, m_clk, port.width_bytes);
+    sc_time start;
+    if (shape.bursts == 1) {
+        start = port.schedule.reserve(now + delay, occupancy);
+        delay = (start - now) + m_clk.cycles(m_cfg.hop_cycles + occupancy_cycles);
+    } else {
+        // Cut-through: burst 0 goes on when it has crossed; the rest follow
+        // at the pace this port can take them.
+        start = port.schedule.reserve(now + delay, shape.span);
+        delay = (start - now) + m_clk.cycles(m_cfg.hop_cycles) + shape.first;
+        train->feed = shape.spacing;
+    }
 
     trans.set_address(addr - r.base);
     m_to_targets[port.socket_id]->b_transport(trans, delay);
     trans.set_address(addr);
+    if (shape.bursts > 1)  // a target that times it as one access: not before its last burst
+        delay = std::max(delay, (start - now) + m_clk.cycles(m_cfg.hop_cycles) + shape.span);
     if (m_hook)
         m_hook({&from.name, &r.name, addr, len, trans.is_write(),
                 trans.get_response_status() == tlm::TLM_OK_RESPONSE, start, now + delay});

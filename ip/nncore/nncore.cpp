@@ -2,6 +2,8 @@
 // is in nncore_exec.cpp.
 #include "ip/nncore/nncore.h"
 
+#include "ip/common/burst_train.h"
+
 #include <algorithm>
 #include <cstring>
 #include <sstream>
@@ -156,8 +158,18 @@ void core::buffer_b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
     const sc_time arrival = sc_time_stamp() + delay;
     const uint64_t occupancy =
         (len + m_cfg.buffer_bytes_per_cycle - 1) / m_cfg.buffer_bytes_per_cycle;
-    const sc_time start = m_port.reserve(arrival, m_clk.cycles(occupancy));
-    delay += (start - arrival) + m_clk.cycles(m_cfg.buffer_latency_cycles + occupancy);
+    burst_train* train = train_of(trans);
+    const train_shape shape = shape_of(train, len, m_clk, m_cfg.buffer_bytes_per_cycle);
+    if (shape.bursts == 1) {
+        const sc_time start = m_port.reserve(arrival, m_clk.cycles(occupancy));
+        delay += (start - arrival) + m_clk.cycles(m_cfg.buffer_latency_cycles + occupancy);
+    } else {
+        const sc_time start = m_port.reserve(arrival, shape.span);
+        const sc_time latency = m_clk.cycles(m_cfg.buffer_latency_cycles);
+        train->first_done = start + shape.first + latency;
+        train->first_done_set = true;
+        delay = start + shape.span + latency - sc_time_stamp();
+    }
     if (trans.is_read())
         std::memcpy(trans.get_data_ptr(), m_local.data() + addr, len);
     else

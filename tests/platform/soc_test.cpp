@@ -336,3 +336,34 @@ TEST(soc, a_poll_loop_is_named_by_its_register) {
     EXPECT_NE(poll.blocked_on.find(" reads in a row since 0 ms)"), std::string::npos)
         << poll.blocked_on;
 }
+
+// The same copy as one burst train (dma.train_bytes 4096: one read and one
+// write transaction for the 16 bursts). With one burst in flight the train
+// lasts 16 round trips of a burst, 16 x 102 cycles: the 2060 ns above. With
+// four in flight, the default, bursts complete in rounds of four a round
+// trip apart, 16 cycles apart within a round (the DRAM's pace): burst 15 at
+// 102 + 3 x 102 + 3 x 16 = 456 cycles, 570 ns + 20 ns of setup; the
+// per-burst model gives the same. (One SoC per test: SystemC elaborates once.)
+namespace {
+double copy_ns(std::vector<std::pair<std::string, nlohmann::json>> overrides) {
+    soc chip("soc", quiet_config(std::move(overrides)));
+    const run_outcome out = chip.run(dma_copies(1), sc_time(1, SC_SEC));
+    EXPECT_TRUE(out.halted);
+    EXPECT_EQ(chip.dma_runs().size(), 1u);
+    const dma_run& r = chip.dma_runs().at(0);
+    EXPECT_EQ(r.bytes, 4096u);
+    return ns(r.end_s - r.start_s);
+}
+}  // namespace
+
+TEST(soc, a_burst_train_with_one_burst_in_flight_takes_its_round_trips) {
+    EXPECT_NEAR(copy_ns({{"dma.max_outstanding", 1}, {"dma.train_bytes", 4096}}), 2060.0, 1e-6);
+}
+
+TEST(soc, a_burst_train_with_four_in_flight_completes_in_rounds) {
+    EXPECT_NEAR(copy_ns({{"dma.train_bytes", 4096}}), 590.0, 1e-6);
+}
+
+TEST(soc, four_bursts_in_flight_complete_in_rounds) {
+    EXPECT_NEAR(copy_ns({}), 590.0, 1e-6);
+}

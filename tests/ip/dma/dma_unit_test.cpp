@@ -35,11 +35,13 @@ TEST(dma_config, defaults) {
 }
 
 TEST(dma_config, every_key) {
-    const dma_config c = parse(R"({"channels": 16, "burst_bytes": 4096, "max_descriptors": 8,
+    const dma_config c = parse(R"({"channels": 16, "burst_bytes": 4096, "train_bytes": 65536,
+        "max_descriptors": 8,
         "setup_cycles": 0, "descriptor_fetch_cycles": 2, "register_access_cycles": 3,
         "energy_pj_per_byte": 1.5, "leakage_mw": 0})");
     EXPECT_EQ(c.channels, 16u);
     EXPECT_EQ(c.burst_bytes, 4096u);
+    EXPECT_EQ(c.train_bytes, 65536u);
     EXPECT_EQ(c.max_descriptors, 8u);
     EXPECT_EQ(c.setup_cycles, 0u);
     EXPECT_EQ(c.descriptor_fetch_cycles, 2u);
@@ -57,6 +59,11 @@ TEST(dma_config, errors_name_the_file_the_field_and_the_expectation) {
               "platform.json: burst_bytes: expected a power of two in [4, 4096], got 96");
     EXPECT_EQ(error_of(R"({"burst_bytes": 8192})"),
               "platform.json: burst_bytes: expected an integer in [4, 4096], got 8192");
+    EXPECT_EQ(error_of(R"({"train_bytes": 1000})"),
+              "platform.json: train_bytes: expected 0 (off) or a multiple of burst_bytes (256), "
+              "got 1000");
+    EXPECT_EQ(error_of(R"({"train_bytes": 2097152})"),
+              "platform.json: train_bytes: expected an integer in [0, 1048576], got 2097152");
     EXPECT_EQ(error_of(R"({"max_descriptors": 0})"),
               "platform.json: max_descriptors: expected an integer in [1, 1048576], got 0");
     EXPECT_NE(error_of(R"({"leakage_mw": -1})").find("leakage_mw"), std::string::npos);
