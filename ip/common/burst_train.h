@@ -1,52 +1,46 @@
 // A burst train: one bus transaction standing for consecutive bursts of a
 // DMA transfer (platform `dma.train_bytes`, docs/dma_trains.md). Moving a
-// large model's weights burst by burst costs a transaction per 256 bytes
-// (GPT-2: half a million per token); a train costs one, and each stage it
-// passes through times it as the bursts it stands for:
+// large model's weights burst by burst costs a SystemC transaction and a
+// wait per 256 bytes (GPT-2: half a million per token); a train costs one,
+// and every stage it passes through still times each burst as if it came
+// alone: the extension carries one time per burst,
 //
-//   burst j reaches the stage at  arrival + j * feed
-//   the stage's port serves it    occupancy(burst) after the previous one
-//   the port is booked once for   (k - 1) * max(feed, occupancy) + occupancy(last)
-//   first_done                    when burst 0 has gone through the stage
+//   in:  when burst j arrives at the stage (absolute simulated time)
+//   out: when burst j has gone through it (its arrival at the next stage,
+//        or its completion at the target)
 //
-// so an uncontended stream takes the time its bursts would; what is coarser
-// is contention (another initiator waits for the whole booking, not for a
-// gap between bursts). A stage that does not know the extension times the
-// train as one access of its length.
+// and each stage books its port burst by burst, as for single accesses.
+// What a train changes is the initiator's side: it issues the bursts before
+// knowing when the earlier ones complete (the DMA estimates its
+// outstanding-burst window, ip/dma/dma.h). A stage that does not know the
+// extension times the train as one access of its length.
 #pragma once
-
-#include "ip/common/clock_domain.h"
 
 #include <systemc>
 #include <tlm>
 
 #include <cstdint>
+#include <vector>
 
 namespace nnvp {
 
 class burst_train : public tlm::tlm_extension<burst_train> {
 public:
-    uint32_t burst_bytes = 0;        // in: bytes per burst (the last may be shorter)
-    sc_core::sc_time feed;           // in: the bursts arrive no closer together than this
-    sc_core::sc_time first_done;     // out: absolute time burst 0 is through the last stage
-    bool first_done_set = false;     // out: a stage set first_done
+    uint32_t burst_bytes = 0;          // bytes per burst (the last may be shorter)
+    std::vector<sc_core::sc_time> at;  // per burst: arrival in, departure out
+    bool timed = false;                // out: the target timed the bursts
 
     tlm::tlm_extension_base* clone() const override { return new burst_train(*this); }
     void copy_from(const tlm::tlm_extension_base& other) override {
         *this = static_cast<const burst_train&>(other);
     }
-};
 
-// How a port with `bytes_per_cycle` of `clk` is busy with an access of
-// `len` bytes that is a train (`train` non-null) or a single access.
-struct train_shape {
-    uint64_t bursts = 1;
-    sc_core::sc_time first;    // occupancy of burst 0
-    sc_core::sc_time spacing;  // start to start of consecutive bursts
-    sc_core::sc_time span;     // first burst's start to the last one's end
+    // Bytes of burst j of a `len`-byte train.
+    uint64_t bytes_of(std::size_t j, uint64_t len) const {
+        const uint64_t off = uint64_t{burst_bytes} * j;
+        return len - off < burst_bytes ? len - off : burst_bytes;
+    }
 };
-train_shape shape_of(const burst_train* train, uint64_t len, const clock_domain& clk,
-                     uint64_t bytes_per_cycle);
 
 // The train on a payload, or nullptr.
 inline burst_train* train_of(tlm::tlm_generic_payload& trans) {

@@ -154,7 +154,7 @@ private:
         double freq_hz = 0;
         sc_core::sc_time t;
     };
-    mutable std::array<cycles_memo, 16> m_cycles_memo{};
+    mutable std::array<cycles_memo, 64> m_cycles_memo{};
 };
 
 }  // namespace nnvp

@@ -9,7 +9,7 @@
 
 #include <systemc>
 
-#include <map>
+#include <vector>
 
 namespace nnvp {
 
@@ -19,10 +19,19 @@ public:
     // for that long; returns the start.
     sc_core::sc_time reserve(const sc_core::sc_time& arrival, const sc_core::sc_time& duration);
     // Intervals still booked (for tests).
-    std::size_t booked() const { return m_busy.size(); }
+    std::size_t booked() const;
 
 private:
-    std::map<sc_core::sc_time, sc_core::sc_time> m_busy;  // start -> end, disjoint
+    struct interval {
+        sc_core::sc_time start, end;
+    };
+    void forget_before(const sc_core::sc_time& now);
+
+    // Disjoint, by start; those before m_head have ended. A sorted vector:
+    // bookings mostly land at its end, and a map's node per booking cost
+    // more than the search.
+    std::vector<interval> m_busy;
+    std::size_t m_head = 0;
 };
 
 }  // namespace nnvp

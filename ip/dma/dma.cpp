@@ -279,10 +279,10 @@ error_code dma::transfer(unsigned ch, uint64_t gen, const geometry& g) {
                     return error_code::aborted;
                 }
                 const unsigned n = static_cast<unsigned>(std::min<uint64_t>(step, g.len - off));
-                const error_code err = move(ch, gen, src + off, dst + off, n, in_flight);
+                const error_code err =
+                    move(ch, gen, src + off, dst + off, n, in_flight, last_done);
                 if (err != error_code::none)
                     return err;
-                last_done = std::max(last_done, in_flight.back());
                 set(ch, BYTES_DONE, static_cast<uint32_t>(c.bytes));
             }
         }
@@ -292,63 +292,76 @@ error_code dma::transfer(unsigned ch, uint64_t gen, const geometry& g) {
 }
 
 error_code dma::move(unsigned ch, uint64_t gen, uint64_t src, uint64_t dst, unsigned n,
-                     std::deque<sc_time>& in_flight) {
+                     std::deque<sc_time>& in_flight, sc_time& last_done) {
     channel& c = *m_ch[ch];
-    const uint64_t bursts = (n + m_cfg.burst_bytes - 1) / m_cfg.burst_bytes;
-    burst_train read_train, write_train;
-    read_train.burst_bytes = write_train.burst_bytes = m_cfg.burst_bytes;
-    const bool train = bursts > 1;
-    const sc_time issued = sc_time_stamp();
-    auto failed = [&](const sc_time& done, const char* what, uint64_t addr) {
+    const unsigned burst = m_cfg.burst_bytes;
+    auto failed = [&](const sc_time& done, const char* what, uint64_t addr, unsigned bytes) {
         wait(done - sc_time_stamp());
         if (alive(ch, gen)) {
             std::ostringstream msg;
-            msg << "bus error " << what << " " << n << " bytes at 0x" << std::hex << addr;
+            msg << "bus error " << what << " " << bytes << " bytes at 0x" << std::hex << addr;
             fail(ch, msg.str());
         }
     };
+    // Burst 0 as a single access (the caller has made room for it).
+    const unsigned first = std::min(n, burst);
     sc_time read_done, write_done;
-    if (!bus_access_at(tlm::TLM_READ_COMMAND, src, c.buf.data(), n, issued, read_done,
-                       train ? &read_train : nullptr)) {
-        failed(read_done, "reading", src);
+    if (!bus_access_at(tlm::TLM_READ_COMMAND, src, c.buf.data(), first, sc_time_stamp(),
+                       read_done)) {
+        failed(read_done, "reading", src, first);
         return error_code::read_bus;
     }
-    // A train's writes follow its reads burst by burst: burst 0 is written
-    // when it has been read, the others at the pace the reads came in.
-    sc_time write_at = read_done;
-    if (train && read_train.first_done_set) {
-        write_at = read_train.first_done;
-        write_train.feed = (read_done - write_at) / static_cast<double>(bursts - 1);
-    }
-    if (!bus_access_at(tlm::TLM_WRITE_COMMAND, dst, c.buf.data(), n, write_at, write_done,
-                       train ? &write_train : nullptr)) {
-        failed(write_done, "writing", dst);
+    if (!bus_access_at(tlm::TLM_WRITE_COMMAND, dst, c.buf.data(), first, read_done,
+                       write_done)) {
+        failed(write_done, "writing", dst, first);
         return error_code::write_bus;
+    }
+    in_flight.push_back(write_done);
+    last_done = std::max(last_done, write_done);
+    // The other bursts of a piece go out as trains without waiting in the
+    // kernel. Each is issued when the burst-by-burst engine would issue it:
+    // when a slot frees (the oldest burst in flight is written) and not
+    // before the burst before it; a train holds the bursts whose slots free
+    // at known times, so one or more per round of max_outstanding.
+    const uint64_t bursts = (n + burst - 1) / burst;
+    sc_time issue = sc_time_stamp();
+    burst_train train;
+    train.burst_bytes = burst;
+    for (uint64_t j = 1; j < bursts;) {
+        train.at.clear();
+        const uint64_t from = j;
+        for (std::size_t pending = 0; j < bursts; ++j, ++pending) {
+            if (in_flight.size() + pending >= m_cfg.max_outstanding) {
+                if (in_flight.empty())
+                    break;  // the slot frees when a burst of this train is written
+                issue = std::max(issue, in_flight.front());
+                in_flight.pop_front();
+            }
+            train.at.push_back(issue);
+        }
+        const uint64_t off = from * burst;
+        const unsigned bytes = static_cast<unsigned>(std::min<uint64_t>(n, j * burst) - off);
+        if (!bus_access_at(tlm::TLM_READ_COMMAND, src + off, c.buf.data() + off, bytes,
+                           train.at.front(), read_done, &train)) {
+            failed(read_done, "reading", src + off, bytes);
+            return error_code::read_bus;
+        }
+        // Each burst is written when it has been read.
+        if (!bus_access_at(tlm::TLM_WRITE_COMMAND, dst + off, c.buf.data() + off, bytes,
+                           train.at.front(), write_done, &train)) {
+            failed(write_done, "writing", dst + off, bytes);
+            return error_code::write_bus;
+        }
+        in_flight.insert(in_flight.end(), train.at.begin(), train.at.end());
+        last_done = std::max(last_done, write_done);
     }
     c.bytes += n;
     m_bytes_moved += n;
     m_bursts += bursts;
     m_energy.add_dynamic(n * m_cfg.energy_pj_per_byte * 1e-12);
-    if (!train) {
-        in_flight.push_back(write_done);
-        return error_code::none;
-    }
-    // With N = max_outstanding, burst j + N is read only once burst j is
-    // written: the bursts complete in rounds of N, a round trip of one burst
-    // apart, and within a round at the pace of the slowest port. The last N
-    // bursts' completions then hold the next accesses' slots.
-    const sc_time first =
-        write_train.first_done_set ? write_train.first_done : write_done;
-    const sc_time pace = (write_done - first) / static_cast<double>(bursts - 1);
-    const sc_time round_trip = first - issued;
-    const uint64_t slots = m_cfg.max_outstanding;
-    const sc_time done =
-        std::max(write_done, first + round_trip * static_cast<double>((bursts - 1) / slots) +
-                                 pace * static_cast<double>((bursts - 1) % slots));
-    for (uint64_t j = std::min(slots, bursts); j-- > 0;)
-        in_flight.push_back(done - pace * static_cast<double>(j));
-    while (in_flight.size() > slots)
-        in_flight.pop_front();
+    // The engine is where it would be after issuing the last burst.
+    if (issue > sc_time_stamp())
+        wait(issue - sc_time_stamp());
     return error_code::none;
 }
 

@@ -19,13 +19,14 @@
 //                    + setup_cycles * Tclk + sum over its bursts (t_read + t_write)
 // where t_read / t_write / t_fetch are the delays the bus annotates. A bad
 // geometry or descriptor ends the run at the moment it is found (no setup).
-// With train_bytes set, the bursts of a row go out as burst trains of up to
-// train_bytes (one transaction each, ip/common/burst_train.h): a train's
-// writes follow its reads burst by burst, and it completes no earlier than
-// the rounds of max_outstanding bursts above allow:
-//   done = max(last write, first write + floor((k-1)/N) * round trip of burst 0
-//                          + ((k-1) mod N) * pace of the slowest port)
-// Progress, ABORT and a bus error's address are then train-grained.
+// With train_bytes set, a row goes out in pieces of up to train_bytes: burst
+// 0 of a piece as above, the others as burst trains (ip/common/burst_train.h)
+// whose stages time every burst as a single access. Each burst is issued at
+// the time the burst-by-burst engine would issue it (a slot free, not before
+// the burst before it), computed from the completions of the earlier ones
+// instead of waited for in the kernel, so a channel alone takes the same
+// time; what changes is that a piece books the ports ahead of the other
+// initiators, and progress, ABORT and a bus error's address are piece-grained.
 // Energy: energy_pj_per_byte per byte written to the destination and per
 // descriptor byte fetched (scaled by (V/Vnom)^2), plus leakage_mw.
 //
@@ -118,10 +119,11 @@ private:
     bool bus_access_at(tlm::tlm_command cmd, uint64_t addr, unsigned char* data, unsigned len,
                        const sc_core::sc_time& at, sc_core::sc_time& done,
                        burst_train* train = nullptr);
-    // Moves one burst, or a train of bursts, issued now; appends the
-    // completion times of its last bursts to `in_flight`.
+    // Moves n bytes of a row from now: one burst, or with trains a piece of
+    // a row. `in_flight` holds the completions of the bursts in flight in
+    // issue order; `last_done` the latest completion.
     dma_regs::error_code move(unsigned ch, uint64_t gen, uint64_t src, uint64_t dst, unsigned n,
-                              std::deque<sc_core::sc_time>& in_flight);
+                              std::deque<sc_core::sc_time>& in_flight, sc_core::sc_time& last_done);
     bool wait_clocked(unsigned ch, uint64_t gen);
     bool alive(unsigned ch, uint64_t gen) const;
     void finish(unsigned ch, dma_regs::error_code err);

@@ -154,24 +154,39 @@ void interconnect::b_transport(int id, tlm::tlm_generic_payload& trans, sc_time&
     port.st.busy += occupancy;
     ++port.st.transactions;
     burst_train* train = train_of(trans);
-    const train_shape shape = shape_of(train, len, m_clk, port.width_bytes);
     sc_time start;
-    if (shape.bursts == 1) {
+    if (train == nullptr) {
         start = port.schedule.reserve(now + delay, occupancy);
         delay = (start - now) + m_clk.cycles(m_cfg.hop_cycles + occupancy_cycles);
     } else {
-        // Cut-through: burst 0 goes on when it has crossed; the rest follow
-        // at the pace this port can take them.
-        start = port.schedule.reserve(now + delay, shape.span);
-        delay = (start - now) + m_clk.cycles(m_cfg.hop_cycles) + shape.first;
-        train->feed = shape.spacing;
+        // Each burst crosses as a single access would; the target sees
+        // them arrive one by one.
+        const uint64_t full = ceil_div(train->burst_bytes, port.width_bytes);
+        const sc_time full_occupancy = m_clk.cycles(full);
+        const sc_time full_pass = m_clk.cycles(m_cfg.hop_cycles + full);
+        for (std::size_t j = 0; j < train->at.size(); ++j) {
+            const uint64_t bytes = train->bytes_of(j, len);
+            const uint64_t cycles = ceil_div(bytes, port.width_bytes);
+            const bool is_full = bytes == train->burst_bytes;
+            const sc_time s = port.schedule.reserve(
+                train->at[j], is_full ? full_occupancy : m_clk.cycles(cycles));
+            if (j == 0)
+                start = s;
+            train->at[j] = s + (is_full ? full_pass : m_clk.cycles(m_cfg.hop_cycles + cycles));
+        }
+        delay = train->at.front() - now;
+        train->timed = false;
     }
-
     trans.set_address(addr - r.base);
     m_to_targets[port.socket_id]->b_transport(trans, delay);
     trans.set_address(addr);
-    if (shape.bursts > 1)  // a target that times it as one access: not before its last burst
-        delay = std::max(delay, (start - now) + m_clk.cycles(m_cfg.hop_cycles) + shape.span);
+    if (train != nullptr && !train->timed) {
+        // A target that timed it as one access: done no earlier than the
+        // last burst's arrival there.
+        delay = std::max(delay, *std::max_element(train->at.begin(), train->at.end()) - now);
+        std::fill(train->at.begin(), train->at.end(), now + delay);
+        train->timed = true;
+    }
     if (m_hook)
         m_hook({&from.name, &r.name, addr, len, trans.is_write(),
                 trans.get_response_status() == tlm::TLM_OK_RESPONSE, start, now + delay});

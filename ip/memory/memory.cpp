@@ -114,55 +114,23 @@ uint64_t memory::move(tlm::tlm_generic_payload& trans) {
     return enabled;
 }
 
-sc_time memory::schedule(tlm::tlm_generic_payload& trans, const sc_time& arrival) {
-    const uint64_t occupancy_cycles = ceil_div(trans.get_data_length(), m_cfg.bytes_per_cycle);
+// Books the data path for one access arriving at `arrival` (after the bank
+// model's activation, if any); returns its completion.
+sc_time memory::schedule(uint64_t addr, uint64_t len, bool is_write, const sc_time& arrival) {
+    const uint64_t occupancy_cycles = ceil_div(len, m_cfg.bytes_per_cycle);
     const sc_time occupancy = m_clk.cycles(occupancy_cycles);
     sc_time ready = arrival;
     if (m_banks) {
-        const dram_banks::timing t = m_banks->access(trans.get_address(), trans.get_data_length(),
-                                                     trans.is_write(), arrival.to_seconds() * 1e9);
+        const dram_banks::timing t =
+            m_banks->access(addr, len, is_write, arrival.to_seconds() * 1e9);
         ready = std::max(arrival, sc_time(t.first_data_ns, SC_NS));
         if (t.kind != dram_banks::outcome::hit)
             m_energy.add_dynamic(m_cfg.banks.activate_pj * 1e-12);
     }
     const sc_time start = m_port.reserve(ready, occupancy);
     if (m_banks)
-        m_banks->data_end((start + occupancy).to_seconds() * 1e9, trans.is_write());
+        m_banks->data_end((start + occupancy).to_seconds() * 1e9, is_write);
     return start + m_clk.cycles(m_cfg.latency_cycles + occupancy_cycles);
-}
-
-// Burst j arrives at arrival + j * feed and follows the previous one on the
-// data path; the bank model sees each burst, the port is booked once.
-sc_time memory::schedule_train(tlm::tlm_generic_payload& trans, burst_train& train,
-                               const sc_time& arrival) {
-    const train_shape shape = shape_of(&train, trans.get_data_length(), m_clk,
-                                       m_cfg.bytes_per_cycle);
-    const sc_time latency = m_clk.cycles(m_cfg.latency_cycles);
-    sc_time first_start = arrival;
-    sc_time span = shape.span;
-    if (m_banks) {
-        const uint64_t len = trans.get_data_length();
-        sc_time end;
-        for (uint64_t j = 0; j < shape.bursts; ++j) {
-            const uint64_t off = j * train.burst_bytes;
-            const uint64_t n = std::min<uint64_t>(train.burst_bytes, len - off);
-            const sc_time at = arrival + train.feed * static_cast<double>(j);
-            const dram_banks::timing t = m_banks->access(trans.get_address() + off, n,
-                                                         trans.is_write(), at.to_seconds() * 1e9);
-            if (t.kind != dram_banks::outcome::hit)
-                m_energy.add_dynamic(m_cfg.banks.activate_pj * 1e-12);
-            const sc_time start = std::max({at, sc_time(t.first_data_ns, SC_NS), end});
-            if (j == 0)
-                first_start = start;
-            end = start + m_clk.cycles(ceil_div(n, m_cfg.bytes_per_cycle));
-            m_banks->data_end(end.to_seconds() * 1e9, trans.is_write());
-        }
-        span = end - first_start;
-    }
-    const sc_time start = m_port.reserve(first_start, span);
-    train.first_done = start + shape.first + latency;
-    train.first_done_set = true;
-    return start + span + latency;
 }
 
 void memory::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
@@ -180,19 +148,36 @@ void memory::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
 
     const sc_time arrival = sc_time_stamp() + delay;
     burst_train* train = train_of(trans);
-    const sc_time done = train != nullptr && trans.get_data_length() > train->burst_bytes
-                             ? schedule_train(trans, *train, arrival)
-                             : schedule(trans, arrival);
+    const uint64_t len = trans.get_data_length();
+    sc_time done;
+    if (train == nullptr) {
+        done = schedule(trans.get_address(), len, trans.is_write(), arrival);
+    } else {  // burst by burst, as single accesses
+        const uint64_t full = ceil_div(train->burst_bytes, m_cfg.bytes_per_cycle);
+        const sc_time full_occupancy = m_clk.cycles(full);
+        const sc_time full_tail = m_clk.cycles(m_cfg.latency_cycles + full);
+        for (std::size_t j = 0; j < train->at.size(); ++j) {
+            const uint64_t bytes = train->bytes_of(j, len);
+            if (m_banks || bytes != train->burst_bytes)
+                train->at[j] = schedule(trans.get_address() + uint64_t{train->burst_bytes} * j,
+                                        bytes, trans.is_write(), train->at[j]);
+            else  // schedule() without the bank model, its durations computed once
+                train->at[j] = m_port.reserve(train->at[j], full_occupancy) + full_tail;
+            done = std::max(done, train->at[j]);
+        }
+        train->timed = true;
+    }
     m_stats.busy += m_clk.cycles(ceil_div(trans.get_data_length(), m_cfg.bytes_per_cycle));
     delay = done - sc_time_stamp();
 
     const uint64_t bytes = move(trans);
+    const uint64_t accesses = train != nullptr ? train->at.size() : 1;  // as its bursts
     if (trans.is_read()) {
-        ++m_stats.reads;
+        m_stats.reads += accesses;
         m_stats.bytes_read += bytes;
         m_energy.add_dynamic(static_cast<double>(bytes) * m_cfg.read_pj_per_byte * 1e-12);
     } else {
-        ++m_stats.writes;
+        m_stats.writes += accesses;
         m_stats.bytes_written += bytes;
         m_energy.add_dynamic(static_cast<double>(bytes) * m_cfg.write_pj_per_byte * 1e-12);
     }

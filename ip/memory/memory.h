@@ -103,11 +103,8 @@ private:
     bool check(tlm::tlm_generic_payload& trans);
     // Moves the data; returns the number of enabled bytes.
     uint64_t move(tlm::tlm_generic_payload& trans);
-    // The completion time of an access arriving at `arrival` (a burst train's
-    // bursts one by one through the bank model); books the data path.
-    sc_core::sc_time schedule(tlm::tlm_generic_payload& trans, const sc_core::sc_time& arrival);
-    sc_core::sc_time schedule_train(tlm::tlm_generic_payload& trans, burst_train& train,
-                                    const sc_core::sc_time& arrival);
+    sc_core::sc_time schedule(uint64_t addr, uint64_t len, bool is_write,
+                              const sc_core::sc_time& arrival);
     void fail(tlm::tlm_generic_payload& trans, tlm::tlm_response_status status,
               const std::string& why);
     void check_range(uint64_t addr, uint64_t n) const;

@@ -156,19 +156,29 @@ void core::buffer_b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
         return;
     }
     const sc_time arrival = sc_time_stamp() + delay;
-    const uint64_t occupancy =
-        (len + m_cfg.buffer_bytes_per_cycle - 1) / m_cfg.buffer_bytes_per_cycle;
-    burst_train* train = train_of(trans);
-    const train_shape shape = shape_of(train, len, m_clk, m_cfg.buffer_bytes_per_cycle);
-    if (shape.bursts == 1) {
-        const sc_time start = m_port.reserve(arrival, m_clk.cycles(occupancy));
-        delay += (start - arrival) + m_clk.cycles(m_cfg.buffer_latency_cycles + occupancy);
+    auto book = [&](uint64_t bytes, const sc_time& at) {
+        const uint64_t cycles =
+            (bytes + m_cfg.buffer_bytes_per_cycle - 1) / m_cfg.buffer_bytes_per_cycle;
+        const sc_time start = m_port.reserve(at, m_clk.cycles(cycles));
+        return start + m_clk.cycles(m_cfg.buffer_latency_cycles + cycles);
+    };
+    if (burst_train* train = train_of(trans)) {  // burst by burst, as single accesses
+        const uint64_t full =
+            (train->burst_bytes + m_cfg.buffer_bytes_per_cycle - 1) / m_cfg.buffer_bytes_per_cycle;
+        const sc_time full_occupancy = m_clk.cycles(full);
+        const sc_time full_tail = m_clk.cycles(m_cfg.buffer_latency_cycles + full);
+        sc_time done;
+        for (std::size_t j = 0; j < train->at.size(); ++j) {
+            const uint64_t bytes = train->bytes_of(j, len);
+            train->at[j] = bytes == train->burst_bytes
+                               ? m_port.reserve(train->at[j], full_occupancy) + full_tail
+                               : book(bytes, train->at[j]);
+            done = std::max(done, train->at[j]);
+        }
+        train->timed = true;
+        delay = done - sc_time_stamp();
     } else {
-        const sc_time start = m_port.reserve(arrival, shape.span);
-        const sc_time latency = m_clk.cycles(m_cfg.buffer_latency_cycles);
-        train->first_done = start + shape.first + latency;
-        train->first_done_set = true;
-        delay = start + shape.span + latency - sc_time_stamp();
+        delay = book(len, arrival) - sc_time_stamp();
     }
     if (trans.is_read())
         std::memcpy(trans.get_data_ptr(), m_local.data() + addr, len);

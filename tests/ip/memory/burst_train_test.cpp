@@ -1,6 +1,6 @@
-// Burst trains (ip/common/burst_train.h) through the memory model: a train
-// takes the time its bursts take one by one on an idle memory, with and
-// without the bank model, and says when its first burst is done.
+// Burst trains (ip/common/burst_train.h) through the memory model: each
+// burst of a train takes the time it would take as a single access, with
+// and without the bank model.
 #include "ip/common/burst_train.h"
 #include "ip/common/bus_access.h"
 #include "ip/memory/memory.h"
@@ -35,71 +35,78 @@ struct bench {
         : mem(name, clk, cfg), tb((std::string(name) + "_tb").c_str()) {
         tb.socket.bind(mem.target);
     }
-    // One train of `bursts` x 256 bytes at time 0 + `at`, bursts `feed` apart;
-    // returns its completion time.
-    sc_time train(unsigned bursts, const sc_time& feed, burst_train& t, const sc_time& at = {}) {
-        std::vector<unsigned char> buf(bursts * 256u);
+    // One train of 256-byte bursts arriving at `arrivals`; returns its
+    // completion time and leaves each burst's in `t.at`.
+    sc_time train(const std::vector<sc_time>& arrivals, burst_train& t) {
+        std::vector<unsigned char> buf(arrivals.size() * 256u);
         t.burst_bytes = 256;
-        t.feed = feed;
-        sc_time delay = at;
+        t.at = arrivals;
+        sc_time delay = arrivals.front();
         EXPECT_TRUE(bus_access(tb.socket, tlm::TLM_READ_COMMAND, 0, buf.data(),
                                static_cast<unsigned>(buf.size()), delay, &t)
                         .ok());
+        EXPECT_TRUE(t.timed);
         return sc_time_stamp() + delay;
     }
     // The same bursts as single accesses (decoupled: none waits for the
-    // previous one); returns the last completion.
-    sc_time singles(unsigned bursts, const sc_time& feed) {
+    // previous one); returns each one's completion.
+    std::vector<sc_time> singles(const std::vector<sc_time>& arrivals) {
         std::vector<unsigned char> buf(256);
-        sc_time last;
-        for (unsigned j = 0; j < bursts; ++j) {
-            sc_time delay = feed * static_cast<double>(j);
+        std::vector<sc_time> done;
+        for (std::size_t j = 0; j < arrivals.size(); ++j) {
+            sc_time delay = arrivals[j];
             EXPECT_EQ(tb.transport(tlm::TLM_READ_COMMAND, 256u * j, buf.data(), 256, delay),
                       tlm::TLM_OK_RESPONSE);
-            last = std::max(last, sc_time_stamp() + delay);
+            done.push_back(sc_time_stamp() + delay);
         }
-        return last;
+        return done;
     }
 };
 
+std::vector<sc_time> evenly(std::size_t n, const sc_time& apart) {
+    std::vector<sc_time> v;
+    for (std::size_t j = 0; j < n; ++j)
+        v.push_back(apart * static_cast<double>(j));
+    return v;
+}
+
 }  // namespace
 
-// 4 bursts back to back: the data path is busy 4 x 128 ns, the last burst is
-// done 40 ns after it: 552 ns; the first at 128 + 40 = 168 ns.
+// 4 bursts arriving together: the data path serves them 128 ns apart, each
+// done 40 ns after: 168, 296, 424, 552 ns, as single accesses.
 TEST(burst_train, a_train_takes_the_time_of_its_bursts_back_to_back) {
     bench a("train_mem"), b("single_mem");
     test::run_thread([&] {
         burst_train t;
-        EXPECT_EQ(a.train(4, SC_ZERO_TIME, t), ns(552));
-        EXPECT_TRUE(t.first_done_set);
-        EXPECT_EQ(t.first_done, ns(168));
-        EXPECT_EQ(b.singles(4, SC_ZERO_TIME), ns(552));
+        EXPECT_EQ(a.train(evenly(4, SC_ZERO_TIME), t), ns(552));
+        EXPECT_EQ(t.at, (std::vector<sc_time>{ns(168), ns(296), ns(424), ns(552)}));
+        EXPECT_EQ(b.singles(evenly(4, SC_ZERO_TIME)), t.at);
     });
     EXPECT_EQ(a.mem.get_stats().bytes_read, 1024u);
+    EXPECT_EQ(a.mem.get_stats().reads, 4u);  // counted as its bursts
     EXPECT_EQ(a.mem.get_stats().busy, b.mem.get_stats().busy);
 }
 
-// Bursts fed 200 ns apart (slower than the 128 ns the memory needs): the
-// last starts at 600 ns and is done at 600 + 128 + 40 = 768 ns.
-TEST(burst_train, a_slow_feed_spaces_the_bursts) {
+// Bursts arriving 200 ns apart (slower than the 128 ns the memory needs):
+// each is done 168 ns after it arrives, and the gaps between them stay free
+// for another initiator.
+TEST(burst_train, a_slow_feed_leaves_the_gaps_free) {
     bench a("train_mem"), b("single_mem");
     test::run_thread([&] {
         burst_train t;
-        EXPECT_EQ(a.train(4, ns(200), t), ns(768));
-        EXPECT_EQ(t.first_done, ns(168));
-        EXPECT_EQ(b.singles(4, ns(200)), ns(768));
-        // The port stays booked for the whole train: an access arriving
-        // in a gap between its bursts waits for the end.
+        EXPECT_EQ(a.train(evenly(4, ns(200)), t), ns(768));
+        EXPECT_EQ(t.at, b.singles(evenly(4, ns(200))));
+        // 8 bytes arriving at 130 ns fit the gap [128, 200) ns.
         std::vector<unsigned char> one(8);
-        sc_time delay = ns(300);
+        sc_time delay = ns(130);
         EXPECT_EQ(a.tb.transport(tlm::TLM_READ_COMMAND, 0x8000, one.data(), 8, delay),
                   tlm::TLM_OK_RESPONSE);
-        EXPECT_EQ(delay, ns(728 + 4 + 40));
+        EXPECT_EQ(delay, ns(130 + 4 + 40));
     });
 }
 
 // With the bank model every burst of a train goes through it: a 32-burst
-// stream (8 KiB over 4 rows) has the activations, hits and completion time
+// stream (8 KiB over 4 rows) has the activations, hits and completion times
 // of the same bursts sent one by one.
 TEST(burst_train, the_bank_model_sees_each_burst_of_a_train) {
     memory_config cfg = small_config();
@@ -108,8 +115,8 @@ TEST(burst_train, the_bank_model_sees_each_burst_of_a_train) {
     bench a("train_mem", cfg), b("single_mem", cfg);
     test::run_thread([&] {
         burst_train t;
-        const sc_time train_done = a.train(32, SC_ZERO_TIME, t);
-        EXPECT_EQ(train_done, b.singles(32, SC_ZERO_TIME));
+        const sc_time train_done = a.train(evenly(32, ns(10)), t);
+        EXPECT_EQ(t.at, b.singles(evenly(32, ns(10))));
         EXPECT_GT(train_done, ns(32 * 128 + 40));  // activations on top of the data
     });
     const dram_banks::stats& x = a.mem.banks()->get_stats();
@@ -120,19 +127,10 @@ TEST(burst_train, the_bank_model_sees_each_burst_of_a_train) {
     EXPECT_EQ(x.empties, 4u);
 }
 
-// A train shorter than one burst is a plain access.
-TEST(burst_train, shape_of_a_single_burst_is_one_access) {
-    clock_domain clk("c", {{1e9, 1.0}}, 0, 1.0);
+TEST(burst_train, the_last_burst_may_be_short) {
     burst_train t;
     t.burst_bytes = 256;
-    t.feed = ns(100);
-    const train_shape one = shape_of(&t, 200, clk, 16);
-    EXPECT_EQ(one.bursts, 1u);
-    EXPECT_EQ(one.span, ns(13));
-    const train_shape three = shape_of(&t, 600, clk, 16);
-    EXPECT_EQ(three.bursts, 3u);
-    EXPECT_EQ(three.first, ns(16));
-    EXPECT_EQ(three.spacing, ns(100));
-    EXPECT_EQ(three.span, ns(200 + 6));  // the last burst is 88 bytes
-    EXPECT_EQ(shape_of(nullptr, 600, clk, 16).span, ns(38));
+    EXPECT_EQ(t.bytes_of(0, 600), 256u);
+    EXPECT_EQ(t.bytes_of(1, 600), 256u);
+    EXPECT_EQ(t.bytes_of(2, 600), 88u);
 }
