@@ -33,7 +33,12 @@ nlohmann::json soc::dma_stats() const {
                         {"error", r.error},
                         {"bytes_per_s", r.end_s > r.start_s ? r.bytes / (r.end_s - r.start_s) : 0.0}});
     }
-    nlohmann::json d = {{"bytes_moved", m_dma->bytes_moved()},
+    const uint32_t train = m_dma->config().train_bytes;
+    nlohmann::json d = {{"model", train > m_dma->config().burst_bytes
+                                      ? "burst trains of up to " + std::to_string(train) +
+                                            " bytes (docs/dma_trains.md)"
+                                      : std::string("bursts")},
+                        {"bytes_moved", m_dma->bytes_moved()},
                         {"bursts", m_dma->bursts()},
                         {"descriptors_fetched", m_dma->descriptors_fetched()},
                         {"runs_total", m_dma_runs.size()},

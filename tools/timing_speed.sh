@@ -21,6 +21,7 @@ runs=(
   "resnet50_int8|scenarios/networks/resnet50_int8_timing.json||0.5|200"
   "bert_base seq 128|scenarios/transformers/bert_base_timing.json||1|2048"
   "vit_b16|scenarios/transformers/vit_b16_timing.json||1|2048"
+  "gpt2 128+128 tokens|scenarios/transformers/gpt2_generate_timing.json||5|2048"
 )
 for entry in "${runs[@]}"; do
   IFS='|' read -r name scenario extra wall_target rss_target <<<"$entry"
