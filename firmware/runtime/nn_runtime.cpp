@@ -1,5 +1,6 @@
 #include "firmware/runtime/nn_runtime.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 
@@ -135,8 +136,7 @@ runtime_status nn_runtime::load(uint64_t package_addr) {
                        "header.total_size " + std::to_string(h.total_size) +
                            ": expected at most the runtime's " +
                            std::to_string(m_opt.max_package_bytes) + " bytes"});
-    m_image.resize(h.total_size);
-    if (m_hal.read_block(package_addr, m_image.data(), m_image.size()) != bus_status::ok) {
+    if (read_image(package_addr, h.total_size) != bus_status::ok) {
         m_image.clear();
         m_hal.log("runtime: cannot read the package's " + std::to_string(h.total_size) +
                   " bytes (bus error)");
@@ -170,6 +170,42 @@ runtime_status nn_runtime::load(uint64_t package_addr) {
                    ? "; timing-only: built without the weights' values"
                    : ""));
     return runtime_status::ok;
+}
+
+// Reads the package into m_image. A timing-only package's constants are
+// zeros the runtime never needs: their whole pages are read for their time
+// only, through a scratch page, so the host does not hold them. The reads
+// split at 64 KiB edges, the memories' DMI pages (ip/memory/paged_store.h),
+// where one long read splits too: the time is the same.
+bus_status nn_runtime::read_image(uint64_t addr, uint64_t size) {
+    constexpr uint64_t page = 64 * 1024;
+    const auto edge_up = [&](uint64_t offset) { return (addr + offset + page - 1) / page * page - addr; };
+    const auto edge_down = [&](uint64_t offset) { return (addr + offset) / page * page - addr; };
+    m_image.assign_zeros(size);
+    auto read = [&](uint64_t from, uint64_t to) {
+        return to <= from ? bus_status::ok
+                          : m_hal.read_block(addr + from, m_image.data() + from, to - from);
+    };
+    // Up to a page edge past the section table, which says what to skip.
+    const uint64_t table_end = package::header_bytes +
+                               package::section_count * package::section_entry_bytes;
+    uint64_t done = std::min(size, edge_up(std::min(size, table_end)));
+    if (bus_status s = read(0, done); s != bus_status::ok)
+        return s;
+    const package::byte_range skip = package::constants_without_values(m_image.data(), size);
+    const uint64_t from = std::max(done, edge_up(skip.offset));
+    const uint64_t to = skip.size > 0 ? edge_down(skip.offset + skip.size) : 0;
+    if (from < to) {
+        if (bus_status s = read(done, from); s != bus_status::ok)
+            return s;
+        std::vector<uint8_t> scratch(page);
+        for (uint64_t at = from; at < to; at += page)
+            if (bus_status s = m_hal.read_block(addr + at, scratch.data(), page);
+                s != bus_status::ok)
+                return s;
+        done = to;
+    }
+    return read(done, size);
 }
 
 runtime_status nn_runtime::read_tensor(uint16_t index, nn::tensor& t) {

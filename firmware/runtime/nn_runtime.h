@@ -27,6 +27,7 @@
 #include "firmware/drivers/power/power_driver.h"
 #include "arch/hal/hal.h"
 #include "firmware/runtime/cpu_cost_model.h"
+#include "firmware/runtime/package_bytes.h"
 #include "arch/package/validator.h"
 #include "nn/cpuops/cpu_op.h"
 #include "nn/tensor/tensor.h"
@@ -134,6 +135,7 @@ private:
     // A CPU step's end: its cycles annotated, its output written.
     runtime_status store_cpu_output(const package::step_record& s, const step_result& r,
                                     const nn::tensor& out, std::string& why);
+    bus_status read_image(uint64_t addr, uint64_t size);
     runtime_status read_tensor(uint16_t index, nn::tensor& t);
     runtime_status write_tensor(uint16_t index, const nn::tensor& t);
 
@@ -144,7 +146,7 @@ private:
     runtime_options m_opt;
     bool m_loaded = false;
     uint64_t m_addr = 0;
-    std::vector<uint8_t> m_image;  // the validated package
+    package_bytes m_image;  // the validated package
     package::package_view m_view;
     package::validation m_load_error;
     uint64_t m_validation_cycles = 0;

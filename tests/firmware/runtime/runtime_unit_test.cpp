@@ -11,6 +11,7 @@
 #include "arch/nncore/layer_codec.h"
 #include "sw/compiler/reference.h"
 #include "sw/compiler/sample_network.h"
+#include "arch/package/package_format.h"
 #include "tests/support/fake_hal.h"
 
 using namespace nnvp;
@@ -238,4 +239,62 @@ TEST(nn_runtime, gather_reads_only_the_selected_rows) {
         ASSERT_EQ(rt.read_output(out), runtime_status::ok);
         EXPECT_EQ(out.bytes(), compiler::reference_run(net, ids)[1].bytes()) << "axis " << axis;
     }
+}
+
+namespace {
+
+// A HAL that records the block reads (address, bytes) the runtime makes.
+struct recording_hal : test::fake_hal {
+    using fake_hal::fake_hal;
+    std::vector<std::pair<uint64_t, uint64_t>> reads;
+    fw::bus_status read_block(uint64_t addr, void* dst, std::size_t bytes) override {
+        reads.emplace_back(addr, bytes);
+        return fake_hal::read_block(addr, dst, bytes);
+    }
+};
+
+}  // namespace
+
+// A timing-only package (weights without values, docs/compiler.md) is read
+// as a whole, in order, split only at 64 KiB edges (the memories' DMI
+// pages: the CPU's time is that of one read); its constants' whole pages go
+// through a scratch page, not into the runtime's copy.
+TEST(nn_runtime, a_timing_only_package_is_read_page_by_page_past_its_constants) {
+    recording_hal hal{test_map()};
+    intc_driver intc{hal, 0x40000000};
+    nncore_driver core{hal, 0x40004000};
+    compiler::network net = compiler::tiny_classifier(7, {16, 64, 256, 256, 1000});
+    for (compiler::net_op& op : net.ops)
+        if (op.weights)
+            op.weights = nn::tensor::without_values(op.weights->type(), op.weights->shape());
+    compiler::build_options o;
+    o.load_address = load_at;
+    o.arena_base = arena_at;
+    const compiler::built_package pkg = compiler::build(net, o);
+    const package::byte_range skip = package::constants_without_values(pkg.image.data(),
+                                                                       pkg.image.size());
+    ASSERT_GT(skip.size, 4u * 65536);  // conv2's and fc's 840 KB of int8 weights
+    hal.write_block(load_at, pkg.image.data(), pkg.image.size());
+    hal.reads.clear();
+    nn_runtime rt(hal, intc, core, cpu_cost_model{});
+    ASSERT_EQ(rt.load(load_at), runtime_status::ok) << rt.load_error().message;
+    ASSERT_GT(hal.reads.size(), 4u);
+    EXPECT_EQ(hal.reads[0], std::make_pair(load_at, uint64_t{package::header_bytes}));
+    uint64_t at = load_at;  // after the header: one pass over the package, in order
+    for (std::size_t i = 1; i < hal.reads.size(); ++i) {
+        EXPECT_EQ(hal.reads[i].first, at) << i;
+        at += hal.reads[i].second;
+        if (i + 1 < hal.reads.size()) {
+            EXPECT_EQ(at % 65536, 0u) << i;  // split at page edges only
+        }
+    }
+    EXPECT_EQ(at, load_at + pkg.image.size());
+    // The constants' whole pages, one read each.
+    const uint64_t first = (load_at + skip.offset + 65535) / 65536 * 65536;
+    const uint64_t last = (load_at + skip.offset + skip.size) / 65536 * 65536;
+    std::size_t pages = 0;
+    for (const auto& [addr, bytes] : hal.reads)
+        pages += addr >= first && addr < last && bytes == 65536;
+    EXPECT_EQ(pages, (last - first) / 65536);
+    EXPECT_EQ(rt.validation_cycles(), 2 * pkg.image.size());
 }
