@@ -379,6 +379,8 @@ program channel_split_program(const ref::layer& l, const nn::tensor& input,
                    "than the input slot of " + std::to_string(loc.in_slot_bytes) +
                        " bytes, or its weights and accumulators more than the weight and output "
                        "buffers");
+    if (opt.estimate_only)
+        return prog;
     prog.tiles = best.tiles;
     loc.weights = best.w_slot[0];
     loc.out_slot[0] = best.out_slot[0];

@@ -26,7 +26,7 @@ double code_cost(const core_code& code, const cost::core_params& core, double ti
 }  // namespace
 
 bool package_builder::compile_channel_split(std::size_t i, int cg, core_code& code,
-                                            std::string& why, bool first_only) {
+                                            std::string& why) {
     const net_op& op = m_net.ops[i];
     const ref::layer& l = op.layer;
     const nn::tensor* b = op.bias ? &*op.bias : nullptr;
@@ -37,8 +37,6 @@ bool package_builder::compile_channel_split(std::size_t i, int cg, core_code& co
         if (!compile_group(i, channel_slice(l, c0, n), &wg, b ? &bg : nullptr,
                            static_cast<uint32_t>(c0), 0, code, why, nullptr, true))
             return false;
-        if (first_only)
-            break;
     }
     return true;
 }
@@ -55,18 +53,22 @@ int package_builder::channel_split_groups(std::size_t i, double& best_cost, std:
     if (!op.weights || op.weights_operand || !channel_splittable(op.layer, po))
         return 0;
     const int O = op.layer.out_channels;
-    const uint64_t mark = m_constants.size();
     int best = 0;
     const int narrowest = std::max(1, O / 64);
+    const nn::tensor* b = op.bias ? &*op.bias : nullptr;
     for (int cg = O;; cg = std::max(narrowest, (cg + 1) / 2)) {
-        core_code trial;
-        // The first group stands for all: compile it alone.
-        const bool ok = compile_channel_split(i, cg, trial, why, true);
-        m_constants.truncate(mark);
+        // The first group stands for all: its mapping alone, no program.
+        const nn::tensor wg = rows_slice(*op.weights, 0, cg);
+        const nn::tensor bg = b ? channels_slice(*b, 0, cg) : nn::tensor();
+        program trial;
+        const bool ok = layer_program(i, channel_slice(op.layer, 0, cg), &wg, b ? &bg : nullptr,
+                                      nullptr, true, true, trial, why);
         if (ok && !m_opt.core)
             return cg;
         if (ok) {
-            const double cost = code_cost(trial, *m_opt.core, double((O + cg - 1) / cg));
+            core_code one;
+            one.mappings.push_back(trial.mapping);
+            const double cost = code_cost(one, *m_opt.core, double((O + cg - 1) / cg));
             if (best != 0 && cost > best_cost)
                 break;  // narrower groups cost more from here on
             if (best == 0 || cost < best_cost) {

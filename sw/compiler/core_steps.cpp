@@ -102,10 +102,13 @@ bool token_rows(ref::op_kind op, nn::shape4& shape, nn::tensor* second) {
 
 // Compiles one output-channel group of op i (the whole layer when cg == O)
 // and appends its commands; false with `why` when single_layer_program cannot tile it.
-bool package_builder::compile_group(std::size_t i, const ref::layer& l, const nn::tensor* weights,
-                                    const nn::tensor* bias, uint32_t c0, uint32_t in_c0,
-                                    core_code& code, std::string& why, const gemm_part* part,
-                                    bool channel_split) {
+// The single-layer program of `l` over op i's input (a slice of it for a
+// grouped conv or a product's part); false with `why` when it cannot be tiled.
+bool package_builder::layer_program(std::size_t i, const ref::layer& l,
+                                    const nn::tensor* weights, const nn::tensor* bias,
+                                    const gemm_part* part, bool channel_split,
+                                    bool estimate_only, compiler::program& p,
+                                    std::string& why) {
     const std::vector<int>& in = m_operands[i];
     const tensor_desc& whole_in = m_out.tensors[static_cast<std::size_t>(in[0])];
     // A grouped conv's slice reads only its groups' input channels.
@@ -125,7 +128,7 @@ bool package_builder::compile_group(std::size_t i, const ref::layer& l, const nn
     po.dram_burst_bytes = m_opt.dram_burst_bytes;
     po.dram_burst_cycles = m_opt.dram_burst_cycles;
     po.channel_split = channel_split;
-    compiler::program p;
+    po.estimate_only = estimate_only;
     try {
         try {
             p = compiler::single_layer_program(l, nn::tensor(whole_in.type, in_shape), second, bias,
@@ -143,6 +146,20 @@ bool package_builder::compile_group(std::size_t i, const ref::layer& l, const nn
         why = e.what();
         return false;
     }
+    return true;
+}
+
+bool package_builder::compile_group(std::size_t i, const ref::layer& l, const nn::tensor* weights,
+                                    const nn::tensor* bias, uint32_t c0, uint32_t in_c0,
+                                    core_code& code, std::string& why, const gemm_part* part,
+                                    bool channel_split) {
+    compiler::program p;
+    if (!layer_program(i, l, weights, bias, part, channel_split, false, p, why))
+        return false;
+    const tensor_desc& whole_in = m_out.tensors[static_cast<std::size_t>(m_operands[i][0])];
+    const int in_channels = weights && l.op == ref::op_kind::conv2d
+                                ? weights->shape().c * l.geo.groups
+                                : (part ? part->in_shape : whole_in.shape).c;
     const compiler::dram_layout& d = p.dram;
     const uint64_t base = d.end - p.image.size();
     // Operands without values (timing mode) stay without: nullptr.
@@ -187,7 +204,7 @@ bool package_builder::compile_group(std::size_t i, const ref::layer& l, const nn
                                                                          : 0;
                     if (r.where == area::input) {
                         mr.c0 = in_c0;
-                        mr.cg = static_cast<uint32_t>(in_shape.c);
+                        mr.cg = static_cast<uint32_t>(in_channels);
                         mr.c_total = static_cast<uint32_t>(whole_in.shape.c);
                         mr.elem_bits = static_cast<uint32_t>(nn::bits_of(whole_in.type));
                     }

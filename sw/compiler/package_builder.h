@@ -73,6 +73,9 @@ private:
         nn::shape4 in_shape;
         uint64_t input = 0, weights = 0, output = 0;
     };
+    bool layer_program(std::size_t i, const ref::layer& l, const nn::tensor* weights,
+                       const nn::tensor* bias, const gemm_part* part, bool channel_split,
+                       bool estimate_only, compiler::program& p, std::string& why);
     bool compile_group(std::size_t i, const ref::layer& l, const nn::tensor* weights,
                        const nn::tensor* bias, uint32_t c0, uint32_t in_c0, core_code& code,
                        std::string& why, const gemm_part* part = nullptr,
@@ -85,9 +88,8 @@ private:
     // beats `code` (the layer's output-channel groups) under the objective; 0: none.
     int prefer_channel_split(std::size_t i, const core_code& code);
     int channel_split_groups(std::size_t i, double& best_cost, std::string& why);
-    // Groups of cg output channels in passes (the first group alone: a trial).
-    bool compile_channel_split(std::size_t i, int cg, core_code& code, std::string& why,
-                               bool first_only = false);
+    // Groups of cg output channels in passes.
+    bool compile_channel_split(std::size_t i, int cg, core_code& code, std::string& why);
     void cpu_layer(std::size_t i, package::step_record& s);
     // A CPU op's code, once it is known to be a step (free ops have none).
     void emit_cpu_op(std::size_t i, package::step_record& s);

@@ -86,6 +86,9 @@ struct program_options {
     // Split an integer conv2d / fully_connected over its input channels, with
     // partial sums kept in the output buffer (sw/compiler/channel_split.h).
     bool channel_split = false;
+    // With channel_split: choose the mapping only (program::mapping), no
+    // stream or image (the builder's trials of output-channel group sizes).
+    bool estimate_only = false;
 };
 
 // Absolute DRAM addresses (0 and size 0 for an absent operand).
