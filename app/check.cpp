@@ -24,9 +24,26 @@ using onnx_import::onnx_tensor;
 constexpr double k_rtol = 1e-3;  // onnx/backend/test/case: default rtol
 constexpr double k_atol = 1e-7;  // and atol of the node test cases
 
+// The default platform config: an installed nnvp (PREFIX/bin/nnvp) uses
+// the one installed beside it (PREFIX/share/nnvp/platforms), a build tree's
+// the source tree's.
+std::string default_platform() {
+    std::error_code ec;
+    fs::path prefix = fs::read_symlink("/proc/self/exe", ec).parent_path();
+    if (!ec) {
+        const fs::path bindir = NNVP_INSTALL_BINDIR;
+        for (auto it = bindir.begin(); it != bindir.end(); ++it)
+            prefix = prefix.parent_path();
+        const fs::path installed = prefix / NNVP_INSTALLED_PLATFORM;
+        if (fs::exists(installed, ec))
+            return installed.string();
+    }
+    return NNVP_DEFAULT_PLATFORM;
+}
+
 struct check_options {
     std::string case_dir;
-    std::string platform = NNVP_DEFAULT_PLATFORM;  // the virtual SoC's platform config
+    std::string platform = default_platform();  // the virtual SoC's platform config
     bool host = false;  // run on the host reference executor instead of the SoC
 };
 
@@ -34,7 +51,9 @@ void usage(std::ostream& os) {
     os << "usage: nnvp check CASE_DIR [--platform FILE] [--mode functional] [--host]\n"
           "  CASE_DIR holds model.onnx and test_data_set_*/{input,output}_*.pb (an ONNX\n"
           "  backend test case) on the virtual SoC (--host: on the host reference\n"
-          "  executor). Exit 0 match, 1 mismatch, 2 unsupported or bad input.\n";
+          "  executor). Exit 0 match, 1 mismatch, 2 unsupported or bad input.\n"
+          "  --platform defaults to "
+       << default_platform() << "\n";
 }
 
 // Every output port of the network: graph output 0, then the others in ONNX order.

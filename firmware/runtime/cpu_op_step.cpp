@@ -62,6 +62,10 @@ runtime_status nn_runtime::run_cpu_op(const package::step_record& s, step_result
             infos.push_back({t.shape, t.dtype(), {t.scale, t.zero_point}});
         }
         const std::vector<cpuops::tensor_info> declared = infos;  // the cost's terms
+        const package::tensor_record& o = m_view.tensors[s.output];
+        const cpuops::tensor_info oi{o.shape, o.dtype(), {o.scale, o.zero_point}};
+        if (m_view.hdr.flags & package::header_flag_without_values)
+            return time_cpu_op(e, s, cpuops::cost(e.o, declared, oi), r, why);
         if (!read_gathered_rows(e, values, infos)) {
             infos = declared;
             for (std::size_t k = 0; k < e.inputs.size(); ++k)
@@ -74,8 +78,6 @@ runtime_status nn_runtime::run_cpu_op(const package::step_record& s, step_result
         std::vector<const nn::tensor*> ins;
         for (const nn::tensor& v : values)
             ins.push_back(&v);
-        const package::tensor_record& o = m_view.tensors[s.output];
-        const cpuops::tensor_info oi{o.shape, o.dtype(), {o.scale, o.zero_point}};
         const nn::tensor out = cpuops::execute(e.o, ins, infos, oi);
         r.cpu_cycles = cpu_op_cycles(m_cost, cpuops::cost(e.o, declared, oi));
         return store_cpu_output(s, r, out, why);
@@ -83,6 +85,32 @@ runtime_status nn_runtime::run_cpu_op(const package::step_record& s, step_result
         why = e.what();
         return runtime_status::cpu_error;
     }
+}
+
+// A timing-only package's values mean nothing (timing mode computes
+// nothing, the NN core's steps included): the step reads its inputs and
+// writes its output for their time and charges its cycles, but does not
+// compute. A gather still reads only the rows its indices select.
+runtime_status nn_runtime::time_cpu_op(const cpuops::encoded& e, const package::step_record& s,
+                                       const cpuops::work& cost, step_result& r,
+                                       std::string& why) {
+    std::vector<nn::tensor> values(e.inputs.size());
+    std::vector<cpuops::tensor_info> infos(e.inputs.size());  // what a gather reads
+    if (!read_gathered_rows(e, values, infos)) {
+        std::vector<uint8_t> bytes;
+        for (std::size_t k = 0; k < e.inputs.size(); ++k) {
+            const package::tensor_record& t = m_view.tensors[e.inputs[k]];
+            bytes.resize(t.bytes());
+            if (m_hal.read_block(t.address, bytes.data(), bytes.size()) != bus_status::ok) {
+                why = k == 0 ? "cannot read the input tensor (bus error)"
+                             : "cannot read input " + std::to_string(k) + " (bus error)";
+                return runtime_status::bus_error;
+            }
+        }
+    }
+    const package::tensor_record& o = m_view.tensors[s.output];
+    r.cpu_cycles = cpu_op_cycles(m_cost, cost);
+    return store_cpu_output(s, r, nn::tensor(o.dtype(), o.shape), why);
 }
 
 }  // namespace nnvp::fw

@@ -314,10 +314,16 @@ runtime_status nn_runtime::run_cpu(const step_record& s, step_result& r, std::st
                 bias = nn::unpack(p.bias_type, {1, 1, 1, d.layer.out_channels},
                                   m_image.data() + s.bias_offset, s.bias_bytes);
             // The fast kernels: what an optimised CPU library computes, equal
-            // to the reference executor bit for bit.
-            out = kernels::execute(d.layer, in,
-                                   p.has_second || p.has_weights ? &second : nullptr,
-                                   d.layer.has_bias ? &bias : nullptr);
+            // to the reference executor bit for bit. A timing-only package's
+            // values mean nothing: its layer is timed, not computed.
+            if (m_view.hdr.flags & package::header_flag_without_values) {
+                const package::tensor_record& o = m_view.tensors[s.output];
+                out = nn::tensor(o.dtype(), o.shape);
+            } else {
+                out = kernels::execute(d.layer, in,
+                                       p.has_second || p.has_weights ? &second : nullptr,
+                                       d.layer.has_bias ? &bias : nullptr);
+            }
             r.cpu_cycles = layer_cycles(m_cost, d);
         } else if (kind == step_kind::softmax) {
             const package::tensor_record& t = m_view.tensors[s.input];

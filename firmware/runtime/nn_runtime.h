@@ -130,6 +130,8 @@ private:
     runtime_status run_cpu(const package::step_record& s, step_result& r, std::string& why);
     // cpu_op_step.cpp: a CPU op, and the rows of a gather's table it reads.
     runtime_status run_cpu_op(const package::step_record& s, step_result& r, std::string& why);
+    runtime_status time_cpu_op(const cpuops::encoded& e, const package::step_record& s,
+                               const cpuops::work& cost, step_result& r, std::string& why);
     bool read_gathered_rows(const cpuops::encoded& e, std::vector<nn::tensor>& values,
                             std::vector<cpuops::tensor_info>& infos);
     // A CPU step's end: its cycles annotated, its output written.

@@ -69,4 +69,16 @@ expect_2 "wrong path" "--firmware: firmware library $work/fw/libdma_cpy.so: no s
     run "$work/fw/dma_copy.json" --firmware "$work/fw/libdma_cpy.so" --out "$work/bad"
 expect_2 "wrong program" "firmware.program: unknown program \"dma_cpy\" in firmware library" \
     run "$work/fw/dma_copy.json" --set firmware.program=dma_cpy --out "$work/bad"
+step "nnvp check from the prefix uses the installed platform config"
+"$nnvp" check --help >"$work/check_help.log" 2>&1 || true
+grep -qF -- "--platform defaults to $work/prefix/share/nnvp/platforms/default.json" \
+    "$work/check_help.log" || { cat "$work/check_help.log"; fail "check's default platform"; }
+relu=/usr/share/libonnx-testdata/data/node/test_relu
+if [ -f "$relu/model.onnx" ]; then
+    rc=0
+    "$nnvp" check "$relu" >"$work/check.log" 2>&1 || rc=$?
+    cat "$work/check.log"
+    [ "$rc" = 0 ] || fail "nnvp check $relu exited $rc"
+fi
+
 echo "sdk example: ok"
