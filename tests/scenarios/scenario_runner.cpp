@@ -171,7 +171,7 @@ const std::vector<long_scenario>& long_scenarios() {
         {"transformers/vit_b16_timing.json", "about 12 s: ViT-B/16's 86 M weights, as BERT's"},
         {"transformers/gpt2_prefill_timing.json", "GPT-2's 124 M weights, as BERT's"},
         {"transformers/gpt2_generate_timing.json",
-         "about 30 s: GPT-2 generating 128 tokens after a 128-token prompt"},
+         "about 20 s: GPT-2 generating 128 tokens after a 128-token prompt"},
         {"transformers/llama_small_generate.json",
          "about 25 s: two FP32 packages of a 45 M-parameter decoder (tests/sw/transformers runs "
          "it functionally, its tokens checked)"},
