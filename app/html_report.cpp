@@ -208,7 +208,11 @@ std::string make_html_report(const json& report, const power_series& series) {
        << esc(json_text(report, "scenario.mode", "?")) << ", platform "
        << esc(json_text(report, "platform.name", "?")) << ", firmware "
        << esc(json_text(report, "firmware.program", "?")) << ", end "
-       << esc(json_text(report, "sim.end", "?")) << "</p>\n";
+       << esc(json_text(report, "sim.end", "?"));
+    // A DMA modelled in burst trains is an approximation the reader should see.
+    if (const std::string dma = json_text(report, "dma.model", "bursts"); dma != "bursts")
+        os << "<br>DMA modelled in " << esc(dma);
+    os << "</p>\n";
 
     os << "<h2>Headline</h2>\n" << headline_table(report);
     os << warning_table(report);

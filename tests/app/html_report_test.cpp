@@ -50,6 +50,16 @@ TEST(html_report, a_bring_up_run_says_what_is_missing) {
     EXPECT_TRUE(has(html, "No power samples"));
 }
 
+// A DMA modelled in burst trains (docs/dma_trains.md) is said at the top;
+// the burst-by-burst model, the default, is not.
+TEST(html_report, burst_trains_are_named_under_the_title) {
+    auto r = nnvp::test::network_report();
+    EXPECT_FALSE(has(nnvp::make_html_report(r, {}), "DMA modelled in"));
+    r["dma"]["model"] = "burst trains of up to 16384 bytes (docs/dma_trains.md)";
+    EXPECT_TRUE(has(nnvp::make_html_report(r, {}),
+                    "<br>DMA modelled in burst trains of up to 16384 bytes"));
+}
+
 TEST(html_report, a_report_with_nothing_but_a_name_still_renders) {
     const std::string html =
         nnvp::make_html_report(nlohmann::json{{"scenario", {{"name", "x"}}}}, {});
