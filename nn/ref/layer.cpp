@@ -106,6 +106,19 @@ dtype accumulator_type(const layer& l)
     }
 }
 
+layer input_channel_pass(const layer& l, int g, int passes)
+{
+    layer lp = l;
+    lp.partial_in = g > 0;
+    lp.partial_out = g + 1 < passes;
+    if (lp.partial_out) {
+        lp.has_bias = false;
+        lp.act = activation{};
+        lp.binary_output = false;
+    }
+    return lp;
+}
+
 dtype input_type(const layer& l)
 {
     if (l.prec == precision::binary && l.binary_input)

@@ -182,6 +182,10 @@ nn::dtype output_type(const layer& l);
 nn::dtype accumulator_type(const layer& l);
 // partial_in / partial_out are set.
 inline bool uses_partials(const layer& l) { return l.partial_in || l.partial_out; }
+// Pass g of `passes` over groups of l's input channels: every pass but the
+// first adds to the partial sums, every pass but the last writes raw sums
+// (no bias, activation or binary output: the last pass applies them).
+layer input_channel_pass(const layer& l, int g, int passes);
 // Input element type a layer expects.
 nn::dtype input_type(const layer& l);
 // Weight element type (conv2d / fully_connected).

@@ -61,17 +61,10 @@ shape4 pass_input(const split_layer& s, const tile_plan& t, int kc) {
 // Pass g of `passes` on tile t: edge padding of the tile, partial flags; a
 // pass that writes raw sums has no bias or activation (the last one has).
 ref::layer pass_layer(const split_layer& s, const tile_plan& t, int g, int passes) {
-    ref::layer lp = s.l;
+    ref::layer lp = ref::input_channel_pass(s.l, g, passes);
     if (!s.fc) {
         lp.geo.pad_top = t.pad_top;
         lp.geo.pad_bottom = t.pad_bottom;
-    }
-    lp.partial_in = g > 0;
-    lp.partial_out = g + 1 < passes;
-    if (lp.partial_out) {
-        lp.has_bias = false;
-        lp.act = ref::activation{};
-        lp.binary_output = false;
     }
     return lp;
 }

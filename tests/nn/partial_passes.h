@@ -30,19 +30,6 @@ inline nn::tensor last_axis_slice(const nn::tensor& t, int c0, int n, nn::shape4
     return out;
 }
 
-// Pass g of `passes`: partial flags, and no bias or activation before the last.
-inline ref::layer pass_of(const ref::layer& l, int g, int passes) {
-    ref::layer lp = l;
-    lp.partial_in = g > 0;
-    lp.partial_out = g + 1 < passes;
-    if (lp.partial_out) {
-        lp.has_bias = false;
-        lp.act = ref::activation{};
-        lp.binary_output = false;
-    }
-    return lp;
-}
-
 // Runs `l` over groups of `kg` input channels (fully connected: of K) and
 // returns the last pass's output; every intermediate is checked to be at
 // accumulator width.
@@ -58,7 +45,7 @@ inline nn::tensor run_in_passes(const layer_fn& run, const ref::layer& l, const 
         nn::shape4 in_s = rows.shape(), w_s = w.shape();
         in_s.c = n;
         w_s.c = n;
-        const ref::layer lp = pass_of(l, g, passes);
+        const ref::layer lp = ref::input_channel_pass(l, g, passes);
         acc = run(lp, last_axis_slice(rows, c0, n, in_s), last_axis_slice(w, c0, n, w_s),
                   lp.has_bias ? bias : nullptr, g > 0 ? &acc : nullptr);
         if (lp.partial_out) {
