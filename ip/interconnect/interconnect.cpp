@@ -161,18 +161,12 @@ void interconnect::b_transport(int id, tlm::tlm_generic_payload& trans, sc_time&
     } else {
         // Each burst crosses as a single access would; the target sees
         // them arrive one by one.
-        const uint64_t full = ceil_div(train->burst_bytes, port.width_bytes);
-        const sc_time full_occupancy = m_clk.cycles(full);
-        const sc_time full_pass = m_clk.cycles(m_cfg.hop_cycles + full);
         for (std::size_t j = 0; j < train->at.size(); ++j) {
-            const uint64_t bytes = train->bytes_of(j, len);
-            const uint64_t cycles = ceil_div(bytes, port.width_bytes);
-            const bool is_full = bytes == train->burst_bytes;
-            const sc_time s = port.schedule.reserve(
-                train->at[j], is_full ? full_occupancy : m_clk.cycles(cycles));
+            const uint64_t cycles = ceil_div(train->bytes_of(j, len), port.width_bytes);
+            const sc_time s = port.schedule.reserve(train->at[j], m_clk.cycles(cycles));
             if (j == 0)
                 start = s;
-            train->at[j] = s + (is_full ? full_pass : m_clk.cycles(m_cfg.hop_cycles + cycles));
+            train->at[j] = s + m_clk.cycles(m_cfg.hop_cycles + cycles);
         }
         delay = train->at.front() - now;
         train->timed = false;

@@ -153,16 +153,9 @@ void memory::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
     if (train == nullptr) {
         done = schedule(trans.get_address(), len, trans.is_write(), arrival);
     } else {  // burst by burst, as single accesses
-        const uint64_t full = ceil_div(train->burst_bytes, m_cfg.bytes_per_cycle);
-        const sc_time full_occupancy = m_clk.cycles(full);
-        const sc_time full_tail = m_clk.cycles(m_cfg.latency_cycles + full);
         for (std::size_t j = 0; j < train->at.size(); ++j) {
-            const uint64_t bytes = train->bytes_of(j, len);
-            if (m_banks || bytes != train->burst_bytes)
-                train->at[j] = schedule(trans.get_address() + uint64_t{train->burst_bytes} * j,
-                                        bytes, trans.is_write(), train->at[j]);
-            else  // schedule() without the bank model, its durations computed once
-                train->at[j] = m_port.reserve(train->at[j], full_occupancy) + full_tail;
+            train->at[j] = schedule(trans.get_address() + uint64_t{train->burst_bytes} * j,
+                                    train->bytes_of(j, len), trans.is_write(), train->at[j]);
             done = std::max(done, train->at[j]);
         }
         train->timed = true;

@@ -163,16 +163,9 @@ void core::buffer_b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
         return start + m_clk.cycles(m_cfg.buffer_latency_cycles + cycles);
     };
     if (burst_train* train = train_of(trans)) {  // burst by burst, as single accesses
-        const uint64_t full =
-            (train->burst_bytes + m_cfg.buffer_bytes_per_cycle - 1) / m_cfg.buffer_bytes_per_cycle;
-        const sc_time full_occupancy = m_clk.cycles(full);
-        const sc_time full_tail = m_clk.cycles(m_cfg.buffer_latency_cycles + full);
         sc_time done;
         for (std::size_t j = 0; j < train->at.size(); ++j) {
-            const uint64_t bytes = train->bytes_of(j, len);
-            train->at[j] = bytes == train->burst_bytes
-                               ? m_port.reserve(train->at[j], full_occupancy) + full_tail
-                               : book(bytes, train->at[j]);
+            train->at[j] = book(train->bytes_of(j, len), train->at[j]);
             done = std::max(done, train->at[j]);
         }
         train->timed = true;
