@@ -26,8 +26,19 @@ void command_sums::add(const nncore::core::command_record& r) {
     util_sum += r.utilization * static_cast<double>(r.compute_cycles + r.stall_cycles);
 }
 
-nlohmann::json layer_rows(const layer_rows_input& in,
-                          const std::vector<nncore::core::command_record>& cmds) {
+std::vector<command_sums> sum_by_core_step(const std::vector<nncore::core::command_record>& cmds,
+                                           const std::function<int(std::size_t)>& core_step_of,
+                                           std::size_t core_steps) {
+    std::vector<command_sums> sums(core_steps);
+    for (std::size_t k = 0; k < cmds.size(); ++k) {
+        const int step = core_step_of(k);
+        if (step >= 0 && static_cast<std::size_t>(step) < core_steps)
+            sums[static_cast<std::size_t>(step)].add(cmds[k]);
+    }
+    return sums;
+}
+
+nlohmann::json layer_rows(const layer_rows_input& in, const std::vector<command_sums>& by_core_step) {
     const compiler::built_package& pkg = *in.pkg;
     std::vector<std::size_t> core_ops;  // package step of each core step
     std::vector<std::size_t> step_op;   // op index of each package step
@@ -39,11 +50,8 @@ nlohmann::json layer_rows(const layer_rows_input& in,
             core_ops.push_back(step_op.size() - 1);
     }
     std::vector<command_sums> a(step_op.size());
-    for (std::size_t k = 0; k < cmds.size(); ++k) {
-        const int core = in.core_step_of(k);
-        if (core >= 0 && static_cast<std::size_t>(core) < core_ops.size())
-            a[core_ops[static_cast<std::size_t>(core)]].add(cmds[k]);
-    }
+    for (std::size_t k = 0; k < core_ops.size() && k < by_core_step.size(); ++k)
+        a[core_ops[k]] = by_core_step[k];
     const double n = in.runs > 0 ? in.runs : 1.0;
     auto per = [n](uint64_t v) {
         return static_cast<uint64_t>(std::llround(static_cast<double>(v) / n));
@@ -96,16 +104,6 @@ std::vector<std::string> core_step_names(const compiler::network& net,
             names.push_back(op.name.empty() ? op.layer.name : op.name);
         }
     return names;
-}
-
-void name_core_spans(timeline& trace, const std::vector<std::string>& names,
-                     const std::function<int(std::size_t)>& core_step_of) {
-    trace.rename_spans("nncore", [&](std::size_t k, const std::string& platform_name) {
-        const int step = core_step_of(k);
-        return step >= 0 && static_cast<std::size_t>(step) < names.size()
-                   ? names[static_cast<std::size_t>(step)]
-                   : platform_name;
-    });
 }
 
 }  // namespace nnvp

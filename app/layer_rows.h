@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "ip/nncore/nncore.h"
-#include "platform/timeline.h"
 #include "sw/compiler/builder.h"
 
 namespace nnvp {
@@ -30,26 +29,24 @@ struct command_sums {
 struct layer_rows_input {
     const compiler::network* net = nullptr;
     const compiler::built_package* pkg = nullptr;
-    // Command k's core step (its index among the package's core steps), or
-    // -1 when it belongs to something else.
-    std::function<int(std::size_t)> core_step_of;
     double runs = 1;  // the rows are means over this many runs of the package
     // Per package step (may be empty): simulated ns and CPU cycles over every run.
     std::vector<uint64_t> step_ns, step_cycles;
 };
 
-nlohmann::json layer_rows(const layer_rows_input& in,
-                          const std::vector<nncore::core::command_record>& cmds);
+// The rows from the NN core's commands summed per core step of the package
+// (its index among the package's core steps; missing steps count nothing).
+nlohmann::json layer_rows(const layer_rows_input& in, const std::vector<command_sums>& by_core_step);
+
+// Those sums from kept command rows: row k belongs to core step
+// core_step_of(k) (-1: to none).
+std::vector<command_sums> sum_by_core_step(const std::vector<nncore::core::command_record>& cmds,
+                                           const std::function<int(std::size_t)>& core_step_of,
+                                           std::size_t core_steps);
 
 // The name of each core step's op, in core-step order (what layers[] and
 // trace.json call the NN-core commands of that step).
 std::vector<std::string> core_step_names(const compiler::network& net,
                                          const compiler::built_package& pkg);
-
-// Names the NN core's spans in the chip's trace by their layers: command k
-// (the trace's k-th "nncore" span) gets names[core_step_of(k)], its
-// platform name ("conv2d#6") when it belongs to no step.
-void name_core_spans(timeline& trace, const std::vector<std::string>& names,
-                     const std::function<int(std::size_t)>& core_step_of);
 
 }  // namespace nnvp

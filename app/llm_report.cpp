@@ -137,18 +137,15 @@ json llm_run::generation_json(const soc& chip) const {
     return g;
 }
 
-std::function<int(std::size_t)> llm_run::core_step_of(const soc& chip, bool prefill) const {
-    const std::vector<uint32_t>* streams = &chip.nn_command_streams();
+int llm_run::core_step_of(uint64_t stream, bool prefill) const {
     const std::size_t sp = m_prefill->core_steps, ss = m_step->core_steps;
     const std::size_t per_request = sp + (static_cast<std::size_t>(m_spec.generate) - 1) * ss;
-    return [=](std::size_t k) {
-        if (per_request == 0 || k >= streams->size())
-            return -1;
-        const std::size_t local = (*streams)[k] % per_request;
-        if (prefill)
-            return local < sp ? static_cast<int>(local) : -1;
-        return local >= sp && ss ? static_cast<int>((local - sp) % ss) : -1;
-    };
+    if (per_request == 0)
+        return -1;
+    const std::size_t local = stream % per_request;
+    if (prefill)
+        return local < sp ? static_cast<int>(local) : -1;
+    return local >= sp && ss ? static_cast<int>((local - sp) % ss) : -1;
 }
 
 json llm_run::layers_json(const soc& chip) const {
@@ -161,7 +158,6 @@ json llm_run::layers_json(const soc& chip) const {
         layer_rows_input in;
         in.net = &p->work.net;
         in.pkg = &p->pkg;
-        in.core_step_of = core_step_of(chip, first);
         in.runs = m_requests.empty() ? 1.0 : static_cast<double>(m_requests.size());
         const auto from = static_cast<long>(first ? 0 : prefill_steps);
         const auto to = static_cast<long>(first ? prefill_steps : m_step_ns.size());
@@ -169,7 +165,12 @@ json llm_run::layers_json(const soc& chip) const {
             in.step_ns.assign(m_step_ns.begin() + from, m_step_ns.begin() + to);
             in.step_cycles.assign(m_step_cycles.begin() + from, m_step_cycles.begin() + to);
         }
-        for (json& row : layer_rows(in, chip.nn_commands())) {
+        const std::vector<uint32_t>& streams = chip.nn_command_streams();
+        const std::vector<command_sums> sums = sum_by_core_step(
+            chip.nn_commands(),
+            [&](std::size_t k) { return k < streams.size() ? core_step_of(streams[k], first) : -1; },
+            p->core_steps);
+        for (json& row : layer_rows(in, sums)) {
             row["phase"] = first ? "prefill" : "decode";
             rows.push_back(std::move(row));
         }
@@ -238,18 +239,6 @@ json llm_run::accuracy_json(bool& ok) const {
 
 bool llm_run::finish(soc& chip, json& report) {
     bool ok = collect(chip);
-    // trace.json's NN-core spans named by their layers, "prefill" or "decode" first.
-    const std::vector<std::string> prefill_names = core_step_names(m_prefill->work.net, m_prefill->pkg),
-                                   step_names = core_step_names(m_step->work.net, m_step->pkg);
-    const auto in_prefill = core_step_of(chip, true), in_step = core_step_of(chip, false);
-    chip.trace().rename_spans("nncore", [&](std::size_t k, const std::string& platform_name) {
-        const int p = in_prefill(k), s = in_step(k);
-        if (p >= 0 && static_cast<std::size_t>(p) < prefill_names.size())
-            return "prefill " + prefill_names[static_cast<std::size_t>(p)];
-        if (s >= 0 && static_cast<std::size_t>(s) < step_names.size())
-            return "decode " + step_names[static_cast<std::size_t>(s)];
-        return platform_name;
-    });
     const int decode_steps = m_spec.generate - 1;
     const uint64_t prefill_macs = m_prefill->work.network_info.value("macs", uint64_t{0});
     const uint64_t step_macs = m_step->work.network_info.value("macs", uint64_t{0});

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "app/general_workload.h"
+#include "app/layer_rows.h"
 #include "app/llm_reference.h"
 #include "firmware/programs/registry.h"
 #include "app/power_report.h"
@@ -212,6 +213,17 @@ void llm_run::compile(const scenario& sc) {
 }
 
 void llm_run::preload(soc& chip) const {
+    // trace.json's NN-core spans named by their layers, "prefill" or "decode" first.
+    chip.name_commands([this, prefill_names = core_step_names(m_prefill->work.net, m_prefill->pkg),
+                        step_names = core_step_names(m_step->work.net, m_step->pkg)](
+                           uint32_t stream, const std::string& platform_name) {
+        const int p = core_step_of(stream, true), s = core_step_of(stream, false);
+        if (p >= 0 && static_cast<std::size_t>(p) < prefill_names.size())
+            return "prefill " + prefill_names[static_cast<std::size_t>(p)];
+        if (s >= 0 && static_cast<std::size_t>(s) < step_names.size())
+            return "decode " + step_names[static_cast<std::size_t>(s)];
+        return platform_name;
+    });
     for (const pass* p : {m_prefill.get(), m_step.get()})
         stage_package(chip, p->package_at - m_dram_base, p->pkg.image);
     for (std::size_t k = 0; k < m_prompts.size(); ++k) {
@@ -225,7 +237,7 @@ void llm_run::preload(soc& chip) const {
 stream_progress llm_run::progress(const soc& chip) const {
     const std::size_t per_request =
         m_prefill->core_steps + (static_cast<std::size_t>(m_spec.generate) - 1) * m_step->core_steps;
-    return progress_of(chip.nn_streams().size(), per_request, m_spec.inferences, "request");
+    return progress_of(chip.nn_stream_count(), per_request, m_spec.inferences, "request");
 }
 
 bool llm_run::collect(soc& chip) {

@@ -67,7 +67,10 @@ private:
     nlohmann::json layers_json(const soc& chip) const;
     // NN-core command k's core step in the prefill (first) or the step
     // package, or -1.
-    std::function<int(std::size_t)> core_step_of(const soc& chip, bool prefill) const;
+    // The core step of the prefill (prefill) or decode pass that NN-core
+    // stream `stream` ran, or -1 (streams run one per core step, request by
+    // request: the prefill's, then each decode step's).
+    int core_step_of(uint64_t stream, bool prefill) const;
     nlohmann::json accuracy_json(bool& ok) const;
 
     workload_spec m_spec;

@@ -16,6 +16,7 @@
 #include "app/output_dir.h"
 #include "app/report.h"
 #include "app/run_progress.h"
+#include "app/time_budget.h"
 #include "app/summary.h"
 #include "app/warning_log.h"
 #include "app/sweep.h"
@@ -38,7 +39,7 @@ namespace {
 void usage(std::ostream& os) {
     os << "usage:\n"
           "  nnvp run SCENARIO.json [--out DIR] [--set key.path=value ...] [--firmware LIB]\n"
-          "           [--progress] [--break-on-warning] [--max-memory GB]\n"
+          "           [--progress] [--break-on-warning] [--max-memory GB] [--max-hours H]\n"
           "           [--outputs all|report] [--package-cache CACHE_DIR]\n"
           "      Runs a scenario; writes DIR/report.json (default DIR: runs/<scenario name>).\n"
           "      --outputs report writes report.json and layers.csv only (no trace.json,\n"
@@ -54,7 +55,8 @@ void usage(std::ostream& os) {
           "      (--progress: always). --break-on-warning stops the run at the first\n"
           "      warning (platform.break_on_warning; traps when a debugger is attached).\n"
           "      --max-memory GB raises the memory a run may be estimated to need\n"
-          "      (max_memory_gb, default 8; docs/bad_input.md).\n"
+          "      (max_memory_gb, default 8; docs/bad_input.md); --max-hours H the\n"
+          "      wall-clock time (max_estimated_hours, default 24).\n"
           "  nnvp programs [--firmware LIB]\n"
           "      Lists the built-in firmware programs (or LIB's) and their arguments.\n"
           "  nnvp info NETWORK|MODEL.onnx [--json] [--input-shape NAME=D,D,...]\n"
@@ -134,8 +136,9 @@ void write_outputs(const std::string& out_dir, const nlohmann::json& report, nnv
     }
     // The power counters trace.json holds, without reading the file back.
     nnvp::power_series counters;
-    for (const nnvp::timeline::sample& c : chip.trace().samples())
-        nnvp::add_counter(counters, c.signal, c.at_s * 1e6, c.value);
+    chip.trace().for_each_sample([&counters](const std::string& signal, double at_s, double value) {
+        nnvp::add_counter(counters, signal, at_s * 1e6, value);
+    });
     nnvp::sort_by_time(counters);
     nnvp::write_html_report(out_dir, report, &counters);
     nnvp::print_summary_table(std::cout, report);
@@ -159,6 +162,8 @@ bool parse_run_args(int argc, char* argv[], run_args& r) {
             r.force_progress = true;
         } else if (a == "--max-memory" && i + 1 < argc) {
             r.overrides.emplace_back("max_memory_gb", nnvp::parse_override_value(argv[++i]));
+        } else if (a == "--max-hours" && i + 1 < argc) {
+            r.overrides.emplace_back("max_estimated_hours", nnvp::parse_override_value(argv[++i]));
         } else if (a == "--break-on-warning") {
             r.overrides.emplace_back("platform.break_on_warning", true);
         } else if (a == "--firmware" && i + 1 < argc) {
@@ -247,6 +252,7 @@ int run(int argc, char* argv[]) {
         sc = nnvp::load_scenario(ra.scenario_path, ra.overrides, ra.firmware);
         sc.package_cache = ra.package_cache;
         nnvp::check_memory_budget(sc);
+        nnvp::check_time_budget(sc);
     } catch (const nnvp::config_error& e) {
         std::cerr << "nnvp: " << e.what() << "\n";
         return 2;
@@ -288,6 +294,7 @@ int run(int argc, char* argv[]) {
     });
     nnvp::soc chip("soc", sc.platform);
     chip_ptr = &chip;
+    progress.watch(chip);
     chip.set_wall_limit(sc.max_wall_s);
     if (network)
         network->preload(chip);

@@ -16,12 +16,17 @@ namespace {
 // quantized copy and the reference executor's (measured peak over ResNet-50
 // and VGG-16 runs is below this).
 constexpr double bytes_per_element = 8;
-// Records a run keeps per inference and layer (command, stream and layer
-// rows; measured about 18 KB per ResNet-50 inference).
-constexpr double bytes_per_inference_layer = 256;
-constexpr double bytes_per_inference = 2048;
-// A power sample (timeline::sample).
-constexpr double bytes_per_power_sample = 48;
+// What a run keeps per inference: its record, results table row and output
+// in the guest's DRAM, and its row of report.json's inferences[] (measured
+// 2.8 KB per LeNet-5 inference; layer rows are summed as they finish).
+constexpr double bytes_per_inference = 3072;
+// Events the timeline records per layer and inference (DMA runs, commands,
+// streams, interrupts; measured 177 on ResNet-50 at the default buffers, 12
+// on LeNet-5), and the bytes of one (measured 47), up to trace_max_events.
+constexpr double events_per_inference_layer = 200;
+constexpr double bytes_per_event = 48;
+// A power sample (a timeline event).
+constexpr double bytes_per_power_sample = bytes_per_event;
 
 std::string gib(double bytes) {
     char buf[32];
@@ -103,8 +108,13 @@ std::vector<memory_part> estimate_memory(const scenario& sc) {
     }
     parts.push_back({"workload.inferences",
                      std::to_string(w.inferences) + " inferences' records",
-                     w.inferences * (bytes_per_inference + layers * bytes_per_inference_layer),
+                     w.inferences * bytes_per_inference,
                      "lower workload.inferences (or split the run)"});
+    const double events = std::min(w.inferences * layers * events_per_inference_layer,
+                                   static_cast<double>(sc.platform.trace_max_events));
+    parts.push_back({"platform.trace_max_events",
+                     std::to_string(static_cast<long long>(events)) + " trace events",
+                     events * bytes_per_event, "lower platform.trace_max_events"});
     return parts;
 }
 

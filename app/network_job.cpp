@@ -188,7 +188,18 @@ fw::program_args network_session::args() const {
     return fw::program_args(v);
 }
 
-void network_session::preload(soc& chip) const {
+void network_session::preload(soc& chip) {
+    // Streams run one per core step per inference, in order.
+    const std::vector<std::string> names = core_step_names(m_job.net, m_pkg);
+    m_core_sums.assign(names.size(), command_sums{});
+    if (!names.empty()) {
+        chip.sink_commands([this](const nncore::core::command_record& r, uint32_t stream) {
+            m_core_sums[stream % m_core_sums.size()].add(r);
+        });
+        chip.name_commands([names](uint32_t stream, const std::string&) {
+            return names[stream % names.size()];
+        });
+    }
     stage_package(chip, m_package_at - m_dram_base, m_pkg.image);
     uint64_t at = m_staging_at;
     for (const std::vector<nn::tensor>& set : m_job.input_sets) {
@@ -247,7 +258,7 @@ void stage_package(soc& chip, uint64_t offset, const std::vector<uint8_t>& image
 network_session::run_progress network_session::progress(const soc& chip) const {
     const auto core_steps = static_cast<std::size_t>(
         std::count(m_pkg.kinds.begin(), m_pkg.kinds.end(), package::step_kind::core));
-    return progress_of(chip.nn_streams().size(), core_steps, m_job.inferences, "inference");
+    return progress_of(chip.nn_stream_count(), core_steps, m_job.inferences, "inference");
 }
 
 bool network_session::collect(soc& chip) {
@@ -409,29 +420,14 @@ nlohmann::json power_management_json_of(const power_spec& power,
             {"wake_s_total", wake_s}};
 }
 
-std::function<int(std::size_t)> network_session::core_step_of(const soc& chip) const {
-    const auto core_steps = static_cast<std::size_t>(
-        std::count(m_pkg.kinds.begin(), m_pkg.kinds.end(), package::step_kind::core));
-    const std::vector<uint32_t>* streams = &chip.nn_command_streams();
-    return [core_steps, streams](std::size_t k) {
-        return core_steps && k < streams->size() ? static_cast<int>((*streams)[k] % core_steps)
-                                                 : -1;
-    };
-}
-
-void network_session::name_core_spans(soc& chip) const {
-    nnvp::name_core_spans(chip.trace(), core_step_names(m_job.net, m_pkg), core_step_of(chip));
-}
-
-nlohmann::json network_session::layers_json(const soc& chip) const {
+nlohmann::json network_session::layers_json() const {
     layer_rows_input in;
     in.net = &m_job.net;
     in.pkg = &m_pkg;
-    in.core_step_of = core_step_of(chip);
     in.runs = m_records.empty() ? 1.0 : static_cast<double>(m_records.size());
     in.step_ns = m_step_ns;
     in.step_cycles = m_step_cycles;
-    return layer_rows(in, chip.nn_commands());
+    return layer_rows(in, m_core_sums);
 }
 
 network_job_result run_network_job(const network_job& job, const platform_config& cfg,

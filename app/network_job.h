@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "app/layer_rows.h"
 #include "app/package_cache.h"
 #include "app/power_spec.h"
 #include "firmware/programs/program.h"
@@ -124,8 +125,10 @@ public:
     // What the package cache did; nullopt when the job has none.
     const std::optional<package_cache_use>& cache_use() const { return m_cache_use; }
 
-    // Before the run: package and input sets into DRAM.
-    void preload(soc& chip) const;
+    // Before the run: package and input sets into DRAM; the NN core's
+    // commands summed per layer as they finish (nothing kept per inference)
+    // and named by their layers in trace.json.
+    void preload(soc& chip);
     // After the run: reads the results table and outputs back. False when
     // the table is missing (the firmware failed before writing it).
     bool collect(soc& chip);
@@ -150,13 +153,9 @@ public:
     nlohmann::json inferences_json() const;
     nlohmann::json throughput_json(uint64_t macs, double energy_j) const;
     // Per package step, per inference (means over the completed inferences).
-    nlohmann::json layers_json(const soc& chip) const;
-    // trace.json's NN-core spans named by their layers (layer_rows.h).
-    void name_core_spans(soc& chip) const;
+    nlohmann::json layers_json() const;
 
 private:
-    // NN-core command k's core step (streams run one per core step per inference).
-    std::function<int(std::size_t)> core_step_of(const soc& chip) const;
     network_job m_job;
     compiler::built_package m_pkg;
     std::optional<package_cache_use> m_cache_use;
@@ -168,6 +167,7 @@ private:
     std::vector<nn::tensor> m_outputs;
     std::vector<std::vector<nn::tensor>> m_extra_outputs;
     std::vector<uint64_t> m_step_ns, m_step_cycles;
+    std::vector<command_sums> m_core_sums;  // per core step, over every inference
     uint64_t m_status = 0;
     std::map<std::string, int64_t> m_pm_args;
     power_management_counts m_pm;

@@ -198,7 +198,6 @@ bool network_run::finish(soc& chip, const run_outcome& outcome, nlohmann::json& 
     if (m_llm)
         return m_llm->finish(chip, report);
     bool ok = m_session->collect(chip);
-    m_session->name_core_spans(chip);
     nlohmann::json net = m_work.network_info;
     net["compile_wall_s"] = m_work.compile_wall_s + m_session->compile_wall_s();
     net["package_bytes"] = m_session->package().image.size();
@@ -225,7 +224,7 @@ bool network_run::finish(soc& chip, const run_outcome& outcome, nlohmann::json& 
     report["inferences"] = m_session->inferences_json();
     const double energy = report["power"].value("energy_j", 0.0);
     report["throughput"] = m_session->throughput_json(net["macs"].get<uint64_t>(), energy);
-    report["layers"] = m_session->layers_json(chip);
+    report["layers"] = m_session->layers_json();
     add_power_summary(chip, report, m_session->power_management_json());
     if (!ok) {
         std::cerr << "nnvp: the firmware left no results table (it failed before the end)\n";

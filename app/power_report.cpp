@@ -28,9 +28,10 @@ void add_power_summary(const soc& chip, nlohmann::json& report, nlohmann::json m
         wake += number(r, "wake_s");
     }
     double peak = 0;
-    for (const timeline::sample& s : chip.trace().samples())
-        if (s.signal == "power_w")
-            peak = std::max(peak, s.value);
+    chip.trace().for_each_sample([&peak](const std::string& signal, double, double value) {
+        if (signal == "power_w")
+            peak = std::max(peak, value);
+    });
     const double e_inf = busy_j / n, d = latency / n;
     nlohmann::json sum = {
         {"energy_j", number(power, "energy_j")},

@@ -14,11 +14,18 @@ void run_progress::adopt_console(platform_config& cfg) {
     m_echo = true;
 }
 
+void run_progress::watch(soc& chip) {
+    if (m_echo)
+        chip.core().on_log([this](const std::string& line, const sc_core::sc_time& at) {
+            m_console.emplace_back(line, at);
+        });
+}
+
 soc::progress_fn run_progress::hook() {
     if (!enabled())
         return {};
     return [this](const soc& chip) {
-        print_console(chip);
+        print_console();
         draw(chip);
     };
 }
@@ -31,28 +38,20 @@ void run_progress::draw(const soc& chip) {
     m_line.update(now, p.fraction, p.detail);
 }
 
-void run_progress::print_console(const soc& chip) {
-    if (!m_echo)
+void run_progress::print_console() {
+    if (m_console.empty())
         return;
-    const auto& instants = chip.trace().instants();
-    bool cleared = false;
-    for (; m_instants < instants.size(); ++m_instants) {
-        const timeline::instant& i = instants[m_instants];
-        if (i.track != "cpu")
-            continue;
-        if (!cleared)
-            m_os << "\r\033[K";  // the progress line goes; the next update redraws it
-        cleared = true;
-        m_os << console_line(i.name, sc_core::sc_time(i.at_s, sc_core::SC_SEC)) << "\n";
-    }
-    if (cleared)
-        m_line.redraw_next();
+    m_os << "\r\033[K";  // the progress line goes; the next update redraws it
+    for (const auto& [line, at] : m_console)
+        m_os << console_line(line, at) << "\n";
+    m_console.clear();
+    m_line.redraw_next();
 }
 
 void run_progress::finish(const soc& chip) {
     if (!enabled())
         return;
-    print_console(chip);
+    print_console();
     draw(chip);  // where the run ended
     m_line.finish();
 }

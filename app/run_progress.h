@@ -8,6 +8,9 @@
 
 #include <cstddef>
 #include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "app/summary.h"
 #include "platform/platform_config.h"
@@ -25,6 +28,8 @@ public:
     bool enabled() const { return m_line.enabled(); }
     // Before the SoC is built: takes the console echo over when enabled.
     void adopt_console(platform_config& cfg);
+    // Once the SoC is built: collects the firmware's console lines to print.
+    void watch(soc& chip);
     // For soc::run (empty when disabled: the run then goes in one piece).
     soc::progress_fn hook();
     // After the run: the console lines of the last slice, the line drawn
@@ -32,14 +37,14 @@ public:
     void finish(const soc& chip);
 
 private:
-    void print_console(const soc& chip);
+    void print_console();
     void draw(const soc& chip);
 
     std::ostream& m_os;
     progress_line m_line;
     const network_run* m_network;
     bool m_echo = false;           // print the firmware's console lines
-    std::size_t m_instants = 0;    // timeline instants already looked at
+    std::vector<std::pair<std::string, sc_core::sc_time>> m_console;  // not printed yet
 };
 
 }  // namespace nnvp

@@ -68,6 +68,8 @@ scenario load_scenario(const std::string& path,
     s.max_simulated_s = root.number_in("max_simulated_s", 1e-9, 1e6, s.max_simulated_s);
     s.max_wall_s = root.number_in("max_wall_s", 0, 1e7, s.max_wall_s);
     s.max_memory_gb = root.number_in("max_memory_gb", 0.001, 1e6, s.max_memory_gb);
+    s.max_estimated_hours =
+        root.number_in("max_estimated_hours", 1e-6, 1e6, s.max_estimated_hours);
 
     // The platform file is relative to the scenario's folder.
     const std::string platform_file = root.string("platform");

@@ -25,6 +25,7 @@ struct scenario {
     double max_simulated_s = 10.0;
     double max_wall_s = 0;       // wall-clock limit of the simulation (0: none)
     double max_memory_gb = 8;    // refuse runs estimated above this (app/memory_budget.h)
+    double max_estimated_hours = 24;  // refuse runs estimated longer (app/time_budget.h)
     platform_config platform;
     const fw::program* program = nullptr;
     std::string library;  // the firmware library the program comes from ("": built in)

@@ -51,6 +51,8 @@ platform_config parse_platform_config(const nlohmann::json& doc, const std::stri
     cfg.trace_transactions = root.boolean("trace_transactions", false);
     cfg.trace_event_limit =
         root.uint_in("trace_event_limit", 1, 100000000, 200000);
+    cfg.trace_max_events =
+        root.uint_in("trace_max_events", 1000, 1000000000, cfg.trace_max_events);
     cfg.break_on_warning = root.boolean("break_on_warning", false);
     cfg.trace_power_sample_us =
         root.number_in("trace_power_sample_us", 0, 1e9, cfg.trace_power_sample_us);

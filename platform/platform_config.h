@@ -48,6 +48,9 @@ struct platform_config {
     bool trace_registers = false;     // register accesses into trace.json
     bool trace_transactions = false;  // bus transactions into trace.json
     uint64_t trace_event_limit = 200000;  // of each: the first this many are kept
+    // Every event of the timeline together (spans, instants, counter
+    // samples): past it trace.json and power.vcd stop, with a note.
+    uint64_t trace_max_events = 5000000;
     // Stop the simulation at the first warning (soc::on_warning).
     bool break_on_warning = false;
     double trace_power_sample_us = 10;  // power samples in trace.json/power.vcd; 0: none

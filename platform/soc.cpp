@@ -26,7 +26,8 @@ bool debugger_attached() {
 
 }  // namespace
 
-soc::soc(sc_module_name name, const platform_config& cfg) : sc_module(name), m_cfg(cfg) {
+soc::soc(sc_module_name name, const platform_config& cfg)
+    : sc_module(name), m_cfg(cfg), m_timeline(cfg.trace_max_events) {
     SC_HAS_PROCESS(soc);
     build_blocks();
     wire_buses();
@@ -165,6 +166,7 @@ run_outcome soc::run(cpu::program_fn program, const sc_time& limit, const progre
     } catch (const sc_core::sc_report& e) {  // a model's SC_REPORT_ERROR, outside the CPU
         error = std::string("simulator error: ") + e.what();
     }
+    flush_open_row();  // a stream the run's end cut short
     run_outcome out;
     out.wall_s =
         std::chrono::duration<double>(clock::now() - wall_start).count();
@@ -199,9 +201,19 @@ void soc::slices(const sc_time& limit, const progress_fn& progress, const sc_tim
     const sc_time max_slice = std::max(start_slice, sc_time(1, SC_MS));
     sc_time slice = start_slice;
     const auto run_start = clock::now();
+    if (watch_wall) {  // one long NN-core command is asked too, between its rows
+        const auto deadline =
+            run_start + std::chrono::duration_cast<clock::duration>(
+                            std::chrono::duration<double>(m_max_wall_s));
+        m_nncore->set_stop_check([deadline] { return clock::now() >= deadline; });
+    }
     while (sc_get_status() != SC_STOPPED && sc_time_stamp() < limit) {
         const auto t0 = clock::now();
         sc_start(std::min(slice, limit - sc_time_stamp()));
+        if (m_nncore->interrupted()) {
+            m_wall_limit_hit = true;
+            break;
+        }
         if (sc_get_status() == SC_STOPPED || !sc_pending_activity())
             break;
         if (progress)

@@ -21,6 +21,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -82,8 +83,9 @@ public:
     // Power samples kept per signal (trace_power_sample_us; about 48 bytes each).
     static constexpr uint64_t max_power_samples = 2'000'000;
     // Ends run() once `seconds` of wall-clock time have passed (0: never).
-    // Checked between slices of at most 1 ms simulated: a single NN-core
-    // command or DMA run finishes first.
+    // Checked between slices of at most 1 ms simulated, and by the NN core
+    // between chunks of a compute command's output rows (the command is
+    // then abandoned: nn_core().interrupted()).
     void set_wall_limit(double seconds) { m_max_wall_s = seconds; }
     // Every SC_REPORT_WARNING of the run passes here (the app's report
     // handler): with platform.break_on_warning the first one stops the
@@ -96,16 +98,34 @@ public:
     power_controller& power() { return *m_power; }
     const power_controller& power() const { return *m_power; }
     nncore::core& nn_core() { return *m_nncore; }
+    // The NN core's compute commands as layer rows, each with the LOAD,
+    // STORE and BARRIER costs before it (and the stream's END on the last).
+    // By default every row is kept in nn_commands(), with the index of the
+    // stream (doorbell) it belonged to in nn_command_streams(). A long run
+    // sets a sink before it starts: each finished row goes there with its
+    // stream index, and nothing is kept per command.
+    using command_sink =
+        std::function<void(const nncore::core::command_record&, uint32_t stream)>;
+    void sink_commands(command_sink sink) { m_command_sink = std::move(sink); }
     const std::vector<nncore::core::command_record>& nn_commands() const { return m_nn_commands; }
-    // Per compute command: the index of the stream (doorbell) it belonged to.
     const std::vector<uint32_t>& nn_command_streams() const { return m_nn_command_streams; }
+    // trace.json's name of a compute command of stream `stream`, set before
+    // the run by the host that knows the package's layers; unset, the
+    // core's own name ("conv2d#6").
+    using command_namer = std::function<std::string(uint32_t stream, const std::string& name)>;
+    void name_commands(command_namer namer) { m_command_namer = std::move(namer); }
     memory& dram() { return *m_dram; }
+    // The first kept_records NN-core streams and DMA runs; the counts cover all.
+    static constexpr std::size_t kept_records = 10000;
     const std::vector<nncore::core::stream_record>& nn_streams() const { return m_nn_streams; }
+    uint64_t nn_stream_count() const { return m_nn_stream_count; }
     const std::vector<dma_run>& dma_runs() const { return m_dma_runs; }
+    uint64_t dma_run_count() const { return m_dma_run_count; }
     const timeline& trace() const { return m_timeline; }
     timeline& trace() { return m_timeline; }
-    // What the register and transaction traces recorded and left out
-    // (platform trace_registers / trace_transactions): report.json's trace.
+    // What the traces recorded and left out (register and transaction
+    // traces, the timeline past trace_max_events, power samples):
+    // report.json's trace.
     nlohmann::json trace_notes() const;
     // Total energy of every meter now (J).
     double total_energy_j() const;
@@ -163,14 +183,22 @@ private:
     std::unique_ptr<nncore::core> m_nncore;
     std::vector<nncore::core::command_record> m_nn_commands;
     std::vector<nncore::core::stream_record> m_nn_streams;
+    uint64_t m_nn_stream_count = 0;
     std::vector<uint32_t> m_nn_command_streams;
     nncore::core::command_record m_nn_pending;  // LOAD/STORE/BARRIER costs not yet attributed
+    command_sink m_command_sink;
+    command_namer m_command_namer;
+    // With a sink: the last row (costs still to come) until the next compute
+    // command or the stream's end.
+    std::optional<std::pair<nncore::core::command_record, uint32_t>> m_open_row;
+    void flush_open_row();
     // Interrupt lines may be driven from register callbacks (the CPU's thread)
     // and from the block's own processes.
     using irq_line = sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>;
     std::map<std::string, std::unique_ptr<irq_line>> m_irq_lines;
     irq_line m_cpu_irq{"cpu_irq"};
     std::vector<dma_run> m_dma_runs;
+    uint64_t m_dma_run_count = 0;
     residency_tracker m_residency;
     timeline m_timeline;
     // Register accesses and bus transactions seen; the timeline keeps the

@@ -74,7 +74,9 @@ std::vector<std::string> soc::busy_blocks() const {
     for (unsigned ch = 0; ch < m_dma->channel_count(); ++ch)
         if (m_dma->channel_busy(ch))
             busy.push_back("dma channel " + std::to_string(ch));
-    if (m_nncore->busy())
+    if (m_nncore->interrupted())
+        busy.push_back("nncore (a compute command, abandoned at the wall-clock limit)");
+    else if (m_nncore->busy())
         busy.push_back("nncore (a command stream is running)");
     return busy;
 }

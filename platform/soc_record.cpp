@@ -15,8 +15,9 @@ using namespace sc_core;
 
 void soc::record_runs() {
     m_dma->on_run_end([this](const dma::run_record& r) {
-        m_dma_runs.push_back({r.channel, r.start.to_seconds(), r.end.to_seconds(), r.bytes,
-                              static_cast<unsigned>(r.error)});
+        if (m_dma_run_count++ < kept_records)
+            m_dma_runs.push_back({r.channel, r.start.to_seconds(), r.end.to_seconds(), r.bytes,
+                                  static_cast<unsigned>(r.error)});
         m_timeline.add_span({"dma.ch" + std::to_string(r.channel),
                              r.error == dma_regs::error_code::none ? "transfer" : "transfer (error)",
                              r.start.to_seconds(),
@@ -36,41 +37,57 @@ void soc::record_runs() {
     }
 }
 
+namespace {
+
+void add_costs(nncore::core::command_record& row, const nncore::core::command_record& more) {
+    row.stall_cycles += more.stall_cycles;
+    row.dram_read_bytes += more.dram_read_bytes;
+    row.dram_write_bytes += more.dram_write_bytes;
+    row.energy_j += more.energy_j;
+}
+
+}  // namespace
+
+void soc::flush_open_row() {
+    if (m_open_row)
+        m_command_sink(m_open_row->first, m_open_row->second);
+    m_open_row.reset();
+}
+
 void soc::record_nncore() {
     // Layer rows are compute commands. The data movement and waiting around
     // them (LOAD, STORE, BARRIER, END) is charged to the compute command that
     // follows, or, at the end of a stream, to the last one.
     m_nncore->on_command([this](const nncore::core::command_record& r) {
         if (!nncore_cmd::is_compute(r.op)) {
-            m_nn_pending.stall_cycles += r.stall_cycles;
-            m_nn_pending.dram_read_bytes += r.dram_read_bytes;
-            m_nn_pending.dram_write_bytes += r.dram_write_bytes;
-            m_nn_pending.energy_j += r.energy_j;
+            add_costs(m_nn_pending, r);
             return;
         }
-        m_nn_commands.push_back(r);
-        m_nn_command_streams.push_back(static_cast<uint32_t>(m_nn_streams.size()));
-        auto& row = m_nn_commands.back();
-        row.stall_cycles += m_nn_pending.stall_cycles;
-        row.dram_read_bytes += m_nn_pending.dram_read_bytes;
-        row.dram_write_bytes += m_nn_pending.dram_write_bytes;
-        row.energy_j += m_nn_pending.energy_j;
+        const auto stream = static_cast<uint32_t>(m_nn_stream_count);
+        nncore::core::command_record row = r;
+        add_costs(row, m_nn_pending);
         m_nn_pending = {};
-        m_timeline.add_span({"nncore", r.name, r.start.to_seconds(), r.end.to_seconds(),
+        m_timeline.add_span({"nncore", m_command_namer ? m_command_namer(stream, r.name) : r.name,
+                             r.start.to_seconds(), r.end.to_seconds(),
                              {{"macs", static_cast<double>(r.macs)},
                               {"cycles", static_cast<double>(r.compute_cycles)},
                               {"stall_cycles", static_cast<double>(r.stall_cycles)}}});
+        if (m_command_sink) {
+            flush_open_row();
+            m_open_row.emplace(std::move(row), stream);
+            return;
+        }
+        m_nn_commands.push_back(std::move(row));
+        m_nn_command_streams.push_back(stream);
     });
     m_nncore->on_stream_end([this](const nncore::core::stream_record& r) {
-        if (!m_nn_commands.empty()) {
-            auto& last = m_nn_commands.back();
-            last.stall_cycles += m_nn_pending.stall_cycles;
-            last.dram_read_bytes += m_nn_pending.dram_read_bytes;
-            last.dram_write_bytes += m_nn_pending.dram_write_bytes;
-            last.energy_j += m_nn_pending.energy_j;
-        }
-        m_nn_pending = {};
-        m_nn_streams.push_back(r);
+        if (m_open_row)
+            add_costs(m_open_row->first, m_nn_pending);
+        else if (!m_command_sink && !m_nn_commands.empty())
+            add_costs(m_nn_commands.back(), m_nn_pending);
+        m_nn_pending = {};  // the row stays open: a stream without compute adds to it
+        if (m_nn_stream_count++ < kept_records)
+            m_nn_streams.push_back(r);
         m_timeline.add_span({"nncore.streams",
                              r.error == nncore_regs::error_code::none ? "stream" : "stream (error)",
                              r.start.to_seconds(), r.end.to_seconds(),
@@ -197,6 +214,15 @@ nlohmann::json soc::trace_notes() const {
     };
     note("register_accesses", m_cfg.trace_registers, m_register_events, m_cfg.trace_event_limit);
     note("transactions", m_cfg.trace_transactions, m_transactions, m_cfg.trace_event_limit);
+    if (m_timeline.dropped() > 0)
+        n["events"] = {
+            {"recorded", m_timeline.max_events()},
+            {"dropped", m_timeline.dropped()},
+            {"note", "trace.json and power.vcd stop at " + std::to_string(m_timeline.cut_s()) +
+                         " s simulated: they hold the first " +
+                         std::to_string(m_timeline.max_events()) +
+                         " events (platform.trace_max_events); " +
+                         std::to_string(m_timeline.dropped()) + " later events were left out"}};
     if (m_power_samples >= max_power_samples)
         n["power_samples"] = {
             {"recorded", m_power_samples},

@@ -20,11 +20,10 @@ nlohmann::json soc::cpu_stats() const {
 }
 
 nlohmann::json soc::dma_stats() const {
-    // The first runs only: a long run has hundreds of thousands (the NN
-    // core's every tile), which would make report.json hundreds of MB.
-    constexpr std::size_t kept = 10000;
+    // The first runs only (kept_records): a long run has hundreds of
+    // thousands (the NN core's every tile).
     nlohmann::json runs = nlohmann::json::array();
-    for (std::size_t i = 0; i < m_dma_runs.size() && i < kept; ++i) {
+    for (std::size_t i = 0; i < m_dma_runs.size(); ++i) {
         const dma_run& r = m_dma_runs[i];
         runs.push_back({{"channel", r.channel},
                         {"start_s", r.start_s},
@@ -41,11 +40,11 @@ nlohmann::json soc::dma_stats() const {
                         {"bytes_moved", m_dma->bytes_moved()},
                         {"bursts", m_dma->bursts()},
                         {"descriptors_fetched", m_dma->descriptors_fetched()},
-                        {"runs_total", m_dma_runs.size()},
+                        {"runs_total", m_dma_run_count},
                         {"runs", runs}};
-    if (m_dma_runs.size() > kept)
-        d["runs_note"] = "runs lists the first " + std::to_string(kept) + " of " +
-                         std::to_string(m_dma_runs.size()) + " runs";
+    if (m_dma_run_count > m_dma_runs.size())
+        d["runs_note"] = "runs lists the first " + std::to_string(m_dma_runs.size()) + " of " +
+                         std::to_string(m_dma_run_count) + " runs";
     return d;
 }
 
@@ -173,7 +172,12 @@ nlohmann::json soc::nncore_stats() const {
                            {"commands", s.commands},
                            {"error", static_cast<unsigned>(s.error)},
                            {"error_cmd", s.error_cmd}});
-    return {{"counters", counters}, {"streams", streams}};
+    nlohmann::json n = {{"counters", counters}, {"streams", streams},
+                        {"streams_total", m_nn_stream_count}};
+    if (m_nn_stream_count > m_nn_streams.size())
+        n["streams_note"] = "streams lists the first " + std::to_string(m_nn_streams.size()) +
+                            " of " + std::to_string(m_nn_stream_count) + " streams";
+    return n;
 }
 
 nlohmann::json soc::nncore_energy_by_action() const {

@@ -7,12 +7,72 @@
 
 namespace nnvp {
 
-void timeline::set(const std::string& signal, double at_s, double value) {
-    auto it = m_last.find(signal);
-    if (it != m_last.end() && it->second == value)
+uint32_t timeline::id_of(const std::string& text) {
+    const auto [it, added] = m_ids.emplace(text, static_cast<uint32_t>(m_strings.size()));
+    if (added) {
+        m_strings.push_back(text);
+        m_last.push_back(0);
+        m_has_last.push_back(0);
+    }
+    return it->second;
+}
+
+bool timeline::keep(double at_s) {
+    if (m_max_events == 0 || m_events < m_max_events) {
+        ++m_events;
+        return true;
+    }
+    if (m_dropped++ == 0)
+        m_cut_s = at_s;
+    return false;
+}
+
+void timeline::add_span(const span& s) {
+    if (!keep(s.end_s))
         return;
-    m_last[signal] = value;
-    m_samples.push_back({signal, at_s, value});
+    const auto first = static_cast<uint32_t>(m_args.size());
+    for (const auto& [key, value] : s.args)
+        m_args.push_back({id_of(key), value});
+    m_spans.push_back({id_of(s.track), id_of(s.name), s.start_s, s.end_s, first,
+                       static_cast<uint32_t>(s.args.size())});
+}
+
+void timeline::add_instant(const instant& i) {
+    if (keep(i.at_s))
+        m_instants.push_back({id_of(i.track), id_of(i.name), i.at_s});
+}
+
+void timeline::set(const std::string& signal, double at_s, double value) {
+    const uint32_t id = id_of(signal);
+    if (m_has_last[id] && m_last[id] == value)
+        return;
+    if (!keep(at_s))
+        return;
+    m_last[id] = value;
+    m_has_last[id] = 1;
+    m_samples.push_back({id, at_s, value});
+}
+
+std::vector<timeline::span> timeline::spans() const {
+    std::vector<span> out;
+    for (const stored_span& s : m_spans) {
+        span v{m_strings[s.track], m_strings[s.name], s.start_s, s.end_s, {}};
+        for (uint32_t a = s.first_arg; a < s.first_arg + s.args; ++a)
+            v.args[m_strings[m_args[a].key]] = m_args[a].value;
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
+timeline::instant timeline::instant_at(std::size_t k) const {
+    const stored_instant& i = m_instants.at(k);
+    return {m_strings[i.track], m_strings[i.name], i.at_s};
+}
+
+void timeline::for_each_sample(
+    const std::function<void(const std::string&, double, double)>& f) const {
+    for (const stored_sample& s : m_samples)
+        f(m_strings[s.signal], s.at_s, s.value);
 }
 
 namespace {
@@ -56,31 +116,34 @@ void timeline::write_trace_json(std::ostream& os) const {
         return scalar.dump();
     };
     track_ids tracks;
-    for (const span& s : m_spans) {
+    // Quoted once per string: names repeat over millions of events.
+    std::vector<std::string> quoted(m_strings.size());
+    const auto q = [&](uint32_t id) -> const std::string& {
+        if (quoted[id].empty())
+            quoted[id] = text(m_strings[id]);
+        return quoted[id];
+    };
+    for (const stored_span& s : m_spans) {
         next();
         os << '{';
-        if (!s.args.empty()) {
+        if (s.args > 0) {  // stored in key order (from a std::map), as a JSON object dumps
             const char* sep = "\"args\":{";
-            for (const auto& [key, value] : s.args) {
-                os << sep << text(key) << ':' << text(value);
+            for (uint32_t a = s.first_arg; a < s.first_arg + s.args; ++a) {
+                os << sep << q(m_args[a].key) << ':' << text(m_args[a].value);
                 sep = ",";
             }
             os << "},";
         }
-        os << "\"dur\":" << text(us(s.end_s - s.start_s)) << ",\"name\":" << text(s.name)
-           << ",\"ph\":\"X\",\"pid\":1,\"tid\":" << tracks.of(s.track)
+        os << "\"dur\":" << text(us(s.end_s - s.start_s)) << ",\"name\":" << q(s.name)
+           << ",\"ph\":\"X\",\"pid\":1,\"tid\":" << tracks.of(m_strings[s.track])
            << ",\"ts\":" << text(us(s.start_s)) << '}';
     }
-    for (const instant& i : m_instants)
-        put({{"name", i.name}, {"ph", "i"}, {"s", "t"}, {"ts", us(i.at_s)}, {"pid", 1},
-             {"tid", tracks.of(i.track)}});
-    std::map<std::string, std::string> quoted;  // signal -> its JSON string (few signals)
-    for (const sample& c : m_samples) {
-        auto q = quoted.find(c.signal);
-        if (q == quoted.end())
-            q = quoted.emplace(c.signal, text(c.signal)).first;
+    for (const stored_instant& i : m_instants)
+        put({{"name", m_strings[i.name]}, {"ph", "i"}, {"s", "t"}, {"ts", us(i.at_s)},
+             {"pid", 1}, {"tid", tracks.of(m_strings[i.track])}});
+    for (const stored_sample& c : m_samples) {
         next();
-        os << "{\"args\":{\"value\":" << text(c.value) << "},\"name\":" << q->second
+        os << "{\"args\":{\"value\":" << text(c.value) << "},\"name\":" << q(c.signal)
            << ",\"ph\":\"C\",\"pid\":1,\"ts\":" << text(us(c.at_s)) << '}';
     }
     put({{"name", "process_name"}, {"ph", "M"}, {"pid", 1}, {"args", {{"name", "soc"}}}});
@@ -118,26 +181,19 @@ std::string binary(long long v) {
 
 }  // namespace
 
-void timeline::rename_spans(const std::string& track,
-                            const std::function<std::string(std::size_t, const std::string&)>& name) {
-    std::size_t k = 0;
-    for (span& s : m_spans)
-        if (s.track == track)
-            s.name = name(k++, s.name);
-}
-
 void timeline::write_vcd(std::ostream& os, double end_s) const {
-    // One identifier per signal, printable ASCII from '!' on.
+    // One identifier per signal, printable ASCII from '!' on, in order of
+    // first appearance.
     std::map<std::string, std::string> ids;
-    for (const sample& s : m_samples)
-        if (!ids.count(s.signal)) {
+    for (const stored_sample& s : m_samples)
+        if (!ids.count(m_strings[s.signal])) {
             std::string id;
             std::size_t n = ids.size();
             do {
                 id += static_cast<char>('!' + n % 94);
                 n /= 94;
             } while (n > 0);
-            ids.emplace(s.signal, id);
+            ids.emplace(m_strings[s.signal], id);
         }
     os << "$date nnvp $end\n$version nnvp power trace $end\n$timescale 1ps $end\n";
     os << "$scope module soc $end\n";
@@ -149,18 +205,19 @@ void timeline::write_vcd(std::ostream& os, double end_s) const {
            << id << " " << name << " $end\n";
     }
     os << "$upscope $end\n$enddefinitions $end\n";
-    std::vector<sample> ordered = m_samples;
+    std::vector<stored_sample> ordered = m_samples;
     std::stable_sort(ordered.begin(), ordered.end(),
-                     [](const sample& a, const sample& b) { return a.at_s < b.at_s; });
+                     [](const stored_sample& a, const stored_sample& b) { return a.at_s < b.at_s; });
     long long current = -1;
-    for (const sample& s : ordered) {
+    for (const stored_sample& s : ordered) {
         const long long t = std::llround(s.at_s * 1e12);
         if (t != current) {
             os << "#" << t << "\n";
             current = t;
         }
-        const std::string& id = ids[s.signal];
-        switch (vcd_kind_of(s.signal)) {
+        const std::string& signal = m_strings[s.signal];
+        const std::string& id = ids[signal];
+        switch (vcd_kind_of(signal)) {
             case vcd_kind::wire:
                 os << (s.value != 0 ? '1' : '0') << id << "\n";
                 break;

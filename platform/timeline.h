@@ -2,7 +2,7 @@
 // firmware messages) and counter samples (power, operating points, power
 // states), recorded as the simulation runs and written out as a Chrome /
 // Perfetto trace (trace.json) and a VCD (power.vcd). Recording cost grows
-// with events, never with cycles.
+// with events, never with cycles, and stops at a bound (max_events).
 #pragma once
 
 #include <cstdint>
@@ -10,6 +10,7 @@
 #include <map>
 #include <ostream>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace nnvp {
@@ -34,19 +35,27 @@ public:
         double value;
     };
 
-    void add_span(span s) { m_spans.push_back(std::move(s)); }
-    void add_instant(instant i) { m_instants.push_back(std::move(i)); }
-    // Renames the spans of `track`: name(k, old name) for its k-th span in
-    // recording order (the platform names NN-core commands "conv2d#6"; the
-    // host that compiled them knows their layers).
-    void rename_spans(const std::string& track,
-                      const std::function<std::string(std::size_t, const std::string&)>& name);
+    // Events past `max_events` (spans, instants and samples together) are
+    // counted, not kept: trace.json and power.vcd then hold the run up to
+    // the cut (cut_s()). 0: no limit.
+    explicit timeline(uint64_t max_events = 0) : m_max_events(max_events) {}
+
+    void add_span(const span& s);
+    void add_instant(const instant& i);
     // Records a value only when it differs from the signal's last value.
     void set(const std::string& signal, double at_s, double value);
 
-    const std::vector<span>& spans() const { return m_spans; }
-    const std::vector<instant>& instants() const { return m_instants; }
-    const std::vector<sample>& samples() const { return m_samples; }
+    // Read back (copies: for tests and small runs).
+    std::vector<span> spans() const;
+    std::size_t instant_count() const { return m_instants.size(); }
+    instant instant_at(std::size_t k) const;
+    // Every sample in recording order, without copying the signal's name.
+    void for_each_sample(
+        const std::function<void(const std::string& signal, double at_s, double value)>& f) const;
+
+    uint64_t max_events() const { return m_max_events; }
+    uint64_t dropped() const { return m_dropped; }  // events past max_events
+    double cut_s() const { return m_cut_s; }         // time of the first dropped event
 
     // Chrome trace-event JSON: one track (thread) per block, "X" spans,
     // "i" instants, "C" counters; timestamps in microseconds.
@@ -57,10 +66,39 @@ public:
     void write_vcd(std::ostream& os, double end_s) const;
 
 private:
-    std::vector<span> m_spans;
-    std::vector<instant> m_instants;
-    std::vector<sample> m_samples;
-    std::map<std::string, double> m_last;
+    // Compact storage: a long run records millions of events, and most
+    // repeat a few names (tracks, layers, signals, argument keys), kept once.
+    struct stored_span {
+        uint32_t track, name;
+        double start_s, end_s;
+        uint32_t first_arg, args;
+    };
+    struct stored_arg {
+        uint32_t key;
+        double value;
+    };
+    struct stored_instant {
+        uint32_t track, name;
+        double at_s;
+    };
+    struct stored_sample {
+        uint32_t signal;
+        double at_s, value;
+    };
+    uint32_t id_of(const std::string& text);
+    bool keep(double at_s);  // false past max_events (counts the drop)
+
+    uint64_t m_max_events;
+    uint64_t m_events = 0, m_dropped = 0;
+    double m_cut_s = 0;
+    std::vector<std::string> m_strings;
+    std::unordered_map<std::string, uint32_t> m_ids;
+    std::vector<stored_span> m_spans;
+    std::vector<stored_arg> m_args;
+    std::vector<stored_instant> m_instants;
+    std::vector<stored_sample> m_samples;
+    std::vector<double> m_last;     // per string id: the signal's last value
+    std::vector<uint8_t> m_has_last;
 };
 
 }  // namespace nnvp

@@ -321,8 +321,8 @@ std::string console_line(const std::string& text, const sc_core::sc_time& at) {
 
 void cpu::log(const std::string& line) {
     m_console.push_back(line);
-    if (m_log_hook)
-        m_log_hook(line, local_now());
+    for (const auto& hook : m_log_hooks)
+        hook(line, local_now());
     if (m_cfg.echo_console)
         std::cout << console_line(line, local_now()) << std::endl;
 }

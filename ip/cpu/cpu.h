@@ -87,9 +87,10 @@ public:
     void on_dmi_access(std::function<void(uint64_t addr, uint64_t bytes, bool is_read)> hook) {
         m_dmi_hook = std::move(hook);
     }
-    // Called for every firmware log line with the CPU's local time.
+    // Called for every firmware log line with the CPU's local time (each
+    // hook added, in order: the platform's trace, the app's console).
     void on_log(std::function<void(const std::string&, const sc_core::sc_time&)> hook) {
-        m_log_hook = std::move(hook);
+        m_log_hooks.push_back(std::move(hook));
     }
     const energy_meter& meter() const { return m_meter; }
 
@@ -145,7 +146,7 @@ private:
     sc_core::sc_event m_halted_event;
     std::vector<tlm::tlm_dmi> m_dmi;
     std::vector<std::string> m_console;
-    std::function<void(const std::string&, const sc_core::sc_time&)> m_log_hook;
+    std::vector<std::function<void(const std::string&, const sc_core::sc_time&)>> m_log_hooks;
     std::function<void(uint64_t, uint64_t, bool)> m_dmi_hook;
     cpu_stats m_stats;
 };

@@ -107,6 +107,14 @@ public:
     }
     bool busy() const { return m_busy; }
 
+    // The simulator's wall-clock limit inside one long compute command
+    // (functional mode): `stop` is asked between chunks of the command's
+    // output rows, from the kernel's worker threads. When it says stop the
+    // command is abandoned, the core stays busy and sc_stop() ends the
+    // simulation; interrupted() then says so. Unset: never asked.
+    void set_stop_check(std::function<bool()> stop) { m_stop = std::move(stop); }
+    bool interrupted() const { return m_interrupted; }
+
     // Backdoor to the local memory (loaders, tests): no time, no energy.
     uint8_t* local_memory() { return m_local.data(); }
     uint64_t local_bytes() const { return m_local.size(); }
@@ -232,6 +240,9 @@ private:
     std::array<uint32_t, static_cast<std::size_t>(nncore_regs::counter::count)> m_hi_latch{};
 
     sc_core::sc_event m_start_ev;
+    sc_core::sc_event m_never;  // what an interrupted command waits on
+    std::function<bool()> m_stop;
+    bool m_interrupted = false;
     bool m_busy = false;
     bool m_pending = false;  // a doorbell the processor has not taken yet
     uint64_t m_gen = 0;

@@ -22,8 +22,9 @@ namespace {
 // The one place the functional arithmetic is called (bit-exact with
 // ref::execute; see nn/kernels/kernels.h).
 nn::tensor run_layer(const ref::layer& l, const nn::tensor& in, const nn::tensor* second,
-                     const nn::tensor* bias, const nn::tensor* partials, unsigned threads) {
-    return kernels::execute(l, in, second, bias, kernels::options{threads}, partials);
+                     const nn::tensor* bias, const nn::tensor* partials,
+                     const kernels::options& opt) {
+    return kernels::execute(l, in, second, bias, opt, partials);
 }
 
 uint64_t move_bytes(const nncore_cmd::move_cmd& m) {
@@ -398,9 +399,19 @@ core::outcome core::execute_compute(uint32_t index, const command& c, command_re
                 partials = local_tensor(plan.partials, plan.partials_type, plan.out_shape);
             out = run_layer(l, in, plan.has_weights || plan.has_second ? &second : nullptr,
                             plan.bias.bytes > 0 ? &bias : nullptr,
-                            plan.partials.bytes > 0 ? &partials : nullptr, m_cfg.kernel_threads);
+                            plan.partials.bytes > 0 ? &partials : nullptr,
+                            kernels::options{m_cfg.kernel_threads, m_stop});
+        } catch (const kernels::interrupted&) {
+            m_interrupted = true;
         } catch (const std::exception& e) {
             return error(error_code::bad_field, index, e.what());
+        }
+        if (m_interrupted) {
+            // Not the guest's doing: the simulation ends here, the command
+            // unfinished. (Waited outside the handler: a thread must not
+            // switch away while an exception is being handled.)
+            sc_stop();
+            wait(m_never);
         }
     } else {
         sp.weight_density = m_run.weight_density;

@@ -343,7 +343,7 @@ tensor run(const layer& l, const tensor& in, const tensor& w, const tensor* bias
     const int slices = rows >= static_cast<int>(threads) ? 1 : static_cast<int>(threads);
     const int oc = l.out_channels;
     using S = std::conditional_t<std::is_same_v<T, float>, float, int64_t>;
-    detail::parallel_for(threads, int64_t{rows} * slices, [&](int64_t b, int64_t e) {
+    detail::parallel_for(opt, int64_t{rows} * slices, [&](int64_t b, int64_t e) {
         std::vector<T> panel;
         std::vector<S> sums;
         for (int64_t item = b; item < e; ++item) {

@@ -3,6 +3,7 @@
 #include "nn/tensor/endian.h"
 #include "nn/tensor/fp16.h"
 
+#include <atomic>
 #include <cstring>
 #include <stdexcept>
 #include <thread>
@@ -236,6 +237,30 @@ void parallel_for(unsigned threads, int64_t n, const std::function<void(int64_t,
     body(0, slice(1));
     for (std::thread& w : workers)
         w.join();
+}
+
+void parallel_for(const options& opt, int64_t n,
+                  const std::function<void(int64_t, int64_t)>& body)
+{
+    if (!opt.stop) {
+        parallel_for(opt.threads, n, body);
+        return;
+    }
+    // Rows are independent, so chunking a slice changes no result.
+    constexpr int64_t chunks_per_slice = 64;
+    std::atomic<bool> stopped{false};
+    parallel_for(opt.threads, n, [&](int64_t b, int64_t e) {
+        const int64_t step = std::max<int64_t>(1, (e - b) / chunks_per_slice);
+        for (int64_t lo = b; lo < e; lo += step) {
+            if (stopped.load(std::memory_order_relaxed) || opt.stop()) {
+                stopped = true;
+                return;
+            }
+            body(lo, std::min(e, lo + step));
+        }
+    });
+    if (stopped)
+        throw interrupted();
 }
 
 }  // namespace nnvp::kernels::detail

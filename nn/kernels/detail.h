@@ -3,6 +3,7 @@
 // ref::finish_int / ref::finish_pooled) and the worker-thread split.
 #pragma once
 
+#include "nn/kernels/kernels.h"
 #include "nn/ref/layer.h"
 #include "nn/tensor/tensor.h"
 
@@ -114,5 +115,10 @@ bool int_epilogue_ok(const ref::layer& l, nn::dtype t, bool stores_int);
 // thread takes the first). Slices never depend on timing, only on n and the
 // thread count, and every element is computed by exactly one call.
 void parallel_for(unsigned threads, int64_t n, const std::function<void(int64_t, int64_t)>& body);
+// The same over opt.threads, calling body on chunks of each slice and asking
+// opt.stop before each; throws interrupted once it said stop. Without
+// opt.stop, exactly the call above.
+void parallel_for(const options& opt, int64_t n,
+                  const std::function<void(int64_t, int64_t)>& body);
 
 }  // namespace nnvp::kernels::detail

@@ -79,7 +79,7 @@ tensor eltwise(const layer& l, const tensor& a, const tensor& b, const options& 
     if (nn::is_float(t)) {
         const std::vector<float> x = detail::unpack_f32(a), y = detail::unpack_f32(b);
         std::vector<float> r(out.size());
-        detail::parallel_for(opt.threads, rows, [&](int64_t lo, int64_t hi) {
+        detail::parallel_for(opt, rows, [&](int64_t lo, int64_t hi) {
             for (int64_t row = lo; row < hi; ++row) {
                 const std::size_t ia = static_cast<std::size_t>(row) * c, ib = b_base(row);
                 for (std::size_t i = 0; i < c; ++i) {
@@ -104,7 +104,7 @@ tensor eltwise(const layer& l, const tensor& a, const tensor& b, const options& 
     }) : std::vector<int64_t>{};
     const int64_t lo_t = nn::min_of(t);
     std::vector<int32_t> r(out.size());
-    detail::parallel_for(opt.threads, rows, [&](int64_t lo, int64_t hi) {
+    detail::parallel_for(opt, rows, [&](int64_t lo, int64_t hi) {
         for (int64_t row = lo; row < hi; ++row) {
             const std::size_t ia = static_cast<std::size_t>(row) * c, ib = b_base(row);
             for (std::size_t i = 0; i < c; ++i) {
@@ -141,7 +141,7 @@ tensor activate(const layer& l, const tensor& in, const options& opt)
     if (nn::is_float(t)) {
         const std::vector<float> x = detail::unpack_f32(in);
         std::vector<float> r(x.size());
-        detail::parallel_for(opt.threads, n, [&](int64_t lo, int64_t hi) {
+        detail::parallel_for(opt, n, [&](int64_t lo, int64_t hi) {
             for (int64_t i = lo; i < hi; ++i)
                 r[static_cast<std::size_t>(i)] =
                     ref::finish_float(l, x[static_cast<std::size_t>(i)], t);
@@ -164,7 +164,7 @@ tensor activate(const layer& l, const tensor& in, const options& opt)
     const std::vector<int64_t> tab = use_table ? table_of(t, f) : std::vector<int64_t>{};
     const std::vector<int32_t> x = detail::unpack_i32(in, 0);
     std::vector<int32_t> r(x.size());
-    detail::parallel_for(opt.threads, n, [&](int64_t lo, int64_t hi) {
+    detail::parallel_for(opt, n, [&](int64_t lo, int64_t hi) {
         for (int64_t i = lo; i < hi; ++i) {
             const int64_t q = x[static_cast<std::size_t>(i)];
             r[static_cast<std::size_t>(i)] = static_cast<int32_t>(

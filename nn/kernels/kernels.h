@@ -18,13 +18,31 @@
 #include "nn/ref/layer.h"
 #include "nn/tensor/tensor.h"
 
+#include <functional>
+#include <stdexcept>
+#include <utility>
+
 namespace nnvp::kernels {
 
 struct options {
+    options(unsigned threads_ = 1, std::function<bool()> stop_ = {})
+        : threads(threads_), stop(std::move(stop_)) {}
+
     // Worker threads inside one layer (split over output rows, or output
     // channels when there are few rows). 0 counts as 1. Results never depend
     // on it.
     unsigned threads = 1;
+    // Asked between chunks of output rows (about 64 per thread) of a conv2d,
+    // fully connected, pooling or element-wise layer, from every worker
+    // thread; true abandons the layer with `interrupted` (the simulator's
+    // wall-clock limit inside one long command). The reference's own loops
+    // (softmax, normalize, reductions, rare fallbacks) are not asked.
+    std::function<bool()> stop;
+};
+
+// Thrown when options::stop said stop: the layer's result is abandoned.
+struct interrupted : std::runtime_error {
+    interrupted() : std::runtime_error("the layer was interrupted (options::stop)") {}
 };
 
 // Same meaning as ref::execute: `second` is the weights (conv2d,

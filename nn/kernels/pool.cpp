@@ -142,7 +142,7 @@ tensor pool(const layer& l, const tensor& in, const options& opt)
     if (nn::is_float(t)) {
         const std::vector<float> x = detail::unpack_f32(in);
         std::vector<float> y(out.size());
-        detail::parallel_for(opt.threads, rows, [&](int64_t b, int64_t e) {
+        detail::parallel_for(opt, rows, [&](int64_t b, int64_t e) {
             std::vector<float> acc;
             std::vector<int64_t> count;
             for (int64_t row = b; row < e; ++row) {
@@ -163,7 +163,7 @@ tensor pool(const layer& l, const tensor& in, const options& opt)
     const detail::int_epilogue epi(l, t);
     const int32_t zp = l.in_q.zero_point;
     std::vector<int32_t> y(out.size());
-    detail::parallel_for(opt.threads, rows, [&](int64_t b, int64_t e) {
+    detail::parallel_for(opt, rows, [&](int64_t b, int64_t e) {
         std::vector<int64_t> acc, count;
         for (int64_t row = b; row < e; ++row) {
             pool_row(l, g, is, os, x, static_cast<int>(row), acc, count);

@@ -177,7 +177,7 @@ TEST(bad_input, runs_estimated_past_the_memory_limit_are_refused) {
     } cases[] = {
         {{{"network", "resnet50"}, {"batch", 4096}}, "workload.batch"},
         {{{"network", "resnet50"}, {"input_sets", 100000}}, "workload.input_sets"},
-        {{{"network", "resnet50"}, {"inferences", 1000000}}, "workload.inferences"},
+        {{{"network", "resnet50"}, {"inferences", 10000000}}, "workload.inferences"},
     };
     for (const auto& c : cases) {
         const result r = run("run " + network_scenario(dir, c.workload));
@@ -192,6 +192,27 @@ TEST(bad_input, runs_estimated_past_the_memory_limit_are_refused) {
     EXPECT_EQ(tiny.exit_code, 2) << tiny.output;
     EXPECT_TRUE(has(tiny.output, "platform.trace_power_sample_us: the run would need about"))
         << tiny.output;
+}
+
+// So are runs estimated to take longer than max_estimated_hours (a million
+// ResNet-50 inferences: about 111 hours in timing mode).
+TEST(bad_input, runs_estimated_past_the_time_limit_are_refused) {
+    const fs::path dir = scratch("hours");
+    const result r = run("run " + network_scenario(dir, {{"network", "resnet50"},
+                                                         {"inferences", 1000000}}));
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_TRUE(has(r.output, "net.json: workload.inferences: the run would take about 111 "
+                              "hours of wall-clock time (1000000 inferences of resnet50 in "
+                              "timing mode"))
+        << r.output;
+    EXPECT_TRUE(has(r.output, "above max_estimated_hours = 24")) << r.output;
+    // The limit is the scenario's: a tiny one refuses 100 LeNet-5 inferences
+    // (about 0.16 s).
+    const result tiny = run("run " + network_scenario(dir, {{"network", "lenet5"},
+                                                            {"inferences", 100}}) +
+                            " --max-hours 0.000001");
+    EXPECT_EQ(tiny.exit_code, 2) << tiny.output;
+    EXPECT_TRUE(has(tiny.output, "(100 inferences of lenet5 in timing mode")) << tiny.output;
 }
 
 TEST(bad_input, a_picosecond_power_sample_period_is_refused) {

@@ -2,8 +2,10 @@
 // follows the bus/DRAM formula to the cycle, masters contend for DRAM, energy
 // adds up, and bad guest accesses come back as bus errors.
 #include "firmware/programs/board.h"
+#include "firmware/drivers/nncore/nncore_driver.h"
 #include "arch/regs/dma_regs.h"
 #include "platform/soc.h"
+#include "tests/ip/nncore/stream_builder.h"
 #include "tests/support/sc_harness.h"
 
 #include <cmath>
@@ -257,6 +259,48 @@ TEST(soc, firmware_waiting_forever_ends_the_run) {
     EXPECT_FALSE(out.halted);
     EXPECT_TRUE(out.starved || out.time_limit);
     EXPECT_LT(out.wall_s, 5.0);
+}
+
+// The wall-clock limit inside one long NN-core command (a guest's legal but
+// huge conv): the command is abandoned between its output rows, the run
+// ends with wall_limit and says the core was left mid-command. A limit of
+// 1 ns and one slice for the whole run make it deterministic: the first row
+// is never computed.
+TEST(soc, the_wall_clock_limit_abandons_a_long_nn_core_command) {
+    soc chip("soc", quiet_config());
+    ref::layer l;
+    l.name = "conv";
+    l.op = ref::op_kind::conv2d;
+    l.prec = ref::precision::fp32;
+    l.out_channels = 8;
+    l.geo = {3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    test::stream s;
+    s.add(test::compute_command(l, {1, 32, 32, 4}, {}, test::operands(0, 128 * 1024, 256 * 1024))
+              .cmd);
+    s.end();
+    const std::vector<uint8_t> bytes = s.bytes();
+    chip.dram().load(0x100000, bytes.data(), bytes.size());
+    const uint64_t stream_at = chip.config().map.at("dram").base + 0x100000;
+    chip.set_wall_limit(1e-9);
+    bool returned = false;
+    const run_outcome out = chip.run(
+        [&](fw::hal& h) {
+            fw::nncore_driver nn(h, h.map().at("nncore").base);
+            if (nn.probe() != fw::nncore_result::ok || nn.configure({}) != fw::nncore_result::ok ||
+                nn.submit(stream_at, static_cast<uint32_t>(bytes.size())) != fw::nncore_result::ok)
+                return 2;
+            nn.poll(1'000'000'000);
+            returned = true;
+            return 0;
+        },
+        sc_time(1, SC_SEC), [](const soc&) {}, sc_time(1, SC_SEC));
+    EXPECT_TRUE(out.wall_limit);
+    EXPECT_FALSE(out.halted);
+    EXPECT_FALSE(returned);
+    EXPECT_TRUE(chip.nn_core().interrupted());
+    EXPECT_EQ(out.busy, std::vector<std::string>{
+                            "nncore (a compute command, abandoned at the wall-clock limit)"});
+    EXPECT_TRUE(chip.nn_commands().empty());  // no row for the unfinished command
 }
 
 // CPU bulk copies through DMI skip the bus but not the energy bill: DRAM

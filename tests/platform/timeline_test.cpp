@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <sstream>
 
 using namespace nnvp;
@@ -85,14 +86,39 @@ TEST(timeline, vcd_declares_every_signal_and_orders_time) {
     EXPECT_NE(vcd.find("\nb10 $\n"), std::string::npos);
 }
 
-TEST(timeline, spans_of_a_track_can_be_renamed_in_order) {
-    timeline t = sample_timeline();
-    t.add_span({"dma.ch0", "transfer", 4e-6, 5e-6, {}});
-    t.rename_spans("dma.ch0", [](std::size_t k, const std::string& old) {
-        return old + " " + std::to_string(k);
-    });
-    std::vector<std::string> names;
-    for (const timeline::span& s : t.spans())
-        names.push_back(s.name);
-    EXPECT_EQ(names, (std::vector<std::string>{"transfer 0", "transfer", "transfer 1"}));
+TEST(timeline, spans_read_back_as_recorded) {
+    const timeline t = sample_timeline();
+    const std::vector<timeline::span> spans = t.spans();
+    ASSERT_EQ(spans.size(), 2u);
+    EXPECT_EQ(spans[0].track, "dma.ch0");
+    EXPECT_EQ(spans[0].name, "transfer");
+    EXPECT_EQ(spans[0].args, (std::map<std::string, double>{{"bytes", 4096}}));
+    EXPECT_TRUE(spans[1].args.empty());
+    ASSERT_EQ(t.instant_count(), 1u);
+    EXPECT_EQ(t.instant_at(0).name, "dma");
+    std::vector<std::string> signals;
+    t.for_each_sample([&](const std::string& s, double, double) { signals.push_back(s); });
+    EXPECT_EQ(signals, (std::vector<std::string>{"nncore.freq_mhz", "nncore.freq_mhz", "power_w",
+                                                 "irq.dma", "nncore.state"}));
+}
+
+// A long run's trace stops at its bound: the events before the cut are
+// kept, the rest counted; an unchanged value is no event.
+TEST(timeline, events_past_the_limit_are_counted_not_kept) {
+    timeline t(3);
+    t.add_span({"nncore", "conv", 0, 1e-6, {{"macs", 10}}});
+    t.set("power_w", 1e-6, 0.5);
+    t.set("power_w", 1.5e-6, 0.5);  // unchanged
+    t.add_instant({"irq", "nncore", 2e-6});
+    t.add_span({"nncore", "conv", 2e-6, 3e-6, {}});  // the first past the limit
+    t.set("power_w", 4e-6, 0.7);
+    t.add_instant({"cpu", "done", 5e-6});
+    EXPECT_EQ(t.spans().size(), 1u);
+    EXPECT_EQ(t.instant_count(), 1u);
+    EXPECT_EQ(t.dropped(), 3u);
+    EXPECT_DOUBLE_EQ(t.cut_s(), 3e-6);
+    std::ostringstream os;
+    t.write_trace_json(os);
+    // 3 events, the process name and two track names
+    EXPECT_EQ(nlohmann::json::parse(os.str()).at("traceEvents").size(), 3u + 1 + 2);
 }

@@ -2,6 +2,7 @@
 // package and stages it in DRAM; the runtime loads (validates) and runs it:
 // NN-core steps through the driver and the completion interrupt, softmax
 // (and a fully connected layer, when placed there) on the CPU.
+#include <algorithm>
 #include <random>
 
 #include "firmware/programs/board.h"
@@ -316,4 +317,63 @@ TEST(runtime_soc, random_stream_corruption_never_hangs) {
     EXPECT_EQ(r.exit_code, 0);
     EXPECT_GT(runs, 0);
     EXPECT_GT(failures, 0);
+}
+
+// A long run keeps nothing per command: with a sink, every finished layer
+// row goes there with its stream (the LOAD/STORE/BARRIER/END costs around
+// it included, so the rows still add up to the core's counters), and the
+// trace names each command from its stream.
+TEST(runtime_soc, a_command_sink_gets_every_row_and_keeps_none) {
+    soc chip("soc", quiet_config());
+    const compiler::network net = compiler::tiny_classifier(12);
+    const nn::tensor input = compiler::random_input(net, 5);
+    std::vector<uint32_t> streams;
+    uint64_t compute = 0, stall = 0, macs = 0;
+    chip.sink_commands([&](const nncore::core::command_record& r, uint32_t stream) {
+        streams.push_back(stream);
+        compute += r.compute_cycles;
+        stall += r.stall_cycles;
+        macs += r.macs;
+    });
+    chip.name_commands([](uint32_t stream, const std::string& name) {
+        return "step " + std::to_string(stream % 4) + " " + name;
+    });
+    const run_outcome r = chip.run(
+        [&](fw::hal& h) {
+            firmware f(h);
+            fw::nn_runtime rt(h, f.b.intc, f.core, fw::cpu_cost_model{});
+            if (!f.init(rt))
+                return 1;
+            f.stage(net);
+            if (rt.load(f.load_at) != fw::runtime_status::ok ||
+                rt.write_input(input) != fw::runtime_status::ok)
+                return 2;
+            for (int i = 0; i < 3; ++i) {
+                fw::run_summary s;
+                if (rt.run(s) != fw::runtime_status::ok)
+                    return 3;
+            }
+            return 0;
+        },
+        sc_time(1, SC_SEC));
+    ASSERT_TRUE(r.halted);
+    ASSERT_EQ(r.exit_code, 0);
+    EXPECT_TRUE(chip.nn_commands().empty());
+    EXPECT_TRUE(chip.nn_command_streams().empty());
+    EXPECT_EQ(chip.nn_stream_count(), 12u);
+    ASSERT_FALSE(streams.empty());
+    EXPECT_EQ(streams.front(), 0u);
+    EXPECT_EQ(streams.back(), 11u);
+    EXPECT_TRUE(std::is_sorted(streams.begin(), streams.end()));
+    nncore::core& core = chip.nn_core();
+    EXPECT_EQ(compute, core.counter(nncore_regs::counter::busy_cycles));
+    EXPECT_EQ(stall, core.counter(nncore_regs::counter::stall_cycles));
+    EXPECT_EQ(macs, core.counter(nncore_regs::counter::macs));
+    std::size_t named = 0;
+    for (const timeline::span& s : chip.trace().spans())
+        if (s.track == "nncore") {
+            EXPECT_EQ(s.name.rfind("step ", 0), 0u) << s.name;
+            ++named;
+        }
+    EXPECT_EQ(named, streams.size());
 }

@@ -4,6 +4,8 @@
 // dilation, per-channel requantization, table activations, binary layers.
 #include <string>
 
+#include <sysc/kernel/sc_spawn.h>
+
 #include "nn/ref/quant.h"
 #include "tests/ip/nncore/layer_job.h"
 
@@ -282,4 +284,60 @@ TEST(nncore_functional, int16_table_activation_with_large_buffers) {
         }
     });
     expect_varied_cases();
+}
+
+// The wall-clock limit inside one compute command: the stop check is asked
+// between output rows; once it says stop, the command is abandoned (no
+// record, no output, no interrupt), the core stays busy and the simulation
+// ends.
+TEST(nncore_functional, a_stop_check_abandons_a_compute_command_and_stops_the_simulation) {
+    nncore_bench b;
+    std::mt19937 rng(99);
+    ref::layer l = base_layer(ref::op_kind::conv2d, {precision::fp32}, act_kind::relu);
+    l.name = "conv";
+    l.out_channels = 8;
+    l.geo = {3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    const nn::tensor in = random_tensor(rng, dtype::fp32, {1, 16, 16, 4});
+    const nn::tensor w = random_tensor(rng, dtype::fp32, {8, 3, 3, 4});
+    int asked = 0;
+    b.core.set_stop_check([&] { return ++asked > 3; });
+    bool finished = false;
+    sc_core::sc_spawn([&] {
+        run_job(b, l, in, &w, nullptr);
+        finished = true;
+    });
+    sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_SEC));
+    EXPECT_EQ(sc_core::sc_get_status(), sc_core::SC_STOPPED);
+    EXPECT_FALSE(finished);
+    EXPECT_TRUE(b.core.interrupted());
+    EXPECT_TRUE(b.core.busy());
+    EXPECT_EQ(asked, 4);  // 16 output rows, one thread: stopped at the fourth
+    for (const nncore::core::command_record& r : b.records)
+        EXPECT_FALSE(nncore_cmd::is_compute(r.op)) << r.name;
+    EXPECT_TRUE(b.streams.empty());
+    EXPECT_FALSE(b.nn_irq.read());
+}
+
+// Saying go on changes nothing: the same bytes as the reference.
+TEST(nncore_functional, a_stop_check_that_says_go_on_changes_no_result) {
+    nncore_bench b;
+    std::mt19937 rng(100);
+    ref::layer l = base_layer(ref::op_kind::conv2d, {precision::int8}, act_kind::relu);
+    l.name = "conv";
+    l.out_channels = 8;
+    l.geo = {3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    l.has_bias = true;
+    quantize(l, rng, true);
+    const nn::tensor in = random_tensor(rng, dtype::int8, {1, 16, 16, 4});
+    const nn::tensor w = random_tensor(rng, dtype::int8, {8, 3, 3, 4});
+    const nn::tensor bias = random_bias(rng, l);
+    int asked = 0;
+    b.core.set_stop_check([&] { return ++asked < 0; });
+    test::run_thread([&] {
+        const job_result r = run_job(b, l, in, &w, &bias);
+        ASSERT_EQ(r.status, nncore_regs::STATUS_DONE.make(1));
+        expect_matches(r.out, ref::execute(l, in, &w, &bias), l.name);
+    });
+    EXPECT_EQ(asked, 16);
+    EXPECT_FALSE(b.core.interrupted());
 }
