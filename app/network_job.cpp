@@ -246,7 +246,7 @@ uint64_t dram_u64(soc& chip, uint64_t addr) {
     return nn::load_le<uint64_t>(b);
 }
 
-void stage_package(soc& chip, uint64_t offset, const std::vector<uint8_t>& image) {
+void stage_package(soc& chip, uint64_t offset, const compiler::package_image& image) {
     const package::byte_range skip = package::constants_without_values(image.data(), image.size());
     const uint64_t head = skip.size ? skip.offset : image.size();
     chip.dram().load(offset, image.data(), head);

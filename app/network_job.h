@@ -101,7 +101,7 @@ uint64_t dram_u64(soc& chip, uint64_t addr);
 // Writes a package image into DRAM at `offset` (from DRAM's base), leaving
 // out a timing-only package's constants (they hold no values: the pages
 // stay unallocated and read as zeros).
-void stage_package(soc& chip, uint64_t offset, const std::vector<uint8_t>& image);
+void stage_package(soc& chip, uint64_t offset, const compiler::package_image& image);
 
 // Progress from the NN-core streams done: `per_job` streams per job (an
 // inference, a request), `jobs` of them, named `noun` ("inference 3 of 8").

@@ -101,7 +101,7 @@ private:
 // The image without a timing-only package's zero constants: the lengths of
 // the head, the zeros and the tail first (so that the reader allocates the
 // image once), then the head and tail bytes.
-void write_image(byte_writer& w, const std::vector<uint8_t>& image) {
+void write_image(byte_writer& w, const compiler::package_image& image) {
     const package::byte_range skip = package::constants_without_values(image.data(), image.size());
     const uint64_t head = skip.size ? skip.offset : image.size();
     const uint64_t tail = image.size() - head - skip.size;
@@ -112,11 +112,12 @@ void write_image(byte_writer& w, const std::vector<uint8_t>& image) {
     w.bytes(image.data() + head + skip.size, tail);
 }
 
-std::vector<uint8_t> read_image(byte_reader& r) {
+compiler::package_image read_image(byte_reader& r) {
     const uint64_t head = r.u64(), zeros = r.u64(), tail = r.u64();
     if (head > r.left() || tail > r.left() - head || zeros > (uint64_t{1} << 32))
         throw package_codec_error("an image larger than the entry says");
-    std::vector<uint8_t> image(head + zeros + tail);  // zeros where the constants lie
+    compiler::package_image image;
+    image.resize(head + zeros + tail);  // zeros where the constants lie, untouched
     r.bytes(image.data(), head);
     r.bytes(image.data() + head + zeros, tail);
     return image;

@@ -47,7 +47,7 @@ firmware_staging stage_package_demo(const fw::program_args& args, const platform
     }
     const nn::tensor input = compiler::random_input(net, seed);
     firmware_staging s;
-    s.blocks.push_back({opt.load_address, pkg.image});
+    s.blocks.push_back({opt.load_address, compiler::to_vector(pkg.image)});
     s.blocks.push_back({dram + 48 * MiB, input.bytes()});
     s.args = {{"package", static_cast<int64_t>(opt.load_address)},
               {"input", static_cast<int64_t>(dram + 48 * MiB)}};

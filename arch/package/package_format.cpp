@@ -252,24 +252,24 @@ uint32_t body_checksum(const uint8_t* image, std::size_t size, std::size_t secti
     return fnv1a(image + skip.offset + skip.size, size - skip.offset - skip.size, h);
 }
 
-void seal(std::vector<uint8_t>& image) {
-    if (image.size() < header_bytes)
+void seal(uint8_t* image, std::size_t size) {
+    if (size < header_bytes)
         return;
-    const std::size_t n = get16(image.data() + 40);
-    if (image.size() < header_bytes + n * section_entry_bytes)
+    const std::size_t n = get16(image + 40);
+    if (size < header_bytes + n * section_entry_bytes)
         return;
     for (std::size_t i = 0; i < n; ++i) {
-        uint8_t* e = image.data() + header_bytes + i * section_entry_bytes;
+        uint8_t* e = image + header_bytes + i * section_entry_bytes;
         section_entry s = decode_section(e);
-        if (uint64_t{s.offset} + s.size > image.size())
+        if (uint64_t{s.offset} + s.size > size)
             continue;  // out of bounds: leave it for the validator to report
         const bool skipped = s.kind == static_cast<uint32_t>(section_kind::constants) &&
-                             constants_without_values(image.data(), image.size()).size > 0;
-        s.checksum = skipped ? 0 : fnv1a(image.data() + s.offset, s.size);
+                             constants_without_values(image, size).size > 0;
+        s.checksum = skipped ? 0 : fnv1a(image + s.offset, s.size);
         encode(s, e);
     }
-    put32(image.data() + offset::body_checksum, body_checksum(image.data(), image.size(), n));
-    put32(image.data() + offset::header_checksum, header_checksum(image.data(), n));
+    put32(image + offset::body_checksum, body_checksum(image, size, n));
+    put32(image + offset::header_checksum, header_checksum(image, n));
 }
 
 }  // namespace nnvp::package

@@ -210,7 +210,8 @@ byte_range constants_without_values(const uint8_t* image, std::size_t size);
 // package image in place (the builder's last step; tests use it to make a
 // deliberately malformed package pass the checksums). Does nothing to an
 // image shorter than its header + section table.
-void seal(std::vector<uint8_t>& image);
+void seal(uint8_t* image, std::size_t size);
+inline void seal(std::vector<uint8_t>& image) { seal(image.data(), image.size()); }
 
 // Byte offsets of the fields tests and tools patch.
 namespace offset {

@@ -178,6 +178,16 @@ fw::bus_status cpu::bulk(tlm::tlm_command cmd, uint64_t addr, unsigned char* dat
                          std::size_t bytes) {
     const bool is_read = cmd == tlm::TLM_READ_COMMAND;
     while (bytes > 0) {
+        // A read-only grant (a memory's page of zeros for what was never
+        // written): a write asks for the page itself, as the first access
+        // would have.
+        if (!is_read && !dmi_for(addr, bytes, cmd) && dmi_for(addr, bytes, tlm::TLM_READ_COMMAND)) {
+            tlm::tlm_generic_payload req;
+            set_access(req, cmd, addr, nullptr, 0);
+            tlm::tlm_dmi dmi;
+            if (initiator->get_direct_mem_ptr(req, dmi))
+                m_dmi.push_back(dmi);
+        }
         if (const tlm::tlm_dmi* d = dmi_for(addr, bytes, cmd)) {
             const std::size_t n = std::min<uint64_t>(bytes, d->get_end_address() - addr + 1);
             unsigned char* p = d->get_dmi_ptr() + (addr - d->get_start_address());

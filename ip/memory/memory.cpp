@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <vector>
 #include <sstream>
 #include <stdexcept>
 
@@ -93,11 +94,14 @@ uint64_t memory::move(tlm::tlm_generic_payload& trans) {
     const uint64_t be_len = trans.get_byte_enable_length();
     const bool is_read = trans.is_read();
 
+    const std::size_t pages = m_store.page_count();
     if (be == nullptr && width >= len) {  // the common case: one contiguous block
-        if (is_read)
+        if (is_read) {
             m_store.read(addr, data, len);
-        else
+        } else {
             m_store.write(addr, data, len);
+            after_write(pages, addr, len);
+        }
         return len;
     }
     uint64_t enabled = 0;
@@ -111,6 +115,8 @@ uint64_t memory::move(tlm::tlm_generic_payload& trans) {
             m_store.write_byte(a, data[i]);
         ++enabled;
     }
+    if (!is_read)
+        after_write(pages, addr, std::min(len, width));
     return enabled;
 }
 
@@ -194,10 +200,20 @@ bool memory::get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& d
     }
     const uint64_t start = addr / page_bytes * page_bytes;
     const uint64_t end = std::min(start + page_bytes, m_cfg.size_bytes) - 1;
-    dmi.set_dmi_ptr(m_store.page(addr));
+    if (trans.is_read() && !m_store.has_page(addr)) {
+        // Never written: read-only, from one shared page of zeros.
+        static const std::vector<unsigned char> zeros(page_bytes, 0);
+        dmi.set_dmi_ptr(const_cast<unsigned char*>(zeros.data()));
+        dmi.allow_read();
+        m_zero_granted = true;
+    } else {
+        const std::size_t pages = m_store.page_count();
+        dmi.set_dmi_ptr(m_store.page(addr));
+        dmi.allow_read_write();
+        after_write(pages, addr, 1);
+    }
     dmi.set_start_address(start);
     dmi.set_end_address(end);
-    dmi.allow_read_write();
     const sc_time per_byte = m_clk.cycles(1) / static_cast<double>(m_cfg.bytes_per_cycle);
     dmi.set_read_latency(per_byte);
     dmi.set_write_latency(per_byte);
@@ -213,10 +229,13 @@ unsigned memory::transport_dbg(tlm::tlm_generic_payload& trans) {
     const uint64_t n = std::min<uint64_t>(trans.get_data_length(), m_cfg.size_bytes - addr);
     if (trans.is_read())
         m_store.read(addr, data, n);
-    else if (trans.is_write())
+    else if (trans.is_write()) {
+        const std::size_t pages = m_store.page_count();
         m_store.write(addr, data, n);
-    else
+        after_write(pages, addr, n);
+    } else {
         return 0;
+    }
     return static_cast<unsigned>(n);
 }
 
@@ -227,7 +246,18 @@ void memory::check_range(uint64_t addr, uint64_t n) const {
 
 void memory::load(uint64_t addr, const void* src, uint64_t n) {
     check_range(addr, n);
+    const std::size_t pages = m_store.page_count();
     m_store.write(addr, static_cast<const unsigned char*>(src), n);
+    after_write(pages, addr, n);
+}
+
+void memory::after_write(std::size_t pages_before, uint64_t addr, uint64_t len) {
+    if (!m_zero_granted || m_store.page_count() == pages_before || len == 0 ||
+        target.get_base_port().size() == 0)
+        return;
+    const uint64_t first = addr / page_bytes * page_bytes;
+    const uint64_t last = (addr + len - 1) / page_bytes * page_bytes + page_bytes - 1;
+    target->invalidate_direct_mem_ptr(first, last);
 }
 
 void memory::dump(uint64_t addr, void* dst, uint64_t n) const {
@@ -245,6 +275,7 @@ void memory::account_dmi(uint64_t bytes_read, uint64_t bytes_written) {
 
 void memory::invalidate_dmi() {
     m_dmi_granted = false;
+    m_zero_granted = false;
     if (target.get_base_port().size() > 0)
         target->invalidate_direct_mem_ptr(0, std::numeric_limits<uint64_t>::max());
 }

@@ -108,6 +108,9 @@ private:
     void fail(tlm::tlm_generic_payload& trans, tlm::tlm_response_status status,
               const std::string& why);
     void check_range(uint64_t addr, uint64_t n) const;
+    // After a write of [addr, addr + len): a page it allocated may lie
+    // under a zero-page grant, which is taken back (those pages only).
+    void after_write(std::size_t pages_before, uint64_t addr, uint64_t len);
 
     clock_domain& m_clk;
     memory_config m_cfg;
@@ -117,6 +120,10 @@ private:
     port_schedule m_port;
     std::unique_ptr<dram_banks> m_banks;
     bool m_dmi_granted = false;
+    // Read-only DMI to the shared zero page was granted for a page never
+    // written (reading what was never stored allocates nothing); granting
+    // that page later must take it back.
+    bool m_zero_granted = false;
 };
 
 }  // namespace nnvp

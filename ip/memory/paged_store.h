@@ -29,6 +29,7 @@ public:
     // valid for the store's lifetime (DMI relies on it).
     unsigned char* page(uint64_t addr);
     std::size_t page_count() const { return m_pages.size(); }
+    bool has_page(uint64_t addr) const { return find(addr / page_bytes) != nullptr; }
 
 private:
     const unsigned char* find(uint64_t page_index) const;

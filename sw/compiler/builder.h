@@ -32,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "sw/compiler/package_image.h"
 #include "arch/nncore/command.h"
 #include "sw/compiler/program.h"
 #include "nn/cpuops/cpu_op.h"
@@ -160,7 +161,7 @@ struct tensor_desc {
 };
 
 struct built_package {
-    std::vector<uint8_t> image;  // the package (load at options.load_address)
+    package_image image;  // the package (load at options.load_address)
     uint64_t arena_base = 0;  // where the arena went (options.arena_base or the overflow)
     uint64_t arena_size = 0;
     std::vector<tensor_desc> tensors;  // as numbered above

@@ -285,8 +285,9 @@ void package_builder::write_image() {
     if (total > UINT32_MAX)
         throw std::invalid_argument("network '" + m_net.name + "': package of " +
                                     std::to_string(total) + " bytes: expected below 4 GiB");
-    std::vector<uint8_t>& img = m_out.image;
-    img.assign(total, 0);
+    package_image& img = m_out.image;
+    img = package_image();
+    img.resize(total);  // zeros, untouched where nothing is written
     for (std::size_t k = 0; k < ns; ++k) {
         package::step_record& s = m_steps[m_kept[k]];
         const bool core = s.kind == static_cast<uint8_t>(package::step_kind::core);
@@ -339,7 +340,7 @@ void package_builder::write_image() {
     h.name = m_net.name;
     h.flags = m_constants.without_values() ? package::header_flag_without_values : 0;
     package::encode(h, img.data());
-    package::seal(img);
+    package::seal(img.data(), img.size());
 }
 
 }  // namespace nnvp::compiler::detail

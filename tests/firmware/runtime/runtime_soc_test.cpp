@@ -185,7 +185,7 @@ TEST(runtime_soc, core_error_is_reported_with_step_and_command) {
             if (!f.init(rt))
                 return 1;
             compiler::built_package p = f.stage(net);
-            std::vector<uint8_t> img = p.image;
+            std::vector<uint8_t> img = compiler::to_vector(p.image);
             inject_unknown_opcode(img, 1, 3);
             h.write_block(f.load_at, img.data(), img.size());
             if (rt.load(f.load_at) != fw::runtime_status::ok)
@@ -291,7 +291,7 @@ TEST(runtime_soc, random_stream_corruption_never_hangs) {
                               {h.map().at("dram").base, h.map().at("dram").size}, &v);
             std::mt19937 rng(99);
             for (int i = 0; i < 24; ++i) {
-                std::vector<uint8_t> img = p.image;
+                std::vector<uint8_t> img = compiler::to_vector(p.image);
                 const package::step_record& s = v.steps[rng() % 4];
                 for (int k = 0; k < 3; ++k) {
                     const std::size_t at = s.code_offset + nncore_cmd::header_bytes +

@@ -263,6 +263,43 @@ TEST(memory, dmi_is_granted_per_page_with_per_byte_latency) {
     EXPECT_EQ(mem.get_stats().bytes_written, 10u);
 }
 
+// Reading what was never written allocates nothing: a read request for such
+// a page gets read-only DMI to a shared page of zeros (same range and
+// latency), and writing the page later takes every pointer back.
+TEST(memory, dmi_of_a_page_never_written_is_read_only_zeros_until_written) {
+    clock_domain clk("mem", mem_opps(), 0, 1.0);
+    memory mem("dram", clk, small_config());
+    test::tlm_initiator ini("ini");
+    ini.socket.bind(mem.target);
+    test::run_thread([&] {
+        tlm::tlm_dmi dmi;
+        ASSERT_TRUE(ini.get_dmi(0x12345, dmi, false));
+        EXPECT_EQ(dmi.get_start_address(), 0x10000u);
+        EXPECT_EQ(dmi.get_end_address(), 0x1ffffu);
+        EXPECT_TRUE(dmi.is_read_allowed());
+        EXPECT_FALSE(dmi.is_write_allowed());
+        EXPECT_EQ(dmi.get_read_latency(), sc_time(500, SC_PS));
+        EXPECT_EQ(dmi.get_dmi_ptr()[0x2345], 0);
+        EXPECT_EQ(mem.allocated_pages(), 0u);
+        // The first write of the page, by transaction, revokes the grants.
+        const uint32_t v = 0x5a5a0001;
+        sc_time d = SC_ZERO_TIME;
+        ini.transport(tlm::TLM_WRITE_COMMAND, 0x12345, const_cast<uint32_t*>(&v), 4, d);
+        EXPECT_EQ(mem.allocated_pages(), 1u);
+        ASSERT_EQ(ini.invalidations.size(), 1u);
+        ASSERT_TRUE(ini.get_dmi(0x12345, dmi, false));
+        EXPECT_TRUE(dmi.is_read_write_allowed());  // the page itself now
+        uint32_t r = 0;
+        std::memcpy(&r, dmi.get_dmi_ptr() + 0x2345, 4);
+        EXPECT_EQ(r, v);
+        // A backdoor load of a page under a zero grant revokes it as well.
+        ASSERT_TRUE(ini.get_dmi(0x40000, dmi, false));
+        EXPECT_FALSE(dmi.is_write_allowed());
+        mem.load(0x40000, &v, 4);
+        EXPECT_EQ(ini.invalidations.size(), 2u);
+    });
+}
+
 TEST(memory, dmi_can_be_disabled) {
     clock_domain clk("mem", mem_opps(), 0, 1.0);
     memory_config cfg = small_config();

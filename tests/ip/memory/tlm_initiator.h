@@ -38,10 +38,12 @@ public:
         return trans.get_response_status();
     }
 
-    bool get_dmi(uint64_t addr, tlm::tlm_dmi& dmi) {
+    // A read request (`for_write` false) of a page never written gets the
+    // memory's shared zero page, read-only.
+    bool get_dmi(uint64_t addr, tlm::tlm_dmi& dmi, bool for_write = true) {
         tlm::tlm_generic_payload trans;
         unsigned char dummy = 0;
-        setup(trans, tlm::TLM_READ_COMMAND, addr, &dummy, 1);
+        setup(trans, for_write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND, addr, &dummy, 1);
         return socket->get_direct_mem_ptr(trans, dmi);
     }
 

@@ -348,7 +348,7 @@ TEST(graph_package, output_flag_on_an_input_is_rejected) {
     ASSERT_TRUE(validate(p.image.data(), p.image.size(), load_at, {dram_base, dram_size}, &v).ok());
     const std::size_t tensors_at = v.section(section_kind::tensors).offset;
     for (uint8_t flags : {uint8_t{1}, uint8_t{2}}) {
-        std::vector<uint8_t> img = p.image;
+        std::vector<uint8_t> img = compiler::to_vector(p.image);
         img[tensors_at + 26] = flags;  // tensor 0, the network input
         seal(img);
         const validation r = validate(img.data(), img.size(), load_at, {dram_base, dram_size});
@@ -388,7 +388,7 @@ TEST(graph_package, cpu_op_step_with_a_bad_input_is_rejected) {
     ASSERT_TRUE(validate(p.image.data(), p.image.size(), load_at, {dram_base, dram_size}, &v).ok());
     // The op's first input (bytes 8..9 of its code) -> tensor 7, which does not exist.
     p.image[v.steps[0].code_offset + 8] = 7;
-    seal(p.image);
+    seal(p.image.data(), p.image.size());
     const validation r = validate(p.image.data(), p.image.size(), load_at, {dram_base, dram_size});
     EXPECT_EQ(r.error, package_error::bad_step);
     EXPECT_NE(r.message.find("the op's first input must be the step's input tensor"), std::string::npos)

@@ -36,17 +36,20 @@ built_package sample(placement fc_where = placement::automatic) {
     return build(net, options());
 }
 
-validation check(const std::vector<uint8_t>& img, uint64_t at = load_at) {
+template <class Bytes>
+validation check(const Bytes& img, uint64_t at = load_at) {
     return validate(img.data(), img.size(), at, dram);
 }
 
-std::size_t section_offset(const std::vector<uint8_t>& img, section_kind k) {
+template <class Bytes>
+std::size_t section_offset(const Bytes& img, section_kind k) {
     return decode_section(img.data() + header_bytes +
                           (static_cast<std::size_t>(k) - 1) * section_entry_bytes)
         .offset;
 }
 
-std::size_t step_at(const std::vector<uint8_t>& img, std::size_t i) {
+template <class Bytes>
+std::size_t step_at(const Bytes& img, std::size_t i) {
     return section_offset(img, section_kind::steps) + i * step_record_bytes;
 }
 
@@ -116,9 +119,9 @@ TEST(package, sample_network_round_trip) {
     encode(h, hb);
     EXPECT_TRUE(std::equal(hb, hb + header_bytes, p.image.data()));
     // Sealing a sealed package changes nothing.
-    std::vector<uint8_t> again = p.image;
+    std::vector<uint8_t> again = compiler::to_vector(p.image);
     seal(again);
-    EXPECT_EQ(again, p.image);
+    EXPECT_EQ(again, compiler::to_vector(p.image));
 }
 
 // The relocated streams address the package and the arena: run them on the
@@ -258,7 +261,7 @@ TEST(package, builder_names_the_bad_op) {
 // --- the validator's verdict on each corruption -------------------------------
 
 TEST(package_validator, truncated_magic_version_size) {
-    const std::vector<uint8_t> good = sample().image;
+    const std::vector<uint8_t> good = compiler::to_vector(sample().image);
     expect_error(validate(good.data(), 40, load_at, dram), package_error::truncated, "40 bytes");
     std::vector<uint8_t> img = good;
     img[0] = 'X';
@@ -276,7 +279,7 @@ TEST(package_validator, truncated_magic_version_size) {
 }
 
 TEST(package_validator, header_checksum_and_load_address) {
-    const std::vector<uint8_t> good = sample().image;
+    const std::vector<uint8_t> good = compiler::to_vector(sample().image);
     std::vector<uint8_t> img = good;
     img[header_bytes + 2 * section_entry_bytes + 8] ^= 1;  // constants.size, not resealed
     expect_error(check(img), package_error::header_checksum, "header.header_checksum");
@@ -285,7 +288,7 @@ TEST(package_validator, header_checksum_and_load_address) {
 }
 
 TEST(package_validator, section_out_of_bounds_and_out_of_order) {
-    const std::vector<uint8_t> good = sample().image;
+    const std::vector<uint8_t> good = compiler::to_vector(sample().image);
     std::vector<uint8_t> img = good;
     uint8_t* e = img.data() + header_bytes + 2 * section_entry_bytes;  // constants
     section_entry s = decode_section(e);
@@ -310,19 +313,19 @@ TEST(package_validator, section_out_of_bounds_and_out_of_order) {
 }
 
 TEST(package_validator, section_checksum_names_the_section) {
-    std::vector<uint8_t> img = sample().image;
+    std::vector<uint8_t> img = compiler::to_vector(sample().image);
     img[section_offset(img, section_kind::constants) + 5] ^= 0x10;  // a weight byte
     expect_error(check(img), package_error::checksum, "section 2 (constants): checksum");
 }
 
 TEST(package_validator, padding_bytes_are_covered_too) {
-    std::vector<uint8_t> img = sample().image;
+    std::vector<uint8_t> img = compiler::to_vector(sample().image);
     img[header_bytes + section_count * section_entry_bytes + 3] = 1;  // before the first section
     expect_error(check(img), package_error::checksum, "header.body_checksum");
 }
 
 TEST(package_validator, bad_step_kind_names_the_step) {
-    std::vector<uint8_t> img = sample().image;
+    std::vector<uint8_t> img = compiler::to_vector(sample().image);
     img[step_at(img, 2) + offset::step_kind] = 9;
     seal(img);
     expect_error(check(img), package_error::bad_step_kind,
@@ -331,14 +334,14 @@ TEST(package_validator, bad_step_kind_names_the_step) {
 }
 
 TEST(package_validator, bad_step_operands) {
-    std::vector<uint8_t> img = sample().image;
+    std::vector<uint8_t> img = compiler::to_vector(sample().image);
     step_record s = decode_step(img.data() + step_at(img, 4));
     s.output = 77;
     encode(s, img.data() + step_at(img, 4));
     seal(img);
     expect_error(check(img), package_error::bad_step, "step 4 'softmax': output tensor 77");
     // A CPU layer whose input tensor does not match its command.
-    img = sample(placement::cpu).image;
+    img = compiler::to_vector(sample(placement::cpu).image);
     s = decode_step(img.data() + step_at(img, 3));
     s.input = 2;
     encode(s, img.data() + step_at(img, 3));
@@ -346,7 +349,7 @@ TEST(package_validator, bad_step_operands) {
     expect_error(check(img), package_error::bad_step, "step 3 'fc': input tensor 2");
     // A CPU layer that would be one pass over some input channels: the
     // runtime computes whole layers only.
-    img = sample(placement::cpu).image;
+    img = compiler::to_vector(sample(placement::cpu).image);
     s = decode_step(img.data() + step_at(img, 3));
     nncore_cmd::command c = nncore_cmd::decode(img.data() + s.code_offset);
     c.flags |= nncore_cmd::flag::partial_in;
@@ -360,7 +363,7 @@ TEST(package_validator, bad_step_operands) {
 }
 
 TEST(package_validator, addresses_outside_dram_or_arena) {
-    const std::vector<uint8_t> good = sample().image;
+    const std::vector<uint8_t> good = compiler::to_vector(sample().image);
     std::vector<uint8_t> img = good;
     const std::size_t t3 = section_offset(img, section_kind::tensors) + 3 * tensor_record_bytes;
     tensor_record t = decode_tensor(img.data() + t3);
@@ -426,12 +429,12 @@ TEST(package, the_arena_goes_to_sram_when_it_fits) {
 }
 
 TEST(package_validator, bad_stream_and_bad_tensor) {
-    std::vector<uint8_t> img = sample().image;
+    std::vector<uint8_t> img = compiler::to_vector(sample().image);
     const step_record s = decode_step(img.data() + step_at(img, 0));
     img[s.code_offset + nncore_cmd::header_bytes + 3] ^= 1;  // stream checksum now wrong
     seal(img);
     expect_error(check(img), package_error::bad_stream, "step 0 'conv1': command stream");
-    img = sample().image;
+    img = compiler::to_vector(sample().image);
     img[section_offset(img, section_kind::tensors) + 24] = 42;  // tensor 0 dtype
     seal(img);
     expect_error(check(img), package_error::bad_tensor, "tensor 0: dtype 42");
@@ -440,7 +443,7 @@ TEST(package_validator, bad_stream_and_bad_tensor) {
 // Any bytes: a verdict, never a crash (seeded, bounded). Half the cases are
 // resealed so that the structural checks behind the checksums are reached.
 TEST(package_validator, random_corruption_never_crashes) {
-    const std::vector<uint8_t> good = sample(placement::cpu).image;
+    const std::vector<uint8_t> good = compiler::to_vector(sample(placement::cpu).image);
     std::mt19937 rng(1234);
     int rejected = 0;
     for (int i = 0; i < 3000; ++i) {

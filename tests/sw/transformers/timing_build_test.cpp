@@ -31,7 +31,7 @@ std::vector<uint8_t> package_of(const compiler::network& net) {
     compiler::build_options o;
     o.load_address = load_at;
     o.arena_base = arena_at;
-    return compiler::build(net, o).image;
+    return compiler::to_vector(compiler::build(net, o).image);
 }
 
 // The INT8 package of `name` as a timing run compiles it (unit ranges).
