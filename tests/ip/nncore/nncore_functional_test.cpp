@@ -290,15 +290,32 @@ TEST(nncore_functional, int16_table_activation_with_large_buffers) {
 // between output rows; once it says stop, the command is abandoned (no
 // record, no output, no interrupt), the core stays busy and the simulation
 // ends.
+namespace {
+
+// A 3x3 conv of 16 output rows, 4 -> 8 channels, and its random operands.
+struct stop_case {
+    ref::layer l;
+    nn::tensor in, w;
+};
+stop_case conv_rows(precision p, std::mt19937& rng) {
+    stop_case c;
+    c.l = base_layer(ref::op_kind::conv2d, {p}, act_kind::relu);
+    c.l.name = "conv";
+    c.l.out_channels = 8;
+    c.l.geo = {3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    c.in = random_tensor(rng, ref::input_type(c.l), {1, 16, 16, 4});
+    c.w = random_tensor(rng, ref::weight_type(c.l), {8, 3, 3, 4});
+    return c;
+}
+
+}  // namespace
+
 TEST(nncore_functional, a_stop_check_abandons_a_compute_command_and_stops_the_simulation) {
     nncore_bench b;
     std::mt19937 rng(99);
-    ref::layer l = base_layer(ref::op_kind::conv2d, {precision::fp32}, act_kind::relu);
-    l.name = "conv";
-    l.out_channels = 8;
-    l.geo = {3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1};
-    const nn::tensor in = random_tensor(rng, dtype::fp32, {1, 16, 16, 4});
-    const nn::tensor w = random_tensor(rng, dtype::fp32, {8, 3, 3, 4});
+    const stop_case c = conv_rows(precision::fp32, rng);
+    const ref::layer& l = c.l;
+    const nn::tensor &in = c.in, &w = c.w;
     int asked = 0;
     b.core.set_stop_check([&] { return ++asked > 3; });
     bool finished = false;
@@ -322,14 +339,11 @@ TEST(nncore_functional, a_stop_check_abandons_a_compute_command_and_stops_the_si
 TEST(nncore_functional, a_stop_check_that_says_go_on_changes_no_result) {
     nncore_bench b;
     std::mt19937 rng(100);
-    ref::layer l = base_layer(ref::op_kind::conv2d, {precision::int8}, act_kind::relu);
-    l.name = "conv";
-    l.out_channels = 8;
-    l.geo = {3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    stop_case c = conv_rows(precision::int8, rng);
+    ref::layer& l = c.l;
     l.has_bias = true;
     quantize(l, rng, true);
-    const nn::tensor in = random_tensor(rng, dtype::int8, {1, 16, 16, 4});
-    const nn::tensor w = random_tensor(rng, dtype::int8, {8, 3, 3, 4});
+    const nn::tensor &in = c.in, &w = c.w;
     const nn::tensor bias = random_bias(rng, l);
     int asked = 0;
     b.core.set_stop_check([&] { return ++asked < 0; });
