@@ -212,6 +212,10 @@ std::string make_html_report(const json& report, const power_series& series) {
     // A DMA modelled in burst trains is an approximation the reader should see.
     if (const std::string dma = json_text(report, "dma.model", "bursts"); dma != "bursts")
         os << "<br>DMA modelled in " << esc(dma);
+    if (const json* t = json_find(report, "trace"); t && t->is_object())
+        for (const auto& [what, n] : t->items())
+            if (n.is_object() && n.contains("note"))
+                os << "<br>Trace (" << esc(what) << "): " << esc(json_text(n, "note", ""));
     os << "</p>\n";
 
     os << "<h2>Headline</h2>\n" << headline_table(report);

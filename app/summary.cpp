@@ -129,7 +129,10 @@ void print_summary_table(std::ostream& os, const json& r, std::size_t max_layers
         print_cpu_steps(os, layers);
     }
     if (auto dma = json_find(r, "dma.runs"); dma && dma->is_array())
-        os << "\n  dma: " << dma->size() << " runs, "
+        os << "\n  dma: "
+           << static_cast<uint64_t>(
+                  json_number(r, "dma.runs_total").value_or(static_cast<double>(dma->size())))
+           << " runs, "
            << format_si(json_number(r, "dma.bytes_moved").value_or(0), "B")
            << " moved; cpu: " << json_number(r, "cpu.interrupts_taken").value_or(0)
            << " interrupts, "
@@ -138,6 +141,11 @@ void print_summary_table(std::ostream& os, const json& r, std::size_t max_layers
            << " register accesses\n";
     if (const auto w = json_number(r, "sim.warnings"); w && *w > 0)
         os << "  warnings: " << *w << " (see the log above)\n";
+    // A trace cut short (report.json trace.*.note) is said where the user looks.
+    if (const json* t = json_find(r, "trace"); t && t->is_object())
+        for (const auto& [what, n] : t->items())
+            if (n.is_object() && n.contains("note"))
+                os << "  trace (" << what << "): " << json_text(n, "note", "") << "\n";
 }
 
 std::string progress_text(double simulated_s, double fraction, const std::string& detail) {

@@ -60,6 +60,17 @@ TEST(html_report, burst_trains_are_named_under_the_title) {
                     "<br>DMA modelled in burst trains of up to 16384 bytes"));
 }
 
+// A trace cut short (platform.trace_max_events, trace_event_limit) is said
+// at the top too, with report.json's note.
+TEST(html_report, a_cut_trace_is_named_under_the_title) {
+    auto r = nnvp::test::network_report();
+    EXPECT_FALSE(has(nnvp::make_html_report(r, {}), "Trace ("));
+    r["trace"]["events"] = {{"recorded", 1000}, {"dropped", 5},
+                            {"note", "trace.json and power.vcd stop at 0.1 s simulated"}};
+    EXPECT_TRUE(has(nnvp::make_html_report(r, {}),
+                    "<br>Trace (events): trace.json and power.vcd stop at 0.1 s simulated"));
+}
+
 TEST(html_report, a_report_with_nothing_but_a_name_still_renders) {
     const std::string html =
         nnvp::make_html_report(nlohmann::json{{"scenario", {{"name", "x"}}}}, {});

@@ -126,6 +126,20 @@ TEST(summary, cpu_steps_are_listed_with_their_reason) {
     EXPECT_TRUE(has(csv.str(), "conv1,conv2d,nncore,,1e-06,int8,ws,1000000,")) << csv.str();
 }
 
+// The console counts every DMA run (report.json lists the first 10000) and
+// says when a trace was cut.
+TEST(summary, runs_are_counted_whole_and_a_cut_trace_is_said) {
+    nlohmann::json r = nnvp::test::network_report();
+    r["dma"]["runs"] = nlohmann::json::array({nlohmann::json::object()});
+    r["dma"]["runs_total"] = 1876800;
+    r["trace"]["events"] = {{"note", "trace.json and power.vcd stop at 5.4 s simulated"}};
+    std::ostringstream os;
+    nnvp::print_summary_table(os, r);
+    EXPECT_TRUE(has(os.str(), "dma: 1876800 runs")) << os.str();
+    EXPECT_TRUE(has(os.str(), "trace (events): trace.json and power.vcd stop at 5.4 s simulated"))
+        << os.str();
+}
+
 TEST(summary, bring_up_summary_has_no_layer_table) {
     std::ostringstream os;
     nnvp::print_summary_table(os, nnvp::test::bringup_report());
