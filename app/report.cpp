@@ -33,7 +33,10 @@ nlohmann::json make_report(const scenario& sc, soc& chip, const run_outcome& out
         {"dram", chip.dram_stats()},
         {"dma", chip.dma_stats()},
         {"power", chip.power_stats()},
-        {"layers", chip.layer_rows()},
+        // A workload's run puts its per-layer rows here (network_run::finish):
+        // one row per command would be built for nothing (a generation run
+        // has hundreds of thousands).
+        {"layers", sc.workload ? nlohmann::json::array() : chip.layer_rows()},
         {"nncore", chip.nncore_stats()},
     };
     if (!outcome.stopped_by.empty())

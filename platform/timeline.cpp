@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace nnvp {
@@ -92,6 +93,19 @@ struct track_ids {
 
 double us(double s) { return s * 1e6; }
 
+// A number as nlohmann::json dumps a double (its Grisu2 shortest digits;
+// NaN and infinities as null), without a json value and a string per number:
+// trace.json holds millions of them.
+void put_number(std::ostream& os, double v) {
+    if (!std::isfinite(v)) {
+        os << "null";
+        return;
+    }
+    std::array<char, 64> buf;
+    const char* end = nlohmann::detail::to_chars(buf.data(), buf.data() + buf.size(), v);
+    os.write(buf.data(), end - buf.data());
+}
+
 }  // namespace
 
 void timeline::write_trace_json(std::ostream& os) const {
@@ -109,19 +123,22 @@ void timeline::write_trace_json(std::ostream& os) const {
     };
     // Spans and counters are nearly all the events: they are written without
     // building a JSON object each, in the bytes dumping one gives (keys in
-    // sorted order, numbers and strings through the same serializer).
-    nlohmann::json scalar;
-    const auto text = [&](const auto& v) {
-        scalar = v;
-        return scalar.dump();
-    };
+    // sorted order, strings through the same serializer, numbers through
+    // its conversion).
     track_ids tracks;
-    // Quoted once per string: names repeat over millions of events.
+    // Quoted once per string, tracks numbered once: names repeat over
+    // millions of events.
     std::vector<std::string> quoted(m_strings.size());
     const auto q = [&](uint32_t id) -> const std::string& {
         if (quoted[id].empty())
-            quoted[id] = text(m_strings[id]);
+            quoted[id] = nlohmann::json(m_strings[id]).dump();
         return quoted[id];
+    };
+    std::vector<int> tid(m_strings.size(), 0);
+    const auto track = [&](uint32_t id) {
+        if (tid[id] == 0)
+            tid[id] = tracks.of(m_strings[id]);
+        return tid[id];
     };
     for (const stored_span& s : m_spans) {
         next();
@@ -129,22 +146,29 @@ void timeline::write_trace_json(std::ostream& os) const {
         if (s.args > 0) {  // stored in key order (from a std::map), as a JSON object dumps
             const char* sep = "\"args\":{";
             for (uint32_t a = s.first_arg; a < s.first_arg + s.args; ++a) {
-                os << sep << q(m_args[a].key) << ':' << text(m_args[a].value);
+                os << sep << q(m_args[a].key) << ':';
+                put_number(os, m_args[a].value);
                 sep = ",";
             }
             os << "},";
         }
-        os << "\"dur\":" << text(us(s.end_s - s.start_s)) << ",\"name\":" << q(s.name)
-           << ",\"ph\":\"X\",\"pid\":1,\"tid\":" << tracks.of(m_strings[s.track])
-           << ",\"ts\":" << text(us(s.start_s)) << '}';
+        os << "\"dur\":";
+        put_number(os, us(s.end_s - s.start_s));
+        os << ",\"name\":" << q(s.name) << ",\"ph\":\"X\",\"pid\":1,\"tid\":" << track(s.track)
+           << ",\"ts\":";
+        put_number(os, us(s.start_s));
+        os << '}';
     }
     for (const stored_instant& i : m_instants)
         put({{"name", m_strings[i.name]}, {"ph", "i"}, {"s", "t"}, {"ts", us(i.at_s)},
-             {"pid", 1}, {"tid", tracks.of(m_strings[i.track])}});
+             {"pid", 1}, {"tid", track(i.track)}});
     for (const stored_sample& c : m_samples) {
         next();
-        os << "{\"args\":{\"value\":" << text(c.value) << "},\"name\":" << q(c.signal)
-           << ",\"ph\":\"C\",\"pid\":1,\"ts\":" << text(us(c.at_s)) << '}';
+        os << "{\"args\":{\"value\":";
+        put_number(os, c.value);
+        os << "},\"name\":" << q(c.signal) << ",\"ph\":\"C\",\"pid\":1,\"ts\":";
+        put_number(os, us(c.at_s));
+        os << '}';
     }
     put({{"name", "process_name"}, {"ph", "M"}, {"pid", 1}, {"args", {{"name", "soc"}}}});
     for (const auto& [name, id] : tracks.ids)
@@ -205,19 +229,33 @@ void timeline::write_vcd(std::ostream& os, double end_s) const {
            << id << " " << name << " $end\n";
     }
     os << "$upscope $end\n$enddefinitions $end\n";
-    std::vector<stored_sample> ordered = m_samples;
-    std::stable_sort(ordered.begin(), ordered.end(),
-                     [](const stored_sample& a, const stored_sample& b) { return a.at_s < b.at_s; });
+    // In time order (recording order nearly always is: sorted only when not).
+    const auto earlier = [](const stored_sample& a, const stored_sample& b) {
+        return a.at_s < b.at_s;
+    };
+    std::vector<stored_sample> sorted;
+    const std::vector<stored_sample>* ordered = &m_samples;
+    if (!std::is_sorted(m_samples.begin(), m_samples.end(), earlier)) {
+        sorted = m_samples;
+        std::stable_sort(sorted.begin(), sorted.end(), earlier);
+        ordered = &sorted;
+    }
+    std::vector<const std::string*> id_of(m_strings.size(), nullptr);  // by string id
+    std::vector<vcd_kind> kind_of(m_strings.size(), vcd_kind::real);
+    for (const stored_sample& s : m_samples)
+        if (!id_of[s.signal]) {
+            id_of[s.signal] = &ids[m_strings[s.signal]];
+            kind_of[s.signal] = vcd_kind_of(m_strings[s.signal]);
+        }
     long long current = -1;
-    for (const stored_sample& s : ordered) {
+    for (const stored_sample& s : *ordered) {
         const long long t = std::llround(s.at_s * 1e12);
         if (t != current) {
             os << "#" << t << "\n";
             current = t;
         }
-        const std::string& signal = m_strings[s.signal];
-        const std::string& id = ids[signal];
-        switch (vcd_kind_of(signal)) {
+        const std::string& id = *id_of[s.signal];
+        switch (kind_of[s.signal]) {
             case vcd_kind::wire:
                 os << (s.value != 0 ? '1' : '0') << id << "\n";
                 break;
