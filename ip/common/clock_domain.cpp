@@ -28,10 +28,8 @@ clock_domain::clock_domain(std::string name, std::vector<operating_point> opps,
     m_voltage = m_opps[m_opp].voltage_v;
 }
 
-sc_core::sc_time clock_domain::cycles(uint64_t n) const {
+sc_core::sc_time clock_domain::cycles_computed(uint64_t n) const {
     cycles_memo& memo = m_cycles_memo[n % m_cycles_memo.size()];
-    if (memo.n == n && memo.freq_hz == m_freq_hz)
-        return memo.t;
     const double seconds = static_cast<double>(n) / m_freq_hz;
     if (m_resolution_s == 0)
         m_resolution_s = sc_core::sc_get_time_resolution().to_seconds();

@@ -91,7 +91,12 @@ public:
 
     // Duration of `n` cycles at the current frequency, rounded once for the
     // whole span (not per cycle) to the simulation time resolution.
-    sc_core::sc_time cycles(uint64_t n) const;
+    // (Inline: the bus, memories and NN core ask for a few spans millions
+    // of times; the memo answers them, cycles_computed() the rest.)
+    sc_core::sc_time cycles(uint64_t n) const {
+        const cycles_memo& memo = m_cycles_memo[n % m_cycles_memo.size()];
+        return memo.n == n && memo.freq_hz == m_freq_hz ? memo.t : cycles_computed(n);
+    }
     sc_core::sc_time period() const { return cycles(1); }
     // Whole cycles that fit in `t` at the current frequency.
     uint64_t cycles_in(const sc_core::sc_time& t) const;
@@ -147,7 +152,9 @@ private:
     // The kernel's time resolution in seconds, read once (cycles() runs per
     // bus transfer; the resolution is fixed before any time is made).
     mutable double m_resolution_s = 0;
-    // The last durations computed, by n mod 16, at the frequency they were
+    // cycles() past the memo: computes the span and remembers it.
+    sc_core::sc_time cycles_computed(uint64_t n) const;
+    // The last durations computed, by n mod 64, at the frequency they were
     // computed for (a bus transfer asks for the same few spans millions of times).
     struct cycles_memo {
         uint64_t n = UINT64_MAX;
