@@ -65,8 +65,6 @@ private:
     nlohmann::json generation_json(const soc& chip) const;
     nlohmann::json inferences_json() const;
     nlohmann::json layers_json(const soc& chip) const;
-    // NN-core command k's core step in the prefill (first) or the step
-    // package, or -1.
     // The core step of the prefill (prefill) or decode pass that NN-core
     // stream `stream` ran, or -1 (streams run one per core step, request by
     // request: the prefill's, then each decode step's).

@@ -50,13 +50,9 @@ void add_power_samples(const scenario& sc, std::vector<memory_part>& parts) {
 }
 
 // A zoo CNN: its weights, inputs and activations at the scenario's batch.
-void add_zoo_network(const workload_spec& w, std::vector<memory_part>& parts, double& layers) {
-    net::graph g = net::build_zoo(w.network);
-    if (w.batch != 1)
-        g.set_batch(w.batch);
-    const net::network_stats st = net::compute_stats(g);
-    layers = static_cast<double>(st.layers.size());
-    const double input = static_cast<double>(g.inputs()[0].shape.count());
+void add_zoo_network(const workload_spec& w, const net::network_stats& st,
+                     std::vector<memory_part>& parts) {
+    const double input = static_cast<double>(st.inputs[0].count());
     parts.push_back({"workload.network", "weights of " + w.network,
                      static_cast<double>(st.weights()) * bytes_per_element,
                      "choose a smaller network"});
@@ -91,6 +87,19 @@ void add_given_inputs(const workload_spec& w, std::vector<memory_part>& parts) {
 
 }  // namespace
 
+std::optional<net::network_stats> zoo_stats(const workload_spec& w) {
+    if (runs_general(w) || !w.transformer.empty() || !net::in_zoo(w.network))
+        return std::nullopt;
+    try {
+        net::graph g = net::build_zoo(w.network);
+        if (w.batch != 1)
+            g.set_batch(w.batch);
+        return net::compute_stats(g);
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
 std::vector<memory_part> estimate_memory(const scenario& sc) {
     std::vector<memory_part> parts;
     add_power_samples(sc, parts);
@@ -99,12 +108,9 @@ std::vector<memory_part> estimate_memory(const scenario& sc) {
     const workload_spec& w = *sc.workload;
     double layers = 100;  // a typical network when its graph is not built here
     add_given_inputs(w, parts);
-    if (!runs_general(w) && w.transformer.empty() && net::in_zoo(w.network)) {
-        try {
-            add_zoo_network(w, parts, layers);
-        } catch (const std::exception&) {
-            // A batch the network refuses: resolve_workload says why.
-        }
+    if (const std::optional<net::network_stats> st = zoo_stats(w)) {
+        add_zoo_network(w, *st, parts);
+        layers = static_cast<double>(st->layers.size());
     }
     parts.push_back({"workload.inferences",
                      std::to_string(w.inferences) + " inferences' records",

@@ -6,6 +6,9 @@
 #pragma once
 
 #include "app/scenario.h"
+#include "sw/net/stats.h"
+
+#include <optional>
 
 #include <string>
 #include <vector>
@@ -19,6 +22,11 @@ struct memory_part {
     double bytes = 0;
     std::string fix;    // "lower workload.batch"
 };
+
+// The zoo CNN a workload runs, at its batch: nullopt for ONNX models,
+// transformers and a batch the network refuses (resolve_workload says why).
+// The memory and time estimates (app/time_budget.h) both start from it.
+std::optional<net::network_stats> zoo_stats(const workload_spec& w);
 
 // The parts of `sc`'s estimate (zoo CNNs in full; ONNX models their
 // inputs of the given input_shapes; every workload its per-inference records).

@@ -1,8 +1,6 @@
 #include "app/time_budget.h"
 
-#include "app/general_workload.h"
-#include "sw/net/stats.h"
-#include "sw/net/zoo.h"
+#include "app/memory_budget.h"
 
 #include <cstdio>
 
@@ -23,22 +21,14 @@ constexpr double s_per_step = 2e-4;
 double estimate_wall_s(const scenario& sc) {
     if (!sc.workload)
         return 0;
-    const workload_spec& w = *sc.workload;
-    if (runs_general(w) || !w.transformer.empty() || !net::in_zoo(w.network))
+    const std::optional<net::network_stats> st = zoo_stats(*sc.workload);
+    if (!st)
         return 0;
-    try {
-        net::graph g = net::build_zoo(w.network);
-        if (w.batch != 1)
-            g.set_batch(w.batch);
-        const net::network_stats st = net::compute_stats(g);
-        const double gmac = static_cast<double>(st.macs()) * 1e-9;
-        const double per_inference =
-            gmac * (sc.mode == "timing" ? timing_s_per_gmac : functional_s_per_gmac) +
-            static_cast<double>(st.layers.size()) * s_per_step;
-        return static_cast<double>(w.inferences) * per_inference;
-    } catch (const std::exception&) {
-        return 0;  // a batch the network refuses: resolve_workload says why
-    }
+    const double gmac = static_cast<double>(st->macs()) * 1e-9;
+    const double per_inference =
+        gmac * (sc.mode == "timing" ? timing_s_per_gmac : functional_s_per_gmac) +
+        static_cast<double>(st->layers.size()) * s_per_step;
+    return static_cast<double>(sc.workload->inferences) * per_inference;
 }
 
 void check_time_budget(const scenario& sc) {

@@ -207,17 +207,20 @@ std::string binary(long long v) {
 
 void timeline::write_vcd(std::ostream& os, double end_s) const {
     // One identifier per signal, printable ASCII from '!' on, in order of
-    // first appearance.
+    // first appearance; looked up by string id below.
     std::map<std::string, std::string> ids;
+    std::vector<const std::string*> id_by_signal(m_strings.size(), nullptr);
+    std::vector<vcd_kind> kind_by_signal(m_strings.size(), vcd_kind::real);
     for (const stored_sample& s : m_samples)
-        if (!ids.count(m_strings[s.signal])) {
+        if (!id_by_signal[s.signal]) {
             std::string id;
             std::size_t n = ids.size();
             do {
                 id += static_cast<char>('!' + n % 94);
                 n /= 94;
             } while (n > 0);
-            ids.emplace(m_strings[s.signal], id);
+            id_by_signal[s.signal] = &ids.emplace(m_strings[s.signal], id).first->second;
+            kind_by_signal[s.signal] = vcd_kind_of(m_strings[s.signal]);
         }
     os << "$date nnvp $end\n$version nnvp power trace $end\n$timescale 1ps $end\n";
     os << "$scope module soc $end\n";
@@ -240,13 +243,6 @@ void timeline::write_vcd(std::ostream& os, double end_s) const {
         std::stable_sort(sorted.begin(), sorted.end(), earlier);
         ordered = &sorted;
     }
-    std::vector<const std::string*> id_of(m_strings.size(), nullptr);  // by string id
-    std::vector<vcd_kind> kind_of(m_strings.size(), vcd_kind::real);
-    for (const stored_sample& s : m_samples)
-        if (!id_of[s.signal]) {
-            id_of[s.signal] = &ids[m_strings[s.signal]];
-            kind_of[s.signal] = vcd_kind_of(m_strings[s.signal]);
-        }
     long long current = -1;
     for (const stored_sample& s : *ordered) {
         const long long t = std::llround(s.at_s * 1e12);
@@ -254,8 +250,8 @@ void timeline::write_vcd(std::ostream& os, double end_s) const {
             os << "#" << t << "\n";
             current = t;
         }
-        const std::string& id = *id_of[s.signal];
-        switch (kind_of[s.signal]) {
+        const std::string& id = *id_by_signal[s.signal];
+        switch (kind_by_signal[s.signal]) {
             case vcd_kind::wire:
                 os << (s.value != 0 ? '1' : '0') << id << "\n";
                 break;

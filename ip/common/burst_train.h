@@ -19,6 +19,7 @@
 #include <systemc>
 #include <tlm>
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -45,6 +46,26 @@ public:
 // The train on a payload, or nullptr.
 inline burst_train* train_of(tlm::tlm_generic_payload& trans) {
     return trans.get_extension<burst_train>();
+}
+
+// How a target times an access of `len` bytes arriving at `arrival` (a train
+// or not): book(j, offset, bytes, at) books burst j, `bytes` at `offset` in
+// the access, arriving at `at`, and returns its completion (j 0: the whole
+// single access). A train's bursts are booked one by one as single accesses,
+// their completions written back into it. Returns the latest completion.
+template <typename Book>
+sc_core::sc_time book_bursts(burst_train* train, uint64_t len, const sc_core::sc_time& arrival,
+                             Book&& book) {
+    if (train == nullptr)
+        return book(std::size_t{0}, uint64_t{0}, len, arrival);
+    sc_core::sc_time done;
+    for (std::size_t j = 0; j < train->at.size(); ++j) {
+        train->at[j] = book(j, uint64_t{train->burst_bytes} * j, train->bytes_of(j, len),
+                            train->at[j]);
+        done = std::max(done, train->at[j]);
+    }
+    train->timed = true;
+    return done;
 }
 
 }  // namespace nnvp

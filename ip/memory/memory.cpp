@@ -155,17 +155,10 @@ void memory::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
     const sc_time arrival = sc_time_stamp() + delay;
     burst_train* train = train_of(trans);
     const uint64_t len = trans.get_data_length();
-    sc_time done;
-    if (train == nullptr) {
-        done = schedule(trans.get_address(), len, trans.is_write(), arrival);
-    } else {  // burst by burst, as single accesses
-        for (std::size_t j = 0; j < train->at.size(); ++j) {
-            train->at[j] = schedule(trans.get_address() + uint64_t{train->burst_bytes} * j,
-                                    train->bytes_of(j, len), trans.is_write(), train->at[j]);
-            done = std::max(done, train->at[j]);
-        }
-        train->timed = true;
-    }
+    const sc_time done = book_bursts(
+        train, len, arrival, [&](std::size_t, uint64_t offset, uint64_t bytes, const sc_time& at) {
+            return schedule(trans.get_address() + offset, bytes, trans.is_write(), at);
+        });
     m_stats.busy += m_clk.cycles(ceil_div(trans.get_data_length(), m_cfg.bytes_per_cycle));
     delay = done - sc_time_stamp();
 

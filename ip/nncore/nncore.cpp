@@ -156,23 +156,15 @@ void core::buffer_b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
         return;
     }
     const sc_time arrival = sc_time_stamp() + delay;
-    auto book = [&](uint64_t bytes, const sc_time& at) {
-        const uint64_t cycles =
-            (bytes + m_cfg.buffer_bytes_per_cycle - 1) / m_cfg.buffer_bytes_per_cycle;
-        const sc_time start = m_port.reserve(at, m_clk.cycles(cycles));
-        return start + m_clk.cycles(m_cfg.buffer_latency_cycles + cycles);
-    };
-    if (burst_train* train = train_of(trans)) {  // burst by burst, as single accesses
-        sc_time done;
-        for (std::size_t j = 0; j < train->at.size(); ++j) {
-            train->at[j] = book(train->bytes_of(j, len), train->at[j]);
-            done = std::max(done, train->at[j]);
-        }
-        train->timed = true;
-        delay = done - sc_time_stamp();
-    } else {
-        delay = book(len, arrival) - sc_time_stamp();
-    }
+    const sc_time done = book_bursts(
+        train_of(trans), len, arrival,
+        [&](std::size_t, uint64_t, uint64_t bytes, const sc_time& at) {
+            const uint64_t cycles =
+                (bytes + m_cfg.buffer_bytes_per_cycle - 1) / m_cfg.buffer_bytes_per_cycle;
+            const sc_time start = m_port.reserve(at, m_clk.cycles(cycles));
+            return start + m_clk.cycles(m_cfg.buffer_latency_cycles + cycles);
+        });
+    delay = done - sc_time_stamp();
     if (trans.is_read())
         std::memcpy(trans.get_data_ptr(), m_local.data() + addr, len);
     else
